@@ -1,0 +1,189 @@
+// Package audit keeps Serambi's append-only audit trail. Each entry carries
+// the hash of the one before it, so an entry that is edited, deleted or
+// slipped in afterwards breaks the chain and Verify names it.
+package audit
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/serambi/serambi/internal/db"
+)
+
+// Entry is one recorded event.
+type Entry struct {
+	Seq        int64
+	At         time.Time
+	ActorID    string // user ID, or "" for the system / an anonymous caller
+	ActorLabel string // what a reader should see: an email, "system", "cli"
+	TenantID   string // "" for network-wide events
+	Action     string // dotted verb: "tenant.create", "auth.signin.fail"
+	Object     string // "tenant:banyuwangi", "user:0192..."
+	Summary    string // short before -> after, never secrets or civil IDs
+	IP         string
+	PrevHash   string
+	Hash       string
+}
+
+// Append adds e to the chain inside the caller's transaction, so the record
+// and the change it describes commit together or not at all. Taking the head
+// row with an UPDATE serialises writers on both dialects.
+func Append(ctx context.Context, q *db.Tx, e Entry) error {
+	var seq int64
+	var prev string
+	err := q.QueryRowContext(ctx,
+		"UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash").Scan(&seq, &prev)
+	if err != nil {
+		return fmt.Errorf("audit head: %w", err)
+	}
+	e.Seq, e.PrevHash = seq, prev
+	if e.At.IsZero() {
+		e.At = time.Now()
+	}
+	e.At = e.At.UTC().Truncate(time.Microsecond)
+	e.Hash = e.computeHash()
+	if _, err := q.ExecContext(ctx,
+		`INSERT INTO audit_log (seq, at, actor_id, actor_label, tenant_id, action, object, summary, ip, prev_hash, hash)
+		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.Seq, e.At, e.ActorID, e.ActorLabel, e.TenantID, e.Action, e.Object, e.Summary, e.IP, e.PrevHash, e.Hash); err != nil {
+		return fmt.Errorf("audit insert: %w", err)
+	}
+	_, err = q.ExecContext(ctx, "UPDATE audit_head SET hash = ? WHERE id = 1", e.Hash)
+	return err
+}
+
+// computeHash covers every field and the previous hash; fields are
+// length-prefixed so no two different entries can serialise alike.
+func (e Entry) computeHash() string {
+	h := sha256.New()
+	for _, f := range []string{
+		strconv.FormatInt(e.Seq, 10), e.At.UTC().Format(time.RFC3339Nano), e.ActorID, e.ActorLabel,
+		e.TenantID, e.Action, e.Object, e.Summary, e.IP, e.PrevHash,
+	} {
+		fmt.Fprintf(h, "%d:%s|", len(f), f)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Problem describes the first place where the chain is broken.
+type Problem struct {
+	Seq    int64
+	Reason string
+}
+
+func (p *Problem) Error() string { return fmt.Sprintf("audit entry %d: %s", p.Seq, p.Reason) }
+
+// Verify walks the whole chain in order and returns the number of entries and
+// the first problem found, or nil when the chain is intact.
+func Verify(ctx context.Context, q db.Querier) (int64, *Problem, error) {
+	rows, err := q.QueryContext(ctx, "SELECT "+columns+" FROM audit_log ORDER BY seq")
+	if err != nil {
+		return 0, nil, err
+	}
+	defer rows.Close()
+	var n, wantSeq int64 = 0, 1
+	prevHash := ""
+	for rows.Next() {
+		e, err := scan(rows)
+		if err != nil {
+			return n, nil, err
+		}
+		if p := check(e, wantSeq, prevHash); p != nil {
+			return n, p, nil
+		}
+		n, wantSeq, prevHash = n+1, e.Seq+1, e.Hash
+	}
+	if err := rows.Err(); err != nil {
+		return n, nil, err
+	}
+	return n, verifyHead(ctx, q, wantSeq-1, prevHash), nil
+}
+
+func check(e Entry, wantSeq int64, prevHash string) *Problem {
+	switch {
+	case e.Seq > wantSeq:
+		return &Problem{Seq: wantSeq, Reason: fmt.Sprintf("deleted (next present entry is %d)", e.Seq)}
+	case e.PrevHash != prevHash:
+		return &Problem{Seq: e.Seq, Reason: "inserted or reordered (does not follow the entry before it)"}
+	case e.computeHash() != e.Hash:
+		return &Problem{Seq: e.Seq, Reason: "altered (content does not match its hash)"}
+	}
+	return nil
+}
+
+// verifyHead catches entries deleted from the end of the chain.
+func verifyHead(ctx context.Context, q db.Querier, lastSeq int64, lastHash string) *Problem {
+	var seq int64
+	var hash string
+	if err := q.QueryRowContext(ctx, "SELECT seq, hash FROM audit_head WHERE id = 1").Scan(&seq, &hash); err != nil {
+		return &Problem{Seq: lastSeq + 1, Reason: "chain head is missing"}
+	}
+	if seq != lastSeq || hash != lastHash {
+		return &Problem{Seq: lastSeq + 1, Reason: fmt.Sprintf("deleted from the end (head says %d entries)", seq)}
+	}
+	return nil
+}
+
+const columns = "seq, at, actor_id, actor_label, tenant_id, action, object, summary, ip, prev_hash, hash"
+
+type scanner interface{ Scan(...any) error }
+
+func scan(r scanner) (Entry, error) {
+	var e Entry
+	err := r.Scan(&e.Seq, &e.At, &e.ActorID, &e.ActorLabel, &e.TenantID, &e.Action, &e.Object, &e.Summary, &e.IP, &e.PrevHash, &e.Hash)
+	return e, err
+}
+
+// Filter selects entries for the audit pages.
+type Filter struct {
+	TenantID  string // "" with AllTenants for coordinators
+	All       bool
+	Action    string // prefix
+	BeforeSeq int64  // paging: entries older than this
+	Limit     int
+}
+
+// List returns the newest entries matching f.
+func List(ctx context.Context, q db.Querier, f Filter) ([]Entry, error) {
+	var where []string
+	var args []any
+	if !f.All {
+		where = append(where, "tenant_id = ?")
+		args = append(args, f.TenantID)
+	}
+	if f.Action != "" {
+		where = append(where, "action LIKE ?")
+		args = append(args, f.Action+"%")
+	}
+	if f.BeforeSeq > 0 {
+		where = append(where, "seq < ?")
+		args = append(args, f.BeforeSeq)
+	}
+	if f.Limit <= 0 || f.Limit > 200 {
+		f.Limit = 50
+	}
+	query := "SELECT " + columns + " FROM audit_log"
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	query += " ORDER BY seq DESC LIMIT " + strconv.Itoa(f.Limit)
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Entry
+	for rows.Next() {
+		e, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

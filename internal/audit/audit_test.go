@@ -1,0 +1,128 @@
+package audit_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/serambi/serambi/internal/audit"
+	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/db/dbtest"
+)
+
+func seed(t *testing.T, d *db.DB, n int) {
+	t.Helper()
+	ctx := context.Background()
+	for i := 0; i < n; i++ {
+		err := d.InTx(ctx, func(tx *db.Tx) error {
+			return audit.Append(ctx, tx, audit.Entry{
+				ActorID: "u1", ActorLabel: "admin@x.demo", TenantID: "t1",
+				Action: "tenant.update", Object: fmt.Sprintf("tenant:%d", i), Summary: "name a -> b", IP: "127.0.0.1",
+			})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func mustVerify(t *testing.T, d *db.DB) (int64, *audit.Problem) {
+	t.Helper()
+	n, p, err := audit.Verify(context.Background(), d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n, p
+}
+
+func TestChainIntact(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		seed(t, d, 5)
+		n, p := mustVerify(t, d)
+		if p != nil || n != 5 {
+			t.Fatalf("verify = %d, %v; want 5 intact", n, p)
+		}
+	})
+}
+
+func TestVerifyFindsTampering(t *testing.T) {
+	cases := []struct {
+		name    string
+		tamper  string
+		wantSeq int64
+		reason  string
+	}{
+		{"edited", "UPDATE audit_log SET summary = 'nothing happened' WHERE seq = 3", 3, "altered"},
+		{"edited actor", "UPDATE audit_log SET actor_label = 'someone' WHERE seq = 2", 2, "altered"},
+		{"deleted", "DELETE FROM audit_log WHERE seq = 3", 3, "deleted"},
+		{"deleted last", "DELETE FROM audit_log WHERE seq = 5", 5, "deleted"},
+		{"inserted", "INSERT INTO audit_log (seq, at, actor_id, actor_label, tenant_id, action, object, summary, ip, prev_hash, hash) " +
+			"SELECT 6, at, actor_id, actor_label, tenant_id, action, object, summary, ip, 'forged', hash FROM audit_log WHERE seq = 5", 6, "inserted"},
+		{"inserted with renumbering", "UPDATE audit_log SET seq = seq + 100 WHERE seq >= 3", 3, "deleted"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dbtest.Each(t, func(t *testing.T, d *db.DB) {
+				seed(t, d, 5)
+				if _, err := d.ExecContext(context.Background(), c.tamper); err != nil {
+					t.Fatal(err)
+				}
+				_, p := mustVerify(t, d)
+				if p == nil {
+					t.Fatal("tampering not detected")
+				}
+				if p.Seq != c.wantSeq || !strings.Contains(p.Reason, c.reason) {
+					t.Fatalf("problem = %v; want seq %d %q", p, c.wantSeq, c.reason)
+				}
+			})
+		})
+	}
+}
+
+func TestConcurrentAppendsKeepOneChain(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		var wg sync.WaitGroup
+		errs := make(chan error, 20)
+		for i := 0; i < 20; i++ {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				errs <- d.InTx(ctx, func(tx *db.Tx) error {
+					return audit.Append(ctx, tx, audit.Entry{ActorLabel: "system", Action: "test", Object: fmt.Sprint(i)})
+				})
+			}(i)
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		n, p := mustVerify(t, d)
+		if p != nil || n != 20 {
+			t.Fatalf("verify = %d, %v; want 20 intact", n, p)
+		}
+	})
+}
+
+func TestListFiltersByTenant(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		seed(t, d, 3)
+		ctx := context.Background()
+		if err := d.InTx(ctx, func(tx *db.Tx) error { return audit.Append(ctx, tx, audit.Entry{TenantID: "t2", Action: "x"}) }); err != nil {
+			t.Fatal(err)
+		}
+		got, err := audit.List(ctx, d, audit.Filter{TenantID: "t2"})
+		if err != nil || len(got) != 1 || got[0].TenantID != "t2" {
+			t.Fatalf("List t2 = %v, %v", got, err)
+		}
+		all, _ := audit.List(ctx, d, audit.Filter{All: true})
+		if len(all) != 4 || all[0].Seq != 4 {
+			t.Fatalf("List all = %d entries, first seq %d", len(all), all[0].Seq)
+		}
+	})
+}

@@ -1,0 +1,91 @@
+package db_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+
+	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/db/dbtest"
+)
+
+func TestRebind(t *testing.T) {
+	t.Parallel()
+	cases := []struct{ in, want string }{
+		{"SELECT 1", "SELECT 1"},
+		{"SELECT * FROM t WHERE a = ? AND b = ?", "SELECT * FROM t WHERE a = $1 AND b = $2"},
+		{"SELECT '?' , ?", "SELECT '?' , $1"},
+	}
+	for _, c := range cases {
+		if got := db.Rebind(db.Postgres, c.in); got != c.want {
+			t.Errorf("Rebind(%q) = %q, want %q", c.in, got, c.want)
+		}
+		if got := db.Rebind(db.SQLite, c.in); got != c.in {
+			t.Errorf("sqlite Rebind changed %q", c.in)
+		}
+	}
+}
+
+func TestTransactionIsAllOrNothing(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		boom := errors.New("boom")
+		err := d.InTx(ctx, func(tx *db.Tx) error {
+			if _, err := tx.ExecContext(ctx, "UPDATE audit_head SET seq = ? WHERE id = 1", 42); err != nil {
+				return err
+			}
+			return boom
+		})
+		if !errors.Is(err, boom) {
+			t.Fatalf("InTx error = %v, want boom", err)
+		}
+		var seq int64
+		if err := d.QueryRowContext(ctx, "SELECT seq FROM audit_head WHERE id = ?", 1).Scan(&seq); err != nil {
+			t.Fatal(err)
+		}
+		if seq != 0 {
+			t.Fatalf("rolled-back write is visible: seq = %d", seq)
+		}
+	})
+}
+
+func TestMigrateIsIdempotent(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		if err := d.Migrate(context.Background()); err != nil {
+			t.Fatalf("second migrate: %v", err)
+		}
+	})
+}
+
+func TestOpenRejectsUnknownScheme(t *testing.T) {
+	t.Parallel()
+	if _, err := db.Open(context.Background(), "mysql://x"); err == nil {
+		t.Fatal("want error for mysql URL")
+	}
+}
+
+func TestSQLiteBackupIsConsistentCopy(t *testing.T) {
+	t.Parallel()
+	d := dbtest.SQLite(t)
+	ctx := context.Background()
+	if _, err := d.ExecContext(ctx, "UPDATE audit_head SET seq = 7 WHERE id = 1"); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "copy.db")
+	if err := d.Backup(ctx, out); err != nil {
+		t.Fatal(err)
+	}
+	c, err := db.Open(ctx, "sqlite:"+out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	var seq int
+	if err := c.QueryRowContext(ctx, "SELECT seq FROM audit_head").Scan(&seq); err != nil || seq != 7 {
+		t.Fatalf("backup seq = %d, %v; want 7", seq, err)
+	}
+	if err := d.Backup(ctx, out); err == nil {
+		t.Fatal("backup over an existing file must be refused")
+	}
+}

@@ -1,0 +1,138 @@
+// Package dbtest gives every store test a fresh, migrated database of each
+// dialect: a SQLite file in t.TempDir() and, when SERAMBI_TEST_POSTGRES_URL is
+// set, a PostgreSQL schema of its own that is dropped afterwards. This is the
+// conformance suite: a store test written once runs on both.
+package dbtest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/serambi/serambi/internal/db"
+)
+
+// PostgresEnv names the variable holding the PostgreSQL URL for tests.
+const PostgresEnv = "SERAMBI_TEST_POSTGRES_URL"
+
+// RequireEnv, when "1", turns a missing database or browser into a failure
+// instead of a skip (CI sets it so nothing is skipped silently).
+const RequireEnv = "SERAMBI_TEST_REQUIRE_ALL"
+
+// Required tells whether skipping is forbidden in this run.
+func Required() bool { return os.Getenv(RequireEnv) == "1" }
+
+// Each runs fn once per available dialect, as subtests named after it.
+func Each(t *testing.T, fn func(t *testing.T, d *db.DB)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) {
+		t.Parallel()
+		fn(t, SQLite(t))
+	})
+	t.Run("postgres", func(t *testing.T) {
+		t.Parallel()
+		fn(t, Postgres(t))
+	})
+}
+
+// SQLite opens a fresh migrated SQLite database for t.
+func SQLite(t testing.TB) *db.DB {
+	t.Helper()
+	d, err := db.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "test.db"))
+	if err != nil {
+		t.Fatalf("open sqlite: %v", err)
+	}
+	t.Cleanup(func() { d.Close() })
+	if err := d.Migrate(context.Background()); err != nil {
+		t.Fatalf("migrate sqlite: %v", err)
+	}
+	return d
+}
+
+// Postgres opens a fresh migrated PostgreSQL schema for t, or skips with the
+// reason (fails under SERAMBI_TEST_REQUIRE_ALL=1) when none is configured.
+func Postgres(t testing.TB) *db.DB {
+	t.Helper()
+	base := os.Getenv(PostgresEnv)
+	if base == "" {
+		if Required() {
+			t.Fatalf("%s is not set but %s=1: the PostgreSQL suite must run", PostgresEnv, RequireEnv)
+		}
+		t.Skipf("PostgreSQL suite skipped: set %s (e.g. postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable)", PostgresEnv)
+	}
+	schema := "t_" + randomHex(8)
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatalf("postgres: %v", err)
+	}
+	defer admin.Close()
+	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+		if Required() {
+			t.Fatalf("postgres unreachable at %s: %v", db.RedactURL(base), err)
+		}
+		t.Skipf("PostgreSQL suite skipped: cannot reach %s: %v", db.RedactURL(base), err)
+	}
+	t.Cleanup(func() { dropSchema(base, schema) })
+	d, err := db.Open(context.Background(), WithSchema(base, schema))
+	if err != nil {
+		t.Fatalf("open postgres: %v", err)
+	}
+	t.Cleanup(func() { d.Close() })
+	if err := d.Migrate(context.Background()); err != nil {
+		t.Fatalf("migrate postgres: %v", err)
+	}
+	return d
+}
+
+// WithSchema returns the URL with search_path set to schema.
+func WithSchema(base, schema string) string {
+	u, err := url.Parse(base)
+	if err != nil {
+		return base
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// NewSchema creates an empty schema on base and returns its URL and a drop
+// function; the app-level tests use it to run a whole server on PostgreSQL.
+func NewSchema(t testing.TB) (string, bool) {
+	t.Helper()
+	base := os.Getenv(PostgresEnv)
+	if base == "" {
+		return "", false
+	}
+	schema := "t_" + randomHex(8)
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatalf("postgres: %v", err)
+	}
+	defer admin.Close()
+	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+		t.Fatalf("postgres: %v", err)
+	}
+	t.Cleanup(func() { dropSchema(base, schema) })
+	return WithSchema(base, schema), true
+}
+
+func dropSchema(base, schema string) {
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		return
+	}
+	defer admin.Close()
+	_, _ = admin.Exec("DROP SCHEMA " + schema + " CASCADE")
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}

@@ -1,0 +1,71 @@
+package identity
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/serambi/serambi/internal/audit"
+)
+
+// ErrOTPRequired tells an API client to send its second-factor code.
+var ErrOTPRequired = errors.New("one-time code required")
+
+// ErrEnrolFirst tells a staff API client to enrol a second factor in the
+// browser before it may have tokens.
+var ErrEnrolFirst = errors.New("second factor must be enrolled first")
+
+// IssueToken signs an API client in and returns a bearer token. Staff with a
+// second factor must send its code; staff without one must enrol first.
+func (s *Service) IssueToken(ctx context.Context, login, password, otp, ip string) (string, time.Time, User, error) {
+	u, err := s.Authenticate(ctx, login, password, ip)
+	if err != nil {
+		return "", time.Time{}, User{}, err
+	}
+	ms, err := s.Memberships(ctx, u.ID)
+	if err != nil {
+		return "", time.Time{}, User{}, err
+	}
+	if s.NeedsTOTPEnrolment(u, ms) {
+		return "", time.Time{}, User{}, ErrEnrolFirst
+	}
+	if u.TOTPEnabled {
+		if otp == "" {
+			return "", time.Time{}, User{}, ErrOTPRequired
+		}
+		if err := s.VerifyTOTP(ctx, u, otp, ip); err != nil {
+			return "", time.Time{}, User{}, err
+		}
+	}
+	raw := newToken()
+	now := s.clock.Now()
+	exp := now.Add(TokenLifetime)
+	if _, err := s.db.ExecContext(ctx, "INSERT INTO api_tokens (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+		hashToken(raw), u.ID, now, exp); err != nil {
+		return "", time.Time{}, User{}, err
+	}
+	s.record(ctx, audit.Entry{ActorID: u.ID, ActorLabel: u.Label(), IP: ip, Action: "auth.token", Object: "user:" + u.ID, Summary: "API token issued"})
+	return raw, exp, u, nil
+}
+
+// UserByToken resolves a bearer token.
+func (s *Service) UserByToken(ctx context.Context, raw string) (User, error) {
+	if raw == "" || len(raw) > 100 {
+		return User{}, ErrNoSession
+	}
+	var userID string
+	var exp time.Time
+	err := s.db.QueryRowContext(ctx, "SELECT user_id, expires_at FROM api_tokens WHERE token_hash = ?", hashToken(raw)).Scan(&userID, &exp)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && !s.clock.Now().Before(exp)) {
+		return User{}, ErrNoSession
+	}
+	if err != nil {
+		return User{}, err
+	}
+	u, err := s.ByID(ctx, userID)
+	if err != nil || u.Disabled {
+		return User{}, ErrNoSession
+	}
+	return u, nil
+}

@@ -1,0 +1,417 @@
+// Package tenant keeps the local governments that use Serambi: one tenant
+// per region of the official directory, with its names, zone and contacts.
+package tenant
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/serambi/serambi/internal/audit"
+	"github.com/serambi/serambi/internal/clock"
+	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/region"
+	"github.com/serambi/serambi/internal/validation"
+)
+
+// Status of a tenant.
+const (
+	Active    = "active"
+	Suspended = "suspended"
+)
+
+// Tenant is one local government.
+type Tenant struct {
+	ID           string
+	Slug         string
+	RegionCode   string
+	Country      region.Country
+	NameID       string
+	NameJA       string
+	NameEN       string
+	TimeZone     string
+	DefaultLang  string
+	ContactEmail string
+	ContactPhone string
+	Address      string
+	Website      string
+	BrandColor   string
+	AskCivilID   bool
+	Status       string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// Name returns the tenant's name in lang, falling back to its default
+// language and then to any name it has.
+func (t Tenant) Name(lang string) string {
+	for _, l := range []string{lang, t.DefaultLang, "en", "id", "ja"} {
+		switch {
+		case l == "id" && t.NameID != "":
+			return t.NameID
+		case l == "ja" && t.NameJA != "":
+			return t.NameJA
+		case l == "en" && t.NameEN != "":
+			return t.NameEN
+		}
+	}
+	return t.Slug
+}
+
+// Location is the tenant's time zone (UTC if the name is unknown).
+func (t Tenant) Location() *time.Location {
+	if loc, err := time.LoadLocation(t.TimeZone); err == nil {
+		return loc
+	}
+	return time.UTC
+}
+
+// IsActive tells whether the tenant serves residents now.
+func (t Tenant) IsActive() bool { return t.Status == Active }
+
+// ErrNotFound is returned for an unknown tenant.
+var ErrNotFound = errors.New("tenant not found")
+
+// Service manages tenants.
+type Service struct {
+	db      *db.DB
+	regions *region.Directory
+	clock   clock.Clock
+}
+
+// NewService returns a tenant service.
+func NewService(d *db.DB, regions *region.Directory, c clock.Clock) *Service {
+	return &Service{db: d, regions: regions, clock: c}
+}
+
+// Input is what a coordinator gives to create or edit a tenant. Empty names,
+// zone and language are filled from the region directory.
+type Input struct {
+	Slug         string
+	RegionCode   string
+	NameID       string
+	NameJA       string
+	NameEN       string
+	DefaultLang  string
+	ContactEmail string
+	ContactPhone string
+	Address      string
+	Website      string
+	BrandColor   string
+	AskCivilID   bool
+}
+
+var slugPattern = regexp.MustCompile(`^[a-z][a-z0-9-]{1,39}$`)
+
+// reserved are first path segments the site itself uses.
+var reserved = map[string]bool{
+	"api": true, "static": true, "signin": true, "signout": true, "register": true, "account": true,
+	"network": true, "healthz": true, "readyz": true, "metrics": true, "verify": true, "prefs": true,
+	"admin": true, "track": true, "favicon.ico": true, "robots.txt": true,
+}
+
+var colorPattern = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
+
+func (s *Service) validate(in *Input, creating bool) (region.Region, validation.Errors) {
+	var errs validation.Errors
+	in.Slug = strings.ToLower(strings.TrimSpace(in.Slug))
+	if creating && (!slugPattern.MatchString(in.Slug) || reserved[in.Slug]) {
+		errs.Add("slug", "error.tenant.slug")
+	}
+	r, ok := s.regions.Get(strings.TrimSpace(in.RegionCode))
+	if !ok || !isLocalGovernment(r) {
+		errs.Add("region", "error.tenant.region")
+	}
+	if in.DefaultLang == "" && ok {
+		in.DefaultLang = defaultLang(r.Country)
+	}
+	if in.DefaultLang != "id" && in.DefaultLang != "ja" && in.DefaultLang != "en" {
+		errs.Add("default_lang", "error.lang")
+	}
+	if in.ContactEmail != "" && !strings.Contains(in.ContactEmail, "@") {
+		errs.Add("contact_email", "error.email")
+	}
+	if in.BrandColor == "" {
+		in.BrandColor = "#0b5cad"
+	}
+	if !colorPattern.MatchString(in.BrandColor) || contrastWithWhite(in.BrandColor) < 4.5 {
+		errs.Add("brand_color", "error.tenant.color")
+	}
+	for _, f := range []*string{&in.NameID, &in.NameJA, &in.NameEN, &in.ContactPhone, &in.Address, &in.Website} {
+		*f = strings.TrimSpace(*f)
+	}
+	if len(in.NameID) > 120 || len(in.NameJA) > 120 || len(in.NameEN) > 120 {
+		errs.Add("name_id", "error.too_long")
+	}
+	return r, errs
+}
+
+// isLocalGovernment: a tenant is a regency, city or municipality, or a
+// province/prefecture government; designated-city wards are part of a city.
+func isLocalGovernment(r region.Region) bool { return r.Level != region.Ward }
+
+func defaultLang(c region.Country) string {
+	if c == region.Japan {
+		return "ja"
+	}
+	return "id"
+}
+
+// defaultNames gives names for the three languages from the directory.
+func defaultNames(r region.Region) (id, ja, en string) {
+	if r.Country == region.Japan {
+		return r.NameLatin, r.Name, r.NameLatin
+	}
+	en = r.Name
+	switch {
+	case strings.HasPrefix(r.Name, "Kabupaten "):
+		en = strings.TrimPrefix(r.Name, "Kabupaten ") + " Regency"
+	case strings.HasPrefix(r.Name, "Kota "):
+		en = strings.TrimPrefix(r.Name, "Kota ") + " City"
+	}
+	return r.Name, en, en
+}
+
+// contrastWithWhite is the WCAG contrast ratio of white text on hex colour,
+// because the brand colour is the background of the page header.
+func contrastWithWhite(hex string) float64 {
+	lum := 0.0
+	weights := []float64{0.2126, 0.7152, 0.0722}
+	for i := 0; i < 3; i++ {
+		v, _ := strconv.ParseUint(hex[1+2*i:3+2*i], 16, 8)
+		c := float64(v) / 255
+		if c <= 0.04045 {
+			c /= 12.92
+		} else {
+			c = math.Pow((c+0.055)/1.055, 2.4)
+		}
+		lum += weights[i] * c
+	}
+	return 1.05 / (lum + 0.05)
+}
+
+func fillDefaults(in *Input, r region.Region) {
+	id, ja, en := defaultNames(r)
+	if in.NameID == "" {
+		in.NameID = id
+	}
+	if in.NameJA == "" {
+		in.NameJA = ja
+	}
+	if in.NameEN == "" {
+		in.NameEN = en
+	}
+}
+
+// Create adds a tenant for a region that has none yet.
+func (s *Service) Create(ctx context.Context, actor audit.Actor, in Input) (Tenant, error) {
+	r, errs := s.validate(&in, true)
+	if len(errs) > 0 {
+		return Tenant{}, errs
+	}
+	fillDefaults(&in, r)
+	now := s.clock.Now()
+	t := Tenant{
+		ID: db.NewID(), Slug: in.Slug, RegionCode: r.Code, Country: r.Country, TimeZone: r.TimeZone,
+		Status: Active, CreatedAt: now, UpdatedAt: now,
+	}
+	t.apply(in)
+	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+		if err := taken(ctx, tx, t); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO tenants (id, slug, region_code, country, name_id, name_ja, name_en,
+			time_zone, default_lang, contact_email, contact_phone, address, website, brand_color, ask_civil_id, status,
+			created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			t.ID, t.Slug, t.RegionCode, string(t.Country), t.NameID, t.NameJA, t.NameEN, t.TimeZone, t.DefaultLang,
+			t.ContactEmail, t.ContactPhone, t.Address, t.Website, t.BrandColor, t.AskCivilID, t.Status, t.CreatedAt, t.UpdatedAt)
+		if err != nil {
+			return err
+		}
+		return audit.Append(ctx, tx, entry(actor, t, "tenant.create", fmt.Sprintf("region %s, name %q", t.RegionCode, t.NameEN)))
+	})
+	return t, err
+}
+
+// taken reports a slug or region that already has a tenant as a field error.
+func taken(ctx context.Context, q db.Querier, t Tenant) error {
+	var errs validation.Errors
+	var n int
+	if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM tenants WHERE slug = ? AND id <> ?", t.Slug, t.ID).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		errs.Add("slug", "error.tenant.slug_taken")
+	}
+	if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM tenants WHERE region_code = ? AND id <> ?", t.RegionCode, t.ID).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		errs.Add("region", "error.tenant.region_taken")
+	}
+	return errs.Err()
+}
+
+func (t *Tenant) apply(in Input) {
+	t.NameID, t.NameJA, t.NameEN = in.NameID, in.NameJA, in.NameEN
+	t.DefaultLang, t.ContactEmail, t.ContactPhone = in.DefaultLang, in.ContactEmail, in.ContactPhone
+	t.Address, t.Website, t.BrandColor, t.AskCivilID = in.Address, in.Website, in.BrandColor, in.AskCivilID
+}
+
+func entry(actor audit.Actor, t Tenant, action, summary string) audit.Entry {
+	return audit.Entry{
+		ActorID: actor.ID, ActorLabel: actor.Label, IP: actor.IP, TenantID: t.ID,
+		Action: action, Object: "tenant:" + t.Slug, Summary: summary,
+	}
+}
+
+// Update changes a tenant's names, language, contacts and brand. The slug and
+// region stay: links and records point at them.
+func (s *Service) Update(ctx context.Context, actor audit.Actor, slug string, in Input) (Tenant, error) {
+	old, err := s.BySlug(ctx, slug)
+	if err != nil {
+		return Tenant{}, err
+	}
+	in.Slug, in.RegionCode = old.Slug, old.RegionCode
+	r, errs := s.validate(&in, false)
+	if len(errs) > 0 {
+		return Tenant{}, errs
+	}
+	fillDefaults(&in, r)
+	t := old
+	t.apply(in)
+	t.UpdatedAt = s.clock.Now()
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE tenants SET name_id = ?, name_ja = ?, name_en = ?, default_lang = ?,
+			contact_email = ?, contact_phone = ?, address = ?, website = ?, brand_color = ?, ask_civil_id = ?, updated_at = ?
+			WHERE id = ?`, t.NameID, t.NameJA, t.NameEN, t.DefaultLang, t.ContactEmail, t.ContactPhone, t.Address,
+			t.Website, t.BrandColor, t.AskCivilID, t.UpdatedAt, t.ID)
+		if err != nil {
+			return err
+		}
+		return audit.Append(ctx, tx, entry(actor, t, "tenant.update", diff(old, t)))
+	})
+	return t, err
+}
+
+// diff summarises what changed, for the audit trail.
+func diff(a, b Tenant) string {
+	var parts []string
+	add := func(name, x, y string) {
+		if x != y {
+			parts = append(parts, fmt.Sprintf("%s %q -> %q", name, x, y))
+		}
+	}
+	add("name_id", a.NameID, b.NameID)
+	add("name_ja", a.NameJA, b.NameJA)
+	add("name_en", a.NameEN, b.NameEN)
+	add("lang", a.DefaultLang, b.DefaultLang)
+	add("email", a.ContactEmail, b.ContactEmail)
+	add("phone", a.ContactPhone, b.ContactPhone)
+	add("address", a.Address, b.Address)
+	add("website", a.Website, b.Website)
+	add("color", a.BrandColor, b.BrandColor)
+	add("ask_civil_id", strconv.FormatBool(a.AskCivilID), strconv.FormatBool(b.AskCivilID))
+	if len(parts) == 0 {
+		return "no change"
+	}
+	return strings.Join(parts, "; ")
+}
+
+// SetStatus suspends or reactivates a tenant.
+func (s *Service) SetStatus(ctx context.Context, actor audit.Actor, slug, status string) (Tenant, error) {
+	if status != Active && status != Suspended {
+		return Tenant{}, validation.Errors{{Field: "status", Code: "error.tenant.status"}}
+	}
+	t, err := s.BySlug(ctx, slug)
+	if err != nil {
+		return Tenant{}, err
+	}
+	old := t.Status
+	t.Status, t.UpdatedAt = status, s.clock.Now()
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		if _, err := tx.ExecContext(ctx, "UPDATE tenants SET status = ?, updated_at = ? WHERE id = ?", t.Status, t.UpdatedAt, t.ID); err != nil {
+			return err
+		}
+		return audit.Append(ctx, tx, entry(actor, t, "tenant.status", old+" -> "+status))
+	})
+	return t, err
+}
+
+const columns = `id, slug, region_code, country, name_id, name_ja, name_en, time_zone, default_lang, contact_email,
+	contact_phone, address, website, brand_color, ask_civil_id, status, created_at, updated_at`
+
+func scan(r interface{ Scan(...any) error }) (Tenant, error) {
+	var t Tenant
+	var country string
+	err := r.Scan(&t.ID, &t.Slug, &t.RegionCode, &country, &t.NameID, &t.NameJA, &t.NameEN, &t.TimeZone, &t.DefaultLang,
+		&t.ContactEmail, &t.ContactPhone, &t.Address, &t.Website, &t.BrandColor, &t.AskCivilID, &t.Status, &t.CreatedAt, &t.UpdatedAt)
+	t.Country = region.Country(country)
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, ErrNotFound
+	}
+	return t, err
+}
+
+// BySlug finds a tenant by its slug, whatever its status.
+func (s *Service) BySlug(ctx context.Context, slug string) (Tenant, error) {
+	return scan(s.db.QueryRowContext(ctx, "SELECT "+columns+" FROM tenants WHERE slug = ?", slug))
+}
+
+// ByID finds a tenant by ID.
+func (s *Service) ByID(ctx context.Context, id string) (Tenant, error) {
+	return scan(s.db.QueryRowContext(ctx, "SELECT "+columns+" FROM tenants WHERE id = ?", id))
+}
+
+// List returns tenants ordered by English name; all of them, or only active.
+func (s *Service) List(ctx context.Context, activeOnly bool) ([]Tenant, error) {
+	q := "SELECT " + columns + " FROM tenants"
+	var args []any
+	if activeOnly {
+		q += " WHERE status = ?"
+		args = append(args, Active)
+	}
+	rows, err := s.db.QueryContext(ctx, q+" ORDER BY name_en", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Tenant
+	for rows.Next() {
+		t, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// Search finds active tenants whose names or region match q in any script
+// (Latin, kana or kanji): the region directory does the matching, so a
+// Japanese tenant is found by "fukuoka", "ふくおか" and "福岡" alike.
+func (s *Service) Search(ctx context.Context, q string) ([]Tenant, error) {
+	all, err := s.List(ctx, true)
+	if err != nil || strings.TrimSpace(q) == "" {
+		return all, err
+	}
+	hits := map[string]bool{}
+	for _, r := range s.regions.Search(region.Query{Q: q, Limit: 500}) {
+		hits[r.Code] = true
+	}
+	needle := strings.ToLower(strings.TrimSpace(q))
+	var out []Tenant
+	for _, t := range all {
+		names := strings.ToLower(t.NameID + "\x00" + t.NameJA + "\x00" + t.NameEN + "\x00" + t.Slug)
+		if hits[t.RegionCode] || strings.Contains(names, needle) {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
