@@ -217,14 +217,14 @@ func (s *Service) NeedsTOTPEnrolment(u User, ms []Membership) bool {
 
 // RegisterInput is a resident's self-registration.
 type RegisterInput struct {
-	TenantID   string
-	Name       string
-	Email      string
-	Phone      string
-	Password   string
-	Lang       string
-	CivilKind  string // "nik", "mynumber" or "" when the tenant does not ask
-	CivilID    string
+	TenantID      string
+	Name          string
+	Email         string
+	Phone         string
+	Password      string
+	Lang          string
+	CivilKind     string // "nik", "mynumber" or "" when the tenant does not ask
+	CivilID       string
 	CivilOptional bool
 }
 

@@ -1,0 +1,162 @@
+// Package app wires Serambi together: config -> database -> domain services
+// -> web, and starts and stops it.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+	_ "time/tzdata" // zones (WIB, WITA, WIT, JST) must work on hosts without tzdata
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/serambi/serambi/internal/clock"
+	"github.com/serambi/serambi/internal/config"
+	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/identity"
+	"github.com/serambi/serambi/internal/locale"
+	"github.com/serambi/serambi/internal/region"
+	"github.com/serambi/serambi/internal/tenant"
+	"github.com/serambi/serambi/internal/web"
+)
+
+// App is a running Serambi.
+type App struct {
+	Config   *config.Config
+	DB       *db.DB
+	Regions  *region.Directory
+	Tenants  *tenant.Service
+	Identity *identity.Service
+	Log      *slog.Logger
+	Clock    clock.Clock
+	web      *web.Server
+}
+
+// Option changes how New builds the app (tests use them).
+type Option func(*options)
+
+type options struct {
+	clock clock.Clock
+	log   *slog.Logger
+}
+
+// WithClock replaces the system clock.
+func WithClock(c clock.Clock) Option { return func(o *options) { o.clock = c } }
+
+// WithLogger replaces the default logger.
+func WithLogger(l *slog.Logger) Option { return func(o *options) { o.log = l } }
+
+// Open connects to the database, applies migrations and builds the domain
+// services; every subcommand that touches data starts here.
+func Open(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error) {
+	o := options{clock: clock.System{}, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	for _, f := range opts {
+		f(&o)
+	}
+	key, err := cfg.LoadSecretKey()
+	if err != nil {
+		return nil, fmt.Errorf("secret key: %w", err)
+	}
+	regions, err := region.Load()
+	if err != nil {
+		return nil, err
+	}
+	d, err := db.Open(ctx, cfg.Database)
+	if err != nil {
+		return nil, fmt.Errorf("database %s: %w", db.RedactURL(cfg.Database), err)
+	}
+	if err := d.Migrate(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
+	cipher, err := identity.NewFieldCipher(key)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	a := &App{Config: cfg, DB: d, Regions: regions, Log: o.log, Clock: o.clock}
+	a.Tenants = tenant.NewService(d, regions, o.clock)
+	a.Identity = identity.NewService(d, o.clock, cipher, regionLookup{regions}, identity.Config{Demo: cfg.Demo})
+	return a, nil
+}
+
+// New opens the app, seeds the demo when asked, and builds the web server.
+func New(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error) {
+	a, err := Open(ctx, cfg, opts...)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Demo {
+		if err := SeedDemo(ctx, a); err != nil {
+			a.Close()
+			return nil, fmt.Errorf("demo data: %w", err)
+		}
+	}
+	catalog, err := locale.Load()
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	a.web, err = web.New(web.Deps{
+		DB: a.DB, Tenants: a.Tenants, Identity: a.Identity, Regions: a.Regions, Catalog: catalog,
+		Clock: a.Clock, Log: a.Log, BaseURL: cfg.BaseURL, Demo: cfg.Demo, Registry: prometheus.NewRegistry(),
+	})
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// Handler is the app's HTTP handler.
+func (a *App) Handler() http.Handler { return a.web }
+
+// Close releases the database.
+func (a *App) Close() error { return a.DB.Close() }
+
+// Serve listens on cfg.Addr until ctx ends, then drains requests for up
+// to 15 seconds before returning.
+func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
+	ln, err := net.Listen("tcp", a.Config.Addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler: a.web, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second,
+		ErrorLog: slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+	}
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.Log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// regionLookup adapts the directory to what NIK validation needs.
+type regionLookup struct{ d *region.Directory }
+
+func (r regionLookup) Exists(code string) bool {
+	_, ok := r.d.Get(code)
+	return ok
+}

@@ -1,0 +1,81 @@
+package app
+
+import (
+	"context"
+	"errors"
+
+	"github.com/serambi/serambi/internal/audit"
+	"github.com/serambi/serambi/internal/identity"
+	"github.com/serambi/serambi/internal/tenant"
+)
+
+// DemoPassword is the password of every demo account (README lists them).
+const DemoPassword = "serambi-demo"
+
+// DemoTenants are the local governments the demo starts with.
+var DemoTenants = []tenant.Input{
+	{Slug: "banyuwangi", RegionCode: "35.10", NameID: "Kabupaten Banyuwangi", NameJA: "バニュワンギ県", NameEN: "Banyuwangi Regency",
+		DefaultLang: "id", ContactEmail: "layanan@banyuwangi.demo", ContactPhone: "0333 425 001",
+		Address: "Jl. Ahmad Yani No. 100, Banyuwangi, Jawa Timur", BrandColor: "#00695c", AskCivilID: true},
+	{Slug: "fukuoka", RegionCode: "401307", NameID: "Kota Fukuoka", NameJA: "福岡市", NameEN: "Fukuoka City",
+		DefaultLang: "ja", ContactEmail: "madoguchi@fukuoka.demo", ContactPhone: "092-711-4111",
+		Address: "福岡県福岡市中央区天神1-8-1", BrandColor: "#1a4d8f", AskCivilID: true},
+	{Slug: "neyagawa", RegionCode: "272159", NameID: "Kota Neyagawa", NameJA: "寝屋川市", NameEN: "Neyagawa City",
+		DefaultLang: "ja", ContactEmail: "info@neyagawa.demo", ContactPhone: "072-824-1181",
+		Address: "大阪府寝屋川市本町1-1", BrandColor: "#6a1b9a"},
+}
+
+// DemoAccounts lists the demo logins, for the start-up banner.
+func DemoAccounts() []string {
+	out := []string{"coordinator@serambi.demo"}
+	for _, t := range DemoTenants {
+		for _, r := range []string{"admin", "officer", "instructor", "resident"} {
+			out = append(out, r+"@"+t.Slug+".demo")
+		}
+	}
+	return out
+}
+
+var demoNames = map[string]map[string]string{
+	"banyuwangi": {"admin": "Dewi Lestari", "officer": "Agus Santoso", "instructor": "Rina Wulandari", "resident": "Ibu Siti Aminah"},
+	"fukuoka":    {"admin": "山田 花子", "officer": "佐藤 健", "instructor": "中村 由美", "resident": "田中 一郎"},
+	"neyagawa":   {"admin": "高橋 恵", "officer": "鈴木 大輔", "instructor": "伊藤 さくら", "resident": "渡辺 和子"},
+}
+
+// SeedDemo creates the demo tenants and accounts if they are missing. It
+// changes nothing on a second run, so `serve --demo` can restart freely.
+func SeedDemo(ctx context.Context, a *App) error {
+	_, err := a.Identity.EnsureUser(ctx, audit.System, identity.EnsureInput{
+		Email: "coordinator@serambi.demo", Name: "Koordinator Jejaring", Password: DemoPassword, Lang: "en",
+		Coordinator: true, MFAExempt: true,
+	})
+	if err != nil {
+		return err
+	}
+	for _, in := range DemoTenants {
+		t, err := a.Tenants.BySlug(ctx, in.Slug)
+		if errors.Is(err, tenant.ErrNotFound) {
+			t, err = a.Tenants.Create(ctx, audit.System, in)
+		}
+		if err != nil {
+			return err
+		}
+		if err := seedDemoPeople(ctx, a, t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func seedDemoPeople(ctx context.Context, a *App, t tenant.Tenant) error {
+	for _, role := range []identity.Role{identity.Admin, identity.Officer, identity.Instructor, identity.Resident} {
+		_, err := a.Identity.EnsureUser(ctx, audit.System, identity.EnsureInput{
+			Email: string(role) + "@" + t.Slug + ".demo", Name: demoNames[t.Slug][string(role)], Password: DemoPassword,
+			Lang: t.DefaultLang, MFAExempt: true, TenantID: t.ID, Roles: []identity.Role{role},
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,68 @@
+package locale
+
+import (
+	"fmt"
+	"time"
+)
+
+var monthsID = [...]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"}
+
+// era is a Japanese imperial era, from its first day.
+type era struct {
+	name  string
+	start time.Time
+}
+
+var eras = []era{
+	{"令和", time.Date(2019, 5, 1, 0, 0, 0, 0, time.UTC)},
+	{"平成", time.Date(1989, 1, 8, 0, 0, 0, 0, time.UTC)},
+	{"昭和", time.Date(1926, 12, 25, 0, 0, 0, 0, time.UTC)},
+	{"大正", time.Date(1912, 7, 30, 0, 0, 0, 0, time.UTC)},
+	{"明治", time.Date(1868, 1, 25, 0, 0, 0, 0, time.UTC)},
+}
+
+// JapaneseEra writes the era year of a date: "令和8年", "令和元年".
+func JapaneseEra(t time.Time) string {
+	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	for _, e := range eras {
+		if !day.Before(e.start) {
+			y := t.Year() - e.start.Year() + 1
+			if y == 1 {
+				return e.name + "元年"
+			}
+			return fmt.Sprintf("%s%d年", e.name, y)
+		}
+	}
+	return ""
+}
+
+// Date writes a calendar date in lang, in the given zone:
+// "27 November 2026", "2026年11月27日（令和8年）", "27 November 2026".
+func Date(lang Lang, t time.Time, loc *time.Location) string {
+	if loc != nil {
+		t = t.In(loc)
+	}
+	switch lang {
+	case "ja":
+		return fmt.Sprintf("%d年%d月%d日（%s）", t.Year(), t.Month(), t.Day(), JapaneseEra(t))
+	case "id":
+		return fmt.Sprintf("%d %s %d", t.Day(), monthsID[t.Month()-1], t.Year())
+	}
+	return fmt.Sprintf("%d %s %d", t.Day(), t.Month(), t.Year())
+}
+
+// DateTime writes a date and a 24-hour time with the zone's abbreviation
+// (WIB, WITA, WIT, JST), which residents know from television.
+func DateTime(lang Lang, t time.Time, loc *time.Location) string {
+	if loc != nil {
+		t = t.In(loc)
+	}
+	zone, _ := t.Zone()
+	if lang == "id" {
+		return fmt.Sprintf("%s, %02d.%02d %s", Date(lang, t, nil), t.Hour(), t.Minute(), zone)
+	}
+	if lang == "ja" {
+		return fmt.Sprintf("%s %d:%02d %s", Date(lang, t, nil), t.Hour(), t.Minute(), zone)
+	}
+	return fmt.Sprintf("%s, %02d:%02d %s", Date(lang, t, nil), t.Hour(), t.Minute(), zone)
+}

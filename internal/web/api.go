@@ -1,0 +1,326 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/serambi/serambi/internal/identity"
+	"github.com/serambi/serambi/internal/region"
+	"github.com/serambi/serambi/internal/tenant"
+	"github.com/serambi/serambi/internal/validation"
+)
+
+type list[T any] struct {
+	Items []T    `json:"items"`
+	Next  string `json:"next,omitempty"`
+}
+
+func (s *Server) apiRegions(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	rq := region.Query{Country: region.Country(q.Get("country")), Level: region.Level(q.Get("level")), Parent: q.Get("parent"), Q: q.Get("q")}
+	if rq.Country != "" && rq.Country != region.Indonesia && rq.Country != region.Japan {
+		s.problem(w, r, http.StatusBadRequest, "bad_country", "problem.bad_country")
+		return
+	}
+	switch rq.Level {
+	case "", region.Province, region.Regency, region.City, region.Prefecture, region.Municipality, region.Ward:
+	default:
+		s.problem(w, r, http.StatusBadRequest, "bad_level", "problem.bad_level")
+		return
+	}
+	if l := q.Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > 500 {
+			s.problem(w, r, http.StatusBadRequest, "bad_limit", "problem.bad_limit")
+			return
+		}
+		rq.Limit = n
+	}
+	if len(rq.Q) > 100 {
+		rq.Q = rq.Q[:100]
+	}
+	items := s.Regions.Search(rq)
+	if items == nil {
+		items = []region.Region{}
+	}
+	writeJSON(w, http.StatusOK, list[region.Region]{Items: items})
+}
+
+type tenantJSON struct {
+	ID          string            `json:"id"`
+	Slug        string            `json:"slug"`
+	RegionCode  string            `json:"region_code"`
+	Country     string            `json:"country"`
+	Names       map[string]string `json:"names"`
+	TimeZone    string            `json:"time_zone"`
+	DefaultLang string            `json:"default_lang"`
+	Contact     contactJSON       `json:"contact"`
+	BrandColor  string            `json:"brand_color"`
+	AskCivilID  bool              `json:"ask_civil_id"`
+	Status      string            `json:"status"`
+	CreatedAt   time.Time         `json:"created_at"`
+	UpdatedAt   time.Time         `json:"updated_at"`
+}
+
+type contactJSON struct {
+	Email   string `json:"email"`
+	Phone   string `json:"phone"`
+	Address string `json:"address"`
+	Website string `json:"website"`
+}
+
+func toTenantJSON(t tenant.Tenant) tenantJSON {
+	return tenantJSON{
+		ID: t.ID, Slug: t.Slug, RegionCode: t.RegionCode, Country: string(t.Country),
+		Names: map[string]string{"id": t.NameID, "ja": t.NameJA, "en": t.NameEN}, TimeZone: t.TimeZone,
+		DefaultLang: t.DefaultLang, Contact: contactJSON{t.ContactEmail, t.ContactPhone, t.Address, t.Website},
+		BrandColor: t.BrandColor, AskCivilID: t.AskCivilID, Status: t.Status, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt,
+	}
+}
+
+func (s *Server) apiTenants(w http.ResponseWriter, r *http.Request) {
+	ts, err := s.Tenants.List(r.Context(), true)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	out := list[tenantJSON]{Items: []tenantJSON{}}
+	for _, t := range ts {
+		out.Items = append(out.Items, toTenantJSON(t))
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) apiTenant(w http.ResponseWriter, r *http.Request) {
+	t, err := s.Tenants.BySlug(r.Context(), r.PathValue("slug"))
+	st := getState(r)
+	if errors.Is(err, tenant.ErrNotFound) || (err == nil && !t.IsActive() && (st.user == nil || !st.user.Coordinator)) {
+		s.problem(w, r, http.StatusNotFound, "not_found", "problem.not_found")
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toTenantJSON(t))
+}
+
+// tenantBody is the JSON a coordinator sends; absent fields keep their value
+// on PATCH.
+type tenantBody struct {
+	Slug        *string           `json:"slug"`
+	RegionCode  *string           `json:"region_code"`
+	Names       map[string]string `json:"names"`
+	DefaultLang *string           `json:"default_lang"`
+	Contact     *contactJSON      `json:"contact"`
+	BrandColor  *string           `json:"brand_color"`
+	AskCivilID  *bool             `json:"ask_civil_id"`
+	Status      *string           `json:"status"`
+}
+
+func (b tenantBody) apply(in *tenant.Input) {
+	set := func(dst *string, v *string) {
+		if v != nil {
+			*dst = *v
+		}
+	}
+	set(&in.Slug, b.Slug)
+	set(&in.RegionCode, b.RegionCode)
+	set(&in.DefaultLang, b.DefaultLang)
+	set(&in.BrandColor, b.BrandColor)
+	for k, dst := range map[string]*string{"id": &in.NameID, "ja": &in.NameJA, "en": &in.NameEN} {
+		if v, ok := b.Names[k]; ok {
+			*dst = v
+		}
+	}
+	if b.Contact != nil {
+		in.ContactEmail, in.ContactPhone, in.Address, in.Website = b.Contact.Email, b.Contact.Phone, b.Contact.Address, b.Contact.Website
+	}
+	if b.AskCivilID != nil {
+		in.AskCivilID = *b.AskCivilID
+	}
+}
+
+func (s *Server) apiTenantCreate(w http.ResponseWriter, r *http.Request) {
+	if !s.requireCoordinator(w, r) {
+		return
+	}
+	var b tenantBody
+	if !s.readJSON(w, r, &b) {
+		return
+	}
+	var in tenant.Input
+	b.apply(&in)
+	t, err := s.Tenants.Create(r.Context(), actor(r), in)
+	if !s.apiResult(w, r, err) {
+		return
+	}
+	w.Header().Set("Location", "/api/v1/tenants/"+t.Slug)
+	writeJSON(w, http.StatusCreated, toTenantJSON(t))
+}
+
+func (s *Server) apiTenantUpdate(w http.ResponseWriter, r *http.Request) {
+	if !s.requireCoordinator(w, r) {
+		return
+	}
+	old, err := s.Tenants.BySlug(r.Context(), r.PathValue("slug"))
+	if errors.Is(err, tenant.ErrNotFound) {
+		s.problem(w, r, http.StatusNotFound, "not_found", "problem.not_found")
+		return
+	}
+	var b tenantBody
+	if !s.readJSON(w, r, &b) {
+		return
+	}
+	in := tenant.Input{NameID: old.NameID, NameJA: old.NameJA, NameEN: old.NameEN, DefaultLang: old.DefaultLang,
+		ContactEmail: old.ContactEmail, ContactPhone: old.ContactPhone, Address: old.Address, Website: old.Website,
+		BrandColor: old.BrandColor, AskCivilID: old.AskCivilID}
+	b.apply(&in)
+	t, err := s.Tenants.Update(r.Context(), actor(r), old.Slug, in)
+	if !s.apiResult(w, r, err) {
+		return
+	}
+	if b.Status != nil && *b.Status != t.Status {
+		t, err = s.Tenants.SetStatus(r.Context(), actor(r), t.Slug, *b.Status)
+		if !s.apiResult(w, r, err) {
+			return
+		}
+	}
+	writeJSON(w, http.StatusOK, toTenantJSON(t))
+}
+
+// apiResult answers a domain error (422 with field errors, or 500) and
+// reports whether the handler may go on.
+func (s *Server) apiResult(w http.ResponseWriter, r *http.Request, err error) bool {
+	if err == nil {
+		return true
+	}
+	var errs validation.Errors
+	if errors.As(err, &errs) {
+		s.invalid(w, r, errs)
+		return false
+	}
+	s.serverError(w, r, err)
+	return false
+}
+
+// apiTenantHome is a tenant's public face in the API; a suspended tenant
+// answers 403 (loadTenant does it).
+func (s *Server) apiTenantHome(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.loadTenant(w, r)
+	if !ok {
+		return
+	}
+	writeJSON(w, http.StatusOK, toTenantJSON(*t))
+}
+
+type tokenRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+	OTP      string `json:"otp"`
+}
+
+func (s *Server) apiToken(w http.ResponseWriter, r *http.Request) {
+	var req tokenRequest
+	if !s.readJSON(w, r, &req) {
+		return
+	}
+	tok, exp, _, err := s.Identity.IssueToken(r.Context(), req.Email, req.Password, req.OTP, getState(r).ip)
+	switch {
+	case errors.Is(err, identity.ErrBadLogin):
+		s.problem(w, r, http.StatusUnauthorized, "bad_credentials", "error.signin.bad")
+	case errors.Is(err, identity.ErrThrottled):
+		w.Header().Set("Retry-After", "900")
+		s.problem(w, r, http.StatusTooManyRequests, "throttled", "error.signin.throttled")
+	case errors.Is(err, identity.ErrOTPRequired):
+		s.problem(w, r, http.StatusUnauthorized, "otp_required", "problem.otp_required")
+	case errors.Is(err, identity.ErrBadOTP):
+		s.problem(w, r, http.StatusUnauthorized, "bad_otp", "error.otp.bad")
+	case errors.Is(err, identity.ErrEnrolFirst):
+		s.problem(w, r, http.StatusForbidden, "totp_enrolment_required", "problem.totp_required")
+	case err != nil:
+		s.serverError(w, r, err)
+	default:
+		writeJSON(w, http.StatusCreated, map[string]any{"token": tok, "token_type": "Bearer", "expires_at": exp})
+	}
+}
+
+type membershipJSON struct {
+	Tenant string `json:"tenant"`
+	Role   string `json:"role"`
+}
+
+func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) {
+	if !s.requireUser(w, r) {
+		return
+	}
+	st := getState(r)
+	ms := []membershipJSON{}
+	for _, m := range st.memberships {
+		if t, err := s.Tenants.ByID(r.Context(), m.TenantID); err == nil {
+			ms = append(ms, membershipJSON{Tenant: t.Slug, Role: string(m.Role)})
+		}
+	}
+	u := st.user
+	writeJSON(w, http.StatusOK, map[string]any{
+		"id": u.ID, "name": u.Name, "email": u.Email, "phone": u.Phone, "lang": u.Lang,
+		"coordinator": u.Coordinator, "civil_id": u.CivilIDMasked, "memberships": ms,
+	})
+}
+
+type staffJSON struct {
+	ID    string   `json:"id"`
+	Name  string   `json:"name"`
+	Email string   `json:"email"`
+	Roles []string `json:"roles"`
+}
+
+func (s *Server) apiStaff(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.loadTenant(w, r)
+	if !ok || !s.requireRole(w, r, t, identity.Admin) {
+		return
+	}
+	staff, err := s.Identity.Staff(r.Context(), t.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	out := list[staffJSON]{Items: []staffJSON{}}
+	for _, m := range staff {
+		j := staffJSON{ID: m.User.ID, Name: m.User.Name, Email: m.User.Email}
+		for _, role := range m.Roles {
+			j.Roles = append(j.Roles, string(role))
+		}
+		out.Items = append(out.Items, j)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+type staffBody struct {
+	Name     string   `json:"name"`
+	Email    string   `json:"email"`
+	Password string   `json:"password"`
+	Lang     string   `json:"lang"`
+	Roles    []string `json:"roles"`
+}
+
+func (s *Server) apiStaffCreate(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.loadTenant(w, r)
+	if !ok || !s.requireRole(w, r, t, identity.Admin) {
+		return
+	}
+	var b staffBody
+	if !s.readJSON(w, r, &b) {
+		return
+	}
+	if b.Lang == "" {
+		b.Lang = t.DefaultLang
+	}
+	u, err := s.Identity.CreateStaff(r.Context(), actor(r), t.ID, identity.StaffInput{Name: b.Name, Email: b.Email, Password: b.Password, Lang: b.Lang, Roles: rolesFrom(b.Roles)})
+	if !s.apiResult(w, r, err) {
+		return
+	}
+	writeJSON(w, http.StatusCreated, staffJSON{ID: u.ID, Name: u.Name, Email: u.Email, Roles: b.Roles})
+}

@@ -1,0 +1,136 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/serambi/serambi/internal/audit"
+	"github.com/serambi/serambi/internal/identity"
+	"github.com/serambi/serambi/internal/tenant"
+)
+
+func hasRole(st *state, tenantID, role string) bool {
+	if st.user == nil {
+		return false
+	}
+	for _, m := range st.memberships {
+		if m.TenantID == tenantID && string(m.Role) == role {
+			return true
+		}
+	}
+	return false
+}
+
+func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
+
+// actor is the audit identity of the request's user.
+func actor(r *http.Request) audit.Actor {
+	st := getState(r)
+	a := audit.Actor{IP: st.ip}
+	if st.user != nil {
+		a.ID, a.Label = st.user.ID, st.user.Label()
+	} else {
+		a.Label = "anonymous"
+	}
+	return a
+}
+
+// loadTenant resolves {tenant} from the path. Unknown answers 404; a
+// suspended tenant's pages say so and its API answers 403, unless allowSuspended
+// (coordinator pages that manage it).
+func (s *Server) loadTenant(w http.ResponseWriter, r *http.Request) (*tenant.Tenant, bool) {
+	slug := r.PathValue("tenant")
+	t, err := s.Tenants.BySlug(r.Context(), slug)
+	if errors.Is(err, tenant.ErrNotFound) || (err == nil && len(slug) > 40) {
+		s.notFound(w, r)
+		return nil, false
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return nil, false
+	}
+	st := getState(r)
+	if !st.langExplicit {
+		st.lang = t.DefaultLang
+	}
+	if !t.IsActive() {
+		if isAPI(r) {
+			s.problem(w, r, http.StatusForbidden, "tenant_suspended", "problem.tenant_suspended")
+			return nil, false
+		}
+		p := s.newPage(r, "tenant.suspended.title")
+		p.Tenant = &t
+		s.render(w, http.StatusForbidden, "suspended", p)
+		return nil, false
+	}
+	return &t, true
+}
+
+// requireUser makes sure someone is signed in (and, for staff, has a second
+// factor); otherwise it sends them to sign in and come back.
+func (s *Server) requireUser(w http.ResponseWriter, r *http.Request) bool {
+	st := getState(r)
+	if st.user == nil {
+		if isAPI(r) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="serambi"`)
+			s.problem(w, r, http.StatusUnauthorized, "unauthenticated", "problem.unauthenticated")
+			return false
+		}
+		redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()))
+		return false
+	}
+	if st.mustEnrol && !strings.HasPrefix(r.URL.Path, "/account/totp") {
+		if isAPI(r) {
+			s.problem(w, r, http.StatusForbidden, "totp_enrolment_required", "problem.totp_required")
+			return false
+		}
+		redirect(w, r, "/account/totp")
+		return false
+	}
+	return true
+}
+
+// requireRole lets the request on when the user holds one of roles in t
+// (coordinators may do anything an admin may). A refusal is audited.
+func (s *Server) requireRole(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, roles ...identity.Role) bool {
+	if !s.requireUser(w, r) {
+		return false
+	}
+	st := getState(r)
+	for _, role := range roles {
+		if hasRole(st, t.ID, string(role)) || (role == identity.Admin && st.user.Coordinator) {
+			return true
+		}
+	}
+	s.deny(w, r, t)
+	return false
+}
+
+// requireCoordinator lets only network coordinators on.
+func (s *Server) requireCoordinator(w http.ResponseWriter, r *http.Request) bool {
+	if !s.requireUser(w, r) {
+		return false
+	}
+	if getState(r).user.Coordinator {
+		return true
+	}
+	s.deny(w, r, nil)
+	return false
+}
+
+// deny answers 403 and records the refusal.
+func (s *Server) deny(w http.ResponseWriter, r *http.Request, t *tenant.Tenant) {
+	tenantID := ""
+	if t != nil {
+		tenantID = t.ID
+	}
+	a := actor(r)
+	_ = audit.Record(r.Context(), s.DB, a.Entry(tenantID, "authz.denied", r.Method+" "+r.URL.Path, "refused"))
+	if isAPI(r) {
+		s.problem(w, r, http.StatusForbidden, "forbidden", "problem.forbidden")
+		return
+	}
+	s.errorPage(w, r, http.StatusForbidden, t)
+}

@@ -1,0 +1,298 @@
+package web
+
+import (
+	"compress/gzip"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/serambi/serambi/internal/identity"
+	"github.com/serambi/serambi/internal/locale"
+)
+
+// maxBody caps request bodies; forms and JSON here are small. Uploads (a
+// later issue) get their own, larger limit on their own routes.
+const maxBody = 1 << 20
+
+func (s *Server) middleware(next http.Handler) http.Handler {
+	h := s.withState(next)
+	h = http.NewCrossOriginProtection().Handler(h)
+	h = s.securityHeaders(h)
+	h = gzipHandler(h)
+	h = s.observe(h)
+	return s.recoverPanics(h)
+}
+
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				s.Log.Error("panic", "path", r.URL.Path, "panic", fmt.Sprint(p))
+				http.Error(w, "500 internal server error", http.StatusInternalServerError)
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// statusWriter records the status for logs and metrics.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func (s *Server) observe(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		ctx, holder := withRouteHolder(r.Context())
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r.WithContext(ctx))
+		if sw.status == 0 {
+			sw.status = http.StatusOK
+		}
+		d := time.Since(start)
+		s.metrics.observe(holder.pattern, sw.status, d)
+		if sw.status >= 500 {
+			s.Log.Error("request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "ms", d.Milliseconds())
+		} else {
+			s.Log.Debug("request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "ms", d.Milliseconds())
+		}
+	})
+}
+
+const csp = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; " +
+	"base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+
+func (s *Server) securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", csp)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		if s.secure {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// gzip: pages, CSS and JSON shrink to a fraction, which matters on slow,
+// expensive mobile data.
+var gzipPool = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(io.Discard, gzip.DefaultCompression); return w }}
+
+type gzipWriter struct {
+	http.ResponseWriter
+	gz      *gzip.Writer
+	decided bool
+}
+
+func compressible(ct string) bool {
+	for _, p := range []string{"text/", "application/json", "application/problem+json", "application/javascript", "image/svg+xml"} {
+		if strings.HasPrefix(ct, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func (w *gzipWriter) decide(status int) {
+	if w.decided {
+		return
+	}
+	w.decided = true
+	h := w.Header()
+	if status == http.StatusNoContent || status == http.StatusNotModified || h.Get("Content-Encoding") != "" || !compressible(h.Get("Content-Type")) {
+		return
+	}
+	h.Set("Content-Encoding", "gzip")
+	h.Del("Content-Length")
+	gz := gzipPool.Get().(*gzip.Writer)
+	gz.Reset(w.ResponseWriter)
+	w.gz = gz
+}
+
+func (w *gzipWriter) WriteHeader(code int) {
+	w.decide(code)
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *gzipWriter) Write(b []byte) (int, error) {
+	if !w.decided {
+		if w.Header().Get("Content-Type") == "" {
+			w.Header().Set("Content-Type", http.DetectContentType(b))
+		}
+		w.WriteHeader(http.StatusOK)
+	}
+	if w.gz != nil {
+		return w.gz.Write(b)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *gzipWriter) Flush() {
+	if w.gz != nil {
+		_ = w.gz.Flush()
+	}
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+func (w *gzipWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func gzipHandler(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Add("Vary", "Accept-Encoding")
+		if !strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") || r.Method == http.MethodHead {
+			next.ServeHTTP(w, r)
+			return
+		}
+		gw := &gzipWriter{ResponseWriter: w}
+		next.ServeHTTP(gw, r)
+		if gw.gz != nil {
+			_ = gw.gz.Close()
+			gzipPool.Put(gw.gz)
+		}
+	})
+}
+
+// state is what the middleware knows about a request.
+type state struct {
+	lang         string
+	langExplicit bool // chosen by the user (query, cookie, account), not guessed
+	textSize     string
+	user         *identity.User
+	memberships  []identity.Membership
+	sessionRaw   string
+	session      *identity.Session
+	viaToken     bool
+	mustEnrol    bool           // staff without a second factor: only enrolment pages
+	pending      *identity.User // password ok, waiting for the one-time code
+	ip           string
+}
+
+type stateKey struct{}
+
+func getState(r *http.Request) *state {
+	if st, ok := r.Context().Value(stateKey{}).(*state); ok {
+		return st
+	}
+	return &state{lang: "en", textSize: "normal"}
+}
+
+const (
+	sessionCookie = "serambi_session"
+	langCookie    = "serambi_lang"
+	textCookie    = "serambi_text"
+)
+
+func (s *Server) withState(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		st := &state{textSize: "normal", ip: clientIP(r)}
+		s.loadUser(r, st)
+		s.pickLanguage(w, r, st)
+		if c, err := r.Cookie(textCookie); err == nil && identity.ValidTextSize(c.Value) {
+			st.textSize = c.Value
+		} else if st.user != nil {
+			st.textSize = st.user.TextSize
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), stateKey{}, st)))
+	})
+}
+
+func (s *Server) loadUser(r *http.Request, st *state) {
+	ctx := r.Context()
+	if auth := r.Header.Get("Authorization"); strings.HasPrefix(auth, "Bearer ") {
+		st.viaToken = true
+		if u, err := s.Identity.UserByToken(ctx, strings.TrimPrefix(auth, "Bearer ")); err == nil {
+			st.user = &u
+			st.memberships, _ = s.Identity.Memberships(ctx, u.ID)
+		}
+		return
+	}
+	c, err := r.Cookie(sessionCookie)
+	if err != nil {
+		return
+	}
+	ss, u, err := s.Identity.Session(ctx, c.Value)
+	if err != nil {
+		return
+	}
+	st.session, st.sessionRaw = &ss, c.Value
+	if u.TOTPEnabled && !ss.MFAOK {
+		st.pending = &u
+		return
+	}
+	st.user = &u
+	st.memberships, _ = s.Identity.Memberships(ctx, u.ID)
+	st.mustEnrol = s.Identity.NeedsTOTPEnrolment(u, st.memberships)
+}
+
+// pickLanguage: ?lang= (remembered in a cookie), then the cookie, then the
+// account's language, then Accept-Language; the tenant's default comes in
+// later, when the handler knows the tenant.
+func (s *Server) pickLanguage(w http.ResponseWriter, r *http.Request, st *state) {
+	if l := r.URL.Query().Get("lang"); locale.Supported(l) {
+		st.lang, st.langExplicit = l, true
+		http.SetCookie(w, s.cookie(langCookie, l, 365*24*time.Hour))
+		return
+	}
+	if c, err := r.Cookie(langCookie); err == nil && locale.Supported(c.Value) {
+		st.lang, st.langExplicit = c.Value, true
+		return
+	}
+	if st.user != nil && locale.Supported(st.user.Lang) {
+		st.lang, st.langExplicit = st.user.Lang, true
+		return
+	}
+	if l := locale.FromAcceptLanguage(r.Header.Get("Accept-Language")); l != "" {
+		st.lang, st.langExplicit = l, true
+		return
+	}
+	st.lang = "en"
+}
+
+func (s *Server) cookie(name, value string, maxAge time.Duration) *http.Cookie {
+	return &http.Cookie{
+		Name: name, Value: value, Path: "/", MaxAge: int(maxAge.Seconds()),
+		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode,
+	}
+}
+
+// clientIP is the peer address. Deployments behind a proxy should make the
+// proxy overwrite RemoteAddr (documented); trusting X-Forwarded-For blindly
+// would let anyone dodge the sign-in throttle.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}

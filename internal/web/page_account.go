@@ -1,0 +1,184 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/serambi/serambi/internal/identity"
+	"github.com/serambi/serambi/internal/validation"
+)
+
+type accountData struct {
+	Sessions    []identity.Session
+	CurrentHash string
+	Staff       bool
+}
+
+func (s *Server) accountPage(r *http.Request, errs validation.Errors) (*page, error) {
+	st := getState(r)
+	ss, err := s.Identity.Sessions(r.Context(), st.user.ID)
+	if err != nil {
+		return nil, err
+	}
+	p := s.newPage(r, "account.title")
+	p.Errors = errs
+	p.Flash = flashFrom(r)
+	p.Form.Set("pref_lang", st.user.Lang)
+	p.Form.Set("pref_text_size", st.user.TextSize)
+	p.Data = accountData{Sessions: ss, CurrentHash: identity.SessionHash(st.sessionRaw), Staff: identity.IsStaff(*st.user, st.memberships)}
+	return p, nil
+}
+
+func (s *Server) account(w http.ResponseWriter, r *http.Request) {
+	if !s.requireUser(w, r) {
+		return
+	}
+	p, err := s.accountPage(r, nil)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, http.StatusOK, "account", p)
+}
+
+// accountFormError re-renders the account page with the form's errors.
+func (s *Server) accountFormError(w http.ResponseWriter, r *http.Request, err error) {
+	var errs validation.Errors
+	if !errors.As(err, &errs) {
+		s.serverError(w, r, err)
+		return
+	}
+	p, err := s.accountPage(r, errs)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, http.StatusUnprocessableEntity, "account", p)
+}
+
+func (s *Server) accountPreferences(w http.ResponseWriter, r *http.Request) {
+	if !s.requireUser(w, r) || !s.parseForm(w, r) {
+		return
+	}
+	u := getState(r).user
+	lang, size := r.PostForm.Get("pref_lang"), r.PostForm.Get("pref_text_size")
+	if err := s.Identity.SetPreferences(r.Context(), actor(r), u.ID, lang, size); err != nil {
+		s.accountFormError(w, r, err)
+		return
+	}
+	// The cookies win over the account, so set them to what was chosen.
+	http.SetCookie(w, s.cookie(langCookie, lang, 365*24*3600e9))
+	http.SetCookie(w, s.cookie(textCookie, size, 365*24*3600e9))
+	redirect(w, r, "/account?done=saved")
+}
+
+func (s *Server) accountPassword(w http.ResponseWriter, r *http.Request) {
+	if !s.requireUser(w, r) || !s.parseForm(w, r) {
+		return
+	}
+	st := getState(r)
+	err := s.Identity.ChangePassword(r.Context(), actor(r), st.user.ID, r.PostForm.Get("current_password"), r.PostForm.Get("new_password"), st.sessionRaw)
+	if err != nil {
+		s.accountFormError(w, r, err)
+		return
+	}
+	redirect(w, r, "/account?done=password")
+}
+
+func (s *Server) accountEndSession(w http.ResponseWriter, r *http.Request) {
+	if !s.requireUser(w, r) || !s.parseForm(w, r) {
+		return
+	}
+	err := s.Identity.EndSessionByHash(r.Context(), actor(r), getState(r).user.ID, r.PostForm.Get("session"))
+	if err != nil && !errors.Is(err, identity.ErrNoSession) {
+		s.serverError(w, r, err)
+		return
+	}
+	redirect(w, r, "/account?done=sessions")
+}
+
+// accountEndAll is "sign out everywhere", this browser included.
+func (s *Server) accountEndAll(w http.ResponseWriter, r *http.Request) {
+	if !s.requireUser(w, r) {
+		return
+	}
+	if _, err := s.Identity.EndAllSessions(r.Context(), actor(r), "", getState(r).user.ID); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	http.SetCookie(w, s.cookie(sessionCookie, "", -1))
+	redirect(w, r, "/signin?done=signedout")
+}
+
+type totpData struct {
+	Secret  string
+	Enabled bool
+}
+
+// totpForm shows the QR code and secret of a new second factor. Staff who
+// must enrol land here after sign-in.
+func (s *Server) totpForm(w http.ResponseWriter, r *http.Request) {
+	if !s.requireUser(w, r) {
+		return
+	}
+	u := getState(r).user
+	p := s.newPage(r, "totp.title")
+	if u.TOTPEnabled {
+		p.Data = totpData{Enabled: true}
+		s.render(w, http.StatusOK, "totp", p)
+		return
+	}
+	secret, _, ok := s.Identity.PendingTOTP(*u)
+	if !ok {
+		var err error
+		if secret, _, err = s.Identity.BeginTOTP(r.Context(), *u); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+	}
+	p.Data = totpData{Secret: secret}
+	s.render(w, http.StatusOK, "totp", p)
+}
+
+func (s *Server) totpConfirm(w http.ResponseWriter, r *http.Request) {
+	if !s.requireUser(w, r) || !s.parseForm(w, r) {
+		return
+	}
+	st := getState(r)
+	u, err := s.Identity.ByID(r.Context(), st.user.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if err := s.Identity.ConfirmTOTP(r.Context(), actor(r), u, r.PostForm.Get("code")); err != nil {
+		secret, _, _ := s.Identity.PendingTOTP(u)
+		p := s.newPage(r, "totp.title")
+		p.Errors = validation.Errors{{Field: "code", Code: "error.otp.bad"}}
+		p.Data = totpData{Secret: secret}
+		s.render(w, http.StatusUnprocessableEntity, "totp", p)
+		return
+	}
+	_ = s.Identity.MarkMFA(r.Context(), st.sessionRaw)
+	redirect(w, r, "/account?done=totp")
+}
+
+// totpQR serves the enrolment QR code as an image, since the CSP allows
+// no inline data we did not make ourselves.
+func (s *Server) totpQR(w http.ResponseWriter, r *http.Request) {
+	if !s.requireUser(w, r) {
+		return
+	}
+	_, uri, ok := s.Identity.PendingTOTP(*getState(r).user)
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	png, err := identity.TOTPQRCodePNG(uri)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "image/png")
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write(png)
+}

@@ -1,0 +1,134 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+
+	"github.com/serambi/serambi/internal/identity"
+	"github.com/serambi/serambi/internal/validation"
+)
+
+func (s *Server) signinForm(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(r, "signin.title")
+	p.Form.Set("next", safeNext(r.URL.Query().Get("next"), ""))
+	p.Flash = flashFrom(r)
+	s.render(w, http.StatusOK, "signin", p)
+}
+
+func (s *Server) signin(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	st := getState(r)
+	login, next := r.PostForm.Get("login"), safeNext(r.PostForm.Get("next"), "")
+	u, err := s.Identity.Authenticate(r.Context(), login, r.PostForm.Get("password"), st.ip)
+	if err != nil {
+		p := s.newPage(r, "signin.title")
+		p.Form.Set("login", login)
+		p.Form.Set("next", next)
+		status, code := http.StatusUnauthorized, "error.signin.bad"
+		if errors.Is(err, identity.ErrThrottled) {
+			status, code = http.StatusTooManyRequests, "error.signin.throttled"
+		} else if !errors.Is(err, identity.ErrBadLogin) {
+			s.serverError(w, r, err)
+			return
+		}
+		p.Errors = validation.Errors{{Field: "login", Code: code}}
+		s.render(w, status, "signin", p)
+		return
+	}
+	raw, err := s.Identity.StartSession(r.Context(), u.ID, !u.TOTPEnabled, st.ip, r.UserAgent())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	http.SetCookie(w, s.cookie(sessionCookie, raw, identity.SessionAbsolute))
+	if u.TOTPEnabled {
+		redirect(w, r, "/signin/otp?next="+url.QueryEscape(next))
+		return
+	}
+	redirect(w, r, s.afterSignin(r, u, next))
+}
+
+// afterSignin picks where to go: the page asked for, else the user's tenant.
+func (s *Server) afterSignin(r *http.Request, u identity.User, next string) string {
+	if next != "" {
+		return next
+	}
+	ms, _ := s.Identity.Memberships(r.Context(), u.ID)
+	if len(ms) > 0 {
+		if t, err := s.Tenants.ByID(r.Context(), ms[0].TenantID); err == nil {
+			return "/" + t.Slug + "/?done=signedin"
+		}
+	}
+	if u.Coordinator {
+		return "/network/tenants"
+	}
+	return "/account?done=signedin"
+}
+
+func (s *Server) otpForm(w http.ResponseWriter, r *http.Request) {
+	if getState(r).pending == nil {
+		redirect(w, r, "/signin")
+		return
+	}
+	p := s.newPage(r, "otp.title")
+	p.Form.Set("next", safeNext(r.URL.Query().Get("next"), ""))
+	s.render(w, http.StatusOK, "otp", p)
+}
+
+func (s *Server) otp(w http.ResponseWriter, r *http.Request) {
+	st := getState(r)
+	if st.pending == nil {
+		redirect(w, r, "/signin")
+		return
+	}
+	if !s.parseForm(w, r) {
+		return
+	}
+	next := safeNext(r.PostForm.Get("next"), "")
+	if err := s.Identity.VerifyTOTP(r.Context(), *st.pending, r.PostForm.Get("code"), st.ip); err != nil {
+		p := s.newPage(r, "otp.title")
+		p.Form.Set("next", next)
+		code := "error.otp.bad"
+		if errors.Is(err, identity.ErrThrottled) {
+			code = "error.signin.throttled"
+		}
+		p.Errors = validation.Errors{{Field: "code", Code: code}}
+		s.render(w, http.StatusUnauthorized, "otp", p)
+		return
+	}
+	if err := s.Identity.MarkMFA(r.Context(), st.sessionRaw); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	redirect(w, r, s.afterSignin(r, *st.pending, next))
+}
+
+func (s *Server) signout(w http.ResponseWriter, r *http.Request) {
+	st := getState(r)
+	if st.sessionRaw != "" {
+		if err := s.Identity.EndSession(r.Context(), actor(r), st.sessionRaw); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+	}
+	http.SetCookie(w, s.cookie(sessionCookie, "", -1))
+	redirect(w, r, "/signin?done=signedout")
+}
+
+// prefs sets language and text size for anyone, signed in or not, from the
+// controls in every page's header; it works without JavaScript.
+func (s *Server) prefs(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	if t := r.PostForm.Get("text"); identity.ValidTextSize(t) {
+		http.SetCookie(w, s.cookie(textCookie, t, 365*24*3600e9))
+		if u := getState(r).user; u != nil {
+			_ = s.Identity.SetPreferences(r.Context(), actor(r), u.ID, u.Lang, t)
+		}
+	}
+	redirect(w, r, safeNext(r.PostForm.Get("back"), "/"))
+}

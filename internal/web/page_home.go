@@ -1,0 +1,87 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/serambi/serambi/internal/tenant"
+)
+
+// networkHome lets a resident find their local government by name, typed
+// in Latin letters, kana or kanji.
+func (s *Server) networkHome(w http.ResponseWriter, r *http.Request) {
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	if len(q) > 100 {
+		q = q[:100]
+	}
+	ts, err := s.Tenants.Search(r.Context(), q)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	p := s.newPage(r, "home.title")
+	p.Form.Set("q", q)
+	p.Data = struct {
+		Query   string
+		Tenants []tenant.Tenant
+	}{q, ts}
+	s.render(w, http.StatusOK, "home", p)
+}
+
+// tile is one thing a tenant offers on its home page.
+type tile struct {
+	Key  string // message key prefix: tile.X.title / tile.X.text
+	Icon string // static SVG name
+	URL  string // "" while the service is not open yet
+}
+
+func (s *Server) tenantHome(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.loadTenant(w, r)
+	if !ok {
+		return
+	}
+	p := s.newPage(r, "tenant.home.title")
+	p.Tenant = t
+	p.Flash = flashFrom(r)
+	st := getState(r)
+	tiles := []tile{
+		{Key: "services", Icon: "services"},
+		{Key: "counter", Icon: "counter"},
+		{Key: "classes", Icon: "classes"},
+		{Key: "knowledge", Icon: "knowledge"},
+	}
+	if st.user == nil {
+		tiles = append([]tile{{Key: "register", Icon: "register", URL: "/" + t.Slug + "/register"}}, tiles...)
+	} else {
+		tiles = append([]tile{{Key: "account", Icon: "account", URL: "/account"}}, tiles...)
+		if hasRole(st, t.ID, "admin") || st.user.Coordinator {
+			tiles = append(tiles, tile{Key: "staff", Icon: "staff", URL: "/" + t.Slug + "/admin/staff"})
+		}
+	}
+	p.Data = tiles
+	s.render(w, http.StatusOK, "tenant_home", p)
+}
+
+// flashFrom reads a one-word notice passed in the URL after a redirect
+// (?done=registered); only known words are shown, as message keys.
+func flashFrom(r *http.Request) string {
+	switch d := r.URL.Query().Get("done"); d {
+	case "registered", "signedin", "signedout", "saved", "password", "totp", "sessions":
+		return "flash." + d
+	}
+	return ""
+}
+
+// theme serves the tenant's brand colour as a tiny stylesheet, because the
+// Content-Security-Policy forbids inline styles. The colour was checked for
+// contrast with white text when it was saved.
+func (s *Server) theme(w http.ResponseWriter, r *http.Request) {
+	t, err := s.Tenants.BySlug(r.Context(), r.PathValue("tenant"))
+	if err != nil {
+		s.notFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "text/css; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	_, _ = w.Write([]byte(":root{--brand:" + t.BrandColor + "}\n"))
+}

@@ -1,0 +1,77 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/serambi/serambi/internal/identity"
+	"github.com/serambi/serambi/internal/locale"
+	"github.com/serambi/serambi/internal/region"
+	"github.com/serambi/serambi/internal/tenant"
+	"github.com/serambi/serambi/internal/validation"
+)
+
+// civilKind is the identity number a tenant's residents may give.
+func civilKind(t *tenant.Tenant) string {
+	if !t.AskCivilID {
+		return ""
+	}
+	if t.Country == region.Japan {
+		return "mynumber"
+	}
+	return "nik"
+}
+
+func (s *Server) registerForm(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.loadTenant(w, r)
+	if !ok {
+		return
+	}
+	p := s.newPage(r, "register.title")
+	p.Tenant = t
+	p.Form.Set("lang", p.Lang())
+	p.Data = civilKind(t)
+	s.render(w, http.StatusOK, "register", p)
+}
+
+func (s *Server) register(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.loadTenant(w, r)
+	if !ok || !s.parseForm(w, r) {
+		return
+	}
+	f := r.PostForm
+	st := getState(r)
+	in := identity.RegisterInput{
+		TenantID: t.ID, Name: f.Get("name"), Email: f.Get("email"), Phone: f.Get("phone"),
+		Password: f.Get("password"), Lang: f.Get("lang"), CivilKind: civilKind(t), CivilID: f.Get("civil_id"),
+		CivilOptional: true,
+	}
+	if !locale.Supported(in.Lang) {
+		in.Lang = st.lang
+	}
+	u, err := s.Identity.Register(r.Context(), in, st.ip)
+	var errs validation.Errors
+	if errors.As(err, &errs) {
+		p := s.newPage(r, "register.title")
+		p.Tenant = t
+		p.Errors = errs
+		for _, k := range []string{"name", "email", "phone", "lang", "civil_id"} {
+			p.Form.Set(k, f.Get(k))
+		}
+		p.Data = civilKind(t)
+		s.render(w, http.StatusUnprocessableEntity, "register", p)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	raw, err := s.Identity.StartSession(r.Context(), u.ID, true, st.ip, r.UserAgent())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	http.SetCookie(w, s.cookie(sessionCookie, raw, identity.SessionAbsolute))
+	http.SetCookie(w, s.cookie(langCookie, u.Lang, 365*24*3600e9))
+	redirect(w, r, "/"+t.Slug+"/?done=registered")
+}

@@ -1,0 +1,159 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/serambi/serambi/internal/audit"
+	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/identity"
+	"github.com/serambi/serambi/internal/tenant"
+	"github.com/serambi/serambi/internal/validation"
+)
+
+// Tenant admin pages: staff accounts and roles, and the tenant's audit.
+
+func (s *Server) adminTenant(w http.ResponseWriter, r *http.Request) (*tenant.Tenant, bool) {
+	t, ok := s.loadTenant(w, r)
+	if !ok || !s.requireRole(w, r, t, identity.Admin) {
+		return nil, false
+	}
+	return t, true
+}
+
+func (s *Server) staffList(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.adminTenant(w, r)
+	if !ok {
+		return
+	}
+	staff, err := s.Identity.Staff(r.Context(), t.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	p := s.newPage(r, "staff.title")
+	p.Tenant = t
+	p.Flash = flashFrom(r)
+	p.Data = struct {
+		Staff []identity.StaffMember
+		Roles []identity.Role
+	}{staff, identity.StaffRoles}
+	s.render(w, http.StatusOK, "staff", p)
+}
+
+func (s *Server) staffNew(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.adminTenant(w, r)
+	if !ok {
+		return
+	}
+	p := s.newPage(r, "staff.new.title")
+	p.Tenant = t
+	p.Form.Set("lang", t.DefaultLang)
+	p.Data = identity.StaffRoles
+	s.render(w, http.StatusOK, "staff_new", p)
+}
+
+func rolesFrom(vals []string) []identity.Role {
+	var out []identity.Role
+	for _, v := range vals {
+		out = append(out, identity.Role(v))
+	}
+	return out
+}
+
+func (s *Server) staffCreate(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.adminTenant(w, r)
+	if !ok || !s.parseForm(w, r) {
+		return
+	}
+	f := r.PostForm
+	_, err := s.Identity.CreateStaff(r.Context(), actor(r), t.ID, identity.StaffInput{
+		Name: f.Get("name"), Email: f.Get("email"), Password: f.Get("password"), Lang: f.Get("lang"), Roles: rolesFrom(f["roles"]),
+	})
+	var errs validation.Errors
+	if errors.As(err, &errs) {
+		p := s.newPage(r, "staff.new.title")
+		p.Tenant = t
+		p.Errors = errs
+		for _, k := range []string{"name", "email", "lang"} {
+			p.Form.Set(k, f.Get(k))
+		}
+		p.Form["roles"] = f["roles"]
+		p.Data = identity.StaffRoles
+		s.render(w, http.StatusUnprocessableEntity, "staff_new", p)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	redirect(w, r, "/"+t.Slug+"/admin/staff?done=saved")
+}
+
+// staffMember checks that {user} is staff of this tenant, so an admin of
+// one tenant can never touch another tenant's people.
+func (s *Server) staffMember(w http.ResponseWriter, r *http.Request, t *tenant.Tenant) (string, bool) {
+	id := r.PathValue("user")
+	if !db.ValidID(id) {
+		s.notFound(w, r)
+		return "", false
+	}
+	roles, err := s.Identity.Roles(r.Context(), t.ID, id)
+	if err != nil {
+		s.serverError(w, r, err)
+		return "", false
+	}
+	for _, role := range roles {
+		if role != identity.Resident {
+			return id, true
+		}
+	}
+	s.notFound(w, r)
+	return "", false
+}
+
+func (s *Server) staffRoles(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.adminTenant(w, r)
+	if !ok || !s.parseForm(w, r) {
+		return
+	}
+	id, ok := s.staffMember(w, r, t)
+	if !ok {
+		return
+	}
+	err := s.Identity.SetRoles(r.Context(), actor(r), t.ID, id, rolesFrom(r.PostForm["roles"]))
+	var errs validation.Errors
+	if errors.As(err, &errs) {
+		s.errorPage(w, r, http.StatusBadRequest, t)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	redirect(w, r, "/"+t.Slug+"/admin/staff?done=saved")
+}
+
+func (s *Server) staffEndSessions(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.adminTenant(w, r)
+	if !ok {
+		return
+	}
+	id, ok := s.staffMember(w, r, t)
+	if !ok {
+		return
+	}
+	if _, err := s.Identity.EndAllSessions(r.Context(), actor(r), t.ID, id); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	redirect(w, r, "/"+t.Slug+"/admin/staff?done=sessions")
+}
+
+func (s *Server) tenantAudit(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.adminTenant(w, r)
+	if !ok {
+		return
+	}
+	s.auditPage(w, r, t, audit.Filter{TenantID: t.ID})
+}

@@ -1,0 +1,310 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"errors"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/serambi/serambi/internal/identity"
+	"github.com/serambi/serambi/internal/locale"
+	"github.com/serambi/serambi/internal/tenant"
+	"github.com/serambi/serambi/internal/validation"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+// parseTemplates pairs the layout with each page template.
+func (s *Server) parseTemplates() (map[string]*template.Template, error) {
+	layout, err := template.New("layout.html").ParseFS(templateFS, "templates/layout.html")
+	if err != nil {
+		return nil, err
+	}
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	pages := map[string]*template.Template{}
+	for _, n := range names {
+		base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
+		if base == "layout" {
+			continue
+		}
+		t, err := template.Must(layout.Clone()).ParseFS(templateFS, n)
+		if err != nil {
+			return nil, err
+		}
+		pages[base] = t
+	}
+	return pages, nil
+}
+
+// page is what every template receives.
+type page struct {
+	s       *Server
+	st      *state
+	r       *http.Request
+	Title   string
+	Tenant  *tenant.Tenant
+	Errors  validation.Errors
+	Form    url.Values
+	Flash   string
+	Data    any
+	NoIndex bool
+}
+
+func (s *Server) newPage(r *http.Request, titleKey string) *page {
+	p := &page{s: s, st: getState(r), r: r, Form: url.Values{}}
+	p.Title = p.T(titleKey)
+	return p
+}
+
+// T translates a message key in the page's language.
+func (p *page) T(key string, args ...any) string { return p.s.Catalog.T(p.st.lang, key, args...) }
+
+// Lang is the page's language code.
+func (p *page) Lang() string { return p.st.lang }
+
+// Langs lists the language switch entries.
+func (p *page) Langs() []langLink {
+	var out []langLink
+	for _, l := range locale.Langs {
+		q := p.r.URL.Query()
+		q.Set("lang", l)
+		out = append(out, langLink{Code: l, Name: p.s.Catalog.T(l, "lang.name"), URL: p.r.URL.Path + "?" + q.Encode(), Current: l == p.st.lang})
+	}
+	return out
+}
+
+type langLink struct {
+	Code, Name, URL string
+	Current         bool
+}
+
+// TextSize is the class for the chosen text size.
+func (p *page) TextSize() string { return p.st.textSize }
+
+// User is the signed-in user, or nil.
+func (p *page) User() *identity.User { return p.st.user }
+
+// IsCoordinator tells whether the signed-in user is a network coordinator.
+func (p *page) IsCoordinator() bool { return p.st.user != nil && p.st.user.Coordinator }
+
+// HasRole tells whether the user holds role in the page's tenant.
+func (p *page) HasRole(role string) bool {
+	if p.Tenant == nil {
+		return false
+	}
+	return hasRole(p.st, p.Tenant.ID, role)
+}
+
+// Asset is the fingerprinted URL of a static file.
+func (p *page) Asset(name string) string { return p.s.assets.URL(name) }
+
+// Path is the current path, for "come back here" links.
+func (p *page) Path() string { return p.r.URL.Path }
+
+// Date and DateTime write times in the page language and tenant zone.
+func (p *page) Date(t time.Time) string     { return locale.Date(p.st.lang, t, p.loc()) }
+func (p *page) DateTime(t time.Time) string { return locale.DateTime(p.st.lang, t, p.loc()) }
+
+func (p *page) loc() *time.Location {
+	if p.Tenant != nil {
+		return p.Tenant.Location()
+	}
+	return time.UTC
+}
+
+// Val is what the user typed in a field, to show it again after an error.
+func (p *page) Val(field string) string { return p.Form.Get(field) }
+
+// Err is the translated inline error of a field, or "".
+func (p *page) Err(field string) string {
+	if e, ok := p.Errors.For(field); ok {
+		return p.T(e.Code, e.Args...)
+	}
+	return ""
+}
+
+// Summary lists the errors for the summary box at the top of a form.
+func (p *page) Summary() []summaryItem {
+	var out []summaryItem
+	for _, e := range p.Errors {
+		out = append(out, summaryItem{Field: e.Field, Message: p.T(e.Code, e.Args...)})
+	}
+	return out
+}
+
+type summaryItem struct{ Field, Message string }
+
+// TenantName is the tenant's name in the page language.
+func (p *page) TenantName() string {
+	if p.Tenant == nil {
+		return ""
+	}
+	return p.Tenant.Name(p.st.lang)
+}
+
+// Brand is the tenant's colour for the header (checked for contrast when saved).
+func (p *page) Brand() string {
+	if p.Tenant == nil {
+		return ""
+	}
+	return p.Tenant.BrandColor
+}
+
+func (s *Server) render(w http.ResponseWriter, status int, name string, p *page) {
+	t, ok := s.pages[name]
+	if !ok {
+		s.Log.Error("missing template", "name", name)
+		http.Error(w, "template missing", http.StatusInternalServerError)
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
+		s.Log.Error("render", "template", name, "err", err)
+		http.Error(w, "500 internal server error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// errorPage renders the 403/404/500 pages in the user's language.
+func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, t *tenant.Tenant) {
+	key := map[int]string{
+		http.StatusForbidden: "error.page.403", http.StatusNotFound: "error.page.404",
+		http.StatusTooManyRequests: "error.page.429", http.StatusBadRequest: "error.page.400",
+	}[status]
+	if key == "" {
+		key, status = "error.page.500", http.StatusInternalServerError
+	}
+	p := s.newPage(r, key+".title")
+	p.Tenant = t
+	p.Data = struct {
+		Status int
+		Key    string
+	}{status, key}
+	p.NoIndex = true
+	s.render(w, status, "error", p)
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		s.problem(w, r, http.StatusNotFound, "not_found", "problem.not_found")
+		return
+	}
+	s.errorPage(w, r, http.StatusNotFound, nil)
+}
+
+func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	s.Log.Error("handler", "path", r.URL.Path, "err", err)
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		s.problem(w, r, http.StatusInternalServerError, "internal", "problem.internal")
+		return
+	}
+	s.errorPage(w, r, http.StatusInternalServerError, nil)
+}
+
+// problemBody is RFC 9457 problem details with our stable code and, for
+// invalid input, one entry per field.
+type problemBody struct {
+	Type   string         `json:"type"`
+	Title  string         `json:"title"`
+	Status int            `json:"status"`
+	Code   string         `json:"code"`
+	Detail string         `json:"detail,omitempty"`
+	Errors []problemField `json:"errors,omitempty"`
+}
+
+type problemField struct {
+	Field   string `json:"field"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+func (s *Server) problem(w http.ResponseWriter, r *http.Request, status int, code, key string, args ...any) {
+	st := getState(r)
+	body := problemBody{Type: "about:blank", Title: http.StatusText(status), Status: status, Code: code,
+		Detail: s.Catalog.T(st.lang, key, args...)}
+	writeJSONType(w, status, "application/problem+json", body)
+}
+
+func (s *Server) invalid(w http.ResponseWriter, r *http.Request, errs validation.Errors) {
+	st := getState(r)
+	body := problemBody{Type: "about:blank", Title: "Unprocessable Content", Status: http.StatusUnprocessableEntity,
+		Code: "invalid", Detail: s.Catalog.T(st.lang, "problem.invalid")}
+	for _, e := range errs {
+		body.Errors = append(body.Errors, problemField{Field: e.Field, Code: e.Code, Message: s.Catalog.T(st.lang, e.Code, e.Args...)})
+	}
+	writeJSONType(w, http.StatusUnprocessableEntity, "application/problem+json", body)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	writeJSONType(w, status, "application/json", v)
+}
+
+func writeJSONType(w http.ResponseWriter, status int, ct string, v any) {
+	w.Header().Set("Content-Type", ct+"; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+}
+
+// readJSON decodes a JSON body, answering 415/400/413 itself when it cannot.
+func (s *Server) readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		s.problem(w, r, http.StatusUnsupportedMediaType, "unsupported_media_type", "problem.content_type")
+		return false
+	}
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			s.problem(w, r, http.StatusRequestEntityTooLarge, "too_large", "problem.too_large")
+			return false
+		}
+		s.problem(w, r, http.StatusBadRequest, "bad_json", "problem.bad_json")
+		return false
+	}
+	return true
+}
+
+// parseForm reads a form body, answering 413/400 itself when it cannot.
+func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) bool {
+	if err := r.ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			s.errorPage(w, r, http.StatusRequestEntityTooLarge, nil)
+			return false
+		}
+		s.errorPage(w, r, http.StatusBadRequest, nil)
+		return false
+	}
+	return true
+}
+
+// redirect sends the browser on after a successful POST.
+func redirect(w http.ResponseWriter, r *http.Request, to string) {
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// safeNext keeps "next" links on this site.
+func safeNext(next, fallback string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(next, "\\") {
+		return fallback
+	}
+	return next
+}

@@ -1,0 +1,67 @@
+package web
+
+// Roles on routes, for documentation and the cross-tenant test harness.
+var (
+	anyone      = []string{"anyone"}
+	signedIn    = []string{"user"}
+	tenantAdmin = []string{"admin", "coordinator"}
+	coordinator = []string{"coordinator"}
+)
+
+// routes is Serambi's whole routing table.
+func (s *Server) routes() []route {
+	return []route{
+		{"GET", "/static/v/{file}", anyone, s.static},
+		{"GET", "/static/theme/{tenant}", anyone, s.theme},
+		{"GET", "/healthz", anyone, s.healthz},
+		{"GET", "/readyz", anyone, s.readyz},
+		{"GET", "/metrics", anyone, s.metricsPage},
+
+		{"GET", "/{$}", anyone, s.networkHome},
+		{"GET", "/signin", anyone, s.signinForm},
+		{"POST", "/signin", anyone, s.signin},
+		{"GET", "/signin/otp", anyone, s.otpForm},
+		{"POST", "/signin/otp", anyone, s.otp},
+		{"POST", "/signout", signedIn, s.signout},
+		{"POST", "/prefs", anyone, s.prefs},
+
+		{"GET", "/account", signedIn, s.account},
+		{"POST", "/account/preferences", signedIn, s.accountPreferences},
+		{"POST", "/account/password", signedIn, s.accountPassword},
+		{"POST", "/account/sessions/end", signedIn, s.accountEndSession},
+		{"POST", "/account/sessions/end-all", signedIn, s.accountEndAll},
+		{"GET", "/account/totp", signedIn, s.totpForm},
+		{"POST", "/account/totp", signedIn, s.totpConfirm},
+		{"GET", "/account/totp/qr.png", signedIn, s.totpQR},
+
+		{"GET", "/network/tenants", coordinator, s.networkTenants},
+		{"GET", "/network/tenants/new", coordinator, s.networkTenantNew},
+		{"POST", "/network/tenants", coordinator, s.networkTenantCreate},
+		{"GET", "/network/tenants/{slug}", coordinator, s.networkTenantEdit},
+		{"POST", "/network/tenants/{slug}", coordinator, s.networkTenantUpdate},
+		{"POST", "/network/tenants/{slug}/status", coordinator, s.networkTenantStatus},
+		{"GET", "/network/audit", coordinator, s.networkAudit},
+
+		{"GET", "/{tenant}/{$}", anyone, s.tenantHome},
+		{"GET", "/{tenant}/register", anyone, s.registerForm},
+		{"POST", "/{tenant}/register", anyone, s.register},
+		{"GET", "/{tenant}/admin/staff", tenantAdmin, s.staffList},
+		{"GET", "/{tenant}/admin/staff/new", tenantAdmin, s.staffNew},
+		{"POST", "/{tenant}/admin/staff", tenantAdmin, s.staffCreate},
+		{"POST", "/{tenant}/admin/staff/{user}/roles", tenantAdmin, s.staffRoles},
+		{"POST", "/{tenant}/admin/staff/{user}/end-sessions", tenantAdmin, s.staffEndSessions},
+		{"GET", "/{tenant}/admin/audit", tenantAdmin, s.tenantAudit},
+
+		{"GET", "/api/v1/openapi.json", anyone, s.apiOpenAPI},
+		{"GET", "/api/v1/regions", anyone, s.apiRegions},
+		{"GET", "/api/v1/tenants", anyone, s.apiTenants},
+		{"POST", "/api/v1/tenants", coordinator, s.apiTenantCreate},
+		{"GET", "/api/v1/tenants/{slug}", anyone, s.apiTenant},
+		{"PATCH", "/api/v1/tenants/{slug}", coordinator, s.apiTenantUpdate},
+		{"POST", "/api/v1/auth/token", anyone, s.apiToken},
+		{"GET", "/api/v1/me", signedIn, s.apiMe},
+		{"GET", "/api/v1/t/{tenant}", anyone, s.apiTenantHome},
+		{"GET", "/api/v1/t/{tenant}/staff", tenantAdmin, s.apiStaff},
+		{"POST", "/api/v1/t/{tenant}/staff", tenantAdmin, s.apiStaffCreate},
+	}
+}

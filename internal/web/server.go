@@ -1,0 +1,97 @@
+// Package web serves Serambi's pages and JSON API. Handlers load what they
+// need from the domain services, answer 404/403 themselves, and render; the
+// middleware around them does sessions, language, security and metrics.
+package web
+
+import (
+	"context"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/serambi/serambi/internal/clock"
+	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/identity"
+	"github.com/serambi/serambi/internal/locale"
+	"github.com/serambi/serambi/internal/region"
+	"github.com/serambi/serambi/internal/tenant"
+)
+
+// Deps are the services the web layer uses.
+type Deps struct {
+	DB       *db.DB
+	Tenants  *tenant.Service
+	Identity *identity.Service
+	Regions  *region.Directory
+	Catalog  *locale.Catalog
+	Clock    clock.Clock
+	Log      *slog.Logger
+	BaseURL  string
+	Demo     bool
+	Registry *prometheus.Registry
+}
+
+// Server is the HTTP side of Serambi.
+type Server struct {
+	Deps
+	pages   map[string]*template.Template
+	assets  *assets
+	metrics *metrics
+	handler http.Handler
+	secure  bool
+}
+
+// New builds the server: templates are parsed and checked now, so a broken
+// template stops the start instead of a page.
+func New(d Deps) (*Server, error) {
+	s := &Server{Deps: d, secure: strings.HasPrefix(d.BaseURL, "https://")}
+	var err error
+	if s.assets, err = loadAssets(); err != nil {
+		return nil, err
+	}
+	if s.pages, err = s.parseTemplates(); err != nil {
+		return nil, err
+	}
+	s.metrics = newMetrics(d.Registry, d.DB)
+	mux := http.NewServeMux()
+	for _, rt := range s.routes() {
+		mux.Handle(rt.Method+" "+rt.Pattern, s.routeHandler(rt))
+	}
+	mux.HandleFunc("/", s.notFound)
+	s.handler = s.middleware(mux)
+	return s, nil
+}
+
+// ServeHTTP makes the server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// route is one entry of the routing table. Roles documents (and the
+// cross-tenant test checks) who may call it; "" means anyone.
+type route struct {
+	Method  string
+	Pattern string
+	Roles   []string // "anyone", "user", "resident", "admin", "officer", "instructor", "coordinator"
+	Handler http.HandlerFunc
+}
+
+// routeHandler remembers the matched pattern for metrics and logs.
+func (s *Server) routeHandler(rt route) http.Handler {
+	label := rt.Method + " " + rt.Pattern
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if h, ok := r.Context().Value(routeKey{}).(*routeHolder); ok {
+			h.pattern = label
+		}
+		rt.Handler(w, r)
+	})
+}
+
+type routeKey struct{}
+type routeHolder struct{ pattern string }
+
+func withRouteHolder(ctx context.Context) (context.Context, *routeHolder) {
+	h := &routeHolder{pattern: "unmatched"}
+	return context.WithValue(ctx, routeKey{}, h), h
+}
