@@ -347,7 +347,10 @@ func (p *Page) mustSee(sel string) {
 func (p *Page) Fill(sel, v string) {
 	p.t.Helper()
 	p.mustSee(sel)
-	if err := p.do(chromedp.SetValue(chromedp.CSS(sel), ""), chromedp.SendKeys(chromedp.CSS(sel), v)); err != nil {
+	// chromedp v0.23.0's SetValue cannot set "" (it reports "could not set
+	// value"), so the field is emptied directly.
+	eval[chromedp.Void](p, `document.querySelector(`+jsString(sel)+`).value = ""`)
+	if err := p.do(chromedp.SendKeys(chromedp.CSS(sel), v)); err != nil {
 		p.fatalf("typing into %s: %v", sel, err)
 	}
 }

@@ -160,3 +160,6 @@ func (r regionLookup) Exists(code string) bool {
 	_, ok := r.d.Get(code)
 	return ok
 }
+
+// Web is the app's web server (tests read its routing table).
+func (a *App) Web() *web.Server { return a.web }

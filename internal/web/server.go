@@ -95,3 +95,18 @@ func withRouteHolder(ctx context.Context) (context.Context, *routeHolder) {
 	h := &routeHolder{pattern: "unmatched"}
 	return context.WithValue(ctx, routeKey{}, h), h
 }
+
+// RouteInfo describes one route for tests and documentation.
+type RouteInfo struct {
+	Method, Pattern string
+	Roles           []string
+}
+
+// Routes lists the routing table.
+func (s *Server) Routes() []RouteInfo {
+	var out []RouteInfo
+	for _, rt := range s.routes() {
+		out = append(out, RouteInfo{rt.Method, rt.Pattern, rt.Roles})
+	}
+	return out
+}

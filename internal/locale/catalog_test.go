@@ -1,0 +1,109 @@
+package locale
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// TestCatalogsHaveTheSameKeys fails when a message is missing in id, ja or
+// en, or when its placeholders differ between languages.
+func TestCatalogsHaveTheSameKeys(t *testing.T) {
+	t.Parallel()
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	verbs := regexp.MustCompile(`%(\[\d+\])?[sdv]`)
+	for _, k := range c.Keys("en") {
+		want := sortedVerbs(verbs, c.msgs["en"][k])
+		for _, l := range Langs {
+			m, ok := c.msgs[l][k]
+			if !ok {
+				t.Errorf("%s: missing key %q", l, k)
+				continue
+			}
+			if strings.TrimSpace(m) == "" {
+				t.Errorf("%s: empty message %q", l, k)
+			}
+			if got := sortedVerbs(verbs, m); got != want {
+				t.Errorf("%s %q: placeholders %s, English has %s", l, k, got, want)
+			}
+		}
+	}
+	for _, l := range Langs {
+		for _, k := range c.Keys(l) {
+			if !c.Has("en", k) {
+				t.Errorf("%s has key %q that English lacks", l, k)
+			}
+		}
+	}
+}
+
+func sortedVerbs(re *regexp.Regexp, s string) string {
+	v := re.FindAllString(s, -1)
+	sort.Strings(v)
+	return strings.Join(v, ",")
+}
+
+// TestEveryUsedKeyExists scans the templates and Go sources for message keys
+// and fails on any that no catalog defines.
+func TestEveryUsedKeyExists(t *testing.T) {
+	t.Parallel()
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	inTemplate := regexp.MustCompile(`\.T "([a-z0-9_.]+)"`)
+	inGo := regexp.MustCompile(`"((?:error|flash|problem|home|tenant|signin|otp|register|account|totp|staff|network|audit|field|form|layout|tile|role|status|lang)\.[a-z0-9_.]+)"`)
+	used := map[string]string{}
+	root := filepath.Join("..", "..", "internal")
+	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasSuffix(p, "_test.go") {
+			return err
+		}
+		var re *regexp.Regexp
+		switch {
+		case strings.HasSuffix(p, ".html"):
+			re = inTemplate
+		case strings.HasSuffix(p, ".go"):
+			re = inGo
+		default:
+			return nil
+		}
+		b, _ := os.ReadFile(p)
+		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
+			used[m[1]] = p
+		}
+		return nil
+	})
+	if len(used) < 50 {
+		t.Fatalf("found only %d keys: the scan is broken", len(used))
+	}
+	// Keys built at run time from a fixed list.
+	for _, k := range []string{"services", "counter", "classes", "knowledge", "register", "account", "staff"} {
+		used["tile."+k+".title"], used["tile."+k+".text"] = "tiles", "tiles"
+	}
+	for _, k := range []string{"admin", "officer", "instructor", "resident"} {
+		used["role."+k] = "roles"
+	}
+	for _, k := range []string{"400", "403", "404", "429", "500"} {
+		used["error.page."+k+".title"], used["error.page."+k+".text"] = "errors", "errors"
+	}
+	// Strings that look like keys but are audit actions, prefixes or files.
+	notKeys := map[string]bool{"tenant.create": true, "tenant.update": true, "tenant.status": true, "staff.create": true,
+		"layout.html": true, "error.page.400": true, "error.page.403": true, "error.page.404": true, "error.page.429": true,
+		"error.page.500": true}
+	for k, where := range used {
+		if strings.HasSuffix(k, ".") || notKeys[k] {
+			continue
+		}
+		if !c.Has("en", k) {
+			t.Errorf("key %q used in %s is in no catalog", k, where)
+		}
+	}
+}

@@ -1,0 +1,112 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// TestNoRouteCrossesTenants calls every route of the routing table as each
+// role of tenant A (and anonymously) against tenant B's objects, and
+// expects refusal wherever the route is not public. New routes join the
+// test by being in the table: a route with an unknown role fails it.
+func TestNoRouteCrossesTenants(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	ctx := t.Context()
+	b, err := s.app.Tenants.BySlug(ctx, "fukuoka")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bOfficer, err := s.app.Identity.ByLogin(ctx, "officer@fukuoka.demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := map[string]bool{"anyone": true, "user": true, "admin": true, "coordinator": true}
+	roles := []string{"", "resident", "officer", "instructor", "admin"}
+	for _, rt := range s.app.Web().Routes() {
+		for _, r := range rt.Roles {
+			if !known[r] {
+				t.Fatalf("%s %s: role %q has no cross-tenant rule", rt.Method, rt.Pattern, r)
+			}
+		}
+		if isPublic(rt.Roles) || rt.Roles[0] == "user" {
+			continue // public by design, or the caller's own account
+		}
+		path := strings.NewReplacer("{tenant}", b.Slug, "{slug}", b.Slug, "{user}", bOfficer.ID, "{$}", "").Replace(rt.Pattern)
+		for _, role := range roles {
+			br := s.browser(t)
+			hdr := []string{}
+			if role != "" {
+				email := role + "@banyuwangi.demo"
+				if strings.HasPrefix(rt.Pattern, "/api/") {
+					hdr = []string{"Authorization", "Bearer " + br.token(email)}
+				} else {
+					br.signin(email)
+				}
+			}
+			var body *strings.Reader
+			ct := ""
+			switch {
+			case rt.Method == "GET":
+				body = strings.NewReader("")
+			case strings.HasPrefix(rt.Pattern, "/api/"):
+				body, ct = strings.NewReader(`{}`), "application/json"
+			default:
+				body, ct = strings.NewReader(url.Values{"status": {"suspended"}, "roles": {"admin"}}.Encode()), "application/x-www-form-urlencoded"
+			}
+			a := br.do(rt.Method, path, body, ct, hdr...)
+			if !refused(a) {
+				t.Errorf("%s %s as %q of banyuwangi: status %d — crossed into fukuoka", rt.Method, path, role, a.status)
+			}
+		}
+	}
+	// Nothing was changed in B by all that.
+	if after, _ := s.app.Tenants.BySlug(ctx, "fukuoka"); !after.IsActive() {
+		t.Fatal("tenant B was suspended by a caller from tenant A")
+	}
+}
+
+func isPublic(roles []string) bool { return len(roles) == 1 && roles[0] == "anyone" }
+
+// refused: 401, 403, 404, or a redirect to sign in.
+func refused(a answer) bool {
+	switch a.status {
+	case http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound:
+		return true
+	case http.StatusSeeOther, http.StatusFound:
+		return strings.HasPrefix(a.header.Get("Location"), "/signin")
+	}
+	return false
+}
+
+// TestAdminCannotTouchOtherTenantsStaff: even on its own tenant's path, an
+// admin cannot name a user of another tenant.
+func TestAdminCannotTouchOtherTenantsStaff(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	other, err := s.app.Identity.ByLogin(t.Context(), "officer@fukuoka.demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := s.browser(t)
+	admin.signin("admin@banyuwangi.demo")
+	if a := admin.post("/banyuwangi/admin/staff/"+other.ID+"/roles", url.Values{"roles": {"admin"}}); a.status != http.StatusNotFound {
+		t.Fatalf("roles of another tenant's officer: %d", a.status)
+	}
+	if a := admin.post("/banyuwangi/admin/staff/not-an-id/end-sessions", nil); a.status != http.StatusNotFound {
+		t.Fatalf("malformed user id: %d", a.status)
+	}
+	roles, _ := s.app.Identity.Memberships(t.Context(), other.ID)
+	for _, m := range roles {
+		if m.Role == "admin" {
+			t.Fatal("other tenant's officer became admin")
+		}
+	}
+	// Positive control: the same admin can manage its own staff.
+	own, _ := s.app.Identity.ByLogin(t.Context(), "officer@banyuwangi.demo")
+	if a := admin.post("/banyuwangi/admin/staff/"+own.ID+"/roles", url.Values{"roles": {"officer", "instructor"}}); a.status != http.StatusSeeOther {
+		t.Fatalf("own officer roles: %d", a.status)
+	}
+}
