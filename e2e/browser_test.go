@@ -103,6 +103,9 @@ type Page struct {
 	axe  string
 	path string // current page, relative to base, for messages
 	shot int
+
+	noScript bool            // the page's scripts are off, and so is axe
+	seen     map[string]bool // audit findings already reported in full
 }
 
 type pageSetup struct {
@@ -148,7 +151,7 @@ func openPage(t *testing.T, vp viewport, opts ...pageOption) *Page {
 	t.Cleanup(cancelAlloc)
 	ctx, cancel := chromedp.NewContext(allocCtx)
 	t.Cleanup(cancel)
-	p := &Page{t: t, ctx: ctx, vp: vp, base: base, axe: axeJS}
+	p := &Page{t: t, ctx: ctx, vp: vp, base: base, axe: axeJS, noScript: setup.noScript, seen: map[string]bool{}}
 	t.Cleanup(func() { // runs before the browser closes
 		if t.Failed() {
 			p.screenshot("at-end")
@@ -190,17 +193,17 @@ func (p *Page) where() string { return fmt.Sprintf("[%s] %s", p.vp.name, p.path)
 
 func (p *Page) fatalf(format string, args ...any) {
 	p.t.Helper()
-	p.t.Fatalf(p.where()+": "+format, args...)
+	p.t.Fatalf("%s: %s", p.where(), fmt.Sprintf(format, args...))
 }
 
 func (p *Page) errorf(format string, args ...any) {
 	p.t.Helper()
-	p.t.Errorf(p.where()+": "+format, args...)
+	p.t.Errorf("%s: %s", p.where(), fmt.Sprintf(format, args...))
 }
 
 func (p *Page) logf(format string, args ...any) {
 	p.t.Helper()
-	p.t.Logf(p.where()+": "+format, args...)
+	p.t.Logf("%s: %s", p.where(), fmt.Sprintf(format, args...))
 }
 
 // run runs one action with the step timeout.
@@ -471,7 +474,13 @@ func (p *Page) Audit() {
 	p.checkCommon()
 	p.checkTargets()
 	p.checkReflow()
-	p.runAxe()
+	if p.noScript {
+		// axe-core needs timers and promises, which do not run with the
+		// page's scripts off; the same pages are checked with them on.
+		p.logf("axe-core not run: scripts are off on this page")
+	} else {
+		p.runAxe()
+	}
 	if !failed && p.t.Failed() {
 		p.screenshot("audit")
 	}
@@ -516,6 +525,16 @@ const commonJS = `(() => {
 		title: document.title,
 	};
 })()`
+
+// again reports whether this finding was already reported in full on an
+// earlier page of the same test (the header's problems repeat on every page).
+func (p *Page) again(key string) bool {
+	if p.seen[key] {
+		return true
+	}
+	p.seen[key] = true
+	return false
+}
 
 // checkCommon checks what the page contract asks of every page.
 func (p *Page) checkCommon() {
@@ -628,9 +647,13 @@ func (p *Page) checkTargets() {
 		}
 	}
 	if len(fail) > 0 {
-		p.errorf("%d touch targets smaller than 44x44 CSS px (WCAG 2.5.5):\n\t%s", len(fail), strings.Join(fail, "\n\t"))
+		if p.again("targets:" + strings.Join(fail, "\n")) {
+			p.errorf("the same %d touch targets smaller than 44x44 CSS px as above", len(fail))
+		} else {
+			p.errorf("%d touch targets smaller than 44x44 CSS px (WCAG 2.5.5):\n\t%s", len(fail), strings.Join(fail, "\n\t"))
+		}
 	}
-	if len(warn) > 0 {
+	if len(warn) > 0 && !p.again("small:"+strings.Join(warn, "\n")) {
 		p.logf("%d touch targets under the design's 48x48 CSS px:\n\t%s", len(warn), strings.Join(warn, "\n\t"))
 	}
 }
@@ -713,6 +736,14 @@ func (p *Page) runAxe() {
 	fmt.Fprintf(&b, "axe-core found %d WCAG 2.x A/AA violations:", len(vs))
 	for _, v := range vs {
 		fmt.Fprintf(&b, "\n\t%s (%s): %s — %d element(s)", v.ID, v.Impact, v.Help, v.Count)
+		key := "axe:" + v.ID
+		for _, n := range v.Nodes {
+			key += "|" + n.Target + n.HTML
+		}
+		if p.again(key) {
+			b.WriteString(" — the same elements as above")
+			continue
+		}
 		for _, n := range v.Nodes {
 			fmt.Fprintf(&b, "\n\t\t%s\n\t\t  %s", n.Target, n.HTML)
 			if n.Summary != "" {

@@ -10,18 +10,21 @@ import (
 )
 
 // steps runs the named steps of a journey in order as subtests of t, all on
-// the same page, and stops at the first that fails.
+// the same page. It goes on after a step's errors (an audit finding, say)
+// and stops after a step that could not finish.
 func steps(t *testing.T, p *Page, ss ...step) {
 	t.Helper()
 	parent := p.t
 	defer func() { p.t = parent }()
 	for _, s := range ss {
-		ok := t.Run(s.name, func(t *testing.T) {
+		finished := false
+		t.Run(s.name, func(t *testing.T) {
 			p.t = t
 			s.fn()
+			finished = true // not reached after a Fatal
 		})
-		if !ok {
-			return
+		if !finished {
+			return // the next steps need this one done
 		}
 	}
 }

@@ -81,6 +81,11 @@ func (p *Problem) Error() string { return fmt.Sprintf("audit entry %d: %s", p.Se
 // Verify walks the whole chain in order and returns the number of entries and
 // the first problem found, or nil when the chain is intact.
 func Verify(ctx context.Context, q db.Querier) (int64, *Problem, error) {
+	var headSeq int64
+	var headHash string
+	if err := q.QueryRowContext(ctx, "SELECT seq, hash FROM audit_head WHERE id = 1").Scan(&headSeq, &headHash); err != nil {
+		return 0, &Problem{Seq: 1, Reason: "deleted (the chain head is missing)"}, nil
+	}
 	rows, err := q.QueryContext(ctx, "SELECT "+columns+" FROM audit_log ORDER BY seq")
 	if err != nil {
 		return 0, nil, err
@@ -93,7 +98,7 @@ func Verify(ctx context.Context, q db.Querier) (int64, *Problem, error) {
 		if err != nil {
 			return n, nil, err
 		}
-		if p := check(e, wantSeq, prevHash); p != nil {
+		if p := check(e, wantSeq, prevHash, headSeq); p != nil {
 			return n, p, nil
 		}
 		n, wantSeq, prevHash = n+1, e.Seq+1, e.Hash
@@ -101,30 +106,22 @@ func Verify(ctx context.Context, q db.Querier) (int64, *Problem, error) {
 	if err := rows.Err(); err != nil {
 		return n, nil, err
 	}
-	return n, verifyHead(ctx, q, wantSeq-1, prevHash), nil
+	if headSeq != wantSeq-1 || headHash != prevHash {
+		return n, &Problem{Seq: wantSeq, Reason: fmt.Sprintf("deleted from the end (%d entries were written)", headSeq)}, nil
+	}
+	return n, nil, nil
 }
 
-func check(e Entry, wantSeq int64, prevHash string) *Problem {
+func check(e Entry, wantSeq int64, prevHash string, headSeq int64) *Problem {
 	switch {
 	case e.Seq > wantSeq:
 		return &Problem{Seq: wantSeq, Reason: fmt.Sprintf("deleted (next present entry is %d)", e.Seq)}
+	case e.Seq > headSeq:
+		return &Problem{Seq: e.Seq, Reason: fmt.Sprintf("inserted (after the last entry written, %d)", headSeq)}
 	case e.PrevHash != prevHash:
 		return &Problem{Seq: e.Seq, Reason: "inserted or reordered (does not follow the entry before it)"}
 	case e.computeHash() != e.Hash:
 		return &Problem{Seq: e.Seq, Reason: "altered (content does not match its hash)"}
-	}
-	return nil
-}
-
-// verifyHead catches entries deleted from the end of the chain.
-func verifyHead(ctx context.Context, q db.Querier, lastSeq int64, lastHash string) *Problem {
-	var seq int64
-	var hash string
-	if err := q.QueryRowContext(ctx, "SELECT seq, hash FROM audit_head WHERE id = 1").Scan(&seq, &hash); err != nil {
-		return &Problem{Seq: lastSeq + 1, Reason: "chain head is missing"}
-	}
-	if seq != lastSeq || hash != lastHash {
-		return &Problem{Seq: lastSeq + 1, Reason: fmt.Sprintf("deleted from the end (head says %d entries)", seq)}
 	}
 	return nil
 }

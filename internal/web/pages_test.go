@@ -123,8 +123,16 @@ func TestRegisterErrorsKeepInputAndWriteNothing(t *testing.T) {
 }
 
 func TestRegisterSignOutSignIn(t *testing.T) {
-	t.Parallel()
-	s := startSite(t, false)
+	for _, pg := range []bool{false, true} {
+		name := map[bool]string{false: "sqlite", true: "postgres"}[pg]
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			registerSignOutSignIn(t, startSite(t, pg))
+		})
+	}
+}
+
+func registerSignOutSignIn(t *testing.T, s *site) {
 	b := s.browser(t)
 	a := b.post("/banyuwangi/register", url.Values{
 		"name": {"Pak Budi"}, "email": {"budi@example.id"}, "phone": {"0812 3456 7890"},
@@ -155,8 +163,16 @@ func TestRegisterSignOutSignIn(t *testing.T) {
 }
 
 func TestSuspendedTenant(t *testing.T) {
-	t.Parallel()
-	s := startSite(t, false)
+	for _, pg := range []bool{false, true} {
+		name := map[bool]string{false: "sqlite", true: "postgres"}[pg]
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			suspendedTenant(t, startSite(t, pg))
+		})
+	}
+}
+
+func suspendedTenant(t *testing.T, s *site) {
 	coord := s.browser(t)
 	coord.signin("coordinator@serambi.demo")
 	if a := coord.post("/network/tenants/neyagawa/status", url.Values{"status": {"suspended"}}); a.status != http.StatusSeeOther {
