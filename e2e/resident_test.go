@@ -64,6 +64,7 @@ func TestResidentAccount(t *testing.T) {
 		name := fmt.Sprintf("Sri Wahyuni %s", strings.SplitN(p.vp.name, "-", 2)[0])
 		email := fmt.Sprintf("e2e.%d@example.org", stamp)
 		password := "kopi-tubruk-di-beranda-2026"
+		phone := fmt.Sprintf("0812%08d", stamp%100_000_000)
 
 		steps(t, p,
 			step{"register with mistakes", func() {
@@ -73,7 +74,7 @@ func TestResidentAccount(t *testing.T) {
 				}
 				p.Fill("#name", name)
 				p.Fill("#email", "not-an-email")
-				p.Fill("#phone", "081234567890")
+				p.Fill("#phone", phone)
 				p.Fill("#password", "short")
 				submitAnyway(p, "#main button[type=submit]")
 				p.Click("#main button[type=submit]")
@@ -97,7 +98,7 @@ func TestResidentAccount(t *testing.T) {
 				p.Select("#lang", "id")
 				p.Click("#main button[type=submit]")
 				if p.URLPath() != "/banyuwangi/" {
-					p.fatalf("after registering the browser is at %s, want /banyuwangi/", p.Path())
+					p.fatalf("after registering the browser is at %s, want /banyuwangi/; error summary: %q", p.Path(), short(p.Text(".error-summary")))
 				}
 				headerShows(p, name, "the signed-in user's name")
 				p.Expect("form.signout", "sign-out form in the header while signed in")
@@ -126,7 +127,7 @@ func TestResidentAccount(t *testing.T) {
 				p.Fill("#password", password)
 				p.Click("#main button[type=submit]")
 				if p.URLPath() != "/banyuwangi/" {
-					p.errorf("after signing in the browser is at %s, want the user's tenant home /banyuwangi/", p.Path())
+					p.fatalf("after signing in the browser is at %s, want the user's tenant home /banyuwangi/; error summary: %q", p.Path(), short(p.Text(".error-summary")))
 				}
 				headerShows(p, name, "the signed-in user's name")
 			}},
@@ -300,7 +301,7 @@ func TestWithoutJavaScript(t *testing.T) {
 		p.Fill("#password", demoPassword)
 		p.Click("#main button[type=submit]")
 		if p.URLPath() != "/banyuwangi/" {
-			p.fatalf("after signing in without JavaScript the browser is at %s, want /banyuwangi/", p.Path())
+			p.fatalf("after signing in without JavaScript the browser is at %s, want /banyuwangi/; error summary: %q", p.Path(), short(p.Text(".error-summary")))
 		}
 		p.Expect("form.signout", "signed in: sign-out form in the header")
 		p.Expect(".tiles a, .tiles .tile", "tenant home: service tiles")

@@ -50,7 +50,7 @@ func Load() (*Catalog, error) {
 // can order them as its grammar wants. A missing key shows the key itself
 // (and the catalog test fails), never an empty string.
 func (c *Catalog) T(lang Lang, key string, args ...any) string {
-	m, ok := c.msgs[lang]["" + key]
+	m, ok := c.msgs[lang][""+key]
 	if !ok {
 		if m, ok = c.msgs["en"][key]; !ok {
 			return key

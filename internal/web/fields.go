@@ -9,8 +9,8 @@ import (
 // the value typed before, and the inline error linked for screen readers.
 type fieldView struct {
 	Name, Type, Label, Hint, Autocomplete, InputMode, Value, Error, ErrorPrefix string
-	Optional                                                                  bool
-	OptionalText                                                              string
+	Optional                                                                    bool
+	OptionalText                                                                string
 }
 
 // DescribedBy links the hint and the error to the input.
