@@ -52,12 +52,12 @@ func eachViewport(t *testing.T, fn func(t *testing.T, p *Page), opts ...pageOpti
 
 // missing skips the test for want of a tool, or fails it when CI asked for
 // every suite to run.
-func missing(t *testing.T, reason string) {
+func missing(t *testing.T, problem string) {
 	t.Helper()
 	if os.Getenv("SERAMBI_TEST_REQUIRE_ALL") == "1" {
-		t.Fatal(reason + " (and SERAMBI_TEST_REQUIRE_ALL=1 makes that a failure)")
+		t.Fatal("browser suite cannot run: " + problem + " (SERAMBI_TEST_REQUIRE_ALL=1 makes this a failure)")
 	}
-	t.Skip(reason)
+	t.Skip("browser suite skipped: " + problem)
 }
 
 func chromiumPath(t *testing.T) string {
@@ -67,7 +67,7 @@ func chromiumPath(t *testing.T) string {
 		p = "/usr/bin/chromium"
 	}
 	if fi, err := os.Stat(p); err != nil || fi.IsDir() {
-		missing(t, fmt.Sprintf("browser suite skipped: %s not found; install chromium", p))
+		missing(t, fmt.Sprintf("%s not found; install chromium", p))
 	}
 	return p
 }
@@ -88,7 +88,7 @@ func axeSource(t *testing.T) string {
 		axe.src, axe.err = string(b)+"\n;void 0", err
 	})
 	if axe.err != nil {
-		missing(t, "browser suite skipped: e2e/node_modules/axe-core/axe.min.js not found; run npm ci --prefix e2e")
+		missing(t, "e2e/node_modules/axe-core/axe.min.js not found; run npm ci --prefix e2e")
 	}
 	return axe.src
 }
@@ -120,8 +120,9 @@ func withAcceptLanguage(v string) pageOption {
 	return func(s *pageSetup) { s.acceptLanguage = v }
 }
 
-// withoutJavaScript turns off the page's scripts (DevTools evaluation, and
-// so axe, still work).
+// withoutJavaScript turns off the page's scripts. The checks that evaluate
+// plain expressions over DevTools still work; axe-core, which needs timers
+// and promises, does not, so Audit leaves it out on such a page.
 func withoutJavaScript() pageOption {
 	return func(s *pageSetup) { s.noScript = true }
 }
@@ -671,19 +672,29 @@ func (p *Page) checkReflow() {
 	p.t.Helper()
 	o := eval[overflow](p, `(() => {
 		const vw = document.documentElement.clientWidth;
-		const wide = [];
+		const page = document.documentElement.scrollWidth;
+		if (page <= vw + 1) return {page, viewport: vw, wide: []};
+		// What sticks out: boxes past the right edge, and boxes whose
+		// content (a long word, say) spills out of them; the innermost ones.
+		const found = [];
 		for (const el of document.body.querySelectorAll("*")) {
 			const r = el.getBoundingClientRect();
-			if (r.right > vw + 1 && r.width > 0 && wide.length < 5) {
-				let d = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + [...el.classList].map(c => "." + c).join("");
-				wide.push(d + " (right edge at " + Math.round(r.right) + "px)");
-			}
+			if (r.width === 0 && r.height === 0) continue;
+			const spills = getComputedStyle(el).overflowX === "visible" && el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1;
+			if (r.right > vw + 1 || spills) found.push({el, r, spills});
 		}
-		return {page: document.documentElement.scrollWidth, viewport: vw, wide};
+		const inner = found.filter(f => !found.some(o => o.el !== f.el && f.el.contains(o.el)));
+		const wide = inner.slice(0, 5).map(({el, r, spills}) => {
+			let d = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + [...el.classList].map(c => "." + c).join("");
+			const text = (el.innerText || "").trim().replace(/\s+/g, " ").slice(0, 40);
+			if (text) d += " " + JSON.stringify(text);
+			return d + (spills ? " (content " + el.scrollWidth + "px wide in a " + el.clientWidth + "px box)" : " (right edge at " + Math.round(r.right) + "px)");
+		});
+		return {page, viewport: vw, wide};
 	})()`)
 	if o.Page > o.Viewport+1 {
-		p.errorf("page is %gpx wide in a %gpx viewport and scrolls sideways (WCAG 1.4.10); widest: %s",
-			o.Page, o.Viewport, strings.Join(o.Wide, ", "))
+		p.errorf("page is %gpx wide in a %gpx viewport and scrolls sideways (WCAG 1.4.10); sticking out:\n\t%s",
+			o.Page, o.Viewport, strings.Join(o.Wide, "\n\t"))
 	}
 }
 

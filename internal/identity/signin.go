@@ -24,7 +24,7 @@ var dummyHash, _ = HashPassword("serambi dummy password for timing")
 // Authenticate checks a login and password, with throttling, and records the
 // outcome in the audit trail.
 func (s *Service) Authenticate(ctx context.Context, login, password, ip string) (User, error) {
-	acctKey := "acct:" + strings.ToLower(strings.TrimSpace(login))
+	acctKey := "acct:" + throttleLogin(login)
 	ipKey := "ip:" + ip
 	if s.failures(ctx, acctKey) >= accountLimit || s.failures(ctx, ipKey) >= addressLimit {
 		s.record(ctx, audit.Entry{ActorLabel: login, IP: ip, Action: "auth.signin.throttled", Object: "login:" + login})
@@ -43,6 +43,18 @@ func (s *Service) Authenticate(ctx context.Context, login, password, ip string) 
 	_, _ = s.db.ExecContext(ctx, "DELETE FROM signin_failures WHERE key = ?", acctKey)
 	s.record(ctx, audit.Entry{ActorID: u.ID, ActorLabel: u.Label(), IP: ip, Action: "auth.signin", Object: "user:" + u.ID, Summary: "password ok"})
 	return u, nil
+}
+
+// throttleLogin is the login in the form ByLogin looks it up, so spelling
+// the same email or phone number differently does not buy more guesses.
+func throttleLogin(login string) string {
+	login = strings.ToLower(strings.TrimSpace(login))
+	if !strings.Contains(login, "@") {
+		if p, ok := NormalizePhone(login); ok {
+			return p
+		}
+	}
+	return login
 }
 
 func (s *Service) failures(ctx context.Context, key string) int {

@@ -237,10 +237,11 @@ func (s *Service) validateRegistration(in *RegisterInput) validation.Errors {
 	var errs validation.Errors
 	in.Name = strings.TrimSpace(in.Name)
 	in.Email = strings.ToLower(strings.TrimSpace(in.Email))
+	in.Phone = strings.TrimSpace(in.Phone) // blanks mean "no phone", not a phone of blanks
 	if !validName(in.Name) {
 		errs.Add("name", "error.name")
 	}
-	if in.Email == "" && strings.TrimSpace(in.Phone) == "" {
+	if in.Email == "" && in.Phone == "" {
 		errs.Add("email", "error.email_or_phone")
 	}
 	if in.Email != "" {
@@ -248,7 +249,7 @@ func (s *Service) validateRegistration(in *RegisterInput) validation.Errors {
 			errs.Add("email", "error.email")
 		}
 	}
-	if strings.TrimSpace(in.Phone) != "" {
+	if in.Phone != "" {
 		p, ok := NormalizePhone(in.Phone)
 		if !ok {
 			errs.Add("phone", "error.phone")
@@ -383,12 +384,12 @@ func (s *Service) checkUnique(ctx context.Context, q db.Querier, email, phone st
 	return errs.Err()
 }
 
+// addMembership grants a role, doing nothing if the user already has it. ON
+// CONFLICT rather than catching the unique violation: on PostgreSQL a failed
+// statement aborts the whole transaction.
 func addMembership(ctx context.Context, tx *db.Tx, tenantID, userID string, r Role, now time.Time) error {
-	_, err := tx.ExecContext(ctx, "INSERT INTO memberships (tenant_id, user_id, role, created_at) VALUES (?, ?, ?, ?)",
-		tenantID, userID, string(r), now)
-	if db.IsUniqueViolation(err) {
-		return nil
-	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO memberships (tenant_id, user_id, role, created_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (tenant_id, user_id, role) DO NOTHING`, tenantID, userID, string(r), now)
 	return err
 }
 

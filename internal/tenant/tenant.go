@@ -65,12 +65,7 @@ func (t Tenant) Name(lang string) string {
 }
 
 // Location is the tenant's time zone (UTC if the name is unknown).
-func (t Tenant) Location() *time.Location {
-	if loc, err := time.LoadLocation(t.TimeZone); err == nil {
-		return loc
-	}
-	return time.UTC
-}
+func (t Tenant) Location() *time.Location { return loadLocation(t.TimeZone) }
 
 // IsActive tells whether the tenant serves residents now.
 func (t Tenant) IsActive() bool { return t.Status == Active }
@@ -83,6 +78,7 @@ type Service struct {
 	db      *db.DB
 	regions *region.Directory
 	clock   clock.Clock
+	cache   slugCache
 }
 
 // NewService returns a tenant service.
@@ -297,6 +293,7 @@ func (s *Service) Update(ctx context.Context, actor audit.Actor, slug string, in
 		}
 		return audit.Append(ctx, tx, entry(actor, t, "tenant.update", diff(old, t)))
 	})
+	s.cache.forget(t.Slug)
 	return t, err
 }
 
@@ -341,6 +338,7 @@ func (s *Service) SetStatus(ctx context.Context, actor audit.Actor, slug, status
 		}
 		return audit.Append(ctx, tx, entry(actor, t, "tenant.status", old+" -> "+status))
 	})
+	s.cache.forget(t.Slug)
 	return t, err
 }
 
@@ -361,7 +359,15 @@ func scan(r interface{ Scan(...any) error }) (Tenant, error) {
 
 // BySlug finds a tenant by its slug, whatever its status.
 func (s *Service) BySlug(ctx context.Context, slug string) (Tenant, error) {
-	return scan(s.db.QueryRowContext(ctx, "SELECT "+columns+" FROM tenants WHERE slug = ?", slug))
+	now := time.Now()
+	if t, ok := s.cache.get(slug, now); ok {
+		return t, nil
+	}
+	t, err := scan(s.db.QueryRowContext(ctx, "SELECT "+columns+" FROM tenants WHERE slug = ?", slug))
+	if err == nil {
+		s.cache.put(t, now)
+	}
+	return t, err
 }
 
 // ByID finds a tenant by ID.

@@ -38,9 +38,7 @@ func (s *Server) apiRegions(w http.ResponseWriter, r *http.Request) {
 		}
 		rq.Limit = n
 	}
-	if len(rq.Q) > 100 {
-		rq.Q = rq.Q[:100]
-	}
+	rq.Q = truncateRunes(rq.Q, 100)
 	items := s.Regions.Search(rq)
 	if items == nil {
 		items = []region.Region{}
@@ -76,7 +74,7 @@ func toTenantJSON(t tenant.Tenant) tenantJSON {
 		ID: t.ID, Slug: t.Slug, RegionCode: t.RegionCode, Country: string(t.Country),
 		Names: map[string]string{"id": t.NameID, "ja": t.NameJA, "en": t.NameEN}, TimeZone: t.TimeZone,
 		DefaultLang: t.DefaultLang, Contact: contactJSON{t.ContactEmail, t.ContactPhone, t.Address, t.Website},
-		BrandColor: t.BrandColor, AskCivilID: t.AskCivilID, Status: t.Status, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt,
+		BrandColor: t.BrandColor, AskCivilID: t.AskCivilID, Status: t.Status, CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC(),
 	}
 }
 
@@ -154,7 +152,7 @@ func (s *Server) apiTenantCreate(w http.ResponseWriter, r *http.Request) {
 	var in tenant.Input
 	b.apply(&in)
 	t, err := s.Tenants.Create(r.Context(), actor(r), in)
-	if !s.apiResult(w, r, err) {
+	if !s.apiResult(w, r, renameTenantFields(err)) {
 		return
 	}
 	w.Header().Set("Location", "/api/v1/tenants/"+t.Slug)
@@ -170,8 +168,27 @@ func (s *Server) apiTenantUpdate(w http.ResponseWriter, r *http.Request) {
 		s.problem(w, r, http.StatusNotFound, "not_found", "problem.not_found")
 		return
 	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	var b tenantBody
 	if !s.readJSON(w, r, &b) {
+		return
+	}
+	// Check everything before changing anything: a PATCH is all or nothing.
+	var errs validation.Errors
+	if b.Slug != nil && *b.Slug != old.Slug {
+		errs.Add("slug", "error.tenant.immutable")
+	}
+	if b.RegionCode != nil && *b.RegionCode != old.RegionCode {
+		errs.Add("region_code", "error.tenant.immutable")
+	}
+	if b.Status != nil && *b.Status != tenant.Active && *b.Status != tenant.Suspended {
+		errs.Add("status", "error.tenant.status")
+	}
+	if len(errs) > 0 {
+		s.invalid(w, r, errs)
 		return
 	}
 	in := tenant.Input{NameID: old.NameID, NameJA: old.NameJA, NameEN: old.NameEN, DefaultLang: old.DefaultLang,
@@ -179,7 +196,7 @@ func (s *Server) apiTenantUpdate(w http.ResponseWriter, r *http.Request) {
 		BrandColor: old.BrandColor, AskCivilID: old.AskCivilID}
 	b.apply(&in)
 	t, err := s.Tenants.Update(r.Context(), actor(r), old.Slug, in)
-	if !s.apiResult(w, r, err) {
+	if !s.apiResult(w, r, renameTenantFields(err)) {
 		return
 	}
 	if b.Status != nil && *b.Status != t.Status {
@@ -189,6 +206,34 @@ func (s *Server) apiTenantUpdate(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeJSON(w, http.StatusOK, toTenantJSON(t))
+}
+
+// renameTenantFields names invalid fields as the JSON body does.
+func renameTenantFields(err error) error {
+	var errs validation.Errors
+	if !errors.As(err, &errs) {
+		return err
+	}
+	names := map[string]string{"region": "region_code", "contact_email": "contact.email", "name_id": "names"}
+	out := make(validation.Errors, len(errs))
+	for i, e := range errs {
+		if n, ok := names[e.Field]; ok {
+			e.Field = n
+		}
+		out[i] = e
+	}
+	return out
+}
+
+// truncateRunes cuts s to at most n characters without splitting one.
+func truncateRunes(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
 }
 
 // apiResult answers a domain error (422 with field errors, or 500) and

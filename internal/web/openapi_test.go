@@ -1,92 +1,287 @@
 package web_test
 
 import (
-	"context"
-	"fmt"
-	"io"
+	"encoding/json"
+	"net/http"
 	"net/http/httptest"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/pquerna/otp/totp"
 
 	"github.com/serambi/serambi/internal/app"
-	"github.com/serambi/serambi/internal/audit"
 	"github.com/serambi/serambi/internal/config"
-	"github.com/serambi/serambi/internal/identity"
 )
 
-func TestExploreOpenAPI(t *testing.T) {
-	ctx := context.Background()
+// httpMethods are the operation keys of an OpenAPI path item.
+var httpMethods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+
+// openAPIApp builds the server as production does and fetches the document
+// it serves.
+func openAPIApp(t *testing.T) (*app.App, map[string]any) {
+	t.Helper()
 	dir := t.TempDir()
-	a, err := app.New(ctx, &config.Config{DataDir: dir, Database: "sqlite:" + dir + "/s.db", BaseURL: "http://127.0.0.1"})
+	a, err := app.New(t.Context(), &config.Config{DataDir: dir, Database: "sqlite:" + dir + "/s.db", BaseURL: "http://127.0.0.1"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer a.Close()
-	u, err := a.Identity.EnsureUser(ctx, audit.Actor{Label: "t"}, identity.EnsureInput{Email: "c@example.org", Name: "Coord", Password: "correct horse battery staple 9", Lang: "en", Coordinator: true, MFAExempt: true})
-	if err != nil {
-		t.Fatal(err)
+	t.Cleanup(func() { _ = a.Close() })
+
+	rec := httptest.NewRecorder()
+	a.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/v1/openapi.json", nil))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("GET /api/v1/openapi.json: status %d, want 200", rec.Code)
 	}
-	sec, _, err := a.Identity.BeginTOTP(ctx, u)
-	if err != nil {
-		t.Fatal(err)
+	if ct := rec.Header().Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		t.Errorf("GET /api/v1/openapi.json: Content-Type %q, want application/json", ct)
 	}
-	code, _ := totp.GenerateCode(sec, time.Now())
-	u, _ = a.Identity.ByID(ctx, u.ID)
-	if err := a.Identity.ConfirmTOTP(ctx, audit.Actor{}, u, code); err != nil {
-		t.Fatal(err)
+	var doc map[string]any
+	if err := json.Unmarshal(rec.Body.Bytes(), &doc); err != nil {
+		t.Fatalf("GET /api/v1/openapi.json: not valid JSON: %v", err)
 	}
-	h := a.Handler()
-	do := func(method, path, body string, hdr ...string) string {
-		var rd io.Reader
-		if body != "" {
-			rd = strings.NewReader(body)
+	if v, _ := doc["openapi"].(string); !strings.HasPrefix(v, "3.1") {
+		t.Fatalf(`"openapi" is %q, want 3.1.x`, v)
+	}
+	return a, doc
+}
+
+// operation is one method of one path in the document.
+type operation struct {
+	method, path string // method in upper case, as in the routing table
+	op           map[string]any
+	pathItem     map[string]any
+}
+
+func (o operation) String() string { return o.method + " " + o.path }
+
+func operations(t *testing.T, doc map[string]any) []operation {
+	t.Helper()
+	paths, ok := doc["paths"].(map[string]any)
+	if !ok {
+		t.Fatal(`the document has no "paths" object`)
+	}
+	var out []operation
+	for p, v := range paths {
+		item, ok := v.(map[string]any)
+		if !ok {
+			t.Errorf("paths[%q] is not an object", p)
+			continue
 		}
-		req := httptest.NewRequest(method, path, rd)
-		for i := 0; i+1 < len(hdr); i += 2 {
-			req.Header.Set(hdr[i], hdr[i+1])
+		for _, m := range httpMethods {
+			if op, ok := item[m]; ok {
+				o, ok := op.(map[string]any)
+				if !ok {
+					t.Errorf("paths[%q][%q] is not an object", p, m)
+					continue
+				}
+				out = append(out, operation{strings.ToUpper(m), p, o, item})
+			}
 		}
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, req)
-		out := rec.Body.String()
-		fmt.Printf("%s %s -> %d %s %q %s\n", method, path, rec.Code, rec.Header().Get("Content-Type"), rec.Header().Get("WWW-Authenticate"), strings.TrimSpace(out))
-		return out
 	}
-	do("POST", "/api/v1/auth/token", `{"email":"c@example.org","password":"correct horse battery staple 9"}`, "Content-Type", "application/json")
-	do("POST", "/api/v1/auth/token", `{"email":"c@example.org","password":"correct horse battery staple 9","otp":"000000"}`, "Content-Type", "application/json")
-	tok := do("POST", "/api/v1/auth/token", `{"email":"c@example.org","password":"correct horse battery staple 9","otp":"`+code+`"}`, "Content-Type", "application/json")
-	i := strings.Index(tok, `"token":"`)
-	bearer := "Bearer " + tok[i+9:i+9+strings.Index(tok[i+9:], `"`)]
-	do("GET", "/api/v1/me", "", "Authorization", bearer)
-	do("GET", "/api/v1/me", "")
-	do("GET", "/api/v1/tenants", "", "Authorization", "Bearer junk")
-	do("POST", "/api/v1/tenants", `{"slug":"fukuoka","region_code":"401307"}`, "Content-Type", "application/json", "Authorization", bearer)
-	do("POST", "/api/v1/tenants", `{"slug":"x","region_code":"zz","contact":{"email":"nope"}}`, "Content-Type", "application/json", "Authorization", bearer)
-	do("POST", "/api/v1/tenants", `{"slug":"x"}`, "Authorization", bearer)
-	do("POST", "/api/v1/tenants", `{"slug":`, "Content-Type", "application/json", "Authorization", bearer)
-	do("POST", "/api/v1/tenants", `{"bogus":1}`, "Content-Type", "application/json", "Authorization", bearer)
-	do("PATCH", "/api/v1/tenants/fukuoka", `{"status":"bogus"}`, "Content-Type", "application/json", "Authorization", bearer)
-	do("PATCH", "/api/v1/tenants/fukuoka", `{"status":"suspended","slug":"other"}`, "Content-Type", "application/json", "Authorization", bearer)
-	do("GET", "/api/v1/tenants/fukuoka", "")
-	do("GET", "/api/v1/t/fukuoka", "")
-	do("GET", "/api/v1/t/fukuoka/staff", "")
-	do("GET", "/api/v1/t/nope/staff", "")
-	do("PATCH", "/api/v1/tenants/fukuoka", `{"status":"active"}`, "Content-Type", "application/json", "Authorization", bearer)
-	do("POST", "/api/v1/t/fukuoka/staff", `{"name":"A B","email":"ab@example.org","password":"correct horse battery staple 9","roles":["officer"]}`, "Content-Type", "application/json", "Authorization", bearer)
-	do("POST", "/api/v1/t/fukuoka/staff", `{"name":"","email":"ab@example.org","password":"x","roles":["boss"]}`, "Content-Type", "application/json", "Authorization", bearer)
-	do("GET", "/api/v1/t/fukuoka/staff", "", "Authorization", bearer)
-	do("GET", "/api/v1/t/fukuoka/staff", "", "Authorization", bearer, "Accept-Language", "ja")
-	do("DELETE", "/api/v1/tenants", "")
-	do("PUT", "/api/v1/tenants/fukuoka", "")
-	do("POST", "/api/v1/tenants", `{}`, "Content-Type", "application/json", "Authorization", bearer, "Sec-Fetch-Site", "cross-site")
-	do("GET", "/api/v1/regions?country=JP&level=prefecture&limit=2&lang=id", "")
-	do("GET", "/api/v1/regions?country=XX", "")
-	do("GET", "/api/v1/regions?limit=0", "")
-	do("GET", "/api/v1/regions?level=ward&limit=1", "")
-	do("POST", "/api/v1/auth/token", `{"email":"c@example.org","password":"wrong"}`, "Content-Type", "application/json")
-	do("POST", "/api/v1/auth/token", `{"email":"ab@example.org","password":"correct horse battery staple 9"}`, "Content-Type", "application/json")
-	do("POST", "/api/v1/tenants", strings.Repeat(" ", 2<<20), "Content-Type", "application/json", "Authorization", bearer)
-	do("GET", "/api/v1/openapi.json", "")
+	sort.Slice(out, func(i, j int) bool { return out[i].String() < out[j].String() })
+	return out
+}
+
+// wildcard matches the {name} and {name...} segments of a ServeMux pattern.
+var wildcard = regexp.MustCompile(`\{([A-Za-z_][A-Za-z0-9_]*)(\.\.\.)?\}`)
+
+// openAPIPath turns a ServeMux pattern into an OpenAPI path template.
+func openAPIPath(pattern string) string {
+	return wildcard.ReplaceAllString(pattern, "{$1}")
+}
+
+func TestOpenAPIServed(t *testing.T) {
+	openAPIApp(t)
+}
+
+// TestOpenAPICoversRoutes checks the document against the routing table both
+// ways: every /api route is documented, and nothing documented is gone.
+func TestOpenAPICoversRoutes(t *testing.T) {
+	a, doc := openAPIApp(t)
+	routes := map[string]bool{}
+	var missing []string
+	for _, rt := range a.Web().Routes() {
+		if !strings.HasPrefix(rt.Pattern, "/api/") {
+			continue
+		}
+		key := rt.Method + " " + openAPIPath(rt.Pattern)
+		routes[key] = true
+		paths, _ := doc["paths"].(map[string]any)
+		item, _ := paths[openAPIPath(rt.Pattern)].(map[string]any)
+		if _, ok := item[strings.ToLower(rt.Method)]; !ok {
+			missing = append(missing, key)
+		}
+	}
+	if len(routes) == 0 {
+		t.Fatal("the routing table has no /api/ routes")
+	}
+	if len(missing) > 0 {
+		t.Errorf("routes missing from internal/web/openapi.json:\n\t%s", strings.Join(missing, "\n\t"))
+	}
+	var stale []string
+	for _, o := range operations(t, doc) {
+		if !routes[o.String()] {
+			stale = append(stale, o.String())
+		}
+	}
+	if len(stale) > 0 {
+		t.Errorf("operations in internal/web/openapi.json with no route:\n\t%s", strings.Join(stale, "\n\t"))
+	}
+}
+
+// TestOpenAPIRoles checks that each operation's x-roles is the route's Roles
+// and that only public routes go without security.
+func TestOpenAPIRoles(t *testing.T) {
+	a, doc := openAPIApp(t)
+	roles := map[string][]string{}
+	for _, rt := range a.Web().Routes() {
+		roles[rt.Method+" "+openAPIPath(rt.Pattern)] = rt.Roles
+	}
+	for _, o := range operations(t, doc) {
+		want, ok := roles[o.String()]
+		if !ok {
+			continue // reported by TestOpenAPICoversRoutes
+		}
+		var got []string
+		raw, _ := o.op["x-roles"].([]any)
+		for _, r := range raw {
+			s, _ := r.(string)
+			got = append(got, s)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: x-roles %q, routing table says %q", o, got, want)
+		}
+		public := slices.Equal(want, []string{"anyone"})
+		if !public && !requiresBearer(o.op) {
+			t.Errorf("%s is for %q but its security does not require bearerAuth", o, want)
+		}
+		if public && requiresBearer(o.op) {
+			t.Errorf("%s is public but its security requires bearerAuth", o)
+		}
+	}
+}
+
+// requiresBearer tells whether every security alternative of op needs bearerAuth.
+func requiresBearer(op map[string]any) bool {
+	sec, ok := op["security"].([]any)
+	if !ok || len(sec) == 0 {
+		return false
+	}
+	for _, alt := range sec {
+		m, _ := alt.(map[string]any)
+		if _, ok := m["bearerAuth"]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// TestOpenAPIRefsResolve checks that every $ref points at a component that
+// exists.
+func TestOpenAPIRefsResolve(t *testing.T) {
+	_, doc := openAPIApp(t)
+	n := 0
+	var walk func(where string, v any)
+	walk = func(where string, v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			if r, ok := v["$ref"]; ok {
+				n++
+				s, _ := r.(string)
+				if !strings.HasPrefix(s, "#/components/") {
+					t.Errorf("%s: $ref %q does not point into #/components/", where, r)
+				} else if _, ok := resolve(doc, s); !ok {
+					t.Errorf("%s: $ref %q does not resolve", where, s)
+				}
+			}
+			for k, e := range v {
+				walk(where+"/"+strings.ReplaceAll(strings.ReplaceAll(k, "~", "~0"), "/", "~1"), e)
+			}
+		case []any:
+			for i, e := range v {
+				walk(where+"/"+strconv.Itoa(i), e)
+			}
+		}
+	}
+	walk("#", doc)
+	if n == 0 {
+		t.Error("the document has no $ref at all; expected shared components")
+	}
+}
+
+// resolve follows a local JSON pointer ("#/components/schemas/Tenant").
+func resolve(doc map[string]any, ref string) (any, bool) {
+	var cur any = doc
+	for _, tok := range strings.Split(strings.TrimPrefix(ref, "#/"), "/") {
+		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		if cur, ok = m[tok]; !ok {
+			return nil, false
+		}
+	}
+	return cur, true
+}
+
+// TestOpenAPIOperations checks each operation's summary, success response and
+// path parameters.
+func TestOpenAPIOperations(t *testing.T) {
+	_, doc := openAPIApp(t)
+	ops := operations(t, doc)
+	if len(ops) == 0 {
+		t.Fatal("the document has no operations")
+	}
+	for _, o := range ops {
+		if s, _ := o.op["summary"].(string); strings.TrimSpace(s) == "" {
+			t.Errorf("%s has no summary", o)
+		}
+		responses, _ := o.op["responses"].(map[string]any)
+		has2xx := false
+		for code := range responses {
+			if strings.HasPrefix(code, "2") {
+				has2xx = true
+			}
+		}
+		if !has2xx {
+			t.Errorf("%s has no 2xx response", o)
+		}
+
+		// Every {name} in the path is a required path parameter, and
+		// there are no others.
+		want := map[string]bool{}
+		for _, m := range wildcard.FindAllStringSubmatch(o.path, -1) {
+			want[m[1]] = true
+		}
+		got := map[string]bool{}
+		var params []any
+		p1, _ := o.pathItem["parameters"].([]any)
+		p2, _ := o.op["parameters"].([]any)
+		for _, p := range append(append(params, p1...), p2...) {
+			pm, _ := p.(map[string]any)
+			if r, ok := pm["$ref"].(string); ok {
+				v, _ := resolve(doc, r)
+				pm, _ = v.(map[string]any)
+			}
+			if pm["in"] != "path" {
+				continue
+			}
+			name, _ := pm["name"].(string)
+			got[name] = true
+			if !want[name] {
+				t.Errorf("%s declares path parameter %q that is not in the path", o, name)
+			}
+			if pm["required"] != true {
+				t.Errorf("%s: path parameter %q must be required", o, name)
+			}
+		}
+		for name := range want {
+			if !got[name] {
+				t.Errorf("%s does not declare path parameter %q", o, name)
+			}
+		}
+	}
 }

@@ -10,10 +10,7 @@ import (
 // networkHome lets a resident find their local government by name, typed
 // in Latin letters, kana or kanji.
 func (s *Server) networkHome(w http.ResponseWriter, r *http.Request) {
-	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	if len(q) > 100 {
-		q = q[:100]
-	}
+	q := truncateRunes(strings.TrimSpace(r.URL.Query().Get("q")), 100)
 	ts, err := s.Tenants.Search(r.Context(), q)
 	if err != nil {
 		s.serverError(w, r, err)
@@ -25,6 +22,7 @@ func (s *Server) networkHome(w http.ResponseWriter, r *http.Request) {
 		Query   string
 		Tenants []tenant.Tenant
 	}{q, ts}
+	p.Cacheable = getState(r).user == nil && q == ""
 	s.render(w, http.StatusOK, "home", p)
 }
 
@@ -59,6 +57,7 @@ func (s *Server) tenantHome(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	p.Data = tiles
+	p.Cacheable = st.user == nil && p.Flash == ""
 	s.render(w, http.StatusOK, "tenant_home", p)
 }
 

@@ -1,7 +1,9 @@
 package web_test
 
 import (
+	"html"
 	"net/http"
+	"regexp"
 	"net/url"
 	"strings"
 	"testing"
@@ -77,6 +79,11 @@ func TestSecurityHeadersAndCompression(t *testing.T) {
 	css := b.get(href)
 	if css.status != 200 || !strings.Contains(css.header.Get("Cache-Control"), "immutable") {
 		t.Errorf("%s: %d %q", href, css.status, css.header.Get("Cache-Control"))
+	}
+	for _, m := range regexp.MustCompile(`(?:href|src)="(/static/[^"]+)"`).FindAllStringSubmatch(page, -1) {
+		if a := b.get(html.UnescapeString(m[1])); a.status != 200 {
+			t.Errorf("asset %s: status %d", m[1], a.status)
+		}
 	}
 	if b.get("/static/v/app.00000000.css").status != 404 {
 		t.Error("unknown asset must 404")

@@ -58,6 +58,8 @@ type page struct {
 	Flash   string
 	Data    any
 	NoIndex bool
+	// Cacheable marks a page that is the same for every anonymous visitor.
+	Cacheable bool
 }
 
 func (s *Server) newPage(r *http.Request, titleKey string) *page {
@@ -167,10 +169,22 @@ func (s *Server) render(w http.ResponseWriter, status int, name string, p *page)
 		http.Error(w, "template missing", http.StatusInternalServerError)
 		return
 	}
+	var key string
+	if p.Cacheable {
+		key = s.cacheKey(name, p)
+		if cp := s.cache.get(key); cp != nil {
+			writeCached(w, p.r, status, cp)
+			return
+		}
+	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
 		s.Log.Error("render", "template", name, "err", err)
 		http.Error(w, "500 internal server error", http.StatusInternalServerError)
+		return
+	}
+	if p.Cacheable {
+		writeCached(w, p.r, status, s.cache.put(key, buf.Bytes()))
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")

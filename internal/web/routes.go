@@ -11,7 +11,7 @@ var (
 // routes is Serambi's whole routing table.
 func (s *Server) routes() []route {
 	return []route{
-		{"GET", "/static/v/{file}", anyone, s.static},
+		{"GET", "/static/v/{file...}", anyone, s.static},
 		{"GET", "/static/theme/{tenant}", anyone, s.theme},
 		{"GET", "/healthz", anyone, s.healthz},
 		{"GET", "/readyz", anyone, s.readyz},

@@ -42,6 +42,7 @@ type Server struct {
 	metrics *metrics
 	handler http.Handler
 	secure  bool
+	cache   pageCache
 }
 
 // New builds the server: templates are parsed and checked now, so a broken
