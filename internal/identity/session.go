@@ -147,7 +147,7 @@ func (s *Service) EndAllSessions(ctx context.Context, actor audit.Actor, tenantI
 			return err
 		}
 		n, _ = res.RowsAffected()
-		if _, err := tx.ExecContext(ctx, "SELECT 1 WHERE ? = ?", userID, userID); err != nil {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM api_tokens WHERE user_id = ?", userID); err != nil {
 			return err
 		}
 		return audit.Append(ctx, tx, actor.Entry(tenantID, "auth.session.end_all", "user:"+userID, "all sessions ended"))

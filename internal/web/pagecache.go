@@ -78,3 +78,10 @@ func writeCached(w http.ResponseWriter, r *http.Request, status int, cp *cachedP
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
 }
+
+// onlyLangQuery: the page's links repeat the query string, so a page asked
+// for with any other parameter must not be cached for others.
+func onlyLangQuery(r *http.Request) bool {
+	q := r.URL.Query()
+	return len(q) == 0 || (len(q) == 1 && q.Has("lang"))
+}

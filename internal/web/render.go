@@ -170,6 +170,7 @@ func (s *Server) render(w http.ResponseWriter, status int, name string, p *page)
 		return
 	}
 	var key string
+	p.Cacheable = p.Cacheable && onlyLangQuery(p.r)
 	if p.Cacheable {
 		key = s.cacheKey(name, p)
 		if cp := s.cache.get(key); cp != nil {
