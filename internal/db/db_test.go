@@ -89,3 +89,31 @@ func TestSQLiteBackupIsConsistentCopy(t *testing.T) {
 		t.Fatal("backup over an existing file must be refused")
 	}
 }
+
+func TestConcurrentMigrationsOnPostgres(t *testing.T) {
+	url, ok := dbtest.NewSchema(t)
+	if !ok {
+		if dbtest.Required() {
+			t.Fatal("PostgreSQL required")
+		}
+		t.Skipf("PostgreSQL suite skipped: %s is not set", dbtest.PostgresEnv)
+	}
+	ctx := context.Background()
+	errs := make(chan error, 3)
+	for i := 0; i < 3; i++ {
+		go func() {
+			d, err := db.Open(ctx, url)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer d.Close()
+			errs <- d.Migrate(ctx)
+		}()
+	}
+	for i := 0; i < 3; i++ {
+		if err := <-errs; err != nil {
+			t.Fatalf("node %d: %v", i, err)
+		}
+	}
+}

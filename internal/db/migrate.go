@@ -7,6 +7,7 @@ import (
 	"io/fs"
 
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 )
 
 //go:embed migrations
@@ -14,17 +15,24 @@ var migrations embed.FS
 
 // Migrate applies every embedded migration of the database's dialect that
 // has not run yet. It is safe to call at every start and from several nodes:
-// goose takes a lock on PostgreSQL.
+// on PostgreSQL an advisory lock keeps concurrent nodes in turn.
 func (d *DB) Migrate(ctx context.Context) error {
 	sub, err := fs.Sub(migrations, "migrations/"+string(d.dialect))
 	if err != nil {
 		return err
 	}
 	dialect := goose.DialectSQLite3
+	var opts []goose.ProviderOption
 	if d.dialect == Postgres {
 		dialect = goose.DialectPostgres
+		// Nodes starting together must not run the same migration twice.
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return err
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
 	}
-	p, err := goose.NewProvider(dialect, d.write, sub)
+	p, err := goose.NewProvider(dialect, d.write, sub, opts...)
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}

@@ -26,6 +26,7 @@ func TestAPIConventions(t *testing.T) {
 		{"bad limit", "GET", "/api/v1/regions?limit=-1", "", "", nil, 400, "bad_limit"},
 		{"unknown tenant", "GET", "/api/v1/t/atlantis", "", "", nil, 404, "not_found"},
 		{"unknown route", "GET", "/api/v1/nothing", "", "", nil, 404, "not_found"},
+		{"wrong method", "DELETE", "/api/v1/tenants", "", "", nil, 405, "method_not_allowed"},
 		{"me without token", "GET", "/api/v1/me", "", "", nil, 401, "unauthenticated"},
 		{"bad token", "GET", "/api/v1/me", "", "", []string{"Authorization", "Bearer nope"}, 401, "unauthenticated"},
 		{"wrong content type", "POST", "/api/v1/auth/token", "text/plain", "x", nil, 415, "unsupported_media_type"},

@@ -3,8 +3,8 @@ package web_test
 import (
 	"html"
 	"net/http"
-	"regexp"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 )

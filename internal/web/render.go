@@ -199,6 +199,7 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, t
 	key := map[int]string{
 		http.StatusForbidden: "error.page.403", http.StatusNotFound: "error.page.404",
 		http.StatusTooManyRequests: "error.page.429", http.StatusBadRequest: "error.page.400",
+		http.StatusMethodNotAllowed: "error.page.405", http.StatusRequestEntityTooLarge: "error.page.413",
 	}[status]
 	if key == "" {
 		key, status = "error.page.500", http.StatusInternalServerError
@@ -211,6 +212,23 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, t
 	}{status, key}
 	p.NoIndex = true
 	s.render(w, status, "error", p)
+}
+
+// unrouted answers requests no route took: 405 when the path exists with
+// other methods, else 404.
+func (s *Server) unrouted(w http.ResponseWriter, r *http.Request) {
+	if h, pattern := s.methods.Handler(r); pattern != "" {
+		if allow, ok := h.(allowHeader); ok {
+			w.Header().Set("Allow", string(allow))
+			if isAPI(r) {
+				s.problem(w, r, http.StatusMethodNotAllowed, "method_not_allowed", "problem.method")
+				return
+			}
+			s.errorPage(w, r, http.StatusMethodNotAllowed, nil)
+			return
+		}
+	}
+	s.notFound(w, r)
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {

@@ -43,7 +43,13 @@ type Server struct {
 	handler http.Handler
 	secure  bool
 	cache   pageCache
+	methods *http.ServeMux // the same patterns without methods, for 405
 }
+
+// allowHeader marks a path that exists with other methods.
+type allowHeader string
+
+func (allowHeader) ServeHTTP(http.ResponseWriter, *http.Request) {}
 
 // New builds the server: templates are parsed and checked now, so a broken
 // template stops the start instead of a page.
@@ -58,10 +64,16 @@ func New(d Deps) (*Server, error) {
 	}
 	s.metrics = newMetrics(d.Registry, d.DB)
 	mux := http.NewServeMux()
+	allowed := map[string][]string{}
 	for _, rt := range s.routes() {
 		mux.Handle(rt.Method+" "+rt.Pattern, s.routeHandler(rt))
+		allowed[rt.Pattern] = append(allowed[rt.Pattern], rt.Method)
 	}
-	mux.HandleFunc("/", s.notFound)
+	s.methods = http.NewServeMux()
+	for pattern, ms := range allowed {
+		s.methods.Handle(pattern, allowHeader(strings.Join(append(ms, "HEAD"), ", ")))
+	}
+	mux.HandleFunc("/", s.unrouted)
 	s.handler = s.middleware(mux)
 	return s, nil
 }
