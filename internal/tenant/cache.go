@@ -16,8 +16,15 @@ type cached struct {
 }
 
 type slugCache struct {
-	mu sync.RWMutex
-	m  map[string]cached
+	mu  sync.RWMutex
+	m   map[string]cached
+	gen uint64 // bumped by every forget, so a read that raced a change is not kept
+}
+
+func (c *slugCache) generation() uint64 {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.gen
 }
 
 func (c *slugCache) get(slug string, now time.Time) (Tenant, bool) {
@@ -30,18 +37,22 @@ func (c *slugCache) get(slug string, now time.Time) (Tenant, bool) {
 	return e.t, true
 }
 
-func (c *slugCache) put(t Tenant, now time.Time) {
+func (c *slugCache) put(t Tenant, now time.Time, gen uint64) {
 	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen {
+		return
+	}
 	if c.m == nil || len(c.m) > 10000 {
 		c.m = map[string]cached{}
 	}
 	c.m[t.Slug] = cached{t, now}
-	c.mu.Unlock()
 }
 
 func (c *slugCache) forget(slug string) {
 	c.mu.Lock()
 	delete(c.m, slug)
+	c.gen++
 	c.mu.Unlock()
 }
 

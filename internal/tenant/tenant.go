@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/serambi/serambi/internal/audit"
 	"github.com/serambi/serambi/internal/clock"
@@ -130,6 +131,7 @@ func (s *Service) validate(in *Input, creating bool) (region.Region, validation.
 	if in.DefaultLang != "id" && in.DefaultLang != "ja" && in.DefaultLang != "en" {
 		errs.Add("default_lang", "error.lang")
 	}
+	in.ContactEmail = strings.TrimSpace(in.ContactEmail)
 	if in.ContactEmail != "" && !strings.Contains(in.ContactEmail, "@") {
 		errs.Add("contact_email", "error.email")
 	}
@@ -142,7 +144,7 @@ func (s *Service) validate(in *Input, creating bool) (region.Region, validation.
 	for _, f := range []*string{&in.NameID, &in.NameJA, &in.NameEN, &in.ContactPhone, &in.Address, &in.Website} {
 		*f = strings.TrimSpace(*f)
 	}
-	if len(in.NameID) > 120 || len(in.NameJA) > 120 || len(in.NameEN) > 120 {
+	if utf8.RuneCountInString(in.NameID) > 120 || utf8.RuneCountInString(in.NameJA) > 120 || utf8.RuneCountInString(in.NameEN) > 120 {
 		errs.Add("name_id", "error.too_long")
 	}
 	return r, errs
@@ -270,7 +272,7 @@ func entry(actor audit.Actor, t Tenant, action, summary string) audit.Entry {
 // Update changes a tenant's names, language, contacts and brand. The slug and
 // region stay: links and records point at them.
 func (s *Service) Update(ctx context.Context, actor audit.Actor, slug string, in Input) (Tenant, error) {
-	old, err := s.BySlug(ctx, slug)
+	old, err := s.fresh(ctx, slug)
 	if err != nil {
 		return Tenant{}, err
 	}
@@ -326,7 +328,7 @@ func (s *Service) SetStatus(ctx context.Context, actor audit.Actor, slug, status
 	if status != Active && status != Suspended {
 		return Tenant{}, validation.Errors{{Field: "status", Code: "error.tenant.status"}}
 	}
-	t, err := s.BySlug(ctx, slug)
+	t, err := s.fresh(ctx, slug)
 	if err != nil {
 		return Tenant{}, err
 	}
@@ -363,11 +365,18 @@ func (s *Service) BySlug(ctx context.Context, slug string) (Tenant, error) {
 	if t, ok := s.cache.get(slug, now); ok {
 		return t, nil
 	}
-	t, err := scan(s.db.QueryRowContext(ctx, "SELECT "+columns+" FROM tenants WHERE slug = ?", slug))
+	gen := s.cache.generation()
+	t, err := s.fresh(ctx, slug)
 	if err == nil {
-		s.cache.put(t, now)
+		s.cache.put(t, now, gen)
 	}
 	return t, err
+}
+
+// fresh reads a tenant from the database, bypassing the cache, for changes
+// whose audit summary must describe the true "before".
+func (s *Service) fresh(ctx context.Context, slug string) (Tenant, error) {
+	return scan(s.db.QueryRowContext(ctx, "SELECT "+columns+" FROM tenants WHERE slug = ?", slug))
 }
 
 // ByID finds a tenant by ID.
