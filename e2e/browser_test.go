@@ -20,6 +20,8 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+
+	"github.com/serambi/serambi/internal/testnote"
 )
 
 // stepTimeout bounds one browser step (a page load, a click, an axe run), so
@@ -57,6 +59,7 @@ func missing(t *testing.T, problem string) {
 	if os.Getenv("SERAMBI_TEST_REQUIRE_ALL") == "1" {
 		t.Fatal("browser suite cannot run: " + problem + " (SERAMBI_TEST_REQUIRE_ALL=1 makes this a failure)")
 	}
+	testnote.Skipped("browser suite", problem)
 	t.Skip("browser suite skipped: " + problem)
 }
 

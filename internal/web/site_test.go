@@ -15,6 +15,7 @@ import (
 	"github.com/serambi/serambi/internal/app"
 	"github.com/serambi/serambi/internal/config"
 	"github.com/serambi/serambi/internal/db/dbtest"
+	"github.com/serambi/serambi/internal/testnote"
 )
 
 // site is a whole Serambi with demo data behind a real HTTP server.
@@ -34,6 +35,7 @@ func startSite(t *testing.T, pg bool) *site {
 			if dbtest.Required() {
 				t.Fatalf("%s not set but required", dbtest.PostgresEnv)
 			}
+			testnote.Skipped("PostgreSQL site tests", dbtest.PostgresEnv+" is not set")
 			t.Skipf("PostgreSQL site test skipped: %s is not set", dbtest.PostgresEnv)
 		}
 		cfg.Database = u

@@ -9,12 +9,14 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/testnote"
 )
 
 // PostgresEnv names the variable holding the PostgreSQL URL for tests.
@@ -63,7 +65,9 @@ func Postgres(t testing.TB) *db.DB {
 		if Required() {
 			t.Fatalf("%s is not set but %s=1: the PostgreSQL suite must run", PostgresEnv, RequireEnv)
 		}
-		t.Skipf("PostgreSQL suite skipped: set %s (e.g. postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable)", PostgresEnv)
+		reason := fmt.Sprintf("set %s (e.g. postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable)", PostgresEnv)
+		testnote.Skipped("PostgreSQL suite", reason)
+		t.Skip("PostgreSQL suite skipped: " + reason)
 	}
 	schema := "t_" + randomHex(8)
 	admin, err := sql.Open("pgx", base)
@@ -75,7 +79,9 @@ func Postgres(t testing.TB) *db.DB {
 		if Required() {
 			t.Fatalf("postgres unreachable at %s: %v", db.RedactURL(base), err)
 		}
-		t.Skipf("PostgreSQL suite skipped: cannot reach %s: %v", db.RedactURL(base), err)
+		reason := fmt.Sprintf("cannot reach %s: %v", db.RedactURL(base), err)
+		testnote.Skipped("PostgreSQL suite", reason)
+		t.Skip("PostgreSQL suite skipped: " + reason)
 	}
 	t.Cleanup(func() { dropSchema(base, schema) })
 	d, err := db.Open(context.Background(), WithSchema(base, schema))
