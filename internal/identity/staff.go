@@ -141,27 +141,21 @@ func hasRole(rs []Role, r Role) bool {
 	return false
 }
 
+// tenantRoles is the user's staff roles in a tenant (resident left out).
 func (s *Service) tenantRoles(ctx context.Context, tenantID, userID string) ([]Role, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT role FROM memberships WHERE tenant_id = ? AND user_id = ? AND role <> ? ORDER BY role",
-		tenantID, userID, string(Resident))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
+	all, err := s.Roles(ctx, tenantID, userID)
 	var out []Role
-	for rows.Next() {
-		var r Role
-		if err := rows.Scan(&r); err != nil {
-			return nil, err
+	for _, r := range all {
+		if r != Resident {
+			out = append(out, r)
 		}
-		out = append(out, r)
 	}
-	return out, rows.Err()
+	return out, err
 }
 
 // Roles returns the user's roles in a tenant, resident included.
 func (s *Service) Roles(ctx context.Context, tenantID, userID string) ([]Role, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT role FROM memberships WHERE tenant_id = ? AND user_id = ?", tenantID, userID)
+	rows, err := s.db.QueryContext(ctx, "SELECT role FROM memberships WHERE tenant_id = ? AND user_id = ? ORDER BY role", tenantID, userID)
 	if err != nil {
 		return nil, err
 	}

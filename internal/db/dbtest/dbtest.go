@@ -60,8 +60,8 @@ func SQLite(t testing.TB) *db.DB {
 // reason (fails under SERAMBI_TEST_REQUIRE_ALL=1) when none is configured.
 func Postgres(t testing.TB) *db.DB {
 	t.Helper()
-	base := os.Getenv(PostgresEnv)
-	if base == "" {
+	u, ok := NewSchema(t)
+	if !ok {
 		if Required() {
 			t.Fatalf("%s is not set but %s=1: the PostgreSQL suite must run", PostgresEnv, RequireEnv)
 		}
@@ -69,22 +69,7 @@ func Postgres(t testing.TB) *db.DB {
 		testnote.Skipped("PostgreSQL suite", reason)
 		t.Skip("PostgreSQL suite skipped: " + reason)
 	}
-	schema := "t_" + randomHex(8)
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatalf("postgres: %v", err)
-	}
-	defer admin.Close()
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		if Required() {
-			t.Fatalf("postgres unreachable at %s: %v", db.RedactURL(base), err)
-		}
-		reason := fmt.Sprintf("cannot reach %s: %v", db.RedactURL(base), err)
-		testnote.Skipped("PostgreSQL suite", reason)
-		t.Skip("PostgreSQL suite skipped: " + reason)
-	}
-	t.Cleanup(func() { dropSchema(base, schema) })
-	d, err := db.Open(context.Background(), WithSchema(base, schema))
+	d, err := db.Open(context.Background(), u)
 	if err != nil {
 		t.Fatalf("open postgres: %v", err)
 	}
@@ -107,8 +92,9 @@ func WithSchema(base, schema string) string {
 	return u.String()
 }
 
-// NewSchema creates an empty schema on base and returns its URL and a drop
-// function; the app-level tests use it to run a whole server on PostgreSQL.
+// NewSchema creates an empty schema, dropped when t ends, and returns the
+// URL that uses it; false when no PostgreSQL is configured. An unreachable
+// server fails the test: the variable says it should be there.
 func NewSchema(t testing.TB) (string, bool) {
 	t.Helper()
 	base := os.Getenv(PostgresEnv)
@@ -122,7 +108,7 @@ func NewSchema(t testing.TB) (string, bool) {
 	}
 	defer admin.Close()
 	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatalf("postgres: %v", err)
+		t.Fatalf("postgres at %s: %v", db.RedactURL(base), err)
 	}
 	t.Cleanup(func() { dropSchema(base, schema) })
 	return WithSchema(base, schema), true
