@@ -78,7 +78,11 @@ func (s *Server) requireUser(w http.ResponseWriter, r *http.Request) bool {
 			s.problem(w, r, http.StatusUnauthorized, "unauthenticated", "problem.unauthenticated")
 			return false
 		}
-		redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()))
+		to := "/signin?next=" + url.QueryEscape(r.URL.RequestURI())
+		if st.sessionEnded {
+			to += "&ended=1"
+		}
+		redirect(w, r, to)
 		return false
 	}
 	if st.mustEnrol && !strings.HasPrefix(r.URL.Path, "/account/totp") {

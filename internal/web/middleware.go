@@ -195,6 +195,8 @@ type state struct {
 	viaToken     bool
 	mustEnrol    bool           // staff without a second factor: only enrolment pages
 	pending      *identity.User // password ok, waiting for the one-time code
+	badToken     bool           // an Authorization header with an unknown or expired token
+	sessionEnded bool           // a session cookie whose session is gone
 	ip           string
 }
 
@@ -217,6 +219,16 @@ func (s *Server) withState(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		st := &state{textSize: "normal", ip: clientIP(r)}
 		s.loadUser(r, st)
+		if st.badToken {
+			// A client that sends a token expects to act as someone: never
+			// serve it as anonymous.
+			w.Header().Set("WWW-Authenticate", `Bearer realm="serambi", error="invalid_token"`)
+			s.problem(w, r.WithContext(context.WithValue(r.Context(), stateKey{}, st)), http.StatusUnauthorized, "invalid_token", "problem.invalid_token")
+			return
+		}
+		if st.sessionEnded {
+			http.SetCookie(w, s.cookie(sessionCookie, "", -1))
+		}
 		s.pickLanguage(w, r, st)
 		if c, err := r.Cookie(textCookie); err == nil && identity.ValidTextSize(c.Value) {
 			st.textSize = c.Value
@@ -231,10 +243,13 @@ func (s *Server) loadUser(r *http.Request, st *state) {
 	ctx := r.Context()
 	if auth := r.Header.Get("Authorization"); strings.HasPrefix(auth, "Bearer ") {
 		st.viaToken = true
-		if u, err := s.Identity.UserByToken(ctx, strings.TrimPrefix(auth, "Bearer ")); err == nil {
-			st.user = &u
-			st.memberships, _ = s.Identity.Memberships(ctx, u.ID)
+		u, err := s.Identity.UserByToken(ctx, strings.TrimPrefix(auth, "Bearer "))
+		if err != nil {
+			st.badToken = true
+			return
 		}
+		st.user = &u
+		st.memberships, _ = s.Identity.Memberships(ctx, u.ID)
 		return
 	}
 	c, err := r.Cookie(sessionCookie)
@@ -243,6 +258,9 @@ func (s *Server) loadUser(r *http.Request, st *state) {
 	}
 	ss, u, err := s.Identity.Session(ctx, c.Value)
 	if err != nil {
+		// The cookie named a session that ended (timeout, sign out
+		// elsewhere): say so at sign-in instead of failing silently.
+		st.sessionEnded = c.Value != ""
 		return
 	}
 	st.session, st.sessionRaw = &ss, c.Value
@@ -261,7 +279,9 @@ func (s *Server) loadUser(r *http.Request, st *state) {
 func (s *Server) pickLanguage(w http.ResponseWriter, r *http.Request, st *state) {
 	if l := r.URL.Query().Get("lang"); locale.Supported(l) {
 		st.lang, st.langExplicit = l, true
-		http.SetCookie(w, s.cookie(langCookie, l, 365*24*time.Hour))
+		if !isAPI(r) { // API clients choose per request; they keep no cookies
+			http.SetCookie(w, s.cookie(langCookie, l, 365*24*time.Hour))
+		}
 		return
 	}
 	if c, err := r.Cookie(langCookie); err == nil && locale.Supported(c.Value) {

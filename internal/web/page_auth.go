@@ -13,6 +13,9 @@ func (s *Server) signinForm(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "signin.title")
 	p.Form.Set("next", safeNext(r.URL.Query().Get("next"), ""))
 	p.Flash = flashFrom(r)
+	if r.URL.Query().Get("ended") == "1" {
+		p.Flash = "flash.session_ended"
+	}
 	s.render(w, http.StatusOK, "signin", p)
 }
 

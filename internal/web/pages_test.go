@@ -238,3 +238,25 @@ func TestStaffAdministration(t *testing.T) {
 	audit := admin.get("/banyuwangi/admin/audit")
 	mustContain(t, audit, "staff.create", "authz.denied")
 }
+
+// TestEndedSessionIsExplained: a resident whose session ended elsewhere is
+// told why at sign-in, not silently shown a blank form.
+func TestEndedSessionIsExplained(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	b := s.browser(t)
+	b.signin("resident@fukuoka.demo")
+	if _, err := s.app.DB.ExecContext(t.Context(), "DELETE FROM sessions"); err != nil {
+		t.Fatal(err)
+	}
+	a := b.get("/account")
+	loc := a.header.Get("Location")
+	if a.status != http.StatusSeeOther || !strings.Contains(loc, "ended=1") {
+		t.Fatalf("after the session ended: %d %q", a.status, loc)
+	}
+	b.lang = "en"
+	mustContain(t, b.get(loc), "signed out after 2 hours without activity")
+	if b.get("/account").header.Get("Location") != "/signin?next=%2Faccount" {
+		t.Error("the stale cookie must be cleared after the first notice")
+	}
+}
