@@ -44,9 +44,12 @@ type Tenant struct {
 	Website      string
 	BrandColor   string
 	AskCivilID   bool
-	Status       string
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// TrackingPrefix starts every tracking number (BWI-2026-000123): short
+	// letters a resident can read aloud on the phone.
+	TrackingPrefix string
+	Status         string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
 }
 
 // Name returns the tenant's name in lang, falling back to its default
@@ -90,18 +93,19 @@ func NewService(d *db.DB, regions *region.Directory, c clock.Clock) *Service {
 // Input is what a coordinator gives to create or edit a tenant. Empty names,
 // zone and language are filled from the region directory.
 type Input struct {
-	Slug         string
-	RegionCode   string
-	NameID       string
-	NameJA       string
-	NameEN       string
-	DefaultLang  string
-	ContactEmail string
-	ContactPhone string
-	Address      string
-	Website      string
-	BrandColor   string
-	AskCivilID   bool
+	Slug           string
+	RegionCode     string
+	NameID         string
+	NameJA         string
+	NameEN         string
+	DefaultLang    string
+	ContactEmail   string
+	ContactPhone   string
+	Address        string
+	Website        string
+	BrandColor     string
+	AskCivilID     bool
+	TrackingPrefix string
 }
 
 var slugPattern = regexp.MustCompile(`^[a-z][a-z0-9-]{1,39}$`)
@@ -114,6 +118,8 @@ var reserved = map[string]bool{
 }
 
 var colorPattern = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
+
+var prefixPattern = regexp.MustCompile(`^[A-Z]{2,5}$`)
 
 func (s *Service) validate(in *Input, creating bool) (region.Region, validation.Errors) {
 	var errs validation.Errors
@@ -141,6 +147,13 @@ func (s *Service) validate(in *Input, creating bool) (region.Region, validation.
 	if !colorPattern.MatchString(in.BrandColor) || contrastWithWhite(in.BrandColor) < 4.5 {
 		errs.Add("brand_color", "error.tenant.color")
 	}
+	in.TrackingPrefix = strings.ToUpper(strings.TrimSpace(in.TrackingPrefix))
+	if in.TrackingPrefix == "" {
+		in.TrackingPrefix = defaultPrefix(in.Slug)
+	}
+	if !prefixPattern.MatchString(in.TrackingPrefix) {
+		errs.Add("tracking_prefix", "error.tenant.prefix")
+	}
 	for _, f := range []*string{&in.NameID, &in.NameJA, &in.NameEN, &in.ContactPhone, &in.Address, &in.Website} {
 		*f = strings.TrimSpace(*f)
 	}
@@ -153,6 +166,17 @@ func (s *Service) validate(in *Input, creating bool) (region.Region, validation.
 // isLocalGovernment: a tenant is a regency, city or municipality, or a
 // province/prefecture government; designated-city wards are part of a city.
 func isLocalGovernment(r region.Region) bool { return r.Level != region.Ward }
+
+// defaultPrefix is the slug's first three letters: "banyuwangi" -> "BAN".
+func defaultPrefix(slug string) string {
+	var b strings.Builder
+	for _, r := range slug {
+		if r >= 'a' && r <= 'z' && b.Len() < 3 {
+			b.WriteRune(r - 'a' + 'A')
+		}
+	}
+	return b.String()
+}
 
 func defaultLang(c region.Country) string {
 	if c == region.Japan {
@@ -225,10 +249,11 @@ func (s *Service) Create(ctx context.Context, actor audit.Actor, in Input) (Tena
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO tenants (id, slug, region_code, country, name_id, name_ja, name_en,
-			time_zone, default_lang, contact_email, contact_phone, address, website, brand_color, ask_civil_id, status,
-			created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			time_zone, default_lang, contact_email, contact_phone, address, website, brand_color, ask_civil_id, tracking_prefix,
+			status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			t.ID, t.Slug, t.RegionCode, string(t.Country), t.NameID, t.NameJA, t.NameEN, t.TimeZone, t.DefaultLang,
-			t.ContactEmail, t.ContactPhone, t.Address, t.Website, t.BrandColor, t.AskCivilID, t.Status, t.CreatedAt, t.UpdatedAt)
+			t.ContactEmail, t.ContactPhone, t.Address, t.Website, t.BrandColor, t.AskCivilID, t.TrackingPrefix, t.Status,
+			t.CreatedAt, t.UpdatedAt)
 		if err != nil {
 			return err
 		}
@@ -260,6 +285,7 @@ func (t *Tenant) apply(in Input) {
 	t.NameID, t.NameJA, t.NameEN = in.NameID, in.NameJA, in.NameEN
 	t.DefaultLang, t.ContactEmail, t.ContactPhone = in.DefaultLang, in.ContactEmail, in.ContactPhone
 	t.Address, t.Website, t.BrandColor, t.AskCivilID = in.Address, in.Website, in.BrandColor, in.AskCivilID
+	t.TrackingPrefix = in.TrackingPrefix
 }
 
 func entry(actor audit.Actor, t Tenant, action, summary string) audit.Entry {
@@ -287,9 +313,9 @@ func (s *Service) Update(ctx context.Context, actor audit.Actor, slug string, in
 	t.UpdatedAt = s.clock.Now()
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE tenants SET name_id = ?, name_ja = ?, name_en = ?, default_lang = ?,
-			contact_email = ?, contact_phone = ?, address = ?, website = ?, brand_color = ?, ask_civil_id = ?, updated_at = ?
-			WHERE id = ?`, t.NameID, t.NameJA, t.NameEN, t.DefaultLang, t.ContactEmail, t.ContactPhone, t.Address,
-			t.Website, t.BrandColor, t.AskCivilID, t.UpdatedAt, t.ID)
+			contact_email = ?, contact_phone = ?, address = ?, website = ?, brand_color = ?, ask_civil_id = ?,
+			tracking_prefix = ?, updated_at = ? WHERE id = ?`, t.NameID, t.NameJA, t.NameEN, t.DefaultLang, t.ContactEmail,
+			t.ContactPhone, t.Address, t.Website, t.BrandColor, t.AskCivilID, t.TrackingPrefix, t.UpdatedAt, t.ID)
 		if err != nil {
 			return err
 		}
@@ -317,6 +343,7 @@ func diff(a, b Tenant) string {
 	add("website", a.Website, b.Website)
 	add("color", a.BrandColor, b.BrandColor)
 	add("ask_civil_id", strconv.FormatBool(a.AskCivilID), strconv.FormatBool(b.AskCivilID))
+	add("tracking_prefix", a.TrackingPrefix, b.TrackingPrefix)
 	if len(parts) == 0 {
 		return "no change"
 	}
@@ -345,13 +372,14 @@ func (s *Service) SetStatus(ctx context.Context, actor audit.Actor, slug, status
 }
 
 const columns = `id, slug, region_code, country, name_id, name_ja, name_en, time_zone, default_lang, contact_email,
-	contact_phone, address, website, brand_color, ask_civil_id, status, created_at, updated_at`
+	contact_phone, address, website, brand_color, ask_civil_id, tracking_prefix, status, created_at, updated_at`
 
 func scan(r interface{ Scan(...any) error }) (Tenant, error) {
 	var t Tenant
 	var country string
 	err := r.Scan(&t.ID, &t.Slug, &t.RegionCode, &country, &t.NameID, &t.NameJA, &t.NameEN, &t.TimeZone, &t.DefaultLang,
-		&t.ContactEmail, &t.ContactPhone, &t.Address, &t.Website, &t.BrandColor, &t.AskCivilID, &t.Status, &t.CreatedAt, &t.UpdatedAt)
+		&t.ContactEmail, &t.ContactPhone, &t.Address, &t.Website, &t.BrandColor, &t.AskCivilID, &t.TrackingPrefix, &t.Status,
+		&t.CreatedAt, &t.UpdatedAt)
 	t.Country = region.Country(country)
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, ErrNotFound

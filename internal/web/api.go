@@ -47,19 +47,20 @@ func (s *Server) apiRegions(w http.ResponseWriter, r *http.Request) {
 }
 
 type tenantJSON struct {
-	ID          string            `json:"id"`
-	Slug        string            `json:"slug"`
-	RegionCode  string            `json:"region_code"`
-	Country     string            `json:"country"`
-	Names       map[string]string `json:"names"`
-	TimeZone    string            `json:"time_zone"`
-	DefaultLang string            `json:"default_lang"`
-	Contact     contactJSON       `json:"contact"`
-	BrandColor  string            `json:"brand_color"`
-	AskCivilID  bool              `json:"ask_civil_id"`
-	Status      string            `json:"status"`
-	CreatedAt   time.Time         `json:"created_at"`
-	UpdatedAt   time.Time         `json:"updated_at"`
+	ID             string            `json:"id"`
+	Slug           string            `json:"slug"`
+	RegionCode     string            `json:"region_code"`
+	Country        string            `json:"country"`
+	Names          map[string]string `json:"names"`
+	TimeZone       string            `json:"time_zone"`
+	DefaultLang    string            `json:"default_lang"`
+	Contact        contactJSON       `json:"contact"`
+	BrandColor     string            `json:"brand_color"`
+	AskCivilID     bool              `json:"ask_civil_id"`
+	TrackingPrefix string            `json:"tracking_prefix"`
+	Status         string            `json:"status"`
+	CreatedAt      time.Time         `json:"created_at"`
+	UpdatedAt      time.Time         `json:"updated_at"`
 }
 
 type contactJSON struct {
@@ -74,7 +75,7 @@ func toTenantJSON(t tenant.Tenant) tenantJSON {
 		ID: t.ID, Slug: t.Slug, RegionCode: t.RegionCode, Country: string(t.Country),
 		Names: map[string]string{"id": t.NameID, "ja": t.NameJA, "en": t.NameEN}, TimeZone: t.TimeZone,
 		DefaultLang: t.DefaultLang, Contact: contactJSON{t.ContactEmail, t.ContactPhone, t.Address, t.Website},
-		BrandColor: t.BrandColor, AskCivilID: t.AskCivilID, Status: t.Status, CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC(),
+		BrandColor: t.BrandColor, AskCivilID: t.AskCivilID, TrackingPrefix: t.TrackingPrefix, Status: t.Status, CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC(),
 	}
 }
 
@@ -108,14 +109,15 @@ func (s *Server) apiTenant(w http.ResponseWriter, r *http.Request) {
 // tenantBody is the JSON a coordinator sends; absent fields keep their value
 // on PATCH.
 type tenantBody struct {
-	Slug        *string           `json:"slug"`
-	RegionCode  *string           `json:"region_code"`
-	Names       map[string]string `json:"names"`
-	DefaultLang *string           `json:"default_lang"`
-	Contact     *contactJSON      `json:"contact"`
-	BrandColor  *string           `json:"brand_color"`
-	AskCivilID  *bool             `json:"ask_civil_id"`
-	Status      *string           `json:"status"`
+	Slug           *string           `json:"slug"`
+	RegionCode     *string           `json:"region_code"`
+	Names          map[string]string `json:"names"`
+	DefaultLang    *string           `json:"default_lang"`
+	Contact        *contactJSON      `json:"contact"`
+	BrandColor     *string           `json:"brand_color"`
+	AskCivilID     *bool             `json:"ask_civil_id"`
+	TrackingPrefix *string           `json:"tracking_prefix"`
+	Status         *string           `json:"status"`
 }
 
 func (b tenantBody) apply(in *tenant.Input) {
@@ -128,6 +130,7 @@ func (b tenantBody) apply(in *tenant.Input) {
 	set(&in.RegionCode, b.RegionCode)
 	set(&in.DefaultLang, b.DefaultLang)
 	set(&in.BrandColor, b.BrandColor)
+	set(&in.TrackingPrefix, b.TrackingPrefix)
 	for k, dst := range map[string]*string{"id": &in.NameID, "ja": &in.NameJA, "en": &in.NameEN} {
 		if v, ok := b.Names[k]; ok {
 			*dst = v
@@ -193,7 +196,7 @@ func (s *Server) apiTenantUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	in := tenant.Input{NameID: old.NameID, NameJA: old.NameJA, NameEN: old.NameEN, DefaultLang: old.DefaultLang,
 		ContactEmail: old.ContactEmail, ContactPhone: old.ContactPhone, Address: old.Address, Website: old.Website,
-		BrandColor: old.BrandColor, AskCivilID: old.AskCivilID}
+		BrandColor: old.BrandColor, AskCivilID: old.AskCivilID, TrackingPrefix: old.TrackingPrefix}
 	b.apply(&in)
 	t, err := s.Tenants.Update(r.Context(), actor(r), old.Slug, in)
 	if !s.apiResult(w, r, renameTenantFields(err)) {

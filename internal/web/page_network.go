@@ -33,12 +33,12 @@ func tenantInputFrom(r *http.Request) tenant.Input {
 		Slug: f.Get("slug"), RegionCode: f.Get("region"), NameID: f.Get("name_id"), NameJA: f.Get("name_ja"),
 		NameEN: f.Get("name_en"), DefaultLang: f.Get("default_lang"), ContactEmail: f.Get("contact_email"),
 		ContactPhone: f.Get("contact_phone"), Address: f.Get("address"), Website: f.Get("website"),
-		BrandColor: f.Get("brand_color"), AskCivilID: f.Get("ask_civil_id") == "on",
+		BrandColor: f.Get("brand_color"), AskCivilID: f.Get("ask_civil_id") == "on", TrackingPrefix: f.Get("tracking_prefix"),
 	}
 }
 
 var tenantFields = []string{"slug", "region", "name_id", "name_ja", "name_en", "default_lang", "contact_email",
-	"contact_phone", "address", "website", "brand_color", "ask_civil_id"}
+	"contact_phone", "address", "website", "brand_color", "ask_civil_id", "tracking_prefix"}
 
 type tenantFormData struct {
 	Editing *tenant.Tenant
@@ -110,7 +110,7 @@ func (s *Server) networkTenantEdit(w http.ResponseWriter, r *http.Request) {
 	for k, v := range map[string]string{
 		"slug": t.Slug, "region": t.RegionCode, "name_id": t.NameID, "name_ja": t.NameJA, "name_en": t.NameEN,
 		"default_lang": t.DefaultLang, "contact_email": t.ContactEmail, "contact_phone": t.ContactPhone,
-		"address": t.Address, "website": t.Website, "brand_color": t.BrandColor,
+		"address": t.Address, "website": t.Website, "brand_color": t.BrandColor, "tracking_prefix": t.TrackingPrefix,
 	} {
 		p.Form.Set(k, v)
 	}

@@ -1,4 +1,6 @@
 -- +goose Up
+ALTER TABLE tenants ADD COLUMN tracking_prefix TEXT NOT NULL DEFAULT '';
+
 CREATE TABLE services (
     id            TEXT PRIMARY KEY,
     tenant_id     TEXT NOT NULL REFERENCES tenants(id),
@@ -84,3 +86,4 @@ DROP TABLE application_events;
 DROP TABLE applications;
 DROP TABLE tracking_sequences;
 DROP TABLE services;
+ALTER TABLE tenants DROP COLUMN tracking_prefix;
