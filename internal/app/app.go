@@ -15,6 +15,9 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/serambi/serambi/internal/application"
+	"github.com/serambi/serambi/internal/calendar"
+	"github.com/serambi/serambi/internal/catalog"
 	"github.com/serambi/serambi/internal/clock"
 	"github.com/serambi/serambi/internal/config"
 	"github.com/serambi/serambi/internal/db"
@@ -32,6 +35,9 @@ type App struct {
 	Regions  *region.Directory
 	Tenants  *tenant.Service
 	Identity *identity.Service
+	Catalog  *catalog.Store
+	Calendar *calendar.Store
+	Apps     *application.Service
 	Log      *slog.Logger
 	Clock    clock.Clock
 	web      *web.Server
@@ -82,6 +88,9 @@ func Open(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error)
 	a := &App{Config: cfg, DB: d, Regions: regions, Log: o.log, Clock: o.clock}
 	a.Tenants = tenant.NewService(d, regions, o.clock)
 	a.Identity = identity.NewService(d, o.clock, cipher, regionLookup{regions}, identity.Config{Demo: cfg.Demo})
+	a.Catalog = catalog.NewStore(d, o.clock)
+	a.Calendar = calendar.NewStore(d)
+	a.Apps = application.NewService(d, o.clock, a.Calendar, regionLookup{regions})
 	return a, nil
 }
 
@@ -97,13 +106,14 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error) 
 			return nil, fmt.Errorf("demo data: %w", err)
 		}
 	}
-	catalog, err := locale.Load()
+	messages, err := locale.Load()
 	if err != nil {
 		a.Close()
 		return nil, err
 	}
 	a.web, err = web.New(web.Deps{
-		DB: a.DB, Tenants: a.Tenants, Identity: a.Identity, Regions: a.Regions, Catalog: catalog,
+		DB: a.DB, Tenants: a.Tenants, Identity: a.Identity, Regions: a.Regions, Catalog: messages,
+		Services: a.Catalog, Calendar: a.Calendar, Apps: a.Apps,
 		Clock: a.Clock, Log: a.Log, BaseURL: cfg.BaseURL, Demo: cfg.Demo, Registry: prometheus.NewRegistry(),
 	})
 	if err != nil {

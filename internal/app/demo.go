@@ -2,11 +2,16 @@ package app
 
 import (
 	"context"
+	"embed"
 	"errors"
+	"fmt"
+	"io/fs"
 
 	"github.com/serambi/serambi/internal/audit"
+	"github.com/serambi/serambi/internal/catalog"
 	"github.com/serambi/serambi/internal/identity"
 	"github.com/serambi/serambi/internal/tenant"
+	"github.com/serambi/serambi/internal/workflow"
 )
 
 // DemoPassword is the password of every demo account (README lists them).
@@ -63,6 +68,9 @@ func SeedDemo(ctx context.Context, a *App) error {
 		if err := seedDemoPeople(ctx, a, t); err != nil {
 			return err
 		}
+		if err := seedDemoServices(ctx, a, t); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -75,6 +83,43 @@ func seedDemoPeople(ctx context.Context, a *App, t tenant.Tenant) error {
 		})
 		if err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+//go:embed demodata/*.json
+var demoServices embed.FS
+
+// seedDemoServices gives each demo tenant its services (Banyuwangi the
+// Indonesian ones, the Japanese cities the Japanese ones) unless a service
+// with that code exists already: an admin's edits survive a restart.
+func seedDemoServices(ctx context.Context, a *App, t tenant.Tenant) error {
+	prefix := "japan-"
+	if t.Slug == "banyuwangi" {
+		prefix = "banyuwangi-"
+	}
+	files, err := fs.Glob(demoServices, "demodata/"+prefix+"*.json")
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		raw, err := demoServices.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		svc, err := catalog.Import(raw)
+		if err != nil {
+			return fmt.Errorf("%s: %w", f, err)
+		}
+		if len(svc.Workflow.States) == 0 {
+			svc.Workflow = workflow.Standard()
+		}
+		if _, err := a.Catalog.ByCode(ctx, t.ID, svc.Code); err == nil {
+			continue
+		}
+		if _, err := a.Catalog.Save(ctx, audit.System, t.ID, svc); err != nil {
+			return fmt.Errorf("%s: %w", f, err)
 		}
 	}
 	return nil

@@ -261,3 +261,11 @@ func (s *Service) createPlain(ctx context.Context, actor audit.Actor, in EnsureI
 	}
 	return s.ByID(ctx, id)
 }
+
+// JoinAsResident makes a user a resident of a tenant (idempotent), e.g.
+// when someone registered elsewhere applies here.
+func (s *Service) JoinAsResident(ctx context.Context, actor audit.Actor, tenantID, userID string) error {
+	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		return addMembership(ctx, tx, tenantID, userID, Resident, s.clock.Now())
+	})
+}

@@ -59,7 +59,7 @@ func TestEveryUsedKeyExists(t *testing.T) {
 		t.Fatal(err)
 	}
 	inTemplate := regexp.MustCompile(`\.T "([a-z0-9_.]+)"`)
-	inGo := regexp.MustCompile(`"((?:error|flash|problem|home|tenant|signin|otp|register|account|totp|staff|network|audit|field|form|layout|tile|role|status|lang)\.[a-z0-9_.]+)"`)
+	inGo := regexp.MustCompile(`"((?:error|flash|problem|home|tenant|signin|otp|register|account|totp|staff|network|audit|field|form|layout|tile|role|status|lang|service|services|apply|check|application|inbox|mine|track|timeline|state)\.[a-z0-9_.]+)"`)
 	used := map[string]string{}
 	root := filepath.Join("..", "..", "internal")
 	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
@@ -85,9 +85,13 @@ func TestEveryUsedKeyExists(t *testing.T) {
 		t.Fatalf("found only %d keys: the scan is broken", len(used))
 	}
 	// Keys built at run time from a fixed list.
-	for _, k := range []string{"services", "counter", "classes", "knowledge", "register", "account", "staff"} {
+	for _, k := range []string{"services", "counter", "classes", "knowledge", "register", "account", "staff", "mine", "inbox"} {
 		used["tile."+k+".title"], used["tile."+k+".text"] = "tiles", "tiles"
 	}
+	for _, k := range []string{"submitted", "in_review", "sent_back"} {
+		used["state."+k] = "inbox states"
+	}
+	used["timeline.create"] = "timeline"
 	for _, k := range []string{"admin", "officer", "instructor", "resident"} {
 		used["role."+k] = "roles"
 	}
@@ -97,7 +101,8 @@ func TestEveryUsedKeyExists(t *testing.T) {
 	// Strings that look like keys but are audit actions, prefixes or files.
 	notKeys := map[string]bool{"tenant.create": true, "tenant.update": true, "tenant.status": true, "staff.create": true,
 		"layout.html": true, "error.page.400": true, "error.page.403": true, "error.page.404": true, "error.page.429": true,
-		"error.page.500": true, "error.page.405": true, "error.page.413": true}
+		"error.page.500": true, "error.page.405": true, "error.page.413": true,
+		"service.save": true, "application.create": true, "application.assign": true}
 	for k, where := range used {
 		if strings.HasSuffix(k, ".") || notKeys[k] {
 			continue

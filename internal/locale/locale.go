@@ -56,8 +56,8 @@ func (c *Catalog) T(lang Lang, key string, args ...any) string {
 			return key
 		}
 	}
-	if len(args) == 0 {
-		return m
+	if len(args) == 0 || !strings.Contains(m, "%") {
+		return m // a message may ignore its arguments (a subject it need not name)
 	}
 	return fmt.Sprintf(m, args...)
 }

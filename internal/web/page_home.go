@@ -43,7 +43,7 @@ func (s *Server) tenantHome(w http.ResponseWriter, r *http.Request) {
 	p.Flash = flashFrom(r)
 	st := getState(r)
 	tiles := []tile{
-		{Key: "services", Icon: "services"},
+		{Key: "services", Icon: "services", URL: "/" + t.Slug + "/services"},
 		{Key: "counter", Icon: "counter"},
 		{Key: "classes", Icon: "classes"},
 		{Key: "knowledge", Icon: "knowledge"},
@@ -51,7 +51,11 @@ func (s *Server) tenantHome(w http.ResponseWriter, r *http.Request) {
 	if st.user == nil {
 		tiles = append([]tile{{Key: "register", Icon: "register", URL: "/" + t.Slug + "/register"}}, tiles...)
 	} else {
-		tiles = append([]tile{{Key: "account", Icon: "account", URL: "/account"}}, tiles...)
+		tiles = append([]tile{{Key: "mine", Icon: "services", URL: "/" + t.Slug + "/applications"},
+			{Key: "account", Icon: "account", URL: "/account"}}, tiles...)
+		if hasRole(st, t.ID, "officer") || hasRole(st, t.ID, "admin") {
+			tiles = append([]tile{{Key: "inbox", Icon: "staff", URL: "/" + t.Slug + "/inbox"}}, tiles...)
+		}
 		if hasRole(st, t.ID, "admin") || st.user.Coordinator {
 			tiles = append(tiles, tile{Key: "staff", Icon: "staff", URL: "/" + t.Slug + "/admin/staff"})
 		}
@@ -65,7 +69,7 @@ func (s *Server) tenantHome(w http.ResponseWriter, r *http.Request) {
 // (?done=registered); only known words are shown, as message keys.
 func flashFrom(r *http.Request) string {
 	switch d := r.URL.Query().Get("done"); d {
-	case "registered", "signedin", "signedout", "saved", "password", "totp", "sessions":
+	case "registered", "signedin", "signedout", "saved", "password", "totp", "sessions", "action":
 		return "flash." + d
 	}
 	return ""

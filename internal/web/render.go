@@ -341,3 +341,7 @@ func safeNext(next, fallback string) string {
 	}
 	return next
 }
+
+func validationProblem(field, code string) validation.Problem {
+	return validation.Problem{Field: field, Code: code}
+}

@@ -6,6 +6,9 @@ var (
 	signedIn    = []string{"user"}
 	tenantAdmin = []string{"admin", "coordinator"}
 	coordinator = []string{"coordinator"}
+	officers    = []string{"officer", "admin", "coordinator"}
+	// applicantOrStaff: the resident who applied, or the tenant's staff.
+	applicantOrStaff = []string{"applicant", "officer", "admin"}
 )
 
 // routes is Serambi's whole routing table.
@@ -52,6 +55,19 @@ func (s *Server) routes() []route {
 		{"POST", "/{tenant}/admin/staff/{user}/end-sessions", tenantAdmin, s.staffEndSessions},
 		{"GET", "/{tenant}/admin/audit", tenantAdmin, s.tenantAudit},
 
+		{"GET", "/{tenant}/services", anyone, s.servicesPage},
+		{"GET", "/{tenant}/services/{code}", anyone, s.servicePage},
+		{"POST", "/{tenant}/services/{code}/apply", signedIn, s.startApplication},
+		{"GET", "/{tenant}/applications", signedIn, s.myApplications},
+		{"GET", "/{tenant}/applications/{id}", applicantOrStaff, s.applicationPage},
+		{"GET", "/{tenant}/applications/{id}/edit", applicantOrStaff, s.editApplication},
+		{"POST", "/{tenant}/applications/{id}/edit", applicantOrStaff, s.saveSection},
+		{"GET", "/{tenant}/applications/{id}/check", applicantOrStaff, s.checkAnswers},
+		{"POST", "/{tenant}/applications/{id}/actions", applicantOrStaff, s.act},
+		{"POST", "/{tenant}/applications/{id}/assign", officers, s.assign},
+		{"GET", "/{tenant}/inbox", officers, s.inbox},
+		{"GET", "/track", anyone, s.trackPage},
+
 		{"GET", "/api/v1/openapi.json", anyone, s.apiOpenAPI},
 		{"GET", "/api/v1/regions", anyone, s.apiRegions},
 		{"GET", "/api/v1/tenants", anyone, s.apiTenants},
@@ -63,5 +79,11 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/t/{tenant}", anyone, s.apiTenantHome},
 		{"GET", "/api/v1/t/{tenant}/staff", tenantAdmin, s.apiStaff},
 		{"POST", "/api/v1/t/{tenant}/staff", tenantAdmin, s.apiStaffCreate},
+		{"GET", "/api/v1/t/{tenant}/services", anyone, s.apiServices},
+		{"GET", "/api/v1/t/{tenant}/services/{code}", anyone, s.apiService},
+		{"POST", "/api/v1/t/{tenant}/applications", signedIn, s.apiApply},
+		{"GET", "/api/v1/t/{tenant}/applications/{id}", applicantOrStaff, s.apiApplication},
+		{"POST", "/api/v1/t/{tenant}/applications/{id}/actions", applicantOrStaff, s.apiAct},
+		{"GET", "/api/v1/track/{number}", anyone, s.apiTrack},
 	}
 }

@@ -12,6 +12,9 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/serambi/serambi/internal/application"
+	"github.com/serambi/serambi/internal/calendar"
+	"github.com/serambi/serambi/internal/catalog"
 	"github.com/serambi/serambi/internal/clock"
 	"github.com/serambi/serambi/internal/db"
 	"github.com/serambi/serambi/internal/identity"
@@ -25,6 +28,9 @@ type Deps struct {
 	DB       *db.DB
 	Tenants  *tenant.Service
 	Identity *identity.Service
+	Services *catalog.Store
+	Calendar *calendar.Store
+	Apps     *application.Service
 	Regions  *region.Directory
 	Catalog  *locale.Catalog
 	Clock    clock.Clock

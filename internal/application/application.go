@@ -1,0 +1,405 @@
+// Package application keeps residents' applications: drafts, submission
+// with a tracking number, every workflow transition with who and when,
+// and the SLA clock of the current state.
+package application
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/serambi/serambi/internal/audit"
+	"github.com/serambi/serambi/internal/calendar"
+	"github.com/serambi/serambi/internal/catalog"
+	"github.com/serambi/serambi/internal/clock"
+	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/form"
+	"github.com/serambi/serambi/internal/identity"
+	"github.com/serambi/serambi/internal/tenant"
+	"github.com/serambi/serambi/internal/validation"
+)
+
+// Application is one resident's request for one service.
+type Application struct {
+	ID             string
+	TenantID       string
+	ServiceID      string
+	TrackingNumber string // "" while a draft
+	ApplicantID    string
+	FilledBy       string // officer who filled it in an assisted application
+	ConfirmedBy    string
+	State          string
+	Answers        form.Answers
+	Lang           string
+	Version        int
+	AssignedTo     string
+	StateSince     time.Time
+	DueAt          *time.Time
+	Escalated      bool
+	SubmittedAt    *time.Time
+	DecidedAt      *time.Time
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// Event is one line of an application's timeline.
+type Event struct {
+	At        time.Time
+	ActorID   string
+	ActorRole string
+	Action    string
+	From, To  string
+	Comment   string
+}
+
+// Errors callers turn into HTTP answers.
+var (
+	ErrNotFound = errors.New("application not found")
+	// ErrConflict: someone else changed the application since the caller
+	// read it (two officers acting at once); the loser is told.
+	ErrConflict = errors.New("application changed meanwhile")
+)
+
+// Service runs applications.
+type Service struct {
+	db       *db.DB
+	clock    clock.Clock
+	calendar *calendar.Store
+	regions  identity.RegionLookup
+}
+
+// NewService returns an application service.
+func NewService(d *db.DB, c clock.Clock, cal *calendar.Store, regions identity.RegionLookup) *Service {
+	return &Service{db: d, clock: c, calendar: cal, regions: regions}
+}
+
+// Caller is who acts: their user ID and the workflow roles they hold for
+// this application ("resident" when they are the applicant).
+type Caller struct {
+	Actor audit.Actor
+	Roles []string
+}
+
+// Draft is what a resident (or an officer for them) sends.
+type Draft struct {
+	ApplicantID string
+	FilledBy    string
+	Lang        string
+	Answers     form.Answers
+	Submit      bool
+}
+
+// Create starts an application and, when asked, submits it at once, in one
+// transaction: the application, its timeline, its tracking number and the
+// audit entries exist together or not at all.
+func (s *Service) Create(ctx context.Context, c Caller, t tenant.Tenant, svc catalog.Service, d Draft) (Application, error) {
+	now := s.clock.Now()
+	answers, errs := s.check(t, svc, d.Answers, d.Submit, now)
+	if len(errs) > 0 {
+		return Application{}, errs
+	}
+	start := svc.Workflow.StartState()
+	a := Application{
+		ID: db.NewID(), TenantID: t.ID, ServiceID: svc.ID, ApplicantID: d.ApplicantID, FilledBy: d.FilledBy,
+		State: start.Name, Answers: answers, Lang: d.Lang, Version: 1, StateSince: now, CreatedAt: now, UpdatedAt: now,
+	}
+	cal, err := s.calendarFor(ctx, t)
+	if err != nil {
+		return Application{}, err
+	}
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		if err := insert(ctx, tx, a); err != nil {
+			return err
+		}
+		if err := addEvent(ctx, tx, a, Event{At: now, ActorID: c.Actor.ID, ActorRole: firstRole(c.Roles), Action: "create", To: a.State}); err != nil {
+			return err
+		}
+		if err := audit.Append(ctx, tx, c.Actor.Entry(t.ID, "application.create", "application:"+a.ID, "service "+svc.Code)); err != nil {
+			return err
+		}
+		if !d.Submit {
+			return nil
+		}
+		return s.transition(ctx, tx, c, t, svc, cal, &a, "submit", "")
+	})
+	return a, err
+}
+
+// check validates answers: fully when submitting, only their shape for a
+// draft (a draft may be incomplete but never malformed).
+func (s *Service) check(t tenant.Tenant, svc catalog.Service, answers form.Answers, full bool, now time.Time) (form.Answers, validation.Errors) {
+	if !full {
+		clean, errs := svc.Form.Check(answers, -1, now, s.regions, t.Location())
+		var shape validation.Errors
+		for _, e := range errs {
+			if e.Code != "error.field.required" {
+				shape = append(shape, e)
+			}
+		}
+		return clean, shape
+	}
+	return svc.Form.Check(answers, -1, now, s.regions, t.Location())
+}
+
+func (s *Service) calendarFor(ctx context.Context, t tenant.Tenant) (*calendar.Calendar, error) {
+	return s.calendar.For(ctx, t.ID, string(t.Country), t.Location())
+}
+
+func firstRole(roles []string) string {
+	if len(roles) == 0 {
+		return ""
+	}
+	return roles[0]
+}
+
+// Act takes a workflow action on an application the caller read at
+// version. Refusals come back as workflow.ErrNotAllowed (409),
+// workflow.ErrForbidden (403), workflow.ErrCommentRequired (422) or
+// ErrConflict (409, changed meanwhile).
+func (s *Service) Act(ctx context.Context, c Caller, t tenant.Tenant, svc catalog.Service, id string, version int, action, comment string) (Application, error) {
+	cal, err := s.calendarFor(ctx, t)
+	if err != nil {
+		return Application{}, err
+	}
+	var a Application
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		a, err = get(ctx, tx, t.ID, id)
+		if err != nil {
+			return err
+		}
+		if version != 0 && a.Version != version {
+			return ErrConflict
+		}
+		if action == "submit" || action == "resubmit" {
+			if _, errs := svc.Form.Check(a.Answers, -1, s.clock.Now(), s.regions, t.Location()); len(errs) > 0 {
+				return errs
+			}
+		}
+		return s.transition(ctx, tx, c, t, svc, cal, &a, action, comment)
+	})
+	return a, err
+}
+
+// transition moves a to the action's next state inside tx.
+func (s *Service) transition(ctx context.Context, tx *db.Tx, c Caller, t tenant.Tenant, svc catalog.Service, cal *calendar.Calendar, a *Application, action, comment string) error {
+	act, err := svc.Workflow.Check(a.State, action, c.Roles, strings.TrimSpace(comment))
+	if err != nil {
+		return err
+	}
+	now := s.clock.Now()
+	from := a.State
+	next, _ := svc.Workflow.State(act.To)
+	a.State, a.StateSince, a.UpdatedAt = next.Name, now, now
+	a.DueAt = nil
+	if next.SLADays > 0 {
+		due := cal.Due(now, next.SLADays)
+		a.DueAt = &due
+	}
+	a.Escalated = false
+	if next.End {
+		a.DecidedAt = &now
+	}
+	if a.TrackingNumber == "" && !next.ResidentEdits {
+		if a.TrackingNumber, err = nextTrackingNumber(ctx, tx, t, now); err != nil {
+			return err
+		}
+		a.SubmittedAt = &now
+	}
+	if err := update(ctx, tx, a); err != nil {
+		return err
+	}
+	ev := Event{At: now, ActorID: c.Actor.ID, ActorRole: firstRole(c.Roles), Action: action, From: from, To: a.State, Comment: comment}
+	if err := addEvent(ctx, tx, *a, ev); err != nil {
+		return err
+	}
+	return audit.Append(ctx, tx, c.Actor.Entry(t.ID, "application."+action, "application:"+a.TrackingNumber,
+		fmt.Sprintf("%s -> %s", from, a.State)))
+}
+
+// nextTrackingNumber takes the next number of the tenant's year inside the
+// submitting transaction, so a failed submission uses no number and
+// residents never see gaps.
+func nextTrackingNumber(ctx context.Context, tx *db.Tx, t tenant.Tenant, now time.Time) (string, error) {
+	year := now.In(t.Location()).Year()
+	var n int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO tracking_sequences (tenant_id, year, last) VALUES (?, ?, 1)
+		ON CONFLICT (tenant_id, year) DO UPDATE SET last = tracking_sequences.last + 1 RETURNING last`, t.ID, year).Scan(&n)
+	if err != nil {
+		return "", err
+	}
+	prefix := t.TrackingPrefix
+	if prefix == "" {
+		prefix = strings.ToUpper(t.Slug[:min(3, len(t.Slug))])
+	}
+	return fmt.Sprintf("%s-%d-%06d", prefix, year, n), nil
+}
+
+func insert(ctx context.Context, tx *db.Tx, a Application) error {
+	raw, err := json.Marshal(a.Answers)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO applications (id, tenant_id, service_id, tracking_number, applicant_id,
+		filled_by, confirmed_by, state, answers, lang, version, assigned_to, state_since, due_at, escalated, submitted_at,
+		decided_at, created_at, updated_at) VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL, NULL, ?, ?)`,
+		a.ID, a.TenantID, a.ServiceID, a.ApplicantID, a.FilledBy, a.ConfirmedBy, a.State, string(raw), a.Lang, a.Version,
+		a.AssignedTo, a.StateSince, false, a.CreatedAt, a.UpdatedAt)
+	return err
+}
+
+// update writes a back if nobody changed it since it was read, and bumps
+// its version.
+func update(ctx context.Context, tx *db.Tx, a *Application) error {
+	raw, err := json.Marshal(a.Answers)
+	if err != nil {
+		return err
+	}
+	var tracking any
+	if a.TrackingNumber != "" {
+		tracking = a.TrackingNumber
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE applications SET tracking_number = ?, confirmed_by = ?, state = ?, answers = ?,
+		version = version + 1, assigned_to = ?, state_since = ?, due_at = ?, escalated = ?, submitted_at = ?, decided_at = ?,
+		updated_at = ? WHERE id = ? AND version = ?`, tracking, a.ConfirmedBy, a.State, string(raw), a.AssignedTo,
+		a.StateSince, a.DueAt, a.Escalated, a.SubmittedAt, a.DecidedAt, a.UpdatedAt, a.ID, a.Version)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrConflict
+	}
+	a.Version++
+	return nil
+}
+
+func addEvent(ctx context.Context, tx *db.Tx, a Application, e Event) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO application_events (id, tenant_id, application_id, at, actor_id, actor_role,
+		action, from_state, to_state, comment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		db.NewID(), a.TenantID, a.ID, e.At, e.ActorID, e.ActorRole, e.Action, e.From, e.To, e.Comment)
+	return err
+}
+
+const columns = `id, tenant_id, service_id, COALESCE(tracking_number, ''), applicant_id, filled_by, confirmed_by, state,
+	answers, lang, version, assigned_to, state_since, due_at, escalated, submitted_at, decided_at, created_at, updated_at`
+
+func scan(r interface{ Scan(...any) error }) (Application, error) {
+	var a Application
+	var raw string
+	var due, sub, dec sql.NullTime
+	err := r.Scan(&a.ID, &a.TenantID, &a.ServiceID, &a.TrackingNumber, &a.ApplicantID, &a.FilledBy, &a.ConfirmedBy,
+		&a.State, &raw, &a.Lang, &a.Version, &a.AssignedTo, &a.StateSince, &due, &a.Escalated, &sub, &dec, &a.CreatedAt, &a.UpdatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, ErrNotFound
+	}
+	if err != nil {
+		return a, err
+	}
+	a.DueAt, a.SubmittedAt, a.DecidedAt = timePtr(due), timePtr(sub), timePtr(dec)
+	if err := json.Unmarshal([]byte(raw), &a.Answers); err != nil {
+		return a, fmt.Errorf("application %s: answers damaged: %w", a.ID, err)
+	}
+	return a, nil
+}
+
+func timePtr(t sql.NullTime) *time.Time {
+	if !t.Valid {
+		return nil
+	}
+	v := t.Time.UTC()
+	return &v
+}
+
+func get(ctx context.Context, q db.Querier, tenantID, id string) (Application, error) {
+	if !db.ValidID(id) {
+		return Application{}, ErrNotFound
+	}
+	return scan(q.QueryRowContext(ctx, "SELECT "+columns+" FROM applications WHERE tenant_id = ? AND id = ?", tenantID, id))
+}
+
+// Get loads one of a tenant's applications.
+func (s *Service) Get(ctx context.Context, tenantID, id string) (Application, error) {
+	return get(ctx, s.db, tenantID, id)
+}
+
+// ByTrackingNumber finds a submitted application by its number.
+func (s *Service) ByTrackingNumber(ctx context.Context, number string) (Application, error) {
+	number = strings.ToUpper(strings.TrimSpace(number))
+	if len(number) > 40 {
+		return Application{}, ErrNotFound
+	}
+	return scan(s.db.QueryRowContext(ctx, "SELECT "+columns+" FROM applications WHERE tracking_number = ?", number))
+}
+
+// Timeline lists an application's events, oldest first.
+func (s *Service) Timeline(ctx context.Context, tenantID, id string) ([]Event, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT at, actor_id, actor_role, action, from_state, to_state, comment
+		FROM application_events WHERE tenant_id = ? AND application_id = ? ORDER BY at, id`, tenantID, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Event
+	for rows.Next() {
+		var e Event
+		if err := rows.Scan(&e.At, &e.ActorID, &e.ActorRole, &e.Action, &e.From, &e.To, &e.Comment); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// Mine lists a resident's applications in a tenant, newest first.
+func (s *Service) Mine(ctx context.Context, tenantID, applicantID string) ([]Application, error) {
+	return s.list(ctx, "WHERE tenant_id = ? AND applicant_id = ? ORDER BY created_at DESC LIMIT 200", tenantID, applicantID)
+}
+
+func (s *Service) list(ctx context.Context, where string, args ...any) ([]Application, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT "+columns+" FROM applications "+where, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Application
+	for rows.Next() {
+		a, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// SaveAnswers stores answers while the application is in a state where the
+// resident may edit (a draft, or sent back). Only the shape of the answers
+// is checked here; the whole form is checked on submission.
+func (s *Service) SaveAnswers(ctx context.Context, c Caller, t tenant.Tenant, svc catalog.Service, id string, version int, answers form.Answers) (Application, error) {
+	var a Application
+	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+		var err error
+		if a, err = get(ctx, tx, t.ID, id); err != nil {
+			return err
+		}
+		if version != 0 && a.Version != version {
+			return ErrConflict
+		}
+		if st, _ := svc.Workflow.State(a.State); !st.ResidentEdits {
+			return ErrNotEditable
+		}
+		clean, errs := s.check(t, svc, answers, false, s.clock.Now())
+		if len(errs) > 0 {
+			return errs
+		}
+		a.Answers, a.UpdatedAt = clean, s.clock.Now()
+		return update(ctx, tx, &a)
+	})
+	return a, err
+}
+
+// ErrNotEditable: the application is with the office, not the resident.
+var ErrNotEditable = errors.New("application cannot be changed in this state")

@@ -1,0 +1,253 @@
+// Package catalog keeps each tenant's services: what a resident can apply
+// for, what it needs, what it costs, how long it takes, its form and its
+// workflow.
+package catalog
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/serambi/serambi/internal/audit"
+	"github.com/serambi/serambi/internal/clock"
+	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/form"
+	"github.com/serambi/serambi/internal/validation"
+	"github.com/serambi/serambi/internal/workflow"
+)
+
+// Labels is text in id, ja and en.
+type Labels = form.Labels
+
+// Requirement is a document the resident must bring or upload.
+type Requirement struct {
+	Name     string   `json:"name"`
+	Labels   Labels   `json:"labels"`
+	Required bool     `json:"required"`
+	Accept   []string `json:"accept"`
+	MaxBytes int64    `json:"max_bytes"`
+}
+
+// Eligibility says who may apply, in words, and whether a resident account
+// of this tenant is needed.
+type Eligibility struct {
+	Labels        Labels `json:"labels"`
+	ResidentsOnly bool   `json:"residents_only"`
+}
+
+// Output is what an approved application produces.
+type Output struct {
+	Kind   string `json:"kind"` // "certificate" or "letter"
+	Labels Labels `json:"labels"`
+}
+
+// Service is one thing a resident can apply for.
+type Service struct {
+	ID           string              `json:"-"`
+	TenantID     string              `json:"-"`
+	Code         string              `json:"code"`
+	Category     string              `json:"category"`
+	Names        Labels              `json:"names"`
+	Descriptions Labels              `json:"descriptions"`
+	Eligibility  Eligibility         `json:"eligibility"`
+	Requirements []Requirement       `json:"requirements"`
+	FeeAmount    int64               `json:"fee_amount"`
+	FeeCurrency  string              `json:"fee_currency"`
+	SLADays      int                 `json:"sla_days"`
+	Form         form.Form           `json:"form"`
+	Workflow     workflow.Definition `json:"workflow"`
+	Output       Output              `json:"output"`
+	Published    bool                `json:"published"`
+	CreatedAt    time.Time           `json:"-"`
+	UpdatedAt    time.Time           `json:"-"`
+}
+
+// Free tells whether the service costs nothing.
+func (s Service) Free() bool { return s.FeeAmount == 0 }
+
+// ErrNotFound is returned for an unknown service.
+var ErrNotFound = errors.New("service not found")
+
+// Store manages services.
+type Store struct {
+	db    *db.DB
+	clock clock.Clock
+}
+
+// NewStore returns a catalog store.
+func NewStore(d *db.DB, c clock.Clock) *Store { return &Store{db: d, clock: c} }
+
+var codePattern = regexp.MustCompile(`^[A-Z0-9][A-Z0-9-]{1,19}$`)
+
+// Validate checks a whole service definition, its form and workflow too.
+func Validate(s *Service) validation.Errors {
+	var errs validation.Errors
+	s.Code = strings.ToUpper(strings.TrimSpace(s.Code))
+	if !codePattern.MatchString(s.Code) {
+		errs.Add("code", "error.service.code")
+	}
+	for _, l := range []string{"id", "ja", "en"} {
+		if strings.TrimSpace(s.Names[l]) == "" {
+			errs.Add("name_"+l, "error.service.name")
+		}
+	}
+	if s.SLADays < 1 || s.SLADays > 365 {
+		errs.Add("sla_days", "error.service.sla")
+	}
+	if s.FeeAmount < 0 || (s.FeeAmount > 0 && s.FeeCurrency != "IDR" && s.FeeCurrency != "JPY") {
+		errs.Add("fee", "error.service.fee")
+	}
+	if s.Output.Kind != "certificate" && s.Output.Kind != "letter" {
+		errs.Add("output", "error.service.output")
+	}
+	for _, p := range s.Form.Validate() {
+		errs.Add("form", p.Code, p.Subject)
+	}
+	for _, p := range s.Workflow.Validate() {
+		errs.Add("workflow", p.Code, p.Subject)
+	}
+	return errs
+}
+
+// Save creates or replaces the service with s.Code in tenantID.
+func (st *Store) Save(ctx context.Context, actor audit.Actor, tenantID string, s Service) (Service, error) {
+	if errs := Validate(&s); len(errs) > 0 {
+		return Service{}, errs
+	}
+	blobs, err := encode(s)
+	if err != nil {
+		return Service{}, err
+	}
+	now := st.clock.Now()
+	old, err := st.ByCode(ctx, tenantID, s.Code)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		s.ID, s.CreatedAt = db.NewID(), now
+	case err != nil:
+		return Service{}, err
+	default:
+		s.ID, s.CreatedAt = old.ID, old.CreatedAt
+	}
+	s.TenantID, s.UpdatedAt = tenantID, now
+	err = st.db.InTx(ctx, func(tx *db.Tx) error {
+		if err := upsert(ctx, tx, s, blobs); err != nil {
+			return err
+		}
+		return audit.Append(ctx, tx, actor.Entry(tenantID, "service.save", "service:"+s.Code,
+			fmt.Sprintf("published %v, sla %d", s.Published, s.SLADays)))
+	})
+	return s, err
+}
+
+type blobs struct{ eligibility, requirements, form, workflow, output string }
+
+func encode(s Service) (blobs, error) {
+	var b blobs
+	for dst, v := range map[*string]any{&b.eligibility: s.Eligibility, &b.requirements: s.Requirements, &b.form: s.Form,
+		&b.workflow: s.Workflow, &b.output: s.Output} {
+		raw, err := json.Marshal(v)
+		if err != nil {
+			return b, err
+		}
+		*dst = string(raw)
+	}
+	return b, nil
+}
+
+func upsert(ctx context.Context, tx *db.Tx, s Service, b blobs) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO services (id, tenant_id, code, category, name_id, name_ja, name_en,
+		desc_id, desc_ja, desc_en, eligibility, requirements, fee_amount, fee_currency, sla_days, form, workflow, output,
+		published, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (tenant_id, code) DO UPDATE SET category = excluded.category, name_id = excluded.name_id,
+		name_ja = excluded.name_ja, name_en = excluded.name_en, desc_id = excluded.desc_id, desc_ja = excluded.desc_ja,
+		desc_en = excluded.desc_en, eligibility = excluded.eligibility, requirements = excluded.requirements,
+		fee_amount = excluded.fee_amount, fee_currency = excluded.fee_currency, sla_days = excluded.sla_days,
+		form = excluded.form, workflow = excluded.workflow, output = excluded.output, published = excluded.published,
+		updated_at = excluded.updated_at`,
+		s.ID, s.TenantID, s.Code, s.Category, s.Names["id"], s.Names["ja"], s.Names["en"], s.Descriptions["id"],
+		s.Descriptions["ja"], s.Descriptions["en"], b.eligibility, b.requirements, s.FeeAmount, s.FeeCurrency, s.SLADays,
+		b.form, b.workflow, b.output, s.Published, s.CreatedAt, s.UpdatedAt)
+	return err
+}
+
+const columns = `id, tenant_id, code, category, name_id, name_ja, name_en, desc_id, desc_ja, desc_en, eligibility,
+	requirements, fee_amount, fee_currency, sla_days, form, workflow, output, published, created_at, updated_at`
+
+func scan(r interface{ Scan(...any) error }) (Service, error) {
+	var s Service
+	var nid, nja, nen, did, dja, den string
+	var b blobs
+	err := r.Scan(&s.ID, &s.TenantID, &s.Code, &s.Category, &nid, &nja, &nen, &did, &dja, &den, &b.eligibility,
+		&b.requirements, &s.FeeAmount, &s.FeeCurrency, &s.SLADays, &b.form, &b.workflow, &b.output, &s.Published,
+		&s.CreatedAt, &s.UpdatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, ErrNotFound
+	}
+	if err != nil {
+		return s, err
+	}
+	s.Names = Labels{"id": nid, "ja": nja, "en": nen}
+	s.Descriptions = Labels{"id": did, "ja": dja, "en": den}
+	for src, dst := range map[string]any{b.eligibility: &s.Eligibility, b.requirements: &s.Requirements,
+		b.form: &s.Form, b.workflow: &s.Workflow, b.output: &s.Output} {
+		if err := json.Unmarshal([]byte(src), dst); err != nil {
+			return s, fmt.Errorf("service %s: stored definition is damaged: %w", s.Code, err)
+		}
+	}
+	return s, nil
+}
+
+// ByCode finds a tenant's service by its code.
+func (st *Store) ByCode(ctx context.Context, tenantID, code string) (Service, error) {
+	return scan(st.db.QueryRowContext(ctx, "SELECT "+columns+" FROM services WHERE tenant_id = ? AND code = ?",
+		tenantID, strings.ToUpper(code)))
+}
+
+// ByID finds a tenant's service by its ID.
+func (st *Store) ByID(ctx context.Context, tenantID, id string) (Service, error) {
+	return scan(st.db.QueryRowContext(ctx, "SELECT "+columns+" FROM services WHERE tenant_id = ? AND id = ?", tenantID, id))
+}
+
+// List returns a tenant's services by category and code; residents see
+// only published ones.
+func (st *Store) List(ctx context.Context, tenantID string, publishedOnly bool) ([]Service, error) {
+	q := "SELECT " + columns + " FROM services WHERE tenant_id = ?"
+	args := []any{tenantID}
+	if publishedOnly {
+		q += " AND published = ?"
+		args = append(args, true)
+	}
+	rows, err := st.db.QueryContext(ctx, q+" ORDER BY category, code", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Service
+	for rows.Next() {
+		s, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// Export writes a service as JSON that Import can read into another tenant.
+func Export(s Service) ([]byte, error) { return json.MarshalIndent(s, "", "  ") }
+
+// Import reads an exported service; the caller saves it into its tenant.
+func Import(raw []byte) (Service, error) {
+	var s Service
+	dec := json.NewDecoder(strings.NewReader(string(raw)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&s); err != nil {
+		return Service{}, validation.Errors{{Field: "file", Code: "error.service.import"}}
+	}
+	return s, nil
+}

@@ -1,0 +1,235 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/serambi/serambi/internal/application"
+	"github.com/serambi/serambi/internal/catalog"
+	"github.com/serambi/serambi/internal/form"
+	"github.com/serambi/serambi/internal/validation"
+	"github.com/serambi/serambi/internal/workflow"
+)
+
+type serviceJSON struct {
+	Code         string            `json:"code"`
+	Category     string            `json:"category"`
+	Name         string            `json:"name"`
+	Names        map[string]string `json:"names"`
+	Description  string            `json:"description"`
+	Fee          feeJSON           `json:"fee"`
+	SLADays      int               `json:"sla_days"`
+	Published    bool              `json:"published"`
+	Requirements []reqJSON         `json:"requirements,omitempty"`
+	Fields       []fieldJSON       `json:"fields,omitempty"`
+}
+
+type feeJSON struct {
+	Amount   int64  `json:"amount"`
+	Currency string `json:"currency,omitempty"`
+}
+
+type reqJSON struct {
+	Name     string   `json:"name"`
+	Label    string   `json:"label"`
+	Required bool     `json:"required"`
+	Accept   []string `json:"accept"`
+	MaxBytes int64    `json:"max_bytes"`
+}
+
+type fieldJSON struct {
+	Name     string          `json:"name"`
+	Type     string          `json:"type"`
+	Required bool            `json:"required"`
+	Label    string          `json:"label"`
+	Help     string          `json:"help,omitempty"`
+	Section  int             `json:"section"`
+	ShowIf   *form.Condition `json:"show_if,omitempty"`
+	Options  []optionJSON    `json:"options,omitempty"`
+}
+
+type optionJSON struct {
+	Value string `json:"value"`
+	Label string `json:"label"`
+}
+
+func toServiceJSON(svc catalog.Service, lang string, full bool) serviceJSON {
+	j := serviceJSON{Code: svc.Code, Category: svc.Category, Name: svc.Names.In(lang), Names: svc.Names,
+		Description: svc.Descriptions.In(lang), Fee: feeJSON{svc.FeeAmount, svc.FeeCurrency}, SLADays: svc.SLADays, Published: svc.Published}
+	if !full {
+		return j
+	}
+	for _, rq := range svc.Requirements {
+		j.Requirements = append(j.Requirements, reqJSON{rq.Name, rq.Labels.In(lang), rq.Required, rq.Accept, rq.MaxBytes})
+	}
+	j.Fields = []fieldJSON{}
+	for _, f := range svc.Form.Fields {
+		fj := fieldJSON{Name: f.Name, Type: string(f.Type), Required: f.Required, Label: f.Labels.In(lang), Help: f.Help.In(lang),
+			Section: f.Section, ShowIf: f.ShowIf}
+		for _, o := range f.Options {
+			fj.Options = append(fj.Options, optionJSON{o.Value, o.Labels.In(lang)})
+		}
+		j.Fields = append(j.Fields, fj)
+	}
+	return j
+}
+
+func (s *Server) apiServices(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.loadTenant(w, r)
+	if !ok {
+		return
+	}
+	svcs, err := s.Services.List(r.Context(), t.ID, !s.isStaff(r, t))
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	out := list[serviceJSON]{Items: []serviceJSON{}}
+	for _, svc := range svcs {
+		out.Items = append(out.Items, toServiceJSON(svc, getState(r).lang, false))
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) apiService(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.loadTenant(w, r)
+	if !ok {
+		return
+	}
+	svc, ok := s.loadService(w, r, t, r.PathValue("code"))
+	if !ok {
+		return
+	}
+	writeJSON(w, http.StatusOK, toServiceJSON(*svc, getState(r).lang, true))
+}
+
+type applyBody struct {
+	Service string         `json:"service"`
+	Answers map[string]any `json:"answers"`
+	Submit  bool           `json:"submit"`
+}
+
+type appJSON struct {
+	ID             string       `json:"id"`
+	Service        string       `json:"service"`
+	TrackingNumber string       `json:"tracking_number"`
+	State          string       `json:"state"`
+	StateLabel     string       `json:"state_label"`
+	Version        int          `json:"version"`
+	Answers        form.Answers `json:"answers"`
+	DueAt          *time.Time   `json:"due_at"`
+	SubmittedAt    *time.Time   `json:"submitted_at"`
+	DecidedAt      *time.Time   `json:"decided_at"`
+	Timeline       []eventJSON  `json:"timeline"`
+	Actions        []actionJSON `json:"actions"`
+}
+
+type eventJSON struct {
+	At      time.Time `json:"at"`
+	Action  string    `json:"action"`
+	From    string    `json:"from"`
+	To      string    `json:"to"`
+	Comment string    `json:"comment,omitempty"`
+}
+
+type actionJSON struct {
+	Action          string `json:"action"`
+	Label           string `json:"label"`
+	CommentRequired bool   `json:"comment_required"`
+}
+
+func (s *Server) apiApply(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.loadTenant(w, r)
+	if !ok || !s.requireUser(w, r) {
+		return
+	}
+	var b applyBody
+	if !s.readJSON(w, r, &b) {
+		return
+	}
+	svc, err := s.Services.ByCode(r.Context(), t.ID, b.Service)
+	if err != nil || !svc.Published {
+		s.invalid(w, r, validation.Errors{{Field: "service", Code: "error.service.unknown"}})
+		return
+	}
+	answers, errs := svc.Form.FromJSON(b.Answers)
+	if len(errs) > 0 {
+		s.invalid(w, r, errs)
+		return
+	}
+	st := getState(r)
+	c := application.Caller{Actor: actor(r), Roles: []string{workflow.Resident}}
+	a, err := s.Apps.Create(r.Context(), c, *t, svc, application.Draft{ApplicantID: st.user.ID, Lang: st.lang, Answers: answers, Submit: b.Submit})
+	if !s.apiResult(w, r, err) {
+		return
+	}
+	s.ensureResident(r, t)
+	w.Header().Set("Location", "/api/v1/t/"+t.Slug+"/applications/"+a.ID)
+	writeJSON(w, http.StatusCreated, map[string]any{"id": a.ID, "tracking_number": a.TrackingNumber, "state": a.State, "version": a.Version})
+}
+
+func (s *Server) apiApplication(w http.ResponseWriter, r *http.Request) {
+	ac, ok := s.loadApplication(w, r)
+	if !ok {
+		return
+	}
+	s.writeApp(w, r, ac, http.StatusOK)
+}
+
+func (s *Server) writeApp(w http.ResponseWriter, r *http.Request, ac *appContext, status int) {
+	lang := getState(r).lang
+	wf := ac.Svc.Workflow
+	st, _ := wf.State(ac.App.State)
+	j := appJSON{ID: ac.App.ID, Service: ac.Svc.Code, TrackingNumber: ac.App.TrackingNumber, State: ac.App.State,
+		StateLabel: st.Labels.In(lang), Version: ac.App.Version, Answers: ac.App.Answers, DueAt: ac.App.DueAt,
+		SubmittedAt: ac.App.SubmittedAt, DecidedAt: ac.App.DecidedAt, Timeline: []eventJSON{}, Actions: []actionJSON{}}
+	events, err := s.Apps.Timeline(r.Context(), ac.T.ID, ac.App.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	for _, e := range events {
+		j.Timeline = append(j.Timeline, eventJSON{e.At.UTC(), e.Action, e.From, e.To, e.Comment})
+	}
+	for _, a := range wf.Allowed(ac.App.State, ac.Roles) {
+		j.Actions = append(j.Actions, actionJSON{a.Name, a.Labels.In(lang), a.CommentRequired})
+	}
+	writeJSON(w, status, j)
+}
+
+type actBody struct {
+	Action  string `json:"action"`
+	Comment string `json:"comment"`
+	Version int    `json:"version"`
+}
+
+func (s *Server) apiAct(w http.ResponseWriter, r *http.Request) {
+	ac, ok := s.loadApplication(w, r)
+	if !ok {
+		return
+	}
+	var b actBody
+	if !s.readJSON(w, r, &b) {
+		return
+	}
+	a, err := s.Apps.Act(r.Context(), ac.caller(r), *ac.T, ac.Svc, ac.App.ID, b.Version, b.Action, b.Comment)
+	var errs validation.Errors
+	switch {
+	case errors.Is(err, workflow.ErrNotAllowed):
+		s.problem(w, r, http.StatusConflict, "action_not_allowed", "problem.action_not_allowed")
+	case errors.Is(err, application.ErrConflict):
+		s.problem(w, r, http.StatusConflict, "changed", "problem.changed")
+	case errors.Is(err, workflow.ErrForbidden):
+		s.deny(w, r, ac.T)
+	case errors.Is(err, workflow.ErrCommentRequired):
+		s.invalid(w, r, validation.Errors{{Field: "comment", Code: "error.comment.required"}})
+	case errors.As(err, &errs):
+		s.invalid(w, r, errs)
+	case err != nil:
+		s.serverError(w, r, err)
+	default:
+		ac.App = a
+		s.writeApp(w, r, ac, http.StatusOK)
+	}
+}

@@ -1,0 +1,196 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strconv"
+
+	"github.com/serambi/serambi/internal/application"
+	"github.com/serambi/serambi/internal/calendar"
+	"github.com/serambi/serambi/internal/catalog"
+	"github.com/serambi/serambi/internal/tenant"
+	"github.com/serambi/serambi/internal/validation"
+	"github.com/serambi/serambi/internal/workflow"
+)
+
+type timelineRow struct {
+	When, Action, State, Comment, Who string
+}
+
+type actionView struct {
+	Name, Label     string
+	CommentRequired bool
+	Danger          bool
+}
+
+type applicationPage struct {
+	AC        *appContext
+	Service   string
+	State     string
+	Outcome   string
+	Timeline  []timelineRow
+	Answers   []checkRow
+	Actions   []actionView
+	Editable  bool
+	Staff     bool
+	Due       string
+	DaysLeft  int
+	Overdue   bool
+	Applicant string
+	Assignee  string
+	Changed   bool
+}
+
+func (s *Server) applicationPage(w http.ResponseWriter, r *http.Request) {
+	ac, ok := s.loadApplication(w, r)
+	if !ok {
+		return
+	}
+	s.renderApplication(w, r, ac, nil, http.StatusOK)
+}
+
+func (s *Server) renderApplication(w http.ResponseWriter, r *http.Request, ac *appContext, errs validation.Errors, status int) {
+	p := s.newPage(r, "application.title")
+	p.Tenant = ac.T
+	p.Errors = errs
+	p.Flash = flashFrom(r)
+	data, err := s.applicationData(r.Context(), p, ac)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	data.Changed = r.URL.Query().Get("changed") == "1"
+	p.Data = data
+	s.render(w, status, "application", p)
+}
+
+func (s *Server) applicationData(ctx context.Context, p *page, ac *appContext) (applicationPage, error) {
+	lang := p.Lang()
+	wf := ac.Svc.Workflow
+	state, _ := wf.State(ac.App.State)
+	d := applicationPage{AC: ac, Service: ac.Svc.Names.In(lang), State: state.Labels.In(lang), Outcome: state.Outcome,
+		Editable: ac.editable(), Staff: slices.Contains(ac.Roles, workflow.Officer) || slices.Contains(ac.Roles, workflow.Admin)}
+	events, err := s.Apps.Timeline(ctx, ac.T.ID, ac.App.ID)
+	if err != nil {
+		return d, err
+	}
+	for _, e := range events {
+		to, _ := wf.State(e.To)
+		row := timelineRow{When: p.DateTime(e.At), State: to.Labels.In(lang), Comment: e.Comment}
+		if a, ok := wf.Action(e.Action); ok {
+			row.Action = a.Labels.In(lang)
+		} else {
+			row.Action = p.T("timeline." + e.Action)
+		}
+		if d.Staff && e.ActorID != "" {
+			if u, err := s.Identity.ByID(ctx, e.ActorID); err == nil {
+				row.Who = u.Name
+			}
+		}
+		d.Timeline = append(d.Timeline, row)
+	}
+	for _, fd := range ac.Svc.Form.Visible(ac.App.Answers) {
+		d.Answers = append(d.Answers, checkRow{Label: fd.Labels.In(lang), Value: ac.Svc.Form.Display(fd, ac.App.Answers, lang)})
+	}
+	for _, a := range wf.Allowed(ac.App.State, ac.Roles) {
+		if a.Name == "submit" || a.Name == "resubmit" {
+			continue // submitting goes through "check your answers"
+		}
+		to, _ := wf.State(a.To)
+		d.Actions = append(d.Actions, actionView{Name: a.Name, Label: a.Labels.In(lang), CommentRequired: a.CommentRequired,
+			Danger: to.Outcome == workflow.Rejected || to.Outcome == workflow.Withdrawn})
+	}
+	if ac.App.DueAt != nil {
+		cal, err := s.Calendar.For(ctx, ac.T.ID, string(ac.T.Country), ac.T.Location())
+		if err != nil {
+			return d, err
+		}
+		d.Due = p.Date(*ac.App.DueAt)
+		d.DaysLeft = cal.WorkingDaysLeft(s.Clock.Now(), *ac.App.DueAt)
+		d.Overdue = s.Clock.Now().After(*ac.App.DueAt)
+	}
+	if d.Staff {
+		if u, err := s.Identity.ByID(ctx, ac.App.ApplicantID); err == nil {
+			d.Applicant = u.Name
+		}
+		if u, err := s.Identity.ByID(ctx, ac.App.AssignedTo); err == nil {
+			d.Assignee = u.Name
+		}
+	}
+	return d, nil
+}
+
+// act takes a workflow action from a button on the application page (or
+// the submit button of "check your answers").
+func (s *Server) act(w http.ResponseWriter, r *http.Request) {
+	ac, ok := s.loadApplication(w, r)
+	if !ok || !s.parseForm(w, r) {
+		return
+	}
+	version, _ := strconv.Atoi(r.PostForm.Get("version"))
+	action := r.PostForm.Get("action")
+	_, err := s.Apps.Act(r.Context(), ac.caller(r), *ac.T, ac.Svc, ac.App.ID, version, action, r.PostForm.Get("comment"))
+	if err != nil {
+		s.appError(w, r, ac, err)
+		return
+	}
+	redirect(w, r, appURL(ac)+"?done=action")
+}
+
+// myApplications lists the signed-in resident's applications here.
+func (s *Server) myApplications(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.loadTenant(w, r)
+	if !ok || !s.requireUser(w, r) {
+		return
+	}
+	apps, err := s.Apps.Mine(r.Context(), t.ID, getState(r).user.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	p := s.newPage(r, "mine.title")
+	p.Tenant = t
+	rows, err := s.listRows(r.Context(), p, t, apps)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	p.Data = rows
+	s.render(w, http.StatusOK, "my_applications", p)
+}
+
+type listRow struct {
+	URL, Tracking, Service, State, Since, Due, Applicant string
+	Overdue, Escalated, Draft                            bool
+}
+
+// listRows describes applications for lists, loading each service once.
+func (s *Server) listRows(ctx context.Context, p *page, t *tenant.Tenant, apps []application.Application) ([]listRow, error) {
+	svcs := map[string]catalog.Service{}
+	now := s.Clock.Now()
+	var out []listRow
+	for _, a := range apps {
+		svc, ok := svcs[a.ServiceID]
+		if !ok {
+			var err error
+			if svc, err = s.Services.ByID(ctx, t.ID, a.ServiceID); err != nil {
+				return nil, err
+			}
+			svcs[a.ServiceID] = svc
+		}
+		st, _ := svc.Workflow.State(a.State)
+		row := listRow{URL: "/" + t.Slug + "/applications/" + a.ID, Tracking: a.TrackingNumber, Service: svc.Names.In(p.Lang()),
+			State: st.Labels.In(p.Lang()), Since: p.Date(a.StateSince), Escalated: a.Escalated, Draft: a.TrackingNumber == ""}
+		if a.DueAt != nil {
+			row.Due, row.Overdue = p.Date(*a.DueAt), now.After(*a.DueAt)
+		}
+		out = append(out, row)
+	}
+	return out, nil
+}
+
+// calendarFor is the tenant's working-day calendar.
+func (s *Server) calendarFor(ctx context.Context, t *tenant.Tenant) (*calendar.Calendar, error) {
+	return s.Calendar.For(ctx, t.ID, string(t.Country), t.Location())
+}

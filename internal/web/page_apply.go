@@ -1,0 +1,232 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/serambi/serambi/internal/application"
+	"github.com/serambi/serambi/internal/catalog"
+	"github.com/serambi/serambi/internal/form"
+	"github.com/serambi/serambi/internal/tenant"
+	"github.com/serambi/serambi/internal/validation"
+	"github.com/serambi/serambi/internal/workflow"
+)
+
+// appContext is an application with what every page about it needs.
+type appContext struct {
+	T     *tenant.Tenant
+	Svc   catalog.Service
+	App   application.Application
+	Roles []string // the caller's workflow roles on it
+}
+
+// callerRoles: "resident" for the applicant, plus the caller's staff roles.
+func callerRoles(st *state, t *tenant.Tenant, a application.Application) []string {
+	var roles []string
+	if st.user == nil {
+		return nil
+	}
+	if st.user.ID == a.ApplicantID {
+		roles = append(roles, workflow.Resident)
+	}
+	if hasRole(st, t.ID, "officer") {
+		roles = append(roles, workflow.Officer)
+	}
+	if hasRole(st, t.ID, "admin") || st.user.Coordinator {
+		roles = append(roles, workflow.Admin)
+	}
+	return roles
+}
+
+// loadApplication resolves {tenant} and {id} for a signed-in caller who is
+// the applicant or staff of the tenant; anyone else gets 404, so IDs of
+// other people's applications reveal nothing.
+func (s *Server) loadApplication(w http.ResponseWriter, r *http.Request) (*appContext, bool) {
+	t, ok := s.loadTenant(w, r)
+	if !ok || !s.requireUser(w, r) {
+		return nil, false
+	}
+	a, err := s.Apps.Get(r.Context(), t.ID, r.PathValue("id"))
+	roles := callerRoles(getState(r), t, a)
+	if errors.Is(err, application.ErrNotFound) || (err == nil && len(roles) == 0) {
+		s.notFound(w, r)
+		return nil, false
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return nil, false
+	}
+	svc, err := s.Services.ByID(r.Context(), t.ID, a.ServiceID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return nil, false
+	}
+	return &appContext{T: t, Svc: svc, App: a, Roles: roles}, true
+}
+
+func (ac *appContext) caller(r *http.Request) application.Caller {
+	return application.Caller{Actor: actor(r), Roles: ac.Roles}
+}
+
+func (ac *appContext) editable() bool {
+	st, _ := ac.Svc.Workflow.State(ac.App.State)
+	return st.ResidentEdits && slices.Contains(ac.Roles, workflow.Resident)
+}
+
+type sectionPage struct {
+	AC      *appContext
+	Section int
+	Heading string
+	Inputs  []inputView
+	Shown   string
+	Back    string
+}
+
+func (s *Server) editApplication(w http.ResponseWriter, r *http.Request) {
+	ac, ok := s.loadApplication(w, r)
+	if !ok {
+		return
+	}
+	if !ac.editable() {
+		redirect(w, r, appURL(ac))
+		return
+	}
+	section, _ := strconv.Atoi(r.URL.Query().Get("section"))
+	s.renderSection(w, r, ac, section, ac.App.Answers, nil, http.StatusOK)
+}
+
+func appURL(ac *appContext) string { return "/" + ac.T.Slug + "/applications/" + ac.App.ID }
+
+func (s *Server) renderSection(w http.ResponseWriter, r *http.Request, ac *appContext, section int, a form.Answers, errs validation.Errors, status int) {
+	if section < 0 || section >= len(ac.Svc.Form.Sections) {
+		s.notFound(w, r)
+		return
+	}
+	p := s.newPage(r, "apply.title")
+	p.Tenant = ac.T
+	p.Errors = errs
+	fields := ac.Svc.Form.SectionFields(section, a)
+	names := make([]string, len(fields))
+	for i, f := range fields {
+		names[i] = f.Name
+	}
+	back := appURL(ac) + "/edit?section=" + strconv.Itoa(ac.Svc.Form.PreviousSection(section, a))
+	if prev := ac.Svc.Form.PreviousSection(section, a); prev < 0 {
+		back = "/" + ac.T.Slug + "/services/" + ac.Svc.Code
+	}
+	p.Title = ac.Svc.Form.Sections[section].Labels.In(p.Lang())
+	p.Data = sectionPage{AC: ac, Section: section, Heading: ac.Svc.Names.In(p.Lang()), Inputs: p.inputs(fields, a, errs),
+		Shown: strings.Join(names, ","), Back: back}
+	s.render(w, status, "apply_section", p)
+}
+
+// saveSection stores one page of answers. A question revealed by an answer
+// on the same page (no JavaScript to reveal it) is shown again with the
+// page, without an error, before the resident moves on.
+func (s *Server) saveSection(w http.ResponseWriter, r *http.Request) {
+	ac, ok := s.loadApplication(w, r)
+	if !ok || !s.parseForm(w, r) {
+		return
+	}
+	if !ac.editable() {
+		redirect(w, r, appURL(ac))
+		return
+	}
+	section, _ := strconv.Atoi(r.URL.Query().Get("section"))
+	if section < 0 || section >= len(ac.Svc.Form.Sections) {
+		s.notFound(w, r)
+		return
+	}
+	f := ac.Svc.Form
+	merged := f.Merge(ac.App.Answers, f.FromForm(r.PostForm, section), section)
+	if newlyShown(f.SectionFields(section, merged), r.PostForm.Get("shown")) {
+		s.renderSection(w, r, ac, section, merged, nil, http.StatusOK)
+		return
+	}
+	clean, errs := f.Check(merged, section, s.Clock.Now(), regionLookup{s.Regions}, ac.T.Location())
+	if len(errs) > 0 {
+		s.renderSection(w, r, ac, section, merged, errs, http.StatusUnprocessableEntity)
+		return
+	}
+	for k, v := range clean {
+		merged[k] = v
+	}
+	if _, err := s.Apps.SaveAnswers(r.Context(), ac.caller(r), *ac.T, ac.Svc, ac.App.ID, ac.App.Version, merged); err != nil {
+		s.appError(w, r, ac, err)
+		return
+	}
+	if next := f.NextSection(section, merged); next >= 0 {
+		redirect(w, r, appURL(ac)+"/edit?section="+strconv.Itoa(next))
+		return
+	}
+	redirect(w, r, appURL(ac)+"/check")
+}
+
+func newlyShown(fields []form.Field, shown string) bool {
+	was := strings.Split(shown, ",")
+	for _, f := range fields {
+		if !slices.Contains(was, f.Name) {
+			return true
+		}
+	}
+	return false
+}
+
+type checkRow struct {
+	Label, Value, Change string
+}
+
+type checkPage struct {
+	AC      *appContext
+	Heading string
+	Rows    []checkRow
+	Errors  bool
+}
+
+// checkAnswers is GOV.UK's "check your answers": every answer with a link
+// to change it, then one button that submits.
+func (s *Server) checkAnswers(w http.ResponseWriter, r *http.Request) {
+	ac, ok := s.loadApplication(w, r)
+	if !ok {
+		return
+	}
+	if !ac.editable() {
+		redirect(w, r, appURL(ac))
+		return
+	}
+	s.renderCheck(w, r, ac, nil, http.StatusOK)
+}
+
+func (s *Server) renderCheck(w http.ResponseWriter, r *http.Request, ac *appContext, errs validation.Errors, status int) {
+	p := s.newPage(r, "check.title")
+	p.Tenant = ac.T
+	p.Errors = errs
+	f := ac.Svc.Form
+	var rows []checkRow
+	for _, fd := range f.Visible(ac.App.Answers) {
+		rows = append(rows, checkRow{Label: fd.Labels.In(p.Lang()), Value: f.Display(fd, ac.App.Answers, p.Lang()),
+			Change: appURL(ac) + "/edit?section=" + strconv.Itoa(fd.Section)})
+	}
+	p.Data = checkPage{AC: ac, Heading: ac.Svc.Names.In(p.Lang()), Rows: rows}
+	s.render(w, status, "apply_check", p)
+}
+
+// appError turns the domain's refusals into answers a person understands.
+func (s *Server) appError(w http.ResponseWriter, r *http.Request, ac *appContext, err error) {
+	var errs validation.Errors
+	switch {
+	case errors.As(err, &errs):
+		s.renderCheck(w, r, ac, errs, http.StatusUnprocessableEntity)
+	case errors.Is(err, application.ErrConflict), errors.Is(err, workflow.ErrNotAllowed), errors.Is(err, application.ErrNotEditable):
+		redirect(w, r, appURL(ac)+"?changed=1")
+	case errors.Is(err, workflow.ErrForbidden):
+		s.deny(w, r, ac.T)
+	case errors.Is(err, workflow.ErrCommentRequired):
+		s.renderApplication(w, r, ac, validation.Errors{{Field: "comment", Code: "error.comment.required"}}, http.StatusUnprocessableEntity)
+	default:
+		s.serverError(w, r, err)
+	}
+}

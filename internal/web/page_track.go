@@ -1,0 +1,97 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+)
+
+// publicStatus is what anyone with the number and the check may see: no
+// names, no answers.
+type publicStatus struct {
+	TrackingNumber string     `json:"tracking_number"`
+	Tenant         string     `json:"tenant"`
+	Service        string     `json:"service"`
+	State          string     `json:"state"`
+	StateLabel     string     `json:"state_label"`
+	Outcome        string     `json:"outcome,omitempty"`
+	SubmittedAt    string     `json:"submitted_at,omitempty"`
+	DueAt          string     `json:"due_at,omitempty"`
+	Steps          []pubEvent `json:"timeline"`
+}
+
+type pubEvent struct {
+	At    string `json:"at"`
+	State string `json:"state"`
+	Label string `json:"label"`
+}
+
+// lookupPublic finds an application by tracking number when check matches
+// the applicant; any failure looks the same, so numbers cannot be probed.
+func (s *Server) lookupPublic(r *http.Request, number, check, lang string) (*publicStatus, *page, bool) {
+	a, err := s.Apps.ByTrackingNumber(r.Context(), number)
+	if err != nil || !s.Identity.ConfirmsApplicant(r.Context(), a.ApplicantID, check) {
+		return nil, nil, false
+	}
+	t, err := s.Tenants.ByID(r.Context(), a.TenantID)
+	if err != nil {
+		return nil, nil, false
+	}
+	svc, err := s.Services.ByID(r.Context(), t.ID, a.ServiceID)
+	if err != nil {
+		return nil, nil, false
+	}
+	p := s.newPage(r, "track.title")
+	p.Tenant = &t
+	st, _ := svc.Workflow.State(a.State)
+	ps := &publicStatus{TrackingNumber: a.TrackingNumber, Tenant: t.Slug, Service: svc.Names.In(lang), State: a.State,
+		StateLabel: st.Labels.In(lang), Outcome: st.Outcome}
+	if a.SubmittedAt != nil {
+		ps.SubmittedAt = a.SubmittedAt.UTC().Format("2006-01-02T15:04:05Z")
+	}
+	if a.DueAt != nil {
+		ps.DueAt = a.DueAt.UTC().Format("2006-01-02T15:04:05Z")
+	}
+	events, err := s.Apps.Timeline(r.Context(), t.ID, a.ID)
+	if err != nil {
+		return nil, nil, false
+	}
+	for _, e := range events {
+		es, _ := svc.Workflow.State(e.To)
+		ps.Steps = append(ps.Steps, pubEvent{At: e.At.UTC().Format("2006-01-02T15:04:05Z"), State: e.To, Label: es.Labels.In(lang)})
+	}
+	return ps, p, true
+}
+
+func (s *Server) trackPage(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	number, check := strings.TrimSpace(q.Get("number")), strings.TrimSpace(q.Get("check"))
+	p := s.newPage(r, "track.title")
+	p.NoIndex = true
+	p.Form.Set("number", number)
+	if number != "" {
+		ps, tp, ok := s.lookupPublic(r, number, check, p.Lang())
+		if ok {
+			tp.Data = ps
+			tp.Form = p.Form
+			tp.NoIndex = true
+			s.render(w, http.StatusOK, "track", tp)
+			return
+		}
+		p.Errors = append(p.Errors, validationProblem("number", "error.track.notfound"))
+	}
+	status := http.StatusOK
+	if len(p.Errors) > 0 {
+		status = http.StatusNotFound
+	}
+	s.render(w, status, "track", p)
+}
+
+func (s *Server) apiTrack(w http.ResponseWriter, r *http.Request) {
+	lang := getState(r).lang
+	ps, _, ok := s.lookupPublic(r, r.PathValue("number"), r.URL.Query().Get("check"), lang)
+	if !ok {
+		s.problem(w, r, http.StatusNotFound, "not_found", "error.track.notfound")
+		return
+	}
+	writeJSON(w, http.StatusOK, ps)
+}
