@@ -2,6 +2,10 @@ package web_test
 
 import (
 	"net/http"
+
+	"github.com/serambi/serambi/internal/application"
+	"github.com/serambi/serambi/internal/audit"
+	"github.com/serambi/serambi/internal/form"
 	"net/url"
 	"strings"
 	"testing"
@@ -23,7 +27,8 @@ func TestNoRouteCrossesTenants(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	known := map[string]bool{"anyone": true, "user": true, "admin": true, "coordinator": true}
+	bApp := applicationIn(t, s, "fukuoka", "resident@fukuoka.demo")
+	known := map[string]bool{"anyone": true, "user": true, "admin": true, "coordinator": true, "officer": true, "applicant": true}
 	roles := []string{"", "resident", "officer", "instructor", "admin"}
 	for _, rt := range s.app.Web().Routes() {
 		for _, r := range rt.Roles {
@@ -34,7 +39,8 @@ func TestNoRouteCrossesTenants(t *testing.T) {
 		if isPublic(rt.Roles) || rt.Roles[0] == "user" {
 			continue // public by design, or the caller's own account
 		}
-		path := strings.NewReplacer("{tenant}", b.Slug, "{slug}", b.Slug, "{user}", bOfficer.ID, "{$}", "").Replace(rt.Pattern)
+		path := strings.NewReplacer("{tenant}", b.Slug, "{slug}", b.Slug, "{user}", bOfficer.ID, "{$}", "",
+			"{id}", bApp.ID, "{code}", "JUMINHYO", "{number}", bApp.TrackingNumber).Replace(rt.Pattern)
 		for _, role := range roles {
 			br := s.browser(t)
 			hdr := []string{}
@@ -65,6 +71,9 @@ func TestNoRouteCrossesTenants(t *testing.T) {
 	// Nothing was changed in B by all that.
 	if after, _ := s.app.Tenants.BySlug(ctx, "fukuoka"); !after.IsActive() {
 		t.Fatal("tenant B was suspended by a caller from tenant A")
+	}
+	if after, _ := s.app.Apps.Get(ctx, b.ID, bApp.ID); after.Version != bApp.Version || after.AssignedTo != "" {
+		t.Fatalf("tenant B's application was changed by callers from tenant A: %+v", after)
 	}
 }
 
@@ -109,4 +118,29 @@ func TestAdminCannotTouchOtherTenantsStaff(t *testing.T) {
 	if a := admin.post("/banyuwangi/admin/staff/"+own.ID+"/roles", url.Values{"roles": {"officer", "instructor"}}); a.status != http.StatusSeeOther {
 		t.Fatalf("own officer roles: %d", a.status)
 	}
+}
+
+// applicationIn submits a complete 住民票 application for a resident of slug.
+func applicationIn(t *testing.T, s *site, slug, email string) application.Application {
+	t.Helper()
+	ctx := t.Context()
+	ten, err := s.app.Tenants.BySlug(ctx, slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := s.app.Identity.ByLogin(ctx, email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := s.app.Catalog.ByCode(ctx, ten.ID, "JUMINHYO")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := application.Caller{Actor: audit.Actor{ID: u.ID, Label: email}, Roles: []string{"resident"}}
+	a, err := s.app.Apps.Create(ctx, c, ten, svc, application.Draft{ApplicantID: u.ID, Lang: "ja", Submit: true,
+		Answers: form.Answers{"copies": 1.0, "household": false, "mynumber": false, "purpose": "work", "delivery": "counter"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
 }

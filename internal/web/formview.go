@@ -18,6 +18,7 @@ type inputView struct {
 	Value                                          string
 	Day, Month, Year                               string
 	DayLabel, MonthLabel, YearLabel                string
+	YearFirst                                      bool // Japanese writes 年 月 日
 	Options                                        []optionView
 }
 
@@ -59,6 +60,7 @@ func (p *page) input(fd form.Field, v any, errs validation.Errors) inputView {
 	case form.TypeDate:
 		iv.Year, iv.Month, iv.Day = splitDate(iv.Value)
 		iv.DayLabel, iv.MonthLabel, iv.YearLabel = p.T("form.date.day"), p.T("form.date.month"), p.T("form.date.year")
+		iv.YearFirst = lang == "ja"
 		if iv.Hint == "" {
 			iv.Hint = p.T("form.date.hint")
 		}

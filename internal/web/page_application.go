@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/serambi/serambi/internal/application"
 	"github.com/serambi/serambi/internal/calendar"
@@ -101,14 +102,8 @@ func (s *Server) applicationData(ctx context.Context, p *page, ac *appContext) (
 		d.Actions = append(d.Actions, actionView{Name: a.Name, Label: a.Labels.In(lang), CommentRequired: a.CommentRequired,
 			Danger: to.Outcome == workflow.Rejected || to.Outcome == workflow.Withdrawn})
 	}
-	if ac.App.DueAt != nil {
-		cal, err := s.Calendar.For(ctx, ac.T.ID, string(ac.T.Country), ac.T.Location())
-		if err != nil {
-			return d, err
-		}
-		d.Due = p.Date(*ac.App.DueAt)
-		d.DaysLeft = cal.WorkingDaysLeft(s.Clock.Now(), *ac.App.DueAt)
-		d.Overdue = s.Clock.Now().After(*ac.App.DueAt)
+	if err := s.fillDue(ctx, p, ac, &d); err != nil {
+		return d, err
 	}
 	if d.Staff {
 		if u, err := s.Identity.ByID(ctx, ac.App.ApplicantID); err == nil {
@@ -183,7 +178,7 @@ func (s *Server) listRows(ctx context.Context, p *page, t *tenant.Tenant, apps [
 		row := listRow{URL: "/" + t.Slug + "/applications/" + a.ID, Tracking: a.TrackingNumber, Service: svc.Names.In(p.Lang()),
 			State: st.Labels.In(p.Lang()), Since: p.Date(a.StateSince), Escalated: a.Escalated, Draft: a.TrackingNumber == ""}
 		if a.DueAt != nil {
-			row.Due, row.Overdue = p.Date(*a.DueAt), now.After(*a.DueAt)
+			row.Due, row.Overdue = p.Date(lastMoment(*a.DueAt)), now.After(*a.DueAt)
 		}
 		out = append(out, row)
 	}
@@ -194,3 +189,30 @@ func (s *Server) listRows(ctx context.Context, p *page, t *tenant.Tenant, apps [
 func (s *Server) calendarFor(ctx context.Context, t *tenant.Tenant) (*calendar.Calendar, error) {
 	return s.Calendar.For(ctx, t.ID, string(t.Country), t.Location())
 }
+
+// fillDue: residents see the service's promise (its SLA counted from
+// submission); staff see the deadline of the current state, which is what
+// escalates.
+func (s *Server) fillDue(ctx context.Context, p *page, ac *appContext, d *applicationPage) error {
+	cal, err := s.calendarFor(ctx, ac.T)
+	if err != nil {
+		return err
+	}
+	var due time.Time
+	switch {
+	case d.Staff && ac.App.DueAt != nil:
+		due = *ac.App.DueAt
+	case !d.Staff && ac.App.SubmittedAt != nil && ac.App.DecidedAt == nil:
+		due = cal.Due(*ac.App.SubmittedAt, ac.Svc.SLADays)
+	default:
+		return nil
+	}
+	d.Due = p.Date(lastMoment(due))
+	d.DaysLeft = cal.WorkingDaysLeft(s.Clock.Now(), due)
+	d.Overdue = s.Clock.Now().After(due)
+	return nil
+}
+
+// lastMoment: deadlines are the end of a day (24:00), which as a date would
+// read as the next day.
+func lastMoment(t time.Time) time.Time { return t.Add(-time.Second) }

@@ -36,6 +36,9 @@ func (s *Server) lookupPublic(r *http.Request, number, check, lang string) (*pub
 	if err != nil {
 		return nil, nil, false
 	}
+	if st := getState(r); !st.langExplicit {
+		st.lang, lang = t.DefaultLang, t.DefaultLang
+	}
 	svc, err := s.Services.ByID(r.Context(), t.ID, a.ServiceID)
 	if err != nil {
 		return nil, nil, false

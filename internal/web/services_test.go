@@ -1,0 +1,181 @@
+package web_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+var versionRe = regexp.MustCompile(`name="version" value="(\d+)"`)
+
+func version(t *testing.T, body string) string {
+	t.Helper()
+	m := versionRe.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("no version on the page")
+	}
+	return m[1]
+}
+
+// TestApplyThroughPages: a resident applies page by page, an officer sends
+// it back, the resident corrects it, the officer approves.
+func TestApplyThroughPages(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	res := s.browser(t)
+	res.signin("resident@fukuoka.demo")
+	a := res.post("/fukuoka/services/JUMINHYO/apply", nil)
+	loc := a.header.Get("Location")
+	if a.status != http.StatusSeeOther || !strings.HasSuffix(loc, "/edit?section=0") {
+		t.Fatalf("apply: %d %q", a.status, loc)
+	}
+	app := strings.TrimSuffix(loc, "/edit?section=0")
+	page := url.Values{"shown": {"copies,household,mynumber,purpose,delivery"}, "copies": {"11"}, "household": {"yes"},
+		"mynumber": {"no"}, "purpose": {"work"}, "delivery": {"post"}}
+	bad := res.post(loc, page)
+	if bad.status != http.StatusUnprocessableEntity {
+		t.Fatalf("11 copies accepted: %d", bad.status)
+	}
+	mustContain(t, bad, "error-summary", `href="#copies"`, `value="11"`)
+	// Choosing "other" reveals a question on the same page: the page comes
+	// back with it, without an error, before moving on.
+	page.Set("purpose", "other")
+	page.Set("copies", "2")
+	reveal := res.post(loc, page)
+	if reveal.status != http.StatusOK || strings.Contains(reveal.body, "error-summary") {
+		t.Fatalf("reveal: %d", reveal.status)
+	}
+	mustContain(t, reveal, `id="purpose_other"`, `value="2"`)
+	page.Set("shown", page.Get("shown")+",purpose_other")
+	page.Set("purpose_other", "ビザの更新")
+	if a := res.post(loc, page); a.status != http.StatusSeeOther || a.header.Get("Location") != app+"/check" {
+		t.Fatalf("section 0: %d %q", a.status, a.header.Get("Location"))
+	}
+	check := res.get(app + "/check")
+	mustContain(t, check, "ビザの更新", "はい")
+	submit := res.post(app+"/actions", url.Values{"action": {"submit"}, "version": {version(t, check.body)}})
+	if submit.status != http.StatusSeeOther {
+		t.Fatalf("submit: %d", submit.status)
+	}
+	status := res.get(app)
+	mustContain(t, status, "FUK-2026-000001", "提出済み")
+
+	// The officer finds it in the inbox and sends it back with a reason.
+	off := s.browser(t)
+	off.signin("officer@fukuoka.demo")
+	mustContain(t, off.get("/fukuoka/inbox"), "FUK-2026-000001", "田中 一郎")
+	mustContain(t, off.get("/fukuoka/inbox?q="+url.QueryEscape("田中")), "FUK-2026-000001")
+	v := version(t, off.get(app).body)
+	if a := off.post(app+"/actions", url.Values{"action": {"send_back"}, "version": {v}}); a.status != http.StatusUnprocessableEntity {
+		t.Fatalf("send back without a reason: %d", a.status)
+	}
+	if a := off.post(app+"/actions", url.Values{"action": {"send_back"}, "version": {v}, "comment": {"通数を1通にしてください"}}); a.status != http.StatusSeeOther {
+		t.Fatalf("send back: %d", a.status)
+	}
+	// A second officer acting on the old version is told it changed.
+	if a := off.post(app+"/actions", url.Values{"action": {"start_review"}, "version": {v}}); !strings.Contains(a.header.Get("Location"), "changed=1") {
+		t.Fatalf("stale action: %d %q", a.status, a.header.Get("Location"))
+	}
+
+	// The resident sees the reason, corrects and sends again.
+	mustContain(t, res.get(app), "差し戻し中", "通数を1通にしてください")
+	page.Set("copies", "1")
+	res.post(app+"/edit?section=0", page)
+	check = res.get(app + "/check")
+	if a := res.post(app+"/actions", url.Values{"action": {"resubmit"}, "version": {version(t, check.body)}}); a.status != http.StatusSeeOther {
+		t.Fatalf("resubmit: %d", a.status)
+	}
+	// The resident may not approve their own application.
+	if a := res.post(app+"/actions", url.Values{"action": {"start_review"}}); a.status != http.StatusForbidden {
+		t.Fatalf("resident start_review: %d", a.status)
+	}
+	for _, action := range []string{"start_review", "approve"} {
+		v := version(t, off.get(app).body)
+		if a := off.post(app+"/actions", url.Values{"action": {action}, "version": {v}}); a.status != http.StatusSeeOther {
+			t.Fatalf("%s: %d", action, a.status)
+		}
+	}
+	mustContain(t, res.get(app), "承認")
+
+	// Another resident cannot see it at all.
+	other := s.browser(t)
+	other.signin("resident@neyagawa.demo")
+	if a := other.get(app); a.status != http.StatusNotFound {
+		t.Fatalf("another resident: %d", a.status)
+	}
+}
+
+func TestApplicationsAPI(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	b := s.browser(t)
+	res := []string{"Authorization", "Bearer " + b.token("resident@banyuwangi.demo")}
+	off := []string{"Authorization", "Bearer " + b.token("officer@banyuwangi.demo")}
+
+	svc := b.get("/api/v1/t/banyuwangi/services/KIA?lang=en")
+	mustContain(t, svc, `"fields":[`, `"name":"child_nik"`, `"type":"nik"`, `"label":"Child's NIK"`)
+
+	bad := b.do("POST", "/api/v1/t/banyuwangi/applications", strings.NewReader(`{"service":"KIA","submit":true,
+		"answers":{"child_name":"Dimas","child_nik":"3599011505100001","birth_date":"2020-02-30","parent_phone":"0812"}}`), "application/json", res...)
+	if bad.status != http.StatusUnprocessableEntity {
+		t.Fatalf("bad application: %d %s", bad.status, bad.body)
+	}
+	mustContain(t, bad, `"field":"child_nik","code":"error.nik.region"`, `"field":"birth_date","code":"error.field.date"`, `"field":"parent_phone"`)
+
+	ok := b.do("POST", "/api/v1/t/banyuwangi/applications", strings.NewReader(`{"service":"KIA","submit":true,
+		"answers":{"child_name":"Dimas","child_nik":"3510011505200001","birth_date":"2020-05-15","parent_phone":"081234567890"}}`), "application/json", res...)
+	if ok.status != http.StatusCreated {
+		t.Fatalf("application: %d %s", ok.status, ok.body)
+	}
+	var created struct{ ID, TrackingNumber, State string }
+	_ = json.Unmarshal([]byte(strings.Replace(ok.body, "tracking_number", "TrackingNumber", 1)), &created)
+	if created.TrackingNumber != "BWI-2026-000001" || created.State != "submitted" {
+		t.Fatalf("created = %+v", created)
+	}
+	path := "/api/v1/t/banyuwangi/applications/" + created.ID
+	mustContain(t, b.get(path, res...), `"actions":[{"action":"withdraw"`)
+	mustContain(t, b.get(path, off...), `"action":"start_review"`, `"action":"send_back"`)
+
+	act := func(hdr []string, body string) answer {
+		return b.do("POST", path+"/actions", strings.NewReader(body), "application/json", hdr...)
+	}
+	if a := act(res, `{"action":"approve"}`); a.status != http.StatusConflict {
+		t.Fatalf("approve from submitted: %d", a.status)
+	}
+	if a := act(res, `{"action":"start_review"}`); a.status != http.StatusForbidden {
+		t.Fatalf("resident start_review: %d", a.status)
+	}
+	if a := act(off, `{"action":"start_review","version":99}`); a.status != http.StatusConflict || !strings.Contains(a.body, `"changed"`) {
+		t.Fatalf("stale version: %d %s", a.status, a.body)
+	}
+	if a := act(off, `{"action":"start_review"}`); a.status != http.StatusOK {
+		t.Fatalf("start_review: %d %s", a.status, a.body)
+	}
+	if a := act(off, `{"action":"reject"}`); a.status != http.StatusUnprocessableEntity {
+		t.Fatalf("reject without reason: %d", a.status)
+	}
+	if a := act(off, `{"action":"approve"}`); a.status != http.StatusOK || !strings.Contains(a.body, `"state":"approved"`) {
+		t.Fatalf("approve: %d %s", a.status, a.body)
+	}
+
+	// Public tracking needs the number and the last 4 phone digits.
+	if a := b.get("/api/v1/track/BWI-2026-000001"); a.status != http.StatusNotFound {
+		t.Fatalf("track without check: %d", a.status)
+	}
+	if a := b.get("/api/v1/track/BWI-2026-000001?check=0000"); a.status != http.StatusNotFound {
+		t.Fatalf("track with a wrong check: %d", a.status)
+	}
+	_, _ = s.app.DB.ExecContext(t.Context(), "UPDATE users SET phone = ? WHERE email = ?", "081299998888", "resident@banyuwangi.demo")
+	pub := b.get("/api/v1/track/BWI-2026-000001?check=8888&lang=en")
+	if pub.status != http.StatusOK {
+		t.Fatalf("track: %d %s", pub.status, pub.body)
+	}
+	mustContain(t, pub, `"state":"approved"`, `"service":"Child identity card (KIA)"`)
+	if strings.Contains(pub.body, "Dimas") || strings.Contains(pub.body, "3510") {
+		t.Fatal("public status shows personal data")
+	}
+	mustContain(t, b.get("/track?number=BWI-2026-000001&check=8888"), "Disetujui")
+}
