@@ -24,6 +24,7 @@ import (
 	"github.com/serambi/serambi/internal/identity"
 	"github.com/serambi/serambi/internal/locale"
 	"github.com/serambi/serambi/internal/region"
+	"github.com/serambi/serambi/internal/result"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/web"
 )
@@ -38,6 +39,7 @@ type App struct {
 	Catalog  *catalog.Store
 	Calendar *calendar.Store
 	Apps     *application.Service
+	Results  *result.Issuer
 	Log      *slog.Logger
 	Clock    clock.Clock
 	web      *web.Server
@@ -91,6 +93,11 @@ func Open(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error)
 	a.Catalog = catalog.NewStore(d, o.clock)
 	a.Calendar = calendar.NewStore(d)
 	a.Apps = application.NewService(d, o.clock, a.Calendar, regionLookup{regions})
+	a.Results = result.NewIssuer(d, o.clock, func(ctx context.Context, id string) string {
+		u, _ := a.Identity.ByID(ctx, id)
+		return u.Name
+	})
+	a.Apps.OnDecision(a.Results)
 	return a, nil
 }
 
@@ -113,7 +120,7 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error) 
 	}
 	a.web, err = web.New(web.Deps{
 		DB: a.DB, Tenants: a.Tenants, Identity: a.Identity, Regions: a.Regions, Catalog: messages,
-		Services: a.Catalog, Calendar: a.Calendar, Apps: a.Apps,
+		Services: a.Catalog, Calendar: a.Calendar, Apps: a.Apps, Results: a.Results,
 		Clock: a.Clock, Log: a.Log, BaseURL: cfg.BaseURL, Demo: cfg.Demo, Registry: prometheus.NewRegistry(),
 	})
 	if err != nil {

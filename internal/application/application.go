@@ -64,13 +64,24 @@ var (
 	ErrConflict = errors.New("application changed meanwhile")
 )
 
+// DecisionHook is told, inside the deciding transaction, that an
+// application reached an end state; the result package issues the output
+// this way without the application package knowing its tables.
+type DecisionHook interface {
+	OnDecision(ctx context.Context, tx *db.Tx, t tenant.Tenant, svc catalog.Service, a Application, outcome string) error
+}
+
 // Service runs applications.
 type Service struct {
 	db       *db.DB
 	clock    clock.Clock
 	calendar *calendar.Store
 	regions  identity.RegionLookup
+	hooks    []DecisionHook
 }
+
+// OnDecision registers a hook run when an application is decided.
+func (s *Service) OnDecision(h DecisionHook) { s.hooks = append(s.hooks, h) }
 
 // NewService returns an application service.
 func NewService(d *db.DB, c clock.Clock, cal *calendar.Store, regions identity.RegionLookup) *Service {
@@ -215,6 +226,13 @@ func (s *Service) transition(ctx context.Context, tx *db.Tx, c Caller, t tenant.
 	ev := Event{At: now, ActorID: c.Actor.ID, ActorRole: firstRole(c.Roles), Action: action, From: from, To: a.State, Comment: comment}
 	if err := addEvent(ctx, tx, *a, ev); err != nil {
 		return err
+	}
+	if next.End {
+		for _, h := range s.hooks {
+			if err := h.OnDecision(ctx, tx, t, svc, *a, next.Outcome); err != nil {
+				return err
+			}
+		}
 	}
 	return audit.Append(ctx, tx, c.Actor.Entry(t.ID, "application."+action, "application:"+a.TrackingNumber,
 		fmt.Sprintf("%s -> %s", from, a.State)))

@@ -217,6 +217,9 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, t
 // unrouted answers requests no route took: 405 when the path exists with
 // other methods, else 404.
 func (s *Server) unrouted(w http.ResponseWriter, r *http.Request) {
+	if s.verifyDispatch(w, r) {
+		return
+	}
 	if h, pattern := s.methods.Handler(r); pattern != "" {
 		if allow, ok := h.(allowHeader); ok {
 			w.Header().Set("Allow", string(allow))

@@ -66,6 +66,7 @@ func (s *Server) routes() []route {
 		{"POST", "/{tenant}/applications/{id}/actions", applicantOrStaff, s.act},
 		{"POST", "/{tenant}/applications/{id}/assign", officers, s.assign},
 		{"GET", "/{tenant}/inbox", officers, s.inbox},
+		{"GET", "/{tenant}/applications/{id}/result", applicantOrStaff, s.resultDocument},
 		{"GET", "/track", anyone, s.trackPage},
 
 		{"GET", "/api/v1/openapi.json", anyone, s.apiOpenAPI},

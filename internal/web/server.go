@@ -20,6 +20,7 @@ import (
 	"github.com/serambi/serambi/internal/identity"
 	"github.com/serambi/serambi/internal/locale"
 	"github.com/serambi/serambi/internal/region"
+	"github.com/serambi/serambi/internal/result"
 	"github.com/serambi/serambi/internal/tenant"
 )
 
@@ -31,6 +32,7 @@ type Deps struct {
 	Services *catalog.Store
 	Calendar *calendar.Store
 	Apps     *application.Service
+	Results  *result.Issuer
 	Regions  *region.Directory
 	Catalog  *locale.Catalog
 	Clock    clock.Clock

@@ -179,3 +179,55 @@ func TestApplicationsAPI(t *testing.T) {
 	}
 	mustContain(t, b.get("/track?number=BWI-2026-000001&check=8888"), "Disetujui")
 }
+
+// TestApprovalIssuesAVerifiableResult: approval produces a printable paper
+// whose QR code opens a public page that says it is genuine, and an edit of
+// the record shows as altered.
+func TestApprovalIssuesAVerifiableResult(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	a := applicationIn(t, s, "fukuoka", "resident@fukuoka.demo")
+	off := s.browser(t)
+	off.signin("officer@fukuoka.demo")
+	app := "/fukuoka/applications/" + a.ID
+	for _, action := range []string{"start_review", "approve"} {
+		if r := off.post(app+"/actions", url.Values{"action": {action}, "version": {version(t, off.get(app).body)}}); r.status != http.StatusSeeOther {
+			t.Fatalf("%s: %d", action, r.status)
+		}
+	}
+	res := s.browser(t)
+	res.signin("resident@fukuoka.demo")
+	mustContain(t, res.get(app), app+"/result")
+	paper := res.get(app + "/result")
+	if paper.status != 200 {
+		t.Fatalf("result: %d", paper.status)
+	}
+	mustContain(t, paper, "住民票の写し", "田中 一郎", a.TrackingNumber, `/qr.png"`)
+	code := regexp.MustCompile(`/verify/([A-Z2-7]{16})`).FindStringSubmatch(paper.body)
+	if code == nil {
+		t.Fatal("no verification link on the paper")
+	}
+	anon := s.browser(t)
+	v := anon.get("/verify/" + code[1])
+	if v.status != 200 {
+		t.Fatalf("verify: %d", v.status)
+	}
+	mustContain(t, v, "本物", a.TrackingNumber, "田… 一…")
+	if strings.Contains(v.body, "田中 一郎") {
+		t.Error("the public page shows the full name")
+	}
+	if qr := anon.get("/verify/" + code[1] + "/qr.png"); qr.status != 200 || qr.header.Get("Content-Type") != "image/png" {
+		t.Fatalf("qr: %d", qr.status)
+	}
+	if r := anon.get("/verify/AAAAAAAAAAAAAAAA"); r.status != http.StatusNotFound {
+		t.Fatalf("unknown code: %d", r.status)
+	}
+	if r := anon.get(app + "/result"); r.status != http.StatusSeeOther {
+		t.Fatalf("anonymous result page: %d", r.status)
+	}
+	// Someone edits the stored record: the page must stop calling it genuine.
+	if _, err := s.app.DB.ExecContext(t.Context(), "UPDATE results SET content = REPLACE(content, '田中', '山田')"); err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, anon.get("/verify/"+code[1]), "一致しません")
+}

@@ -1,0 +1,195 @@
+// Package result issues what an approved application produces — a
+// certificate or decision letter — and lets anyone verify it: each result
+// has an unguessable code (in a QR code on the paper) and a fingerprint of
+// its content, so a changed paper no longer matches the record.
+package result
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base32"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"image/png"
+	"strings"
+	"time"
+
+	"github.com/boombuler/barcode"
+	"github.com/boombuler/barcode/qr"
+
+	"github.com/serambi/serambi/internal/application"
+	"github.com/serambi/serambi/internal/audit"
+	"github.com/serambi/serambi/internal/catalog"
+	"github.com/serambi/serambi/internal/clock"
+	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/form"
+	"github.com/serambi/serambi/internal/tenant"
+	"github.com/serambi/serambi/internal/workflow"
+)
+
+// Line is one fact on the document, in every language it is printed in.
+type Line struct {
+	Label form.Labels `json:"label"`
+	Value form.Labels `json:"value"`
+}
+
+// Content is everything printed on the document. It is stored as issued,
+// so later edits of the service or the tenant never change an old paper.
+type Content struct {
+	Kind           string      `json:"kind"`
+	Title          form.Labels `json:"title"`
+	Tenant         form.Labels `json:"tenant"`
+	Service        form.Labels `json:"service"`
+	TrackingNumber string      `json:"tracking_number"`
+	Holder         string      `json:"holder"`
+	DecidedAt      time.Time   `json:"decided_at"`
+	Langs          []string    `json:"langs"` // the resident's and the tenant's language
+	Lines          []Line      `json:"lines"`
+}
+
+// Result is an issued document.
+type Result struct {
+	Code          string
+	TenantID      string
+	ApplicationID string
+	Content       Content
+	Digest        string
+	IssuedAt      time.Time
+	RevokedAt     *time.Time
+}
+
+// Fingerprint is the digest as people can read and compare it.
+func (r Result) Fingerprint() string {
+	d := strings.ToUpper(r.Digest[:16])
+	return d[0:4] + "-" + d[4:8] + "-" + d[8:12] + "-" + d[12:16]
+}
+
+// ErrNotFound is returned for an unknown code or application.
+var ErrNotFound = errors.New("result not found")
+
+// Issuer creates results when applications are approved.
+type Issuer struct {
+	db    *db.DB
+	clock clock.Clock
+	names func(ctx context.Context, userID string) string
+}
+
+// NewIssuer returns an issuer; names looks up a user's display name.
+func NewIssuer(d *db.DB, c clock.Clock, names func(ctx context.Context, userID string) string) *Issuer {
+	return &Issuer{db: d, clock: c, names: names}
+}
+
+// OnDecision implements application.DecisionHook: an approval issues the
+// service's output inside the same transaction as the approval.
+func (is *Issuer) OnDecision(ctx context.Context, tx *db.Tx, t tenant.Tenant, svc catalog.Service, a application.Application, outcome string) error {
+	if outcome != workflow.Approved {
+		return nil
+	}
+	c := is.content(ctx, t, svc, a)
+	raw, err := json.Marshal(c)
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(raw)
+	code := newCode()
+	_, err = tx.ExecContext(ctx, `INSERT INTO results (code, tenant_id, application_id, kind, content, digest, issued_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, code, t.ID, a.ID, c.Kind, string(raw), hex.EncodeToString(sum[:]), is.clock.Now())
+	if err != nil {
+		return err
+	}
+	return audit.Append(ctx, tx, audit.System.Entry(t.ID, "result.issue", "application:"+a.TrackingNumber, c.Kind+" "+code))
+}
+
+func (is *Issuer) content(ctx context.Context, t tenant.Tenant, svc catalog.Service, a application.Application) Content {
+	langs := []string{a.Lang}
+	if t.DefaultLang != a.Lang {
+		langs = append(langs, t.DefaultLang)
+	}
+	c := Content{Kind: svc.Output.Kind, Title: svc.Output.Labels, Service: svc.Names, TrackingNumber: a.TrackingNumber,
+		Tenant: form.Labels{"id": t.NameID, "ja": t.NameJA, "en": t.NameEN}, Holder: is.names(ctx, a.ApplicantID),
+		DecidedAt: is.clock.Now(), Langs: langs}
+	for _, fd := range svc.Form.Visible(a.Answers) {
+		if fd.Type == form.TypeFile || fd.Type == form.TypeMyNumber {
+			continue // never print a My Number or a file reference on a public-facing paper
+		}
+		v := form.Labels{}
+		for _, l := range langs {
+			v[l] = svc.Form.Display(fd, a.Answers, l)
+		}
+		c.Lines = append(c.Lines, Line{Label: fd.Labels, Value: v})
+	}
+	return c
+}
+
+// newCode is 80 random bits in base32: short enough for a QR code and a
+// phone call, too many to guess.
+func newCode() string {
+	b := make([]byte, 10)
+	if _, err := rand.Read(b); err != nil {
+		panic("crypto/rand failed: " + err.Error())
+	}
+	return base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b)
+}
+
+const columns = "code, tenant_id, application_id, content, digest, issued_at, revoked_at"
+
+func scan(r interface{ Scan(...any) error }) (Result, error) {
+	var res Result
+	var raw string
+	var revoked sql.NullTime
+	err := r.Scan(&res.Code, &res.TenantID, &res.ApplicationID, &raw, &res.Digest, &res.IssuedAt, &revoked)
+	if errors.Is(err, sql.ErrNoRows) {
+		return res, ErrNotFound
+	}
+	if err != nil {
+		return res, err
+	}
+	if revoked.Valid {
+		res.RevokedAt = &revoked.Time
+	}
+	return res, json.Unmarshal([]byte(raw), &res.Content)
+}
+
+// ByCode finds a result for the public verification page.
+func (is *Issuer) ByCode(ctx context.Context, code string) (Result, error) {
+	code = strings.ToUpper(strings.TrimSpace(code))
+	if len(code) != 16 {
+		return Result{}, ErrNotFound
+	}
+	return scan(is.db.QueryRowContext(ctx, "SELECT "+columns+" FROM results WHERE code = ?", code))
+}
+
+// ForApplication finds the result of one of a tenant's applications.
+func (is *Issuer) ForApplication(ctx context.Context, tenantID, applicationID string) (Result, error) {
+	return scan(is.db.QueryRowContext(ctx, "SELECT "+columns+" FROM results WHERE tenant_id = ? AND application_id = ?", tenantID, applicationID))
+}
+
+// Genuine recomputes the fingerprint from the stored content, so a record
+// edited in the database shows as altered too.
+func (r Result) Genuine() bool {
+	raw, err := json.Marshal(r.Content)
+	if err != nil {
+		return false
+	}
+	sum := sha256.Sum256(raw)
+	return hex.EncodeToString(sum[:]) == r.Digest && r.RevokedAt == nil
+}
+
+// QRCode renders url as a PNG QR code of about size pixels.
+func QRCode(url string, size int) ([]byte, error) {
+	code, err := qr.Encode(url, qr.M, qr.Auto)
+	if err != nil {
+		return nil, err
+	}
+	scaled, err := barcode.Scale(code, size, size)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	err = png.Encode(&buf, scaled)
+	return buf.Bytes(), err
+}

@@ -1,0 +1,145 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/serambi/serambi/internal/locale"
+	"github.com/serambi/serambi/internal/result"
+)
+
+// resultSide is the document in one language (a bilingual paper has two).
+type resultSide struct {
+	Lang, Title, Tenant, Service, Holder, Decided string
+	Labels                                        map[string]string
+	Lines                                         [][2]string
+}
+
+type resultPage struct {
+	Result      result.Result
+	Sides       []resultSide
+	VerifyURL   string
+	QR          string
+	Fingerprint string
+	Genuine     bool
+	HolderShort string
+}
+
+func (s *Server) sides(res result.Result) []resultSide {
+	var out []resultSide
+	for _, l := range res.Content.Langs {
+		side := resultSide{Lang: l, Title: res.Content.Title.In(l), Tenant: res.Content.Tenant.In(l),
+			Service: res.Content.Service.In(l), Holder: res.Content.Holder, Decided: locale.Date(l, res.Content.DecidedAt, nil),
+			Labels: map[string]string{}}
+		for _, k := range resultLabels {
+			side.Labels[k] = s.Catalog.T(l, k)
+		}
+		for _, line := range res.Content.Lines {
+			side.Lines = append(side.Lines, [2]string{line.Label.In(l), line.Value.In(l)})
+		}
+		out = append(out, side)
+	}
+	return out
+}
+
+// resultDocument is the printable certificate or letter of an approved
+// application, for the applicant and the tenant's staff.
+func (s *Server) resultDocument(w http.ResponseWriter, r *http.Request) {
+	ac, ok := s.loadApplication(w, r)
+	if !ok {
+		return
+	}
+	res, err := s.Results.ForApplication(r.Context(), ac.T.ID, ac.App.ID)
+	if errors.Is(err, result.ErrNotFound) {
+		s.notFound(w, r)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	p := s.newPage(r, "result.title")
+	p.Title = res.Content.Title.In(p.Lang())
+	p.Tenant = ac.T
+	p.NoIndex = true
+	p.Data = resultPage{Result: res, Sides: s.sides(res), VerifyURL: s.BaseURL + "/verify/" + res.Code,
+		QR: "/verify/" + res.Code + "/qr.png", Fingerprint: res.Fingerprint(), Genuine: res.Genuine()}
+	s.render(w, http.StatusOK, "result", p)
+}
+
+// verifyDispatch serves /verify/{code} and /verify/{code}/qr.png. They cannot
+// be ServeMux patterns: a two-segment pattern under a literal would clash
+// with the tenant routes (/verify/register matches both).
+func (s *Server) verifyDispatch(w http.ResponseWriter, r *http.Request) bool {
+	rest, ok := strings.CutPrefix(r.URL.Path, "/verify/")
+	if !ok || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
+		return false
+	}
+	if h, ok := r.Context().Value(routeKey{}).(*routeHolder); ok {
+		h.pattern = "GET /verify/{code}"
+	}
+	if code, ok := strings.CutSuffix(rest, "/qr.png"); ok {
+		s.verifyQR(w, r, code)
+		return true
+	}
+	if strings.Contains(rest, "/") {
+		return false
+	}
+	s.verifyPage(w, r, rest)
+	return true
+}
+
+func (s *Server) verifyPage(w http.ResponseWriter, r *http.Request, code string) {
+	res, err := s.Results.ByCode(r.Context(), code)
+	p := s.newPage(r, "verify.title")
+	p.NoIndex = true
+	if err != nil {
+		if !errors.Is(err, result.ErrNotFound) {
+			s.serverError(w, r, err)
+			return
+		}
+		p.Data = nil
+		s.render(w, http.StatusNotFound, "verify", p)
+		return
+	}
+	if t, err := s.Tenants.ByID(r.Context(), res.TenantID); err == nil {
+		p.Tenant = &t
+		if st := getState(r); !st.langExplicit {
+			st.lang = t.DefaultLang
+		}
+	}
+	p.Data = resultPage{Result: res, Sides: s.sides(res)[:1], Fingerprint: res.Fingerprint(), Genuine: res.Genuine(),
+		HolderShort: shortName(res.Content.Holder)}
+	s.render(w, http.StatusOK, "verify", p)
+}
+
+// shortName shows enough of the holder's name to compare with the paper,
+// not enough to learn it: "Putri Ayu" -> "P… A…".
+func shortName(name string) string {
+	var parts []string
+	for _, w := range strings.Fields(name) {
+		r := []rune(w)
+		parts = append(parts, string(r[0])+"…")
+	}
+	return strings.Join(parts, " ")
+}
+
+func (s *Server) verifyQR(w http.ResponseWriter, r *http.Request, code string) {
+	res, err := s.Results.ByCode(r.Context(), code)
+	if err != nil {
+		s.notFound(w, r)
+		return
+	}
+	png, err := result.QRCode(s.BaseURL+"/verify/"+res.Code, 240)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "image/png")
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	_, _ = w.Write(png)
+}
+
+// resultLabels are printed in each language of the paper.
+var resultLabels = []string{"result.number", "result.holder", "result.decided", "result.service", "result.issued_by"}
