@@ -142,3 +142,14 @@ func (s *Service) ConfirmTOTP(ctx context.Context, actor audit.Actor, u User, co
 		return audit.Append(ctx, tx, actor.Entry("", "user.totp.enable", "user:"+u.ID, "second factor enrolled"))
 	})
 }
+
+// Throttled tells whether key has had limit or more failures in the last
+// 15 minutes; pages that check guessable secrets (public tracking) use it.
+func (s *Service) Throttled(ctx context.Context, key string, limit int) bool {
+	return s.failures(ctx, key) >= limit
+}
+
+// RecordFailure counts one failed guess against key.
+func (s *Service) RecordFailure(ctx context.Context, key string) {
+	_, _ = s.db.ExecContext(ctx, "INSERT INTO signin_failures (id, key, at) VALUES (?, ?, ?)", db.NewID(), key, s.clock.Now())
+}

@@ -149,7 +149,11 @@ func (s *Server) apiApply(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	svc, err := s.Services.ByCode(r.Context(), t.ID, b.Service)
-	if err != nil || !svc.Published {
+	if err != nil && !errors.Is(err, catalog.ErrNotFound) {
+		s.serverError(w, r, err)
+		return
+	}
+	if err != nil || (!svc.Published && !s.isStaff(r, t)) {
 		s.invalid(w, r, validation.Errors{{Field: "service", Code: "error.service.unknown"}})
 		return
 	}
@@ -161,6 +165,11 @@ func (s *Server) apiApply(w http.ResponseWriter, r *http.Request) {
 	st := getState(r)
 	c := application.Caller{Actor: actor(r), Roles: []string{workflow.Resident}}
 	a, err := s.Apps.Create(r.Context(), c, *t, svc, application.Draft{ApplicantID: st.user.ID, Lang: st.lang, Answers: answers, Submit: b.Submit})
+	if errors.Is(err, workflow.ErrNotAllowed) || errors.Is(err, workflow.ErrForbidden) {
+		// A tenant's own workflow may not let residents submit at once.
+		s.problem(w, r, http.StatusConflict, "action_not_allowed", "problem.action_not_allowed")
+		return
+	}
 	if !s.apiResult(w, r, err) {
 		return
 	}

@@ -5,6 +5,10 @@ import (
 	"strings"
 )
 
+// trackGuesses is how many wrong tracking look-ups an address may make in
+// 15 minutes.
+const trackGuesses = 10
+
 // publicStatus is what anyone with the number and the check may see: no
 // names, no answers.
 type publicStatus struct {
@@ -28,12 +32,19 @@ type pubEvent struct {
 // lookupPublic finds an application by tracking number when check matches
 // the applicant; any failure looks the same, so numbers cannot be probed.
 func (s *Server) lookupPublic(r *http.Request, number, check, lang string) (*publicStatus, *page, bool) {
+	// Numbers are sequential and a phone suffix has 10,000 values: limit
+	// wrong guesses per address as sign-in does.
+	key := "track:" + getState(r).ip
+	if s.Identity.Throttled(r.Context(), key, trackGuesses) {
+		return nil, nil, false
+	}
 	a, err := s.Apps.ByTrackingNumber(r.Context(), number)
 	if err != nil || !s.Identity.ConfirmsApplicant(r.Context(), a.ApplicantID, check) {
+		s.Identity.RecordFailure(r.Context(), key)
 		return nil, nil, false
 	}
 	t, err := s.Tenants.ByID(r.Context(), a.TenantID)
-	if err != nil {
+	if err != nil || !t.IsActive() {
 		return nil, nil, false
 	}
 	if st := getState(r); !st.langExplicit {
