@@ -59,7 +59,7 @@ func TestEveryUsedKeyExists(t *testing.T) {
 		t.Fatal(err)
 	}
 	inTemplate := regexp.MustCompile(`\.T "([a-z0-9_.]+)"`)
-	inGo := regexp.MustCompile(`"((?:error|flash|problem|home|tenant|signin|otp|register|account|totp|staff|network|audit|field|form|layout|tile|role|status|lang|service|services|apply|check|application|inbox|mine|track|timeline|state|result|verify)\.[a-z0-9_.]+)"`)
+	inGo := regexp.MustCompile(`"((?:error|flash|problem|home|tenant|signin|otp|register|account|totp|staff|network|audit|field|form|layout|tile|role|status|lang|service|services|apply|check|application|inbox|mine|track|timeline|state|result|verify|admin|calendar)\.[a-z0-9_.]+)"`)
 	used := map[string]string{}
 	root := filepath.Join("..", "..", "internal")
 	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
@@ -103,7 +103,7 @@ func TestEveryUsedKeyExists(t *testing.T) {
 		"layout.html": true, "error.page.400": true, "error.page.403": true, "error.page.404": true, "error.page.429": true,
 		"error.page.500": true, "error.page.405": true, "error.page.413": true,
 		"service.save": true, "application.create": true, "application.assign": true, "result.issue": true,
-		"result.html": true}
+		"result.html": true, "calendar.set": true, "calendar.remove": true}
 	for k, where := range used {
 		if strings.HasSuffix(k, ".") || notKeys[k] {
 			continue

@@ -3,12 +3,14 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"html"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -131,3 +133,10 @@ func mustContain(t *testing.T, a answer, want ...string) {
 		}
 	}
 }
+
+var (
+	inputRe    = regexp.MustCompile(`<input id="([a-z_]+)" name="[a-z_]+" type="text"[^>]*? value="([^"]*)"`)
+	textareaRe = regexp.MustCompile(`(?s)<textarea id="([a-z_]+)" name="[a-z_]+"[^>]*>(.*?)</textarea>`)
+)
+
+func htmlUnescape(s string) string { return html.UnescapeString(s) }

@@ -1,0 +1,120 @@
+package web_test
+
+import (
+	"bytes"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+func TestAdminEditsExportsAndImportsServices(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	admin := s.browser(t)
+	admin.signin("admin@fukuoka.demo")
+	list := admin.get("/fukuoka/admin/services")
+	mustContain(t, list, "JUMINHYO", "INKAN", "KOKUHO-SOSHITSU")
+
+	// Broken definitions are refused field by field; nothing is saved.
+	edit := admin.get("/fukuoka/admin/services/INKAN")
+	if edit.status != 200 {
+		t.Fatalf("edit page: %d", edit.status)
+	}
+	form := formValues(edit.body)
+	form.Set("sla_days", "2")
+	form.Set("workflow", `{"states":[{"name":"only","labels":{"id":"a","ja":"b","en":"c"},"start":true}],"actions":[]}`)
+	bad := admin.post("/fukuoka/admin/services/INKAN", form)
+	if bad.status != http.StatusUnprocessableEntity {
+		t.Fatalf("broken workflow saved: %d", bad.status)
+	}
+	mustContain(t, bad, "error-summary")
+	form.Set("workflow", "{not json")
+	mustContain(t, admin.post("/fukuoka/admin/services/INKAN", form), `href="#workflow"`)
+
+	// A good edit is saved.
+	form = formValues(edit.body)
+	form.Set("sla_days", "2")
+	if a := admin.post("/fukuoka/admin/services/INKAN", form); a.status != http.StatusSeeOther {
+		t.Fatalf("save: %d %s", a.status, a.body)
+	}
+	ten, _ := s.app.Tenants.BySlug(t.Context(), "fukuoka")
+	svc, _ := s.app.Catalog.ByCode(t.Context(), ten.ID, "INKAN")
+	if svc.SLADays != 2 {
+		t.Fatalf("SLA = %d after the edit", svc.SLADays)
+	}
+
+	// Export from Fukuoka, import into Banyuwangi (where the code is new).
+	exp := admin.get("/fukuoka/admin/services/INKAN/export")
+	if !strings.Contains(exp.header.Get("Content-Disposition"), "attachment") || !strings.Contains(exp.body, `"code": "INKAN"`) {
+		t.Fatalf("export: %v %s", exp.header, exp.body[:min(200, len(exp.body))])
+	}
+	other := s.browser(t)
+	other.signin("admin@banyuwangi.demo")
+	if a := upload(other, "/banyuwangi/admin/services/import", exp.body); a.status != http.StatusSeeOther {
+		t.Fatalf("import: %d %s", a.status, a.body)
+	}
+	bt, _ := s.app.Tenants.BySlug(t.Context(), "banyuwangi")
+	imported, err := s.app.Catalog.ByCode(t.Context(), bt.ID, "INKAN")
+	if err != nil || imported.Published || imported.SLADays != 2 {
+		t.Fatalf("imported = %+v, %v (must be unpublished)", imported.Code, err)
+	}
+	// Importing it again names the clash; a broken file is refused.
+	mustContain(t, upload(other, "/banyuwangi/admin/services/import", exp.body), "INKAN")
+	if a := upload(other, "/banyuwangi/admin/services/import", "{}"); a.status != http.StatusUnprocessableEntity {
+		t.Fatalf("empty service imported: %d", a.status)
+	}
+	// Residents do not see the unpublished import.
+	res := s.browser(t)
+	if a := res.get("/banyuwangi/services/INKAN"); a.status != http.StatusNotFound {
+		t.Fatalf("unpublished service shown: %d", a.status)
+	}
+}
+
+func TestAdminCalendar(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	admin := s.browser(t)
+	admin.signin("admin@neyagawa.demo")
+	mustContain(t, admin.get("/neyagawa/admin/calendar"), "元日")
+	if a := admin.post("/neyagawa/admin/calendar", url.Values{"date": {"2026-12-29"}, "kind": {"holiday"}, "name": {"年末休み"}}); a.status != http.StatusSeeOther {
+		t.Fatalf("add: %d", a.status)
+	}
+	mustContain(t, admin.get("/neyagawa/admin/calendar"), "年末休み")
+	if a := admin.post("/neyagawa/admin/calendar", url.Values{"date": {"2026-02-30"}, "kind": {"holiday"}}); a.status != http.StatusUnprocessableEntity {
+		t.Fatalf("bad date: %d", a.status)
+	}
+	admin.post("/neyagawa/admin/calendar/remove", url.Values{"date": {"2026-12-29"}})
+	if strings.Contains(admin.get("/neyagawa/admin/calendar").body, "年末休み") {
+		t.Fatal("removed day still listed")
+	}
+	if a := s.browser(t).get("/neyagawa/admin/calendar"); a.status != http.StatusSeeOther {
+		t.Fatalf("anonymous: %d", a.status)
+	}
+}
+
+// formValues reads the inputs and textareas of a page (enough for the
+// service editor).
+func formValues(page string) url.Values {
+	v := url.Values{}
+	for _, m := range inputRe.FindAllStringSubmatch(page, -1) {
+		v.Set(m[1], htmlUnescape(m[2]))
+	}
+	for _, m := range textareaRe.FindAllStringSubmatch(page, -1) {
+		v.Set(m[1], htmlUnescape(m[2]))
+	}
+	if strings.Contains(page, `id="published" name="published" checked`) {
+		v.Set("published", "on")
+	}
+	return v
+}
+
+func upload(b *browser, path, content string) answer {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fw, _ := mw.CreateFormFile("file", "service.json")
+	_, _ = fw.Write([]byte(content))
+	_ = mw.Close()
+	return b.do("POST", path, &buf, mw.FormDataContentType())
+}

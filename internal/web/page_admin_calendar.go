@@ -1,0 +1,105 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/serambi/serambi/internal/audit"
+	"github.com/serambi/serambi/internal/calendar"
+	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/validation"
+)
+
+type calendarDay struct {
+	Date, Weekday, Name, Kind string
+	Own                       bool // the tenant's own change, removable
+}
+
+// adminCalendar shows the coming year's closed days (national and the
+// tenant's own) and lets the admin add regional holidays or open days.
+func (s *Server) adminCalendar(w http.ResponseWriter, r *http.Request) {
+	if _, ok := s.adminTenant(w, r); !ok {
+		return
+	}
+	s.renderCalendar(w, r, nil, http.StatusOK)
+}
+
+func (s *Server) renderCalendar(w http.ResponseWriter, r *http.Request, errs validation.Errors, status int) {
+	t, _ := s.Tenants.BySlug(r.Context(), r.PathValue("tenant"))
+	changes, err := s.Calendar.Changes(r.Context(), t.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	cal := calendar.New(string(t.Country), t.Location(), changes)
+	p := s.newPage(r, "calendar.title")
+	p.Tenant = &t
+	p.Errors = errs
+	p.Flash = flashFrom(r)
+	own := map[string]calendar.Day{}
+	for _, c := range changes {
+		own[c.Date] = c
+	}
+	var days []calendarDay
+	start := s.Clock.Now().In(t.Location())
+	for d := 0; d < 366; d++ {
+		day := time.Date(start.Year(), start.Month(), start.Day()+d, 12, 0, 0, 0, t.Location())
+		key := day.Format("2006-01-02")
+		name, holiday := cal.HolidayName(day)
+		c, isOwn := own[key]
+		if !holiday && !isOwn {
+			continue
+		}
+		if isOwn && c.Kind == calendar.Workday {
+			name = c.Name
+		}
+		days = append(days, calendarDay{Date: p.Date(day), Weekday: key, Name: name, Kind: map[bool]string{true: c.Kind, false: calendar.Holiday}[isOwn], Own: isOwn})
+	}
+	p.Data = days
+	s.render(w, status, "admin_calendar", p)
+}
+
+func (s *Server) adminCalendarSet(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.adminTenant(w, r)
+	if !ok || !s.parseForm(w, r) {
+		return
+	}
+	f := r.PostForm
+	d := calendar.Day{Date: f.Get("date"), Kind: f.Get("kind"), Name: truncateRunes(f.Get("name"), 100)}
+	err := s.DB.InTx(r.Context(), func(tx *db.Tx) error {
+		if err := s.Calendar.Set(r.Context(), tx, t.ID, d); err != nil {
+			return err
+		}
+		return audit.Append(r.Context(), tx, actor(r).Entry(t.ID, "calendar.set", "day:"+d.Date, d.Kind+" "+d.Name))
+	})
+	var errs validation.Errors
+	if errors.As(err, &errs) {
+		s.renderCalendar(w, r, errs, http.StatusUnprocessableEntity)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	redirect(w, r, "/"+t.Slug+"/admin/calendar?done=saved")
+}
+
+func (s *Server) adminCalendarRemove(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.adminTenant(w, r)
+	if !ok || !s.parseForm(w, r) {
+		return
+	}
+	date := r.PostForm.Get("date")
+	err := s.DB.InTx(r.Context(), func(tx *db.Tx) error {
+		if err := s.Calendar.Remove(r.Context(), tx, t.ID, date); err != nil {
+			return err
+		}
+		return audit.Append(r.Context(), tx, actor(r).Entry(t.ID, "calendar.remove", "day:"+truncateRunes(date, 20), ""))
+	})
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	redirect(w, r, "/"+t.Slug+"/admin/calendar?done=saved")
+}

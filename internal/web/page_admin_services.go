@@ -1,0 +1,229 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/serambi/serambi/internal/catalog"
+	"github.com/serambi/serambi/internal/tenant"
+	"github.com/serambi/serambi/internal/validation"
+	"github.com/serambi/serambi/internal/workflow"
+)
+
+// Tenant admin pages for the service catalog: list, edit, publish, export
+// and import. The form and the workflow are edited as JSON definitions,
+// checked in full before anything is saved.
+
+func (s *Server) adminServices(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.adminTenant(w, r)
+	if !ok {
+		return
+	}
+	svcs, err := s.Services.List(r.Context(), t.ID, false)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	p := s.newPage(r, "admin.services.title")
+	p.Tenant = t
+	p.Flash = flashFrom(r)
+	p.Data = svcs
+	s.render(w, http.StatusOK, "admin_services", p)
+}
+
+func (s *Server) adminServiceFor(w http.ResponseWriter, r *http.Request) (*tenant.Tenant, *catalog.Service, bool) {
+	t, ok := s.adminTenant(w, r)
+	if !ok {
+		return nil, nil, false
+	}
+	svc, err := s.Services.ByCode(r.Context(), t.ID, r.PathValue("code"))
+	if errors.Is(err, catalog.ErrNotFound) {
+		s.notFound(w, r)
+		return nil, nil, false
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return nil, nil, false
+	}
+	return t, &svc, true
+}
+
+// serviceFormFields are the inputs of the service editor.
+var serviceFormFields = []string{"code", "category", "name_id", "name_ja", "name_en", "desc_id", "desc_ja", "desc_en",
+	"fee_amount", "fee_currency", "sla_days", "published", "eligibility", "requirements", "form", "workflow", "output"}
+
+func fillServiceForm(p *page, svc catalog.Service) {
+	js := func(v any) string {
+		b, _ := json.MarshalIndent(v, "", "  ")
+		return string(b)
+	}
+	vals := map[string]string{"code": svc.Code, "category": svc.Category, "name_id": svc.Names["id"], "name_ja": svc.Names["ja"],
+		"name_en": svc.Names["en"], "desc_id": svc.Descriptions["id"], "desc_ja": svc.Descriptions["ja"], "desc_en": svc.Descriptions["en"],
+		"fee_amount": strconv.FormatInt(svc.FeeAmount, 10), "fee_currency": svc.FeeCurrency, "sla_days": strconv.Itoa(svc.SLADays),
+		"eligibility": js(svc.Eligibility), "requirements": js(svc.Requirements), "form": js(svc.Form), "workflow": js(svc.Workflow),
+		"output": js(svc.Output)}
+	for k, v := range vals {
+		p.Form.Set(k, v)
+	}
+	if svc.Published {
+		p.Form.Set("published", "on")
+	}
+}
+
+func (s *Server) adminServiceEdit(w http.ResponseWriter, r *http.Request) {
+	t, svc, ok := s.adminServiceFor(w, r)
+	if !ok {
+		return
+	}
+	p := s.newPage(r, "admin.service.edit")
+	p.Tenant = t
+	fillServiceForm(p, *svc)
+	p.Data = svc.Code
+	s.render(w, http.StatusOK, "admin_service_form", p)
+}
+
+func (s *Server) adminServiceNew(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.adminTenant(w, r)
+	if !ok {
+		return
+	}
+	p := s.newPage(r, "admin.service.new")
+	p.Tenant = t
+	cur := map[bool]string{true: "JPY", false: "IDR"}[t.Country == "JP"]
+	fillServiceForm(p, catalog.Service{SLADays: 3, FeeCurrency: cur, Workflow: workflow.Standard(),
+		Output: catalog.Output{Kind: "letter"}})
+	p.Data = ""
+	s.render(w, http.StatusOK, "admin_service_form", p)
+}
+
+// serviceFromForm reads the editor; JSON parts that do not parse are field
+// errors, like any other bad input.
+func serviceFromForm(r *http.Request) (catalog.Service, validation.Errors) {
+	f := r.PostForm
+	var errs validation.Errors
+	svc := catalog.Service{Code: f.Get("code"), Category: strings.TrimSpace(f.Get("category")),
+		Names:        catalog.Labels{"id": strings.TrimSpace(f.Get("name_id")), "ja": strings.TrimSpace(f.Get("name_ja")), "en": strings.TrimSpace(f.Get("name_en"))},
+		Descriptions: catalog.Labels{"id": strings.TrimSpace(f.Get("desc_id")), "ja": strings.TrimSpace(f.Get("desc_ja")), "en": strings.TrimSpace(f.Get("desc_en"))},
+		FeeCurrency:  strings.ToUpper(strings.TrimSpace(f.Get("fee_currency"))), Published: f.Get("published") == "on"}
+	var err error
+	if svc.FeeAmount, err = strconv.ParseInt(strings.TrimSpace(f.Get("fee_amount")), 10, 64); err != nil {
+		errs.Add("fee_amount", "error.field.integer")
+	}
+	if svc.SLADays, err = strconv.Atoi(strings.TrimSpace(f.Get("sla_days"))); err != nil {
+		errs.Add("sla_days", "error.field.integer")
+	}
+	for name, dst := range map[string]any{"eligibility": &svc.Eligibility, "requirements": &svc.Requirements,
+		"form": &svc.Form, "workflow": &svc.Workflow, "output": &svc.Output} {
+		dec := json.NewDecoder(strings.NewReader(f.Get(name)))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(dst); err != nil {
+			errs.Add(name, "error.json")
+		}
+	}
+	return svc, errs
+}
+
+func (s *Server) adminServiceSave(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.adminTenant(w, r)
+	if !ok || !s.parseForm(w, r) {
+		return
+	}
+	editing := r.PathValue("code")
+	svc, errs := serviceFromForm(r)
+	if editing != "" {
+		svc.Code = editing
+	}
+	if len(errs) == 0 {
+		_, err := s.Services.Save(r.Context(), actor(r), t.ID, svc)
+		if err == nil {
+			redirect(w, r, "/"+t.Slug+"/admin/services?done=saved")
+			return
+		}
+		if !errors.As(err, &errs) {
+			s.serverError(w, r, err)
+			return
+		}
+	}
+	p := s.newPage(r, "admin.service.edit")
+	p.Tenant = t
+	p.Errors = errs
+	for _, k := range serviceFormFields {
+		p.Form.Set(k, r.PostForm.Get(k))
+	}
+	p.Data = editing
+	s.render(w, http.StatusUnprocessableEntity, "admin_service_form", p)
+}
+
+func (s *Server) adminServiceExport(w http.ResponseWriter, r *http.Request) {
+	_, svc, ok := s.adminServiceFor(w, r)
+	if !ok {
+		return
+	}
+	raw, err := catalog.Export(*svc)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="service-`+strings.ToLower(svc.Code)+`.json"`)
+	_, _ = w.Write(raw)
+}
+
+// adminServiceImport reads an exported service (a file or pasted text) into
+// this tenant, unpublished, so an admin reviews it before residents see it.
+func (s *Server) adminServiceImport(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.adminTenant(w, r)
+	if !ok {
+		return
+	}
+	raw, err := importBody(r)
+	if err != nil {
+		s.errorPage(w, r, http.StatusBadRequest, t)
+		return
+	}
+	svc, err := catalog.Import(raw)
+	if err == nil {
+		if _, exists := s.Services.ByCode(r.Context(), t.ID, svc.Code); exists == nil {
+			err = validation.Errors{{Field: "file", Code: "error.service.exists", Args: []any{svc.Code}}}
+		} else {
+			svc.Published = false
+			_, err = s.Services.Save(r.Context(), actor(r), t.ID, svc)
+		}
+	}
+	var errs validation.Errors
+	if errors.As(err, &errs) {
+		svcs, _ := s.Services.List(r.Context(), t.ID, false)
+		p := s.newPage(r, "admin.services.title")
+		p.Tenant = t
+		p.Errors = errs
+		p.Data = svcs
+		s.render(w, http.StatusUnprocessableEntity, "admin_services", p)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	redirect(w, r, "/"+t.Slug+"/admin/services?done=saved")
+}
+
+func importBody(r *http.Request) ([]byte, error) {
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		if err := r.ParseMultipartForm(maxBody); err != nil {
+			return nil, err
+		}
+		if f, _, err := r.FormFile("file"); err == nil {
+			defer f.Close()
+			return io.ReadAll(io.LimitReader(f, maxBody))
+		}
+		return []byte(r.FormValue("json")), nil
+	}
+	if err := r.ParseForm(); err != nil {
+		return nil, err
+	}
+	return []byte(r.PostForm.Get("json")), nil
+}
