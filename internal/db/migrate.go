@@ -4,6 +4,7 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"hash/fnv"
 	"io/fs"
 
 	"github.com/pressly/goose/v3"
@@ -26,7 +27,15 @@ func (d *DB) Migrate(ctx context.Context) error {
 	if d.dialect == Postgres {
 		dialect = goose.DialectPostgres
 		// Nodes starting together must not run the same migration twice.
-		locker, err := lock.NewPostgresSessionLocker()
+		// The advisory lock is server-wide, so its ID comes from the schema:
+		// deployments (and test schemas) in other schemas do not wait.
+		var schema string
+		if err := d.write.QueryRowContext(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
+			return err
+		}
+		h := fnv.New64a()
+		_, _ = h.Write([]byte("serambi migrations " + schema))
+		locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(int64(h.Sum64()>>1)), lock.WithLockTimeout(1, 120))
 		if err != nil {
 			return err
 		}

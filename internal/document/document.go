@@ -1,0 +1,309 @@
+// Package document keeps the files residents upload with their applications
+// (birth letters, family cards, ID photos). An upload is checked by its
+// content, not its name: only PDF, JPEG and PNG are taken, within a size
+// limit, and images lose their metadata (EXIF with GPS location, comments,
+// text chunks) before they are stored. The bytes live in a Storage; the
+// record, and the audit entry for it, in the database.
+package document
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"image/jpeg"
+	"image/png"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/serambi/serambi/internal/audit"
+	"github.com/serambi/serambi/internal/clock"
+	"github.com/serambi/serambi/internal/db"
+)
+
+// Document is one stored upload.
+type Document struct {
+	ID            string
+	TenantID      string
+	OwnerID       string // the resident it belongs to
+	ApplicationID string // "" until attached
+	Requirement   string // which of the service's requirements it answers
+	Filename      string // sanitised, for display only
+	MediaType     string // detected from the content
+	Size          int64  // bytes stored (after metadata was removed)
+	SHA256        string // hex, of the bytes stored
+	UploadedBy    string // user ID of who uploaded it (an officer at a counter, or the owner)
+	CreatedAt     time.Time
+}
+
+// Upload describes one file being received.
+type Upload struct {
+	TenantID      string
+	OwnerID       string
+	ApplicationID string
+	Requirement   string
+	Filename      string   // as the client sent it; only shown, never trusted
+	Accept        []string // media types allowed; empty means PDF, JPEG and PNG
+	MaxBytes      int64    // largest upload taken; 0 means DefaultMaxBytes
+}
+
+// DefaultMaxBytes is the limit when an Upload sets none.
+const DefaultMaxBytes = 10 << 20
+
+// Errors callers turn into answers for the resident.
+var (
+	ErrTooLarge = errors.New("document is larger than allowed")
+	ErrType     = errors.New("document is not of an accepted type")
+	ErrEmpty    = errors.New("document is empty")
+	ErrNotFound = errors.New("document not found")
+	// ErrAttached: the document already belongs to another application.
+	ErrAttached = errors.New("document is attached to another application")
+)
+
+// Store saves, finds and deletes documents.
+type Store struct {
+	db      *db.DB
+	storage Storage
+	clock   clock.Clock
+}
+
+// NewStore returns a document store keeping bytes in s.
+func NewStore(d *db.DB, s Storage, c clock.Clock) *Store {
+	return &Store{db: d, storage: s, clock: c}
+}
+
+// Save receives one upload. It reads at most MaxBytes+1 bytes from r, so an
+// oversized body is refused without being read whole; it takes the type
+// from the content alone, removes image metadata, stores the bytes and then
+// records the document and its audit entry in one transaction. When the
+// transaction fails the stored bytes are removed again.
+func (s *Store) Save(ctx context.Context, actor audit.Actor, u Upload, r io.Reader) (Document, error) {
+	if u.TenantID == "" || u.OwnerID == "" {
+		return Document{}, errors.New("document: upload needs a tenant and an owner")
+	}
+	limit := u.MaxBytes
+	if limit <= 0 {
+		limit = DefaultMaxBytes
+	}
+	limit = min(limit, math.MaxInt64-1) // so limit+1 cannot wrap
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return Document{}, fmt.Errorf("read upload: %w", err)
+	}
+	switch {
+	case len(data) == 0:
+		return Document{}, ErrEmpty
+	case int64(len(data)) > limit:
+		return Document{}, ErrTooLarge
+	}
+	mediaType := DetectType(data)
+	if mediaType == "" || !accepts(u.Accept, mediaType) {
+		return Document{}, ErrType
+	}
+	if data, err = clean(mediaType, data); err != nil {
+		return Document{}, err
+	}
+	sum := sha256.Sum256(data)
+	d := Document{
+		ID: db.NewID(), TenantID: u.TenantID, OwnerID: u.OwnerID, ApplicationID: u.ApplicationID,
+		Requirement: u.Requirement, Filename: sanitiseFilename(u.Filename, mediaType), MediaType: mediaType,
+		Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]), UploadedBy: actor.ID, CreatedAt: s.clock.Now().UTC(),
+	}
+	key := storageKey(d.TenantID, d.ID)
+	if err := s.storage.Put(ctx, key, bytes.NewReader(data)); err != nil {
+		return Document{}, fmt.Errorf("store document: %w", err)
+	}
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO documents (id, tenant_id, owner_id, application_id, requirement,
+			filename, media_type, size_bytes, sha256, storage_key, uploaded_by, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			d.ID, d.TenantID, d.OwnerID, d.ApplicationID, d.Requirement, d.Filename, d.MediaType,
+			d.Size, d.SHA256, key, d.UploadedBy, d.CreatedAt); err != nil {
+			return err
+		}
+		return audit.Append(ctx, tx, actor.Entry(d.TenantID, "document.upload", "document:"+d.ID, summary(d)))
+	})
+	if err != nil {
+		// The caller's context may be what failed; cleaning up must not.
+		if derr := s.storage.Delete(context.WithoutCancel(ctx), key); derr != nil {
+			err = errors.Join(err, fmt.Errorf("remove stored bytes of failed upload: %w", derr))
+		}
+		return Document{}, err
+	}
+	return d, nil
+}
+
+// summary is what the audit trail says about a document. It never carries
+// the file name: residents name files after themselves ("KTP Budi.jpg"),
+// and the trail cannot be edited later.
+func summary(d Document) string {
+	s := d.MediaType + ", " + strconv.FormatInt(d.Size, 10) + " bytes"
+	if d.Requirement != "" {
+		s += ", requirement " + d.Requirement
+	}
+	if d.ApplicationID != "" {
+		s += ", application " + d.ApplicationID
+	}
+	return s
+}
+
+func accepts(accept []string, mediaType string) bool {
+	return len(accept) == 0 || slices.Contains(accept, mediaType)
+}
+
+// clean strips image metadata and checks that the image header still parses,
+// so a file that only starts like an image is refused. PDFs are kept as sent.
+func clean(mediaType string, data []byte) ([]byte, error) {
+	var err error
+	switch mediaType {
+	case JPEG:
+		if data, err = stripJPEG(data); err == nil {
+			_, err = jpeg.DecodeConfig(bytes.NewReader(data))
+		}
+	case PNG:
+		if data, err = stripPNG(data); err == nil {
+			_, err = png.DecodeConfig(bytes.NewReader(data))
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrType, err)
+	}
+	return data, nil
+}
+
+func storageKey(tenantID, id string) string { return tenantID + "/" + id }
+
+const columns = `id, tenant_id, owner_id, application_id, requirement, filename, media_type, size_bytes,
+	sha256, uploaded_by, created_at`
+
+func scan(r interface{ Scan(...any) error }) (Document, error) {
+	var d Document
+	err := r.Scan(&d.ID, &d.TenantID, &d.OwnerID, &d.ApplicationID, &d.Requirement, &d.Filename, &d.MediaType,
+		&d.Size, &d.SHA256, &d.UploadedBy, &d.CreatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return d, ErrNotFound
+	}
+	d.CreatedAt = d.CreatedAt.UTC()
+	return d, err
+}
+
+// Get loads one of a tenant's documents; another tenant's, or a malformed
+// id, is ErrNotFound.
+func (s *Store) Get(ctx context.Context, tenantID, id string) (Document, error) {
+	if !db.ValidID(id) {
+		return Document{}, ErrNotFound
+	}
+	return scan(s.db.QueryRowContext(ctx, "SELECT "+columns+" FROM documents WHERE tenant_id = ? AND id = ?", tenantID, id))
+}
+
+// ForApplication lists the documents attached to an application, oldest first.
+func (s *Store) ForApplication(ctx context.Context, tenantID, applicationID string) ([]Document, error) {
+	if applicationID == "" { // would otherwise list every unattached upload
+		return nil, nil
+	}
+	rows, err := s.db.QueryContext(ctx, "SELECT "+columns+` FROM documents
+		WHERE tenant_id = ? AND application_id = ? ORDER BY created_at, id`, tenantID, applicationID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Document
+	for rows.Next() {
+		d, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// Attach links the owner's document to an application inside the caller's
+// transaction (the one that saves or submits the application). Another
+// owner's or tenant's document is ErrNotFound; one already attached to a
+// different application is ErrAttached; attaching twice to the same one is
+// fine.
+func (s *Store) Attach(ctx context.Context, tx *db.Tx, tenantID, id, ownerID, applicationID string) error {
+	if !db.ValidID(id) || ownerID == "" {
+		return ErrNotFound
+	}
+	if applicationID == "" {
+		return errors.New("document: attach needs an application")
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE documents SET application_id = ?
+		WHERE tenant_id = ? AND id = ? AND owner_id = ? AND (application_id = '' OR application_id = ?)`,
+		applicationID, tenantID, id, ownerID, applicationID)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 1 {
+		return err
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM documents WHERE tenant_id = ? AND id = ? AND owner_id = ?",
+		tenantID, id, ownerID).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return ErrNotFound
+	}
+	return ErrAttached
+}
+
+// Open returns the bytes of d. The key comes from the database row of d's
+// tenant, so a Document made up by a caller opens nothing it should not.
+func (s *Store) Open(ctx context.Context, d Document) (io.ReadCloser, error) {
+	key, err := s.key(ctx, s.db, d.TenantID, d.ID)
+	if err != nil {
+		return nil, err
+	}
+	return s.storage.Open(ctx, key)
+}
+
+func (s *Store) key(ctx context.Context, q db.Querier, tenantID, id string) (string, error) {
+	if !db.ValidID(id) {
+		return "", ErrNotFound
+	}
+	var key string
+	err := q.QueryRowContext(ctx, "SELECT storage_key FROM documents WHERE tenant_id = ? AND id = ?", tenantID, id).Scan(&key)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", ErrNotFound
+	}
+	return key, err
+}
+
+// Delete removes a document: its row and an audit entry in one transaction,
+// then its bytes. If the bytes cannot be removed the document is already
+// gone for everyone; the error says so, for the caller to log.
+func (s *Store) Delete(ctx context.Context, actor audit.Actor, tenantID, id string) error {
+	if !db.ValidID(id) {
+		return ErrNotFound
+	}
+	var key string
+	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+		d, err := scan(tx.QueryRowContext(ctx, "SELECT "+columns+" FROM documents WHERE tenant_id = ? AND id = ?", tenantID, id))
+		if err != nil {
+			return err
+		}
+		if key, err = s.key(ctx, tx, tenantID, id); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM documents WHERE tenant_id = ? AND id = ?", tenantID, id); err != nil {
+			return err
+		}
+		return audit.Append(ctx, tx, actor.Entry(tenantID, "document.delete", "document:"+id, summary(d)))
+	})
+	if err != nil {
+		return err
+	}
+	if err := s.storage.Delete(context.WithoutCancel(ctx), key); err != nil {
+		return fmt.Errorf("document %s deleted, but its stored bytes were not: %w", id, err)
+	}
+	return nil
+}
