@@ -21,6 +21,7 @@ import (
 	"github.com/serambi/serambi/internal/identity"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/validation"
+	"github.com/serambi/serambi/internal/workflow"
 )
 
 // Application is one resident's request for one service.
@@ -123,6 +124,16 @@ func (s *Service) Create(ctx context.Context, c Caller, t tenant.Tenant, svc cat
 		return Application{}, err
 	}
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		if d.Submit {
+			// Take the number before the audit head, the order Act takes
+			// them in: two submissions locking them in opposite orders
+			// deadlock on PostgreSQL.
+			var err error
+			if a.TrackingNumber, err = nextTrackingNumber(ctx, tx, t, now); err != nil {
+				return err
+			}
+			a.SubmittedAt = &now
+		}
 		if err := insert(ctx, tx, a); err != nil {
 			return err
 		}
@@ -185,6 +196,11 @@ func (s *Service) Act(ctx context.Context, c Caller, t tenant.Tenant, svc catalo
 		if version != 0 && a.Version != version {
 			return ErrConflict
 		}
+		// The workflow answers first: a refused action is 409/403 whatever
+		// the answers hold.
+		if _, err := svc.Workflow.Check(a.State, action, c.Roles, strings.TrimSpace(comment)); err != nil {
+			return err
+		}
 		if action == "submit" || action == "resubmit" {
 			if _, errs := svc.Form.Check(a.Answers, -1, s.clock.Now(), s.regions, t.Location()); len(errs) > 0 {
 				return errs
@@ -214,7 +230,9 @@ func (s *Service) transition(ctx context.Context, tx *db.Tx, c Caller, t tenant.
 	if next.End {
 		a.DecidedAt = &now
 	}
-	if a.TrackingNumber == "" && !next.ResidentEdits {
+	// A number is for what reaches the office: a draft withdrawn before
+	// submission never did.
+	if a.TrackingNumber == "" && !next.ResidentEdits && next.Outcome != workflow.Withdrawn {
 		if a.TrackingNumber, err = nextTrackingNumber(ctx, tx, t, now); err != nil {
 			return err
 		}
@@ -234,7 +252,11 @@ func (s *Service) transition(ctx context.Context, tx *db.Tx, c Caller, t tenant.
 			}
 		}
 	}
-	return audit.Append(ctx, tx, c.Actor.Entry(t.ID, "application."+action, "application:"+a.TrackingNumber,
+	object := a.TrackingNumber
+	if object == "" {
+		object = a.ID
+	}
+	return audit.Append(ctx, tx, c.Actor.Entry(t.ID, "application."+action, "application:"+object,
 		fmt.Sprintf("%s -> %s", from, a.State)))
 }
 

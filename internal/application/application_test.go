@@ -838,13 +838,16 @@ func TestSLAAcrossHoliday(t *testing.T) {
 		}
 		sameTime(t, "stored DueAt", e.get(t, s, a.ID).DueAt, want)
 
-		// Late at night in WIB is still Thursday (already Thursday in UTC
-		// terms would not matter: the tenant's day counts).
-		e.setClock(time.Date(2026, 12, 24, 16, 59, 0, 0, time.UTC)) // 23:59 WIB
+		// Days are the tenant's, not UTC's: 23:59 WIB is still Thursday, and
+		// Wednesday 23 Dec 23:30 UTC is already Thursday 06:30 WIB.
+		e.setClock(time.Date(2026, 12, 24, 16, 59, 0, 0, time.UTC))
 		sameTime(t, "DueAt at 23:59 WIB", e.submit(t, s, siti).DueAt, want)
-		// Wednesday 23 Dec 23:30 UTC is Thursday 06:30 WIB.
 		e.setClock(time.Date(2026, 12, 23, 23, 30, 0, 0, time.UTC))
 		sameTime(t, "DueAt at 06:30 WIB", e.submit(t, s, siti).DueAt, want)
+		// Tuesday 24 Nov 18:00 UTC is Wednesday 01:00 WIB: due at the end of
+		// Thursday 26 Nov, not of Wednesday as the UTC date would give.
+		e.setClock(time.Date(2026, 11, 24, 18, 0, 0, 0, time.UTC))
+		sameTime(t, "DueAt at 01:00 WIB", e.submit(t, s, siti).DueAt, time.Date(2026, 11, 26, 17, 0, 0, 0, time.UTC))
 
 		// The tenant's own closing day is counted too.
 		if err := e.d.InTx(e.ctx, func(tx *db.Tx) error {

@@ -46,8 +46,9 @@ func (s *Service) Inbox(ctx context.Context, tenantID, me string, f InboxFilter)
 	case "soon":
 		add("due_at >= ? AND due_at < ?", now, now.Add(48*time.Hour))
 	}
+	// LIKE's wildcards and PostgreSQL's escape character are dropped.
 	if t := strings.ToUpper(strings.TrimSpace(f.Tracking)); t != "" {
-		add("tracking_number LIKE ?", "%"+strings.NewReplacer("%", "", "_", "").Replace(t))
+		add("tracking_number LIKE ?", "%"+strings.NewReplacer("%", "", "_", "", `\`, "").Replace(t))
 	}
 	if f.ApplicantIDs != nil {
 		if len(f.ApplicantIDs) == 0 {
