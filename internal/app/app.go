@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"time"
 	_ "time/tzdata" // zones (WIB, WITA, WIT, JST) must work on hosts without tzdata
 
@@ -21,6 +22,7 @@ import (
 	"github.com/serambi/serambi/internal/clock"
 	"github.com/serambi/serambi/internal/config"
 	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/document"
 	"github.com/serambi/serambi/internal/identity"
 	"github.com/serambi/serambi/internal/locale"
 	"github.com/serambi/serambi/internal/region"
@@ -40,6 +42,7 @@ type App struct {
 	Calendar *calendar.Store
 	Apps     *application.Service
 	Results  *result.Issuer
+	Docs     *document.Store
 	Log      *slog.Logger
 	Clock    clock.Clock
 	web      *web.Server
@@ -98,6 +101,12 @@ func Open(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error)
 		return u.Name
 	})
 	a.Apps.OnDecision(a.Results)
+	storage, err := document.NewLocalStorage(filepath.Join(cfg.DataDir, "uploads"))
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	a.Docs = document.NewStore(d, storage, o.clock)
 	return a, nil
 }
 
@@ -120,7 +129,7 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error) 
 	}
 	a.web, err = web.New(web.Deps{
 		DB: a.DB, Tenants: a.Tenants, Identity: a.Identity, Regions: a.Regions, Catalog: messages,
-		Services: a.Catalog, Calendar: a.Calendar, Apps: a.Apps, Results: a.Results,
+		Services: a.Catalog, Calendar: a.Calendar, Apps: a.Apps, Results: a.Results, Docs: a.Docs,
 		Clock: a.Clock, Log: a.Log, BaseURL: cfg.BaseURL, Demo: cfg.Demo, Registry: prometheus.NewRegistry(),
 	})
 	if err != nil {

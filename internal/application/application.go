@@ -103,6 +103,9 @@ type Draft struct {
 	Lang        string
 	Answers     form.Answers
 	Submit      bool
+	// Attach, when set, runs inside the creating transaction to bind
+	// uploaded documents to the new application, so they go in together.
+	Attach func(ctx context.Context, tx *db.Tx, applicationID string) error
 }
 
 // Create starts an application and, when asked, submits it at once, in one
@@ -136,6 +139,11 @@ func (s *Service) Create(ctx context.Context, c Caller, t tenant.Tenant, svc cat
 		}
 		if err := insert(ctx, tx, a); err != nil {
 			return err
+		}
+		if d.Attach != nil {
+			if err := d.Attach(ctx, tx, a.ID); err != nil {
+				return err
+			}
 		}
 		if err := addEvent(ctx, tx, a, Event{At: now, ActorID: c.Actor.ID, ActorRole: firstRole(c.Roles), Action: "create", To: a.State}); err != nil {
 			return err

@@ -1,12 +1,14 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"time"
 
 	"github.com/serambi/serambi/internal/application"
 	"github.com/serambi/serambi/internal/catalog"
+	"github.com/serambi/serambi/internal/db"
 	"github.com/serambi/serambi/internal/form"
 	"github.com/serambi/serambi/internal/validation"
 	"github.com/serambi/serambi/internal/workflow"
@@ -105,9 +107,10 @@ func (s *Server) apiService(w http.ResponseWriter, r *http.Request) {
 }
 
 type applyBody struct {
-	Service string         `json:"service"`
-	Answers map[string]any `json:"answers"`
-	Submit  bool           `json:"submit"`
+	Service   string         `json:"service"`
+	Answers   map[string]any `json:"answers"`
+	Submit    bool           `json:"submit"`
+	Documents []string       `json:"documents"`
 }
 
 type appJSON struct {
@@ -158,13 +161,29 @@ func (s *Server) apiApply(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	answers, errs := svc.Form.FromJSON(b.Answers)
+	docs, docErrs := s.documentsFor(r, t.ID, svc, b.Documents)
+	errs = append(errs, docErrs...)
+	if b.Submit && len(errs) == 0 {
+		// Report answers and documents together, so a client fixes all at once.
+		_, answerErrs := svc.Form.Check(answers, -1, s.Clock.Now(), regionLookup{s.Regions}, t.Location())
+		errs = append(answerErrs, missingDocuments(svc, docs)...)
+	}
 	if len(errs) > 0 {
 		s.invalid(w, r, errs)
 		return
 	}
 	st := getState(r)
 	c := application.Caller{Actor: actor(r), Roles: []string{workflow.Resident}}
-	a, err := s.Apps.Create(r.Context(), c, *t, svc, application.Draft{ApplicantID: st.user.ID, Lang: st.lang, Answers: answers, Submit: b.Submit})
+	attach := func(ctx context.Context, tx *db.Tx, appID string) error {
+		for _, d := range docs {
+			if err := s.Docs.Attach(ctx, tx, t.ID, d.ID, st.user.ID, appID); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	a, err := s.Apps.Create(r.Context(), c, *t, svc, application.Draft{ApplicantID: st.user.ID, Lang: st.lang, Answers: answers,
+		Submit: b.Submit, Attach: attach})
 	if errors.Is(err, workflow.ErrNotAllowed) || errors.Is(err, workflow.ErrForbidden) {
 		// A tenant's own workflow may not let residents submit at once.
 		s.problem(w, r, http.StatusConflict, "action_not_allowed", "problem.action_not_allowed")

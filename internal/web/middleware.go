@@ -19,6 +19,10 @@ import (
 // later issue) get their own, larger limit on their own routes.
 const maxBody = 1 << 20
 
+// maxUpload bounds an upload request: the largest file a form may accept
+// (20 MiB) and the multipart framing around it.
+const maxUpload = 21 << 20
+
 func (s *Server) middleware(next http.Handler) http.Handler {
 	h := s.withState(next)
 	h = http.NewCrossOriginProtection().Handler(h)
@@ -98,7 +102,11 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 		if s.secure {
 			h.Set("Strict-Transport-Security", "max-age=31536000")
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		limit := int64(maxBody)
+		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/documents") {
+			limit = maxUpload // the document store enforces each requirement's own limit
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
 }

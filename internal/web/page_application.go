@@ -26,6 +26,7 @@ type actionView struct {
 }
 
 type applicationPage struct {
+	Documents []requirementView
 	AC        *appContext
 	Service   string
 	State     string
@@ -105,6 +106,11 @@ func (s *Server) applicationData(ctx context.Context, p *page, ac *appContext) (
 	if err := s.fillDue(ctx, p, ac, &d); err != nil {
 		return d, err
 	}
+	docs, err := s.Docs.ForApplication(ctx, ac.T.ID, ac.App.ID)
+	if err != nil {
+		return d, err
+	}
+	d.Documents = p.requirementViews(ac.Svc, docs, ac.T.Slug)
 	if d.Staff {
 		if u, err := s.Identity.ByID(ctx, ac.App.ApplicantID); err == nil {
 			d.Applicant = u.Name
@@ -125,6 +131,17 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request) {
 	}
 	version, _ := strconv.Atoi(r.PostForm.Get("version"))
 	action := r.PostForm.Get("action")
+	if action == "submit" || action == "resubmit" {
+		docs, err := s.Docs.ForApplication(r.Context(), ac.T.ID, ac.App.ID)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		if errs := missingDocuments(ac.Svc, docs); len(errs) > 0 {
+			s.renderCheck(w, r, ac, errs, http.StatusUnprocessableEntity)
+			return
+		}
+	}
 	_, err := s.Apps.Act(r.Context(), ac.caller(r), *ac.T, ac.Svc, ac.App.ID, version, action, r.PostForm.Get("comment"))
 	if err != nil {
 		s.appError(w, r, ac, err)

@@ -180,10 +180,10 @@ type checkRow struct {
 }
 
 type checkPage struct {
-	AC      *appContext
-	Heading string
-	Rows    []checkRow
-	Errors  bool
+	AC           *appContext
+	Heading      string
+	Rows         []checkRow
+	Requirements []requirementView
 }
 
 // checkAnswers is GOV.UK's "check your answers": every answer with a link
@@ -210,7 +210,13 @@ func (s *Server) renderCheck(w http.ResponseWriter, r *http.Request, ac *appCont
 		rows = append(rows, checkRow{Label: fd.Labels.In(p.Lang()), Value: f.Display(fd, ac.App.Answers, p.Lang()),
 			Change: appURL(ac) + "/edit?section=" + strconv.Itoa(fd.Section)})
 	}
-	p.Data = checkPage{AC: ac, Heading: ac.Svc.Names.In(p.Lang()), Rows: rows}
+	docs, err := s.Docs.ForApplication(r.Context(), ac.T.ID, ac.App.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	p.Data = checkPage{AC: ac, Heading: ac.Svc.Names.In(p.Lang()), Rows: rows,
+		Requirements: p.requirementViews(ac.Svc, docs, ac.T.Slug)}
 	s.render(w, status, "apply_check", p)
 }
 

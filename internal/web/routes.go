@@ -77,6 +77,9 @@ func (s *Server) routes() []route {
 		{"POST", "/{tenant}/applications/{id}/assign", officers, s.assign},
 		{"GET", "/{tenant}/inbox", officers, s.inbox},
 		{"GET", "/{tenant}/applications/{id}/result", applicantOrStaff, s.resultDocument},
+		{"POST", "/{tenant}/applications/{id}/documents", applicantOrStaff, s.uploadDocument},
+		{"POST", "/{tenant}/applications/{id}/documents/delete", applicantOrStaff, s.deleteDocument},
+		{"GET", "/{tenant}/documents/{id}", applicantOrStaff, s.downloadDocument},
 		{"GET", "/track", anyone, s.trackPage},
 
 		{"GET", "/api/v1/openapi.json", anyone, s.apiOpenAPI},
@@ -92,6 +95,7 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/t/{tenant}/staff", tenantAdmin, s.apiStaffCreate},
 		{"GET", "/api/v1/t/{tenant}/services", anyone, s.apiServices},
 		{"GET", "/api/v1/t/{tenant}/services/{code}", anyone, s.apiService},
+		{"POST", "/api/v1/t/{tenant}/documents", signedIn, s.apiUpload},
 		{"POST", "/api/v1/t/{tenant}/applications", signedIn, s.apiApply},
 		{"GET", "/api/v1/t/{tenant}/applications/{id}", applicantOrStaff, s.apiApplication},
 		{"POST", "/api/v1/t/{tenant}/applications/{id}/actions", applicantOrStaff, s.apiAct},

@@ -17,6 +17,7 @@ import (
 	"github.com/serambi/serambi/internal/catalog"
 	"github.com/serambi/serambi/internal/clock"
 	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/document"
 	"github.com/serambi/serambi/internal/identity"
 	"github.com/serambi/serambi/internal/locale"
 	"github.com/serambi/serambi/internal/region"
@@ -33,6 +34,7 @@ type Deps struct {
 	Calendar *calendar.Store
 	Apps     *application.Service
 	Results  *result.Issuer
+	Docs     *document.Store
 	Regions  *region.Directory
 	Catalog  *locale.Catalog
 	Clock    clock.Clock

@@ -1,7 +1,9 @@
 package web_test
 
 import (
+	"bytes"
 	"encoding/json"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -55,10 +57,35 @@ func TestApplyThroughPages(t *testing.T) {
 		t.Fatalf("section 0: %d %q", a.status, a.header.Get("Location"))
 	}
 	check := res.get(app + "/check")
-	mustContain(t, check, "ビザの更新", "はい")
+	mustContain(t, check, "ビザの更新", "はい", `name="requirement" value="id_card"`)
+	// Without the required document the application cannot go.
+	if a := res.post(app+"/actions", url.Values{"action": {"submit"}, "version": {version(t, check.body)}}); a.status != http.StatusUnprocessableEntity {
+		t.Fatalf("submit without documents: %d", a.status)
+	}
+	if a := multipartPost(res, app+"/documents", map[string]string{"requirement": "id_card"}, "card.pdf", "<html><script>alert(1)</script>"); a.status != http.StatusUnprocessableEntity {
+		t.Fatalf("HTML named .pdf accepted: %d", a.status)
+	}
+	if a := multipartPost(res, app+"/documents", map[string]string{"requirement": "id_card"}, "マイナンバーカード.pdf", tinyPDF); a.status != http.StatusSeeOther {
+		t.Fatalf("upload: %d %s", a.status, a.body)
+	}
+	check = res.get(app + "/check")
+	link := regexp.MustCompile(`href="(/fukuoka/documents/[0-9a-f-]+)"`).FindStringSubmatch(check.body)
+	if link == nil {
+		t.Fatal("uploaded document not listed")
+	}
+	dl := res.get(link[1])
+	if dl.status != 200 || !strings.HasPrefix(dl.header.Get("Content-Disposition"), "attachment") ||
+		dl.header.Get("Content-Type") != "application/pdf" || !strings.Contains(dl.header.Get("Content-Security-Policy"), "sandbox") {
+		t.Fatalf("download: %d %v", dl.status, dl.header)
+	}
+	stranger := s.browser(t)
+	stranger.signin("resident@neyagawa.demo")
+	if a := stranger.get(link[1]); a.status != http.StatusNotFound {
+		t.Fatalf("a stranger downloads: %d", a.status)
+	}
 	submit := res.post(app+"/actions", url.Values{"action": {"submit"}, "version": {version(t, check.body)}})
 	if submit.status != http.StatusSeeOther {
-		t.Fatalf("submit: %d", submit.status)
+		t.Fatalf("submit: %d %s", submit.status, submit.body)
 	}
 	status := res.get(app)
 	mustContain(t, status, "FUK-2026-000001", "提出済み")
@@ -125,8 +152,28 @@ func TestApplicationsAPI(t *testing.T) {
 	}
 	mustContain(t, bad, `"field":"child_nik","code":"error.nik.region"`, `"field":"birth_date","code":"error.field.date"`, `"field":"parent_phone"`)
 
-	ok := b.do("POST", "/api/v1/t/banyuwangi/applications", strings.NewReader(`{"service":"KIA","submit":true,
-		"answers":{"child_name":"Dimas","child_nik":"3510011505200001","birth_date":"2020-05-15","parent_phone":"081234567890"}}`), "application/json", res...)
+	answers := `"answers":{"child_name":"Dimas","child_nik":"3510011505200001","birth_date":"2020-05-15","parent_phone":"081234567890"}`
+	noDocs := b.do("POST", "/api/v1/t/banyuwangi/applications", strings.NewReader(`{"service":"KIA","submit":true,`+answers+`}`), "application/json", res...)
+	if noDocs.status != http.StatusUnprocessableEntity || !strings.Contains(noDocs.body, `"code":"error.document.missing"`) {
+		t.Fatalf("submitted without documents: %d %s", noDocs.status, noDocs.body)
+	}
+	var ids []string
+	for _, req := range []string{"birth_certificate", "family_card"} {
+		up := multipartPost(b, "/api/v1/t/banyuwangi/documents", map[string]string{"service": "KIA", "requirement": req}, req+".pdf", tinyPDF, res...)
+		if up.status != http.StatusCreated {
+			t.Fatalf("upload %s: %d %s", req, up.status, up.body)
+		}
+		var d struct{ ID string }
+		_ = json.Unmarshal([]byte(up.body), &d)
+		ids = append(ids, `"`+d.ID+`"`)
+	}
+	others := []string{"Authorization", "Bearer " + b.token("admin@banyuwangi.demo")}
+	stolen := b.do("POST", "/api/v1/t/banyuwangi/applications", strings.NewReader(`{"service":"KIA","documents":[`+ids[0]+`],`+answers+`}`), "application/json", others...)
+	if stolen.status != http.StatusUnprocessableEntity {
+		t.Fatalf("someone else's document accepted: %d", stolen.status)
+	}
+	ok := b.do("POST", "/api/v1/t/banyuwangi/applications", strings.NewReader(`{"service":"KIA","submit":true,"documents":[`+
+		strings.Join(ids, ",")+`],`+answers+`}`), "application/json", res...)
 	if ok.status != http.StatusCreated {
 		t.Fatalf("application: %d %s", ok.status, ok.body)
 	}
@@ -230,4 +277,23 @@ func TestApprovalIssuesAVerifiableResult(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustContain(t, anon.get("/verify/"+code[1]), "一致しません")
+}
+
+// tinyPDF is the smallest file the document store takes as a PDF.
+const tinyPDF = "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+// multipartPost sends fields (in order of the map's sorted keys, service
+// before requirement) and then one file.
+func multipartPost(b *browser, path string, fields map[string]string, filename, content string, hdr ...string) answer {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for _, k := range []string{"service", "requirement"} {
+		if v, ok := fields[k]; ok {
+			_ = mw.WriteField(k, v)
+		}
+	}
+	fw, _ := mw.CreateFormFile("file", filename)
+	_, _ = fw.Write([]byte(content))
+	_ = mw.Close()
+	return b.do("POST", path, &buf, mw.FormDataContentType(), hdr...)
 }

@@ -1,0 +1,274 @@
+package web
+
+import (
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/serambi/serambi/internal/catalog"
+	"github.com/serambi/serambi/internal/document"
+	"github.com/serambi/serambi/internal/validation"
+	"github.com/serambi/serambi/internal/workflow"
+)
+
+// requirementView is one document a service asks for, with what was sent.
+type requirementView struct {
+	Name, Label string
+	Required    bool
+	Accept      string
+	MaxMB       string
+	Docs        []docView
+}
+
+type docView struct {
+	ID, Filename, Size, URL string
+}
+
+func (p *page) requirementViews(svc catalog.Service, docs []document.Document, tenantSlug string) []requirementView {
+	var out []requirementView
+	for _, rq := range svc.Requirements {
+		v := requirementView{Name: rq.Name, Label: rq.Labels.In(p.Lang()), Required: rq.Required,
+			Accept: strings.Join(rq.Accept, ","), MaxMB: strconv.FormatInt(max(rq.MaxBytes, 1<<20)>>20, 10)}
+		for _, d := range docs {
+			if d.Requirement == rq.Name {
+				v.Docs = append(v.Docs, docView{ID: d.ID, Filename: d.Filename, Size: humanSize(d.Size),
+					URL: "/" + tenantSlug + "/documents/" + d.ID})
+			}
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+func humanSize(n int64) string {
+	if n >= 1<<20 {
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
+	}
+	return strconv.FormatInt(max(n>>10, 1), 10) + " KB"
+}
+
+// missingDocuments lists required documents not yet sent.
+func missingDocuments(svc catalog.Service, docs []document.Document) validation.Errors {
+	var errs validation.Errors
+	for _, rq := range svc.Requirements {
+		if rq.Required && !slices.ContainsFunc(docs, func(d document.Document) bool { return d.Requirement == rq.Name }) {
+			errs.Add("doc-"+rq.Name, "error.document.missing")
+		}
+	}
+	return errs
+}
+
+// uploadDocument receives one file for one requirement of an application
+// the resident is still editing. The body is streamed: the hidden
+// requirement field comes first, then the file.
+func (s *Server) uploadDocument(w http.ResponseWriter, r *http.Request) {
+	ac, ok := s.loadApplication(w, r)
+	if !ok {
+		return
+	}
+	if !ac.editable() {
+		redirect(w, r, appURL(ac))
+		return
+	}
+	mr, err := r.MultipartReader()
+	if err != nil {
+		s.errorPage(w, r, http.StatusBadRequest, ac.T)
+		return
+	}
+	var req *catalog.Requirement
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF || err != nil {
+			break
+		}
+		switch part.FormName() {
+		case "requirement":
+			name, _ := io.ReadAll(io.LimitReader(part, 100))
+			req = findRequirement(ac.Svc, string(name))
+		case "file":
+			if req == nil {
+				s.errorPage(w, r, http.StatusBadRequest, ac.T)
+				return
+			}
+			_, err := s.Docs.Save(r.Context(), actor(r), document.Upload{TenantID: ac.T.ID, OwnerID: ac.App.ApplicantID,
+				ApplicationID: ac.App.ID, Requirement: req.Name, Filename: part.FileName(), Accept: req.Accept, MaxBytes: req.MaxBytes}, part)
+			if err != nil {
+				s.uploadError(w, r, ac, req, err)
+				return
+			}
+			redirect(w, r, appURL(ac)+"/check#documents")
+			return
+		}
+	}
+	s.errorPage(w, r, http.StatusBadRequest, ac.T)
+}
+
+func findRequirement(svc catalog.Service, name string) *catalog.Requirement {
+	for i := range svc.Requirements {
+		if svc.Requirements[i].Name == name {
+			return &svc.Requirements[i]
+		}
+	}
+	return nil
+}
+
+// uploadError tells the resident, in words, what was wrong with the file.
+func (s *Server) uploadError(w http.ResponseWriter, r *http.Request, ac *appContext, req *catalog.Requirement, err error) {
+	code := ""
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.Is(err, document.ErrTooLarge), errors.As(err, &tooBig):
+		code = "error.document.too_large"
+	case errors.Is(err, document.ErrType):
+		code = "error.document.type"
+	case errors.Is(err, document.ErrEmpty):
+		code = "error.document.empty"
+	default:
+		s.serverError(w, r, err)
+		return
+	}
+	mb := strconv.FormatInt(max(req.MaxBytes, 1<<20)>>20, 10)
+	s.renderCheck(w, r, ac, validation.Errors{{Field: "doc-" + req.Name, Code: code, Args: []any{mb}}}, http.StatusUnprocessableEntity)
+}
+
+// downloadDocument serves a file to its owner and the tenant's staff only,
+// always as an attachment in a sandbox: an uploaded file never runs as a
+// page of this site.
+func (s *Server) downloadDocument(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.loadTenant(w, r)
+	if !ok || !s.requireUser(w, r) {
+		return
+	}
+	d, err := s.Docs.Get(r.Context(), t.ID, r.PathValue("id"))
+	st := getState(r)
+	if errors.Is(err, document.ErrNotFound) || (err == nil && d.OwnerID != st.user.ID && !s.isStaff(r, t)) {
+		s.notFound(w, r)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	f, err := s.Docs.Open(r.Context(), d)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	defer f.Close()
+	h := w.Header()
+	h.Set("Content-Type", d.MediaType)
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": d.Filename}))
+	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
+	h.Set("Cache-Control", "private, no-store")
+	h.Set("Content-Length", strconv.FormatInt(d.Size, 10))
+	_, _ = io.Copy(w, f)
+}
+
+// deleteDocument lets the resident take back a file while still editing.
+func (s *Server) deleteDocument(w http.ResponseWriter, r *http.Request) {
+	ac, ok := s.loadApplication(w, r)
+	if !ok || !s.parseForm(w, r) {
+		return
+	}
+	if !ac.editable() || !slices.Contains(ac.Roles, workflow.Resident) {
+		redirect(w, r, appURL(ac))
+		return
+	}
+	d, err := s.Docs.Get(r.Context(), ac.T.ID, r.PostForm.Get("document"))
+	if err != nil || d.ApplicationID != ac.App.ID {
+		s.notFound(w, r)
+		return
+	}
+	if err := s.Docs.Delete(r.Context(), actor(r), ac.T.ID, d.ID); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	redirect(w, r, appURL(ac)+"/check#documents")
+}
+
+// apiUpload receives a document before its application exists: multipart
+// fields "service" and "requirement" first, then "file". The answer's id
+// goes into the application's "documents" list.
+func (s *Server) apiUpload(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.loadTenant(w, r)
+	if !ok || !s.requireUser(w, r) {
+		return
+	}
+	mr, err := r.MultipartReader()
+	if err != nil {
+		s.problem(w, r, http.StatusUnsupportedMediaType, "unsupported_media_type", "problem.multipart")
+		return
+	}
+	var svcCode, reqName string
+	for {
+		part, err := mr.NextPart()
+		if err != nil {
+			break
+		}
+		switch part.FormName() {
+		case "service", "requirement":
+			v, _ := io.ReadAll(io.LimitReader(part, 100))
+			if part.FormName() == "service" {
+				svcCode = string(v)
+			} else {
+				reqName = string(v)
+			}
+		case "file":
+			s.apiSaveUpload(w, r, t.ID, svcCode, reqName, part)
+			return
+		}
+	}
+	s.invalid(w, r, validation.Errors{{Field: "file", Code: "error.document.empty"}})
+}
+
+func (s *Server) apiSaveUpload(w http.ResponseWriter, r *http.Request, tenantID, svcCode, reqName string, part interface {
+	io.Reader
+	FileName() string
+}) {
+	svc, err := s.Services.ByCode(r.Context(), tenantID, svcCode)
+	if err != nil {
+		s.invalid(w, r, validation.Errors{{Field: "service", Code: "error.service.unknown"}})
+		return
+	}
+	req := findRequirement(svc, reqName)
+	if req == nil {
+		s.invalid(w, r, validation.Errors{{Field: "requirement", Code: "error.document.requirement"}})
+		return
+	}
+	d, err := s.Docs.Save(r.Context(), actor(r), document.Upload{TenantID: tenantID, OwnerID: getState(r).user.ID,
+		Requirement: req.Name, Filename: part.FileName(), Accept: req.Accept, MaxBytes: req.MaxBytes}, part)
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.Is(err, document.ErrTooLarge), errors.As(err, &tooBig):
+		s.problem(w, r, http.StatusRequestEntityTooLarge, "too_large", "error.document.too_large", strconv.FormatInt(max(req.MaxBytes, 1<<20)>>20, 10))
+	case errors.Is(err, document.ErrType):
+		s.invalid(w, r, validation.Errors{{Field: "file", Code: "error.document.type"}})
+	case errors.Is(err, document.ErrEmpty):
+		s.invalid(w, r, validation.Errors{{Field: "file", Code: "error.document.empty"}})
+	case err != nil:
+		s.serverError(w, r, err)
+	default:
+		writeJSON(w, http.StatusCreated, map[string]any{"id": d.ID, "requirement": d.Requirement, "filename": d.Filename,
+			"media_type": d.MediaType, "size": d.Size, "sha256": d.SHA256})
+	}
+}
+
+// documentsFor checks the ids an API client lists for its application: its
+// own, unattached uploads for requirements of this service.
+func (s *Server) documentsFor(r *http.Request, tenantID string, svc catalog.Service, ids []string) ([]document.Document, validation.Errors) {
+	var docs []document.Document
+	var errs validation.Errors
+	for _, id := range ids {
+		d, err := s.Docs.Get(r.Context(), tenantID, id)
+		if err != nil || d.OwnerID != getState(r).user.ID || d.ApplicationID != "" || findRequirement(svc, d.Requirement) == nil {
+			errs.Add("documents", "error.document.unknown")
+			continue
+		}
+		docs = append(docs, d)
+	}
+	return docs, errs
+}
