@@ -24,6 +24,7 @@ import (
 	"github.com/serambi/serambi/internal/db"
 	"github.com/serambi/serambi/internal/document"
 	"github.com/serambi/serambi/internal/identity"
+	"github.com/serambi/serambi/internal/jobs"
 	"github.com/serambi/serambi/internal/locale"
 	"github.com/serambi/serambi/internal/region"
 	"github.com/serambi/serambi/internal/result"
@@ -43,6 +44,7 @@ type App struct {
 	Apps     *application.Service
 	Results  *result.Issuer
 	Docs     *document.Store
+	Jobs     *jobs.Queue
 	Log      *slog.Logger
 	Clock    clock.Clock
 	web      *web.Server
@@ -85,12 +87,17 @@ func Open(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error)
 		d.Close()
 		return nil, err
 	}
+	queue := jobs.New(d, o.log)
+	if err := queue.Migrate(ctx); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("job queue migrations: %w", err)
+	}
 	cipher, err := identity.NewFieldCipher(key)
 	if err != nil {
 		d.Close()
 		return nil, err
 	}
-	a := &App{Config: cfg, DB: d, Regions: regions, Log: o.log, Clock: o.clock}
+	a := &App{Config: cfg, DB: d, Regions: regions, Log: o.log, Clock: o.clock, Jobs: queue}
 	a.Tenants = tenant.NewService(d, regions, o.clock)
 	a.Identity = identity.NewService(d, o.clock, cipher, regionLookup{regions}, identity.Config{Demo: cfg.Demo})
 	a.Catalog = catalog.NewStore(d, o.clock)
@@ -107,6 +114,7 @@ func Open(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error)
 		return nil, err
 	}
 	a.Docs = document.NewStore(d, storage, o.clock)
+	a.registerJobs()
 	return a, nil
 }
 
@@ -157,6 +165,15 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second,
 		ErrorLog: slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
 	}
+	if err := a.Jobs.Start(ctx); err != nil {
+		ln.Close()
+		return err
+	}
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = a.Jobs.Stop(sctx)
+	}()
 	if ready != nil {
 		ready(ln.Addr().String())
 	}

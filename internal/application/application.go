@@ -79,10 +79,30 @@ type Service struct {
 	calendar *calendar.Store
 	regions  identity.RegionLookup
 	hooks    []DecisionHook
+	moves    []TransitionHook
 }
 
 // OnDecision registers a hook run when an application is decided.
 func (s *Service) OnDecision(h DecisionHook) { s.hooks = append(s.hooks, h) }
+
+// TransitionHook is told of every transition (and escalation) inside its
+// transaction; notifications are queued this way, so an application and
+// the emails about it commit together.
+type TransitionHook interface {
+	OnTransition(ctx context.Context, tx *db.Tx, t tenant.Tenant, svc catalog.Service, a Application, e Event) error
+}
+
+// OnTransition registers a hook run on every transition.
+func (s *Service) OnTransition(h TransitionHook) { s.moves = append(s.moves, h) }
+
+func (s *Service) moved(ctx context.Context, tx *db.Tx, t tenant.Tenant, svc catalog.Service, a Application, e Event) error {
+	for _, h := range s.moves {
+		if err := h.OnTransition(ctx, tx, t, svc, a, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // NewService returns an application service.
 func NewService(d *db.DB, c clock.Clock, cal *calendar.Store, regions identity.RegionLookup) *Service {
@@ -251,6 +271,9 @@ func (s *Service) transition(ctx context.Context, tx *db.Tx, c Caller, t tenant.
 	}
 	ev := Event{At: now, ActorID: c.Actor.ID, ActorRole: firstRole(c.Roles), Action: action, From: from, To: a.State, Comment: comment}
 	if err := addEvent(ctx, tx, *a, ev); err != nil {
+		return err
+	}
+	if err := s.moved(ctx, tx, t, svc, *a, ev); err != nil {
 		return err
 	}
 	if next.End {

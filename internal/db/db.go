@@ -244,3 +244,10 @@ func IsUniqueViolation(err error) bool {
 	s := err.Error()
 	return strings.Contains(s, "UNIQUE constraint failed") || strings.Contains(s, "SQLSTATE 23505")
 }
+
+// Writer exposes the writing pool to the job queue's driver, which needs a
+// database/sql handle of its own kind; nothing else should use it.
+func (d *DB) Writer() *sql.DB { return d.write }
+
+// SQL exposes the transaction so the job queue can insert jobs inside it.
+func (t *Tx) SQL() *sql.Tx { return t.tx }

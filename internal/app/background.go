@@ -1,0 +1,46 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/serambi/serambi/internal/application"
+	"github.com/serambi/serambi/internal/catalog"
+	"github.com/serambi/serambi/internal/tenant"
+)
+
+// slaCheck is the periodic job that escalates overdue applications.
+type slaCheck struct{}
+
+func (slaCheck) Kind() string { return "sla_check" }
+
+type slaWorker struct {
+	river.WorkerDefaults[slaCheck]
+	a *App
+}
+
+func (w *slaWorker) Work(ctx context.Context, _ *river.Job[slaCheck]) error {
+	n, err := w.a.Apps.Escalate(ctx, w.a.lookup())
+	if n > 0 {
+		w.a.Log.Info("escalated overdue applications", "count", n)
+	}
+	return err
+}
+
+// lookup lets escalation find tenants and services across tenants.
+func (a *App) lookup() application.Lookup {
+	return application.Lookup{
+		Tenant: func(ctx context.Context, id string) (tenant.Tenant, error) { return a.Tenants.ByID(ctx, id) },
+		Service: func(ctx context.Context, tenantID, id string) (catalog.Service, error) {
+			return a.Catalog.ByID(ctx, tenantID, id)
+		},
+	}
+}
+
+// registerJobs adds Serambi's workers and periodic jobs to the queue.
+func (a *App) registerJobs() {
+	river.AddWorker(a.Jobs.Workers, &slaWorker{a: a})
+	a.Jobs.Every(time.Minute, func() river.JobArgs { return slaCheck{} })
+}

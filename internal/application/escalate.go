@@ -1,0 +1,69 @@
+package application
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/serambi/serambi/internal/audit"
+	"github.com/serambi/serambi/internal/catalog"
+	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/tenant"
+)
+
+// Lookup finds the tenant and service of an application found across
+// tenants (escalation runs for all of them).
+type Lookup struct {
+	Tenant  func(ctx context.Context, id string) (tenant.Tenant, error)
+	Service func(ctx context.Context, tenantID, id string) (catalog.Service, error)
+}
+
+// Escalate marks every open application whose current state is past its
+// deadline, records it in the timeline and tells the hooks (which notify
+// the admins and the assigned officer). Each one commits on its own, so
+// one failure does not hold up the rest. It returns how many it marked.
+func (s *Service) Escalate(ctx context.Context, l Lookup) (int, error) {
+	overdue, err := s.list(ctx, `WHERE decided_at IS NULL AND escalated = ? AND due_at IS NOT NULL AND due_at < ?
+		ORDER BY due_at LIMIT 500`, false, s.clock.Now())
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, a := range overdue {
+		t, err := l.Tenant(ctx, a.TenantID)
+		if err != nil {
+			return n, err
+		}
+		svc, err := l.Service(ctx, a.TenantID, a.ServiceID)
+		if err != nil {
+			return n, err
+		}
+		err = s.escalateOne(ctx, t, svc, a)
+		if err == ErrConflict {
+			continue // changed meanwhile; the next run looks again
+		}
+		if err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+func (s *Service) escalateOne(ctx context.Context, t tenant.Tenant, svc catalog.Service, a Application) error {
+	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		now := s.clock.Now()
+		a.Escalated, a.UpdatedAt = true, now
+		if err := update(ctx, tx, &a); err != nil {
+			return err
+		}
+		e := Event{At: now, ActorRole: "system", Action: "escalate", From: a.State, To: a.State}
+		if err := addEvent(ctx, tx, a, e); err != nil {
+			return err
+		}
+		if err := s.moved(ctx, tx, t, svc, a, e); err != nil {
+			return err
+		}
+		return audit.Append(ctx, tx, audit.System.Entry(t.ID, "application.escalate", "application:"+a.TrackingNumber,
+			fmt.Sprintf("%s overdue since %s", a.State, a.DueAt.UTC().Format("2006-01-02 15:04"))))
+	})
+}

@@ -1,0 +1,46 @@
+// Package notify tells people by email what happened to their business with
+// the local government. A message is rendered in the recipient's language
+// and stored in the outbox inside the transaction that caused it, so a
+// submission and its email commit together; a job then delivers it by SMTP
+// and records the outcome. Without SMTP the message is kept in the outbox for
+// admins to read.
+package notify
+
+import (
+	"errors"
+	"time"
+)
+
+// Message is one email, rendered when queued (so a later template change
+// never rewrites history).
+type Message struct {
+	ID, TenantID, RecipientID, To, Lang, Template, Subject, Body, Related, Status string
+	Attempts                                                                      int
+	LastError                                                                     string
+	CreatedAt, UpdatedAt                                                          time.Time
+	SentAt                                                                        *time.Time
+}
+
+// Message statuses.
+const (
+	Queued = "queued"
+	Sent   = "sent"
+	Failed = "failed"
+	Kept   = "kept" // no SMTP configured: kept in the outbox for admins to read
+)
+
+// maxAttempts is how many delivery attempts a message gets before it is
+// marked Failed for good.
+const maxAttempts = 8
+
+// Event is something a person should be told about. Data carries the values
+// the template shows (see Templates); values must already be formatted for
+// Lang (dates through locale.Date, state names through the catalog).
+type Event struct {
+	Template                                 string
+	TenantID, RecipientID, To, Lang, Related string
+	Data                                     map[string]string
+}
+
+// ErrNotFound is returned for an unknown message.
+var ErrNotFound = errors.New("message not found")
