@@ -59,7 +59,7 @@ func TestEveryUsedKeyExists(t *testing.T) {
 		t.Fatal(err)
 	}
 	inTemplate := regexp.MustCompile(`\.T "([a-z0-9_.]+)"`)
-	inGo := regexp.MustCompile(`"((?:error|flash|problem|home|tenant|signin|otp|register|account|totp|staff|network|audit|field|form|layout|tile|role|status|lang|service|services|apply|check|application|inbox|mine|track|timeline|state|result|verify|admin|calendar|documents)\.[a-z0-9_.]+)"`)
+	inGo := regexp.MustCompile(`"((?:error|flash|problem|home|tenant|signin|otp|register|account|totp|staff|network|audit|field|form|layout|tile|role|status|lang|service|services|apply|check|application|inbox|mine|track|timeline|state|result|verify|admin|calendar|documents|assist)\.[a-z0-9_.]+)"`)
 	used := map[string]string{}
 	root := filepath.Join("..", "..", "internal")
 	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
@@ -85,13 +85,13 @@ func TestEveryUsedKeyExists(t *testing.T) {
 		t.Fatalf("found only %d keys: the scan is broken", len(used))
 	}
 	// Keys built at run time from a fixed list.
-	for _, k := range []string{"services", "counter", "classes", "knowledge", "register", "account", "staff", "mine", "inbox"} {
+	for _, k := range []string{"services", "counter", "classes", "knowledge", "register", "account", "staff", "mine", "inbox", "assist"} {
 		used["tile."+k+".title"], used["tile."+k+".text"] = "tiles", "tiles"
 	}
 	for _, k := range []string{"submitted", "in_review", "sent_back"} {
 		used["state."+k] = "inbox states"
 	}
-	used["timeline.create"] = "timeline"
+	used["timeline.create"], used["timeline.escalate"] = "timeline", "timeline"
 	for _, k := range []string{"admin", "officer", "instructor", "resident"} {
 		used["role."+k] = "roles"
 	}
@@ -103,7 +103,8 @@ func TestEveryUsedKeyExists(t *testing.T) {
 		"layout.html": true, "error.page.400": true, "error.page.403": true, "error.page.404": true, "error.page.429": true,
 		"error.page.500": true, "error.page.405": true, "error.page.413": true,
 		"service.save": true, "application.create": true, "application.assign": true, "result.issue": true,
-		"result.html": true, "calendar.set": true, "calendar.remove": true}
+		"result.html": true, "calendar.set": true, "calendar.remove": true, "application.confirm": true,
+		"application.confirm_request": true, "application.escalate": true}
 	for k, where := range used {
 		if strings.HasSuffix(k, ".") || notKeys[k] {
 			continue

@@ -135,7 +135,8 @@ var manyBlankLines = regexp.MustCompile(`\n{3,}`)
 // tidyBody drops trailing spaces and the extra blank lines that empty
 // optional parts leave behind, so the email stays short and even.
 func tidyBody(s string) string {
-	lines := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
+	s = strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
+	lines := strings.Split(s, "\n")
 	for i, l := range lines {
 		lines[i] = strings.TrimRight(l, " \t")
 	}

@@ -26,22 +26,26 @@ type actionView struct {
 }
 
 type applicationPage struct {
-	Documents []requirementView
-	AC        *appContext
-	Service   string
-	State     string
-	Outcome   string
-	Timeline  []timelineRow
-	Answers   []checkRow
-	Actions   []actionView
-	Editable  bool
-	Staff     bool
-	Due       string
-	DaysLeft  int
-	Overdue   bool
-	Applicant string
-	Assignee  string
-	Changed   bool
+	Documents    []requirementView
+	Assisted     bool // filled by an officer, not yet confirmed
+	AssistedByMe bool
+	IsApplicant  bool
+	FilledBy     string
+	AC           *appContext
+	Service      string
+	State        string
+	Outcome      string
+	Timeline     []timelineRow
+	Answers      []checkRow
+	Actions      []actionView
+	Editable     bool
+	Staff        bool
+	Due          string
+	DaysLeft     int
+	Overdue      bool
+	Applicant    string
+	Assignee     string
+	Changed      bool
 }
 
 func (s *Server) applicationPage(w http.ResponseWriter, r *http.Request) {
@@ -102,6 +106,15 @@ func (s *Server) applicationData(ctx context.Context, p *page, ac *appContext) (
 		to, _ := wf.State(a.To)
 		d.Actions = append(d.Actions, actionView{Name: a.Name, Label: a.Labels.In(lang), CommentRequired: a.CommentRequired,
 			Danger: to.Outcome == workflow.Rejected || to.Outcome == workflow.Withdrawn})
+	}
+	st := p.st
+	d.Assisted = ac.App.FilledBy != "" && ac.App.TrackingNumber == "" && ac.App.DecidedAt == nil
+	d.AssistedByMe = d.Assisted && ac.assistedByMe(st)
+	d.IsApplicant = st.user != nil && st.user.ID == ac.App.ApplicantID
+	if ac.App.FilledBy != "" {
+		if u, err := s.Identity.ByID(ctx, ac.App.FilledBy); err == nil {
+			d.FilledBy = u.Name
+		}
 	}
 	if err := s.fillDue(ctx, p, ac, &d); err != nil {
 		return d, err

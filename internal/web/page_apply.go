@@ -17,10 +17,11 @@ import (
 
 // appContext is an application with what every page about it needs.
 type appContext struct {
-	T     *tenant.Tenant
-	Svc   catalog.Service
-	App   application.Application
-	Roles []string // the caller's workflow roles on it
+	T         *tenant.Tenant
+	Svc       catalog.Service
+	App       application.Application
+	Roles     []string // the caller's workflow roles on it
+	officerID string   // the caller, when staff
 }
 
 // callerRoles: "resident" for the applicant, plus the caller's staff roles.
@@ -64,7 +65,11 @@ func (s *Server) loadApplication(w http.ResponseWriter, r *http.Request) (*appCo
 		s.serverError(w, r, err)
 		return nil, false
 	}
-	return &appContext{T: t, Svc: svc, App: a, Roles: roles}, true
+	ac := &appContext{T: t, Svc: svc, App: a, Roles: roles}
+	if slices.Contains(roles, workflow.Officer) || slices.Contains(roles, workflow.Admin) {
+		ac.officerID = getState(r).user.ID
+	}
+	return ac, true
 }
 
 func (ac *appContext) caller(r *http.Request) application.Caller {
@@ -73,7 +78,14 @@ func (ac *appContext) caller(r *http.Request) application.Caller {
 
 func (ac *appContext) editable() bool {
 	st, _ := ac.Svc.Workflow.State(ac.App.State)
-	return st.ResidentEdits && slices.Contains(ac.Roles, workflow.Resident)
+	if !st.ResidentEdits {
+		return false
+	}
+	// An assisted draft is filled by its officer until the resident confirms.
+	if ac.App.FilledBy != "" && ac.App.TrackingNumber == "" {
+		return ac.officerID != "" && ac.officerID == ac.App.FilledBy
+	}
+	return slices.Contains(ac.Roles, workflow.Resident)
 }
 
 type sectionPage struct {
@@ -180,6 +192,7 @@ type checkRow struct {
 }
 
 type checkPage struct {
+	Assisted     bool
 	AC           *appContext
 	Heading      string
 	Rows         []checkRow
@@ -215,7 +228,7 @@ func (s *Server) renderCheck(w http.ResponseWriter, r *http.Request, ac *appCont
 		s.serverError(w, r, err)
 		return
 	}
-	p.Data = checkPage{AC: ac, Heading: ac.Svc.Names.In(p.Lang()), Rows: rows,
+	p.Data = checkPage{AC: ac, Assisted: ac.App.FilledBy != "", Heading: ac.Svc.Names.In(p.Lang()), Rows: rows,
 		Requirements: p.requirementViews(ac.Svc, docs, ac.T.Slug)}
 	s.render(w, status, "apply_check", p)
 }

@@ -54,7 +54,8 @@ func (s *Server) tenantHome(w http.ResponseWriter, r *http.Request) {
 		tiles = append([]tile{{Key: "mine", Icon: "services", URL: "/" + t.Slug + "/applications"},
 			{Key: "account", Icon: "account", URL: "/account"}}, tiles...)
 		if hasRole(st, t.ID, "officer") || hasRole(st, t.ID, "admin") {
-			tiles = append([]tile{{Key: "inbox", Icon: "staff", URL: "/" + t.Slug + "/inbox"}}, tiles...)
+			tiles = append([]tile{{Key: "inbox", Icon: "staff", URL: "/" + t.Slug + "/inbox"},
+				{Key: "assist", Icon: "services", URL: "/" + t.Slug + "/assist"}}, tiles...)
 		}
 		if hasRole(st, t.ID, "admin") || st.user.Coordinator {
 			tiles = append(tiles, tile{Key: "staff", Icon: "staff", URL: "/" + t.Slug + "/admin/staff"})
@@ -69,7 +70,7 @@ func (s *Server) tenantHome(w http.ResponseWriter, r *http.Request) {
 // (?done=registered); only known words are shown, as message keys.
 func flashFrom(r *http.Request) string {
 	switch d := r.URL.Query().Get("done"); d {
-	case "registered", "signedin", "signedout", "saved", "password", "totp", "sessions", "action":
+	case "registered", "signedin", "signedout", "saved", "password", "totp", "sessions", "action", "code_sent", "confirmed":
 		return "flash." + d
 	}
 	return ""

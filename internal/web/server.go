@@ -42,6 +42,9 @@ type Deps struct {
 	BaseURL  string
 	Demo     bool
 	Registry *prometheus.Registry
+	// SendCode delivers an assisted application's confirmation code to
+	// the resident (by email through the outbox).
+	SendCode application.CodeSender
 }
 
 // Server is the HTTP side of Serambi.

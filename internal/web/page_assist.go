@@ -1,0 +1,171 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/serambi/serambi/internal/application"
+	"github.com/serambi/serambi/internal/catalog"
+	"github.com/serambi/serambi/internal/identity"
+	"github.com/serambi/serambi/internal/validation"
+	"github.com/serambi/serambi/internal/workflow"
+)
+
+// The assisted application ("no-writing counter"): an officer finds the
+// resident, fills the form while they talk, and the resident confirms.
+
+type assistPage struct {
+	Services []catalog.Service
+}
+
+func (s *Server) assistForm(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.loadTenant(w, r)
+	if !ok || !s.requireRole(w, r, t, identity.Officer, identity.Admin) {
+		return
+	}
+	s.renderAssist(w, r, nil, http.StatusOK)
+}
+
+func (s *Server) renderAssist(w http.ResponseWriter, r *http.Request, errs validation.Errors, status int) {
+	t, _ := s.Tenants.BySlug(r.Context(), r.PathValue("tenant"))
+	svcs, err := s.Services.List(r.Context(), t.ID, true)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	p := s.newPage(r, "assist.title")
+	p.Tenant = &t
+	p.Errors = errs
+	if r.PostForm != nil {
+		p.Form.Set("resident", r.PostForm.Get("resident"))
+		p.Form.Set("service", r.PostForm.Get("service"))
+	}
+	p.Data = assistPage{Services: svcs}
+	s.render(w, status, "assist", p)
+}
+
+// findResident looks a resident up by what they can tell an officer: an
+// email, a mobile number, a NIK (16 digits) or a My Number (12 digits).
+func (s *Server) findResident(r *http.Request, q string) (identity.User, error) {
+	q = strings.TrimSpace(q)
+	digits := strings.NewReplacer(" ", "", "-", "").Replace(q)
+	if len(digits) == 16 && isDigits(digits) {
+		return s.Identity.ByCivilID(r.Context(), "nik", digits)
+	}
+	if len(digits) == 12 && isDigits(digits) {
+		if u, err := s.Identity.ByCivilID(r.Context(), "mynumber", digits); err == nil {
+			return u, nil
+		}
+	}
+	return s.Identity.ByLogin(r.Context(), q)
+}
+
+func isDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func (s *Server) assistStart(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.loadTenant(w, r)
+	if !ok || !s.requireRole(w, r, t, identity.Officer, identity.Admin) || !s.parseForm(w, r) {
+		return
+	}
+	var errs validation.Errors
+	u, err := s.findResident(r, r.PostForm.Get("resident"))
+	if err != nil {
+		errs.Add("resident", "error.assist.resident")
+	}
+	svc, err := s.Services.ByCode(r.Context(), t.ID, r.PostForm.Get("service"))
+	if err != nil || !svc.Published {
+		errs.Add("service", "error.service.unknown")
+	}
+	if len(errs) > 0 {
+		s.renderAssist(w, r, errs, http.StatusUnprocessableEntity)
+		return
+	}
+	officer := getState(r).user
+	c := application.Caller{Actor: actor(r), Roles: []string{workflow.Officer}}
+	a, err := s.Apps.Create(r.Context(), c, *t, svc, application.Draft{ApplicantID: u.ID, FilledBy: officer.ID, Lang: u.Lang})
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	_ = s.Identity.JoinAsResident(r.Context(), actor(r), t.ID, u.ID)
+	redirect(w, r, "/"+t.Slug+"/applications/"+a.ID+"/edit?section=0")
+}
+
+// requestConfirmation gives the resident a one-time code (shown in their
+// account; by email when notifications are on) and keeps the officer on
+// the application to enter it.
+func (s *Server) requestConfirmation(w http.ResponseWriter, r *http.Request) {
+	ac, ok := s.loadApplication(w, r)
+	if !ok || !s.parseForm(w, r) {
+		return
+	}
+	if !ac.assistedByMe(getState(r)) {
+		s.deny(w, r, ac.T)
+		return
+	}
+	docs, err := s.Docs.ForApplication(r.Context(), ac.T.ID, ac.App.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if _, errs := ac.Svc.Form.Check(ac.App.Answers, -1, s.Clock.Now(), regionLookup{s.Regions}, ac.T.Location()); len(errs) > 0 || len(missingDocuments(ac.Svc, docs)) > 0 {
+		s.renderCheck(w, r, ac, append(errs, missingDocuments(ac.Svc, docs)...), http.StatusUnprocessableEntity)
+		return
+	}
+	if _, _, err := s.Apps.RequestConfirmation(r.Context(), ac.caller(r), *ac.T, ac.App.ID, s.confirmCodeSender(r, ac)); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	redirect(w, r, appURL(ac)+"?done=code_sent")
+}
+
+// confirm submits an assisted application: by the resident in their own
+// account (one tap), or by the officer with the code the resident read out.
+func (s *Server) confirm(w http.ResponseWriter, r *http.Request) {
+	ac, ok := s.loadApplication(w, r)
+	if !ok || !s.parseForm(w, r) {
+		return
+	}
+	st := getState(r)
+	byApplicant := st.user.ID == ac.App.ApplicantID
+	if !byApplicant && !ac.assistedByMe(st) {
+		s.deny(w, r, ac.T)
+		return
+	}
+	key := "confirm:" + ac.App.ID
+	if !byApplicant && s.Identity.Throttled(r.Context(), key, 5) {
+		s.renderApplication(w, r, ac, validation.Errors{{Field: "code", Code: "error.signin.throttled"}}, http.StatusTooManyRequests)
+		return
+	}
+	_, err := s.Apps.Confirm(r.Context(), ac.caller(r), *ac.T, ac.Svc, ac.App.ID, r.PostForm.Get("code"), byApplicant)
+	switch {
+	case errors.Is(err, application.ErrBadCode):
+		s.Identity.RecordFailure(r.Context(), key)
+		s.renderApplication(w, r, ac, validation.Errors{{Field: "code", Code: "error.assist.code"}}, http.StatusUnprocessableEntity)
+	case err != nil:
+		s.appError(w, r, ac, err)
+	default:
+		redirect(w, r, appURL(ac)+"?done=confirmed")
+	}
+}
+
+// assistedByMe: the caller is the officer who filled this draft.
+func (ac *appContext) assistedByMe(st *state) bool {
+	return st.user != nil && ac.App.FilledBy == st.user.ID && ac.App.TrackingNumber == "" &&
+		(slices.Contains(ac.Roles, workflow.Officer) || slices.Contains(ac.Roles, workflow.Admin))
+}
+
+// confirmCodeSender sends the code to the resident; Deps.SendCode is set
+// by the app when notifications are wired.
+func (s *Server) confirmCodeSender(r *http.Request, ac *appContext) application.CodeSender {
+	return s.SendCode
+}
