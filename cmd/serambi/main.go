@@ -19,10 +19,12 @@ import (
 
 	"github.com/serambi/serambi/internal/app"
 	"github.com/serambi/serambi/internal/audit"
+	"github.com/serambi/serambi/internal/catalog"
 	"github.com/serambi/serambi/internal/config"
 	"github.com/serambi/serambi/internal/identity"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/validation"
+	"github.com/serambi/serambi/internal/workflow"
 )
 
 const usage = `Serambi — the digital front porch of a local government.
@@ -34,6 +36,7 @@ Usage:
   serambi user create --email EMAIL --name NAME (--coordinator | --tenant SLUG --role ROLE) [data flags]
                      (password from SERAMBI_NEW_PASSWORD or the first line of standard input)
   serambi user end-sessions --email EMAIL [data flags]
+  serambi service import --tenant SLUG --file FILE [--publish] [data flags]
   serambi audit verify [data flags]
   serambi backup --to FILE [data flags]
   serambi version
@@ -53,7 +56,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	cmd, rest := args[0], args[1:]
-	if (cmd == "tenant" || cmd == "user" || cmd == "audit") && len(rest) > 0 {
+	if (cmd == "tenant" || cmd == "user" || cmd == "audit" || cmd == "service") && len(rest) > 0 {
 		cmd, rest = cmd+" "+rest[0], rest[1:]
 	}
 	c := &command{stdin: stdin, stdout: stdout, stderr: stderr}
@@ -72,6 +75,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return c.auditVerify(rest)
 	case "backup":
 		return c.backup(rest)
+	case "service import":
+		return c.serviceImport(rest)
 	case "version":
 		fmt.Fprintln(stdout, "serambi", version())
 		return 0
@@ -343,5 +348,51 @@ func (c *command) backup(args []string) int {
 		return c.fail("backup", err)
 	}
 	fmt.Fprintf(c.stdout, "backup written to %s\n", to)
+	return 0
+}
+
+// serviceImport reads an exported service into a tenant: the same check as
+// the admin page, from a script (for example to seed many tenants).
+func (c *command) serviceImport(args []string) int {
+	var slug, file string
+	var publish bool
+	cfg, code, ok := c.flags("service import", args, config.Options{}, func(fs *flag.FlagSet) {
+		fs.StringVar(&slug, "tenant", "", "tenant slug")
+		fs.StringVar(&file, "file", "", "exported service JSON")
+		fs.BoolVar(&publish, "publish", false, "publish it for residents at once")
+	})
+	if !ok {
+		return code
+	}
+	if slug == "" || file == "" {
+		fmt.Fprintln(c.stderr, "serambi service import: --tenant and --file are required")
+		return 2
+	}
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		return c.fail("service import", err)
+	}
+	a, code, ok := c.open("service import", cfg)
+	if !ok {
+		return code
+	}
+	defer a.Close()
+	ctx := context.Background()
+	t, err := a.Tenants.BySlug(ctx, slug)
+	if err != nil {
+		return c.fail("service import", fmt.Errorf("--tenant %q: %w", slug, err))
+	}
+	svc, err := catalog.Import(raw)
+	if err != nil {
+		return c.fail("service import", describe(err))
+	}
+	if len(svc.Workflow.States) == 0 {
+		svc.Workflow = workflow.Standard()
+	}
+	svc.Published = publish
+	if _, err := a.Catalog.Save(ctx, audit.CLI, t.ID, svc); err != nil {
+		return c.fail("service import", describe(err))
+	}
+	fmt.Fprintf(c.stdout, "service %s saved in %s (published %v)\n", svc.Code, slug, publish)
 	return 0
 }

@@ -67,7 +67,7 @@ func TestRenderEveryTemplate(t *testing.T) {
 				if !strings.Contains(body, data["url"]) {
 					t.Errorf("%s: url missing:\n%s", where, body)
 				}
-				for _, bad := range []string{"<no value>", "{{", "}}", "\n\n\n"} {
+				for _, bad := range []string{"<no value>", "{{", "}}", "\n\n\n", "  ", " .", " ,", "\nの"} {
 					if strings.Contains(subject+"\n"+body, bad) {
 						t.Errorf("%s: output contains %q:\n%s\n\n%s", where, bad, subject, body)
 					}

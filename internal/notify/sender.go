@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"mime"
 	"mime/quotedprintable"
 	"net"
 	"net/mail"
@@ -304,11 +303,38 @@ func (s *Sender) compose(m Message, to string, now time.Time) []byte {
 	return b.Bytes()
 }
 
-// encodeSubject encodes a non-ASCII subject and folds it between
-// encoded-words, so no header line grows past what mail servers accept.
+// encodeSubject writes a non-ASCII subject as RFC 2047 encoded-words, each
+// short enough that every header line, "Subject: " included, stays within
+// 78 octets, folded between words (whitespace there is not part of the text).
 func encodeSubject(s string) string {
 	s = oneLine(s)
-	return strings.ReplaceAll(mime.BEncoding.Encode("utf-8", s), "?= =?", "?=\r\n =?")
+	if isASCII(s) && !strings.Contains(s, "=?") { // "=?" would read as the start of an encoded-word
+		return s
+	}
+	const maxChunk = 42 // bytes: 56 base64 characters, 68 with the =?utf-8?b?...?= around them
+	var words []string
+	for len(s) > 0 {
+		n := 0
+		for n < len(s) {
+			_, size := utf8.DecodeRuneInString(s[n:])
+			if n+size > maxChunk {
+				break
+			}
+			n += size
+		}
+		words = append(words, "=?utf-8?b?"+base64.StdEncoding.EncodeToString([]byte(s[:n]))+"?=")
+		s = s[n:]
+	}
+	return strings.Join(words, "\r\n ")
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 || s[i] < 0x20 {
+			return false
+		}
+	}
+	return true
 }
 
 func domainOf(addr string) string {
