@@ -26,6 +26,7 @@ import (
 	"github.com/serambi/serambi/internal/identity"
 	"github.com/serambi/serambi/internal/jobs"
 	"github.com/serambi/serambi/internal/locale"
+	"github.com/serambi/serambi/internal/notify"
 	"github.com/serambi/serambi/internal/region"
 	"github.com/serambi/serambi/internal/result"
 	"github.com/serambi/serambi/internal/tenant"
@@ -45,9 +46,11 @@ type App struct {
 	Results  *result.Issuer
 	Docs     *document.Store
 	Jobs     *jobs.Queue
+	Outbox   *notify.Outbox
 	Log      *slog.Logger
 	Clock    clock.Clock
 	web      *web.Server
+	sendCode application.CodeSender
 }
 
 // Option changes how New builds the app (tests use them).
@@ -115,6 +118,10 @@ func Open(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error)
 	}
 	a.Docs = document.NewStore(d, storage, o.clock)
 	a.registerJobs()
+	if err := a.setupNotices(); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("--smtp-url: %w", err)
+	}
 	return a, nil
 }
 
@@ -138,6 +145,7 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error) 
 	a.web, err = web.New(web.Deps{
 		DB: a.DB, Tenants: a.Tenants, Identity: a.Identity, Regions: a.Regions, Catalog: messages,
 		Services: a.Catalog, Calendar: a.Calendar, Apps: a.Apps, Results: a.Results, Docs: a.Docs,
+		Outbox: a.Outbox, SendCode: a.sendCode,
 		Clock: a.Clock, Log: a.Log, BaseURL: cfg.BaseURL, Demo: cfg.Demo, Registry: prometheus.NewRegistry(),
 	})
 	if err != nil {

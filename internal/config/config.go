@@ -26,6 +26,7 @@ type Config struct {
 	Demo      bool
 	SecretKey []byte
 	LogLevel  string
+	SMTPURL   string // "" keeps emails in the outbox page
 }
 
 // Error is a bad option; commands print it on one line and exit with 2.
@@ -49,6 +50,7 @@ func NewFlagSet(fs *flag.FlagSet, o Options, getenv func(string) string) func() 
 	fs.StringVar(&c.DataDir, "data", envOr(getenv, "SERAMBI_DATA", "serambi-data"), "data directory: SQLite file, uploads, secret key (SERAMBI_DATA)")
 	fs.StringVar(&c.Database, "database", getenv("SERAMBI_DATABASE"), "database URL: sqlite:PATH or postgres://... (SERAMBI_DATABASE; default sqlite:DATA/serambi.db)")
 	fs.StringVar(&c.LogLevel, "log-level", envOr(getenv, "SERAMBI_LOG_LEVEL", "info"), "debug, info, warn or error (SERAMBI_LOG_LEVEL)")
+	fs.StringVar(&c.SMTPURL, "smtp-url", getenv("SERAMBI_SMTP_URL"), "send email through smtp://user:pass@host:587?from=... or smtps://...; empty keeps emails in the outbox page (SERAMBI_SMTP_URL)")
 	demo := envOr(getenv, "SERAMBI_DEMO", "false")
 	if o.Serve {
 		fs.StringVar(&c.Addr, "addr", envOr(getenv, "SERAMBI_ADDR", "127.0.0.1:8080"), "address to listen on (SERAMBI_ADDR)")
@@ -85,6 +87,12 @@ func (c *Config) finish(o Options, getenv func(string) string) error {
 	case "debug", "info", "warn", "error":
 	default:
 		return &Error{"log-level", "want debug, info, warn or error, got " + strconv.Quote(c.LogLevel)}
+	}
+	if c.SMTPURL != "" {
+		u, err := url.Parse(c.SMTPURL)
+		if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Host == "" || u.Query().Get("from") == "" {
+			return &Error{"smtp-url", "want smtp://user:pass@host:587?from=serambi@example.go.id (or smtps://)"}
+		}
 	}
 	if o.Serve {
 		if err := c.checkServe(); err != nil {

@@ -61,6 +61,8 @@ func TestBadValuesNameTheOption(t *testing.T) {
 		{nil, map[string]string{"SERAMBI_DEMO": "yes please"}, "demo"},
 		{nil, map[string]string{"SERAMBI_SECRET_KEY": "abc"}, "secret-key"},
 		{[]string{"--log-level", "loud"}, nil, "log-level"},
+		{[]string{"--smtp-url", "http://mail"}, nil, "smtp-url"},
+		{nil, map[string]string{"SERAMBI_SMTP_URL": "smtp://mail.example:587"}, "smtp-url"},
 	}
 	for _, c := range cases {
 		_, err := parse(t, c.args, c.env)

@@ -18,10 +18,11 @@ const (
 	ApplicationSentBack  = "application_sent_back" // to the applicant, when something must be fixed
 	ApplicationDecided   = "application_decided"   // to the applicant, on the decision
 	SLAEscalated         = "sla_escalated"         // to officers and admins, when a state is overdue
+	AssistCode           = "assist_code"           // to the resident, to confirm what an officer filled in
 )
 
 // Templates lists every template name.
-var Templates = []string{ApplicationSubmitted, ApplicationChanged, ApplicationSentBack, ApplicationDecided, SLAEscalated}
+var Templates = []string{ApplicationSubmitted, ApplicationChanged, ApplicationSentBack, ApplicationDecided, SLAEscalated, AssistCode}
 
 // fallbackLang is used when a language has no file for a template.
 const fallbackLang = "en"

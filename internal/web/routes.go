@@ -61,6 +61,8 @@ func (s *Server) routes() []route {
 		{"GET", "/{tenant}/admin/services/{code}", tenantAdmin, s.adminServiceEdit},
 		{"POST", "/{tenant}/admin/services/{code}", tenantAdmin, s.adminServiceSave},
 		{"GET", "/{tenant}/admin/services/{code}/export", tenantAdmin, s.adminServiceExport},
+		{"GET", "/{tenant}/admin/outbox", tenantAdmin, s.adminOutbox},
+		{"GET", "/{tenant}/admin/outbox/{id}", tenantAdmin, s.adminMessage},
 		{"GET", "/{tenant}/admin/calendar", tenantAdmin, s.adminCalendar},
 		{"POST", "/{tenant}/admin/calendar", tenantAdmin, s.adminCalendarSet},
 		{"POST", "/{tenant}/admin/calendar/remove", tenantAdmin, s.adminCalendarRemove},

@@ -20,6 +20,7 @@ import (
 	"github.com/serambi/serambi/internal/document"
 	"github.com/serambi/serambi/internal/identity"
 	"github.com/serambi/serambi/internal/locale"
+	"github.com/serambi/serambi/internal/notify"
 	"github.com/serambi/serambi/internal/region"
 	"github.com/serambi/serambi/internal/result"
 	"github.com/serambi/serambi/internal/tenant"
@@ -35,6 +36,7 @@ type Deps struct {
 	Apps     *application.Service
 	Results  *result.Issuer
 	Docs     *document.Store
+	Outbox   *notify.Outbox
 	Regions  *region.Directory
 	Catalog  *locale.Catalog
 	Clock    clock.Clock

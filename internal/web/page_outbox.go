@@ -1,0 +1,46 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/serambi/serambi/internal/notify"
+)
+
+// adminOutbox lists the emails Serambi sent or keeps (when no SMTP server
+// is configured, as in the demo, messages stay here for admins to read).
+func (s *Server) adminOutbox(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.adminTenant(w, r)
+	if !ok {
+		return
+	}
+	msgs, err := s.Outbox.List(r.Context(), t.ID, 100)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	p := s.newPage(r, "outbox.title")
+	p.Tenant = t
+	p.Data = msgs
+	s.render(w, http.StatusOK, "outbox", p)
+}
+
+func (s *Server) adminMessage(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.adminTenant(w, r)
+	if !ok {
+		return
+	}
+	m, err := s.Outbox.Get(r.Context(), r.PathValue("id"))
+	if errors.Is(err, notify.ErrNotFound) || (err == nil && m.TenantID != t.ID) {
+		s.notFound(w, r)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	p := s.newPage(r, "outbox.message")
+	p.Tenant = t
+	p.Data = m
+	s.render(w, http.StatusOK, "message", p)
+}
