@@ -5,15 +5,21 @@ import (
 	"strings"
 	"time"
 
+	"github.com/serambi/serambi/internal/cache"
 	"github.com/serambi/serambi/internal/db"
 	"github.com/serambi/serambi/internal/validation"
 )
 
 // Store keeps each tenant's changes to its calendar (table tenant_calendar).
-type Store struct{ db *db.DB }
+type Store struct {
+	db    *db.DB
+	cache *cache.TTL[string, *Calendar]
+}
 
 // NewStore returns a Store on d.
-func NewStore(d *db.DB) *Store { return &Store{db: d} }
+func NewStore(d *db.DB) *Store {
+	return &Store{db: d, cache: cache.New[string, *Calendar](10*time.Second, 5000)}
+}
 
 // Changes lists a tenant's own days in date order.
 func (s *Store) Changes(ctx context.Context, tenantID string) ([]Day, error) {
@@ -38,6 +44,7 @@ func (s *Store) Changes(ctx context.Context, tenantID string) ([]Day, error) {
 // transaction so the change and its audit entry commit together. Bad input
 // comes back as validation.Errors (fields "date" and "kind").
 func (s *Store) Set(ctx context.Context, tx *db.Tx, tenantID string, d Day) error {
+	defer s.cache.Forget()
 	d.Name = strings.TrimSpace(d.Name)
 	if err := d.validate().Err(); err != nil {
 		return err
@@ -52,12 +59,26 @@ func (s *Store) Set(ctx context.Context, tx *db.Tx, tenantID string, d Day) erro
 // calendar for that day. Removing a day that has no change is not an error,
 // so a repeated click does no harm.
 func (s *Store) Remove(ctx context.Context, tx *db.Tx, tenantID, date string) error {
+	defer s.cache.Forget()
 	_, err := tx.ExecContext(ctx, `DELETE FROM tenant_calendar WHERE tenant_id = ? AND day = ?`, tenantID, date)
 	return err
 }
 
 // For builds the calendar of a tenant: country's holidays with its changes.
 func (s *Store) For(ctx context.Context, tenantID, country string, loc *time.Location) (*Calendar, error) {
+	key := tenantID + "|" + country + "|" + loc.String()
+	if c, ok := s.cache.Get(key); ok {
+		return c, nil
+	}
+	gen := s.cache.Generation()
+	c, err := s.load(ctx, tenantID, country, loc)
+	if err == nil {
+		s.cache.Put(key, c, gen)
+	}
+	return c, err
+}
+
+func (s *Store) load(ctx context.Context, tenantID, country string, loc *time.Location) (*Calendar, error) {
 	changes, err := s.Changes(ctx, tenantID)
 	if err != nil {
 		return nil, err
@@ -75,3 +96,7 @@ func (d Day) validate() validation.Errors {
 	}
 	return errs
 }
+
+// Changed drops cached calendars; call it after the transaction that
+// called Set or Remove commits, so no read in between keeps the old days.
+func (s *Store) Changed() { s.cache.Forget() }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/serambi/serambi/internal/audit"
+	"github.com/serambi/serambi/internal/cache"
 	"github.com/serambi/serambi/internal/clock"
 	"github.com/serambi/serambi/internal/db"
 	"github.com/serambi/serambi/internal/form"
@@ -77,10 +78,13 @@ var ErrNotFound = errors.New("service not found")
 type Store struct {
 	db    *db.DB
 	clock clock.Clock
+	cache *cache.TTL[string, Service]
 }
 
 // NewStore returns a catalog store.
-func NewStore(d *db.DB, c clock.Clock) *Store { return &Store{db: d, clock: c} }
+func NewStore(d *db.DB, c clock.Clock) *Store {
+	return &Store{db: d, clock: c, cache: cache.New[string, Service](10*time.Second, 5000)}
+}
 
 var codePattern = regexp.MustCompile(`^[A-Z0-9][A-Z0-9-]{1,19}$`)
 
@@ -134,6 +138,7 @@ func (st *Store) Save(ctx context.Context, actor audit.Actor, tenantID string, s
 		s.ID, s.CreatedAt = old.ID, old.CreatedAt
 	}
 	s.TenantID, s.UpdatedAt = tenantID, now
+	defer st.cache.Forget()
 	err = st.db.InTx(ctx, func(tx *db.Tx) error {
 		if err := upsert(ctx, tx, s, blobs); err != nil {
 			return err
@@ -204,13 +209,32 @@ func scan(r interface{ Scan(...any) error }) (Service, error) {
 
 // ByCode finds a tenant's service by its code.
 func (st *Store) ByCode(ctx context.Context, tenantID, code string) (Service, error) {
-	return scan(st.db.QueryRowContext(ctx, "SELECT "+columns+" FROM services WHERE tenant_id = ? AND code = ?",
-		tenantID, strings.ToUpper(code)))
+	code = strings.ToUpper(code)
+	return st.cached(tenantID+"|code|"+code, func() (Service, error) {
+		return scan(st.db.QueryRowContext(ctx, "SELECT "+columns+" FROM services WHERE tenant_id = ? AND code = ?", tenantID, code))
+	})
 }
 
 // ByID finds a tenant's service by its ID.
 func (st *Store) ByID(ctx context.Context, tenantID, id string) (Service, error) {
-	return scan(st.db.QueryRowContext(ctx, "SELECT "+columns+" FROM services WHERE tenant_id = ? AND id = ?", tenantID, id))
+	return st.cached(tenantID+"|id|"+id, func() (Service, error) {
+		return scan(st.db.QueryRowContext(ctx, "SELECT "+columns+" FROM services WHERE tenant_id = ? AND id = ?", tenantID, id))
+	})
+}
+
+// cached saves the query and the JSON decoding of a service's form and
+// workflow, which every submission and status page needs. Callers get a
+// shared value: they must not change its maps and slices.
+func (st *Store) cached(key string, load func() (Service, error)) (Service, error) {
+	if s, ok := st.cache.Get(key); ok {
+		return s, nil
+	}
+	gen := st.cache.Generation()
+	s, err := load()
+	if err == nil {
+		st.cache.Put(key, s, gen)
+	}
+	return s, err
 }
 
 // List returns a tenant's services by category and code; residents see

@@ -37,7 +37,9 @@ func (c *slugCache) get(slug string, now time.Time) (Tenant, bool) {
 	return e.t, true
 }
 
-func (c *slugCache) put(t Tenant, now time.Time, gen uint64) {
+func (c *slugCache) put(t Tenant, now time.Time, gen uint64) { c.putKey(t.Slug, t, now, gen) }
+
+func (c *slugCache) putKey(key string, t Tenant, now time.Time, gen uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if gen != c.gen {
@@ -46,12 +48,12 @@ func (c *slugCache) put(t Tenant, now time.Time, gen uint64) {
 	if c.m == nil || len(c.m) > 10000 {
 		c.m = map[string]cached{}
 	}
-	c.m[t.Slug] = cached{t, now}
+	c.m[key] = cached{t, now}
 }
 
 func (c *slugCache) forget(slug string) {
 	c.mu.Lock()
-	delete(c.m, slug)
+	c.m = map[string]cached{} // by slug and by ID: drop all, changes are rare
 	c.gen++
 	c.mu.Unlock()
 }

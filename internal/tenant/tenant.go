@@ -407,9 +407,19 @@ func (s *Service) fresh(ctx context.Context, slug string) (Tenant, error) {
 	return scan(s.db.QueryRowContext(ctx, "SELECT "+columns+" FROM tenants WHERE slug = ?", slug))
 }
 
-// ByID finds a tenant by ID.
+// ByID finds a tenant by ID (through the same short cache as BySlug:
+// lists and status pages look tenants up by ID).
 func (s *Service) ByID(ctx context.Context, id string) (Tenant, error) {
-	return scan(s.db.QueryRowContext(ctx, "SELECT "+columns+" FROM tenants WHERE id = ?", id))
+	now := time.Now()
+	if t, ok := s.cache.get("id:"+id, now); ok {
+		return t, nil
+	}
+	gen := s.cache.generation()
+	t, err := scan(s.db.QueryRowContext(ctx, "SELECT "+columns+" FROM tenants WHERE id = ?", id))
+	if err == nil {
+		s.cache.putKey("id:"+id, t, now, gen)
+	}
+	return t, err
 }
 
 // List returns tenants ordered by English name; all of them, or only active.

@@ -73,6 +73,7 @@ func (s *Server) adminCalendarSet(w http.ResponseWriter, r *http.Request) {
 		}
 		return audit.Append(r.Context(), tx, actor(r).Entry(t.ID, "calendar.set", "day:"+d.Date, d.Kind+" "+d.Name))
 	})
+	s.Calendar.Changed()
 	var errs validation.Errors
 	if errors.As(err, &errs) {
 		s.renderCalendar(w, r, errs, http.StatusUnprocessableEntity)
@@ -97,6 +98,7 @@ func (s *Server) adminCalendarRemove(w http.ResponseWriter, r *http.Request) {
 		}
 		return audit.Append(r.Context(), tx, actor(r).Entry(t.ID, "calendar.remove", "day:"+truncateRunes(date, 20), ""))
 	})
+	s.Calendar.Changed()
 	if err != nil {
 		s.serverError(w, r, err)
 		return
