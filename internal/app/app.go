@@ -106,8 +106,8 @@ func Open(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error)
 	a.Catalog = catalog.NewStore(d, o.clock)
 	a.Calendar = calendar.NewStore(d)
 	a.Apps = application.NewService(d, o.clock, a.Calendar, regionLookup{regions})
-	a.Results = result.NewIssuer(d, o.clock, func(ctx context.Context, id string) string {
-		u, _ := a.Identity.ByID(ctx, id)
+	a.Results = result.NewIssuer(d, o.clock, func(ctx context.Context, q db.Querier, id string) string {
+		u, _ := a.Identity.ByIDIn(ctx, q, id)
 		return u.Name
 	})
 	a.Apps.OnDecision(a.Results)

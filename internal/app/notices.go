@@ -61,7 +61,7 @@ func (n *notices) OnTransition(ctx context.Context, tx *db.Tx, t tenant.Tenant, 
 	case st.End:
 		return nil // the resident withdrew it themself
 	}
-	u, err := n.a.Identity.ByID(ctx, a.ApplicantID)
+	u, err := n.a.Identity.ByIDIn(ctx, tx, a.ApplicantID)
 	if err != nil || u.Email == "" {
 		return nil // no address: the resident sees it in their account
 	}
@@ -74,7 +74,7 @@ func (n *notices) OnTransition(ctx context.Context, tx *db.Tx, t tenant.Tenant, 
 
 // escalated tells the tenant's admins and the assigned officer.
 func (n *notices) escalated(ctx context.Context, tx *db.Tx, t tenant.Tenant, svc catalog.Service, a application.Application) error {
-	staff, err := n.a.Identity.Staff(ctx, t.ID)
+	staff, err := n.a.Identity.StaffIn(ctx, tx, t.ID)
 	if err != nil {
 		return err
 	}
@@ -129,7 +129,7 @@ func (n *notices) send(ctx context.Context, tx *db.Tx, e notify.Event) error {
 
 // sendCode emails an assisted application's confirmation code.
 func (n *notices) sendCode(ctx context.Context, tx *db.Tx, a application.Application, code string) error {
-	u, err := n.a.Identity.ByID(ctx, a.ApplicantID)
+	u, err := n.a.Identity.ByIDIn(ctx, tx, a.ApplicantID)
 	if err != nil || u.Email == "" {
 		return nil
 	}

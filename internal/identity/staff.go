@@ -173,7 +173,12 @@ func (s *Service) Roles(ctx context.Context, tenantID, userID string) ([]Role, e
 
 // Staff lists a tenant's staff with their roles, by name.
 func (s *Service) Staff(ctx context.Context, tenantID string) ([]StaffMember, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT m.user_id, m.role FROM memberships m WHERE m.tenant_id = ? AND m.role <> ?`,
+	return s.StaffIn(ctx, s.db, tenantID)
+}
+
+// StaffIn is Staff read through q (see ByIDIn).
+func (s *Service) StaffIn(ctx context.Context, q db.Querier, tenantID string) ([]StaffMember, error) {
+	rows, err := q.QueryContext(ctx, `SELECT m.user_id, m.role FROM memberships m WHERE m.tenant_id = ? AND m.role <> ?`,
 		tenantID, string(Resident))
 	if err != nil {
 		return nil, err
@@ -191,7 +196,7 @@ func (s *Service) Staff(ctx context.Context, tenantID string) ([]StaffMember, er
 	rows.Close()
 	var out []StaffMember
 	for id, roles := range byUser {
-		u, err := s.ByID(ctx, id)
+		u, err := s.ByIDIn(ctx, q, id)
 		if err != nil {
 			return nil, err
 		}

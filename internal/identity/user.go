@@ -137,8 +137,13 @@ func (s *Service) maskedCivilID(u User) string {
 }
 
 // ByID loads a user.
-func (s *Service) ByID(ctx context.Context, id string) (User, error) {
-	return s.scanUser(s.db.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE id = ?", id))
+func (s *Service) ByID(ctx context.Context, id string) (User, error) { return s.ByIDIn(ctx, s.db, id) }
+
+// ByIDIn loads a user through q: code running inside a transaction must
+// read through it, or a busy PostgreSQL pool can run out of connections
+// while every holder waits for a second one.
+func (s *Service) ByIDIn(ctx context.Context, q db.Querier, id string) (User, error) {
+	return s.scanUser(q.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE id = ?", id))
 }
 
 // ByLogin finds a user by email or mobile number, as typed at sign-in.

@@ -75,11 +75,12 @@ var ErrNotFound = errors.New("result not found")
 type Issuer struct {
 	db    *db.DB
 	clock clock.Clock
-	names func(ctx context.Context, userID string) string
+	names func(ctx context.Context, q db.Querier, userID string) string
 }
 
-// NewIssuer returns an issuer; names looks up a user's display name.
-func NewIssuer(d *db.DB, c clock.Clock, names func(ctx context.Context, userID string) string) *Issuer {
+// NewIssuer returns an issuer; names looks up a user's display name
+// through the deciding transaction.
+func NewIssuer(d *db.DB, c clock.Clock, names func(ctx context.Context, q db.Querier, userID string) string) *Issuer {
 	return &Issuer{db: d, clock: c, names: names}
 }
 
@@ -89,7 +90,7 @@ func (is *Issuer) OnDecision(ctx context.Context, tx *db.Tx, t tenant.Tenant, sv
 	if outcome != workflow.Approved {
 		return nil
 	}
-	c := is.content(ctx, t, svc, a)
+	c := is.content(ctx, tx, t, svc, a)
 	raw, err := json.Marshal(c)
 	if err != nil {
 		return err
@@ -104,13 +105,13 @@ func (is *Issuer) OnDecision(ctx context.Context, tx *db.Tx, t tenant.Tenant, sv
 	return audit.Append(ctx, tx, audit.System.Entry(t.ID, "result.issue", "application:"+a.TrackingNumber, c.Kind+" "+code))
 }
 
-func (is *Issuer) content(ctx context.Context, t tenant.Tenant, svc catalog.Service, a application.Application) Content {
+func (is *Issuer) content(ctx context.Context, q db.Querier, t tenant.Tenant, svc catalog.Service, a application.Application) Content {
 	langs := []string{a.Lang}
 	if t.DefaultLang != a.Lang {
 		langs = append(langs, t.DefaultLang)
 	}
 	c := Content{Kind: svc.Output.Kind, Title: svc.Output.Labels, Service: svc.Names, TrackingNumber: a.TrackingNumber,
-		Tenant: form.Labels{"id": t.NameID, "ja": t.NameJA, "en": t.NameEN}, Holder: is.names(ctx, a.ApplicantID),
+		Tenant: form.Labels{"id": t.NameID, "ja": t.NameJA, "en": t.NameEN}, Holder: is.names(ctx, q, a.ApplicantID),
 		DecidedAt: is.clock.Now(), Langs: langs}
 	for _, fd := range svc.Form.Visible(a.Answers) {
 		if fd.Type == form.TypeFile || fd.Type == form.TypeMyNumber {
