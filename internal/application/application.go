@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/serambi/serambi/internal/audit"
 	"github.com/serambi/serambi/internal/calendar"
@@ -56,6 +57,9 @@ type Event struct {
 	From, To  string
 	Comment   string
 }
+
+// MaxComment is the longest reason an officer may write (in characters).
+const MaxComment = 2000
 
 // Errors callers turn into HTTP answers.
 var (
@@ -223,6 +227,9 @@ func (s *Service) Act(ctx context.Context, c Caller, t tenant.Tenant, svc catalo
 		}
 		if version != 0 && a.Version != version {
 			return ErrConflict
+		}
+		if utf8.RuneCountInString(comment) > MaxComment {
+			return validation.Errors{{Field: "comment", Code: "error.field.too_long", Args: []any{fmt.Sprint(MaxComment)}}}
 		}
 		// The workflow answers first: a refused action is 409/403 whatever
 		// the answers hold.

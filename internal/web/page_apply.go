@@ -238,6 +238,10 @@ func (s *Server) appError(w http.ResponseWriter, r *http.Request, ac *appContext
 	var errs validation.Errors
 	switch {
 	case errors.As(err, &errs):
+		if _, onComment := errs.For("comment"); onComment {
+			s.renderApplication(w, r, ac, errs, http.StatusUnprocessableEntity)
+			return
+		}
 		s.renderCheck(w, r, ac, errs, http.StatusUnprocessableEntity)
 	case errors.Is(err, application.ErrConflict), errors.Is(err, workflow.ErrNotAllowed), errors.Is(err, application.ErrNotEditable):
 		redirect(w, r, appURL(ac)+"?changed=1")
