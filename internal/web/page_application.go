@@ -31,6 +31,7 @@ type applicationPage struct {
 	AssistedByMe bool
 	IsApplicant  bool
 	FilledBy     string
+	Colleagues   []stateOption // officers and admins to assign to
 	AC           *appContext
 	Service      string
 	State        string
@@ -125,6 +126,15 @@ func (s *Server) applicationData(ctx context.Context, p *page, ac *appContext) (
 	}
 	d.Documents = p.requirementViews(ac.Svc, docs, ac.T.Slug)
 	if d.Staff {
+		staff, err := s.Identity.Staff(ctx, ac.T.ID)
+		if err != nil {
+			return d, err
+		}
+		for _, m := range staff {
+			if hasStaffRole(m.Roles) {
+				d.Colleagues = append(d.Colleagues, stateOption{Value: m.User.ID, Label: m.User.Name})
+			}
+		}
 		if u, err := s.Identity.ByID(ctx, ac.App.ApplicantID); err == nil {
 			d.Applicant = u.Name
 		}

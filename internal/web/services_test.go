@@ -297,3 +297,26 @@ func multipartPost(b *browser, path string, fields map[string]string, filename, 
 	_ = mw.Close()
 	return b.do("POST", path, &buf, mw.FormDataContentType(), hdr...)
 }
+
+func TestAssignToAColleague(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	a := applicationIn(t, s, "fukuoka", "resident@fukuoka.demo")
+	admin := s.browser(t)
+	admin.signin("admin@fukuoka.demo")
+	app := "/fukuoka/applications/" + a.ID
+	page := admin.get(app)
+	officer, _ := s.app.Identity.ByLogin(t.Context(), "officer@fukuoka.demo")
+	mustContain(t, page, `<option value="`+officer.ID+`"`)
+	if r := admin.post(app+"/assign", url.Values{"to": {officer.ID}, "version": {version(t, page.body)}}); r.status != http.StatusSeeOther {
+		t.Fatalf("assign: %d", r.status)
+	}
+	off := s.browser(t)
+	off.signin("officer@fukuoka.demo")
+	mustContain(t, off.get("/fukuoka/inbox?assigned=me"), a.TrackingNumber)
+	// Not to a resident.
+	res, _ := s.app.Identity.ByLogin(t.Context(), "resident@fukuoka.demo")
+	if r := admin.post(app+"/assign", url.Values{"to": {res.ID}}); r.status != http.StatusBadRequest {
+		t.Fatalf("assign to a resident: %d", r.status)
+	}
+}
