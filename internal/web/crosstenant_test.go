@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/serambi/serambi/internal/application"
@@ -121,9 +122,9 @@ func TestAdminCannotTouchOtherTenantsStaff(t *testing.T) {
 }
 
 // applicationIn submits a complete 住民票 application for a resident of slug.
-func applicationIn(t *testing.T, s *site, slug, email string) application.Application {
+func applicationIn(t testing.TB, s *site, slug, email string) application.Application {
 	t.Helper()
-	ctx := t.Context()
+	ctx := context.Background()
 	ten, err := s.app.Tenants.BySlug(ctx, slug)
 	if err != nil {
 		t.Fatal(err)

@@ -2,7 +2,10 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
+
+	"github.com/serambi/serambi/internal/application"
 )
 
 // trackGuesses is how many wrong tracking look-ups an address may make in
@@ -32,17 +35,30 @@ type pubEvent struct {
 // lookupPublic finds an application by tracking number when check matches
 // the applicant; any failure looks the same, so numbers cannot be probed.
 func (s *Server) lookupPublic(r *http.Request, number, check, lang string) (*publicStatus, *page, bool) {
-	// Numbers are sequential and a phone suffix has 10,000 values: limit
-	// wrong guesses per address as sign-in does.
+	a, ok := s.confirmPublic(r, number, check)
+	if !ok {
+		return nil, nil, false
+	}
+	return s.publicStatus(r, a, lang)
+}
+
+// confirmPublic finds the application when check matches its applicant.
+// Numbers are sequential and a phone suffix has 10,000 values: wrong
+// guesses per address are limited as sign-in does.
+func (s *Server) confirmPublic(r *http.Request, number, check string) (application.Application, bool) {
 	key := "track:" + getState(r).ip
 	if s.Identity.Throttled(r.Context(), key, trackGuesses) {
-		return nil, nil, false
+		return application.Application{}, false
 	}
 	a, err := s.Apps.ByTrackingNumber(r.Context(), number)
 	if err != nil || !s.Identity.ConfirmsApplicant(r.Context(), a.ApplicantID, check) {
 		s.Identity.RecordFailure(r.Context(), key)
-		return nil, nil, false
+		return application.Application{}, false
 	}
+	return a, true
+}
+
+func (s *Server) publicStatus(r *http.Request, a application.Application, lang string) (*publicStatus, *page, bool) {
 	t, err := s.Tenants.ByID(r.Context(), a.TenantID)
 	if err != nil || !t.IsActive() {
 		return nil, nil, false
@@ -83,12 +99,8 @@ func (s *Server) trackPage(w http.ResponseWriter, r *http.Request) {
 	p.NoIndex = true
 	p.Form.Set("number", number)
 	if number != "" {
-		ps, tp, ok := s.lookupPublic(r, number, check, p.Lang())
-		if ok {
-			tp.Data = ps
-			tp.Form = p.Form
-			tp.NoIndex = true
-			s.render(w, http.StatusOK, "track", tp)
+		if a, ok := s.confirmPublic(r, number, check); ok {
+			s.renderTrack(w, r, p, a)
 			return
 		}
 		p.Errors = append(p.Errors, validationProblem("number", "error.track.notfound"))
@@ -108,4 +120,31 @@ func (s *Server) apiTrack(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, ps)
+}
+
+// renderTrack shows the status; the page is cached per application version
+// and exact query, since residents refresh it while they wait.
+func (s *Server) renderTrack(w http.ResponseWriter, r *http.Request, p *page, a application.Application) {
+	cacheKey := a.ID + "|" + strconv.Itoa(a.Version) + "|" + r.URL.RawQuery
+	if t, err := s.Tenants.ByID(r.Context(), a.TenantID); err == nil {
+		if st := getState(r); !st.langExplicit {
+			st.lang = t.DefaultLang
+		}
+		probe := s.newPage(r, "track.title")
+		probe.Tenant = &t
+		if cp := s.cache.get(s.cacheKey("track", probe) + "|" + cacheKey); cp != nil {
+			writeCached(w, r, http.StatusOK, cp)
+			return
+		}
+	}
+	ps, tp, ok := s.publicStatus(r, a, p.Lang())
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	tp.Data = ps
+	tp.Form = p.Form
+	tp.NoIndex = true
+	tp.CacheKey = cacheKey
+	s.render(w, http.StatusOK, "track", tp)
 }

@@ -60,6 +60,9 @@ type page struct {
 	NoIndex bool
 	// Cacheable marks a page that is the same for every anonymous visitor.
 	Cacheable bool
+	// CacheKey, when set, caches the page under this key (which must hold
+	// everything the page shows that can vary), whatever the query.
+	CacheKey string
 }
 
 func (s *Server) newPage(r *http.Request, titleKey string) *page {
@@ -170,9 +173,9 @@ func (s *Server) render(w http.ResponseWriter, status int, name string, p *page)
 		return
 	}
 	var key string
-	p.Cacheable = p.Cacheable && onlyLangQuery(p.r)
+	p.Cacheable = (p.Cacheable && onlyLangQuery(p.r)) || p.CacheKey != ""
 	if p.Cacheable {
-		key = s.cacheKey(name, p)
+		key = s.cacheKey(name, p) + "|" + p.CacheKey
 		if cp := s.cache.get(key); cp != nil {
 			writeCached(w, p.r, status, cp)
 			return
