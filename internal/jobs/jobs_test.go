@@ -40,7 +40,9 @@ func (w *noteWorker) Work(_ context.Context, j *river.Job[note]) error {
 	return nil
 }
 
-func (w *noteWorker) NextRetry(*river.Job[note]) time.Time { return time.Now().Add(100 * time.Millisecond) }
+func (w *noteWorker) NextRetry(*river.Job[note]) time.Time {
+	return time.Now().Add(100 * time.Millisecond)
+}
 
 func (w *noteWorker) got() []string {
 	w.mu.Lock()
