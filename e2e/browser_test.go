@@ -162,6 +162,16 @@ func openPage(t *testing.T, vp viewport, opts ...pageOption) *Page {
 		}
 	})
 
+	// The first Do starts the browser and ties it to ctx, which has no
+	// deadline; later steps get their own.
+	if err := chromedp.Do(ctx, p.setupSteps(setup)...); err != nil {
+		t.Fatalf("[%s] starting %s: %v", vp.name, exe, err)
+	}
+	return p
+}
+
+// setupSteps set a new tab up: its viewport and the page options.
+func (p *Page) setupSteps(setup pageSetup) []chromedp.Action[chromedp.Void] {
 	steps := []chromedp.Action[chromedp.Void]{p.emulateViewport()}
 	if setup.acceptLanguage != "" {
 		steps = append(steps, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
@@ -177,12 +187,7 @@ func openPage(t *testing.T, vp viewport, opts ...pageOption) *Page {
 			return err
 		}))
 	}
-	// The first Do starts the browser and ties it to ctx, which has no
-	// deadline; later steps get their own.
-	if err := chromedp.Do(ctx, steps...); err != nil {
-		t.Fatalf("[%s] starting %s: %v", vp.name, exe, err)
-	}
-	return p
+	return steps
 }
 
 func (p *Page) emulateViewport() chromedp.Action[chromedp.Void] {
@@ -229,8 +234,10 @@ func eval[T any](p *Page, expr string) T {
 
 func short(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > 80 {
-		return s[:77] + "..."
+	// Counted in characters, not bytes, so that Japanese text is not cut
+	// in the middle of one.
+	if r := []rune(s); len(r) > 80 {
+		return string(r[:77]) + "..."
 	}
 	return s
 }

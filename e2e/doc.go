@@ -1,7 +1,9 @@
 // Package e2e holds Serambi's browser tests. They start the app in-process
 // on a fresh SQLite database with the demo data, drive Debian's Chromium
 // through chromedp at a desktop and a phone-sized viewport, and run axe-core
-// and a touch-target check on every page they visit.
+// and a touch-target check on every page they visit. The app sends its
+// emails, through its job queue, to an SMTP server the tests run on
+// 127.0.0.1 (mailbox_test.go), so a journey can check what a resident got.
 //
 // Run them with:
 //

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/serambi/serambi/internal/app"
 	"github.com/serambi/serambi/internal/config"
@@ -26,13 +27,24 @@ var shared struct {
 	dir    string
 	cancel context.CancelFunc
 	app    *app.App
+	jobs   bool // the app's job queue was started
 	srv    *httptest.Server
+	mail   *mailbox // where the app's emails go
 }
 
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if shared.srv != nil {
 		shared.srv.Close()
+	}
+	if shared.app != nil && shared.jobs {
+		// Let the job queue finish what it is doing (an email, say)
+		// before the database closes under it.
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		if err := shared.app.Jobs.Stop(ctx); err != nil {
+			fmt.Fprintln(os.Stderr, "e2e: stopping the job queue:", err)
+		}
+		cancel()
 	}
 	if shared.app != nil {
 		if err := shared.app.Close(); err != nil {
@@ -41,6 +53,9 @@ func TestMain(m *testing.M) {
 	}
 	if shared.cancel != nil {
 		shared.cancel()
+	}
+	if shared.mail != nil {
+		shared.mail.Close()
 	}
 	if shared.dir != "" {
 		os.RemoveAll(shared.dir)
@@ -72,6 +87,14 @@ func startServer() {
 		return
 	}
 	shared.dir = dir
+	// The app sends real email, through its job queue, to an SMTP server
+	// of the tests' own, so that a journey can check what a resident gets.
+	box, err := startMailbox()
+	if err != nil {
+		shared.err = fmt.Errorf("starting the SMTP server: %w", err)
+		return
+	}
+	shared.mail = box
 	// The base URL must be known before the app is built (it is used for
 	// links and cookie flags), so take the listener's address first.
 	srv := httptest.NewUnstartedServer(nil)
@@ -82,6 +105,7 @@ func startServer() {
 		BaseURL:  base,
 		Demo:     true,
 		LogLevel: "warn",
+		SMTPURL:  "smtp://" + box.addr + "?from=serambi@example.jp",
 	}
 	// The app may keep using its context for background work, so it lives
 	// until TestMain ends.
@@ -94,6 +118,12 @@ func startServer() {
 		return
 	}
 	shared.app = a
+	if err := a.Jobs.Start(ctx); err != nil {
+		srv.Listener.Close()
+		shared.err = fmt.Errorf("starting the job queue: %w", err)
+		return
+	}
+	shared.jobs = true
 	srv.Config.Handler = a.Handler()
 	srv.Start()
 	shared.srv = srv

@@ -62,18 +62,22 @@ func journey(t *testing.T, pages []*Page, ss ...step) {
 
 // secondPerson opens another tab at p's viewport in the same browser but in
 // a browser context of its own (its own cookies), for a second person in
-// the same story.
-func secondPerson(t *testing.T, p *Page) *Page {
+// the same story; opts are as for openPage.
+func secondPerson(t *testing.T, p *Page, opts ...pageOption) *Page {
 	t.Helper()
+	var setup pageSetup
+	for _, o := range opts {
+		o(&setup)
+	}
 	ctx, cancel := chromedp.NewContext(p.ctx, chromedp.WithNewBrowserContext())
 	t.Cleanup(cancel)
-	q := &Page{t: t, ctx: ctx, vp: p.vp, base: p.base, axe: p.axe, seen: map[string]bool{}}
+	q := &Page{t: t, ctx: ctx, vp: p.vp, base: p.base, axe: p.axe, noScript: setup.noScript, seen: map[string]bool{}}
 	t.Cleanup(func() {
 		if t.Failed() {
 			q.screenshot("second-person-at-end")
 		}
 	})
-	if err := chromedp.Do(ctx, q.emulateViewport()); err != nil {
+	if err := chromedp.Do(ctx, q.setupSteps(setup)...); err != nil {
 		t.Fatalf("[%s] opening a second browser context: %v", p.vp.name, err)
 	}
 	return q
@@ -452,11 +456,16 @@ func TestApplyJuminhyo(t *testing.T) {
 // inbox and sends it back (first without the comment it needs), the
 // resident reads the comment, changes an answer and sends it again, and
 // the officer approves it. Officer and resident have a browser context each.
+// The resident then opens the printable result with its QR code, someone
+// else (signed out) checks it on the verification page the QR code leads
+// to, and the emails the resident got on the way are checked.
 func TestOfficerSendsBackAndApproves(t *testing.T) {
 	eachViewport(t, func(t *testing.T, resident *Page) {
 		officer := secondPerson(t, resident)
 		const comment = "通数を2通にしてください。"
+		const holder = "田中 一郎" // resident@fukuoka.demo
 		var appPath, number string
+		var doc paper
 		both := []*Page{resident, officer}
 		journey(t, both,
 			step{"resident applies", func() {
@@ -557,8 +566,71 @@ func TestOfficerSendsBackAndApproves(t *testing.T) {
 					resident.errorf("an approved application still offers actions: %q", short(resident.Text("form.action-form")))
 				}
 			}},
+			step{"resident opens the result", func() {
+				doc = openResult(resident, appPath, number, holder)
+				printedPaper(resident)
+			}},
+			step{"the QR code", func() {
+				qrImage(resident, doc)
+			}},
+			step{"anyone verifies the paper", func() {
+				// Someone the paper is shown to (a bank clerk in Fukuoka,
+				// say) scans the QR code: a browser of their own, signed
+				// out, in Japanese.
+				verifier := secondPerson(resident.t, resident, withAcceptLanguage("ja"))
+				verifyGenuine(verifier, doc, number, holder, "田… 一…")
+			}},
+			step{"emails in Japanese", func() {
+				residentEmails(resident, "resident@fukuoka.demo", number, holder, appPath, comment)
+			}},
 		)
 	})
+}
+
+// residentEmails checks the resident was told, by email in Japanese, that
+// the application was received, sent back (with the officer's comment) and
+// decided.
+func residentEmails(p *Page, to, number, holder, appPath, comment string) {
+	p.t.Helper()
+	ofThis := func(m email) bool { return strings.Contains(m.Subject, number) }
+	kinds := []struct {
+		what  string
+		match func(email) bool
+	}{
+		{"saying application " + number + " was received (受け付けました)", func(m email) bool {
+			return ofThis(m) && strings.Contains(m.Subject, "受け付け")
+		}},
+		{"about " + number + " with the officer's comment " + comment, func(m email) bool {
+			return ofThis(m) && strings.Contains(m.Body, comment)
+		}},
+		{"with the decision on " + number + " (結果)", func(m email) bool {
+			return ofThis(m) && strings.Contains(m.Subject, "結果")
+		}},
+	}
+	got := make([]email, len(kinds))
+	for i, k := range kinds {
+		m := waitForEmail(p.t, to, k.what, k.match)
+		got[i] = m
+		if m.Problem != "" {
+			p.errorf("the email %s: %s", m, m.Problem)
+		}
+		if m.Lang != "ja" || !japanese(m.Subject) || !japanese(m.Body) {
+			p.errorf("the email %s is not in Japanese, the resident's language; body: %q", m, short(m.Body))
+		}
+		for _, want := range []string{holder, p.base + appPath} {
+			if !strings.Contains(m.Body, want) {
+				p.errorf("the email %s does not mention %q; body: %q", m, want, short(m.Body))
+			}
+		}
+	}
+	if decided := got[2]; !strings.Contains(decided.Body, "承認") {
+		p.errorf("the decision email on %s does not say it was approved (承認); body: %q", number, short(decided.Body))
+	}
+	for _, m := range shared.mail.to(to) {
+		if strings.Contains(m.Subject, number) && m.Lang != "ja" {
+			p.errorf("an email about %s is not in Japanese: %s", number, m)
+		}
+	}
 }
 
 // TestApplyAktaLahirIndonesian applies for a birth certificate in
