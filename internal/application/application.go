@@ -172,12 +172,12 @@ func (s *Service) Create(ctx context.Context, c Caller, t tenant.Tenant, svc cat
 		if err := addEvent(ctx, tx, a, Event{At: now, ActorID: c.Actor.ID, ActorRole: firstRole(c.Roles), Action: "create", To: a.State}); err != nil {
 			return err
 		}
-		if err := audit.Append(ctx, tx, c.Actor.Entry(t.ID, "application.create", "application:"+a.ID, "service "+svc.Code)); err != nil {
-			return err
-		}
 		if !d.Submit {
-			return nil
+			return audit.Append(ctx, tx, c.Actor.Entry(t.ID, "application.create", "application:"+a.ID, "service "+svc.Code))
 		}
+		// Created and submitted at once: the submission's audit entry
+		// ("draft -> submitted") records both; one entry less per
+		// submission is a fifth of its writes.
 		return s.transition(ctx, tx, c, t, svc, cal, &a, "submit", "")
 	})
 	return a, err

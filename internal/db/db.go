@@ -47,6 +47,10 @@ type DB struct {
 	write   *sql.DB
 	read    *sql.DB
 	path    string // SQLite file, for backups
+	// gate queues writers first come, first served: database/sql hands a
+	// freed connection to a random waiter, which under load gives some
+	// requests very long waits (SQLite only; nil for PostgreSQL).
+	gate chan struct{}
 }
 
 // Open connects to url: "sqlite:PATH" or "postgres://...".
@@ -81,7 +85,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	}
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
-	d := &DB{dialect: SQLite, write: w, read: r, path: path}
+	d := &DB{dialect: SQLite, write: w, read: r, path: path, gate: make(chan struct{}, 1)}
 	if err := d.Ping(ctx); err != nil {
 		d.Close()
 		return nil, err
@@ -130,7 +134,31 @@ func (d *DB) Stats() (write, read sql.DBStats) { return d.write.Stats(), d.read.
 
 // ExecContext runs a statement on the writer.
 func (d *DB) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if err := d.enter(ctx); err != nil {
+		return nil, err
+	}
+	defer d.leave()
 	return d.write.ExecContext(ctx, Rebind(d.dialect, q), args...)
+}
+
+// enter waits for the writer's turn (in arrival order: channel senders
+// are woken first in, first out).
+func (d *DB) enter(ctx context.Context) error {
+	if d.gate == nil {
+		return nil
+	}
+	select {
+	case d.gate <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (d *DB) leave() {
+	if d.gate != nil {
+		<-d.gate
+	}
 }
 
 // QueryContext reads on the reader pool.
@@ -166,6 +194,10 @@ func (t *Tx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Ro
 // InTx runs fn in one write transaction: committed when fn returns nil,
 // rolled back otherwise (and on panic), so a change is all or nothing.
 func (d *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	if err := d.enter(ctx); err != nil {
+		return err
+	}
+	defer d.leave()
 	sqlTx, err := d.write.BeginTx(ctx, nil)
 	if err != nil {
 		return err
