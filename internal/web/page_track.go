@@ -1,6 +1,8 @@
 package web
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
 	"strconv"
 	"strings"
@@ -46,16 +48,32 @@ func (s *Server) lookupPublic(r *http.Request, number, check, lang string) (*pub
 // Numbers are sequential and a phone suffix has 10,000 values: wrong
 // guesses per address are limited as sign-in does.
 func (s *Server) confirmPublic(r *http.Request, number, check string) (application.Application, bool) {
+	// A pair confirmed a moment ago needs neither the guess throttle nor
+	// the applicant check again: nobody gets a hit without knowing it.
+	pair := trackPair(number, check)
+	if appID, ok := s.confirmed.Get(pair); ok {
+		if a, err := s.Apps.ByTrackingNumber(r.Context(), number); err == nil && a.ID == appID {
+			return a, true
+		}
+	}
 	key := "track:" + getState(r).ip
 	if s.Identity.Throttled(r.Context(), key, trackGuesses) {
 		return application.Application{}, false
 	}
+	gen := s.confirmed.Generation()
 	a, err := s.Apps.ByTrackingNumber(r.Context(), number)
 	if err != nil || !s.Identity.ConfirmsApplicant(r.Context(), a.ApplicantID, check) {
 		s.Identity.RecordFailure(r.Context(), key)
 		return application.Application{}, false
 	}
+	s.confirmed.Put(pair, a.ID, gen)
 	return a, true
+}
+
+// trackPair keys a confirmed look-up without keeping the check in clear.
+func trackPair(number, check string) string {
+	h := sha256.Sum256([]byte(strings.ToUpper(strings.TrimSpace(number)) + "\x00" + strings.TrimSpace(check)))
+	return hex.EncodeToString(h[:])
 }
 
 func (s *Server) publicStatus(r *http.Request, a application.Application, lang string) (*publicStatus, *page, bool) {

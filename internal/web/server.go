@@ -9,10 +9,12 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/serambi/serambi/internal/application"
+	"github.com/serambi/serambi/internal/cache"
 	"github.com/serambi/serambi/internal/calendar"
 	"github.com/serambi/serambi/internal/catalog"
 	"github.com/serambi/serambi/internal/clock"
@@ -59,6 +61,9 @@ type Server struct {
 	secure  bool
 	cache   pageCache
 	methods *http.ServeMux // the same patterns without methods, for 405
+	// confirmed remembers public tracking look-ups that passed the check
+	// (hash of number and check -> application ID) for a minute.
+	confirmed *cache.TTL[string, string]
 }
 
 // allowHeader marks a path that exists with other methods.
@@ -69,7 +74,8 @@ func (allowHeader) ServeHTTP(http.ResponseWriter, *http.Request) {}
 // New builds the server: templates are parsed and checked now, so a broken
 // template stops the start instead of a page.
 func New(d Deps) (*Server, error) {
-	s := &Server{Deps: d, secure: strings.HasPrefix(d.BaseURL, "https://")}
+	s := &Server{Deps: d, secure: strings.HasPrefix(d.BaseURL, "https://"),
+		confirmed: cache.New[string, string](time.Minute, 100000)}
 	var err error
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err
