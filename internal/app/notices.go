@@ -52,7 +52,7 @@ func (n *notices) OnTransition(ctx context.Context, tx *db.Tx, t tenant.Tenant, 
 	st, _ := svc.Workflow.State(a.State)
 	template := notify.ApplicationChanged
 	switch {
-	case e.Action == "submit" || e.Action == "resubmit":
+	case e.Action == "submit":
 		template = notify.ApplicationSubmitted
 	case e.Action == "send_back":
 		template = notify.ApplicationSentBack
