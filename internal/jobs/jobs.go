@@ -32,7 +32,7 @@ type Queue struct {
 
 // New prepares a queue on d; call Migrate, register workers, then Start.
 func New(d *db.DB, log *slog.Logger) *Queue {
-	q := &Queue{Workers: river.NewWorkers(), log: log}
+	q := &Queue{Workers: river.NewWorkers(), log: slog.New(quiet{log.Handler()})}
 	if d.Dialect() == db.SQLite {
 		q.driver = riversqlite.New(d.Writer())
 	} else {
@@ -104,3 +104,14 @@ func (q *Queue) Insert(ctx context.Context, tx *db.Tx, args river.JobArgs) error
 	_, err := q.client.InsertTx(ctx, tx.SQL(), args, nil)
 	return err
 }
+
+// quiet passes on only warnings and errors: River reports every start,
+// stop and migration at info level, which would bury the app's own log.
+type quiet struct{ slog.Handler }
+
+func (q quiet) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= slog.LevelWarn && q.Handler.Enabled(ctx, l)
+}
+
+func (q quiet) WithAttrs(a []slog.Attr) slog.Handler { return quiet{q.Handler.WithAttrs(a)} }
+func (q quiet) WithGroup(n string) slog.Handler      { return quiet{q.Handler.WithGroup(n)} }
