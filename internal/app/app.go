@@ -106,6 +106,7 @@ func Open(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error)
 	a.Catalog = catalog.NewStore(d, o.clock)
 	a.Calendar = calendar.NewStore(d)
 	a.Apps = application.NewService(d, o.clock, a.Calendar, regionLookup{regions})
+	a.Apps.SealAnswers(cipher)
 	a.Results = result.NewIssuer(d, o.clock, func(ctx context.Context, q db.Querier, id string) string {
 		u, _ := a.Identity.ByIDIn(ctx, q, id)
 		return u.Name

@@ -84,6 +84,39 @@ type Service struct {
 	regions  identity.RegionLookup
 	hooks    []DecisionHook
 	moves    []TransitionHook
+	sealer   Sealer
+}
+
+// Sealer encrypts answers at rest: they can hold NIKs, My Numbers and
+// health details (UU PDP, APPI), and a copied database must not show them.
+type Sealer interface {
+	Seal(plaintext, aad string) (string, error)
+	Open(sealed, aad string) (string, error)
+}
+
+// SealAnswers makes the service store answers encrypted with c (the app
+// always sets it; tests may leave answers in clear).
+func (s *Service) SealAnswers(c Sealer) { s.sealer = c }
+
+// encodeAnswers is the stored form of a's answers.
+func (s *Service) encodeAnswers(a Application) (string, error) {
+	raw, err := json.Marshal(a.Answers)
+	if err != nil || s.sealer == nil {
+		return string(raw), err
+	}
+	return s.sealer.Seal(string(raw), "application.answers:"+a.ID)
+}
+
+// decodeAnswers reads stored answers, sealed or (from before sealing) not.
+func (s *Service) decodeAnswers(a *Application, stored string) error {
+	if strings.HasPrefix(stored, "v1.") && s.sealer != nil {
+		plain, err := s.sealer.Open(stored, "application.answers:"+a.ID)
+		if err != nil {
+			return err
+		}
+		stored = plain
+	}
+	return json.Unmarshal([]byte(stored), &a.Answers)
 }
 
 // OnDecision registers a hook run when an application is decided.
@@ -161,7 +194,7 @@ func (s *Service) Create(ctx context.Context, c Caller, t tenant.Tenant, svc cat
 			}
 			a.SubmittedAt = &now
 		}
-		if err := insert(ctx, tx, a); err != nil {
+		if err := s.insert(ctx, tx, a); err != nil {
 			return err
 		}
 		if d.Attach != nil {
@@ -221,7 +254,7 @@ func (s *Service) Act(ctx context.Context, c Caller, t tenant.Tenant, svc catalo
 	}
 	var a Application
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		a, err = get(ctx, tx, t.ID, id)
+		a, err = s.get(ctx, tx, t.ID, id)
 		if err != nil {
 			return err
 		}
@@ -273,7 +306,7 @@ func (s *Service) transition(ctx context.Context, tx *db.Tx, c Caller, t tenant.
 		}
 		a.SubmittedAt = &now
 	}
-	if err := update(ctx, tx, a); err != nil {
+	if err := s.update(ctx, tx, a); err != nil {
 		return err
 	}
 	ev := Event{At: now, ActorID: c.Actor.ID, ActorRole: firstRole(c.Roles), Action: action, From: from, To: a.State, Comment: comment}
@@ -316,8 +349,8 @@ func nextTrackingNumber(ctx context.Context, tx *db.Tx, t tenant.Tenant, now tim
 	return fmt.Sprintf("%s-%d-%06d", prefix, year, n), nil
 }
 
-func insert(ctx context.Context, tx *db.Tx, a Application) error {
-	raw, err := json.Marshal(a.Answers)
+func (s *Service) insert(ctx context.Context, tx *db.Tx, a Application) error {
+	raw, err := s.encodeAnswers(a)
 	if err != nil {
 		return err
 	}
@@ -331,8 +364,8 @@ func insert(ctx context.Context, tx *db.Tx, a Application) error {
 
 // update writes a back if nobody changed it since it was read, and bumps
 // its version.
-func update(ctx context.Context, tx *db.Tx, a *Application) error {
-	raw, err := json.Marshal(a.Answers)
+func (s *Service) update(ctx context.Context, tx *db.Tx, a *Application) error {
+	raw, err := s.encodeAnswers(*a)
 	if err != nil {
 		return err
 	}
@@ -364,7 +397,7 @@ func addEvent(ctx context.Context, tx *db.Tx, a Application, e Event) error {
 const columns = `id, tenant_id, service_id, COALESCE(tracking_number, ''), applicant_id, filled_by, confirmed_by, state,
 	answers, lang, version, assigned_to, state_since, due_at, escalated, submitted_at, decided_at, created_at, updated_at`
 
-func scan(r interface{ Scan(...any) error }) (Application, error) {
+func (s *Service) scan(r interface{ Scan(...any) error }) (Application, error) {
 	var a Application
 	var raw string
 	var due, sub, dec sql.NullTime
@@ -377,7 +410,7 @@ func scan(r interface{ Scan(...any) error }) (Application, error) {
 		return a, err
 	}
 	a.DueAt, a.SubmittedAt, a.DecidedAt = timePtr(due), timePtr(sub), timePtr(dec)
-	if err := json.Unmarshal([]byte(raw), &a.Answers); err != nil {
+	if err := s.decodeAnswers(&a, raw); err != nil {
 		return a, fmt.Errorf("application %s: answers damaged: %w", a.ID, err)
 	}
 	return a, nil
@@ -391,16 +424,16 @@ func timePtr(t sql.NullTime) *time.Time {
 	return &v
 }
 
-func get(ctx context.Context, q db.Querier, tenantID, id string) (Application, error) {
+func (s *Service) get(ctx context.Context, q db.Querier, tenantID, id string) (Application, error) {
 	if !db.ValidID(id) {
 		return Application{}, ErrNotFound
 	}
-	return scan(q.QueryRowContext(ctx, "SELECT "+columns+" FROM applications WHERE tenant_id = ? AND id = ?", tenantID, id))
+	return s.scan(q.QueryRowContext(ctx, "SELECT "+columns+" FROM applications WHERE tenant_id = ? AND id = ?", tenantID, id))
 }
 
 // Get loads one of a tenant's applications.
 func (s *Service) Get(ctx context.Context, tenantID, id string) (Application, error) {
-	return get(ctx, s.db, tenantID, id)
+	return s.get(ctx, s.db, tenantID, id)
 }
 
 // ByTrackingNumber finds a submitted application by its number.
@@ -409,7 +442,7 @@ func (s *Service) ByTrackingNumber(ctx context.Context, number string) (Applicat
 	if len(number) > 40 {
 		return Application{}, ErrNotFound
 	}
-	return scan(s.db.QueryRowContext(ctx, "SELECT "+columns+" FROM applications WHERE tracking_number = ?", number))
+	return s.scan(s.db.QueryRowContext(ctx, "SELECT "+columns+" FROM applications WHERE tracking_number = ?", number))
 }
 
 // Timeline lists an application's events, oldest first.
@@ -444,7 +477,7 @@ func (s *Service) list(ctx context.Context, where string, args ...any) ([]Applic
 	defer rows.Close()
 	var out []Application
 	for rows.Next() {
-		a, err := scan(rows)
+		a, err := s.scan(rows)
 		if err != nil {
 			return nil, err
 		}
@@ -460,7 +493,7 @@ func (s *Service) SaveAnswers(ctx context.Context, c Caller, t tenant.Tenant, sv
 	var a Application
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
 		var err error
-		if a, err = get(ctx, tx, t.ID, id); err != nil {
+		if a, err = s.get(ctx, tx, t.ID, id); err != nil {
 			return err
 		}
 		if version != 0 && a.Version != version {
@@ -474,7 +507,7 @@ func (s *Service) SaveAnswers(ctx context.Context, c Caller, t tenant.Tenant, sv
 			return errs
 		}
 		a.Answers, a.UpdatedAt = clean, s.clock.Now()
-		return update(ctx, tx, &a)
+		return s.update(ctx, tx, &a)
 	})
 	return a, err
 }

@@ -44,7 +44,7 @@ func (s *Service) RequestConfirmation(ctx context.Context, c Caller, t tenant.Te
 	var a Application
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
 		var err error
-		if a, err = get(ctx, tx, t.ID, id); err != nil {
+		if a, err = s.get(ctx, tx, t.ID, id); err != nil {
 			return err
 		}
 		if a.FilledBy == "" || a.TrackingNumber != "" {
@@ -75,7 +75,7 @@ func (s *Service) Confirm(ctx context.Context, c Caller, t tenant.Tenant, svc ca
 	}
 	var a Application
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		if a, err = get(ctx, tx, t.ID, id); err != nil {
+		if a, err = s.get(ctx, tx, t.ID, id); err != nil {
 			return err
 		}
 		if a.FilledBy == "" {

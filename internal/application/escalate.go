@@ -53,7 +53,7 @@ func (s *Service) escalateOne(ctx context.Context, t tenant.Tenant, svc catalog.
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
 		now := s.clock.Now()
 		a.Escalated, a.UpdatedAt = true, now
-		if err := update(ctx, tx, &a); err != nil {
+		if err := s.update(ctx, tx, &a); err != nil {
 			return err
 		}
 		e := Event{At: now, ActorRole: "system", Action: "escalate", From: a.State, To: a.State}

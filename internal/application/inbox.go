@@ -77,7 +77,7 @@ func (s *Service) Assign(ctx context.Context, c Caller, tenantID, id string, ver
 	var a Application
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
 		var err error
-		if a, err = get(ctx, tx, tenantID, id); err != nil {
+		if a, err = s.get(ctx, tx, tenantID, id); err != nil {
 			return err
 		}
 		if version != 0 && a.Version != version {
@@ -85,7 +85,7 @@ func (s *Service) Assign(ctx context.Context, c Caller, tenantID, id string, ver
 		}
 		before := a.AssignedTo
 		a.AssignedTo, a.UpdatedAt = officerID, s.clock.Now()
-		if err := update(ctx, tx, &a); err != nil {
+		if err := s.update(ctx, tx, &a); err != nil {
 			return err
 		}
 		return audit.Append(ctx, tx, c.Actor.Entry(tenantID, "application.assign", "application:"+a.TrackingNumber,
