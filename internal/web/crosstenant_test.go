@@ -41,7 +41,7 @@ func TestNoRouteCrossesTenants(t *testing.T) {
 			continue // public by design, or the caller's own account
 		}
 		path := strings.NewReplacer("{tenant}", b.Slug, "{slug}", b.Slug, "{user}", bOfficer.ID, "{$}", "",
-			"{id}", bApp.ID, "{code}", "JUMINHYO", "{number}", bApp.TrackingNumber).Replace(rt.Pattern)
+			"{id}", bApp.ID, "{code}", "JUMINHYO", "{name}", "copies", "{number}", bApp.TrackingNumber).Replace(rt.Pattern)
 		for _, role := range roles {
 			br := s.browser(t)
 			hdr := []string{}
