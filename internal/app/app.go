@@ -21,6 +21,7 @@ import (
 	"github.com/serambi/serambi/internal/catalog"
 	"github.com/serambi/serambi/internal/clock"
 	"github.com/serambi/serambi/internal/config"
+	"github.com/serambi/serambi/internal/counter"
 	"github.com/serambi/serambi/internal/db"
 	"github.com/serambi/serambi/internal/document"
 	"github.com/serambi/serambi/internal/identity"
@@ -47,6 +48,7 @@ type App struct {
 	Docs     *document.Store
 	Jobs     *jobs.Queue
 	Outbox   *notify.Outbox
+	Counters *counter.Store
 	Log      *slog.Logger
 	Clock    clock.Clock
 	web      *web.Server
@@ -118,6 +120,7 @@ func Open(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error)
 		return nil, err
 	}
 	a.Docs = document.NewStore(d, storage, o.clock)
+	a.Counters = counter.NewStore(d, o.clock, a.Calendar)
 	a.registerJobs()
 	if err := a.setupNotices(); err != nil {
 		d.Close()
@@ -146,7 +149,7 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error) 
 	a.web, err = web.New(web.Deps{
 		DB: a.DB, Tenants: a.Tenants, Identity: a.Identity, Regions: a.Regions, Catalog: messages,
 		Services: a.Catalog, Calendar: a.Calendar, Apps: a.Apps, Results: a.Results, Docs: a.Docs,
-		Outbox: a.Outbox, SendCode: a.sendCode,
+		Outbox: a.Outbox, SendCode: a.sendCode, Counters: a.Counters,
 		Clock: a.Clock, Log: a.Log, BaseURL: cfg.BaseURL, Demo: cfg.Demo, Registry: prometheus.NewRegistry(),
 	})
 	if err != nil {

@@ -6,9 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
+	"time"
 
 	"github.com/serambi/serambi/internal/audit"
 	"github.com/serambi/serambi/internal/catalog"
+	"github.com/serambi/serambi/internal/counter"
 	"github.com/serambi/serambi/internal/identity"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/workflow"
@@ -71,6 +74,9 @@ func SeedDemo(ctx context.Context, a *App) error {
 		if err := seedDemoServices(ctx, a, t); err != nil {
 			return err
 		}
+		if err := seedDemoCounters(ctx, a, t); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -120,6 +126,62 @@ func seedDemoServices(ctx context.Context, a *App, t tenant.Tenant) error {
 		}
 		if _, err := a.Catalog.Save(ctx, audit.System, t.ID, svc); err != nil {
 			return fmt.Errorf("%s: %w", f, err)
+		}
+	}
+	return nil
+}
+
+// demoCounters are two remote counters per demo tenant, open on working
+// days, so `serve --demo` has free times every working day.
+var demoCounters = map[string][]counter.Counter{
+	"banyuwangi": {
+		{Code: "ADMINDUK", Names: map[string]string{"id": "Administrasi Kependudukan", "ja": "住民登録（アドミンドゥク）", "en": "Civil registration"},
+			SlotMinutes: 20, BufferAfter: 5, Capacity: 2, Active: true},
+		{Code: "BPJS", Names: map[string]string{"id": "Jaminan Kesehatan", "ja": "健康保険（BPJS）", "en": "Health insurance"},
+			SlotMinutes: 30, Capacity: 1, Active: true},
+	},
+	"japan": {
+		{Code: "JUMIN", Names: map[string]string{"id": "Catatan penduduk", "ja": "住民記録", "en": "Residence records"},
+			SlotMinutes: 20, BufferAfter: 5, Capacity: 2, Active: true},
+		{Code: "KOKUHO", Names: map[string]string{"id": "Asuransi Kesehatan Nasional", "ja": "国民健康保険", "en": "National Health Insurance"},
+			SlotMinutes: 30, Capacity: 1, Active: true},
+	},
+}
+
+// weekdayPlan opens Monday to Friday, morning and afternoon.
+func weekdayPlan(japan bool) []counter.Hours {
+	amStart, pmEnd := 8*60, 15*60 // Indonesian offices start early
+	if japan {
+		amStart, pmEnd = 9*60, 17*60
+	}
+	var plan []counter.Hours
+	for d := time.Monday; d <= time.Friday; d++ {
+		plan = append(plan, counter.Hours{Weekday: d, Start: amStart, End: 12 * 60}, counter.Hours{Weekday: d, Start: 13 * 60, End: pmEnd})
+	}
+	return plan
+}
+
+// seedDemoCounters adds the counters (staffed by the demo officer) unless
+// they exist.
+func seedDemoCounters(ctx context.Context, a *App, t tenant.Tenant) error {
+	key := "japan"
+	if t.Slug == "banyuwangi" {
+		key = "banyuwangi"
+	}
+	officer, err := a.Identity.ByLogin(ctx, "officer@"+t.Slug+".demo")
+	if err != nil {
+		return err
+	}
+	existing, err := a.Counters.List(ctx, t.ID, false)
+	if err != nil {
+		return err
+	}
+	for _, c := range demoCounters[key] {
+		if slices.ContainsFunc(existing, func(e counter.Counter) bool { return e.Code == c.Code }) {
+			continue
+		}
+		if _, err := a.Counters.Save(ctx, audit.System, t.ID, c, weekdayPlan(key == "japan"), []string{officer.ID}); err != nil {
+			return fmt.Errorf("counter %s: %w", c.Code, err)
 		}
 	}
 	return nil

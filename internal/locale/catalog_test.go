@@ -59,7 +59,7 @@ func TestEveryUsedKeyExists(t *testing.T) {
 		t.Fatal(err)
 	}
 	inTemplate := regexp.MustCompile(`\.T "([a-z0-9_.]+)"`)
-	inGo := regexp.MustCompile(`"((?:error|flash|problem|home|tenant|signin|otp|register|account|totp|staff|network|audit|field|form|layout|tile|role|status|lang|service|services|apply|check|application|inbox|mine|track|timeline|state|result|verify|admin|calendar|documents|assist|outbox|builder)\.[a-z0-9_.]+)"`)
+	inGo := regexp.MustCompile(`"((?:error|flash|problem|home|tenant|signin|otp|register|account|totp|staff|network|audit|field|form|layout|tile|role|status|lang|service|services|apply|check|application|inbox|mine|track|timeline|state|result|verify|admin|calendar|documents|assist|outbox|counter|counters|appointment|appointments|builder)\.[a-z0-9_.]+)"`)
 	used := map[string]string{}
 	root := filepath.Join("..", "..", "internal")
 	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
@@ -92,6 +92,9 @@ func TestEveryUsedKeyExists(t *testing.T) {
 		used["state."+k] = "inbox states"
 	}
 	used["timeline.create"], used["timeline.escalate"] = "timeline", "timeline"
+	for _, k := range []string{"booked", "cancelled", "no_show", "done"} {
+		used["appointment.status."+k] = "appointments"
+	}
 	for _, k := range []string{"queued", "sent", "failed", "kept"} {
 		used["outbox.status."+k] = "outbox"
 	}
@@ -107,7 +110,8 @@ func TestEveryUsedKeyExists(t *testing.T) {
 		"error.page.500": true, "error.page.405": true, "error.page.413": true,
 		"service.save": true, "application.create": true, "application.assign": true, "result.issue": true,
 		"result.html": true, "calendar.set": true, "calendar.remove": true, "application.confirm": true,
-		"application.confirm_request": true, "application.escalate": true}
+		"application.confirm_request": true, "application.escalate": true, "counter.save": true, "counter.exception": true,
+		"counter.exception_remove": true, "appointment.book": true, "appointment.reschedule": true, "appointment.no_show": true}
 	for k, where := range used {
 		if strings.HasSuffix(k, ".") || notKeys[k] {
 			continue

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"net/http"
+	"time"
 
 	"github.com/serambi/serambi/internal/application"
 	"github.com/serambi/serambi/internal/audit"
@@ -29,6 +30,7 @@ func TestNoRouteCrossesTenants(t *testing.T) {
 		t.Fatal(err)
 	}
 	bApp := applicationIn(t, s, "fukuoka", "resident@fukuoka.demo")
+	bCounter, bAppointment := appointmentIn(t, s, "fukuoka", "resident@fukuoka.demo")
 	known := map[string]bool{"anyone": true, "user": true, "admin": true, "coordinator": true, "officer": true, "applicant": true}
 	roles := []string{"", "resident", "officer", "instructor", "admin"}
 	for _, rt := range s.app.Web().Routes() {
@@ -40,8 +42,15 @@ func TestNoRouteCrossesTenants(t *testing.T) {
 		if isPublic(rt.Roles) || rt.Roles[0] == "user" {
 			continue // public by design, or the caller's own account
 		}
+		id := bApp.ID
+		switch {
+		case strings.Contains(rt.Pattern, "/counters/"):
+			id = bCounter
+		case strings.Contains(rt.Pattern, "/appointments/"):
+			id = bAppointment
+		}
 		path := strings.NewReplacer("{tenant}", b.Slug, "{slug}", b.Slug, "{user}", bOfficer.ID, "{$}", "",
-			"{id}", bApp.ID, "{code}", "JUMINHYO", "{name}", "copies", "{number}", bApp.TrackingNumber).Replace(rt.Pattern)
+			"{id}", id, "{code}", "JUMINHYO", "{name}", "copies", "{number}", bApp.TrackingNumber).Replace(rt.Pattern)
 		for _, role := range roles {
 			br := s.browser(t)
 			hdr := []string{}
@@ -144,4 +153,27 @@ func applicationIn(t testing.TB, s *site, slug, email string) application.Applic
 		t.Fatal(err)
 	}
 	return a
+}
+
+// appointmentIn books the first free slot of slug's first counter for a
+// resident and returns the counter and appointment IDs.
+func appointmentIn(t testing.TB, s *site, slug, email string) (string, string) {
+	t.Helper()
+	ctx := context.Background()
+	ten, _ := s.app.Tenants.BySlug(ctx, slug)
+	u, _ := s.app.Identity.ByLogin(ctx, email)
+	cs, err := s.app.Counters.List(ctx, ten.ID, true)
+	if err != nil || len(cs) == 0 {
+		t.Fatalf("no counters in %s: %v", slug, err)
+	}
+	from := time.Now().In(ten.Location())
+	slots, err := s.app.Counters.Slots(ctx, ten, cs[0].ID, from, from.AddDate(0, 0, 10))
+	if err != nil || len(slots) == 0 {
+		t.Fatalf("no slots: %v", err)
+	}
+	a, err := s.app.Counters.Book(ctx, audit.Actor{ID: u.ID, Label: email}, ten, cs[0].ID, u.ID, slots[0].Start, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cs[0].ID, a.ID
 }

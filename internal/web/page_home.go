@@ -44,7 +44,7 @@ func (s *Server) tenantHome(w http.ResponseWriter, r *http.Request) {
 	st := getState(r)
 	tiles := []tile{
 		{Key: "services", Icon: "services", URL: "/" + t.Slug + "/services"},
-		{Key: "counter", Icon: "counter"},
+		{Key: "counter", Icon: "counter", URL: "/" + t.Slug + "/counters"},
 		{Key: "classes", Icon: "classes"},
 		{Key: "knowledge", Icon: "knowledge"},
 	}
@@ -70,7 +70,7 @@ func (s *Server) tenantHome(w http.ResponseWriter, r *http.Request) {
 // (?done=registered); only known words are shown, as message keys.
 func flashFrom(r *http.Request) string {
 	switch d := r.URL.Query().Get("done"); d {
-	case "registered", "signedin", "signedout", "saved", "password", "totp", "sessions", "action", "code_sent", "confirmed":
+	case "registered", "signedin", "signedout", "saved", "password", "totp", "sessions", "action", "code_sent", "confirmed", "booked", "cancelled", "slot_taken", "already_booked":
 		return "flash." + d
 	}
 	return ""

@@ -9,6 +9,8 @@ var (
 	officers    = []string{"officer", "admin", "coordinator"}
 	// applicantOrStaff: the resident who applied, or the tenant's staff.
 	applicantOrStaff = []string{"applicant", "officer", "admin"}
+	// appointmentOwner: the resident it is for, or the tenant's staff.
+	appointmentOwner = []string{"applicant", "officer", "admin"}
 )
 
 // routes is Serambi's whole routing table.
@@ -95,6 +97,11 @@ func (s *Server) routes() []route {
 		{"POST", "/{tenant}/applications/{id}/documents/delete", applicantOrStaff, s.deleteDocument},
 		{"GET", "/{tenant}/documents/{id}", applicantOrStaff, s.downloadDocument},
 		{"GET", "/track", anyone, s.trackPage},
+		{"GET", "/{tenant}/counters", anyone, s.countersPage},
+		{"GET", "/{tenant}/counters/{id}", anyone, s.counterPage},
+		{"POST", "/{tenant}/counters/{id}/appointments", signedIn, s.book},
+		{"GET", "/{tenant}/appointments", signedIn, s.myAppointments},
+		{"POST", "/{tenant}/appointments/{id}/cancel", appointmentOwner, s.cancelAppointment},
 
 		{"GET", "/api/v1/openapi.json", anyone, s.apiOpenAPI},
 		{"GET", "/api/v1/regions", anyone, s.apiRegions},
@@ -114,5 +121,9 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/t/{tenant}/applications/{id}", applicantOrStaff, s.apiApplication},
 		{"POST", "/api/v1/t/{tenant}/applications/{id}/actions", applicantOrStaff, s.apiAct},
 		{"GET", "/api/v1/track/{number}", anyone, s.apiTrack},
+		{"GET", "/api/v1/t/{tenant}/counters", anyone, s.apiCounters},
+		{"GET", "/api/v1/t/{tenant}/counters/{id}/slots", anyone, s.apiSlots},
+		{"POST", "/api/v1/t/{tenant}/appointments", signedIn, s.apiBook},
+		{"DELETE", "/api/v1/t/{tenant}/appointments/{id}", appointmentOwner, s.apiCancel},
 	}
 }

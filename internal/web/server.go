@@ -18,6 +18,7 @@ import (
 	"github.com/serambi/serambi/internal/calendar"
 	"github.com/serambi/serambi/internal/catalog"
 	"github.com/serambi/serambi/internal/clock"
+	"github.com/serambi/serambi/internal/counter"
 	"github.com/serambi/serambi/internal/db"
 	"github.com/serambi/serambi/internal/document"
 	"github.com/serambi/serambi/internal/identity"
@@ -39,6 +40,7 @@ type Deps struct {
 	Results  *result.Issuer
 	Docs     *document.Store
 	Outbox   *notify.Outbox
+	Counters *counter.Store
 	Regions  *region.Directory
 	Catalog  *locale.Catalog
 	Clock    clock.Clock

@@ -1,0 +1,79 @@
+package web_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestBookThroughPagesAndAPI: a resident books a time by pressing it,
+// sees it, cancels it; the API answers 201, then 409 when the slot fills.
+func TestBookThroughPagesAndAPI(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	res := s.browser(t)
+	res.signin("resident@banyuwangi.demo")
+	list := res.get("/banyuwangi/counters")
+	mustContain(t, list, "Administrasi Kependudukan", "Jaminan Kesehatan")
+	link := regexp.MustCompile(`href="(/banyuwangi/counters/[0-9a-f-]+)"`).FindAllStringSubmatch(list.body, -1)
+	if len(link) != 2 {
+		t.Fatalf("counter links: %v", link)
+	}
+	// The second counter (BPJS) takes one person per slot.
+	var counterPath string
+	for _, l := range link {
+		if strings.Contains(res.get(l[1]).body, "Jaminan Kesehatan") {
+			counterPath = l[1]
+		}
+	}
+	page := res.get(counterPath)
+	start := regexp.MustCompile(`name="start" value="([^"]+)"`).FindStringSubmatch(page.body)
+	if start == nil {
+		t.Fatal("no free times on the counter page")
+	}
+	if r := res.post(counterPath+"/appointments", url.Values{"start": {start[1]}}); r.status != http.StatusSeeOther ||
+		!strings.Contains(r.header.Get("Location"), "done=booked") {
+		t.Fatalf("book: %d %q", r.status, r.header.Get("Location"))
+	}
+	mine := res.get("/banyuwangi/appointments")
+	mustContain(t, mine, "Jaminan Kesehatan", "Terjadwal")
+	// The slot is gone for everyone else: the API answers 409.
+	other := s.browser(t)
+	tok := other.token("officer@banyuwangi.demo")
+	counterID := strings.TrimPrefix(counterPath, "/banyuwangi/counters/")
+	body := `{"counter":"` + counterID + `","start":"` + start[1] + `"}`
+	if r := other.do("POST", "/api/v1/t/banyuwangi/appointments", strings.NewReader(body), "application/json", "Authorization", "Bearer "+tok); r.status != http.StatusConflict {
+		t.Fatalf("full slot through the API: %d %s", r.status, r.body)
+	}
+	// The resident cancels; the same time is free again.
+	cancel := regexp.MustCompile(`action="(/banyuwangi/appointments/[0-9a-f-]+/cancel)"`).FindStringSubmatch(mine.body)
+	if cancel == nil {
+		t.Fatal("no cancel button")
+	}
+	res.post(cancel[1], nil)
+	mustContain(t, res.get("/banyuwangi/appointments"), "Dibatalkan")
+	r := other.do("POST", "/api/v1/t/banyuwangi/appointments", strings.NewReader(body), "application/json", "Authorization", "Bearer "+tok)
+	if r.status != http.StatusCreated {
+		t.Fatalf("book the freed slot: %d %s", r.status, r.body)
+	}
+	var booked struct{ ID string }
+	_ = json.Unmarshal([]byte(r.body), &booked)
+	// Slots API and cancel through the API.
+	day := start[1][:10]
+	slots := other.get("/api/v1/t/banyuwangi/counters/" + counterID + "/slots?from=" + day + "&to=" + day)
+	mustContain(t, slots, `"free":0`)
+	if r := other.get("/api/v1/t/banyuwangi/counters/" + counterID + "/slots?from=2026-01-01&to=2026-12-31"); r.status != http.StatusBadRequest {
+		t.Fatalf("a year of slots: %d", r.status)
+	}
+	if r := other.do("DELETE", "/api/v1/t/banyuwangi/appointments/"+booked.ID, nil, "", "Authorization", "Bearer "+tok); r.status != http.StatusNoContent {
+		t.Fatalf("cancel through the API: %d", r.status)
+	}
+	// A resident cannot cancel someone else's appointment.
+	_, theirs := appointmentIn(t, s, "banyuwangi", "admin@banyuwangi.demo")
+	if r := res.post("/banyuwangi/appointments/"+theirs+"/cancel", nil); r.status != http.StatusNotFound {
+		t.Fatalf("cancel another's: %d", r.status)
+	}
+}

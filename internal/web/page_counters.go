@@ -1,0 +1,301 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/serambi/serambi/internal/counter"
+	"github.com/serambi/serambi/internal/tenant"
+	"github.com/serambi/serambi/internal/validation"
+)
+
+// Remote counter, first part: counters and appointments.
+
+func (s *Server) countersPage(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.loadTenant(w, r)
+	if !ok {
+		return
+	}
+	cs, err := s.Counters.List(r.Context(), t.ID, true)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	p := s.newPage(r, "counters.title")
+	p.Tenant = t
+	p.Data = cs
+	s.render(w, http.StatusOK, "counters", p)
+}
+
+type slotDay struct {
+	Date  string
+	Slots []slotView
+}
+
+type slotView struct {
+	Start, Time string
+	Free        int
+}
+
+type counterPage struct {
+	Counter counter.Counter
+	Days    []slotDay
+	Next    string
+}
+
+// loadCounter resolves {id} in t.
+func (s *Server) loadCounter(w http.ResponseWriter, r *http.Request, t *tenant.Tenant) (*counter.Counter, bool) {
+	c, err := s.Counters.Get(r.Context(), t.ID, r.PathValue("id"))
+	if errors.Is(err, counter.ErrNotFound) || (err == nil && !c.Active && !s.isStaff(r, t)) {
+		s.notFound(w, r)
+		return nil, false
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return nil, false
+	}
+	return &c, true
+}
+
+// counterPage shows a week of free times, each a button that books it:
+// no calendar widget, no JavaScript, large targets.
+func (s *Server) counterPage(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.loadTenant(w, r)
+	if !ok {
+		return
+	}
+	c, ok := s.loadCounter(w, r, t)
+	if !ok {
+		return
+	}
+	from := s.Clock.Now().In(t.Location())
+	if d, err := time.ParseInLocation("2006-01-02", r.URL.Query().Get("from"), t.Location()); err == nil && d.After(from) {
+		from = d
+	}
+	to := from.AddDate(0, 0, 6)
+	slots, err := s.Counters.Slots(r.Context(), *t, c.ID, from, to)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	p := s.newPage(r, "counter.title")
+	p.Title = c.Name(p.Lang())
+	p.Tenant = t
+	p.Flash = flashFrom(r)
+	p.Data = counterPage{Counter: *c, Days: p.slotDays(slots, t), Next: to.AddDate(0, 0, 1).Format("2006-01-02")}
+	s.render(w, http.StatusOK, "counter", p)
+}
+
+func (p *page) slotDays(slots []counter.Slot, t *tenant.Tenant) []slotDay {
+	var days []slotDay
+	for _, sl := range slots {
+		if sl.Free <= 0 {
+			continue
+		}
+		local := sl.Start.In(t.Location())
+		date := p.Date(local)
+		if len(days) == 0 || days[len(days)-1].Date != date {
+			days = append(days, slotDay{Date: date})
+		}
+		d := &days[len(days)-1]
+		d.Slots = append(d.Slots, slotView{Start: sl.Start.UTC().Format(time.RFC3339), Time: local.Format("15:04"), Free: sl.Free})
+	}
+	return days
+}
+
+func (s *Server) book(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.loadTenant(w, r)
+	if !ok || !s.requireUser(w, r) || !s.parseForm(w, r) {
+		return
+	}
+	c, ok := s.loadCounter(w, r, t)
+	if !ok {
+		return
+	}
+	start, err := time.Parse(time.RFC3339, r.PostForm.Get("start"))
+	if err != nil {
+		s.errorPage(w, r, http.StatusBadRequest, t)
+		return
+	}
+	_, err = s.Counters.Book(r.Context(), actor(r), *t, c.ID, getState(r).user.ID, start, truncateRunes(r.PostForm.Get("note"), 500))
+	switch {
+	case errors.Is(err, counter.ErrAlreadyBooked):
+		redirect(w, r, "/"+t.Slug+"/appointments?done=already_booked")
+	case errors.Is(err, counter.ErrSlotFull), errors.Is(err, counter.ErrNotBookable):
+		redirect(w, r, "/"+t.Slug+"/counters/"+c.ID+"?done=slot_taken")
+	case err != nil:
+		s.serverError(w, r, err)
+	default:
+		s.ensureResident(r, t)
+		redirect(w, r, "/"+t.Slug+"/appointments?done=booked")
+	}
+}
+
+type appointmentView struct {
+	ID, Counter, When string
+	Status            string
+	Upcoming          bool
+}
+
+func (s *Server) myAppointments(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.loadTenant(w, r)
+	if !ok || !s.requireUser(w, r) {
+		return
+	}
+	apps, err := s.Counters.Mine(r.Context(), t.ID, getState(r).user.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	p := s.newPage(r, "appointments.title")
+	p.Tenant = t
+	p.Flash = flashFrom(r)
+	names := map[string]string{}
+	var views []appointmentView
+	for _, a := range apps {
+		if _, ok := names[a.CounterID]; !ok {
+			if c, err := s.Counters.Get(r.Context(), t.ID, a.CounterID); err == nil {
+				names[a.CounterID] = c.Name(p.Lang())
+			}
+		}
+		views = append(views, appointmentView{ID: a.ID, Counter: names[a.CounterID], When: p.DateTime(a.Start),
+			Status: a.Status, Upcoming: a.Status == "booked" && a.Start.After(s.Clock.Now())})
+	}
+	p.Data = views
+	s.render(w, http.StatusOK, "appointments", p)
+}
+
+func (s *Server) cancelAppointment(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.loadTenant(w, r)
+	if !ok || !s.requireUser(w, r) {
+		return
+	}
+	err := s.Counters.Cancel(r.Context(), actor(r), t.ID, r.PathValue("id"), getState(r).user.ID, s.isStaff(r, t))
+	switch {
+	case errors.Is(err, counter.ErrNotFound), errors.Is(err, counter.ErrNotYours):
+		s.notFound(w, r)
+	case errors.Is(err, counter.ErrNotBooked):
+		redirect(w, r, "/"+t.Slug+"/appointments")
+	case err != nil:
+		s.serverError(w, r, err)
+	default:
+		redirect(w, r, "/"+t.Slug+"/appointments?done=cancelled")
+	}
+}
+
+// API
+
+type slotJSON struct {
+	Start    time.Time `json:"start"`
+	End      time.Time `json:"end"`
+	Capacity int       `json:"capacity"`
+	Free     int       `json:"free"`
+}
+
+type counterJSON struct {
+	ID          string            `json:"id"`
+	Code        string            `json:"code"`
+	Name        string            `json:"name"`
+	Names       map[string]string `json:"names"`
+	SlotMinutes int               `json:"slot_minutes"`
+	Capacity    int               `json:"capacity"`
+}
+
+func (s *Server) apiCounters(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.loadTenant(w, r)
+	if !ok {
+		return
+	}
+	cs, err := s.Counters.List(r.Context(), t.ID, true)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	out := list[counterJSON]{Items: []counterJSON{}}
+	for _, c := range cs {
+		out.Items = append(out.Items, counterJSON{c.ID, c.Code, c.Name(getState(r).lang), c.Names, c.SlotMinutes, c.Capacity})
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) apiSlots(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.loadTenant(w, r)
+	if !ok {
+		return
+	}
+	c, ok := s.loadCounter(w, r, t)
+	if !ok {
+		return
+	}
+	q := r.URL.Query()
+	from, err1 := time.ParseInLocation("2006-01-02", q.Get("from"), t.Location())
+	to, err2 := time.ParseInLocation("2006-01-02", q.Get("to"), t.Location())
+	if err1 != nil || err2 != nil || to.Before(from) || to.Sub(from) >= counter.MaxDays*24*time.Hour {
+		s.problem(w, r, http.StatusBadRequest, "bad_range", "problem.bad_range")
+		return
+	}
+	slots, err := s.Counters.Slots(r.Context(), *t, c.ID, from, to)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	out := list[slotJSON]{Items: []slotJSON{}}
+	for _, sl := range slots {
+		out.Items = append(out.Items, slotJSON{sl.Start.UTC(), sl.End.UTC(), sl.Capacity, sl.Free})
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+type bookBody struct {
+	Counter string    `json:"counter"`
+	Start   time.Time `json:"start"`
+	Note    string    `json:"note"`
+}
+
+func (s *Server) apiBook(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.loadTenant(w, r)
+	if !ok || !s.requireUser(w, r) {
+		return
+	}
+	var b bookBody
+	if !s.readJSON(w, r, &b) {
+		return
+	}
+	a, err := s.Counters.Book(r.Context(), actor(r), *t, b.Counter, getState(r).user.ID, b.Start, truncateRunes(b.Note, 500))
+	switch {
+	case errors.Is(err, counter.ErrSlotFull):
+		s.problem(w, r, http.StatusConflict, "slot_full", "problem.slot_full")
+	case errors.Is(err, counter.ErrAlreadyBooked):
+		s.problem(w, r, http.StatusConflict, "already_booked", "flash.already_booked")
+	case errors.Is(err, counter.ErrNotFound):
+		s.invalid(w, r, validation.Errors{{Field: "counter", Code: "error.counter.unknown"}})
+	case errors.Is(err, counter.ErrNotBookable):
+		s.invalid(w, r, validation.Errors{{Field: "start", Code: "error.counter.not_bookable"}})
+	case err != nil:
+		s.serverError(w, r, err)
+	default:
+		s.ensureResident(r, t)
+		w.Header().Set("Location", "/api/v1/t/"+t.Slug+"/appointments/"+a.ID)
+		writeJSON(w, http.StatusCreated, map[string]any{"id": a.ID, "counter": a.CounterID, "start": a.Start.UTC(),
+			"end": a.End.UTC(), "status": a.Status})
+	}
+}
+
+func (s *Server) apiCancel(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.loadTenant(w, r)
+	if !ok || !s.requireUser(w, r) {
+		return
+	}
+	err := s.Counters.Cancel(r.Context(), actor(r), t.ID, r.PathValue("id"), getState(r).user.ID, s.isStaff(r, t))
+	switch {
+	case errors.Is(err, counter.ErrNotFound), errors.Is(err, counter.ErrNotYours):
+		s.problem(w, r, http.StatusNotFound, "not_found", "problem.not_found")
+	case errors.Is(err, counter.ErrNotBooked):
+		s.problem(w, r, http.StatusConflict, "not_booked", "problem.not_booked")
+	case err != nil:
+		s.serverError(w, r, err)
+	default:
+		w.WriteHeader(http.StatusNoContent)
+	}
+}
