@@ -77,3 +77,29 @@ func TestBookThroughPagesAndAPI(t *testing.T) {
 		t.Fatalf("cancel another's: %d", r.status)
 	}
 }
+
+func TestStaffBooksForAResidentWhoPhoned(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	off := s.browser(t)
+	off.signin("officer@fukuoka.demo")
+	list := off.get("/fukuoka/counters")
+	path := regexp.MustCompile(`href="(/fukuoka/counters/[0-9a-f-]+)"`).FindStringSubmatch(list.body)[1]
+	page := off.get(path + "?for=resident@fukuoka.demo")
+	mustContain(t, page, "田中 一郎", `name="for" value="`)
+	forID := regexp.MustCompile(`name="for" value="([0-9a-f-]{36})"`).FindStringSubmatch(page.body)[1]
+	start := regexp.MustCompile(`name="start" value="([^"]+)"`).FindStringSubmatch(page.body)[1]
+	if r := off.post(path+"/appointments", url.Values{"start": {start}, "for": {forID}}); r.status != http.StatusSeeOther {
+		t.Fatalf("staff booking: %d", r.status)
+	}
+	res := s.browser(t)
+	res.signin("resident@fukuoka.demo")
+	mustContain(t, res.get("/fukuoka/appointments"), "予約済み")
+	// A resident cannot book in someone else's name.
+	other := s.browser(t)
+	other.signin("resident@neyagawa.demo")
+	if r := other.post(path+"/appointments", url.Values{"start": {start}, "for": {forID}}); r.status != http.StatusBadRequest {
+		t.Fatalf("a resident booking for another: %d", r.status)
+	}
+	mustContain(t, off.get(path+"?for=nobody@example.jp"), "error-summary")
+}

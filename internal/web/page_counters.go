@@ -42,6 +42,9 @@ type counterPage struct {
 	Counter counter.Counter
 	Days    []slotDay
 	Next    string
+	Staff   bool
+	ForID   string // staff booking for a resident (who phoned in)
+	ForName string
 }
 
 // loadCounter resolves {id} in t.
@@ -83,7 +86,16 @@ func (s *Server) counterPage(w http.ResponseWriter, r *http.Request) {
 	p.Title = c.Name(p.Lang())
 	p.Tenant = t
 	p.Flash = flashFrom(r)
-	p.Data = counterPage{Counter: *c, Days: p.slotDays(slots, t), Next: to.AddDate(0, 0, 1).Format("2006-01-02")}
+	data := counterPage{Counter: *c, Days: p.slotDays(slots, t), Next: to.AddDate(0, 0, 1).Format("2006-01-02"), Staff: s.isStaff(r, t)}
+	if q := r.URL.Query().Get("for"); q != "" && data.Staff {
+		p.Form.Set("for", q)
+		if u, err := s.findResident(r, q); err == nil {
+			data.ForID, data.ForName = u.ID, u.Name
+		} else {
+			p.Errors = validation.Errors{{Field: "for", Code: "error.assist.resident"}}
+		}
+	}
+	p.Data = data
 	s.render(w, http.StatusOK, "counter", p)
 }
 
@@ -118,7 +130,20 @@ func (s *Server) book(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, http.StatusBadRequest, t)
 		return
 	}
-	_, err = s.Counters.Book(r.Context(), actor(r), *t, c.ID, getState(r).user.ID, start, truncateRunes(r.PostForm.Get("note"), 500))
+	residentID := getState(r).user.ID
+	if id := r.PostForm.Get("for"); id != "" {
+		// Staff booking for a resident who phoned in.
+		if _, err := s.Identity.ByID(r.Context(), id); err != nil || !s.isStaff(r, t) {
+			s.errorPage(w, r, http.StatusBadRequest, t)
+			return
+		}
+		residentID = id
+	}
+	_, err = s.Counters.Book(r.Context(), actor(r), *t, c.ID, residentID, start, truncateRunes(r.PostForm.Get("note"), 500))
+	if err == nil && residentID != getState(r).user.ID {
+		redirect(w, r, "/"+t.Slug+"/counters/"+c.ID+"?done=booked")
+		return
+	}
 	switch {
 	case errors.Is(err, counter.ErrAlreadyBooked):
 		redirect(w, r, "/"+t.Slug+"/appointments?done=already_booked")
