@@ -4,6 +4,7 @@ package app
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -149,7 +150,7 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error) 
 	a.web, err = web.New(web.Deps{
 		DB: a.DB, Tenants: a.Tenants, Identity: a.Identity, Regions: a.Regions, Catalog: messages,
 		Services: a.Catalog, Calendar: a.Calendar, Apps: a.Apps, Results: a.Results, Docs: a.Docs,
-		Outbox: a.Outbox, SendCode: a.sendCode, Counters: a.Counters,
+		Outbox: a.Outbox, SendCode: a.sendCode, Counters: a.Counters, FeedKey: feedKey(cfg),
 		Clock: a.Clock, Log: a.Log, BaseURL: cfg.BaseURL, Demo: cfg.Demo, Registry: prometheus.NewRegistry(),
 	})
 	if err != nil {
@@ -218,3 +219,10 @@ func (r regionLookup) Exists(code string) bool {
 
 // Web is the app's web server (tests read its routing table).
 func (a *App) Web() *web.Server { return a.web }
+
+// feedKey derives the key of calendar feed URLs from the secret key, so a
+// new secret key also retires every feed URL.
+func feedKey(cfg *config.Config) []byte {
+	sum := sha256.Sum256(append([]byte("serambi calendar feeds\x00"), cfg.SecretKey...))
+	return sum[:]
+}

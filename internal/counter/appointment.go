@@ -318,3 +318,11 @@ func (s *Store) ForCounterDay(ctx context.Context, t tenant.Tenant, counterID st
 	return appointments(ctx, s.db, `WHERE counter_id = ? AND tenant_id = ? AND start_at >= ? AND start_at < ?
 		AND status <> 'cancelled' ORDER BY start_at, seat`, c.ID, t.ID, from.UTC(), to.UTC())
 }
+
+// ForOfficer lists the booked appointments of every counter the officer
+// serves, from from to to, for their private calendar feed.
+func (s *Store) ForOfficer(ctx context.Context, tenantID, officerID string, from, to time.Time) ([]Appointment, error) {
+	return appointments(ctx, s.db, `WHERE tenant_id = ? AND status = 'booked' AND start_at >= ? AND start_at < ?
+		AND counter_id IN (SELECT counter_id FROM counter_officers WHERE user_id = ?) ORDER BY start_at, seat`,
+		tenantID, from.UTC(), to.UTC(), officerID)
+}

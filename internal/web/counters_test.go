@@ -103,3 +103,36 @@ func TestStaffBooksForAResidentWhoPhoned(t *testing.T) {
 	}
 	mustContain(t, off.get(path+"?for=nobody@example.jp"), "error-summary")
 }
+
+func TestCalendarFiles(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	_, appt := appointmentIn(t, s, "fukuoka", "resident@fukuoka.demo")
+	res := s.browser(t)
+	res.signin("resident@fukuoka.demo")
+	ics := res.get("/fukuoka/appointments/" + appt + "/calendar.ics")
+	if ics.status != 200 || !strings.HasPrefix(ics.header.Get("Content-Type"), "text/calendar") {
+		t.Fatalf("ics: %d %s", ics.status, ics.header.Get("Content-Type"))
+	}
+	mustContain(t, ics, "BEGIN:VEVENT", "UID:"+appt+"@serambi")
+	if r := s.browser(t).get("/fukuoka/appointments/" + appt + "/calendar.ics"); r.status != http.StatusSeeOther {
+		t.Fatalf("anonymous ics: %d", r.status)
+	}
+	// The officer's private feed lists it; a forged token does not work.
+	off := s.browser(t)
+	off.signin("officer@fukuoka.demo")
+	page := off.get("/fukuoka/counters")
+	feed := regexp.MustCompile(`(/feeds/officer/[A-Za-z0-9._-]+)`).FindStringSubmatch(page.body)
+	if feed == nil {
+		t.Fatal("no feed URL shown to the officer")
+	}
+	anon := s.browser(t)
+	mustContain(t, anon.get(feed[1]), "UID:"+appt+"@serambi")
+	forged := feed[1][:len(feed[1])-3] + "abc"
+	if r := anon.get(forged); r.status != http.StatusNotFound {
+		t.Fatalf("forged feed: %d", r.status)
+	}
+	if strings.Contains(s.browser(t).get("/fukuoka/counters").body, "/feeds/officer/") {
+		t.Fatal("feed URL shown to an anonymous visitor")
+	}
+}

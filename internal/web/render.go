@@ -74,6 +74,15 @@ func (s *Server) newPage(r *http.Request, titleKey string) *page {
 // T translates a message key in the page's language.
 func (p *page) T(key string, args ...any) string { return p.s.Catalog.T(p.st.lang, key, args...) }
 
+// FeedURL is the signed-in officer's private calendar feed, on staff pages
+// of their tenant.
+func (p *page) FeedURL() string {
+	if p.Tenant == nil || p.st.user == nil || !(hasRole(p.st, p.Tenant.ID, "officer") || hasRole(p.st, p.Tenant.ID, "admin")) {
+		return ""
+	}
+	return p.s.FeedURL(p.st.user.ID)
+}
+
 // Lang is the page's language code.
 func (p *page) Lang() string { return p.st.lang }
 

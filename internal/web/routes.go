@@ -102,6 +102,8 @@ func (s *Server) routes() []route {
 		{"POST", "/{tenant}/counters/{id}/appointments", signedIn, s.book},
 		{"GET", "/{tenant}/appointments", signedIn, s.myAppointments},
 		{"POST", "/{tenant}/appointments/{id}/cancel", appointmentOwner, s.cancelAppointment},
+		{"GET", "/{tenant}/appointments/{id}/calendar.ics", appointmentOwner, s.appointmentICS},
+		{"GET", "/feeds/officer/{token}", anyone, s.officerFeed},
 
 		{"GET", "/api/v1/openapi.json", anyone, s.apiOpenAPI},
 		{"GET", "/api/v1/regions", anyone, s.apiRegions},

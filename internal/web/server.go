@@ -48,6 +48,8 @@ type Deps struct {
 	BaseURL  string
 	Demo     bool
 	Registry *prometheus.Registry
+	// FeedKey signs officers' private calendar feed URLs.
+	FeedKey []byte
 	// SendCode delivers an assisted application's confirmation code to
 	// the resident (by email through the outbox).
 	SendCode application.CodeSender

@@ -1,0 +1,102 @@
+package web
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/serambi/serambi/internal/counter"
+	"github.com/serambi/serambi/internal/ical"
+)
+
+// appointmentICS lets a resident add an appointment to their phone's
+// calendar.
+func (s *Server) appointmentICS(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.loadTenant(w, r)
+	if !ok || !s.requireUser(w, r) {
+		return
+	}
+	a, err := s.Counters.Appointment(r.Context(), t.ID, r.PathValue("id"))
+	st := getState(r)
+	if err != nil || (a.ResidentID != st.user.ID && a.BookedBy != st.user.ID && !s.isStaff(r, t)) {
+		s.notFound(w, r)
+		return
+	}
+	s.writeICS(w, r, "appointment.ics", s.icsEvents(r, t.Slug, st.lang, []counter.Appointment{a}))
+}
+
+func (s *Server) icsEvents(r *http.Request, slug, lang string, apps []counter.Appointment) []ical.Event {
+	var out []ical.Event
+	names := map[string]string{}
+	for _, a := range apps {
+		if _, ok := names[a.CounterID]; !ok {
+			if c, err := s.Counters.Get(r.Context(), a.TenantID, a.CounterID); err == nil {
+				names[a.CounterID] = s.Catalog.T(lang, "counters.title") + ": " + c.Name(lang)
+			}
+		}
+		out = append(out, ical.Event{UID: a.ID + "@serambi", Start: a.Start, End: a.End, Summary: names[a.CounterID],
+			URL: s.BaseURL + "/" + slug + "/appointments", Cancelled: a.Status == counter.Cancelled})
+	}
+	return out
+}
+
+func (s *Server) writeICS(w http.ResponseWriter, r *http.Request, filename string, events []ical.Event) {
+	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
+	w.Header().Set("Cache-Control", "private, no-store")
+	_, _ = w.Write([]byte(ical.Calendar("Serambi", events, s.Clock.Now())))
+}
+
+// feedToken is the secret part of an officer's private feed URL: the user
+// ID and a MAC of it, so the URL can be given to a calendar app without a
+// password and cannot be guessed for another officer.
+func (s *Server) feedToken(userID string) string {
+	m := hmac.New(sha256.New, s.FeedKey)
+	m.Write([]byte("officer feed\x00" + userID))
+	return userID + "." + base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:18])
+}
+
+// FeedURL is an officer's private calendar feed for their counters.
+func (s *Server) FeedURL(userID string) string {
+	return s.BaseURL + "/feeds/officer/" + s.feedToken(userID)
+}
+
+func (s *Server) officerFeed(w http.ResponseWriter, r *http.Request) {
+	token := r.PathValue("token")
+	userID, _, _ := strings.Cut(token, ".")
+	if len(token) > 120 || !hmac.Equal([]byte(token), []byte(s.feedToken(userID))) {
+		s.notFound(w, r)
+		return
+	}
+	u, err := s.Identity.ByID(r.Context(), userID)
+	if err != nil || u.Disabled {
+		s.notFound(w, r)
+		return
+	}
+	ms, err := s.Identity.Memberships(r.Context(), u.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	now := s.Clock.Now()
+	var events []ical.Event
+	for _, m := range ms {
+		if m.Role != "officer" && m.Role != "admin" {
+			continue
+		}
+		t, err := s.Tenants.ByID(r.Context(), m.TenantID)
+		if err != nil {
+			continue
+		}
+		apps, err := s.Counters.ForOfficer(r.Context(), t.ID, u.ID, now.Add(-24*time.Hour), now.AddDate(0, 0, 60))
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		events = append(events, s.icsEvents(r, t.Slug, u.Lang, apps)...)
+	}
+	s.writeICS(w, r, "serambi.ics", events)
+}
