@@ -136,3 +136,23 @@ func TestCalendarFiles(t *testing.T) {
 		t.Fatal("feed URL shown to an anonymous visitor")
 	}
 }
+
+func TestOfficerDesk(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	off := s.browser(t)
+	off.signin("officer@fukuoka.demo")
+	mustContain(t, off.get("/fukuoka/desk"), "本日の予約", "/feeds/officer/")
+	res := s.browser(t)
+	res.signin("resident@fukuoka.demo")
+	if r := res.get("/fukuoka/desk"); r.status != http.StatusForbidden {
+		t.Fatalf("resident on the desk: %d", r.status)
+	}
+	// An appointment that has not started cannot be marked as missed.
+	_, appt := appointmentIn(t, s, "fukuoka", "resident@fukuoka.demo")
+	off.post("/fukuoka/desk/"+appt+"/no-show", nil)
+	ten, _ := s.app.Tenants.BySlug(t.Context(), "fukuoka")
+	if a, _ := s.app.Counters.Appointment(t.Context(), ten.ID, appt); a.Status != "booked" {
+		t.Fatalf("future appointment marked %s", a.Status)
+	}
+}

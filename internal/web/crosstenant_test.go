@@ -46,7 +46,7 @@ func TestNoRouteCrossesTenants(t *testing.T) {
 		switch {
 		case strings.Contains(rt.Pattern, "/counters/"):
 			id = bCounter
-		case strings.Contains(rt.Pattern, "/appointments/"):
+		case strings.Contains(rt.Pattern, "/appointments/"), strings.Contains(rt.Pattern, "/desk/"):
 			id = bAppointment
 		}
 		path := strings.NewReplacer("{tenant}", b.Slug, "{slug}", b.Slug, "{user}", bOfficer.ID, "{$}", "",

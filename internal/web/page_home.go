@@ -55,7 +55,8 @@ func (s *Server) tenantHome(w http.ResponseWriter, r *http.Request) {
 			{Key: "account", Icon: "account", URL: "/account"}}, tiles...)
 		if hasRole(st, t.ID, "officer") || hasRole(st, t.ID, "admin") {
 			tiles = append([]tile{{Key: "inbox", Icon: "staff", URL: "/" + t.Slug + "/inbox"},
-				{Key: "assist", Icon: "services", URL: "/" + t.Slug + "/assist"}}, tiles...)
+				{Key: "assist", Icon: "services", URL: "/" + t.Slug + "/assist"},
+				{Key: "desk", Icon: "counter", URL: "/" + t.Slug + "/desk"}}, tiles...)
 		}
 		if hasRole(st, t.ID, "admin") || st.user.Coordinator {
 			tiles = append(tiles, tile{Key: "staff", Icon: "staff", URL: "/" + t.Slug + "/admin/staff"})

@@ -104,6 +104,8 @@ func (s *Server) routes() []route {
 		{"POST", "/{tenant}/appointments/{id}/cancel", appointmentOwner, s.cancelAppointment},
 		{"GET", "/{tenant}/appointments/{id}/calendar.ics", appointmentOwner, s.appointmentICS},
 		{"GET", "/feeds/officer/{token}", anyone, s.officerFeed},
+		{"GET", "/{tenant}/desk", officers, s.deskPage},
+		{"POST", "/{tenant}/desk/{id}/no-show", officers, s.markNoShow},
 
 		{"GET", "/api/v1/openapi.json", anyone, s.apiOpenAPI},
 		{"GET", "/api/v1/regions", anyone, s.apiRegions},
