@@ -111,7 +111,9 @@ func TestEveryUsedKeyExists(t *testing.T) {
 		"service.save": true, "application.create": true, "application.assign": true, "result.issue": true,
 		"result.html": true, "calendar.set": true, "calendar.remove": true, "application.confirm": true,
 		"application.confirm_request": true, "application.escalate": true, "counter.save": true, "counter.exception": true,
-		"counter.exception_remove": true, "appointment.book": true, "appointment.reschedule": true, "appointment.no_show": true}
+		"counter.exception_remove": true, "appointment.book": true, "appointment.reschedule": true, "appointment.no_show": true, "ticket.take": true, "ticket.call": true,
+		"ticket.call_again": true, "ticket.start": true, "ticket.finish": true, "ticket.no_show": true, "ticket.cancel": true,
+		"ticket.transfer": true}
 	for k, where := range used {
 		if strings.HasSuffix(k, ".") || notKeys[k] {
 			continue

@@ -1,0 +1,151 @@
+package queue
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/serambi/serambi/internal/audit"
+	"github.com/serambi/serambi/internal/calendar"
+	"github.com/serambi/serambi/internal/clock"
+	"github.com/serambi/serambi/internal/counter"
+	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/region"
+	"github.com/serambi/serambi/internal/tenant"
+)
+
+// start is "now" in these tests: Friday 13 November 2026, 12:00 in Japan,
+// 10:00 in Banyuwangi.
+var start = time.Date(2026, 11, 13, 3, 0, 0, 0, time.UTC)
+
+var regions = sync.OnceValues(region.Load)
+
+// Tenants of the tests, by slug: region code.
+var tenantRegions = map[string]string{
+	"fukuoka":    "401307", // Asia/Tokyo
+	"banyuwangi": "35.10",  // Asia/Jakarta
+}
+
+type env struct {
+	ctx      context.Context
+	d        *db.DB
+	clk      *clock.Fixed
+	st       *Store
+	counters *counter.Store
+	tenants  map[string]tenant.Tenant
+	n        int
+}
+
+func newEnv(t *testing.T, d *db.DB) *env {
+	t.Helper()
+	dir, err := regions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	clk := clock.NewFixed(start)
+	e := &env{ctx: ctx, d: d, clk: clk, st: NewStore(d, clk), counters: counter.NewStore(d, clk, calendar.NewStore(d)),
+		tenants: map[string]tenant.Tenant{}}
+	svc := tenant.NewService(d, dir, clk)
+	for slug, code := range tenantRegions {
+		tn, err := svc.Create(ctx, audit.System, tenant.Input{Slug: slug, RegionCode: code})
+		if err != nil {
+			t.Fatalf("tenant %s: %v", slug, err)
+		}
+		e.tenants[slug] = tn
+	}
+	return e
+}
+
+// counter saves an active counter of slug with 10-minute slots and one
+// seat, changed by mod.
+func (e *env) counter(t *testing.T, slug string, mod func(*counter.Counter)) counter.Counter {
+	t.Helper()
+	e.n++
+	c := counter.Counter{Code: fmt.Sprintf("Q-%d", e.n), Names: map[string]string{"id": "Loket", "ja": "窓口", "en": "Counter"},
+		SlotMinutes: 10, Capacity: 1, Active: true}
+	if mod != nil {
+		mod(&c)
+	}
+	saved, err := e.counters.Save(e.ctx, audit.System, e.tenants[slug].ID, c, nil, nil)
+	if err != nil {
+		t.Fatalf("save counter: %v", err)
+	}
+	return saved
+}
+
+// user inserts a minimal account and returns its ID.
+func (e *env) user(t *testing.T) string {
+	t.Helper()
+	e.n++
+	id := db.NewID()
+	now := e.clk.Now()
+	if _, err := e.d.ExecContext(e.ctx, `INSERT INTO users (id, email, name, password_hash, created_at, updated_at)
+		VALUES (?, ?, ?, '', ?, ?)`, id, fmt.Sprintf("user-%d@example.id", e.n), "User", now, now); err != nil {
+		t.Fatalf("insert user: %v", err)
+	}
+	return id
+}
+
+func as(userID string) audit.Actor { return audit.Actor{ID: userID, Label: userID, IP: "192.0.2.1"} }
+
+var officer = audit.Actor{Label: "officer"}
+
+// take takes an anonymous ticket at c (priority "" or one of the
+// priorities), one second after the previous step.
+func (e *env) take(t *testing.T, slug string, c counter.Counter, priority string) Ticket {
+	t.Helper()
+	e.clk.Advance(time.Second)
+	tk, err := e.st.Take(e.ctx, audit.System, e.tenants[slug], c.ID, "", SourceKiosk, priority)
+	if err != nil {
+		t.Fatalf("take at %s: %v", c.Code, err)
+	}
+	return tk
+}
+
+// callNext calls the next ticket at c one second after the previous step.
+func (e *env) callNext(t *testing.T, slug string, c counter.Counter) (Ticket, error) {
+	t.Helper()
+	e.clk.Advance(time.Second)
+	return e.st.CallNext(e.ctx, officer, e.tenants[slug].ID, c.ID, "officer-1")
+}
+
+func (e *env) mustCall(t *testing.T, slug string, c counter.Counter) Ticket {
+	t.Helper()
+	tk, err := e.callNext(t, slug, c)
+	if err != nil {
+		t.Fatalf("call next at %s: %v", c.Code, err)
+	}
+	return tk
+}
+
+func labels(ts []Ticket) []string {
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = t.Label
+	}
+	return out
+}
+
+// auditIntact fails t unless the audit chain verifies, and returns how
+// many entries it has.
+func (e *env) auditIntact(t *testing.T) int64 {
+	t.Helper()
+	n, p, err := audit.Verify(e.ctx, e.d)
+	if err != nil || p != nil {
+		t.Fatalf("audit chain: %v %v", p, err)
+	}
+	return n
+}
+
+// signalled tells whether ch holds a signal (or is closed: ok false).
+func signalled(ch <-chan struct{}) (got, open bool) {
+	select {
+	case _, ok := <-ch:
+		return true, ok
+	case <-time.After(50 * time.Millisecond):
+		return false, true
+	}
+}

@@ -1,0 +1,61 @@
+package queue
+
+import "sync"
+
+// hub fans a counter's changes out to the live pages of this process. A
+// signal carries no data: a page that wakes re-reads what it shows, so a
+// signal dropped because the subscriber is still busy with the previous one
+// loses nothing (a later multi-node version forwards the same signals over
+// PostgreSQL LISTEN/NOTIFY).
+type hub struct {
+	mu   sync.Mutex
+	subs map[string]map[chan struct{}]struct{}
+}
+
+// Subscribe returns a channel that receives a signal after each committed
+// change at counterID, and the function that unsubscribes and closes it
+// (safe to call more than once). The channel holds one pending signal;
+// more changes before it is read are folded into that one.
+func (s *Store) Subscribe(counterID string) (<-chan struct{}, func()) {
+	return s.hub.subscribe(counterID)
+}
+
+func (h *hub) subscribe(counterID string) (<-chan struct{}, func()) {
+	ch := make(chan struct{}, 1)
+	h.mu.Lock()
+	if h.subs == nil {
+		h.subs = map[string]map[chan struct{}]struct{}{}
+	}
+	if h.subs[counterID] == nil {
+		h.subs[counterID] = map[chan struct{}]struct{}{}
+	}
+	h.subs[counterID][ch] = struct{}{}
+	h.mu.Unlock()
+	var once sync.Once
+	return ch, func() {
+		once.Do(func() {
+			h.mu.Lock()
+			defer h.mu.Unlock()
+			delete(h.subs[counterID], ch)
+			if len(h.subs[counterID]) == 0 {
+				delete(h.subs, counterID)
+			}
+			close(ch)
+		})
+	}
+}
+
+// notify signals every subscriber of the counters without ever blocking;
+// the lock keeps a send from racing an unsubscribe's close.
+func (h *hub) notify(counterIDs ...string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, id := range counterIDs {
+		for ch := range h.subs[id] {
+			select {
+			case ch <- struct{}{}:
+			default:
+			}
+		}
+	}
+}
