@@ -29,6 +29,7 @@ import (
 	"github.com/serambi/serambi/internal/jobs"
 	"github.com/serambi/serambi/internal/locale"
 	"github.com/serambi/serambi/internal/notify"
+	"github.com/serambi/serambi/internal/queue"
 	"github.com/serambi/serambi/internal/region"
 	"github.com/serambi/serambi/internal/result"
 	"github.com/serambi/serambi/internal/tenant"
@@ -50,6 +51,7 @@ type App struct {
 	Jobs     *jobs.Queue
 	Outbox   *notify.Outbox
 	Counters *counter.Store
+	Queue    *queue.Store
 	Log      *slog.Logger
 	Clock    clock.Clock
 	web      *web.Server
@@ -93,8 +95,8 @@ func Open(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error)
 		d.Close()
 		return nil, err
 	}
-	queue := jobs.New(d, o.log)
-	if err := queue.Migrate(ctx); err != nil {
+	jobQueue := jobs.New(d, o.log)
+	if err := jobQueue.Migrate(ctx); err != nil {
 		d.Close()
 		return nil, fmt.Errorf("job queue migrations: %w", err)
 	}
@@ -103,7 +105,7 @@ func Open(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error)
 		d.Close()
 		return nil, err
 	}
-	a := &App{Config: cfg, DB: d, Regions: regions, Log: o.log, Clock: o.clock, Jobs: queue}
+	a := &App{Config: cfg, DB: d, Regions: regions, Log: o.log, Clock: o.clock, Jobs: jobQueue}
 	a.Tenants = tenant.NewService(d, regions, o.clock)
 	a.Identity = identity.NewService(d, o.clock, cipher, regionLookup{regions}, identity.Config{Demo: cfg.Demo})
 	a.Catalog = catalog.NewStore(d, o.clock)
@@ -122,6 +124,7 @@ func Open(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error)
 	}
 	a.Docs = document.NewStore(d, storage, o.clock)
 	a.Counters = counter.NewStore(d, o.clock, a.Calendar)
+	a.Queue = queue.NewStore(d, o.clock)
 	a.registerJobs()
 	if err := a.setupNotices(); err != nil {
 		d.Close()
@@ -150,7 +153,7 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error) 
 	a.web, err = web.New(web.Deps{
 		DB: a.DB, Tenants: a.Tenants, Identity: a.Identity, Regions: a.Regions, Catalog: messages,
 		Services: a.Catalog, Calendar: a.Calendar, Apps: a.Apps, Results: a.Results, Docs: a.Docs,
-		Outbox: a.Outbox, SendCode: a.sendCode, Counters: a.Counters, FeedKey: feedKey(cfg),
+		Outbox: a.Outbox, SendCode: a.sendCode, Counters: a.Counters, Queue: a.Queue, FeedKey: feedKey(cfg),
 		Clock: a.Clock, Log: a.Log, BaseURL: cfg.BaseURL, Demo: cfg.Demo, Registry: prometheus.NewRegistry(),
 	})
 	if err != nil {
@@ -173,11 +176,17 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	if err != nil {
 		return err
 	}
+	// Live streams (queue positions) end when shutdown starts, so the
+	// drain does not wait for them; browsers reconnect to another node.
+	streams, endStreams := context.WithCancel(context.Background())
+	defer endStreams()
 	srv := &http.Server{
 		Handler: a.web, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second,
-		ErrorLog: slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+		ErrorLog:    slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+		BaseContext: func(net.Listener) context.Context { return streams },
 	}
+	srv.RegisterOnShutdown(endStreams)
 	if err := a.Jobs.Start(ctx); err != nil {
 		ln.Close()
 		return err

@@ -31,6 +31,11 @@ func TestNoRouteCrossesTenants(t *testing.T) {
 	}
 	bApp := applicationIn(t, s, "fukuoka", "resident@fukuoka.demo")
 	bCounter, bAppointment := appointmentIn(t, s, "fukuoka", "resident@fukuoka.demo")
+	fk, _ := s.app.Tenants.BySlug(ctx, "fukuoka")
+	bTicket, err := s.app.Queue.Take(ctx, audit.System, fk, bCounter, "", "web", "")
+	if err != nil {
+		t.Fatal(err)
+	}
 	known := map[string]bool{"anyone": true, "user": true, "admin": true, "coordinator": true, "officer": true, "applicant": true}
 	roles := []string{"", "resident", "officer", "instructor", "admin"}
 	for _, rt := range s.app.Web().Routes() {
@@ -48,9 +53,11 @@ func TestNoRouteCrossesTenants(t *testing.T) {
 			id = bCounter
 		case strings.Contains(rt.Pattern, "/appointments/"), strings.Contains(rt.Pattern, "/desk/"):
 			id = bAppointment
+		case strings.Contains(rt.Pattern, "/tickets/"):
+			id = bTicket.ID
 		}
 		path := strings.NewReplacer("{tenant}", b.Slug, "{slug}", b.Slug, "{user}", bOfficer.ID, "{$}", "",
-			"{id}", id, "{code}", "JUMINHYO", "{name}", "copies", "{number}", bApp.TrackingNumber).Replace(rt.Pattern)
+			"{id}", id, "{action}", "finish", "{code}", "JUMINHYO", "{name}", "copies", "{number}", bApp.TrackingNumber).Replace(rt.Pattern)
 		for _, role := range roles {
 			br := s.browser(t)
 			hdr := []string{}

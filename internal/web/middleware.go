@@ -122,6 +122,9 @@ type gzipWriter struct {
 }
 
 func compressible(ct string) bool {
+	if strings.HasPrefix(ct, "text/event-stream") {
+		return false // live updates must reach the browser at once, not when a gzip block fills
+	}
 	for _, p := range []string{"text/", "application/json", "application/problem+json", "application/javascript", "image/svg+xml"} {
 		if strings.HasPrefix(ct, p) {
 			return true
@@ -168,9 +171,7 @@ func (w *gzipWriter) Flush() {
 	if w.gz != nil {
 		_ = w.gz.Flush()
 	}
-	if f, ok := w.ResponseWriter.(http.Flusher); ok {
-		f.Flush()
-	}
+	_ = http.NewResponseController(w.ResponseWriter).Flush()
 }
 
 func (w *gzipWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

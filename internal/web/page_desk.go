@@ -3,10 +3,13 @@ package web
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/serambi/serambi/internal/counter"
 	"github.com/serambi/serambi/internal/identity"
+	"github.com/serambi/serambi/internal/queue"
+	"github.com/serambi/serambi/internal/tenant"
 )
 
 // The officer's day at the remote counter: today's appointments at the
@@ -49,7 +52,15 @@ func (s *Server) deskPage(w http.ResponseWriter, r *http.Request) {
 		}
 		rows = append(rows, row)
 	}
-	p.Data = rows
+	queues, err := s.deskQueues(r, t, st.user.ID, p.Lang())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	p.Data = struct {
+		Appointments []deskRow
+		Queues       []deskQueue
+	}{rows, queues}
 	s.render(w, http.StatusOK, "desk", p)
 }
 
@@ -69,4 +80,44 @@ func (s *Server) markNoShow(w http.ResponseWriter, r *http.Request) {
 	default:
 		redirect(w, r, "/"+t.Slug+"/desk?done=saved")
 	}
+}
+
+// deskQueue is one counter's live queue on the officer's desk.
+type deskQueue struct {
+	CounterID, Name string
+	Waiting         int
+	Called          []queue.Ticket
+}
+
+func (s *Server) deskQueues(r *http.Request, t *tenant.Tenant, officerID, lang string) ([]deskQueue, error) {
+	cs, err := s.Counters.List(r.Context(), t.ID, true)
+	if err != nil {
+		return nil, err
+	}
+	var out []deskQueue
+	for _, c := range cs {
+		officers, err := s.Counters.Officers(r.Context(), c.ID)
+		if err != nil {
+			return nil, err
+		}
+		if !slices.Contains(officers, officerID) && !hasRole(getState(r), t.ID, "admin") {
+			continue
+		}
+		waiting, err := s.Queue.Waiting(r.Context(), t.ID, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		current, _, err := s.Queue.Board(r.Context(), t.ID, c.ID, 10)
+		if err != nil {
+			return nil, err
+		}
+		q := deskQueue{CounterID: c.ID, Name: c.Name(lang), Waiting: len(waiting)}
+		for _, tk := range current {
+			if tk.Status == queue.Called || tk.Status == queue.Serving {
+				q.Called = append(q.Called, tk)
+			}
+		}
+		out = append(out, q)
+	}
+	return out, nil
 }

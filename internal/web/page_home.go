@@ -71,7 +71,7 @@ func (s *Server) tenantHome(w http.ResponseWriter, r *http.Request) {
 // (?done=registered); only known words are shown, as message keys.
 func flashFrom(r *http.Request) string {
 	switch d := r.URL.Query().Get("done"); d {
-	case "registered", "signedin", "signedout", "saved", "password", "totp", "sessions", "action", "code_sent", "confirmed", "booked", "cancelled", "slot_taken", "already_booked":
+	case "registered", "signedin", "signedout", "saved", "password", "totp", "sessions", "action", "code_sent", "confirmed", "booked", "cancelled", "slot_taken", "already_booked", "called", "queue_empty":
 		return "flash." + d
 	}
 	return ""

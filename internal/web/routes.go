@@ -106,6 +106,11 @@ func (s *Server) routes() []route {
 		{"GET", "/feeds/officer/{token}", anyone, s.officerFeed},
 		{"GET", "/{tenant}/desk", officers, s.deskPage},
 		{"POST", "/{tenant}/desk/{id}/no-show", officers, s.markNoShow},
+		{"POST", "/{tenant}/counters/{id}/tickets", anyone, s.takeTicket},
+		{"GET", "/{tenant}/tickets/{id}", anyone, s.ticketPage},
+		{"GET", "/{tenant}/tickets/{id}/events", anyone, s.ticketEvents},
+		{"POST", "/{tenant}/counters/{id}/call-next", officers, s.callNext},
+		{"POST", "/{tenant}/tickets/{id}/{action}", officers, s.ticketAction},
 
 		{"GET", "/api/v1/openapi.json", anyone, s.apiOpenAPI},
 		{"GET", "/api/v1/regions", anyone, s.apiRegions},
@@ -129,5 +134,9 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/t/{tenant}/counters/{id}/slots", anyone, s.apiSlots},
 		{"POST", "/api/v1/t/{tenant}/appointments", signedIn, s.apiBook},
 		{"DELETE", "/api/v1/t/{tenant}/appointments/{id}", appointmentOwner, s.apiCancel},
+		{"POST", "/api/v1/t/{tenant}/counters/{id}/tickets", anyone, s.apiTakeTicket},
+		{"GET", "/api/v1/t/{tenant}/tickets/{id}", anyone, s.apiTicket},
+		{"GET", "/api/v1/t/{tenant}/tickets/{id}/events", anyone, s.ticketEvents},
+		{"POST", "/api/v1/t/{tenant}/counters/{id}/call-next", officers, s.callNext},
 	}
 }

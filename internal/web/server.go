@@ -24,6 +24,7 @@ import (
 	"github.com/serambi/serambi/internal/identity"
 	"github.com/serambi/serambi/internal/locale"
 	"github.com/serambi/serambi/internal/notify"
+	"github.com/serambi/serambi/internal/queue"
 	"github.com/serambi/serambi/internal/region"
 	"github.com/serambi/serambi/internal/result"
 	"github.com/serambi/serambi/internal/tenant"
@@ -41,6 +42,7 @@ type Deps struct {
 	Docs     *document.Store
 	Outbox   *notify.Outbox
 	Counters *counter.Store
+	Queue    *queue.Store
 	Regions  *region.Directory
 	Catalog  *locale.Catalog
 	Clock    clock.Clock

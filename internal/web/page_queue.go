@@ -1,0 +1,273 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/serambi/serambi/internal/identity"
+	"github.com/serambi/serambi/internal/queue"
+	"github.com/serambi/serambi/internal/tenant"
+	"github.com/serambi/serambi/internal/validation"
+)
+
+// The virtual queue: take a number from the web (or a QR code in a hall),
+// watch the position live, officers call the next one.
+
+type ticketStatus struct {
+	ID       string `json:"id"`
+	Number   int    `json:"number"`
+	Label    string `json:"label"`
+	Status   string `json:"status"`
+	Position int    `json:"position"`
+	Wait     int    `json:"estimated_wait_seconds"`
+	Counter  string `json:"counter"`
+}
+
+func (s *Server) ticketStatus(r *http.Request, t *tenant.Tenant, id string) (ticketStatus, error) {
+	tk, err := s.Queue.Get(r.Context(), t.ID, id)
+	if err != nil {
+		return ticketStatus{}, err
+	}
+	pos, wait, err := s.Queue.Position(r.Context(), t.ID, id)
+	if err != nil {
+		return ticketStatus{}, err
+	}
+	return ticketStatus{ID: tk.ID, Number: tk.Number, Label: tk.Label, Status: tk.Status, Position: pos, Wait: wait, Counter: tk.CounterID}, nil
+}
+
+func (s *Server) takeTicket(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.loadTenant(w, r)
+	if !ok || !s.parseForm(w, r) {
+		return
+	}
+	c, ok := s.loadCounter(w, r, t)
+	if !ok {
+		return
+	}
+	resident := ""
+	if u := getState(r).user; u != nil {
+		resident = u.ID
+	}
+	source := queue.SourceWeb
+	if r.PostForm.Get("source") == queue.SourceQR {
+		source = queue.SourceQR
+	}
+	tk, err := s.Queue.Take(r.Context(), actor(r), *t, c.ID, resident, source, r.PostForm.Get("priority"))
+	if err != nil {
+		s.queueError(w, r, t, err)
+		return
+	}
+	redirect(w, r, "/"+t.Slug+"/tickets/"+tk.ID)
+}
+
+// queueError answers a refusal of the queue in the user's language.
+func (s *Server) queueError(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, err error) {
+	code := queue.Code(err)
+	switch {
+	case code == "":
+		s.serverError(w, r, err)
+	case errors.Is(err, queue.ErrNotFound):
+		s.notFound(w, r)
+	case isAPI(r):
+		status := http.StatusConflict
+		if errors.Is(err, queue.ErrBadPriority) || errors.Is(err, queue.ErrBadSource) {
+			s.invalid(w, r, validation.Errors{{Field: "priority", Code: code}})
+			return
+		}
+		s.problem(w, r, status, code[len("error.queue."):], code)
+	default:
+		p := s.newPage(r, "ticket.title")
+		p.Tenant = t
+		p.Errors = validation.Errors{{Field: "queue", Code: code}}
+		s.render(w, http.StatusConflict, "ticket", p)
+	}
+}
+
+func (s *Server) ticketPage(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.loadTenant(w, r)
+	if !ok {
+		return
+	}
+	ts, err := s.ticketStatus(r, t, r.PathValue("id"))
+	if err != nil {
+		s.queueError(w, r, t, err)
+		return
+	}
+	p := s.newPage(r, "ticket.title")
+	p.Tenant = t
+	p.NoIndex = true
+	if c, err := s.Counters.Get(r.Context(), t.ID, ts.Counter); err == nil {
+		ts.Counter = c.Name(p.Lang())
+	}
+	p.Data = struct {
+		Ticket ticketStatus
+		Events string
+		Minute int
+	}{ts, "/" + t.Slug + "/tickets/" + ts.ID + "/events", (ts.Wait + 59) / 60}
+	s.render(w, http.StatusOK, "ticket", p)
+}
+
+// ticketEvents streams the ticket's status as Server-Sent Events: one at
+// once, then one after every change at its counter, with a comment every
+// 25 s so proxies keep the line open. The page reconnects by itself.
+func (s *Server) ticketEvents(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.loadTenant(w, r)
+	if !ok {
+		return
+	}
+	ts, err := s.ticketStatus(r, t, r.PathValue("id"))
+	if err != nil {
+		s.queueError(w, r, t, err)
+		return
+	}
+	// The middleware wraps the writer; the controller finds the flusher.
+	flusher := http.NewResponseController(w)
+	_ = flusher.SetWriteDeadline(time.Time{}) // a stream outlives the server's write timeout
+	changes, stop := s.Queue.Subscribe(ts.Counter)
+	defer stop()
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Accel-Buffering", "no")
+	send := func(ts ticketStatus) {
+		b, _ := json.Marshal(ts)
+		fmt.Fprintf(w, "event: ticket\ndata: %s\n\n", b)
+		_ = flusher.Flush()
+	}
+	send(ts)
+	keepAlive := time.NewTicker(25 * time.Second)
+	defer keepAlive.Stop()
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-keepAlive.C:
+			fmt.Fprint(w, ": still here\n\n")
+			_ = flusher.Flush()
+		case _, open := <-changes:
+			if !open {
+				return
+			}
+			next, err := s.ticketStatus(r, t, ts.ID)
+			if err != nil {
+				return
+			}
+			if next != ts {
+				ts = next
+				send(ts)
+			}
+		}
+	}
+}
+
+// callNext is the officer's button: the next ticket by the rules.
+func (s *Server) callNext(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.loadTenant(w, r)
+	if !ok || !s.requireRole(w, r, t, identity.Officer, identity.Admin) {
+		return
+	}
+	c, ok := s.loadCounter(w, r, t)
+	if !ok {
+		return
+	}
+	tk, err := s.Queue.CallNext(r.Context(), actor(r), t.ID, c.ID, getState(r).user.ID)
+	if isAPI(r) {
+		if err != nil {
+			s.queueError(w, r, t, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"id": tk.ID, "number": tk.Number, "label": tk.Label, "status": tk.Status})
+		return
+	}
+	if errors.Is(err, queue.ErrEmpty) {
+		redirect(w, r, "/"+t.Slug+"/desk?done=queue_empty")
+		return
+	}
+	if err != nil {
+		s.queueError(w, r, t, err)
+		return
+	}
+	redirect(w, r, "/"+t.Slug+"/desk?done=called")
+}
+
+// ticketAction: call again, did not come, done.
+func (s *Server) ticketAction(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.loadTenant(w, r)
+	if !ok || !s.requireRole(w, r, t, identity.Officer, identity.Admin) {
+		return
+	}
+	id := r.PathValue("id")
+	var err error
+	switch r.PathValue("action") {
+	case "call-again":
+		_, err = s.Queue.CallAgain(r.Context(), actor(r), t.ID, id)
+	case "no-show":
+		_, err = s.Queue.NoShow(r.Context(), actor(r), t.ID, id)
+	case "finish":
+		_, err = s.Queue.Finish(r.Context(), actor(r), t.ID, id)
+	default:
+		s.notFound(w, r)
+		return
+	}
+	if err != nil && queue.Code(err) != "" && !errors.Is(err, queue.ErrNotFound) {
+		redirect(w, r, "/"+t.Slug+"/desk")
+		return
+	}
+	if err != nil {
+		s.queueError(w, r, t, err)
+		return
+	}
+	redirect(w, r, "/"+t.Slug+"/desk?done=saved")
+}
+
+// API
+
+type ticketBody struct {
+	Priority string `json:"priority"`
+}
+
+func (s *Server) apiTakeTicket(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.loadTenant(w, r)
+	if !ok {
+		return
+	}
+	c, ok := s.loadCounter(w, r, t)
+	if !ok {
+		return
+	}
+	var b ticketBody
+	if r.ContentLength != 0 && !s.readJSON(w, r, &b) {
+		return
+	}
+	resident := ""
+	if u := getState(r).user; u != nil {
+		resident = u.ID
+	}
+	tk, err := s.Queue.Take(r.Context(), actor(r), *t, c.ID, resident, queue.SourceWeb, b.Priority)
+	if err != nil {
+		s.queueError(w, r, t, err)
+		return
+	}
+	ts, err := s.ticketStatus(r, t, tk.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/v1/t/"+t.Slug+"/tickets/"+tk.ID)
+	writeJSON(w, http.StatusCreated, ts)
+}
+
+func (s *Server) apiTicket(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.loadTenant(w, r)
+	if !ok {
+		return
+	}
+	ts, err := s.ticketStatus(r, t, r.PathValue("id"))
+	if err != nil {
+		s.queueError(w, r, t, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, ts)
+}

@@ -1,0 +1,107 @@
+package web_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestQueueLive: a walk-in takes a number, watches it over SSE, and sees
+// it change when the officer calls the next one.
+func TestQueueLive(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	counterID, _ := appointmentIn(t, s, "fukuoka", "resident@fukuoka.demo")
+	anon := s.browser(t)
+	r := anon.post("/fukuoka/counters/"+counterID+"/tickets", nil)
+	loc := r.header.Get("Location")
+	if r.status != http.StatusSeeOther || !strings.HasPrefix(loc, "/fukuoka/tickets/") {
+		t.Fatalf("take: %d %q", r.status, loc)
+	}
+	page := anon.get(loc)
+	mustContain(t, page, "A-001", "次はあなたの番です", "/static/v/queue.")
+	// A priority ticket goes first.
+	api := s.browser(t)
+	pr := api.do("POST", "/api/v1/t/fukuoka/counters/"+counterID+"/tickets", strings.NewReader(`{"priority":"elderly"}`), "application/json")
+	if pr.status != http.StatusCreated {
+		t.Fatalf("api take: %d %s", pr.status, pr.body)
+	}
+	mustContain(t, pr, `"label":"P-002"`, `"position":0`)
+	mustContain(t, anon.get(loc), "あなたの前に1人います")
+	if bad := api.do("POST", "/api/v1/t/fukuoka/counters/"+counterID+"/tickets", strings.NewReader(`{"priority":"vip"}`), "application/json"); bad.status != http.StatusUnprocessableEntity {
+		t.Fatalf("bad priority: %d", bad.status)
+	}
+
+	// Watch over SSE.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", s.srv.URL+loc+"/events", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.Header.Get("Content-Type") != "text/event-stream" || resp.Header.Get("Content-Encoding") != "" {
+		t.Fatalf("stream headers: %v", resp.Header)
+	}
+	events := make(chan map[string]any, 10)
+	go func() {
+		sc := bufio.NewScanner(resp.Body)
+		for sc.Scan() {
+			if data, ok := strings.CutPrefix(sc.Text(), "data: "); ok {
+				var m map[string]any
+				_ = json.Unmarshal([]byte(data), &m)
+				events <- m
+			}
+		}
+	}()
+	first := <-events
+	if first["position"].(float64) != 1 || first["status"] != "waiting" {
+		t.Fatalf("first event: %v", first)
+	}
+	off := s.browser(t)
+	off.signin("officer@fukuoka.demo")
+	mustContain(t, off.get("/fukuoka/desk"), "/call-next", "2")
+	for _, want := range []struct {
+		pos    float64
+		status string
+	}{{0, "waiting"}, {-1, "called"}} {
+		if r := off.post("/fukuoka/counters/"+counterID+"/call-next", nil); r.status != http.StatusSeeOther {
+			t.Fatalf("call next: %d", r.status)
+		}
+		select {
+		case ev := <-events:
+			if ev["position"].(float64) != want.pos || ev["status"] != want.status {
+				t.Fatalf("event after call-next = %v, want position %v %s", ev, want.pos, want.status)
+			}
+		case <-ctx.Done():
+			t.Fatal("no event after call-next")
+		}
+	}
+	mustContain(t, anon.get(loc), "あなたの番です")
+	// Residents cannot call; an empty queue says so.
+	res := s.browser(t)
+	tok := res.token("resident@fukuoka.demo")
+	if r := res.do("POST", "/api/v1/t/fukuoka/counters/"+counterID+"/call-next", nil, "", "Authorization", "Bearer "+tok); r.status != http.StatusForbidden {
+		t.Fatalf("resident call-next: %d", r.status)
+	}
+	offTok := off.token("officer@fukuoka.demo")
+	if r := off.do("POST", "/api/v1/t/fukuoka/counters/"+counterID+"/call-next", nil, "", "Authorization", "Bearer "+offTok); r.status != http.StatusConflict {
+		t.Fatalf("empty queue: %d %s", r.status, r.body)
+	}
+	// The officer finishes the called ticket from the desk.
+	desk := off.get("/fukuoka/desk")
+	finish := regexp.MustCompile(`action="(/fukuoka/tickets/[0-9a-f-]+/finish)"`).FindStringSubmatch(desk.body)
+	if finish == nil {
+		t.Fatal("no finish button on the desk")
+	}
+	if r := off.post(finish[1], nil); r.status != http.StatusSeeOther {
+		t.Fatalf("finish: %d", r.status)
+	}
+}
