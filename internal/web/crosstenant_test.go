@@ -49,7 +49,7 @@ func TestNoRouteCrossesTenants(t *testing.T) {
 		}
 		id := bApp.ID
 		switch {
-		case strings.Contains(rt.Pattern, "/counters/"):
+		case strings.Contains(rt.Pattern, "/counters/"), strings.Contains(rt.Pattern, "/board/"):
 			id = bCounter
 		case strings.Contains(rt.Pattern, "/appointments/"), strings.Contains(rt.Pattern, "/desk/"):
 			id = bAppointment

@@ -105,3 +105,35 @@ func TestQueueLive(t *testing.T) {
 		t.Fatalf("finish: %d", r.status)
 	}
 }
+
+func TestDisplayBoard(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	counterID, _ := appointmentIn(t, s, "neyagawa", "resident@neyagawa.demo")
+	anon := s.browser(t)
+	anon.post("/neyagawa/counters/"+counterID+"/tickets", nil)
+	board := anon.get("/neyagawa/board/" + counterID)
+	mustContain(t, board, "ただいまお呼びしている番号", `id="board-calling"`, "/static/v/board.", "番の方、窓口へお越しください")
+	off := s.browser(t)
+	off.signin("officer@neyagawa.demo")
+	off.post("/neyagawa/counters/"+counterID+"/call-next", nil)
+	mustContain(t, anon.get("/neyagawa/board/"+counterID), `id="board-calling" aria-live="assertive">A-001<`)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", s.srv.URL+"/neyagawa/board/"+counterID+"/events", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		if data, ok := strings.CutPrefix(sc.Text(), "data: "); ok {
+			if !strings.Contains(data, `"calling":"A-001"`) {
+				t.Fatalf("board event: %s", data)
+			}
+			return
+		}
+	}
+	t.Fatal("no board event")
+}

@@ -1,0 +1,119 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/serambi/serambi/internal/queue"
+	"github.com/serambi/serambi/internal/tenant"
+)
+
+// The display board for a hall's screen: the number being called, large
+// enough to read across the room, with a chime and the number spoken in
+// the tenant's language when it changes (board.js, speech synthesis).
+
+type boardState struct {
+	Calling string   `json:"calling"`
+	Recent  []string `json:"recent"`
+	Waiting int      `json:"waiting"`
+}
+
+func (s *Server) boardState(r *http.Request, t *tenant.Tenant, counterID string) (boardState, error) {
+	current, next, err := s.Queue.Board(r.Context(), t.ID, counterID, 6)
+	if err != nil {
+		return boardState{}, err
+	}
+	b := boardState{Recent: []string{}, Waiting: len(next)}
+	for i, tk := range current {
+		if i == 0 && (tk.Status == queue.Called || tk.Status == queue.Serving) {
+			b.Calling = tk.Label
+			continue
+		}
+		b.Recent = append(b.Recent, tk.Label)
+	}
+	return b, nil
+}
+
+func (s *Server) boardPage(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.loadTenant(w, r)
+	if !ok {
+		return
+	}
+	c, ok := s.loadCounter(w, r, t)
+	if !ok {
+		return
+	}
+	b, err := s.boardState(r, t, c.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	p := s.newPage(r, "board.title")
+	p.Title = c.Name(p.Lang())
+	p.Tenant = t
+	p.NoIndex = true
+	p.Data = struct {
+		Board            boardState
+		Counter, Events  string
+		Speak, SpeakLang string
+	}{b, c.Name(p.Lang()), "/" + t.Slug + "/board/" + c.ID + "/events", p.T("board.speak"), speechLang(p.Lang())}
+	s.render(w, http.StatusOK, "board", p)
+}
+
+// speechLang is the BCP 47 tag browsers' speech synthesis expects.
+func speechLang(l string) string {
+	switch l {
+	case "id":
+		return "id-ID"
+	case "ja":
+		return "ja-JP"
+	}
+	return "en-US"
+}
+
+// boardEvents streams the board's state after every change at the counter.
+func (s *Server) boardEvents(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.loadTenant(w, r)
+	if !ok {
+		return
+	}
+	c, ok := s.loadCounter(w, r, t)
+	if !ok {
+		return
+	}
+	rc := http.NewResponseController(w)
+	_ = rc.SetWriteDeadline(time.Time{})
+	changes, stop := s.Queue.Subscribe(c.ID)
+	defer stop()
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-store")
+	send := func() bool {
+		b, err := s.boardState(r, t, c.ID)
+		if err != nil {
+			return false
+		}
+		raw, _ := json.Marshal(b)
+		fmt.Fprintf(w, "event: board\ndata: %s\n\n", raw)
+		return rc.Flush() == nil
+	}
+	if !send() {
+		return
+	}
+	keepAlive := time.NewTicker(25 * time.Second)
+	defer keepAlive.Stop()
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-keepAlive.C:
+			fmt.Fprint(w, ": still here\n\n")
+			_ = rc.Flush()
+		case _, open := <-changes:
+			if !open || !send() {
+				return
+			}
+		}
+	}
+}
