@@ -107,10 +107,10 @@ func Open(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error)
 	}
 	a := &App{Config: cfg, DB: d, Regions: regions, Log: o.log, Clock: o.clock, Jobs: jobQueue}
 	a.Tenants = tenant.NewService(d, regions, o.clock)
-	a.Identity = identity.NewService(d, o.clock, cipher, regionLookup{regions}, identity.Config{Demo: cfg.Demo})
+	a.Identity = identity.NewService(d, o.clock, cipher, regions, identity.Config{Demo: cfg.Demo})
 	a.Catalog = catalog.NewStore(d, o.clock)
 	a.Calendar = calendar.NewStore(d)
-	a.Apps = application.NewService(d, o.clock, a.Calendar, regionLookup{regions})
+	a.Apps = application.NewService(d, o.clock, a.Calendar, regions)
 	a.Apps.SealAnswers(cipher)
 	a.Results = result.NewIssuer(d, o.clock, func(ctx context.Context, q db.Querier, id string) string {
 		u, _ := a.Identity.ByIDIn(ctx, q, id)
@@ -216,14 +216,6 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 		return err
 	}
 	return nil
-}
-
-// regionLookup adapts the directory to what NIK validation needs.
-type regionLookup struct{ d *region.Directory }
-
-func (r regionLookup) Exists(code string) bool {
-	_, ok := r.d.Get(code)
-	return ok
 }
 
 // Web is the app's web server (tests read its routing table).

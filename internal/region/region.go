@@ -220,3 +220,10 @@ func parsePopulation(s string) (int64, error) {
 	}
 	return n, nil
 }
+
+// Exists tells whether code is in the directory; it lets the directory
+// serve directly where NIK validation needs a region lookup.
+func (d *Directory) Exists(code string) bool {
+	_, ok := d.Get(code)
+	return ok
+}

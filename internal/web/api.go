@@ -372,15 +372,3 @@ func (s *Server) apiStaffCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusCreated, staffJSON{ID: u.ID, Name: u.Name, Email: u.Email, Roles: b.Roles})
 }
-
-// regionLookup adapts the directory for NIK checks in forms.
-type regionLookup struct {
-	d interface {
-		Get(string) (region.Region, bool)
-	}
-}
-
-func (r regionLookup) Exists(code string) bool {
-	_, ok := r.d.Get(code)
-	return ok
-}

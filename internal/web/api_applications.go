@@ -165,7 +165,7 @@ func (s *Server) apiApply(w http.ResponseWriter, r *http.Request) {
 	errs = append(errs, docErrs...)
 	if b.Submit && len(errs) == 0 {
 		// Report answers and documents together, so a client fixes all at once.
-		_, answerErrs := svc.Form.Check(answers, -1, s.Clock.Now(), regionLookup{s.Regions}, t.Location())
+		_, answerErrs := svc.Form.Check(answers, -1, s.Clock.Now(), s.Regions, t.Location())
 		errs = append(answerErrs, missingDocuments(svc, docs)...)
 	}
 	if len(errs) > 0 {

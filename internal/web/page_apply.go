@@ -158,7 +158,7 @@ func (s *Server) saveSection(w http.ResponseWriter, r *http.Request) {
 		s.renderSection(w, r, ac, section, merged, nil, http.StatusOK)
 		return
 	}
-	clean, errs := f.Check(merged, section, s.Clock.Now(), regionLookup{s.Regions}, ac.T.Location())
+	clean, errs := f.Check(merged, section, s.Clock.Now(), s.Regions, ac.T.Location())
 	if len(errs) > 0 {
 		s.renderSection(w, r, ac, section, merged, errs, http.StatusUnprocessableEntity)
 		return

@@ -117,7 +117,7 @@ func (s *Server) requestConfirmation(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	if _, errs := ac.Svc.Form.Check(ac.App.Answers, -1, s.Clock.Now(), regionLookup{s.Regions}, ac.T.Location()); len(errs) > 0 || len(missingDocuments(ac.Svc, docs)) > 0 {
+	if _, errs := ac.Svc.Form.Check(ac.App.Answers, -1, s.Clock.Now(), s.Regions, ac.T.Location()); len(errs) > 0 || len(missingDocuments(ac.Svc, docs)) > 0 {
 		s.renderCheck(w, r, ac, append(errs, missingDocuments(ac.Svc, docs)...), http.StatusUnprocessableEntity)
 		return
 	}

@@ -1,10 +1,7 @@
 package web
 
 import (
-	"encoding/json"
-	"fmt"
 	"net/http"
-	"time"
 
 	"github.com/serambi/serambi/internal/queue"
 	"github.com/serambi/serambi/internal/tenant"
@@ -83,37 +80,7 @@ func (s *Server) boardEvents(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	rc := http.NewResponseController(w)
-	_ = rc.SetWriteDeadline(time.Time{})
 	changes, stop := s.Queue.Subscribe(c.ID)
 	defer stop()
-	w.Header().Set("Content-Type", "text/event-stream")
-	w.Header().Set("Cache-Control", "no-store")
-	send := func() bool {
-		b, err := s.boardState(r, t, c.ID)
-		if err != nil {
-			return false
-		}
-		raw, _ := json.Marshal(b)
-		fmt.Fprintf(w, "event: board\ndata: %s\n\n", raw)
-		return rc.Flush() == nil
-	}
-	if !send() {
-		return
-	}
-	keepAlive := time.NewTicker(25 * time.Second)
-	defer keepAlive.Stop()
-	for {
-		select {
-		case <-r.Context().Done():
-			return
-		case <-keepAlive.C:
-			fmt.Fprint(w, ": still here\n\n")
-			_ = rc.Flush()
-		case _, open := <-changes:
-			if !open || !send() {
-				return
-			}
-		}
-	}
+	streamEvents(w, r, "board", changes, func() (any, error) { return s.boardState(r, t, c.ID) }, nil)
 }

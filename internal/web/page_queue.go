@@ -1,11 +1,8 @@
 package web
 
 import (
-	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
-	"time"
 
 	"github.com/serambi/serambi/internal/identity"
 	"github.com/serambi/serambi/internal/queue"
@@ -123,43 +120,11 @@ func (s *Server) ticketEvents(w http.ResponseWriter, r *http.Request) {
 		s.queueError(w, r, t, err)
 		return
 	}
-	// The middleware wraps the writer; the controller finds the flusher.
-	flusher := http.NewResponseController(w)
-	_ = flusher.SetWriteDeadline(time.Time{}) // a stream outlives the server's write timeout
 	changes, stop := s.Queue.Subscribe(ts.Counter)
 	defer stop()
-	w.Header().Set("Content-Type", "text/event-stream")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("X-Accel-Buffering", "no")
-	send := func(ts ticketStatus) {
-		b, _ := json.Marshal(ts)
-		fmt.Fprintf(w, "event: ticket\ndata: %s\n\n", b)
-		_ = flusher.Flush()
-	}
-	send(ts)
-	keepAlive := time.NewTicker(25 * time.Second)
-	defer keepAlive.Stop()
-	for {
-		select {
-		case <-r.Context().Done():
-			return
-		case <-keepAlive.C:
-			fmt.Fprint(w, ": still here\n\n")
-			_ = flusher.Flush()
-		case _, open := <-changes:
-			if !open {
-				return
-			}
-			next, err := s.ticketStatus(r, t, ts.ID)
-			if err != nil {
-				return
-			}
-			if next != ts {
-				ts = next
-				send(ts)
-			}
-		}
-	}
+	streamEvents(w, r, "ticket", changes,
+		func() (any, error) { return s.ticketStatus(r, t, ts.ID) },
+		func(a, b any) bool { return a.(ticketStatus) == b.(ticketStatus) })
 }
 
 // callNext is the officer's button: the next ticket by the rules.
