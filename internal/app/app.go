@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 	_ "time/tzdata" // zones (WIB, WITA, WIT, JST) must work on hosts without tzdata
 
@@ -19,6 +20,7 @@ import (
 
 	"github.com/serambi/serambi/internal/application"
 	"github.com/serambi/serambi/internal/calendar"
+	"github.com/serambi/serambi/internal/call"
 	"github.com/serambi/serambi/internal/catalog"
 	"github.com/serambi/serambi/internal/clock"
 	"github.com/serambi/serambi/internal/config"
@@ -31,6 +33,7 @@ import (
 	"github.com/serambi/serambi/internal/notify"
 	"github.com/serambi/serambi/internal/queue"
 	"github.com/serambi/serambi/internal/region"
+	"github.com/serambi/serambi/internal/relay"
 	"github.com/serambi/serambi/internal/result"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/web"
@@ -52,10 +55,12 @@ type App struct {
 	Outbox   *notify.Outbox
 	Counters *counter.Store
 	Queue    *queue.Store
+	Calls    *call.Store
 	Log      *slog.Logger
 	Clock    clock.Clock
 	web      *web.Server
 	sendCode application.CodeSender
+	relay    atomic.Pointer[relay.Server]
 }
 
 // Option changes how New builds the app (tests use them).
@@ -125,6 +130,7 @@ func Open(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error)
 	a.Docs = document.NewStore(d, storage, o.clock)
 	a.Counters = counter.NewStore(d, o.clock, a.Calendar)
 	a.Queue = queue.NewStore(d, o.clock)
+	a.Calls = call.NewStore(d, o.clock)
 	a.registerJobs()
 	if err := a.setupNotices(); err != nil {
 		d.Close()
@@ -153,7 +159,7 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error) 
 	a.web, err = web.New(web.Deps{
 		DB: a.DB, Tenants: a.Tenants, Identity: a.Identity, Regions: a.Regions, Catalog: messages,
 		Services: a.Catalog, Calendar: a.Calendar, Apps: a.Apps, Results: a.Results, Docs: a.Docs,
-		Outbox: a.Outbox, SendCode: a.sendCode, Counters: a.Counters, Queue: a.Queue, FeedKey: feedKey(cfg),
+		Outbox: a.Outbox, SendCode: a.sendCode, Counters: a.Counters, Queue: a.Queue, Calls: a.Calls, ICE: a.iceServers, FeedKey: feedKey(cfg),
 		Clock: a.Clock, Log: a.Log, BaseURL: cfg.BaseURL, Demo: cfg.Demo, Registry: prometheus.NewRegistry(),
 	})
 	if err != nil {
@@ -187,6 +193,11 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 		BaseContext: func(net.Listener) context.Context { return streams },
 	}
 	srv.RegisterOnShutdown(endStreams)
+	if err := a.StartRelay(); err != nil {
+		ln.Close()
+		return err
+	}
+	defer a.stopRelay()
 	if err := a.Jobs.Start(ctx); err != nil {
 		ln.Close()
 		return err

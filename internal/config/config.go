@@ -27,6 +27,13 @@ type Config struct {
 	SecretKey []byte
 	LogLevel  string
 	SMTPURL   string // "" keeps emails in the outbox page
+	// TURNAddr is the UDP address of the embedded TURN relay for video
+	// calls; "off" runs none (browsers then reach each other only when no
+	// NAT stands between them).
+	TURNAddr string
+	// TURNPublicIP is the address browsers reach the relay at; nil means
+	// the listen address, or 127.0.0.1 when that is unspecified.
+	TURNPublicIP net.IP
 }
 
 // Error is a bad option; commands print it on one line and exit with 2.
@@ -52,15 +59,26 @@ func NewFlagSet(fs *flag.FlagSet, o Options, getenv func(string) string) func() 
 	fs.StringVar(&c.LogLevel, "log-level", envOr(getenv, "SERAMBI_LOG_LEVEL", "info"), "debug, info, warn or error (SERAMBI_LOG_LEVEL)")
 	fs.StringVar(&c.SMTPURL, "smtp-url", getenv("SERAMBI_SMTP_URL"), "send email through smtp://user:pass@host:587?from=... or smtps://...; empty keeps emails in the outbox page (SERAMBI_SMTP_URL)")
 	demo := envOr(getenv, "SERAMBI_DEMO", "false")
+	turnIP := getenv("SERAMBI_TURN_PUBLIC_IP")
 	if o.Serve {
 		fs.StringVar(&c.Addr, "addr", envOr(getenv, "SERAMBI_ADDR", "127.0.0.1:8080"), "address to listen on (SERAMBI_ADDR)")
 		fs.StringVar(&c.BaseURL, "base-url", getenv("SERAMBI_BASE_URL"), "public URL of the site, e.g. https://serambi.example.go.id (SERAMBI_BASE_URL; default http://ADDR)")
+		fs.StringVar(&c.TURNAddr, "turn-addr", envOr(getenv, "SERAMBI_TURN_ADDR", ":3478"), "UDP address of the embedded TURN relay for video calls, or off (SERAMBI_TURN_ADDR)")
+		fs.Func("turn-public-ip", "public IP address of the TURN relay, as browsers reach it; default the listen address or 127.0.0.1 (SERAMBI_TURN_PUBLIC_IP)", func(v string) error {
+			turnIP = v
+			return nil
+		})
 		fs.Var((*rawBool)(&demo), "demo", "load demo tenants and accounts (SERAMBI_DEMO)")
 	}
 	return func() (*Config, error) {
 		var err error
 		if c.Demo, err = strconv.ParseBool(demo); err != nil {
 			return nil, &Error{"demo", "want true or false, got " + strconv.Quote(demo)}
+		}
+		if turnIP != "" {
+			if c.TURNPublicIP = net.ParseIP(turnIP); c.TURNPublicIP == nil {
+				return nil, &Error{"turn-public-ip", "want an IP address such as 203.0.113.7, got " + strconv.Quote(turnIP)}
+			}
 		}
 		return c, c.finish(o, getenv)
 	}
@@ -144,6 +162,13 @@ func (c *Config) checkServe() error {
 		return &Error{"base-url", "want an absolute http(s) URL, got " + strconv.Quote(c.BaseURL)}
 	}
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	if c.TURNAddr != "off" {
+		if _, port, err := net.SplitHostPort(c.TURNAddr); err != nil || port == "" {
+			return &Error{"turn-addr", "want HOST:PORT such as :3478, or off, got " + strconv.Quote(c.TURNAddr)}
+		} else if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+			return &Error{"turn-addr", "port must be a number from 0 to 65535"}
+		}
+	}
 	return nil
 }
 

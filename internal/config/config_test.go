@@ -27,18 +27,23 @@ func TestDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Addr != "127.0.0.1:8080" || c.Database != "sqlite:serambi-data/serambi.db" || c.BaseURL != "http://127.0.0.1:8080" || c.Demo {
+	if c.Addr != "127.0.0.1:8080" || c.Database != "sqlite:serambi-data/serambi.db" || c.BaseURL != "http://127.0.0.1:8080" || c.Demo ||
+		c.TURNAddr != ":3478" || c.TURNPublicIP != nil {
 		t.Fatalf("defaults = %+v", c)
 	}
 }
 
 func TestFlagsAndEnvironment(t *testing.T) {
 	t.Parallel()
-	c, err := parse(t, []string{"--demo", "--addr", ":9000"}, map[string]string{
+	c, err := parse(t, []string{"--demo", "--addr", ":9000", "--turn-public-ip", "203.0.113.7"}, map[string]string{
 		"SERAMBI_DATABASE": "postgres://u@h/db", "SERAMBI_ADDR": "1.2.3.4:1", "SERAMBI_BASE_URL": "https://x.example/",
+		"SERAMBI_TURN_ADDR": "0.0.0.0:3479", "SERAMBI_TURN_PUBLIC_IP": "198.51.100.1",
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if c.TURNAddr != "0.0.0.0:3479" || c.TURNPublicIP.String() != "203.0.113.7" {
+		t.Fatalf("turn = %q %v", c.TURNAddr, c.TURNPublicIP)
 	}
 	if !c.Demo || c.Addr != ":9000" || c.Database != "postgres://u@h/db" || c.BaseURL != "https://x.example" {
 		t.Fatalf("got %+v", c)
@@ -54,6 +59,10 @@ func TestBadValuesNameTheOption(t *testing.T) {
 	}{
 		{[]string{"--addr", "nonsense"}, nil, "addr"},
 		{[]string{"--addr", "1.2.3.4:99999"}, nil, "addr"},
+		{[]string{"--turn-addr", "3478"}, nil, "turn-addr"},
+		{[]string{"--turn-addr", ":70000"}, nil, "turn-addr"},
+		{[]string{"--turn-public-ip", "example.com"}, nil, "turn-public-ip"},
+		{nil, map[string]string{"SERAMBI_TURN_PUBLIC_IP": "1.2.3"}, "turn-public-ip"},
 		{[]string{"--database", "mysql://x"}, nil, "database"},
 		{[]string{"--database", "sqlite:"}, nil, "database"},
 		{[]string{"--base-url", "ftp://x"}, nil, "base-url"},

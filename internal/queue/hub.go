@@ -59,3 +59,7 @@ func (h *hub) notify(counterIDs ...string) {
 		}
 	}
 }
+
+// Touch wakes the live pages of a counter after a change made elsewhere
+// that they show (an officer opened a video call for a ticket).
+func (s *Store) Touch(counterID string) { s.hub.notify(counterID) }

@@ -36,7 +36,9 @@ func TestNoRouteCrossesTenants(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	known := map[string]bool{"anyone": true, "user": true, "admin": true, "coordinator": true, "officer": true, "applicant": true}
+	bCall, bDoc := callIn(t, s, "fukuoka", bCounter, bTicket.ID)
+	known := map[string]bool{"anyone": true, "user": true, "admin": true, "coordinator": true, "officer": true,
+		"applicant": true, "helper": true}
 	roles := []string{"", "resident", "officer", "instructor", "admin"}
 	for _, rt := range s.app.Web().Routes() {
 		for _, r := range rt.Roles {
@@ -49,6 +51,8 @@ func TestNoRouteCrossesTenants(t *testing.T) {
 		}
 		id := bApp.ID
 		switch {
+		case strings.Contains(rt.Pattern, "/calls/"):
+			id = bCall
 		case strings.Contains(rt.Pattern, "/counters/"), strings.Contains(rt.Pattern, "/board/"):
 			id = bCounter
 		case strings.Contains(rt.Pattern, "/appointments/"), strings.Contains(rt.Pattern, "/desk/"):
@@ -57,7 +61,8 @@ func TestNoRouteCrossesTenants(t *testing.T) {
 			id = bTicket.ID
 		}
 		path := strings.NewReplacer("{tenant}", b.Slug, "{slug}", b.Slug, "{user}", bOfficer.ID, "{$}", "",
-			"{id}", id, "{action}", "finish", "{code}", "JUMINHYO", "{name}", "copies", "{number}", bApp.TrackingNumber).Replace(rt.Pattern)
+			"{id}", id, "{action}", "finish", "{code}", "JUMINHYO", "{name}", "copies", "{number}", bApp.TrackingNumber,
+			"{doc}", bDoc).Replace(rt.Pattern)
 		for _, role := range roles {
 			br := s.browser(t)
 			hdr := []string{}
@@ -88,6 +93,9 @@ func TestNoRouteCrossesTenants(t *testing.T) {
 	// Nothing was changed in B by all that.
 	if after, _ := s.app.Tenants.BySlug(ctx, "fukuoka"); !after.IsActive() {
 		t.Fatal("tenant B was suspended by a caller from tenant A")
+	}
+	if after, _ := s.app.Calls.Get(ctx, b.ID, bCall); after.Status != "open" || after.Notes != "" {
+		t.Fatalf("tenant B's call was changed by callers from tenant A: %+v", after)
 	}
 	if after, _ := s.app.Apps.Get(ctx, b.ID, bApp.ID); after.Version != bApp.Version || after.AssignedTo != "" {
 		t.Fatalf("tenant B's application was changed by callers from tenant A: %+v", after)

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/serambi/serambi/internal/call"
 	"github.com/serambi/serambi/internal/counter"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/validation"
@@ -161,6 +162,7 @@ type appointmentView struct {
 	ID, Counter, When string
 	Status            string
 	Upcoming          bool
+	Call              string // the open video call's address, when the officer has opened it
 }
 
 func (s *Server) myAppointments(w http.ResponseWriter, r *http.Request) {
@@ -184,8 +186,14 @@ func (s *Server) myAppointments(w http.ResponseWriter, r *http.Request) {
 				names[a.CounterID] = c.Name(p.Lang())
 			}
 		}
-		views = append(views, appointmentView{ID: a.ID, Counter: names[a.CounterID], When: p.DateTime(a.Start),
-			Status: a.Status, Upcoming: a.Status == "booked" && a.Start.After(s.Clock.Now())})
+		v := appointmentView{ID: a.ID, Counter: names[a.CounterID], When: p.DateTime(a.Start),
+			Status: a.Status, Upcoming: a.Status == "booked" && a.Start.After(s.Clock.Now())}
+		if a.Status == counter.Booked {
+			if c, err := s.Calls.OpenFor(r.Context(), t.ID, call.Subject{AppointmentID: a.ID}); err == nil {
+				v.Call = "/" + t.Slug + "/calls/" + c.ID
+			}
+		}
+		views = append(views, v)
 	}
 	p.Data = views
 	s.render(w, http.StatusOK, "appointments", p)

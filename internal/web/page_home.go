@@ -71,7 +71,8 @@ func (s *Server) tenantHome(w http.ResponseWriter, r *http.Request) {
 // (?done=registered); only known words are shown, as message keys.
 func flashFrom(r *http.Request) string {
 	switch d := r.URL.Query().Get("done"); d {
-	case "registered", "signedin", "signedout", "saved", "password", "totp", "sessions", "action", "code_sent", "confirmed", "booked", "cancelled", "slot_taken", "already_booked", "called", "queue_empty":
+	case "registered", "signedin", "signedout", "saved", "password", "totp", "sessions", "action", "code_sent", "confirmed", "booked", "cancelled", "slot_taken", "already_booked", "called", "queue_empty",
+		"call_ended", "call_not_called", "notes_too_long", "thanks", "invite_used", "document_refused":
 		return "flash." + d
 	}
 	return ""

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/serambi/serambi/internal/call"
 	"github.com/serambi/serambi/internal/identity"
 	"github.com/serambi/serambi/internal/queue"
 	"github.com/serambi/serambi/internal/tenant"
@@ -21,6 +22,9 @@ type ticketStatus struct {
 	Position int    `json:"position"`
 	Wait     int    `json:"estimated_wait_seconds"`
 	Counter  string `json:"counter"`
+	// Call is the address of the video call an officer opened for the
+	// ticket, while it is open.
+	Call string `json:"call,omitempty"`
 }
 
 func (s *Server) ticketStatus(r *http.Request, t *tenant.Tenant, id string) (ticketStatus, error) {
@@ -32,7 +36,13 @@ func (s *Server) ticketStatus(r *http.Request, t *tenant.Tenant, id string) (tic
 	if err != nil {
 		return ticketStatus{}, err
 	}
-	return ticketStatus{ID: tk.ID, Number: tk.Number, Label: tk.Label, Status: tk.Status, Position: pos, Wait: wait, Counter: tk.CounterID}, nil
+	ts := ticketStatus{ID: tk.ID, Number: tk.Number, Label: tk.Label, Status: tk.Status, Position: pos, Wait: wait, Counter: tk.CounterID}
+	if tk.Status == queue.Called || tk.Status == queue.Serving {
+		if c, err := s.Calls.OpenFor(r.Context(), t.ID, call.Subject{TicketID: tk.ID}); err == nil {
+			ts.Call = "/" + t.Slug + "/calls/" + c.ID + "?ticket=" + tk.ID
+		}
+	}
+	return ts, nil
 }
 
 func (s *Server) takeTicket(w http.ResponseWriter, r *http.Request) {

@@ -11,6 +11,9 @@ var (
 	applicantOrStaff = []string{"applicant", "officer", "admin"}
 	// appointmentOwner: the resident it is for, or the tenant's staff.
 	appointmentOwner = []string{"applicant", "officer", "admin"}
+	// callParticipant: the call's resident (by account or ticket), its
+	// officers, or a helper holding a pass.
+	callParticipant = []string{"applicant", "officer", "admin", "helper"}
 )
 
 // routes is Serambi's whole routing table.
@@ -113,6 +116,18 @@ func (s *Server) routes() []route {
 		{"GET", "/{tenant}/board/{id}", anyone, s.boardPage},
 		{"GET", "/{tenant}/board/{id}/events", anyone, s.boardEvents},
 		{"POST", "/{tenant}/tickets/{id}/{action}", officers, s.ticketAction},
+		{"POST", "/{tenant}/tickets/{id}/video", officers, s.startTicketCall},
+		{"POST", "/{tenant}/appointments/{id}/video", officers, s.startAppointmentCall},
+		{"GET", "/{tenant}/calls/{id}", callParticipant, s.callPage},
+		{"GET", "/{tenant}/calls/{id}/socket", callParticipant, s.callSocket},
+		{"POST", "/{tenant}/calls/{id}/end", officers, s.endCall},
+		{"GET", "/{tenant}/calls/{id}/done", callParticipant, s.callDone},
+		{"POST", "/{tenant}/calls/{id}/rating", callParticipant, s.rateCall},
+		{"POST", "/{tenant}/calls/{id}/invite", callParticipant, s.inviteHelper},
+		{"POST", "/{tenant}/calls/{id}/documents", callParticipant, s.showDocument},
+		{"GET", "/{tenant}/calls/{id}/documents/{doc}", callParticipant, s.callDocument},
+		{"GET", "/{tenant}/join/{token}", anyone, s.joinPage},
+		{"POST", "/{tenant}/join/{token}", anyone, s.joinCall},
 
 		{"GET", "/api/v1/openapi.json", anyone, s.apiOpenAPI},
 		{"GET", "/api/v1/regions", anyone, s.apiRegions},

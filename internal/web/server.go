@@ -16,6 +16,7 @@ import (
 	"github.com/serambi/serambi/internal/application"
 	"github.com/serambi/serambi/internal/cache"
 	"github.com/serambi/serambi/internal/calendar"
+	"github.com/serambi/serambi/internal/call"
 	"github.com/serambi/serambi/internal/catalog"
 	"github.com/serambi/serambi/internal/clock"
 	"github.com/serambi/serambi/internal/counter"
@@ -43,6 +44,10 @@ type Deps struct {
 	Outbox   *notify.Outbox
 	Counters *counter.Store
 	Queue    *queue.Store
+	Calls    *call.Store
+	// ICE returns the STUN/TURN servers for one call participant, with
+	// credentials valid for ttl (nil: no relay, browsers connect directly).
+	ICE      func(label string, ttl time.Duration) []any
 	Regions  *region.Directory
 	Catalog  *locale.Catalog
 	Clock    clock.Clock

@@ -7,6 +7,7 @@
   var status = document.getElementById("ticket-status");
   if (!box || !status || !window.EventSource) { return; }
   var wait = document.getElementById("ticket-wait");
+  var callBox = document.getElementById("ticket-call");
   var source = new EventSource(box.getAttribute("data-events"));
   source.addEventListener("ticket", function (e) {
     var t = JSON.parse(e.data);
@@ -28,6 +29,11 @@
     } else if (t.status === "called" || t.status === "serving") {
       status.textContent = status.getAttribute("data-called");
       if (wait) { wait.textContent = ""; }
+      // The officer opened a video call for this number: show the way in.
+      if (callBox) {
+        if (t.call) { callBox.querySelector("a").setAttribute("href", t.call); }
+        callBox.hidden = !t.call;
+      }
     } else {
       status.textContent = status.getAttribute("data-done");
       source.close();

@@ -1,0 +1,315 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/serambi/serambi/internal/call"
+	"github.com/serambi/serambi/internal/counter"
+	"github.com/serambi/serambi/internal/identity"
+	"github.com/serambi/serambi/internal/queue"
+	"github.com/serambi/serambi/internal/tenant"
+	"github.com/serambi/serambi/internal/validation"
+)
+
+// Video calls at the remote counter. An officer opens the call of a ticket
+// they called or of an appointment; the resident joins from their ticket
+// page or appointment list; a helper joins through a one-time link. The
+// page runs call.js (the one page that needs JavaScript), which talks to
+// the others through the signalling socket (call_socket.go).
+
+// passCookie holds a helper's pass into one call.
+const passCookie = "serambi_call_pass"
+
+// callWho is how the request takes part in a call.
+type callWho struct {
+	role string // call.RoleOfficer, RoleResident, RoleHelper
+	key  string // one per person: a reconnect replaces the old connection
+	name string
+}
+
+// callAccess tells whether the request may take part in c, and as whom.
+// Staff serving the counter join as officers; the resident by account, or
+// for an anonymous ticket (a kiosk, a walk-in) by knowing the ticket's
+// ID, the same capability that shows the ticket page; a helper by pass.
+func (s *Server) callAccess(r *http.Request, t *tenant.Tenant, c call.Call) (callWho, bool) {
+	st := getState(r)
+	if u := st.user; u != nil {
+		if s.servesCounter(r, t, c, u) {
+			return callWho{call.RoleOfficer, "u:" + u.ID, u.Name}, true
+		}
+		if c.ResidentID != "" && u.ID == c.ResidentID {
+			return callWho{call.RoleResident, "u:" + u.ID, u.Name}, true
+		}
+	}
+	if tk := r.URL.Query().Get("ticket"); c.TicketID != "" && tk == c.TicketID {
+		return callWho{call.RoleResident, "t:" + tk, ""}, true
+	}
+	if ck, err := r.Cookie(passCookie); err == nil && s.Calls.CheckPass(r.Context(), c.ID, ck.Value) {
+		id, _, _ := strings.Cut(ck.Value, ".")
+		return callWho{call.RoleHelper, "p:" + id, ""}, true
+	}
+	return callWho{}, false
+}
+
+// servesCounter: the tenant's admins, and officers assigned to the
+// counter or who opened this call.
+func (s *Server) servesCounter(r *http.Request, t *tenant.Tenant, c call.Call, u *identity.User) bool {
+	st := getState(r)
+	if hasRole(st, t.ID, string(identity.Admin)) || u.Coordinator {
+		return true
+	}
+	if !hasRole(st, t.ID, string(identity.Officer)) {
+		return false
+	}
+	if c.OfficerID == u.ID {
+		return true
+	}
+	officers, err := s.Counters.Officers(r.Context(), c.CounterID)
+	return err == nil && slices.Contains(officers, u.ID)
+}
+
+// loadCall finds the call of the path and checks the request takes part;
+// it answers 404, sign-in or 403 itself.
+func (s *Server) loadCall(w http.ResponseWriter, r *http.Request) (*tenant.Tenant, call.Call, callWho, bool) {
+	t, ok := s.loadTenant(w, r)
+	if !ok {
+		return nil, call.Call{}, callWho{}, false
+	}
+	c, err := s.Calls.Get(r.Context(), t.ID, r.PathValue("id"))
+	if errors.Is(err, call.ErrNotFound) {
+		s.notFound(w, r)
+		return nil, call.Call{}, callWho{}, false
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return nil, call.Call{}, callWho{}, false
+	}
+	who, ok := s.callAccess(r, t, c)
+	if !ok {
+		if getState(r).user == nil {
+			s.requireUser(w, r)
+		} else {
+			s.deny(w, r, t)
+		}
+		return nil, call.Call{}, callWho{}, false
+	}
+	return t, c, who, true
+}
+
+// callPath is the call page's address for who (an anonymous resident
+// carries their ticket).
+func callPath(t *tenant.Tenant, c call.Call, who callWho) string {
+	p := "/" + t.Slug + "/calls/" + c.ID
+	if who.key == "t:"+c.TicketID {
+		p += "?ticket=" + c.TicketID
+	}
+	return p
+}
+
+// startTicketCall: the officer opens (or rejoins) the call of a ticket
+// they called.
+func (s *Server) startTicketCall(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.loadTenant(w, r)
+	if !ok || !s.requireRole(w, r, t, identity.Officer, identity.Admin) {
+		return
+	}
+	tk, err := s.Queue.Get(r.Context(), t.ID, r.PathValue("id"))
+	if err != nil {
+		s.queueError(w, r, t, err)
+		return
+	}
+	if tk.Status != queue.Called && tk.Status != queue.Serving {
+		redirect(w, r, "/"+t.Slug+"/desk?done=call_not_called")
+		return
+	}
+	if !s.servesCounter(r, t, call.Call{CounterID: tk.CounterID}, getState(r).user) {
+		s.deny(w, r, t)
+		return
+	}
+	c, err := s.Calls.Begin(r.Context(), actor(r), t.ID, call.Subject{CounterID: tk.CounterID, TicketID: tk.ID,
+		ResidentID: tk.ResidentID})
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if tk.Status == queue.Called {
+		_, _ = s.Queue.Start(r.Context(), actor(r), t.ID, tk.ID)
+	}
+	// The resident's ticket page learns of the call with the next event.
+	s.Queue.Touch(tk.CounterID)
+	redirect(w, r, "/"+t.Slug+"/calls/"+c.ID)
+}
+
+// startAppointmentCall: the officer opens (or rejoins) the call of one of
+// today's appointments.
+func (s *Server) startAppointmentCall(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.loadTenant(w, r)
+	if !ok || !s.requireRole(w, r, t, identity.Officer, identity.Admin) {
+		return
+	}
+	a, err := s.Counters.Appointment(r.Context(), t.ID, r.PathValue("id"))
+	if errors.Is(err, counter.ErrNotFound) {
+		s.notFound(w, r)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if a.Status != counter.Booked {
+		redirect(w, r, "/"+t.Slug+"/desk")
+		return
+	}
+	if !s.servesCounter(r, t, call.Call{CounterID: a.CounterID}, getState(r).user) {
+		s.deny(w, r, t)
+		return
+	}
+	c, err := s.Calls.Begin(r.Context(), actor(r), t.ID, call.Subject{CounterID: a.CounterID, AppointmentID: a.ID,
+		ResidentID: a.ResidentID})
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	redirect(w, r, "/"+t.Slug+"/calls/"+c.ID)
+}
+
+// callView is what the call page needs.
+type callView struct {
+	Call     call.Call
+	Role     string
+	Socket   string // the signalling socket's path
+	Self     string // this page's path (keeps the ticket)
+	Query    string // Self's query, for the page's other addresses
+	Counter  string
+	Resident string
+}
+
+func (s *Server) callPage(w http.ResponseWriter, r *http.Request) {
+	t, c, who, ok := s.loadCall(w, r)
+	if !ok {
+		return
+	}
+	if c.Status != call.Open {
+		redirect(w, r, "/"+t.Slug+"/calls/"+c.ID+"/done"+queryOf(callPath(t, c, who)))
+		return
+	}
+	p := s.newPage(r, "call.title")
+	p.Tenant = t
+	p.NoIndex = true
+	p.Flash = flashFrom(r)
+	self := callPath(t, c, who)
+	v := callView{Call: c, Role: who.role, Self: self, Query: queryOf(self),
+		Socket: "/" + t.Slug + "/calls/" + c.ID + "/socket" + queryOf(self)}
+	if cn, err := s.Counters.Get(r.Context(), t.ID, c.CounterID); err == nil {
+		v.Counter = cn.Name(p.Lang())
+	}
+	if c.ResidentID != "" && who.role == call.RoleOfficer {
+		if u, err := s.Identity.ByID(r.Context(), c.ResidentID); err == nil {
+			v.Resident = u.Name
+		}
+	}
+	p.Data = v
+	s.render(w, http.StatusOK, "call", p)
+}
+
+// sep is what joins another query parameter onto path.
+func sep(path string) string {
+	if strings.Contains(path, "?") {
+		return "&"
+	}
+	return "?"
+}
+
+// queryOf is path's query with its "?", or "".
+func queryOf(path string) string {
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		return path[i:]
+	}
+	return ""
+}
+
+// endCall: the officer ends the call with notes on the session.
+func (s *Server) endCall(w http.ResponseWriter, r *http.Request) {
+	t, c, who, ok := s.loadCall(w, r)
+	if !ok || !s.parseForm(w, r) {
+		return
+	}
+	if who.role != call.RoleOfficer {
+		s.deny(w, r, t)
+		return
+	}
+	_, err := s.Calls.End(r.Context(), actor(r), t.ID, c.ID, r.PostForm.Get("notes"))
+	switch {
+	case errors.Is(err, call.ErrNotes):
+		redirect(w, r, "/"+t.Slug+"/calls/"+c.ID+"?done=notes_too_long")
+		return
+	case err != nil && !errors.Is(err, call.ErrEnded):
+		s.serverError(w, r, err)
+		return
+	}
+	if c.TicketID != "" {
+		_, _ = s.Queue.Finish(r.Context(), actor(r), t.ID, c.TicketID)
+		s.Queue.Touch(c.CounterID)
+	}
+	redirect(w, r, "/"+t.Slug+"/desk?done=call_ended")
+}
+
+// callDone is the page after the call: the resident answers one question,
+// how satisfied they are; the others are thanked.
+func (s *Server) callDone(w http.ResponseWriter, r *http.Request) {
+	t, c, who, ok := s.loadCall(w, r)
+	if !ok {
+		return
+	}
+	s.renderCallDone(w, r, t, c, who, http.StatusOK, nil)
+}
+
+// callDoneView is what the page after a call shows.
+type callDoneView struct {
+	Call       call.Call
+	Ask        bool
+	Self, Rate string
+	Scores     []int
+	Minutes    int
+}
+
+func (s *Server) renderCallDone(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, c call.Call, who callWho,
+	status int, errs validation.Errors) {
+	p := s.newPage(r, "call.done.title")
+	p.Tenant = t
+	p.NoIndex = true
+	p.Flash = flashFrom(r)
+	p.Errors = errs
+	self := callPath(t, c, who)
+	p.Data = callDoneView{Call: c, Self: self, Rate: "/" + t.Slug + "/calls/" + c.ID + "/rating" + queryOf(self),
+		Ask:    who.role == call.RoleResident && c.Status == call.Ended && c.Satisfaction == 0,
+		Scores: []int{4, 3, 2, 1}, Minutes: int(c.Duration.Minutes() + 0.5)}
+	s.render(w, status, "call_done", p)
+}
+
+func (s *Server) rateCall(w http.ResponseWriter, r *http.Request) {
+	t, c, who, ok := s.loadCall(w, r)
+	if !ok || !s.parseForm(w, r) {
+		return
+	}
+	if who.role != call.RoleResident {
+		s.deny(w, r, t)
+		return
+	}
+	score, _ := strconv.Atoi(r.PostForm.Get("score"))
+	err := s.Calls.Rate(r.Context(), actor(r), t.ID, c.ID, score)
+	self := callPath(t, c, who)
+	switch {
+	case errors.Is(err, call.ErrRating):
+		s.renderCallDone(w, r, t, c, who, http.StatusUnprocessableEntity,
+			validation.Errors{{Field: "score", Code: "error.call.score"}})
+	case errors.Is(err, call.ErrRated), errors.Is(err, call.ErrNotEnded), err == nil:
+		redirect(w, r, "/"+t.Slug+"/calls/"+c.ID+"/done"+queryOf(self)+sep(self)+"done=thanks")
+	default:
+		s.serverError(w, r, err)
+	}
+}

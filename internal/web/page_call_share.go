@@ -1,0 +1,197 @@
+package web
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+
+	"github.com/serambi/serambi/internal/call"
+	"github.com/serambi/serambi/internal/document"
+)
+
+// What people share in a call: a one-time link for a helper, and the
+// documents shown on screen (a photo of a form or a card).
+
+// inviteHelper makes a one-time link and shows it to pass on (read out on
+// the phone, sent by chat).
+func (s *Server) inviteHelper(w http.ResponseWriter, r *http.Request) {
+	t, c, who, ok := s.loadCall(w, r)
+	if !ok {
+		return
+	}
+	if who.role == call.RoleHelper {
+		s.deny(w, r, t)
+		return
+	}
+	token, err := s.Calls.Invite(r.Context(), actor(r), t.ID, c.ID)
+	if errors.Is(err, call.ErrEnded) {
+		redirect(w, r, "/"+t.Slug+"/calls/"+c.ID+"/done"+queryOf(callPath(t, c, who)))
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	link := s.BaseURL + "/" + t.Slug + "/join/" + token
+	if isAPI(r) || r.Header.Get("Accept") == "application/json" {
+		writeJSON(w, http.StatusCreated, map[string]any{"url": link, "expires_in_seconds": int(call.InviteTTL.Seconds())})
+		return
+	}
+	p := s.newPage(r, "call.invite.title")
+	p.Tenant = t
+	p.NoIndex = true
+	p.Data = struct {
+		Link, Back string
+		Hours      int
+	}{link, callPath(t, c, who), int(call.InviteTTL.Hours())}
+	s.render(w, http.StatusOK, "call_invite", p)
+}
+
+// joinPage is where a helper's link lands: it says whose call it is and
+// asks them to press "join" (a chat app fetching the link for a preview
+// must not spend it).
+func (s *Server) joinPage(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.loadTenant(w, r)
+	if !ok {
+		return
+	}
+	c, err := s.Calls.Invitation(r.Context(), t.ID, r.PathValue("token"))
+	p := s.newPage(r, "call.join.title")
+	p.Tenant = t
+	p.NoIndex = true
+	status := http.StatusOK
+	switch {
+	case errors.Is(err, call.ErrInvite), errors.Is(err, call.ErrEnded), errors.Is(err, call.ErrNotFound):
+		status = http.StatusGone
+	case err != nil:
+		s.serverError(w, r, err)
+		return
+	}
+	counterName := ""
+	if err == nil {
+		if cn, err := s.Counters.Get(r.Context(), t.ID, c.CounterID); err == nil {
+			counterName = cn.Name(p.Lang())
+		}
+	}
+	p.Data = struct {
+		Valid   bool
+		Counter string
+	}{status == http.StatusOK, counterName}
+	s.render(w, status, "call_join", p)
+}
+
+func (s *Server) joinCall(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.loadTenant(w, r)
+	if !ok {
+		return
+	}
+	c, pass, err := s.Calls.Redeem(r.Context(), actor(r), t.ID, r.PathValue("token"))
+	if errors.Is(err, call.ErrInvite) || errors.Is(err, call.ErrEnded) {
+		s.joinPage(w, r)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: passCookie, Value: pass, Path: "/" + t.Slug + "/calls/" + c.ID,
+		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode, MaxAge: 12 * 3600})
+	redirect(w, r, "/"+t.Slug+"/calls/"+c.ID)
+}
+
+// showDocument takes a photo or an image file from a participant, keeps it
+// as a document of the resident, and puts it on everyone's screen.
+func (s *Server) showDocument(w http.ResponseWriter, r *http.Request) {
+	t, c, who, ok := s.loadCall(w, r)
+	if !ok {
+		return
+	}
+	self := callPath(t, c, who)
+	if c.Status != call.Open {
+		redirect(w, r, "/"+t.Slug+"/calls/"+c.ID+"/done"+queryOf(self))
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, document.DefaultMaxBytes+64<<10)
+	file, _, err := r.FormFile("file")
+	if err != nil {
+		s.callDocError(w, r, self, "error.call.document_missing")
+		return
+	}
+	defer file.Close()
+	owner := c.ResidentID
+	if owner == "" {
+		// An anonymous visitor (a kiosk, a walk-in) has no account to own
+		// the photo; the officer who opened the call holds it, so it can
+		// never be attached to anyone's application by mistake.
+		owner = c.OfficerID
+	}
+	d, err := s.Docs.Save(r.Context(), actor(r), document.Upload{TenantID: t.ID, OwnerID: owner,
+		Accept: []string{"image/jpeg", "image/png"}, Filename: "call-" + strconv.Itoa(int(s.Clock.Now().Unix()))},
+		io.Reader(file))
+	switch {
+	case errors.Is(err, document.ErrType), errors.Is(err, document.ErrEmpty):
+		s.callDocError(w, r, self, "error.call.document_type")
+		return
+	case errors.Is(err, document.ErrTooLarge):
+		s.callDocError(w, r, self, "error.call.document_size")
+		return
+	case err != nil:
+		s.serverError(w, r, err)
+		return
+	}
+	if err := s.Calls.AddShown(r.Context(), t.ID, c.ID, d.ID, who.key); err != nil {
+		if errors.Is(err, call.ErrTooMany) {
+			s.callDocError(w, r, self, "error.call.document_many")
+			return
+		}
+		s.serverError(w, r, err)
+		return
+	}
+	s.Calls.Rooms().Broadcast(c.ID, call.Message{Type: "show", Doc: d.ID})
+	if r.Header.Get("Accept") == "application/json" {
+		writeJSON(w, http.StatusCreated, map[string]string{"id": d.ID})
+		return
+	}
+	redirect(w, r, self)
+}
+
+// callDocError answers a refused document: JSON for the page's script, a
+// message on the call page otherwise.
+func (s *Server) callDocError(w http.ResponseWriter, r *http.Request, self, key string) {
+	if r.Header.Get("Accept") == "application/json" {
+		s.problem(w, r, http.StatusUnprocessableEntity, "invalid_document", key)
+		return
+	}
+	redirect(w, r, self+sep(self)+"done=document_refused")
+}
+
+// callDocument serves an image shown in the call to its participants.
+func (s *Server) callDocument(w http.ResponseWriter, r *http.Request) {
+	t, c, _, ok := s.loadCall(w, r)
+	if !ok {
+		return
+	}
+	id := r.PathValue("doc")
+	if !s.Calls.WasShown(r.Context(), c.ID, id) {
+		s.notFound(w, r)
+		return
+	}
+	d, err := s.Docs.Get(r.Context(), t.ID, id)
+	if err != nil {
+		s.notFound(w, r)
+		return
+	}
+	rc, err := s.Docs.Open(r.Context(), d)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	defer rc.Close()
+	h := w.Header()
+	h.Set("Content-Type", d.MediaType)
+	h.Set("Content-Length", strconv.FormatInt(d.Size, 10))
+	h.Set("Cache-Control", "private, no-store")
+	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
+	_, _ = io.Copy(w, rc)
+}

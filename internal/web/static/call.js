@@ -1,0 +1,480 @@
+// The video call page. Browsers send their camera and microphone to each
+// other directly (WebRTC); this script talks to the others through
+// Serambi's signalling socket. Rules that keep it simple and robust:
+//  - whoever joins later makes the offer to each person already there, so
+//    two browsers never offer to each other at the same time;
+//  - the server relays messages in order, and each peer's messages are
+//    handled one after the other;
+//  - when the socket drops, every connection is closed and rebuilt after
+//    reconnecting (the call itself lives on the server and goes on).
+(function () {
+  "use strict";
+  var root = document.getElementById("call");
+  if (!root || !window.RTCPeerConnection || !window.WebSocket) { return; }
+
+  function t(name) { return root.getAttribute("data-t-" + name) || ""; }
+  function $(id) { return document.getElementById(id); }
+
+  var role = root.getAttribute("data-role");
+  var query = root.getAttribute("data-query") || "";
+  var docsURL = root.getAttribute("data-docs");
+  var statusEl = $("call-status");
+  var remotes = $("remotes");
+  var local = null;          // our MediaStream, or null without devices
+  var ice = [];              // STUN/TURN servers with our credentials
+  var me = null;             // our peer in the call
+  var peers = {};            // id -> {info, pc, tile, video, label, offerer, chain, pending, stream}
+  var ws = null;
+  var ended = false;
+  var retry = 0;
+  var audioOnly = false;
+  var lowData = false;
+
+  function say(text) { statusEl.textContent = text; }
+
+  function send(msg) {
+    if (ws && ws.readyState === WebSocket.OPEN) { ws.send(JSON.stringify(msg)); }
+  }
+
+  // --- local media -------------------------------------------------------
+
+  function startMedia() {
+    var video = { width: { ideal: 640 }, height: { ideal: 480 }, facingMode: "user" };
+    var audio = { echoCancellation: true, noiseSuppression: true };
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) { return Promise.resolve(null); }
+    return navigator.mediaDevices.getUserMedia({ audio: audio, video: video })
+      .catch(function () { return navigator.mediaDevices.getUserMedia({ audio: audio }); })
+      .catch(function () { return null; });
+  }
+
+  function track(kind) {
+    if (!local) { return null; }
+    var ts = kind === "audio" ? local.getAudioTracks() : local.getVideoTracks();
+    return ts.length ? ts[0] : null;
+  }
+
+  function mediaState() {
+    var a = track("audio"), v = track("video");
+    return { audio: !!(a && a.enabled), video: !!(v && v.enabled && !audioOnly) };
+  }
+
+  function showButtons() {
+    var st = mediaState();
+    setToggle($("btn-mic"), !!track("audio"), st.audio, "mic");
+    setToggle($("btn-cam"), !!track("video"), st.video, "cam");
+    var ao = $("btn-audio-only"), lo = $("btn-low");
+    if (ao) { ao.disabled = !track("video"); ao.setAttribute("aria-pressed", String(audioOnly)); }
+    if (lo) { lo.disabled = !track("video"); lo.setAttribute("aria-pressed", String(lowData)); }
+  }
+
+  function setToggle(btn, available, on, name) {
+    if (!btn) { return; }
+    btn.disabled = !available;
+    btn.setAttribute("aria-pressed", String(on));
+    btn.querySelector(".label").textContent = t(name + (on ? "-on" : "-off"));
+  }
+
+  // --- people ------------------------------------------------------------
+
+  function tileFor(info) {
+    var p = peers[info.id];
+    if (p) { p.info = info; labelPeer(p); return p; }
+    var fig = document.createElement("figure");
+    fig.className = "remote";
+    var video = document.createElement("video");
+    video.autoplay = true;
+    video.playsInline = true;
+    video.setAttribute("data-peer", info.id);
+    var cap = document.createElement("figcaption");
+    fig.appendChild(video);
+    fig.appendChild(cap);
+    remotes.appendChild(fig);
+    p = { info: info, tile: fig, video: video, label: cap, pc: null, offerer: false,
+      chain: Promise.resolve(), pending: [], stream: null };
+    peers[info.id] = p;
+    labelPeer(p);
+    return p;
+  }
+
+  function labelPeer(p) {
+    var i = p.info;
+    var parts = [t("role-" + i.role) || "", i.name || ""].filter(Boolean);
+    var state = [];
+    if (i.audio === false) { state.push(t("muted")); }
+    if (i.video === false) { state.push(t("nocam")); }
+    p.label.textContent = parts.join(" · ") + (state.length ? " (" + state.join(", ") + ")" : "");
+  }
+
+  function dropPeer(id) {
+    var p = peers[id];
+    if (!p) { return; }
+    if (p.pc) { p.pc.close(); }
+    p.tile.remove();
+    delete peers[id];
+    updateStatus();
+  }
+
+  function updateStatus() {
+    if (ended) { return; }
+    var ids = Object.keys(peers);
+    if (!ids.length) { say(t("waiting")); return; }
+    var up = ids.some(function (id) {
+      var pc = peers[id].pc;
+      return pc && (pc.connectionState === "connected" || pc.iceConnectionState === "connected" ||
+        pc.iceConnectionState === "completed");
+    });
+    say(up ? t("connected") : t("connecting"));
+  }
+
+  // --- peer connections ----------------------------------------------------
+
+  function makePC(p) {
+    var pc = new RTCPeerConnection({ iceServers: ice });
+    p.pc = pc;
+    pc.onicecandidate = function (e) {
+      if (e.candidate) { send({ type: "signal", to: p.info.id, data: { candidate: e.candidate.toJSON() } }); }
+    };
+    pc.ontrack = function (e) {
+      if (!p.stream) { p.stream = new MediaStream(); }
+      p.stream.addTrack(e.track);
+      if (p.video.srcObject !== p.stream) { p.video.srcObject = p.stream; }
+      var played = p.video.play();
+      if (played && played.catch) { played.catch(function () {}); }
+    };
+    pc.onconnectionstatechange = function () {
+      updateStatus();
+      // The later joiner offers, so it also restarts a connection that
+      // failed (a network switch from Wi-Fi to mobile data).
+      if (pc.connectionState === "failed" && p.offerer) {
+        p.chain = p.chain.then(function () { return offer(p, true); }).catch(function () {});
+      }
+    };
+    return pc;
+  }
+
+  function offer(p, restart) {
+    var pc = p.pc;
+    return pc.createOffer(restart ? { iceRestart: true } : undefined)
+      .then(function (o) { return pc.setLocalDescription(o); })
+      .then(function () {
+        send({ type: "signal", to: p.info.id, data: { description: pc.localDescription.toJSON() } });
+      });
+  }
+
+  function callPeer(p) {
+    p.offerer = true;
+    var pc = makePC(p);
+    ["audio", "video"].forEach(function (kind) {
+      var tr = track(kind);
+      pc.addTransceiver(tr || kind, { direction: tr ? "sendrecv" : "recvonly", streams: local ? [local] : [] });
+    });
+    applySending(p);
+    p.chain = p.chain.then(function () { return offer(p, false); }).catch(function () {});
+  }
+
+  // onSignal handles one peer's negotiation messages in order: a candidate
+  // may arrive while the offer before it is still being applied.
+  function onSignal(from, data) {
+    var p = peers[from] || tileFor({ id: from, role: "", name: "" });
+    p.chain = p.chain.then(function () { return applySignal(p, data); }).catch(function () {});
+  }
+
+  function applySignal(p, data) {
+    if (data.description) {
+      var d = data.description;
+      if (d.type === "offer") {
+        if (!p.pc) { makePC(p); }
+        var pc = p.pc;
+        return pc.setRemoteDescription(d).then(function () {
+          attachLocal(p);
+          return pc.createAnswer();
+        }).then(function (a) { return pc.setLocalDescription(a); }).then(function () {
+          send({ type: "signal", to: p.info.id, data: { description: pc.localDescription.toJSON() } });
+          return flush(p);
+        });
+      }
+      return p.pc.setRemoteDescription(d).then(function () { return flush(p); });
+    }
+    if (data.candidate) {
+      if (p.pc && p.pc.remoteDescription) { return p.pc.addIceCandidate(data.candidate); }
+      p.pending.push(data.candidate);
+    }
+    return null;
+  }
+
+  function flush(p) {
+    var list = p.pending;
+    p.pending = [];
+    return Promise.all(list.map(function (c) { return p.pc.addIceCandidate(c).catch(function () {}); }));
+  }
+
+  // attachLocal sends our camera and microphone on the transceivers the
+  // other side's offer made (once per connection).
+  function attachLocal(p) {
+    if (p.attached) { return; }
+    p.attached = true;
+    p.pc.getTransceivers().forEach(function (tr) {
+      var kind = tr.receiver.track && tr.receiver.track.kind;
+      var mine = track(kind);
+      if (mine) {
+        tr.direction = "sendrecv";
+        tr.sender.replaceTrack(mine);
+        if (tr.sender.setStreams && local) { tr.sender.setStreams(local); }
+      }
+    });
+    applySending(p);
+  }
+
+  // applySending carries out audio-only and low-data mode on one
+  // connection: audio-only stops sending video altogether; low-data sends
+  // a smaller, slower picture.
+  function applySending(p) {
+    if (!p.pc) { return; }
+    p.pc.getSenders().forEach(function (s) {
+      var kind = s.track ? s.track.kind : null;
+      if (kind === "video" || (!kind && audioOnly)) {
+        if (audioOnly && s.track) { s.replaceTrack(null); }
+        if (!audioOnly && !s.track && track("video")) { s.replaceTrack(track("video")); }
+        var params = s.getParameters();
+        if (!params.encodings || !params.encodings.length) { return; }
+        params.encodings[0].maxBitrate = lowData ? 150000 : 900000;
+        params.encodings[0].scaleResolutionDownBy = lowData ? 2 : 1;
+        params.encodings[0].maxFramerate = lowData ? 12 : 30;
+        s.setParameters(params).catch(function () {});
+      }
+    });
+  }
+
+  // --- socket --------------------------------------------------------------
+
+  function connect() {
+    var scheme = location.protocol === "https:" ? "wss:" : "ws:";
+    ws = new WebSocket(scheme + "//" + location.host + root.getAttribute("data-socket"));
+    ws.onopen = function () { retry = 0; };
+    ws.onmessage = function (e) {
+      var msg;
+      try { msg = JSON.parse(e.data); } catch (err) { return; }
+      handle(msg);
+    };
+    ws.onclose = function (e) {
+      Object.keys(peers).forEach(dropPeer);
+      if (ended) { return; }
+      if (e.reason === "full") { say(t("full")); }
+      else { say(t("reconnecting")); }
+      retry = Math.min(retry + 1, 6);
+      setTimeout(connect, 500 * Math.pow(2, retry - 1) * (e.reason === "full" ? 4 : 1));
+    };
+  }
+
+  function handle(msg) {
+    switch (msg.type) {
+      case "welcome":
+        me = msg.you;
+        ice = (msg.extra && msg.extra.ice) || [];
+        (msg.peers || []).forEach(function (info) { callPeer(tileFor(info)); });
+        $("chat-log").textContent = "";
+        (msg.chat || []).forEach(addChat);
+        if (msg.doc) { showDoc(msg.doc, msg.marks || []); }
+        send({ type: "media", data: mediaState() });
+        updateStatus();
+        break;
+      case "join": tileFor(msg.peer); updateStatus(); break;
+      case "leave": dropPeer(msg.from); break;
+      case "signal": onSignal(msg.from, msg.data || {}); break;
+      case "media": if (peers[msg.peer.id]) { peers[msg.peer.id].info = msg.peer; labelPeer(peers[msg.peer.id]); } break;
+      case "chat": (msg.chat || []).forEach(addChat); break;
+      case "show": showDoc(msg.doc, []); break;
+      case "marks": drawMarks(msg.marks || []); break;
+      case "ice":
+        ice = (msg.extra && msg.extra.ice) || ice;
+        Object.keys(peers).forEach(function (id) {
+          var pc = peers[id].pc;
+          if (pc && pc.setConfiguration) { try { pc.setConfiguration({ iceServers: ice }); } catch (err) { /* keep the old */ } }
+        });
+        break;
+      case "ended":
+        ended = true;
+        say(t("ended"));
+        Object.keys(peers).forEach(dropPeer);
+        if (local) { local.getTracks().forEach(function (tr) { tr.stop(); }); }
+        setTimeout(function () { location.href = root.getAttribute("data-done") + query; }, 1500);
+        break;
+      case "bye":
+        // Another tab or device of ours took over the call.
+        ended = true;
+        say(t("full"));
+        break;
+    }
+  }
+
+  // --- chat ------------------------------------------------------------------
+
+  function addChat(c) {
+    var li = document.createElement("li");
+    var who = document.createElement("strong");
+    who.textContent = (me && c.from === me.id ? t("you") : (c.name || t("role-" + c.role))) + ": ";
+    li.appendChild(who);
+    li.appendChild(document.createTextNode(c.text));
+    $("chat-log").appendChild(li);
+  }
+
+  // --- documents and highlights -----------------------------------------------
+
+  function showDoc(id, marks) {
+    var fig = $("doc");
+    $("doc-img").src = docsURL + "/" + id + query;
+    fig.hidden = false;
+    drawMarks(marks);
+  }
+
+  function drawMarks(marks) {
+    var box = $("marks");
+    box.textContent = "";
+    marks.forEach(function (m) {
+      var d = document.createElement("div");
+      d.className = "mark";
+      d.style.left = (m.x * 100) + "%";
+      d.style.top = (m.y * 100) + "%";
+      d.style.width = (m.w * 100) + "%";
+      d.style.height = (m.h * 100) + "%";
+      if (m.label) { d.textContent = m.label; }
+      box.appendChild(d);
+    });
+    $("doc-marks-count").textContent = marks.length ? t("marked") : "";
+    root.setAttribute("data-marks", String(marks.length));
+  }
+
+  function setupMarking() {
+    var frame = $("doc-frame");
+    if (role !== "officer" || !frame) { return; }
+    var start = null, preview = null;
+    function frac(e) {
+      var r = $("doc-img").getBoundingClientRect();
+      return { x: Math.min(Math.max((e.clientX - r.left) / r.width, 0), 1),
+        y: Math.min(Math.max((e.clientY - r.top) / r.height, 0), 1) };
+    }
+    frame.addEventListener("pointerdown", function (e) {
+      e.preventDefault();
+      start = frac(e);
+      preview = document.createElement("div");
+      preview.className = "mark preview";
+      $("marks").appendChild(preview);
+    });
+    frame.addEventListener("pointermove", function (e) {
+      if (!start) { return; }
+      var f = frac(e);
+      preview.style.left = Math.min(start.x, f.x) * 100 + "%";
+      preview.style.top = Math.min(start.y, f.y) * 100 + "%";
+      preview.style.width = Math.abs(f.x - start.x) * 100 + "%";
+      preview.style.height = Math.abs(f.y - start.y) * 100 + "%";
+    });
+    frame.addEventListener("pointerup", function (e) {
+      if (!start) { return; }
+      var f = frac(e);
+      var m = { x: Math.min(start.x, f.x), y: Math.min(start.y, f.y), w: Math.abs(f.x - start.x), h: Math.abs(f.y - start.y) };
+      start = null;
+      if (preview) { preview.remove(); preview = null; }
+      if (m.w > 0.01 && m.h > 0.01) { send({ type: "mark", data: m }); }
+    });
+    var clear = $("btn-unmark");
+    if (clear) { clear.addEventListener("click", function () { send({ type: "unmark" }); }); }
+  }
+
+  function setupDocForm() {
+    var form = $("doc-form");
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var file = $("doc-file");
+      if (!file.files.length) { say(t("doc-refused")); return; }
+      fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin",
+        headers: { "Accept": "application/json" } })
+        .then(function (r) { if (!r.ok) { say(t("doc-refused")); } else { file.value = ""; } })
+        .catch(function () { say(t("doc-refused")); });
+    });
+  }
+
+  // --- controls ------------------------------------------------------------------
+
+  function setupControls() {
+    $("btn-mic").addEventListener("click", function () {
+      var a = track("audio");
+      if (a) { a.enabled = !a.enabled; }
+      showButtons();
+      send({ type: "media", data: mediaState() });
+    });
+    $("btn-cam").addEventListener("click", function () {
+      var v = track("video");
+      if (v) { v.enabled = !v.enabled; }
+      showButtons();
+      send({ type: "media", data: mediaState() });
+    });
+    var ao = $("btn-audio-only");
+    if (ao) {
+      ao.addEventListener("click", function () {
+        audioOnly = !audioOnly;
+        Object.keys(peers).forEach(function (id) { applySending(peers[id]); });
+        showButtons();
+        send({ type: "media", data: mediaState() });
+      });
+    }
+    var lo = $("btn-low");
+    if (lo) {
+      lo.addEventListener("click", function () {
+        lowData = !lowData;
+        Object.keys(peers).forEach(function (id) { applySending(peers[id]); });
+        showButtons();
+      });
+    }
+    $("chat-form").addEventListener("submit", function (e) {
+      e.preventDefault();
+      var input = $("chat-text");
+      var text = input.value.trim();
+      if (text) { send({ type: "chat", text: text }); }
+      input.value = "";
+    });
+    // Keep the socket warm through proxies that close quiet connections.
+    setInterval(function () { send({ type: "ping" }); }, 25000);
+  }
+
+  // --- connection quality ---------------------------------------------------------
+
+  var lastStats = {};
+  function measure() {
+    var ids = Object.keys(peers);
+    if (!ids.length) { $("call-quality").textContent = "—"; return; }
+    var worst = 0;
+    Promise.all(ids.map(function (id) {
+      var pc = peers[id].pc;
+      if (!pc) { return null; }
+      return pc.getStats().then(function (stats) {
+        var rtt = 0, lost = 0, got = 0;
+        stats.forEach(function (s) {
+          if (s.type === "candidate-pair" && s.nominated && s.currentRoundTripTime) { rtt = s.currentRoundTripTime; }
+          if (s.type === "inbound-rtp") { lost += s.packetsLost || 0; got += s.packetsReceived || 0; }
+        });
+        var prev = lastStats[id] || { lost: 0, got: 0 };
+        lastStats[id] = { lost: lost, got: got };
+        var dl = lost - prev.lost, dg = got - prev.got;
+        var loss = dg + dl > 0 ? dl / (dg + dl) : 0;
+        var level = rtt < 0.3 && loss < 0.02 ? 0 : (rtt < 0.8 && loss < 0.08 ? 1 : 2);
+        worst = Math.max(worst, level);
+      });
+    })).then(function () {
+      $("call-quality").textContent = t(["quality-good", "quality-fair", "quality-poor"][worst]);
+      root.setAttribute("data-quality", String(worst));
+    }).catch(function () {});
+  }
+
+  // --- start -------------------------------------------------------------------------
+
+  setupControls();
+  setupDocForm();
+  setupMarking();
+  startMedia().then(function (stream) {
+    local = stream;
+    if (stream) { $("self-view").srcObject = stream; } else { say(t("nomedia")); }
+    showButtons();
+    connect();
+    setInterval(measure, 3000);
+  });
+})();
