@@ -294,3 +294,13 @@ func (s *Store) Recent(ctx context.Context, tenantID, counterID string, limit in
 	}
 	return out, rows.Err()
 }
+
+// ForApplication returns the open call in which the application is being
+// filled, or ErrNotFound.
+func (s *Store) ForApplication(ctx context.Context, tenantID, applicationID string) (Call, error) {
+	if applicationID == "" {
+		return Call{}, ErrNotFound
+	}
+	return scan(s.db.QueryRowContext(ctx, `SELECT `+columns+` FROM calls WHERE tenant_id = ? AND application_id = ?
+		AND status = 'open' ORDER BY created_at DESC LIMIT 1`, tenantID, applicationID))
+}

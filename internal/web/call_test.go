@@ -356,3 +356,89 @@ func mustTenant(t *testing.T, s *site, slug string) string {
 }
 
 func mapForm(k, v string) map[string][]string { return map[string][]string{k: {v}} }
+
+// TestAssistedApplicationInCall: during an appointment's call the officer
+// fills an application for the resident, asks for confirmation, the
+// resident taps "confirm" on the call screen, and both screens get the
+// tracking number.
+func TestAssistedApplicationInCall(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	_, appointment := appointmentIn(t, s, "fukuoka", "resident@fukuoka.demo")
+	officer := s.browser(t)
+	officer.signin("officer@fukuoka.demo")
+	callPath := officer.post("/fukuoka/appointments/"+appointment+"/video", nil).header.Get("Location")
+	if !strings.HasPrefix(callPath, "/fukuoka/calls/") {
+		t.Fatalf("start: %q", callPath)
+	}
+	callID := strings.TrimPrefix(callPath, "/fukuoka/calls/")
+	resident := s.browser(t)
+	resident.signin("resident@fukuoka.demo")
+	mustContain(t, resident.get("/fukuoka/appointments"), callPath)
+	mustContain(t, resident.get(callPath), `data-role="resident"`, `data-signed-in="true"`)
+	off := officer.socket(callPath + "/socket")
+	off.expect("welcome")
+	res := resident.socket(callPath + "/socket")
+	res.expect("welcome")
+
+	// Confirming before anything was filled is refused.
+	if a := resident.do("POST", callPath+"/confirm", nil, "", "Accept", "application/json"); a.status != http.StatusForbidden {
+		t.Fatalf("confirm with no application: %d", a.status)
+	}
+	mustContain(t, officer.get("/fukuoka/assist?call="+callID), `name="call" value="`+callID+`"`, `value="resident@fukuoka.demo"`)
+	a := officer.post("/fukuoka/assist", map[string][]string{"resident": {"resident@fukuoka.demo"}, "service": {"JUMINHYO"}, "call": {callID}})
+	edit := a.header.Get("Location")
+	app := strings.TrimSuffix(edit, "/edit?section=0")
+	appID := strings.TrimPrefix(app, "/fukuoka/applications/")
+	if ev := res.expect("application"); !strings.Contains(string(mustJSON(t, ev.Extra)), appID) {
+		t.Fatalf("resident was not told: %+v", ev)
+	}
+	off.expect("application")
+	page := map[string][]string{"shown": {"copies,household,mynumber,purpose,delivery"}, "copies": {"1"}, "household": {"no"},
+		"mynumber": {"no"}, "purpose": {"procedure"}, "delivery": {"counter"}}
+	if r := officer.post(edit, page); r.status != http.StatusSeeOther {
+		t.Fatalf("officer fills: %d", r.status)
+	}
+	if r := multipartPost(officer, app+"/documents", map[string]string{"requirement": "id_card"}, "card.pdf", tinyPDF); r.status != http.StatusSeeOther {
+		t.Fatalf("document: %d", r.status)
+	}
+	if r := officer.post(app+"/confirmation", nil); r.status != http.StatusSeeOther {
+		t.Fatalf("request confirmation: %d", r.status)
+	}
+	ask := res.expect("confirm")
+	var ev struct{ Confirm, View string }
+	_ = json.Unmarshal(mustJSON(t, ask.Extra), &ev)
+	if ev.Confirm != callPath+"/confirm" || ev.View != app {
+		t.Fatalf("confirm event: %+v", ev)
+	}
+	// The officer cannot tap for the resident; a stranger cannot either.
+	if a := officer.do("POST", callPath+"/confirm", nil, "", "Accept", "application/json"); a.status != http.StatusForbidden {
+		t.Fatalf("officer tapped: %d", a.status)
+	}
+	if a := resident.do("POST", callPath+"/confirm", nil, "", "Accept", "application/json"); a.status != http.StatusOK {
+		t.Fatalf("resident taps: %d %s", a.status, a.body)
+	}
+	for _, sk := range []*socket{off, res} {
+		done := sk.expect("application")
+		if !strings.Contains(string(mustJSON(t, done.Extra)), `"tracking_number":"FUK-`) {
+			t.Fatalf("no tracking number: %s", mustJSON(t, done.Extra))
+		}
+	}
+	got, _ := s.app.Calls.Get(t.Context(), mustTenant(t, s, "fukuoka"), callID)
+	if got.ApplicationID != appID {
+		t.Fatalf("call not linked: %+v", got)
+	}
+	sent, _ := s.app.Apps.Get(t.Context(), mustTenant(t, s, "fukuoka"), appID)
+	if sent.TrackingNumber == "" || sent.ConfirmedBy != sent.ApplicantID {
+		t.Fatalf("application: %+v", sent)
+	}
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"errors"
 	"net/http"
 	"slices"
@@ -18,6 +19,7 @@ import (
 
 type assistPage struct {
 	Services []catalog.Service
+	Call     string // the video call the officer fills this in, if any
 }
 
 func (s *Server) assistForm(w http.ResponseWriter, r *http.Request) {
@@ -42,7 +44,16 @@ func (s *Server) renderAssist(w http.ResponseWriter, r *http.Request, errs valid
 		p.Form.Set("resident", r.PostForm.Get("resident"))
 		p.Form.Set("service", r.PostForm.Get("service"))
 	}
-	p.Data = assistPage{Services: svcs}
+	callID := r.FormValue("call")
+	if p.Form.Get("resident") == "" && callID != "" {
+		// From a call with a known resident, the officer need not ask.
+		if c, err := s.Calls.Get(r.Context(), t.ID, callID); err == nil && c.ResidentID != "" {
+			if u, err := s.Identity.ByID(r.Context(), c.ResidentID); err == nil {
+				p.Form.Set("resident", cmp.Or(u.Email, u.Phone))
+			}
+		}
+	}
+	p.Data = assistPage{Services: svcs, Call: callID}
 	s.render(w, status, "assist", p)
 }
 
@@ -97,6 +108,7 @@ func (s *Server) assistStart(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_ = s.Identity.JoinAsResident(r.Context(), actor(r), t.ID, u.ID)
+	s.linkCallApplication(r, t, r.PostForm.Get("call"), u.ID, a.ID)
 	redirect(w, r, "/"+t.Slug+"/applications/"+a.ID+"/edit?section=0")
 }
 
@@ -125,6 +137,7 @@ func (s *Server) requestConfirmation(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	s.announceConfirmation(r, ac)
 	redirect(w, r, appURL(ac)+"?done=code_sent")
 }
 
@@ -154,6 +167,7 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		s.appError(w, r, ac, err)
 	default:
+		s.announceSent(r, ac.T, ac.App.ID)
 		redirect(w, r, appURL(ac)+"?done=confirmed")
 	}
 }

@@ -124,6 +124,7 @@ func (s *Server) routes() []route {
 		{"GET", "/{tenant}/calls/{id}/done", callParticipant, s.callDone},
 		{"POST", "/{tenant}/calls/{id}/rating", callParticipant, s.rateCall},
 		{"POST", "/{tenant}/calls/{id}/invite", callParticipant, s.inviteHelper},
+		{"POST", "/{tenant}/calls/{id}/confirm", callParticipant, s.confirmInCall},
 		{"POST", "/{tenant}/calls/{id}/documents", callParticipant, s.showDocument},
 		{"GET", "/{tenant}/calls/{id}/documents/{doc}", callParticipant, s.callDocument},
 		{"GET", "/{tenant}/join/{token}", anyone, s.joinPage},

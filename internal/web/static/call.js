@@ -285,6 +285,8 @@
       case "chat": (msg.chat || []).forEach(addChat); break;
       case "show": showDoc(msg.doc, []); break;
       case "marks": drawMarks(msg.marks || []); break;
+      case "application": showApplication(msg.extra || {}); break;
+      case "confirm": askConfirm(msg.extra || {}); break;
       case "ice":
         ice = (msg.extra && msg.extra.ice) || ice;
         Object.keys(peers).forEach(function (id) {
@@ -305,6 +307,55 @@
         say(t("full"));
         break;
     }
+  }
+
+  // --- the application filled during the call ---------------------------------
+
+  function appBox() {
+    var box = $("call-app");
+    box.hidden = false;
+    return box;
+  }
+
+  function showApplication(a) {
+    appBox();
+    if (a.tracking_number) {
+      $("call-app-text").textContent = t("app-sent") + " " + a.tracking_number;
+      root.setAttribute("data-tracking", a.tracking_number);
+      ["call-confirm", "call-app-code"].forEach(function (id) { if ($(id)) { $(id).hidden = true; } });
+    } else {
+      $("call-app-text").textContent = t("app-started");
+    }
+  }
+
+  // askConfirm offers the resident one tap when they are signed in (the
+  // server checks they are the applicant); otherwise the emailed code.
+  function askConfirm(a) {
+    appBox();
+    $("call-app-text").textContent = t("app-confirm") + (a.service ? " (" + a.service + ")" : "");
+    var form = $("call-confirm");
+    if (!form) { return; }
+    var signedIn = root.getAttribute("data-signed-in") === "true";
+    form.action = a.confirm + query;
+    form.hidden = !signedIn;
+    $("call-app-code").hidden = signedIn;
+    if ($("call-app-view") && signedIn) {
+      $("call-app-view").hidden = false;
+      $("call-app-view").querySelector("a").href = a.view;
+    }
+  }
+
+  function setupConfirm() {
+    var form = $("call-confirm");
+    if (!form) { return; }
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      fetch(form.action, { method: "POST", credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (r) {
+          if (!r.ok) { form.hidden = true; $("call-app-code").hidden = false; }
+        })
+        .catch(function () {});
+    });
   }
 
   // --- chat ------------------------------------------------------------------
@@ -465,11 +516,37 @@
     }).catch(function () {});
   }
 
+  // --- for tests and support ------------------------------------------------------
+  // The browser tests ask whether the others' pictures really arrive, and a
+  // support person can ask the same in the console: how many people the
+  // page is connected with and how many video frames it has decoded from
+  // them. It only reads statistics and changes nothing in the call.
+
+  window.__peers = peers; // DEBUG
+  window.serambiCallStats = function () {
+    var ids = Object.keys(peers);
+    return Promise.all(ids.map(function (id) {
+      var pc = peers[id].pc;
+      return pc ? pc.getStats().then(function (stats) { return { pc: pc, stats: stats }; }) : null;
+    })).then(function (all) {
+      var out = { peers: ids.length, connected: 0, framesDecoded: 0 };
+      all.forEach(function (r) {
+        if (!r) { return; }
+        if (r.pc.connectionState === "connected") { out.connected++; }
+        r.stats.forEach(function (s) {
+          if (s.type === "inbound-rtp" && s.kind === "video") { out.framesDecoded += s.framesDecoded || 0; }
+        });
+      });
+      return out;
+    });
+  };
+
   // --- start -------------------------------------------------------------------------
 
   setupControls();
   setupDocForm();
   setupMarking();
+  setupConfirm();
   startMedia().then(function (stream) {
     local = stream;
     if (stream) { $("self-view").srcObject = stream; } else { say(t("nomedia")); }

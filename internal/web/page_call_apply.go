@@ -1,0 +1,107 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/serambi/serambi/internal/application"
+	"github.com/serambi/serambi/internal/call"
+	"github.com/serambi/serambi/internal/tenant"
+)
+
+// The assisted application during a call: the officer opens the assisted
+// application from the call page (in a new tab, so the call goes on),
+// fills it while they talk, and asks for confirmation; the resident's call
+// screen then offers one big "confirm" button (or, for a visitor without
+// an account signed in, says to read out the emailed code); once sent,
+// both screens show the tracking number.
+
+// appEvent is what the call's screens learn about its application.
+type appEvent struct {
+	ID             string `json:"id"`
+	Service        string `json:"service,omitempty"`
+	TrackingNumber string `json:"tracking_number,omitempty"`
+	Confirm        string `json:"confirm,omitempty"` // where the resident's tap goes
+	View           string `json:"view,omitempty"`    // the application's page
+}
+
+// linkCallApplication records that the officer started application appID
+// in the open call callID (for residentID), and tells the call.
+func (s *Server) linkCallApplication(r *http.Request, t *tenant.Tenant, callID, residentID, appID string) {
+	if callID == "" {
+		return
+	}
+	c, err := s.Calls.Get(r.Context(), t.ID, callID)
+	if err != nil || c.Status != call.Open || !s.servesCounter(r, t, c, getState(r).user) {
+		return
+	}
+	if c.ResidentID == "" {
+		_ = s.Calls.SetResident(r.Context(), t.ID, c.ID, residentID)
+	}
+	if s.Calls.LinkApplication(r.Context(), t.ID, c.ID, appID) == nil {
+		s.Calls.Rooms().Broadcast(c.ID, call.Message{Type: "application", Extra: appEvent{ID: appID}})
+	}
+}
+
+// announceConfirmation puts the "confirm" button on the resident's call
+// screen once the officer has asked for confirmation.
+func (s *Server) announceConfirmation(r *http.Request, ac *appContext) {
+	c, err := s.Calls.ForApplication(r.Context(), ac.T.ID, ac.App.ID)
+	if err != nil {
+		return
+	}
+	base := "/" + ac.T.Slug
+	s.Calls.Rooms().Broadcast(c.ID, call.Message{Type: "confirm", Extra: appEvent{ID: ac.App.ID,
+		Service: ac.Svc.Names.In(getState(r).lang), Confirm: base + "/calls/" + c.ID + "/confirm",
+		View: base + "/applications/" + ac.App.ID}})
+}
+
+// announceSent shows the tracking number on every screen of the call.
+func (s *Server) announceSent(r *http.Request, t *tenant.Tenant, appID string) {
+	c, err := s.Calls.ForApplication(r.Context(), t.ID, appID)
+	if err != nil {
+		return
+	}
+	a, err := s.Apps.Get(r.Context(), t.ID, appID)
+	if err != nil {
+		return
+	}
+	s.Calls.Rooms().Broadcast(c.ID, call.Message{Type: "application",
+		Extra: appEvent{ID: a.ID, TrackingNumber: a.TrackingNumber}})
+}
+
+// confirmInCall is the resident's one tap on the call screen. Only the
+// applicant, signed in, may confirm this way; a visitor who joined by
+// ticket alone reads the emailed code to the officer instead.
+func (s *Server) confirmInCall(w http.ResponseWriter, r *http.Request) {
+	t, c, who, ok := s.loadCall(w, r)
+	if !ok || !s.parseForm(w, r) {
+		return
+	}
+	u := getState(r).user
+	if who.role != call.RoleResident || u == nil || c.ApplicationID == "" {
+		s.problem(w, r, http.StatusForbidden, "forbidden", "problem.call_confirm")
+		return
+	}
+	a, err := s.Apps.Get(r.Context(), t.ID, c.ApplicationID)
+	if err != nil || a.ApplicantID != u.ID {
+		s.problem(w, r, http.StatusForbidden, "forbidden", "problem.call_confirm")
+		return
+	}
+	svc, err := s.Services.ByID(r.Context(), t.ID, a.ServiceID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	caller := application.Caller{Actor: actor(r), Roles: callerRoles(getState(r), t, a)}
+	_, err = s.Apps.Confirm(r.Context(), caller, *t, svc, a.ID, "", true)
+	switch {
+	case errors.Is(err, application.ErrNotAssisted):
+		// Already sent (a second tap): show the number again.
+	case err != nil:
+		s.problem(w, r, http.StatusConflict, "not_confirmable", "problem.action_not_allowed")
+		return
+	}
+	s.announceSent(r, t, a.ID)
+	writeJSON(w, http.StatusOK, map[string]string{"id": a.ID})
+}
