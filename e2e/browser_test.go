@@ -114,6 +114,7 @@ type Page struct {
 type pageSetup struct {
 	acceptLanguage string
 	noScript       bool
+	flags          []chromedp.ExecAllocatorOption // more Chromium command-line flags
 }
 
 type pageOption func(*pageSetup)
@@ -121,6 +122,14 @@ type pageOption func(*pageSetup)
 // withAcceptLanguage makes the browser send this Accept-Language header.
 func withAcceptLanguage(v string) pageOption {
 	return func(s *pageSetup) { s.acceptLanguage = v }
+}
+
+// withChromiumFlag starts the browser with one more command-line flag
+// (value true for a bare switch, as --use-fake-ui-for-media-stream). It
+// takes effect in openPage only: a secondPerson shares the browser of the
+// page it was opened from.
+func withChromiumFlag(name string, value any) pageOption {
+	return func(s *pageSetup) { s.flags = append(s.flags, chromedp.Flag(name, value)) }
 }
 
 // withoutJavaScript turns off the page's scripts. The checks that evaluate
@@ -140,7 +149,7 @@ func openPage(t *testing.T, vp viewport, opts ...pageOption) *Page {
 		o(&setup)
 	}
 
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+	allocOpts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(exe),
 		chromedp.Flag("headless", true),
 		chromedp.Flag("no-sandbox", true),
@@ -151,7 +160,8 @@ func openPage(t *testing.T, vp viewport, opts ...pageOption) *Page {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.UserDataDir(t.TempDir()),
-	)
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), append(allocOpts, setup.flags...)...)
 	t.Cleanup(cancelAlloc)
 	ctx, cancel := chromedp.NewContext(allocCtx)
 	t.Cleanup(cancel)

@@ -398,21 +398,33 @@
   function setupMarking() {
     var frame = $("doc-frame");
     if (role !== "officer" || !frame) { return; }
-    var start = null, preview = null;
+    var start = null, preview = null, pointer = null;
     function frac(e) {
       var r = $("doc-img").getBoundingClientRect();
       return { x: Math.min(Math.max((e.clientX - r.left) / r.width, 0), 1),
         y: Math.min(Math.max((e.clientY - r.top) / r.height, 0), 1) };
     }
+    function stop() {
+      start = null;
+      pointer = null;
+      if (preview) { preview.remove(); preview = null; }
+    }
     frame.addEventListener("pointerdown", function (e) {
+      // One highlight at a time, drawn with the main button, a finger or a pen.
+      if (start || e.button !== 0) { return; }
       e.preventDefault();
+      // Keep this pointer's events when it leaves the picture: a mouse let
+      // go past the edge would otherwise never end the drag here, losing
+      // the highlight and leaving a half-drawn box on the officer's screen.
+      pointer = e.pointerId;
+      if (frame.setPointerCapture) { frame.setPointerCapture(e.pointerId); }
       start = frac(e);
       preview = document.createElement("div");
       preview.className = "mark preview";
       $("marks").appendChild(preview);
     });
     frame.addEventListener("pointermove", function (e) {
-      if (!start) { return; }
+      if (!start || e.pointerId !== pointer) { return; }
       var f = frac(e);
       preview.style.left = Math.min(start.x, f.x) * 100 + "%";
       preview.style.top = Math.min(start.y, f.y) * 100 + "%";
@@ -420,12 +432,15 @@
       preview.style.height = Math.abs(f.y - start.y) * 100 + "%";
     });
     frame.addEventListener("pointerup", function (e) {
-      if (!start) { return; }
+      if (!start || e.pointerId !== pointer) { return; }
       var f = frac(e);
       var m = { x: Math.min(start.x, f.x), y: Math.min(start.y, f.y), w: Math.abs(f.x - start.x), h: Math.abs(f.y - start.y) };
-      start = null;
-      if (preview) { preview.remove(); preview = null; }
+      stop();
       if (m.w > 0.01 && m.h > 0.01) { send({ type: "mark", data: m }); }
+    });
+    // The browser took the pointer back (a scroll, a system gesture).
+    frame.addEventListener("pointercancel", function (e) {
+      if (e.pointerId === pointer) { stop(); }
     });
     var clear = $("btn-unmark");
     if (clear) { clear.addEventListener("click", function () { send({ type: "unmark" }); }); }
@@ -522,7 +537,6 @@
   // page is connected with and how many video frames it has decoded from
   // them. It only reads statistics and changes nothing in the call.
 
-  window.__peers = peers; // DEBUG
   window.serambiCallStats = function () {
     var ids = Object.keys(peers);
     return Promise.all(ids.map(function (id) {
