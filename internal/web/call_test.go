@@ -193,6 +193,12 @@ func TestVideoCallFlow(t *testing.T) {
 		t.Fatalf("resident call page: %d", page.status)
 	}
 	mustContain(t, page, `data-role="resident"`)
+	if pp := page.header.Get("Permissions-Policy"); !strings.Contains(pp, "camera=(self)") || !strings.Contains(pp, "microphone=(self)") {
+		t.Fatalf("call page forbids the camera: %q", pp)
+	}
+	if pp := walkin.get(ticketPath).header.Get("Permissions-Policy"); !strings.Contains(pp, "camera=()") {
+		t.Fatalf("other pages allow the camera: %q", pp)
+	}
 	// Without the ticket, an anonymous visitor is sent to sign in; another
 	// tenant's officer is refused.
 	if a := s.browser(t).get(callPath); a.status != http.StatusSeeOther || !strings.HasPrefix(a.header.Get("Location"), "/signin") {

@@ -213,6 +213,9 @@ func (s *Server) callPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	p.Data = v
+	// The one page that may use the camera and microphone (every other
+	// page forbids them); still only for this origin, never for frames.
+	w.Header().Set("Permissions-Policy", "camera=(self), microphone=(self), geolocation=()")
 	s.render(w, http.StatusOK, "call", p)
 }
 
