@@ -325,6 +325,20 @@ func (m *Member) Receive(raw []byte) error {
 	return m.refuse(CodeBadMessage, errors.New("unknown message type"))
 }
 
+// lockRoom takes the rooms' lock and returns m's room; when m is no
+// longer in it (replaced, or the call ended) the lock is released and the
+// room is nil.
+func (m *Member) lockRoom() (*room, *Rooms) {
+	rs := m.rooms
+	rs.mu.Lock()
+	r := rs.rooms[m.callID]
+	if r == nil || r.members[m.ID] != m {
+		rs.mu.Unlock()
+		return nil, rs
+	}
+	return r, rs
+}
+
 func (m *Member) refuse(code string, err error) error {
 	rs := m.rooms
 	rs.mu.Lock()
@@ -341,13 +355,11 @@ func (m *Member) signal(in Message) error {
 	if len(in.Data) == 0 || json.Unmarshal(in.Data, &obj) != nil {
 		return m.refuse(CodeBadMessage, errors.New("signal without an object"))
 	}
-	rs := m.rooms
-	rs.mu.Lock()
-	defer rs.mu.Unlock()
-	r := rs.rooms[m.callID]
-	if r == nil || r.members[m.ID] != m {
+	r, rs := m.lockRoom()
+	if r == nil {
 		return ErrForbidden
 	}
+	defer rs.mu.Unlock()
 	to := r.members[in.To]
 	if to == nil {
 		rs.sendLocked(m, Message{Type: "error", Code: CodeNoPeer})
@@ -362,13 +374,11 @@ func (m *Member) chat(in Message) error {
 	if text == "" || utf8.RuneCountInString(text) > MaxChat || !utf8.ValidString(text) {
 		return m.refuse(CodeBadMessage, errors.New("chat text empty or too long"))
 	}
-	rs := m.rooms
-	rs.mu.Lock()
-	defer rs.mu.Unlock()
-	r := rs.rooms[m.callID]
-	if r == nil || r.members[m.ID] != m {
+	r, rs := m.lockRoom()
+	if r == nil {
 		return ErrForbidden
 	}
+	defer rs.mu.Unlock()
 	c := Chat{From: m.ID, Name: m.Name, Role: m.Role, Text: text, At: time.Now().UTC().Truncate(time.Second)}
 	r.chat = append(r.chat, c)
 	if len(r.chat) > keepChat {
@@ -390,13 +400,11 @@ func (m *Member) media(in Message) error {
 	if json.Unmarshal(in.Data, &st) != nil || st.Audio == nil || st.Video == nil {
 		return m.refuse(CodeBadMessage, errors.New("media state needs audio and video"))
 	}
-	rs := m.rooms
-	rs.mu.Lock()
-	defer rs.mu.Unlock()
-	r := rs.rooms[m.callID]
-	if r == nil || r.members[m.ID] != m {
+	r, rs := m.lockRoom()
+	if r == nil {
 		return ErrForbidden
 	}
+	defer rs.mu.Unlock()
 	m.Audio, m.Video = *st.Audio, *st.Video
 	p := m.Peer
 	for _, o := range r.members {
@@ -420,13 +428,11 @@ func (m *Member) mark(in Message) error {
 			return m.refuse(CodeBadMessage, errors.New("mark outside the document"))
 		}
 	}
-	rs := m.rooms
-	rs.mu.Lock()
-	defer rs.mu.Unlock()
-	r := rs.rooms[m.callID]
-	if r == nil || r.members[m.ID] != m {
+	r, rs := m.lockRoom()
+	if r == nil {
 		return ErrForbidden
 	}
+	defer rs.mu.Unlock()
 	if r.doc == "" {
 		rs.sendLocked(m, Message{Type: "error", Code: CodeBadMessage})
 		return errors.New("mark without a document")
