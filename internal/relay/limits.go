@@ -16,10 +16,13 @@ const MaxAllocationsPerUser = 10
 // client may relay to. Addresses that are never a real peer are refused so
 // the relay cannot be used to spray broadcast/multicast traffic or to reach
 // the cloud metadata service (169.254.169.254) from inside the host.
-// Loopback and private ranges stay allowed: tests and LAN-only
-// deployments (a kiosk and the town hall on one network) need them.
+// Private ranges stay allowed: LAN-only deployments (a kiosk and the town
+// hall on one network) need them. Loopback is allowed only when the relay
+// itself announces a loopback address (the demo, tests): otherwise no real
+// peer is ever there, and allowing it would let anyone holding a
+// credential reach UDP services on the server itself.
 func (s *Server) permitPeer(client net.Addr, peer net.IP) bool {
-	if forbiddenPeer(peer) {
+	if forbiddenPeer(peer) || (peer.IsLoopback() && !s.public.IsLoopback()) {
 		s.log.Debug("turn: peer refused", "client", client.String(), "peer", peer.String())
 		return false
 	}

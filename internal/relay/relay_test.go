@@ -7,6 +7,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
 	"net"
 	"strconv"
 	"strings"
@@ -379,5 +381,26 @@ func TestCredentialsFormat(t *testing.T) {
 	wantJSON := `{"urls":["` + s.URL() + `"],"username":"` + wantUser + `","credential":"` + ice.Credential + `"}`
 	if string(js) != wantJSON {
 		t.Fatalf("json %s, want %s", js, wantJSON)
+	}
+}
+
+// TestLoopbackPeersOnlyForLoopbackRelays: a relay announced on a public
+// address must not relay to the server's own loopback services.
+func TestLoopbackPeersOnlyForLoopbackRelays(t *testing.T) {
+	t.Parallel()
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	client := &net.UDPAddr{IP: net.ParseIP("198.51.100.4"), Port: 40000}
+	public := &Server{public: net.ParseIP("203.0.113.7"), log: quiet}
+	for _, ip := range []string{"127.0.0.1", "127.0.0.53", "::1"} {
+		if public.permitPeer(client, net.ParseIP(ip)) {
+			t.Errorf("public relay permits loopback peer %s", ip)
+		}
+	}
+	if !public.permitPeer(client, net.ParseIP("10.1.2.3")) || !public.permitPeer(client, net.ParseIP("198.51.100.9")) {
+		t.Error("public relay refuses ordinary peers")
+	}
+	local := &Server{public: net.ParseIP("127.0.0.1"), log: quiet}
+	if !local.permitPeer(client, net.ParseIP("127.0.0.1")) {
+		t.Error("loopback relay refuses loopback peers")
 	}
 }
