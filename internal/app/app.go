@@ -29,6 +29,7 @@ import (
 	"github.com/serambi/serambi/internal/document"
 	"github.com/serambi/serambi/internal/identity"
 	"github.com/serambi/serambi/internal/jobs"
+	"github.com/serambi/serambi/internal/kiosk"
 	"github.com/serambi/serambi/internal/locale"
 	"github.com/serambi/serambi/internal/notify"
 	"github.com/serambi/serambi/internal/queue"
@@ -56,6 +57,7 @@ type App struct {
 	Counters *counter.Store
 	Queue    *queue.Store
 	Calls    *call.Store
+	Kiosks   *kiosk.Store
 	Log      *slog.Logger
 	Clock    clock.Clock
 	web      *web.Server
@@ -131,6 +133,7 @@ func Open(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error)
 	a.Counters = counter.NewStore(d, o.clock, a.Calendar)
 	a.Queue = queue.NewStore(d, o.clock)
 	a.Calls = call.NewStore(d, o.clock)
+	a.Kiosks = kiosk.NewStore(d, o.clock)
 	a.registerJobs()
 	if err := a.setupNotices(); err != nil {
 		d.Close()
@@ -159,7 +162,7 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error) 
 	a.web, err = web.New(web.Deps{
 		DB: a.DB, Tenants: a.Tenants, Identity: a.Identity, Regions: a.Regions, Catalog: messages,
 		Services: a.Catalog, Calendar: a.Calendar, Apps: a.Apps, Results: a.Results, Docs: a.Docs,
-		Outbox: a.Outbox, SendCode: a.sendCode, Counters: a.Counters, Queue: a.Queue, Calls: a.Calls, ICE: a.iceServers, FeedKey: feedKey(cfg),
+		Outbox: a.Outbox, SendCode: a.sendCode, Counters: a.Counters, Queue: a.Queue, Calls: a.Calls, Kiosks: a.Kiosks, ICE: a.iceServers, FeedKey: feedKey(cfg),
 		Clock: a.Clock, Log: a.Log, BaseURL: cfg.BaseURL, Demo: cfg.Demo, Registry: prometheus.NewRegistry(),
 	})
 	if err != nil {

@@ -77,8 +77,34 @@ func SeedDemo(ctx context.Context, a *App) error {
 		if err := seedDemoCounters(ctx, a, t); err != nil {
 			return err
 		}
+		if err := seedDemoKiosk(ctx, a, t); err != nil {
+			return fmt.Errorf("demo kiosk: %w", err)
+		}
 	}
 	return nil
+}
+
+// DemoKioskToken is the device token of a demo tenant's kiosk: open
+// /{slug}/kiosk/setup/{token} on any browser to make it the kiosk. Known
+// tokens are for the demo only; real kiosks get random ones.
+func DemoKioskToken(slug string) string { return "demo-kiosk-" + slug }
+
+func seedDemoKiosk(ctx context.Context, a *App, t tenant.Tenant) error {
+	token := DemoKioskToken(t.Slug)
+	if has, err := a.Kiosks.HasToken(ctx, t.ID, token); err != nil || has {
+		return err
+	}
+	name, place := "Kiosk 1", "Community hall"
+	switch t.Slug {
+	case "fukuoka":
+		name, place = "キオスク1", "博多区 公民館 1階"
+	case "neyagawa":
+		name, place = "キオスク1", "寝屋川市 地域センター"
+	case "banyuwangi":
+		name, place = "Kios 1", "Balai Desa Kemiren"
+	}
+	_, err := a.Kiosks.Register(ctx, audit.System, t.ID, name, place, token)
+	return err
 }
 
 func seedDemoPeople(ctx context.Context, a *App, t tenant.Tenant) error {

@@ -212,6 +212,9 @@ func (s *Server) callPage(w http.ResponseWriter, r *http.Request) {
 			v.Resident = u.Name
 		}
 	}
+	if _, err := s.kioskOf(r, t); err == nil {
+		p.Kiosk = true
+	}
 	p.Data = v
 	// The one page that may use the camera and microphone (every other
 	// page forbids them); still only for this origin, never for frames.
@@ -287,6 +290,9 @@ func (s *Server) renderCallDone(w http.ResponseWriter, r *http.Request, t *tenan
 	p.NoIndex = true
 	p.Flash = flashFrom(r)
 	p.Errors = errs
+	if _, err := s.kioskOf(r, t); err == nil {
+		p.Kiosk, p.KioskIdle = true, kioskDoneIdle
+	}
 	self := callPath(t, c, who)
 	p.Data = callDoneView{Call: c, Self: self, Rate: "/" + t.Slug + "/calls/" + c.ID + "/rating" + queryOf(self),
 		Ask:    who.role == call.RoleResident && c.Status == call.Ended && c.Satisfaction == 0,

@@ -58,6 +58,12 @@ type page struct {
 	Flash   string
 	Data    any
 	NoIndex bool
+	// Kiosk shows the page as a community-hall kiosk: no account menu, a
+	// big "finish" button that clears every trace of the resident.
+	Kiosk bool
+	// KioskIdle, when above 0, resets the kiosk after that many seconds
+	// without a touch.
+	KioskIdle int
 	// Cacheable marks a page that is the same for every anonymous visitor.
 	Cacheable bool
 	// CacheKey, when set, caches the page under this key (which must hold

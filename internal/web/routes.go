@@ -14,6 +14,8 @@ var (
 	// callParticipant: the call's resident (by account or ticket), its
 	// officers, or a helper holding a pass.
 	callParticipant = []string{"applicant", "officer", "admin", "helper"}
+	// kioskDevice: a registered kiosk of the tenant (by its device token).
+	kioskDevice = []string{"kiosk"}
 )
 
 // routes is Serambi's whole routing table.
@@ -127,6 +129,16 @@ func (s *Server) routes() []route {
 		{"POST", "/{tenant}/calls/{id}/confirm", callParticipant, s.confirmInCall},
 		{"POST", "/{tenant}/calls/{id}/documents", callParticipant, s.showDocument},
 		{"GET", "/{tenant}/calls/{id}/documents/{doc}", callParticipant, s.callDocument},
+		{"GET", "/{tenant}/kiosk", kioskDevice, s.kioskHome},
+		{"GET", "/{tenant}/kiosk/counters/{id}", kioskDevice, s.kioskCounter},
+		{"POST", "/{tenant}/kiosk/tickets", kioskDevice, s.kioskTake},
+		{"GET", "/{tenant}/kiosk/tickets/{id}", kioskDevice, s.kioskTicket},
+		{"POST", "/{tenant}/kiosk/reset", kioskDevice, s.kioskReset},
+		{"GET", "/{tenant}/kiosk/setup/{token}", anyone, s.kioskSetupPage},
+		{"POST", "/{tenant}/kiosk/setup/{token}", anyone, s.kioskSetup},
+		{"GET", "/{tenant}/admin/kiosks", tenantAdmin, s.adminKiosks},
+		{"POST", "/{tenant}/admin/kiosks", tenantAdmin, s.adminKioskCreate},
+		{"POST", "/{tenant}/admin/kiosks/{id}/revoke", tenantAdmin, s.adminKioskRevoke},
 		{"GET", "/{tenant}/join/{token}", anyone, s.joinPage},
 		{"POST", "/{tenant}/join/{token}", anyone, s.joinCall},
 

@@ -23,6 +23,7 @@ import (
 	"github.com/serambi/serambi/internal/db"
 	"github.com/serambi/serambi/internal/document"
 	"github.com/serambi/serambi/internal/identity"
+	"github.com/serambi/serambi/internal/kiosk"
 	"github.com/serambi/serambi/internal/locale"
 	"github.com/serambi/serambi/internal/notify"
 	"github.com/serambi/serambi/internal/queue"
@@ -45,6 +46,7 @@ type Deps struct {
 	Counters *counter.Store
 	Queue    *queue.Store
 	Calls    *call.Store
+	Kiosks   *kiosk.Store
 	// ICE returns the STUN/TURN servers for one call participant, with
 	// credentials valid for ttl (nil: no relay, browsers connect directly).
 	ICE      func(label string, ttl time.Duration) []any

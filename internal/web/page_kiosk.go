@@ -1,0 +1,306 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/serambi/serambi/internal/audit"
+	"github.com/serambi/serambi/internal/counter"
+	"github.com/serambi/serambi/internal/identity"
+	"github.com/serambi/serambi/internal/kiosk"
+	"github.com/serambi/serambi/internal/queue"
+	"github.com/serambi/serambi/internal/tenant"
+	"github.com/serambi/serambi/internal/validation"
+)
+
+// Kiosks in community halls. A registered device holds its token in a
+// cookie; its pages show the counters as huge buttons, take a number, and
+// open the video call by themselves when an officer calls it. After each
+// use (and when left idle) the kiosk clears every trace of the resident —
+// session, language, text size, site storage — and returns to its start.
+
+const (
+	kioskCookie = "serambi_kiosk"
+	// kioskIdle is how long a kiosk page waits for a touch before it
+	// resets itself; the waiting and call pages do not time out.
+	kioskIdle = 90
+	// kioskDoneIdle is the shorter wait on the page after a call.
+	kioskDoneIdle = 45
+)
+
+// kioskOf returns the kiosk this request comes from, if its cookie holds
+// an active token of t.
+func (s *Server) kioskOf(r *http.Request, t *tenant.Tenant) (kiosk.Kiosk, error) {
+	c, err := r.Cookie(kioskCookie)
+	if err != nil {
+		return kiosk.Kiosk{}, kiosk.ErrNotFound
+	}
+	return s.Kiosks.ByToken(r.Context(), t.ID, c.Value)
+}
+
+// loadKiosk answers the kiosk pages: a device that is not a kiosk of this
+// tenant, or one switched off, gets a page saying so (403).
+func (s *Server) loadKiosk(w http.ResponseWriter, r *http.Request) (*tenant.Tenant, kiosk.Kiosk, bool) {
+	t, ok := s.loadTenant(w, r)
+	if !ok {
+		return nil, kiosk.Kiosk{}, false
+	}
+	k, err := s.kioskOf(r, t)
+	if err != nil {
+		_ = audit.Record(r.Context(), s.DB, actor(r).Entry(t.ID, "authz.denied", r.Method+" "+r.URL.Path, "not a kiosk"))
+		p := s.newPage(r, "kiosk.off.title")
+		p.Tenant = t
+		p.NoIndex = true
+		p.Data = errors.Is(err, kiosk.ErrRevoked)
+		s.render(w, http.StatusForbidden, "kiosk_off", p)
+		return nil, kiosk.Kiosk{}, false
+	}
+	return t, k, true
+}
+
+func (s *Server) kioskPage(r *http.Request, t *tenant.Tenant, title string, idle int) *page {
+	p := s.newPage(r, title)
+	p.Tenant = t
+	p.NoIndex = true
+	p.Kiosk = true
+	p.KioskIdle = idle
+	return p
+}
+
+// kioskHome is the start screen: one huge button per counter.
+func (s *Server) kioskHome(w http.ResponseWriter, r *http.Request) {
+	t, k, ok := s.loadKiosk(w, r)
+	if !ok {
+		return
+	}
+	cs, err := s.Counters.List(r.Context(), t.ID, true)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	p := s.kioskPage(r, t, "kiosk.title", 0)
+	type topic struct{ ID, Name string }
+	var topics []topic
+	for _, c := range cs {
+		topics = append(topics, topic{c.ID, c.Name(p.Lang())})
+	}
+	p.Data = struct {
+		Kiosk  kiosk.Kiosk
+		Topics []topic
+	}{k, topics}
+	s.render(w, http.StatusOK, "kiosk", p)
+}
+
+// kioskCounter asks the one question before the number: does the person
+// need priority.
+func (s *Server) kioskCounter(w http.ResponseWriter, r *http.Request) {
+	t, _, ok := s.loadKiosk(w, r)
+	if !ok {
+		return
+	}
+	c, ok := s.loadCounter(w, r, t)
+	if !ok {
+		return
+	}
+	p := s.kioskPage(r, t, "kiosk.priority.title", kioskIdle)
+	p.Data = struct {
+		ID, Name   string
+		Priorities []string
+	}{c.ID, c.Name(p.Lang()), []string{queue.Regular, queue.Elderly, queue.Disability, queue.Pregnancy}}
+	s.render(w, http.StatusOK, "kiosk_counter", p)
+}
+
+// kioskTake takes a number at the kiosk.
+func (s *Server) kioskTake(w http.ResponseWriter, r *http.Request) {
+	t, _, ok := s.loadKiosk(w, r)
+	if !ok || !s.parseForm(w, r) {
+		return
+	}
+	c, err := s.Counters.Get(r.Context(), t.ID, r.PostForm.Get("counter"))
+	if errors.Is(err, counter.ErrNotFound) || (err == nil && !c.Active) {
+		s.notFound(w, r)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	tk, err := s.Queue.Take(r.Context(), actor(r), *t, c.ID, "", queue.SourceKiosk, r.PostForm.Get("priority"))
+	if err != nil {
+		s.queueError(w, r, t, err)
+		return
+	}
+	redirect(w, r, "/"+t.Slug+"/kiosk/tickets/"+tk.ID)
+}
+
+// kioskTicket shows the number across the room and waits; kiosk.js moves
+// to the call when the officer opens it.
+func (s *Server) kioskTicket(w http.ResponseWriter, r *http.Request) {
+	t, _, ok := s.loadKiosk(w, r)
+	if !ok {
+		return
+	}
+	tk, err := s.Queue.Get(r.Context(), t.ID, r.PathValue("id"))
+	if err == nil && tk.Source != queue.SourceKiosk {
+		err = queue.ErrNotFound // a kiosk shows only its own kind of ticket
+	}
+	if err != nil {
+		s.queueError(w, r, t, err)
+		return
+	}
+	ts, err := s.ticketStatus(r, t, tk.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	idle := 0
+	if ts.Status != queue.Waiting && ts.Status != queue.Called && ts.Status != queue.Serving {
+		idle = kioskDoneIdle // served, missed or cancelled: nothing left to wait for
+	}
+	p := s.kioskPage(r, t, "ticket.title", idle)
+	if c, err := s.Counters.Get(r.Context(), t.ID, ts.Counter); err == nil {
+		ts.Counter = c.Name(p.Lang())
+	}
+	p.Data = struct {
+		Ticket ticketStatus
+		Events string
+		Minute int
+	}{ts, "/" + t.Slug + "/tickets/" + ts.ID + "/events", (ts.Wait + 59) / 60}
+	s.render(w, http.StatusOK, "kiosk_ticket", p)
+}
+
+// kioskReset is the privacy reset: the waiting number (if the person
+// gives up) is cancelled, any sign-in on the device is ended, language and
+// text size go back to the tenant's, and the browser is told to drop its
+// cache and storage. The kiosk's own cookie stays.
+func (s *Server) kioskReset(w http.ResponseWriter, r *http.Request) {
+	t, _, ok := s.loadKiosk(w, r)
+	if !ok || !s.parseForm(w, r) {
+		return
+	}
+	if id := r.PostForm.Get("ticket"); id != "" {
+		if tk, err := s.Queue.Get(r.Context(), t.ID, id); err == nil && tk.Source == queue.SourceKiosk && tk.Status == queue.Waiting {
+			_ = s.Queue.Cancel(r.Context(), actor(r), t.ID, tk.ID, "")
+		}
+	}
+	if st := getState(r); st.sessionRaw != "" {
+		_ = s.Identity.EndSession(r.Context(), actor(r), st.sessionRaw)
+	}
+	for _, name := range []string{sessionCookie, langCookie, textCookie} {
+		http.SetCookie(w, s.cookie(name, "", -time.Second))
+	}
+	w.Header().Set("Clear-Site-Data", `"cache", "storage"`)
+	redirect(w, r, "/"+t.Slug+"/kiosk")
+}
+
+// kioskSetupPage is what an admin opens on the device: one button makes
+// it the kiosk (a GET changes nothing, so link previews are harmless).
+func (s *Server) kioskSetupPage(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.loadTenant(w, r)
+	if !ok {
+		return
+	}
+	has, err := s.Kiosks.ByToken(r.Context(), t.ID, r.PathValue("token"))
+	p := s.newPage(r, "kiosk.setup.title")
+	p.Tenant = t
+	p.NoIndex = true
+	status := http.StatusOK
+	if err != nil {
+		status = http.StatusNotFound
+	}
+	p.Data = struct {
+		Valid bool
+		Name  string
+	}{err == nil, has.Name}
+	s.render(w, status, "kiosk_setup", p)
+}
+
+func (s *Server) kioskSetup(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.loadTenant(w, r)
+	if !ok {
+		return
+	}
+	token := r.PathValue("token")
+	if _, err := s.Kiosks.ByToken(r.Context(), t.ID, token); err != nil {
+		s.kioskSetupPage(w, r)
+		return
+	}
+	c := s.cookie(kioskCookie, token, 5*365*24*time.Hour)
+	c.Path = "/" + t.Slug + "/"
+	http.SetCookie(w, c)
+	redirect(w, r, "/"+t.Slug+"/kiosk")
+}
+
+// Admin pages.
+
+type kioskAdminView struct {
+	Kiosks   []kiosk.Kiosk
+	NewLink  string // the setup link of the kiosk just added, shown once
+	NewName  string
+	Location string
+}
+
+func (s *Server) adminKiosks(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.loadTenant(w, r)
+	if !ok || !s.requireRole(w, r, t, identity.Admin) {
+		return
+	}
+	s.renderAdminKiosks(w, r, t, kioskAdminView{}, nil, http.StatusOK)
+}
+
+func (s *Server) renderAdminKiosks(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, v kioskAdminView,
+	errs validation.Errors, status int) {
+	ks, err := s.Kiosks.List(r.Context(), t.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	v.Kiosks = ks
+	p := s.newPage(r, "kiosk.admin.title")
+	p.Tenant = t
+	p.Flash = flashFrom(r)
+	p.Errors = errs
+	if r.PostForm != nil && len(errs) > 0 {
+		p.Form = r.PostForm
+	}
+	p.Data = v
+	s.render(w, status, "admin_kiosks", p)
+}
+
+func (s *Server) adminKioskCreate(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.loadTenant(w, r)
+	if !ok || !s.requireRole(w, r, t, identity.Admin) || !s.parseForm(w, r) {
+		return
+	}
+	token := kiosk.NewToken()
+	k, err := s.Kiosks.Register(r.Context(), actor(r), t.ID, r.PostForm.Get("name"), r.PostForm.Get("place"), token)
+	var errs validation.Errors
+	if errors.As(err, &errs) {
+		s.renderAdminKiosks(w, r, t, kioskAdminView{}, errs, http.StatusUnprocessableEntity)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.renderAdminKiosks(w, r, t, kioskAdminView{NewLink: s.BaseURL + "/" + t.Slug + "/kiosk/setup/" + token,
+		NewName: k.Name}, nil, http.StatusCreated)
+}
+
+func (s *Server) adminKioskRevoke(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.loadTenant(w, r)
+	if !ok || !s.requireRole(w, r, t, identity.Admin) {
+		return
+	}
+	err := s.Kiosks.Revoke(r.Context(), actor(r), t.ID, r.PathValue("id"))
+	if errors.Is(err, kiosk.ErrNotFound) {
+		s.notFound(w, r)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	redirect(w, r, "/"+t.Slug+"/admin/kiosks?done=saved")
+}

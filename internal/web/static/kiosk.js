@@ -1,0 +1,46 @@
+// Kiosk mode in a community hall. Two jobs:
+//  - on the waiting page, follow the number live and open the video call
+//    by itself when the officer starts it (the resident need not touch);
+//  - on pages with an idle limit, reset the kiosk (the server's privacy
+//    reset) when nobody has touched it for that long, so the next person
+//    never sees the previous one's number, call or answers.
+// Every page still works without it: buttons do the same by hand.
+(function () {
+  "use strict";
+  var main = document.getElementById("main");
+  var reset = document.getElementById("kiosk-reset");
+  if (!main || !reset) { return; }
+
+  var idle = parseInt(main.getAttribute("data-kiosk-idle") || "0", 10);
+  if (idle > 0) {
+    var timer = null;
+    var arm = function () {
+      if (timer) { clearTimeout(timer); }
+      timer = setTimeout(function () { reset.submit(); }, idle * 1000);
+    };
+    ["pointerdown", "keydown", "touchstart", "scroll"].forEach(function (ev) {
+      document.addEventListener(ev, arm, { passive: true });
+    });
+    arm();
+  }
+
+  // The number page: follow the ticket; go to the call when it opens.
+  var box = document.getElementById("ticket");
+  if (!box || !window.EventSource) { return; }
+  var source = new EventSource(box.getAttribute("data-events"));
+  source.addEventListener("ticket", function (e) {
+    var t = JSON.parse(e.data);
+    if (t.call) {
+      source.close();
+      // replace: "back" must not lead to the number page of a past visitor.
+      location.replace(t.call);
+      return;
+    }
+    if (t.status !== box.getAttribute("data-status") ||
+        (t.status === "waiting" && box.getAttribute("data-position") !== String(t.position))) {
+      // The server words the status in the kiosk's language: reload it.
+      location.replace(location.href);
+    }
+  });
+  box.setAttribute("data-position", box.getAttribute("data-position") || "");
+})();
