@@ -307,3 +307,21 @@ func (s *Store) Delete(ctx context.Context, actor audit.Actor, tenantID, id stri
 	}
 	return nil
 }
+
+// AttachAs links the owner's document to an application as the answer to
+// one requirement, in a transaction of its own: a photo shown in a video
+// call that the resident agreed to add. The rules of Attach apply (only
+// the owner's, not another application's).
+func (s *Store) AttachAs(ctx context.Context, actor audit.Actor, tenantID, id, ownerID, applicationID, requirement string) error {
+	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		if err := s.Attach(ctx, tx, tenantID, id, ownerID, applicationID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE documents SET requirement = ? WHERE tenant_id = ? AND id = ?`,
+			requirement, tenantID, id); err != nil {
+			return err
+		}
+		return audit.Append(ctx, tx, actor.Entry(tenantID, "document.attach", "document:"+id,
+			"application:"+applicationID+" as "+requirement))
+	})
+}

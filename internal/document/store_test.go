@@ -457,3 +457,25 @@ func TestDelete(t *testing.T) {
 		verifyChain(t, d)
 	})
 }
+
+func TestAttachAs(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		doc := e.save(t, e.upload("foto.png"), plainPNG(t))
+		if err := e.store.AttachAs(e.ctx, audit.System, e.tenantA, doc.ID, e.siti, e.applicationOne, "ktp"); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("another owner: %v", err)
+		}
+		if got, _ := e.store.Get(e.ctx, e.tenantA, doc.ID); got.ApplicationID != "" || got.Requirement == "ktp" {
+			t.Fatalf("refused attach changed the document: %+v", got)
+		}
+		if err := e.store.AttachAs(e.ctx, audit.System, e.tenantA, doc.ID, e.budi, e.applicationOne, "ktp"); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := e.store.Get(e.ctx, e.tenantA, doc.ID)
+		if got.ApplicationID != e.applicationOne || got.Requirement != "ktp" {
+			t.Fatalf("attached: %+v", got)
+		}
+		verifyChain(t, d)
+	})
+}

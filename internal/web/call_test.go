@@ -405,8 +405,36 @@ func TestAssistedApplicationInCall(t *testing.T) {
 	if r := officer.post(edit, page); r.status != http.StatusSeeOther {
 		t.Fatalf("officer fills: %d", r.status)
 	}
-	if r := multipartPost(officer, app+"/documents", map[string]string{"requirement": "id_card"}, "card.pdf", tinyPDF); r.status != http.StatusSeeOther {
-		t.Fatalf("document: %d", r.status)
+	// The resident shows their card to the camera; the officer asks to add
+	// the picture as the proof of identity; the resident agrees.
+	up := resident.upload(callPath+"/documents", "file", samplePNG(t))
+	var shown struct{ ID string }
+	_ = json.Unmarshal([]byte(up.body), &shown)
+	if up.status != http.StatusCreated || res.expect("show").Doc != shown.ID {
+		t.Fatalf("show: %d", up.status)
+	}
+	off.expect("show")
+	docPath := callPath + "/documents/" + shown.ID
+	if a := officer.do("POST", docPath+"/offer", strings.NewReader("requirement=nonexistent"), "application/x-www-form-urlencoded"); a.status != http.StatusConflict {
+		t.Fatalf("offer as an unknown requirement: %d", a.status)
+	}
+	if a := resident.do("POST", docPath+"/offer", strings.NewReader("requirement=id_card"), "application/x-www-form-urlencoded"); a.status != http.StatusForbidden {
+		t.Fatalf("resident offers: %d", a.status)
+	}
+	if a := officer.do("POST", docPath+"/offer", strings.NewReader("requirement=id_card"), "application/x-www-form-urlencoded"); a.status != http.StatusAccepted {
+		t.Fatalf("offer: %d %s", a.status, a.body)
+	}
+	if o := res.expect("attach_offer"); o.Doc != shown.ID || !strings.Contains(string(mustJSON(t, o.Extra)), "本人確認書類") {
+		t.Fatalf("offer event: %+v", o)
+	}
+	if a := officer.do("POST", docPath+"/attach", strings.NewReader("requirement=id_card"), "application/x-www-form-urlencoded"); a.status != http.StatusForbidden {
+		t.Fatalf("officer attaches for the resident: %d", a.status)
+	}
+	if a := resident.do("POST", docPath+"/attach", strings.NewReader("requirement=id_card"), "application/x-www-form-urlencoded"); a.status != http.StatusOK {
+		t.Fatalf("attach: %d %s", a.status, a.body)
+	}
+	if at := off.expect("attached"); at.Doc != shown.ID {
+		t.Fatalf("attached event: %+v", at)
 	}
 	if r := officer.post(app+"/confirmation", nil); r.status != http.StatusSeeOther {
 		t.Fatalf("request confirmation: %d", r.status)

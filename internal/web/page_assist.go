@@ -108,7 +108,7 @@ func (s *Server) assistStart(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_ = s.Identity.JoinAsResident(r.Context(), actor(r), t.ID, u.ID)
-	s.linkCallApplication(r, t, r.PostForm.Get("call"), u.ID, a.ID)
+	s.linkCallApplication(r, t, svc, r.PostForm.Get("call"), u.ID, a.ID)
 	redirect(w, r, "/"+t.Slug+"/applications/"+a.ID+"/edit?section=0")
 }
 

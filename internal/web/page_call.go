@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
 	"slices"
@@ -184,6 +185,9 @@ type callView struct {
 	Socket   string // the signalling socket's path
 	Self     string // this page's path (keeps the ticket)
 	Query    string // Self's query, for the page's other addresses
+	// Requirements (JSON) of the application already linked to the call,
+	// for the officer's "add this picture" choice.
+	Requirements string
 	Counter  string
 	Resident string
 }
@@ -214,6 +218,14 @@ func (s *Server) callPage(w http.ResponseWriter, r *http.Request) {
 	}
 	if _, err := s.kioskOf(r, t); err == nil {
 		p.Kiosk = true
+	}
+	if who.role == call.RoleOfficer && c.ApplicationID != "" {
+		if a, err := s.Apps.Get(r.Context(), t.ID, c.ApplicationID); err == nil && a.TrackingNumber == "" {
+			if svc, err := s.Services.ByID(r.Context(), t.ID, a.ServiceID); err == nil {
+				b, _ := json.Marshal(requirementOptions(svc))
+				v.Requirements = string(b)
+			}
+		}
 	}
 	p.Data = v
 	// The one page that may use the camera and microphone (every other

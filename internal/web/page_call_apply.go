@@ -3,9 +3,12 @@ package web
 import (
 	"errors"
 	"net/http"
+	"slices"
 
 	"github.com/serambi/serambi/internal/application"
 	"github.com/serambi/serambi/internal/call"
+	"github.com/serambi/serambi/internal/catalog"
+	"github.com/serambi/serambi/internal/document"
 	"github.com/serambi/serambi/internal/tenant"
 )
 
@@ -23,11 +26,30 @@ type appEvent struct {
 	TrackingNumber string `json:"tracking_number,omitempty"`
 	Confirm        string `json:"confirm,omitempty"` // where the resident's tap goes
 	View           string `json:"view,omitempty"`    // the application's page
+	// Requirements are the documents the service asks for, so the
+	// officer can offer to attach a photo shown in the call.
+	Requirements []requirementOption `json:"requirements,omitempty"`
+}
+
+// requirementOption is one document requirement, labelled in the three
+// languages (each screen shows its own).
+type requirementOption struct {
+	Name   string            `json:"name"`
+	Labels map[string]string `json:"labels"`
+}
+
+func requirementOptions(svc catalog.Service) []requirementOption {
+	var out []requirementOption
+	for _, rq := range svc.Requirements {
+		out = append(out, requirementOption{Name: rq.Name, Labels: map[string]string{
+			"id": rq.Labels.In("id"), "ja": rq.Labels.In("ja"), "en": rq.Labels.In("en")}})
+	}
+	return out
 }
 
 // linkCallApplication records that the officer started application appID
 // in the open call callID (for residentID), and tells the call.
-func (s *Server) linkCallApplication(r *http.Request, t *tenant.Tenant, callID, residentID, appID string) {
+func (s *Server) linkCallApplication(r *http.Request, t *tenant.Tenant, svc catalog.Service, callID, residentID, appID string) {
 	if callID == "" {
 		return
 	}
@@ -39,7 +61,8 @@ func (s *Server) linkCallApplication(r *http.Request, t *tenant.Tenant, callID, 
 		_ = s.Calls.SetResident(r.Context(), t.ID, c.ID, residentID)
 	}
 	if s.Calls.LinkApplication(r.Context(), t.ID, c.ID, appID) == nil {
-		s.Calls.Rooms().Broadcast(c.ID, call.Message{Type: "application", Extra: appEvent{ID: appID}})
+		s.Calls.Rooms().Broadcast(c.ID, call.Message{Type: "application",
+			Extra: appEvent{ID: appID, Requirements: requirementOptions(svc)}})
 	}
 }
 
@@ -104,4 +127,89 @@ func (s *Server) confirmInCall(w http.ResponseWriter, r *http.Request) {
 	}
 	s.announceSent(r, t, a.ID)
 	writeJSON(w, http.StatusOK, map[string]string{"id": a.ID})
+}
+
+// offerAttach: the officer asks the resident whether a photo shown in the
+// call may be added to their application, as one of its requirements.
+func (s *Server) offerAttach(w http.ResponseWriter, r *http.Request) {
+	t, c, who, ok := s.loadCall(w, r)
+	if !ok || !s.parseForm(w, r) {
+		return
+	}
+	if who.role != call.RoleOfficer {
+		s.deny(w, r, t)
+		return
+	}
+	d, req, ok := s.attachable(w, r, t, c, r.PostForm.Get("requirement"))
+	if !ok {
+		return
+	}
+	s.Calls.Rooms().Broadcast(c.ID, call.Message{Type: "attach_offer", Doc: d.ID,
+		Extra: requirementOptions(catalog.Service{Requirements: []catalog.Requirement{*req}})[0]})
+	writeJSON(w, http.StatusAccepted, map[string]string{"doc": d.ID})
+}
+
+// attachShown is the resident's "yes, add it".
+func (s *Server) attachShown(w http.ResponseWriter, r *http.Request) {
+	t, c, who, ok := s.loadCall(w, r)
+	if !ok || !s.parseForm(w, r) {
+		return
+	}
+	if who.role != call.RoleResident {
+		s.deny(w, r, t)
+		return
+	}
+	d, req, ok := s.attachable(w, r, t, c, r.PostForm.Get("requirement"))
+	if !ok {
+		return
+	}
+	err := s.Docs.AttachAs(r.Context(), actor(r), t.ID, d.ID, c.ResidentID, c.ApplicationID, req.Name)
+	switch {
+	case errors.Is(err, document.ErrNotFound), errors.Is(err, document.ErrAttached):
+		s.problem(w, r, http.StatusConflict, "not_attachable", "problem.call_attach")
+		return
+	case err != nil:
+		s.serverError(w, r, err)
+		return
+	}
+	s.Calls.Rooms().Broadcast(c.ID, call.Message{Type: "attached", Doc: d.ID,
+		Extra: requirementOptions(catalog.Service{Requirements: []catalog.Requirement{*req}})[0]})
+	writeJSON(w, http.StatusOK, map[string]string{"doc": d.ID, "requirement": req.Name})
+}
+
+// attachable checks that the path's document was shown in the call, that
+// the call has a draft application of its resident, and that the picture
+// fits the named requirement (type and size); it answers refusals itself.
+func (s *Server) attachable(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, c call.Call, reqName string) (document.Document, *catalog.Requirement, bool) {
+	docID := r.PathValue("doc")
+	if !s.Calls.WasShown(r.Context(), c.ID, docID) || c.Status != call.Open {
+		s.notFound(w, r)
+		return document.Document{}, nil, false
+	}
+	d, err := s.Docs.Get(r.Context(), t.ID, docID)
+	if err != nil {
+		s.notFound(w, r)
+		return document.Document{}, nil, false
+	}
+	refuse := func() (document.Document, *catalog.Requirement, bool) {
+		s.problem(w, r, http.StatusConflict, "not_attachable", "problem.call_attach")
+		return document.Document{}, nil, false
+	}
+	if c.ApplicationID == "" || c.ResidentID == "" || d.OwnerID != c.ResidentID {
+		return refuse()
+	}
+	a, err := s.Apps.Get(r.Context(), t.ID, c.ApplicationID)
+	if err != nil || a.TrackingNumber != "" || a.ApplicantID != c.ResidentID {
+		return refuse()
+	}
+	svc, err := s.Services.ByID(r.Context(), t.ID, a.ServiceID)
+	if err != nil {
+		return refuse()
+	}
+	req := findRequirement(svc, reqName)
+	if req == nil || (len(req.Accept) > 0 && !slices.Contains(req.Accept, d.MediaType)) ||
+		(req.MaxBytes > 0 && d.Size > req.MaxBytes) {
+		return refuse()
+	}
+	return d, req, true
 }

@@ -129,6 +129,8 @@ func (s *Server) routes() []route {
 		{"POST", "/{tenant}/calls/{id}/confirm", callParticipant, s.confirmInCall},
 		{"POST", "/{tenant}/calls/{id}/documents", callParticipant, s.showDocument},
 		{"GET", "/{tenant}/calls/{id}/documents/{doc}", callParticipant, s.callDocument},
+		{"POST", "/{tenant}/calls/{id}/documents/{doc}/offer", officers, s.offerAttach},
+		{"POST", "/{tenant}/calls/{id}/documents/{doc}/attach", callParticipant, s.attachShown},
 		{"GET", "/{tenant}/kiosk", kioskDevice, s.kioskHome},
 		{"GET", "/{tenant}/kiosk/counters/{id}", kioskDevice, s.kioskCounter},
 		{"POST", "/{tenant}/kiosk/tickets", kioskDevice, s.kioskTake},

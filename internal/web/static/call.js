@@ -285,7 +285,9 @@
       case "chat": (msg.chat || []).forEach(addChat); break;
       case "show": showDoc(msg.doc, []); break;
       case "marks": drawMarks(msg.marks || []); break;
-      case "application": showApplication(msg.extra || {}); break;
+      case "application": showApplication(msg.extra || {}); offerChoices((msg.extra || {}).requirements); break;
+      case "attach_offer": askAttach(msg.doc, msg.extra || {}); break;
+      case "attached": attached(msg.doc, msg.extra || {}); break;
       case "confirm": askConfirm(msg.extra || {}); break;
       case "ice":
         ice = (msg.extra && msg.extra.ice) || ice;
@@ -358,6 +360,78 @@
     });
   }
 
+  // --- adding a shown picture to the application ---------------------------------
+  // The officer picks which of the service's documents the picture is;
+  // the resident is asked on their own screen and says yes or no.
+
+  var shownDoc = "";
+
+  function label(labels) {
+    var lang = document.documentElement.lang;
+    return (labels && (labels[lang] || labels.en || labels.id || labels.ja)) || "";
+  }
+
+  function offerChoices(reqs) {
+    var form = $("attach-form");
+    if (!form || !reqs || !reqs.length) { return; }
+    var sel = $("attach-req");
+    sel.textContent = "";
+    reqs.forEach(function (r) {
+      var o = document.createElement("option");
+      o.value = r.name;
+      o.textContent = label(r.labels);
+      sel.appendChild(o);
+    });
+    form.setAttribute("data-ready", "true");
+    form.hidden = !shownDoc;
+  }
+
+  function askAttach(doc, req) {
+    var box = $("attach-ask");
+    if (!box || doc !== shownDoc) { return; }
+    box.setAttribute("data-requirement", req.name);
+    $("attach-ask-text").textContent = t("attach-question") + " " + label(req.labels);
+    box.hidden = false;
+  }
+
+  function attached(doc, req) {
+    if (doc !== shownDoc) { return; }
+    if ($("attach-ask")) { $("attach-ask").hidden = true; }
+    var done = $("attach-done");
+    done.textContent = t("attach-done") + " " + label(req.labels);
+    done.hidden = false;
+  }
+
+  function post(url, fields) {
+    var body = new URLSearchParams();
+    Object.keys(fields).forEach(function (k) { body.append(k, fields[k]); });
+    return fetch(url + query, { method: "POST", body: body, credentials: "same-origin",
+      headers: { "Accept": "application/json" } });
+  }
+
+  function setupAttach() {
+    var form = $("attach-form");
+    if (form) {
+      var initial = root.getAttribute("data-requirements");
+      if (initial) { try { offerChoices(JSON.parse(initial)); } catch (err) { /* none */ } }
+      form.addEventListener("submit", function (e) {
+        e.preventDefault();
+        if (!shownDoc) { return; }
+        post(docsURL + "/" + shownDoc + "/offer", { requirement: $("attach-req").value })
+          .then(function (r) { if (!r.ok) { say(t("doc-refused")); } });
+      });
+    }
+    var yes = $("attach-yes");
+    if (yes) {
+      yes.addEventListener("click", function () {
+        var box = $("attach-ask");
+        post(docsURL + "/" + shownDoc + "/attach", { requirement: box.getAttribute("data-requirement") })
+          .then(function (r) { if (!r.ok) { box.hidden = true; say(t("doc-refused")); } });
+      });
+      $("attach-no").addEventListener("click", function () { $("attach-ask").hidden = true; });
+    }
+  }
+
   // --- chat ------------------------------------------------------------------
 
   function addChat(c) {
@@ -373,6 +447,11 @@
 
   function showDoc(id, marks) {
     var fig = $("doc");
+    shownDoc = id;
+    if ($("attach-ask")) { $("attach-ask").hidden = true; }
+    $("attach-done").hidden = true;
+    var af = $("attach-form");
+    if (af) { af.hidden = af.getAttribute("data-ready") !== "true"; }
     $("doc-img").src = docsURL + "/" + id + query;
     fig.hidden = false;
     drawMarks(marks);
@@ -561,6 +640,7 @@
   setupDocForm();
   setupMarking();
   setupConfirm();
+  setupAttach();
   startMedia().then(function (stream) {
     local = stream;
     if (stream) { $("self-view").srcObject = stream; } else { say(t("nomedia")); }
