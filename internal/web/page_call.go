@@ -180,16 +180,16 @@ func (s *Server) startAppointmentCall(w http.ResponseWriter, r *http.Request) {
 
 // callView is what the call page needs.
 type callView struct {
-	Call     call.Call
-	Role     string
-	Socket   string // the signalling socket's path
-	Self     string // this page's path (keeps the ticket)
-	Query    string // Self's query, for the page's other addresses
+	Call   call.Call
+	Role   string
+	Socket string // the signalling socket's path
+	Self   string // this page's path (keeps the ticket)
+	Query  string // Self's query, for the page's other addresses
 	// Requirements (JSON) of the application already linked to the call,
 	// for the officer's "add this picture" choice.
 	Requirements string
-	Counter  string
-	Resident string
+	Counter      string
+	Resident     string
 }
 
 func (s *Server) callPage(w http.ResponseWriter, r *http.Request) {
