@@ -315,6 +315,8 @@ func TestVideoCallFlow(t *testing.T) {
 	if a := officer.post(callPath+"/rating", mapForm("score", "1")); a.status != http.StatusForbidden {
 		t.Fatalf("officer rated: %d", a.status)
 	}
+	// The officer's desk lists today's calls with the resident's answer.
+	mustContain(t, officer.get("/fukuoka/desk"), "本日のビデオ通話", "とても満足")
 	got, _ := s.app.Calls.Get(t.Context(), mustTenant(t, s, "fukuoka"), callID)
 	if got.Status != call.Ended || got.Satisfaction != 4 || got.Notes != "Explained 住民票 form." {
 		t.Fatalf("call record: %+v", got)
@@ -400,6 +402,8 @@ func TestAssistedApplicationInCall(t *testing.T) {
 		t.Fatalf("resident was not told: %+v", ev)
 	}
 	off.expect("application")
+	// The officer's call page now lists the resident's applications.
+	mustContain(t, officer.get(callPath), "この住民の申請", app, "下書き")
 	page := map[string][]string{"shown": {"copies,household,mynumber,purpose,delivery"}, "copies": {"1"}, "household": {"no"},
 		"mynumber": {"no"}, "purpose": {"procedure"}, "delivery": {"counter"}}
 	if r := officer.post(edit, page); r.status != http.StatusSeeOther {

@@ -190,6 +190,9 @@ type callView struct {
 	Requirements string
 	Counter      string
 	Resident     string
+	// Applications of the resident here, for the officer to look up
+	// while they talk (newest first, at most 10).
+	Applications []listRow
 }
 
 func (s *Server) callPage(w http.ResponseWriter, r *http.Request) {
@@ -214,6 +217,9 @@ func (s *Server) callPage(w http.ResponseWriter, r *http.Request) {
 	if c.ResidentID != "" && who.role == call.RoleOfficer {
 		if u, err := s.Identity.ByID(r.Context(), c.ResidentID); err == nil {
 			v.Resident = u.Name
+		}
+		if apps, err := s.Apps.Mine(r.Context(), t.ID, c.ResidentID); err == nil {
+			v.Applications, _ = s.listRows(r.Context(), p, t, apps[:min(len(apps), 10)])
 		}
 	}
 	if _, err := s.kioskOf(r, t); err == nil {

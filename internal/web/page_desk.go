@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/serambi/serambi/internal/call"
 	"github.com/serambi/serambi/internal/counter"
 	"github.com/serambi/serambi/internal/identity"
 	"github.com/serambi/serambi/internal/queue"
@@ -87,6 +88,16 @@ type deskQueue struct {
 	CounterID, Name string
 	Waiting         int
 	Called          []queue.Ticket
+	Calls           []deskCall // today's video calls, newest first
+}
+
+// deskCall is one video call in the officer's day: open ones can be
+// rejoined; ended ones show their length and the resident's answer.
+type deskCall struct {
+	ID, Time     string
+	Open         bool
+	Minutes      int
+	Satisfaction int
 }
 
 func (s *Server) deskQueues(r *http.Request, t *tenant.Tenant, officerID, lang string) ([]deskQueue, error) {
@@ -112,12 +123,34 @@ func (s *Server) deskQueues(r *http.Request, t *tenant.Tenant, officerID, lang s
 			return nil, err
 		}
 		q := deskQueue{CounterID: c.ID, Name: c.Name(lang), Waiting: len(waiting)}
+		if q.Calls, err = s.deskCalls(r, t, c.ID); err != nil {
+			return nil, err
+		}
 		for _, tk := range current {
 			if tk.Status == queue.Called || tk.Status == queue.Serving {
 				q.Called = append(q.Called, tk)
 			}
 		}
 		out = append(out, q)
+	}
+	return out, nil
+}
+
+// deskCalls lists the counter's video calls of the tenant's local today.
+func (s *Server) deskCalls(r *http.Request, t *tenant.Tenant, counterID string) ([]deskCall, error) {
+	calls, err := s.Calls.Recent(r.Context(), t.ID, counterID, 20)
+	if err != nil {
+		return nil, err
+	}
+	local := s.Clock.Now().In(t.Location())
+	midnight := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, t.Location())
+	var out []deskCall
+	for _, c := range calls {
+		if c.CreatedAt.Before(midnight) {
+			break
+		}
+		out = append(out, deskCall{ID: c.ID, Time: c.CreatedAt.In(t.Location()).Format("15:04"), Open: c.Status == call.Open,
+			Minutes: int(c.Duration.Minutes() + 0.5), Satisfaction: c.Satisfaction})
 	}
 	return out, nil
 }
