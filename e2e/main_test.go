@@ -111,7 +111,7 @@ func startServer() {
 	// until TestMain ends.
 	ctx, cancel := context.WithCancel(context.Background())
 	shared.cancel = cancel
-	a, err := app.New(ctx, cfg)
+	a, err := app.New(ctx, cfg, app.WithoutDemoVisitors())
 	if err != nil {
 		srv.Listener.Close()
 		shared.err = err

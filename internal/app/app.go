@@ -62,19 +62,26 @@ type App struct {
 	Clock    clock.Clock
 	web      *web.Server
 	sendCode application.CodeSender
-	relay    atomic.Pointer[relay.Server]
+	// demoVisitors: the demo seeds people waiting and an appointment.
+	demoVisitors bool
+	relay        atomic.Pointer[relay.Server]
 }
 
 // Option changes how New builds the app (tests use them).
 type Option func(*options)
 
 type options struct {
-	clock clock.Clock
-	log   *slog.Logger
+	clock      clock.Clock
+	log        *slog.Logger
+	noVisitors bool
 }
 
 // WithClock replaces the system clock.
 func WithClock(c clock.Clock) Option { return func(o *options) { o.clock = c } }
+
+// WithoutDemoVisitors seeds the demo without its waiting numbers and
+// booked appointment, for tests that need an empty queue and diary.
+func WithoutDemoVisitors() Option { return func(o *options) { o.noVisitors = true } }
 
 // WithLogger replaces the default logger.
 func WithLogger(l *slog.Logger) Option { return func(o *options) { o.log = l } }
@@ -112,7 +119,7 @@ func Open(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error)
 		d.Close()
 		return nil, err
 	}
-	a := &App{Config: cfg, DB: d, Regions: regions, Log: o.log, Clock: o.clock, Jobs: jobQueue}
+	a := &App{Config: cfg, DB: d, Regions: regions, Log: o.log, Clock: o.clock, Jobs: jobQueue, demoVisitors: !o.noVisitors}
 	a.Tenants = tenant.NewService(d, regions, o.clock)
 	a.Identity = identity.NewService(d, o.clock, cipher, regions, identity.Config{Demo: cfg.Demo})
 	a.Catalog = catalog.NewStore(d, o.clock)

@@ -45,7 +45,7 @@ func startCallSite(t testing.TB) *callSite {
 		TURNAddr: "127.0.0.1:0"}
 	srv := httptest.NewUnstartedServer(nil)
 	cfg.BaseURL = "http://" + srv.Listener.Addr().String()
-	a, err := app.New(context.Background(), cfg)
+	a, err := app.New(context.Background(), cfg, app.WithoutDemoVisitors())
 	if err != nil {
 		t.Fatal(err)
 	}

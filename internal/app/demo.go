@@ -80,6 +80,11 @@ func SeedDemo(ctx context.Context, a *App) error {
 		if err := seedDemoKiosk(ctx, a, t); err != nil {
 			return fmt.Errorf("demo kiosk: %w", err)
 		}
+		if a.demoVisitors {
+			if err := seedDemoVisitors(ctx, a, t); err != nil {
+				return fmt.Errorf("demo queue and appointment: %w", err)
+			}
+		}
 	}
 	return nil
 }
@@ -208,6 +213,51 @@ func seedDemoCounters(ctx context.Context, a *App, t tenant.Tenant) error {
 		}
 		if _, err := a.Counters.Save(ctx, audit.System, t.ID, c, weekdayPlan(key == "japan"), []string{officer.ID}); err != nil {
 			return fmt.Errorf("counter %s: %w", c.Code, err)
+		}
+	}
+	return nil
+}
+
+// seedDemoVisitors makes the demo counter look alive: people waiting in
+// today's queue at the tenant's first counter (one an older person with
+// priority), and the demo resident's next appointment there. A restart on
+// a later day adds today's waiting people again.
+func seedDemoVisitors(ctx context.Context, a *App, t tenant.Tenant) error {
+	cs, err := a.Counters.List(ctx, t.ID, true)
+	if err != nil || len(cs) == 0 {
+		return err
+	}
+	c := cs[0]
+	waiting, err := a.Queue.Waiting(ctx, t.ID, c.ID)
+	if err != nil {
+		return err
+	}
+	if len(waiting) == 0 {
+		for _, v := range []struct{ source, priority string }{{"kiosk", ""}, {"qr", "elderly"}, {"web", ""}} {
+			if _, err := a.Queue.Take(ctx, audit.System, t, c.ID, "", v.source, v.priority); err != nil {
+				return err
+			}
+		}
+	}
+	resident, err := a.Identity.ByLogin(ctx, "resident@"+t.Slug+".demo")
+	if err != nil {
+		return err
+	}
+	mine, err := a.Counters.Mine(ctx, t.ID, resident.ID)
+	if err != nil || slices.ContainsFunc(mine, func(ap counter.Appointment) bool {
+		return ap.Status == counter.Booked && ap.Start.After(a.Clock.Now())
+	}) {
+		return err
+	}
+	from := a.Clock.Now().In(t.Location())
+	slots, err := a.Counters.Slots(ctx, t, c.ID, from, from.AddDate(0, 0, 14))
+	if err != nil {
+		return err
+	}
+	for _, sl := range slots {
+		if sl.Free > 0 {
+			_, err = a.Counters.Book(ctx, audit.System, t, c.ID, resident.ID, sl.Start, "")
+			return err
 		}
 	}
 	return nil

@@ -103,7 +103,7 @@ func TestEmailsArriveInTheResidentsLanguage(t *testing.T) {
 	httpSrv := httptest.NewUnstartedServer(nil)
 	cfg := &config.Config{DataDir: dir, Database: "sqlite:" + filepath.Join(dir, "s.db"), Demo: true, LogLevel: "info",
 		BaseURL: "http://" + httpSrv.Listener.Addr().String(), SMTPURL: "smtp://" + l.Addr().String() + "?from=serambi@fukuoka.example"}
-	a, err := app.New(context.Background(), cfg)
+	a, err := app.New(context.Background(), cfg, app.WithoutDemoVisitors())
 	if err != nil {
 		t.Fatal(err)
 	}

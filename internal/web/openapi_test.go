@@ -23,7 +23,7 @@ var httpMethods = []string{"get", "put", "post", "delete", "options", "head", "p
 func openAPIApp(t *testing.T) (*app.App, map[string]any) {
 	t.Helper()
 	dir := t.TempDir()
-	a, err := app.New(t.Context(), &config.Config{DataDir: dir, Database: "sqlite:" + dir + "/s.db", BaseURL: "http://127.0.0.1"})
+	a, err := app.New(t.Context(), &config.Config{DataDir: dir, Database: "sqlite:" + dir + "/s.db", BaseURL: "http://127.0.0.1"}, app.WithoutDemoVisitors())
 	if err != nil {
 		t.Fatal(err)
 	}

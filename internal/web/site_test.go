@@ -44,7 +44,7 @@ func startSite(t *testing.T, pg bool) *site {
 	}
 	srv := httptest.NewUnstartedServer(nil)
 	cfg.BaseURL = "http://" + srv.Listener.Addr().String()
-	a, err := app.New(context.Background(), cfg)
+	a, err := app.New(context.Background(), cfg, app.WithoutDemoVisitors())
 	if err != nil {
 		t.Fatal(err)
 	}
