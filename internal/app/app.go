@@ -62,6 +62,9 @@ type App struct {
 	Clock    clock.Clock
 	web      *web.Server
 	sendCode application.CodeSender
+	// remind sends the appointment reminders due now (the periodic job's
+	// work, callable from tests).
+	remind func(context.Context) (int, error)
 	// demoVisitors: the demo seeds people waiting and an appointment.
 	demoVisitors bool
 	relay        atomic.Pointer[relay.Server]
@@ -238,6 +241,10 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	}
 	return nil
 }
+
+// SendReminders sends the appointment reminders due now, as the periodic
+// job does every minute, and returns how many were queued.
+func (a *App) SendReminders(ctx context.Context) (int, error) { return a.remind(ctx) }
 
 // Web is the app's web server (tests read its routing table).
 func (a *App) Web() *web.Server { return a.web }

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/riverqueue/river"
 
@@ -159,6 +160,9 @@ func (a *App) setupNotices() error {
 		river.AddWorker(a.Jobs.Workers, &deliverWorker{n: n})
 	}
 	a.Outbox = n.outbox
+	river.AddWorker(a.Jobs.Workers, &reminderWorker{n: n})
+	a.Jobs.Every(time.Minute, func() river.JobArgs { return reminderCheck{} })
+	a.remind = n.remindAppointments
 	a.Apps.OnTransition(n)
 	a.sendCode = n.sendCode
 	return nil

@@ -19,6 +19,13 @@ type Message struct {
 	LastError                                                                     string
 	CreatedAt, UpdatedAt                                                          time.Time
 	SentAt                                                                        *time.Time
+	Attachment                                                                    *Attachment
+}
+
+// Attachment is one text file sent with a message, such as the .ics of an
+// appointment so a phone's calendar can add it with one tap.
+type Attachment struct {
+	Name, ContentType, Data string
 }
 
 // Message statuses.
@@ -40,6 +47,7 @@ type Event struct {
 	Template                                 string
 	TenantID, RecipientID, To, Lang, Related string
 	Data                                     map[string]string
+	Attachment                               *Attachment
 }
 
 // ErrNotFound is returned for an unknown message.

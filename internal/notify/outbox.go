@@ -46,9 +46,15 @@ func (o *Outbox) Queue(ctx context.Context, tx *db.Tx, e Event) (string, error) 
 		status = Queued
 	}
 	id := db.NewID()
+	var att Attachment
+	if e.Attachment != nil {
+		att = *e.Attachment
+	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO messages (id, tenant_id, recipient_id, to_address, lang, template, subject, body,
-		related, status, attempts, last_error, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '', ?, ?)`,
-		id, e.TenantID, e.RecipientID, strings.TrimSpace(e.To), lang, e.Template, subject, body, e.Related, status, now, now)
+		related, status, attempts, last_error, created_at, updated_at, attachment_name, attachment_type, attachment)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '', ?, ?, ?, ?, ?)`,
+		id, e.TenantID, e.RecipientID, strings.TrimSpace(e.To), lang, e.Template, subject, body, e.Related, status, now, now,
+		att.Name, att.ContentType, att.Data)
 	if err != nil {
 		return "", fmt.Errorf("notify: queue %s: %w", e.Template, err)
 	}
@@ -56,13 +62,17 @@ func (o *Outbox) Queue(ctx context.Context, tx *db.Tx, e Event) (string, error) 
 }
 
 const columns = `id, tenant_id, recipient_id, to_address, lang, template, subject, body, related, status,
-	attempts, last_error, created_at, updated_at, sent_at`
+	attempts, last_error, created_at, updated_at, sent_at, attachment_name, attachment_type, attachment`
 
 func scan(r interface{ Scan(...any) error }) (Message, error) {
 	var m Message
 	var sent sql.NullTime
+	var att Attachment
 	err := r.Scan(&m.ID, &m.TenantID, &m.RecipientID, &m.To, &m.Lang, &m.Template, &m.Subject, &m.Body, &m.Related,
-		&m.Status, &m.Attempts, &m.LastError, &m.CreatedAt, &m.UpdatedAt, &sent)
+		&m.Status, &m.Attempts, &m.LastError, &m.CreatedAt, &m.UpdatedAt, &sent, &att.Name, &att.ContentType, &att.Data)
+	if att.Name != "" {
+		m.Attachment = &att
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return m, ErrNotFound
 	}

@@ -17,6 +17,7 @@ func fullData() map[string]string {
 		"state": "Sedang diperiksa", "comment": "Foto KK kurang jelas.", "tenant": "Kabupaten Banyuwangi",
 		"url": "https://serambi.example.go.id/bwi/track?n=BWI-2026-000123", "due": "27 November 2026",
 		"contact": "Dinas Dukcapil, telp. 0333-123456", "code": "482913",
+		"when": "1 Desember 2026 10.00 WIB", "counter": "Administrasi Kependudukan", "hour": "1",
 	}
 }
 
@@ -46,7 +47,8 @@ func TestEveryTemplateInEveryLanguage(t *testing.T) {
 
 func TestRenderEveryTemplate(t *testing.T) {
 	t.Parallel()
-	sparse := map[string]string{"tracking_number": "FUK-2026-000042", "code": "482913", "url": "https://serambi.example.jp/fuk/a/1"}
+	sparse := map[string]string{"tracking_number": "FUK-2026-000042", "code": "482913", "url": "https://serambi.example.jp/fuk/a/1",
+		"when": "2026年12月1日 10:00"}
 	for _, lang := range locale.Langs {
 		for _, name := range Templates {
 			for _, data := range []map[string]string{fullData(), sparse} {
@@ -62,14 +64,18 @@ func TestRenderEveryTemplate(t *testing.T) {
 					t.Errorf("%s: subject spans lines: %q", where, subject)
 				}
 				// An assisted draft has no number yet: its email carries the code instead.
+				// A reminder is about an appointment: its time, not a number.
 				key := "tracking_number"
-				if name == AssistCode {
+				switch name {
+				case AssistCode:
 					key = "code"
+				case AppointmentReminder:
+					key = "when"
 				}
 				if data[key] != "" && !strings.Contains(body, data[key]) {
 					t.Errorf("%s: %s missing from the body:\n%s", where, key, body)
 				}
-				if name != AssistCode && !strings.Contains(subject, data[key]) {
+				if name != AssistCode && name != AppointmentReminder && !strings.Contains(subject, data[key]) {
 					t.Errorf("%s: tracking number missing from the subject: %s", where, subject)
 				}
 				if !strings.Contains(body, data["url"]) {

@@ -291,16 +291,45 @@ func (s *Sender) compose(m Message, to string, now time.Time) []byte {
 	header("Date", now.Format(time.RFC1123Z))
 	header("Message-ID", "<"+m.ID+"@"+domainOf(s.from.Address)+">")
 	header("MIME-Version", "1.0")
-	header("Content-Type", "text/plain; charset=utf-8")
 	if m.Lang != "" {
 		header("Content-Language", m.Lang)
 	}
 	header("Auto-Submitted", "auto-generated") // RFC 3834: no auto-replies, please
 	cte, body := encodeBody(m.Body)
-	header("Content-Transfer-Encoding", cte)
-	b.WriteString("\r\n")
+	if m.Attachment == nil {
+		header("Content-Type", "text/plain; charset=utf-8")
+		header("Content-Transfer-Encoding", cte)
+		b.WriteString("\r\n")
+		b.Write(body)
+		return b.Bytes()
+	}
+	// multipart/mixed: the text first, then the file. The boundary comes
+	// from the message ID, which never appears in base64 or QP output.
+	boundary := "serambi-" + strings.ReplaceAll(m.ID, "-", "")
+	header("Content-Type", `multipart/mixed; boundary="`+boundary+`"`)
+	b.WriteString("\r\n--" + boundary + "\r\n")
+	b.WriteString("Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: " + cte + "\r\n\r\n")
 	b.Write(body)
+	a := m.Attachment
+	b.WriteString("\r\n--" + boundary + "\r\n")
+	b.WriteString("Content-Type: " + a.ContentType + "\r\n")
+	b.WriteString(`Content-Disposition: attachment; filename="` + a.Name + `"` + "\r\n")
+	b.WriteString("Content-Transfer-Encoding: base64\r\n\r\n")
+	b.Write(base64Lines([]byte(a.Data)))
+	b.WriteString("\r\n--" + boundary + "--\r\n")
 	return b.Bytes()
+}
+
+// base64Lines encodes data in lines of 76 characters (RFC 2045).
+func base64Lines(data []byte) []byte {
+	enc := base64.StdEncoding.EncodeToString(data)
+	var out bytes.Buffer
+	for len(enc) > 76 {
+		out.WriteString(enc[:76] + "\r\n")
+		enc = enc[76:]
+	}
+	out.WriteString(enc)
+	return out.Bytes()
 }
 
 // encodeSubject writes a non-ASCII subject as RFC 2047 encoded-words, each

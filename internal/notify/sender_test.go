@@ -14,6 +14,7 @@ import (
 	"io"
 	"math/big"
 	"mime"
+	"mime/multipart"
 	"mime/quotedprintable"
 	"net"
 	"net/mail"
@@ -537,5 +538,65 @@ func TestNewSender(t *testing.T) {
 		if strings.Contains(msg, "topsecret") {
 			t.Errorf("NewSender(%q) error shows the password: %q", tt.url, msg)
 		}
+	}
+}
+
+// TestDeliverWithAttachment: a reminder carries its .ics file; the message
+// arrives as multipart/mixed with the text and the file intact.
+func TestDeliverWithAttachment(t *testing.T) {
+	t.Parallel()
+	d := dbtest.SQLite(t)
+	be := &backend{}
+	addr := startServer(t, be, plainOnly)
+	s := newSender(t, "smtp://"+addr+"?from=serambi@example.jp")
+	o := NewOutbox(d, clock.NewFixed(start), true)
+	ics := "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nSUMMARY:窓口: 住民記録\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+	id := queue(t, d, o, Event{Template: AppointmentReminder, TenantID: db.NewID(), To: "hanako@example.jp", Lang: "ja",
+		Data:       map[string]string{"name": "山田 花子", "when": "2026年12月1日 10:00", "counter": "住民記録", "url": "https://x.example/fukuoka/appointments"},
+		Attachment: &Attachment{Name: "appointment.ics", ContentType: "text/calendar; charset=utf-8; method=PUBLISH", Data: ics}})
+	if m, _ := o.Get(context.Background(), id); m.Attachment == nil || m.Attachment.Data != ics {
+		t.Fatalf("stored attachment: %+v", m.Attachment)
+	}
+	if err := s.Deliver(context.Background(), o, id); err != nil {
+		t.Fatal(err)
+	}
+	msg, err := mail.ReadMessage(bytes.NewReader(be.messages()[0].data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mt, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
+	if err != nil || mt != "multipart/mixed" {
+		t.Fatalf("content type %q %v", mt, err)
+	}
+	mr := multipart.NewReader(msg.Body, params["boundary"])
+	var parts []string
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, _ := io.ReadAll(p)
+		var dec []byte
+		switch p.Header.Get("Content-Transfer-Encoding") {
+		case "base64":
+			dec, err = base64.StdEncoding.DecodeString(strings.NewReplacer("\r", "", "\n", "").Replace(string(raw)))
+			if err != nil {
+				t.Fatal(err)
+			}
+		default:
+			dec = raw
+		}
+		if p.FileName() != "" {
+			if p.FileName() != "appointment.ics" || !strings.HasPrefix(p.Header.Get("Content-Type"), "text/calendar") {
+				t.Errorf("attachment header %v", p.Header)
+			}
+		}
+		parts = append(parts, string(dec))
+	}
+	if len(parts) != 2 || !strings.Contains(parts[0], "山田 花子 様") || !strings.Contains(parts[0], "2026年12月1日 10:00") || parts[1] != ics {
+		t.Fatalf("parts: %q", parts)
 	}
 }

@@ -19,10 +19,12 @@ const (
 	ApplicationDecided   = "application_decided"   // to the applicant, on the decision
 	SLAEscalated         = "sla_escalated"         // to officers and admins, when a state is overdue
 	AssistCode           = "assist_code"           // to the resident, to confirm what an officer filled in
+	AppointmentReminder  = "appointment_reminder"  // to the resident, the day and the hour before
 )
 
 // Templates lists every template name.
-var Templates = []string{ApplicationSubmitted, ApplicationChanged, ApplicationSentBack, ApplicationDecided, SLAEscalated, AssistCode}
+var Templates = []string{ApplicationSubmitted, ApplicationChanged, ApplicationSentBack, ApplicationDecided, SLAEscalated, AssistCode,
+	AppointmentReminder}
 
 // fallbackLang is used when a language has no file for a template.
 const fallbackLang = "en"

@@ -31,6 +31,7 @@ type mailbox struct {
 
 type received struct {
 	to, subject, body string
+	contentType       string // of the whole message; bodies of multipart messages stay raw
 }
 
 func (m *mailbox) NewSession(*smtp.Conn) (smtp.Session, error) { return &mailSession{box: m}, nil }
@@ -59,7 +60,7 @@ func (s *mailSession) Data(r io.Reader) error {
 		text = decodeQP(text)
 	}
 	s.box.mu.Lock()
-	s.box.msgs = append(s.box.msgs, received{to: s.to, subject: subject, body: text})
+	s.box.msgs = append(s.box.msgs, received{to: s.to, subject: subject, body: text, contentType: msg.Header.Get("Content-Type")})
 	s.box.mu.Unlock()
 	return nil
 }

@@ -1,0 +1,106 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/serambi/serambi/internal/counter"
+	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/ical"
+	"github.com/serambi/serambi/internal/locale"
+	"github.com/serambi/serambi/internal/notify"
+)
+
+// Appointment reminders: a periodic job finds the reminders due (the day
+// before, the hour before) and emails each resident in their language,
+// with the appointment as an .ics file their phone's calendar can add.
+
+type reminderCheck struct{}
+
+func (reminderCheck) Kind() string { return "appointment_reminders" }
+
+type reminderWorker struct {
+	river.WorkerDefaults[reminderCheck]
+	n *notices
+}
+
+func (w *reminderWorker) Work(ctx context.Context, _ *river.Job[reminderCheck]) error {
+	sent, err := w.n.remindAppointments(ctx)
+	if sent > 0 {
+		w.n.a.Log.Info("appointment reminders sent", "count", sent)
+	}
+	return err
+}
+
+// remindBatch bounds one run; the next minute's run takes the rest.
+const remindBatch = 500
+
+// remindAppointments sends the reminders due now and returns how many.
+func (n *notices) remindAppointments(ctx context.Context) (int, error) {
+	now := n.a.Clock.Now()
+	due, err := n.a.Counters.DueReminders(ctx, now, remindBatch)
+	if err != nil {
+		return 0, err
+	}
+	sent := 0
+	for _, r := range due {
+		ok, err := n.remind(ctx, r, now)
+		if err != nil {
+			return sent, fmt.Errorf("reminder for appointment %s: %w", r.ID, err)
+		}
+		if ok {
+			sent++
+		}
+	}
+	return sent, nil
+}
+
+// remind records and queues one reminder in one transaction. A resident
+// without an email address is recorded as reminded (they see their
+// appointments in their account), so they are not looked at every minute.
+func (n *notices) remind(ctx context.Context, r counter.DueReminder, now time.Time) (bool, error) {
+	t, err := n.a.Tenants.ByID(ctx, r.TenantID)
+	if err != nil {
+		return false, err
+	}
+	c, err := n.a.Counters.Get(ctx, t.ID, r.CounterID)
+	if err != nil {
+		return false, err
+	}
+	var queued bool
+	err = n.a.DB.InTx(ctx, func(tx *db.Tx) error {
+		first, err := counter.MarkReminded(ctx, tx, r.ID, r.Kind, now)
+		if err != nil || !first {
+			return err
+		}
+		u, err := n.a.Identity.ByIDIn(ctx, tx, r.ResidentID)
+		if err != nil || u.Email == "" {
+			return nil
+		}
+		name := c.Name(u.Lang)
+		url := n.a.Config.BaseURL + "/" + t.Slug + "/appointments"
+		data := map[string]string{"name": u.Name, "counter": name, "url": url, "tenant": t.Name(u.Lang),
+			"when": locale.DateTime(u.Lang, r.Start, t.Location()), "contact": contactOf(t.ContactPhone, t.ContactEmail)}
+		if r.Kind == counter.RemindHour {
+			data["hour"] = "1"
+		}
+		ics := ical.Calendar("Serambi", []ical.Event{{UID: r.ID + "@serambi", Start: r.Start, End: r.End,
+			Summary: name + " — " + t.Name(u.Lang), URL: url}}, now)
+		queued = true
+		return n.send(ctx, tx, notify.Event{Template: notify.AppointmentReminder, TenantID: t.ID, RecipientID: u.ID,
+			To: u.Email, Lang: u.Lang, Related: r.ID, Data: data,
+			Attachment: &notify.Attachment{Name: "appointment.ics", ContentType: "text/calendar; charset=utf-8; method=PUBLISH",
+				Data: ics}})
+	})
+	return queued, err
+}
+
+func contactOf(phone, email string) string {
+	if email == "" {
+		return phone
+	}
+	return fmt.Sprintf("%s %s", phone, email)
+}
