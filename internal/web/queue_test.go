@@ -137,3 +137,32 @@ func TestDisplayBoard(t *testing.T) {
 	}
 	t.Fatal("no board event")
 }
+
+// TestQRPoster: officers print a poster whose QR code opens the counter's
+// page; a number taken from there is counted as taken by QR.
+func TestQRPoster(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	counterID, _ := appointmentIn(t, s, "fukuoka", "resident@fukuoka.demo")
+	officer := s.browser(t)
+	officer.signin("officer@fukuoka.demo")
+	poster := officer.get("/fukuoka/counters/" + counterID + "/poster")
+	want := s.srv.URL + "/fukuoka/counters/" + counterID + "?from=qr"
+	mustContain(t, poster, "ここで整理券を取れます", "Take a number here", "Ambil nomor antrean di sini", want,
+		"/fukuoka/counters/"+counterID+"/poster.png")
+	if a := s.browser(t).get("/fukuoka/counters/" + counterID + "/poster"); a.status != http.StatusSeeOther {
+		t.Fatalf("poster for anonymous: %d", a.status)
+	}
+	png := s.browser(t).get("/fukuoka/counters/" + counterID + "/poster.png")
+	if png.status != http.StatusOK || png.header.Get("Content-Type") != "image/png" || !strings.HasPrefix(png.body, "\x89PNG") {
+		t.Fatalf("QR: %d %s", png.status, png.header.Get("Content-Type"))
+	}
+	// The page the QR opens takes a number counted as from the QR code.
+	phone := s.browser(t)
+	mustContain(t, phone.get("/fukuoka/counters/"+counterID+"?from=qr"), `name="source" value="qr"`)
+	loc := phone.post("/fukuoka/counters/"+counterID+"/tickets", map[string][]string{"source": {"qr"}}).header.Get("Location")
+	tk, err := s.app.Queue.Get(t.Context(), mustTenant(t, s, "fukuoka"), strings.TrimPrefix(loc, "/fukuoka/tickets/"))
+	if err != nil || tk.Source != "qr" {
+		t.Fatalf("ticket from the poster: %+v %v", tk, err)
+	}
+}

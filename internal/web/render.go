@@ -128,6 +128,9 @@ func (p *page) HasRole(role string) bool {
 // Asset is the fingerprinted URL of a static file.
 func (p *page) Asset(name string) string { return p.s.assets.URL(name) }
 
+// Query is one parameter of the request's query.
+func (p *page) Query(key string) string { return p.r.URL.Query().Get(key) }
+
 // Path is the current path, for "come back here" links.
 func (p *page) Path() string { return p.r.URL.Path }
 

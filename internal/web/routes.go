@@ -115,6 +115,8 @@ func (s *Server) routes() []route {
 		{"GET", "/{tenant}/tickets/{id}", anyone, s.ticketPage},
 		{"GET", "/{tenant}/tickets/{id}/events", anyone, s.ticketEvents},
 		{"POST", "/{tenant}/counters/{id}/call-next", officers, s.callNext},
+		{"GET", "/{tenant}/counters/{id}/poster", officers, s.counterPoster},
+		{"GET", "/{tenant}/counters/{id}/poster.png", anyone, s.counterPosterQR},
 		{"GET", "/{tenant}/board/{id}", anyone, s.boardPage},
 		{"GET", "/{tenant}/board/{id}/events", anyone, s.boardEvents},
 		{"POST", "/{tenant}/tickets/{id}/{action}", officers, s.ticketAction},

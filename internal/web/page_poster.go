@@ -1,0 +1,75 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/serambi/serambi/internal/identity"
+	"github.com/serambi/serambi/internal/locale"
+	"github.com/serambi/serambi/internal/result"
+)
+
+// QR posters for community halls and counters: a printable page with a
+// large QR code that opens the counter's "take a number" page on a
+// resident's phone (Toyohashi's queue tickets, without the ticket
+// machine). The poster speaks the three languages at once, the tenant's
+// first.
+
+type posterLine struct {
+	Lang, Name, Take, Steps string
+}
+
+func (s *Server) posterURL(slug, counterID string) string {
+	return s.BaseURL + "/" + slug + "/counters/" + counterID + "?from=qr"
+}
+
+func (s *Server) counterPoster(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.loadTenant(w, r)
+	if !ok || !s.requireRole(w, r, t, identity.Officer, identity.Admin) {
+		return
+	}
+	c, ok := s.loadCounter(w, r, t)
+	if !ok {
+		return
+	}
+	p := s.newPage(r, "poster.title")
+	p.Tenant = t
+	p.NoIndex = true
+	langs := []string{t.DefaultLang}
+	for _, l := range locale.Langs {
+		if l != t.DefaultLang {
+			langs = append(langs, l)
+		}
+	}
+	var lines []posterLine
+	for _, l := range langs {
+		lines = append(lines, posterLine{Lang: l, Name: c.Name(l), Take: s.Catalog.T(l, "poster.take"),
+			Steps: s.Catalog.T(l, "poster.steps")})
+	}
+	p.Data = struct {
+		Lines     []posterLine
+		URL, QR   string
+		CounterID string
+	}{lines, s.posterURL(t.Slug, c.ID), "/" + t.Slug + "/counters/" + c.ID + "/poster.png", c.ID}
+	s.render(w, http.StatusOK, "poster", p)
+}
+
+// counterPosterQR is the poster's QR code (of a public address, so anyone
+// may fetch it).
+func (s *Server) counterPosterQR(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.loadTenant(w, r)
+	if !ok {
+		return
+	}
+	c, ok := s.loadCounter(w, r, t)
+	if !ok {
+		return
+	}
+	png, err := result.QRCode(s.posterURL(t.Slug, c.ID), 800)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "image/png")
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	_, _ = w.Write(png)
+}
