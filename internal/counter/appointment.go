@@ -306,6 +306,13 @@ func (s *Store) Mine(ctx context.Context, tenantID, residentID string) ([]Appoin
 	return append(out, past...), nil
 }
 
+// BookedForOthers lists the upcoming appointments bookerID made for
+// someone else in tenantID (a family member's for a parent), soonest first.
+func (s *Store) BookedForOthers(ctx context.Context, tenantID, bookerID string) ([]Appointment, error) {
+	return appointments(ctx, s.db, `WHERE tenant_id = ? AND booked_by = ? AND resident_id <> ? AND end_at > ?
+		ORDER BY start_at, seat`, tenantID, bookerID, bookerID, s.now())
+}
+
 // ForCounterDay lists who is coming to a counter of t on the local day of
 // day, by start and seat; cancelled appointments are left out.
 func (s *Store) ForCounterDay(ctx context.Context, t tenant.Tenant, counterID string, day time.Time) ([]Appointment, error) {

@@ -12,6 +12,8 @@ type accountData struct {
 	Sessions    []identity.Session
 	CurrentHash string
 	Staff       bool
+	Family      []identity.FamilyLink
+	Me          string
 }
 
 func (s *Server) accountPage(r *http.Request, errs validation.Errors) (*page, error) {
@@ -25,7 +27,12 @@ func (s *Server) accountPage(r *http.Request, errs validation.Errors) (*page, er
 	p.Flash = flashFrom(r)
 	p.Form.Set("pref_lang", st.user.Lang)
 	p.Form.Set("pref_text_size", st.user.TextSize)
-	p.Data = accountData{Sessions: ss, CurrentHash: identity.SessionHash(st.sessionRaw), Staff: identity.IsStaff(*st.user, st.memberships)}
+	family, err := s.Identity.FamilyOf(r.Context(), st.user.ID)
+	if err != nil {
+		return nil, err
+	}
+	p.Data = accountData{Sessions: ss, CurrentHash: identity.SessionHash(st.sessionRaw), Staff: identity.IsStaff(*st.user, st.memberships),
+		Family: family, Me: st.user.ID}
 	return p, nil
 }
 
@@ -181,4 +188,51 @@ func (s *Server) totpQR(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "image/png")
 	w.Header().Set("Cache-Control", "no-store")
 	_, _ = w.Write(png)
+}
+
+// Family links (see identity/family.go): ask to act for a parent, the
+// parent approves, either ends.
+
+func (s *Server) familyAsk(w http.ResponseWriter, r *http.Request) {
+	if !s.requireUser(w, r) || !s.parseForm(w, r) {
+		return
+	}
+	u := getState(r).user
+	_, err := s.Identity.AskFamily(r.Context(), actor(r), u.ID, r.PostForm.Get("family_login"))
+	switch {
+	case errors.Is(err, identity.ErrFamilyUnknown):
+		s.accountFormError(w, r, validation.Errors{{Field: "family_login", Code: "error.family.unknown"}})
+	case errors.Is(err, identity.ErrFamilySelf):
+		s.accountFormError(w, r, validation.Errors{{Field: "family_login", Code: "error.family.self"}})
+	case err != nil:
+		s.serverError(w, r, err)
+	default:
+		redirect(w, r, "/account?done=family_asked#family-h")
+	}
+}
+
+func (s *Server) familyChange(w http.ResponseWriter, r *http.Request) {
+	if !s.requireUser(w, r) {
+		return
+	}
+	u := getState(r).user
+	var err error
+	switch r.PathValue("action") {
+	case "approve":
+		err = s.Identity.ApproveFamily(r.Context(), actor(r), u.ID, r.PathValue("id"))
+	case "end":
+		err = s.Identity.EndFamily(r.Context(), actor(r), u.ID, r.PathValue("id"))
+	default:
+		s.notFound(w, r)
+		return
+	}
+	if errors.Is(err, identity.ErrFamilyNotYour) {
+		s.notFound(w, r)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	redirect(w, r, "/account?done=saved#family-h")
 }

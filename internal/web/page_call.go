@@ -45,6 +45,10 @@ func (s *Server) callAccess(r *http.Request, t *tenant.Tenant, c call.Call) (cal
 		if c.ResidentID != "" && u.ID == c.ResidentID {
 			return callWho{call.RoleResident, "u:" + u.ID, u.Name}, true
 		}
+		// A family member the resident allowed joins as their helper.
+		if c.ResidentID != "" && s.Identity.ActsFor(r.Context(), u.ID, c.ResidentID) {
+			return callWho{call.RoleHelper, "u:" + u.ID, u.Name}, true
+		}
 	}
 	if tk := r.URL.Query().Get("ticket"); c.TicketID != "" && tk == c.TicketID {
 		return callWho{call.RoleResident, "t:" + tk, ""}, true

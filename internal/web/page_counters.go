@@ -7,6 +7,7 @@ import (
 
 	"github.com/serambi/serambi/internal/call"
 	"github.com/serambi/serambi/internal/counter"
+	"github.com/serambi/serambi/internal/identity"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/validation"
 )
@@ -44,8 +45,9 @@ type counterPage struct {
 	Days    []slotDay
 	Next    string
 	Staff   bool
-	ForID   string // staff booking for a resident (who phoned in)
+	ForID   string // staff booking for a resident (who phoned in), or family for a parent
 	ForName string
+	Family  []familyPerson // people the user may book for
 }
 
 // loadCounter resolves {id} in t.
@@ -96,6 +98,17 @@ func (s *Server) counterPage(w http.ResponseWriter, r *http.Request) {
 			p.Errors = validation.Errors{{Field: "for", Code: "error.assist.resident"}}
 		}
 	}
+	if u := getState(r).user; u != nil && !data.Staff {
+		data.Family = s.familyToHelp(r, u.ID)
+		if id := r.URL.Query().Get("family"); id != "" {
+			for _, f := range data.Family {
+				if f.ID == id {
+					data.ForID, data.ForName = f.ID, f.Name
+					p.Form.Set("family", id)
+				}
+			}
+		}
+	}
 	p.Data = data
 	s.render(w, http.StatusOK, "counter", p)
 }
@@ -133,8 +146,10 @@ func (s *Server) book(w http.ResponseWriter, r *http.Request) {
 	}
 	residentID := getState(r).user.ID
 	if id := r.PostForm.Get("for"); id != "" {
-		// Staff booking for a resident who phoned in.
-		if _, err := s.Identity.ByID(r.Context(), id); err != nil || !s.isStaff(r, t) {
+		// Staff booking for a resident who phoned in, or a family member
+		// booking for the parent who allowed it.
+		if _, err := s.Identity.ByID(r.Context(), id); err != nil ||
+			!(s.isStaff(r, t) || s.Identity.ActsFor(r.Context(), getState(r).user.ID, id)) {
 			s.errorPage(w, r, http.StatusBadRequest, t)
 			return
 		}
@@ -163,6 +178,7 @@ type appointmentView struct {
 	Status            string
 	Upcoming          bool
 	Call              string // the open video call's address, when the officer has opened it
+	For               string // the family member it was booked for ("" for oneself)
 }
 
 func (s *Server) myAppointments(w http.ResponseWriter, r *http.Request) {
@@ -181,18 +197,22 @@ func (s *Server) myAppointments(w http.ResponseWriter, r *http.Request) {
 	names := map[string]string{}
 	var views []appointmentView
 	for _, a := range apps {
-		if _, ok := names[a.CounterID]; !ok {
-			if c, err := s.Counters.Get(r.Context(), t.ID, a.CounterID); err == nil {
-				names[a.CounterID] = c.Name(p.Lang())
-			}
+		views = append(views, s.appointmentView(r, p, t, a, names))
+	}
+	// Appointments booked for family members follow, labelled, with
+	// their call once it opens (the family member joins as a helper).
+	others, err := s.Counters.BookedForOthers(r.Context(), t.ID, getState(r).user.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	for _, a := range others {
+		u, err := s.Identity.ByID(r.Context(), a.ResidentID)
+		if err != nil || !s.Identity.ActsFor(r.Context(), getState(r).user.ID, a.ResidentID) {
+			continue // staff bookings for callers, or a link since ended
 		}
-		v := appointmentView{ID: a.ID, Counter: names[a.CounterID], When: p.DateTime(a.Start),
-			Status: a.Status, Upcoming: a.Status == "booked" && a.Start.After(s.Clock.Now())}
-		if a.Status == counter.Booked {
-			if c, err := s.Calls.OpenFor(r.Context(), t.ID, call.Subject{AppointmentID: a.ID}); err == nil {
-				v.Call = "/" + t.Slug + "/calls/" + c.ID
-			}
-		}
+		v := s.appointmentView(r, p, t, a, names)
+		v.For = u.Name
 		views = append(views, v)
 	}
 	p.Data = views
@@ -331,4 +351,40 @@ func (s *Server) apiCancel(w http.ResponseWriter, r *http.Request) {
 	default:
 		w.WriteHeader(http.StatusNoContent)
 	}
+}
+
+// familyPerson is someone the user may book for.
+type familyPerson struct{ ID, Name string }
+
+// familyToHelp lists the people who allowed userID to act for them.
+func (s *Server) familyToHelp(r *http.Request, userID string) []familyPerson {
+	links, err := s.Identity.FamilyOf(r.Context(), userID)
+	if err != nil {
+		return nil
+	}
+	var out []familyPerson
+	for _, l := range links {
+		if l.HelperID == userID && l.Status == identity.FamilyApproved {
+			out = append(out, familyPerson{l.PersonID, l.PersonName})
+		}
+	}
+	return out
+}
+
+// appointmentView describes one appointment for the list, with its open
+// call; names caches counter names.
+func (s *Server) appointmentView(r *http.Request, p *page, t *tenant.Tenant, a counter.Appointment, names map[string]string) appointmentView {
+	if _, ok := names[a.CounterID]; !ok {
+		if c, err := s.Counters.Get(r.Context(), t.ID, a.CounterID); err == nil {
+			names[a.CounterID] = c.Name(p.Lang())
+		}
+	}
+	v := appointmentView{ID: a.ID, Counter: names[a.CounterID], When: p.DateTime(a.Start),
+		Status: a.Status, Upcoming: a.Status == counter.Booked && a.Start.After(s.Clock.Now())}
+	if a.Status == counter.Booked {
+		if c, err := s.Calls.OpenFor(r.Context(), t.ID, call.Subject{AppointmentID: a.ID}); err == nil {
+			v.Call = "/" + t.Slug + "/calls/" + c.ID
+		}
+	}
+	return v
 }

@@ -40,6 +40,8 @@ func (s *Server) routes() []route {
 		{"POST", "/account/password", signedIn, s.accountPassword},
 		{"POST", "/account/sessions/end", signedIn, s.accountEndSession},
 		{"POST", "/account/sessions/end-all", signedIn, s.accountEndAll},
+		{"POST", "/account/family", signedIn, s.familyAsk},
+		{"POST", "/account/family/{id}/{action}", signedIn, s.familyChange},
 		{"GET", "/account/totp", signedIn, s.totpForm},
 		{"POST", "/account/totp", signedIn, s.totpConfirm},
 		{"GET", "/account/totp/qr.png", signedIn, s.totpQR},

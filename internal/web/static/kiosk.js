@@ -28,6 +28,10 @@
   var box = document.getElementById("ticket");
   if (!box || !window.EventSource) { return; }
   var source = new EventSource(box.getAttribute("data-events"));
+  // Once the page is being left (the give-up or Finish button, the idle
+  // reset), the stream must not reload it: the reload would cut off the
+  // reset's navigation, leaving the number on the screen, not the start.
+  window.addEventListener("beforeunload", function () { source.close(); });
   source.addEventListener("ticket", function (e) {
     var t = JSON.parse(e.data);
     if (t.call) {
