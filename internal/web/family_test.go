@@ -107,4 +107,3 @@ func TestFamilyBooksForParent(t *testing.T) {
 		t.Fatalf("after the end: %d", a.status)
 	}
 }
-
