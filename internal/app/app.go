@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/serambi/serambi/internal/application"
+	"github.com/serambi/serambi/internal/bus"
 	"github.com/serambi/serambi/internal/calendar"
 	"github.com/serambi/serambi/internal/call"
 	"github.com/serambi/serambi/internal/catalog"
@@ -68,6 +69,7 @@ type App struct {
 	// demoVisitors: the demo seeds people waiting and an appointment.
 	demoVisitors bool
 	relay        atomic.Pointer[relay.Server]
+	bus          *bus.PG // nil on SQLite (one node)
 }
 
 // Option changes how New builds the app (tests use them).
@@ -142,6 +144,12 @@ func Open(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error)
 	a.Docs = document.NewStore(d, storage, o.clock)
 	a.Counters = counter.NewStore(d, o.clock, a.Calendar)
 	a.Queue = queue.NewStore(d, o.clock)
+	if d.Dialect() == db.Postgres {
+		// Several nodes may share this database: queue changes reach the
+		// other nodes' live pages through LISTEN/NOTIFY.
+		a.bus = bus.NewPG(d, cfg.Database, "serambi_queue", o.log)
+		a.Queue.PublishTo(a.bus.Publish)
+	}
 	a.Calls = call.NewStore(d, o.clock)
 	a.Kiosks = kiosk.NewStore(d, o.clock)
 	a.registerJobs()
@@ -210,6 +218,7 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 		ln.Close()
 		return err
 	}
+	a.ListenBus(ctx)
 	defer a.stopRelay()
 	if err := a.Jobs.Start(ctx); err != nil {
 		ln.Close()
@@ -240,6 +249,19 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 		return err
 	}
 	return nil
+}
+
+// ListenBus receives the other nodes' change signals until ctx ends (on
+// PostgreSQL; nothing on SQLite). The returned channel closes once the
+// listener is in place (at once when there is no bus).
+func (a *App) ListenBus(ctx context.Context) <-chan struct{} {
+	ready := make(chan struct{})
+	if a.bus == nil {
+		close(ready)
+		return ready
+	}
+	go a.bus.Listen(ctx, a.Queue.Wake, a.Queue.WakeAll, ready)
+	return ready
 }
 
 // SendReminders sends the appointment reminders due now, as the periodic

@@ -61,5 +61,39 @@ func (h *hub) notify(counterIDs ...string) {
 }
 
 // Touch wakes the live pages of a counter after a change made elsewhere
-// that they show (an officer opened a video call for a ticket).
-func (s *Store) Touch(counterID string) { s.hub.notify(counterID) }
+// that they show (an officer opened a video call for a ticket), here and
+// on the other nodes.
+func (s *Store) Touch(counterID string) { s.changed(counterID) }
+
+// changed signals a committed change at the counters to this node's pages
+// and, when a publisher is set, to the other nodes.
+func (s *Store) changed(counterIDs ...string) {
+	s.hub.notify(counterIDs...)
+	if s.publish != nil {
+		s.publish(counterIDs...)
+	}
+}
+
+// PublishTo sends every change signal to the other nodes too (the bus's
+// Publish). Set it before serving.
+func (s *Store) PublishTo(publish func(counterIDs ...string)) { s.publish = publish }
+
+// Wake signals this node's pages of a counter only: a change another node
+// made, received from the bus.
+func (s *Store) Wake(counterID string) { s.hub.notify(counterID) }
+
+// WakeAll signals every live page of this node, after the bus lost signals.
+func (s *Store) WakeAll() { s.hub.notifyAll() }
+
+func (h *hub) notifyAll() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, subs := range h.subs {
+		for ch := range subs {
+			select {
+			case ch <- struct{}{}:
+			default:
+			}
+		}
+	}
+}

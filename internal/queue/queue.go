@@ -170,6 +170,8 @@ type Store struct {
 	db    *db.DB
 	clock clock.Clock
 	hub   hub
+	// publish, when set, carries change signals to the other nodes.
+	publish func(counterIDs ...string)
 }
 
 // NewStore returns a Store.
@@ -324,7 +326,7 @@ func (s *Store) Take(ctx context.Context, actor audit.Actor, t tenant.Tenant, co
 		return Ticket{}, err
 	}
 	if fresh {
-		s.hub.notify(c.ID)
+		s.changed(c.ID)
 	}
 	return tk, nil
 }
@@ -579,7 +581,7 @@ func (s *Store) CallNext(ctx context.Context, actor audit.Actor, tenantID, count
 	if err != nil {
 		return Ticket{}, err
 	}
-	s.hub.notify(c.ID)
+	s.changed(c.ID)
 	return tk, nil
 }
 
@@ -614,7 +616,7 @@ func (s *Store) move(ctx context.Context, actor audit.Actor, tenantID, id string
 	if err != nil {
 		return Ticket{}, err
 	}
-	s.hub.notify(t.CounterID)
+	s.changed(t.CounterID)
 	return t, nil
 }
 
@@ -725,7 +727,7 @@ func (s *Store) Transfer(ctx context.Context, actor audit.Actor, t tenant.Tenant
 	if err != nil {
 		return Ticket{}, err
 	}
-	s.hub.notify(old.CounterID, to.ID)
+	s.changed(old.CounterID, to.ID)
 	return tk, nil
 }
 
