@@ -139,7 +139,9 @@
       p.stream.addTrack(e.track);
       if (p.video.srcObject !== p.stream) { p.video.srcObject = p.stream; }
       var played = p.video.play();
-      if (played && played.catch) { played.catch(function () {}); }
+      // A browser may refuse to play sound before a tap on the page: then
+      // one big button asks for that tap instead of a silent call.
+      if (played && played.catch) { played.catch(function () { $("btn-play").hidden = false; }); }
     };
     pc.onconnectionstatechange = function () {
       updateStatus();
@@ -540,6 +542,17 @@
 
   // --- controls ------------------------------------------------------------------
 
+  function setupPlay() {
+    var btn = $("btn-play");
+    btn.addEventListener("click", function () {
+      btn.hidden = true;
+      Object.keys(peers).forEach(function (id) {
+        var v = peers[id].video.play();
+        if (v && v.catch) { v.catch(function () { btn.hidden = false; }); }
+      });
+    });
+  }
+
   function setupControls() {
     $("btn-mic").addEventListener("click", function () {
       var a = track("audio");
@@ -637,6 +650,7 @@
   // --- start -------------------------------------------------------------------------
 
   setupControls();
+  setupPlay();
   setupDocForm();
   setupMarking();
   setupConfirm();
