@@ -128,6 +128,10 @@ func (p *page) HasRole(role string) bool {
 // Asset is the fingerprinted URL of a static file.
 func (p *page) Asset(name string) string { return p.s.assets.URL(name) }
 
+// RequestURI is the path with its query (a kiosk's call page keeps its
+// ticket when the text size changes).
+func (p *page) RequestURI() string { return p.r.URL.RequestURI() }
+
 // Query is one parameter of the request's query.
 func (p *page) Query(key string) string { return p.r.URL.Query().Get(key) }
 

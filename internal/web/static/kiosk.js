@@ -13,11 +13,20 @@
 
   var idle = parseInt(main.getAttribute("data-kiosk-idle") || "0", 10);
   if (idle > 0) {
-    var timer = null;
+    // No silent timeout: 20 seconds before the reset a large notice says
+    // so, and any touch (or its button) keeps the page.
+    var warnAhead = Math.min(20, Math.floor(idle / 3));
+    var warning = document.getElementById("kiosk-warning");
+    var timer = null, warnTimer = null;
     var arm = function () {
       if (timer) { clearTimeout(timer); }
+      if (warnTimer) { clearTimeout(warnTimer); }
+      if (warning) { warning.hidden = true; }
+      warnTimer = setTimeout(function () { if (warning) { warning.hidden = false; } }, (idle - warnAhead) * 1000);
       timer = setTimeout(function () { reset.submit(); }, idle * 1000);
     };
+    var stay = document.getElementById("kiosk-stay");
+    if (stay) { stay.addEventListener("click", arm); }
     ["pointerdown", "keydown", "touchstart", "scroll"].forEach(function (ev) {
       document.addEventListener(ev, arm, { passive: true });
     });
