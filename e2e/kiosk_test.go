@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/page"
@@ -353,6 +354,17 @@ func TestKiosk(t *testing.T) {
 			plantStorage(kiosk)
 			kiosk.Click("#kiosk-reset button[type=submit]")
 			noTrace(kiosk, ticketID, callID, label)
+			// "Back" from the start screen stays there, not in the
+			// previous visitor's pages.
+			for range 2 {
+				eval[any](kiosk, `history.back(), null`)
+				if err := kiosk.do(chromedp.Sleep(400 * time.Millisecond)); err != nil {
+					kiosk.fatalf("waiting after Back: %v", err)
+				}
+			}
+			if path := eval[string](kiosk, `location.pathname`); path != "/neyagawa/kiosk" {
+				kiosk.errorf("Back from the start screen led to %s", path)
+			}
 			if got := kiosk.Text("#kiosk-reset button"); got != "終了" {
 				kiosk.errorf(`the Finish button reads %q after the reset, want the kiosk's Japanese "終了"`, got)
 			}

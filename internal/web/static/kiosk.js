@@ -11,6 +11,13 @@
   var reset = document.getElementById("kiosk-reset");
   if (!main || !reset) { return; }
 
+  // On the start screen, "Back" must not lead into the previous visitor's
+  // pages: the screen keeps itself as the only step back.
+  if (location.pathname === main.getAttribute("data-kiosk-home") && window.history && history.pushState) {
+    history.pushState(null, "", location.href);
+    window.addEventListener("popstate", function () { history.pushState(null, "", location.href); });
+  }
+
   var idle = parseInt(main.getAttribute("data-kiosk-idle") || "0", 10);
   if (idle > 0) {
     // No silent timeout: 20 seconds before the reset a large notice says
