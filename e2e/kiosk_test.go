@@ -328,6 +328,17 @@ func TestKiosk(t *testing.T) {
 			videoFlows(kiosk)
 			videoFlows(officer)
 		}},
+		step{"the visitor shows a paper to the kiosk's document camera", func() {
+			tap(kiosk, "#btn-snap-open")
+			waitTrue(kiosk, "the camera preview plays", `(() => { const v = document.getElementById("snap-view"); return !document.getElementById("snap-box").hidden && v.videoWidth > 0; })()`)
+			if n := eval[int](kiosk, `document.querySelectorAll("#snap-camera option").length`); n < 1 {
+				kiosk.errorf("the camera choice lists %d cameras", n)
+			}
+			tap(kiosk, "#btn-snap")
+			const shown = `(() => { const i = document.getElementById("doc-img"); return !document.getElementById("doc").hidden && i.complete && i.naturalWidth > 0; })()`
+			waitTrue(officer, "the officer sees the picture taken at the kiosk", shown)
+			waitTrue(kiosk, "the kiosk shows the picture it took, and the camera is closed", shown+` && document.getElementById("snap-box").hidden`)
+		}},
 		step{"the officer ends the call and the kiosk asks about it by itself", func() {
 			officer.Fill("#notes", "住民票の取り方を説明しました。")
 			officer.Click(`form[action="/neyagawa/calls/` + callID + `/end"] button[type=submit]`)

@@ -540,6 +540,68 @@
     });
   }
 
+  // --- the document camera ----------------------------------------------------------
+  // A kiosk's document camera (or a phone's back camera) shows a paper
+  // form: the resident picks the camera, sees the picture, and takes it;
+  // the still image is sent like a chosen file.
+
+  var snapStream = null;
+
+  function stopSnap() {
+    if (snapStream) { snapStream.getTracks().forEach(function (tr) { tr.stop(); }); snapStream = null; }
+    $("snap-box").hidden = true;
+  }
+
+  function startSnap(deviceId) {
+    stopSnap();
+    var video = deviceId ? { deviceId: { exact: deviceId }, width: { ideal: 1920 } } :
+      { facingMode: "environment", width: { ideal: 1920 } };
+    return navigator.mediaDevices.getUserMedia({ video: video }).then(function (stream) {
+      snapStream = stream;
+      $("snap-view").srcObject = stream;
+      $("snap-box").hidden = false;
+      return navigator.mediaDevices.enumerateDevices();
+    }).then(function (devices) {
+      var sel = $("snap-camera");
+      var current = snapStream.getVideoTracks()[0].getSettings().deviceId;
+      sel.textContent = "";
+      devices.filter(function (d) { return d.kind === "videoinput"; }).forEach(function (d, i) {
+        var o = document.createElement("option");
+        o.value = d.deviceId;
+        o.textContent = d.label || (t("snap-camera") + " " + (i + 1));
+        o.selected = d.deviceId === current;
+        sel.appendChild(o);
+      });
+    }).catch(function () { say(t("doc-refused")); });
+  }
+
+  function takeSnap() {
+    var v = $("snap-view");
+    if (!snapStream || !v.videoWidth) { return; }
+    var canvas = document.createElement("canvas");
+    canvas.width = v.videoWidth;
+    canvas.height = v.videoHeight;
+    canvas.getContext("2d").drawImage(v, 0, 0);
+    canvas.toBlob(function (blob) {
+      if (!blob) { say(t("doc-refused")); return; }
+      var body = new FormData();
+      body.append("file", blob, "camera.jpg");
+      fetch($("doc-form").action, { method: "POST", body: body, credentials: "same-origin",
+        headers: { "Accept": "application/json" } })
+        .then(function (r) { if (!r.ok) { say(t("doc-refused")); } else { stopSnap(); } })
+        .catch(function () { say(t("doc-refused")); });
+    }, "image/jpeg", 0.85);
+  }
+
+  function setupSnap() {
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia || !window.HTMLCanvasElement) { return; }
+    $("snap").hidden = false;
+    $("btn-snap-open").addEventListener("click", function () { startSnap(""); });
+    $("snap-camera").addEventListener("change", function (e) { startSnap(e.target.value); });
+    $("btn-snap").addEventListener("click", takeSnap);
+    $("btn-snap-close").addEventListener("click", stopSnap);
+  }
+
   // --- controls ------------------------------------------------------------------
 
   function setupPlay() {
@@ -652,6 +714,7 @@
   setupControls();
   setupPlay();
   setupDocForm();
+  setupSnap();
   setupMarking();
   setupConfirm();
   setupAttach();
