@@ -229,18 +229,30 @@ func TestInvites(t *testing.T) {
 		if _, _, err := e.st.Redeem(e.ctx, audit.System, fk, late); !errors.Is(err, ErrInvite) {
 			t.Fatalf("expired redeem = %v", err)
 		}
+		// Links are not handed out without end.
+		for i := 0; ; i++ {
+			if _, err := e.st.Invite(e.ctx, officer(), fk, c.ID); errors.Is(err, ErrTooMany) {
+				if i+2 != MaxInvites {
+					t.Fatalf("refused after %d more links, want %d", i, MaxInvites-2)
+				}
+				break
+			} else if err != nil || i > MaxInvites {
+				t.Fatalf("invite %d: %v", i, err)
+			}
+		}
 		// A link of an ended call opens nothing.
-		fresh, err := e.st.Invite(e.ctx, officer(), fk, c.ID)
+		other2 := e.begin(t, "fukuoka", Subject{TicketID: db.NewID()})
+		fresh, err := e.st.Invite(e.ctx, officer(), fk, other2.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.st.End(e.ctx, officer(), fk, c.ID, ""); err != nil {
+		if _, err := e.st.End(e.ctx, officer(), fk, other2.ID, ""); err != nil {
 			t.Fatal(err)
 		}
 		if _, _, err := e.st.Redeem(e.ctx, audit.System, fk, fresh); !errors.Is(err, ErrEnded) {
 			t.Fatalf("redeem after end = %v", err)
 		}
-		if _, err := e.st.Invite(e.ctx, officer(), fk, c.ID); !errors.Is(err, ErrEnded) {
+		if _, err := e.st.Invite(e.ctx, officer(), fk, other2.ID); !errors.Is(err, ErrEnded) {
 			t.Fatalf("invite after end = %v", err)
 		}
 	})

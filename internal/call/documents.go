@@ -18,8 +18,9 @@ type Shown struct {
 // misbehaving client cannot fill the disk.
 const MaxShown = 30
 
-// ErrTooMany: the call already holds MaxShown documents.
-var ErrTooMany = errors.New("too many documents in this call")
+// ErrTooMany: the call already holds MaxShown documents, or has handed
+// out MaxInvites helper links.
+var ErrTooMany = errors.New("call has reached its limit")
 
 // AddShown records that a stored document was shown in the open call.
 func (s *Store) AddShown(ctx context.Context, tenantID, callID, documentID, shownBy string) error {

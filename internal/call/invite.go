@@ -20,6 +20,10 @@ import (
 // send it by chat to a daughter at work, short enough to go stale.
 const InviteTTL = 2 * time.Hour
 
+// MaxInvites bounds the links one call hands out (a call holds one helper;
+// a few spare links cover a lost message or a second try).
+const MaxInvites = 10
+
 // A helper joins through a one-time link. Opening the link's page does not
 // spend it (chat apps fetch links to draw previews); pressing "join" does,
 // and turns it into a pass: a second secret kept only in the helper's
@@ -48,6 +52,13 @@ func (s *Store) Invite(ctx context.Context, actor audit.Actor, tenantID, callID 
 		}
 		if c.Status != Open {
 			return ErrEnded
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM call_invites WHERE call_id = ?`, callID).Scan(&n); err != nil {
+			return err
+		}
+		if n >= MaxInvites {
+			return ErrTooMany
 		}
 		now := s.now()
 		id := db.NewID()

@@ -29,6 +29,10 @@ func (s *Server) inviteHelper(w http.ResponseWriter, r *http.Request) {
 		redirect(w, r, "/"+t.Slug+"/calls/"+c.ID+"/done"+queryOf(callPath(t, c, who)))
 		return
 	}
+	if errors.Is(err, call.ErrTooMany) {
+		s.problem(w, r, http.StatusTooManyRequests, "too_many_invites", "problem.call_invites")
+		return
+	}
 	if err != nil {
 		s.serverError(w, r, err)
 		return
