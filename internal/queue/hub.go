@@ -10,6 +10,17 @@ import "sync"
 type hub struct {
 	mu   sync.Mutex
 	subs map[string]map[chan struct{}]struct{}
+	// gens counts the signals per counter (and epoch those to every
+	// counter): a queue snapshot is valid for one generation only.
+	gens  map[string]uint64
+	epoch uint64
+}
+
+// generation is the number of signals so far for counterID.
+func (h *hub) generation(counterID string) uint64 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.gens[counterID] + h.epoch
 }
 
 // Subscribe returns a channel that receives a signal after each committed
@@ -50,7 +61,11 @@ func (h *hub) subscribe(counterID string) (<-chan struct{}, func()) {
 func (h *hub) notify(counterIDs ...string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if h.gens == nil {
+		h.gens = map[string]uint64{}
+	}
 	for _, id := range counterIDs {
+		h.gens[id]++
 		for ch := range h.subs[id] {
 			select {
 			case ch <- struct{}{}:
@@ -88,6 +103,7 @@ func (s *Store) WakeAll() { s.hub.notifyAll() }
 func (h *hub) notifyAll() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.epoch++
 	for _, subs := range h.subs {
 		for ch := range subs {
 			select {

@@ -172,6 +172,7 @@ type Store struct {
 	hub   hub
 	// publish, when set, carries change signals to the other nodes.
 	publish func(counterIDs ...string)
+	snaps   snapshots
 }
 
 // NewStore returns a Store.

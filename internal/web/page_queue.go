@@ -36,13 +36,28 @@ func (s *Server) ticketStatus(r *http.Request, t *tenant.Tenant, id string) (tic
 	if err != nil {
 		return ticketStatus{}, err
 	}
+	return s.describeTicket(r, t, tk, pos, wait), nil
+}
+
+// ticketStatusAt is ticketStatus for a live page that knows the counter:
+// it reads the counter's shared queue snapshot, so thousands of watchers
+// cost one ordering of the queue per change, not one each.
+func (s *Server) ticketStatusAt(r *http.Request, t *tenant.Tenant, counterID, id string) (ticketStatus, error) {
+	tk, pos, wait, err := s.Queue.StatusAt(r.Context(), t.ID, counterID, id)
+	if err != nil {
+		return ticketStatus{}, err
+	}
+	return s.describeTicket(r, t, tk, pos, wait), nil
+}
+
+func (s *Server) describeTicket(r *http.Request, t *tenant.Tenant, tk queue.Ticket, pos, wait int) ticketStatus {
 	ts := ticketStatus{ID: tk.ID, Number: tk.Number, Label: tk.Label, Status: tk.Status, Position: pos, Wait: wait, Counter: tk.CounterID}
 	if tk.Status == queue.Called || tk.Status == queue.Serving {
 		if c, err := s.Calls.OpenFor(r.Context(), t.ID, call.Subject{TicketID: tk.ID}); err == nil {
 			ts.Call = "/" + t.Slug + "/calls/" + c.ID + "?ticket=" + tk.ID
 		}
 	}
-	return ts, nil
+	return ts
 }
 
 func (s *Server) takeTicket(w http.ResponseWriter, r *http.Request) {
@@ -133,7 +148,7 @@ func (s *Server) ticketEvents(w http.ResponseWriter, r *http.Request) {
 	changes, stop := s.Queue.Subscribe(ts.Counter)
 	defer stop()
 	streamEvents(w, r, "ticket", changes,
-		func() (any, error) { return s.ticketStatus(r, t, ts.ID) },
+		func() (any, error) { return s.ticketStatusAt(r, t, ts.Counter, ts.ID) },
 		func(a, b any) bool { return a.(ticketStatus) == b.(ticketStatus) })
 }
 
