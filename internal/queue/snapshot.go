@@ -23,6 +23,7 @@ type snapshot struct {
 	served   []time.Duration
 	slot     int
 	capacity int
+	loc      *time.Location // the tenant's, for "today"
 }
 
 type snapshots struct {
@@ -56,6 +57,16 @@ func (ss *snapshots) get(counterID string, gen uint64, day string) *snapshot {
 	return nil
 }
 
+// current returns counterID's snapshot of generation gen, whatever its day.
+func (ss *snapshots) current(counterID string, gen uint64) *snapshot {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	if s := ss.byCtr[counterID]; s != nil && s.gen == gen {
+		return s
+	}
+	return nil
+}
+
 func (ss *snapshots) put(counterID string, s *snapshot) {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
@@ -65,14 +76,19 @@ func (ss *snapshots) put(counterID string, s *snapshot) {
 // snapshot returns counterID's queue as of its current generation,
 // computing it once when needed.
 func (s *Store) snapshot(ctx context.Context, tenantID, counterID string) (*snapshot, error) {
+	// Fast path, no query: the snapshot of this generation and local day.
+	gen := s.hub.generation(counterID)
+	if snap := s.snaps.current(counterID, gen); snap != nil && snap.tenantID == tenantID &&
+		snap.day == s.now().In(snap.loc).Format(dayLayout) {
+		return snap, nil
+	}
 	c, err := loadCounter(ctx, s.db, tenantID, counterID)
 	if err != nil {
 		return nil, err
 	}
 	day := c.today(s.now())
-	// Read the generation before the queue: a change committed while we
-	// read bumps it, and the next asker computes again.
-	gen := s.hub.generation(counterID)
+	// The generation was read before the queue: a change committed while
+	// we read bumps it, and the next asker computes again.
 	if snap := s.snaps.get(counterID, gen, day); snap != nil {
 		return snap, nil
 	}
@@ -91,7 +107,7 @@ func (s *Store) snapshot(ctx context.Context, tenantID, counterID string) (*snap
 		return nil, err
 	}
 	snap := &snapshot{gen: gen, day: day, tenantID: tenantID, pos: map[string]int{}, tickets: map[string]Ticket{},
-		served: served, slot: c.SlotMinutes, capacity: c.Capacity}
+		served: served, slot: c.SlotMinutes, capacity: c.Capacity, loc: c.loc}
 	for i, t := range serviceOrder(q.waiting, q.streak) {
 		snap.pos[t.ID], snap.tickets[t.ID] = i, t
 	}

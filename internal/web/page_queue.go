@@ -140,15 +140,18 @@ func (s *Server) ticketEvents(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	ts, err := s.ticketStatus(r, t, r.PathValue("id"))
+	// One read finds the counter; from then on, the first event included,
+	// positions come from the counter's shared snapshot (a crowd opening
+	// their pages at once orders the queue once, not once each).
+	tk, err := s.Queue.Get(r.Context(), t.ID, r.PathValue("id"))
 	if err != nil {
 		s.queueError(w, r, t, err)
 		return
 	}
-	changes, stop := s.Queue.Subscribe(ts.Counter)
+	changes, stop := s.Queue.Subscribe(tk.CounterID)
 	defer stop()
 	streamEvents(w, r, "ticket", changes,
-		func() (any, error) { return s.ticketStatusAt(r, t, ts.Counter, ts.ID) },
+		func() (any, error) { return s.ticketStatusAt(r, t, tk.CounterID, tk.ID) },
 		func(a, b any) bool { return a.(ticketStatus) == b.(ticketStatus) })
 }
 
