@@ -220,7 +220,8 @@
       var mine = track(kind);
       if (mine) {
         tr.direction = "sendrecv";
-        tr.sender.replaceTrack(mine);
+        // The camera is put on by applySending, which knows audio-only.
+        if (kind !== "video") { tr.sender.replaceTrack(mine); }
         if (tr.sender.setStreams && local) { tr.sender.setStreams(local); }
       }
     });
@@ -229,21 +230,24 @@
 
   // applySending carries out audio-only and low-data mode on one
   // connection: audio-only stops sending video altogether; low-data sends
-  // a smaller, slower picture.
+  // a smaller, slower picture. The video sender is found by its
+  // transceiver's kind, not by its track: it has none in audio-only mode,
+  // nor before an answer's replaceTrack has finished.
   function applySending(p) {
     if (!p.pc) { return; }
-    p.pc.getSenders().forEach(function (s) {
-      var kind = s.track ? s.track.kind : null;
-      if (kind === "video" || (!kind && audioOnly)) {
-        if (audioOnly && s.track) { s.replaceTrack(null); }
-        if (!audioOnly && !s.track && track("video")) { s.replaceTrack(track("video")); }
-        var params = s.getParameters();
-        if (!params.encodings || !params.encodings.length) { return; }
-        params.encodings[0].maxBitrate = lowData ? 150000 : 900000;
-        params.encodings[0].scaleResolutionDownBy = lowData ? 2 : 1;
-        params.encodings[0].maxFramerate = lowData ? 12 : 30;
-        s.setParameters(params).catch(function () {});
-      }
+    var cam = track("video");
+    p.pc.getTransceivers().forEach(function (tr) {
+      if (!tr.receiver.track || tr.receiver.track.kind !== "video") { return; }
+      var s = tr.sender;
+      // Always set (replacing a track by itself changes nothing), so that
+      // a quick second press wins over the first still under way.
+      if (cam && tr.direction === "sendrecv") { s.replaceTrack(audioOnly ? null : cam).catch(function () {}); }
+      var params = s.getParameters();
+      if (!params.encodings || !params.encodings.length) { return; }
+      params.encodings[0].maxBitrate = lowData ? 150000 : 900000;
+      params.encodings[0].scaleResolutionDownBy = lowData ? 2 : 1;
+      params.encodings[0].maxFramerate = lowData ? 12 : 30;
+      s.setParameters(params).catch(function () {});
     });
   }
 
@@ -258,14 +262,18 @@
       try { msg = JSON.parse(e.data); } catch (err) { return; }
       handle(msg);
     };
-    ws.onclose = function (e) {
-      Object.keys(peers).forEach(dropPeer);
-      if (ended) { return; }
-      if (e.reason === "full") { say(t("full")); }
-      else { say(t("reconnecting")); }
-      retry = Math.min(retry + 1, 6);
-      setTimeout(connect, 500 * Math.pow(2, retry - 1) * (e.reason === "full" ? 4 : 1));
-    };
+    ws.onclose = lost;
+  }
+
+  // lost: the socket closed (a dropped network, a server restart). Every
+  // connection is closed and rebuilt once the socket is back.
+  function lost(e) {
+    Object.keys(peers).forEach(dropPeer);
+    if (ended) { return; }
+    if (e.reason === "full") { say(t("full")); }
+    else { say(t("reconnecting")); }
+    retry = Math.min(retry + 1, 6);
+    setTimeout(connect, 500 * Math.pow(2, retry - 1) * (e.reason === "full" ? 4 : 1));
   }
 
   function handle(msg) {
@@ -284,7 +292,15 @@
       case "leave": dropPeer(msg.from); break;
       case "signal": onSignal(msg.from, msg.data || {}); break;
       case "media": if (peers[msg.peer.id]) { peers[msg.peer.id].info = msg.peer; labelPeer(peers[msg.peer.id]); } break;
-      case "chat": (msg.chat || []).forEach(addChat); break;
+      case "chat":
+        (msg.chat || []).forEach(addChat);
+        // The chat sits in "more", closed on a resident's phone: a line
+        // from someone else opens it, or nobody would see the line.
+        if ((msg.chat || []).some(function (c) { return !me || c.from !== me.id; })) {
+          var more = document.querySelector("details.more");
+          if (more) { more.open = true; }
+        }
+        break;
       case "show": showDoc(msg.doc, []); break;
       case "marks": drawMarks(msg.marks || []); break;
       case "application": showApplication(msg.extra || {}); offerChoices((msg.extra || {}).requirements); break;
@@ -689,24 +705,52 @@
   // The browser tests ask whether the others' pictures really arrive, and a
   // support person can ask the same in the console: how many people the
   // page is connected with and how many video frames it has decoded from
-  // them. It only reads statistics and changes nothing in the call.
+  // them. serambiCallStats only reads statistics and changes nothing in the
+  // call; serambiCallDrop (below) is the one hook that does, as a dropped
+  // network would.
 
   window.serambiCallStats = function () {
     var ids = Object.keys(peers);
     return Promise.all(ids.map(function (id) {
-      var pc = peers[id].pc;
-      return pc ? pc.getStats().then(function (stats) { return { pc: pc, stats: stats }; }) : null;
+      var p = peers[id];
+      return p.pc ? p.pc.getStats().then(function (stats) { return { p: p, pc: p.pc, stats: stats }; }) : { p: p };
     })).then(function (all) {
-      var out = { peers: ids.length, connected: 0, framesDecoded: 0 };
+      // each: one entry per person, with the frames decoded from them,
+      // whether we send them our camera (not in audio-only mode) and the
+      // most that video may use (low-data mode).
+      var out = { peers: ids.length, connected: 0, framesDecoded: 0, each: [] };
       all.forEach(function (r) {
-        if (!r) { return; }
-        if (r.pc.connectionState === "connected") { out.connected++; }
+        var one = { id: r.p.info.id, role: r.p.info.role, connected: false, framesDecoded: 0, sending: false, maxBitrate: 0 };
+        out.each.push(one);
+        if (!r.pc) { return; }
+        if (r.pc.connectionState === "connected") { out.connected++; one.connected = true; }
         r.stats.forEach(function (s) {
-          if (s.type === "inbound-rtp" && s.kind === "video") { out.framesDecoded += s.framesDecoded || 0; }
+          if (s.type === "inbound-rtp" && s.kind === "video") { one.framesDecoded += s.framesDecoded || 0; }
+        });
+        out.framesDecoded += one.framesDecoded;
+        r.pc.getTransceivers().forEach(function (tr) {
+          if (!tr.receiver.track || tr.receiver.track.kind !== "video") { return; }
+          one.sending = !!tr.sender.track;
+          var enc = tr.sender.getParameters().encodings || [];
+          if (enc.length && enc[0].maxBitrate) { one.maxBitrate = enc[0].maxBitrate; }
         });
       });
       return out;
     });
+  };
+
+  // serambiCallDrop loses the signalling socket as a dropped network does,
+  // for the browser tests of reconnecting: the page stops reading it and
+  // reconnects. With unnoticed, the socket is left open, as the server sees
+  // a network that died without a word until the new connection replaces
+  // the old; otherwise it is closed, as when the server hears of the drop.
+  window.serambiCallDrop = function (unnoticed) {
+    if (!ws || ended) { return; }
+    var old = ws;
+    old.onmessage = null;
+    old.onclose = null;
+    if (!unnoticed) { old.close(); }
+    lost({ reason: "" });
   };
 
   // --- start -------------------------------------------------------------------------
