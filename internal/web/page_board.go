@@ -15,17 +15,25 @@ type boardState struct {
 	Calling string   `json:"calling"`
 	Recent  []string `json:"recent"`
 	Waiting int      `json:"waiting"`
+	// Calls counts how often the current number was announced, so "call
+	// again" makes the board chime and say it once more.
+	Calls int `json:"calls"`
 }
 
 func (s *Server) boardState(r *http.Request, t *tenant.Tenant, counterID string) (boardState, error) {
-	current, next, err := s.Queue.Board(r.Context(), t.ID, counterID, 6)
+	current, _, err := s.Queue.Board(r.Context(), t.ID, counterID, 6)
 	if err != nil {
 		return boardState{}, err
 	}
-	b := boardState{Recent: []string{}, Waiting: len(next)}
+	// Everyone waiting, not only the next few the board could list.
+	waiting, err := s.Queue.Waiting(r.Context(), t.ID, counterID)
+	if err != nil {
+		return boardState{}, err
+	}
+	b := boardState{Recent: []string{}, Waiting: len(waiting)}
 	for i, tk := range current {
 		if i == 0 && (tk.Status == queue.Called || tk.Status == queue.Serving) {
-			b.Calling = tk.Label
+			b.Calling, b.Calls = tk.Label, tk.Calls
 			continue
 		}
 		b.Recent = append(b.Recent, tk.Label)

@@ -12,6 +12,7 @@
   var button = document.getElementById("board-sound");
   var audio = null;
   var last = calling.textContent.trim();
+  var lastCalls = -1; // unknown until the first event: do not announce a page load
 
   button.addEventListener("click", function () {
     var Ctx = window.AudioContext || window.webkitAudioContext;
@@ -53,10 +54,12 @@
       li.textContent = l;
       recent.appendChild(li);
     });
-    if (b.calling && b.calling !== last) {
+    // A new number, or the same one called again, is announced.
+    if (b.calling && (b.calling !== last || (lastCalls >= 0 && b.calls > lastCalls))) {
       chime();
       setTimeout(function () { speak(b.calling); }, 800);
     }
     last = b.calling || "";
+    lastCalls = b.calls || 0;
   });
 })();
