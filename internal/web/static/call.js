@@ -450,6 +450,26 @@
     }
   }
 
+  // --- inviting a helper -------------------------------------------------------------
+  // The link is shown here, in the call, so asking for it does not take
+  // the resident out of the call.
+
+  function setupInvite() {
+    var form = $("invite-form");
+    if (!form) { return; }
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      fetch(form.action, { method: "POST", credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (v) {
+          if (!v || !v.url) { say(t("doc-refused")); return; }
+          $("invite-link").textContent = v.url;
+          $("invite-result").hidden = false;
+        })
+        .catch(function () {});
+    });
+  }
+
   // --- chat ------------------------------------------------------------------
 
   function addChat(c) {
@@ -761,6 +781,7 @@
   setupSnap();
   setupMarking();
   setupConfirm();
+  setupInvite();
   setupAttach();
   startMedia().then(function (stream) {
     local = stream;
