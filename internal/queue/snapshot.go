@@ -48,15 +48,6 @@ func (ss *snapshots) counterLock(counterID string) *sync.Mutex {
 	return l
 }
 
-func (ss *snapshots) get(counterID string, gen uint64, day string) *snapshot {
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	if s := ss.byCtr[counterID]; s != nil && s.gen == gen && s.day == day {
-		return s
-	}
-	return nil
-}
-
 // current returns counterID's snapshot of generation gen, whatever its day.
 func (ss *snapshots) current(counterID string, gen uint64) *snapshot {
 	ss.mu.Lock()
@@ -74,30 +65,26 @@ func (ss *snapshots) put(counterID string, s *snapshot) {
 }
 
 // snapshot returns counterID's queue as of its current generation,
-// computing it once when needed.
+// computing it once when needed. Watchers woken by the same change wait
+// for the one computing it rather than each reading the counter first.
 func (s *Store) snapshot(ctx context.Context, tenantID, counterID string) (*snapshot, error) {
-	// Fast path, no query: the snapshot of this generation and local day.
+	// The generation is read before the queue: a change committed while
+	// the queue is read bumps it, and the next asker computes again.
 	gen := s.hub.generation(counterID)
-	if snap := s.snaps.current(counterID, gen); snap != nil && snap.tenantID == tenantID &&
-		snap.day == s.now().In(snap.loc).Format(dayLayout) {
-		return snap, nil
+	if snap := s.fresh(counterID, gen, tenantID); snap != nil {
+		return snap, nil // no query at all
+	}
+	lock := s.snaps.counterLock(counterID)
+	lock.Lock()
+	defer lock.Unlock()
+	if snap := s.fresh(counterID, gen, tenantID); snap != nil {
+		return snap, nil // computed while we waited
 	}
 	c, err := loadCounter(ctx, s.db, tenantID, counterID)
 	if err != nil {
 		return nil, err
 	}
 	day := c.today(s.now())
-	// The generation was read before the queue: a change committed while
-	// we read bumps it, and the next asker computes again.
-	if snap := s.snaps.get(counterID, gen, day); snap != nil {
-		return snap, nil
-	}
-	lock := s.snaps.counterLock(counterID)
-	lock.Lock()
-	defer lock.Unlock()
-	if snap := s.snaps.get(counterID, gen, day); snap != nil {
-		return snap, nil // computed while we waited
-	}
 	q, err := loadQueue(ctx, s.db, c, day)
 	if err != nil {
 		return nil, err
@@ -113,6 +100,17 @@ func (s *Store) snapshot(ctx context.Context, tenantID, counterID string) (*snap
 	}
 	s.snaps.put(counterID, snap)
 	return snap, nil
+}
+
+// fresh is the counter's snapshot if it is of generation gen, of tenantID
+// (another tenant's request computes its own, and is refused there), and
+// of the counter's local today.
+func (s *Store) fresh(counterID string, gen uint64, tenantID string) *snapshot {
+	snap := s.snaps.current(counterID, gen)
+	if snap == nil || snap.tenantID != tenantID || snap.day != s.now().In(snap.loc).Format(dayLayout) {
+		return nil
+	}
+	return snap
 }
 
 // StatusAt returns a ticket of counterID with its position and estimated
