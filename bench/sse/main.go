@@ -495,6 +495,7 @@ func run() error {
 		pop, got, missed, wrong int
 		p50, p90, p99, max      time.Duration
 		cpu                     float64
+		gcs                     int // the server's garbage collections during the round
 	}
 	var results []roundResult
 	for r := 1; r <= *rounds; r++ {
@@ -508,7 +509,7 @@ func run() error {
 				pop++
 			}
 		}
-		cpu0 := cpuSeconds(srv.pid)
+		cpu0, gc0 := cpuSeconds(srv.pid), gcCount(cl)
 		t0 := time.Now()
 		var called struct{ ID, Label string }
 		if err := cl.do("POST", "/api/v1/t/"+tenantSlug+"/counters/"+counterID+"/call-next", tok.Token, struct{}{}, &called, 200); err != nil {
@@ -528,7 +529,8 @@ func run() error {
 			}
 			time.Sleep(10 * time.Millisecond)
 		}
-		res := roundResult{callMS: float64(t1.Sub(t0).Microseconds()) / 1000, pop: pop, cpu: cpuSeconds(srv.pid) - cpu0}
+		res := roundResult{callMS: float64(t1.Sub(t0).Microseconds()) / 1000, pop: pop, cpu: cpuSeconds(srv.pid) - cpu0,
+			gcs: gcCount(cl) - gc0}
 		var ds []time.Duration
 		for i, w := range ws {
 			if !in[i] {
@@ -553,8 +555,8 @@ func run() error {
 		res.p50, res.p90, res.p99, res.max = pct(ds, 50), pct(ds, 90), pct(ds, 99), pct(ds, 100)
 		all = append(all, ds...)
 		results = append(results, res)
-		fmt.Printf("round %2d: called %s in %.1f ms; %d of %d watchers updated, p50 %s p90 %s p99 %s max %s; missed %d, wrong %d; server CPU %.2f s\n",
-			r, called.Label, res.callMS, res.got, res.pop, ms(res.p50), ms(res.p90), ms(res.p99), ms(res.max), res.missed, res.wrong, res.cpu)
+		fmt.Printf("round %2d: called %s in %.1f ms; %d of %d watchers updated, p50 %s p90 %s p99 %s max %s; missed %d, wrong %d; server CPU %.2f s, %d GC\n",
+			r, called.Label, res.callMS, res.got, res.pop, ms(res.p50), ms(res.p90), ms(res.p99), ms(res.max), res.missed, res.wrong, res.cpu, res.gcs)
 	}
 	if *cpuProfile != "" {
 		pprof.StopCPUProfile()
@@ -563,14 +565,14 @@ func run() error {
 	// Summary as a Markdown table.
 	slices.Sort(all)
 	fmt.Printf("\nDelay from sending call-next to each watcher's event with its new position (ms):\n\n")
-	fmt.Println("| round | call-next response | watchers | p50 | p90 | p99 | max | missed | server CPU s |")
-	fmt.Println("|---|---|---|---|---|---|---|---|---|")
+	fmt.Println("| round | call-next response | watchers | p50 | p90 | p99 | max | missed | server CPU s | server GCs |")
+	fmt.Println("|---|---|---|---|---|---|---|---|---|---|")
 	missed := 0
 	for i, r := range results {
-		fmt.Printf("| %d | %.1f | %d | %s | %s | %s | %s | %d | %.2f |\n", i+1, r.callMS, r.pop, ms(r.p50), ms(r.p90), ms(r.p99), ms(r.max), r.missed+r.wrong, r.cpu)
+		fmt.Printf("| %d | %.1f | %d | %s | %s | %s | %s | %d | %.2f | %d |\n", i+1, r.callMS, r.pop, ms(r.p50), ms(r.p90), ms(r.p99), ms(r.max), r.missed+r.wrong, r.cpu, r.gcs)
 		missed += r.missed + r.wrong
 	}
-	fmt.Printf("| all | | %d | %s | %s | %s | %s | %d | |\n", len(all)+missed, ms(pct(all, 50)), ms(pct(all, 90)), ms(pct(all, 99)), ms(pct(all, 100)), missed)
+	fmt.Printf("| all | | %d | %s | %s | %s | %s | %d | | |\n", len(all)+missed, ms(pct(all, 50)), ms(pct(all, 90)), ms(pct(all, 99)), ms(pct(all, 100)), missed)
 	if !*inproc {
 		fmt.Printf("\nserver RSS: %.1f MB before the watchers, %.1f MB with %d watchers (%.1f KB each), %.1f MB after the rounds, peak %.1f MB\n",
 			float64(rssBefore)/1024, float64(rssAfter)/1024, *n, float64(rssAfter-rssBefore)/float64(*n),
@@ -581,6 +583,29 @@ func run() error {
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	fmt.Printf("load generator CPU: %.1f s\n", time.Duration(ru.Utime.Nano()+ru.Stime.Nano()).Seconds())
 	return nil
+}
+
+// gcCount is the server's number of completed garbage collections, from
+// its /metrics (-1 if it cannot be read; in-process, this process's).
+func gcCount(cl *api) int {
+	if *inproc {
+		var st runtime.MemStats
+		runtime.ReadMemStats(&st)
+		return int(st.NumGC)
+	}
+	resp, err := cl.client.Get(cl.base + "/metrics")
+	if err != nil {
+		return -1
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "go_gc_duration_seconds_count "); ok {
+			n, _ := strconv.ParseFloat(v, 64)
+			return int(n)
+		}
+	}
+	return -1
 }
 
 func profile(path string) (func(), error) {
