@@ -8,7 +8,7 @@ import "sync"
 // loses nothing (a later multi-node version forwards the same signals over
 // PostgreSQL LISTEN/NOTIFY).
 type hub struct {
-	mu   sync.Mutex
+	mu   sync.RWMutex // read-locked by every woken page at once
 	subs map[string]map[chan struct{}]struct{}
 	// gens counts the signals per counter (and epoch those to every
 	// counter): a queue snapshot is valid for one generation only.
@@ -18,8 +18,8 @@ type hub struct {
 
 // generation is the number of signals so far for counterID.
 func (h *hub) generation(counterID string) uint64 {
-	h.mu.Lock()
-	defer h.mu.Unlock()
+	h.mu.RLock()
+	defer h.mu.RUnlock()
 	return h.gens[counterID] + h.epoch
 }
 

@@ -70,6 +70,23 @@ func serviceOrder(waiting []Ticket, streak int) []Ticket {
 	return out
 }
 
+// positionIn is the index serviceOrder gives a waiting ticket without
+// ordering the queue: ahead is how many tickets of its own class (priority
+// or regular) are older, others how many of the other class wait. A fresh
+// ticket's position is then two counts, not a read of the whole queue.
+// Priority tickets go in runs of PriorityRun, the first run shortened by
+// the streak, with one regular ticket after each run while any waits.
+func positionIn(priority bool, ahead, others, streak int) int {
+	first := max(PriorityRun-streak, 0) // priority tickets before the first regular one
+	if !priority {
+		return ahead + min(others, first+ahead*PriorityRun)
+	}
+	if ahead < first {
+		return ahead
+	}
+	return ahead + min(others, 1+(ahead-first)/PriorityRun)
+}
+
 // pickNext returns the ticket to call now, false when nobody waits.
 func pickNext(waiting []Ticket, streak int) (Ticket, bool) {
 	order := serviceOrder(waiting, streak)

@@ -1,6 +1,8 @@
 package queue
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"slices"
 	"testing"
 	"time"
@@ -97,5 +99,40 @@ func TestLabel(t *testing.T) {
 	}
 	if l := label(Regular, 1234); l != "A-1234" {
 		t.Errorf("past 999: %s", l)
+	}
+}
+
+// TestPositionInMatchesServiceOrder: the counting shortcut gives every
+// ticket of many random queues the index the full ordering gives it.
+func TestPositionInMatchesServiceOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 2026))
+	base := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+	for round := range 2000 {
+		n, streak := rng.IntN(30), rng.IntN(PriorityRun+2)
+		var waiting []Ticket
+		for i := range n {
+			p := Regular
+			if rng.IntN(3) == 0 {
+				p = Elderly
+			}
+			// Some tickets share a second: the number settles those.
+			waiting = append(waiting, Ticket{ID: fmt.Sprint(i), Number: i + 1, Priority: p,
+				CreatedAt: base.Add(time.Duration(rng.IntN(n+1)) * time.Second)})
+		}
+		for want, tk := range serviceOrder(slices.Clone(waiting), streak) {
+			ahead, others := 0, 0
+			for _, o := range waiting {
+				switch {
+				case o.IsPriority() != tk.IsPriority():
+					others++
+				case byAge(o, tk) < 0:
+					ahead++
+				}
+			}
+			if got := positionIn(tk.IsPriority(), ahead, others, streak); got != want {
+				t.Fatalf("round %d (streak %d): ticket %s (priority %v, %d ahead, %d others) at %d, serviceOrder says %d",
+					round, streak, tk.ID, tk.IsPriority(), ahead, others, got, want)
+			}
+		}
 	}
 }

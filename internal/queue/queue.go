@@ -497,19 +497,41 @@ func (s *Store) Position(ctx context.Context, tenantID, id string) (position int
 	if t.Day != day {
 		return -1, 0, nil
 	}
-	q, err := loadQueue(ctx, s.db, c, day)
-	if err != nil {
+	position, err = countPosition(ctx, s.db, t)
+	if err != nil || position < 0 {
 		return -1, 0, err
-	}
-	position = slices.IndexFunc(serviceOrder(q.waiting, q.streak), func(w Ticket) bool { return w.ID == t.ID })
-	if position < 0 { // called or cancelled between the two reads
-		return -1, 0, nil
 	}
 	served, err := servedDurations(ctx, s.db, c.ID, day)
 	if err != nil {
 		return -1, 0, err
 	}
 	return position, estimateWait(position, served, c.SlotMinutes, c.Capacity), nil
+}
+
+// countPosition is a waiting ticket's place in the service order from
+// counts (see positionIn) rather than the whole queue: a crowd taking
+// tickets at once then costs each of them two index-backed counts. -1
+// when the ticket was called or cancelled meanwhile.
+func countPosition(ctx context.Context, q db.Querier, t Ticket) (int, error) {
+	same, other := `priority = ?`, `priority <> ?` // t's class, the other class
+	if t.IsPriority() {
+		same, other = other, same
+	}
+	var mine, ahead, others int
+	err := q.QueryRowContext(ctx, `SELECT
+		COALESCE(SUM(CASE WHEN id = ? THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN `+same+` AND (created_at < ? OR (created_at = ? AND number < ?)) THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN `+other+` THEN 1 ELSE 0 END), 0)
+		FROM tickets WHERE counter_id = ? AND day = ? AND status = ?`,
+		t.ID, Regular, t.CreatedAt, t.CreatedAt, t.Number, Regular, t.CounterID, t.Day, Waiting).Scan(&mine, &ahead, &others)
+	if err != nil || mine == 0 {
+		return -1, err
+	}
+	streak, err := priorityStreak(ctx, q, t.CounterID, t.Day)
+	if err != nil {
+		return -1, err
+	}
+	return positionIn(t.IsPriority(), ahead, others, streak), nil
 }
 
 // servedDurations returns how long the latest tickets done today at a

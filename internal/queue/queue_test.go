@@ -632,3 +632,33 @@ func TestSubscribe(t *testing.T) {
 		}
 	})
 }
+
+// TestPositionAgreesWithWaiting: the counted position of every waiting
+// ticket is its index in the full service order, with priority runs, a
+// streak left by earlier calls, and tickets taken within one instant.
+func TestPositionAgreesWithWaiting(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		slug := "fukuoka"
+		tn := e.tenants[slug].ID
+		c := e.counter(t, slug, nil)
+		for i, p := range []string{Regular, Elderly, Regular, Elderly, Elderly, Regular, Disability, Regular, Elderly, Regular, Regular} {
+			e.take(t, slug, c, p)
+			if i%3 == 0 {
+				e.clk.Advance(time.Second) // the rest share their instant with a neighbour
+			}
+		}
+		for calls := range 4 {
+			waiting, err := e.st.Waiting(e.ctx, tn, c.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for want, tk := range waiting {
+				if got, _, err := e.st.Position(e.ctx, tn, tk.ID); err != nil || got != want {
+					t.Errorf("after %d calls: %s at %d (%v), service order says %d", calls, tk.Label, got, err, want)
+				}
+			}
+			e.mustCall(t, slug, c)
+		}
+	})
+}

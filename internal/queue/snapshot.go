@@ -3,6 +3,7 @@ package queue
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -13,78 +14,121 @@ import (
 // A snapshot belongs to one "generation" of the counter: the hub bumps the
 // generation with every signal (local or from another node), so a
 // snapshot never outlives the change after which it was taken.
+//
+// Ten thousand pages wake within a millisecond of each other, so the read
+// path takes only a read lock, and those who arrive while the snapshot is
+// computed wait on one channel that releases them all at once: a mutex
+// would hand itself from waiter to waiter, one scheduling at a time.
 
 type snapshot struct {
 	gen      uint64
-	day      string
 	tenantID string
+	until    time.Time         // the end of the counter's local day: then the queue is another day's
 	pos      map[string]int    // waiting ticket ID -> position (0: next)
 	tickets  map[string]Ticket // the waiting tickets themselves
 	served   []time.Duration
 	slot     int
 	capacity int
-	loc      *time.Location // the tenant's, for "today"
+}
+
+// flight is a snapshot being computed; done closes when it is ready.
+type flight struct {
+	gen      uint64
+	tenantID string
+	done     chan struct{}
+	snap     *snapshot
+	err      error
 }
 
 type snapshots struct {
-	mu    sync.Mutex
-	byCtr map[string]*snapshot
-	locks map[string]*sync.Mutex // one computation per counter at a time
+	mu       sync.RWMutex
+	byCtr    map[string]*snapshot
+	inFlight map[string]*flight
+	computed atomic.Uint64 // snapshots computed, for tests and the curious
 }
 
-// counterLock returns the mutex that serialises computing counterID's
-// snapshot.
-func (ss *snapshots) counterLock(counterID string) *sync.Mutex {
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	if ss.locks == nil {
-		ss.locks, ss.byCtr = map[string]*sync.Mutex{}, map[string]*snapshot{}
+// get returns counterID's snapshot if it is of generation gen, of tenantID
+// (another tenant's request computes its own, and is refused there), and
+// of the counter's local today.
+func (ss *snapshots) get(counterID string, gen uint64, tenantID string, now time.Time) *snapshot {
+	ss.mu.RLock()
+	snap := ss.byCtr[counterID]
+	ss.mu.RUnlock()
+	if snap == nil || snap.gen != gen || snap.tenantID != tenantID || !now.Before(snap.until) {
+		return nil
 	}
-	l := ss.locks[counterID]
-	if l == nil {
-		l = &sync.Mutex{}
-		ss.locks[counterID] = l
-	}
-	return l
+	return snap
 }
 
-// current returns counterID's snapshot of generation gen, whatever its day.
-func (ss *snapshots) current(counterID string, gen uint64) *snapshot {
+// join returns the computation of counterID's snapshot in flight, or
+// starts one (lead true: the caller computes it and calls land).
+func (ss *snapshots) join(counterID string, gen uint64, tenantID string) (f *flight, lead bool) {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
-	if s := ss.byCtr[counterID]; s != nil && s.gen == gen {
-		return s
+	if f := ss.inFlight[counterID]; f != nil {
+		return f, false
 	}
-	return nil
+	if ss.inFlight == nil {
+		ss.inFlight, ss.byCtr = map[string]*flight{}, map[string]*snapshot{}
+	}
+	f = &flight{gen: gen, tenantID: tenantID, done: make(chan struct{})}
+	ss.inFlight[counterID] = f
+	return f, true
 }
 
-func (ss *snapshots) put(counterID string, s *snapshot) {
+// land publishes a finished computation and releases its waiters.
+func (ss *snapshots) land(counterID string, f *flight) {
+	ss.computed.Add(1)
 	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	ss.byCtr[counterID] = s
+	if f.err == nil {
+		if old := ss.byCtr[counterID]; old == nil || old.gen <= f.gen {
+			ss.byCtr[counterID] = f.snap
+		}
+	}
+	delete(ss.inFlight, counterID)
+	ss.mu.Unlock()
+	close(f.done)
 }
 
 // snapshot returns counterID's queue as of its current generation,
-// computing it once when needed. Watchers woken by the same change wait
-// for the one computing it rather than each reading the counter first.
+// computing it once when needed.
 func (s *Store) snapshot(ctx context.Context, tenantID, counterID string) (*snapshot, error) {
 	// The generation is read before the queue: a change committed while
 	// the queue is read bumps it, and the next asker computes again.
 	gen := s.hub.generation(counterID)
-	if snap := s.fresh(counterID, gen, tenantID); snap != nil {
-		return snap, nil // no query at all
+	for {
+		if snap := s.snaps.get(counterID, gen, tenantID, s.now()); snap != nil {
+			return snap, nil // no query at all
+		}
+		f, lead := s.snaps.join(counterID, gen, tenantID)
+		if lead {
+			// Detached from the leader's request: its page closing must not
+			// fail the computation the others wait for.
+			f.snap, f.err = s.computeSnapshot(context.WithoutCancel(ctx), tenantID, counterID, gen)
+			s.snaps.land(counterID, f)
+			return f.snap, f.err
+		}
+		select {
+		case <-f.done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		// A computation of this generation or a later one, for this
+		// tenant, serves; an older one or another tenant's does not.
+		if f.gen >= gen && f.tenantID == tenantID {
+			return f.snap, f.err
+		}
 	}
-	lock := s.snaps.counterLock(counterID)
-	lock.Lock()
-	defer lock.Unlock()
-	if snap := s.fresh(counterID, gen, tenantID); snap != nil {
-		return snap, nil // computed while we waited
-	}
+}
+
+// computeSnapshot reads and orders counterID's queue of today.
+func (s *Store) computeSnapshot(ctx context.Context, tenantID, counterID string, gen uint64) (*snapshot, error) {
 	c, err := loadCounter(ctx, s.db, tenantID, counterID)
 	if err != nil {
 		return nil, err
 	}
-	day := c.today(s.now())
+	now := s.now()
+	day := c.today(now)
 	q, err := loadQueue(ctx, s.db, c, day)
 	if err != nil {
 		return nil, err
@@ -93,24 +137,19 @@ func (s *Store) snapshot(ctx context.Context, tenantID, counterID string) (*snap
 	if err != nil {
 		return nil, err
 	}
-	snap := &snapshot{gen: gen, day: day, tenantID: tenantID, pos: map[string]int{}, tickets: map[string]Ticket{},
-		served: served, slot: c.SlotMinutes, capacity: c.Capacity, loc: c.loc}
+	snap := &snapshot{gen: gen, tenantID: tenantID, until: endOfDay(now, c.loc),
+		pos: make(map[string]int, len(q.waiting)), tickets: make(map[string]Ticket, len(q.waiting)),
+		served: served, slot: c.SlotMinutes, capacity: c.Capacity}
 	for i, t := range serviceOrder(q.waiting, q.streak) {
 		snap.pos[t.ID], snap.tickets[t.ID] = i, t
 	}
-	s.snaps.put(counterID, snap)
 	return snap, nil
 }
 
-// fresh is the counter's snapshot if it is of generation gen, of tenantID
-// (another tenant's request computes its own, and is refused there), and
-// of the counter's local today.
-func (s *Store) fresh(counterID string, gen uint64, tenantID string) *snapshot {
-	snap := s.snaps.current(counterID, gen)
-	if snap == nil || snap.tenantID != tenantID || snap.day != s.now().In(snap.loc).Format(dayLayout) {
-		return nil
-	}
-	return snap
+// endOfDay is the first instant of the day after now's, in loc.
+func endOfDay(now time.Time, loc *time.Location) time.Time {
+	y, m, d := now.In(loc).Date()
+	return time.Date(y, m, d+1, 0, 0, 0, 0, loc)
 }
 
 // StatusAt returns a ticket of counterID with its position and estimated

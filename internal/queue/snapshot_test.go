@@ -1,7 +1,10 @@
 package queue
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/serambi/serambi/internal/db"
@@ -52,6 +55,58 @@ func TestStatusAtSharesOneOrdering(t *testing.T) {
 		e.st.StatusAt(e.ctx, fk, c.ID, a.ID)
 		if e.st.snaps.byCtr[c.ID] == before {
 			t.Fatal("a signal from another node did not retire the snapshot")
+		}
+	})
+}
+
+// TestStatusAtCrowd: a crowd of pages woken by one change orders the queue
+// once between them, and the one that starts the work may leave (its
+// request cancelled) without failing the others.
+func TestStatusAtCrowd(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		c := e.counter(t, "fukuoka", nil)
+		fk := e.tenants["fukuoka"].ID
+		var ids []string
+		for range 5 {
+			ids = append(ids, e.take(t, "fukuoka", c, "").ID)
+		}
+		gone, cancel := context.WithCancel(e.ctx)
+		cancel()
+		before := e.st.snaps.computed.Load()
+		if _, pos, _, err := e.st.StatusAt(gone, fk, c.ID, ids[4]); err != nil || pos != 4 {
+			t.Fatalf("a page that already left: position %d, %v", pos, err)
+		}
+		const crowd = 300
+		var wg sync.WaitGroup
+		errs := make(chan error, crowd)
+		for i := range crowd {
+			wg.Go(func() {
+				id := ids[i%len(ids)]
+				if _, pos, _, err := e.st.StatusAt(e.ctx, fk, c.ID, id); err != nil || pos != i%len(ids) {
+					errs <- fmt.Errorf("%s: position %d, %v", id, pos, err)
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Error(err)
+		}
+		if n := e.st.snaps.computed.Load() - before; n != 1 {
+			t.Fatalf("%d pages ordered the queue %d times, want once", crowd+1, n)
+		}
+		e.mustCall(t, "fukuoka", c) // a change: the whole crowd again, once more
+		for i := range crowd {
+			wg.Go(func() {
+				if _, pos, _, err := e.st.StatusAt(e.ctx, fk, c.ID, ids[1+i%4]); err != nil || pos != i%4 {
+					t.Errorf("after the call: position %d, %v", pos, err)
+				}
+			})
+		}
+		wg.Wait()
+		if n := e.st.snaps.computed.Load() - before; n != 2 {
+			t.Fatalf("two changes, %d orderings", n)
 		}
 	})
 }

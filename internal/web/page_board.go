@@ -90,5 +90,5 @@ func (s *Server) boardEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	changes, stop := s.Queue.Subscribe(c.ID)
 	defer stop()
-	streamEvents(w, r, "board", changes, func() (any, error) { return s.boardState(r, t, c.ID) }, nil)
+	streamEvents(w, r, "board", changes, func() (boardState, error) { return s.boardState(r, t, c.ID) }, nil)
 }

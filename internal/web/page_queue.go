@@ -151,8 +151,8 @@ func (s *Server) ticketEvents(w http.ResponseWriter, r *http.Request) {
 	changes, stop := s.Queue.Subscribe(tk.CounterID)
 	defer stop()
 	streamEvents(w, r, "ticket", changes,
-		func() (any, error) { return s.ticketStatusAt(r, t, tk.CounterID, tk.ID) },
-		func(a, b any) bool { return a.(ticketStatus) == b.(ticketStatus) })
+		func() (ticketStatus, error) { return s.ticketStatusAt(r, t, tk.CounterID, tk.ID) },
+		func(a, b ticketStatus) bool { return a == b })
 }
 
 // callNext is the officer's button: the next ticket by the rules.
