@@ -480,6 +480,9 @@ func run() error {
 		fmt.Printf("server RSS with %d watchers: %.1f MB → %.1f KB per watcher (peak RSS so far %.1f MB)\n",
 			*n, float64(rssAfter)/1024, float64(rssAfter-rssBefore)/float64(*n), float64(srv.hwmKB())/1024)
 	}
+	if st := serverGC(cl); st.count >= 0 {
+		fmt.Printf("server Go heap in use %.1f MB, goroutine stacks %.1f MB, next GC at %.1f MB\n", st.heap/1e6, st.stacks/1e6, st.goal/1e6)
+	}
 
 	// Rounds of call-next.
 	if *cpuProfile != "" {
@@ -495,7 +498,8 @@ func run() error {
 		pop, got, missed, wrong int
 		p50, p90, p99, max      time.Duration
 		cpu                     float64
-		gcs                     int // the server's garbage collections during the round
+		gcs                     int     // the server's garbage collections during the round
+		allocMB                 float64 // and the megabytes it allocated
 	}
 	var results []roundResult
 	for r := 1; r <= *rounds; r++ {
@@ -509,7 +513,7 @@ func run() error {
 				pop++
 			}
 		}
-		cpu0, gc0 := cpuSeconds(srv.pid), gcCount(cl)
+		cpu0, gc0 := cpuSeconds(srv.pid), serverGC(cl)
 		t0 := time.Now()
 		var called struct{ ID, Label string }
 		if err := cl.do("POST", "/api/v1/t/"+tenantSlug+"/counters/"+counterID+"/call-next", tok.Token, struct{}{}, &called, 200); err != nil {
@@ -529,8 +533,9 @@ func run() error {
 			}
 			time.Sleep(10 * time.Millisecond)
 		}
-		res := roundResult{callMS: float64(t1.Sub(t0).Microseconds()) / 1000, pop: pop, cpu: cpuSeconds(srv.pid) - cpu0,
-			gcs: gcCount(cl) - gc0}
+		res := roundResult{callMS: float64(t1.Sub(t0).Microseconds()) / 1000, pop: pop, cpu: cpuSeconds(srv.pid) - cpu0}
+		gc1 := serverGC(cl)
+		res.gcs, res.allocMB = gc1.since(gc0)
 		var ds []time.Duration
 		for i, w := range ws {
 			if !in[i] {
@@ -555,8 +560,9 @@ func run() error {
 		res.p50, res.p90, res.p99, res.max = pct(ds, 50), pct(ds, 90), pct(ds, 99), pct(ds, 100)
 		all = append(all, ds...)
 		results = append(results, res)
-		fmt.Printf("round %2d: called %s in %.1f ms; %d of %d watchers updated, p50 %s p90 %s p99 %s max %s; missed %d, wrong %d; server CPU %.2f s, %d GC\n",
-			r, called.Label, res.callMS, res.got, res.pop, ms(res.p50), ms(res.p90), ms(res.p99), ms(res.max), res.missed, res.wrong, res.cpu, res.gcs)
+		fmt.Printf("round %2d: called %s in %.1f ms; %d of %d watchers updated, p50 %s p90 %s p99 %s max %s; missed %d, wrong %d; server CPU %.2f s, %d GC, %.1f MB allocated, next GC at %.0f MB\n",
+			r, called.Label, res.callMS, res.got, res.pop, ms(res.p50), ms(res.p90), ms(res.p99), ms(res.max), res.missed, res.wrong, res.cpu, res.gcs,
+			res.allocMB, gc1.goal/1e6)
 	}
 	if *cpuProfile != "" {
 		pprof.StopCPUProfile()
@@ -565,14 +571,14 @@ func run() error {
 	// Summary as a Markdown table.
 	slices.Sort(all)
 	fmt.Printf("\nDelay from sending call-next to each watcher's event with its new position (ms):\n\n")
-	fmt.Println("| round | call-next response | watchers | p50 | p90 | p99 | max | missed | server CPU s | server GCs |")
-	fmt.Println("|---|---|---|---|---|---|---|---|---|---|")
+	fmt.Println("| round | call-next response | watchers | p50 | p90 | p99 | max | missed | server CPU s | server GCs | server MB allocated |")
+	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|")
 	missed := 0
 	for i, r := range results {
-		fmt.Printf("| %d | %.1f | %d | %s | %s | %s | %s | %d | %.2f | %d |\n", i+1, r.callMS, r.pop, ms(r.p50), ms(r.p90), ms(r.p99), ms(r.max), r.missed+r.wrong, r.cpu, r.gcs)
+		fmt.Printf("| %d | %.1f | %d | %s | %s | %s | %s | %d | %.2f | %d | %.1f |\n", i+1, r.callMS, r.pop, ms(r.p50), ms(r.p90), ms(r.p99), ms(r.max), r.missed+r.wrong, r.cpu, r.gcs, r.allocMB)
 		missed += r.missed + r.wrong
 	}
-	fmt.Printf("| all | | %d | %s | %s | %s | %s | %d | | |\n", len(all)+missed, ms(pct(all, 50)), ms(pct(all, 90)), ms(pct(all, 99)), ms(pct(all, 100)), missed)
+	fmt.Printf("| all | | %d | %s | %s | %s | %s | %d | | | |\n", len(all)+missed, ms(pct(all, 50)), ms(pct(all, 90)), ms(pct(all, 99)), ms(pct(all, 100)), missed)
 	if !*inproc {
 		fmt.Printf("\nserver RSS: %.1f MB before the watchers, %.1f MB with %d watchers (%.1f KB each), %.1f MB after the rounds, peak %.1f MB\n",
 			float64(rssBefore)/1024, float64(rssAfter)/1024, *n, float64(rssAfter-rssBefore)/float64(*n),
@@ -585,27 +591,49 @@ func run() error {
 	return nil
 }
 
-// gcCount is the server's number of completed garbage collections, from
-// its /metrics (-1 if it cannot be read; in-process, this process's).
-func gcCount(cl *api) int {
+// gcStats is the server's number of completed garbage collections, the
+// bytes it has allocated so far and its next GC goal, from its /metrics
+// (-1s if they cannot be read; in-process, this process's).
+type gcStats struct {
+	count                     int
+	alloc, goal, heap, stacks float64
+}
+
+func (a gcStats) since(b gcStats) (int, float64) { return a.count - b.count, (a.alloc - b.alloc) / 1e6 }
+
+func serverGC(cl *api) gcStats {
 	if *inproc {
 		var st runtime.MemStats
 		runtime.ReadMemStats(&st)
-		return int(st.NumGC)
+		return gcStats{int(st.NumGC), float64(st.TotalAlloc), float64(st.NextGC), float64(st.HeapInuse), float64(st.StackInuse)}
 	}
+	st := gcStats{-1, -1, -1, -1, -1}
 	resp, err := cl.client.Get(cl.base + "/metrics")
 	if err != nil {
-		return -1
+		return st
 	}
 	defer resp.Body.Close()
 	sc := bufio.NewScanner(resp.Body)
 	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "go_gc_duration_seconds_count "); ok {
-			n, _ := strconv.ParseFloat(v, 64)
-			return int(n)
+		name, v, ok := strings.Cut(sc.Text(), " ")
+		f, err := strconv.ParseFloat(v, 64)
+		if !ok || err != nil {
+			continue
+		}
+		switch name {
+		case "go_gc_duration_seconds_count":
+			st.count = int(f)
+		case "go_memstats_alloc_bytes_total":
+			st.alloc = f
+		case "go_memstats_next_gc_bytes":
+			st.goal = f
+		case "go_memstats_heap_inuse_bytes":
+			st.heap = f
+		case "go_memstats_stack_inuse_bytes":
+			st.stacks = f
 		}
 	}
-	return -1
+	return st
 }
 
 func profile(path string) (func(), error) {

@@ -38,7 +38,7 @@ type env struct {
 	n        int
 }
 
-func newEnv(t *testing.T, d *db.DB) *env {
+func newEnv(t testing.TB, d *db.DB) *env {
 	t.Helper()
 	dir, err := regions()
 	if err != nil {
@@ -61,7 +61,7 @@ func newEnv(t *testing.T, d *db.DB) *env {
 
 // counter saves an active counter of slug with 10-minute slots and one
 // seat, changed by mod.
-func (e *env) counter(t *testing.T, slug string, mod func(*counter.Counter)) counter.Counter {
+func (e *env) counter(t testing.TB, slug string, mod func(*counter.Counter)) counter.Counter {
 	t.Helper()
 	e.n++
 	c := counter.Counter{Code: fmt.Sprintf("Q-%d", e.n), Names: map[string]string{"id": "Loket", "ja": "窓口", "en": "Counter"},
@@ -95,7 +95,7 @@ var officer = audit.Actor{Label: "officer"}
 
 // take takes an anonymous ticket at c (priority "" or one of the
 // priorities), one second after the previous step.
-func (e *env) take(t *testing.T, slug string, c counter.Counter, priority string) Ticket {
+func (e *env) take(t testing.TB, slug string, c counter.Counter, priority string) Ticket {
 	t.Helper()
 	e.clk.Advance(time.Second)
 	tk, err := e.st.Take(e.ctx, audit.System, e.tenants[slug], c.ID, "", SourceKiosk, priority)
@@ -106,13 +106,13 @@ func (e *env) take(t *testing.T, slug string, c counter.Counter, priority string
 }
 
 // callNext calls the next ticket at c one second after the previous step.
-func (e *env) callNext(t *testing.T, slug string, c counter.Counter) (Ticket, error) {
+func (e *env) callNext(t testing.TB, slug string, c counter.Counter) (Ticket, error) {
 	t.Helper()
 	e.clk.Advance(time.Second)
 	return e.st.CallNext(e.ctx, officer, e.tenants[slug].ID, c.ID, "officer-1")
 }
 
-func (e *env) mustCall(t *testing.T, slug string, c counter.Counter) Ticket {
+func (e *env) mustCall(t testing.TB, slug string, c counter.Counter) Ticket {
 	t.Helper()
 	tk, err := e.callNext(t, slug, c)
 	if err != nil {

@@ -57,8 +57,13 @@ func serviceOrder(waiting []Ticket, streak int) []Ticket {
 			reg = append(reg, t)
 		}
 	}
-	slices.SortStableFunc(prio, byAge)
-	slices.SortStableFunc(reg, byAge)
+	// Callers mostly read them oldest first already; checking is cheaper
+	// than sorting ten thousand again.
+	for _, class := range [][]Ticket{prio, reg} {
+		if !slices.IsSortedFunc(class, byAge) {
+			slices.SortStableFunc(class, byAge)
+		}
+	}
 	out := make([]Ticket, 0, len(waiting))
 	for len(prio)+len(reg) > 0 {
 		if servePriority(streak, len(prio), len(reg)) {

@@ -86,6 +86,18 @@ type Ticket struct {
 // IsPriority tells whether the ticket is served in the priority class.
 func (t Ticket) IsPriority() bool { return t.Priority != Regular }
 
+// Brief is what a live ticket page shows of a ticket.
+type Brief struct {
+	ID, CounterID string
+	Number        int
+	Label, Status string
+}
+
+// Brief returns what a live page shows of t.
+func (t Ticket) Brief() Brief {
+	return Brief{ID: t.ID, CounterID: t.CounterID, Number: t.Number, Label: t.Label, Status: t.Status}
+}
+
 // Error is a queue error with the message key the web layer shows.
 type Error struct {
 	Code string // "error.queue.*"
@@ -460,6 +472,27 @@ func priorityStreak(ctx context.Context, q db.Querier, counterID, day string) (i
 	return streakOf(ps), nil
 }
 
+// nextWaiting is the ticket to call now at a counter, read without the
+// whole queue: the rule only needs the oldest ticket of each class and the
+// streak, so the choice among those two is the full ordering's first.
+func nextWaiting(ctx context.Context, q db.Querier, counterID, day string) (Ticket, bool, error) {
+	streak, err := priorityStreak(ctx, q, counterID, day)
+	if err != nil {
+		return Ticket{}, false, err
+	}
+	var heads []Ticket
+	for _, class := range []string{`priority <> ?`, `priority = ?`} {
+		oldest, err := tickets(ctx, q, `WHERE counter_id = ? AND day = ? AND status = ? AND `+class+`
+			ORDER BY created_at, number LIMIT 1`, counterID, day, Waiting, Regular)
+		if err != nil {
+			return Ticket{}, false, err
+		}
+		heads = append(heads, oldest...)
+	}
+	next, ok := pickNext(heads, streak)
+	return next, ok, nil
+}
+
 // Waiting returns today's waiting tickets of a counter of tenantID in the
 // order they will be called, if nobody else arrives.
 func (s *Store) Waiting(ctx context.Context, tenantID, counterID string) ([]Ticket, error) {
@@ -574,11 +607,10 @@ func (s *Store) CallNext(ctx context.Context, actor audit.Actor, tenantID, count
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
 		for range maxClaimTries {
 			now := s.now()
-			q, err := loadQueue(ctx, tx, c, c.today(now))
+			next, ok, err := nextWaiting(ctx, tx, c.ID, c.today(now))
 			if err != nil {
 				return err
 			}
-			next, ok := pickNext(q.waiting, q.streak)
 			if !ok {
 				return ErrEmpty
 			}

@@ -634,8 +634,9 @@ func TestSubscribe(t *testing.T) {
 }
 
 // TestPositionAgreesWithWaiting: the counted position of every waiting
-// ticket is its index in the full service order, with priority runs, a
-// streak left by earlier calls, and tickets taken within one instant.
+// ticket is its index in the full service order, and call-next takes that
+// order's first, with priority runs, a streak left by earlier calls, and
+// tickets taken within one instant.
 func TestPositionAgreesWithWaiting(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		e := newEnv(t, d)
@@ -648,7 +649,7 @@ func TestPositionAgreesWithWaiting(t *testing.T) {
 				e.clk.Advance(time.Second) // the rest share their instant with a neighbour
 			}
 		}
-		for calls := range 4 {
+		for calls := range 8 {
 			waiting, err := e.st.Waiting(e.ctx, tn, c.ID)
 			if err != nil {
 				t.Fatal(err)
@@ -658,7 +659,9 @@ func TestPositionAgreesWithWaiting(t *testing.T) {
 					t.Errorf("after %d calls: %s at %d (%v), service order says %d", calls, tk.Label, got, err, want)
 				}
 			}
-			e.mustCall(t, slug, c)
+			if called := e.mustCall(t, slug, c); called.ID != waiting[0].ID {
+				t.Errorf("after %d calls: call-next took %s, the service order's first is %s", calls, called.Label, waiting[0].Label)
+			}
 		}
 	})
 }

@@ -36,7 +36,7 @@ func (s *Server) ticketStatus(r *http.Request, t *tenant.Tenant, id string) (tic
 	if err != nil {
 		return ticketStatus{}, err
 	}
-	return s.describeTicket(r, t, tk, pos, wait), nil
+	return s.describeTicket(r, t, tk.Brief(), pos, wait), nil
 }
 
 // ticketStatusAt is ticketStatus for a live page that knows the counter:
@@ -50,7 +50,7 @@ func (s *Server) ticketStatusAt(r *http.Request, t *tenant.Tenant, counterID, id
 	return s.describeTicket(r, t, tk, pos, wait), nil
 }
 
-func (s *Server) describeTicket(r *http.Request, t *tenant.Tenant, tk queue.Ticket, pos, wait int) ticketStatus {
+func (s *Server) describeTicket(r *http.Request, t *tenant.Tenant, tk queue.Brief, pos, wait int) ticketStatus {
 	ts := ticketStatus{ID: tk.ID, Number: tk.Number, Label: tk.Label, Status: tk.Status, Position: pos, Wait: wait, Counter: tk.CounterID}
 	if tk.Status == queue.Called || tk.Status == queue.Serving {
 		if c, err := s.Calls.OpenFor(r.Context(), t.ID, call.Subject{TicketID: tk.ID}); err == nil {
