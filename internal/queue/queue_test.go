@@ -634,9 +634,9 @@ func TestSubscribe(t *testing.T) {
 }
 
 // TestPositionAgreesWithWaiting: the counted position of every waiting
-// ticket is its index in the full service order, and call-next takes that
-// order's first, with priority runs, a streak left by earlier calls, and
-// tickets taken within one instant.
+// ticket, and the one live pages read, is its index in the full service
+// order, and call-next takes that order's first, with priority runs, a
+// streak left by earlier calls, and tickets taken within one instant.
 func TestPositionAgreesWithWaiting(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		e := newEnv(t, d)
@@ -657,6 +657,9 @@ func TestPositionAgreesWithWaiting(t *testing.T) {
 			for want, tk := range waiting {
 				if got, _, err := e.st.Position(e.ctx, tn, tk.ID); err != nil || got != want {
 					t.Errorf("after %d calls: %s at %d (%v), service order says %d", calls, tk.Label, got, err, want)
+				}
+				if b, got, _, err := e.st.StatusAt(e.ctx, tn, c.ID, tk.ID); err != nil || got != want || b != tk.Brief() {
+					t.Errorf("after %d calls: live page shows %+v at %d (%v), want %+v at %d", calls, b, got, err, tk.Brief(), want)
 				}
 			}
 			if called := e.mustCall(t, slug, c); called.ID != waiting[0].ID {
