@@ -57,15 +57,18 @@ func (h *hub) subscribe(counterID string) (<-chan struct{}, func()) {
 }
 
 // notify signals every subscriber of the counters without ever blocking;
-// the lock keeps a send from racing an unsubscribe's close.
-func (h *hub) notify(counterIDs ...string) {
+// the lock keeps a send from racing an unsubscribe's close. It returns the
+// generation of the last counter after the signal.
+func (h *hub) notify(counterIDs ...string) uint64 {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.gens == nil {
 		h.gens = map[string]uint64{}
 	}
+	var gen uint64
 	for _, id := range counterIDs {
 		h.gens[id]++
+		gen = h.gens[id] + h.epoch
 		for ch := range h.subs[id] {
 			select {
 			case ch <- struct{}{}:
@@ -73,17 +76,18 @@ func (h *hub) notify(counterIDs ...string) {
 			}
 		}
 	}
+	return gen
 }
 
 // Touch wakes the live pages of a counter after a change made elsewhere
 // that they show (an officer opened a video call for a ticket), here and
 // on the other nodes.
-func (s *Store) Touch(counterID string) { s.changed(counterID) }
+func (s *Store) Touch(counterID string) { s.changedWith(counterID, unchanged) }
 
 // changed signals a committed change at the counters to this node's pages
 // and, when a publisher is set, to the other nodes.
 func (s *Store) changed(counterIDs ...string) {
-	s.hub.notify(counterIDs...)
+	_ = s.hub.notify(counterIDs...)
 	if s.publish != nil {
 		s.publish(counterIDs...)
 	}
@@ -95,7 +99,7 @@ func (s *Store) PublishTo(publish func(counterIDs ...string)) { s.publish = publ
 
 // Wake signals this node's pages of a counter only: a change another node
 // made, received from the bus.
-func (s *Store) Wake(counterID string) { s.hub.notify(counterID) }
+func (s *Store) Wake(counterID string) { _ = s.hub.notify(counterID) }
 
 // WakeAll signals every live page of this node, after the bus lost signals.
 func (s *Store) WakeAll() { s.hub.notifyAll() }

@@ -567,25 +567,51 @@ func countPosition(ctx context.Context, q db.Querier, t Ticket) (int, error) {
 	return positionIn(t.IsPriority(), ahead, others, streak), nil
 }
 
-// servedDurations returns how long the latest tickets done today at a
-// counter took, from call to done, newest first.
-func servedDurations(ctx context.Context, q db.Querier, counterID, day string) ([]time.Duration, error) {
-	rows, err := q.QueryContext(ctx, `SELECT called_at, finished_at FROM tickets WHERE counter_id = ? AND day = ?
-		AND status = ? AND called_at IS NOT NULL AND finished_at IS NOT NULL ORDER BY finished_at DESC LIMIT ?`,
+// servedTicket is one ticket done at a counter: how long it took from call
+// to done, and when it was done.
+type servedTicket struct {
+	id       string
+	took     time.Duration
+	finished time.Time
+}
+
+// recentServed returns the latest AverageOver tickets done today at a
+// counter, newest first.
+func recentServed(ctx context.Context, q db.Querier, counterID, day string) ([]servedTicket, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, called_at, finished_at FROM tickets WHERE counter_id = ? AND day = ?
+		AND status = ? AND called_at IS NOT NULL AND finished_at IS NOT NULL ORDER BY finished_at DESC, id LIMIT ?`,
 		counterID, day, Done, AverageOver)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []time.Duration
+	var out []servedTicket
 	for rows.Next() {
-		var called, finished time.Time
-		if err := rows.Scan(&called, &finished); err != nil {
+		var st servedTicket
+		var called time.Time
+		if err := rows.Scan(&st.id, &called, &st.finished); err != nil {
 			return nil, err
 		}
-		out = append(out, finished.Sub(called))
+		st.took, st.finished = st.finished.Sub(called), st.finished.UTC()
+		out = append(out, st)
 	}
 	return out, rows.Err()
+}
+
+// durations are the service times of served, in its order.
+func durations(served []servedTicket) []time.Duration {
+	out := make([]time.Duration, len(served))
+	for i, st := range served {
+		out[i] = st.took
+	}
+	return out
+}
+
+// servedDurations returns how long the latest tickets done today at a
+// counter took, from call to done, newest first.
+func servedDurations(ctx context.Context, q db.Querier, counterID, day string) ([]time.Duration, error) {
+	served, err := recentServed(ctx, q, counterID, day)
+	return durations(served), err
 }
 
 // maxClaimTries bounds CallNext's retries; each lost claim means another
@@ -606,14 +632,17 @@ func (s *Store) CallNext(ctx context.Context, actor audit.Actor, tenantID, count
 	var tk Ticket
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
 		for range maxClaimTries {
-			now := s.now()
-			next, ok, err := nextWaiting(ctx, tx, c.ID, c.today(now))
+			next, ok, err := nextWaiting(ctx, tx, c.ID, c.today(s.now()))
 			if err != nil {
 				return err
 			}
 			if !ok {
 				return ErrEmpty
 			}
+			// The time is read after the queue: a claim that had to wait
+			// for another officer's is then also later in time, so the
+			// latest calls (the priority streak) are in the order made.
+			now := s.now()
 			res, err := tx.ExecContext(ctx, `UPDATE tickets SET status = ?, called_by = ?, calls = 1, called_at = ?,
 				version = version + 1 WHERE id = ? AND status = ? AND version = ?`,
 				Called, officerID, now, next.ID, Waiting, next.Version)
@@ -636,7 +665,7 @@ func (s *Store) CallNext(ctx context.Context, actor audit.Actor, tenantID, count
 	if err != nil {
 		return Ticket{}, err
 	}
-	s.changed(c.ID)
+	s.changedWith(c.ID, dropHead(tk.ID))
 	return tk, nil
 }
 
@@ -652,6 +681,7 @@ type change struct {
 // version read as the guard: ErrConflict when it changed meanwhile.
 func (s *Store) move(ctx context.Context, actor audit.Actor, tenantID, id string, ch change) (Ticket, error) {
 	var t Ticket
+	var before string
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
 		var err error
 		if t, err = getTicket(ctx, tx, tenantID, id); err != nil {
@@ -660,7 +690,7 @@ func (s *Store) move(ctx context.Context, actor audit.Actor, tenantID, id string
 		if !slices.Contains(ch.from, t.Status) {
 			return ch.fromErr
 		}
-		before := t.Status
+		before = t.Status
 		ch.apply(&t, s.now())
 		if err := updateTicket(ctx, tx, &t); err != nil {
 			return err
@@ -671,7 +701,11 @@ func (s *Store) move(ctx context.Context, actor audit.Actor, tenantID, id string
 	if err != nil {
 		return Ticket{}, err
 	}
-	s.changed(t.CounterID)
+	if before == Waiting || t.Status == Waiting {
+		s.changed(t.CounterID) // the waiting line itself changed: read it again
+	} else {
+		s.changedWith(t.CounterID, served(t)) // only the served times may have
+	}
 	return t, nil
 }
 

@@ -1,7 +1,9 @@
 package queue
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -655,16 +657,110 @@ func TestPositionAgreesWithWaiting(t *testing.T) {
 				t.Fatal(err)
 			}
 			for want, tk := range waiting {
-				if got, _, err := e.st.Position(e.ctx, tn, tk.ID); err != nil || got != want {
+				got, wait, err := e.st.Position(e.ctx, tn, tk.ID)
+				if err != nil || got != want {
 					t.Errorf("after %d calls: %s at %d (%v), service order says %d", calls, tk.Label, got, err, want)
 				}
-				if b, got, _, err := e.st.StatusAt(e.ctx, tn, c.ID, tk.ID); err != nil || got != want || b != tk.Brief() {
-					t.Errorf("after %d calls: live page shows %+v at %d (%v), want %+v at %d", calls, b, got, err, tk.Brief(), want)
+				b, live, liveWait, err := e.st.StatusAt(e.ctx, tn, c.ID, tk.ID)
+				if err != nil || live != want || liveWait != wait || b != tk.Brief() {
+					t.Errorf("after %d calls: live page shows %+v at %d, %d s (%v), want %+v at %d, %d s",
+						calls, b, live, liveWait, err, tk.Brief(), want, wait)
 				}
 			}
-			if called := e.mustCall(t, slug, c); called.ID != waiting[0].ID {
+			called := e.mustCall(t, slug, c)
+			if called.ID != waiting[0].ID {
 				t.Errorf("after %d calls: call-next took %s, the service order's first is %s", calls, called.Label, waiting[0].Label)
+			}
+			// Served in 3, 4, 5 … minutes, some not at all: the estimates
+			// follow the served times.
+			e.clk.Advance(time.Duration(3+calls) * time.Minute)
+			if calls%3 == 2 {
+				_, err = e.st.NoShow(e.ctx, officer, tn, called.ID)
+			} else {
+				_, err = e.st.Finish(e.ctx, officer, tn, called.ID)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if e.st.snaps.derived.Load() == 0 {
+			t.Error("every change read the queue again; none was derived")
+		}
+	})
+}
+
+// TestDerivedSnapshotsUnderRace: two officers call and finish at once
+// while pages read; whatever order their changes land in, the live
+// positions end equal to the full service order.
+func TestDerivedSnapshotsUnderRace(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		slug := "banyuwangi"
+		tn := e.tenants[slug].ID
+		c := e.counter(t, slug, func(c *counter.Counter) { c.Capacity = 2 })
+		for i := range 40 {
+			p := Regular
+			if i%4 == 1 {
+				p = Elderly
+			}
+			e.take(t, slug, c, p)
+		}
+		// Each reading of the clock is a millisecond later, as on a real
+		// one: two calls at one instant would leave the streak to chance.
+		e.st = NewStore(d, &ticking{t: start})
+		ctx, stop := context.WithCancel(e.ctx)
+		var readers sync.WaitGroup
+		for range 4 {
+			readers.Go(func() {
+				for ctx.Err() == nil {
+					w, _ := e.st.Waiting(e.ctx, tn, c.ID)
+					for _, tk := range w {
+						_, _, _, _ = e.st.StatusAt(e.ctx, tn, c.ID, tk.ID)
+					}
+				}
+			})
+		}
+		var officers sync.WaitGroup
+		for o := range 2 {
+			officers.Go(func() {
+				for range 8 {
+					tk, err := e.st.CallNext(e.ctx, officer, tn, c.ID, fmt.Sprint("officer-", o))
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					if _, err := e.st.Finish(e.ctx, officer, tn, tk.ID); err != nil {
+						t.Error(err)
+						return
+					}
+				}
+			})
+		}
+		officers.Wait()
+		stop()
+		readers.Wait()
+		waiting, err := e.st.Waiting(e.ctx, tn, c.ID)
+		if err != nil || len(waiting) != 24 {
+			t.Fatalf("%d waiting, %v", len(waiting), err)
+		}
+		for want, tk := range waiting {
+			_, wait, _ := e.st.Position(e.ctx, tn, tk.ID)
+			if _, got, gotWait, err := e.st.StatusAt(e.ctx, tn, c.ID, tk.ID); err != nil || got != want || gotWait != wait {
+				t.Errorf("%s: live page at %d, %d s (%v); want %d, %d s", tk.Label, got, gotWait, err, want, wait)
 			}
 		}
 	})
+}
+
+// ticking is a clock a millisecond later at every reading.
+type ticking struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *ticking) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(time.Millisecond)
+	return c.t
 }

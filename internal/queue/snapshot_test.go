@@ -60,8 +60,9 @@ func TestStatusAtSharesOneOrdering(t *testing.T) {
 }
 
 // TestStatusAtCrowd: a crowd of pages woken by one change orders the queue
-// once between them, and the one that starts the work may leave (its
-// request cancelled) without failing the others.
+// once between them (or not at all, when the change was call-next here),
+// and the one that starts the work may leave (its request cancelled)
+// without failing the others.
 func TestStatusAtCrowd(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		e := newEnv(t, d)
@@ -96,7 +97,10 @@ func TestStatusAtCrowd(t *testing.T) {
 		if n := e.st.snaps.computed.Load() - before; n != 1 {
 			t.Fatalf("%d pages ordered the queue %d times, want once", crowd+1, n)
 		}
-		e.mustCall(t, "fukuoka", c) // a change: the whole crowd again, once more
+		// Call-next is this store's own change: the next snapshot is derived
+		// from this one, and nobody reads the queue again.
+		e.mustCall(t, "fukuoka", c)
+		derived := e.st.snaps.derived.Load()
 		for i := range crowd {
 			wg.Go(func() {
 				if _, pos, _, err := e.st.StatusAt(e.ctx, fk, c.ID, ids[1+i%4]); err != nil || pos != i%4 {
@@ -105,8 +109,22 @@ func TestStatusAtCrowd(t *testing.T) {
 			})
 		}
 		wg.Wait()
+		if n := e.st.snaps.computed.Load() - before; n != 1 || derived == 0 {
+			t.Fatalf("after call-next: %d orderings in all, %d derived snapshots", n, derived)
+		}
+		// A change from another node (or one this store cannot derive)
+		// makes the crowd read the queue again, once.
+		e.st.Wake(c.ID)
+		for i := range crowd {
+			wg.Go(func() {
+				if _, pos, _, err := e.st.StatusAt(e.ctx, fk, c.ID, ids[1+i%4]); err != nil || pos != i%4 {
+					t.Errorf("after another node's change: position %d, %v", pos, err)
+				}
+			})
+		}
+		wg.Wait()
 		if n := e.st.snaps.computed.Load() - before; n != 2 {
-			t.Fatalf("two changes, %d orderings", n)
+			t.Fatalf("after another node's change: %d orderings in all, want 2", n)
 		}
 	})
 }
