@@ -48,6 +48,7 @@ var (
 	inproc       = flag.Bool("inproc", false, "run the server inside this process (for -cpuprofile)")
 	cpuProfile   = flag.String("cpuprofile", "", "with -inproc: write a CPU profile of the call-next rounds here")
 	openProfile  = flag.String("openprofile", "", "with -inproc: write a CPU profile of opening the watchers here")
+	heapProfile  = flag.String("heapprofile", "", "with -inproc: write a heap profile here once the watchers are open")
 	n            = flag.Int("n", 10000, "tickets and watchers")
 	counterCode  = flag.String("counter", "KOKUHO", "code of the fukuoka demo counter to use")
 	rounds       = flag.Int("rounds", 10, "call-next rounds")
@@ -475,6 +476,11 @@ func run() error {
 	}
 	reportEnded(ws)
 	time.Sleep(3 * time.Second)
+	if *heapProfile != "" {
+		if err := writeHeapProfile(*heapProfile); err != nil {
+			return err
+		}
+	}
 	rssAfter := srv.rssKB()
 	if !*inproc {
 		fmt.Printf("server RSS with %d watchers: %.1f MB → %.1f KB per watcher (peak RSS so far %.1f MB)\n",
@@ -634,6 +640,19 @@ func serverGC(cl *api) gcStats {
 		}
 	}
 	return st
+}
+
+// writeHeapProfile writes what is live after a collection: with both ends
+// in this process, the server's share is under net/http's server side and
+// internal/web.
+func writeHeapProfile(path string) error {
+	runtime.GC()
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return pprof.WriteHeapProfile(f)
 }
 
 func profile(path string) (func(), error) {

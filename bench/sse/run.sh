@@ -8,7 +8,7 @@
 #
 #   bash bench/sse/run.sh                    # N=10000 ROUNDS=10
 #   N=2000 ROUNDS=3 bash bench/sse/run.sh
-#   PROFILE=1 N=9900 bash bench/sse/run.sh   # server in-process, CPU profiles
+#   PROFILE=1 N=9900 bash bench/sse/run.sh   # server in-process, CPU and heap profiles
 #
 # Each side needs a file descriptor per stream: the soft limit is raised to
 # the hard one (20,000 on our machines, so the in-process variant, which
@@ -32,7 +32,7 @@ args=(-n "$N" -rounds "$ROUNDS" -gap "$GAP" -round-timeout "$ROUND_TIMEOUT" -ips
 if [ -n "${PROFILE:-}" ]; then
   out=${PROFILE_DIR:-/tmp/serambi-sse-profiles}
   mkdir -p "$out"
-  "$TMP/ssebench" -inproc -openprofile "$out/open.pprof" -cpuprofile "$out/rounds.pprof" "${args[@]}"
+  "$TMP/ssebench" -inproc -openprofile "$out/open.pprof" -cpuprofile "$out/rounds.pprof" -heapprofile "$out/heap.pprof" "${args[@]}"
   echo "== profiles in $out (go tool pprof -top $TMP/ssebench $out/rounds.pprof)"
   go tool pprof -top -nodecount 25 "$TMP/ssebench" "$out/rounds.pprof" 2>/dev/null | head -35
 else
