@@ -291,15 +291,18 @@ func (p *peer) offer(ctx context.Context, to string) {
 }
 
 // selectedType is the type of the local candidate the connection uses.
-func (p *peer) selectedType() string {
+func (p *peer) selectedType() string { return p.selected().CandidateType.String() }
+
+// selected is the local candidate the connection uses.
+func (p *peer) selected() webrtc.ICECandidateStats {
 	for _, s := range p.pc.GetStats() {
 		if pair, ok := s.(webrtc.ICECandidatePairStats); ok && pair.Nominated {
 			if local, ok := p.pc.GetStats()[pair.LocalCandidateID].(webrtc.ICECandidateStats); ok {
-				return local.CandidateType.String()
+				return local
 			}
 		}
 	}
-	return ""
+	return webrtc.ICECandidateStats{}
 }
 
 func (p *peer) close() {
@@ -314,6 +317,14 @@ func (p *peer) close() {
 // packet from the officer.
 func hold(t testing.TB, s *callSite, officer *http.Client) (time.Duration, *peer, *peer) {
 	t.Helper()
+	return holdVia(t, s, officer, "")
+}
+
+// holdVia is hold with the resident reaching the relay only over
+// transport ("udp" or "tcp"; "" for whatever the server offers), as on a
+// network that blocks the other.
+func holdVia(t testing.TB, s *callSite, officer *http.Client, transport string) (time.Duration, *peer, *peer) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	t.Cleanup(cancel)
 	callID, ticketID := s.openCall(t)
@@ -324,6 +335,14 @@ func hold(t testing.TB, s *callSite, officer *http.Client) (time.Duration, *peer
 	res := dialPeer(t, ctx, s, path+"?ticket="+ticketID, http.DefaultClient)
 	if len(res.others) != 1 || res.others[0].Role != call.RoleOfficer {
 		t.Fatalf("resident's welcome lists %+v", res.others)
+	}
+	if transport != "" {
+		for i := range res.ice {
+			res.ice[i].URLs = slices.DeleteFunc(res.ice[i].URLs, func(u string) bool { return !strings.HasSuffix(u, "?transport="+transport) })
+			if len(res.ice[i].URLs) == 0 {
+				t.Fatalf("the server offers no TURN URL over %s", transport)
+			}
+		}
 	}
 	go res.run(ctx)
 	res.offer(ctx, res.others[0].ID)
@@ -367,6 +386,25 @@ func TestCallMediaThroughRelay(t *testing.T) {
 		if typ := p.selectedType(); typ != "relay" {
 			t.Errorf("%s's connection uses a %q candidate, want relay", name, typ)
 		}
+	}
+}
+
+// TestCallMediaThroughRelayOverTCP: a resident whose network blocks UDP
+// reaches the relay over TCP, and the call still carries media both ways.
+func TestCallMediaThroughRelayOverTCP(t *testing.T) {
+	t.Parallel()
+	s := startCallSite(t)
+	officer := s.officerClient(t)
+	_, off, res := holdVia(t, s, officer, "tcp")
+	deadline := time.Now().Add(10 * time.Second)
+	for off.received.Load() < 25 || res.received.Load() < 25 {
+		if time.Now().After(deadline) {
+			t.Fatalf("packets: officer %d, resident %d", off.received.Load(), res.received.Load())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if c := res.selected(); c.CandidateType.String() != "relay" || c.RelayProtocol != "tcp" {
+		t.Errorf("resident's connection uses a %s candidate relayed over %q, want relay over tcp", c.CandidateType, c.RelayProtocol)
 	}
 }
 

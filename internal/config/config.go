@@ -27,8 +27,8 @@ type Config struct {
 	SecretKey []byte
 	LogLevel  string
 	SMTPURL   string // "" keeps emails in the outbox page
-	// TURNAddr is the UDP address of the embedded TURN relay for video
-	// calls; "off" runs none (browsers then reach each other only when no
+	// TURNAddr is the address (UDP and TCP, one port) of the embedded TURN
+	// relay for video calls; "off" runs none (browsers then reach each other only when no
 	// NAT stands between them).
 	TURNAddr string
 	// TURNPublicIP is the address browsers reach the relay at; nil means
@@ -63,7 +63,7 @@ func NewFlagSet(fs *flag.FlagSet, o Options, getenv func(string) string) func() 
 	if o.Serve {
 		fs.StringVar(&c.Addr, "addr", envOr(getenv, "SERAMBI_ADDR", "127.0.0.1:8080"), "address to listen on (SERAMBI_ADDR)")
 		fs.StringVar(&c.BaseURL, "base-url", getenv("SERAMBI_BASE_URL"), "public URL of the site, e.g. https://serambi.example.go.id (SERAMBI_BASE_URL; default http://ADDR)")
-		fs.StringVar(&c.TURNAddr, "turn-addr", envOr(getenv, "SERAMBI_TURN_ADDR", ":3478"), "UDP address of the embedded TURN relay for video calls, or off (SERAMBI_TURN_ADDR)")
+		fs.StringVar(&c.TURNAddr, "turn-addr", envOr(getenv, "SERAMBI_TURN_ADDR", ":3478"), "address (UDP and TCP) of the embedded TURN relay for video calls, or off (SERAMBI_TURN_ADDR)")
 		fs.Func("turn-public-ip", "public IP address of the TURN relay, as browsers reach it; default the listen address or 127.0.0.1 (SERAMBI_TURN_PUBLIC_IP)", func(v string) error {
 			turnIP = v
 			return nil

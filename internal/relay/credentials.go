@@ -27,7 +27,7 @@ func (s *Server) Credentials(label string, ttl time.Duration) ICEServer {
 	}
 	username := strconv.FormatInt(secs, 10) + ":" + label
 	return ICEServer{
-		URLs:       []string{s.URL()},
+		URLs:       s.URLs(),
 		Username:   username,
 		Credential: s.password(username),
 	}

@@ -16,15 +16,34 @@ import (
 // lost about a quarter of its work that way (see docs/benchmarks.md).
 const socketBuffer = 1 << 20
 
-// listen opens the server's UDP socket.
-func listen(addr string) (*net.UDPConn, error) {
-	c, err := new(net.ListenConfig).ListenPacket(context.Background(), "udp", addr)
+// listenBoth opens the server's UDP socket and its TCP listener on one
+// address. With port 0 the UDP socket picks the port and TCP follows; if
+// another program holds that TCP port, both are given up and tried again.
+func listenBoth(addr string) (*net.UDPConn, net.Listener, error) {
+	_, port, err := net.SplitHostPort(addr)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	uc := c.(*net.UDPConn)
-	_ = uc.SetReadBuffer(socketBuffer)
-	return uc, nil
+	tries := 1
+	if port == "0" {
+		tries = 10
+	}
+	for {
+		c, err := new(net.ListenConfig).ListenPacket(context.Background(), "udp", addr)
+		if err != nil {
+			return nil, nil, err
+		}
+		uc := c.(*net.UDPConn)
+		_ = uc.SetReadBuffer(socketBuffer)
+		ln, err := new(net.ListenConfig).Listen(context.Background(), "tcp", uc.LocalAddr().String())
+		if err == nil {
+			return uc, ln, nil
+		}
+		_ = uc.Close()
+		if tries--; tries == 0 {
+			return nil, nil, err
+		}
+	}
 }
 
 // relayAddrs is the pion RelayAddressGenerator: each allocation gets its own
@@ -59,8 +78,8 @@ func (r *relayAddrs) AllocatePacketConn(conf turn.AllocateListenerConfig) (net.P
 	return c, &local, nil
 }
 
-// TURN over TCP is not offered: browsers relay media over UDP, and the
-// server does not listen on TCP.
+// Relaying to peers over TCP (RFC 6062 connections) is not offered:
+// browsers reach the relay over UDP or TCP, but always ask it to relay UDP.
 func (r *relayAddrs) AllocateListener(turn.AllocateListenerConfig) (net.Listener, net.Addr, error) {
 	return nil, nil, errNoTCP
 }

@@ -1,7 +1,10 @@
 // Package relay is Serambi's embedded TURN server (RFC 8656), built on
 // pion/turn. Browsers in a video call use it when they cannot reach each
 // other directly (both behind NAT, or on networks that block peer-to-peer
-// UDP), so a call works without extra infrastructure.
+// UDP), so a call works without extra infrastructure. It listens on one
+// port for UDP and for TCP: office and public Wi-Fi networks often block
+// outgoing UDP altogether, and a browser there reaches the relay over TCP
+// (RFC 6062's client side) while the relay still talks UDP to the others.
 //
 // Clients authenticate with short-lived credentials in the "TURN REST API"
 // form (username "<unix-expiry>:<label>", password
@@ -23,7 +26,7 @@ import (
 
 // Config of the embedded TURN server.
 type Config struct {
-	Addr     string           // UDP listen address, e.g. ":3478" or "127.0.0.1:0" (tests)
+	Addr     string           // listen address for UDP and TCP, e.g. ":3478" or "127.0.0.1:0" (tests: a port free for both)
 	PublicIP net.IP           // address announced in relay candidates and in ICE URLs; nil → the listen IP, or 127.0.0.1 if that is unspecified
 	Secret   []byte           // shared secret for time-limited credentials (HMAC), at least 32 bytes
 	Realm    string           // e.g. "serambi"
@@ -42,6 +45,7 @@ const DefaultRealm = "serambi"
 type Server struct {
 	turn   *turn.Server
 	conn   *net.UDPConn
+	tcp    net.Listener // the same address as conn
 	addr   *net.UDPAddr
 	public net.IP
 	secret []byte
@@ -65,16 +69,17 @@ func Start(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	conn, err := listen(cfg.Addr)
+	conn, tcp, err := listenBoth(cfg.Addr)
 	if err != nil {
 		return nil, fmt.Errorf("relay: listen %s: %w", cfg.Addr, err)
 	}
-	s.conn = conn
+	s.conn, s.tcp = conn, tcp
 	s.addr = conn.LocalAddr().(*net.UDPAddr)
 	s.public = publicIP(cfg.PublicIP, s.addr.IP)
 	ts, err := turn.NewServer(s.turnConfig())
 	if err != nil {
 		_ = conn.Close()
+		_ = tcp.Close()
 		return nil, fmt.Errorf("relay: %w", err)
 	}
 	s.turn = ts
@@ -120,10 +125,16 @@ func publicIP(configured, listen net.IP) net.IP {
 }
 
 func (s *Server) turnConfig() turn.ServerConfig {
+	relays := &relayAddrs{bindIP: s.addr.IP, public: s.public}
 	return turn.ServerConfig{
 		PacketConnConfigs: []turn.PacketConnConfig{{
 			PacketConn:            s.conn,
-			RelayAddressGenerator: &relayAddrs{bindIP: s.addr.IP, public: s.public},
+			RelayAddressGenerator: relays,
+			PermissionHandler:     s.permitPeer,
+		}},
+		ListenerConfigs: []turn.ListenerConfig{{
+			Listener:              s.tcp,
+			RelayAddressGenerator: relays,
 			PermissionHandler:     s.permitPeer,
 		}},
 		Realm:         s.realm,
@@ -141,13 +152,20 @@ func (s *Server) Addr() *net.UDPAddr {
 	return &a
 }
 
-// URL is the ICE server URL browsers are given.
-func (s *Server) URL() string {
+// URL is the relay's ICE server URL over UDP.
+func (s *Server) URL() string { return s.url("udp") }
+
+// URLs are the ICE server URLs browsers are given: UDP first (less delay),
+// then TCP for networks that block UDP. A browser tries both.
+func (s *Server) URLs() []string { return []string{s.url("udp"), s.url("tcp")} }
+
+func (s *Server) url(transport string) string {
 	host := net.JoinHostPort(s.public.String(), strconv.Itoa(s.addr.Port))
-	return "turn:" + host + "?transport=udp"
+	return "turn:" + host + "?transport=" + transport
 }
 
-// Close stops listening; allocations are torn down with their sockets.
+// Close stops listening (pion closes both the UDP socket and the TCP
+// listener); allocations are torn down with their sockets.
 func (s *Server) Close() error {
 	if err := s.turn.Close(); err != nil {
 		return fmt.Errorf("relay: close: %w", err)
@@ -156,6 +174,6 @@ func (s *Server) Close() error {
 }
 
 var (
-	errNoTCP  = errors.New("relay: TCP relaying is not offered")
+	errNoTCP  = errors.New("relay: TCP relaying to peers is not offered")
 	errFamily = errors.New("relay: requested address family differs from the public IP's")
 )

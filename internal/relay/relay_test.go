@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -57,6 +58,36 @@ func client(t *testing.T, s *Server, username, password string) *turn.Client {
 		Password:       password,
 		Realm:          DefaultRealm,
 		Conn:           conn,
+		LoggerFactory:  pionLogs{s.log},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Listen(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		c.Close()
+		_ = conn.Close()
+	})
+	return c
+}
+
+// tcpClient is a real pion TURN client that reaches s over TCP, as a
+// browser on a network that blocks UDP does.
+func tcpClient(t *testing.T, s *Server, username, password string) *turn.Client {
+	t.Helper()
+	conn, err := net.Dial("tcp", s.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := turn.NewClient(&turn.ClientConfig{
+		STUNServerAddr: s.Addr().String(),
+		TURNServerAddr: s.Addr().String(),
+		Username:       username,
+		Password:       password,
+		Realm:          DefaultRealm,
+		Conn:           turn.NewSTUNConn(conn),
 		LoggerFactory:  pionLogs{s.log},
 	})
 	if err != nil {
@@ -145,6 +176,35 @@ func TestRelaysDataBothWays(t *testing.T) {
 	for i := range 3 {
 		exchange(t, alice, bob, []byte(fmt.Sprintf("alice to bob %d", i)))
 		exchange(t, bob, alice, []byte(fmt.Sprintf("bob to alice %d", i)))
+	}
+}
+
+// TestRelaysOverTCP: a client that can only reach the relay by TCP gets a
+// UDP relay and exchanges data with one that uses UDP; the same
+// credentials rules apply.
+func TestRelaysOverTCP(t *testing.T) {
+	t.Parallel()
+	s := start(t, Config{})
+	ice := s.Credentials("carol", time.Hour)
+	carol, err := allocate(tcpClient(t, s, ice.Username, ice.Credential))
+	if err != nil {
+		t.Fatalf("allocate over TCP: %v", err)
+	}
+	t.Cleanup(func() { _ = carol.Close() })
+	if _, ok := carol.LocalAddr().(*net.UDPAddr); !ok {
+		t.Fatalf("relay over TCP is %T, want a UDP relay", carol.LocalAddr())
+	}
+	dave := mustAllocate(t, s, s.Credentials("dave", time.Hour))
+	_, _ = carol.WriteTo([]byte("prime"), dave.LocalAddr())
+	_, _ = dave.WriteTo([]byte("prime"), carol.LocalAddr())
+	drain(carol)
+	drain(dave)
+	for i := range 3 {
+		exchange(t, carol, dave, []byte(fmt.Sprintf("carol to dave %d", i)))
+		exchange(t, dave, carol, []byte(fmt.Sprintf("dave to carol %d", i)))
+	}
+	if _, err := allocate(tcpClient(t, s, ice.Username, "wrong")); err == nil {
+		t.Fatal("a wrong password was accepted over TCP")
 	}
 }
 
@@ -287,9 +347,14 @@ func TestAddrURLAndPublicIP(t *testing.T) {
 	if s.URL() != want {
 		t.Fatalf("URL() = %q, want %q", s.URL(), want)
 	}
-	// The port really is ours: a second server cannot take it.
+	// The port really is ours, for UDP and for TCP: a second server
+	// cannot take it, and nobody else can listen on it by TCP.
 	if _, err := Start(Config{Addr: addr.String(), Secret: testSecret}); err == nil {
 		t.Fatal("second Start on the same port succeeded")
+	}
+	if ln, err := net.Listen("tcp", addr.String()); err == nil {
+		ln.Close()
+		t.Fatal("the relay's TCP port was free")
 	}
 	// Relays bind on loopback but announce the public IP.
 	rc := mustAllocate(t, s, s.Credentials("judy", time.Hour))
@@ -366,8 +431,10 @@ func TestCredentialsFormat(t *testing.T) {
 	if want := base64.StdEncoding.EncodeToString(mac.Sum(nil)); ice.Credential != want {
 		t.Fatalf("credential %q, want %q", ice.Credential, want)
 	}
-	if len(ice.URLs) != 1 || ice.URLs[0] != s.URL() {
-		t.Fatalf("urls %v, want [%s]", ice.URLs, s.URL())
+	port := strconv.Itoa(s.Addr().Port)
+	wantURLs := []string{"turn:127.0.0.1:" + port + "?transport=udp", "turn:127.0.0.1:" + port + "?transport=tcp"}
+	if !slices.Equal(ice.URLs, wantURLs) {
+		t.Fatalf("urls %v, want %v", ice.URLs, wantURLs)
 	}
 	// A fraction of a second is rounded up, never down.
 	now = now.Add(300 * time.Millisecond)
@@ -378,7 +445,7 @@ func TestCredentialsFormat(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantJSON := `{"urls":["` + s.URL() + `"],"username":"` + wantUser + `","credential":"` + ice.Credential + `"}`
+	wantJSON := `{"urls":["` + wantURLs[0] + `","` + wantURLs[1] + `"],"username":"` + wantUser + `","credential":"` + ice.Credential + `"}`
 	if string(js) != wantJSON {
 		t.Fatalf("json %s, want %s", js, wantJSON)
 	}
