@@ -51,26 +51,7 @@ func client(t *testing.T, s *Server, username, password string) *turn.Client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := turn.NewClient(&turn.ClientConfig{
-		STUNServerAddr: s.Addr().String(),
-		TURNServerAddr: s.Addr().String(),
-		Username:       username,
-		Password:       password,
-		Realm:          DefaultRealm,
-		Conn:           conn,
-		LoggerFactory:  pionLogs{s.log},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Listen(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		c.Close()
-		_ = conn.Close()
-	})
-	return c
+	return turnClient(t, s, conn, username, password)
 }
 
 // tcpClient is a real pion TURN client that reaches s over TCP, as a
@@ -81,13 +62,19 @@ func tcpClient(t *testing.T, s *Server, username, password string) *turn.Client 
 	if err != nil {
 		t.Fatal(err)
 	}
+	return turnClient(t, s, turn.NewSTUNConn(conn), username, password)
+}
+
+// turnClient starts a pion client on conn, closed after the test.
+func turnClient(t *testing.T, s *Server, conn net.PacketConn, username, password string) *turn.Client {
+	t.Helper()
 	c, err := turn.NewClient(&turn.ClientConfig{
 		STUNServerAddr: s.Addr().String(),
 		TURNServerAddr: s.Addr().String(),
 		Username:       username,
 		Password:       password,
 		Realm:          DefaultRealm,
-		Conn:           turn.NewSTUNConn(conn),
+		Conn:           conn,
 		LoggerFactory:  pionLogs{s.log},
 	})
 	if err != nil {
