@@ -94,14 +94,7 @@ func (cp *consoleProblems) all() []string {
 
 func TestDisplayBoard(t *testing.T) {
 	t.Parallel()
-	var phone, desktop viewport
-	for _, vp := range viewports {
-		if vp.mobile {
-			phone = vp
-		} else {
-			desktop = vp
-		}
-	}
+	phone, desktop := phoneAndDesktop()
 	// The hall's screen and the walk-in's phone are set to Indonesian.
 	board := openPage(t, desktop, withAcceptLanguage("id"))
 	problems := watchConsole(t, board)

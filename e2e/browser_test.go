@@ -40,6 +40,19 @@ var viewports = []viewport{
 	{name: "phone-360x740", width: 360, height: 740, mobile: true},
 }
 
+// phoneAndDesktop are the two screens of a meeting between a resident on
+// a phone and an officer at a desk.
+func phoneAndDesktop() (phone, desktop viewport) {
+	for _, vp := range viewports {
+		if vp.mobile {
+			phone = vp
+		} else {
+			desktop = vp
+		}
+	}
+	return phone, desktop
+}
+
 // eachViewport runs fn in parallel at every viewport, each in its own
 // browser with a fresh profile.
 func eachViewport(t *testing.T, fn func(t *testing.T, p *Page), opts ...pageOption) {
@@ -276,6 +289,19 @@ func (p *Page) Visit(path string) {
 // waits for the page it leads to, audits it and returns its HTTP status.
 func (p *Page) Click(sel string) int64 {
 	p.t.Helper()
+	from := p.path
+	resp := p.follow(sel, "the next page")
+	if resp.Status >= 500 {
+		p.fatalf("status %d after clicking %s on %s", resp.Status, sel, from)
+	}
+	p.Audit()
+	return resp.Status
+}
+
+// follow clicks (or, on the phone, taps) the first element matching sel
+// and waits for the page it leads to (what, for the failure message).
+func (p *Page) follow(sel, what string) *network.Response {
+	p.t.Helper()
 	p.mustSee(sel)
 	act := chromedp.Click(chromedp.CSS(sel))
 	if p.vp.mobile {
@@ -285,15 +311,10 @@ func (p *Page) Click(sel string) int64 {
 	defer cancel()
 	resp, err := chromedp.RunResponse(ctx, act)
 	if err != nil {
-		p.fatalf("clicking %s and waiting for the next page: %v", sel, err)
+		p.fatalf("clicking %s and waiting for %s: %v", sel, what, err)
 	}
-	from := p.path
 	p.loaded(resp)
-	if resp.Status >= 500 {
-		p.fatalf("status %d after clicking %s on %s", resp.Status, sel, from)
-	}
-	p.Audit()
-	return resp.Status
+	return resp
 }
 
 // loaded records where the browser is now.

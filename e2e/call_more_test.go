@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"context"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -80,19 +79,7 @@ var nocamText = map[string]string{"id": "kamera mati", "ja": "カメラ オフ",
 // returns the call's ID; as enterCall, without axe-core.
 func intoCall(p *Page, sel string) string {
 	p.t.Helper()
-	p.mustSee(sel)
-	act := chromedp.Click(chromedp.CSS(sel))
-	if p.vp.mobile {
-		act = chromedp.Tap(chromedp.CSS(sel))
-	}
-	ctx, cancel := context.WithTimeout(p.ctx, stepTimeout)
-	defer cancel()
-	resp, err := chromedp.RunResponse(ctx, act)
-	if err != nil {
-		p.fatalf("clicking %s and waiting for the call page: %v", sel, err)
-	}
-	p.loaded(resp)
-	if resp.Status != 200 {
+	if resp := p.follow(sel, "the call page"); resp.Status != 200 {
 		p.fatalf("status %d after clicking %s, want the call page", resp.Status, sel)
 	}
 	m := moreCallPattern.FindStringSubmatch(p.URLPath())
@@ -183,17 +170,7 @@ func walkInCall(resident, officer *Page) (callID, ticketID string) {
 		}},
 		step{"the officer calls the number and opens the call", func() {
 			signIn(officer, "officer@"+moreTenant+".demo", "/"+moreTenant+"/desk")
-			next := `#main form[action="` + counterPath + `/call-next"] button[type=submit]`
-			video := `#main form[action="/` + moreTenant + `/tickets/` + ticketID + `/video"] button[type=submit]`
-			// Numbers an earlier run (-count) left waiting are called first.
-			for i := 0; i < 10 && !officer.Has(video); i++ {
-				officer.Require(next, "desk: call-next for "+moreCounter)
-				officer.Click(next)
-			}
-			if !officer.Has(video) {
-				officer.fatalf("the desk offers no video call for the walk-in's ticket %s; called: %q", ticketID, short(officer.Text("#main .called")))
-			}
-			callID = intoCall(officer, video)
+			callID = intoCall(officer, callUntilOffered(officer, moreTenant, counterPath, ticketID, "the walk-in"))
 		}},
 		step{"the walk-in joins from the ticket page", func() {
 			waitTrue(resident, "#ticket-call shows after the officer opened the call", `!document.getElementById("ticket-call").hidden`)
@@ -231,14 +208,7 @@ func roomPeople(callID string) []string {
 
 func TestThreePartyCall(t *testing.T) {
 	t.Parallel()
-	var phone, desktop viewport
-	for _, vp := range viewports {
-		if vp.mobile {
-			phone = vp
-		} else {
-			desktop = vp
-		}
-	}
+	phone, desktop := phoneAndDesktop()
 	// Three browsers, three languages: the walk-in's phone in Indonesian,
 	// the officer's desk in English, the helper (a relative abroad) in
 	// Japanese.
@@ -389,14 +359,7 @@ func TestThreePartyCall(t *testing.T) {
 
 func TestCallReconnects(t *testing.T) {
 	t.Parallel()
-	var phone, desktop viewport
-	for _, vp := range viewports {
-		if vp.mobile {
-			phone = vp
-		} else {
-			desktop = vp
-		}
-	}
+	phone, desktop := phoneAndDesktop()
 	resident := openPage(t, phone, append([]pageOption{withAcceptLanguage("id")}, mediaFlags...)...)
 	officer := openPage(t, desktop, append([]pageOption{withAcceptLanguage("en")}, mediaFlags...)...)
 	banyuwangiDeskMu.Lock()

@@ -112,23 +112,30 @@ func waitTrue(p *Page, what, expr string) {
 	}
 }
 
+// callUntilOffered presses "call next" at counterPath on the officer's
+// desk until ticketID is called and its "video call" button shows, and
+// returns that button's selector. Numbers an earlier run of the test left
+// waiting (go test -count=N) are called first. who names the ticket's
+// holder in the failure message.
+func callUntilOffered(officer *Page, slug, counterPath, ticketID, who string) string {
+	officer.t.Helper()
+	next := `#main form[action="` + counterPath + `/call-next"] button[type=submit]`
+	video := `#main form[action="/` + slug + `/tickets/` + ticketID + `/video"] button[type=submit]`
+	for i := 0; i < 10 && !officer.Has(video); i++ {
+		officer.Require(next, "desk: call-next at "+counterPath)
+		officer.Click(next)
+	}
+	if !officer.Has(video) {
+		officer.fatalf("the desk offers no video call for %s's ticket %s; called: %q", who, ticketID, short(officer.Text("#main .called")))
+	}
+	return video
+}
+
 // enterCall follows a link or button into a call page. It does what Click
 // does but leaves axe-core out (see the top of the file).
 func enterCall(p *Page, sel string) {
 	p.t.Helper()
-	p.mustSee(sel)
-	act := chromedp.Click(chromedp.CSS(sel))
-	if p.vp.mobile {
-		act = chromedp.Tap(chromedp.CSS(sel))
-	}
-	ctx, cancel := context.WithTimeout(p.ctx, stepTimeout)
-	defer cancel()
-	resp, err := chromedp.RunResponse(ctx, act)
-	if err != nil {
-		p.fatalf("clicking %s and waiting for the call page: %v", sel, err)
-	}
-	p.loaded(resp)
-	if resp.Status != 200 {
+	if resp := p.follow(sel, "the call page"); resp.Status != 200 {
 		p.fatalf("status %d after clicking %s, want the call page", resp.Status, sel)
 	}
 	if !callPathPattern.MatchString(p.URLPath()) {
@@ -286,14 +293,7 @@ func withButtons(b int64) chromedp.MouseOption {
 
 func TestVideoCall(t *testing.T) {
 	t.Parallel()
-	var phone, desktop viewport
-	for _, vp := range viewports {
-		if vp.mobile {
-			phone = vp
-		} else {
-			desktop = vp
-		}
-	}
+	phone, desktop := phoneAndDesktop()
 	// Two browsers: the walk-in's phone, set to Japanese, and the
 	// officer's desk.
 	resident := openPage(t, phone, append([]pageOption{withAcceptLanguage("ja")}, mediaFlags...)...)
@@ -327,18 +327,7 @@ func TestVideoCall(t *testing.T) {
 		}},
 		step{"officer calls the number and opens a video call", func() {
 			signIn(officer, "officer@fukuoka.demo", "/fukuoka/desk")
-			next := `#main form[action="` + counterPath + `/call-next"] button[type=submit]`
-			video := `#main form[action="/fukuoka/tickets/` + ticketID + `/video"] button[type=submit]`
-			// Numbers left over from an earlier run of this test in the
-			// same process (go test -count=N) are called first.
-			for i := 0; i < 5 && !officer.Has(video); i++ {
-				officer.Require(next, "desk: call-next for "+jumin)
-				officer.Click(next)
-			}
-			if !officer.Has(video) {
-				officer.fatalf("the desk offers no video call for the walk-in's ticket %s; called: %q", ticketID, short(officer.Text("#main .called")))
-			}
-			enterCall(officer, video)
+			enterCall(officer, callUntilOffered(officer, "fukuoka", counterPath, ticketID, "the walk-in"))
 			callID = callPathPattern.FindStringSubmatch(officer.URLPath())[1]
 			cameraOn(officer)
 			if role := eval[string](officer, `document.getElementById("call").getAttribute("data-role")`); role != "officer" {
@@ -502,14 +491,7 @@ func openedTab(t *testing.T, p *Page, sel, path string) *Page {
 // show the tracking number.
 func TestCallConfirm(t *testing.T) {
 	t.Parallel()
-	var phone, desktop viewport
-	for _, vp := range viewports {
-		if vp.mobile {
-			phone = vp
-		} else {
-			desktop = vp
-		}
-	}
+	phone, desktop := phoneAndDesktop()
 	resident := openPage(t, phone, append([]pageOption{withAcceptLanguage("ja")}, mediaFlags...)...)
 	officer := openPage(t, desktop, mediaFlags...)
 	juminMu.Lock()
@@ -538,16 +520,7 @@ func TestCallConfirm(t *testing.T) {
 		}},
 		step{"the officer calls the number and opens the call", func() {
 			signIn(officer, "officer@fukuoka.demo", "/fukuoka/desk")
-			next := `#main form[action="` + counterPath + `/call-next"] button[type=submit]`
-			video := `#main form[action="/fukuoka/tickets/` + ticketID + `/video"] button[type=submit]`
-			for i := 0; i < 5 && !officer.Has(video); i++ {
-				officer.Require(next, "desk: call-next for "+jumin)
-				officer.Click(next)
-			}
-			if !officer.Has(video) {
-				officer.fatalf("the desk offers no video call for the resident's ticket %s; called: %q", ticketID, short(officer.Text("#main .called")))
-			}
-			enterCall(officer, video)
+			enterCall(officer, callUntilOffered(officer, "fukuoka", counterPath, ticketID, "the resident"))
 			callID = callPathPattern.FindStringSubmatch(officer.URLPath())[1]
 			// The number was taken signed in, so the call knows the resident.
 			if sub := officer.Text("#main .sub"); !strings.Contains(sub, "田中 一郎") {

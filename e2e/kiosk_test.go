@@ -170,14 +170,7 @@ func noTrace(p *Page, traces ...string) {
 
 func TestKiosk(t *testing.T) {
 	t.Parallel()
-	var desktop, phone viewport
-	for _, vp := range viewports {
-		if vp.mobile {
-			phone = vp
-		} else {
-			desktop = vp
-		}
-	}
+	phone, desktop := phoneAndDesktop()
 	kiosk := openPage(t, kioskScreen, append([]pageOption{withAcceptLanguage("ja")}, mediaFlags...)...)
 	officer := openPage(t, desktop, mediaFlags...)
 
@@ -289,24 +282,8 @@ func TestKiosk(t *testing.T) {
 		}},
 		step{"the officer calls the number and opens a video call", func() {
 			signIn(officer, "officer@neyagawa.demo", "/neyagawa/desk")
-			next := `#main form[action="/neyagawa/counters/` + counterID + `/call-next"] button[type=submit]`
-			video := `#main form[action="/neyagawa/tickets/` + ticketID + `/video"] button[type=submit]`
-			// Numbers left over from an earlier run (go test -count=N) come first.
-			for i := 0; i < 5 && !officer.Has(video); i++ {
-				officer.Require(next, "desk: call-next for "+kioskTopic)
-				officer.Click(next)
-			}
-			if !officer.Has(video) {
-				officer.fatalf("the desk offers no video call for the kiosk's number %s; called: %q", label, short(officer.Text("#main .called")))
-			}
-			officer.mustSee(video)
-			ctx, cancel := context.WithTimeout(officer.ctx, stepTimeout)
-			resp, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(video)))
-			cancel()
-			if err != nil {
-				officer.fatalf("starting the video call: %v", err)
-			}
-			officer.loaded(resp)
+			video := callUntilOffered(officer, "neyagawa", "/neyagawa/counters/"+counterID, ticketID, "the kiosk's number "+label)
+			officer.follow(video, "the call page")
 			m := kioskCallPattern.FindStringSubmatch(officer.URLPath())
 			if m == nil {
 				officer.fatalf("starting the video call led to %s, want /neyagawa/calls/{id}", officer.Path())
