@@ -43,7 +43,9 @@ func streamEvents[T any](w http.ResponseWriter, r *http.Request, event string, c
 		last, sent = v, true
 		frame.Reset()
 		frame.WriteString(prefix)
-		if enc.Encode(v) != nil { // Encode ends the line
+		// &last, not v: last lives as long as the stream, so handing the
+		// encoder a pointer to it boxes nothing per event.
+		if enc.Encode(&last) != nil { // Encode ends the line
 			return false
 		}
 		frame.WriteByte('\n')
