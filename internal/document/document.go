@@ -7,6 +7,7 @@
 package document
 
 import (
+	"cmp"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -308,12 +309,21 @@ func (s *Store) Delete(ctx context.Context, actor audit.Actor, tenantID, id stri
 	return nil
 }
 
-// AttachAs links the owner's document to an application as the answer to
-// one requirement, in a transaction of its own: a photo shown in a video
-// call that the resident agreed to add. The rules of Attach apply (only
-// the owner's, not another application's).
-func (s *Store) AttachAs(ctx context.Context, actor audit.Actor, tenantID, id, ownerID, applicationID, requirement string) error {
+// AttachAs links a document held by heldBy to ownerID's application as
+// the answer to one requirement, in a transaction of its own: a photo
+// shown in a video call that the resident agreed to add. The rules of
+// Attach apply (only the holder's, not another application's). When
+// heldBy is not ownerID — a photo an anonymous visitor showed before the
+// officer found their account, held by that officer until then — the
+// document passes to ownerID first, in the same transaction and audited,
+// and only if it is attached to nothing yet.
+func (s *Store) AttachAs(ctx context.Context, actor audit.Actor, tenantID, id, heldBy, ownerID, applicationID, requirement string) error {
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		if heldBy != ownerID {
+			if err := s.handOver(ctx, tx, actor, tenantID, id, heldBy, ownerID); err != nil {
+				return err
+			}
+		}
 		if err := s.Attach(ctx, tx, tenantID, id, ownerID, applicationID); err != nil {
 			return err
 		}
@@ -324,4 +334,20 @@ func (s *Store) AttachAs(ctx context.Context, actor audit.Actor, tenantID, id, o
 		return audit.Append(ctx, tx, actor.Entry(tenantID, "document.attach", "document:"+id,
 			"application:"+applicationID+" as "+requirement))
 	})
+}
+
+// handOver gives an unattached document of from to another owner.
+func (s *Store) handOver(ctx context.Context, tx *db.Tx, actor audit.Actor, tenantID, id, from, to string) error {
+	if !db.ValidID(id) || from == "" || to == "" {
+		return ErrNotFound
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE documents SET owner_id = ? WHERE tenant_id = ? AND id = ? AND owner_id = ? AND application_id = ''`,
+		to, tenantID, id, from)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return cmp.Or(err, ErrNotFound)
+	}
+	return audit.Append(ctx, tx, actor.Entry(tenantID, "document.hand_over", "document:"+id, "from user:"+from+" to user:"+to))
 }

@@ -463,18 +463,54 @@ func TestAttachAs(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		e := newEnv(t, d)
 		doc := e.save(t, e.upload("foto.png"), plainPNG(t))
-		if err := e.store.AttachAs(e.ctx, audit.System, e.tenantA, doc.ID, e.siti, e.applicationOne, "ktp"); !errors.Is(err, ErrNotFound) {
+		if err := e.store.AttachAs(e.ctx, audit.System, e.tenantA, doc.ID, e.siti, e.siti, e.applicationOne, "ktp"); !errors.Is(err, ErrNotFound) {
 			t.Fatalf("another owner: %v", err)
 		}
 		if got, _ := e.store.Get(e.ctx, e.tenantA, doc.ID); got.ApplicationID != "" || got.Requirement == "ktp" {
 			t.Fatalf("refused attach changed the document: %+v", got)
 		}
-		if err := e.store.AttachAs(e.ctx, audit.System, e.tenantA, doc.ID, e.budi, e.applicationOne, "ktp"); err != nil {
+		if err := e.store.AttachAs(e.ctx, audit.System, e.tenantA, doc.ID, e.budi, e.budi, e.applicationOne, "ktp"); err != nil {
 			t.Fatal(err)
 		}
 		got, _ := e.store.Get(e.ctx, e.tenantA, doc.ID)
 		if got.ApplicationID != e.applicationOne || got.Requirement != "ktp" {
 			t.Fatalf("attached: %+v", got)
+		}
+		verifyChain(t, d)
+	})
+}
+
+// TestAttachAsHandsOver: a photo held by one account (the officer of a
+// call, for a visitor not yet identified) passes to the resident whose
+// application it joins; an attached one never changes hands.
+func TestAttachAsHandsOver(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		held := e.save(t, e.upload("kartu.png"), plainPNG(t)) // held by budi
+		if err := e.store.AttachAs(e.ctx, audit.System, e.tenantA, held.ID, e.budi, e.siti, e.applicationOne, "ktp"); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := e.store.Get(e.ctx, e.tenantA, held.ID)
+		if got.OwnerID != e.siti || got.ApplicationID != e.applicationOne || got.Requirement != "ktp" {
+			t.Fatalf("handed over: %+v", got)
+		}
+		var n int
+		if err := d.QueryRowContext(e.ctx, `SELECT COUNT(*) FROM audit_log WHERE action = 'document.hand_over' AND object = ?`,
+			"document:"+held.ID).Scan(&n); err != nil || n != 1 {
+			t.Fatalf("%d hand-over audit entries (%v), want 1", n, err)
+		}
+		// Attached now: it cannot be handed on, and nothing changes.
+		if err := e.store.AttachAs(e.ctx, audit.System, e.tenantA, held.ID, e.siti, e.budi, e.applicationOne, "ktp"); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("handing on an attached document: %v", err)
+		}
+		if got, _ := e.store.Get(e.ctx, e.tenantA, held.ID); got.OwnerID != e.siti {
+			t.Fatalf("refused hand-over changed the owner: %+v", got)
+		}
+		// Nobody hands over what they do not hold.
+		other := e.save(t, e.upload("lain.png"), plainPNG(t))
+		if err := e.store.AttachAs(e.ctx, audit.System, e.tenantA, other.ID, e.siti, e.budi, e.applicationOne, "ktp"); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("handing over another's document: %v", err)
 		}
 		verifyChain(t, d)
 	})

@@ -480,3 +480,64 @@ func mustJSON(t *testing.T, v any) []byte {
 	}
 	return b
 }
+
+// TestWalkInPhotoJoinsApplication: an anonymous walk-in shows their card
+// in the call before the officer has found their account; the photo is
+// held by the officer meanwhile and cannot be offered; once the officer
+// starts an application for the resident in the call, the same photo can
+// be added with the walk-in's "yes", and from then on it is the
+// resident's.
+func TestWalkInPhotoJoinsApplication(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	counterID, _ := appointmentIn(t, s, "fukuoka", "resident@fukuoka.demo")
+	walkin := s.browser(t)
+	ticketID := strings.TrimPrefix(walkin.post("/fukuoka/counters/"+counterID+"/tickets", nil).header.Get("Location"), "/fukuoka/tickets/")
+	officer := s.browser(t)
+	officer.signin("officer@fukuoka.demo")
+	officer.post("/fukuoka/counters/"+counterID+"/call-next", nil)
+	callPath := officer.post("/fukuoka/tickets/"+ticketID+"/video", nil).header.Get("Location")
+	callID := strings.TrimPrefix(callPath, "/fukuoka/calls/")
+	off := officer.socket(callPath + "/socket")
+	off.expect("welcome")
+	res := walkin.socket(callPath + "/socket?ticket=" + ticketID)
+	res.expect("welcome")
+
+	up := walkin.upload(callPath+"/documents?ticket="+ticketID, "file", samplePNG(t))
+	var shown struct{ ID string }
+	_ = json.Unmarshal([]byte(up.body), &shown)
+	if up.status != http.StatusCreated || off.expect("show").Doc != shown.ID {
+		t.Fatalf("walk-in shows a photo: %d %s", up.status, up.body)
+	}
+	tn := mustTenant(t, s, "fukuoka")
+	c, _ := s.app.Calls.Get(t.Context(), tn, callID)
+	if d, _ := s.app.Docs.Get(t.Context(), tn, shown.ID); d.OwnerID != c.OfficerID {
+		t.Fatalf("the anonymous visitor's photo is held by %q, want the officer %q", d.OwnerID, c.OfficerID)
+	}
+	docPath := callPath + "/documents/" + shown.ID
+	form := "application/x-www-form-urlencoded"
+	if a := officer.do("POST", docPath+"/offer", strings.NewReader("requirement=id_card"), form); a.status != http.StatusConflict {
+		t.Fatalf("offer before any application: %d", a.status)
+	}
+
+	a := officer.post("/fukuoka/assist", map[string][]string{"resident": {"resident@fukuoka.demo"}, "service": {"JUMINHYO"}, "call": {callID}})
+	appID := strings.TrimSuffix(strings.TrimPrefix(a.header.Get("Location"), "/fukuoka/applications/"), "/edit?section=0")
+	off.expect("application")
+	if a := officer.do("POST", docPath+"/offer", strings.NewReader("requirement=id_card"), form); a.status != http.StatusAccepted {
+		t.Fatalf("offer once the resident is known: %d %s", a.status, a.body)
+	}
+	res.expect("attach_offer")
+	if a := walkin.do("POST", docPath+"/attach?ticket="+ticketID, strings.NewReader("requirement=id_card"), form); a.status != http.StatusOK {
+		t.Fatalf("the walk-in says yes: %d %s", a.status, a.body)
+	}
+	off.expect("attached")
+	app, _ := s.app.Apps.Get(t.Context(), tn, appID)
+	d, _ := s.app.Docs.Get(t.Context(), tn, shown.ID)
+	if d.OwnerID != app.ApplicantID || d.ApplicationID != appID || d.Requirement != "id_card" {
+		t.Fatalf("after yes: %+v (application of %s)", d, app.ApplicantID)
+	}
+	// A second "yes" changes nothing more.
+	if a := walkin.do("POST", docPath+"/attach?ticket="+ticketID, strings.NewReader("requirement=id_card"), form); a.status == http.StatusInternalServerError {
+		t.Fatalf("second yes: %d", a.status)
+	}
+}

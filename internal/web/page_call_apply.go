@@ -163,7 +163,7 @@ func (s *Server) attachShown(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	err := s.Docs.AttachAs(r.Context(), actor(r), t.ID, d.ID, c.ResidentID, c.ApplicationID, req.Name)
+	err := s.Docs.AttachAs(r.Context(), actor(r), t.ID, d.ID, d.OwnerID, c.ResidentID, c.ApplicationID, req.Name)
 	switch {
 	case errors.Is(err, document.ErrNotFound), errors.Is(err, document.ErrAttached):
 		s.problem(w, r, http.StatusConflict, "not_attachable", "problem.call_attach")
@@ -195,7 +195,10 @@ func (s *Server) attachable(w http.ResponseWriter, r *http.Request, t *tenant.Te
 		s.problem(w, r, http.StatusConflict, "not_attachable", "problem.call_attach")
 		return document.Document{}, nil, false
 	}
-	if c.ApplicationID == "" || c.ResidentID == "" || d.OwnerID != c.ResidentID {
+	// The resident's own photo, or one they showed while still anonymous
+	// (held by the officer of the call until the officer found their
+	// account); it passes to them when they agree to add it.
+	if c.ApplicationID == "" || c.ResidentID == "" || (d.OwnerID != c.ResidentID && d.OwnerID != c.OfficerID) {
 		return refuse()
 	}
 	a, err := s.Apps.Get(r.Context(), t.ID, c.ApplicationID)

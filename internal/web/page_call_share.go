@@ -126,8 +126,9 @@ func (s *Server) showDocument(w http.ResponseWriter, r *http.Request) {
 	owner := c.ResidentID
 	if owner == "" {
 		// An anonymous visitor (a kiosk, a walk-in) has no account to own
-		// the photo; the officer who opened the call holds it, so it can
-		// never be attached to anyone's application by mistake.
+		// the photo; the officer who opened the call holds it until the
+		// officer finds the visitor's account for an application and the
+		// visitor agrees, in the call, to add the photo to it.
 		owner = c.OfficerID
 	}
 	d, err := s.Docs.Save(r.Context(), actor(r), document.Upload{TenantID: t.ID, OwnerID: owner,
