@@ -70,6 +70,7 @@ type App struct {
 	demoVisitors bool
 	relay        atomic.Pointer[relay.Server]
 	bus          *bus.PG // nil on SQLite (one node)
+	callBus      *bus.PG // call events between nodes; nil on SQLite
 }
 
 // Option changes how New builds the app (tests use them).
@@ -151,6 +152,10 @@ func Open(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error)
 		a.Queue.PublishTo(a.bus.Publish)
 	}
 	a.Calls = call.NewStore(d, o.clock)
+	if d.Dialect() == db.Postgres {
+		a.callBus = bus.NewPG(d, cfg.Database, callChannel, o.log)
+		a.Calls.Rooms().PublishTo(a.publishCallEvent)
+	}
 	a.Kiosks = kiosk.NewStore(d, o.clock)
 	a.registerJobs()
 	if err := a.setupNotices(); err != nil {
@@ -260,7 +265,21 @@ func (a *App) ListenBus(ctx context.Context) <-chan struct{} {
 		close(ready)
 		return ready
 	}
-	go a.bus.Listen(ctx, a.Queue.Wake, a.Queue.WakeAll, ready)
+	queueReady, callReady := make(chan struct{}), make(chan struct{})
+	go a.bus.Listen(ctx, a.Queue.Wake, a.Queue.WakeAll, queueReady)
+	// A call event missed while reconnecting is not replayed: the pages
+	// that raised it show the result too, and the next event catches up.
+	go a.callBus.Listen(ctx, a.deliverCallEvent, func() {}, callReady)
+	go func() {
+		for _, c := range []chan struct{}{queueReady, callReady} {
+			select {
+			case <-c:
+			case <-ctx.Done():
+				return
+			}
+		}
+		close(ready)
+	}()
 	return ready
 }
 

@@ -105,14 +105,23 @@ const (
 	CodeTooFast    = "too_fast"
 )
 
-// Rooms holds the signalling rooms of this process.
+// Rooms holds the signalling rooms of this process. With several nodes a
+// call's sockets and its own pages (/{tenant}/calls/{id}/…) go to one node
+// (the load balancer's affinity), so its room lives there; the server
+// events other pages raise (an application started from an officer's desk
+// served by another node, a call ended there) reach it through publish.
 type Rooms struct {
 	mu    sync.Mutex
 	rooms map[string]*room
 	// OnStart is called (outside the lock) when a second person joins a
 	// call for the first time.
 	OnStart func(callID string)
+	publish func(callID string, msg Message)
 }
+
+// PublishTo sends every server event and every end of a call to the other
+// nodes too (they Deliver it). Set it before serving.
+func (rs *Rooms) PublishTo(publish func(callID string, msg Message)) { rs.publish = publish }
 
 type room struct {
 	members map[string]*Member
@@ -250,25 +259,24 @@ func (rs *Rooms) sendLocked(m *Member, msg Message) {
 	}
 }
 
-// Close ends the call's room: everyone is told and disconnected.
-func (rs *Rooms) Close(callID string) {
-	rs.mu.Lock()
-	defer rs.mu.Unlock()
-	r := rs.rooms[callID]
-	if r == nil {
-		return
-	}
-	for _, m := range r.members {
-		rs.sendLocked(m, Message{Type: "ended"})
-		rs.closeLocked(m)
-	}
-	delete(rs.rooms, callID)
-}
+// Close ends the call's room, here and on the other nodes: everyone is
+// told and disconnected.
+func (rs *Rooms) Close(callID string) { rs.Broadcast(callID, Message{Type: "ended"}) }
 
 // Broadcast sends a server event to everyone in the call (a document was
-// shown, an application was started or confirmed). A "show" also becomes
-// the document a reconnecting member sees.
+// shown, an application was started or confirmed; "ended" closes the
+// room), wherever their room is.
 func (rs *Rooms) Broadcast(callID string, msg Message) {
+	rs.Deliver(callID, msg)
+	if rs.publish != nil {
+		rs.publish(callID, msg)
+	}
+}
+
+// Deliver sends a server event to the call's room on this node only (one
+// another node published). A "show" also becomes the document a
+// reconnecting member sees.
+func (rs *Rooms) Deliver(callID string, msg Message) {
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
 	r := rs.rooms[callID]
@@ -280,6 +288,12 @@ func (rs *Rooms) Broadcast(callID string, msg Message) {
 	}
 	for _, m := range r.members {
 		rs.sendLocked(m, msg)
+		if msg.Type == "ended" {
+			rs.closeLocked(m)
+		}
+	}
+	if msg.Type == "ended" {
+		delete(rs.rooms, callID)
 	}
 }
 
