@@ -5,8 +5,8 @@ import "sync"
 // hub fans a counter's changes out to the live pages of this process. A
 // signal carries no data: a page that wakes re-reads what it shows, so a
 // signal dropped because the subscriber is still busy with the previous one
-// loses nothing (a later multi-node version forwards the same signals over
-// PostgreSQL LISTEN/NOTIFY).
+// loses nothing. Other nodes' signals arrive over PostgreSQL LISTEN/NOTIFY
+// (Wake).
 type hub struct {
 	mu   sync.RWMutex // read-locked by every woken page at once
 	subs map[string]map[chan struct{}]struct{}
