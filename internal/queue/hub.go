@@ -87,7 +87,7 @@ func (s *Store) Touch(counterID string) { s.changedWith(counterID, unchanged) }
 // changed signals a committed change at the counters to this node's pages
 // and, when a publisher is set, to the other nodes.
 func (s *Store) changed(counterIDs ...string) {
-	_ = s.hub.notify(counterIDs...)
+	s.hub.notify(counterIDs...)
 	if s.publish != nil {
 		s.publish(counterIDs...)
 	}
@@ -99,7 +99,7 @@ func (s *Store) PublishTo(publish func(counterIDs ...string)) { s.publish = publ
 
 // Wake signals this node's pages of a counter only: a change another node
 // made, received from the bus.
-func (s *Store) Wake(counterID string) { _ = s.hub.notify(counterID) }
+func (s *Store) Wake(counterID string) { s.hub.notify(counterID) }
 
 // WakeAll signals every live page of this node, after the bus lost signals.
 func (s *Store) WakeAll() { s.hub.notifyAll() }
