@@ -6,6 +6,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"sort"
 	"strings"
 
@@ -21,7 +22,11 @@ var Langs = []Lang{"id", "ja", "en"}
 // Supported tells whether l is one of Langs.
 func Supported(l string) bool { return l == "id" || l == "ja" || l == "en" }
 
-//go:embed id.json ja.json en.json
+// Each language's messages live in messages/{lang}/*.json, one file per
+// area of the product, so work on one area does not touch the others'
+// files. A key may be defined in only one file of a language.
+//
+//go:embed messages
 var files embed.FS
 
 // Catalog maps language -> key -> message.
@@ -33,17 +38,46 @@ type Catalog struct {
 func Load() (*Catalog, error) {
 	c := &Catalog{msgs: map[Lang]map[string]string{}}
 	for _, l := range Langs {
-		b, err := files.ReadFile(l + ".json")
+		m, err := loadLang(l)
 		if err != nil {
 			return nil, err
-		}
-		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			return nil, fmt.Errorf("locale %s: %w", l, err)
 		}
 		c.msgs[l] = m
 	}
 	return c, nil
+}
+
+// loadLang merges every file of one language, refusing a key defined twice
+// (a silent override would make one area's wording win at random).
+func loadLang(l Lang) (map[string]string, error) {
+	dir := "messages/" + l
+	entries, err := fs.ReadDir(files, dir)
+	if err != nil {
+		return nil, fmt.Errorf("locale %s: list catalogs: %w", l, err)
+	}
+	merged := map[string]string{}
+	from := map[string]string{}
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".json") {
+			continue
+		}
+		b, err := files.ReadFile(dir + "/" + e.Name())
+		if err != nil {
+			return nil, fmt.Errorf("locale %s: read %s: %w", l, e.Name(), err)
+		}
+		m := map[string]string{}
+		if err := json.Unmarshal(b, &m); err != nil {
+			return nil, fmt.Errorf("locale %s: parse %s: %w", l, e.Name(), err)
+		}
+		for k, v := range m {
+			if prev, dup := from[k]; dup {
+				return nil, fmt.Errorf("locale %s: key %q is in both %s and %s", l, k, prev, e.Name())
+			}
+			from[k] = e.Name()
+			merged[k] = v
+		}
+	}
+	return merged, nil
 }
 
 // T translates key into lang; args fill %[1]s-style verbs so each language
