@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"net"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -108,5 +109,26 @@ func TestUserCreateRefusesWeakPassword(t *testing.T) {
 	code, _, e := runCLI(t, "password\n", append([]string{"user", "create", "--email", "x@y.example", "--name", "X", "--coordinator"}, flags...)...)
 	if code != 1 || !strings.Contains(e, "error.password") {
 		t.Fatalf("weak password: %d %q", code, e)
+	}
+}
+
+// TestServeSaysWhatToDoWhenTheRelayPortIsTaken: a second serambi (or any
+// program) holding the TURN port must not end serve with a bare "address
+// already in use"; the message names the two ways out.
+func TestServeSaysWhatToDoWhenTheRelayPortIsTaken(t *testing.T) {
+	held, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	turnAddr := held.LocalAddr().String()
+	code, _, stderr := runCLI(t, "", "serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--turn-addr", turnAddr, "--log-level", "error")
+	if code == 0 {
+		t.Fatalf("serve started although %s was taken", turnAddr)
+	}
+	for _, want := range []string{"--turn-addr HOST:PORT", "--turn-addr off", "SERAMBI_TURN_ADDR"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("message %q does not say %q", stderr, want)
+		}
 	}
 }

@@ -2,7 +2,9 @@ package app
 
 import (
 	"crypto/sha256"
+	"errors"
 	"fmt"
+	"syscall"
 	"time"
 
 	"github.com/serambi/serambi/internal/relay"
@@ -18,6 +20,11 @@ func (a *App) StartRelay() error {
 	r, err := relay.Start(relay.Config{Addr: a.Config.TURNAddr, PublicIP: a.Config.TURNPublicIP,
 		Secret: relayKey(a.Config.SecretKey), Realm: "serambi", Log: a.Log})
 	if err != nil {
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return fmt.Errorf("--turn-addr %s: the port is taken (UDP or TCP), perhaps by another serambi: "+
+				"choose another with --turn-addr HOST:PORT (or SERAMBI_TURN_ADDR), or run without video-call relay with --turn-addr off: %w",
+				a.Config.TURNAddr, err)
+		}
 		return fmt.Errorf("--turn-addr %s: %w", a.Config.TURNAddr, err)
 	}
 	a.relay.Store(r)
