@@ -364,10 +364,32 @@ func redirect(w http.ResponseWriter, r *http.Request, to string) {
 
 // safeNext keeps "next" links on this site.
 func safeNext(next, fallback string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(next, "\\") {
+	if !isLocalPath(next) {
 		return fallback
 	}
 	return next
+}
+
+// isLocalPath accepts only a path on this site that every browser reads the
+// same way. Browsers drop tabs and newlines anywhere in a URL and read "\"
+// as "/", so "/\t/evil.example" becomes "//evil.example", another host:
+// anything but printable ASCII is refused outright (the site's own paths are
+// percent-encoded), then the parsed form must have no scheme, host or user
+// and a path that starts with exactly one slash.
+func isLocalPath(p string) bool {
+	if len(p) == 0 || len(p) > 2048 || p[0] != '/' || strings.HasPrefix(p, "//") {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		if c := p[i]; c <= ' ' || c >= 0x7f || c == '\\' {
+			return false
+		}
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return false
+	}
+	return strings.HasPrefix(u.Path, "/") && !strings.HasPrefix(u.Path, "//")
 }
 
 func validationProblem(field, code string) validation.Problem {
