@@ -41,17 +41,17 @@ func TestSafeNextRefusesOtherSites(t *testing.T) {
 		{"", false},
 		{"fukuoka", false},
 		{"//evil.example", false},
-		{"/\t/evil.example", false},        // the trial's: next=/%09/evil.example
-		{"/\n/evil.example", false},        // newline, dropped by browsers
-		{"/\\evil.example", false},         // backslash reads as slash
-		{"\\/evil.example", false},         // ditto, first
-		{" /x", false},                     // leading space is trimmed by browsers
-		{"/x\x00", false},                  // NUL
-		{"https://evil.example/", false},   // absolute
-		{"/ /evil.example", false},         // space
-		{"/\u3000/evil.example", false},    // ideographic space
-		{"/\u202e/evil.example", false},    // bidi override
-		{"javascript:alert(1)", false},     // script
+		{"/\t/evil.example", false},      // the trial's: next=/%09/evil.example
+		{"/\n/evil.example", false},      // newline, dropped by browsers
+		{"/\\evil.example", false},       // backslash reads as slash
+		{"\\/evil.example", false},       // ditto, first
+		{" /x", false},                   // leading space is trimmed by browsers
+		{"/x\x00", false},                // NUL
+		{"https://evil.example/", false}, // absolute
+		{"/ /evil.example", false},       // space
+		{"/\u3000/evil.example", false},  // ideographic space
+		{"/\u202e/evil.example", false},  // bidi override
+		{"javascript:alert(1)", false},   // script
 		{"/" + strings.Repeat("a", 3000), false},
 	}
 	for _, c := range cases {
