@@ -2,6 +2,7 @@ package identity
 
 import (
 	"bytes"
+	"crypto/subtle"
 	"encoding/base32"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
+	"golang.org/x/text/width"
 )
 
 // TOTP settings. SHA1, 6 digits and 30 s are what every authenticator app
@@ -52,21 +54,34 @@ func NewTOTPSecret(issuer, account string) (secret, uri string, err error) {
 }
 
 // CheckTOTP reports whether code is valid for secret at now, allowing one
-// 30-second step of skew either side. Spaces in code are ignored ("123 456").
-// It does not prevent replay within the window; callers that need that must
-// remember the last accepted step.
+// 30-second step of skew either side. Spaces in code are ignored ("123 456"),
+// full-width digits are read. It does not prevent replay within the window:
+// sign-in goes through TOTPStep and remembers the step it accepted.
 func CheckTOTP(secret, code string, now time.Time) bool {
+	_, ok := TOTPStep(secret, code, now)
+	return ok
+}
+
+// TOTPStep returns the time step (Unix time / 30 s) whose code matches, so a
+// caller can refuse that step and earlier ones afterwards.
+func TOTPStep(secret, code string, now time.Time) (int64, bool) {
 	code = strings.Map(func(r rune) rune {
 		if unicode.IsSpace(r) {
 			return -1
 		}
 		return r
-	}, code)
+	}, width.Narrow.String(code))
 	if len(code) != int(totpDigits) || !allASCIIDigits(code) || !usableTOTPSecret(secret) {
-		return false
+		return 0, false
 	}
-	ok, err := totp.ValidateCustom(code, secret, now.UTC(), totpOpts)
-	return err == nil && ok
+	step := now.UTC().Unix() / totpPeriod
+	for _, s := range []int64{step - 1, step, step + 1} {
+		want, err := totp.GenerateCodeCustom(secret, time.Unix(s*totpPeriod, 0).UTC(), totpOpts)
+		if err == nil && subtle.ConstantTimeCompare([]byte(want), []byte(code)) == 1 {
+			return s, true
+		}
+	}
+	return 0, false
 }
 
 // usableTOTPSecret guards against empty or short secrets: an empty secret

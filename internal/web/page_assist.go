@@ -155,14 +155,22 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	key := "confirm:" + ac.App.ID
-	if !byApplicant && s.Identity.Throttled(r.Context(), key, 5) {
+	throttled, err := s.Identity.Throttled(r.Context(), key, 5)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if !byApplicant && throttled {
 		s.renderApplication(w, r, ac, validation.Errors{{Field: "code", Code: "error.signin.throttled"}}, http.StatusTooManyRequests)
 		return
 	}
-	_, err := s.Apps.Confirm(r.Context(), ac.caller(r), *ac.T, ac.Svc, ac.App.ID, r.PostForm.Get("code"), byApplicant)
+	_, err = s.Apps.Confirm(r.Context(), ac.caller(r), *ac.T, ac.Svc, ac.App.ID, r.PostForm.Get("code"), byApplicant)
 	switch {
 	case errors.Is(err, application.ErrBadCode):
-		s.Identity.RecordFailure(r.Context(), key)
+		if err := s.Identity.RecordFailure(r.Context(), key); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
 		s.renderApplication(w, r, ac, validation.Errors{{Field: "code", Code: "error.assist.code"}}, http.StatusUnprocessableEntity)
 	case err != nil:
 		s.appError(w, r, ac, err)

@@ -92,6 +92,10 @@ func (s *Server) otp(w http.ResponseWriter, r *http.Request) {
 	}
 	next := safeNext(r.PostForm.Get("next"), "")
 	if err := s.Identity.VerifyTOTP(r.Context(), *st.pending, r.PostForm.Get("code"), st.ip); err != nil {
+		if !errors.Is(err, identity.ErrBadOTP) && !errors.Is(err, identity.ErrThrottled) {
+			s.serverError(w, r, err)
+			return
+		}
 		p := s.newPage(r, "otp.title")
 		p.Form.Set("next", next)
 		code := "error.otp.bad"

@@ -14,6 +14,10 @@ import (
 // 15 minutes.
 const trackGuesses = 10
 
+// trackNumberGuesses is how many wrong checks one tracking number takes,
+// from all addresses together, in the same window.
+const trackNumberGuesses = 20
+
 // publicStatus is what anyone with the number and the check may see: no
 // names, no answers.
 type publicStatus struct {
@@ -56,14 +60,28 @@ func (s *Server) confirmPublic(r *http.Request, number, check string) (applicati
 			return a, true
 		}
 	}
-	key := "track:" + getState(r).ip
-	if s.Identity.Throttled(r.Context(), key, trackGuesses) {
-		return application.Application{}, false
+	// Per address, and per number: many addresses guessing one number's
+	// check digits would otherwise each get their own ten tries.
+	keys := []struct {
+		key   string
+		limit int
+	}{{"track:" + getState(r).ip, trackGuesses}, {"track-number:" + strings.ToUpper(strings.TrimSpace(number)), trackNumberGuesses}}
+	for _, k := range keys {
+		if throttled, err := s.Identity.Throttled(r.Context(), k.key, k.limit); throttled || err != nil {
+			if err != nil {
+				s.Log.Error("track: read throttle", "err", err) // refused: a throttle we cannot read does not let guesses through
+			}
+			return application.Application{}, false
+		}
 	}
 	gen := s.confirmed.Generation()
 	a, err := s.Apps.ByTrackingNumber(r.Context(), number)
 	if err != nil || !s.Identity.ConfirmsApplicant(r.Context(), a.ApplicantID, check) {
-		s.Identity.RecordFailure(r.Context(), key)
+		for _, k := range keys {
+			if err := s.Identity.RecordFailure(r.Context(), k.key); err != nil {
+				s.Log.Error("track: count failed look-up", "err", err)
+			}
+		}
 		return application.Application{}, false
 	}
 	s.confirmed.Put(pair, a.ID, gen)
