@@ -295,7 +295,8 @@ func (s *Service) Throttled(ctx context.Context, key string, limit int) (bool, e
 	return n >= limit, err
 }
 
-// RecordFailure counts one failed guess against key.
+// RecordFailure counts one event against key: a failed guess, or an
+// account created from an address.
 func (s *Service) RecordFailure(ctx context.Context, key string) error {
 	if _, err := s.db.ExecContext(ctx, "INSERT INTO signin_failures (id, key, at) VALUES (?, ?, ?)", db.NewID(), key, s.clock.Now()); err != nil {
 		return fmt.Errorf("identity: count failed guess %s: %w", key, err)

@@ -429,7 +429,20 @@ func (s *Service) ChangePassword(ctx context.Context, actor audit.Actor, userID,
 	if err != nil {
 		return err
 	}
+	// Someone who found a signed-in browser must not get unlimited guesses
+	// at the password through this form.
+	key := "password:" + userID
+	throttled, err := s.Throttled(ctx, key, pairLimit)
+	if err != nil {
+		return err
+	}
+	if throttled {
+		return validation.Errors{{Field: "current_password", Code: "error.signin.throttled"}}
+	}
 	if ok, _ := CheckPassword(u.passwordHash, current); !ok {
+		if err := s.RecordFailure(ctx, key); err != nil {
+			return err
+		}
 		return validation.Errors{{Field: "current_password", Code: "error.password.current"}}
 	}
 	if err := ValidatePassword(next); err != nil {

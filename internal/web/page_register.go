@@ -34,6 +34,10 @@ func (s *Server) registerForm(w http.ResponseWriter, r *http.Request) {
 	s.render(w, http.StatusOK, "register", p)
 }
 
+// registrationsPerAddress is how many accounts one address may create in 15
+// minutes.
+const registrationsPerAddress = 10
+
 func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.loadTenant(w, r)
 	if !ok || !s.parseForm(w, r) {
@@ -49,7 +53,26 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 	if !locale.Supported(in.Lang) {
 		in.Lang = st.lang
 	}
-	u, err := s.Identity.Register(r.Context(), in, st.ip)
+	// Accounts made per address are limited: a script must not fill the
+	// database, but a community hall helping a few residents sign up may.
+	key := "register:" + st.ip
+	throttled, err := s.Identity.Throttled(r.Context(), key, registrationsPerAddress)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	var u identity.User
+	if throttled {
+		err = validation.Errors{{Field: "name", Code: "error.register.throttled"}}
+	} else {
+		u, err = s.Identity.Register(r.Context(), in, st.ip)
+	}
+	if err == nil {
+		if err := s.Identity.RecordFailure(r.Context(), key); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+	}
 	var errs validation.Errors
 	if errors.As(err, &errs) {
 		p := s.newPage(r, "register.title")

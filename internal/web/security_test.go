@@ -1,8 +1,10 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/serambi/serambi/internal/app"
@@ -26,5 +28,45 @@ func TestRedirectsStayOnTheSite(t *testing.T) {
 		if loc := a.header.Get("Location"); loc != "/" {
 			t.Errorf("prefs with back=%q redirects to %q, want /", evil, loc)
 		}
+	}
+}
+
+// Registration is limited per address, and the form says so plainly.
+func TestRegistrationIsThrottledPerAddress(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	b := s.browser(t)
+	for i := 0; i < 11; i++ {
+		a := b.post("/banyuwangi/register", url.Values{"name": {"Warga"}, "email": {fmt.Sprintf("warga%d@example.id", i)},
+			"password": {"kopi tubruk pagi"}, "lang": {"id"}})
+		if i < 10 && a.status != http.StatusSeeOther {
+			t.Fatalf("registration %d: status %d", i, a.status)
+		}
+		if i == 10 {
+			if a.status != http.StatusUnprocessableEntity || !strings.Contains(a.body, "15") {
+				t.Fatalf("eleventh registration from one address: status %d", a.status)
+			}
+		}
+		b = s.browser(t) // a fresh browser each time, as a script would
+	}
+}
+
+// The password form does not give unlimited guesses at the current password.
+func TestPasswordChangeIsThrottled(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	b := s.browser(t)
+	b.signin("resident@fukuoka.demo")
+	for i := 0; i < 5; i++ {
+		if a := b.post("/account/password", url.Values{"current_password": {"not it"}, "new_password": {"a new long password"}}); a.status == http.StatusSeeOther {
+			t.Fatalf("wrong current password accepted")
+		}
+	}
+	a := b.post("/account/password", url.Values{"current_password": {app.DemoPassword}, "new_password": {"a new long password"}})
+	if a.status == http.StatusSeeOther {
+		t.Fatal("the sixth try at the current password went through")
+	}
+	if !strings.Contains(a.body, "15") {
+		t.Errorf("the refusal does not say to wait (status %d)", a.status)
 	}
 }
