@@ -1,12 +1,14 @@
 package identity
 
 import (
+	"fmt"
 	"context"
 	"database/sql"
 	"errors"
 	"time"
 
 	"github.com/serambi/serambi/internal/audit"
+	"github.com/serambi/serambi/internal/db"
 )
 
 // ErrOTPRequired tells an API client to send its second-factor code.
@@ -45,8 +47,20 @@ func (s *Service) IssueToken(ctx context.Context, login, password, otp, ip strin
 		hashToken(raw), u.ID, now, exp); err != nil {
 		return "", time.Time{}, User{}, err
 	}
-	s.record(ctx, audit.Entry{ActorID: u.ID, ActorLabel: u.Label(), IP: ip, Action: "auth.token", Object: "user:" + u.ID, Summary: "API token issued"})
+	if err := s.record(ctx, audit.Entry{ActorID: u.ID, ActorLabel: u.Label(), IP: ip, Action: "auth.token", Object: "user:" + u.ID, Summary: "API token issued"}); err != nil {
+		return "", time.Time{}, User{}, err
+	}
 	return raw, exp, u, nil
+}
+
+// RevokeToken ends the bearer token raw (signing out with it), audited.
+func (s *Service) RevokeToken(ctx context.Context, actor audit.Actor, raw string) error {
+	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM api_tokens WHERE token_hash = ?", hashToken(raw)); err != nil {
+			return fmt.Errorf("identity: revoke API token: %w", err)
+		}
+		return audit.Append(ctx, tx, actor.Entry("", "auth.token.revoke", "user:"+actor.ID, "API token revoked at sign-out"))
+	})
 }
 
 // UserByToken resolves a bearer token.

@@ -202,6 +202,11 @@ type state struct {
 	sessionRaw   string
 	session      *identity.Session
 	viaToken     bool
+	tokenRaw     string // the bearer token presented, to revoke at sign-out
+	// loadErr: the user's roles could not be read. The request is refused
+	// (500) rather than served with no roles, which could look like a
+	// different person's view.
+	loadErr      error
 	mustEnrol    bool           // staff without a second factor: only enrolment pages
 	pending      *identity.User // password ok, waiting for the one-time code
 	badToken     bool           // an Authorization header with an unknown or expired token
@@ -228,6 +233,10 @@ func (s *Server) withState(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		st := &state{textSize: "normal", ip: clientIP(r)}
 		s.loadUser(r, st)
+		if st.loadErr != nil {
+			s.serverError(w, r.WithContext(context.WithValue(r.Context(), stateKey{}, st)), fmt.Errorf("web: read the roles of the signed-in user: %w", st.loadErr))
+			return
+		}
 		if st.badToken {
 			// A client that sends a token expects to act as someone: never
 			// serve it as anonymous.
@@ -252,13 +261,14 @@ func (s *Server) loadUser(r *http.Request, st *state) {
 	ctx := r.Context()
 	if auth := r.Header.Get("Authorization"); strings.HasPrefix(auth, "Bearer ") {
 		st.viaToken = true
-		u, err := s.Identity.UserByToken(ctx, strings.TrimPrefix(auth, "Bearer "))
+		st.tokenRaw = strings.TrimPrefix(auth, "Bearer ")
+		u, err := s.Identity.UserByToken(ctx, st.tokenRaw)
 		if err != nil {
 			st.badToken = true
 			return
 		}
 		st.user = &u
-		st.memberships, _ = s.Identity.Memberships(ctx, u.ID)
+		st.memberships, st.loadErr = s.Identity.Memberships(ctx, u.ID)
 		return
 	}
 	c, err := r.Cookie(sessionCookie)
@@ -278,7 +288,7 @@ func (s *Server) loadUser(r *http.Request, st *state) {
 		return
 	}
 	st.user = &u
-	st.memberships, _ = s.Identity.Memberships(ctx, u.ID)
+	st.memberships, st.loadErr = s.Identity.Memberships(ctx, u.ID)
 	st.mustEnrol = s.Identity.NeedsTOTPEnrolment(u, st.memberships)
 }
 

@@ -115,6 +115,12 @@ func (s *Server) otp(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) signout(w http.ResponseWriter, r *http.Request) {
 	st := getState(r)
+	if st.viaToken && st.tokenRaw != "" {
+		if err := s.Identity.RevokeToken(r.Context(), actor(r), st.tokenRaw); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+	}
 	if st.sessionRaw != "" {
 		if err := s.Identity.EndSession(r.Context(), actor(r), st.sessionRaw); err != nil {
 			s.serverError(w, r, err)

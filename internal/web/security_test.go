@@ -70,3 +70,20 @@ func TestPasswordChangeIsThrottled(t *testing.T) {
 		t.Errorf("the refusal does not say to wait (status %d)", a.status)
 	}
 }
+
+// Signing out with a bearer token ends that token.
+func TestSignoutRevokesTheBearerToken(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	b := s.browser(t)
+	tok := b.token("resident@fukuoka.demo")
+	if a := b.get("/api/v1/me", "Authorization", "Bearer "+tok); a.status != http.StatusOK {
+		t.Fatalf("/api/v1/me with a fresh token: %d", a.status)
+	}
+	if a := b.do("POST", "/signout", nil, "", "Authorization", "Bearer "+tok); a.status != http.StatusSeeOther {
+		t.Fatalf("sign out with the token: %d %s", a.status, a.body)
+	}
+	if a := b.get("/api/v1/me", "Authorization", "Bearer "+tok); a.status != http.StatusUnauthorized {
+		t.Fatalf("/api/v1/me after signing out: %d, want 401", a.status)
+	}
+}
