@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -114,8 +115,12 @@ var slugPattern = regexp.MustCompile(`^[a-z][a-z0-9-]{1,39}$`)
 var reserved = map[string]bool{
 	"api": true, "static": true, "signin": true, "signout": true, "register": true, "account": true,
 	"network": true, "healthz": true, "readyz": true, "metrics": true, "verify": true, "prefs": true,
-	"admin": true, "track": true, "favicon.ico": true, "robots.txt": true,
+	"admin": true, "track": true, "favicon.ico": true, "robots.txt": true, "feeds": true,
 }
+
+// Reserved tells whether slug is a path segment the site uses itself (a
+// web test checks every route's first segment is here).
+func Reserved(slug string) bool { return reserved[strings.ToLower(slug)] }
 
 var colorPattern = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
 
@@ -156,6 +161,9 @@ func (s *Service) validate(in *Input, creating bool) (region.Region, validation.
 	}
 	for _, f := range []*string{&in.NameID, &in.NameJA, &in.NameEN, &in.ContactPhone, &in.Address, &in.Website} {
 		*f = strings.TrimSpace(*f)
+	}
+	if in.Website != "" && !isWebAddress(in.Website) {
+		errs.Add("website", "error.tenant.website")
 	}
 	if utf8.RuneCountInString(in.NameID) > 120 || utf8.RuneCountInString(in.NameJA) > 120 || utf8.RuneCountInString(in.NameEN) > 120 {
 		errs.Add("name_id", "error.too_long")
@@ -467,4 +475,12 @@ func (s *Service) Search(ctx context.Context, q string) ([]Tenant, error) {
 		}
 	}
 	return out, nil
+}
+
+// isWebAddress accepts only an absolute http(s) address with a host: the
+// website is shown as a link on every home page, and a javascript: or data:
+// "address" there would run in residents' browsers.
+func isWebAddress(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.User == nil && len(s) <= 500
 }

@@ -219,6 +219,10 @@ func TestCreateErrors(t *testing.T) {
 		{"colour name", tenant.Input{Slug: "parepare", RegionCode: "73.72", BrandColor: "navy"}, "brand_color:error.tenant.color"},
 		{"unknown language", tenant.Input{Slug: "parepare", RegionCode: "73.72", DefaultLang: "fr"}, "default_lang:error.lang"},
 		{"bad contact email", tenant.Input{Slug: "parepare", RegionCode: "73.72", ContactEmail: "kantor"}, "contact_email:error.email"},
+		{"script as website", tenant.Input{Slug: "parepare", RegionCode: "73.72", Website: "javascript:alert(document.cookie)"}, "website:error.tenant.website"},
+		{"data as website", tenant.Input{Slug: "parepare", RegionCode: "73.72", Website: "data:text/html,<script>x</script>"}, "website:error.tenant.website"},
+		{"website without scheme", tenant.Input{Slug: "parepare", RegionCode: "73.72", Website: "www.pareparekota.go.id"}, "website:error.tenant.website"},
+		{"reserved slug feeds", tenant.Input{Slug: "feeds", RegionCode: "73.72"}, "slug:error.tenant.slug"},
 		{"name too long", tenant.Input{Slug: "parepare", RegionCode: "73.72", NameEN: strings.Repeat("n", 121)}, "name_id:error.too_long"},
 	}
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {

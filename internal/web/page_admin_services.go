@@ -120,7 +120,7 @@ func serviceFromForm(r *http.Request) (catalog.Service, validation.Errors) {
 		"form": &svc.Form, "workflow": &svc.Workflow, "output": &svc.Output} {
 		dec := json.NewDecoder(strings.NewReader(f.Get(name)))
 		dec.DisallowUnknownFields()
-		if err := dec.Decode(dst); err != nil {
+		if err := dec.Decode(dst); err != nil || !atJSONEnd(dec) {
 			errs.Add(name, "error.json")
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"html/template"
+	"io"
 	"io/fs"
 	"net/http"
 	"net/url"
@@ -340,7 +341,19 @@ func (s *Server) readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 		s.problem(w, r, http.StatusBadRequest, "bad_json", "problem.bad_json")
 		return false
 	}
+	if !atJSONEnd(dec) {
+		s.problem(w, r, http.StatusBadRequest, "bad_json", "problem.bad_json")
+		return false
+	}
 	return true
+}
+
+// atJSONEnd tells whether nothing but white space follows the value just
+// decoded: `{"a":1} garbage` is not one JSON document, and a client sending
+// it has a bug worth hearing about.
+func atJSONEnd(dec *json.Decoder) bool {
+	_, err := dec.Token()
+	return errors.Is(err, io.EOF)
 }
 
 // parseForm reads a form body, answering 413/400 itself when it cannot.

@@ -87,3 +87,18 @@ func TestSignoutRevokesTheBearerToken(t *testing.T) {
 		t.Fatalf("/api/v1/me after signing out: %d, want 401", a.status)
 	}
 }
+
+// A JSON body with anything after its value is refused, not half-read.
+func TestJSONWithTrailingGarbageIsRefused(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	b := s.browser(t)
+	body := `{"email":"resident@fukuoka.demo","password":"` + app.DemoPassword + `"} {"email":"x"}`
+	if a := b.do("POST", "/api/v1/auth/token", strings.NewReader(body), "application/json"); a.status != http.StatusBadRequest {
+		t.Fatalf("token request with trailing garbage: %d, want 400", a.status)
+	}
+	body = `{"email":"resident@fukuoka.demo","password":"` + app.DemoPassword + `"}` + "\n"
+	if a := b.do("POST", "/api/v1/auth/token", strings.NewReader(body), "application/json"); a.status != http.StatusCreated {
+		t.Fatalf("token request with a final newline: %d, want 201", a.status)
+	}
+}
