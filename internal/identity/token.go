@@ -1,10 +1,10 @@
 package identity
 
 import (
-	"fmt"
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/serambi/serambi/internal/audit"

@@ -2,7 +2,10 @@
 // field, as message keys that the web layer shows in the user's language.
 package validation
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // Problem is one thing wrong with one field. Code is a message-catalog key
 // (and the stable "code" in API problems); Args fill its placeholders.
@@ -42,4 +45,24 @@ func (e Errors) Error() string {
 		parts = append(parts, p.Field+": "+p.Code)
 	}
 	return "invalid input: " + strings.Join(parts, ", ")
+}
+
+// HasHiddenControls tells whether s holds characters nobody types on
+// purpose and that do harm when stored or shown: control characters other
+// than tab and line breaks (a NUL makes PostgreSQL refuse the whole row) and
+// the bidirectional overrides and isolates (U+202A–U+202E, U+2066–U+2069),
+// which make a name or a file name read backwards on an officer's screen.
+func HasHiddenControls(s string) bool {
+	for _, r := range s {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r':
+		case r < 0x20 || (r >= 0x7f && r < 0xa0):
+			return true
+		case (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069):
+			return true
+		case r == utf8.RuneError:
+			return true // not UTF-8 at all
+		}
+	}
+	return false
 }

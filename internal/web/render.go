@@ -226,6 +226,7 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, t
 		http.StatusForbidden: "error.page.403", http.StatusNotFound: "error.page.404",
 		http.StatusTooManyRequests: "error.page.429", http.StatusBadRequest: "error.page.400",
 		http.StatusMethodNotAllowed: "error.page.405", http.StatusRequestEntityTooLarge: "error.page.413",
+		http.StatusUnprocessableEntity: "error.page.text",
 	}[status]
 	if key == "" {
 		key, status = "error.page.500", http.StatusInternalServerError
@@ -330,7 +331,21 @@ func (s *Server) readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 		s.problem(w, r, http.StatusUnsupportedMediaType, "unsupported_media_type", "problem.content_type")
 		return false
 	}
-	dec := json.NewDecoder(r.Body)
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			s.problem(w, r, http.StatusRequestEntityTooLarge, "too_large", "problem.too_large")
+			return false
+		}
+		s.problem(w, r, http.StatusBadRequest, "bad_json", "problem.bad_json")
+		return false
+	}
+	if jsonHasHiddenControls(body) {
+		s.problem(w, r, http.StatusUnprocessableEntity, "hidden_controls", "problem.hidden_controls")
+		return false
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		var tooBig *http.MaxBytesError
@@ -367,7 +382,41 @@ func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) bool {
 		s.errorPage(w, r, http.StatusBadRequest, nil)
 		return false
 	}
+	if formHasHiddenControls(r.Form) {
+		s.errorPage(w, r, http.StatusUnprocessableEntity, nil)
+		return false
+	}
 	return true
+}
+
+// formHasHiddenControls checks every field of every form in one place, so
+// no handler stores a NUL or a bidi override because it forgot to look.
+func formHasHiddenControls(f url.Values) bool {
+	for k, vs := range f {
+		if validation.HasHiddenControls(k) {
+			return true
+		}
+		for _, v := range vs {
+			if validation.HasHiddenControls(v) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// jsonHasHiddenControls walks every string (keys too) of a JSON document.
+func jsonHasHiddenControls(b []byte) bool {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return false // malformed JSON is the decoder's to refuse
+		}
+		if s, ok := tok.(string); ok && validation.HasHiddenControls(s) {
+			return true
+		}
+	}
 }
 
 // redirect sends the browser on after a successful POST.

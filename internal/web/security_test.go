@@ -102,3 +102,32 @@ func TestJSONWithTrailingGarbageIsRefused(t *testing.T) {
 		t.Fatalf("token request with a final newline: %d, want 201", a.status)
 	}
 }
+
+// Hidden control characters are refused in every form and JSON body with a
+// plain page, on both databases (PostgreSQL answered 500 on a NUL).
+func TestHiddenControlCharactersAreRefused(t *testing.T) {
+	t.Parallel()
+	for _, pg := range []bool{false, true} {
+		t.Run(map[bool]string{false: "sqlite", true: "postgres"}[pg], func(t *testing.T) {
+			s := startSite(t, pg)
+			for _, name := range []string{"Bu\x00di", "Budi\u202egnalaB", "Budi\x1b[31m", "Budi\u2066x"} {
+				b := s.browser(t)
+				b.lang = "ja"
+				a := b.post("/banyuwangi/register", url.Values{"name": {name}, "email": {"budi@example.id"}, "password": {"kopi tubruk pagi"}, "lang": {"id"}})
+				if a.status != http.StatusUnprocessableEntity || !strings.Contains(a.body, "制御文字") {
+					t.Errorf("register with name %q: status %d", name, a.status)
+				}
+			}
+			b := s.browser(t)
+			a := b.do("POST", "/api/v1/auth/token", strings.NewReader(`{"email":"resident@fukuoka.demo\u0000","password":"x"}`), "application/json")
+			if a.status != http.StatusUnprocessableEntity || !strings.Contains(a.body, "hidden_controls") {
+				t.Errorf("JSON with an escaped NUL: %d %s", a.status, a.body)
+			}
+			// Ordinary text with line breaks and Japanese still goes through.
+			a = b.post("/banyuwangi/register", url.Values{"name": {"山田 花子"}, "email": {"hanako@example.jp"}, "password": {"kopi tubruk pagi"}, "lang": {"ja"}})
+			if a.status != http.StatusSeeOther {
+				t.Errorf("register with an ordinary name: %d", a.status)
+			}
+		})
+	}
+}
