@@ -166,6 +166,7 @@ func startServer() (*server, error) {
 	}
 	cmd := exec.Command(*bin, "serve", "--demo", "--addr", addr, "--base-url", "http://"+addr,
 		"--data", dir, "--turn-addr", "off")
+	cmd.Env = append(os.Environ(), "SERAMBI_METRICS_TOKEN="+benchMetricsToken)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM} // the server ends with this program
 	if err := cmd.Start(); err != nil {
@@ -607,6 +608,9 @@ type gcStats struct {
 
 func (a gcStats) since(b gcStats) (int, float64) { return a.count - b.count, (a.alloc - b.alloc) / 1e6 }
 
+// benchMetricsToken opens /metrics of the server this program starts.
+const benchMetricsToken = "bench-sse-metrics-token"
+
 func serverGC(cl *api) gcStats {
 	if *inproc {
 		var st runtime.MemStats
@@ -614,7 +618,12 @@ func serverGC(cl *api) gcStats {
 		return gcStats{int(st.NumGC), float64(st.TotalAlloc), float64(st.NextGC), float64(st.HeapInuse), float64(st.StackInuse)}
 	}
 	st := gcStats{-1, -1, -1, -1, -1}
-	resp, err := cl.client.Get(cl.base + "/metrics")
+	req, err := http.NewRequest("GET", cl.base+"/metrics", nil)
+	if err != nil {
+		return st
+	}
+	req.Header.Set("Authorization", "Bearer "+benchMetricsToken)
+	resp, err := cl.client.Do(req)
 	if err != nil {
 		return st
 	}

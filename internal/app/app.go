@@ -186,7 +186,7 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error) 
 		DB: a.DB, Tenants: a.Tenants, Identity: a.Identity, Regions: a.Regions, Catalog: messages,
 		Services: a.Catalog, Calendar: a.Calendar, Apps: a.Apps, Results: a.Results, Docs: a.Docs,
 		Outbox: a.Outbox, SendCode: a.sendCode, Counters: a.Counters, Queue: a.Queue, Calls: a.Calls, Kiosks: a.Kiosks, ICE: a.iceServers, FeedKey: feedKey(cfg),
-		Clock: a.Clock, Log: a.Log, BaseURL: cfg.BaseURL, Demo: cfg.Demo, Registry: prometheus.NewRegistry(),
+		Clock: a.Clock, Log: a.Log, BaseURL: cfg.BaseURL, Demo: cfg.Demo, Registry: prometheus.NewRegistry(), MetricsToken: cfg.MetricsToken,
 	})
 	if err != nil {
 		a.Close()

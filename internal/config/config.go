@@ -34,6 +34,10 @@ type Config struct {
 	// TURNPublicIP is the address browsers reach the relay at; nil means
 	// the listen address, or 127.0.0.1 when that is unspecified.
 	TURNPublicIP net.IP
+	// MetricsToken is the bearer token /metrics asks for
+	// (SERAMBI_METRICS_TOKEN, environment only so it is not in the process
+	// list); empty turns /metrics off.
+	MetricsToken string
 }
 
 // Error is a bad option; commands print it on one line and exit with 2.
@@ -113,6 +117,10 @@ func (c *Config) finish(o Options, getenv func(string) string) error {
 		}
 	}
 	if o.Serve {
+		c.MetricsToken = getenv("SERAMBI_METRICS_TOKEN")
+		if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
+			return &Error{"metrics-token", "SERAMBI_METRICS_TOKEN must be at least 16 characters"}
+		}
 		if err := c.checkServe(); err != nil {
 			return err
 		}

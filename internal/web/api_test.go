@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"encoding/json"
+	"github.com/serambi/serambi/internal/config"
 	"net/http"
 	"net/url"
 	"strings"
@@ -123,10 +124,20 @@ func TestAPITokenAndStaff(t *testing.T) {
 
 func TestMetricsCountRoutes(t *testing.T) {
 	t.Parallel()
-	s := startSite(t, false)
+	// Metrics are not public: off without a token...
+	if a := startSite(t, false).browser(t).get("/metrics"); a.status != http.StatusNotFound || strings.Contains(a.body, "serambi_http") {
+		t.Fatalf("/metrics with no token configured: %d", a.status)
+	}
+	s := startSite(t, false, func(c *config.Config) { c.MetricsToken = "a-metrics-token-for-tests" })
 	b := s.browser(t)
 	b.get("/banyuwangi/")
 	b.get("/nowhere/")
-	m := b.get("/metrics")
+	// ...and refused without the right one.
+	for _, h := range []string{"", "Bearer wrong-token-of-some-length", "a-metrics-token-for-tests"} {
+		if a := b.get("/metrics", "Authorization", h); a.status != http.StatusUnauthorized || strings.Contains(a.body, "serambi_http") {
+			t.Errorf("/metrics with Authorization %q: %d", h, a.status)
+		}
+	}
+	m := b.get("/metrics", "Authorization", "Bearer a-metrics-token-for-tests")
 	mustContain(t, m, `serambi_http_requests_total{route="GET /{tenant}/{$}",status="200"}`, `serambi_db_open_connections`, `status="404"`)
 }

@@ -2,7 +2,9 @@ package web
 
 import (
 	"context"
+	"crypto/subtle"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -27,6 +29,19 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write([]byte("ready\n"))
 }
 
+// metricsPage serves Prometheus metrics to whoever holds the metrics token:
+// route names, error rates and database pool sizes tell an attacker what is
+// running and when it struggles, so they are not public.
 func (s *Server) metricsPage(w http.ResponseWriter, r *http.Request) {
+	if s.MetricsToken == "" {
+		s.errorPage(w, r, http.StatusNotFound, nil)
+		return
+	}
+	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(s.MetricsToken)) != 1 {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="serambi metrics"`)
+		w.WriteHeader(http.StatusUnauthorized)
+		return
+	}
 	promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{}).ServeHTTP(w, r)
 }

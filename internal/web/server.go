@@ -57,6 +57,8 @@ type Deps struct {
 	BaseURL  string
 	Demo     bool
 	Registry *prometheus.Registry
+	// MetricsToken guards /metrics (bearer); empty: /metrics answers 404.
+	MetricsToken string
 	// FeedKey signs officers' private calendar feed URLs.
 	FeedKey []byte
 	// SendCode delivers an assisted application's confirmation code to

@@ -27,10 +27,14 @@ type site struct {
 }
 
 // startSite starts Serambi on SQLite, or on PostgreSQL when pg is true.
-func startSite(t *testing.T, pg bool) *site {
+// Options, if given, change the configuration before the app starts.
+func startSite(t *testing.T, pg bool, options ...func(*config.Config)) *site {
 	t.Helper()
 	dir := t.TempDir()
 	cfg := &config.Config{DataDir: dir, Database: "sqlite:" + filepath.Join(dir, "s.db"), Demo: true, LogLevel: "info"}
+	for _, o := range options {
+		o(cfg)
+	}
 	if pg {
 		u, ok := dbtest.NewSchema(t)
 		if !ok {
