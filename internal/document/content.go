@@ -215,6 +215,7 @@ func sanitiseFilename(name, mediaType string) string {
 	if strings.Trim(name, ".") == "" {
 		return "document" + extension(mediaType)
 	}
+	name = DownloadName(name, mediaType)
 	if utf8.RuneCountInString(name) <= maxFilename {
 		return name
 	}
@@ -224,6 +225,39 @@ func sanitiseFilename(name, mediaType string) string {
 	}
 	stem := []rune(strings.TrimSuffix(name, ext))
 	return strings.TrimSpace(string(stem[:maxFilename-utf8.RuneCountInString(ext)])) + ext
+}
+
+// DownloadName gives name the extension of the type detected from the
+// content: the uploader's "x.html" holding a PDF is saved as "x.pdf", so a
+// downloaded file never opens in a program its content was not checked for.
+// A short extension that does not fit is replaced; anything else is kept
+// and the right extension added.
+func DownloadName(name, mediaType string) string {
+	want := extension(mediaType)
+	if want == "" {
+		return name
+	}
+	ext := strings.ToLower(path.Ext(name))
+	if ext == want || (mediaType == JPEG && ext == ".jpeg") {
+		return name
+	}
+	if isExtension(ext) && strings.Trim(strings.TrimSuffix(name, path.Ext(name)), ". ") != "" {
+		name = strings.TrimSuffix(name, path.Ext(name))
+	}
+	return name + want
+}
+
+// isExtension: ".html", ".exe", not ". 12" (the end of "Surat No. 12").
+func isExtension(ext string) bool {
+	if len(ext) < 2 || len(ext) > 6 {
+		return false
+	}
+	for _, c := range ext[1:] {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 func extension(mediaType string) string {

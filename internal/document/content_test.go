@@ -263,10 +263,15 @@ func TestSanitiseFilename(t *testing.T) {
 		name, in, media, want string
 	}{
 		{"plain", "akta-kelahiran.pdf", PDF, "akta-kelahiran.pdf"},
-		{"unix path", "/home/budi/../../etc/passwd", PDF, "passwd"},
+		{"unix path", "/home/budi/../../etc/passwd", PDF, "passwd.pdf"},
 		{"windows path", `C:\Users\Budi\Documents\KK.jpg`, JPEG, "KK.jpg"},
 		{"control characters", "ktp\x00\r\n\x1b[31m.png", PNG, "ktp[31m.png"},
-		{"bidi override", "invoice\u202Efdp.exe", PDF, "invoicefdp.exe"},
+		{"bidi override", "invoice\u202Efdp.exe", PDF, "invoicefdp.pdf"},
+		{"html holding a PDF", "x.html", PDF, "x.pdf"},
+		{"svg holding a PNG", "logo.SVG", PNG, "logo.png"},
+		{"jpeg spelled long", "foto.JPEG", JPEG, "foto.JPEG"},
+		{"no extension", "KTP Budi", JPEG, "KTP Budi.jpg"},
+		{"dotted name", "Surat No. 12", PDF, "Surat No. 12.pdf"},
 		{"invalid utf-8", "ka\xffrtu.pdf", PDF, "kartu.pdf"},
 		{"spaces trimmed", "  surat.pdf  ", PDF, "surat.pdf"},
 		{"empty", "", JPEG, "document.jpg"},
@@ -274,7 +279,7 @@ func TestSanitiseFilename(t *testing.T) {
 		{"path to nothing", "a/b/", PDF, "document.pdf"},
 		{"japanese", "住民票の写し.pdf", PDF, "住民票の写し.pdf"},
 		{"long keeps extension", long + ".pdf", PDF, string([]rune(long)[:116]) + ".pdf"},
-		{"long without extension", long, PDF, string([]rune(long)[:120])},
+		{"long without extension", long, PDF, string([]rune(long)[:116]) + ".pdf"},
 	}
 	for _, tt := range tests {
 		got := sanitiseFilename(tt.in, tt.media)

@@ -157,7 +157,7 @@ func TestSaveAccepts(t *testing.T) {
 			if back != doc {
 				t.Errorf("%s: Get = %+v, want %+v", tt.name, back, doc)
 			}
-			if back.Filename != tt.filename || back.UploadedBy != e.budi || !back.CreatedAt.Equal(start) {
+			if back.Filename != DownloadName(tt.filename, tt.wantType) || back.UploadedBy != e.budi || !back.CreatedAt.Equal(start) {
 				t.Errorf("%s: row %+v", tt.name, back)
 			}
 			if n := e.count(t, "SELECT COUNT(*) FROM audit_log WHERE action = 'document.upload' AND object = ? AND tenant_id = ? AND actor_id = ?",

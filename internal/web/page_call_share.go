@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -188,8 +189,13 @@ func (s *Server) callDocument(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rc, err := s.Docs.Open(r.Context(), d)
+	if errors.Is(err, document.ErrNotFound) {
+		s.Log.Error("shown document's file missing", "tenant", t.Slug, "document", d.ID, "err", err)
+		s.errorPage(w, r, http.StatusGone, t)
+		return
+	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serverError(w, r, fmt.Errorf("web: open shown document %s: %w", d.ID, err))
 		return
 	}
 	defer rc.Close()

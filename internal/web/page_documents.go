@@ -2,7 +2,9 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"io"
+	"io/fs"
 	"mime"
 	"net/http"
 	"slices"
@@ -154,14 +156,22 @@ func (s *Server) downloadDocument(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f, err := s.Docs.Open(r.Context(), d)
+	if errors.Is(err, document.ErrNotFound) || errors.Is(err, fs.ErrNotExist) {
+		// The row is there, the file is not (a restore without the
+		// uploads, a disk fault): tell the reader plainly and the operator
+		// loudly, rather than answer "server error".
+		s.Log.Error("document file missing", "tenant", t.Slug, "document", d.ID, "err", err)
+		s.errorPage(w, r, http.StatusGone, t)
+		return
+	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serverError(w, r, fmt.Errorf("web: open document %s: %w", d.ID, err))
 		return
 	}
 	defer f.Close()
 	h := w.Header()
 	h.Set("Content-Type", d.MediaType)
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": d.Filename}))
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": document.DownloadName(d.Filename, d.MediaType)}))
 	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
 	h.Set("Cache-Control", "private, no-store")
 	h.Set("Content-Length", strconv.FormatInt(d.Size, 10))

@@ -226,7 +226,7 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, t
 		http.StatusForbidden: "error.page.403", http.StatusNotFound: "error.page.404",
 		http.StatusTooManyRequests: "error.page.429", http.StatusBadRequest: "error.page.400",
 		http.StatusMethodNotAllowed: "error.page.405", http.StatusRequestEntityTooLarge: "error.page.413",
-		http.StatusUnprocessableEntity: "error.page.text",
+		http.StatusUnprocessableEntity: "error.page.text", http.StatusGone: "error.page.410",
 	}[status]
 	if key == "" {
 		key, status = "error.page.500", http.StatusInternalServerError

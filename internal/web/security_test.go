@@ -1,9 +1,12 @@
 package web_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -129,5 +132,37 @@ func TestHiddenControlCharactersAreRefused(t *testing.T) {
 				t.Errorf("register with an ordinary name: %d", a.status)
 			}
 		})
+	}
+}
+
+// A download is named for what its content is, and a document whose file
+// has gone answers with a plain page, not a server error.
+func TestDocumentDownloadNameAndMissingFile(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	b := s.browser(t)
+	res := []string{"Authorization", "Bearer " + b.token("resident@banyuwangi.demo")}
+	up := multipartPost(b, "/api/v1/t/banyuwangi/documents", map[string]string{"service": "KIA", "requirement": "birth_certificate"}, "akta.html", tinyPDF, res...)
+	if up.status != http.StatusCreated {
+		t.Fatalf("upload: %d %s", up.status, up.body)
+	}
+	var d struct{ ID string }
+	if err := json.Unmarshal([]byte(up.body), &d); err != nil {
+		t.Fatal(err)
+	}
+	dl := b.get("/banyuwangi/documents/"+d.ID, res...)
+	if dl.status != http.StatusOK {
+		t.Fatalf("download: %d", dl.status)
+	}
+	if cd := dl.header.Get("Content-Disposition"); !strings.Contains(cd, `filename=akta.pdf`) {
+		t.Errorf("a PDF uploaded as akta.html downloads as %q, want akta.pdf", cd)
+	}
+	if err := os.RemoveAll(filepath.Join(s.app.Config.DataDir, "uploads")); err != nil {
+		t.Fatal(err)
+	}
+	b.lang = "id"
+	gone := b.get("/banyuwangi/documents/"+d.ID, res...)
+	if gone.status != http.StatusGone || !strings.Contains(gone.body, "Berkas ini sudah tidak ada") {
+		t.Errorf("download of a missing file: %d", gone.status)
 	}
 }
