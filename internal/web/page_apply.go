@@ -247,6 +247,9 @@ func (s *Server) appError(w http.ResponseWriter, r *http.Request, ac *appContext
 		redirect(w, r, appURL(ac)+"?changed=1")
 	case errors.Is(err, workflow.ErrForbidden):
 		s.deny(w, r, ac.T)
+	case errors.Is(err, application.ErrNotAssisted):
+		// Nothing to confirm: the resident filled it in themselves.
+		s.renderApplication(w, r, ac, validation.Errors{{Field: "code", Code: "error.confirm.not_assisted"}}, http.StatusConflict)
 	case errors.Is(err, workflow.ErrCommentRequired):
 		s.renderApplication(w, r, ac, validation.Errors{{Field: "comment", Code: "error.comment.required"}}, http.StatusUnprocessableEntity)
 	default:

@@ -166,3 +166,20 @@ func TestDocumentDownloadNameAndMissingFile(t *testing.T) {
 		t.Errorf("download of a missing file: %d", gone.status)
 	}
 }
+
+// Confirming a draft that no officer filled is a plain refusal, not a 500.
+func TestConfirmingAnUnassistedDraftIsRefusedPlainly(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	res := s.browser(t)
+	res.signin("resident@fukuoka.demo")
+	a := res.post("/fukuoka/services/JUMINHYO/apply", nil)
+	if a.status != http.StatusSeeOther {
+		t.Fatalf("apply: %d", a.status)
+	}
+	app := strings.TrimSuffix(strings.SplitN(a.header.Get("Location"), "/edit", 2)[0], "/")
+	c := res.post(app+"/confirm", url.Values{}) // the demo resident reads Japanese
+	if c.status != http.StatusConflict || !strings.Contains(c.body, "確認するものはありません") {
+		t.Fatalf("confirm of the resident's own draft: %d %s", c.status, c.body)
+	}
+}
