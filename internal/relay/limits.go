@@ -18,11 +18,13 @@ const MaxAllocationsPerUser = 10
 // the cloud metadata service (169.254.169.254) from inside the host.
 // Private ranges stay allowed: LAN-only deployments (a kiosk and the town
 // hall on one network) need them. Loopback is allowed only when the relay
-// itself announces a loopback address (the demo, tests): otherwise no real
-// peer is ever there, and allowing it would let anyone holding a
-// credential reach UDP services on the server itself.
+// itself listens on loopback (a demo or a test on one machine): a relay
+// listening on every interface is reachable from outside, and announcing
+// 127.0.0.1 does not change that, so there loopback would let anyone
+// holding a credential reach UDP services on the server itself. The
+// server's other own addresses are checked packet by packet (selfGuard).
 func (s *Server) permitPeer(client net.Addr, peer net.IP) bool {
-	if forbiddenPeer(peer) || (peer.IsLoopback() && !s.public.IsLoopback()) {
+	if forbiddenPeer(peer) || (peer.IsLoopback() && !s.addr.IP.IsLoopback()) {
 		s.log.Debug("turn: peer refused", "client", client.String(), "peer", peer.String())
 		return false
 	}

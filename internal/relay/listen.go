@@ -53,6 +53,7 @@ func listenBoth(addr string) (*net.UDPConn, net.Listener, error) {
 type relayAddrs struct {
 	bindIP net.IP
 	public net.IP
+	guard  *selfGuard
 }
 
 func (r *relayAddrs) Validate() error { return nil }
@@ -75,7 +76,7 @@ func (r *relayAddrs) AllocatePacketConn(conf turn.AllocateListenerConfig) (net.P
 	_ = c.(*net.UDPConn).SetReadBuffer(socketBuffer)
 	local := *c.LocalAddr().(*net.UDPAddr)
 	local.IP = r.public
-	return c, &local, nil
+	return r.guard.wrap(c), &local, nil
 }
 
 // Relaying to peers over TCP (RFC 6062 connections) is not offered:

@@ -125,7 +125,7 @@ func publicIP(configured, listen net.IP) net.IP {
 }
 
 func (s *Server) turnConfig() turn.ServerConfig {
-	relays := &relayAddrs{bindIP: s.addr.IP, public: s.public}
+	relays := &relayAddrs{bindIP: s.addr.IP, public: s.public, guard: newSelfGuard(s.log, s.addr.IP.IsLoopback(), s.public, s.addr.IP)}
 	return turn.ServerConfig{
 		PacketConnConfigs: []turn.PacketConnConfig{{
 			PacketConn:            s.conn,

@@ -444,7 +444,15 @@ func TestLoopbackPeersOnlyForLoopbackRelays(t *testing.T) {
 	t.Parallel()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	client := &net.UDPAddr{IP: net.ParseIP("198.51.100.4"), Port: 40000}
-	public := &Server{public: net.ParseIP("203.0.113.7"), log: quiet}
+	// The demo's default: listening on every interface, announced on
+	// 127.0.0.1. Loopback must still be refused there.
+	for _, listen := range []string{"0.0.0.0", "203.0.113.7", "::"} {
+		s := &Server{addr: &net.UDPAddr{IP: net.ParseIP(listen)}, public: net.ParseIP("127.0.0.1"), log: quiet}
+		if s.permitPeer(client, net.ParseIP("127.0.0.1")) {
+			t.Errorf("relay listening on %s permits loopback peers", listen)
+		}
+	}
+	public := &Server{addr: &net.UDPAddr{IP: net.IPv4zero}, public: net.ParseIP("203.0.113.7"), log: quiet}
 	for _, ip := range []string{"127.0.0.1", "127.0.0.53", "::1"} {
 		if public.permitPeer(client, net.ParseIP(ip)) {
 			t.Errorf("public relay permits loopback peer %s", ip)
@@ -453,7 +461,7 @@ func TestLoopbackPeersOnlyForLoopbackRelays(t *testing.T) {
 	if !public.permitPeer(client, net.ParseIP("10.1.2.3")) || !public.permitPeer(client, net.ParseIP("198.51.100.9")) {
 		t.Error("public relay refuses ordinary peers")
 	}
-	local := &Server{public: net.ParseIP("127.0.0.1"), log: quiet}
+	local := &Server{addr: &net.UDPAddr{IP: net.ParseIP("127.0.0.1")}, public: net.ParseIP("127.0.0.1"), log: quiet}
 	if !local.permitPeer(client, net.ParseIP("127.0.0.1")) {
 		t.Error("loopback relay refuses loopback peers")
 	}
