@@ -20,9 +20,9 @@ type selfGuard struct {
 	// theirs to use. permitPeer refuses loopback in every other case.
 	loopbackOK bool
 	own        map[netip.Addr]bool
-	mu   sync.Mutex
-	live map[int]int // relay socket port -> live sockets (udp4 and udp6 may share a number)
-	log  *slog.Logger
+	mu         sync.Mutex
+	live       map[int]int // relay socket port -> live sockets (udp4 and udp6 may share a number)
+	log        *slog.Logger
 }
 
 // newSelfGuard collects the addresses packets must not reach unchecked:
