@@ -16,6 +16,7 @@ import (
 	"github.com/serambi/serambi/internal/catalog"
 	"github.com/serambi/serambi/internal/db"
 	"github.com/serambi/serambi/internal/tenant"
+	"github.com/serambi/serambi/internal/validation"
 )
 
 // Assisted applications ("no-writing counter", 書かない窓口): an officer
@@ -111,7 +112,7 @@ func (s *Service) codeMatches(ctx context.Context, tx *db.Tx, a Application, cod
 	if err := tx.QueryRowContext(ctx, "SELECT confirm_hash, confirm_expires FROM applications WHERE id = ?", a.ID).Scan(&hash, &exp); err != nil {
 		return false
 	}
-	code = strings.TrimSpace(code)
+	code = strings.TrimSpace(validation.Narrow(code))
 	if hash == "" || exp == nil || !s.clock.Now().Before(*exp) || len(code) != 6 {
 		return false
 	}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/serambi/serambi/internal/validation"
 )
 
 // RegionLookup answers whether an Indonesian administrative region code
@@ -189,7 +191,7 @@ func MaskMyNumber(s string) string {
 // normalizeMyNumber removes spaces and hyphens, including the full-width
 // forms Japanese input methods produce.
 func normalizeMyNumber(s string) string {
-	return stripRunes(s, func(r rune) bool {
+	return stripRunes(validation.Narrow(s), func(r rune) bool {
 		return unicode.IsSpace(r) || r == '-' || r == '－' || r == '‐' || r == 'ー'
 	})
 }

@@ -125,7 +125,7 @@ func TestValidateMyNumber(t *testing.T) {
 		{"12345678901", ErrMyNumberFormat},
 		{"1234567890180", ErrMyNumberFormat},
 		{"12345678901x", ErrMyNumberFormat},
-		{"１２３４５６７８９０１８", ErrMyNumberFormat},
+		{"１２３４５６７８９０１８", nil}, // full-width, as a Japanese keyboard types it: read, not refused
 		{"123456789010", ErrMyNumberCheckDigit},
 		{"123456789019", ErrMyNumberCheckDigit},
 		{"213456789018", ErrMyNumberCheckDigit}, // transposed digits

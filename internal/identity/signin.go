@@ -9,6 +9,7 @@ import (
 
 	"github.com/serambi/serambi/internal/audit"
 	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/validation"
 )
 
 // Throttle limits. Guesses are counted per account (whatever login names
@@ -102,7 +103,7 @@ func (s *Service) checkThrottle(ctx context.Context, login, ip string, k signinK
 // throttleLogin is the login in the form ByLogin looks it up, so spelling
 // the same email or phone number differently does not buy more guesses.
 func throttleLogin(login string) string {
-	login = strings.ToLower(strings.TrimSpace(login))
+	login = strings.ToLower(strings.TrimSpace(validation.Narrow(login)))
 	if !strings.Contains(login, "@") {
 		if p, ok := NormalizePhone(login); ok {
 			return p

@@ -148,7 +148,7 @@ func (s *Service) ByIDIn(ctx context.Context, q db.Querier, id string) (User, er
 
 // ByLogin finds a user by email or mobile number, as typed at sign-in.
 func (s *Service) ByLogin(ctx context.Context, login string) (User, error) {
-	login = strings.TrimSpace(login)
+	login = strings.TrimSpace(validation.Narrow(login))
 	if strings.Contains(login, "@") {
 		return s.scanUser(s.db.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE email = ?", strings.ToLower(login)))
 	}
@@ -167,7 +167,7 @@ func (s *Service) ByCivilID(ctx context.Context, kind, number string) (User, err
 }
 
 func normalizeCivilID(s string) string {
-	return strings.NewReplacer(" ", "", "-", "").Replace(strings.TrimSpace(s))
+	return strings.NewReplacer(" ", "", "-", "").Replace(strings.TrimSpace(validation.Narrow(s)))
 }
 
 var phonePattern = regexp.MustCompile(`^\+?[0-9]{8,15}$`)
@@ -175,7 +175,7 @@ var phonePattern = regexp.MustCompile(`^\+?[0-9]{8,15}$`)
 // NormalizePhone strips spaces, dots, dashes and brackets from a mobile
 // number and checks what is left looks like one.
 func NormalizePhone(s string) (string, bool) {
-	p := strings.NewReplacer(" ", "", "-", "", ".", "", "(", "", ")", "").Replace(strings.TrimSpace(s))
+	p := strings.NewReplacer(" ", "", "-", "", ".", "", "(", "", ")", "").Replace(strings.TrimSpace(validation.Narrow(s)))
 	return p, phonePattern.MatchString(p)
 }
 
@@ -241,8 +241,8 @@ func validName(name string) bool {
 func (s *Service) validateRegistration(in *RegisterInput) validation.Errors {
 	var errs validation.Errors
 	in.Name = strings.TrimSpace(in.Name)
-	in.Email = strings.ToLower(strings.TrimSpace(in.Email))
-	in.Phone = strings.TrimSpace(in.Phone) // blanks mean "no phone", not a phone of blanks
+	in.Email = strings.ToLower(strings.TrimSpace(validation.Narrow(in.Email)))
+	in.Phone = strings.TrimSpace(validation.Narrow(in.Phone)) // blanks mean "no phone", not a phone of blanks
 	if !validName(in.Name) {
 		errs.Add("name", "error.name")
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/subtle"
 	"strings"
+
+	"github.com/serambi/serambi/internal/validation"
 )
 
 // ConfirmsApplicant tells whether check matches what only the applicant is
@@ -11,7 +13,7 @@ import (
 // birth date (YYYY-MM-DD) as held in their NIK. Public tracking needs it,
 // because tracking numbers are sequential and easy to guess.
 func (s *Service) ConfirmsApplicant(ctx context.Context, userID, check string) bool {
-	check = strings.TrimSpace(check)
+	check = strings.TrimSpace(validation.Narrow(check))
 	if check == "" || len(check) > 20 {
 		return false
 	}

@@ -5,6 +5,8 @@ package validation
 import (
 	"strings"
 	"unicode/utf8"
+
+	"golang.org/x/text/width"
 )
 
 // Problem is one thing wrong with one field. Code is a message-catalog key
@@ -65,4 +67,18 @@ func HasHiddenControls(s string) bool {
 		}
 	}
 	return false
+}
+
+// dashes are the characters Japanese and other input methods put where a
+// hyphen is meant: hyphens, dashes, the minus sign, the katakana long vowel
+// mark (ー, typed for "-" in kana mode) and its half-width form.
+var dashes = strings.NewReplacer("‐", "-", "‑", "-", "‒", "-", "–", "-", "—", "-", "―", "-", "−", "-", "ー", "-", "ｰ", "-")
+
+// Narrow reads what a person typed the way they meant it: full-width
+// letters, digits and signs (０９０, ＠, from a Japanese keyboard) become
+// ASCII, an ideographic space a space, and dash look-alikes a hyphen. Every
+// number, code and login a person types goes through it before it is
+// checked, so "０９０ー１２３４ー５６７８" is the phone number it looks like.
+func Narrow(s string) string {
+	return dashes.Replace(width.Narrow.String(s))
 }

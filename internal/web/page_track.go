@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/serambi/serambi/internal/application"
+	"github.com/serambi/serambi/internal/validation"
 )
 
 // trackGuesses is how many wrong tracking look-ups an address may make in
@@ -52,6 +53,8 @@ func (s *Server) lookupPublic(r *http.Request, number, check, lang string) (*pub
 // Numbers are sequential and a phone suffix has 10,000 values: wrong
 // guesses per address are limited as sign-in does.
 func (s *Server) confirmPublic(r *http.Request, number, check string) (application.Application, bool) {
+	// A number typed on a Japanese keyboard (ＦＵＫ－２０２６…) is the same number.
+	number, check = strings.TrimSpace(validation.Narrow(number)), strings.TrimSpace(validation.Narrow(check))
 	// A pair confirmed a moment ago needs neither the guess throttle nor
 	// the applicant check again: nobody gets a hit without knowing it.
 	pair := trackPair(number, check)
@@ -130,7 +133,7 @@ func (s *Server) publicStatus(r *http.Request, a application.Application, lang s
 
 func (s *Server) trackPage(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	number, check := strings.TrimSpace(q.Get("number")), strings.TrimSpace(q.Get("check"))
+	number, check := strings.TrimSpace(validation.Narrow(q.Get("number"))), strings.TrimSpace(q.Get("check"))
 	p := s.newPage(r, "track.title")
 	p.NoIndex = true
 	p.Form.Set("number", number)

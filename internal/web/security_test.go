@@ -183,3 +183,25 @@ func TestConfirmingAnUnassistedDraftIsRefusedPlainly(t *testing.T) {
 		t.Fatalf("confirm of the resident's own draft: %d %s", c.status, c.body)
 	}
 }
+
+// Registration and sign-in read full-width digits, letters and dashes, as a
+// Japanese keyboard types them.
+func TestFullWidthInputIsRead(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	b := s.browser(t)
+	a := b.post("/fukuoka/register", url.Values{"name": {"山田 花子"}, "email": {"ｈａｎａｋｏ＠ｅｘａｍｐｌｅ．ｊｐ"},
+		"phone": {"０９０ー１２３４－５６７８"}, "password": {"kopi tubruk pagi"}, "lang": {"ja"}})
+	if a.status != http.StatusSeeOther {
+		t.Fatalf("register with full-width phone and email: %d", a.status)
+	}
+	u, err := s.app.Identity.ByLogin(t.Context(), "hanako@example.jp")
+	if err != nil || u.Phone != "09012345678" {
+		t.Fatalf("stored: %+v %v", u, err)
+	}
+	for _, login := range []string{"０９０－１２３４－５６７８", "ＨＡＮＡＫＯ＠ＥＸＡＭＰＬＥ．ＪＰ"} {
+		if a := s.browser(t).post("/signin", url.Values{"login": {login}, "password": {"kopi tubruk pagi"}}); a.status != http.StatusSeeOther {
+			t.Errorf("sign in as %q: %d", login, a.status)
+		}
+	}
+}

@@ -225,6 +225,8 @@ func TestApplicationsAPI(t *testing.T) {
 		t.Fatal("public status shows personal data")
 	}
 	mustContain(t, b.get("/track?number=BWI-2026-000001&check=8888"), "Disetujui")
+	// Typed on a Japanese keyboard: full-width letters, digits and dashes.
+	mustContain(t, b.get("/track?number="+url.QueryEscape("ＢＷＩ－２０２６ー０００００１")+"&check="+url.QueryEscape("８８８８")), "Disetujui")
 }
 
 // TestApprovalIssuesAVerifiableResult: approval produces a printable paper
