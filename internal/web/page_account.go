@@ -2,7 +2,9 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/serambi/serambi/internal/identity"
 	"github.com/serambi/serambi/internal/validation"
@@ -23,6 +25,9 @@ func (s *Server) accountPage(r *http.Request, errs validation.Errors) (*page, er
 		return nil, err
 	}
 	p := s.newPage(r, "account.title")
+	if p.Zone, err = s.homeZone(r, st); err != nil {
+		return nil, err
+	}
 	p.Errors = errs
 	p.Flash = flashFrom(r)
 	p.Form.Set("pref_lang", st.user.Lang)
@@ -235,4 +240,18 @@ func (s *Server) familyChange(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	redirect(w, r, "/account?done=saved#family-h")
+}
+
+// homeZone is the zone of the signed-in person's first local government,
+// for pages that belong to no tenant; UTC for someone with none (a network
+// coordinator), which the times then say ("UTC").
+func (s *Server) homeZone(r *http.Request, st *state) (*time.Location, error) {
+	if len(st.memberships) == 0 {
+		return time.UTC, nil
+	}
+	t, err := s.Tenants.ByID(r.Context(), st.memberships[0].TenantID)
+	if err != nil {
+		return nil, fmt.Errorf("web: zone of the account's tenant: %w", err)
+	}
+	return t.Location(), nil
 }

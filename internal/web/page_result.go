@@ -2,8 +2,10 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/serambi/serambi/internal/locale"
 	"github.com/serambi/serambi/internal/result"
@@ -26,11 +28,13 @@ type resultPage struct {
 	HolderShort string
 }
 
-func (s *Server) sides(res result.Result) []resultSide {
+// sides writes the result in each of its languages; dates in the tenant's
+// zone (a Fukuoka approval at 08:59 JST on 5 December is dated 5 December).
+func (s *Server) sides(res result.Result, loc *time.Location) []resultSide {
 	var out []resultSide
 	for _, l := range res.Content.Langs {
 		side := resultSide{Lang: l, Title: res.Content.Title.In(l), Tenant: res.Content.Tenant.In(l),
-			Service: res.Content.Service.In(l), Holder: res.Content.Holder, Decided: locale.Date(l, res.Content.DecidedAt, nil),
+			Service: res.Content.Service.In(l), Holder: res.Content.Holder, Decided: locale.Date(l, res.Content.DecidedAt, loc),
 			Labels: map[string]string{}}
 		for _, k := range resultLabels {
 			side.Labels[k] = s.Catalog.T(l, k)
@@ -63,7 +67,7 @@ func (s *Server) resultDocument(w http.ResponseWriter, r *http.Request) {
 	p.Title = res.Content.Title.In(p.Lang())
 	p.Tenant = ac.T
 	p.NoIndex = true
-	p.Data = resultPage{Result: res, Sides: s.sides(res), VerifyURL: s.BaseURL + "/verify/" + res.Code,
+	p.Data = resultPage{Result: res, Sides: s.sides(res, ac.T.Location()), VerifyURL: s.BaseURL + "/verify/" + res.Code,
 		QR: "/verify/" + res.Code + "/qr.png", Fingerprint: res.Fingerprint(), Genuine: res.Genuine()}
 	s.render(w, http.StatusOK, "result", p)
 }
@@ -103,13 +107,16 @@ func (s *Server) verifyPage(w http.ResponseWriter, r *http.Request, code string)
 		s.render(w, http.StatusNotFound, "verify", p)
 		return
 	}
-	if t, err := s.Tenants.ByID(r.Context(), res.TenantID); err == nil {
-		p.Tenant = &t
-		if st := getState(r); !st.langExplicit {
-			st.lang = t.DefaultLang
-		}
+	t, err := s.Tenants.ByID(r.Context(), res.TenantID)
+	if err != nil {
+		s.serverError(w, r, fmt.Errorf("web: verify %s: read its tenant: %w", res.Code, err))
+		return
 	}
-	p.Data = resultPage{Result: res, Sides: s.sides(res)[:1], Fingerprint: res.Fingerprint(), Genuine: res.Genuine(),
+	p.Tenant = &t
+	if st := getState(r); !st.langExplicit {
+		st.lang = t.DefaultLang
+	}
+	p.Data = resultPage{Result: res, Sides: s.sides(res, t.Location())[:1], Fingerprint: res.Fingerprint(), Genuine: res.Genuine(),
 		HolderShort: shortName(res.Content.Holder)}
 	s.render(w, http.StatusOK, "verify", p)
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/serambi/serambi/internal/application"
+	"github.com/serambi/serambi/internal/locale"
 	"github.com/serambi/serambi/internal/validation"
 )
 
@@ -34,9 +35,10 @@ type publicStatus struct {
 }
 
 type pubEvent struct {
-	At    string `json:"at"`
+	At    string `json:"at"` // RFC 3339 in UTC, for programs
 	State string `json:"state"`
 	Label string `json:"label"`
+	When  string `json:"-"` // for people: the tenant's zone, the reader's language
 }
 
 // lookupPublic finds an application by tracking number when check matches
@@ -126,7 +128,8 @@ func (s *Server) publicStatus(r *http.Request, a application.Application, lang s
 	}
 	for _, e := range events {
 		es, _ := svc.Workflow.State(e.To)
-		ps.Steps = append(ps.Steps, pubEvent{At: e.At.UTC().Format("2006-01-02T15:04:05Z"), State: e.To, Label: es.Labels.In(lang)})
+		ps.Steps = append(ps.Steps, pubEvent{At: e.At.UTC().Format("2006-01-02T15:04:05Z"), State: e.To, Label: es.Labels.In(lang),
+			When: locale.DateTime(lang, e.At, t.Location())})
 	}
 	return ps, p, true
 }

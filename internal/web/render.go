@@ -70,6 +70,10 @@ type page struct {
 	// CacheKey, when set, caches the page under this key (which must hold
 	// everything the page shows that can vary), whatever the query.
 	CacheKey string
+	// Zone is where times are shown on a page outside any tenant (the
+	// account page shows sign-in times in the zone of the person's own
+	// local government); a tenant's page uses the tenant's zone.
+	Zone *time.Location
 }
 
 func (s *Server) newPage(r *http.Request, titleKey string) *page {
@@ -146,6 +150,9 @@ func (p *page) DateTime(t time.Time) string { return locale.DateTime(p.st.lang, 
 func (p *page) loc() *time.Location {
 	if p.Tenant != nil {
 		return p.Tenant.Location()
+	}
+	if p.Zone != nil {
+		return p.Zone
 	}
 	return time.UTC
 }

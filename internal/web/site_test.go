@@ -30,6 +30,12 @@ type site struct {
 // Options, if given, change the configuration before the app starts.
 func startSite(t *testing.T, pg bool, options ...func(*config.Config)) *site {
 	t.Helper()
+	return startSiteWith(t, pg, nil, options...)
+}
+
+// startSiteWith starts Serambi with app options too (a fixed clock, say).
+func startSiteWith(t *testing.T, pg bool, appOptions []app.Option, options ...func(*config.Config)) *site {
+	t.Helper()
 	dir := t.TempDir()
 	cfg := &config.Config{DataDir: dir, Database: "sqlite:" + filepath.Join(dir, "s.db"), Demo: true, LogLevel: "info"}
 	for _, o := range options {
@@ -48,7 +54,7 @@ func startSite(t *testing.T, pg bool, options ...func(*config.Config)) *site {
 	}
 	srv := httptest.NewUnstartedServer(nil)
 	cfg.BaseURL = "http://" + srv.Listener.Addr().String()
-	a, err := app.New(context.Background(), cfg, app.WithoutDemoVisitors())
+	a, err := app.New(context.Background(), cfg, append([]app.Option{app.WithoutDemoVisitors()}, appOptions...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
