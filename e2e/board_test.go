@@ -29,12 +29,6 @@ const (
 // the room (the page asks for 12rem there).
 const minBoardFont = 64
 
-// boardCountsPastSix turns on the check that the board counts everyone
-// waiting. It fails today: boardState (internal/web/page_board.go) counts
-// the "next" list it asks Queue.Board for, six tickets at most, so with
-// seven or more waiting the board says six. Set it to true with the fix.
-const boardCountsPastSix = true
-
 // boardView is what the board shows.
 type boardView struct {
 	Calling string   `json:"calling"`
@@ -236,9 +230,6 @@ func TestDisplayBoard(t *testing.T) {
 			}
 		}},
 		step{"a busy morning: the board counts everyone waiting, past the six it lists next", func() {
-			if !boardCountsPastSix {
-				board.t.Skip("known bug, see boardCountsPastSix: the board counts at most 6 people waiting")
-			}
 			// Seven more people take a number (the walk-in's page posts the
 			// counter's form for each, as their phones would).
 			const more = 7

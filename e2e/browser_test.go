@@ -72,8 +72,7 @@ func missing(t *testing.T, problem string) {
 	if os.Getenv("SERAMBI_TEST_REQUIRE_ALL") == "1" {
 		t.Fatal("browser suite cannot run: " + problem + " (SERAMBI_TEST_REQUIRE_ALL=1 makes this a failure)")
 	}
-	testnote.Skipped("browser suite", problem)
-	t.Skip("browser suite skipped: " + problem)
+	testnote.Skip(t, "browser suite", problem)
 }
 
 func chromiumPath(t *testing.T) string {

@@ -81,8 +81,7 @@ func twoNodes(t *testing.T, ctx context.Context, what string) (*app.App, *app.Ap
 		if dbtest.Required() {
 			t.Fatalf("%s not set but required", dbtest.PostgresEnv)
 		}
-		testnote.Skipped(what, dbtest.PostgresEnv+" is not set")
-		t.Skipf("%s skipped: %s is not set", what, dbtest.PostgresEnv)
+		testnote.Skip(t, what, dbtest.PostgresReason)
 	}
 	name := "serambi-test-" + strconv.FormatInt(time.Now().UnixNano(), 36)
 	sep := "?"

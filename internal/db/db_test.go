@@ -8,6 +8,7 @@ import (
 
 	"github.com/serambi/serambi/internal/db"
 	"github.com/serambi/serambi/internal/db/dbtest"
+	"github.com/serambi/serambi/internal/testnote"
 )
 
 func TestRebind(t *testing.T) {
@@ -96,7 +97,7 @@ func TestConcurrentMigrationsOnPostgres(t *testing.T) {
 		if dbtest.Required() {
 			t.Fatal("PostgreSQL required")
 		}
-		t.Skipf("PostgreSQL suite skipped: %s is not set", dbtest.PostgresEnv)
+		testnote.Skip(t, "PostgreSQL suite", dbtest.PostgresReason)
 	}
 	ctx := context.Background()
 	errs := make(chan error, 3)

@@ -47,8 +47,7 @@ func startSiteWith(t *testing.T, pg bool, appOptions []app.Option, options ...fu
 			if dbtest.Required() {
 				t.Fatalf("%s not set but required", dbtest.PostgresEnv)
 			}
-			testnote.Skipped("PostgreSQL site tests", dbtest.PostgresEnv+" is not set")
-			t.Skipf("PostgreSQL site test skipped: %s is not set", dbtest.PostgresEnv)
+			testnote.Skip(t, "PostgreSQL site tests", dbtest.PostgresReason)
 		}
 		cfg.Database = u
 	}

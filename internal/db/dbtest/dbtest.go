@@ -9,7 +9,6 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
-	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -27,6 +26,9 @@ const PostgresEnv = "SERAMBI_TEST_POSTGRES_URL"
 const RequireEnv = "SERAMBI_TEST_REQUIRE_ALL"
 
 // Required tells whether skipping is forbidden in this run.
+// PostgresReason is why PostgreSQL tests skip, said the same way everywhere.
+const PostgresReason = "set " + PostgresEnv + " (e.g. postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable)"
+
 func Required() bool { return os.Getenv(RequireEnv) == "1" }
 
 // Each runs fn once per available dialect, as subtests named after it.
@@ -65,9 +67,7 @@ func Postgres(t testing.TB) *db.DB {
 		if Required() {
 			t.Fatalf("%s is not set but %s=1: the PostgreSQL suite must run", PostgresEnv, RequireEnv)
 		}
-		reason := fmt.Sprintf("set %s (e.g. postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable)", PostgresEnv)
-		testnote.Skipped("PostgreSQL suite", reason)
-		t.Skip("PostgreSQL suite skipped: " + reason)
+		testnote.Skip(t, "PostgreSQL suite", PostgresReason)
 	}
 	d, err := db.Open(context.Background(), u)
 	if err != nil {
