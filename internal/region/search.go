@@ -14,6 +14,7 @@ type Query struct {
 	Parent  string
 	Q       string // free text: any script, any romaji spelling
 	Limit   int    // 0 means defaultLimit; capped at maxLimit
+	Offset  int    // how many matches to pass over (the API's cursor)
 }
 
 const (
@@ -85,6 +86,14 @@ type hit struct{ idx, rank int }
 // q.Q, best matches first: exact or prefix matches of a name, then by level,
 // then by code.
 func (d *Directory) Search(q Query) []Region {
+	items, _ := d.Page(q)
+	return items
+}
+
+// Page is Search from q.Offset on, and whether more matches follow, so a
+// client can walk all 416 regencies or 1,741 municipalities page by page.
+// The order is total (rank, level, code), so pages neither repeat nor skip.
+func (d *Directory) Page(q Query) ([]Region, bool) {
 	needle := fold(q.Q)
 	var hits []hit
 	for i := range d.regions {
@@ -105,11 +114,12 @@ func (d *Directory) Search(q Query) []Region {
 			strings.Compare(d.regions[a.idx].Code, d.regions[b.idx].Code),
 		)
 	})
-	idx := make([]int, min(len(hits), q.limit()))
+	from := min(max(q.Offset, 0), len(hits))
+	idx := make([]int, min(len(hits)-from, q.limit()))
 	for i := range idx {
-		idx[i] = hits[i].idx
+		idx[i] = hits[from+i].idx
 	}
-	return d.collect(idx)
+	return d.collect(idx), from+len(idx) < len(hits)
 }
 
 func (q Query) filters(reg *Region) bool {

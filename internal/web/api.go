@@ -38,12 +38,26 @@ func (s *Server) apiRegions(w http.ResponseWriter, r *http.Request) {
 		}
 		rq.Limit = n
 	}
+	if c := q.Get("cursor"); c != "" {
+		n, err := strconv.Atoi(c)
+		if err != nil || n < 0 || n > 1_000_000 {
+			s.problem(w, r, http.StatusBadRequest, "bad_cursor", "problem.bad_cursor")
+			return
+		}
+		rq.Offset = n
+	}
 	rq.Q = truncateRunes(rq.Q, 100)
-	items := s.Regions.Search(rq)
+	items, more := s.Regions.Page(rq)
 	if items == nil {
 		items = []region.Region{}
 	}
-	writeJSON(w, http.StatusOK, list[region.Region]{Items: items})
+	out := list[region.Region]{Items: items}
+	if more {
+		// The cursor is the count of matches already given; clients pass
+		// it back unread (its form may change).
+		out.Next = strconv.Itoa(rq.Offset + len(items))
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 type tenantJSON struct {

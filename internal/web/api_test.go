@@ -141,3 +141,55 @@ func TestMetricsCountRoutes(t *testing.T) {
 	m := b.get("/metrics", "Authorization", "Bearer a-metrics-token-for-tests")
 	mustContain(t, m, `serambi_http_requests_total{route="GET /{tenant}/{$}",status="200"}`, `serambi_db_open_connections`, `status="404"`)
 }
+
+// TestRegionsArePaged: following `next` lists every regency of Indonesia
+// and every municipality of Japan, each once.
+func TestRegionsArePaged(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	b := s.browser(t)
+	for _, c := range []struct {
+		query string
+		want  int
+	}{{"country=ID&level=regency&limit=100", 416}, {"country=JP&level=municipality&limit=500", 1741}} {
+		seen := map[string]bool{}
+		cursor, pages := "", 0
+		for {
+			path := "/api/v1/regions?" + c.query
+			if cursor != "" {
+				path += "&cursor=" + url.QueryEscape(cursor)
+			}
+			a := b.get(path)
+			if a.status != http.StatusOK {
+				t.Fatalf("%s: %d %s", path, a.status, a.body)
+			}
+			var page struct {
+				Items []struct{ Code string }
+				Next  string
+			}
+			if err := json.Unmarshal([]byte(a.body), &page); err != nil {
+				t.Fatal(err)
+			}
+			for _, it := range page.Items {
+				if seen[it.Code] {
+					t.Fatalf("%s: %s listed twice", c.query, it.Code)
+				}
+				seen[it.Code] = true
+			}
+			pages++
+			if page.Next == "" {
+				break
+			}
+			if pages > 50 {
+				t.Fatalf("%s: more than 50 pages", c.query)
+			}
+			cursor = page.Next
+		}
+		if len(seen) != c.want {
+			t.Errorf("%s: %d regions over %d pages, want %d", c.query, len(seen), pages, c.want)
+		}
+	}
+	if a := b.get("/api/v1/regions?cursor=-1"); a.status != http.StatusBadRequest || !strings.Contains(a.body, "bad_cursor") {
+		t.Errorf("bad cursor: %d", a.status)
+	}
+}
