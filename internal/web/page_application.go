@@ -165,12 +165,61 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	outcome := s.actionOutcome(r, ac, action)
+	if (outcome == workflow.Withdrawn || outcome == workflow.Rejected) && r.PostForm.Get("confirm") != "yes" {
+		s.confirmAction(w, r, ac, action, outcome, version)
+		return
+	}
 	_, err := s.Apps.Act(r.Context(), ac.caller(r), *ac.T, ac.Svc, ac.App.ID, version, action, r.PostForm.Get("comment"))
 	if err != nil {
 		s.appError(w, r, ac, err)
 		return
 	}
-	redirect(w, r, appURL(ac)+"?done=action")
+	switch outcome {
+	case workflow.Withdrawn:
+		redirect(w, r, appURL(ac)+"?done=withdrawn")
+	case workflow.Rejected:
+		redirect(w, r, appURL(ac)+"?done=rejected")
+	default:
+		redirect(w, r, appURL(ac)+"?done=action")
+	}
+}
+
+// actionOutcome is the outcome of the state an action the caller may take
+// now leads to ("" for an action that decides nothing, or one not allowed,
+// which Act then refuses).
+func (s *Server) actionOutcome(r *http.Request, ac *appContext, action string) string {
+	for _, a := range ac.Svc.Workflow.Allowed(ac.App.State, ac.Roles) {
+		if a.Name == action {
+			to, _ := ac.Svc.Workflow.State(a.To)
+			return to.Outcome
+		}
+	}
+	return ""
+}
+
+// confirmAction asks before an action that cannot be undone (withdrawing,
+// rejecting): a page of its own, so it works without JavaScript, that says
+// plainly what will happen.
+func (s *Server) confirmAction(w http.ResponseWriter, r *http.Request, ac *appContext, action string, outcome string, version int) {
+	p := s.newPage(r, "confirm.withdraw.title")
+	p.Tenant = ac.T
+	kind := "withdraw"
+	if outcome == workflow.Rejected {
+		kind = "reject"
+		p.Title = p.T("confirm.reject.title")
+	}
+	number := ac.App.TrackingNumber
+	if number == "" {
+		number = p.T("confirm.draft")
+	}
+	name := ac.Svc.Names.In(p.Lang())
+	p.Data = struct {
+		Question, Explain, Yes, No, Action, Back, Name, Comment string
+		Version                                                 int
+	}{p.T("confirm."+kind+".title"), p.T("confirm."+kind+".explain", number, name), p.T("confirm."+kind+".yes"), p.T("confirm."+kind+".no"),
+		appURL(ac) + "/actions", appURL(ac), action, r.PostForm.Get("comment"), version}
+	s.render(w, http.StatusOK, "confirm_action", p)
 }
 
 // myApplications lists the signed-in resident's applications here.

@@ -1,0 +1,41 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// TestWithdrawingAsksFirst: withdrawing is one tap too many to undo. The
+// first press shows a page that asks (no JavaScript needed) and changes
+// nothing; "yes" withdraws and says plainly what happened and what next.
+func TestWithdrawingAsksFirst(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	a := applicationIn(t, s, "fukuoka", "resident@fukuoka.demo")
+	res := s.browser(t)
+	res.signin("resident@fukuoka.demo")
+	app := "/fukuoka/applications/" + a.ID
+	page := res.get(app)
+	mustContain(t, page, `name="action" value="withdraw"`)
+	v := version(t, page.body)
+
+	ask := res.post(app+"/actions", url.Values{"action": {"withdraw"}, "version": {v}})
+	if ask.status != http.StatusOK {
+		t.Fatalf("first press: %d", ask.status)
+	}
+	mustContain(t, ask, "この申請を取り下げますか", a.TrackingNumber, `name="confirm" value="yes"`, "いいえ、申請を続けます", `href="`+app+`"`)
+	if got, err := s.app.Apps.ByTrackingNumber(t.Context(), a.TrackingNumber); err != nil || got.DecidedAt != nil {
+		t.Fatalf("the first press already withdrew: %+v %v", got.DecidedAt, err)
+	}
+
+	yes := res.post(app+"/actions", url.Values{"action": {"withdraw"}, "version": {v}, "confirm": {"yes"}})
+	if yes.status != http.StatusSeeOther || !strings.HasSuffix(yes.header.Get("Location"), "?done=withdrawn") {
+		t.Fatalf("yes: %d %q", yes.status, yes.header.Get("Location"))
+	}
+	mustContain(t, res.get(yes.header.Get("Location")), "申請を取り下げました", "新しく申請できます")
+	if got, _ := s.app.Apps.ByTrackingNumber(t.Context(), a.TrackingNumber); got.DecidedAt == nil {
+		t.Fatal("not withdrawn after yes")
+	}
+}
