@@ -217,7 +217,7 @@ func (s *Server) confirmAction(w http.ResponseWriter, r *http.Request, ac *appCo
 	p.Data = struct {
 		Question, Explain, Yes, No, Action, Back, Name, Comment string
 		Version                                                 int
-	}{p.T("confirm."+kind+".title"), p.T("confirm."+kind+".explain", number, name), p.T("confirm."+kind+".yes"), p.T("confirm."+kind+".no"),
+	}{p.T("confirm." + kind + ".title"), p.T("confirm."+kind+".explain", number, name), p.T("confirm." + kind + ".yes"), p.T("confirm." + kind + ".no"),
 		appURL(ac) + "/actions", appURL(ac), action, r.PostForm.Get("comment"), version}
 	s.render(w, http.StatusOK, "confirm_action", p)
 }
