@@ -39,6 +39,7 @@ Usage:
   serambi service import --tenant SLUG --file FILE [--publish] [data flags]
   serambi audit verify [data flags]
   serambi backup --to FILE [data flags]
+  serambi restore --from FILE [data flags]
   serambi version
 
 Data flags: --data DIR (default serambi-data), --database URL (sqlite:PATH or postgres://...), --log-level LEVEL.
@@ -75,6 +76,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return c.auditVerify(rest)
 	case "backup":
 		return c.backup(rest)
+	case "restore":
+		return c.restore(rest)
 	case "service import":
 		return c.serviceImport(rest)
 	case "version":
@@ -344,10 +347,38 @@ func (c *command) backup(args []string) int {
 		return code
 	}
 	defer a.Close()
-	if err := a.DB.Backup(context.Background(), to); err != nil {
+	if err := a.Backup(context.Background(), to); err != nil {
 		return c.fail("backup", err)
 	}
-	fmt.Fprintf(c.stdout, "backup written to %s\n", to)
+	fmt.Fprintf(c.stdout, "backup written to %s (the database and documents; keep the secret key apart, see RESTORE.txt inside)\n", to)
+	if !strings.HasPrefix(cfg.Database, "sqlite:") {
+		fmt.Fprintln(c.stdout, "PostgreSQL: the backup holds the documents only; dump the database with pg_dump (docs/operations.md)")
+	}
+	return 0
+}
+
+// restore unpacks a backup into an empty data directory.
+func (c *command) restore(args []string) int {
+	var from string
+	cfg, code, ok := c.flags("restore", args, config.Options{}, func(fs *flag.FlagSet) {
+		fs.StringVar(&from, "from", "", "backup file written by serambi backup")
+	})
+	if !ok {
+		return code
+	}
+	if from == "" {
+		fmt.Fprintln(c.stderr, "serambi restore: --from FILE is required")
+		return 2
+	}
+	dbPath, _ := strings.CutPrefix(cfg.Database, "sqlite:")
+	if !strings.HasPrefix(cfg.Database, "sqlite:") {
+		dbPath = "" // PostgreSQL: restored with its own tools
+	}
+	n, err := app.Restore(from, cfg.DataDir, dbPath)
+	if err != nil {
+		return c.fail("restore", err)
+	}
+	fmt.Fprintf(c.stdout, "restored %d files into %s; put the secret key back (DATA/secret.key or SERAMBI_SECRET_KEY), then run serambi audit verify\n", n, cfg.DataDir)
 	return 0
 }
 

@@ -3,12 +3,18 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"net"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/serambi/serambi/internal/app"
+	"github.com/serambi/serambi/internal/audit"
+	"github.com/serambi/serambi/internal/config"
 	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/document"
 )
 
 func runCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
@@ -92,16 +98,104 @@ func TestAuditVerifyCatchesTampering(t *testing.T) {
 	}
 }
 
-func TestBackupWritesACopy(t *testing.T) {
+// TestBackupAndRestore: a backup holds the database and the documents; a
+// restore into an empty directory (with the secret key put back) serves
+// the same document again. Files with personal data are 0600.
+func TestBackupAndRestore(t *testing.T) {
 	flags := seedAudit(t)
-	to := filepath.Join(t.TempDir(), "copy.db")
-	if code, _, e := runCLI(t, "", append([]string{"backup", "--to", to}, flags...)...); code != 0 {
+	dir := flags[1]
+	content := []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+	docID := saveDocument(t, dir, content)
+
+	to := filepath.Join(t.TempDir(), "serambi-backup.tar.gz")
+	code, out, e := runCLI(t, "", append([]string{"backup", "--to", to}, flags...)...)
+	if code != 0 {
 		t.Fatalf("backup: %d %s", code, e)
 	}
-	code, out, _ := runCLI(t, "", "audit", "verify", "--database", "sqlite:"+to, "--data", flags[1])
-	if code != 0 || !strings.Contains(out, "intact: 3 entries") {
-		t.Fatalf("verify of the copy: %d %q", code, out)
+	if !strings.Contains(out, "secret key") {
+		t.Errorf("backup output does not mention the secret key: %q", out)
 	}
+	for _, p := range []string{to, filepath.Join(dir, "serambi.db")} {
+		if st, err := os.Stat(p); err != nil || st.Mode().Perm() != 0o600 {
+			t.Errorf("%s: mode %v (%v), want 0600", p, st.Mode().Perm(), err)
+		}
+	}
+	if code, _, _ := runCLI(t, "", append([]string{"backup", "--to", to}, flags...)...); code == 0 {
+		t.Error("backup overwrote an existing file")
+	}
+
+	fresh := t.TempDir()
+	code, out, e = runCLI(t, "", "restore", "--from", to, "--data", fresh)
+	if code != 0 || !strings.Contains(out, "restored") {
+		t.Fatalf("restore: %d %q %s", code, out, e)
+	}
+	if st, err := os.Stat(filepath.Join(fresh, "serambi.db")); err != nil || st.Mode().Perm() != 0o600 {
+		t.Errorf("restored database mode %v (%v), want 0600", st.Mode().Perm(), err)
+	}
+	key, err := os.ReadFile(filepath.Join(dir, "secret.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(fresh, "secret.key"), key, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, _ := runCLI(t, "", "audit", "verify", "--data", fresh); code != 0 || !strings.Contains(out, "intact") {
+		t.Fatalf("verify of the restored data: %d %q", code, out)
+	}
+	if got := readDocument(t, fresh, docID); !bytes.Equal(got, content) {
+		t.Fatalf("restored document: %q, want %q", got, content)
+	}
+	if code, _, e := runCLI(t, "", "restore", "--from", to, "--data", fresh); code == 0 || !strings.Contains(e, "empty") {
+		t.Errorf("restore over existing data: %d %s", code, e)
+	}
+}
+
+// saveDocument stores a document in the data directory's first tenant, as
+// an upload would.
+func saveDocument(t *testing.T, dir string, content []byte) string {
+	t.Helper()
+	a, err := app.Open(context.Background(), &config.Config{DataDir: dir, Database: "sqlite:" + filepath.Join(dir, "serambi.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	ten, err := a.Tenants.BySlug(context.Background(), "banyuwangi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := a.Identity.ByLogin(context.Background(), "kepala@banyuwangi.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := a.Docs.Save(context.Background(), audit.CLI, document.Upload{TenantID: ten.ID, OwnerID: u.ID, Filename: "akta.pdf"}, bytes.NewReader(content))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ten.ID + "/" + d.ID
+}
+
+func readDocument(t *testing.T, dir, ref string) []byte {
+	t.Helper()
+	a, err := app.Open(context.Background(), &config.Config{DataDir: dir, Database: "sqlite:" + filepath.Join(dir, "serambi.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	tenantID, id, _ := strings.Cut(ref, "/")
+	d, err := a.Docs.Get(context.Background(), tenantID, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := a.Docs.Open(context.Background(), d)
+	if err != nil {
+		t.Fatalf("open the restored document: %v", err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 func TestUserCreateRefusesWeakPassword(t *testing.T) {

@@ -68,6 +68,9 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("sqlite: empty path")
 	}
+	if err := createPrivate(path); err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, err
 	}
@@ -283,3 +286,20 @@ func (d *DB) Writer() *sql.DB { return d.write }
 
 // SQL exposes the transaction so the job queue can insert jobs inside it.
 func (t *Tx) SQL() *sql.Tx { return t.tx }
+
+// createPrivate creates the database file readable by its owner only
+// (0600) before SQLite opens it: it holds personal data, and SQLite gives
+// its -wal and -shm files the mode of the database file.
+func createPrivate(path string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("sqlite: create the database's directory: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: create %s: %w", path, err)
+	}
+	return f.Close()
+}
