@@ -2,6 +2,7 @@ package counter
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"time"
 
@@ -175,4 +176,44 @@ func (s *Store) bookable(ctx context.Context, t tenant.Tenant, c Counter, start 
 		}
 	}
 	return false, nil
+}
+
+// openLookahead is how far OpenAt looks for the next opening.
+const openLookahead = 14
+
+// OpenAt tells whether the counter of t is open at the moment at, by its
+// plan, exceptions and the tenant's calendar, and if not, when it next
+// opens within two weeks (zero when it does not). Walk-in tickets are only
+// taken while a counter is open: a number taken on a Saturday would wait
+// for nobody.
+func (s *Store) OpenAt(ctx context.Context, t tenant.Tenant, counterID string, at time.Time) (bool, time.Time, error) {
+	c, err := s.Get(ctx, t.ID, counterID)
+	if err != nil {
+		return false, time.Time{}, err
+	}
+	if !c.Active {
+		return false, time.Time{}, nil
+	}
+	loc := t.Location()
+	first := localMidnight(at, loc)
+	last := first.AddDate(0, 0, openLookahead)
+	sc, err := s.loadSchedule(ctx, t, c, first, last)
+	if err != nil {
+		return false, time.Time{}, fmt.Errorf("counter: opening hours of %s: %w", c.Code, err)
+	}
+	for i := 0; i <= openLookahead; i++ {
+		day := first.AddDate(0, 0, i)
+		y, m, d := day.Date()
+		for _, h := range sc.hoursOn(day) {
+			start := time.Date(y, m, d, 0, h.Start, 0, 0, loc)
+			end := time.Date(y, m, d, 0, h.End, 0, 0, loc)
+			if !at.Before(start) && at.Before(end) {
+				return true, time.Time{}, nil
+			}
+			if start.After(at) {
+				return false, start, nil
+			}
+		}
+	}
+	return false, time.Time{}, nil
 }

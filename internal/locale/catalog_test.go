@@ -123,8 +123,35 @@ func TestEveryUsedKeyExists(t *testing.T) {
 		if strings.HasSuffix(k, ".") || notKeys[k] {
 			continue
 		}
-		if !c.Has("en", k) {
+		if !c.Has("en", k) && !c.Has("en", k+".other") { // a counted message (Catalog.N) has forms
 			t.Errorf("key %q used in %s is in no catalog", k, where)
+		}
+	}
+}
+
+// TestPluralForms: counts read right in each language, and every counted
+// message has both forms in every catalog.
+func TestPluralForms(t *testing.T) {
+	t.Parallel()
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		lang string
+		n    int
+		want string
+	}{{"en", 1, "1 person ahead of you."}, {"en", 2, "2 people ahead of you."}, {"en", 0, "0 people ahead of you."},
+		{"id", 1, "1 orang di depan Anda."}, {"ja", 1, "あなたの前に1人います。"}} {
+		if got := c.N(tc.lang, "ticket.ahead", tc.n); got != tc.want {
+			t.Errorf("N(%s, ticket.ahead, %d) = %q, want %q", tc.lang, tc.n, got, tc.want)
+		}
+	}
+	for _, l := range Langs {
+		for _, k := range c.Keys(l) {
+			if strings.HasSuffix(k, ".one") && !c.Has(l, strings.TrimSuffix(k, ".one")+".other") {
+				t.Errorf("%s: %q has no .other form", l, k)
+			}
 		}
 	}
 }

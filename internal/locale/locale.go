@@ -96,6 +96,23 @@ func (c *Catalog) T(lang Lang, key string, args ...any) string {
 	return fmt.Sprintf(m, args...)
 }
 
+// N translates a message about a count n: the key's form for n's plural
+// category in lang (key+".one" or key+".other", CLDR's names), with n as
+// the first argument. Indonesian and Japanese do not inflect for number,
+// so they use ".other" always; English says "1 person", "2 people".
+func (c *Catalog) N(lang Lang, key string, n int, args ...any) string {
+	return c.T(lang, key+"."+PluralCategory(lang, n), append([]any{n}, args...)...)
+}
+
+// PluralCategory is n's CLDR plural category in lang, for the languages
+// Serambi speaks: only English has "one".
+func PluralCategory(lang Lang, n int) string {
+	if lang == "en" && n == 1 {
+		return "one"
+	}
+	return "other"
+}
+
 // Has tells whether key exists in lang.
 func (c *Catalog) Has(lang Lang, key string) bool {
 	_, ok := c.msgs[lang][key]

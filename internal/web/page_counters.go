@@ -48,6 +48,9 @@ type counterPage struct {
 	ForID   string // staff booking for a resident (who phoned in), or family for a parent
 	ForName string
 	Family  []familyPerson // people the user may book for
+	// ClosedNote says, while the counter is closed, when it opens: a
+	// number taken now is called only then.
+	ClosedNote string
 }
 
 // loadCounter resolves {id} in t.
@@ -90,6 +93,14 @@ func (s *Server) counterPage(w http.ResponseWriter, r *http.Request) {
 	p.Tenant = t
 	p.Flash = flashFrom(r)
 	data := counterPage{Counter: *c, Days: p.slotDays(slots, t), Next: to.AddDate(0, 0, 1).Format("2006-01-02"), Staff: s.isStaff(r, t)}
+	open, next, err := s.Counters.OpenAt(r.Context(), *t, c.ID, s.Clock.Now())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if !open && !next.IsZero() {
+		data.ClosedNote = p.T("counter.closed_now", p.DateTime(next))
+	}
 	if q := r.URL.Query().Get("for"); q != "" && data.Staff {
 		p.Form.Set("for", q)
 		if u, err := s.findResident(r, q); err == nil {

@@ -159,14 +159,12 @@ func (s *Server) kioskTicket(w http.ResponseWriter, r *http.Request) {
 		idle = kioskDoneIdle // served, missed or cancelled: nothing left to wait for
 	}
 	p := s.kioskPage(r, t, "ticket.title", idle)
-	if c, err := s.Counters.Get(r.Context(), t.ID, ts.Counter); err == nil {
-		ts.Counter = c.Name(p.Lang())
+	v, err := s.ticketView(r, p, t, ts)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
 	}
-	p.Data = struct {
-		Ticket ticketStatus
-		Events string
-		Minute int
-	}{ts, "/" + t.Slug + "/tickets/" + ts.ID + "/events", (ts.Wait + 59) / 60}
+	p.Data = v
 	s.render(w, http.StatusOK, "kiosk_ticket", p)
 }
 

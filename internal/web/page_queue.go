@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/serambi/serambi/internal/call"
@@ -121,15 +122,96 @@ func (s *Server) ticketPage(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "ticket.title")
 	p.Tenant = t
 	p.NoIndex = true
-	if c, err := s.Counters.Get(r.Context(), t.ID, ts.Counter); err == nil {
-		ts.Counter = c.Name(p.Lang())
+	p.Flash = flashFrom(r)
+	v, err := s.ticketView(r, p, t, ts)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
 	}
-	p.Data = struct {
-		Ticket ticketStatus
-		Events string
-		Minute int
-	}{ts, "/" + t.Slug + "/tickets/" + ts.ID + "/events", (ts.Wait + 59) / 60}
+	p.Data = v
 	s.render(w, http.StatusOK, "ticket", p)
+}
+
+// ticketPageView is what a ticket page (phone or kiosk) shows.
+type ticketPageView struct {
+	Ticket ticketStatus
+	Events string
+	Ahead  string // "2 people ahead of you." / "You are next."
+	Wait   string // the estimate, "in a moment", or when the closed counter opens
+	Cancel string // where a visitor gives up the number
+}
+
+// ticketView words the ticket's place in the line for people: plural
+// forms, no "about 0 minutes", and, while the counter is closed, when it
+// opens instead of a wait that would never end.
+func (s *Server) ticketView(r *http.Request, p *page, t *tenant.Tenant, ts ticketStatus) (ticketPageView, error) {
+	counterID := ts.Counter
+	c, err := s.Counters.Get(r.Context(), t.ID, counterID)
+	if err != nil {
+		return ticketPageView{}, fmt.Errorf("web: ticket %s: read its counter: %w", ts.ID, err)
+	}
+	ts.Counter = c.Name(p.Lang())
+	v := ticketPageView{Ticket: ts, Events: "/" + t.Slug + "/tickets/" + ts.ID + "/events", Cancel: "/" + t.Slug + "/tickets/" + ts.ID + "/cancel"}
+	if ts.Status != queue.Waiting {
+		return v, nil
+	}
+	v.Ahead = p.T("ticket.next")
+	if ts.Position > 0 {
+		v.Ahead = p.N("ticket.ahead", ts.Position)
+	}
+	open, next, err := s.Counters.OpenAt(r.Context(), *t, counterID, s.Clock.Now())
+	if err != nil {
+		return v, err
+	}
+	minutes := (ts.Wait + 59) / 60
+	switch {
+	case !open && next.IsZero():
+		v.Wait = p.T("ticket.closed")
+	case !open:
+		v.Wait = p.T("ticket.closed_until", p.DateTime(next))
+	case ts.Position == 0 || minutes <= 1:
+		v.Wait = p.T("ticket.wait.soon")
+	default:
+		v.Wait = p.N("ticket.wait", minutes)
+	}
+	return v, nil
+}
+
+// cancelTicket lets a visitor give up their number from their own phone
+// (the kiosk has its own button): a page asks first, works without
+// JavaScript, and the ticket leaves the line only after "yes".
+func (s *Server) cancelTicket(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.loadTenant(w, r)
+	if !ok || !s.parseForm(w, r) {
+		return
+	}
+	tk, err := s.Queue.Get(r.Context(), t.ID, r.PathValue("id"))
+	if err != nil {
+		s.queueError(w, r, t, err)
+		return
+	}
+	back := "/" + t.Slug + "/tickets/" + tk.ID
+	if r.PostForm.Get("confirm") != "yes" {
+		p := s.newPage(r, "confirm.ticket.title")
+		p.Tenant = t
+		p.NoIndex = true
+		p.Data = struct {
+			Question, Explain, Yes, No, Action, Back, Name, Comment string
+			Version                                                 int
+		}{p.T("confirm.ticket.title"), p.T("confirm.ticket.explain", tk.Label), p.T("confirm.ticket.yes"), p.T("confirm.ticket.no"),
+			back + "/cancel", back, "cancel", "", tk.Version}
+		s.render(w, http.StatusOK, "confirm_action", p)
+		return
+	}
+	resident := ""
+	if u := getState(r).user; u != nil {
+		resident = u.ID
+	}
+	if err := s.Queue.Cancel(r.Context(), actor(r), t.ID, tk.ID, resident); err != nil {
+		s.queueError(w, r, t, err)
+		return
+	}
+	redirect(w, r, "/"+t.Slug+"/counters/"+tk.CounterID+"?done=ticket_cancelled")
 }
 
 // ticketEvents streams the ticket's status as Server-Sent Events: one at

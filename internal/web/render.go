@@ -82,6 +82,11 @@ func (s *Server) newPage(r *http.Request, titleKey string) *page {
 	return p
 }
 
+// N translates a message about a count, in the right plural form.
+func (p *page) N(key string, n int, args ...any) string {
+	return p.s.Catalog.N(p.st.lang, key, n, args...)
+}
+
 // T translates a message key in the page's language.
 func (p *page) T(key string, args ...any) string { return p.s.Catalog.T(p.st.lang, key, args...) }
 

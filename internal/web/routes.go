@@ -116,6 +116,7 @@ func (s *Server) routes() []route {
 		{"POST", "/{tenant}/counters/{id}/tickets", anyone, s.takeTicket},
 		{"GET", "/{tenant}/tickets/{id}", anyone, s.ticketPage},
 		{"GET", "/{tenant}/tickets/{id}/events", anyone, s.ticketEvents},
+		{"POST", "/{tenant}/tickets/{id}/cancel", anyone, s.cancelTicket},
 		{"POST", "/{tenant}/counters/{id}/call-next", officers, s.callNext},
 		{"GET", "/{tenant}/counters/{id}/poster", officers, s.counterPoster},
 		{"GET", "/{tenant}/counters/{id}/poster.png", anyone, s.counterPosterQR},

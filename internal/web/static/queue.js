@@ -6,6 +6,9 @@
   var box = document.getElementById("ticket");
   var status = document.getElementById("ticket-status");
   if (!box || !status || !window.EventSource) { return; }
+  // The promise that the page updates itself holds only from here on.
+  var keep = document.getElementById("ticket-keep");
+  if (keep) { keep.hidden = false; }
   var wait = document.getElementById("ticket-wait");
   var callBox = document.getElementById("ticket-call");
   var source = new EventSource(box.getAttribute("data-events"));
