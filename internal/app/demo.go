@@ -89,15 +89,20 @@ func SeedDemo(ctx context.Context, a *App) error {
 	return nil
 }
 
-// DemoKioskToken is the device token of a demo tenant's kiosk: open
+// DemoKioskToken is the setup token of a demo tenant's kiosk: open
 // /{slug}/kiosk/setup/{token} on any browser to make it the kiosk. Known
-// tokens are for the demo only; real kiosks get random ones.
+// tokens, and links that work more than once, are for the demo only; real
+// kiosks get random links that work once, within a day.
 func DemoKioskToken(slug string) string { return "demo-kiosk-" + slug }
 
 func seedDemoKiosk(ctx context.Context, a *App, t tenant.Tenant) error {
 	token := DemoKioskToken(t.Slug)
-	if has, err := a.Kiosks.HasToken(ctx, t.ID, token); err != nil || has {
+	has, err := a.Kiosks.HasToken(ctx, t.ID, token)
+	if err != nil {
 		return err
+	}
+	if has {
+		return a.Kiosks.KeepDemoLinkReusable(ctx, t.ID, token)
 	}
 	name, place := "Kiosk 1", "Community hall"
 	switch t.Slug {
@@ -108,7 +113,7 @@ func seedDemoKiosk(ctx context.Context, a *App, t tenant.Tenant) error {
 	case "banyuwangi":
 		name, place = "Kios 1", "Balai Desa Kemiren"
 	}
-	_, err := a.Kiosks.Register(ctx, audit.System, t.ID, name, place, token)
+	_, err = a.Kiosks.Register(ctx, audit.System, t.ID, name, place, token, true)
 	return err
 }
 

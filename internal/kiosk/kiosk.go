@@ -14,6 +14,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -42,7 +43,13 @@ func (k Kiosk) Active() bool { return k.RevokedAt == nil }
 var (
 	ErrNotFound = errors.New("kiosk not found")
 	ErrRevoked  = errors.New("kiosk was switched off")
+	// ErrSetupUsed: the setup link was used already, or is more than a
+	// day old; an admin makes a new kiosk entry to get a fresh one.
+	ErrSetupUsed = errors.New("kiosk setup link already used or expired")
 )
+
+// SetupValid is how long a new kiosk's setup link works.
+const SetupValid = 24 * time.Hour
 
 // Limits of what admins type.
 const (
@@ -92,9 +99,10 @@ func Validate(name, place *string) validation.Errors {
 	return errs
 }
 
-// Register adds a kiosk holding token (from NewToken; the demo passes a
-// known one) and records who did it.
-func (s *Store) Register(ctx context.Context, actor audit.Actor, tenantID, name, place, token string) (Kiosk, error) {
+// Register adds a kiosk whose setup link holds token (from NewToken; the
+// demo passes a known one, reusable) and records who did it. The link
+// works once, within SetupValid, unless reusable.
+func (s *Store) Register(ctx context.Context, actor audit.Actor, tenantID, name, place, token string, reusable bool) (Kiosk, error) {
 	if errs := Validate(&name, &place); len(errs) > 0 {
 		return Kiosk{}, errs
 	}
@@ -103,8 +111,12 @@ func (s *Store) Register(ctx context.Context, actor audit.Actor, tenantID, name,
 	}
 	k := Kiosk{ID: db.NewID(), TenantID: tenantID, Name: name, Place: place, CreatedBy: actor.ID, CreatedAt: s.now()}
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO kiosks (id, tenant_id, name, place, token_hash, created_by, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, k.ID, k.TenantID, k.Name, k.Place, hashToken(token), k.CreatedBy, k.CreatedAt); err != nil {
+		var expires any = k.CreatedAt.Add(SetupValid)
+		if reusable {
+			expires = nil
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO kiosks (id, tenant_id, name, place, token_hash, created_by, created_at, setup_expires_at, setup_reusable)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, k.ID, k.TenantID, k.Name, k.Place, hashToken(token), k.CreatedBy, k.CreatedAt, expires, reusable); err != nil {
 			return err
 		}
 		return audit.Append(ctx, tx, actor.Entry(tenantID, "kiosk.register", "kiosk:"+k.ID, k.Name))
@@ -154,14 +166,74 @@ func (s *Store) List(ctx context.Context, tenantID string) ([]Kiosk, error) {
 	return out, rows.Err()
 }
 
-// ByToken returns the kiosk holding token in the tenant: ErrNotFound for
-// an unknown token or another tenant's, ErrRevoked for a switched-off one.
-// It notes when the kiosk was last seen (at most once a minute).
+// SetupKiosk tells which kiosk a setup link names, if it may still be
+// used: ErrNotFound, ErrRevoked, or ErrSetupUsed.
+func (s *Store) SetupKiosk(ctx context.Context, tenantID, setupToken string) (Kiosk, error) {
+	if setupToken == "" {
+		return Kiosk{}, ErrNotFound
+	}
+	var used, expires sql.NullTime
+	var reusable bool
+	var k Kiosk
+	var revoked, seen sql.NullTime
+	err := s.db.QueryRowContext(ctx, `SELECT `+columns+`, setup_used_at, setup_expires_at, setup_reusable FROM kiosks
+		WHERE token_hash = ? AND tenant_id = ?`, hashToken(setupToken), tenantID).Scan(&k.ID, &k.TenantID, &k.Name, &k.Place,
+		&k.CreatedBy, &k.CreatedAt, &revoked, &seen, &used, &expires, &reusable)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Kiosk{}, ErrNotFound
+	}
+	if err != nil {
+		return Kiosk{}, fmt.Errorf("kiosk: read setup link: %w", err)
+	}
+	switch {
+	case revoked.Valid:
+		return k, ErrRevoked
+	case reusable:
+		return k, nil
+	case used.Valid || (expires.Valid && !s.now().Before(expires.Time)):
+		return k, ErrSetupUsed
+	}
+	return k, nil
+}
+
+// Setup uses a setup link: the kiosk gets a new device token (returned,
+// for the device's cookie), and the link is spent. Of two browsers racing
+// with one link only one wins; a reusable (demo) link replaces the
+// previous device.
+func (s *Store) Setup(ctx context.Context, actor audit.Actor, tenantID, setupToken string) (string, Kiosk, error) {
+	k, err := s.SetupKiosk(ctx, tenantID, setupToken)
+	if err != nil {
+		return "", k, err
+	}
+	device := NewToken()
+	now := s.now()
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE kiosks SET device_hash = ?, setup_used_at = ?
+			WHERE id = ? AND revoked_at IS NULL AND (setup_reusable OR (setup_used_at IS NULL AND (setup_expires_at IS NULL OR setup_expires_at > ?)))`,
+			hashToken(device), now, k.ID, now)
+		if err != nil {
+			return fmt.Errorf("kiosk: set up %s: %w", k.ID, err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return ErrSetupUsed
+		}
+		return audit.Append(ctx, tx, actor.Entry(tenantID, "kiosk.setup", "kiosk:"+k.ID, k.Name))
+	})
+	if err != nil {
+		return "", k, err
+	}
+	return device, k, nil
+}
+
+// ByToken returns the kiosk whose device holds token in the tenant:
+// ErrNotFound for an unknown token or another tenant's, ErrRevoked for a
+// switched-off one. It notes when the kiosk was last seen (at most once a
+// minute).
 func (s *Store) ByToken(ctx context.Context, tenantID, token string) (Kiosk, error) {
 	if token == "" {
 		return Kiosk{}, ErrNotFound
 	}
-	k, err := scan(s.db.QueryRowContext(ctx, `SELECT `+columns+` FROM kiosks WHERE token_hash = ? AND tenant_id = ?`,
+	k, err := scan(s.db.QueryRowContext(ctx, `SELECT `+columns+` FROM kiosks WHERE device_hash = ? AND tenant_id = ?`,
 		hashToken(token), tenantID))
 	if err != nil {
 		return Kiosk{}, err
@@ -184,6 +256,17 @@ func (s *Store) HasToken(ctx context.Context, tenantID, token string) (bool, err
 	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM kiosks WHERE token_hash = ? AND tenant_id = ?`,
 		hashToken(token), tenantID).Scan(&n)
 	return n > 0, err
+}
+
+// KeepDemoLinkReusable makes the setup link holding token reusable again:
+// the demo's kiosk links, registered before links were spent on use, must
+// keep working. Only the demo seeding calls it.
+func (s *Store) KeepDemoLinkReusable(ctx context.Context, tenantID, token string) error {
+	if _, err := s.db.ExecContext(ctx, `UPDATE kiosks SET setup_reusable = ?, setup_expires_at = NULL WHERE token_hash = ? AND tenant_id = ?`,
+		true, hashToken(token), tenantID); err != nil {
+		return fmt.Errorf("kiosk: keep the demo link reusable: %w", err)
+	}
+	return nil
 }
 
 // Revoke switches the kiosk off; its token is refused from now on.

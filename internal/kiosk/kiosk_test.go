@@ -40,13 +40,20 @@ func TestRegisterUseRevoke(t *testing.T) {
 		st, clk, ids := setup(t, d)
 		ctx := context.Background()
 		admin := audit.Actor{ID: db.NewID(), Label: "admin"}
-		token := NewToken()
-		k, err := st.Register(ctx, admin, ids["fukuoka"], "  博多公民館 1  ", "1階ロビー", token)
+		setupToken := NewToken()
+		k, err := st.Register(ctx, admin, ids["fukuoka"], "  博多公民館 1  ", "1階ロビー", setupToken, false)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if k.Name != "博多公民館 1" {
 			t.Fatalf("name not trimmed: %q", k.Name)
+		}
+		if _, err := st.ByToken(ctx, ids["fukuoka"], setupToken); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("the setup link's token works as a device token: %v", err)
+		}
+		token, _, err := st.Setup(ctx, admin, ids["fukuoka"], setupToken)
+		if err != nil {
+			t.Fatal(err)
 		}
 		got, err := st.ByToken(ctx, ids["fukuoka"], token)
 		if err != nil || got.ID != k.ID || got.LastSeenAt == nil {
@@ -76,7 +83,7 @@ func TestRegisterUseRevoke(t *testing.T) {
 		if err != nil || len(list) != 1 || list[0].Active() {
 			t.Fatalf("list: %+v %v", list, err)
 		}
-		if has, _ := st.HasToken(ctx, ids["fukuoka"], token); !has {
+		if has, _ := st.HasToken(ctx, ids["fukuoka"], setupToken); !has {
 			t.Fatal("HasToken forgot a revoked kiosk")
 		}
 		if n, p, err := audit.Verify(ctx, d); err != nil || p != nil || n < 2 {
@@ -91,16 +98,75 @@ func TestValidate(t *testing.T) {
 		{"", "", "name"}, {"   ", "", "name"}, {strings.Repeat("あ", MaxName+1), "", "name"},
 		{"Kiosk", strings.Repeat("x", MaxPlace+1), "place"},
 	} {
-		_, err := st.Register(context.Background(), audit.System, ids["fukuoka"], c.name, c.place, NewToken())
+		_, err := st.Register(context.Background(), audit.System, ids["fukuoka"], c.name, c.place, NewToken(), false)
 		var errs validation.Errors
 		if !errors.As(err, &errs) || errs[0].Field != c.field {
 			t.Fatalf("%q/%q: %v", c.name, c.place, err)
 		}
 	}
-	if _, err := st.Register(context.Background(), audit.System, ids["fukuoka"], "Kiosk", "", "short"); err == nil {
+	if _, err := st.Register(context.Background(), audit.System, ids["fukuoka"], "Kiosk", "", "short", false); err == nil {
 		t.Fatal("short token accepted")
 	}
 	if list, _ := st.List(context.Background(), ids["fukuoka"]); len(list) != 0 {
 		t.Fatalf("refused kiosks were saved: %d", len(list))
 	}
+}
+
+// TestSetupLinkWorksOnceWithinADay: a setup link makes one device the
+// kiosk; a second use, a racing use or a day-old link is refused. The
+// demo's reusable link works again, each time for a new device.
+func TestSetupLinkWorksOnceWithinADay(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		st, clk, ids := setup(t, d)
+		ctx := context.Background()
+		admin := audit.Actor{ID: db.NewID(), Label: "admin"}
+		link := NewToken()
+		if _, err := st.Register(ctx, admin, ids["fukuoka"], "Kiosk 1", "", link, false); err != nil {
+			t.Fatal(err)
+		}
+		results := make(chan error, 4)
+		for range 4 {
+			go func() {
+				_, _, err := st.Setup(ctx, admin, ids["fukuoka"], link)
+				results <- err
+			}()
+		}
+		won := 0
+		for range 4 {
+			switch err := <-results; {
+			case err == nil:
+				won++
+			case !errors.Is(err, ErrSetupUsed):
+				t.Errorf("racing setup: %v", err)
+			}
+		}
+		if won != 1 {
+			t.Fatalf("%d devices set up with one link, want 1", won)
+		}
+		if _, err := st.SetupKiosk(ctx, ids["fukuoka"], link); !errors.Is(err, ErrSetupUsed) {
+			t.Fatalf("used link: %v", err)
+		}
+
+		old := NewToken()
+		if _, err := st.Register(ctx, admin, ids["fukuoka"], "Kiosk 2", "", old, false); err != nil {
+			t.Fatal(err)
+		}
+		clk.Advance(SetupValid + time.Minute)
+		if _, _, err := st.Setup(ctx, admin, ids["fukuoka"], old); !errors.Is(err, ErrSetupUsed) {
+			t.Fatalf("a day-old link: %v", err)
+		}
+
+		demo := "demo-kiosk-fukuoka"
+		if _, err := st.Register(ctx, admin, ids["fukuoka"], "Demo", "", demo, true); err != nil {
+			t.Fatal(err)
+		}
+		first, _, err := st.Setup(ctx, admin, ids["fukuoka"], demo)
+		if err != nil {
+			t.Fatal(err)
+		}
+		second, _, err := st.Setup(ctx, admin, ids["fukuoka"], demo)
+		if err != nil || first == second {
+			t.Fatalf("the demo link again: %v (same device token: %v)", err, first == second)
+		}
+	})
 }

@@ -137,6 +137,18 @@ func TestKioskAdmin(t *testing.T) {
 	if a := second.get("/fukuoka/kiosk"); a.status != http.StatusOK {
 		t.Fatalf("new kiosk: %d", a.status)
 	}
+	// The link is spent: a second device (someone who copied it) is told
+	// plainly, and is no kiosk.
+	third := s.browser(t)
+	if a := third.get(link); a.status != http.StatusGone || !strings.Contains(a.body, "1回だけ") {
+		t.Fatalf("the used link's page: %d", a.status)
+	}
+	if a := third.post(link, nil); a.status != http.StatusGone {
+		t.Fatalf("setting up with a used link: %d", a.status)
+	}
+	if a := third.get("/fukuoka/kiosk"); a.status == http.StatusOK {
+		t.Fatal("a used link made a second device the kiosk")
+	}
 	officer := s.browser(t)
 	officer.signin("officer@fukuoka.demo")
 	if a := officer.get("/fukuoka/admin/kiosks"); a.status != http.StatusForbidden {

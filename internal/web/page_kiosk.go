@@ -199,32 +199,47 @@ func (s *Server) kioskSetupPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	has, err := s.Kiosks.ByToken(r.Context(), t.ID, r.PathValue("token"))
+	k, err := s.Kiosks.SetupKiosk(r.Context(), t.ID, r.PathValue("token"))
+	s.renderKioskSetup(w, r, t, k, err)
+}
+
+// renderKioskSetup shows the setup page, or why the link no longer works.
+func (s *Server) renderKioskSetup(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, k kiosk.Kiosk, err error) {
+	if err != nil && !errors.Is(err, kiosk.ErrNotFound) && !errors.Is(err, kiosk.ErrRevoked) && !errors.Is(err, kiosk.ErrSetupUsed) {
+		s.serverError(w, r, err)
+		return
+	}
 	p := s.newPage(r, "kiosk.setup.title")
 	p.Tenant = t
 	p.NoIndex = true
-	status := http.StatusOK
-	if err != nil {
-		status = http.StatusNotFound
+	status, why := http.StatusOK, ""
+	switch {
+	case errors.Is(err, kiosk.ErrSetupUsed):
+		status, why = http.StatusGone, "kiosk.setup.used"
+	case err != nil:
+		status, why = http.StatusNotFound, "kiosk.setup.invalid"
 	}
 	p.Data = struct {
 		Valid bool
 		Name  string
-	}{err == nil, has.Name}
+		Why   string
+	}{err == nil, k.Name, why}
 	s.render(w, status, "kiosk_setup", p)
 }
 
+// kioskSetup spends the setup link and gives this browser the kiosk's
+// device token, which its pages then ask for.
 func (s *Server) kioskSetup(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.loadTenant(w, r)
 	if !ok {
 		return
 	}
-	token := r.PathValue("token")
-	if _, err := s.Kiosks.ByToken(r.Context(), t.ID, token); err != nil {
-		s.kioskSetupPage(w, r)
+	device, k, err := s.Kiosks.Setup(r.Context(), actor(r), t.ID, r.PathValue("token"))
+	if err != nil {
+		s.renderKioskSetup(w, r, t, k, err)
 		return
 	}
-	c := s.cookie(kioskCookie, token, 5*365*24*time.Hour)
+	c := s.cookie(kioskCookie, device, 5*365*24*time.Hour)
 	c.Path = "/" + t.Slug + "/"
 	http.SetCookie(w, c)
 	redirect(w, r, "/"+t.Slug+"/kiosk")
@@ -272,7 +287,7 @@ func (s *Server) adminKioskCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	token := kiosk.NewToken()
-	k, err := s.Kiosks.Register(r.Context(), actor(r), t.ID, r.PostForm.Get("name"), r.PostForm.Get("place"), token)
+	k, err := s.Kiosks.Register(r.Context(), actor(r), t.ID, r.PostForm.Get("name"), r.PostForm.Get("place"), token, false)
 	var errs validation.Errors
 	if errors.As(err, &errs) {
 		s.renderAdminKiosks(w, r, t, kioskAdminView{}, errs, http.StatusUnprocessableEntity)
