@@ -118,7 +118,7 @@ func TestEveryUsedKeyExists(t *testing.T) {
 		"counter.exception_remove": true, "appointment.book": true, "appointment.reschedule": true, "appointment.no_show": true, "ticket.take": true, "ticket.call": true,
 		"ticket.call_again": true, "ticket.start": true, "ticket.finish": true, "ticket.no_show": true, "ticket.cancel": true,
 		"ticket.transfer": true, "call.open": true, "call.end": true, "call.rate": true, "call.invite": true,
-		"call.invite_use": true, "kiosk.register": true, "kiosk.revoke": true}
+		"call.invite_use": true, "kiosk.register": true, "kiosk.revoke": true, "kiosk.setup": true}
 	for k, where := range used {
 		if strings.HasSuffix(k, ".") || notKeys[k] {
 			continue
