@@ -68,6 +68,7 @@ type App struct {
 	remind func(context.Context) (int, error)
 	// demoVisitors: the demo seeds people waiting and an appointment.
 	demoVisitors bool
+	checkKey     []byte // applications' check codes for public tracking
 	relay        atomic.Pointer[relay.Server]
 	bus          *bus.PG // nil on SQLite (one node)
 	callBus      *bus.PG // call events between nodes; nil on SQLite
@@ -126,6 +127,10 @@ func Open(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error)
 		return nil, err
 	}
 	a := &App{Config: cfg, DB: d, Regions: regions, Log: o.log, Clock: o.clock, Jobs: jobQueue, demoVisitors: !o.noVisitors}
+	if a.checkKey, err = application.CheckKey(key); err != nil {
+		d.Close()
+		return nil, err
+	}
 	a.Tenants = tenant.NewService(d, regions, o.clock)
 	a.Identity = identity.NewService(d, o.clock, cipher, regions, identity.Config{Demo: cfg.Demo})
 	a.Catalog = catalog.NewStore(d, o.clock)
@@ -185,7 +190,7 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error) 
 	a.web, err = web.New(web.Deps{
 		DB: a.DB, Tenants: a.Tenants, Identity: a.Identity, Regions: a.Regions, Catalog: messages,
 		Services: a.Catalog, Calendar: a.Calendar, Apps: a.Apps, Results: a.Results, Docs: a.Docs,
-		Outbox: a.Outbox, SendCode: a.sendCode, Counters: a.Counters, Queue: a.Queue, Calls: a.Calls, Kiosks: a.Kiosks, ICE: a.iceServers, FeedKey: feedKey(cfg),
+		Outbox: a.Outbox, SendCode: a.sendCode, Counters: a.Counters, Queue: a.Queue, Calls: a.Calls, Kiosks: a.Kiosks, ICE: a.iceServers, FeedKey: feedKey(cfg), CheckKey: a.checkKey,
 		Clock: a.Clock, Log: a.Log, BaseURL: cfg.BaseURL, Demo: cfg.Demo, Registry: prometheus.NewRegistry(), MetricsToken: cfg.MetricsToken,
 	})
 	if err != nil {

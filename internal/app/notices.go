@@ -116,7 +116,8 @@ func (n *notices) data(t tenant.Tenant, svc catalog.Service, a application.Appli
 		contact = fmt.Sprintf("%s %s", t.ContactPhone, t.ContactEmail)
 	}
 	return map[string]string{"name": name, "service": svc.Names.In(lang), "tracking_number": a.TrackingNumber,
-		"tenant": t.Name(lang), "contact": contact, "url": n.a.Config.BaseURL + "/" + t.Slug + "/applications/" + a.ID}
+		"tenant": t.Name(lang), "contact": contact, "url": n.a.Config.BaseURL + "/" + t.Slug + "/applications/" + a.ID,
+		"check": application.CheckCode(n.a.checkKey, a.ID), "track_url": n.a.Config.BaseURL + "/track"}
 }
 
 // send queues the message and, when email is configured, its delivery job.

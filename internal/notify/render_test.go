@@ -16,7 +16,7 @@ func fullData() map[string]string {
 		"name": "Siti Rahayu", "tracking_number": "BWI-2026-000123", "service": "Akta Kelahiran",
 		"state": "Sedang diperiksa", "comment": "Foto KK kurang jelas.", "tenant": "Kabupaten Banyuwangi",
 		"url": "https://serambi.example.go.id/bwi/track?n=BWI-2026-000123", "due": "27 November 2026",
-		"contact": "Dinas Dukcapil, telp. 0333-123456", "code": "482913",
+		"contact": "Dinas Dukcapil, telp. 0333-123456", "code": "482913", "check": "K7M3QX", "track_url": "https://serambi.example.go.id/track",
 		"when": "1 Desember 2026 10.00 WIB", "counter": "Administrasi Kependudukan", "hour": "1",
 	}
 }
@@ -106,7 +106,7 @@ func usesKey(lang, name, key string) bool {
 // the others say.
 func TestLanguagesUseTheSameKeys(t *testing.T) {
 	t.Parallel()
-	keys := []string{"name", "tracking_number", "service", "state", "comment", "tenant", "url", "due", "contact"}
+	keys := []string{"name", "tracking_number", "service", "state", "comment", "tenant", "url", "due", "contact", "check", "track_url"}
 	for _, name := range Templates {
 		for _, k := range keys {
 			en := usesKey("en", name, k)

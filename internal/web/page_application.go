@@ -30,6 +30,7 @@ type applicationPage struct {
 	Assisted     bool // filled by an officer, not yet confirmed
 	AssistedByMe bool
 	IsApplicant  bool
+	CheckCode    string // for public tracking, shown to the applicant
 	FilledBy     string
 	Colleagues   []stateOption // officers and admins to assign to
 	AC           *appContext
@@ -112,6 +113,9 @@ func (s *Server) applicationData(ctx context.Context, p *page, ac *appContext) (
 	d.Assisted = ac.App.FilledBy != "" && ac.App.TrackingNumber == "" && ac.App.DecidedAt == nil
 	d.AssistedByMe = d.Assisted && ac.assistedByMe(st)
 	d.IsApplicant = st.user != nil && st.user.ID == ac.App.ApplicantID
+	if d.IsApplicant && ac.App.TrackingNumber != "" {
+		d.CheckCode = application.CheckCode(s.CheckKey, ac.App.ID)
+	}
 	if ac.App.FilledBy != "" {
 		if u, err := s.Identity.ByID(ctx, ac.App.FilledBy); err == nil {
 			d.FilledBy = u.Name

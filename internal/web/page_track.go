@@ -81,7 +81,9 @@ func (s *Server) confirmPublic(r *http.Request, number, check string) (applicati
 	}
 	gen := s.confirmed.Generation()
 	a, err := s.Apps.ByTrackingNumber(r.Context(), number)
-	if err != nil || !s.Identity.ConfirmsApplicant(r.Context(), a.ApplicantID, check) {
+	// The check code every applicant gets, or what only they know (the
+	// phone's last four digits, the NIK's birth date).
+	if err != nil || !(application.CheckMatches(s.CheckKey, a.ID, check) || s.Identity.ConfirmsApplicant(r.Context(), a.ApplicantID, check)) {
 		for _, k := range keys {
 			if err := s.Identity.RecordFailure(r.Context(), k.key); err != nil {
 				s.Log.Error("track: count failed look-up", "err", err)

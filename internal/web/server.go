@@ -61,6 +61,8 @@ type Deps struct {
 	MetricsToken string
 	// FeedKey signs officers' private calendar feed URLs.
 	FeedKey []byte
+	// CheckKey derives applications' check codes for public tracking.
+	CheckKey []byte
 	// SendCode delivers an assisted application's confirmation code to
 	// the resident (by email through the outbox).
 	SendCode application.CodeSender

@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -37,5 +38,33 @@ func TestWithdrawingAsksFirst(t *testing.T) {
 	mustContain(t, res.get(yes.header.Get("Location")), "申請を取り下げました", "新しく申請できます")
 	if got, _ := s.app.Apps.ByTrackingNumber(t.Context(), a.TrackingNumber); got.DecidedAt == nil {
 		t.Fatal("not withdrawn after yes")
+	}
+}
+
+// TestTrackingWithTheCheckCode: an applicant with only an email (the demo
+// resident gave no phone and no NIK) can use public tracking with the check
+// code shown on their application.
+func TestTrackingWithTheCheckCode(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	a := applicationIn(t, s, "fukuoka", "resident@fukuoka.demo")
+	res := s.browser(t)
+	res.signin("resident@fukuoka.demo")
+	m := regexp.MustCompile(`確認コードは ([A-Z0-9]{6}) です`).FindStringSubmatch(res.get("/fukuoka/applications/" + a.ID).body)
+	if m == nil {
+		t.Fatal("the applicant's page shows no check code")
+	}
+	code := m[1]
+	anon := s.browser(t)
+	for _, typed := range []string{code, strings.ToLower(code[:3]) + " " + code[3:]} {
+		mustContain(t, anon.get("/track?number="+url.QueryEscape(a.TrackingNumber)+"&check="+url.QueryEscape(typed)), "受付", `class="timeline"`)
+	}
+	if a := anon.get("/track?number=" + url.QueryEscape(a.TrackingNumber) + "&check=AAAAAA"); a.status != http.StatusNotFound {
+		t.Errorf("a wrong check code: %d", a.status)
+	}
+	officer := s.browser(t)
+	officer.signin("officer@fukuoka.demo")
+	if strings.Contains(officer.get("/fukuoka/applications/"+a.ID).body, code) {
+		t.Error("the check code is shown to an officer, not only the applicant")
 	}
 }
