@@ -60,7 +60,7 @@ func TestEveryUsedKeyExists(t *testing.T) {
 		t.Fatal(err)
 	}
 	inTemplate := regexp.MustCompile(`\.T "([a-z0-9_.]+)"`)
-	inGo := regexp.MustCompile(`"((?:error|flash|problem|home|tenant|signin|otp|register|account|totp|staff|network|audit|field|form|layout|tile|role|status|lang|service|services|apply|check|application|inbox|mine|track|timeline|state|result|verify|admin|calendar|documents|assist|outbox|counter|counters|appointment|appointments|desk|ticket|queue|board|builder|call|kiosk|poster|family)\.[a-z0-9_.]+)"`)
+	inGo := regexp.MustCompile(`"((?:error|flash|problem|home|tenant|signin|otp|register|account|totp|staff|network|audit|field|form|layout|tile|role|status|lang|service|services|apply|check|application|inbox|mine|track|timeline|state|result|verify|admin|calendar|documents|assist|outbox|counter|counters|appointment|appointments|desk|ticket|queue|board|builder|call|kiosk|poster|family|next|confirm)\.[a-z0-9_.]+)"`)
 	used := map[string]string{}
 	root := filepath.Join("..", "..", "internal")
 	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {

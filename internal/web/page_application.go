@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/serambi/serambi/internal/application"
@@ -30,7 +31,8 @@ type applicationPage struct {
 	Assisted     bool // filled by an officer, not yet confirmed
 	AssistedByMe bool
 	IsApplicant  bool
-	CheckCode    string // for public tracking, shown to the applicant
+	CheckCode    string   // for public tracking, shown to the applicant
+	Next         []string // what happens next, for the applicant of a sent application
 	FilledBy     string
 	Colleagues   []stateOption // officers and admins to assign to
 	AC           *appContext
@@ -116,6 +118,9 @@ func (s *Server) applicationData(ctx context.Context, p *page, ac *appContext) (
 	if d.IsApplicant && ac.App.TrackingNumber != "" {
 		d.CheckCode = application.CheckCode(s.CheckKey, ac.App.ID)
 	}
+	if d.IsApplicant && ac.App.SubmittedAt != nil && ac.App.DecidedAt == nil {
+		d.Next = nextSteps(p, ac)
+	}
 	if ac.App.FilledBy != "" {
 		if u, err := s.Identity.ByID(ctx, ac.App.FilledBy); err == nil {
 			d.FilledBy = u.Name
@@ -177,6 +182,11 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request) {
 	_, err := s.Apps.Act(r.Context(), ac.caller(r), *ac.T, ac.Svc, ac.App.ID, version, action, r.PostForm.Get("comment"))
 	if err != nil {
 		s.appError(w, r, ac, err)
+		return
+	}
+	switch {
+	case action == "submit" || action == "resubmit":
+		redirect(w, r, appURL(ac)+"?done=submitted")
 		return
 	}
 	switch outcome {
@@ -309,3 +319,55 @@ func (s *Server) fillDue(ctx context.Context, p *page, ac *appContext, d *applic
 // lastMoment: deadlines are the end of a day (24:00), which as a date would
 // read as the next day.
 func lastMoment(t time.Time) time.Time { return t.Add(-time.Second) }
+
+// nextSteps says, in plain words, what a resident who has sent an
+// application can expect: the fee and how it is paid, what to bring, and
+// how the result reaches them (with the postal address they gave).
+func nextSteps(p *page, ac *appContext) []string {
+	var out []string
+	if ac.Svc.Free() {
+		out = append(out, p.T("next.fee.none"))
+	} else {
+		out = append(out, p.T("next.fee", formatFee(p.Lang(), ac.Svc.FeeAmount, ac.Svc.FeeCurrency)))
+	}
+	out = append(out, p.T("next.bring"))
+	switch delivery, _ := ac.App.Answers["delivery"].(string); delivery {
+	case "post":
+		addr, _ := ac.App.Answers["postal_address"].(string)
+		if addr == "" {
+			out = append(out, p.T("next.post.no_address"))
+		} else {
+			out = append(out, p.T("next.post", addr))
+		}
+	default:
+		out = append(out, p.T("next.counter"))
+	}
+	return out
+}
+
+// formatFee writes an amount the way residents read prices: "Rp 10.000",
+// "300円", "¥300".
+func formatFee(lang string, amount int64, currency string) string {
+	digits := strconv.FormatInt(amount, 10)
+	sep := ","
+	if currency == "IDR" {
+		sep = "."
+	}
+	var b strings.Builder
+	for i, c := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(c)
+	}
+	n := b.String()
+	switch {
+	case currency == "IDR":
+		return "Rp " + n
+	case currency == "JPY" && lang == "ja":
+		return n + "円"
+	case currency == "JPY":
+		return "¥" + n
+	}
+	return n + " " + currency
+}

@@ -36,7 +36,7 @@ func TestApplyThroughPages(t *testing.T) {
 	}
 	app := strings.TrimSuffix(loc, "/edit?section=0")
 	page := url.Values{"shown": {"copies,household,mynumber,purpose,delivery"}, "copies": {"11"}, "household": {"yes"},
-		"mynumber": {"no"}, "purpose": {"work"}, "delivery": {"post"}}
+		"mynumber": {"no"}, "purpose": {"work"}, "delivery": {"counter"}}
 	bad := res.post(loc, page)
 	if bad.status != http.StatusUnprocessableEntity {
 		t.Fatalf("11 copies accepted: %d", bad.status)

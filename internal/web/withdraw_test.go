@@ -68,3 +68,35 @@ func TestTrackingWithTheCheckCode(t *testing.T) {
 		t.Error("the check code is shown to an officer, not only the applicant")
 	}
 }
+
+// TestAfterSendingTheResidentKnowsWhatComesNext: the fee and how to pay
+// it, what to bring, and where the result goes; choosing the post asks for
+// the address and then repeats it back.
+func TestAfterSendingTheResidentKnowsWhatComesNext(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	res := s.browser(t)
+	res.signin("resident@fukuoka.demo")
+	a := res.post("/fukuoka/services/JUMINHYO/apply", nil)
+	app := strings.TrimSuffix(a.header.Get("Location"), "/edit?section=0")
+	page := url.Values{"shown": {"copies,household,mynumber,purpose,delivery,postal_address"}, "copies": {"1"}, "household": {"yes"},
+		"mynumber": {"no"}, "purpose": {"work"}, "delivery": {"post"}}
+	noAddress := res.post(app+"/edit?section=0", page)
+	if noAddress.status != http.StatusUnprocessableEntity || !strings.Contains(noAddress.body, `href="#postal_address"`) {
+		t.Fatalf("post without an address: %d", noAddress.status)
+	}
+	page.Set("postal_address", "〒810-0001 福岡市中央区天神1-8-1")
+	if r := res.post(app+"/edit?section=0", page); r.status != http.StatusSeeOther {
+		t.Fatalf("section with an address: %d %s", r.status, r.body)
+	}
+	if r := multipartPost(res, app+"/documents", map[string]string{"requirement": "id_card"}, "card.pdf", tinyPDF); r.status != http.StatusSeeOther {
+		t.Fatalf("upload: %d", r.status)
+	}
+	check := res.get(app + "/check")
+	sent := res.post(app+"/actions", url.Values{"action": {"submit"}, "version": {version(t, check.body)}})
+	if sent.status != http.StatusSeeOther || !strings.HasSuffix(sent.header.Get("Location"), "?done=submitted") {
+		t.Fatalf("submit: %d %q", sent.status, sent.header.Get("Location"))
+	}
+	mustContain(t, res.get(sent.header.Get("Location")), "申請を送信しました", "これからの流れ",
+		"手数料は300円です", "窓口でお支払いください", "本人確認書類", "次の住所に郵送します：〒810-0001 福岡市中央区天神1-8-1")
+}
