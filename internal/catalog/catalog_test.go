@@ -45,7 +45,7 @@ func TestSaveFindExportImport(t *testing.T) {
 			t.Fatal(err)
 		}
 		got, err := st.ByCode(ctx, a.ID, "juminhyo")
-		if err != nil || got.ID != saved.ID || got.Names["ja"] != "住民票の写し" || len(got.Form.Fields) != 6 || got.FeeAmount != 300 {
+		if err != nil || got.ID != saved.ID || got.Names["ja"] != "住民票の写し" || len(got.Form.Fields) != 7 || got.FeeAmount != 300 {
 			t.Fatalf("ByCode = %+v, %v", got.Code, err)
 		}
 		if _, err := st.ByCode(ctx, b.ID, "JUMINHYO"); err != catalog.ErrNotFound {
