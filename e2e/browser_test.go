@@ -388,6 +388,20 @@ func (p *Page) mustSee(sel string) {
 	}
 }
 
+// OpenPrefs opens the header's "Language / Text size" disclosure when it is
+// closed and its summary shows (on a phone), the way a person would, so
+// that the language links and text-size buttons can be used.
+func (p *Page) OpenPrefs() {
+	p.t.Helper()
+	shown := eval[bool](p, `(() => { const s = document.querySelector("details.prefs > summary");
+		return !!s && s.getClientRects().length > 0 && !s.parentElement.open; })()`)
+	if !shown {
+		return
+	}
+	tap(p, "details.prefs > summary")
+	waitTrue(p, "the language and text-size panel opens", `document.querySelector("details.prefs").open`)
+}
+
 // Fill replaces the value of the field sel by typing v.
 func (p *Page) Fill(sel, v string) {
 	p.t.Helper()

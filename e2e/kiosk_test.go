@@ -234,6 +234,7 @@ func TestKiosk(t *testing.T) {
 			kiosk.Visit(kioskHome)
 		}},
 		step{"a visitor switches to English and touches a topic", func() {
+			kiosk.OpenPrefs()
 			kiosk.Click(`a[hreflang="en"]`)
 			if lang := kiosk.Lang(); lang != "en" {
 				kiosk.fatalf(`<html lang=%q> after choosing English, want "en"`, lang)
