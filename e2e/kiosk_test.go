@@ -307,6 +307,7 @@ func TestKiosk(t *testing.T) {
 			videoFlows(officer)
 		}},
 		step{"the visitor shows a paper to the kiosk's document camera", func() {
+			openPanel(kiosk)
 			tap(kiosk, "#btn-snap-open")
 			waitTrue(kiosk, "the camera preview plays", `(() => { const v = document.getElementById("snap-view"); return !document.getElementById("snap-box").hidden && v.videoWidth > 0; })()`)
 			if n := eval[int](kiosk, `document.querySelectorAll("#snap-camera option").length`); n < 1 {
