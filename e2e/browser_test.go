@@ -387,6 +387,20 @@ func (p *Page) mustSee(sel string) {
 	}
 }
 
+// OpenPrefs opens the header's "Language / Text size" disclosure when it is
+// closed and its summary shows (on a phone), the way a person would, so
+// that the language links and text-size buttons can be used.
+func (p *Page) OpenPrefs() {
+	p.t.Helper()
+	shown := eval[bool](p, `(() => { const s = document.querySelector("details.prefs > summary");
+		return !!s && s.getClientRects().length > 0 && !s.parentElement.open; })()`)
+	if !shown {
+		return
+	}
+	tap(p, "details.prefs > summary")
+	waitTrue(p, "the language and text-size panel opens", `document.querySelector("details.prefs").open`)
+}
+
 // Fill replaces the value of the field sel by typing v.
 func (p *Page) Fill(sel, v string) {
 	p.t.Helper()
@@ -515,6 +529,7 @@ func (p *Page) Audit() {
 	p.checkCommon()
 	p.checkTargets()
 	p.checkReflow()
+	p.checkReflowLargest()
 	if p.noScript {
 		// axe-core needs timers and promises, which do not run with the
 		// page's scripts off; the same pages are checked with them on.
@@ -736,6 +751,78 @@ func (p *Page) checkReflow() {
 		p.errorf("page is %gpx wide in a %gpx viewport and scrolls sideways (WCAG 1.4.10); sticking out:\n\t%s",
 			o.Page, o.Viewport, strings.Join(o.Wide, "\n\t"))
 	}
+}
+
+// narrowest is the width every page must fit at every text size (WCAG
+// 1.4.10 asks for 320 CSS px, which is also 1280 px at 400 % zoom).
+const narrowest = 320
+
+// reflowLargestJS looks at the page as laid out now and lists what does not
+// fit: the page scrolling sideways, boxes past the right edge, and boxes
+// that clip their own content (a tile cutting its text). Visually hidden
+// text (1 px boxes), form controls and media, which scroll or scale their
+// content by design, are left out.
+const reflowLargestJS = `(() => {
+	const vw = document.documentElement.clientWidth;
+	const page = document.documentElement.scrollWidth;
+	const describe = (el, why) => {
+		let d = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + [...el.classList].map(c => "." + c).join("");
+		const text = (el.innerText || "").trim().replace(/\s+/g, " ").slice(0, 40);
+		if (text) d += " " + JSON.stringify(text);
+		return d + " " + why;
+	};
+	const skip = el => el.closest(".visually-hidden, .skip, video, canvas, select, input, textarea, img, svg, [hidden]");
+	const found = [];
+	for (const el of document.body.querySelectorAll("*")) {
+		if (skip(el)) continue;
+		const r = el.getBoundingClientRect();
+		if (r.width <= 1 || r.height <= 1) continue;
+		const cs = getComputedStyle(el);
+		if (cs.visibility === "hidden" || cs.position === "fixed" && r.bottom < 0) continue;
+		if (r.right > vw + 1) {
+			found.push({el, why: "(right edge at " + Math.round(r.right) + "px)"});
+			continue;
+		}
+		const clips = cs.overflowX === "hidden" || cs.overflowX === "clip";
+		if (clips && el.clientWidth > 1 && el.scrollWidth > el.clientWidth + 1) {
+			found.push({el, why: "(cuts its content: " + el.scrollWidth + "px in a " + el.clientWidth + "px box)"});
+		}
+	}
+	const inner = found.filter(f => !found.some(o => o.el !== f.el && f.el.contains(o.el)));
+	return {page, viewport: vw, wide: inner.slice(0, 6).map(f => describe(f.el, f.why))};
+})()`
+
+// checkReflowLargest lays the page out again at 320 CSS px with the largest
+// text size (the class the A++ button sets) and fails when it scrolls
+// sideways or cuts something off; then it puts the page back as it was.
+// The text size is set on the page rather than through the preferences
+// form, so that the check does not change what the test is doing.
+func (p *Page) checkReflowLargest() {
+	p.t.Helper()
+	before := eval[string](p, `document.documentElement.className`)
+	eval[chromedp.Void](p, `(() => { const h = document.documentElement;
+		h.classList.remove("text-normal", "text-large"); h.classList.add("text-larger"); })()`)
+	narrow := chromedp.EmulateViewport(narrowest, p.vp.height)
+	if p.vp.mobile {
+		narrow = chromedp.EmulateViewport(narrowest, p.vp.height, chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulateScale(2))
+	}
+	if err := p.do(narrow); err != nil {
+		p.fatalf("narrowing the viewport to %dpx: %v", narrowest, err)
+	}
+	o := eval[overflow](p, reflowLargestJS)
+	if err := p.do(p.emulateViewport()); err != nil {
+		p.fatalf("restoring the viewport: %v", err)
+	}
+	eval[chromedp.Void](p, `document.documentElement.className = `+jsString(before))
+	if o.Page <= o.Viewport+1 && len(o.Wide) == 0 {
+		return
+	}
+	msg := fmt.Sprintf("at %dpx wide with the largest text (A++) the page is %gpx wide in a %gpx viewport; does not fit:\n\t%s",
+		narrowest, o.Page, o.Viewport, strings.Join(o.Wide, "\n\t"))
+	if p.again("reflow-largest:" + strings.Join(o.Wide, "|")) {
+		msg = fmt.Sprintf("at %dpx with A++: the same %d boxes as above do not fit", narrowest, len(o.Wide))
+	}
+	p.errorf("%s", msg)
 }
 
 type axeViolation struct {

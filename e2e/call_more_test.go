@@ -92,10 +92,11 @@ func intoCall(p *Page, sel string) string {
 	return m[1]
 }
 
-// openMore opens the call page's "more" section (chat, audio-only,
+// openMore opens the call's panel and in it the "more" section (chat, audio-only,
 // low-data, invite), closed on a resident's or helper's small screen.
 func openMore(p *Page) {
 	p.t.Helper()
+	openPanel(p)
 	if !eval[bool](p, `document.querySelector("details.more").open`) {
 		tap(p, "details.more > summary")
 	}

@@ -363,8 +363,22 @@ func TestVideoCall(t *testing.T) {
 			videoFlows(resident)
 			videoFlows(officer)
 		}},
+		step{"the call fits one screen, for the walk-in and for the officer", func() {
+			callFitsScreen(resident)
+			officer.vp = phone
+			if err := officer.do(officer.emulateViewport()); err != nil {
+				officer.fatalf("resizing to %s: %v", phone.name, err)
+			}
+			callFitsScreen(officer)
+			officer.vp = desktop
+			if err := officer.do(officer.emulateViewport()); err != nil {
+				officer.fatalf("resizing back to %s: %v", desktop.name, err)
+			}
+			officerDeskFits(officer)
+		}},
 		step{"the walk-in shows a document and the officer highlights it", func() {
 			file := formPicture(t)
+			openPanel(resident)
 			if err := resident.do(chromedp.SetUploadFiles(chromedp.CSS("#doc-file"), []string{file})); err != nil {
 				resident.fatalf("choosing %s in #doc-file: %v", file, err)
 			}

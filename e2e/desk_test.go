@@ -34,3 +34,17 @@ func TestDeskIsLive(t *testing.T) {
 		p.Audit()
 	})
 }
+
+// TestDeskColumns: at a desk screen (1280x800) the queue and the day's
+// appointments stand side by side, both starting on the first screen (item 15).
+func TestDeskColumns(t *testing.T) {
+	t.Parallel()
+	_, desktop := phoneAndDesktop()
+	p := openPage(t, desktop)
+	signIn(p, "officer@neyagawa.demo", "/neyagawa/desk")
+	q := eval[rect](p, `(() => { const b = document.querySelector("#main section[data-board-events]").getBoundingClientRect(); return {x: b.left, y: b.top, w: b.width, h: b.height}; })()`)
+	a := eval[rect](p, `(() => { const b = document.querySelector(".desk-appointments").getBoundingClientRect(); return {x: b.left, y: b.top, w: b.width, h: b.height}; })()`)
+	if a.X < q.X+q.W || a.Y > float64(desktop.height) || q.Y > float64(desktop.height) {
+		p.errorf("the queue is at %+v and the appointments at %+v: want them side by side on the first %dx%d screen", q, a, desktop.width, desktop.height)
+	}
+}

@@ -234,6 +234,7 @@ func TestKiosk(t *testing.T) {
 			kiosk.Visit(kioskHome)
 		}},
 		step{"a visitor switches to English and touches a topic", func() {
+			kiosk.OpenPrefs()
 			kiosk.Click(`a[hreflang="en"]`)
 			if lang := kiosk.Lang(); lang != "en" {
 				kiosk.fatalf(`<html lang=%q> after choosing English, want "en"`, lang)
@@ -306,6 +307,7 @@ func TestKiosk(t *testing.T) {
 			videoFlows(officer)
 		}},
 		step{"the visitor shows a paper to the kiosk's document camera", func() {
+			openPanel(kiosk)
 			tap(kiosk, "#btn-snap-open")
 			waitTrue(kiosk, "the camera preview plays", `(() => { const v = document.getElementById("snap-view"); return !document.getElementById("snap-box").hidden && v.videoWidth > 0; })()`)
 			if n := eval[int](kiosk, `document.querySelectorAll("#snap-camera option").length`); n < 1 {

@@ -185,6 +185,7 @@ func TestLanguageSwitch(t *testing.T) {
 	eachViewport(t, func(t *testing.T, p *Page) {
 		p.Visit("/banyuwangi/")
 		for _, want := range []string{"ja", "en"} {
+			p.OpenPrefs()
 			p.Click(`a[hreflang="` + want + `"]`)
 			if u, _ := url.Parse(p.Path()); u == nil || u.Query().Get("lang") != want {
 				p.errorf("the %s link led to %s, want ?lang=%s", want, p.Path(), want)
@@ -216,6 +217,7 @@ func TestTextSize(t *testing.T) {
 		if normal < 18 {
 			p.errorf("body text is %gpx at the normal size, want at least 18px", normal)
 		}
+		p.OpenPrefs()
 		p.Click(`form.text-size button[name="text"][value="larger"]`)
 		if p.URLPath() != "/banyuwangi/register" {
 			p.errorf("the text-size form led to %s, want back to /banyuwangi/register", p.Path())
@@ -232,6 +234,7 @@ func TestTextSize(t *testing.T) {
 		if cls := p.HTMLClasses(); !slices.Contains(cls, "text-larger") {
 			p.errorf("<html class=%q> on the next page, want the chosen text-larger to stick", strings.Join(cls, " "))
 		}
+		p.OpenPrefs()
 		p.Click(`form.text-size button[name="text"][value="normal"]`)
 		if cls := p.HTMLClasses(); !slices.Contains(cls, "text-normal") {
 			p.errorf("<html class=%q> after choosing normal text again, want text-normal", strings.Join(cls, " "))

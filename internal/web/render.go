@@ -87,6 +87,20 @@ func (p *page) N(key string, n int, args ...any) string {
 	return p.s.Catalog.N(p.st.lang, key, n, args...)
 }
 
+// AuditAction names an audit action in the reader's language: the audit
+// trail stores stable codes ("ticket.no_show"); people read "Number
+// called, nobody came". A service's own workflow actions get a generic
+// "Application: reject_late"; an unknown code shows as it is.
+func (p *page) AuditAction(action string) string {
+	if key := "audit.action." + action; p.s.Catalog.Has(p.st.lang, key) {
+		return p.T(key)
+	}
+	if rest, ok := strings.CutPrefix(action, "application."); ok {
+		return p.T("audit.action.other_application", rest)
+	}
+	return action
+}
+
 // T translates a message key in the page's language.
 func (p *page) T(key string, args ...any) string { return p.s.Catalog.T(p.st.lang, key, args...) }
 

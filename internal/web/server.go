@@ -73,6 +73,7 @@ type Server struct {
 	Deps
 	pages   map[string]*template.Template
 	assets  *assets
+	icons   uiIcons
 	metrics *metrics
 	handler http.Handler
 	secure  bool
@@ -95,6 +96,9 @@ func New(d Deps) (*Server, error) {
 		confirmed: cache.New[string, string](time.Minute, 100000)}
 	var err error
 	if s.assets, err = loadAssets(); err != nil {
+		return nil, err
+	}
+	if s.icons, err = loadIcons(); err != nil {
 		return nil, err
 	}
 	if s.pages, err = s.parseTemplates(); err != nil {

@@ -299,12 +299,13 @@
         if ((msg.chat || []).some(function (c) { return !me || c.from !== me.id; })) {
           var more = document.querySelector("details.more");
           if (more) { more.open = true; }
+          setPanel(true);
         }
         break;
-      case "show": showDoc(msg.doc, []); break;
+      case "show": showDoc(msg.doc, []); setPanel(true); break;
       case "marks": drawMarks(msg.marks || []); break;
       case "application": showApplication(msg.extra || {}); offerChoices((msg.extra || {}).requirements); break;
-      case "attach_offer": askAttach(msg.doc, msg.extra || {}); break;
+      case "attach_offer": askAttach(msg.doc, msg.extra || {}); setPanel(true); break;
       case "attached": attached(msg.doc, msg.extra || {}); break;
       case "confirm": askConfirm(msg.extra || {}); break;
       case "ice":
@@ -651,6 +652,29 @@
     });
   }
 
+  // The panel with the document, the chat and the officer's tools opens on
+  // request, so that on a phone the people and the controls fit one
+  // screen; the officer, who works in it, starts with it open. Without
+  // script it simply shows (and the button does not).
+  function setPanel(open) {
+    var panel = $("call-panel");
+    var btn = $("btn-panel");
+    if (!panel || !btn) { return; }
+    panel.hidden = !open;
+    btn.setAttribute("aria-expanded", open ? "true" : "false");
+    root.setAttribute("data-panel", open ? "open" : "closed");
+  }
+
+  function setupPanel() {
+    var btn = $("btn-panel");
+    if (!btn) { return; }
+    btn.hidden = false;
+    btn.addEventListener("click", function () {
+      setPanel(btn.getAttribute("aria-expanded") !== "true");
+    });
+    setPanel(role === "officer");
+  }
+
   function setupControls() {
     $("btn-mic").addEventListener("click", function () {
       var a = track("audio");
@@ -776,6 +800,7 @@
   // --- start -------------------------------------------------------------------------
 
   setupControls();
+  setupPanel();
   setupPlay();
   setupDocForm();
   setupSnap();
