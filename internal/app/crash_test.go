@@ -108,7 +108,9 @@ func start(t *testing.T, bin, data, addr string) *exec.Cmd {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	for i := 0; i < 200; i++ {
+	// Up to 30 s: a busy CI machine can take a while to seed the demo
+	// (it hashes a dozen passwords) on top of starting the binary.
+	for i := 0; i < 600; i++ {
 		if r, err := http.Get("http://" + addr + "/readyz"); err == nil {
 			r.Body.Close()
 			if r.StatusCode == 200 {
