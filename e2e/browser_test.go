@@ -778,7 +778,7 @@ const reflowLargestJS = `(() => {
 		const r = el.getBoundingClientRect();
 		if (r.width <= 1 || r.height <= 1) continue;
 		const cs = getComputedStyle(el);
-		if (cs.visibility === "hidden" || cs.position === "fixed" && r.bottom < 0) continue;
+		if (cs.visibility === "hidden") continue;
 		if (r.right > vw + 1) {
 			found.push({el, why: "(right edge at " + Math.round(r.right) + "px)"});
 			continue;

@@ -150,6 +150,10 @@ func enterCall(p *Page, sel string) {
 func tap(p *Page, sel string) {
 	p.t.Helper()
 	p.mustSee(sel)
+	// Centre it first: Chromium only scrolls what is off screen, and on the
+	// call page a thing at the bottom of the screen is under the control bar,
+	// where a person would scroll it up before touching it.
+	eval[chromedp.Void](p, `document.querySelector(`+jsString(sel)+`).scrollIntoView({block: "center", inline: "nearest"})`)
 	act := chromedp.Click(chromedp.CSS(sel))
 	if p.vp.mobile {
 		act = chromedp.Tap(chromedp.CSS(sel))
