@@ -31,15 +31,8 @@ func TestDatesAreInTheTenantsZone(t *testing.T) {
 		}
 	}
 
-	a := applicationIn(t, s, "fukuoka", "resident@fukuoka.demo")
-	off := s.browser(t)
-	off.signin("officer@fukuoka.demo")
+	a := approvedIn(t, s, "fukuoka", "resident@fukuoka.demo", "officer@fukuoka.demo")
 	app := "/fukuoka/applications/" + a.ID
-	for _, action := range []string{"start_review", "approve"} {
-		if r := off.post(app+"/actions", url.Values{"action": {action}, "version": {version(t, off.get(app).body)}}); r.status != http.StatusSeeOther {
-			t.Fatalf("%s: %d", action, r.status)
-		}
-	}
 	res := s.browser(t)
 	res.signin("resident@fukuoka.demo")
 	paper := res.get(app + "/result")

@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/serambi/serambi/internal/application"
 )
 
 var versionRe = regexp.MustCompile(`name="version" value="(\d+)"`)
@@ -235,15 +237,8 @@ func TestApplicationsAPI(t *testing.T) {
 func TestApprovalIssuesAVerifiableResult(t *testing.T) {
 	t.Parallel()
 	s := startSite(t, false)
-	a := applicationIn(t, s, "fukuoka", "resident@fukuoka.demo")
-	off := s.browser(t)
-	off.signin("officer@fukuoka.demo")
+	a := approvedIn(t, s, "fukuoka", "resident@fukuoka.demo", "officer@fukuoka.demo")
 	app := "/fukuoka/applications/" + a.ID
-	for _, action := range []string{"start_review", "approve"} {
-		if r := off.post(app+"/actions", url.Values{"action": {action}, "version": {version(t, off.get(app).body)}}); r.status != http.StatusSeeOther {
-			t.Fatalf("%s: %d", action, r.status)
-		}
-	}
 	res := s.browser(t)
 	res.signin("resident@fukuoka.demo")
 	mustContain(t, res.get(app), app+"/result")
@@ -321,4 +316,20 @@ func TestAssignToAColleague(t *testing.T) {
 	if r := admin.post(app+"/assign", url.Values{"to": {res.ID}}); r.status != http.StatusBadRequest {
 		t.Fatalf("assign to a resident: %d", r.status)
 	}
+}
+
+// approvedIn is a submitted application of email's resident in slug that
+// the officer has reviewed and approved through the pages.
+func approvedIn(t *testing.T, s *site, slug, email, officer string) application.Application {
+	t.Helper()
+	a := applicationIn(t, s, slug, email)
+	off := s.browser(t)
+	off.signin(officer)
+	app := "/" + slug + "/applications/" + a.ID
+	for _, action := range []string{"start_review", "approve"} {
+		if r := off.post(app+"/actions", url.Values{"action": {action}, "version": {version(t, off.get(app).body)}}); r.status != http.StatusSeeOther {
+			t.Fatalf("%s: %d", action, r.status)
+		}
+	}
+	return a
 }
