@@ -170,7 +170,7 @@ func walkInCall(resident, officer *Page) (callID, ticketID string) {
 			ticketID = strings.TrimPrefix(resident.URLPath(), "/"+moreTenant+"/tickets/")
 		}},
 		step{"the officer calls the number and opens the call", func() {
-			signIn(officer, "officer@"+moreTenant+".demo", "/"+moreTenant+"/desk")
+			deskOfficer(officer, moreTenant)
 			callID = intoCall(officer, callUntilOffered(officer, moreTenant, counterPath, ticketID, "the walk-in"))
 		}},
 		step{"the walk-in joins from the ticket page", func() {

@@ -148,7 +148,7 @@ func TestCounterBookAndQueue(t *testing.T) {
 				resident.Expect(`script[src^="/static/v/queue."]`, "ticket page: the live-update script")
 			}},
 			step{"officer calls the next number", func() {
-				signIn(officer, "officer@fukuoka.demo", "/fukuoka/desk")
+				deskOfficer(officer, "fukuoka")
 				action := eval[string](officer, `(() => {
 					const s = [...document.querySelectorAll("#main section")].find(s => {
 						const h = s.querySelector("h2");

@@ -282,7 +282,7 @@ func TestKiosk(t *testing.T) {
 			}
 		}},
 		step{"the officer calls the number and opens a video call", func() {
-			signIn(officer, "officer@neyagawa.demo", "/neyagawa/desk")
+			deskOfficer(officer, "neyagawa")
 			video := callUntilOffered(officer, "neyagawa", "/neyagawa/counters/"+counterID, ticketID, "the kiosk's number "+label)
 			officer.follow(video, "the call page")
 			m := kioskCallPattern.FindStringSubmatch(officer.URLPath())

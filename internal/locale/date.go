@@ -58,11 +58,24 @@ func DateTime(lang Lang, t time.Time, loc *time.Location) string {
 		t = t.In(loc)
 	}
 	zone, _ := t.Zone()
-	if lang == "id" {
-		return fmt.Sprintf("%s, %02d.%02d %s", Date(lang, t, nil), t.Hour(), t.Minute(), zone)
-	}
 	if lang == "ja" {
-		return fmt.Sprintf("%s %d:%02d %s", Date(lang, t, nil), t.Hour(), t.Minute(), zone)
+		return fmt.Sprintf("%s %s %s", Date(lang, t, nil), Clock(lang, t, nil), zone)
 	}
-	return fmt.Sprintf("%s, %02d:%02d %s", Date(lang, t, nil), t.Hour(), t.Minute(), zone)
+	return fmt.Sprintf("%s, %s %s", Date(lang, t, nil), Clock(lang, t, nil), zone)
+}
+
+// Clock writes the 24-hour time of day alone, for lists of one day such
+// as the officer's desk: "09.30" in Indonesian (as printed there), "9:30"
+// in Japanese, "09:30" in English.
+func Clock(lang Lang, t time.Time, loc *time.Location) string {
+	if loc != nil {
+		t = t.In(loc)
+	}
+	switch lang {
+	case "id":
+		return fmt.Sprintf("%02d.%02d", t.Hour(), t.Minute())
+	case "ja":
+		return fmt.Sprintf("%d:%02d", t.Hour(), t.Minute())
+	}
+	return fmt.Sprintf("%02d:%02d", t.Hour(), t.Minute())
 }

@@ -36,6 +36,7 @@ type env struct {
 	counters *counter.Store
 	tenants  map[string]tenant.Tenant
 	n        int
+	calls    int // calls made through callNext, each by its own officer
 }
 
 func newEnv(t testing.TB, d *db.DB) *env {
@@ -105,11 +106,14 @@ func (e *env) take(t testing.TB, slug string, c counter.Counter, priority string
 	return tk
 }
 
-// callNext calls the next ticket at c one second after the previous step.
+// callNext calls the next ticket at c one second after the previous step,
+// each time by another officer (officer-1, officer-2, …): an officer calls
+// one person at a time, and the ordering tests call many in a row.
 func (e *env) callNext(t testing.TB, slug string, c counter.Counter) (Ticket, error) {
 	t.Helper()
 	e.clk.Advance(time.Second)
-	return e.st.CallNext(e.ctx, officer, e.tenants[slug].ID, c.ID, "officer-1")
+	e.calls++
+	return e.st.CallNext(e.ctx, officer, e.tenants[slug].ID, c.ID, fmt.Sprint("officer-", e.calls))
 }
 
 func (e *env) mustCall(t testing.TB, slug string, c counter.Counter) Ticket {

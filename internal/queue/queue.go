@@ -120,6 +120,10 @@ var (
 	// finish a called or serving one.
 	ErrNotCalled error = &Error{"error.queue.not_called", "queue: ticket is not called"}
 	// ErrEmpty: nobody is waiting.
+	// ErrBusy: the officer already has a number called or in service
+	// today; they finish it (done, did not come) before calling another,
+	// so a double press never leaves a person called and forgotten.
+	ErrBusy  error = &Error{"error.queue.busy", "queue: officer already has a called ticket"}
 	ErrEmpty error = &Error{"error.queue.empty", "queue: nobody is waiting"}
 	// ErrConflict: the ticket changed meanwhile; read it again.
 	ErrConflict error = &Error{"error.queue.conflict", "queue: ticket changed meanwhile"}
@@ -631,6 +635,9 @@ func (s *Store) CallNext(ctx context.Context, actor audit.Actor, tenantID, count
 	}
 	var tk Ticket
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		if err := officerFree(ctx, tx, tenantID, officerID, c.today(s.now())); err != nil {
+			return err
+		}
 		for range maxClaimTries {
 			next, ok, err := nextWaiting(ctx, tx, c.ID, c.today(s.now()))
 			if err != nil {
@@ -667,6 +674,25 @@ func (s *Store) CallNext(ctx context.Context, actor audit.Actor, tenantID, count
 	}
 	s.changedWith(c.ID, dropHead(tk.ID))
 	return tk, nil
+}
+
+// officerFree returns ErrBusy when officerID already has a ticket called
+// or in service on day at any counter of the tenant. Two presses at once
+// are serialised on the officer, so only one of them calls.
+func officerFree(ctx context.Context, tx *db.Tx, tenantID, officerID, day string) error {
+	if err := lock(ctx, tx, "officer:"+officerID); err != nil {
+		return fmt.Errorf("queue: lock officer %s: %w", officerID, err)
+	}
+	var n int
+	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM tickets WHERE tenant_id = ? AND called_by = ?
+		AND day = ? AND status IN (?, ?)`, tenantID, officerID, day, Called, Serving).Scan(&n)
+	if err != nil {
+		return fmt.Errorf("queue: read officer %s's called tickets: %w", officerID, err)
+	}
+	if n > 0 {
+		return ErrBusy
+	}
+	return nil
 }
 
 // change is one status move of a ticket.

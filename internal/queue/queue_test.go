@@ -517,6 +517,90 @@ func TestConcurrentCallNext(t *testing.T) {
 	})
 }
 
+// An officer has one number called at a time: a second "call next" (a
+// double press, or a forgotten person) is refused until the first is done
+// or marked as not come, while other officers go on calling.
+func TestOneCalledTicketPerOfficer(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		slug := "fukuoka"
+		tn := e.tenants[slug].ID
+		c, other := e.counter(t, slug, nil), e.counter(t, slug, nil)
+		for range 6 {
+			e.take(t, slug, c, Regular)
+		}
+		e.take(t, slug, other, Regular)
+		call := func(ctr counter.Counter, who string) (Ticket, error) {
+			e.clk.Advance(time.Second)
+			return e.st.CallNext(e.ctx, officer, tn, ctr.ID, who)
+		}
+		first, err := call(c, "aiko")
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Neither at the same counter nor at another of the tenant.
+		for _, ctr := range []counter.Counter{c, other} {
+			if _, err := call(ctr, "aiko"); !errors.Is(err, ErrBusy) || Code(err) != "error.queue.busy" {
+				t.Fatalf("second call by the same officer: %v, want ErrBusy", err)
+			}
+		}
+		if _, err := call(c, "budi"); err != nil {
+			t.Fatalf("another officer: %v", err)
+		}
+		// In service (a video call) still counts; done frees the officer.
+		if _, err := e.st.Start(e.ctx, officer, tn, first.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := call(c, "aiko"); !errors.Is(err, ErrBusy) {
+			t.Fatalf("call while serving: %v, want ErrBusy", err)
+		}
+		if _, err := e.st.Finish(e.ctx, officer, tn, first.ID); err != nil {
+			t.Fatal(err)
+		}
+		second, err := call(c, "aiko")
+		if err != nil {
+			t.Fatalf("call after done: %v", err)
+		}
+		if _, err := e.st.NoShow(e.ctx, officer, tn, second.ID); err != nil {
+			t.Fatal(err)
+		}
+		// A number left called yesterday does not block today.
+		third, err := call(c, "aiko")
+		if err != nil {
+			t.Fatalf("call after no-show: %v", err)
+		}
+		e.clk.Advance(24 * time.Hour)
+		e.take(t, slug, c, Regular)
+		if _, err := call(c, "aiko"); err != nil {
+			t.Fatalf("next day, with %s still called from yesterday: %v", third.Label, err)
+		}
+		// Ten presses at once by one officer call one person.
+		e.clk.Advance(24 * time.Hour)
+		for range 3 {
+			e.take(t, slug, c, Regular)
+		}
+		var wg sync.WaitGroup
+		errs := make([]error, 10)
+		for i := range errs {
+			wg.Go(func() { _, errs[i] = e.st.CallNext(e.ctx, officer, tn, c.ID, "chie") })
+		}
+		wg.Wait()
+		called := 0
+		for _, err := range errs {
+			switch {
+			case err == nil:
+				called++
+			case !errors.Is(err, ErrBusy):
+				t.Fatalf("double press: %v", err)
+			}
+		}
+		if called != 1 {
+			t.Fatalf("%d of 10 presses called someone, want 1", called)
+		}
+		e.auditIntact(t)
+	})
+}
+
 func TestTenantIsolation(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		e := newEnv(t, d)

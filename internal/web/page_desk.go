@@ -9,6 +9,7 @@ import (
 	"github.com/serambi/serambi/internal/call"
 	"github.com/serambi/serambi/internal/counter"
 	"github.com/serambi/serambi/internal/identity"
+	"github.com/serambi/serambi/internal/locale"
 	"github.com/serambi/serambi/internal/queue"
 	"github.com/serambi/serambi/internal/tenant"
 )
@@ -46,14 +47,20 @@ func (s *Server) deskPage(w http.ResponseWriter, r *http.Request) {
 				names[a.CounterID] = c.Name(p.Lang())
 			}
 		}
-		row := deskRow{ID: a.ID, Time: a.Start.In(t.Location()).Format("15:04"), Counter: names[a.CounterID],
+		row := deskRow{ID: a.ID, Time: locale.Clock(p.Lang(), a.Start, t.Location()), Counter: names[a.CounterID],
 			Status: a.Status, CanNoShow: a.Status == counter.Booked && now.After(a.Start)}
 		if u, err := s.Identity.ByID(r.Context(), a.ResidentID); err == nil {
 			row.Resident = u.Name
 		}
 		rows = append(rows, row)
 	}
-	queues, err := s.deskQueues(r, t, st.user.ID, p.Lang())
+	booked := map[string]time.Time{} // resident -> today's appointment
+	for _, a := range apps {
+		if a.Status == counter.Booked {
+			booked[a.CounterID+"|"+a.ResidentID] = a.Start
+		}
+	}
+	queues, err := s.deskQueues(r, t, st.user.ID, booked)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -87,8 +94,25 @@ func (s *Server) markNoShow(w http.ResponseWriter, r *http.Request) {
 type deskQueue struct {
 	CounterID, Name string
 	Waiting         int
+	Line            []deskTicket // the first deskLineMax waiting, in call order
+	More            int          // waiting beyond Line
 	Called          []queue.Ticket
-	Calls           []deskCall // today's video calls, newest first
+	// Busy names the officer's own called ticket: they finish it before
+	// calling the next person (the store refuses a second).
+	Busy  string
+	Calls []deskCall // today's video calls, newest first
+}
+
+// deskLineMax is how many waiting people the desk lists per counter; the
+// rest are counted. A desk screen shows about that many rows at once.
+const deskLineMax = 15
+
+// deskTicket is one waiting person on the desk: who is next, who needs
+// priority, who has waited long, and who has an appointment.
+type deskTicket struct {
+	Label, Priority, Source string
+	Minutes                 int       // waited so far, whole minutes
+	Appointment             time.Time // zero for a walk-in
 }
 
 // deskCall is one video call in the officer's day: open ones can be
@@ -100,12 +124,15 @@ type deskCall struct {
 	Satisfaction int
 }
 
-func (s *Server) deskQueues(r *http.Request, t *tenant.Tenant, officerID, lang string) ([]deskQueue, error) {
+func (s *Server) deskQueues(r *http.Request, t *tenant.Tenant, officerID string, booked map[string]time.Time) ([]deskQueue, error) {
+	lang := getState(r).lang
+	now := s.Clock.Now()
 	cs, err := s.Counters.List(r.Context(), t.ID, true)
 	if err != nil {
 		return nil, err
 	}
 	var out []deskQueue
+	busy := ""
 	for _, c := range cs {
 		officers, err := s.Counters.Officers(r.Context(), c.ID)
 		if err != nil {
@@ -123,15 +150,34 @@ func (s *Server) deskQueues(r *http.Request, t *tenant.Tenant, officerID, lang s
 			return nil, err
 		}
 		q := deskQueue{CounterID: c.ID, Name: c.Name(lang), Waiting: len(waiting)}
+		for i, tk := range waiting {
+			if i == deskLineMax {
+				q.More = len(waiting) - i
+				break
+			}
+			q.Line = append(q.Line, deskTicket{Label: tk.Label, Priority: tk.Priority, Source: tk.Source,
+				Minutes: int(now.Sub(tk.CreatedAt).Minutes())})
+			if tk.ResidentID != "" {
+				q.Line[len(q.Line)-1].Appointment = booked[c.ID+"|"+tk.ResidentID]
+			}
+		}
 		if q.Calls, err = s.deskCalls(r, t, c.ID); err != nil {
 			return nil, err
 		}
 		for _, tk := range current {
 			if tk.Status == queue.Called || tk.Status == queue.Serving {
 				q.Called = append(q.Called, tk)
+				if tk.CalledBy == officerID {
+					busy = tk.Label
+				}
 			}
 		}
 		out = append(out, q)
+	}
+	// The store refuses a second call at any counter, so every counter's
+	// button gives way to the note while one is called.
+	for i := range out {
+		out[i].Busy = busy
 	}
 	return out, nil
 }
@@ -149,7 +195,7 @@ func (s *Server) deskCalls(r *http.Request, t *tenant.Tenant, counterID string) 
 		if c.CreatedAt.Before(midnight) {
 			break
 		}
-		out = append(out, deskCall{ID: c.ID, Time: c.CreatedAt.In(t.Location()).Format("15:04"), Open: c.Status == call.Open,
+		out = append(out, deskCall{ID: c.ID, Time: locale.Clock(getState(r).lang, c.CreatedAt, t.Location()), Open: c.Status == call.Open,
 			Minutes: int(c.Duration.Minutes() + 0.5), Satisfaction: c.Satisfaction})
 	}
 	return out, nil

@@ -260,6 +260,10 @@ func (s *Server) callNext(w http.ResponseWriter, r *http.Request) {
 		redirect(w, r, "/"+t.Slug+"/desk?done=queue_empty")
 		return
 	}
+	if errors.Is(err, queue.ErrBusy) {
+		redirect(w, r, "/"+t.Slug+"/desk?done=finish_first")
+		return
+	}
 	if err != nil {
 		s.queueError(w, r, t, err)
 		return

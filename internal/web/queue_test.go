@@ -67,21 +67,49 @@ func TestQueueLive(t *testing.T) {
 	}
 	off := s.browser(t)
 	off.signin("officer@fukuoka.demo")
-	mustContain(t, off.get("/fukuoka/desk"), "/call-next", "2")
-	for _, want := range []struct {
+	// The desk lists who waits, in call order: the priority number first.
+	line := regexp.MustCompile(`(?s)<tr><th scope="row">(P-002|A-001)</th>\s*<td>(.*?)</td>\s*<td>(.*?)</td>\s*<td>(.*?)</td></tr>`)
+	desk := off.get("/fukuoka/desk")
+	mustContain(t, desk, "/call-next", "2人がお待ちです")
+	rows := line.FindAllStringSubmatch(desk.body, -1)
+	if len(rows) != 2 || rows[0][1] != "P-002" || !strings.Contains(rows[0][2], "高齢の方") || rows[0][4] != "予約なし（ウェブ）" ||
+		rows[1][1] != "A-001" || rows[1][2] != "一般" || rows[1][3] != "いま" {
+		t.Fatalf("desk line: %q", rows)
+	}
+	finish := regexp.MustCompile(`action="(/fukuoka/tickets/[0-9a-f-]+/finish)"`)
+	for i, want := range []struct {
 		pos    float64
 		status string
 	}{{0, "waiting"}, {-1, "called"}} {
+		if i > 0 {
+			// One number at a time: the officer finishes the first
+			// before calling the next (the button is gone until then).
+			desk := off.get("/fukuoka/desk")
+			mustContain(t, desk, `class="note desk-busy"`)
+			mustNotContain(t, desk, "/call-next")
+			if r := off.post("/fukuoka/counters/"+counterID+"/call-next", nil); !strings.Contains(r.header.Get("Location"), "done=finish_first") {
+				t.Fatalf("second call with one called: %d %s", r.status, r.header.Get("Location"))
+			}
+			m := finish.FindStringSubmatch(desk.body)
+			if m == nil {
+				t.Fatal("no finish button on the desk")
+			}
+			off.post(m[1], nil)
+		}
 		if r := off.post("/fukuoka/counters/"+counterID+"/call-next", nil); r.status != http.StatusSeeOther {
 			t.Fatalf("call next: %d", r.status)
 		}
-		select {
-		case ev := <-events:
-			if ev["position"].(float64) != want.pos || ev["status"] != want.status {
-				t.Fatalf("event after call-next = %v, want position %v %s", ev, want.pos, want.status)
+		// Finishing may also be announced, with the position unchanged.
+		for got := false; !got; {
+			select {
+			case ev := <-events:
+				got = ev["position"].(float64) == want.pos && ev["status"] == want.status
+				if !got && (i == 0 || ev["position"].(float64) != 0) {
+					t.Fatalf("event after call-next = %v, want position %v %s", ev, want.pos, want.status)
+				}
+			case <-ctx.Done():
+				t.Fatal("no event after call-next")
 			}
-		case <-ctx.Done():
-			t.Fatal("no event after call-next")
 		}
 	}
 	mustContain(t, anon.get(loc), "あなたの番です")
@@ -96,12 +124,12 @@ func TestQueueLive(t *testing.T) {
 		t.Fatalf("empty queue: %d %s", r.status, r.body)
 	}
 	// The officer finishes the called ticket from the desk.
-	desk := off.get("/fukuoka/desk")
-	finish := regexp.MustCompile(`action="(/fukuoka/tickets/[0-9a-f-]+/finish)"`).FindStringSubmatch(desk.body)
-	if finish == nil {
+	desk = off.get("/fukuoka/desk")
+	done := finish.FindStringSubmatch(desk.body)
+	if done == nil {
 		t.Fatal("no finish button on the desk")
 	}
-	if r := off.post(finish[1], nil); r.status != http.StatusSeeOther {
+	if r := off.post(done[1], nil); r.status != http.StatusSeeOther {
 		t.Fatalf("finish: %d", r.status)
 	}
 }

@@ -165,6 +165,7 @@ func (p *page) Path() string { return p.r.URL.Path }
 // Date and DateTime write times in the page language and tenant zone.
 func (p *page) Date(t time.Time) string     { return locale.Date(p.st.lang, t, p.loc()) }
 func (p *page) DateTime(t time.Time) string { return locale.DateTime(p.st.lang, t, p.loc()) }
+func (p *page) Clock(t time.Time) string    { return locale.Clock(p.st.lang, t, p.loc()) }
 
 func (p *page) loc() *time.Location {
 	if p.Tenant != nil {

@@ -143,6 +143,15 @@ func mustContain(t *testing.T, a answer, want ...string) {
 	}
 }
 
+func mustNotContain(t *testing.T, a answer, unwanted ...string) {
+	t.Helper()
+	for _, w := range unwanted {
+		if strings.Contains(a.body, w) {
+			t.Errorf("response (status %d) has %q", a.status, w)
+		}
+	}
+}
+
 var (
 	inputRe    = regexp.MustCompile(`<input id="([a-z_]+)" name="[a-z_]+" type="text"[^>]*? value="([^"]*)"`)
 	textareaRe = regexp.MustCompile(`(?s)<textarea id="([a-z_]+)" name="[a-z_]+"[^>]*>(.*?)</textarea>`)

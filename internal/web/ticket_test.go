@@ -8,7 +8,9 @@ import (
 	"time"
 
 	"github.com/serambi/serambi/internal/app"
+	"github.com/serambi/serambi/internal/audit"
 	"github.com/serambi/serambi/internal/clock"
+	"github.com/serambi/serambi/internal/locale"
 )
 
 // fukuokaCounter is the first active counter of Fukuoka.
@@ -89,4 +91,39 @@ func TestTicketPageSaysHowItUpdates(t *testing.T) {
 	b := s.browser(t)
 	page := b.get(takeTicket(t, b, fukuokaCounter(t, s)) + "?lang=en")
 	mustContain(t, page, `<p id="ticket-keep" hidden>`, "<noscript><p>Keep this page. Press “Refresh”")
+}
+
+// TestDeskLine: the officer's desk lists who waits — number, priority,
+// how long, and whether they have an appointment today — not just a count.
+func TestDeskLine(t *testing.T) {
+	t.Parallel()
+	clk := clock.NewFixed(time.Date(2026, 12, 7, 1, 0, 0, 0, time.UTC)) // Monday 10:00 JST
+	s := startSiteWith(t, false, []app.Option{app.WithClock(clk)})
+	counterID := fukuokaCounter(t, s)
+	walkIn := s.browser(t)
+	takeTicket(t, walkIn, counterID)
+	clk.Advance(12 * time.Minute)
+
+	ctx := t.Context()
+	ten, _ := s.app.Tenants.BySlug(ctx, "fukuoka")
+	u, _ := s.app.Identity.ByLogin(ctx, "resident@fukuoka.demo")
+	now := clk.Now()
+	slots, err := s.app.Counters.Slots(ctx, ten, counterID, now, now.Add(8*time.Hour))
+	if err != nil || len(slots) == 0 {
+		t.Fatalf("no slots today: %v", err)
+	}
+	if _, err := s.app.Counters.Book(ctx, audit.Actor{ID: u.ID, Label: "resident"}, ten, counterID, u.ID, slots[0].Start, ""); err != nil {
+		t.Fatal(err)
+	}
+	resident := s.browser(t)
+	resident.signin("resident@fukuoka.demo")
+	takeTicket(t, resident, counterID)
+
+	officer := s.browser(t)
+	officer.signin("officer@fukuoka.demo")
+	desk := officer.get("/fukuoka/desk?lang=en")
+	mustContain(t, desk, "2 people waiting.",
+		`<tr><th scope="row">A-001</th>`, "<td>Regular</td>", "<td>12 min</td>", "<td>Walk-in (website)</td>",
+		`<tr><th scope="row">A-002</th>`, "<td>just now</td>",
+		"<td>Appointment at "+locale.Clock("en", slots[0].Start, ten.Location())+"</td>")
 }
