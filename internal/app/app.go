@@ -148,6 +148,7 @@ func Open(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error)
 		return nil, err
 	}
 	a.Docs = document.NewStore(d, storage, o.clock)
+	a.Docs.Quota = int64(cfg.UploadQuotaMB) << 20
 	a.Counters = counter.NewStore(d, o.clock, a.Calendar)
 	a.Queue = queue.NewStore(d, o.clock)
 	if d.Dialect() == db.Postgres {

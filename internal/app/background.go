@@ -39,8 +39,29 @@ func (a *App) lookup() application.Lookup {
 	}
 }
 
+// uploadCleanup is the hourly job that removes uploads attached to
+// nothing for a day (document.Store.RemoveUnattached).
+type uploadCleanup struct{}
+
+func (uploadCleanup) Kind() string { return "upload_cleanup" }
+
+type uploadCleanupWorker struct {
+	river.WorkerDefaults[uploadCleanup]
+	a *App
+}
+
+func (w *uploadCleanupWorker) Work(ctx context.Context, _ *river.Job[uploadCleanup]) error {
+	n, err := w.a.Docs.RemoveUnattached(ctx)
+	if n > 0 {
+		w.a.Log.Info("removed uploads attached to nothing for a day", "count", n)
+	}
+	return err
+}
+
 // registerJobs adds Serambi's workers and periodic jobs to the queue.
 func (a *App) registerJobs() {
 	river.AddWorker(a.Jobs.Workers, &slaWorker{a: a})
 	a.Jobs.Every(time.Minute, func() river.JobArgs { return slaCheck{} })
+	river.AddWorker(a.Jobs.Workers, &uploadCleanupWorker{a: a})
+	a.Jobs.Every(time.Hour, func() river.JobArgs { return uploadCleanup{} })
 }

@@ -38,6 +38,10 @@ type Config struct {
 	// (SERAMBI_METRICS_TOKEN, environment only so it is not in the process
 	// list); empty turns /metrics off.
 	MetricsToken string
+	// UploadQuotaMB is how many megabytes one person may upload in any 24
+	// hours (--upload-quota-mb, SERAMBI_UPLOAD_QUOTA_MB; 200 by default
+	// for serve); 0 means no limit.
+	UploadQuotaMB int
 }
 
 // Error is a bad option; commands print it on one line and exit with 2.
@@ -64,6 +68,7 @@ func NewFlagSet(fs *flag.FlagSet, o Options, getenv func(string) string) func() 
 	fs.StringVar(&c.SMTPURL, "smtp-url", getenv("SERAMBI_SMTP_URL"), "send email through smtp://user:pass@host:587?from=... or smtps://...; empty keeps emails in the outbox page (SERAMBI_SMTP_URL)")
 	demo := envOr(getenv, "SERAMBI_DEMO", "false")
 	turnIP := getenv("SERAMBI_TURN_PUBLIC_IP")
+	quota := envOr(getenv, "SERAMBI_UPLOAD_QUOTA_MB", "200")
 	if o.Serve {
 		fs.StringVar(&c.Addr, "addr", envOr(getenv, "SERAMBI_ADDR", "127.0.0.1:8080"), "address to listen on (SERAMBI_ADDR)")
 		fs.StringVar(&c.BaseURL, "base-url", getenv("SERAMBI_BASE_URL"), "public URL of the site, e.g. https://serambi.example.go.id (SERAMBI_BASE_URL; default http://ADDR)")
@@ -73,11 +78,22 @@ func NewFlagSet(fs *flag.FlagSet, o Options, getenv func(string) string) func() 
 			return nil
 		})
 		fs.Var((*rawBool)(&demo), "demo", "load demo tenants and accounts (SERAMBI_DEMO)")
+		fs.Func("upload-quota-mb", "megabytes one person may upload in any 24 hours, 0 for no limit (SERAMBI_UPLOAD_QUOTA_MB; default 200)", func(v string) error {
+			quota = v
+			return nil
+		})
 	}
 	return func() (*Config, error) {
 		var err error
 		if c.Demo, err = strconv.ParseBool(demo); err != nil {
 			return nil, &Error{"demo", "want true or false, got " + strconv.Quote(demo)}
+		}
+		if o.Serve {
+			n, err := strconv.Atoi(quota)
+			if err != nil || n < 0 || n > 1<<20 {
+				return nil, &Error{"upload-quota-mb", "want a whole number of megabytes, 0 for no limit, got " + strconv.Quote(quota)}
+			}
+			c.UploadQuotaMB = n
 		}
 		if turnIP != "" {
 			if c.TURNPublicIP = net.ParseIP(turnIP); c.TURNPublicIP == nil {

@@ -65,6 +65,8 @@ var (
 	ErrNotFound = errors.New("document not found")
 	// ErrAttached: the document already belongs to another application.
 	ErrAttached = errors.New("document is attached to another application")
+	// ErrQuota: the uploader has stored their day's share already.
+	ErrQuota = errors.New("upload quota for the last 24 hours is used up")
 )
 
 // Store saves, finds and deletes documents.
@@ -72,7 +74,14 @@ type Store struct {
 	db      *db.DB
 	storage Storage
 	clock   clock.Clock
+	// Quota is how many bytes one person may upload in any 24 hours
+	// (kept, not deleted, uploads count); 0 means no limit. Without it
+	// one account could fill the disk in seconds.
+	Quota int64
 }
+
+// QuotaWindow is the span the upload quota counts over.
+const QuotaWindow = 24 * time.Hour
 
 // NewStore returns a document store keeping bytes in s.
 func NewStore(d *db.DB, s Storage, c clock.Clock) *Store {
@@ -110,6 +119,11 @@ func (s *Store) Save(ctx context.Context, actor audit.Actor, u Upload, r io.Read
 	if data, err = clean(mediaType, data); err != nil {
 		return Document{}, err
 	}
+	// A first look before the bytes reach the disk; the transaction
+	// below decides, serialised per uploader.
+	if err := s.checkQuota(ctx, s.db, actor.ID, int64(len(data))); err != nil {
+		return Document{}, err
+	}
 	sum := sha256.Sum256(data)
 	d := Document{
 		ID: db.NewID(), TenantID: u.TenantID, OwnerID: u.OwnerID, ApplicationID: u.ApplicationID,
@@ -121,6 +135,12 @@ func (s *Store) Save(ctx context.Context, actor audit.Actor, u Upload, r io.Read
 		return Document{}, fmt.Errorf("store document: %w", err)
 	}
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		if err := lockUploader(ctx, tx, actor.ID); err != nil {
+			return err
+		}
+		if err := s.checkQuota(ctx, tx, actor.ID, d.Size); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO documents (id, tenant_id, owner_id, application_id, requirement,
 			filename, media_type, size_bytes, sha256, storage_key, uploaded_by, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -138,6 +158,47 @@ func (s *Store) Save(ctx context.Context, actor audit.Actor, u Upload, r io.Read
 		return Document{}, err
 	}
 	return d, nil
+}
+
+// checkQuota returns ErrQuota when uploaderID's uploads of the last
+// QuotaWindow and size more would pass the quota.
+func (s *Store) checkQuota(ctx context.Context, q db.Querier, uploaderID string, size int64) error {
+	if s.Quota <= 0 {
+		return nil
+	}
+	used, err := s.Used(ctx, q, uploaderID)
+	if err != nil {
+		return err
+	}
+	if used+size > s.Quota {
+		return ErrQuota
+	}
+	return nil
+}
+
+// Used is how many bytes uploaderID stored in the last QuotaWindow.
+func (s *Store) Used(ctx context.Context, q db.Querier, uploaderID string) (int64, error) {
+	var used int64
+	since := s.clock.Now().UTC().Add(-QuotaWindow)
+	err := q.QueryRowContext(ctx, `SELECT COALESCE(SUM(size_bytes), 0) FROM documents
+		WHERE uploaded_by = ? AND created_at > ?`, uploaderID, since).Scan(&used)
+	if err != nil {
+		return 0, fmt.Errorf("document: read %s's uploads of the last day: %w", uploaderID, err)
+	}
+	return used, nil
+}
+
+// lockUploader serialises, on PostgreSQL, the uploads of one person until
+// the transaction ends, so two at once cannot both fit the quota's last
+// room. SQLite has one writer at a time already.
+func lockUploader(ctx context.Context, tx *db.Tx, uploaderID string) error {
+	if tx.Dialect() != db.Postgres {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext(?))`, "upload:"+uploaderID); err != nil {
+		return fmt.Errorf("document: lock %s's uploads: %w", uploaderID, err)
+	}
+	return nil
 }
 
 // summary is what the audit trail says about a document. It never carries
@@ -283,6 +344,13 @@ func (s *Store) key(ctx context.Context, q db.Querier, tenantID, id string) (str
 // then its bytes. If the bytes cannot be removed the document is already
 // gone for everyone; the error says so, for the caller to log.
 func (s *Store) Delete(ctx context.Context, actor audit.Actor, tenantID, id string) error {
+	return s.remove(ctx, actor, tenantID, id, "document.delete", "")
+}
+
+// remove deletes document id with the audit action given. With onlyIf set
+// (a WHERE condition) the row goes only if it still matches, so a file
+// attached a moment ago is kept: ErrNotFound then.
+func (s *Store) remove(ctx context.Context, actor audit.Actor, tenantID, id, action, onlyIf string) error {
 	if !db.ValidID(id) {
 		return ErrNotFound
 	}
@@ -295,10 +363,22 @@ func (s *Store) Delete(ctx context.Context, actor audit.Actor, tenantID, id stri
 		if key, err = s.key(ctx, tx, tenantID, id); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM documents WHERE tenant_id = ? AND id = ?", tenantID, id); err != nil {
+		del := "DELETE FROM documents WHERE tenant_id = ? AND id = ?"
+		if onlyIf != "" {
+			del += " AND " + onlyIf
+		}
+		res, err := tx.ExecContext(ctx, del, tenantID, id)
+		if err != nil {
 			return err
 		}
-		return audit.Append(ctx, tx, actor.Entry(tenantID, "document.delete", "document:"+id, summary(d)))
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return cmp.Or(err, ErrNotFound)
+		}
+		// A photo shown in a call is listed there too.
+		if _, err := tx.ExecContext(ctx, "DELETE FROM call_documents WHERE document_id = ?", id); err != nil {
+			return err
+		}
+		return audit.Append(ctx, tx, actor.Entry(tenantID, action, "document:"+id, summary(d)))
 	})
 	if err != nil {
 		return err
@@ -350,4 +430,51 @@ func (s *Store) handOver(ctx context.Context, tx *db.Tx, actor audit.Actor, tena
 		return cmp.Or(err, ErrNotFound)
 	}
 	return audit.Append(ctx, tx, actor.Entry(tenantID, "document.hand_over", "document:"+id, "from user:"+from+" to user:"+to))
+}
+
+// UnattachedAge is how long an upload attached to nothing is kept: long
+// enough to finish an application started today, short enough that files
+// nobody will use do not pile up.
+const UnattachedAge = 24 * time.Hour
+
+// RemoveUnattached deletes uploads attached to no application that are
+// older than UnattachedAge — a form left half-way, a photo shown in a call
+// and never added — and returns how many went. Each is audited as
+// document.expire. Files attached to a draft are kept with their draft.
+func (s *Store) RemoveUnattached(ctx context.Context) (int, error) {
+	before := s.clock.Now().UTC().Add(-UnattachedAge)
+	removed := 0
+	for {
+		rows, err := s.db.QueryContext(ctx, `SELECT tenant_id, id FROM documents
+			WHERE application_id = '' AND created_at < ? ORDER BY created_at LIMIT 200`, before)
+		if err != nil {
+			return removed, fmt.Errorf("document: list unattached uploads: %w", err)
+		}
+		var batch [][2]string
+		for rows.Next() {
+			var tenantID, id string
+			if err := rows.Scan(&tenantID, &id); err != nil {
+				rows.Close()
+				return removed, fmt.Errorf("document: read unattached upload: %w", err)
+			}
+			batch = append(batch, [2]string{tenantID, id})
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return removed, fmt.Errorf("document: list unattached uploads: %w", err)
+		}
+		for _, d := range batch {
+			err := s.remove(ctx, audit.System, d[0], d[1], "document.expire", "application_id = ''")
+			switch {
+			case errors.Is(err, ErrNotFound): // attached or deleted meanwhile
+			case err != nil:
+				return removed, fmt.Errorf("document: remove unattached %s: %w", d[1], err)
+			default:
+				removed++
+			}
+		}
+		if len(batch) < 200 {
+			return removed, nil
+		}
+	}
 }

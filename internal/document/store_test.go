@@ -7,11 +7,13 @@ import (
 	"encoding/hex"
 	"errors"
 	"image/jpeg"
+	"io/fs"
 	"image/png"
 	"io"
 	"math/rand/v2"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -511,6 +513,119 @@ func TestAttachAsHandsOver(t *testing.T) {
 		other := e.save(t, e.upload("lain.png"), plainPNG(t))
 		if err := e.store.AttachAs(e.ctx, audit.System, e.tenantA, other.ID, e.siti, e.budi, e.applicationOne, "ktp"); !errors.Is(err, ErrNotFound) {
 			t.Fatalf("handing over another's document: %v", err)
+		}
+		verifyChain(t, d)
+	})
+}
+
+// TestQuota: one person stores at most Quota bytes in any 24 hours; the
+// refused file leaves nothing behind, others are not held back, and a
+// day later there is room again.
+func TestQuota(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		clk := e.store.clock.(*clock.Fixed)
+		e.store.Quota = 300 << 10
+		file := samplePDF(100 << 10)
+		for range 3 {
+			e.save(t, e.upload("kk.pdf"), file)
+		}
+		if _, err := e.store.Save(e.ctx, e.budiAct, e.upload("kk.pdf"), bytes.NewReader(file)); !errors.Is(err, ErrQuota) {
+			t.Fatalf("fourth 100 KB upload with a 300 KB quota: %v, want ErrQuota", err)
+		}
+		if n := e.count(t, "SELECT COUNT(*) FROM documents WHERE uploaded_by = ?", e.budi); n != 3 {
+			t.Errorf("%d documents recorded for budi, want 3", n)
+		}
+		if files := storedFiles(t, e.dir); files != 3 {
+			t.Errorf("%d files on disk, want 3 (the refused one left behind?)", files)
+		}
+		if used, err := e.store.Used(e.ctx, d, e.budi); err != nil || used != 3*int64(len(file)) {
+			t.Errorf("Used = %d, %v", used, err)
+		}
+		if _, err := e.store.Save(e.ctx, e.sitiAct, e.upload("kk.pdf"), bytes.NewReader(file)); err != nil {
+			t.Errorf("another person's upload: %v", err)
+		}
+		clk.Advance(QuotaWindow + time.Second)
+		e.save(t, e.upload("kk.pdf"), file)
+
+		// Uploads at once cannot share the last room twice.
+		clk.Advance(QuotaWindow + time.Second)
+		var wg sync.WaitGroup
+		errs := make([]error, 8)
+		for i := range errs {
+			wg.Go(func() {
+				_, errs[i] = e.store.Save(e.ctx, e.budiAct, e.upload("kk.pdf"), bytes.NewReader(file))
+			})
+		}
+		wg.Wait()
+		saved := 0
+		for _, err := range errs {
+			switch {
+			case err == nil:
+				saved++
+			case !errors.Is(err, ErrQuota):
+				t.Fatalf("concurrent upload: %v", err)
+			}
+		}
+		if saved != 3 {
+			t.Errorf("%d of 8 concurrent uploads kept with room for 3", saved)
+		}
+		verifyChain(t, d)
+	})
+}
+
+func storedFiles(t *testing.T, dir string) int {
+	t.Helper()
+	n := 0
+	err := filepath.WalkDir(dir, func(_ string, de fs.DirEntry, err error) error {
+		if err == nil && de.Type().IsRegular() {
+			n++
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestRemoveUnattached: an upload attached to nothing for a day goes, row
+// and bytes, audited; attached ones and today's stay.
+func TestRemoveUnattached(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		clk := e.store.clock.(*clock.Fixed)
+		stale := e.save(t, e.upload("left.pdf"), samplePDF(100))
+		kept := e.save(t, e.upload("kept.pdf"), samplePDF(100))
+		if err := d.InTx(e.ctx, func(tx *db.Tx) error {
+			return e.store.Attach(e.ctx, tx, e.tenantA, kept.ID, e.budi, e.applicationOne)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		clk.Advance(UnattachedAge + time.Minute)
+		fresh := e.save(t, e.upload("today.pdf"), samplePDF(100))
+		n, err := e.store.RemoveUnattached(e.ctx)
+		if err != nil || n != 1 {
+			t.Fatalf("RemoveUnattached = %d, %v; want 1", n, err)
+		}
+		if _, err := e.store.Get(e.ctx, e.tenantA, stale.ID); !errors.Is(err, ErrNotFound) {
+			t.Errorf("the day-old unattached upload is still there: %v", err)
+		}
+		for _, doc := range []Document{kept, fresh} {
+			if _, err := e.store.Get(e.ctx, e.tenantA, doc.ID); err != nil {
+				t.Errorf("%s was removed: %v", doc.Filename, err)
+			}
+		}
+		if files := storedFiles(t, e.dir); files != 2 {
+			t.Errorf("%d files on disk, want 2", files)
+		}
+		if got := e.count(t, "SELECT COUNT(*) FROM audit_log WHERE action = 'document.expire' AND object = ?", "document:"+stale.ID); got != 1 {
+			t.Errorf("%d document.expire entries, want 1", got)
+		}
+		if n, err := e.store.RemoveUnattached(e.ctx); err != nil || n != 0 {
+			t.Errorf("second run = %d, %v; want 0", n, err)
 		}
 		verifyChain(t, d)
 	})

@@ -23,6 +23,20 @@ func hasRole(st *state, tenantID, role string) bool {
 	return false
 }
 
+// isMember tells whether the request's user has any role in tenantID,
+// resident or staff.
+func isMember(st *state, tenantID string) bool {
+	if st.user == nil {
+		return false
+	}
+	for _, m := range st.memberships {
+		if m.TenantID == tenantID {
+			return true
+		}
+	}
+	return false
+}
+
 func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
 
 // actor is the audit identity of the request's user.

@@ -142,6 +142,9 @@ func (s *Server) showDocument(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, document.ErrTooLarge):
 		s.callDocError(w, r, self, "error.call.document_size")
 		return
+	case errors.Is(err, document.ErrQuota):
+		s.callDocError(w, r, self, "error.call.document_quota")
+		return
 	case err != nil:
 		s.serverError(w, r, err)
 		return

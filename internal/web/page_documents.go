@@ -129,6 +129,10 @@ func (s *Server) uploadError(w http.ResponseWriter, r *http.Request, ac *appCont
 		code = "error.document.type"
 	case errors.Is(err, document.ErrEmpty):
 		code = "error.document.empty"
+	case errors.Is(err, document.ErrQuota):
+		s.renderCheck(w, r, ac, validation.Errors{{Field: "doc-" + req.Name, Code: "error.document.quota",
+			Args: []any{quotaMB(s.Docs.Quota)}}}, http.StatusTooManyRequests)
+		return
 	default:
 		s.serverError(w, r, err)
 		return
@@ -136,6 +140,9 @@ func (s *Server) uploadError(w http.ResponseWriter, r *http.Request, ac *appCont
 	mb := strconv.FormatInt(max(req.MaxBytes, 1<<20)>>20, 10)
 	s.renderCheck(w, r, ac, validation.Errors{{Field: "doc-" + req.Name, Code: code, Args: []any{mb}}}, http.StatusUnprocessableEntity)
 }
+
+// quotaMB writes the upload quota in whole megabytes for messages.
+func quotaMB(quota int64) string { return strconv.FormatInt(quota>>20, 10) }
 
 // downloadDocument serves a file to its owner and the tenant's staff only,
 // always as an attachment in a sandbox: an uploaded file never runs as a
@@ -208,6 +215,13 @@ func (s *Server) apiUpload(w http.ResponseWriter, r *http.Request) {
 	if !ok || !s.requireUser(w, r) {
 		return
 	}
+	// A file waiting for an application is stored in the tenant's space:
+	// only its residents and staff may put one there (anyone else applies
+	// through the pages, where the file joins a draft at once).
+	if st := getState(r); !isMember(st, t.ID) && !st.user.Coordinator {
+		s.problem(w, r, http.StatusForbidden, "not_member", "problem.not_member")
+		return
+	}
 	mr, err := r.MultipartReader()
 	if err != nil {
 		s.problem(w, r, http.StatusUnsupportedMediaType, "unsupported_media_type", "problem.multipart")
@@ -255,6 +269,8 @@ func (s *Server) apiSaveUpload(w http.ResponseWriter, r *http.Request, tenantID,
 	switch {
 	case errors.Is(err, document.ErrTooLarge), errors.As(err, &tooBig):
 		s.problem(w, r, http.StatusRequestEntityTooLarge, "too_large", "error.document.too_large", strconv.FormatInt(max(req.MaxBytes, 1<<20)>>20, 10))
+	case errors.Is(err, document.ErrQuota):
+		s.problem(w, r, http.StatusTooManyRequests, "upload_quota", "error.document.quota", quotaMB(s.Docs.Quota))
 	case errors.Is(err, document.ErrType):
 		s.invalid(w, r, validation.Errors{{Field: "file", Code: "error.document.type"}})
 	case errors.Is(err, document.ErrEmpty):
