@@ -1,6 +1,7 @@
 package application
 
 import (
+	"errors"
 	"context"
 	"strings"
 	"time"
@@ -83,6 +84,9 @@ func (s *Service) Assign(ctx context.Context, c Caller, tenantID, id string, ver
 		if version != 0 && a.Version != version {
 			return ErrConflict
 		}
+		if !a.Assignable() {
+			return ErrNotAssignable
+		}
 		before := a.AssignedTo
 		a.AssignedTo, a.UpdatedAt = officerID, s.clock.Now()
 		if err := s.update(ctx, tx, &a); err != nil {
@@ -93,6 +97,13 @@ func (s *Service) Assign(ctx context.Context, c Caller, tenantID, id string, ver
 	})
 	return a, err
 }
+
+// ErrNotAssignable: a draft is nobody's work yet and a decided
+// application nobody's any more, so neither is assigned.
+var ErrNotAssignable = errors.New("application: only sent, undecided applications are assigned")
+
+// Assignable tells whether a is officers' work now: sent and not decided.
+func (a Application) Assignable() bool { return a.SubmittedAt != nil && a.DecidedAt == nil }
 
 func orNone(s string) string {
 	if s == "" {

@@ -2,11 +2,14 @@ package web_test
 
 import (
 	"bytes"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestAdminEditsExportsAndImportsServices(t *testing.T) {
@@ -77,15 +80,31 @@ func TestAdminCalendar(t *testing.T) {
 	s := startSite(t, false)
 	admin := s.browser(t)
 	admin.signin("admin@neyagawa.demo")
-	mustContain(t, admin.get("/neyagawa/admin/calendar"), "元日")
-	if a := admin.post("/neyagawa/admin/calendar", url.Values{"date": {"2026-12-29"}, "kind": {"holiday"}, "name": {"年末休み"}}); a.status != http.StatusSeeOther {
-		t.Fatalf("add: %d", a.status)
+	page := admin.get("/neyagawa/admin/calendar")
+	mustContain(t, page, "元日", `id="date-year"`, `id="date-month"`, `id="date-day"`)
+	// A day a month ahead, typed in the day, month and year boxes with
+	// full-width digits as a Japanese keyboard gives them.
+	day := time.Now().AddDate(0, 1, 0)
+	wide := func(n int) string {
+		return strings.Map(func(r rune) rune { return r - '0' + '０' }, strconv.Itoa(n))
 	}
+	add := url.Values{"date-year": {wide(day.Year())}, "date-month": {wide(int(day.Month()))}, "date-day": {wide(day.Day())},
+		"kind": {"holiday"}, "name": {"年末休み"}}
+	if a := admin.post("/neyagawa/admin/calendar", add); a.status != http.StatusSeeOther {
+		t.Fatalf("add: %d %s", a.status, a.body)
+	}
+	iso := day.Format("2006-01-02")
+	mustContain(t, admin.get("/neyagawa/admin/calendar"), "年末休み", fmt.Sprintf("%d年%d月%d日", day.Year(), day.Month(), day.Day()))
+	bad := admin.post("/neyagawa/admin/calendar", url.Values{"date-year": {"2026"}, "date-month": {"2"}, "date-day": {"30"}, "kind": {"holiday"}})
+	if bad.status != http.StatusUnprocessableEntity {
+		t.Fatalf("bad date: %d", bad.status)
+	}
+	mustContain(t, bad, `value="30"`, "error-summary") // what was typed comes back
+	// Removing asks first; nothing changes until "yes".
+	ask := admin.post("/neyagawa/admin/calendar/remove", url.Values{"date": {iso}})
+	mustContain(t, ask, "この日をカレンダーから削除しますか？", `name="confirm" value="yes"`, `name="date" value="`+iso+`"`)
 	mustContain(t, admin.get("/neyagawa/admin/calendar"), "年末休み")
-	if a := admin.post("/neyagawa/admin/calendar", url.Values{"date": {"2026-02-30"}, "kind": {"holiday"}}); a.status != http.StatusUnprocessableEntity {
-		t.Fatalf("bad date: %d", a.status)
-	}
-	admin.post("/neyagawa/admin/calendar/remove", url.Values{"date": {"2026-12-29"}})
+	admin.post("/neyagawa/admin/calendar/remove", url.Values{"date": {iso}, "confirm": {"yes"}})
 	if strings.Contains(admin.get("/neyagawa/admin/calendar").body, "年末休み") {
 		t.Fatal("removed day still listed")
 	}

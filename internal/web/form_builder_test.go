@@ -69,6 +69,11 @@ func TestFormBuilderAddsAQuestionResidentsSee(t *testing.T) {
 	// Without a type, the page asks for one first; then only its settings show.
 	mustContain(t, admin.get(builder+"/questions/new?section=0"), `id="type-yesno" name="type" value="yesno"`)
 	mustContain(t, admin.get(builder+"/questions/new?section=0&type=nope"), "error-summary", `href="#type"`)
+	// "Continue" with no type ticked says so instead of showing the page again.
+	pick := admin.get(builder + "/questions/new?section=0")
+	mustContain(t, pick, `name="picking" value="1"`)
+	mustNotContain(t, pick, "error-summary")
+	mustContain(t, admin.get(builder+"/questions/new?section=0&picking=1"), "error-summary", `href="#type"`)
 	choice := admin.get(builder + "/questions/new?section=0&type=choice")
 	mustContain(t, choice, `id="name"`, `id="options"`, `<option value="purpose">`)
 	if strings.Contains(choice.body, `id="min_len"`) {

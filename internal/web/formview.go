@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -138,4 +139,36 @@ func splitDate(s string) (y, m, d string) {
 		return "", "", ""
 	}
 	return fmt.Sprint(t.Year()), fmt.Sprint(int(t.Month())), fmt.Sprint(t.Day())
+}
+
+// DateInput is a date asked as day, month and year boxes, as service forms
+// ask it (in the order of the page's language), outside a service form:
+// an admin's date. Typed values come back from p.Form (NAME-day, …).
+func (p *page) DateInput(name, labelKey, hintKey string) inputView {
+	iv := inputView{Name: name, Kind: "date", Label: p.T(labelKey), Hint: p.T(hintKey), Required: true,
+		ErrorPrefix: p.T("form.error.prefix"), OptionalText: p.T("form.optional"),
+		Day: p.Form.Get(name + "-day"), Month: p.Form.Get(name + "-month"), Year: p.Form.Get(name + "-year"),
+		DayLabel: p.T("form.date.day"), MonthLabel: p.T("form.date.month"), YearLabel: p.T("form.date.year"),
+		YearFirst: p.Lang() == "ja"}
+	if e, ok := p.Errors.For(name); ok {
+		iv.Error = p.T(e.Code, e.Args...)
+	}
+	return iv
+}
+
+// dateFromForm reads the boxes of DateInput as "YYYY-MM-DD", digits typed
+// full-width included; a single NAME field (a script's, or an old form's)
+// is read as it is. What is not a date is left for the store to refuse.
+func dateFromForm(v url.Values, name string) string {
+	if s := strings.TrimSpace(validation.Narrow(v.Get(name))); s != "" {
+		return s
+	}
+	part := func(k string, width int) string {
+		s := strings.TrimSpace(validation.Narrow(v.Get(name + "-" + k)))
+		for len(s) > 0 && len(s) < width {
+			s = "0" + s
+		}
+		return s
+	}
+	return part("year", 0) + "-" + part("month", 2) + "-" + part("day", 2)
 }

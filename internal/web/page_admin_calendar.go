@@ -8,6 +8,7 @@ import (
 	"github.com/serambi/serambi/internal/audit"
 	"github.com/serambi/serambi/internal/calendar"
 	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/validation"
 )
 
@@ -37,6 +38,9 @@ func (s *Server) renderCalendar(w http.ResponseWriter, r *http.Request, errs val
 	p.Tenant = &t
 	p.Errors = errs
 	p.Flash = flashFrom(r)
+	if errs != nil {
+		p.Form = r.PostForm // what was typed comes back with the error
+	}
 	own := map[string]calendar.Day{}
 	for _, c := range changes {
 		own[c.Date] = c
@@ -66,7 +70,7 @@ func (s *Server) adminCalendarSet(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := r.PostForm
-	d := calendar.Day{Date: f.Get("date"), Kind: f.Get("kind"), Name: truncateRunes(f.Get("name"), 100)}
+	d := calendar.Day{Date: dateFromForm(f, "date"), Kind: f.Get("kind"), Name: truncateRunes(f.Get("name"), 100)}
 	err := s.DB.InTx(r.Context(), func(tx *db.Tx) error {
 		if err := s.Calendar.Set(r.Context(), tx, t.ID, d); err != nil {
 			return err
@@ -92,6 +96,10 @@ func (s *Server) adminCalendarRemove(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	date := r.PostForm.Get("date")
+	if r.PostForm.Get("confirm") != "yes" {
+		s.confirmCalendarRemove(w, r, t, date)
+		return
+	}
 	err := s.DB.InTx(r.Context(), func(tx *db.Tx) error {
 		if err := s.Calendar.Remove(r.Context(), tx, t.ID, date); err != nil {
 			return err
@@ -104,4 +112,22 @@ func (s *Server) adminCalendarRemove(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	redirect(w, r, "/"+t.Slug+"/admin/calendar?done=saved")
+}
+
+// confirmCalendarRemove asks before a day of the tenant's own goes back to
+// the national calendar, since deadlines are counted again from it.
+func (s *Server) confirmCalendarRemove(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, date string) {
+	day, err := time.ParseInLocation("2006-01-02", date, t.Location())
+	if err != nil {
+		redirect(w, r, "/"+t.Slug+"/admin/calendar")
+		return
+	}
+	p := s.newPage(r, "confirm.calendar.title")
+	p.Tenant = t
+	p.NoIndex = true
+	back := "/" + t.Slug + "/admin/calendar"
+	p.Data = confirmView{Question: p.T("confirm.calendar.title"), Explain: p.T("confirm.calendar.explain", p.Date(day.Add(12*time.Hour))),
+		Yes: p.T("confirm.calendar.yes"), No: p.T("confirm.calendar.no"), Action: back + "/remove", Back: back,
+		Hidden: [][2]string{{"date", date}}}
+	s.render(w, http.StatusOK, "confirm_action", p)
 }

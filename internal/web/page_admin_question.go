@@ -98,7 +98,9 @@ func (s *Server) adminQuestionNew(w http.ResponseWriter, r *http.Request) {
 		p.Form.Set("type", string(typ))
 		p.Form.Set("required", "on")
 		questionDefaults(p.Form, typ)
-	} else if q.Has("type") {
+	} else if q.Has("type") || q.Has("picking") {
+		// "Continue" with no type ticked sends no type at all: say so
+		// rather than show the same page again without a word.
 		p.Errors.Add("type", "builder.error.type")
 	}
 	v := s.questionView(p, t, svc, f, "", sec, typ)

@@ -212,6 +212,14 @@ func (s *Server) actionOutcome(r *http.Request, ac *appContext, action string) s
 	return ""
 }
 
+// confirmView is the page that asks before something that cannot be
+// undone: the question, what will happen, and a form that repeats the
+// request (Hidden fields) with confirm=yes.
+type confirmView struct {
+	Question, Explain, Yes, No, Action, Back string
+	Hidden                                   [][2]string
+}
+
 // confirmAction asks before an action that cannot be undone (withdrawing,
 // rejecting): a page of its own, so it works without JavaScript, that says
 // plainly what will happen.
@@ -228,11 +236,9 @@ func (s *Server) confirmAction(w http.ResponseWriter, r *http.Request, ac *appCo
 		number = p.T("confirm.draft")
 	}
 	name := ac.Svc.Names.In(p.Lang())
-	p.Data = struct {
-		Question, Explain, Yes, No, Action, Back, Name, Comment string
-		Version                                                 int
-	}{p.T("confirm." + kind + ".title"), p.T("confirm."+kind+".explain", number, name), p.T("confirm." + kind + ".yes"), p.T("confirm." + kind + ".no"),
-		appURL(ac) + "/actions", appURL(ac), action, r.PostForm.Get("comment"), version}
+	p.Data = confirmView{Question: p.T("confirm." + kind + ".title"), Explain: p.T("confirm."+kind+".explain", number, name),
+		Yes: p.T("confirm." + kind + ".yes"), No: p.T("confirm." + kind + ".no"), Action: appURL(ac) + "/actions", Back: appURL(ac),
+		Hidden: [][2]string{{"version", strconv.Itoa(version)}, {"action", action}, {"comment", r.PostForm.Get("comment")}}}
 	s.render(w, http.StatusOK, "confirm_action", p)
 }
 

@@ -178,8 +178,24 @@ func (s *Server) downloadDocument(w http.ResponseWriter, r *http.Request) {
 	defer f.Close()
 	h := w.Header()
 	h.Set("Content-Type", d.MediaType)
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": document.DownloadName(d.Filename, d.MediaType)}))
-	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	disposition := "attachment"
+	if r.URL.Query().Get("view") == "1" {
+		// Opened for a look in the browser. The bytes were checked to be
+		// a PDF, JPEG or PNG when stored and are sent as exactly that; an
+		// image page may do nothing but show itself, and a PDF is left to
+		// the browser's viewer, which a sandbox would turn away.
+		disposition = "inline"
+	}
+	h.Set("Content-Disposition", mime.FormatMediaType(disposition, map[string]string{"filename": document.DownloadName(d.Filename, d.MediaType)}))
+	switch {
+	case disposition == "inline" && d.MediaType == "application/pdf":
+		h.Set("Content-Security-Policy", "default-src 'none'; object-src 'self'; img-src 'self'; style-src 'unsafe-inline'")
+	case disposition == "inline":
+		h.Set("Content-Security-Policy", "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'")
+	default:
+		h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
+	}
 	h.Set("Cache-Control", "private, no-store")
 	h.Set("Content-Length", strconv.FormatInt(d.Size, 10))
 	_, _ = io.Copy(w, f)

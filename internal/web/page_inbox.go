@@ -99,7 +99,7 @@ func (s *Server) assign(w http.ResponseWriter, r *http.Request) {
 	}
 	version, _ := strconv.Atoi(r.PostForm.Get("version"))
 	_, err := s.Apps.Assign(r.Context(), ac.caller(r), ac.T.ID, ac.App.ID, version, to)
-	if errors.Is(err, application.ErrConflict) {
+	if errors.Is(err, application.ErrConflict) || errors.Is(err, application.ErrNotAssignable) {
 		redirect(w, r, appURL(ac)+"?changed=1")
 		return
 	}

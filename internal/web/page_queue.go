@@ -195,11 +195,8 @@ func (s *Server) cancelTicket(w http.ResponseWriter, r *http.Request) {
 		p := s.newPage(r, "confirm.ticket.title")
 		p.Tenant = t
 		p.NoIndex = true
-		p.Data = struct {
-			Question, Explain, Yes, No, Action, Back, Name, Comment string
-			Version                                                 int
-		}{p.T("confirm.ticket.title"), p.T("confirm.ticket.explain", tk.Label), p.T("confirm.ticket.yes"), p.T("confirm.ticket.no"),
-			back + "/cancel", back, "cancel", "", tk.Version}
+		p.Data = confirmView{Question: p.T("confirm.ticket.title"), Explain: p.T("confirm.ticket.explain", tk.Label),
+			Yes: p.T("confirm.ticket.yes"), No: p.T("confirm.ticket.no"), Action: back + "/cancel", Back: back}
 		s.render(w, http.StatusOK, "confirm_action", p)
 		return
 	}

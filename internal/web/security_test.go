@@ -157,6 +157,17 @@ func TestDocumentDownloadNameAndMissingFile(t *testing.T) {
 	if cd := dl.header.Get("Content-Disposition"); !strings.Contains(cd, `filename=akta.pdf`) {
 		t.Errorf("a PDF uploaded as akta.html downloads as %q, want akta.pdf", cd)
 	}
+	// Opened for a look, the same bytes show in the browser, still typed
+	// exactly and unsniffable.
+	view := b.get("/banyuwangi/documents/"+d.ID+"?view=1", res...)
+	if cd := view.header.Get("Content-Disposition"); view.status != http.StatusOK || !strings.HasPrefix(cd, "inline") ||
+		view.header.Get("Content-Type") != "application/pdf" || view.header.Get("X-Content-Type-Options") != "nosniff" ||
+		!strings.Contains(view.header.Get("Content-Security-Policy"), "default-src 'none'") {
+		t.Errorf("view: %d %v", view.status, view.header)
+	}
+	if cd := dl.header.Get("Content-Disposition"); !strings.HasPrefix(cd, "attachment") {
+		t.Errorf("download without view=1: %q, want attachment", cd)
+	}
 	if err := os.RemoveAll(filepath.Join(s.app.Config.DataDir, "uploads")); err != nil {
 		t.Fatal(err)
 	}

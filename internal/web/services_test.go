@@ -333,3 +333,50 @@ func approvedIn(t *testing.T, s *site, slug, email, officer string) application.
 	}
 	return a
 }
+
+// TestAssignOnlyOpenWork: "assign to me" is offered only on a sent,
+// undecided application nobody has yet; a decided one cannot be assigned
+// even by a hand-made request.
+func TestAssignOnlyOpenWork(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	off := s.browser(t)
+	off.signin("officer@fukuoka.demo")
+	const assignMe = `name="to" value="me"`
+
+	open := "/fukuoka/applications/" + applicationIn(t, s, "fukuoka", "resident@fukuoka.demo").ID
+	page := off.get(open)
+	mustContain(t, page, assignMe, `id="assign-to"`)
+	if r := off.post(open+"/assign", url.Values{"to": {"me"}, "version": {version(t, page.body)}}); !strings.Contains(r.header.Get("Location"), "done=saved") {
+		t.Fatalf("assign to me: %d %q", r.status, r.header.Get("Location"))
+	}
+	mustNotContain(t, off.get(open), assignMe) // already theirs
+
+	decided := approvedIn(t, s, "fukuoka", "resident@fukuoka.demo", "officer@fukuoka.demo")
+	page = off.get("/fukuoka/applications/" + decided.ID)
+	mustNotContain(t, page, assignMe, `id="assign-to"`)
+	r := off.post("/fukuoka/applications/"+decided.ID+"/assign", url.Values{"to": {"me"}, "version": {"0"}})
+	if !strings.Contains(r.header.Get("Location"), "changed=1") {
+		t.Fatalf("assigning a decided application: %d %q", r.status, r.header.Get("Location"))
+	}
+	if got, _ := s.app.Apps.Get(t.Context(), decided.TenantID, decided.ID); got.AssignedTo != decided.AssignedTo {
+		t.Errorf("a decided application was assigned to %q", got.AssignedTo)
+	}
+}
+
+// TestDeadlineWording: the resident reads the service's promise, the
+// officer the deadline of the step the application is in.
+func TestDeadlineWording(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	a := applicationIn(t, s, "fukuoka", "resident@fukuoka.demo")
+	path := "/fukuoka/applications/" + a.ID + "?lang=en"
+	res, off := s.browser(t), s.browser(t)
+	res.signin("resident@fukuoka.demo")
+	off.signin("officer@fukuoka.demo")
+	resident, officer := res.get(path), off.get(path)
+	mustContain(t, resident, "We promise a decision by ")
+	mustNotContain(t, resident, "is due by")
+	mustContain(t, officer, "” is due by ")
+	mustNotContain(t, officer, "We promise")
+}
