@@ -1,8 +1,8 @@
 package application
 
 import (
-	"errors"
 	"context"
+	"errors"
 	"strings"
 	"time"
 
