@@ -206,7 +206,7 @@ func (s *Service) Create(ctx context.Context, c Caller, t tenant.Tenant, svc cat
 			return err
 		}
 		if !d.Submit {
-			return audit.Append(ctx, tx, c.Actor.Entry(t.ID, "application.create", "application:"+a.ID, "service "+svc.Code))
+			return audit.Append(ctx, tx, c.Actor.Entry(t.ID, "application.create", "application:"+a.ID, audit.Say("audit.detail.application.create", svc.Code)))
 		}
 		// Created and submitted at once: the submission's audit entry
 		// ("draft -> submitted") records both; one entry less per
@@ -328,7 +328,7 @@ func (s *Service) transition(ctx context.Context, tx *db.Tx, c Caller, t tenant.
 		object = a.ID
 	}
 	return audit.Append(ctx, tx, c.Actor.Entry(t.ID, "application."+action, "application:"+object,
-		fmt.Sprintf("%s -> %s", from, a.State)))
+		audit.Say("audit.detail.state", from, a.State)))
 }
 
 // nextTrackingNumber takes the next number of the tenant's year inside the

@@ -61,7 +61,7 @@ func (s *Service) RequestConfirmation(ctx context.Context, c Caller, t tenant.Te
 				return err
 			}
 		}
-		return audit.Append(ctx, tx, c.Actor.Entry(t.ID, "application.confirm_request", "application:"+a.ID, "code sent to the resident"))
+		return audit.Append(ctx, tx, c.Actor.Entry(t.ID, "application.confirm_request", "application:"+a.ID, audit.Say("audit.detail.confirm_request")))
 	})
 	return code, a, err
 }
@@ -92,11 +92,11 @@ func (s *Service) Confirm(ctx context.Context, c Caller, t tenant.Tenant, svc ca
 		if _, err := tx.ExecContext(ctx, "UPDATE applications SET confirm_hash = '', confirm_expires = NULL WHERE id = ?", a.ID); err != nil {
 			return err
 		}
-		how := "in the resident's account"
+		how := audit.Say("audit.detail.confirm.account")
 		if !byApplicant {
-			how = "with the resident's one-time code, entered by " + c.Actor.Label
+			how = audit.Say("audit.detail.confirm.code", c.Actor.Label)
 		}
-		if err := audit.Append(ctx, tx, c.Actor.Entry(t.ID, "application.confirm", "application:"+a.ID, "confirmed "+how)); err != nil {
+		if err := audit.Append(ctx, tx, c.Actor.Entry(t.ID, "application.confirm", "application:"+a.ID, how)); err != nil {
 			return err
 		}
 		// The submission is the resident's act, whoever pressed the button.

@@ -2,7 +2,6 @@ package application
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/serambi/serambi/internal/audit"
 	"github.com/serambi/serambi/internal/catalog"
@@ -64,6 +63,6 @@ func (s *Service) escalateOne(ctx context.Context, t tenant.Tenant, svc catalog.
 			return err
 		}
 		return audit.Append(ctx, tx, audit.System.Entry(t.ID, "application.escalate", "application:"+a.TrackingNumber,
-			fmt.Sprintf("%s overdue since %s", a.State, a.DueAt.UTC().Format("2006-01-02 15:04"))))
+			audit.Say("audit.detail.escalate", a.State, a.DueAt.UTC().Format("2006-01-02 15:04 UTC"))))
 	})
 }

@@ -93,7 +93,7 @@ func (s *Service) Assign(ctx context.Context, c Caller, tenantID, id string, ver
 			return err
 		}
 		return audit.Append(ctx, tx, c.Actor.Entry(tenantID, "application.assign", "application:"+a.TrackingNumber,
-			"assigned "+orNone(before)+" -> "+orNone(officerID)))
+			audit.Say("audit.detail.assign", orNone(before), orNone(officerID))))
 	})
 	return a, err
 }
@@ -107,7 +107,7 @@ func (a Application) Assignable() bool { return a.SubmittedAt != nil && a.Decide
 
 func orNone(s string) string {
 	if s == "" {
-		return "nobody"
+		return "~audit.nobody"
 	}
 	return s
 }

@@ -14,6 +14,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -222,7 +223,7 @@ func (s *Store) End(ctx context.Context, actor audit.Actor, tenantID, id, notes 
 			return err
 		}
 		return audit.Append(ctx, tx, actor.Entry(tenantID, "call.end", "call:"+c.ID,
-			fmt.Sprintf("%d s", int64(c.Duration/time.Second))))
+			audit.Say("audit.detail.call.end", strconv.FormatInt(int64(c.Duration/time.Second), 10))))
 	})
 	if err != nil {
 		return Call{}, err

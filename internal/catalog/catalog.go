@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -144,7 +145,7 @@ func (st *Store) Save(ctx context.Context, actor audit.Actor, tenantID string, s
 			return err
 		}
 		return audit.Append(ctx, tx, actor.Entry(tenantID, "service.save", "service:"+s.Code,
-			fmt.Sprintf("published %v, sla %d", s.Published, s.SLADays)))
+			audit.Say("audit.detail.service.save", yesNo(s.Published), strconv.Itoa(s.SLADays))))
 	})
 	return s, err
 }
@@ -274,4 +275,12 @@ func Import(raw []byte) (Service, error) {
 		return Service{}, validation.Errors{{Field: "file", Code: "error.service.import"}}
 	}
 	return s, nil
+}
+
+// yesNo is a flag for an audit summary: a message key the page words.
+func yesNo(b bool) string {
+	if b {
+		return "~form.yes"
+	}
+	return "~form.no"
 }

@@ -5,8 +5,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/serambi/serambi/internal/audit"
@@ -35,7 +35,7 @@ func (s *Store) Book(ctx context.Context, actor audit.Actor, t tenant.Tenant, co
 			return err
 		}
 		return audit.Append(ctx, tx, actor.Entry(t.ID, "appointment.book", "appointment:"+a.ID,
-			fmt.Sprintf("counter %s, %s, seat %d", c.Code, start.Format(time.RFC3339), a.Seat)))
+			audit.Say("audit.detail.appointment.book", c.Code, start.UTC().Format(auditTime), strconv.Itoa(a.Seat))))
 	})
 	if err != nil {
 		return Appointment{}, err
@@ -197,7 +197,7 @@ func (s *Store) Cancel(ctx context.Context, actor audit.Actor, tenantID, appoint
 			return err
 		}
 		return audit.Append(ctx, tx, actor.Entry(tenantID, "appointment.cancel", "appointment:"+a.ID,
-			fmt.Sprintf("%s, seat %d", a.Start.Format(time.RFC3339), a.Seat)))
+			audit.Say("audit.detail.appointment.cancel", a.Start.UTC().Format(auditTime), strconv.Itoa(a.Seat))))
 	})
 }
 
@@ -252,8 +252,8 @@ func (s *Store) Reschedule(ctx context.Context, actor audit.Actor, t tenant.Tena
 			return err
 		}
 		return audit.Append(ctx, tx, actor.Entry(t.ID, "appointment.reschedule", "appointment:"+a.ID,
-			fmt.Sprintf("from appointment:%s %s seat %d, to %s seat %d", old.ID, old.Start.Format(time.RFC3339),
-				old.Seat, a.Start.Format(time.RFC3339), a.Seat)))
+			audit.Say("audit.detail.appointment.reschedule", old.Start.UTC().Format(auditTime), strconv.Itoa(old.Seat),
+				a.Start.UTC().Format(auditTime), strconv.Itoa(a.Seat))))
 	})
 	if err != nil {
 		return Appointment{}, err
@@ -333,3 +333,7 @@ func (s *Store) ForOfficer(ctx context.Context, tenantID, officerID string, from
 		AND counter_id IN (SELECT counter_id FROM counter_officers WHERE user_id = ?) ORDER BY start_at, seat`,
 		tenantID, from.UTC(), to.UTC(), officerID)
 }
+
+// auditTime writes a slot's time in the audit trail: UTC, to the minute,
+// readable in any language.
+const auditTime = "2006-01-02 15:04 UTC"

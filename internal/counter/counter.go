@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -232,8 +233,8 @@ func (s *Store) Save(ctx context.Context, actor audit.Actor, tenantID string, c 
 			return err
 		}
 		return audit.Append(ctx, tx, actor.Entry(tenantID, "counter.save", "counter:"+c.Code,
-			fmt.Sprintf("slot %d+%d+%d min, capacity %d, active %v, %d hours, %d officers",
-				c.BufferBefore, c.SlotMinutes, c.BufferAfter, c.Capacity, c.Active, len(plan), len(officers))))
+			audit.Say("audit.detail.counter.save", strconv.Itoa(c.BufferBefore), strconv.Itoa(c.SlotMinutes), strconv.Itoa(c.BufferAfter),
+				strconv.Itoa(c.Capacity), yesNo(c.Active), strconv.Itoa(len(plan)), strconv.Itoa(len(officers)))))
 	})
 	if db.IsUniqueViolation(err) { // created by someone else at the same moment
 		return Counter{}, validation.Errors{{Field: "code", Code: "error.counter.code_taken"}}
@@ -483,9 +484,9 @@ func (s *Store) SetException(ctx context.Context, actor audit.Actor, tenantID, c
 			VALUES (?, ?, ?, ?, ?, ?, ?)`, db.NewID(), c.ID, e.Day, e.Closed, e.Start, e.End, e.Note); err != nil {
 			return err
 		}
-		summary := e.Day + " closed"
+		summary := audit.Say("audit.detail.counter.closed", e.Day)
 		if !e.Closed {
-			summary = fmt.Sprintf("%s open %s-%s", e.Day, clockTime(e.Start), clockTime(e.End))
+			summary = audit.Say("audit.detail.counter.open", e.Day, clockTime(e.Start), clockTime(e.End))
 		}
 		return audit.Append(ctx, tx, actor.Entry(tenantID, "counter.exception", "counter:"+c.Code, summary))
 	})
@@ -551,3 +552,11 @@ func lock(ctx context.Context, tx *db.Tx, key string) error {
 }
 
 func clockTime(min int) string { return fmt.Sprintf("%02d:%02d", min/60, min%60) }
+
+// yesNo is a flag for an audit summary: a message key the page words.
+func yesNo(b bool) string {
+	if b {
+		return "~form.yes"
+	}
+	return "~form.no"
+}

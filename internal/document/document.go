@@ -205,15 +205,10 @@ func lockUploader(ctx context.Context, tx *db.Tx, uploaderID string) error {
 // the file name: residents name files after themselves ("KTP Budi.jpg"),
 // and the trail cannot be edited later.
 func summary(d Document) string {
-	s := d.MediaType + ", " + strconv.FormatInt(d.Size, 10) + " bytes"
-	if d.Requirement != "" {
-		s += ", requirement " + d.Requirement
-	}
-	if d.ApplicationID != "" {
-		s += ", application " + d.ApplicationID
-	}
-	return s
+	return audit.Say("audit.detail.document", d.MediaType, strconv.FormatInt(d.Size, 10), orDash(d.Requirement), orDash(d.ApplicationID))
 }
+
+func orDash(s string) string { return cmp.Or(s, "-") }
 
 func accepts(accept []string, mediaType string) bool {
 	return len(accept) == 0 || slices.Contains(accept, mediaType)
@@ -412,7 +407,7 @@ func (s *Store) AttachAs(ctx context.Context, actor audit.Actor, tenantID, id, h
 			return err
 		}
 		return audit.Append(ctx, tx, actor.Entry(tenantID, "document.attach", "document:"+id,
-			"application:"+applicationID+" as "+requirement))
+			audit.Say("audit.detail.document.attach", applicationID, requirement)))
 	})
 }
 
@@ -429,7 +424,7 @@ func (s *Store) handOver(ctx context.Context, tx *db.Tx, actor audit.Actor, tena
 	if n, err := res.RowsAffected(); err != nil || n != 1 {
 		return cmp.Or(err, ErrNotFound)
 	}
-	return audit.Append(ctx, tx, actor.Entry(tenantID, "document.hand_over", "document:"+id, "from user:"+from+" to user:"+to))
+	return audit.Append(ctx, tx, actor.Entry(tenantID, "document.hand_over", "document:"+id, audit.Say("audit.detail.document.hand_over", from, to)))
 }
 
 // UnattachedAge is how long an upload attached to nothing is kept: long

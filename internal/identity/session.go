@@ -119,7 +119,7 @@ func (s *Service) EndSession(ctx context.Context, actor audit.Actor, raw string)
 		if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE id_hash = ?", hashToken(raw)); err != nil {
 			return err
 		}
-		return audit.Append(ctx, tx, actor.Entry("", "auth.signout", "user:"+actor.ID, "signed out"))
+		return audit.Append(ctx, tx, actor.Entry("", "auth.signout", "user:"+actor.ID, audit.Say("audit.detail.signout")))
 	})
 }
 
@@ -133,7 +133,7 @@ func (s *Service) EndSessionByHash(ctx context.Context, actor audit.Actor, userI
 		if n, _ := res.RowsAffected(); n == 0 {
 			return ErrNoSession
 		}
-		return audit.Append(ctx, tx, actor.Entry("", "auth.session.end", "user:"+userID, "one session ended"))
+		return audit.Append(ctx, tx, actor.Entry("", "auth.session.end", "user:"+userID, audit.Say("audit.detail.session.end")))
 	})
 }
 
@@ -150,7 +150,7 @@ func (s *Service) EndAllSessions(ctx context.Context, actor audit.Actor, tenantI
 		if _, err := tx.ExecContext(ctx, "DELETE FROM api_tokens WHERE user_id = ?", userID); err != nil {
 			return err
 		}
-		return audit.Append(ctx, tx, actor.Entry(tenantID, "auth.session.end_all", "user:"+userID, "all sessions ended"))
+		return audit.Append(ctx, tx, actor.Entry(tenantID, "auth.session.end_all", "user:"+userID, audit.Say("audit.detail.session.end_all")))
 	})
 	return n, err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -69,7 +70,7 @@ func (s *Service) Authenticate(ctx context.Context, login, password, ip string) 
 	if _, err := s.db.ExecContext(ctx, "DELETE FROM signin_failures WHERE key = ?", keys.pair); err != nil {
 		return User{}, fmt.Errorf("identity: sign in: clear failures: %w", err)
 	}
-	if err := s.record(ctx, audit.Entry{ActorID: u.ID, ActorLabel: u.Label(), IP: ip, Action: "auth.signin", Object: "user:" + u.ID, Summary: "password ok"}); err != nil {
+	if err := s.record(ctx, audit.Entry{ActorID: u.ID, ActorLabel: u.Label(), IP: ip, Action: "auth.signin", Object: "user:" + u.ID, Summary: audit.Say("audit.detail.signin")}); err != nil {
 		return User{}, err
 	}
 	return u, nil
@@ -145,7 +146,7 @@ func (s *Service) fail(ctx context.Context, login, ip string, k signinKeys, user
 		if _, err := tx.ExecContext(ctx, "DELETE FROM signin_failures WHERE at < ?", now.Add(-24*time.Hour)); err != nil {
 			return err
 		}
-		return audit.Append(ctx, tx, audit.Entry{ActorID: userID, ActorLabel: login, IP: ip, Action: "auth.signin.fail", Object: "login:" + login, Summary: "wrong login or password"})
+		return audit.Append(ctx, tx, audit.Entry{ActorID: userID, ActorLabel: login, IP: ip, Action: "auth.signin.fail", Object: "login:" + login, Summary: audit.Say("audit.detail.signin.fail")})
 	})
 	if err != nil {
 		return fmt.Errorf("identity: count failed sign-in: %w", err)
@@ -169,7 +170,7 @@ func (s *Service) refuse(ctx context.Context, login, ip, key string) error {
 	}
 	if isPowerOfTen(n) {
 		e := audit.Entry{ActorLabel: login, IP: ip, Action: "auth.signin.throttled", Object: "login:" + login,
-			Summary: fmt.Sprintf("%d refused in %d minutes (%s)", n, int(throttleWindow/time.Minute), key)}
+			Summary: audit.Say("audit.detail.throttle", strconv.Itoa(n), strconv.Itoa(int(throttleWindow/time.Minute)), key)}
 		if err := s.record(ctx, e); err != nil {
 			return err
 		}
@@ -225,7 +226,7 @@ func (s *Service) VerifyTOTP(ctx context.Context, u User, code, ip string) error
 	if _, err := s.db.ExecContext(ctx, "DELETE FROM signin_failures WHERE key = ?", k.account); err != nil {
 		return fmt.Errorf("identity: clear second-factor failures: %w", err)
 	}
-	return s.record(ctx, audit.Entry{ActorID: u.ID, ActorLabel: u.Label(), IP: ip, Action: "auth.otp", Object: "user:" + u.ID, Summary: "second factor ok"})
+	return s.record(ctx, audit.Entry{ActorID: u.ID, ActorLabel: u.Label(), IP: ip, Action: "auth.otp", Object: "user:" + u.ID, Summary: audit.Say("audit.detail.otp")})
 }
 
 // claimStep stores step as the account's last used one, if it is newer.
@@ -284,7 +285,7 @@ func (s *Service) ConfirmTOTP(ctx context.Context, actor audit.Actor, u User, co
 		if _, err := tx.ExecContext(ctx, "UPDATE users SET totp_enabled = ?, totp_last_step = ?, updated_at = ? WHERE id = ?", true, step, s.clock.Now(), u.ID); err != nil {
 			return err
 		}
-		return audit.Append(ctx, tx, actor.Entry("", "user.totp.enable", "user:"+u.ID, "second factor enrolled"))
+		return audit.Append(ctx, tx, actor.Entry("", "user.totp.enable", "user:"+u.ID, audit.Say("audit.detail.totp.enable")))
 	})
 }
 

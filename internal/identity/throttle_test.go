@@ -90,7 +90,7 @@ func TestThrottledAttemptsAreAuditedInSummary(t *testing.T) {
 		if err := d.QueryRowContext(e.ctx, "SELECT summary FROM audit_log WHERE action = ? ORDER BY seq DESC LIMIT 1", "auth.signin.throttled").Scan(&summary); err != nil {
 			t.Fatal(err)
 		}
-		if !strings.HasPrefix(summary, "100 refused") {
+		if !strings.HasPrefix(summary, `{"say":"audit.detail.throttle","args":["100","15",`) {
 			t.Errorf("last summary %q does not give the count", summary)
 		}
 		verifyChain(t, d)

@@ -6,7 +6,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"net/mail"
 	"regexp"
 	"strings"
@@ -353,7 +352,7 @@ func (s *Service) Register(ctx context.Context, in RegisterInput, ip string) (Us
 			return err
 		}
 		return audit.Append(ctx, tx, audit.Entry{ActorID: u.ID, ActorLabel: u.Label(), IP: ip, TenantID: in.TenantID,
-			Action: "user.register", Object: "user:" + u.ID, Summary: "resident registered"})
+			Action: "user.register", Object: "user:" + u.ID, Summary: audit.Say("audit.detail.register")})
 	})
 	if err != nil {
 		return User{}, err
@@ -415,7 +414,7 @@ func (s *Service) SetPreferences(ctx context.Context, actor audit.Actor, userID,
 			lang, textSize, s.clock.Now(), userID); err != nil {
 			return err
 		}
-		return audit.Append(ctx, tx, actor.Entry("", "user.preferences", "user:"+userID, fmt.Sprintf("lang %s, text %s", lang, textSize)))
+		return audit.Append(ctx, tx, actor.Entry("", "user.preferences", "user:"+userID, audit.Say("audit.detail.preferences", lang, textSize)))
 	})
 }
 
@@ -462,6 +461,6 @@ func (s *Service) ChangePassword(ctx context.Context, actor audit.Actor, userID,
 		if _, err := tx.ExecContext(ctx, "DELETE FROM api_tokens WHERE user_id = ?", userID); err != nil {
 			return err
 		}
-		return audit.Append(ctx, tx, actor.Entry("", "user.password", "user:"+userID, "password changed, other sessions ended"))
+		return audit.Append(ctx, tx, actor.Entry("", "user.password", "user:"+userID, audit.Say("audit.detail.password")))
 	})
 }

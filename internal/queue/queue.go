@@ -22,6 +22,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/serambi/serambi/internal/audit"
@@ -337,7 +338,7 @@ func (s *Store) Take(ctx context.Context, actor audit.Actor, t tenant.Tenant, co
 		}
 		fresh = true
 		return audit.Append(ctx, tx, actor.Entry(t.ID, "ticket.take", "ticket:"+tk.ID,
-			fmt.Sprintf("counter %s, %s, source %s%s", c.Code, tk.Label, source, prioritySummary(priority))))
+			audit.Say("audit.detail.ticket.take", c.Code, tk.Label, "~audit.source."+source, priorityWord(priority))))
 	})
 	if err != nil {
 		return Ticket{}, err
@@ -348,11 +349,13 @@ func (s *Store) Take(ctx context.Context, actor audit.Actor, t tenant.Tenant, co
 	return tk, nil
 }
 
-func prioritySummary(p string) string {
+// priorityWord is a ticket's priority for an audit summary: a message key
+// the audit page words.
+func priorityWord(p string) string {
 	if p == Regular {
-		return ""
+		return "~queue.priority.none"
 	}
-	return ", priority " + p
+	return "~queue.priority." + p
 }
 
 // heldTicket returns the resident's ticket still in play at a counter on
@@ -665,7 +668,7 @@ func (s *Store) CallNext(ctx context.Context, actor audit.Actor, tenantID, count
 			next.Status, next.CalledBy, next.Calls, next.CalledAt, next.Version = Called, officerID, 1, &now, next.Version+1
 			tk = next
 			return audit.Append(ctx, tx, actor.Entry(tenantID, "ticket.call", "ticket:"+tk.ID,
-				fmt.Sprintf("counter %s, %s%s", c.Code, tk.Label, prioritySummary(tk.Priority))))
+				audit.Say("audit.detail.ticket.call", c.Code, tk.Label, priorityWord(tk.Priority))))
 		}
 		return ErrConflict
 	})
@@ -722,7 +725,7 @@ func (s *Store) move(ctx context.Context, actor audit.Actor, tenantID, id string
 			return err
 		}
 		return audit.Append(ctx, tx, actor.Entry(tenantID, ch.action, "ticket:"+t.ID,
-			fmt.Sprintf("%s %s -> %s, calls %d", t.Label, before, t.Status, t.Calls)))
+			audit.Say("audit.detail.ticket.move", t.Label, "~audit.ticket."+before, "~audit.ticket."+t.Status, strconv.Itoa(t.Calls))))
 	})
 	if err != nil {
 		return Ticket{}, err
@@ -837,7 +840,7 @@ func (s *Store) Transfer(ctx context.Context, actor audit.Actor, t tenant.Tenant
 			return err
 		}
 		return audit.Append(ctx, tx, actor.Entry(t.ID, "ticket.transfer", "ticket:"+tk.ID,
-			fmt.Sprintf("from ticket:%s %s (%s), to counter %s as %s", old.ID, old.Label, from, to.Code, tk.Label)))
+			audit.Say("audit.detail.ticket.transfer", old.Label, from, to.Code, tk.Label)))
 	})
 	if err != nil {
 		return Ticket{}, err

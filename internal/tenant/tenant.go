@@ -265,7 +265,7 @@ func (s *Service) Create(ctx context.Context, actor audit.Actor, in Input) (Tena
 		if err != nil {
 			return err
 		}
-		return audit.Append(ctx, tx, entry(actor, t, "tenant.create", fmt.Sprintf("region %s, name %q", t.RegionCode, t.NameEN)))
+		return audit.Append(ctx, tx, entry(actor, t, "tenant.create", audit.Say("audit.detail.tenant.create", t.RegionCode, t.NameEN)))
 	})
 	return t, err
 }
@@ -373,7 +373,7 @@ func (s *Service) SetStatus(ctx context.Context, actor audit.Actor, slug, status
 		if _, err := tx.ExecContext(ctx, "UPDATE tenants SET status = ?, updated_at = ? WHERE id = ?", t.Status, t.UpdatedAt, t.ID); err != nil {
 			return err
 		}
-		return audit.Append(ctx, tx, entry(actor, t, "tenant.status", old+" -> "+status))
+		return audit.Append(ctx, tx, entry(actor, t, "tenant.status", audit.Say("audit.detail.tenant.status", "~audit.tenant."+old, "~audit.tenant."+status)))
 	})
 	s.cache.forget(t.Slug)
 	return t, err

@@ -387,7 +387,8 @@ func TestStatusAndList(t *testing.T) {
 		for _, en := range entries {
 			sums = append(sums, en.Summary)
 		}
-		if want := []string{"suspended -> active", "active -> suspended"}; !slices.Equal(sums, want) {
+		if want := []string{audit.Say("audit.detail.tenant.status", "~audit.tenant.suspended", "~audit.tenant.active"),
+			audit.Say("audit.detail.tenant.status", "~audit.tenant.active", "~audit.tenant.suspended")}; !slices.Equal(sums, want) {
 			t.Errorf("tenant.status summaries = %q, want %q", sums, want)
 		}
 		verifyChain(t, d)

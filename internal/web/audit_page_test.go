@@ -20,4 +20,10 @@ func TestAuditPageNamesActionsInTheReadersLanguage(t *testing.T) {
 			t.Errorf("the audit page names an action by its raw code %q", m[1])
 		}
 	}
+	// Details too are worded for the reader, never stored JSON or English.
+	mustContain(t, page, "公開：はい、結果まで")
+	mustNotContain(t, page, "{&#34;say&#34;", `{"say"`, "published true")
+	id := s.browser(t)
+	id.signin("admin@banyuwangi.demo")
+	mustContain(t, id.get("/banyuwangi/admin/audit?lang=id"), "Diterbitkan: Ya; keputusan dijanjikan dalam")
 }

@@ -75,7 +75,7 @@ func (s *Server) adminCalendarSet(w http.ResponseWriter, r *http.Request) {
 		if err := s.Calendar.Set(r.Context(), tx, t.ID, d); err != nil {
 			return err
 		}
-		return audit.Append(r.Context(), tx, actor(r).Entry(t.ID, "calendar.set", "day:"+d.Date, d.Kind+" "+d.Name))
+		return audit.Append(r.Context(), tx, actor(r).Entry(t.ID, "calendar.set", "day:"+d.Date, audit.Say("audit.detail.calendar.set", "~calendar.kind."+d.Kind, d.Name)))
 	})
 	s.Calendar.Changed()
 	var errs validation.Errors

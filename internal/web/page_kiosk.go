@@ -48,7 +48,7 @@ func (s *Server) loadKiosk(w http.ResponseWriter, r *http.Request) (*tenant.Tena
 	}
 	k, err := s.kioskOf(r, t)
 	if err != nil {
-		_ = audit.Record(r.Context(), s.DB, actor(r).Entry(t.ID, "authz.denied", r.Method+" "+r.URL.Path, "not a kiosk"))
+		_ = audit.Record(r.Context(), s.DB, actor(r).Entry(t.ID, "authz.denied", r.Method+" "+r.URL.Path, audit.Say("audit.detail.not_kiosk")))
 		p := s.newPage(r, "kiosk.off.title")
 		p.Tenant = t
 		p.NoIndex = true

@@ -5,6 +5,7 @@ import (
 	"embed"
 	"encoding/json"
 	"errors"
+	"github.com/serambi/serambi/internal/audit"
 	"html/template"
 	"io"
 	"io/fs"
@@ -102,6 +103,17 @@ func (p *page) AuditAction(action string) string {
 }
 
 // T translates a message key in the page's language.
+// AuditDetail words an audit entry's summary in the reader's language
+// (audit.Say summaries; older ones are shown as stored).
+func (p *page) AuditDetail(summary string) string {
+	return audit.Word(summary, func(key string, args ...any) (string, bool) {
+		if !p.s.Catalog.Has(p.st.lang, key) {
+			return "", false
+		}
+		return p.T(key, args...), true
+	})
+}
+
 func (p *page) T(key string, args ...any) string { return p.s.Catalog.T(p.st.lang, key, args...) }
 
 // FeedURL is the signed-in officer's private calendar feed, on staff pages
