@@ -19,7 +19,7 @@ func TestSayAndWord(t *testing.T) {
 	}
 	tests := []struct{ summary, want string }{
 		{Say("audit.detail.calendar.set", "~calendar.kind.holiday", `年末 "休み"`), `休業日: 年末 "休み"`},
-		{"holiday 年末休み", "holiday 年末休み"},                                                  // an entry from before worded summaries
+		{"holiday 年末休み", "holiday 年末休み"},                                // an entry from before worded summaries
 		{Say("unknown.key", "x"), `{"say":"unknown.key","args":["x"]}`}, // shown as stored rather than lost
 		{`{"say":`, `{"say":`},
 	}
