@@ -96,10 +96,10 @@ func Validate(s *Service) validation.Errors {
 	if !codePattern.MatchString(s.Code) {
 		errs.Add("code", "error.service.code")
 	}
-	for _, l := range []string{"id", "ja", "en"} {
-		if strings.TrimSpace(s.Names[l]) == "" {
-			errs.Add("name_"+l, "error.service.name")
-		}
+	// A name in one language is enough to start; the others may wait
+	// for a translation (see Untranslated).
+	if s.Names.Empty() {
+		errs.Add("names", "error.service.name")
 	}
 	if s.SLADays < 1 || s.SLADays > 365 {
 		errs.Add("sla_days", "error.service.sla")
@@ -283,4 +283,30 @@ func yesNo(b bool) string {
 		return "~form.yes"
 	}
 	return "~form.no"
+}
+
+// Untranslated tells whether some text a resident reads of s — its name,
+// description, who may apply, requirements, result, or a question — is
+// written in other languages but not in lang. Pages then say that parts
+// are shown in another language, rather than leave readers guessing.
+func (s Service) Untranslated(lang string) bool {
+	texts := []Labels{s.Names, s.Descriptions, s.Eligibility.Labels, s.Output.Labels}
+	for _, r := range s.Requirements {
+		texts = append(texts, r.Labels)
+	}
+	for _, sec := range s.Form.Sections {
+		texts = append(texts, sec.Labels)
+	}
+	for _, f := range s.Form.Fields {
+		texts = append(texts, f.Labels, f.Help)
+		for _, o := range f.Options {
+			texts = append(texts, o.Labels)
+		}
+	}
+	for _, l := range texts {
+		if l.Missing(lang) {
+			return true
+		}
+	}
+	return false
 }

@@ -92,7 +92,7 @@ func TestValidateRefusesBrokenServices(t *testing.T) {
 		field  string
 	}{
 		{"code", func(s *catalog.Service) { s.Code = "a b" }, "code"},
-		{"name in Japanese", func(s *catalog.Service) { s.Names["ja"] = "" }, "name_ja"},
+		{"name in no language", func(s *catalog.Service) { s.Names = catalog.Labels{"ja": " "} }, "names"},
 		{"sla", func(s *catalog.Service) { s.SLADays = 0 }, "sla_days"},
 		{"fee currency", func(s *catalog.Service) { s.FeeAmount, s.FeeCurrency = 100, "USD" }, "fee"},
 		{"output", func(s *catalog.Service) { s.Output.Kind = "poster" }, "output"},
@@ -115,5 +115,22 @@ func TestValidateRefusesBrokenServices(t *testing.T) {
 		t.Fatal("unknown fields imported")
 	} else if _, isVal := err.(validation.Errors); !isVal {
 		t.Fatalf("import error is %T", err)
+	}
+}
+
+// TestOneLanguageIsEnough: an admin may write a name or a label in the
+// tenant's language only; readers of the others are told it is not translated.
+func TestOneLanguageIsEnough(t *testing.T) {
+	s := demo(t, "banyuwangi-kia.json")
+	s.Names = catalog.Labels{"id": "Kartu Identitas Anak"}
+	s.Requirements[0].Labels = catalog.Labels{"id": "Akta kelahiran"}
+	if errs := catalog.Validate(&s); len(errs) > 0 {
+		t.Fatalf("a service written in Japanese only: %v", errs)
+	}
+	if !s.Untranslated("en") || !s.Untranslated("ja") {
+		t.Error("the English and Japanese readers are not told")
+	}
+	if got := s.Names.In("ja"); got != "Kartu Identitas Anak" {
+		t.Errorf("the Japanese reader sees %q, want the Indonesian name", got)
 	}
 }

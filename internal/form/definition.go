@@ -76,13 +76,13 @@ func (f Form) Validate() []Problem {
 	return d.problems
 }
 
-// labels wants a non-blank text in each language: the fallback of
-// Labels.In is for the odd slip, not a way to skip a translation.
+// labels wants a non-blank text in at least one language. An admin
+// writes in the tenant's language and leaves the others for later: readers
+// of a missing language get Labels.In's fallback with a notice (see
+// Labels.Missing), rather than the admin being stopped at the door.
 func (d *definition) labels(l Labels, subject string) {
-	for _, lang := range langs {
-		if strings.TrimSpace(l[lang]) == "" {
-			d.add(codeFormLabels, subject+"."+lang)
-		}
+	if l.Empty() {
+		d.add(codeFormLabels, subject)
 	}
 }
 
@@ -232,4 +232,51 @@ func (d *definition) file(fd Field, subj string) {
 	if fd.MaxBytes <= 0 || fd.MaxBytes > MaxFileBytes {
 		d.add(codeFormMaxBytes, subj)
 	}
+}
+
+// NameFrom makes a field name for a question the admin gave no name: from
+// its English, else Indonesian, label ("Date of birth" -> "date_of_birth"),
+// or "question" when neither has plain letters (a Japanese-only label),
+// with _2, _3 … added while the name is taken.
+func (f Form) NameFrom(l Labels) string {
+	base := ""
+	for _, lang := range []string{"en", "id"} {
+		if base = slugOf(l[lang]); base != "" {
+			break
+		}
+	}
+	if base == "" {
+		base = "question"
+	}
+	name := base
+	for n := 2; ; n++ {
+		if _, taken := f.Field(name); !taken {
+			return name
+		}
+		name = base + "_" + strconv.Itoa(n)
+	}
+}
+
+// slugOf keeps a label's ASCII letters and digits, lower-cased, with one
+// underscore for each run of anything else, at most 40 characters,
+// starting with a letter.
+func slugOf(s string) string {
+	var b strings.Builder
+	gap := false
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9' && b.Len() > 0:
+			if gap && b.Len() > 0 {
+				b.WriteByte('_')
+			}
+			b.WriteRune(r)
+			gap = false
+		default:
+			gap = true
+		}
+		if b.Len() >= 40 {
+			break
+		}
+	}
+	return strings.TrimRight(b.String(), "_")
 }

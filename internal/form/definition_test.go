@@ -27,11 +27,10 @@ func TestValidateBrokenDefinitions(t *testing.T) {
 		{"name empty", func(f *Form) { f.Fields[2].Name = "" }, Problem{"error.form.name", "fields.2"}},
 		{"name twice", func(f *Form) { f.Fields[2].Name = "child_name" }, Problem{"error.form.name_taken", "fields.child_name"}},
 		{"unknown type", func(f *Form) { f.Fields[0].Type = "signature" }, Problem{"error.form.type", "fields.child_name"}},
-		{"label missing in Japanese", func(f *Form) { delete(f.Fields[0].Labels, "ja") }, Problem{"error.form.labels", "fields.child_name.labels.ja"}},
-		{"label blank", func(f *Form) { f.Fields[0].Labels = l("Nama", " ", "Name") }, Problem{"error.form.labels", "fields.child_name.labels.ja"}},
-		{"help half translated", func(f *Form) { f.Fields[1].Help = Labels{"id": "Contoh"} }, Problem{"error.form.labels", "fields.birth_date.help.en"}},
-		{"section label missing", func(f *Form) { f.Sections[1].Labels = Labels{"id": "Orang tua", "ja": "父母"} }, Problem{"error.form.labels", "sections.1.labels.en"}},
-		{"option label missing", func(f *Form) { f.Fields[3].Options[1].Labels = nil }, Problem{"error.form.labels", "fields.sex.options.1.labels.id"}},
+		{"label in no language", func(f *Form) { f.Fields[0].Labels = nil }, Problem{"error.form.labels", "fields.child_name.labels"}},
+		{"label blank in every language", func(f *Form) { f.Fields[0].Labels = l(" ", "", "\t") }, Problem{"error.form.labels", "fields.child_name.labels"}},
+		{"section label missing", func(f *Form) { f.Sections[1].Labels = Labels{} }, Problem{"error.form.labels", "sections.1.labels"}},
+		{"option label missing", func(f *Form) { f.Fields[3].Options[1].Labels = nil }, Problem{"error.form.labels", "fields.sex.options.1.labels"}},
 		{"section out of range", func(f *Form) { f.Fields[8].Section = 4 }, Problem{"error.form.section", "fields.birth_letter"}},
 		{"section negative", func(f *Form) { f.Fields[0].Section = -1 }, Problem{"error.form.section", "fields.child_name"}},
 		{"section without questions", func(f *Form) { f.Sections = append(f.Sections, Section{Labels: l("a", "a", "a")}) }, Problem{"error.form.section_empty", "sections.4"}},
@@ -87,5 +86,25 @@ func TestValidateLargestFile(t *testing.T) {
 	f.Fields[8].MaxBytes = MaxFileBytes
 	if p := f.Validate(); len(p) > 0 {
 		t.Errorf("20 MiB refused: %v", p)
+	}
+}
+
+func TestNameFrom(t *testing.T) {
+	f := Form{Fields: []Field{{Name: "date_of_birth"}, {Name: "question"}}}
+	tests := []struct {
+		labels Labels
+		want   string
+	}{
+		{Labels{"en": "Phone number?", "id": "Nomor telepon"}, "phone_number"},
+		{Labels{"id": "Nama  lengkap (sesuai KTP)"}, "nama_lengkap_sesuai_ktp"},
+		{Labels{"en": "Date of birth"}, "date_of_birth_2"},
+		{Labels{"ja": "生年月日"}, "question_2"},
+		{Labels{"en": "2nd address"}, "nd_address"},
+	}
+	for _, tt := range tests {
+		got := f.NameFrom(tt.labels)
+		if got != tt.want || !fieldName.MatchString(got) {
+			t.Errorf("NameFrom(%v) = %q, want %q (a valid name)", tt.labels, got, tt.want)
+		}
 	}
 }

@@ -27,6 +27,22 @@ func (l Labels) In(lang string) string {
 	return ""
 }
 
+// Empty tells whether l has no text in any language.
+func (l Labels) Empty() bool {
+	for _, s := range l {
+		if strings.TrimSpace(s) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// Missing tells whether l has text in some language but not in lang: the
+// reader then sees another language's text, and should be told why.
+func (l Labels) Missing(lang string) bool {
+	return strings.TrimSpace(l[lang]) == "" && !l.Empty()
+}
+
 // Type is the kind of answer a field takes.
 type Type string
 

@@ -21,25 +21,25 @@ func TestAdminEditsExportsAndImportsServices(t *testing.T) {
 	mustContain(t, list, "JUMINHYO", "INKAN", "KOKUHO-SOSHITSU")
 
 	// Broken definitions are refused field by field; nothing is saved.
-	edit := admin.get("/fukuoka/admin/services/INKAN")
+	edit := admin.get("/fukuoka/admin/services/INKAN/json")
 	if edit.status != 200 {
 		t.Fatalf("edit page: %d", edit.status)
 	}
 	form := formValues(edit.body)
 	form.Set("sla_days", "2")
 	form.Set("workflow", `{"states":[{"name":"only","labels":{"id":"a","ja":"b","en":"c"},"start":true}],"actions":[]}`)
-	bad := admin.post("/fukuoka/admin/services/INKAN", form)
+	bad := admin.post("/fukuoka/admin/services/INKAN/json", form)
 	if bad.status != http.StatusUnprocessableEntity {
 		t.Fatalf("broken workflow saved: %d", bad.status)
 	}
 	mustContain(t, bad, "error-summary")
 	form.Set("workflow", "{not json")
-	mustContain(t, admin.post("/fukuoka/admin/services/INKAN", form), `href="#workflow"`)
+	mustContain(t, admin.post("/fukuoka/admin/services/INKAN/json", form), `href="#workflow"`)
 
 	// A good edit is saved.
 	form = formValues(edit.body)
 	form.Set("sla_days", "2")
-	if a := admin.post("/fukuoka/admin/services/INKAN", form); a.status != http.StatusSeeOther {
+	if a := admin.post("/fukuoka/admin/services/INKAN/json", form); a.status != http.StatusSeeOther {
 		t.Fatalf("save: %d %s", a.status, a.body)
 	}
 	ten, _ := s.app.Tenants.BySlug(t.Context(), "fukuoka")
@@ -72,6 +72,58 @@ func TestAdminEditsExportsAndImportsServices(t *testing.T) {
 	res := s.browser(t)
 	if a := res.get("/banyuwangi/services/INKAN"); a.status != http.StatusNotFound {
 		t.Fatalf("unpublished service shown: %d", a.status)
+	}
+}
+
+// TestServiceEditorWithoutJSON: an admin edits a service through plain
+// fields — in their own language only if they like — and creates one the
+// same way; the JSON editor is one link away for experts.
+func TestServiceEditorWithoutJSON(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	admin := s.browser(t)
+	admin.signin("admin@fukuoka.demo")
+	page := admin.get("/fukuoka/admin/services/INKAN")
+	mustContain(t, page, `id="elig_ja"`, `id="output_kind-certificate"`, `href="/fukuoka/admin/services/INKAN/json"`,
+		`href="/fukuoka/admin/services/INKAN/requirements"`, `href="/fukuoka/admin/services/INKAN/workflow"`)
+	mustNotContain(t, page, `id="workflow"`, `"states"`)
+	form := formValues(page.body) // text boxes only: the radio is set below as a browser sends it
+	form.Set("output_kind", "certificate")
+	form.Set("name_id", "")
+	form.Set("name_en", "")
+	form.Set("sla_days", "４") // full-width, as typed on a Japanese keyboard
+	form.Set("elig_ja", "市内に住民登録のある方")
+	form.Set("residents_only", "on")
+	if a := admin.post("/fukuoka/admin/services/INKAN", form); a.status != http.StatusSeeOther {
+		t.Fatalf("save: %d %s", a.status, a.body)
+	}
+	ten, _ := s.app.Tenants.BySlug(t.Context(), "fukuoka")
+	svc, _ := s.app.Catalog.ByCode(t.Context(), ten.ID, "INKAN")
+	if svc.SLADays != 4 || svc.Names["en"] != "" || svc.Eligibility.Labels["ja"] != "市内に住民登録のある方" || !svc.Eligibility.ResidentsOnly ||
+		len(svc.Form.Fields) == 0 || len(svc.Workflow.States) == 0 {
+		t.Fatalf("saved %+v", svc)
+	}
+	// The admin is reminded what is not translated; an English reader is told.
+	mustContain(t, admin.get("/fukuoka/admin/services/INKAN"), "まだ翻訳されていない言語：Bahasa Indonesia, English")
+	res := s.browser(t)
+	mustContain(t, res.get("/fukuoka/services/INKAN?lang=en"), "not translated into English yet", "印鑑")
+	// No name at all is refused, on the names.
+	form.Set("name_ja", "")
+	mustContain(t, admin.post("/fukuoka/admin/services/INKAN", form), "error-summary", `href="#names"`)
+
+	// A new service from the same page starts with a form and a workflow.
+	fresh := admin.get("/fukuoka/admin/services/new")
+	mustContain(t, fresh, `id="code"`, `value="letter" checked`)
+	add := formValues(fresh.body)
+	add.Set("output_kind", "letter")
+	add.Set("code", "PET-DOG")
+	add.Set("name_ja", "犬の登録")
+	if a := admin.post("/fukuoka/admin/services", add); a.status != http.StatusSeeOther || !strings.Contains(a.header.Get("Location"), "/admin/services/PET-DOG") {
+		t.Fatalf("create: %d %q", a.status, a.header.Get("Location"))
+	}
+	dog, err := s.app.Catalog.ByCode(t.Context(), ten.ID, "PET-DOG")
+	if err != nil || len(dog.Form.Fields) != 1 || dog.Workflow.Validate() != nil || dog.Published {
+		t.Fatalf("new service %+v %v", dog, err)
 	}
 }
 

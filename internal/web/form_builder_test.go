@@ -153,9 +153,10 @@ func TestFormBuilderEditsMovesAndAddsPages(t *testing.T) {
 		t.Fatalf("moving an unknown question: %d", a.status)
 	}
 
-	// A new page needs its titles in three languages, and comes with its first question.
-	mustRefuse(t, admin.post(builder+"/pages", url.Values{"title_id": {"Kontak"}, "title_ja": {"連絡先"}}), `href="#title_en"`, `value="連絡先"`)
-	page := admin.post(builder+"/pages", url.Values{"title_id": {"Kontak"}, "title_ja": {"連絡先"}, "title_en": {"Contact"}})
+	// A new page needs a title in at least one language (Fukuoka's own
+	// box is pointed at), and comes with its first question.
+	mustRefuse(t, admin.post(builder+"/pages", url.Values{"title_id": {" "}}), `href="#title_ja"`)
+	page := admin.post(builder+"/pages", url.Values{"title_id": {"Kontak"}, "title_ja": {"連絡先"}})
 	next, _ := url.Parse(page.header.Get("Location"))
 	if page.status != http.StatusSeeOther || next.Path != builder+"/questions/new" || next.Query().Get("section") != "1" {
 		t.Fatalf("add page: %d %q", page.status, page.header.Get("Location"))
@@ -198,8 +199,9 @@ func TestFormBuilderRefusesBrokenForms(t *testing.T) {
 	// A line that is not "value | id | ja | en".
 	purpose.Set("options", "procedure | Administrasi | 手続き\nwork | Kerja | 勤務先 | Work")
 	mustRefuse(t, admin.post(builder+"/questions/purpose", purpose), `href="#options"`, "1行目", "procedure | Administrasi | 手続き")
-	// The same value twice, and a label missing: found by the form's own check.
-	purpose.Set("options", "work | Kerja | 勤務先 | Work\nwork | Lain | その他 | Other\nother | Lainnya |  | Other")
+	// The same value twice, and an option with no words in any language:
+	// found by the form's own check.
+	purpose.Set("options", "work | Kerja | 勤務先 | Work\nwork | Lain | その他 | Other\nother |  |  | ")
 	bad := admin.post(builder+"/questions/purpose", purpose)
 	mustRefuse(t, bad, `href="#options"`, "選択肢の2行目", "選択肢の3行目")
 	// No options at all.
@@ -217,18 +219,21 @@ func TestFormBuilderRefusesBrokenForms(t *testing.T) {
 	copies.Set("show_if_field", "delivery")
 	copies.Set("show_if_equals", "post")
 	mustRefuse(t, admin.post(builder+"/questions/copies", copies), `href="#show_if_field"`, "表示条件は前の質問を指定してください")
-	// A range upside down, a label left blank.
+	// A range upside down, the question's words blanked in every language
+	// (the Japanese box, Fukuoka's own language, is the one pointed at).
 	copies.Del("show_if_field")
 	copies.Set("min", "5")
 	copies.Set("max", "2")
-	copies.Set("label_en", " ")
-	mustRefuse(t, admin.post(builder+"/questions/copies", copies), `href="#min"`, `href="#label_en"`, "質問文（英語）")
+	for _, k := range []string{"label_id", "label_ja", "label_en"} {
+		copies.Set(k, " ")
+	}
+	mustRefuse(t, admin.post(builder+"/questions/copies", copies), `href="#min"`, `href="#label_ja"`, "質問文（日本語）")
 
 	// Input that cannot be read and a form that does not hold together are
 	// reported at once, each on its input.
 	mustRefuse(t, admin.post(builder+"/questions", url.Values{"section": {"0"}, "name": {"Birth Day"}, "type": {"date"},
 		"label_id": {"Tanggal"}, "label_ja": {"日付"}, "min_date_kind": {"date"}, "min_date": {"2026-02-30"}, "max_date_kind": {"date"}}),
-		`href="#name"`, `href="#label_en"`, `href="#min_date"`, `href="#max_date"`, `value="2026-02-30"`)
+		`href="#name"`, `href="#min_date"`, `href="#max_date"`, `value="2026-02-30"`)
 
 	// A condition written in words is stored as the answer's value.
 	other := formValues(admin.get(builder + "/questions/purpose_other").body)
@@ -340,7 +345,27 @@ func TestFormBuilderTypeSettings(t *testing.T) {
 		}
 		mustContain(t, admin.get(builder+"/questions/"+c.name), c.shown...)
 	}
-	// A half-translated help text and a file limit above 20 MB are refused.
+	// A file limit above 20 MB is refused; help in one language is fine.
 	mustRefuse(t, admin.post(builder+"/questions", with("name", "scan", "type", "file", "accept", "image/png", "max_mb", "50", "help_en", "A scan")),
-		`href="#max_mb"`, `href="#help_id"`, `href="#help_ja"`)
+		`href="#max_mb"`)
+	mustNotContain(t, admin.post(builder+"/questions", with("name", "scan", "type", "file", "accept", "image/png", "max_mb", "50", "help_en", "A scan")), `href="#help_`)
+}
+
+// TestQuestionNameFromItsWords: a question added without a name gets one
+// made from its label; a Japanese-only label is enough to add it.
+func TestQuestionNameFromItsWords(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	admin := s.browser(t)
+	admin.signin("admin@fukuoka.demo")
+	mustRedirectSaved(t, admin.post(builder+"/questions", url.Values{"section": {"0"}, "type": {"text"},
+		"label_en": {"Name of your pet"}, "label_ja": {"ペットの名前"}}))
+	mustRedirectSaved(t, admin.post(builder+"/questions", url.Values{"section": {"0"}, "type": {"text"}, "label_ja": {"備考"}}))
+	f := juminhyoForm(t, s)
+	if fd, ok := f.Field("name_of_your_pet"); !ok || fd.Labels["ja"] != "ペットの名前" {
+		t.Errorf("no question name_of_your_pet: %+v", f.Fields)
+	}
+	if fd, ok := f.Field("question"); !ok || fd.Labels["ja"] != "備考" || fd.Labels["en"] != "" {
+		t.Errorf("the Japanese-only question: %+v %v", fd, ok)
+	}
 }

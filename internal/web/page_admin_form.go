@@ -179,10 +179,12 @@ func (s *Server) adminFormAddPage(w http.ResponseWriter, r *http.Request) {
 	f.Sections = append(f.Sections, form.Section{Labels: titles})
 	p := s.newPage(r, "builder.title")
 	var errs validation.Errors
-	prefix := "sections." + strconv.Itoa(n) + ".labels."
+	// A title in one language is enough; with none, the tenant's own
+	// language's box is the one to fill.
+	title := "title_" + tenantLang(t)
 	for _, pr := range f.Validate() {
-		if lang, ok := strings.CutPrefix(pr.Subject, prefix); ok {
-			errs.Add("title_"+lang, pr.Code, p.T(inputLabels["title_"+lang]))
+		if pr.Subject == "sections."+strconv.Itoa(n)+".labels" {
+			errs.Add(title, pr.Code, p.T(inputLabels[title]))
 		}
 	}
 	if len(errs) > 0 {

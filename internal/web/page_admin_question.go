@@ -147,6 +147,11 @@ func (s *Server) adminQuestionCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := strings.TrimSpace(v.Get("name"))
+	if name == "" {
+		// The admin thinks in questions, not field names: one is made
+		// from the question's words.
+		name = f.NameFrom(form.Labels{"id": v.Get("label_id"), "ja": v.Get("label_ja"), "en": v.Get("label_en")})
+	}
 	s.saveQuestion(w, r, t, svc, f, name, sec, true, newPage)
 }
 
@@ -528,8 +533,8 @@ func (p *page) questionErrors(f form.Form, at, newSec int, fd form.Field, lines 
 		case mine:
 			input, arg := p.questionInput(e.Code, rest, fd, lines)
 			out.Add(input, e.Code, arg)
-		case kind == "sections" && i == newSec && strings.HasPrefix(rest, "labels."):
-			input := "title_" + strings.TrimPrefix(rest, "labels.")
+		case kind == "sections" && i == newSec && rest == "labels":
+			input := "title_" + tenantLang(p.Tenant)
 			out.Add(input, e.Code, p.T(inputLabels[input]))
 		case kind == "fields" && i >= 0 && f.Fields[i].ShowIf != nil && f.Fields[i].ShowIf.Field == fd.Name:
 			// Another question's condition no longer fits this one's answers.
@@ -549,16 +554,23 @@ func (p *page) questionErrors(f form.Form, at, newSec int, fd form.Field, lines 
 	return out
 }
 
+// tenantLang is the language a tenant's admins write in first.
+func tenantLang(t *tenant.Tenant) string {
+	if t == nil || t.DefaultLang == "" {
+		return "id"
+	}
+	return t.DefaultLang
+}
+
 // questionInput finds the input of the edited question that a problem is
 // about: rest is the subject after "fields.<name>.".
 func (p *page) questionInput(code, rest string, fd form.Field, lines []int) (input, arg string) {
 	named := func(input string) (string, string) { return input, p.T(inputLabels[input]) }
 	view := questionView{Type: fd.Type}
 	switch {
-	case strings.HasPrefix(rest, "labels."):
-		return named("label_" + strings.TrimPrefix(rest, "labels."))
-	case strings.HasPrefix(rest, "help."):
-		return named("help_" + strings.TrimPrefix(rest, "help."))
+	case rest == "labels":
+		// No text in any language: the tenant's own language's box.
+		return named("label_" + tenantLang(p.Tenant))
 	case rest == "show_if" && code == "error.form.show_if_value":
 		return named("show_if_equals")
 	case rest == "show_if":

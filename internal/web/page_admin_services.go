@@ -11,12 +11,11 @@ import (
 	"github.com/serambi/serambi/internal/catalog"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/validation"
-	"github.com/serambi/serambi/internal/workflow"
 )
 
-// Tenant admin pages for the service catalog: list, edit, publish, export
-// and import. The form and the workflow are edited as JSON definitions,
-// checked in full before anything is saved.
+// Tenant admin pages for the service catalog: list, export and import, and
+// the expert editor of a whole definition as JSON (page_admin_service.go
+// has the everyday one).
 
 func (s *Server) adminServices(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.adminTenant(w, r)
@@ -74,29 +73,17 @@ func fillServiceForm(p *page, svc catalog.Service) {
 	}
 }
 
-func (s *Server) adminServiceEdit(w http.ResponseWriter, r *http.Request) {
+// adminServiceJSON is the expert editor: the whole definition, its
+// form and workflow as JSON, checked in full before anything is saved.
+func (s *Server) adminServiceJSON(w http.ResponseWriter, r *http.Request) {
 	t, svc, ok := s.adminServiceFor(w, r)
 	if !ok {
 		return
 	}
-	p := s.newPage(r, "admin.service.edit")
+	p := s.newPage(r, "admin.service.json")
 	p.Tenant = t
 	fillServiceForm(p, *svc)
 	p.Data = svc.Code
-	s.render(w, http.StatusOK, "admin_service_form", p)
-}
-
-func (s *Server) adminServiceNew(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.adminTenant(w, r)
-	if !ok {
-		return
-	}
-	p := s.newPage(r, "admin.service.new")
-	p.Tenant = t
-	cur := map[bool]string{true: "JPY", false: "IDR"}[t.Country == "JP"]
-	fillServiceForm(p, catalog.Service{SLADays: 3, FeeCurrency: cur, Workflow: workflow.Standard(),
-		Output: catalog.Output{Kind: "letter"}})
-	p.Data = ""
 	s.render(w, http.StatusOK, "admin_service_form", p)
 }
 
@@ -127,7 +114,7 @@ func serviceFromForm(r *http.Request) (catalog.Service, validation.Errors) {
 	return svc, errs
 }
 
-func (s *Server) adminServiceSave(w http.ResponseWriter, r *http.Request) {
+func (s *Server) adminServiceSaveJSON(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.adminTenant(w, r)
 	if !ok || !s.parseForm(w, r) {
 		return
@@ -148,7 +135,7 @@ func (s *Server) adminServiceSave(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	p := s.newPage(r, "admin.service.edit")
+	p := s.newPage(r, "admin.service.json")
 	p.Tenant = t
 	p.Errors = errs
 	for _, k := range serviceFormFields {

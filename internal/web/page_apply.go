@@ -120,6 +120,7 @@ func (s *Server) renderSection(w http.ResponseWriter, r *http.Request, ac *appCo
 	p := s.newPage(r, "apply.title")
 	p.Tenant = ac.T
 	p.Errors = errs
+	p.Untranslated = ac.Svc.Untranslated(p.Lang())
 	fields := ac.Svc.Form.SectionFields(section, a)
 	names := make([]string, len(fields))
 	for i, f := range fields {
@@ -217,6 +218,7 @@ func (s *Server) renderCheck(w http.ResponseWriter, r *http.Request, ac *appCont
 	p := s.newPage(r, "check.title")
 	p.Tenant = ac.T
 	p.Errors = errs
+	p.Untranslated = ac.Svc.Untranslated(p.Lang())
 	f := ac.Svc.Form
 	var rows []checkRow
 	for _, fd := range f.Visible(ac.App.Answers) {

@@ -67,6 +67,7 @@ func (s *Server) servicePage(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "service.title")
 	p.Title = svc.Names.In(p.Lang())
 	p.Tenant = t
+	p.Untranslated = svc.Untranslated(p.Lang())
 	p.Data = servicePage{Service: svc, Fee: p.fee(svc)}
 	s.render(w, http.StatusOK, "service", p)
 }

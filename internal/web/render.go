@@ -75,6 +75,9 @@ type page struct {
 	// account page shows sign-in times in the zone of the person's own
 	// local government); a tenant's page uses the tenant's zone.
 	Zone *time.Location
+	// Untranslated says that some of the page's service texts are shown
+	// in another language, since the admin has not translated them yet.
+	Untranslated bool
 }
 
 func (s *Server) newPage(r *http.Request, titleKey string) *page {

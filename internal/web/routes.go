@@ -70,6 +70,8 @@ func (s *Server) routes() []route {
 		{"GET", "/{tenant}/admin/services/{code}", tenantAdmin, s.adminServiceEdit},
 		{"POST", "/{tenant}/admin/services/{code}", tenantAdmin, s.adminServiceSave},
 		{"GET", "/{tenant}/admin/services/{code}/export", tenantAdmin, s.adminServiceExport},
+		{"GET", "/{tenant}/admin/services/{code}/json", tenantAdmin, s.adminServiceJSON},
+		{"POST", "/{tenant}/admin/services/{code}/json", tenantAdmin, s.adminServiceSaveJSON},
 		{"GET", "/{tenant}/admin/services/{code}/form", tenantAdmin, s.adminForm},
 		{"POST", "/{tenant}/admin/services/{code}/form/pages", tenantAdmin, s.adminFormAddPage},
 		{"GET", "/{tenant}/admin/services/{code}/form/questions/new", tenantAdmin, s.adminQuestionNew},

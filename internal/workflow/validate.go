@@ -1,6 +1,9 @@
 package workflow
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // Problem is one thing wrong with a definition. Code is a message key;
 // Subject names the state or action it is about (empty when about the whole).
@@ -170,13 +173,15 @@ func (a Action) roleProblems() []string {
 	return nil
 }
 
+// complete: a label needs text in at least one language; the others may
+// wait for a translation (readers get In's fallback with a notice).
 func (l Labels) complete() bool {
 	for _, lang := range Languages {
-		if l[lang] == "" {
-			return false
+		if strings.TrimSpace(l[lang]) != "" {
+			return true
 		}
 	}
-	return true
+	return false
 }
 
 // graphProblems finds states no application can reach and states an

@@ -244,7 +244,7 @@ func TestValidateBroken(t *testing.T) {
 		{"duplicate state", edit(func(d *Definition) {
 			d.States = append(d.States, State{Name: "draft", Labels: labels("Draft")})
 		}), []Problem{{CodeDuplicateState, "draft"}}},
-		{"state label missing", edit(func(d *Definition) { delete(state(d, "draft").Labels, "ja") }),
+		{"state label blank in every language", edit(func(d *Definition) { state(d, "draft").Labels = Labels{"id": " ", "ja": "", "en": ""} }),
 			[]Problem{{CodeStateLabel, "draft"}}},
 		{"state labels nil", edit(func(d *Definition) { state(d, "draft").Labels = nil }),
 			[]Problem{{CodeStateLabel, "draft"}}},
@@ -261,7 +261,7 @@ func TestValidateBroken(t *testing.T) {
 		{"duplicate action", edit(func(d *Definition) {
 			d.Actions = append(d.Actions, *action(d, "approve"))
 		}), []Problem{{CodeDuplicateAction, "approve"}}},
-		{"action label missing", edit(func(d *Definition) { action(d, "approve").Labels["en"] = "" }),
+		{"action label in no language", edit(func(d *Definition) { action(d, "approve").Labels = Labels{} }),
 			[]Problem{{CodeActionLabel, "approve"}}},
 		{"action without from", edit(func(d *Definition) { action(d, "approve").From = nil }),
 			[]Problem{{CodeNoFrom, "approve"}, {CodeUnreachable, "approved"}}},
