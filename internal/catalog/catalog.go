@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -107,6 +108,7 @@ func Validate(s *Service) validation.Errors {
 	if s.FeeAmount < 0 || (s.FeeAmount > 0 && s.FeeCurrency != "IDR" && s.FeeCurrency != "JPY") {
 		errs.Add("fee", "error.service.fee")
 	}
+	errs = append(errs, requirementProblems(s.Requirements)...)
 	if s.Output.Kind != "certificate" && s.Output.Kind != "letter" {
 		errs.Add("output", "error.service.output")
 	}
@@ -309,4 +311,52 @@ func (s Service) Untranslated(lang string) bool {
 		}
 	}
 	return false
+}
+
+// DocumentTypes are the kinds of file a requirement may accept: what
+// document.DetectType recognises.
+var DocumentTypes = []string{"application/pdf", "image/jpeg", "image/png"}
+
+// MaxDocumentBytes is the largest file a requirement may allow.
+const MaxDocumentBytes = 20 << 20
+
+var requirementName = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
+
+// requirementProblems checks the documents a service asks for. Problems
+// are on the field "requirements" with the requirement's name as argument.
+func requirementProblems(reqs []Requirement) validation.Errors {
+	var errs validation.Errors
+	seen := map[string]bool{}
+	for _, r := range reqs {
+		switch {
+		case !requirementName.MatchString(r.Name):
+			errs.Add("requirements", "error.requirement.name", r.Name)
+		case seen[r.Name]:
+			errs.Add("requirements", "error.requirement.name_taken", r.Name)
+		}
+		seen[r.Name] = true
+		if r.Labels.Empty() {
+			errs.Add("requirements", "error.requirement.label", r.Name)
+		}
+		for _, a := range r.Accept {
+			if !slices.Contains(DocumentTypes, a) {
+				errs.Add("requirements", "error.requirement.accept", r.Name)
+				break
+			}
+		}
+		if r.MaxBytes < 0 || r.MaxBytes > MaxDocumentBytes {
+			errs.Add("requirements", "error.requirement.size", r.Name)
+		}
+	}
+	return errs
+}
+
+// RequirementName makes a name for a requirement the admin added by its
+// words ("Family card" -> "family_card"), unique among reqs.
+func RequirementName(reqs []Requirement, l Labels) string {
+	f := form.Form{}
+	for _, r := range reqs {
+		f.Fields = append(f.Fields, form.Field{Name: r.Name})
+	}
+	return f.NameOr(l, "document")
 }

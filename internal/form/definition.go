@@ -238,7 +238,10 @@ func (d *definition) file(fd Field, subj string) {
 // its English, else Indonesian, label ("Date of birth" -> "date_of_birth"),
 // or "question" when neither has plain letters (a Japanese-only label),
 // with _2, _3 … added while the name is taken.
-func (f Form) NameFrom(l Labels) string {
+func (f Form) NameFrom(l Labels) string { return f.NameOr(l, "question") }
+
+// NameOr is NameFrom with another word for labels without plain letters.
+func (f Form) NameOr(l Labels, fallback string) string {
 	base := ""
 	for _, lang := range []string{"en", "id"} {
 		if base = slugOf(l[lang]); base != "" {
@@ -246,7 +249,7 @@ func (f Form) NameFrom(l Labels) string {
 		}
 	}
 	if base == "" {
-		base = "question"
+		base = fallback
 	}
 	name := base
 	for n := 2; ; n++ {

@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"fmt"
+	"github.com/serambi/serambi/internal/catalog"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -188,4 +189,91 @@ func upload(b *browser, path, content string) answer {
 	_, _ = fw.Write([]byte(content))
 	_ = mw.Close()
 	return b.do("POST", path, &buf, mw.FormDataContentType())
+}
+
+// TestRequirementsEditor: documents are added by their name in words,
+// changed and removed (after yes) on pages, with no JSON.
+func TestRequirementsEditor(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	admin := s.browser(t)
+	admin.signin("admin@fukuoka.demo")
+	base := "/fukuoka/admin/services/JUMINHYO/requirements"
+	mustContain(t, admin.get(base), `name="accept" value="application/pdf" checked`, `id="label_ja"`)
+	add := url.Values{"label_ja": {"在留カード"}, "label_en": {"Residence card"}, "accept": {"image/jpeg", "image/png"}, "max_mb": {"５"}}
+	if a := admin.post(base, add); a.status != http.StatusSeeOther {
+		t.Fatalf("add: %d", a.status)
+	}
+	ten, _ := s.app.Tenants.BySlug(t.Context(), "fukuoka")
+	rq := func(name string) (catalog.Requirement, bool) {
+		svc, _ := s.app.Catalog.ByCode(t.Context(), ten.ID, "JUMINHYO")
+		for _, r := range svc.Requirements {
+			if r.Name == name {
+				return r, true
+			}
+		}
+		return catalog.Requirement{}, false
+	}
+	got, ok := rq("residence_card")
+	if !ok || got.Required || got.MaxBytes != 5<<20 || len(got.Accept) != 2 || got.Labels["id"] != "" {
+		t.Fatalf("added %+v %v", got, ok)
+	}
+	// Nothing to accept, and no words: refused, nothing saved.
+	bad := admin.post(base+"/residence_card", url.Values{"max_mb": {"50"}})
+	mustContain(t, bad, `href="#accept"`, `href="#max_mb"`, `href="#label_ja"`)
+	if again, _ := rq("residence_card"); again.MaxBytes != 5<<20 {
+		t.Fatal("a refused edit changed the document")
+	}
+	edit := url.Values{"label_ja": {"在留カード（両面）"}, "required": {"on"}, "accept": {"application/pdf"}, "max_mb": {"10"}}
+	if a := admin.post(base+"/residence_card", edit); a.status != http.StatusSeeOther {
+		t.Fatalf("edit: %d", a.status)
+	}
+	if got, _ := rq("residence_card"); !got.Required || got.MaxBytes != 10<<20 || got.Labels["ja"] != "在留カード（両面）" {
+		t.Fatalf("edited %+v", got)
+	}
+	ask := admin.post(base+"/residence_card/delete", nil)
+	mustContain(t, ask, "この書類を手続きから削除しますか？", `name="confirm" value="yes"`)
+	if _, still := rq("residence_card"); !still {
+		t.Fatal("removed before yes")
+	}
+	admin.post(base+"/residence_card/delete", url.Values{"confirm": {"yes"}})
+	if _, still := rq("residence_card"); still {
+		t.Fatal("not removed after yes")
+	}
+}
+
+// TestWorkflowEditor: an admin renames a step, changes its days and makes
+// a button ask for a reason, on a page; a step with no name is refused.
+func TestWorkflowEditor(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	admin := s.browser(t)
+	admin.signin("admin@fukuoka.demo")
+	page := admin.get("/fukuoka/admin/services/INKAN/workflow")
+	mustContain(t, page, `id="s0_ja"`, `id="a0_ja"`, `href="/fukuoka/admin/services/INKAN/json"`)
+	form := formValues(page.body)
+	ten, _ := s.app.Tenants.BySlug(t.Context(), "fukuoka")
+	svc, _ := s.app.Catalog.ByCode(t.Context(), ten.ID, "INKAN")
+	// The first state with a clock, and the first action.
+	clocked := -1
+	for i, st := range svc.Workflow.States {
+		if !st.End && clocked < 0 && !st.Start {
+			clocked = i
+		}
+	}
+	key := "s" + strconv.Itoa(clocked)
+	form.Set(key+"_ja", "審査中（担当課）")
+	form.Set(key+"_sla", "７")
+	form.Set("a0_reason", "on")
+	if a := admin.post("/fukuoka/admin/services/INKAN/workflow", form); a.status != http.StatusSeeOther {
+		t.Fatalf("save: %d %s", a.status, a.body)
+	}
+	svc, _ = s.app.Catalog.ByCode(t.Context(), ten.ID, "INKAN")
+	if st := svc.Workflow.States[clocked]; st.Labels["ja"] != "審査中（担当課）" || st.SLADays != 7 || !svc.Workflow.Actions[0].CommentRequired {
+		t.Fatalf("saved %+v, %+v", st, svc.Workflow.Actions[0])
+	}
+	for _, l := range []string{"_id", "_ja", "_en"} {
+		form.Set("s0"+l, " ")
+	}
+	mustContain(t, admin.post("/fukuoka/admin/services/INKAN/workflow", form), "error-summary", `href="#s0_ja"`)
 }

@@ -153,8 +153,8 @@ func mustNotContain(t *testing.T, a answer, unwanted ...string) {
 }
 
 var (
-	inputRe    = regexp.MustCompile(`<input id="([a-z_]+)" name="[a-z_]+" type="text"[^>]*? value="([^"]*)"`)
-	textareaRe = regexp.MustCompile(`(?s)<textarea id="([a-z_]+)" name="[a-z_]+"[^>]*>(.*?)</textarea>`)
+	inputRe    = regexp.MustCompile(`<input id="([a-z0-9_]+)" name="[a-z0-9_]+" type="text"[^>]*? value="([^"]*)"`)
+	textareaRe = regexp.MustCompile(`(?s)<textarea id="([a-z0-9_]+)" name="[a-z0-9_]+"[^>]*>(.*?)</textarea>`)
 )
 
 func htmlUnescape(s string) string { return html.UnescapeString(s) }

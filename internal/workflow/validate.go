@@ -232,3 +232,6 @@ func (d Definition) reach(seeds []string, edge func(Action) (src, dst []string))
 	}
 	return seen
 }
+
+// Empty tells whether l has no text in any language.
+func (l Labels) Empty() bool { return !l.complete() }
