@@ -27,6 +27,7 @@ type Day struct {
 type Calendar struct {
 	loc      *time.Location
 	national map[string]string
+	listed   func(year int) bool
 	changes  map[string]Day
 }
 
@@ -35,10 +36,16 @@ type Calendar struct {
 // Later changes of the same date win; changes of an unknown kind are
 // ignored rather than guessed at.
 func New(country string, loc *time.Location, changes []Day) *Calendar {
+	return NewFrom(Embedded(country), loc, changes)
+}
+
+// NewFrom builds a calendar on a country's national list n (the embedded
+// one with the coordinator's published years, see Store.National).
+func NewFrom(n National, loc *time.Location, changes []Day) *Calendar {
 	if loc == nil {
 		loc = time.UTC
 	}
-	c := &Calendar{loc: loc, national: national()[country], changes: make(map[string]Day, len(changes))}
+	c := &Calendar{loc: loc, national: n.Days, listed: n.Listed, changes: make(map[string]Day, len(changes))}
 	for _, d := range changes {
 		if d.Kind == Holiday || d.Kind == Workday {
 			c.changes[d.Date] = d
@@ -103,6 +110,32 @@ func (c *Calendar) WorkingDaysLeft(now, due time.Time) int {
 		return c.countOpen(today, dueDay)
 	}
 	return -max(1, c.countOpen(dueDay, today))
+}
+
+// Listed tells whether the national holidays of year are known. In a
+// year without a list only weekends and the tenant's own days are off, so
+// deadlines that reach into it may count a holiday as a working day.
+func (c *Calendar) Listed(year int) bool { return c.listed == nil || c.listed(year) }
+
+// Unlisted returns the years of the local days from from to to (both
+// included) whose national holidays are not known, in order.
+func (c *Calendar) Unlisted(from, to time.Time) []int {
+	var years []int
+	for y := c.day(from).Year(); y <= c.day(to).Year(); y++ {
+		if !c.Listed(y) {
+			years = append(years, y)
+		}
+	}
+	return years
+}
+
+// NextYearMissing says, from 1 October, that next year's national list is
+// not there yet: the months in which it should be published, before the
+// first deadline reaches into it. It returns that year.
+func (c *Calendar) NextYearMissing(now time.Time) (int, bool) {
+	local := now.In(c.loc)
+	next := local.Year() + 1
+	return next, local.Month() >= time.October && !c.Listed(next)
 }
 
 // countOpen counts working days in (after, until].

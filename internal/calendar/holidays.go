@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"encoding/csv"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -68,4 +69,50 @@ func parseHolidays(data []byte, header []string) (map[string]string, error) {
 		days[row[0]] = row[1]
 	}
 	return days, nil
+}
+
+// National is one country's non-working national days and which years
+// the list covers.
+type National struct {
+	Days  map[string]string // "2027-01-01" -> name
+	Years map[int]bool      // years whose holidays are all listed
+	// Since is the first year of the embedded list: earlier years are
+	// history and count as listed. 0 (a country without a list) means
+	// every year counts as listed: such tenants have weekends only.
+	Since int
+}
+
+// Listed tells whether year's national holidays are known.
+func (n National) Listed(year int) bool {
+	return n.Since == 0 || year < n.Since || n.Years[year]
+}
+
+// Embedded returns a copy of the list built into the binary for country,
+// so a caller may add published years to it.
+func Embedded(country string) National {
+	days := national()[country]
+	n := National{Days: make(map[string]string, len(days)), Years: map[int]bool{}}
+	for d, name := range days {
+		n.Days[d] = name
+		y, _ := strconv.Atoi(d[:4])
+		n.Years[y] = true
+		if n.Since == 0 || y < n.Since {
+			n.Since = y
+		}
+	}
+	return n
+}
+
+// withYear replaces year's days in n by days and marks the year listed.
+func (n National) withYear(year int, days map[string]string) {
+	prefix := strconv.Itoa(year) + "-"
+	for d := range n.Days {
+		if strings.HasPrefix(d, prefix) {
+			delete(n.Days, d)
+		}
+	}
+	for d, name := range days {
+		n.Days[d] = name
+	}
+	n.Years[year] = true
 }

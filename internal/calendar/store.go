@@ -12,13 +12,15 @@ import (
 
 // Store keeps each tenant's changes to its calendar (table tenant_calendar).
 type Store struct {
-	db    *db.DB
-	cache *cache.TTL[string, *Calendar]
+	db       *db.DB
+	cache    *cache.TTL[string, *Calendar]
+	national *cache.TTL[string, National]
 }
 
 // NewStore returns a Store on d.
 func NewStore(d *db.DB) *Store {
-	return &Store{db: d, cache: cache.New[string, *Calendar](10*time.Second, 5000)}
+	return &Store{db: d, cache: cache.New[string, *Calendar](10*time.Second, 5000),
+		national: cache.New[string, National](10*time.Second, 10)}
 }
 
 // Changes lists a tenant's own days in date order.
@@ -83,7 +85,15 @@ func (s *Store) load(ctx context.Context, tenantID, country string, loc *time.Lo
 	if err != nil {
 		return nil, err
 	}
-	return New(country, loc, changes), nil
+	n, ok := s.national.Get(country)
+	if !ok {
+		gen := s.national.Generation()
+		if n, err = s.National(ctx, country); err != nil {
+			return nil, err
+		}
+		s.national.Put(country, n, gen)
+	}
+	return NewFrom(n, loc, changes), nil
 }
 
 func (d Day) validate() validation.Errors {
@@ -99,4 +109,7 @@ func (d Day) validate() validation.Errors {
 
 // Changed drops cached calendars; call it after the transaction that
 // called Set or Remove commits, so no read in between keeps the old days.
-func (s *Store) Changed() { s.cache.Forget() }
+func (s *Store) Changed() {
+	s.cache.Forget()
+	s.national.Forget()
+}
