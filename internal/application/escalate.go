@@ -2,6 +2,7 @@ package application
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/serambi/serambi/internal/audit"
 	"github.com/serambi/serambi/internal/catalog"
@@ -65,4 +66,49 @@ func (s *Service) escalateOne(ctx context.Context, t tenant.Tenant, svc catalog.
 		return audit.Append(ctx, tx, audit.System.Entry(t.ID, "application.escalate", "application:"+a.TrackingNumber,
 			audit.Say("audit.detail.escalate", a.State, a.DueAt.UTC().Format("2006-01-02 15:04 UTC"))))
 	})
+}
+
+// RecountDeadlines counts again the deadline of every open application of
+// country's tenants, after its national holiday list changed: a step that
+// was due on what is now a holiday moves to the next working day. The
+// version is not bumped (no one changed the application), and a deadline
+// moved into the future is no longer marked overdue. It returns how many
+// deadlines moved.
+func (s *Service) RecountDeadlines(ctx context.Context, country string, l Lookup) (int, error) {
+	open, err := s.list(ctx, `WHERE decided_at IS NULL AND due_at IS NOT NULL
+		AND tenant_id IN (SELECT id FROM tenants WHERE country = ?)`, country)
+	if err != nil {
+		return 0, fmt.Errorf("application: list open deadlines in %s: %w", country, err)
+	}
+	moved := 0
+	now := s.clock.Now()
+	for _, a := range open {
+		t, err := l.Tenant(ctx, a.TenantID)
+		if err != nil {
+			return moved, fmt.Errorf("application: tenant of %s: %w", a.ID, err)
+		}
+		svc, err := l.Service(ctx, a.TenantID, a.ServiceID)
+		if err != nil {
+			return moved, fmt.Errorf("application: service of %s: %w", a.ID, err)
+		}
+		st, ok := svc.Workflow.State(a.State)
+		if !ok || st.SLADays <= 0 {
+			continue
+		}
+		cal, err := s.calendarFor(ctx, t)
+		if err != nil {
+			return moved, err
+		}
+		due := cal.Due(a.StateSince, st.SLADays)
+		if due.Equal(*a.DueAt) {
+			continue
+		}
+		_, err = s.db.ExecContext(ctx, `UPDATE applications SET due_at = ?, escalated = ? WHERE id = ? AND version = ?`,
+			due, a.Escalated && !due.After(now), a.ID, a.Version)
+		if err != nil {
+			return moved, fmt.Errorf("application: move deadline of %s: %w", a.ID, err)
+		}
+		moved++
+	}
+	return moved, nil
 }

@@ -33,7 +33,11 @@ func (s *Server) renderCalendar(w http.ResponseWriter, r *http.Request, errs val
 		s.serverError(w, r, err)
 		return
 	}
-	cal := calendar.New(string(t.Country), t.Location(), changes)
+	cal, err := s.calendarFor(r.Context(), &t)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	p := s.newPage(r, "calendar.title")
 	p.Tenant = &t
 	p.Errors = errs
@@ -60,7 +64,15 @@ func (s *Server) renderCalendar(w http.ResponseWriter, r *http.Request, errs val
 		}
 		days = append(days, calendarDay{Date: p.Date(day), Weekday: key, Name: name, Kind: map[bool]string{true: c.Kind, false: calendar.Holiday}[isOwn], Own: isOwn})
 	}
-	p.Data = days
+	missing := 0
+	if year, ok := cal.NextYearMissing(s.Clock.Now()); ok {
+		missing = year
+	}
+	p.Data = struct {
+		Days     []calendarDay
+		Missing  int // next year, when its national list is missing from 1 October
+		ThisYear int
+	}{days, missing, missing - 1}
 	s.render(w, status, "admin_calendar", p)
 }
 

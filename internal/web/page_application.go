@@ -47,6 +47,7 @@ type applicationPage struct {
 	Due          string
 	DaysLeft     int
 	Overdue      bool
+	Unlisted     string // years of the deadline without national holidays, for staff
 	Applicant    string
 	Assignee     string
 	Changed      bool
@@ -319,6 +320,15 @@ func (s *Server) fillDue(ctx context.Context, p *page, ac *appContext, d *applic
 	d.Due = p.Date(lastMoment(due))
 	d.DaysLeft = cal.WorkingDaysLeft(s.Clock.Now(), due)
 	d.Overdue = s.Clock.Now().After(due)
+	if d.Staff {
+		// The officer is told when the count reached into a year whose
+		// national holidays are not published: the date may be too early.
+		var years []string
+		for _, y := range cal.Unlisted(ac.App.StateSince, lastMoment(due)) {
+			years = append(years, strconv.Itoa(y))
+		}
+		d.Unlisted = strings.Join(years, ", ")
+	}
 	return nil
 }
 

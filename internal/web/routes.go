@@ -53,6 +53,11 @@ func (s *Server) routes() []route {
 		{"POST", "/network/tenants/{slug}", coordinator, s.networkTenantUpdate},
 		{"POST", "/network/tenants/{slug}/status", coordinator, s.networkTenantStatus},
 		{"GET", "/network/audit", coordinator, s.networkAudit},
+		{"GET", "/network/holidays", coordinator, s.networkHolidays},
+		{"POST", "/network/holidays", coordinator, s.networkHolidaySet},
+		{"POST", "/network/holidays/remove", coordinator, s.networkHolidayRemove},
+		{"POST", "/network/holidays/import", coordinator, s.networkHolidayImport},
+		{"POST", "/network/holidays/publish", coordinator, s.networkHolidayPublish},
 
 		{"GET", "/{tenant}/{$}", anyone, s.tenantHome},
 		{"GET", "/{tenant}/register", anyone, s.registerForm},
