@@ -20,17 +20,19 @@ import (
 // DemoPassword is the password of every demo account (README lists them).
 const DemoPassword = "serambi-demo"
 
-// DemoTenants are the local governments the demo starts with.
+// DemoTenants are the local governments the demo starts with. They let
+// people take a number while a counter is closed, so the queue can be
+// tried at any hour; a new tenant refuses by default.
 var DemoTenants = []tenant.Input{
 	{Slug: "banyuwangi", RegionCode: "35.10", NameID: "Kabupaten Banyuwangi", NameJA: "バニュワンギ県", NameEN: "Banyuwangi Regency",
 		DefaultLang: "id", ContactEmail: "layanan@banyuwangi.demo", ContactPhone: "0333 425 001",
-		Address: "Jl. Ahmad Yani No. 100, Banyuwangi, Jawa Timur", BrandColor: "#00695c", AskCivilID: true, TrackingPrefix: "BWI"},
+		Address: "Jl. Ahmad Yani No. 100, Banyuwangi, Jawa Timur", BrandColor: "#00695c", AskCivilID: true, TrackingPrefix: "BWI", QueueWhileClosed: true},
 	{Slug: "fukuoka", RegionCode: "401307", NameID: "Kota Fukuoka", NameJA: "福岡市", NameEN: "Fukuoka City",
 		DefaultLang: "ja", ContactEmail: "madoguchi@fukuoka.demo", ContactPhone: "092-711-4111",
-		Address: "福岡県福岡市中央区天神1-8-1", BrandColor: "#1a4d8f", AskCivilID: true, TrackingPrefix: "FUK"},
+		Address: "福岡県福岡市中央区天神1-8-1", BrandColor: "#1a4d8f", AskCivilID: true, TrackingPrefix: "FUK", QueueWhileClosed: true},
 	{Slug: "neyagawa", RegionCode: "272159", NameID: "Kota Neyagawa", NameJA: "寝屋川市", NameEN: "Neyagawa City",
 		DefaultLang: "ja", ContactEmail: "info@neyagawa.demo", ContactPhone: "072-824-1181",
-		Address: "大阪府寝屋川市本町1-1", BrandColor: "#6a1b9a", TrackingPrefix: "NEY"},
+		Address: "大阪府寝屋川市本町1-1", BrandColor: "#6a1b9a", TrackingPrefix: "NEY", QueueWhileClosed: true},
 }
 
 // DemoAccounts lists the demo logins, for the start-up banner.

@@ -45,6 +45,10 @@ type Tenant struct {
 	Website      string
 	BrandColor   string
 	AskCivilID   bool
+	// QueueWhileClosed lets people take a number while a counter is
+	// closed, to be called when it opens; by default they are told when
+	// it opens and come back then.
+	QueueWhileClosed bool
 	// TrackingPrefix starts every tracking number (BWI-2026-000123): short
 	// letters a resident can read aloud on the phone.
 	TrackingPrefix string
@@ -105,8 +109,9 @@ type Input struct {
 	Address        string
 	Website        string
 	BrandColor     string
-	AskCivilID     bool
-	TrackingPrefix string
+	AskCivilID       bool
+	QueueWhileClosed bool
+	TrackingPrefix   string
 }
 
 var slugPattern = regexp.MustCompile(`^[a-z][a-z0-9-]{1,39}$`)
@@ -258,10 +263,10 @@ func (s *Service) Create(ctx context.Context, actor audit.Actor, in Input) (Tena
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO tenants (id, slug, region_code, country, name_id, name_ja, name_en,
 			time_zone, default_lang, contact_email, contact_phone, address, website, brand_color, ask_civil_id, tracking_prefix,
-			status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			status, created_at, updated_at, queue_while_closed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			t.ID, t.Slug, t.RegionCode, string(t.Country), t.NameID, t.NameJA, t.NameEN, t.TimeZone, t.DefaultLang,
 			t.ContactEmail, t.ContactPhone, t.Address, t.Website, t.BrandColor, t.AskCivilID, t.TrackingPrefix, t.Status,
-			t.CreatedAt, t.UpdatedAt)
+			t.CreatedAt, t.UpdatedAt, t.QueueWhileClosed)
 		if err != nil {
 			return err
 		}
@@ -293,6 +298,7 @@ func (t *Tenant) apply(in Input) {
 	t.NameID, t.NameJA, t.NameEN = in.NameID, in.NameJA, in.NameEN
 	t.DefaultLang, t.ContactEmail, t.ContactPhone = in.DefaultLang, in.ContactEmail, in.ContactPhone
 	t.Address, t.Website, t.BrandColor, t.AskCivilID = in.Address, in.Website, in.BrandColor, in.AskCivilID
+	t.QueueWhileClosed = in.QueueWhileClosed
 	t.TrackingPrefix = in.TrackingPrefix
 }
 
@@ -322,8 +328,8 @@ func (s *Service) Update(ctx context.Context, actor audit.Actor, slug string, in
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE tenants SET name_id = ?, name_ja = ?, name_en = ?, default_lang = ?,
 			contact_email = ?, contact_phone = ?, address = ?, website = ?, brand_color = ?, ask_civil_id = ?,
-			tracking_prefix = ?, updated_at = ? WHERE id = ?`, t.NameID, t.NameJA, t.NameEN, t.DefaultLang, t.ContactEmail,
-			t.ContactPhone, t.Address, t.Website, t.BrandColor, t.AskCivilID, t.TrackingPrefix, t.UpdatedAt, t.ID)
+			tracking_prefix = ?, queue_while_closed = ?, updated_at = ? WHERE id = ?`, t.NameID, t.NameJA, t.NameEN, t.DefaultLang, t.ContactEmail,
+			t.ContactPhone, t.Address, t.Website, t.BrandColor, t.AskCivilID, t.TrackingPrefix, t.QueueWhileClosed, t.UpdatedAt, t.ID)
 		if err != nil {
 			return err
 		}
@@ -351,6 +357,7 @@ func diff(a, b Tenant) string {
 	add("website", a.Website, b.Website)
 	add("color", a.BrandColor, b.BrandColor)
 	add("ask_civil_id", strconv.FormatBool(a.AskCivilID), strconv.FormatBool(b.AskCivilID))
+	add("queue_while_closed", strconv.FormatBool(a.QueueWhileClosed), strconv.FormatBool(b.QueueWhileClosed))
 	add("tracking_prefix", a.TrackingPrefix, b.TrackingPrefix)
 	if len(parts) == 0 {
 		return "no change"
@@ -380,14 +387,14 @@ func (s *Service) SetStatus(ctx context.Context, actor audit.Actor, slug, status
 }
 
 const columns = `id, slug, region_code, country, name_id, name_ja, name_en, time_zone, default_lang, contact_email,
-	contact_phone, address, website, brand_color, ask_civil_id, tracking_prefix, status, created_at, updated_at`
+	contact_phone, address, website, brand_color, ask_civil_id, tracking_prefix, status, created_at, updated_at, queue_while_closed`
 
 func scan(r interface{ Scan(...any) error }) (Tenant, error) {
 	var t Tenant
 	var country string
 	err := r.Scan(&t.ID, &t.Slug, &t.RegionCode, &country, &t.NameID, &t.NameJA, &t.NameEN, &t.TimeZone, &t.DefaultLang,
 		&t.ContactEmail, &t.ContactPhone, &t.Address, &t.Website, &t.BrandColor, &t.AskCivilID, &t.TrackingPrefix, &t.Status,
-		&t.CreatedAt, &t.UpdatedAt)
+		&t.CreatedAt, &t.UpdatedAt, &t.QueueWhileClosed)
 	t.Country = region.Country(country)
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, ErrNotFound

@@ -71,6 +71,7 @@ type tenantJSON struct {
 	Contact        contactJSON       `json:"contact"`
 	BrandColor     string            `json:"brand_color"`
 	AskCivilID     bool              `json:"ask_civil_id"`
+	QueueClosed    bool              `json:"queue_while_closed"`
 	TrackingPrefix string            `json:"tracking_prefix"`
 	Status         string            `json:"status"`
 	CreatedAt      time.Time         `json:"created_at"`
@@ -89,7 +90,7 @@ func toTenantJSON(t tenant.Tenant) tenantJSON {
 		ID: t.ID, Slug: t.Slug, RegionCode: t.RegionCode, Country: string(t.Country),
 		Names: map[string]string{"id": t.NameID, "ja": t.NameJA, "en": t.NameEN}, TimeZone: t.TimeZone,
 		DefaultLang: t.DefaultLang, Contact: contactJSON{t.ContactEmail, t.ContactPhone, t.Address, t.Website},
-		BrandColor: t.BrandColor, AskCivilID: t.AskCivilID, TrackingPrefix: t.TrackingPrefix, Status: t.Status, CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC(),
+		BrandColor: t.BrandColor, AskCivilID: t.AskCivilID, QueueClosed: t.QueueWhileClosed, TrackingPrefix: t.TrackingPrefix, Status: t.Status, CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC(),
 	}
 }
 
@@ -130,6 +131,7 @@ type tenantBody struct {
 	Contact        *contactJSON      `json:"contact"`
 	BrandColor     *string           `json:"brand_color"`
 	AskCivilID     *bool             `json:"ask_civil_id"`
+	QueueClosed    *bool             `json:"queue_while_closed"`
 	TrackingPrefix *string           `json:"tracking_prefix"`
 	Status         *string           `json:"status"`
 }
@@ -155,6 +157,9 @@ func (b tenantBody) apply(in *tenant.Input) {
 	}
 	if b.AskCivilID != nil {
 		in.AskCivilID = *b.AskCivilID
+	}
+	if b.QueueClosed != nil {
+		in.QueueWhileClosed = *b.QueueClosed
 	}
 }
 
@@ -210,7 +215,7 @@ func (s *Server) apiTenantUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	in := tenant.Input{NameID: old.NameID, NameJA: old.NameJA, NameEN: old.NameEN, DefaultLang: old.DefaultLang,
 		ContactEmail: old.ContactEmail, ContactPhone: old.ContactPhone, Address: old.Address, Website: old.Website,
-		BrandColor: old.BrandColor, AskCivilID: old.AskCivilID, TrackingPrefix: old.TrackingPrefix}
+		BrandColor: old.BrandColor, AskCivilID: old.AskCivilID, QueueWhileClosed: old.QueueWhileClosed, TrackingPrefix: old.TrackingPrefix}
 	b.apply(&in)
 	t, err := s.Tenants.Update(r.Context(), actor(r), old.Slug, in)
 	if !s.apiResult(w, r, renameTenantFields(err)) {

@@ -49,8 +49,9 @@ type counterPage struct {
 	ForName string
 	Family  []familyPerson // people the user may book for
 	// ClosedNote says, while the counter is closed, when it opens: a
-	// number taken now is called only then.
+	// number taken now is called only then, or (NoTaking) none is given.
 	ClosedNote string
+	NoTaking   bool
 }
 
 // loadCounter resolves {id} in t.
@@ -98,7 +99,11 @@ func (s *Server) counterPage(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	if !open && !next.IsZero() {
+	switch {
+	case !open && !t.QueueWhileClosed:
+		data.NoTaking = true
+		data.ClosedNote = closedRefusal(p, next)
+	case !open && !next.IsZero():
 		data.ClosedNote = p.T("counter.closed_now", p.DateTime(next))
 	}
 	if q := r.URL.Query().Get("for"); q != "" && data.Staff {

@@ -126,6 +126,9 @@ func (s *Server) kioskTake(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	if !s.takingAllowed(w, r, t, c.ID) {
+		return
+	}
 	tk, err := s.Queue.Take(r.Context(), actor(r), *t, c.ID, "", queue.SourceKiosk, r.PostForm.Get("priority"))
 	if err != nil {
 		s.queueError(w, r, t, err)

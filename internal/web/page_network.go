@@ -34,11 +34,12 @@ func tenantInputFrom(r *http.Request) tenant.Input {
 		NameEN: f.Get("name_en"), DefaultLang: f.Get("default_lang"), ContactEmail: f.Get("contact_email"),
 		ContactPhone: f.Get("contact_phone"), Address: f.Get("address"), Website: f.Get("website"),
 		BrandColor: f.Get("brand_color"), AskCivilID: f.Get("ask_civil_id") == "on", TrackingPrefix: f.Get("tracking_prefix"),
+		QueueWhileClosed: f.Get("queue_while_closed") == "on",
 	}
 }
 
 var tenantFields = []string{"slug", "region", "name_id", "name_ja", "name_en", "default_lang", "contact_email",
-	"contact_phone", "address", "website", "brand_color", "ask_civil_id", "tracking_prefix"}
+	"contact_phone", "address", "website", "brand_color", "ask_civil_id", "queue_while_closed", "tracking_prefix"}
 
 type tenantFormData struct {
 	Editing *tenant.Tenant
@@ -116,6 +117,9 @@ func (s *Server) networkTenantEdit(w http.ResponseWriter, r *http.Request) {
 	}
 	if t.AskCivilID {
 		p.Form.Set("ask_civil_id", "on")
+	}
+	if t.QueueWhileClosed {
+		p.Form.Set("queue_while_closed", "on")
 	}
 	p.Data = tenantFormData{Editing: t}
 	s.render(w, http.StatusOK, "tenant_form", p)

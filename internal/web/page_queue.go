@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/serambi/serambi/internal/call"
 	"github.com/serambi/serambi/internal/identity"
@@ -78,12 +79,52 @@ func (s *Server) takeTicket(w http.ResponseWriter, r *http.Request) {
 	if r.PostForm.Get("source") == queue.SourceQR {
 		source = queue.SourceQR
 	}
+	if !s.takingAllowed(w, r, t, c.ID) {
+		return
+	}
 	tk, err := s.Queue.Take(r.Context(), actor(r), *t, c.ID, resident, source, r.PostForm.Get("priority"))
 	if err != nil {
 		s.queueError(w, r, t, err)
 		return
 	}
 	redirect(w, r, "/"+t.Slug+"/tickets/"+tk.ID)
+}
+
+// takingAllowed refuses a number while the counter is closed, saying when
+// it opens, unless the tenant lets people queue for the next opening
+// (tenant.QueueWhileClosed). A number never served that day, shown as
+// "about 10 minutes", was the trial's Saturday surprise.
+func (s *Server) takingAllowed(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, counterID string) bool {
+	if t.QueueWhileClosed {
+		return true
+	}
+	open, next, err := s.Counters.OpenAt(r.Context(), *t, counterID, s.Clock.Now())
+	if err != nil {
+		s.serverError(w, r, err)
+		return false
+	}
+	if open {
+		return true
+	}
+	p := s.newPage(r, "ticket.title")
+	p.Tenant = t
+	msg := closedRefusal(p, next)
+	if isAPI(r) {
+		s.problem(w, r, http.StatusConflict, "closed_now", "error.queue.closed_now", msg)
+		return false
+	}
+	p.Errors = validation.Errors{{Field: "queue", Code: "error.queue.closed_now", Args: []any{msg}}}
+	s.render(w, http.StatusConflict, "ticket", p)
+	return false
+}
+
+// closedRefusal says a closed counter gives no numbers now, and when it
+// opens again.
+func closedRefusal(p *page, next time.Time) string {
+	if next.IsZero() {
+		return p.T("ticket.closed")
+	}
+	return p.T("counter.closed_refuse", p.DateTime(next))
 }
 
 // queueError answers a refusal of the queue in the user's language.
@@ -320,6 +361,9 @@ func (s *Server) apiTakeTicket(w http.ResponseWriter, r *http.Request) {
 	resident := ""
 	if u := getState(r).user; u != nil {
 		resident = u.ID
+	}
+	if !s.takingAllowed(w, r, t, c.ID) {
+		return
 	}
 	tk, err := s.Queue.Take(r.Context(), actor(r), *t, c.ID, resident, queue.SourceWeb, b.Priority)
 	if err != nil {

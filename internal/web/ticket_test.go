@@ -11,6 +11,7 @@ import (
 	"github.com/serambi/serambi/internal/audit"
 	"github.com/serambi/serambi/internal/clock"
 	"github.com/serambi/serambi/internal/locale"
+	"github.com/serambi/serambi/internal/tenant"
 )
 
 // fukuokaCounter is the first active counter of Fukuoka.
@@ -126,4 +127,39 @@ func TestDeskLine(t *testing.T) {
 		`<tr><th scope="row">A-001</th>`, "<td>Regular</td>", "<td>12 min</td>", "<td>Walk-in (website)</td>",
 		`<tr><th scope="row">A-002</th>`, "<td>just now</td>",
 		"<td>Appointment at "+locale.Clock("en", slots[0].Start, ten.Location())+"</td>")
+}
+
+// TestClosedCounterRefusesNumbers: a tenant that does not queue people
+// while closed (the default for a new one) gives no number on a Saturday,
+// and says when to come back, on the page, the kiosk path and the API.
+func TestClosedCounterRefusesNumbers(t *testing.T) {
+	t.Parallel()
+	saturday := time.Date(2026, 12, 5, 1, 0, 0, 0, time.UTC) // 10:00 JST
+	s := startSiteWith(t, false, []app.Option{app.WithClock(clock.NewFixed(saturday))})
+	ctx := t.Context()
+	ten, _ := s.app.Tenants.BySlug(ctx, "fukuoka")
+	in := tenant.Input{NameID: ten.NameID, NameJA: ten.NameJA, NameEN: ten.NameEN, DefaultLang: ten.DefaultLang,
+		ContactEmail: ten.ContactEmail, ContactPhone: ten.ContactPhone, Address: ten.Address, BrandColor: ten.BrandColor,
+		AskCivilID: ten.AskCivilID, TrackingPrefix: ten.TrackingPrefix, QueueWhileClosed: false}
+	if _, err := s.app.Tenants.Update(ctx, audit.System, "fukuoka", in); err != nil {
+		t.Fatal(err)
+	}
+	counterID := fukuokaCounter(t, s)
+	b := s.browser(t)
+	page := b.get("/fukuoka/counters/" + counterID + "?lang=en")
+	mustContain(t, page, "This counter is closed now, so no numbers are given. It opens again on 7 December 2026, 09:00 JST")
+	mustNotContain(t, page, `action="/fukuoka/counters/`+counterID+`/tickets"`)
+	r := b.post("/fukuoka/counters/"+counterID+"/tickets?lang=en", nil)
+	if r.status != http.StatusConflict {
+		t.Fatalf("take while closed: %d", r.status)
+	}
+	mustContain(t, r, "It opens again on 7 December 2026, 09:00 JST")
+	api := b.do("POST", "/api/v1/t/fukuoka/counters/"+counterID+"/tickets", strings.NewReader(`{}`), "application/json")
+	if api.status != http.StatusConflict {
+		t.Fatalf("API take while closed: %d %s", api.status, api.body)
+	}
+	mustContain(t, api, `"closed_now"`)
+	if waiting, _ := s.app.Queue.Waiting(ctx, ten.ID, counterID); len(waiting) != 0 {
+		t.Fatalf("%d numbers given while closed", len(waiting))
+	}
 }
