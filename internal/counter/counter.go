@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/serambi/serambi/internal/audit"
+	"github.com/serambi/serambi/internal/cache"
 	"github.com/serambi/serambi/internal/calendar"
 	"github.com/serambi/serambi/internal/clock"
 	"github.com/serambi/serambi/internal/db"
@@ -124,11 +125,21 @@ type Store struct {
 	db    *db.DB
 	clock clock.Clock
 	cal   *calendar.Store
+	// opens keeps OpenAt's answers: every live ticket page asks it on
+	// each change of the queue. An answer holds for a span of time (until
+	// the counter next opens or closes), and at most openTTL, so a change
+	// made on another node, or to the tenant's calendar, is seen within
+	// that; this node's own counter changes forget it at once.
+	opens *cache.TTL[string, openState]
 }
+
+// openTTL bounds how long another node's change to opening hours can go
+// unseen by OpenAt.
+const openTTL = 30 * time.Second
 
 // NewStore returns a Store; cal gives each tenant's working days.
 func NewStore(d *db.DB, c clock.Clock, cal *calendar.Store) *Store {
-	return &Store{db: d, clock: c, cal: cal}
+	return &Store{db: d, clock: c, cal: cal, opens: cache.New[string, openState](openTTL, 10000)}
 }
 
 func (s *Store) now() time.Time { return s.clock.Now().UTC().Truncate(time.Microsecond) }
@@ -208,6 +219,7 @@ func validHours(start, end int) bool { return start >= 0 && end <= 24*60 && star
 // belong to tenantID. The plan and officers replace the old ones. Bad input
 // comes back as validation.Errors.
 func (s *Store) Save(ctx context.Context, actor audit.Actor, tenantID string, c Counter, plan []Hours, officers []string) (Counter, error) {
+	defer s.opens.Forget() // opening hours may change
 	errs := Validate(&c, plan)
 	officers = uniqueOfficers(&errs, officers)
 	if len(errs) > 0 {
@@ -451,6 +463,7 @@ func validDay(s string) bool {
 // tenantID. Bookings already made on that day stay: the officer calls
 // those residents.
 func (s *Store) SetException(ctx context.Context, actor audit.Actor, tenantID, counterID string, e Exception) error {
+	defer s.opens.Forget() // opening hours may change
 	var errs validation.Errors
 	e.Day, e.Note = strings.TrimSpace(e.Day), strings.TrimSpace(e.Note)
 	if !validDay(e.Day) {
@@ -495,6 +508,7 @@ func (s *Store) SetException(ctx context.Context, actor audit.Actor, tenantID, c
 // RemoveException drops the exception of day, so the plan and calendar
 // apply again. Removing a day without one is not an error.
 func (s *Store) RemoveException(ctx context.Context, actor audit.Actor, tenantID, counterID, day string) error {
+	defer s.opens.Forget() // opening hours may change
 	c, err := s.Get(ctx, tenantID, counterID)
 	if err != nil {
 		return err

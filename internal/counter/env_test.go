@@ -39,7 +39,7 @@ type env struct {
 	users   int
 }
 
-func newEnv(t *testing.T, d *db.DB) *env {
+func newEnv(t testing.TB, d *db.DB) *env {
 	t.Helper()
 	ctx := context.Background()
 	dir, err := regions()
@@ -92,7 +92,7 @@ func hm(h, m int) int { return h*60 + m }
 
 // counter saves an active counter in slug: 30-minute slots, one seat,
 // weekdays 09:00–12:00, changed by mod.
-func (e *env) counter(t *testing.T, slug string, mod func(*Counter), plan []Hours) Counter {
+func (e *env) counter(t testing.TB, slug string, mod func(*Counter), plan []Hours) Counter {
 	t.Helper()
 	e.users++
 	c := Counter{Code: fmt.Sprintf("C-%d", e.users), Names: map[string]string{"id": "Loket", "ja": "窓口", "en": "Counter"},

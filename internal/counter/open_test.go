@@ -52,3 +52,29 @@ func TestOpenAt(t *testing.T) {
 		check("inactive", e.at(slug, "2026-12-07", 10, 0), false, time.Time{})
 	})
 }
+
+// BenchmarkOpenAt is what every live ticket page costs on each change of
+// its queue: the cached answer, against reading plan, exceptions and
+// calendar each time (run with -bench OpenAt; results in docs/benchmarks.md).
+func BenchmarkOpenAt(b *testing.B) {
+	d := dbtest.SQLite(b)
+	e := newEnv(b, d)
+	ten := e.tenants["banyuwangi"]
+	c := e.counter(b, "banyuwangi", nil, nil)
+	at := e.at("banyuwangi", "2026-12-07", 10, 0)
+	b.Run("cached", func(b *testing.B) {
+		for b.Loop() {
+			if _, _, err := e.st.OpenAt(e.ctx, ten, c.ID, at); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("uncached", func(b *testing.B) {
+		for b.Loop() {
+			e.st.opens.Forget()
+			if _, _, err := e.st.OpenAt(e.ctx, ten, c.ID, at); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

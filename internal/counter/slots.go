@@ -187,19 +187,42 @@ const openLookahead = 14
 // taken while a counter is open: a number taken on a Saturday would wait
 // for nobody.
 func (s *Store) OpenAt(ctx context.Context, t tenant.Tenant, counterID string, at time.Time) (bool, time.Time, error) {
-	c, err := s.Get(ctx, t.ID, counterID)
+	key := t.ID + "|" + counterID
+	if st, ok := s.opens.Get(key); ok && !at.Before(st.from) && at.Before(st.until) {
+		return st.open, st.next, nil
+	}
+	gen := s.opens.Generation()
+	st, err := s.openState(ctx, t, counterID, at)
 	if err != nil {
 		return false, time.Time{}, err
 	}
+	s.opens.Put(key, st, gen)
+	return st.open, st.next, nil
+}
+
+// openState is OpenAt's answer at a moment, with the span it holds for.
+type openState struct {
+	open        bool
+	next        time.Time
+	from, until time.Time
+}
+
+func (s *Store) openState(ctx context.Context, t tenant.Tenant, counterID string, at time.Time) (openState, error) {
+	// With no opening in sight, the answer is kept for a minute.
+	none := openState{from: at, until: at.Add(time.Minute)}
+	c, err := s.Get(ctx, t.ID, counterID)
+	if err != nil {
+		return none, err
+	}
 	if !c.Active {
-		return false, time.Time{}, nil
+		return none, nil
 	}
 	loc := t.Location()
 	first := localMidnight(at, loc)
 	last := first.AddDate(0, 0, openLookahead)
 	sc, err := s.loadSchedule(ctx, t, c, first, last)
 	if err != nil {
-		return false, time.Time{}, fmt.Errorf("counter: opening hours of %s: %w", c.Code, err)
+		return none, fmt.Errorf("counter: opening hours of %s: %w", c.Code, err)
 	}
 	for i := 0; i <= openLookahead; i++ {
 		day := first.AddDate(0, 0, i)
@@ -208,12 +231,12 @@ func (s *Store) OpenAt(ctx context.Context, t tenant.Tenant, counterID string, a
 			start := time.Date(y, m, d, 0, h.Start, 0, 0, loc)
 			end := time.Date(y, m, d, 0, h.End, 0, 0, loc)
 			if !at.Before(start) && at.Before(end) {
-				return true, time.Time{}, nil
+				return openState{open: true, from: start, until: end}, nil
 			}
 			if start.After(at) {
-				return false, start, nil
+				return openState{next: start, from: at, until: start}, nil
 			}
 		}
 	}
-	return false, time.Time{}, nil
+	return none, nil
 }
