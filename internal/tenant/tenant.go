@@ -98,17 +98,17 @@ func NewService(d *db.DB, regions *region.Directory, c clock.Clock) *Service {
 // Input is what a coordinator gives to create or edit a tenant. Empty names,
 // zone and language are filled from the region directory.
 type Input struct {
-	Slug           string
-	RegionCode     string
-	NameID         string
-	NameJA         string
-	NameEN         string
-	DefaultLang    string
-	ContactEmail   string
-	ContactPhone   string
-	Address        string
-	Website        string
-	BrandColor     string
+	Slug             string
+	RegionCode       string
+	NameID           string
+	NameJA           string
+	NameEN           string
+	DefaultLang      string
+	ContactEmail     string
+	ContactPhone     string
+	Address          string
+	Website          string
+	BrandColor       string
 	AskCivilID       bool
 	QueueWhileClosed bool
 	TrackingPrefix   string
