@@ -109,6 +109,11 @@ func Validate(s *Service) validation.Errors {
 		errs.Add("fee", "error.service.fee")
 	}
 	errs = append(errs, requirementProblems(s.Requirements)...)
+	if s.hasHiddenControls() {
+		// A JSON import can carry them as \u escapes, which the check of
+		// the raw request body does not see.
+		errs.Add("names", "error.service.hidden")
+	}
 	if s.Output.Kind != "certificate" && s.Output.Kind != "letter" {
 		errs.Add("output", "error.service.output")
 	}
@@ -359,4 +364,51 @@ func RequirementName(reqs []Requirement, l Labels) string {
 		f.Fields = append(f.Fields, form.Field{Name: r.Name})
 	}
 	return f.NameOr(l, "document")
+}
+
+// hasHiddenControls tells whether any text of s carries control
+// characters (NUL, bidi overrides and the like) that would hide or reorder
+// what residents and officers read.
+func (s Service) hasHiddenControls() bool {
+	texts := []string{s.Code, s.Category}
+	add := func(l Labels) {
+		for _, v := range l {
+			texts = append(texts, v)
+		}
+	}
+	for _, l := range []Labels{s.Names, s.Descriptions, s.Eligibility.Labels, s.Output.Labels} {
+		add(l)
+	}
+	for _, r := range s.Requirements {
+		texts = append(texts, r.Name)
+		add(r.Labels)
+	}
+	for _, sec := range s.Form.Sections {
+		add(sec.Labels)
+	}
+	for _, f := range s.Form.Fields {
+		texts = append(texts, f.Name)
+		add(f.Labels)
+		add(f.Help)
+		for _, o := range f.Options {
+			texts = append(texts, o.Value)
+			add(o.Labels)
+		}
+	}
+	for _, st := range s.Workflow.States {
+		for _, v := range st.Labels {
+			texts = append(texts, v)
+		}
+	}
+	for _, a := range s.Workflow.Actions {
+		for _, v := range a.Labels {
+			texts = append(texts, v)
+		}
+	}
+	for _, t := range texts {
+		if validation.HasHiddenControls(t) {
+			return true
+		}
+	}
+	return false
 }

@@ -94,6 +94,8 @@ func TestValidateRefusesBrokenServices(t *testing.T) {
 		{"code", func(s *catalog.Service) { s.Code = "a b" }, "code"},
 		{"name in no language", func(s *catalog.Service) { s.Names = catalog.Labels{"ja": " "} }, "names"},
 		{"sla", func(s *catalog.Service) { s.SLADays = 0 }, "sla_days"},
+		{"NUL in an option, as a JSON escape would give", func(s *catalog.Service) { s.Form.Fields[0].Labels["en"] = "Name\x00" }, "names"},
+		{"right-to-left override in a state", func(s *catalog.Service) { s.Workflow.States[0].Labels["id"] = "Draf\u202e" }, "names"},
 		{"fee currency", func(s *catalog.Service) { s.FeeAmount, s.FeeCurrency = 100, "USD" }, "fee"},
 		{"output", func(s *catalog.Service) { s.Output.Kind = "poster" }, "output"},
 		{"form", func(s *catalog.Service) { s.Form.Fields[0].Type = "hologram" }, "form"},

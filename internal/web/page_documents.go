@@ -90,6 +90,10 @@ func (s *Server) uploadDocument(w http.ResponseWriter, r *http.Request) {
 		switch part.FormName() {
 		case "requirement":
 			name, _ := io.ReadAll(io.LimitReader(part, 100))
+			if validation.HasHiddenControls(string(name)) {
+				s.errorPage(w, r, http.StatusUnprocessableEntity, ac.T)
+				return
+			}
 			req = findRequirement(ac.Svc, string(name))
 		case "file":
 			if req == nil {
@@ -252,6 +256,10 @@ func (s *Server) apiUpload(w http.ResponseWriter, r *http.Request) {
 		switch part.FormName() {
 		case "service", "requirement":
 			v, _ := io.ReadAll(io.LimitReader(part, 100))
+			if validation.HasHiddenControls(string(v)) {
+				s.invalid(w, r, validation.Errors{{Field: part.FormName(), Code: "problem.hidden_controls"}})
+				return
+			}
 			if part.FormName() == "service" {
 				svcCode = string(v)
 			} else {

@@ -53,3 +53,18 @@ func TestUploadQuota(t *testing.T) {
 	}
 	mustContain(t, r, `"not_member"`)
 }
+
+// TestUploadPartsWithHiddenCharacters: the text parts of an upload are
+// checked like any other text (a NUL or a direction override is refused).
+func TestUploadPartsWithHiddenCharacters(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	b := s.browser(t)
+	tok := b.token("resident@banyuwangi.demo")
+	r := multipartPost(b, "/api/v1/t/banyuwangi/documents", map[string]string{"service": "KIA\u202e", "requirement": "birth_certificate"},
+		"akta.pdf", tinyPDF, "Authorization", "Bearer "+tok)
+	if r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("service with a direction override: %d %s", r.status, r.body)
+	}
+	mustContain(t, r, `"problem.hidden_controls"`)
+}
