@@ -84,19 +84,25 @@ func (ss *snapshots) get(counterID string, gen uint64, tenantID string, now time
 }
 
 // join returns the computation of counterID's snapshot in flight, or
-// starts one (lead true: the caller computes it and calls land).
-func (ss *snapshots) join(counterID string, gen uint64, tenantID string) (f *flight, lead bool) {
+// starts one (lead true: the caller computes it and calls land). A
+// snapshot that landed since the caller's get missed is returned as
+// ready instead: without that look, a page slower than the crowd would
+// start a second computation of the same generation.
+func (ss *snapshots) join(counterID string, gen uint64, tenantID string, now time.Time) (f *flight, lead bool, ready *snapshot) {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
+	if snap := ss.byCtr[counterID]; snap != nil && snap.gen == gen && snap.tenantID == tenantID && now.Before(snap.until) {
+		return nil, false, snap
+	}
 	if f := ss.inFlight[counterID]; f != nil {
-		return f, false
+		return f, false, nil
 	}
 	if ss.inFlight == nil {
 		ss.inFlight, ss.byCtr = map[string]*flight{}, map[string]*snapshot{}
 	}
 	f = &flight{gen: gen, tenantID: tenantID, done: make(chan struct{})}
 	ss.inFlight[counterID] = f
-	return f, true
+	return f, true, nil
 }
 
 // land publishes a finished computation and releases its waiters.
@@ -123,7 +129,10 @@ func (s *Store) snapshot(ctx context.Context, tenantID, counterID string) (*snap
 		if snap := s.snaps.get(counterID, gen, tenantID, s.now()); snap != nil {
 			return snap, nil // no query at all
 		}
-		f, lead := s.snaps.join(counterID, gen, tenantID)
+		f, lead, ready := s.snaps.join(counterID, gen, tenantID, s.now())
+		if ready != nil {
+			return ready, nil
+		}
 		if lead {
 			// Detached from the leader's request: its page closing must not
 			// fail the computation the others wait for.
