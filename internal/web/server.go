@@ -123,8 +123,8 @@ func New(d Deps) (*Server, error) {
 // ServeHTTP makes the server an http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
-// route is one entry of the routing table. Roles documents (and the
-// cross-tenant test checks) who may call it; "" means anyone.
+// route is one entry of the routing table. Roles says who may call it,
+// and enforce (policy.go) holds every request to it before the handler.
 type route struct {
 	Method  string
 	Pattern string
@@ -138,6 +138,9 @@ func (s *Server) routeHandler(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if h, ok := r.Context().Value(routeKey{}).(*routeHolder); ok {
 			h.pattern = label
+		}
+		if !s.enforce(rt, w, r) {
+			return
 		}
 		rt.Handler(w, r)
 	})
