@@ -76,6 +76,9 @@ func (s *Server) resultDocument(w http.ResponseWriter, r *http.Request) {
 // be ServeMux patterns: a two-segment pattern under a literal would clash
 // with the tenant routes (/verify/register matches both).
 func (s *Server) verifyDispatch(w http.ResponseWriter, r *http.Request) bool {
+	if !dispatched(r.URL.Path) {
+		return false
+	}
 	rest, ok := strings.CutPrefix(r.URL.Path, "/verify/")
 	if !ok || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
 		return false
@@ -92,6 +95,18 @@ func (s *Server) verifyDispatch(w http.ResponseWriter, r *http.Request) bool {
 	}
 	s.verifyPage(w, r, rest)
 	return true
+}
+
+// dispatched tells whether a path (or pattern) is served by verifyDispatch
+// rather than the mux.
+func dispatched(path string) bool { return strings.HasPrefix(path, "/verify/") }
+
+// verifyRoute is the table's entry for the verification pages; the
+// dispatcher serves them before the mux is asked.
+func (s *Server) verifyRoute(w http.ResponseWriter, r *http.Request) {
+	if !s.verifyDispatch(w, r) {
+		s.notFound(w, r)
+	}
 }
 
 func (s *Server) verifyPage(w http.ResponseWriter, r *http.Request, code string) {

@@ -125,6 +125,10 @@ func (s *Server) routes() []route {
 		{"POST", "/{tenant}/appointments/{id}/cancel", appointmentOwner, s.cancelAppointment},
 		{"GET", "/{tenant}/appointments/{id}/calendar.ics", appointmentOwner, s.appointmentICS},
 		{"GET", "/feeds/officer/{token}", anyone, s.officerFeed},
+		// Served by verifyDispatch, not the mux (see there); listed so the
+		// table holds every route.
+		{"GET", "/verify/{code}", anyone, s.verifyRoute},
+		{"GET", "/verify/{code}/qr.png", anyone, s.verifyRoute},
 		{"GET", "/{tenant}/desk", officers, s.deskPage},
 		{"POST", "/{tenant}/desk/{id}/no-show", officers, s.markNoShow},
 		{"POST", "/{tenant}/counters/{id}/tickets", anyone, s.takeTicket},

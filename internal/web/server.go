@@ -108,6 +108,9 @@ func New(d Deps) (*Server, error) {
 	mux := http.NewServeMux()
 	allowed := map[string][]string{}
 	for _, rt := range s.routes() {
+		if dispatched(rt.Pattern) {
+			continue
+		}
 		mux.Handle(rt.Method+" "+rt.Pattern, s.routeHandler(rt))
 		allowed[rt.Pattern] = append(allowed[rt.Pattern], rt.Method)
 	}
