@@ -55,6 +55,7 @@ func stripJPEG(b []byte) ([]byte, error) {
 	out := make([]byte, 0, len(b))
 	out = append(out, 0xFF, 0xD8)
 	i, scans := 2, 0
+	oriented := false
 	for {
 		if i >= len(b) || b[i] != 0xFF {
 			return nil, errJPEG
@@ -88,9 +89,18 @@ func stripJPEG(b []byte) ([]byte, error) {
 		}
 		seg := b[i : i+n] // length bytes and payload
 		i += n
-		if keepSegment(marker, seg[2:]) {
+		switch {
+		case keepSegment(marker, seg[2:]):
 			out = append(out, 0xFF, marker)
 			out = append(out, seg...)
+		case marker == 0xE1 && !oriented:
+			// The camera's EXIF goes (GPS position, serial numbers), but
+			// its orientation stays: without it a photo taken upright
+			// shows on its side.
+			if o := exifOrientation(seg[2:]); o > 1 {
+				out = append(out, orientationSegment(o)...)
+				oriented = true
+			}
 		}
 		if marker == 0xDA { // SOS: entropy-coded data follows up to the next marker
 			scans++
@@ -113,6 +123,54 @@ func keepSegment(marker byte, payload []byte) bool {
 		return false
 	}
 	return true
+}
+
+// exifOrientation reads the Orientation tag (0x0112) of an APP1 Exif
+// payload's first IFD: 1 (upright) to 8, or 0 when absent or unreadable.
+func exifOrientation(p []byte) uint16 {
+	tiff, ok := bytes.CutPrefix(p, []byte("Exif\x00\x00"))
+	if !ok || len(tiff) < 8 {
+		return 0
+	}
+	var order binary.ByteOrder
+	switch string(tiff[:2]) {
+	case "II":
+		order = binary.LittleEndian
+	case "MM":
+		order = binary.BigEndian
+	default:
+		return 0
+	}
+	ifd := int(order.Uint32(tiff[4:]))
+	if ifd < 8 || ifd+2 > len(tiff) {
+		return 0
+	}
+	count := int(order.Uint16(tiff[ifd:]))
+	for e := 0; e < count; e++ {
+		at := ifd + 2 + 12*e
+		if at+12 > len(tiff) {
+			return 0
+		}
+		if order.Uint16(tiff[at:]) == 0x0112 && order.Uint16(tiff[at+2:]) == 3 {
+			if o := order.Uint16(tiff[at+8:]); o >= 1 && o <= 8 {
+				return o
+			}
+			return 0
+		}
+	}
+	return 0
+}
+
+// orientationSegment is an APP1 Exif segment holding the orientation and
+// nothing else: a big-endian TIFF header and one IFD with one entry.
+func orientationSegment(o uint16) []byte {
+	seg := []byte{0xFF, 0xE1, 0, 0}
+	seg = append(seg, "Exif\x00\x00MM\x00\x2a\x00\x00\x00\x08"...)
+	seg = append(seg, 0x00, 0x01) // one entry
+	seg = append(seg, 0x01, 0x12, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01, byte(o>>8), byte(o), 0x00, 0x00)
+	seg = append(seg, 0, 0, 0, 0) // no next IFD
+	binary.BigEndian.PutUint16(seg[2:], uint16(len(seg)-2))
+	return seg
 }
 
 // scanEnd finds where entropy-coded data starting at i ends: at the first

@@ -349,3 +349,43 @@ func FuzzStripPNG(f *testing.F) {
 		}
 	})
 }
+
+// TestStripJPEGKeepsOrientation: a portrait phone photo keeps its
+// orientation (and only that) when the rest of its EXIF goes, so it does
+// not show on its side; both byte orders of EXIF are read.
+func TestStripJPEGKeepsOrientation(t *testing.T) {
+	t.Parallel()
+	plain := plainJPEG(t)
+	for _, tt := range []struct {
+		name, tiff string
+	}{
+		{"big-endian", "MM\x00\x2a\x00\x00\x00\x08\x00\x02" +
+			"\x01\x0f\x00\x02\x00\x00\x00\x06\x00\x00\x00\x26" + // Make, elsewhere
+			"\x01\x12\x00\x03\x00\x00\x00\x01\x00\x06\x00\x00" + // Orientation 6
+			"\x00\x00\x00\x00" + gpsMarker},
+		{"little-endian", "II\x2a\x00\x08\x00\x00\x00\x01\x00" +
+			"\x12\x01\x03\x00\x01\x00\x00\x00\x06\x00\x00\x00" +
+			"\x00\x00\x00\x00" + gpsMarker},
+	} {
+		in := append([]byte{}, plain[:2]...)
+		in = append(in, jpegSegment(0xE1, "Exif\x00\x00"+tt.tiff)...)
+		in = append(in, plain[2:]...)
+		out, err := stripJPEG(in)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if bytes.Contains(out, []byte(gpsMarker)) {
+			t.Errorf("%s: the GPS marker survived", tt.name)
+		}
+		i := bytes.Index(out, []byte("Exif\x00\x00"))
+		if i < 0 || exifOrientation(out[i:]) != 6 {
+			t.Errorf("%s: orientation lost (Exif at %d)", tt.name, i)
+		}
+		if _, err := jpeg.Decode(bytes.NewReader(out)); err != nil {
+			t.Errorf("%s: does not decode: %v", tt.name, err)
+		}
+		if again := mustStrip(t, stripJPEG, out); !bytes.Equal(again, out) {
+			t.Errorf("%s: stripping again changed the file", tt.name)
+		}
+	}
+}
