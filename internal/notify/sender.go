@@ -7,6 +7,8 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"mime"
+	"mime/multipart"
 	"mime/quotedprintable"
 	"net"
 	"net/mail"
@@ -303,38 +305,47 @@ func (s *Sender) compose(m Message, to string, now time.Time) []byte {
 		b.Write(body)
 		return b.Bytes()
 	}
-	// multipart/mixed: the text first, then the file. The boundary comes
-	// from the message ID, which never appears in base64 or QP output.
-	boundary := "serambi-" + strings.ReplaceAll(m.ID, "-", "")
-	header("Content-Type", `multipart/mixed; boundary="`+boundary+`"`)
-	b.WriteString("\r\n--" + boundary + "\r\n")
-	b.WriteString("Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: " + cte + "\r\n\r\n")
-	b.Write(body)
+	// multipart/mixed: the text first, then the file, written by
+	// mime/multipart (boundary, part headers) and mime (the file name,
+	// RFC 2231-encoded when it is not ASCII).
+	mw := multipart.NewWriter(&b)
+	header("Content-Type", mime.FormatMediaType("multipart/mixed", map[string]string{"boundary": mw.Boundary()}))
+	b.WriteString("\r\n")
+	text, _ := mw.CreatePart(textproto.MIMEHeader{
+		"Content-Type":              {"text/plain; charset=utf-8"},
+		"Content-Transfer-Encoding": {cte},
+	})
+	_, _ = text.Write(body)
 	a := m.Attachment
-	b.WriteString("\r\n--" + boundary + "\r\n")
-	b.WriteString("Content-Type: " + a.ContentType + "\r\n")
-	b.WriteString(`Content-Disposition: attachment; filename="` + a.Name + `"` + "\r\n")
-	b.WriteString("Content-Transfer-Encoding: base64\r\n\r\n")
-	b.Write(base64Lines([]byte(a.Data)))
-	b.WriteString("\r\n--" + boundary + "--\r\n")
+	file, _ := mw.CreatePart(textproto.MIMEHeader{
+		"Content-Type":              {a.ContentType},
+		"Content-Disposition":       {mime.FormatMediaType("attachment", map[string]string{"filename": a.Name})},
+		"Content-Transfer-Encoding": {"base64"},
+	})
+	_, _ = file.Write(base64Lines([]byte(a.Data)))
+	_ = mw.Close() // writes into a bytes.Buffer: nothing can fail
 	return b.Bytes()
 }
 
-// base64Lines encodes data in lines of 76 characters (RFC 2045).
+// base64Lines encodes data in lines of 76 characters (RFC 2045), each
+// ended by CRLF: the one place base64 is wrapped.
 func base64Lines(data []byte) []byte {
 	enc := base64.StdEncoding.EncodeToString(data)
 	var out bytes.Buffer
-	for len(enc) > 76 {
-		out.WriteString(enc[:76] + "\r\n")
-		enc = enc[76:]
+	for len(enc) > 0 {
+		n := min(76, len(enc))
+		out.WriteString(enc[:n] + "\r\n")
+		enc = enc[n:]
 	}
-	out.WriteString(enc)
 	return out.Bytes()
 }
 
 // encodeSubject writes a non-ASCII subject as RFC 2047 encoded-words, each
 // short enough that every header line, "Subject: " included, stays within
-// 78 octets, folded between words (whitespace there is not part of the text).
+// 78 octets, folded between words (whitespace there is not part of the
+// text). mime.BEncoding is not used: its words may be 75 characters (too
+// long after "Subject: "), and it leaves an ASCII piece unencoded, which
+// would make the folding whitespace part of the text.
 func encodeSubject(s string) string {
 	s = oneLine(s)
 	if isASCII(s) && !strings.Contains(s, "=?") { // "=?" would read as the start of an encoded-word
@@ -385,13 +396,7 @@ func encodeBody(body string) (cte string, out []byte) {
 		_ = w.Close()
 		return "quoted-printable", b.Bytes()
 	}
-	enc := base64.StdEncoding.EncodeToString([]byte(strings.ReplaceAll(body, "\n", "\r\n")))
-	for len(enc) > 76 {
-		b.WriteString(enc[:76] + "\r\n")
-		enc = enc[76:]
-	}
-	b.WriteString(enc + "\r\n")
-	return "base64", b.Bytes()
+	return "base64", base64Lines([]byte(strings.ReplaceAll(body, "\n", "\r\n")))
 }
 
 func mostlyASCII(s string) bool {
