@@ -164,9 +164,6 @@ func (b tenantBody) apply(in *tenant.Input) {
 }
 
 func (s *Server) apiTenantCreate(w http.ResponseWriter, r *http.Request) {
-	if !s.requireCoordinator(w, r) {
-		return
-	}
 	var b tenantBody
 	if !s.readJSON(w, r, &b) {
 		return
@@ -182,9 +179,6 @@ func (s *Server) apiTenantCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiTenantUpdate(w http.ResponseWriter, r *http.Request) {
-	if !s.requireCoordinator(w, r) {
-		return
-	}
 	old, err := s.Tenants.BySlug(r.Context(), r.PathValue("slug"))
 	if errors.Is(err, tenant.ErrNotFound) {
 		s.problem(w, r, http.StatusNotFound, "not_found", "problem.not_found")
@@ -320,9 +314,6 @@ type membershipJSON struct {
 }
 
 func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) {
-	if !s.requireUser(w, r) {
-		return
-	}
 	st := getState(r)
 	ms := []membershipJSON{}
 	for _, m := range st.memberships {
@@ -346,7 +337,7 @@ type staffJSON struct {
 
 func (s *Server) apiStaff(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.loadTenant(w, r)
-	if !ok || !s.requireRole(w, r, t, identity.Admin) {
+	if !ok {
 		return
 	}
 	staff, err := s.Identity.Staff(r.Context(), t.ID)
@@ -375,7 +366,7 @@ type staffBody struct {
 
 func (s *Server) apiStaffCreate(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.loadTenant(w, r)
-	if !ok || !s.requireRole(w, r, t, identity.Admin) {
+	if !ok {
 		return
 	}
 	var b staffBody

@@ -56,6 +56,10 @@ func actor(r *http.Request) audit.Actor {
 // (coordinator pages that manage it).
 func (s *Server) loadTenant(w http.ResponseWriter, r *http.Request) (*tenant.Tenant, bool) {
 	slug := r.PathValue("tenant")
+	st := getState(r)
+	if st.tenant != nil && st.tenant.Slug == slug {
+		return st.tenant, true
+	}
 	t, err := s.Tenants.BySlug(r.Context(), slug)
 	if errors.Is(err, tenant.ErrNotFound) || (err == nil && len(slug) > 40) {
 		s.notFound(w, r)
@@ -65,7 +69,6 @@ func (s *Server) loadTenant(w http.ResponseWriter, r *http.Request) (*tenant.Ten
 		s.serverError(w, r, err)
 		return nil, false
 	}
-	st := getState(r)
 	if !st.langExplicit {
 		st.lang = t.DefaultLang
 	}
@@ -79,6 +82,7 @@ func (s *Server) loadTenant(w http.ResponseWriter, r *http.Request) (*tenant.Ten
 		s.render(w, http.StatusForbidden, "suspended", p)
 		return nil, false
 	}
+	st.tenant = &t
 	return &t, true
 }
 

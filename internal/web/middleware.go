@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/serambi/serambi/internal/identity"
+	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/locale"
 )
 
@@ -199,6 +200,9 @@ type state struct {
 	textSize     string
 	user         *identity.User
 	memberships  []identity.Membership
+	// tenant is the route's {tenant}, once loaded (by the policy check
+	// or the handler), so it is read once per request.
+	tenant *tenant.Tenant
 	sessionRaw   string
 	session      *identity.Session
 	viaToken     bool

@@ -42,9 +42,6 @@ func (s *Server) accountPage(r *http.Request, errs validation.Errors) (*page, er
 }
 
 func (s *Server) account(w http.ResponseWriter, r *http.Request) {
-	if !s.requireUser(w, r) {
-		return
-	}
 	p, err := s.accountPage(r, nil)
 	if err != nil {
 		s.serverError(w, r, err)
@@ -69,7 +66,7 @@ func (s *Server) accountFormError(w http.ResponseWriter, r *http.Request, err er
 }
 
 func (s *Server) accountPreferences(w http.ResponseWriter, r *http.Request) {
-	if !s.requireUser(w, r) || !s.parseForm(w, r) {
+	if !s.parseForm(w, r) {
 		return
 	}
 	u := getState(r).user
@@ -85,7 +82,7 @@ func (s *Server) accountPreferences(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) accountPassword(w http.ResponseWriter, r *http.Request) {
-	if !s.requireUser(w, r) || !s.parseForm(w, r) {
+	if !s.parseForm(w, r) {
 		return
 	}
 	st := getState(r)
@@ -98,7 +95,7 @@ func (s *Server) accountPassword(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) accountEndSession(w http.ResponseWriter, r *http.Request) {
-	if !s.requireUser(w, r) || !s.parseForm(w, r) {
+	if !s.parseForm(w, r) {
 		return
 	}
 	err := s.Identity.EndSessionByHash(r.Context(), actor(r), getState(r).user.ID, r.PostForm.Get("session"))
@@ -111,9 +108,6 @@ func (s *Server) accountEndSession(w http.ResponseWriter, r *http.Request) {
 
 // accountEndAll is "sign out everywhere", this browser included.
 func (s *Server) accountEndAll(w http.ResponseWriter, r *http.Request) {
-	if !s.requireUser(w, r) {
-		return
-	}
 	if _, err := s.Identity.EndAllSessions(r.Context(), actor(r), "", getState(r).user.ID); err != nil {
 		s.serverError(w, r, err)
 		return
@@ -130,9 +124,6 @@ type totpData struct {
 // totpForm shows the QR code and secret of a new second factor. Staff who
 // must enrol land here after sign-in.
 func (s *Server) totpForm(w http.ResponseWriter, r *http.Request) {
-	if !s.requireUser(w, r) {
-		return
-	}
 	u := getState(r).user
 	p := s.newPage(r, "totp.title")
 	if u.TOTPEnabled {
@@ -153,7 +144,7 @@ func (s *Server) totpForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) totpConfirm(w http.ResponseWriter, r *http.Request) {
-	if !s.requireUser(w, r) || !s.parseForm(w, r) {
+	if !s.parseForm(w, r) {
 		return
 	}
 	st := getState(r)
@@ -177,9 +168,6 @@ func (s *Server) totpConfirm(w http.ResponseWriter, r *http.Request) {
 // totpQR serves the enrolment QR code as an image, since the CSP allows
 // no inline data we did not make ourselves.
 func (s *Server) totpQR(w http.ResponseWriter, r *http.Request) {
-	if !s.requireUser(w, r) {
-		return
-	}
 	_, uri, ok := s.Identity.PendingTOTP(*getState(r).user)
 	if !ok {
 		s.notFound(w, r)
@@ -199,7 +187,7 @@ func (s *Server) totpQR(w http.ResponseWriter, r *http.Request) {
 // parent approves, either ends.
 
 func (s *Server) familyAsk(w http.ResponseWriter, r *http.Request) {
-	if !s.requireUser(w, r) || !s.parseForm(w, r) {
+	if !s.parseForm(w, r) {
 		return
 	}
 	u := getState(r).user
@@ -217,9 +205,6 @@ func (s *Server) familyAsk(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) familyChange(w http.ResponseWriter, r *http.Request) {
-	if !s.requireUser(w, r) {
-		return
-	}
 	u := getState(r).user
 	var err error
 	switch r.PathValue("action") {

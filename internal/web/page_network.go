@@ -13,9 +13,6 @@ import (
 // Coordinator pages: the network's tenants and its whole audit trail.
 
 func (s *Server) networkTenants(w http.ResponseWriter, r *http.Request) {
-	if !s.requireCoordinator(w, r) {
-		return
-	}
 	ts, err := s.Tenants.List(r.Context(), false)
 	if err != nil {
 		s.serverError(w, r, err)
@@ -46,9 +43,6 @@ type tenantFormData struct {
 }
 
 func (s *Server) networkTenantNew(w http.ResponseWriter, r *http.Request) {
-	if !s.requireCoordinator(w, r) {
-		return
-	}
 	p := s.newPage(r, "network.tenant.new")
 	p.Form.Set("brand_color", "#0b5cad")
 	p.Data = tenantFormData{}
@@ -56,7 +50,7 @@ func (s *Server) networkTenantNew(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) networkTenantCreate(w http.ResponseWriter, r *http.Request) {
-	if !s.requireCoordinator(w, r) || !s.parseForm(w, r) {
+	if !s.parseForm(w, r) {
 		return
 	}
 	_, err := s.Tenants.Create(r.Context(), actor(r), tenantInputFrom(r))
@@ -87,9 +81,6 @@ func (s *Server) tenantFormError(w http.ResponseWriter, r *http.Request, err err
 }
 
 func (s *Server) coordinatorTenant(w http.ResponseWriter, r *http.Request) (*tenant.Tenant, bool) {
-	if !s.requireCoordinator(w, r) {
-		return nil, false
-	}
 	t, err := s.Tenants.BySlug(r.Context(), r.PathValue("slug"))
 	if errors.Is(err, tenant.ErrNotFound) {
 		s.notFound(w, r)
@@ -150,9 +141,6 @@ func (s *Server) networkTenantStatus(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) networkAudit(w http.ResponseWriter, r *http.Request) {
-	if !s.requireCoordinator(w, r) {
-		return
-	}
 	s.auditPage(w, r, nil, audit.Filter{All: true})
 }
 

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/serambi/serambi/internal/call"
-	"github.com/serambi/serambi/internal/identity"
 	"github.com/serambi/serambi/internal/queue"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/validation"
@@ -278,7 +277,7 @@ func (s *Server) ticketEvents(w http.ResponseWriter, r *http.Request) {
 // callNext is the officer's button: the next ticket by the rules.
 func (s *Server) callNext(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.loadTenant(w, r)
-	if !ok || !s.requireRole(w, r, t, identity.Officer, identity.Admin) {
+	if !ok {
 		return
 	}
 	c, ok := s.loadCounter(w, r, t)
@@ -312,7 +311,7 @@ func (s *Server) callNext(w http.ResponseWriter, r *http.Request) {
 // ticketAction: call again, did not come, done.
 func (s *Server) ticketAction(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.loadTenant(w, r)
-	if !ok || !s.requireRole(w, r, t, identity.Officer, identity.Admin) {
+	if !ok {
 		return
 	}
 	id := r.PathValue("id")
