@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/serambi/serambi/internal/identity"
-	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/locale"
+	"github.com/serambi/serambi/internal/tenant"
 )
 
 // maxBody caps request bodies; forms and JSON here are small. Uploads (a
@@ -202,11 +202,11 @@ type state struct {
 	memberships  []identity.Membership
 	// tenant is the route's {tenant}, once loaded (by the policy check
 	// or the handler), so it is read once per request.
-	tenant *tenant.Tenant
-	sessionRaw   string
-	session      *identity.Session
-	viaToken     bool
-	tokenRaw     string // the bearer token presented, to revoke at sign-out
+	tenant     *tenant.Tenant
+	sessionRaw string
+	session    *identity.Session
+	viaToken   bool
+	tokenRaw   string // the bearer token presented, to revoke at sign-out
 	// loadErr: the user's roles could not be read. The request is refused
 	// (500) rather than served with no roles, which could look like a
 	// different person's view.
