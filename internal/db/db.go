@@ -15,8 +15,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
-	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+	"modernc.org/sqlite"               // registers the "sqlite" driver
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // Dialect names the SQL flavour of a database.
@@ -273,11 +275,17 @@ func RedactURL(dsn string) string {
 // IsUniqueViolation tells whether err is a unique-constraint failure, in
 // either dialect, so callers can answer "already taken" instead of 500.
 func IsUniqueViolation(err error) bool {
-	if err == nil {
-		return false
+	// By the drivers' error codes, not their messages: a message can
+	// change between versions, or be quoted inside another error's.
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		return pg.Code == "23505" // unique_violation
 	}
-	s := err.Error()
-	return strings.Contains(s, "UNIQUE constraint failed") || strings.Contains(s, "SQLSTATE 23505")
+	var lite *sqlite.Error
+	if errors.As(err, &lite) {
+		return lite.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || lite.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
 }
 
 // Writer exposes the writing pool to the job queue's driver, which needs a

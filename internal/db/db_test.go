@@ -3,6 +3,7 @@ package db_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"testing"
 
@@ -117,4 +118,37 @@ func TestConcurrentMigrationsOnPostgres(t *testing.T) {
 			t.Fatalf("node %d: %v", i, err)
 		}
 	}
+}
+
+// TestIsUniqueViolation: a duplicate key is recognised by the driver's
+// code on both databases, wrapped or not; other failures, and an error
+// that merely quotes the words, are not.
+func TestIsUniqueViolation(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		if _, err := d.ExecContext(ctx, `CREATE TABLE uv (k TEXT PRIMARY KEY, u TEXT NOT NULL UNIQUE)`); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.ExecContext(ctx, `INSERT INTO uv (k, u) VALUES ('a', 'x')`); err != nil {
+			t.Fatal(err)
+		}
+		_, dupKey := d.ExecContext(ctx, `INSERT INTO uv (k, u) VALUES ('a', 'y')`)
+		_, dupUnique := d.ExecContext(ctx, `INSERT INTO uv (k, u) VALUES ('b', 'x')`)
+		_, notNull := d.ExecContext(ctx, `INSERT INTO uv (k, u) VALUES ('c', NULL)`)
+		for name, tt := range map[string]struct {
+			err  error
+			want bool
+		}{
+			"duplicate primary key":   {dupKey, true},
+			"duplicate unique column": {dupUnique, true},
+			"wrapped":                 {fmt.Errorf("save: %w", dupUnique), true},
+			"not null":                {notNull, false},
+			"words only":              {errors.New("UNIQUE constraint failed: SQLSTATE 23505"), false},
+			"nil":                     {nil, false},
+		} {
+			if got := db.IsUniqueViolation(tt.err); got != tt.want {
+				t.Errorf("%s: IsUniqueViolation(%v) = %v, want %v", name, tt.err, got, tt.want)
+			}
+		}
+	})
 }
