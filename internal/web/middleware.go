@@ -74,6 +74,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		ctx, holder := withRouteHolder(r.Context())
+		w.Header().Set("X-Request-Id", holder.id)
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r.WithContext(ctx))
 		if sw.status == 0 {
@@ -82,7 +83,8 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		d := time.Since(start)
 		s.metrics.observe(holder.pattern, sw.status, d)
 		if sw.status >= 500 {
-			s.Log.Error("request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "ms", d.Milliseconds())
+			s.Log.Error("request", "method", r.Method, "path", r.URL.Path, "route", holder.pattern, "request_id", holder.id,
+				"status", sw.status, "ms", d.Milliseconds())
 		} else {
 			s.Log.Debug("request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "ms", d.Milliseconds())
 		}

@@ -312,7 +312,8 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
-	s.Log.Error("handler", "path", r.URL.Path, "err", err)
+	route, id := requestInfo(r)
+	s.Log.Error("handler", "route", route, "request_id", id, "path", r.URL.Path, "err", err)
 	if strings.HasPrefix(r.URL.Path, "/api/") {
 		s.problem(w, r, http.StatusInternalServerError, "internal", "problem.internal")
 		return

@@ -5,6 +5,8 @@ package web
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -150,11 +152,24 @@ func (s *Server) routeHandler(rt route) http.Handler {
 }
 
 type routeKey struct{}
-type routeHolder struct{ pattern string }
+// routeHolder is what the logs say about a request: the route that
+// served it and an ID, sent back as X-Request-Id so a report of a failure
+// can be matched to its log line.
+type routeHolder struct{ pattern, id string }
 
 func withRouteHolder(ctx context.Context) (context.Context, *routeHolder) {
-	h := &routeHolder{pattern: "unmatched"}
+	b := make([]byte, 8)
+	_, _ = rand.Read(b) // crypto/rand.Read does not fail (Go 1.24)
+	h := &routeHolder{pattern: "unmatched", id: hex.EncodeToString(b)}
 	return context.WithValue(ctx, routeKey{}, h), h
+}
+
+// requestInfo is the route and ID of r, for logs.
+func requestInfo(r *http.Request) (route, id string) {
+	if h, ok := r.Context().Value(routeKey{}).(*routeHolder); ok {
+		return h.pattern, h.id
+	}
+	return "unmatched", ""
 }
 
 // RouteInfo describes one route for tests and documentation.
