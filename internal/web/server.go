@@ -152,6 +152,7 @@ func (s *Server) routeHandler(rt route) http.Handler {
 }
 
 type routeKey struct{}
+
 // routeHolder is what the logs say about a request: the route that
 // served it and an ID, sent back as X-Request-Id so a report of a failure
 // can be matched to its log line.
