@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"net/mail"
 	"regexp"
 	"strings"
@@ -371,9 +372,12 @@ func nullable(s string) any {
 // unique index fail the insert with a 500.
 func (s *Service) checkUnique(ctx context.Context, q db.Querier, email, phone string, civilHash any) error {
 	var errs validation.Errors
+	var readErr error
 	exists := func(col string, v any) bool {
 		var n int
-		_ = q.QueryRowContext(ctx, "SELECT COUNT(*) FROM users WHERE "+col+" = ?", v).Scan(&n)
+		if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM users WHERE "+col+" = ?", v).Scan(&n); err != nil {
+			readErr = errors.Join(readErr, fmt.Errorf("identity: is the %s taken: %w", col, err))
+		}
 		return n > 0
 	}
 	if email != "" && exists("email", email) {
@@ -384,6 +388,9 @@ func (s *Service) checkUnique(ctx context.Context, q db.Querier, email, phone st
 	}
 	if civilHash != nil && exists("civil_id_hash", civilHash) {
 		errs.Add("civil_id", "error.civil_id.taken")
+	}
+	if readErr != nil {
+		return readErr // not "free": the database could not say
 	}
 	return errs.Err()
 }

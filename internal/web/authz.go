@@ -149,7 +149,7 @@ func (s *Server) deny(w http.ResponseWriter, r *http.Request, t *tenant.Tenant) 
 		tenantID = t.ID
 	}
 	a := actor(r)
-	_ = audit.Record(r.Context(), s.DB, a.Entry(tenantID, "authz.denied", r.Method+" "+r.URL.Path, audit.Say("audit.detail.refused")))
+	s.logFailure(r, "audit a refusal", audit.Record(r.Context(), s.DB, a.Entry(tenantID, "authz.denied", r.Method+" "+r.URL.Path, audit.Say("audit.detail.refused"))))
 	if isAPI(r) {
 		s.problem(w, r, http.StatusForbidden, "forbidden", "problem.forbidden")
 		return

@@ -161,7 +161,10 @@ func (s *Server) totpConfirm(w http.ResponseWriter, r *http.Request) {
 		s.render(w, http.StatusUnprocessableEntity, "totp", p)
 		return
 	}
-	_ = s.Identity.MarkMFA(r.Context(), st.sessionRaw)
+	if err := s.Identity.MarkMFA(r.Context(), st.sessionRaw); err != nil {
+		s.serverError(w, r, fmt.Errorf("web: mark the session's second factor: %w", err))
+		return
+	}
 	redirect(w, r, "/account?done=totp")
 }
 

@@ -106,7 +106,7 @@ func (s *Server) assistStart(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	_ = s.Identity.JoinAsResident(r.Context(), actor(r), t.ID, u.ID)
+	s.logFailure(r, "record the resident as the tenant's", s.Identity.JoinAsResident(r.Context(), actor(r), t.ID, u.ID))
 	s.linkCallApplication(r, t, svc, r.PostForm.Get("call"), u.ID, a.ID)
 	redirect(w, r, "/"+t.Slug+"/applications/"+a.ID+"/edit?section=0")
 }

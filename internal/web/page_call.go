@@ -142,7 +142,9 @@ func (s *Server) startTicketCall(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if tk.Status == queue.Called {
-		_, _ = s.Queue.Start(r.Context(), actor(r), t.ID, tk.ID)
+		if _, err := s.Queue.Start(r.Context(), actor(r), t.ID, tk.ID); queue.Code(err) == "" {
+			s.logFailure(r, "mark the ticket in service", err) // moved on meanwhile is not an error
+		}
 	}
 	// The resident's ticket page learns of the call with the next event.
 	s.Queue.Touch(tk.CounterID)
@@ -280,7 +282,9 @@ func (s *Server) endCall(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if c.TicketID != "" {
-		_, _ = s.Queue.Finish(r.Context(), actor(r), t.ID, c.TicketID)
+		if _, err := s.Queue.Finish(r.Context(), actor(r), t.ID, c.TicketID); queue.Code(err) == "" {
+			s.logFailure(r, "finish the call's ticket", err) // already finished is not an error
+		}
 		s.Queue.Touch(c.CounterID)
 	}
 	redirect(w, r, "/"+t.Slug+"/desk?done=call_ended")

@@ -58,7 +58,7 @@ func (s *Server) linkCallApplication(r *http.Request, t *tenant.Tenant, svc cata
 		return
 	}
 	if c.ResidentID == "" {
-		_ = s.Calls.SetResident(r.Context(), t.ID, c.ID, residentID)
+		s.logFailure(r, "record the call's resident", s.Calls.SetResident(r.Context(), t.ID, c.ID, residentID))
 	}
 	if s.Calls.LinkApplication(r.Context(), t.ID, c.ID, appID) == nil {
 		s.Calls.Rooms().Broadcast(c.ID, call.Message{Type: "application",

@@ -47,7 +47,7 @@ func (s *Server) loadKiosk(w http.ResponseWriter, r *http.Request) (*tenant.Tena
 	}
 	k, err := s.kioskOf(r, t)
 	if err != nil {
-		_ = audit.Record(r.Context(), s.DB, actor(r).Entry(t.ID, "authz.denied", r.Method+" "+r.URL.Path, audit.Say("audit.detail.not_kiosk")))
+		s.logFailure(r, "audit a refusal", audit.Record(r.Context(), s.DB, actor(r).Entry(t.ID, "authz.denied", r.Method+" "+r.URL.Path, audit.Say("audit.detail.not_kiosk"))))
 		p := s.newPage(r, "kiosk.off.title")
 		p.Tenant = t
 		p.NoIndex = true
@@ -181,11 +181,15 @@ func (s *Server) kioskReset(w http.ResponseWriter, r *http.Request) {
 	}
 	if id := r.PostForm.Get("ticket"); id != "" {
 		if tk, err := s.Queue.Get(r.Context(), t.ID, id); err == nil && tk.Source == queue.SourceKiosk && tk.Status == queue.Waiting {
-			_ = s.Queue.Cancel(r.Context(), actor(r), t.ID, tk.ID, "")
+			if err := s.Queue.Cancel(r.Context(), actor(r), t.ID, tk.ID, ""); queue.Code(err) == "" {
+				s.logFailure(r, "kiosk reset: give up the number", err) // a number called meanwhile is not an error
+			}
 		}
 	}
 	if st := getState(r); st.sessionRaw != "" {
-		_ = s.Identity.EndSession(r.Context(), actor(r), st.sessionRaw)
+		// The cookie goes below in any case; the session row must go too,
+		// or the last visitor's account would stay open on the server.
+		s.logFailure(r, "kiosk reset: end the session", s.Identity.EndSession(r.Context(), actor(r), st.sessionRaw))
 	}
 	for _, name := range []string{sessionCookie, langCookie, textCookie} {
 		http.SetCookie(w, s.cookie(name, "", -time.Second))

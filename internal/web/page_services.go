@@ -121,5 +121,5 @@ func (s *Server) ensureResident(r *http.Request, t *tenant.Tenant) {
 	if hasRole(st, t.ID, string(identity.Resident)) {
 		return
 	}
-	_ = s.Identity.JoinAsResident(r.Context(), actor(r), t.ID, st.user.ID)
+	s.logFailure(r, "record the resident as the tenant's", s.Identity.JoinAsResident(r.Context(), actor(r), t.ID, st.user.ID))
 }

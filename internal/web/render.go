@@ -311,6 +311,17 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	s.errorPage(w, r, http.StatusNotFound, nil)
 }
 
+// logFailure records an error of a step whose failure must not stop the
+// answer (a refusal's audit entry, a best-effort follow-up), so it is
+// seen in the logs instead of lost.
+func (s *Server) logFailure(r *http.Request, what string, err error) {
+	if err == nil {
+		return
+	}
+	route, id := requestInfo(r)
+	s.Log.Error(what, "route", route, "request_id", id, "path", r.URL.Path, "err", err)
+}
+
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
 	route, id := requestInfo(r)
 	s.Log.Error("handler", "route", route, "request_id", id, "path", r.URL.Path, "err", err)
