@@ -4,6 +4,7 @@ package app
 
 import (
 	"context"
+	"crypto/hkdf"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -191,7 +192,7 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error) 
 	a.web, err = web.New(web.Deps{
 		DB: a.DB, Tenants: a.Tenants, Identity: a.Identity, Regions: a.Regions, Catalog: messages,
 		Services: a.Catalog, Calendar: a.Calendar, Apps: a.Apps, Results: a.Results, Docs: a.Docs,
-		Outbox: a.Outbox, SendCode: a.sendCode, Counters: a.Counters, Queue: a.Queue, Calls: a.Calls, Kiosks: a.Kiosks, ICE: a.iceServers, FeedKey: feedKey(cfg), CheckKey: a.checkKey,
+		Outbox: a.Outbox, SendCode: a.sendCode, Counters: a.Counters, Queue: a.Queue, Calls: a.Calls, Kiosks: a.Kiosks, ICE: a.iceServers, FeedKey: feedKey(cfg), FeedKeyBefore: feedKeyBefore(cfg), CheckKey: a.checkKey,
 		Clock: a.Clock, Log: a.Log, BaseURL: cfg.BaseURL, Demo: cfg.Demo, Registry: prometheus.NewRegistry(), MetricsToken: cfg.MetricsToken,
 	})
 	if err != nil {
@@ -296,9 +297,19 @@ func (a *App) SendReminders(ctx context.Context) (int, error) { return a.remind(
 // Web is the app's web server (tests read its routing table).
 func (a *App) Web() *web.Server { return a.web }
 
-// feedKey derives the key of calendar feed URLs from the secret key, so a
-// new secret key also retires every feed URL.
+// feedKey derives the key of calendar feed URLs from the secret key with
+// HKDF, so a new secret key also retires every feed URL.
 func feedKey(cfg *config.Config) []byte {
+	k, err := hkdf.Key(sha256.New, cfg.SecretKey, nil, "serambi calendar feeds", 32)
+	if err != nil { // only for a requested length HKDF cannot give
+		panic(err)
+	}
+	return k
+}
+
+// feedKeyBefore is the feed key as derived before HKDF (a hash of a label
+// and the secret): URLs officers subscribed to then keep working.
+func feedKeyBefore(cfg *config.Config) []byte {
 	sum := sha256.Sum256(append([]byte("serambi calendar feeds\x00"), cfg.SecretKey...))
 	return sum[:]
 }

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"crypto/hkdf"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -52,9 +53,14 @@ func (a *App) iceServers(label string, ttl time.Duration) []any {
 	return []any{r.Credentials(label, ttl)}
 }
 
-// relayKey derives the TURN credentials' shared secret from the secret key,
-// so the relay's secret is never the key that seals personal data.
+// relayKey derives the TURN credentials' shared secret from the secret key
+// with HKDF, so the relay's secret is never the key that seals personal
+// data. (Credentials last minutes; those given before an upgrade to this
+// derivation end with it.)
 func relayKey(secret []byte) []byte {
-	sum := sha256.Sum256(append([]byte("serambi turn relay\x00"), secret...))
-	return sum[:]
+	k, err := hkdf.Key(sha256.New, secret, nil, "serambi turn relay", 32)
+	if err != nil { // only for a requested length HKDF cannot give
+		panic(err)
+	}
+	return k
 }

@@ -1,6 +1,9 @@
 package web_test
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -135,6 +138,16 @@ func TestCalendarFiles(t *testing.T) {
 	if strings.Contains(s.browser(t).get("/fukuoka/counters").body, "/feeds/officer/") {
 		t.Fatal("feed URL shown to an anonymous visitor")
 	}
+	// A URL given out before the key was derived with HKDF still works.
+	officer, _ := s.app.Identity.ByLogin(t.Context(), "officer@fukuoka.demo")
+	sum := sha256.Sum256(append([]byte("serambi calendar feeds\x00"), s.app.Config.SecretKey...))
+	m := hmac.New(sha256.New, sum[:])
+	m.Write([]byte("officer feed\x00" + officer.ID))
+	before := "/feeds/officer/" + officer.ID + "." + base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:18])
+	if before == feed[1] {
+		t.Fatal("the feed key is still derived the old way")
+	}
+	mustContain(t, anon.get(before), "UID:"+appt+"@serambi")
 }
 
 func TestOfficerDesk(t *testing.T) {

@@ -53,10 +53,25 @@ func (s *Server) writeICS(w http.ResponseWriter, r *http.Request, filename strin
 // feedToken is the secret part of an officer's private feed URL: the user
 // ID and a MAC of it, so the URL can be given to a calendar app without a
 // password and cannot be guessed for another officer.
-func (s *Server) feedToken(userID string) string {
-	m := hmac.New(sha256.New, s.FeedKey)
+func (s *Server) feedToken(userID string) string { return feedTokenWith(s.FeedKey, userID) }
+
+func feedTokenWith(key []byte, userID string) string {
+	m := hmac.New(sha256.New, key)
 	m.Write([]byte("officer feed\x00" + userID))
 	return userID + "." + base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:18])
+}
+
+// feedTokenValid checks a feed URL's token against the current key and,
+// for URLs given out before, the earlier one.
+func (s *Server) feedTokenValid(token, userID string) bool {
+	if len(token) > 120 {
+		return false
+	}
+	ok := hmac.Equal([]byte(token), []byte(feedTokenWith(s.FeedKey, userID)))
+	if len(s.FeedKeyBefore) > 0 {
+		ok = ok || hmac.Equal([]byte(token), []byte(feedTokenWith(s.FeedKeyBefore, userID)))
+	}
+	return ok
 }
 
 // FeedURL is an officer's private calendar feed for their counters.
@@ -67,7 +82,7 @@ func (s *Server) FeedURL(userID string) string {
 func (s *Server) officerFeed(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
 	userID, _, _ := strings.Cut(token, ".")
-	if len(token) > 120 || !hmac.Equal([]byte(token), []byte(s.feedToken(userID))) {
+	if !s.feedTokenValid(token, userID) {
 		s.notFound(w, r)
 		return
 	}

@@ -61,8 +61,10 @@ type Deps struct {
 	Registry *prometheus.Registry
 	// MetricsToken guards /metrics (bearer); empty: /metrics answers 404.
 	MetricsToken string
-	// FeedKey signs officers' private calendar feed URLs.
-	FeedKey []byte
+	// FeedKey signs officers' private calendar feed URLs; a URL signed
+	// with FeedKeyBefore (the key's earlier derivation) is still accepted,
+	// so calendars subscribed before keep working.
+	FeedKey, FeedKeyBefore []byte
 	// CheckKey derives applications' check codes for public tracking.
 	CheckKey []byte
 	// SendCode delivers an assisted application's confirmation code to
