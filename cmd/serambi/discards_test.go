@@ -7,6 +7,7 @@ import (
 	"go/printer"
 	"go/token"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -100,4 +101,30 @@ func discardAllowed(file, call string) bool {
 		}
 	}
 	return false
+}
+
+// TestOneListOfLanguages: the languages Serambi speaks are listed once,
+// in internal/locale (Langs); a fourth language is added there.
+func TestOneListOfLanguages(t *testing.T) {
+	root := filepath.Join("..", "..")
+	err := filepath.WalkDir(filepath.Join(root, "internal"), func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "_test.go") {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		for i, line := range strings.Split(string(b), "\n") {
+			code, _, _ := strings.Cut(line, "//")
+			if strings.Contains(code, `"id", "ja", "en"`) && filepath.ToSlash(rel) != "internal/locale/locale.go" {
+				t.Errorf("%s:%d lists the languages again; use locale.Langs", rel, i+1)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }

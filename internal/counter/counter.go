@@ -21,6 +21,7 @@ import (
 	"github.com/serambi/serambi/internal/calendar"
 	"github.com/serambi/serambi/internal/clock"
 	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/locale"
 	"github.com/serambi/serambi/internal/validation"
 )
 
@@ -146,8 +147,6 @@ func (s *Store) now() time.Time { return s.clock.Now().UTC().Truncate(time.Micro
 
 var codePattern = regexp.MustCompile(`^[A-Z0-9-]{2,20}$`)
 
-var langs = []string{"id", "ja", "en"}
-
 // Validate checks a counter and its plan, normalising code and names.
 func Validate(c *Counter, plan []Hours) validation.Errors {
 	var errs validation.Errors
@@ -156,7 +155,7 @@ func Validate(c *Counter, plan []Hours) validation.Errors {
 		errs.Add("code", "error.counter.code")
 	}
 	names := make(map[string]string, 3)
-	for _, l := range langs {
+	for _, l := range locale.Langs {
 		names[l] = strings.TrimSpace(c.Names[l])
 		switch {
 		case names[l] == "":

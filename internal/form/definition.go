@@ -46,7 +46,6 @@ var AcceptedMediaTypes = []string{"application/pdf", "image/jpeg", "image/png"}
 
 var (
 	fieldName = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
-	langs     = [...]string{"id", "ja", "en"}
 )
 
 // definition collects the problems of one form.

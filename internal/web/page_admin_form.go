@@ -10,6 +10,7 @@ import (
 
 	"github.com/serambi/serambi/internal/catalog"
 	"github.com/serambi/serambi/internal/form"
+	"github.com/serambi/serambi/internal/locale"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/validation"
 )
@@ -171,7 +172,7 @@ func (s *Server) adminFormAddPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	titles := form.Labels{}
-	for _, l := range []string{"id", "ja", "en"} {
+	for _, l := range locale.Langs {
 		titles[l] = strings.TrimSpace(r.PostForm.Get("title_" + l))
 	}
 	f := svc.Form.Ordered()

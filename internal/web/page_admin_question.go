@@ -334,7 +334,7 @@ func questionDefaults(v url.Values, t form.Type) {
 // questionValues writes a question into the editor's inputs.
 func questionValues(fd form.Field) url.Values {
 	v := url.Values{"type": {string(fd.Type)}}
-	for _, l := range []string{"id", "ja", "en"} {
+	for _, l := range locale.Langs {
 		v.Set("label_"+l, fd.Labels[l])
 		v.Set("help_"+l, fd.Help[l])
 	}

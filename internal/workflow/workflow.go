@@ -10,6 +10,8 @@ import (
 	"errors"
 	"slices"
 	"strings"
+
+	"github.com/serambi/serambi/internal/locale"
 )
 
 // Roles that may take actions. They are the role names of the identity
@@ -27,8 +29,8 @@ const (
 	Withdrawn = "withdrawn"
 )
 
-// Languages every label must be given in.
-var Languages = []string{"id", "ja", "en"}
+// Languages are the languages a label may be given in (at least one).
+var Languages = locale.Langs
 
 var (
 	// ErrNotAllowed: no action of that name leaves the current state.
