@@ -228,7 +228,7 @@ func (s *Store) End(ctx context.Context, actor audit.Actor, tenantID, id, notes 
 	if err != nil {
 		return Call{}, err
 	}
-	s.rooms.Close(c.ID)
+	db.AfterCommit(ctx, func() { s.rooms.Close(c.ID) })
 	return c, nil
 }
 

@@ -139,6 +139,9 @@ func (d *DB) Stats() (write, read sql.DBStats) { return d.write.Stats(), d.read.
 
 // ExecContext runs a statement on the writer.
 func (d *DB) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if tx := d.joined(ctx); tx != nil {
+		return tx.ExecContext(ctx, q, args...)
+	}
 	if err := d.enter(ctx); err != nil {
 		return nil, err
 	}
@@ -168,11 +171,17 @@ func (d *DB) leave() {
 
 // QueryContext reads on the reader pool.
 func (d *DB) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if tx := d.joined(ctx); tx != nil {
+		return tx.QueryContext(ctx, q, args...)
+	}
 	return d.read.QueryContext(ctx, Rebind(d.dialect, q), args...)
 }
 
 // QueryRowContext reads one row on the reader pool.
 func (d *DB) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	if tx := d.joined(ctx); tx != nil {
+		return tx.QueryRowContext(ctx, q, args...)
+	}
 	return d.read.QueryRowContext(ctx, Rebind(d.dialect, q), args...)
 }
 
@@ -180,6 +189,8 @@ func (d *DB) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Ro
 type Tx struct {
 	tx      *sql.Tx
 	dialect Dialect
+	db      *DB
+	after   []func() // run once the transaction committed
 }
 
 func (t *Tx) Dialect() Dialect { return t.dialect }
@@ -198,28 +209,91 @@ func (t *Tx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Ro
 
 // InTx runs fn in one write transaction: committed when fn returns nil,
 // rolled back otherwise (and on panic), so a change is all or nothing.
-func (d *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
-	if err := d.enter(ctx); err != nil {
-		return err
+//
+// Inside Atomically (ctx carries its transaction) InTx joins that
+// transaction instead: fn's changes commit or roll back with the rest.
+func (d *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
+	if tx := d.joined(ctx); tx != nil {
+		return fn(tx)
 	}
-	defer d.leave()
+	return d.run(ctx, func(tx *Tx) error { return fn(tx) })
+}
+
+// txKey marks the transaction a context carries.
+type txKey struct{}
+
+// Atomically runs fn with a context whose every write and read on d, and
+// every InTx on d, goes through one transaction: a flow across domains
+// (end a call, finish its ticket) commits whole or not at all. Work to do
+// only once it committed (waking pages, closing rooms) is queued with
+// AfterCommit. Called inside another Atomically, it joins that one.
+//
+// A statement that fails inside leaves a PostgreSQL transaction unusable,
+// so fn should return such an error rather than carry on.
+func (d *DB) Atomically(ctx context.Context, fn func(ctx context.Context) error) error {
+	if d.joined(ctx) != nil {
+		return fn(ctx)
+	}
+	return d.run(ctx, func(tx *Tx) error { return fn(context.WithValue(ctx, txKey{}, tx)) })
+}
+
+// run begins a write transaction (after the writer's turn, for SQLite),
+// runs fn in it, commits when fn returns nil and rolls back otherwise (and
+// on panic, which goes on), frees the writer, then runs what waited for
+// the commit. A rollback's own error is not returned: fn's error already
+// says why the work stopped, and the database drops an unfinished
+// transaction with its connection.
+func (d *DB) run(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	if err := d.enter(ctx); err != nil {
+		return fmt.Errorf("db: wait for the writer: %w", err)
+	}
 	sqlTx, err := d.write.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		d.leave()
+		return fmt.Errorf("db: begin: %w", err)
 	}
+	tx := &Tx{tx: sqlTx, dialect: d.dialect, db: d}
 	defer func() {
 		if p := recover(); p != nil {
-			_ = sqlTx.Rollback()
+			_ = sqlTx.Rollback() // allowed: the panic goes on
+			d.leave()
 			panic(p)
 		}
-		if err != nil {
-			_ = sqlTx.Rollback()
-		}
 	}()
-	if err = fn(&Tx{tx: sqlTx, dialect: d.dialect}); err != nil {
+	if err := fn(tx); err != nil {
+		_ = sqlTx.Rollback() // allowed: see above
+		d.leave()
 		return err
 	}
-	return sqlTx.Commit()
+	err = sqlTx.Commit()
+	d.leave()
+	if err != nil {
+		return fmt.Errorf("db: commit: %w", err)
+	}
+	for _, f := range tx.after {
+		f()
+	}
+	return nil
+}
+
+// joined is the transaction of d that ctx carries, or nil.
+func (d *DB) joined(ctx context.Context) *Tx {
+	if tx, ok := ctx.Value(txKey{}).(*Tx); ok && tx.db == d {
+		return tx
+	}
+	return nil
+}
+
+// AfterCommit runs f once the transaction ctx carries has committed (never,
+// if it rolls back); with no transaction in ctx, at once. Domain stores
+// use it for effects outside the database, so a flow's rollback does not
+// leave a page told of a change that never happened.
+func AfterCommit(ctx context.Context, f func()) {
+	if tx, ok := ctx.Value(txKey{}).(*Tx); ok {
+		tx.after = append(tx.after, f)
+		return
+	}
+	f()
 }
 
 // Rebind turns ? placeholders into $1, $2 ... for PostgreSQL. Question marks

@@ -152,3 +152,63 @@ func TestIsUniqueViolation(t *testing.T) {
 		}
 	})
 }
+
+// TestAtomicallyJoins: InTx and plain writes inside Atomically join its
+// transaction, see its own writes, and roll back with it; AfterCommit
+// waits for the commit and never runs after a rollback.
+func TestAtomicallyJoins(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		seq := func() (n int64) {
+			t.Helper()
+			if err := d.QueryRowContext(ctx, "SELECT seq FROM audit_head WHERE id = 1").Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		boom := errors.New("boom")
+		ran := 0
+		err := d.Atomically(ctx, func(ctx context.Context) error {
+			if err := d.InTx(ctx, func(tx *db.Tx) error {
+				_, err := tx.ExecContext(ctx, "UPDATE audit_head SET seq = 7 WHERE id = 1")
+				return err
+			}); err != nil {
+				return err
+			}
+			var inside int64
+			if err := d.QueryRowContext(ctx, "SELECT seq FROM audit_head WHERE id = 1").Scan(&inside); err != nil {
+				return err
+			}
+			if inside != 7 {
+				t.Errorf("a read inside the flow sees %d, want its own write 7", inside)
+			}
+			db.AfterCommit(ctx, func() { ran++ })
+			return boom
+		})
+		if !errors.Is(err, boom) {
+			t.Fatalf("Atomically error = %v, want boom", err)
+		}
+		if got := seq(); got != 0 || ran != 0 {
+			t.Fatalf("after rollback: seq = %d, after-commit ran %d times; want 0 and 0", got, ran)
+		}
+		err = d.Atomically(ctx, func(ctx context.Context) error {
+			if _, err := d.ExecContext(ctx, "UPDATE audit_head SET seq = 9 WHERE id = 1"); err != nil {
+				return err
+			}
+			db.AfterCommit(ctx, func() {
+				if seq() != 9 {
+					t.Error("after-commit ran before the commit")
+				}
+				ran++
+			})
+			return nil
+		})
+		if err != nil || seq() != 9 || ran != 1 {
+			t.Fatalf("commit: err %v, seq %d, after-commit ran %d times; want nil, 9, 1", err, seq(), ran)
+		}
+		db.AfterCommit(ctx, func() { ran++ })
+		if ran != 2 {
+			t.Fatal("AfterCommit without a transaction did not run at once")
+		}
+	})
+}

@@ -344,7 +344,7 @@ func (s *Store) Take(ctx context.Context, actor audit.Actor, t tenant.Tenant, co
 		return Ticket{}, err
 	}
 	if fresh {
-		s.changed(c.ID)
+		db.AfterCommit(ctx, func() { s.changed(c.ID) })
 	}
 	return tk, nil
 }
@@ -675,7 +675,7 @@ func (s *Store) CallNext(ctx context.Context, actor audit.Actor, tenantID, count
 	if err != nil {
 		return Ticket{}, err
 	}
-	s.changedWith(c.ID, dropHead(tk.ID))
+	db.AfterCommit(ctx, func() { s.changedWith(c.ID, dropHead(tk.ID)) })
 	return tk, nil
 }
 
@@ -730,11 +730,13 @@ func (s *Store) move(ctx context.Context, actor audit.Actor, tenantID, id string
 	if err != nil {
 		return Ticket{}, err
 	}
-	if before == Waiting || t.Status == Waiting {
-		s.changed(t.CounterID) // the waiting line itself changed: read it again
-	} else {
-		s.changedWith(t.CounterID, served(t)) // only the served times may have
-	}
+	db.AfterCommit(ctx, func() {
+		if before == Waiting || t.Status == Waiting {
+			s.changed(t.CounterID) // the waiting line itself changed: read it again
+		} else {
+			s.changedWith(t.CounterID, served(t)) // only the served times may have
+		}
+	})
 	return t, nil
 }
 
@@ -845,7 +847,7 @@ func (s *Store) Transfer(ctx context.Context, actor audit.Actor, t tenant.Tenant
 	if err != nil {
 		return Ticket{}, err
 	}
-	s.changed(old.CounterID, to.ID)
+	db.AfterCommit(ctx, func() { s.changed(old.CounterID, to.ID) })
 	return tk, nil
 }
 

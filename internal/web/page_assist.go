@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/serambi/serambi/internal/application"
+	"github.com/serambi/serambi/internal/call"
+	"github.com/serambi/serambi/internal/flow"
 	"github.com/serambi/serambi/internal/catalog"
 	"github.com/serambi/serambi/internal/identity"
 	"github.com/serambi/serambi/internal/validation"
@@ -99,16 +101,18 @@ func (s *Server) assistStart(w http.ResponseWriter, r *http.Request) {
 		s.renderAssist(w, r, errs, http.StatusUnprocessableEntity)
 		return
 	}
-	officer := getState(r).user
-	c := application.Caller{Actor: actor(r), Roles: []string{workflow.Officer}}
-	a, err := s.Apps.Create(r.Context(), c, *t, svc, application.Draft{ApplicantID: u.ID, FilledBy: officer.ID, Lang: u.Lang})
+	out, err := s.flows.StartAssisted(r.Context(), flow.Assist{
+		Caller: application.Caller{Actor: actor(r), Roles: []string{workflow.Officer}},
+		Tenant: *t, Service: svc, ResidentID: u.ID, Lang: u.Lang, CallID: s.servedCall(r, t, r.PostForm.Get("call"))})
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	s.logFailure(r, "record the resident as the tenant's", s.Identity.JoinAsResident(r.Context(), actor(r), t.ID, u.ID))
-	s.linkCallApplication(r, t, svc, r.PostForm.Get("call"), u.ID, a.ID)
-	redirect(w, r, "/"+t.Slug+"/applications/"+a.ID+"/edit?section=0")
+	if out.Call.ID != "" {
+		s.Calls.Rooms().Broadcast(out.Call.ID, call.Message{Type: "application",
+			Extra: appEvent{ID: out.Application.ID, Requirements: requirementOptions(svc)}})
+	}
+	redirect(w, r, "/"+t.Slug+"/applications/"+out.Application.ID+"/edit?section=0")
 }
 
 // requestConfirmation gives the resident a one-time code (shown in their

@@ -10,6 +10,7 @@ import (
 
 	"github.com/serambi/serambi/internal/call"
 	"github.com/serambi/serambi/internal/counter"
+	"github.com/serambi/serambi/internal/flow"
 	"github.com/serambi/serambi/internal/identity"
 	"github.com/serambi/serambi/internal/queue"
 	"github.com/serambi/serambi/internal/tenant"
@@ -127,28 +128,19 @@ func (s *Server) startTicketCall(w http.ResponseWriter, r *http.Request) {
 		s.queueError(w, r, t, err)
 		return
 	}
-	if tk.Status != queue.Called && tk.Status != queue.Serving {
-		redirect(w, r, "/"+t.Slug+"/desk?done=call_not_called")
-		return
-	}
 	if !s.servesCounter(r, t, call.Call{CounterID: tk.CounterID}, getState(r).user) {
 		s.deny(w, r, t)
 		return
 	}
-	c, err := s.Calls.Begin(r.Context(), actor(r), t.ID, call.Subject{CounterID: tk.CounterID, TicketID: tk.ID,
-		ResidentID: tk.ResidentID})
-	if err != nil {
+	c, err := s.flows.StartTicketCall(r.Context(), actor(r), t.ID, tk.ID)
+	switch {
+	case errors.Is(err, queue.ErrNotCalled):
+		redirect(w, r, "/"+t.Slug+"/desk?done=call_not_called")
+	case err != nil:
 		s.serverError(w, r, err)
-		return
+	default:
+		redirect(w, r, "/"+t.Slug+"/calls/"+c.ID)
 	}
-	if tk.Status == queue.Called {
-		if _, err := s.Queue.Start(r.Context(), actor(r), t.ID, tk.ID); queue.Code(err) == "" {
-			s.logFailure(r, "mark the ticket in service", err) // moved on meanwhile is not an error
-		}
-	}
-	// The resident's ticket page learns of the call with the next event.
-	s.Queue.Touch(tk.CounterID)
-	redirect(w, r, "/"+t.Slug+"/calls/"+c.ID)
 }
 
 // startAppointmentCall: the officer opens (or rejoins) the call of one of
@@ -167,21 +159,19 @@ func (s *Server) startAppointmentCall(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	if a.Status != counter.Booked {
-		redirect(w, r, "/"+t.Slug+"/desk")
-		return
-	}
 	if !s.servesCounter(r, t, call.Call{CounterID: a.CounterID}, getState(r).user) {
 		s.deny(w, r, t)
 		return
 	}
-	c, err := s.Calls.Begin(r.Context(), actor(r), t.ID, call.Subject{CounterID: a.CounterID, AppointmentID: a.ID,
-		ResidentID: a.ResidentID})
-	if err != nil {
+	c, err := s.flows.StartAppointmentCall(r.Context(), actor(r), t.ID, a.ID)
+	switch {
+	case errors.Is(err, flow.ErrNotBooked):
+		redirect(w, r, "/"+t.Slug+"/desk")
+	case err != nil:
 		s.serverError(w, r, err)
-		return
+	default:
+		redirect(w, r, "/"+t.Slug+"/calls/"+c.ID)
 	}
-	redirect(w, r, "/"+t.Slug+"/calls/"+c.ID)
 }
 
 // callView is what the call page needs.
@@ -272,22 +262,15 @@ func (s *Server) endCall(w http.ResponseWriter, r *http.Request) {
 		s.deny(w, r, t)
 		return
 	}
-	_, err := s.Calls.End(r.Context(), actor(r), t.ID, c.ID, r.PostForm.Get("notes"))
+	_, err := s.flows.EndCall(r.Context(), actor(r), t.ID, c.ID, r.PostForm.Get("notes"))
 	switch {
 	case errors.Is(err, call.ErrNotes):
 		redirect(w, r, "/"+t.Slug+"/calls/"+c.ID+"?done=notes_too_long")
-		return
 	case err != nil && !errors.Is(err, call.ErrEnded):
 		s.serverError(w, r, err)
-		return
+	default:
+		redirect(w, r, "/"+t.Slug+"/desk?done=call_ended")
 	}
-	if c.TicketID != "" {
-		if _, err := s.Queue.Finish(r.Context(), actor(r), t.ID, c.TicketID); queue.Code(err) == "" {
-			s.logFailure(r, "finish the call's ticket", err) // already finished is not an error
-		}
-		s.Queue.Touch(c.CounterID)
-	}
-	redirect(w, r, "/"+t.Slug+"/desk?done=call_ended")
 }
 
 // callDone is the page after the call: the resident answers one question,

@@ -47,23 +47,21 @@ func requirementOptions(svc catalog.Service) []requirementOption {
 	return out
 }
 
-// linkCallApplication records that the officer started application appID
-// in the open call callID (for residentID), and tells the call.
-func (s *Server) linkCallApplication(r *http.Request, t *tenant.Tenant, svc catalog.Service, callID, residentID, appID string) {
+// servedCall is callID when it names an open call of t at a counter the
+// signed-in officer serves, and "" otherwise (the application is then
+// made without the call).
+func (s *Server) servedCall(r *http.Request, t *tenant.Tenant, callID string) string {
 	if callID == "" {
-		return
+		return ""
 	}
 	c, err := s.Calls.Get(r.Context(), t.ID, callID)
 	if err != nil || c.Status != call.Open || !s.servesCounter(r, t, c, getState(r).user) {
-		return
+		if err != nil && !errors.Is(err, call.ErrNotFound) {
+			s.logFailure(r, "look up the call of an assisted application", err)
+		}
+		return ""
 	}
-	if c.ResidentID == "" {
-		s.logFailure(r, "record the call's resident", s.Calls.SetResident(r.Context(), t.ID, c.ID, residentID))
-	}
-	if s.Calls.LinkApplication(r.Context(), t.ID, c.ID, appID) == nil {
-		s.Calls.Rooms().Broadcast(c.ID, call.Message{Type: "application",
-			Extra: appEvent{ID: appID, Requirements: requirementOptions(svc)}})
-	}
+	return c.ID
 }
 
 // announceConfirmation puts the "confirm" button on the resident's call

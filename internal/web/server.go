@@ -24,6 +24,7 @@ import (
 	"github.com/serambi/serambi/internal/counter"
 	"github.com/serambi/serambi/internal/db"
 	"github.com/serambi/serambi/internal/document"
+	"github.com/serambi/serambi/internal/flow"
 	"github.com/serambi/serambi/internal/identity"
 	"github.com/serambi/serambi/internal/kiosk"
 	"github.com/serambi/serambi/internal/locale"
@@ -86,6 +87,9 @@ type Server struct {
 	// confirmed remembers public tracking look-ups that passed the check
 	// (hash of number and check -> application ID) for a minute.
 	confirmed *cache.TTL[string, string]
+	// flows run what spans domains (a call and its ticket) in one
+	// transaction.
+	flows *flow.Flows
 }
 
 // allowHeader marks a path that exists with other methods.
@@ -97,7 +101,9 @@ func (allowHeader) ServeHTTP(http.ResponseWriter, *http.Request) {}
 // template stops the start instead of a page.
 func New(d Deps) (*Server, error) {
 	s := &Server{Deps: d, secure: strings.HasPrefix(d.BaseURL, "https://"),
-		confirmed: cache.New[string, string](time.Minute, 100000)}
+		confirmed: cache.New[string, string](time.Minute, 100000),
+		flows: flow.New(flow.Deps{DB: d.DB, Queue: d.Queue, Calls: d.Calls, Counters: d.Counters, Apps: d.Apps,
+			Identity: d.Identity})}
 	var err error
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err

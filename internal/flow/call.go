@@ -1,0 +1,88 @@
+package flow
+
+import (
+	"context"
+	"errors"
+
+	"github.com/serambi/serambi/internal/audit"
+	"github.com/serambi/serambi/internal/call"
+	"github.com/serambi/serambi/internal/counter"
+	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/queue"
+)
+
+// ErrNotBooked: the appointment is cancelled or over, so no call opens.
+var ErrNotBooked = errors.New("flow: the appointment is not booked")
+
+// StartTicketCall opens (or rejoins) the video call of a ticket its
+// officer called, and marks the ticket in service: both or neither.
+// queue.ErrNotCalled when the ticket is waiting or finished. Who may do
+// this (an officer of the ticket's counter) the caller has checked.
+func (f *Flows) StartTicketCall(ctx context.Context, actor audit.Actor, tenantID, ticketID string) (call.Call, error) {
+	var c call.Call
+	err := f.atomically(ctx, "start the call of ticket "+ticketID, func(ctx context.Context) error {
+		tk, err := f.queue.Get(ctx, tenantID, ticketID)
+		if err != nil {
+			return err
+		}
+		if tk.Status != queue.Called && tk.Status != queue.Serving {
+			return queue.ErrNotCalled
+		}
+		c, err = f.calls.Begin(ctx, actor, tenantID, call.Subject{CounterID: tk.CounterID, TicketID: tk.ID,
+			ResidentID: tk.ResidentID})
+		if err != nil {
+			return err
+		}
+		if tk.Status == queue.Called {
+			if _, err := f.queue.Start(ctx, actor, tenantID, tk.ID); err != nil {
+				return err
+			}
+		}
+		// The resident's ticket page learns of the call with the next event.
+		db.AfterCommit(ctx, func() { f.queue.Touch(tk.CounterID) })
+		return nil
+	})
+	return c, err
+}
+
+// StartAppointmentCall opens (or rejoins) the call of a booked appointment.
+// ErrNotBooked when it is not booked (any more).
+func (f *Flows) StartAppointmentCall(ctx context.Context, actor audit.Actor, tenantID, appointmentID string) (call.Call, error) {
+	var c call.Call
+	err := f.atomically(ctx, "start the call of appointment "+appointmentID, func(ctx context.Context) error {
+		a, err := f.counters.Appointment(ctx, tenantID, appointmentID)
+		if err != nil {
+			return err
+		}
+		if a.Status != counter.Booked {
+			return ErrNotBooked
+		}
+		c, err = f.calls.Begin(ctx, actor, tenantID, call.Subject{CounterID: a.CounterID, AppointmentID: a.ID,
+			ResidentID: a.ResidentID})
+		return err
+	})
+	return c, err
+}
+
+// EndCall ends an open call with the officer's notes and finishes its
+// ticket, if it has one, in one transaction. A ticket finished already
+// (from the desk) is left as it is. call.ErrEnded when the call had
+// ended; call.ErrNotes when the notes are too long.
+func (f *Flows) EndCall(ctx context.Context, actor audit.Actor, tenantID, callID, notes string) (call.Call, error) {
+	var c call.Call
+	err := f.atomically(ctx, "end call "+callID, func(ctx context.Context) error {
+		var err error
+		if c, err = f.calls.End(ctx, actor, tenantID, callID, notes); err != nil {
+			return err
+		}
+		if c.TicketID == "" {
+			return nil
+		}
+		_, err = f.queue.Finish(ctx, actor, tenantID, c.TicketID)
+		if errors.Is(err, queue.ErrNotCalled) {
+			return nil // finished at the desk already, or marked not come
+		}
+		return err
+	})
+	return c, err
+}
