@@ -9,8 +9,8 @@ import (
 
 	"github.com/serambi/serambi/internal/application"
 	"github.com/serambi/serambi/internal/call"
-	"github.com/serambi/serambi/internal/flow"
 	"github.com/serambi/serambi/internal/catalog"
+	"github.com/serambi/serambi/internal/flow"
 	"github.com/serambi/serambi/internal/identity"
 	"github.com/serambi/serambi/internal/validation"
 	"github.com/serambi/serambi/internal/workflow"
