@@ -184,16 +184,6 @@ func (s *Service) Create(ctx context.Context, c Caller, t tenant.Tenant, svc cat
 		return Application{}, err
 	}
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		if d.Submit {
-			// Take the number before the audit head, the order Act takes
-			// them in: two submissions locking them in opposite orders
-			// deadlock on PostgreSQL.
-			var err error
-			if a.TrackingNumber, err = nextTrackingNumber(ctx, tx, t, now); err != nil {
-				return err
-			}
-			a.SubmittedAt = &now
-		}
 		if err := s.insert(ctx, tx, a); err != nil {
 			return err
 		}
@@ -298,8 +288,15 @@ func (s *Service) transition(ctx context.Context, tx *db.Tx, c Caller, t tenant.
 	if next.End {
 		a.DecidedAt = &now
 	}
+	ev := Event{At: now, ActorID: c.Actor.ID, ActorRole: firstRole(c.Roles), Action: action, From: from, To: a.State, Comment: comment}
+	if err := addEvent(ctx, tx, *a, ev); err != nil {
+		return err
+	}
 	// A number is for what reaches the office: a draft withdrawn before
-	// submission never did.
+	// submission never did. Its row stays locked until commit and every
+	// submission of the tenant waits for it, so it is taken as late as
+	// the notices allow (they quote it), and before the audit head, the
+	// order every transaction takes them in (the other order deadlocks).
 	if a.TrackingNumber == "" && !next.ResidentEdits && next.Outcome != workflow.Withdrawn {
 		if a.TrackingNumber, err = nextTrackingNumber(ctx, tx, t, now); err != nil {
 			return err
@@ -307,10 +304,6 @@ func (s *Service) transition(ctx context.Context, tx *db.Tx, c Caller, t tenant.
 		a.SubmittedAt = &now
 	}
 	if err := s.update(ctx, tx, a); err != nil {
-		return err
-	}
-	ev := Event{At: now, ActorID: c.Actor.ID, ActorRole: firstRole(c.Roles), Action: action, From: from, To: a.State, Comment: comment}
-	if err := addEvent(ctx, tx, *a, ev); err != nil {
 		return err
 	}
 	if err := s.moved(ctx, tx, t, svc, *a, ev); err != nil {

@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -34,40 +35,79 @@ type Entry struct {
 // and the change it describes commit together or not at all. Taking the head
 // row with an UPDATE serialises writers on both dialects.
 func Append(ctx context.Context, q *db.Tx, e Entry) error {
-	var seq int64
-	var prev string
-	err := q.QueryRowContext(ctx,
-		"UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash").Scan(&seq, &prev)
-	if err != nil {
-		return fmt.Errorf("audit head: %w", err)
-	}
-	e.Seq, e.PrevHash = seq, prev
 	if e.At.IsZero() {
 		e.At = time.Now()
 	}
 	e.At = e.At.UTC().Truncate(time.Microsecond)
+	if q.Dialect() == db.Postgres {
+		return appendOne(ctx, q, e)
+	}
+	var seq int64
+	var prev string
+	err := q.QueryRowContext(ctx,
+		"UPDATE audit_head SET seq = seq + 1, prev_hash = hash WHERE id = 1 RETURNING seq, hash").Scan(&seq, &prev)
+	if err != nil {
+		return fmt.Errorf("audit: take the head: %w", err)
+	}
+	e.Seq, e.PrevHash = seq, prev
 	e.Hash = e.computeHash()
 	if _, err := q.ExecContext(ctx,
 		`INSERT INTO audit_log (seq, at, actor_id, actor_label, tenant_id, action, object, summary, ip, prev_hash, hash)
 		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.Seq, e.At, e.ActorID, e.ActorLabel, e.TenantID, e.Action, e.Object, e.Summary, e.IP, e.PrevHash, e.Hash); err != nil {
-		return fmt.Errorf("audit insert: %w", err)
+		return fmt.Errorf("audit: insert entry %d: %w", e.Seq, err)
 	}
-	_, err = q.ExecContext(ctx, "UPDATE audit_head SET hash = ? WHERE id = 1", e.Hash)
-	return err
+	if _, err = q.ExecContext(ctx, "UPDATE audit_head SET hash = ? WHERE id = 1", e.Hash); err != nil {
+		return fmt.Errorf("audit: move the head to %d: %w", e.Seq, err)
+	}
+	return nil
+}
+
+// appendOne is Append in one statement, for PostgreSQL: the head's row
+// lock serialises every change of the network and is held until commit,
+// so each round trip after it is taken costs all writers. The server
+// hashes with the same length-prefixed fields as computeHash (Verify
+// checks them in Go): Go sends the middle fields, already framed.
+func appendOne(ctx context.Context, q *db.Tx, e Entry) error {
+	err := q.QueryRowContext(ctx, `WITH h AS (
+			UPDATE audit_head SET seq = seq + 1, prev_hash = hash,
+				hash = encode(sha256(convert_to(length((seq + 1)::text) || ':' || (seq + 1)::text || '|' || ?
+					|| octet_length(hash) || ':' || hash || '|', 'UTF8')), 'hex')
+			WHERE id = 1 RETURNING seq, prev_hash, hash)
+		INSERT INTO audit_log (seq, at, actor_id, actor_label, tenant_id, action, object, summary, ip, prev_hash, hash)
+		SELECT h.seq, ?, ?, ?, ?, ?, ?, ?, ?, h.prev_hash, h.hash FROM h RETURNING seq`,
+		e.framedMiddle(), e.At, e.ActorID, e.ActorLabel, e.TenantID, e.Action, e.Object, e.Summary, e.IP).Scan(&e.Seq)
+	if err != nil {
+		return fmt.Errorf("audit: append %s: %w", e.Action, err)
+	}
+	return nil
 }
 
 // computeHash covers every field and the previous hash; fields are
 // length-prefixed so no two different entries can serialise alike.
 func (e Entry) computeHash() string {
 	h := sha256.New()
-	for _, f := range []string{
-		strconv.FormatInt(e.Seq, 10), e.At.UTC().Format(time.RFC3339Nano), e.ActorID, e.ActorLabel,
-		e.TenantID, e.Action, e.Object, e.Summary, e.IP, e.PrevHash,
-	} {
-		fmt.Fprintf(h, "%d:%s|", len(f), f)
-	}
+	frame(h, strconv.FormatInt(e.Seq, 10))
+	h.Write([]byte(e.framedMiddle()))
+	frame(h, e.PrevHash)
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// framedMiddle is the hashed fields between the sequence number and the
+// previous hash, each framed.
+func (e Entry) framedMiddle() string {
+	var b strings.Builder
+	for _, f := range []string{e.At.UTC().Format(time.RFC3339Nano), e.ActorID, e.ActorLabel, e.TenantID, e.Action,
+		e.Object, e.Summary, e.IP} {
+		frame(&b, f)
+	}
+	return b.String()
+}
+
+// frame writes f length-prefixed, so no two different entries can
+// serialise alike.
+func frame(w io.Writer, f string) {
+	fmt.Fprintf(w, "%d:%s|", len(f), f)
 }
 
 // Problem describes the first place where the chain is broken.

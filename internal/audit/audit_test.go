@@ -126,3 +126,28 @@ func TestListFiltersByTenant(t *testing.T) {
 		}
 	})
 }
+
+// TestChainHashedAlikeOnBothDialects: PostgreSQL hashes an entry in SQL
+// and Go checks it; entries in Japanese and Indonesian, empty fields and
+// more than nine of them (two-digit sequence numbers) verify alike.
+func TestChainHashedAlikeOnBothDialects(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		for i, e := range []audit.Entry{
+			{ActorLabel: "system", Action: "tenant.create", Object: "tenant:fukuoka", Summary: "福岡市 窓口「住民票」"},
+			{ActorID: "u1", ActorLabel: "petugas@banyuwangi.go.id", TenantID: "t1", Action: "ticket.call",
+				Object: "ticket:A-001", Summary: "Nomor dipanggil — loket 1 ✓", IP: "2001:db8::1"},
+			{Action: "x"},
+		} {
+			for j := 0; j < 4; j++ {
+				e.Object = fmt.Sprintf("%s#%d-%d", e.Object, i, j)
+				if err := d.InTx(ctx, func(tx *db.Tx) error { return audit.Append(ctx, tx, e) }); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if n, p := mustVerify(t, d); p != nil || n != 12 {
+			t.Fatalf("verify = %d, %v; want 12 intact", n, p)
+		}
+	})
+}
