@@ -99,7 +99,7 @@ func (s *Server) adminCalendarSet(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	redirect(w, r, "/"+t.Slug+"/admin/calendar?done=saved")
+	redirect(w, r, s.path("/{tenant}/admin/calendar", t.Slug)+"?done=saved")
 }
 
 func (s *Server) adminCalendarRemove(w http.ResponseWriter, r *http.Request) {
@@ -123,7 +123,7 @@ func (s *Server) adminCalendarRemove(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	redirect(w, r, "/"+t.Slug+"/admin/calendar?done=saved")
+	redirect(w, r, s.path("/{tenant}/admin/calendar", t.Slug)+"?done=saved")
 }
 
 // confirmCalendarRemove asks before a day of the tenant's own goes back to
@@ -131,7 +131,7 @@ func (s *Server) adminCalendarRemove(w http.ResponseWriter, r *http.Request) {
 func (s *Server) confirmCalendarRemove(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, date string) {
 	day, err := time.ParseInLocation("2006-01-02", date, t.Location())
 	if err != nil {
-		redirect(w, r, "/"+t.Slug+"/admin/calendar")
+		redirect(w, r, s.path("/{tenant}/admin/calendar", t.Slug))
 		return
 	}
 	p := s.newPage(r, "confirm.calendar.title")

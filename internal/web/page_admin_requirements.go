@@ -160,7 +160,7 @@ func (s *Server) saveRequirements(w http.ResponseWriter, r *http.Request, t *ten
 		changed.Requirements = next
 		_, err := s.Services.Save(r.Context(), actor(r), t.ID, changed)
 		if err == nil {
-			redirect(w, r, "/"+t.Slug+"/admin/services/"+svc.Code+"/requirements?done=saved")
+			redirect(w, r, s.path("/{tenant}/admin/services/{code}/requirements", t.Slug, svc.Code)+"?done=saved")
 			return
 		}
 		if !errors.As(err, &errs) {

@@ -142,7 +142,7 @@ func (s *Server) adminServiceSave(w http.ResponseWriter, r *http.Request) {
 	if len(errs) == 0 {
 		saved, err := s.Services.Save(r.Context(), actor(r), t.ID, svc)
 		if err == nil {
-			redirect(w, r, "/"+t.Slug+"/admin/services/"+saved.Code+"?done=saved")
+			redirect(w, r, s.path("/{tenant}/admin/services/{code}", t.Slug, saved.Code)+"?done=saved")
 			return
 		}
 		if !errors.As(err, &errs) {

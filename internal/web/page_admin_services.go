@@ -127,7 +127,7 @@ func (s *Server) adminServiceSaveJSON(w http.ResponseWriter, r *http.Request) {
 	if len(errs) == 0 {
 		_, err := s.Services.Save(r.Context(), actor(r), t.ID, svc)
 		if err == nil {
-			redirect(w, r, "/"+t.Slug+"/admin/services?done=saved")
+			redirect(w, r, s.path("/{tenant}/admin/services", t.Slug)+"?done=saved")
 			return
 		}
 		if !errors.As(err, &errs) {
@@ -195,7 +195,7 @@ func (s *Server) adminServiceImport(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	redirect(w, r, "/"+t.Slug+"/admin/services?done=saved")
+	redirect(w, r, s.path("/{tenant}/admin/services", t.Slug)+"?done=saved")
 }
 
 func importBody(r *http.Request) ([]byte, error) {

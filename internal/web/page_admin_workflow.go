@@ -124,7 +124,7 @@ func (s *Server) adminWorkflowSave(w http.ResponseWriter, r *http.Request) {
 		changed.Workflow = d
 		_, err := s.Services.Save(r.Context(), actor(r), t.ID, changed)
 		if err == nil {
-			redirect(w, r, "/"+t.Slug+"/admin/services/"+svc.Code+"/workflow?done=saved")
+			redirect(w, r, s.path("/{tenant}/admin/services/{code}/workflow", t.Slug, svc.Code)+"?done=saved")
 			return
 		}
 		if !errors.As(err, &errs) {

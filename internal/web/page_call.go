@@ -135,11 +135,11 @@ func (s *Server) startTicketCall(w http.ResponseWriter, r *http.Request) {
 	c, err := s.flows.StartTicketCall(r.Context(), actor(r), t.ID, tk.ID)
 	switch {
 	case errors.Is(err, queue.ErrNotCalled):
-		redirect(w, r, "/"+t.Slug+"/desk?done=call_not_called")
+		redirect(w, r, s.path("/{tenant}/desk", t.Slug)+"?done=call_not_called")
 	case err != nil:
 		s.serverError(w, r, err)
 	default:
-		redirect(w, r, "/"+t.Slug+"/calls/"+c.ID)
+		redirect(w, r, s.path("/{tenant}/calls/{id}", t.Slug, c.ID))
 	}
 }
 
@@ -166,11 +166,11 @@ func (s *Server) startAppointmentCall(w http.ResponseWriter, r *http.Request) {
 	c, err := s.flows.StartAppointmentCall(r.Context(), actor(r), t.ID, a.ID)
 	switch {
 	case errors.Is(err, flow.ErrNotBooked):
-		redirect(w, r, "/"+t.Slug+"/desk")
+		redirect(w, r, s.path("/{tenant}/desk", t.Slug))
 	case err != nil:
 		s.serverError(w, r, err)
 	default:
-		redirect(w, r, "/"+t.Slug+"/calls/"+c.ID)
+		redirect(w, r, s.path("/{tenant}/calls/{id}", t.Slug, c.ID))
 	}
 }
 
@@ -197,7 +197,7 @@ func (s *Server) callPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if c.Status != call.Open {
-		redirect(w, r, "/"+t.Slug+"/calls/"+c.ID+"/done"+queryOf(callPath(t, c, who)))
+		redirect(w, r, s.path("/{tenant}/calls/{id}/done", t.Slug, c.ID)+queryOf(callPath(t, c, who)))
 		return
 	}
 	p := s.newPage(r, "call.title")
@@ -265,11 +265,11 @@ func (s *Server) endCall(w http.ResponseWriter, r *http.Request) {
 	_, err := s.flows.EndCall(r.Context(), actor(r), t.ID, c.ID, r.PostForm.Get("notes"))
 	switch {
 	case errors.Is(err, call.ErrNotes):
-		redirect(w, r, "/"+t.Slug+"/calls/"+c.ID+"?done=notes_too_long")
+		redirect(w, r, s.path("/{tenant}/calls/{id}", t.Slug, c.ID)+"?done=notes_too_long")
 	case err != nil && !errors.Is(err, call.ErrEnded):
 		s.serverError(w, r, err)
 	default:
-		redirect(w, r, "/"+t.Slug+"/desk?done=call_ended")
+		redirect(w, r, s.path("/{tenant}/desk", t.Slug)+"?done=call_ended")
 	}
 }
 
@@ -326,7 +326,7 @@ func (s *Server) rateCall(w http.ResponseWriter, r *http.Request) {
 		s.renderCallDone(w, r, t, c, who, http.StatusUnprocessableEntity,
 			validation.Errors{{Field: "score", Code: "error.call.score"}})
 	case errors.Is(err, call.ErrRated), errors.Is(err, call.ErrNotEnded), err == nil:
-		redirect(w, r, "/"+t.Slug+"/calls/"+c.ID+"/done"+queryOf(self)+sep(self)+"done=thanks")
+		redirect(w, r, s.path("/{tenant}/calls/{id}/done", t.Slug, c.ID)+queryOf(self)+sep(self)+"done=thanks")
 	default:
 		s.serverError(w, r, err)
 	}

@@ -27,7 +27,7 @@ func (s *Server) inviteHelper(w http.ResponseWriter, r *http.Request) {
 	}
 	token, err := s.Calls.Invite(r.Context(), actor(r), t.ID, c.ID)
 	if errors.Is(err, call.ErrEnded) {
-		redirect(w, r, "/"+t.Slug+"/calls/"+c.ID+"/done"+queryOf(callPath(t, c, who)))
+		redirect(w, r, s.path("/{tenant}/calls/{id}/done", t.Slug, c.ID)+queryOf(callPath(t, c, who)))
 		return
 	}
 	if errors.Is(err, call.ErrTooMany) {
@@ -102,7 +102,7 @@ func (s *Server) joinCall(w http.ResponseWriter, r *http.Request) {
 	}
 	http.SetCookie(w, &http.Cookie{Name: passCookie, Value: pass, Path: "/" + t.Slug + "/calls/" + c.ID,
 		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode, MaxAge: 12 * 3600})
-	redirect(w, r, "/"+t.Slug+"/calls/"+c.ID)
+	redirect(w, r, s.path("/{tenant}/calls/{id}", t.Slug, c.ID))
 }
 
 // showDocument takes a photo or an image file from a participant, keeps it
@@ -114,7 +114,7 @@ func (s *Server) showDocument(w http.ResponseWriter, r *http.Request) {
 	}
 	self := callPath(t, c, who)
 	if c.Status != call.Open {
-		redirect(w, r, "/"+t.Slug+"/calls/"+c.ID+"/done"+queryOf(self))
+		redirect(w, r, s.path("/{tenant}/calls/{id}/done", t.Slug, c.ID)+queryOf(self))
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, document.DefaultMaxBytes+64<<10)

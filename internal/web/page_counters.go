@@ -173,19 +173,19 @@ func (s *Server) book(w http.ResponseWriter, r *http.Request) {
 	}
 	_, err = s.Counters.Book(r.Context(), actor(r), *t, c.ID, residentID, start, truncateRunes(r.PostForm.Get("note"), 500))
 	if err == nil && residentID != getState(r).user.ID {
-		redirect(w, r, "/"+t.Slug+"/counters/"+c.ID+"?done=booked")
+		redirect(w, r, s.path("/{tenant}/counters/{id}", t.Slug, c.ID)+"?done=booked")
 		return
 	}
 	switch {
 	case errors.Is(err, counter.ErrAlreadyBooked):
-		redirect(w, r, "/"+t.Slug+"/appointments?done=already_booked")
+		redirect(w, r, s.path("/{tenant}/appointments", t.Slug)+"?done=already_booked")
 	case errors.Is(err, counter.ErrSlotFull), errors.Is(err, counter.ErrNotBookable):
-		redirect(w, r, "/"+t.Slug+"/counters/"+c.ID+"?done=slot_taken")
+		redirect(w, r, s.path("/{tenant}/counters/{id}", t.Slug, c.ID)+"?done=slot_taken")
 	case err != nil:
 		s.serverError(w, r, err)
 	default:
 		s.ensureResident(r, t)
-		redirect(w, r, "/"+t.Slug+"/appointments?done=booked")
+		redirect(w, r, s.path("/{tenant}/appointments", t.Slug)+"?done=booked")
 	}
 }
 
@@ -245,11 +245,11 @@ func (s *Server) cancelAppointment(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, counter.ErrNotFound), errors.Is(err, counter.ErrNotYours):
 		s.notFound(w, r)
 	case errors.Is(err, counter.ErrNotBooked):
-		redirect(w, r, "/"+t.Slug+"/appointments")
+		redirect(w, r, s.path("/{tenant}/appointments", t.Slug))
 	case err != nil:
 		s.serverError(w, r, err)
 	default:
-		redirect(w, r, "/"+t.Slug+"/appointments?done=cancelled")
+		redirect(w, r, s.path("/{tenant}/appointments", t.Slug)+"?done=cancelled")
 	}
 }
 

@@ -81,11 +81,11 @@ func (s *Server) markNoShow(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, counter.ErrNotFound):
 		s.notFound(w, r)
 	case errors.Is(err, counter.ErrTooEarly), errors.Is(err, counter.ErrNotBooked):
-		redirect(w, r, "/"+t.Slug+"/desk")
+		redirect(w, r, s.path("/{tenant}/desk", t.Slug))
 	case err != nil:
 		s.serverError(w, r, err)
 	default:
-		redirect(w, r, "/"+t.Slug+"/desk?done=saved")
+		redirect(w, r, s.path("/{tenant}/desk", t.Slug)+"?done=saved")
 	}
 }
 

@@ -133,7 +133,7 @@ func (s *Server) kioskTake(w http.ResponseWriter, r *http.Request) {
 		s.queueError(w, r, t, err)
 		return
 	}
-	redirect(w, r, "/"+t.Slug+"/kiosk/tickets/"+tk.ID)
+	redirect(w, r, s.path("/{tenant}/kiosk/tickets/{id}", t.Slug, tk.ID))
 }
 
 // kioskTicket shows the number across the room and waits; kiosk.js moves
@@ -195,7 +195,7 @@ func (s *Server) kioskReset(w http.ResponseWriter, r *http.Request) {
 		http.SetCookie(w, s.cookie(name, "", -time.Second))
 	}
 	w.Header().Set("Clear-Site-Data", `"cache", "storage"`)
-	redirect(w, r, "/"+t.Slug+"/kiosk")
+	redirect(w, r, s.path("/{tenant}/kiosk", t.Slug))
 }
 
 // kioskSetupPage is what an admin opens on the device: one button makes
@@ -248,7 +248,7 @@ func (s *Server) kioskSetup(w http.ResponseWriter, r *http.Request) {
 	c := s.cookie(kioskCookie, device, 5*365*24*time.Hour)
 	c.Path = "/" + t.Slug + "/"
 	http.SetCookie(w, c)
-	redirect(w, r, "/"+t.Slug+"/kiosk")
+	redirect(w, r, s.path("/{tenant}/kiosk", t.Slug))
 }
 
 // Admin pages.
@@ -321,5 +321,5 @@ func (s *Server) adminKioskRevoke(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	redirect(w, r, "/"+t.Slug+"/admin/kiosks?done=saved")
+	redirect(w, r, s.path("/{tenant}/admin/kiosks", t.Slug)+"?done=saved")
 }

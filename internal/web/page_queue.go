@@ -86,7 +86,7 @@ func (s *Server) takeTicket(w http.ResponseWriter, r *http.Request) {
 		s.queueError(w, r, t, err)
 		return
 	}
-	redirect(w, r, "/"+t.Slug+"/tickets/"+tk.ID)
+	redirect(w, r, s.path("/{tenant}/tickets/{id}", t.Slug, tk.ID))
 }
 
 // takingAllowed refuses a number while the counter is closed, saying when
@@ -248,7 +248,7 @@ func (s *Server) cancelTicket(w http.ResponseWriter, r *http.Request) {
 		s.queueError(w, r, t, err)
 		return
 	}
-	redirect(w, r, "/"+t.Slug+"/counters/"+tk.CounterID+"?done=ticket_cancelled")
+	redirect(w, r, s.path("/{tenant}/counters/{id}", t.Slug, tk.CounterID)+"?done=ticket_cancelled")
 }
 
 // ticketEvents streams the ticket's status as Server-Sent Events: one at
@@ -294,18 +294,18 @@ func (s *Server) callNext(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if errors.Is(err, queue.ErrEmpty) {
-		redirect(w, r, "/"+t.Slug+"/desk?done=queue_empty")
+		redirect(w, r, s.path("/{tenant}/desk", t.Slug)+"?done=queue_empty")
 		return
 	}
 	if errors.Is(err, queue.ErrBusy) {
-		redirect(w, r, "/"+t.Slug+"/desk?done=finish_first")
+		redirect(w, r, s.path("/{tenant}/desk", t.Slug)+"?done=finish_first")
 		return
 	}
 	if err != nil {
 		s.queueError(w, r, t, err)
 		return
 	}
-	redirect(w, r, "/"+t.Slug+"/desk?done=called")
+	redirect(w, r, s.path("/{tenant}/desk", t.Slug)+"?done=called")
 }
 
 // ticketAction: call again, did not come, done.
@@ -328,14 +328,14 @@ func (s *Server) ticketAction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil && queue.Code(err) != "" && !errors.Is(err, queue.ErrNotFound) {
-		redirect(w, r, "/"+t.Slug+"/desk")
+		redirect(w, r, s.path("/{tenant}/desk", t.Slug))
 		return
 	}
 	if err != nil {
 		s.queueError(w, r, t, err)
 		return
 	}
-	redirect(w, r, "/"+t.Slug+"/desk?done=saved")
+	redirect(w, r, s.path("/{tenant}/desk", t.Slug)+"?done=saved")
 }
 
 // API

@@ -85,7 +85,7 @@ func (s *Server) staffCreate(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	redirect(w, r, "/"+t.Slug+"/admin/staff?done=saved")
+	redirect(w, r, s.path("/{tenant}/admin/staff", t.Slug)+"?done=saved")
 }
 
 // staffMember checks that {user} is staff of this tenant, so an admin of
@@ -129,7 +129,7 @@ func (s *Server) staffRoles(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	redirect(w, r, "/"+t.Slug+"/admin/staff?done=saved")
+	redirect(w, r, s.path("/{tenant}/admin/staff", t.Slug)+"?done=saved")
 }
 
 func (s *Server) staffEndSessions(w http.ResponseWriter, r *http.Request) {
@@ -145,7 +145,7 @@ func (s *Server) staffEndSessions(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	redirect(w, r, "/"+t.Slug+"/admin/staff?done=sessions")
+	redirect(w, r, s.path("/{tenant}/admin/staff", t.Slug)+"?done=sessions")
 }
 
 func (s *Server) tenantAudit(w http.ResponseWriter, r *http.Request) {

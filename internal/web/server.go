@@ -90,6 +90,10 @@ type Server struct {
 	// flows run what spans domains (a call and its ticket) in one
 	// transaction.
 	flows *flow.Flows
+	// patterns are the table's patterns (the names paths are built by);
+	// served matches a request against the table, for Serves.
+	patterns map[string]bool
+	served   *http.ServeMux
 }
 
 // allowHeader marks a path that exists with other methods.
@@ -117,11 +121,14 @@ func New(d Deps) (*Server, error) {
 	s.metrics = newMetrics(d.Registry, d.DB)
 	mux := http.NewServeMux()
 	allowed := map[string][]string{}
+	s.patterns, s.served = map[string]bool{}, http.NewServeMux()
 	for _, rt := range s.routes() {
+		s.patterns[rt.Pattern] = true
 		if dispatched(rt.Pattern) {
 			continue
 		}
 		mux.Handle(rt.Method+" "+rt.Pattern, s.routeHandler(rt))
+		s.served.Handle(rt.Method+" "+rt.Pattern, http.NotFoundHandler())
 		allowed[rt.Pattern] = append(allowed[rt.Pattern], rt.Method)
 	}
 	s.methods = http.NewServeMux()
