@@ -23,6 +23,7 @@ import (
 	"github.com/serambi/serambi/internal/form"
 	"github.com/serambi/serambi/internal/region"
 	"github.com/serambi/serambi/internal/tenant"
+	"github.com/serambi/serambi/internal/testenv"
 	"github.com/serambi/serambi/internal/validation"
 	"github.com/serambi/serambi/internal/workflow"
 )
@@ -31,8 +32,6 @@ import (
 // dbtest.Each. They use the real KIA service of the Banyuwangi demo with the
 // standard workflow, and a fixed clock starting on Tuesday 24 November 2026,
 // 09:00 in Banyuwangi (WIB, UTC+7).
-
-var loadRegions = sync.OnceValues(region.Load)
 
 var t0 = time.Date(2026, 11, 24, 2, 0, 0, 0, time.UTC)
 
@@ -46,6 +45,7 @@ func (r regionLookup) Exists(code string) bool {
 }
 
 type env struct {
+	*testenv.Env
 	ctx     context.Context
 	d       *db.DB
 	clk     *clock.Fixed
@@ -53,7 +53,6 @@ type env struct {
 	cal     *calendar.Store
 	tenants *tenant.Service
 	catalog *catalog.Store
-	users   int
 }
 
 // site is one tenant with its KIA service.
@@ -64,17 +63,14 @@ type site struct {
 
 func newEnv(t *testing.T, d *db.DB) *env {
 	t.Helper()
-	regions, err := loadRegions()
-	if err != nil {
-		t.Fatal(err)
-	}
-	clk := clock.NewFixed(t0)
+	w := testenv.Bare(t, d)
+	w.Clock.Advance(t0.Sub(testenv.Start))
 	cal := calendar.NewStore(d)
 	return &env{
-		ctx: context.Background(), d: d, clk: clk, cal: cal,
-		apps:    application.NewService(d, clk, cal, regionLookup{regions}),
-		tenants: tenant.NewService(d, regions, clk),
-		catalog: catalog.NewStore(d, clk),
+		Env: w, ctx: w.Ctx, d: d, clk: w.Clock, cal: cal,
+		apps:    application.NewService(d, w.Clock, cal, regionLookup{w.Regions}),
+		tenants: w.TenantStore,
+		catalog: catalog.NewStore(d, w.Clock),
 	}
 }
 
@@ -108,15 +104,7 @@ func (e *env) site(t *testing.T, slug, regionCode, prefix string) site {
 // user inserts a minimal account and returns it as an audit actor.
 func (e *env) user(t *testing.T, name string) audit.Actor {
 	t.Helper()
-	e.users++
-	id := db.NewID()
-	email := fmt.Sprintf("%s-%d@example.id", name, e.users)
-	now := e.clk.Now()
-	if _, err := e.d.ExecContext(e.ctx, `INSERT INTO users (id, email, name, password_hash, created_at, updated_at)
-		VALUES (?, ?, ?, '', ?, ?)`, id, email, name, now, now); err != nil {
-		t.Fatalf("insert user: %v", err)
-	}
-	return audit.Actor{ID: id, Label: email, IP: "192.0.2.1"}
+	return e.User(t, name)
 }
 
 func residentOf(a audit.Actor) application.Caller {

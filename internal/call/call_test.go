@@ -13,11 +13,9 @@ import (
 	"github.com/serambi/serambi/internal/counter"
 	"github.com/serambi/serambi/internal/db"
 	"github.com/serambi/serambi/internal/db/dbtest"
-	"github.com/serambi/serambi/internal/region"
 	"github.com/serambi/serambi/internal/tenant"
+	"github.com/serambi/serambi/internal/testenv"
 )
-
-var regions = sync.OnceValues(region.Load)
 
 type env struct {
 	ctx     context.Context
@@ -30,23 +28,12 @@ type env struct {
 
 func newEnv(t *testing.T, d *db.DB) *env {
 	t.Helper()
-	ctx := context.Background()
-	dir, err := regions()
-	if err != nil {
-		t.Fatal(err)
-	}
-	clk := clock.NewFixed(time.Date(2026, 11, 13, 3, 0, 0, 0, time.UTC))
-	svc := tenant.NewService(d, dir, clk)
-	counters := counter.NewStore(d, clk, calendar.NewStore(d))
-	e := &env{ctx: ctx, d: d, clk: clk, st: NewStore(d, clk), tenants: map[string]tenant.Tenant{},
+	w := testenv.New(t, d)
+	counters := counter.NewStore(d, w.Clock, calendar.NewStore(d))
+	e := &env{ctx: w.Ctx, d: d, clk: w.Clock, st: NewStore(d, w.Clock), tenants: w.Tenants,
 		counter: map[string]counter.Counter{}}
-	for slug, code := range map[string]string{"fukuoka": "401307", "banyuwangi": "35.10"} {
-		tn, err := svc.Create(ctx, audit.System, tenant.Input{Slug: slug, RegionCode: code})
-		if err != nil {
-			t.Fatal(err)
-		}
-		e.tenants[slug] = tn
-		c, err := counters.Save(ctx, audit.System, tn.ID, counter.Counter{Code: "C1",
+	for slug, tn := range w.Tenants {
+		c, err := counters.Save(w.Ctx, audit.System, tn.ID, counter.Counter{Code: "C1",
 			Names: map[string]string{"id": "Loket", "ja": "窓口", "en": "Counter"}, SlotMinutes: 30, Capacity: 1, Active: true},
 			[]counter.Hours{{Weekday: time.Monday, Start: 540, End: 720}}, nil)
 		if err != nil {

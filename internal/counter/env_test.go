@@ -3,7 +3,6 @@ package counter
 import (
 	"context"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -11,52 +10,38 @@ import (
 	"github.com/serambi/serambi/internal/calendar"
 	"github.com/serambi/serambi/internal/clock"
 	"github.com/serambi/serambi/internal/db"
-	"github.com/serambi/serambi/internal/region"
 	"github.com/serambi/serambi/internal/tenant"
+	"github.com/serambi/serambi/internal/testenv"
 )
 
 // start is "now" in these tests: Friday 13 November 2026, 12:00 in Japan,
 // 10:00 in Jakarta, 12:00 in Jayapura.
-var start = time.Date(2026, 11, 13, 3, 0, 0, 0, time.UTC)
+var start = testenv.Start
 
-var regions = sync.OnceValues(region.Load)
-
-// Tenants of the tests, by slug: region code and zone.
-var tenantRegions = map[string]string{
-	"fukuoka":    "401307", // Asia/Tokyo
-	"neyagawa":   "272159", // Asia/Tokyo
-	"banyuwangi": "35.10",  // Asia/Jakarta (WIB, UTC+7)
-	"jayapura":   "91.71",  // Asia/Jayapura (WIT, UTC+9)
+// Tenants beyond the shared two, by slug: region code and zone.
+var moreTenants = map[string]string{
+	"neyagawa": "272159", // Asia/Tokyo
+	"jayapura": "91.71",  // Asia/Jayapura (WIT, UTC+9)
 }
 
 type env struct {
+	*testenv.Env
 	ctx     context.Context
 	d       *db.DB
 	clk     *clock.Fixed
 	cal     *calendar.Store
 	st      *Store
 	tenants map[string]tenant.Tenant
-	users   int
 }
 
 func newEnv(t testing.TB, d *db.DB) *env {
 	t.Helper()
-	ctx := context.Background()
-	dir, err := regions()
-	if err != nil {
-		t.Fatal(err)
+	w := testenv.New(t, d)
+	for slug, code := range moreTenants {
+		w.Tenant(t, tenant.Input{Slug: slug, RegionCode: code})
 	}
-	clk := clock.NewFixed(start)
-	svc := tenant.NewService(d, dir, clk)
-	e := &env{ctx: ctx, d: d, clk: clk, cal: calendar.NewStore(d), tenants: map[string]tenant.Tenant{}}
-	e.st = NewStore(d, clk, e.cal)
-	for slug, code := range tenantRegions {
-		tn, err := svc.Create(ctx, audit.System, tenant.Input{Slug: slug, RegionCode: code})
-		if err != nil {
-			t.Fatalf("tenant %s: %v", slug, err)
-		}
-		e.tenants[slug] = tn
-	}
+	e := &env{Env: w, ctx: w.Ctx, d: d, clk: w.Clock, cal: calendar.NewStore(d), tenants: w.Tenants}
+	e.st = NewStore(d, w.Clock, e.cal)
 	return e
 }
 
@@ -66,14 +51,7 @@ func (e *env) setClock(at time.Time) { e.clk.Advance(at.Sub(e.clk.Now())) }
 // user inserts a minimal account and returns its ID.
 func (e *env) user(t *testing.T) string {
 	t.Helper()
-	e.users++
-	id := db.NewID()
-	now := e.clk.Now()
-	if _, err := e.d.ExecContext(e.ctx, `INSERT INTO users (id, email, name, password_hash, created_at, updated_at)
-		VALUES (?, ?, ?, '', ?, ?)`, id, fmt.Sprintf("user-%d@example.id", e.users), "User", now, now); err != nil {
-		t.Fatalf("insert user: %v", err)
-	}
-	return id
+	return e.User(t, "user").ID
 }
 
 // as is the actor of a user.
@@ -94,8 +72,7 @@ func hm(h, m int) int { return h*60 + m }
 // weekdays 09:00–12:00, changed by mod.
 func (e *env) counter(t testing.TB, slug string, mod func(*Counter), plan []Hours) Counter {
 	t.Helper()
-	e.users++
-	c := Counter{Code: fmt.Sprintf("C-%d", e.users), Names: map[string]string{"id": "Loket", "ja": "窓口", "en": "Counter"},
+	c := Counter{Code: fmt.Sprintf("C-%d", e.Next()), Names: map[string]string{"id": "Loket", "ja": "窓口", "en": "Counter"},
 		SlotMinutes: 30, Capacity: 1, Active: true}
 	if mod != nil {
 		mod(&c)

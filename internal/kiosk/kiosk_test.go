@@ -11,28 +11,18 @@ import (
 	"github.com/serambi/serambi/internal/clock"
 	"github.com/serambi/serambi/internal/db"
 	"github.com/serambi/serambi/internal/db/dbtest"
-	"github.com/serambi/serambi/internal/region"
-	"github.com/serambi/serambi/internal/tenant"
+	"github.com/serambi/serambi/internal/testenv"
 	"github.com/serambi/serambi/internal/validation"
 )
 
 func setup(t *testing.T, d *db.DB) (*Store, *clock.Fixed, map[string]string) {
 	t.Helper()
-	dir, err := region.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	clk := clock.NewFixed(time.Date(2026, 11, 13, 3, 0, 0, 0, time.UTC))
-	svc := tenant.NewService(d, dir, clk)
+	e := testenv.New(t, d)
 	ids := map[string]string{}
-	for slug, code := range map[string]string{"fukuoka": "401307", "banyuwangi": "35.10"} {
-		tn, err := svc.Create(context.Background(), audit.System, tenant.Input{Slug: slug, RegionCode: code})
-		if err != nil {
-			t.Fatal(err)
-		}
+	for slug, tn := range e.Tenants {
 		ids[slug] = tn.ID
 	}
-	return NewStore(d, clk), clk, ids
+	return NewStore(d, e.Clock), e.Clock, ids
 }
 
 func TestRegisterUseRevoke(t *testing.T) {

@@ -3,7 +3,6 @@ package queue
 import (
 	"context"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -12,60 +11,37 @@ import (
 	"github.com/serambi/serambi/internal/clock"
 	"github.com/serambi/serambi/internal/counter"
 	"github.com/serambi/serambi/internal/db"
-	"github.com/serambi/serambi/internal/region"
 	"github.com/serambi/serambi/internal/tenant"
+	"github.com/serambi/serambi/internal/testenv"
 )
 
 // start is "now" in these tests: Friday 13 November 2026, 12:00 in Japan,
 // 10:00 in Banyuwangi.
-var start = time.Date(2026, 11, 13, 3, 0, 0, 0, time.UTC)
-
-var regions = sync.OnceValues(region.Load)
-
-// Tenants of the tests, by slug: region code.
-var tenantRegions = map[string]string{
-	"fukuoka":    "401307", // Asia/Tokyo
-	"banyuwangi": "35.10",  // Asia/Jakarta
-}
+var start = testenv.Start
 
 type env struct {
+	*testenv.Env
 	ctx      context.Context
 	d        *db.DB
 	clk      *clock.Fixed
 	st       *Store
 	counters *counter.Store
 	tenants  map[string]tenant.Tenant
-	n        int
 	calls    int // calls made through callNext, each by its own officer
 }
 
 func newEnv(t testing.TB, d *db.DB) *env {
 	t.Helper()
-	dir, err := regions()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	clk := clock.NewFixed(start)
-	e := &env{ctx: ctx, d: d, clk: clk, st: NewStore(d, clk), counters: counter.NewStore(d, clk, calendar.NewStore(d)),
-		tenants: map[string]tenant.Tenant{}}
-	svc := tenant.NewService(d, dir, clk)
-	for slug, code := range tenantRegions {
-		tn, err := svc.Create(ctx, audit.System, tenant.Input{Slug: slug, RegionCode: code})
-		if err != nil {
-			t.Fatalf("tenant %s: %v", slug, err)
-		}
-		e.tenants[slug] = tn
-	}
-	return e
+	w := testenv.New(t, d)
+	return &env{Env: w, ctx: w.Ctx, d: d, clk: w.Clock, st: NewStore(d, w.Clock),
+		counters: counter.NewStore(d, w.Clock, calendar.NewStore(d)), tenants: w.Tenants}
 }
 
 // counter saves an active counter of slug with 10-minute slots and one
 // seat, changed by mod.
 func (e *env) counter(t testing.TB, slug string, mod func(*counter.Counter)) counter.Counter {
 	t.Helper()
-	e.n++
-	c := counter.Counter{Code: fmt.Sprintf("Q-%d", e.n), Names: map[string]string{"id": "Loket", "ja": "窓口", "en": "Counter"},
+	c := counter.Counter{Code: fmt.Sprintf("Q-%d", e.Next()), Names: map[string]string{"id": "Loket", "ja": "窓口", "en": "Counter"},
 		SlotMinutes: 10, Capacity: 1, Active: true}
 	if mod != nil {
 		mod(&c)
@@ -80,14 +56,7 @@ func (e *env) counter(t testing.TB, slug string, mod func(*counter.Counter)) cou
 // user inserts a minimal account and returns its ID.
 func (e *env) user(t *testing.T) string {
 	t.Helper()
-	e.n++
-	id := db.NewID()
-	now := e.clk.Now()
-	if _, err := e.d.ExecContext(e.ctx, `INSERT INTO users (id, email, name, password_hash, created_at, updated_at)
-		VALUES (?, ?, ?, '', ?, ?)`, id, fmt.Sprintf("user-%d@example.id", e.n), "User", now, now); err != nil {
-		t.Fatalf("insert user: %v", err)
-	}
-	return id
+	return e.User(t, "user").ID
 }
 
 func as(userID string) audit.Actor { return audit.Actor{ID: userID, Label: userID, IP: "192.0.2.1"} }

@@ -98,3 +98,6 @@ func (e *Env) User(t testing.TB, name string) audit.Actor {
 	}
 	return audit.Actor{ID: id, Label: email, IP: "192.0.2.1"}
 }
+
+// Next is a number no other call of this Env returns, for unique codes.
+func (e *Env) Next() int64 { return e.users.Add(1) }
