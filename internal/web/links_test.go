@@ -147,7 +147,7 @@ func TestPathsNameRoutes(t *testing.T) {
 	for _, rt := range s.app.Web().Routes() {
 		known[rt.Pattern] = true
 	}
-	uses := regexp.MustCompile(`(?:s\.path\(|\.Link )"([^"]+)"`)
+	uses := regexp.MustCompile(`(?:s\.path\(|pathOf\(|\.Link )"([^"]+)"`)
 	files, _ := filepath.Glob("*.go")
 	tpls, _ := filepath.Glob("templates/*.html")
 	found := 0

@@ -137,7 +137,7 @@ func (s *Server) confirmCalendarRemove(w http.ResponseWriter, r *http.Request, t
 	p := s.newPage(r, "confirm.calendar.title")
 	p.Tenant = t
 	p.NoIndex = true
-	back := "/" + t.Slug + "/admin/calendar"
+	back := s.path("/{tenant}/admin/calendar", t.Slug)
 	p.Data = confirmView{Question: p.T("confirm.calendar.title"), Explain: p.T("confirm.calendar.explain", p.Date(day.Add(12*time.Hour))),
 		Yes: p.T("confirm.calendar.yes"), No: p.T("confirm.calendar.no"), Action: back + "/remove", Back: back,
 		Hidden: [][2]string{{"date", date}}}

@@ -72,7 +72,7 @@ func (p *page) typeWords(t form.Type) string {
 }
 
 func builderBase(t *tenant.Tenant, svc *catalog.Service) string {
-	return "/" + t.Slug + "/admin/services/" + svc.Code + "/form"
+	return pathOf("/{tenant}/admin/services/{code}/form", t.Slug, svc.Code)
 }
 
 func (s *Server) adminForm(w http.ResponseWriter, r *http.Request) {

@@ -184,7 +184,7 @@ func (s *Server) adminRequirementDelete(w http.ResponseWriter, r *http.Request) 
 		s.notFound(w, r)
 		return
 	}
-	base := "/" + t.Slug + "/admin/services/" + svc.Code + "/requirements"
+	base := s.path("/{tenant}/admin/services/{code}/requirements", t.Slug, svc.Code)
 	if r.PostForm.Get("confirm") != "yes" {
 		p := s.newPage(r, "confirm.requirement.title")
 		p.Tenant = t

@@ -109,7 +109,7 @@ func (s *Server) loadCall(w http.ResponseWriter, r *http.Request) (*tenant.Tenan
 // callPath is the call page's address for who (an anonymous resident
 // carries their ticket).
 func callPath(t *tenant.Tenant, c call.Call, who callWho) string {
-	p := "/" + t.Slug + "/calls/" + c.ID
+	p := pathOf("/{tenant}/calls/{id}", t.Slug, c.ID)
 	if who.key == "t:"+c.TicketID {
 		p += "?ticket=" + c.TicketID
 	}
@@ -206,7 +206,7 @@ func (s *Server) callPage(w http.ResponseWriter, r *http.Request) {
 	p.Flash = flashFrom(r)
 	self := callPath(t, c, who)
 	v := callView{Call: c, Role: who.role, Self: self, Query: queryOf(self),
-		Socket: "/" + t.Slug + "/calls/" + c.ID + "/socket" + queryOf(self)}
+		Socket: s.path("/{tenant}/calls/{id}/socket", t.Slug, c.ID) + queryOf(self)}
 	if cn, err := s.Counters.Get(r.Context(), t.ID, c.CounterID); err == nil {
 		v.Counter = cn.Name(p.Lang())
 	}
@@ -303,7 +303,7 @@ func (s *Server) renderCallDone(w http.ResponseWriter, r *http.Request, t *tenan
 		p.Kiosk, p.KioskIdle = true, kioskDoneIdle
 	}
 	self := callPath(t, c, who)
-	p.Data = callDoneView{Call: c, Self: self, Rate: "/" + t.Slug + "/calls/" + c.ID + "/rating" + queryOf(self),
+	p.Data = callDoneView{Call: c, Self: self, Rate: s.path("/{tenant}/calls/{id}/rating", t.Slug, c.ID) + queryOf(self),
 		Ask:    who.role == call.RoleResident && c.Status == call.Ended && c.Satisfaction == 0,
 		Scores: []int{4, 3, 2, 1}, Minutes: int(c.Duration.Minutes() + 0.5)}
 	s.render(w, status, "call_done", p)

@@ -38,7 +38,7 @@ func (s *Server) inviteHelper(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	link := s.BaseURL + "/" + t.Slug + "/join/" + token
+	link := s.BaseURL + s.path("/{tenant}/join/{token}", t.Slug, token)
 	if isAPI(r) || r.Header.Get("Accept") == "application/json" {
 		writeJSON(w, http.StatusCreated, map[string]any{"url": link, "expires_in_seconds": int(call.InviteTTL.Seconds())})
 		return
@@ -100,7 +100,7 @@ func (s *Server) joinCall(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: passCookie, Value: pass, Path: "/" + t.Slug + "/calls/" + c.ID,
+	http.SetCookie(w, &http.Cookie{Name: passCookie, Value: pass, Path: s.path("/{tenant}/calls/{id}", t.Slug, c.ID),
 		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode, MaxAge: 12 * 3600})
 	redirect(w, r, s.path("/{tenant}/calls/{id}", t.Slug, c.ID))
 }

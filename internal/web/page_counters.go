@@ -399,7 +399,7 @@ func (s *Server) appointmentView(r *http.Request, p *page, t *tenant.Tenant, a c
 		Status: a.Status, Upcoming: a.Status == counter.Booked && a.Start.After(s.Clock.Now())}
 	if a.Status == counter.Booked {
 		if c, err := s.Calls.OpenFor(r.Context(), t.ID, call.Subject{AppointmentID: a.ID}); err == nil {
-			v.Call = "/" + t.Slug + "/calls/" + c.ID
+			v.Call = s.path("/{tenant}/calls/{id}", t.Slug, c.ID)
 		}
 	}
 	return v

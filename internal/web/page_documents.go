@@ -38,7 +38,7 @@ func (p *page) requirementViews(svc catalog.Service, docs []document.Document, t
 		for _, d := range docs {
 			if d.Requirement == rq.Name {
 				v.Docs = append(v.Docs, docView{ID: d.ID, Filename: d.Filename, Size: humanSize(d.Size),
-					URL: "/" + tenantSlug + "/documents/" + d.ID})
+					URL: pathOf("/{tenant}/documents/{id}", tenantSlug, d.ID)})
 			}
 		}
 		out = append(out, v)

@@ -43,23 +43,23 @@ func (s *Server) tenantHome(w http.ResponseWriter, r *http.Request) {
 	p.Flash = flashFrom(r)
 	st := getState(r)
 	tiles := []tile{
-		{Key: "services", Icon: "services", URL: "/" + t.Slug + "/services"},
-		{Key: "counter", Icon: "counter", URL: "/" + t.Slug + "/counters"},
+		{Key: "services", Icon: "services", URL: s.path("/{tenant}/services", t.Slug)},
+		{Key: "counter", Icon: "counter", URL: s.path("/{tenant}/counters", t.Slug)},
 		{Key: "classes", Icon: "classes"},
 		{Key: "knowledge", Icon: "knowledge"},
 	}
 	if st.user == nil {
-		tiles = append([]tile{{Key: "register", Icon: "register", URL: "/" + t.Slug + "/register"}}, tiles...)
+		tiles = append([]tile{{Key: "register", Icon: "register", URL: s.path("/{tenant}/register", t.Slug)}}, tiles...)
 	} else {
-		tiles = append([]tile{{Key: "mine", Icon: "services", URL: "/" + t.Slug + "/applications"},
+		tiles = append([]tile{{Key: "mine", Icon: "services", URL: s.path("/{tenant}/applications", t.Slug)},
 			{Key: "account", Icon: "account", URL: "/account"}}, tiles...)
 		if hasRole(st, t.ID, "officer") || hasRole(st, t.ID, "admin") {
-			tiles = append([]tile{{Key: "inbox", Icon: "staff", URL: "/" + t.Slug + "/inbox"},
-				{Key: "assist", Icon: "services", URL: "/" + t.Slug + "/assist"},
-				{Key: "desk", Icon: "counter", URL: "/" + t.Slug + "/desk"}}, tiles...)
+			tiles = append([]tile{{Key: "inbox", Icon: "staff", URL: s.path("/{tenant}/inbox", t.Slug)},
+				{Key: "assist", Icon: "services", URL: s.path("/{tenant}/assist", t.Slug)},
+				{Key: "desk", Icon: "counter", URL: s.path("/{tenant}/desk", t.Slug)}}, tiles...)
 		}
 		if hasRole(st, t.ID, "admin") || st.user.Coordinator {
-			tiles = append(tiles, tile{Key: "staff", Icon: "staff", URL: "/" + t.Slug + "/admin/staff"})
+			tiles = append(tiles, tile{Key: "staff", Icon: "staff", URL: s.path("/{tenant}/admin/staff", t.Slug)})
 		}
 	}
 	p.Data = tiles

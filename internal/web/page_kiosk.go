@@ -246,7 +246,7 @@ func (s *Server) kioskSetup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := s.cookie(kioskCookie, device, 5*365*24*time.Hour)
-	c.Path = "/" + t.Slug + "/"
+	c.Path = s.path("/{tenant}/{$}", t.Slug)
 	http.SetCookie(w, c)
 	redirect(w, r, s.path("/{tenant}/kiosk", t.Slug))
 }
@@ -303,7 +303,7 @@ func (s *Server) adminKioskCreate(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.renderAdminKiosks(w, r, t, kioskAdminView{NewLink: s.BaseURL + "/" + t.Slug + "/kiosk/setup/" + token,
+	s.renderAdminKiosks(w, r, t, kioskAdminView{NewLink: s.BaseURL + s.path("/{tenant}/kiosk/setup/{token}", t.Slug, token),
 		NewName: k.Name}, nil, http.StatusCreated)
 }
 

@@ -55,7 +55,7 @@ func (s *Server) describeTicket(r *http.Request, t *tenant.Tenant, tk queue.Brie
 	ts := ticketStatus{ID: tk.ID, Number: tk.Number, Label: tk.Label, Status: tk.Status, Position: pos, Wait: wait, Counter: tk.CounterID}
 	if tk.Status == queue.Called || tk.Status == queue.Serving {
 		if c, err := s.Calls.OpenFor(r.Context(), t.ID, call.Subject{TicketID: tk.ID}); err == nil {
-			ts.Call = "/" + t.Slug + "/calls/" + c.ID + "?ticket=" + tk.ID
+			ts.Call = s.path("/{tenant}/calls/{id}", t.Slug, c.ID) + "?ticket=" + tk.ID
 		}
 	}
 	return ts
@@ -191,7 +191,7 @@ func (s *Server) ticketView(r *http.Request, p *page, t *tenant.Tenant, ts ticke
 		return ticketPageView{}, fmt.Errorf("web: ticket %s: read its counter: %w", ts.ID, err)
 	}
 	ts.Counter = c.Name(p.Lang())
-	v := ticketPageView{Ticket: ts, Events: "/" + t.Slug + "/tickets/" + ts.ID + "/events", Cancel: "/" + t.Slug + "/tickets/" + ts.ID + "/cancel"}
+	v := ticketPageView{Ticket: ts, Events: s.path("/{tenant}/tickets/{id}/events", t.Slug, ts.ID), Cancel: s.path("/{tenant}/tickets/{id}/cancel", t.Slug, ts.ID)}
 	if ts.Status != queue.Waiting {
 		return v, nil
 	}
@@ -230,7 +230,7 @@ func (s *Server) cancelTicket(w http.ResponseWriter, r *http.Request) {
 		s.queueError(w, r, t, err)
 		return
 	}
-	back := "/" + t.Slug + "/tickets/" + tk.ID
+	back := s.path("/{tenant}/tickets/{id}", t.Slug, tk.ID)
 	if r.PostForm.Get("confirm") != "yes" {
 		p := s.newPage(r, "confirm.ticket.title")
 		p.Tenant = t

@@ -26,6 +26,10 @@ func (s *Server) path(pattern string, args ...string) string {
 	return fillPattern(pattern, args)
 }
 
+// pathOf is path for code outside the Server's methods; the pattern is
+// checked against the table by the same test.
+func pathOf(pattern string, args ...string) string { return fillPattern(pattern, args) }
+
 // fillPattern replaces each {wildcard} of pattern with the next arg;
 // missing args leave an empty segment.
 func fillPattern(pattern string, args []string) string {
