@@ -50,8 +50,11 @@ func (f *Flows) StartAssisted(ctx context.Context, in Assist) (Assisted, error) 
 			return nil
 		}
 		c, err := f.calls.Get(ctx, in.Tenant.ID, in.CallID)
-		if err != nil || c.Status != call.Open {
-			return err // an ended call keeps no new application
+		if err != nil {
+			return err // the caller checked the call exists: a failure here is real
+		}
+		if c.Status != call.Open {
+			return nil // ended meanwhile: the application stands on its own
 		}
 		if c.ResidentID == "" {
 			if err := f.calls.SetResident(ctx, in.Tenant.ID, c.ID, in.ResidentID); err != nil {

@@ -51,7 +51,7 @@ type Env struct {
 	Regions     *region.Directory
 	TenantStore *tenant.Service
 	Tenants     map[string]tenant.Tenant // by slug
-	users       atomic.Int64
+	seq         atomic.Int64             // for unique emails and codes
 }
 
 // New makes the world on d with the tenants of TenantRegions.
@@ -88,7 +88,7 @@ func (e *Env) Tenant(t testing.TB, in tenant.Input) tenant.Tenant {
 // of what it does.
 func (e *Env) User(t testing.TB, name string) audit.Actor {
 	t.Helper()
-	n := e.users.Add(1)
+	n := e.seq.Add(1)
 	id := db.NewID()
 	email := fmt.Sprintf("%s-%d@example.id", name, n)
 	now := e.Clock.Now()
@@ -100,4 +100,4 @@ func (e *Env) User(t testing.TB, name string) audit.Actor {
 }
 
 // Next is a number no other call of this Env returns, for unique codes.
-func (e *Env) Next() int64 { return e.users.Add(1) }
+func (e *Env) Next() int64 { return e.seq.Add(1) }
