@@ -2,6 +2,7 @@ package identity
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strconv"
@@ -124,6 +125,11 @@ func (s *Service) failureCount(ctx context.Context, key string) (int, time.Time,
 	var last time.Time
 	if n > 0 {
 		err := s.db.QueryRowContext(ctx, "SELECT at FROM signin_failures WHERE key = ? AND at > ? ORDER BY at DESC LIMIT 1", key, since).Scan(&last)
+		if errors.Is(err, sql.ErrNoRows) {
+			// A successful sign-in cleared the failures between the two
+			// reads: none count now.
+			return 0, time.Time{}, nil
+		}
 		if err != nil {
 			return 0, time.Time{}, fmt.Errorf("identity: read sign-in throttle %s: %w", key, err)
 		}
