@@ -192,16 +192,17 @@ func (s *Service) Create(ctx context.Context, c Caller, t tenant.Tenant, svc cat
 				return err
 			}
 		}
-		if err := addEvent(ctx, tx, a, Event{At: now, ActorID: c.Actor.ID, ActorRole: firstRole(c.Roles), Action: "create", To: a.State}); err != nil {
-			return err
-		}
+		created := Event{At: now, ActorID: c.Actor.ID, ActorRole: firstRole(c.Roles), Action: "create", To: a.State}
 		if !d.Submit {
+			if err := addEvents(ctx, tx, a, created); err != nil {
+				return err
+			}
 			return audit.Append(ctx, tx, c.Actor.Entry(t.ID, "application.create", "application:"+a.ID, audit.Say("audit.detail.application.create", svc.Code)))
 		}
 		// Created and submitted at once: the submission's audit entry
-		// ("draft -> submitted") records both; one entry less per
-		// submission is a fifth of its writes.
-		return s.transition(ctx, tx, c, t, svc, cal, &a, "submit", "")
+		// ("draft -> submitted") records both, and both timeline rows go
+		// in one statement; each write less is a round trip less.
+		return s.transition(ctx, tx, c, t, svc, cal, &a, "submit", "", created)
 	})
 	return a, err
 }
@@ -270,7 +271,12 @@ func (s *Service) Act(ctx context.Context, c Caller, t tenant.Tenant, svc catalo
 }
 
 // transition moves a to the action's next state inside tx.
-func (s *Service) transition(ctx context.Context, tx *db.Tx, c Caller, t tenant.Tenant, svc catalog.Service, cal *calendar.Calendar, a *Application, action, comment string) error {
+//
+// earlier are timeline events of the same transaction not yet written
+// (the creation of an application submitted at once), written with this
+// one.
+func (s *Service) transition(ctx context.Context, tx *db.Tx, c Caller, t tenant.Tenant, svc catalog.Service,
+	cal *calendar.Calendar, a *Application, action, comment string, earlier ...Event) error {
 	act, err := svc.Workflow.Check(a.State, action, c.Roles, strings.TrimSpace(comment))
 	if err != nil {
 		return err
@@ -289,7 +295,7 @@ func (s *Service) transition(ctx context.Context, tx *db.Tx, c Caller, t tenant.
 		a.DecidedAt = &now
 	}
 	ev := Event{At: now, ActorID: c.Actor.ID, ActorRole: firstRole(c.Roles), Action: action, From: from, To: a.State, Comment: comment}
-	if err := addEvent(ctx, tx, *a, ev); err != nil {
+	if err := addEvents(ctx, tx, *a, append(earlier, ev)...); err != nil {
 		return err
 	}
 	// A number is for what reaches the office: a draft withdrawn before
@@ -380,11 +386,18 @@ func (s *Service) update(ctx context.Context, tx *db.Tx, a *Application) error {
 	return nil
 }
 
-func addEvent(ctx context.Context, tx *db.Tx, a Application, e Event) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO application_events (id, tenant_id, application_id, at, actor_id, actor_role,
-		action, from_state, to_state, comment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		db.NewID(), a.TenantID, a.ID, e.At, e.ActorID, e.ActorRole, e.Action, e.From, e.To, e.Comment)
-	return err
+// addEvents writes timeline rows of a, in order, in one statement.
+func addEvents(ctx context.Context, tx *db.Tx, a Application, es ...Event) error {
+	q := `INSERT INTO application_events (id, tenant_id, application_id, at, actor_id, actor_role, action, from_state,
+		to_state, comment) VALUES ` + strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", len(es)), ", ")
+	args := make([]any, 0, 10*len(es))
+	for _, e := range es {
+		args = append(args, db.NewID(), a.TenantID, a.ID, e.At, e.ActorID, e.ActorRole, e.Action, e.From, e.To, e.Comment)
+	}
+	if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+		return fmt.Errorf("application %s: add %d timeline events: %w", a.ID, len(es), err)
+	}
+	return nil
 }
 
 const columns = `id, tenant_id, service_id, COALESCE(tracking_number, ''), applicant_id, filled_by, confirmed_by, state,

@@ -57,7 +57,7 @@ func (s *Service) escalateOne(ctx context.Context, t tenant.Tenant, svc catalog.
 			return err
 		}
 		e := Event{At: now, ActorRole: "system", Action: "escalate", From: a.State, To: a.State}
-		if err := addEvent(ctx, tx, a, e); err != nil {
+		if err := addEvents(ctx, tx, a, e); err != nil {
 			return err
 		}
 		if err := s.moved(ctx, tx, t, svc, a, e); err != nil {

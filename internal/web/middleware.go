@@ -3,6 +3,7 @@ package web
 import (
 	"compress/gzip"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -240,7 +241,7 @@ func (s *Server) withState(next http.Handler) http.Handler {
 		st := &state{textSize: "normal", ip: clientIP(r)}
 		s.loadUser(r, st)
 		if st.loadErr != nil {
-			s.serverError(w, r.WithContext(context.WithValue(r.Context(), stateKey{}, st)), fmt.Errorf("web: read the roles of the signed-in user: %w", st.loadErr))
+			s.serverError(w, r.WithContext(context.WithValue(r.Context(), stateKey{}, st)), fmt.Errorf("web: find who is signed in and their roles: %w", st.loadErr))
 			return
 		}
 		if st.badToken {
@@ -274,6 +275,9 @@ func (s *Server) loadUser(r *http.Request, st *state) {
 		u, err := s.Identity.UserByToken(ctx, st.tokenRaw)
 		if err != nil {
 			st.badToken = true
+			if !errors.Is(err, identity.ErrNoSession) {
+				st.loadErr = err // refused as a server error and logged, not as a bad token
+			}
 			return
 		}
 		st.user = &u
