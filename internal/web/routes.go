@@ -14,6 +14,12 @@ var (
 	// callParticipant: the call's resident (by account or ticket), its
 	// officers, or a helper holding a pass.
 	callParticipant = []string{"applicant", "officer", "admin", "helper"}
+	// applicantOrFiller: the resident who applied, or the officer who
+	// filled the application for them (confirming it with the code).
+	applicantOrFiller = []string{"applicant", "filler"}
+	// callResident: the call's resident only (answering, confirming,
+	// agreeing to add a shown picture to their application).
+	callResident = []string{"applicant"}
 	// kioskDevice: a registered kiosk of the tenant (by its device token).
 	kioskDevice = []string{"kiosk"}
 )
@@ -112,7 +118,7 @@ func (s *Server) routes() []route {
 		{"GET", "/{tenant}/assist", officers, s.assistForm},
 		{"POST", "/{tenant}/assist", officers, s.assistStart},
 		{"POST", "/{tenant}/applications/{id}/confirmation", officers, s.requestConfirmation},
-		{"POST", "/{tenant}/applications/{id}/confirm", applicantOrStaff, s.confirm},
+		{"POST", "/{tenant}/applications/{id}/confirm", applicantOrFiller, s.confirm},
 		{"GET", "/{tenant}/applications/{id}/result", applicantOrStaff, s.resultDocument},
 		{"POST", "/{tenant}/applications/{id}/documents", applicantOrStaff, s.uploadDocument},
 		{"POST", "/{tenant}/applications/{id}/documents/delete", applicantOrStaff, s.deleteDocument},
@@ -147,13 +153,13 @@ func (s *Server) routes() []route {
 		{"GET", "/{tenant}/calls/{id}/socket", callParticipant, s.callSocket},
 		{"POST", "/{tenant}/calls/{id}/end", officers, s.endCall},
 		{"GET", "/{tenant}/calls/{id}/done", callParticipant, s.callDone},
-		{"POST", "/{tenant}/calls/{id}/rating", callParticipant, s.rateCall},
+		{"POST", "/{tenant}/calls/{id}/rating", callResident, s.rateCall},
 		{"POST", "/{tenant}/calls/{id}/invite", callParticipant, s.inviteHelper},
-		{"POST", "/{tenant}/calls/{id}/confirm", callParticipant, s.confirmInCall},
+		{"POST", "/{tenant}/calls/{id}/confirm", callResident, s.confirmInCall},
 		{"POST", "/{tenant}/calls/{id}/documents", callParticipant, s.showDocument},
 		{"GET", "/{tenant}/calls/{id}/documents/{doc}", callParticipant, s.callDocument},
 		{"POST", "/{tenant}/calls/{id}/documents/{doc}/offer", officers, s.offerAttach},
-		{"POST", "/{tenant}/calls/{id}/documents/{doc}/attach", callParticipant, s.attachShown},
+		{"POST", "/{tenant}/calls/{id}/documents/{doc}/attach", callResident, s.attachShown},
 		{"GET", "/{tenant}/kiosk", kioskDevice, s.kioskHome},
 		{"GET", "/{tenant}/kiosk/counters/{id}", kioskDevice, s.kioskCounter},
 		{"POST", "/{tenant}/kiosk/tickets", kioskDevice, s.kioskTake},

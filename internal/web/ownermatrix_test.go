@@ -1,0 +1,238 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/serambi/serambi/internal/app"
+	"github.com/serambi/serambi/internal/application"
+	"github.com/serambi/serambi/internal/audit"
+	"github.com/serambi/serambi/internal/call"
+	"github.com/serambi/serambi/internal/counter"
+	"github.com/serambi/serambi/internal/document"
+	"github.com/serambi/serambi/internal/identity"
+	"github.com/serambi/serambi/internal/queue"
+	"github.com/serambi/serambi/internal/web"
+	"github.com/serambi/serambi/internal/workflow"
+)
+
+// owned are real objects of one resident of fukuoka, for the routes whose
+// rule names an object.
+type owned struct {
+	application, document, appointment, call, shown, counter, ticket string
+}
+
+// ownedBy makes an application with a document, an appointment, a
+// number taken at a counter and the video call of that number, all of
+// resident (an account of fukuoka).
+func ownedBy(t *testing.T, s *site, resident identity.User) owned {
+	t.Helper()
+	ctx := context.Background()
+	ten, err := s.app.Tenants.BySlug(ctx, "fukuoka")
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := s.app.Catalog.ByCode(ctx, ten.ID, "JUMINHYO")
+	if err != nil {
+		t.Fatal(err)
+	}
+	me := audit.Actor{ID: resident.ID, Label: resident.Email}
+	a, err := s.app.Apps.Create(ctx, application.Caller{Actor: me, Roles: []string{workflow.Resident}}, ten, svc,
+		application.Draft{ApplicantID: resident.ID, Lang: "ja"})
+	if err != nil {
+		t.Fatalf("application: %v", err)
+	}
+	d, err := s.app.Docs.Save(ctx, me, document.Upload{TenantID: ten.ID, OwnerID: resident.ID, ApplicationID: a.ID,
+		Requirement: "id_card", Filename: "card.png"}, bytes.NewReader(samplePNG(t)))
+	if err != nil {
+		t.Fatalf("document: %v", err)
+	}
+	counters, err := s.app.Counters.List(ctx, ten.ID, true)
+	if err != nil || len(counters) == 0 {
+		t.Fatalf("counters: %v", err)
+	}
+	c := counters[0]
+	from := s.app.Clock.Now().In(ten.Location())
+	slots, err := s.app.Counters.Slots(ctx, ten, c.ID, from, from.AddDate(0, 0, 14))
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(slots, func(sl counter.Slot) bool { return sl.Free > 0 })
+	if i < 0 {
+		t.Fatal("no free slot in two weeks")
+	}
+	ap, err := s.app.Counters.Book(ctx, me, ten, c.ID, resident.ID, slots[i].Start, "")
+	if err != nil {
+		t.Fatalf("book: %v", err)
+	}
+	tk, err := s.app.Queue.Take(ctx, me, ten, c.ID, resident.ID, queue.SourceWeb, "")
+	if err != nil {
+		t.Fatalf("take a number: %v", err)
+	}
+	officer, err := s.app.Identity.ByLogin(ctx, "officer@fukuoka.demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl, err := s.app.Calls.Begin(ctx, audit.Actor{ID: officer.ID, Label: "officer"}, ten.ID,
+		call.Subject{CounterID: c.ID, TicketID: tk.ID, ResidentID: resident.ID})
+	if err != nil {
+		t.Fatalf("call: %v", err)
+	}
+	shown, err := s.app.Docs.Save(ctx, audit.System, document.Upload{TenantID: ten.ID, OwnerID: officer.ID},
+		bytes.NewReader(samplePNG(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.app.Calls.AddShown(ctx, ten.ID, cl.ID, shown.ID, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.app.Calls.LinkApplication(ctx, ten.ID, cl.ID, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	return owned{application: a.ID, document: d.ID, appointment: ap.ID, call: cl.ID, shown: shown.ID, counter: c.ID}
+}
+
+// TestOwnerMatrix calls every route whose rule names an object (the
+// applicant's application and documents, the appointment's resident, a
+// call's participants, a kiosk by its device) with real objects of one
+// resident, as every caller of the same tenant: the owner, another
+// resident, officer, instructor, admin, coordinator, a registered kiosk
+// and nobody signed in. Each must get exactly what the rule says: a
+// caller outside it is refused (sign in first, 401, 403 or 404), a
+// caller inside it is not.
+func TestOwnerMatrix(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	ctx := context.Background()
+	ten, _ := s.app.Tenants.BySlug(ctx, "fukuoka")
+	if _, err := s.app.Identity.Register(ctx, identity.RegisterInput{TenantID: ten.ID, Name: "Other Resident",
+		Email: "other@fukuoka.demo", Password: app.DemoPassword, Lang: "ja", CivilOptional: true}, "192.0.2.9"); err != nil {
+		t.Fatalf("register another resident: %v", err)
+	}
+	owner, err := s.app.Identity.ByLogin(ctx, "resident@fukuoka.demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := ownedBy(t, s, owner)
+	callers := []string{"", "owner", "other", "officer", "instructor", "admin", "coordinator", "kiosk"}
+	logins := map[string]string{"owner": "resident@fukuoka.demo", "other": "other@fukuoka.demo",
+		"officer": "officer@fukuoka.demo", "instructor": "instructor@fukuoka.demo", "admin": "admin@fukuoka.demo",
+		"coordinator": "coordinator@serambi.demo"}
+	browsers, tokens := map[string]*browser{}, map[string]string{}
+	for _, c := range callers {
+		switch {
+		case c == "kiosk":
+			browsers[c] = kioskBrowser(t, s)
+		case c == "":
+			browsers[c] = s.browser(t)
+		default:
+			b := s.browser(t)
+			b.signin(logins[c])
+			browsers[c], tokens[c] = b, s.browser(t).token(logins[c])
+		}
+	}
+	// A number taken at the kiosk, which only a kiosk may show.
+	taken := browsers["kiosk"].post("/fukuoka/kiosk/tickets", mapForm2("counter", o.counter, "priority", "elderly"))
+	m := kioskTicketRe.FindStringSubmatch(taken.header.Get("Location"))
+	if m == nil {
+		t.Fatalf("kiosk number: %d %s %s", taken.status, taken.header.Get("Location"), taken.body[strings.Index(taken.body, "<main"):])
+	}
+	o.ticket = m[1]
+	// Forms a route acts on only when filled in.
+	forms := map[string]url.Values{"/{tenant}/kiosk/tickets": {"counter": {o.counter}, "priority": {"elderly"}}}
+	// Routes that answer 404 to their rightful callers while the object
+	// is not in the state they serve (no result before a decision; a
+	// delete form naming no file): only refusals are checked on them.
+	stateBound := map[string]bool{"/{tenant}/applications/{id}/result": true,
+		"/{tenant}/applications/{id}/documents/delete": true}
+	fill := strings.NewReplacer("{tenant}", "fukuoka", "{doc}", o.shown)
+	checked := 0
+	routes := s.app.Web().Routes()
+	// What changes the objects for good goes last.
+	last := func(p string) bool { return strings.HasSuffix(p, "/cancel") || strings.HasSuffix(p, "/reset") }
+	slices.SortStableFunc(routes, func(a, b web.RouteInfo) int {
+		switch {
+		case last(a.Pattern) == last(b.Pattern) && (a.Method == "DELETE") == (b.Method == "DELETE"):
+			return 0
+		case last(a.Pattern) || a.Method == "DELETE":
+			return 1
+		}
+		return -1
+	})
+	for _, rt := range routes {
+		admits, ok := ownerRule(rt.Roles)
+		if !ok {
+			continue
+		}
+		id := objectOf(rt.Pattern, o)
+		path := fill.Replace(strings.Replace(rt.Pattern, "{id}", id, 1))
+		for _, c := range callers {
+			b, hdr := browsers[c], []string(nil)
+			if strings.HasPrefix(rt.Pattern, "/api/") && tokens[c] != "" {
+				b, hdr = s.browser(t), []string{"Authorization", "Bearer " + tokens[c]}
+			}
+			body, ct := strings.NewReader(""), ""
+			switch {
+			case rt.Method == "GET":
+			case strings.HasPrefix(rt.Pattern, "/api/"):
+				body, ct = strings.NewReader(`{}`), "application/json"
+			default:
+				body, ct = strings.NewReader(forms[rt.Pattern].Encode()), "application/x-www-form-urlencoded"
+			}
+			a := b.do(rt.Method, path, body, ct, hdr...)
+			refused := refusedForWho(a) || a.status == http.StatusNotFound
+			switch want := admits(c); {
+			case !want && !refused:
+				t.Errorf("%s %s as %q: status %d %q, want refused (the route is for %v)", rt.Method, path, c, a.status,
+					a.header.Get("Location"), rt.Roles)
+			case want && refused && !(stateBound[rt.Pattern] && a.status == http.StatusNotFound):
+				t.Errorf("%s %s as %q: status %d %q, refused though the route is for %v", rt.Method, path, c, a.status,
+					a.header.Get("Location"), rt.Roles)
+			}
+		}
+		checked++
+	}
+	if checked < 25 {
+		t.Fatalf("only %d routes name an object; the table has more", checked)
+	}
+}
+
+// ownerRule says which callers a route whose rule names an object admits.
+func ownerRule(roles []string) (func(caller string) bool, bool) {
+	if !slices.Contains(roles, "applicant") && !slices.Contains(roles, "kiosk") {
+		return nil, false
+	}
+	return func(c string) bool {
+		switch c {
+		case "owner":
+			return slices.Contains(roles, "applicant")
+		case "kiosk":
+			return slices.Contains(roles, "kiosk")
+		case "coordinator":
+			return slices.Contains(roles, "admin")
+		}
+		return c != "" && slices.Contains(roles, c)
+	}, true
+}
+
+// objectOf is the object a route's {id} names.
+func objectOf(pattern string, o owned) string {
+	switch {
+	case strings.Contains(pattern, "/kiosk/counters/"):
+		return o.counter
+	case strings.Contains(pattern, "/kiosk/tickets/"):
+		return o.ticket
+	case strings.Contains(pattern, "/documents/{id}"):
+		return o.document
+	case strings.Contains(pattern, "/appointments/"):
+		return o.appointment
+	case strings.Contains(pattern, "/calls/"):
+		return o.call
+	}
+	return o.application
+}
