@@ -38,7 +38,7 @@ func TestNoRouteCrossesTenants(t *testing.T) {
 	}
 	bCall, bDoc := callIn(t, s, "fukuoka", bCounter, bTicket.ID)
 	known := map[string]bool{"anyone": true, "user": true, "admin": true, "coordinator": true, "officer": true,
-		"applicant": true, "helper": true, "kiosk": true}
+		"applicant": true, "filler": true, "helper": true, "kiosk": true}
 	roles := []string{"", "resident", "officer", "instructor", "admin"}
 	for _, rt := range s.app.Web().Routes() {
 		for _, r := range rt.Roles {
