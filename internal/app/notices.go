@@ -2,29 +2,18 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/riverqueue/river"
 
-	"github.com/serambi/serambi/internal/application"
-	"github.com/serambi/serambi/internal/catalog"
 	"github.com/serambi/serambi/internal/db"
-	"github.com/serambi/serambi/internal/identity"
-	"github.com/serambi/serambi/internal/locale"
+	"github.com/serambi/serambi/internal/flow"
 	"github.com/serambi/serambi/internal/notify"
-	"github.com/serambi/serambi/internal/tenant"
-	"github.com/serambi/serambi/internal/workflow"
 )
 
-// notices turns what happens to applications into emails, queued in the
-// same transaction as the change and delivered by a job.
-type notices struct {
-	a      *App
-	outbox *notify.Outbox
-	sender *notify.Sender // nil: messages stay in the outbox page
-	msgs   *locale.Catalog
-}
+// The emails that follow a change are written in internal/flow; here they
+// are wired to the job queue: a delivery job per message when SMTP is
+// configured, and a reminder check every minute.
 
 // deliver is the job that sends one queued message.
 type deliver struct {
@@ -35,136 +24,52 @@ func (deliver) Kind() string { return "notify_deliver" }
 
 type deliverWorker struct {
 	river.WorkerDefaults[deliver]
-	n *notices
+	sender *notify.Sender
+	outbox *notify.Outbox
 }
 
 func (w *deliverWorker) Work(ctx context.Context, job *river.Job[deliver]) error {
-	return w.n.sender.Deliver(ctx, w.n.outbox, job.Args.MessageID)
+	return w.sender.Deliver(ctx, w.outbox, job.Args.MessageID)
 }
 
-// OnTransition implements application.TransitionHook.
-func (n *notices) OnTransition(ctx context.Context, tx *db.Tx, t tenant.Tenant, svc catalog.Service, a application.Application, e application.Event) error {
-	if e.Action == "create" {
-		return nil
-	}
-	if e.Action == "escalate" {
-		return n.escalated(ctx, tx, t, svc, a)
-	}
-	st, _ := svc.Workflow.State(a.State)
-	template := notify.ApplicationChanged
-	switch {
-	case e.Action == "submit":
-		template = notify.ApplicationSubmitted
-	case e.Action == "send_back":
-		template = notify.ApplicationSentBack
-	case st.End && st.Outcome != workflow.Withdrawn:
-		template = notify.ApplicationDecided
-	case st.End:
-		return nil // the resident withdrew it themself
-	}
-	u, err := n.a.Identity.ByIDIn(ctx, tx, a.ApplicantID)
-	if err != nil || u.Email == "" {
-		return nil // no address: the resident sees it in their account
-	}
-	data := n.data(t, svc, a, u.Lang, u.Name)
-	data["state"] = st.Labels.In(u.Lang)
-	data["comment"] = e.Comment
-	return n.send(ctx, tx, notify.Event{Template: template, TenantID: t.ID, RecipientID: u.ID, To: u.Email, Lang: u.Lang,
-		Related: a.ID, Data: data})
+// reminderCheck is the periodic job that sends the appointment reminders due.
+type reminderCheck struct{}
+
+func (reminderCheck) Kind() string { return "appointment_reminders" }
+
+type reminderWorker struct {
+	river.WorkerDefaults[reminderCheck]
+	a *App
 }
 
-// escalated tells the tenant's admins and the assigned officer.
-func (n *notices) escalated(ctx context.Context, tx *db.Tx, t tenant.Tenant, svc catalog.Service, a application.Application) error {
-	staff, err := n.a.Identity.StaffIn(ctx, tx, t.ID)
-	if err != nil {
-		return err
+func (w *reminderWorker) Work(ctx context.Context, _ *river.Job[reminderCheck]) error {
+	sent, err := w.a.remind(ctx)
+	if sent > 0 {
+		w.a.Log.Info("appointment reminders sent", "count", sent)
 	}
-	for _, m := range staff {
-		if !hasRole(m.Roles, identity.Admin) && m.User.ID != a.AssignedTo {
-			continue
-		}
-		if m.User.Email == "" {
-			continue
-		}
-		data := n.data(t, svc, a, m.User.Lang, m.User.Name)
-		st, _ := svc.Workflow.State(a.State)
-		data["state"] = st.Labels.In(m.User.Lang)
-		if a.DueAt != nil {
-			data["due"] = locale.Date(m.User.Lang, *a.DueAt, t.Location())
-		}
-		err := n.send(ctx, tx, notify.Event{Template: notify.SLAEscalated, TenantID: t.ID, RecipientID: m.User.ID,
-			To: m.User.Email, Lang: m.User.Lang, Related: a.ID, Data: data})
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	return err
 }
 
-func hasRole(rs []identity.Role, r identity.Role) bool {
-	for _, x := range rs {
-		if x == r {
-			return true
-		}
-	}
-	return false
-}
-
-func (n *notices) data(t tenant.Tenant, svc catalog.Service, a application.Application, lang, name string) map[string]string {
-	contact := t.ContactPhone
-	if t.ContactEmail != "" {
-		contact = fmt.Sprintf("%s %s", t.ContactPhone, t.ContactEmail)
-	}
-	return map[string]string{"name": name, "service": svc.Names.In(lang), "tracking_number": a.TrackingNumber,
-		"tenant": t.Name(lang), "contact": contact, "url": n.a.Config.BaseURL + "/" + t.Slug + "/applications/" + a.ID,
-		"check": application.CheckCode(n.a.checkKey, a.ID), "track_url": n.a.Config.BaseURL + "/track"}
-}
-
-// send queues the message and, when email is configured, its delivery job.
-func (n *notices) send(ctx context.Context, tx *db.Tx, e notify.Event) error {
-	id, err := n.outbox.Queue(ctx, tx, e)
-	if err != nil || n.sender == nil {
-		return err
-	}
-	return n.a.Jobs.Insert(ctx, tx, deliver{MessageID: id})
-}
-
-// sendCode emails an assisted application's confirmation code.
-func (n *notices) sendCode(ctx context.Context, tx *db.Tx, a application.Application, code string) error {
-	u, err := n.a.Identity.ByIDIn(ctx, tx, a.ApplicantID)
-	if err != nil || u.Email == "" {
-		return nil
-	}
-	t, err := n.a.Tenants.ByID(ctx, a.TenantID)
-	if err != nil {
-		return err
-	}
-	svc, err := n.a.Catalog.ByID(ctx, t.ID, a.ServiceID)
-	if err != nil {
-		return err
-	}
-	data := n.data(t, svc, a, u.Lang, u.Name)
-	data["code"] = code
-	return n.send(ctx, tx, notify.Event{Template: notify.AssistCode, TenantID: t.ID, RecipientID: u.ID, To: u.Email,
-		Lang: u.Lang, Related: a.ID, Data: data})
-}
-
-// setupNotices wires emails into the application service.
+// setupNotices wires emails into the application service and the jobs.
 func (a *App) setupNotices() error {
-	n := &notices{a: a, outbox: notify.NewOutbox(a.DB, a.Clock, a.Config.SMTPURL != "")}
+	a.Outbox = notify.NewOutbox(a.DB, a.Clock, a.Config.SMTPURL != "")
+	deps := flow.NoticeDeps{DB: a.DB, Clock: a.Clock, Identity: a.Identity, Tenants: a.Tenants, Catalog: a.Catalog,
+		Counters: a.Counters, Outbox: a.Outbox, BaseURL: a.Config.BaseURL, CheckKey: a.checkKey}
 	if a.Config.SMTPURL != "" {
 		s, err := notify.NewSender(a.Config.SMTPURL)
 		if err != nil {
 			return err
 		}
-		n.sender = s
-		river.AddWorker(a.Jobs.Workers, &deliverWorker{n: n})
+		river.AddWorker(a.Jobs.Workers, &deliverWorker{sender: s, outbox: a.Outbox})
+		deps.Deliver = func(ctx context.Context, tx *db.Tx, id string) error {
+			return a.Jobs.Insert(ctx, tx, deliver{MessageID: id})
+		}
 	}
-	a.Outbox = n.outbox
-	river.AddWorker(a.Jobs.Workers, &reminderWorker{n: n})
+	n := flow.NewNotices(deps)
+	river.AddWorker(a.Jobs.Workers, &reminderWorker{a: a})
 	a.Jobs.Every(time.Minute, func() river.JobArgs { return reminderCheck{} })
-	a.remind = n.remindAppointments
+	a.remind = n.RemindAppointments
 	a.Apps.OnTransition(n)
-	a.sendCode = n.sendCode
+	a.sendCode = n.SendCode
 	return nil
 }

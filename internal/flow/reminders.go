@@ -1,11 +1,9 @@
-package app
+package flow
 
 import (
 	"context"
 	"fmt"
 	"time"
-
-	"github.com/riverqueue/river"
 
 	"github.com/serambi/serambi/internal/counter"
 	"github.com/serambi/serambi/internal/db"
@@ -14,42 +12,27 @@ import (
 	"github.com/serambi/serambi/internal/notify"
 )
 
-// Appointment reminders: a periodic job finds the reminders due (the day
-// before, the hour before) and emails each resident in their language,
-// with the appointment as an .ics file their phone's calendar can add.
+// Appointment reminders: a periodic job asks for the reminders due (the
+// day before, the hour before) and each resident is emailed in their
+// language, with the appointment as an .ics file their phone's calendar
+// can add.
 
-type reminderCheck struct{}
-
-func (reminderCheck) Kind() string { return "appointment_reminders" }
-
-type reminderWorker struct {
-	river.WorkerDefaults[reminderCheck]
-	n *notices
-}
-
-func (w *reminderWorker) Work(ctx context.Context, _ *river.Job[reminderCheck]) error {
-	sent, err := w.n.remindAppointments(ctx)
-	if sent > 0 {
-		w.n.a.Log.Info("appointment reminders sent", "count", sent)
-	}
-	return err
-}
-
-// remindBatch bounds one run; the next minute's run takes the rest.
+// remindBatch bounds one run; the next run takes the rest.
 const remindBatch = 500
 
-// remindAppointments sends the reminders due now and returns how many.
-func (n *notices) remindAppointments(ctx context.Context) (int, error) {
-	now := n.a.Clock.Now()
-	due, err := n.a.Counters.DueReminders(ctx, now, remindBatch)
+// RemindAppointments sends the reminders due now and returns how many
+// were queued.
+func (n *Notices) RemindAppointments(ctx context.Context) (int, error) {
+	now := n.clock.Now()
+	due, err := n.counters.DueReminders(ctx, now, remindBatch)
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("flow: find the reminders due: %w", err)
 	}
 	sent := 0
 	for _, r := range due {
 		ok, err := n.remind(ctx, r, now)
 		if err != nil {
-			return sent, fmt.Errorf("reminder for appointment %s: %w", r.ID, err)
+			return sent, fmt.Errorf("flow: remind of appointment %s: %w", r.ID, err)
 		}
 		if ok {
 			sent++
@@ -61,27 +44,27 @@ func (n *notices) remindAppointments(ctx context.Context) (int, error) {
 // remind records and queues one reminder in one transaction. A resident
 // without an email address is recorded as reminded (they see their
 // appointments in their account), so they are not looked at every minute.
-func (n *notices) remind(ctx context.Context, r counter.DueReminder, now time.Time) (bool, error) {
-	t, err := n.a.Tenants.ByID(ctx, r.TenantID)
+func (n *Notices) remind(ctx context.Context, r counter.DueReminder, now time.Time) (bool, error) {
+	t, err := n.tenants.ByID(ctx, r.TenantID)
 	if err != nil {
 		return false, err
 	}
-	c, err := n.a.Counters.Get(ctx, t.ID, r.CounterID)
+	c, err := n.counters.Get(ctx, t.ID, r.CounterID)
 	if err != nil {
 		return false, err
 	}
 	var queued bool
-	err = n.a.DB.InTx(ctx, func(tx *db.Tx) error {
+	err = n.db.InTx(ctx, func(tx *db.Tx) error {
 		first, err := counter.MarkReminded(ctx, tx, r.ID, r.Kind, now)
 		if err != nil || !first {
 			return err
 		}
-		u, err := n.a.Identity.ByIDIn(ctx, tx, r.ResidentID)
-		if err != nil || u.Email == "" {
-			return nil
+		u, ok, err := n.recipient(ctx, tx, r.ResidentID)
+		if !ok {
+			return err
 		}
 		name := c.Name(u.Lang)
-		url := n.a.Config.BaseURL + "/" + t.Slug + "/appointments"
+		url := n.baseURL + "/" + t.Slug + "/appointments"
 		data := map[string]string{"name": u.Name, "counter": name, "url": url, "tenant": t.Name(u.Lang),
 			"when": locale.DateTime(u.Lang, r.Start, t.Location()), "contact": contactOf(t.ContactPhone, t.ContactEmail)}
 		if r.Kind == counter.RemindHour {
@@ -96,11 +79,4 @@ func (n *notices) remind(ctx context.Context, r counter.DueReminder, now time.Ti
 				Data: ics}})
 	})
 	return queued, err
-}
-
-func contactOf(phone, email string) string {
-	if email == "" {
-		return phone
-	}
-	return fmt.Sprintf("%s %s", phone, email)
 }

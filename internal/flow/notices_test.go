@@ -1,0 +1,149 @@
+package flow_test
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/serambi/serambi/internal/application"
+	"github.com/serambi/serambi/internal/audit"
+	"github.com/serambi/serambi/internal/catalog"
+	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/db/dbtest"
+	"github.com/serambi/serambi/internal/flow"
+	"github.com/serambi/serambi/internal/form"
+	"github.com/serambi/serambi/internal/notify"
+	"github.com/serambi/serambi/internal/workflow"
+)
+
+// noticed is a world whose application changes send notices.
+type noticed struct {
+	*world
+	outbox    *notify.Outbox
+	notices   *flow.Notices
+	delivered []string
+	bench     catalog.Service
+}
+
+func newNoticed(t *testing.T, d *db.DB) *noticed {
+	t.Helper()
+	w := newWorld(t, d)
+	n := &noticed{world: w, outbox: notify.NewOutbox(d, w.Clock, true)}
+	n.notices = flow.NewNotices(flow.NoticeDeps{DB: d, Clock: w.Clock, Identity: w.d.Identity, Tenants: w.TenantStore,
+		Catalog: catalog.NewStore(d, w.Clock), Counters: w.d.Counters, Outbox: n.outbox, BaseURL: "https://serambi.example",
+		CheckKey: []byte("check"), Deliver: func(_ context.Context, _ *db.Tx, id string) error {
+			n.delivered = append(n.delivered, id)
+			return nil
+		}})
+	w.d.Apps.OnTransition(n.notices)
+	raw, err := os.ReadFile("../../bench/data/bench-service.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := catalog.Import(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc.Workflow = workflow.Standard()
+	if n.bench, err = catalog.NewStore(d, w.Clock).Save(w.Ctx, audit.System, w.tenantID, svc); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func (n *noticed) messages(t *testing.T) []notify.Message {
+	t.Helper()
+	ms, err := n.outbox.List(n.Ctx, n.tenantID, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ms
+}
+
+// TestApplicationNotices: the applicant hears of the submission and of a
+// sending back (with the officer's words), each queued with its delivery
+// in the change's transaction; an account without an email address gets
+// no message and the change still happens.
+func TestApplicationNotices(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		n := newNoticed(t, d)
+		resident, officer := n.User(t, "resident"), n.User(t, "officer")
+		if _, err := d.ExecContext(n.Ctx, `UPDATE users SET lang = 'ja' WHERE id = ?`, resident.ID); err != nil {
+			t.Fatal(err)
+		}
+		answers := form.Answers{"name": "A", "copies": float64(1), "date": "2026-11-01"}
+		a, err := n.d.Apps.Create(n.Ctx, application.Caller{Actor: resident, Roles: []string{workflow.Resident}},
+			n.Tenants["banyuwangi"], n.bench, application.Draft{ApplicantID: resident.ID, Lang: "ja", Answers: answers, Submit: true})
+		if err != nil {
+			t.Fatalf("submit: %v", err)
+		}
+		staff := application.Caller{Actor: officer, Roles: []string{workflow.Officer}}
+		if _, err := n.d.Apps.Act(n.Ctx, staff, n.Tenants["banyuwangi"], n.bench, a.ID, a.Version, "send_back",
+			"写真をもう一枚"); err != nil {
+			t.Fatalf("send back: %v", err)
+		}
+		ms := n.messages(t)
+		if len(ms) != 2 || len(n.delivered) != 2 {
+			t.Fatalf("%d messages, %d deliveries; want 2 and 2", len(ms), len(n.delivered))
+		}
+		byTemplate := map[string]notify.Message{}
+		for _, m := range ms {
+			byTemplate[m.Template] = m
+			if m.To != resident.Label || m.Lang != "ja" || m.Related != a.ID {
+				t.Errorf("%s went to %s in %q about %s; want %s in ja about %s", m.Template, m.To, m.Lang, m.Related,
+					resident.Label, a.ID)
+			}
+		}
+		if m, ok := byTemplate[notify.ApplicationSubmitted]; !ok || !strings.Contains(m.Body, a.TrackingNumber) {
+			t.Errorf("no submission notice with the tracking number %s: %+v", a.TrackingNumber, byTemplate)
+		}
+		if m, ok := byTemplate[notify.ApplicationSentBack]; !ok || !strings.Contains(m.Body, "写真をもう一枚") {
+			t.Errorf("no sending-back notice with the officer's words: %+v", byTemplate)
+		}
+
+		silent := n.User(t, "silent")
+		if _, err := d.ExecContext(n.Ctx, `UPDATE users SET email = NULL WHERE id = ?`, silent.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := n.d.Apps.Create(n.Ctx, application.Caller{Actor: silent, Roles: []string{workflow.Resident}},
+			n.Tenants["banyuwangi"], n.bench, application.Draft{ApplicantID: silent.ID, Answers: answers, Submit: true}); err != nil {
+			t.Fatalf("submit without an address: %v", err)
+		}
+		if got := len(n.messages(t)); got != 2 {
+			t.Fatalf("%d messages after a submission by an account without email, want still 2", got)
+		}
+	})
+}
+
+// TestAppointmentReminder: the day before, the resident is reminded once,
+// with the appointment as a calendar file.
+func TestAppointmentReminder(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		n := newNoticed(t, d)
+		resident := n.User(t, "resident")
+		at := time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC) // Friday 09:00 in Banyuwangi, a week ahead
+		if _, err := n.d.Counters.Book(n.Ctx, resident, n.Tenants["banyuwangi"], n.counter.ID, resident.ID, at, ""); err != nil {
+			t.Fatalf("book: %v", err)
+		}
+		if sent, err := n.notices.RemindAppointments(n.Ctx); err != nil || sent != 0 {
+			t.Fatalf("a week ahead: %d reminders, %v; want none", sent, err)
+		}
+		n.Clock.Advance(at.Add(-20 * time.Hour).Sub(n.Clock.Now()))
+		if sent, err := n.notices.RemindAppointments(n.Ctx); err != nil || sent != 1 {
+			t.Fatalf("the day before: %d reminders, %v; want 1", sent, err)
+		}
+		if sent, err := n.notices.RemindAppointments(n.Ctx); err != nil || sent != 0 {
+			t.Fatalf("asked again: %d reminders, %v; want none (sent once)", sent, err)
+		}
+		ms := n.messages(t)
+		if len(ms) != 1 || ms[0].Template != notify.AppointmentReminder {
+			t.Fatalf("messages = %+v, want one reminder", ms)
+		}
+		m, err := n.outbox.Get(n.Ctx, ms[0].ID)
+		if err != nil || m.Attachment == nil || !strings.Contains(m.Attachment.Data, "BEGIN:VEVENT") {
+			t.Fatalf("reminder %+v, %v: want an .ics attachment", m.Attachment, err)
+		}
+	})
+}
