@@ -2,6 +2,7 @@ package application
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/serambi/serambi/internal/audit"
@@ -38,7 +39,7 @@ func (s *Service) Escalate(ctx context.Context, l Lookup) (int, error) {
 			return n, err
 		}
 		err = s.escalateOne(ctx, t, svc, a)
-		if err == ErrConflict {
+		if errors.Is(err, ErrConflict) {
 			continue // changed meanwhile; the next run looks again
 		}
 		if err != nil {

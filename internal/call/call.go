@@ -126,7 +126,8 @@ func scan(r interface{ Scan(...any) error }) (Call, error) {
 }
 
 // Get returns the call of the tenant; another tenant's call is ErrNotFound.
-func (s *Store) Get(ctx context.Context, tenantID, id string) (Call, error) {
+func (s *Store) Get(ctx context.Context, tenantID, id string) (_ Call, err error) {
+	defer wrapf(&err, "get call %s", id)
 	if !db.ValidID(id) {
 		return Call{}, ErrNotFound
 	}
@@ -134,7 +135,8 @@ func (s *Store) Get(ctx context.Context, tenantID, id string) (Call, error) {
 }
 
 // OpenFor returns the open call of a ticket or appointment, or ErrNotFound.
-func (s *Store) OpenFor(ctx context.Context, tenantID string, sub Subject) (Call, error) {
+func (s *Store) OpenFor(ctx context.Context, tenantID string, sub Subject) (_ Call, err error) {
+	defer wrapf(&err, "find the open call (tenant %s)", tenantID)
 	return openFor(ctx, s.db, tenantID, sub)
 }
 
@@ -153,12 +155,13 @@ func openFor(ctx context.Context, q db.Querier, tenantID string, sub Subject) (C
 // Begin opens the call of a ticket or appointment, or returns the one that
 // is open already (an officer's second click, or a colleague's): two
 // officers racing get the same call, settled by the unique indexes.
-func (s *Store) Begin(ctx context.Context, actor audit.Actor, tenantID string, sub Subject) (Call, error) {
+func (s *Store) Begin(ctx context.Context, actor audit.Actor, tenantID string, sub Subject) (_ Call, err error) {
+	defer wrapf(&err, "open a call (tenant %s)", tenantID)
 	if (sub.TicketID == "") == (sub.AppointmentID == "") || sub.CounterID == "" || actor.ID == "" {
 		return Call{}, ErrSubject
 	}
 	var c Call
-	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
 		var err error
 		if c, err = openFor(ctx, tx, tenantID, sub); !errors.Is(err, ErrNotFound) {
 			return err
@@ -189,8 +192,9 @@ func subjectSummary(sub Subject) string {
 
 // Started records when the second person joined: the session's length is
 // counted from then. Later calls change nothing.
-func (s *Store) Started(ctx context.Context, id string) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE calls SET started_at = ? WHERE id = ? AND started_at IS NULL
+func (s *Store) Started(ctx context.Context, id string) (err error) {
+	defer wrapf(&err, "mark call %s started", id)
+	_, err = s.db.ExecContext(ctx, `UPDATE calls SET started_at = ? WHERE id = ? AND started_at IS NULL
 		AND status = 'open'`, s.now(), id)
 	return err
 }
@@ -198,13 +202,14 @@ func (s *Store) Started(ctx context.Context, id string) error {
 // End closes the call with the officer's notes and records its length.
 // Ending an ended call is ErrEnded. Everyone still connected is told by the
 // room.
-func (s *Store) End(ctx context.Context, actor audit.Actor, tenantID, id, notes string) (Call, error) {
+func (s *Store) End(ctx context.Context, actor audit.Actor, tenantID, id, notes string) (_ Call, err error) {
+	defer wrapf(&err, "end call %s", id)
 	notes = strings.TrimSpace(notes)
 	if utf8.RuneCountInString(notes) > MaxNotes {
 		return Call{}, ErrNotes
 	}
 	var c Call
-	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
 		var err error
 		if c, err = scan(tx.QueryRowContext(ctx, `SELECT `+columns+` FROM calls WHERE tenant_id = ? AND id = ?`,
 			tenantID, id)); err != nil {
@@ -234,7 +239,8 @@ func (s *Store) End(ctx context.Context, actor audit.Actor, tenantID, id, notes 
 
 // Rate stores the resident's answer to the satisfaction question once,
 // after the call ended.
-func (s *Store) Rate(ctx context.Context, actor audit.Actor, tenantID, id string, score int) error {
+func (s *Store) Rate(ctx context.Context, actor audit.Actor, tenantID, id string, score int) (err error) {
+	defer wrapf(&err, "rate call %s", id)
 	if score < 1 || score > 4 {
 		return ErrRating
 	}
@@ -256,7 +262,8 @@ func (s *Store) Rate(ctx context.Context, actor audit.Actor, tenantID, id string
 }
 
 // LinkApplication records the application filled during the call.
-func (s *Store) LinkApplication(ctx context.Context, tenantID, id, applicationID string) error {
+func (s *Store) LinkApplication(ctx context.Context, tenantID, id, applicationID string) (err error) {
+	defer wrapf(&err, "link call %s to application %s", id, applicationID)
 	res, err := s.db.ExecContext(ctx, `UPDATE calls SET application_id = ? WHERE tenant_id = ? AND id = ?`,
 		applicationID, tenantID, id)
 	if err != nil {
@@ -270,15 +277,17 @@ func (s *Store) LinkApplication(ctx context.Context, tenantID, id, applicationID
 
 // SetResident names the resident of an anonymous call once the officer has
 // found their account (to fill an application for them).
-func (s *Store) SetResident(ctx context.Context, tenantID, id, residentID string) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE calls SET resident_id = ? WHERE tenant_id = ? AND id = ? AND resident_id = ''`,
+func (s *Store) SetResident(ctx context.Context, tenantID, id, residentID string) (err error) {
+	defer wrapf(&err, "name resident of call %s: %s", id, residentID)
+	_, err = s.db.ExecContext(ctx, `UPDATE calls SET resident_id = ? WHERE tenant_id = ? AND id = ? AND resident_id = ''`,
 		residentID, tenantID, id)
 	return err
 }
 
 // Recent lists the tenant's calls of a counter, newest first, for the
 // officer console and reports.
-func (s *Store) Recent(ctx context.Context, tenantID, counterID string, limit int) ([]Call, error) {
+func (s *Store) Recent(ctx context.Context, tenantID, counterID string, limit int) (_ []Call, err error) {
+	defer wrapf(&err, "list recent calls at counter %s", counterID)
 	rows, err := s.db.QueryContext(ctx, `SELECT `+columns+` FROM calls WHERE tenant_id = ? AND counter_id = ?
 		ORDER BY created_at DESC LIMIT ?`, tenantID, counterID, limit)
 	if err != nil {
@@ -298,7 +307,8 @@ func (s *Store) Recent(ctx context.Context, tenantID, counterID string, limit in
 
 // ForApplication returns the open call in which the application is being
 // filled, or ErrNotFound.
-func (s *Store) ForApplication(ctx context.Context, tenantID, applicationID string) (Call, error) {
+func (s *Store) ForApplication(ctx context.Context, tenantID, applicationID string) (_ Call, err error) {
+	defer wrapf(&err, "find the open call of application %s", applicationID)
 	if applicationID == "" {
 		return Call{}, ErrNotFound
 	}

@@ -23,7 +23,8 @@ const MaxShown = 30
 var ErrTooMany = errors.New("call has reached its limit")
 
 // AddShown records that a stored document was shown in the open call.
-func (s *Store) AddShown(ctx context.Context, tenantID, callID, documentID, shownBy string) error {
+func (s *Store) AddShown(ctx context.Context, tenantID, callID, documentID, shownBy string) (err error) {
+	defer wrapf(&err, "show in call %s document %s", callID, documentID)
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
 		c, err := scan(tx.QueryRowContext(ctx, `SELECT `+columns+` FROM calls WHERE tenant_id = ? AND id = ?`, tenantID, callID))
 		if err != nil {
@@ -46,7 +47,8 @@ func (s *Store) AddShown(ctx context.Context, tenantID, callID, documentID, show
 }
 
 // ShownIn lists the documents shown in a call, oldest first.
-func (s *Store) ShownIn(ctx context.Context, callID string) ([]Shown, error) {
+func (s *Store) ShownIn(ctx context.Context, callID string) (_ []Shown, err error) {
+	defer wrapf(&err, "shown in call %s", callID)
 	rows, err := s.db.QueryContext(ctx, `SELECT document_id, call_id, shown_by, created_at FROM call_documents
 		WHERE call_id = ? ORDER BY created_at, document_id`, callID)
 	if err != nil {

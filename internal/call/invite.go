@@ -42,9 +42,10 @@ func hashOf(s string) string {
 }
 
 // Invite makes a one-time link token for a helper to join the open call.
-func (s *Store) Invite(ctx context.Context, actor audit.Actor, tenantID, callID string) (string, error) {
+func (s *Store) Invite(ctx context.Context, actor audit.Actor, tenantID, callID string) (_ string, err error) {
+	defer wrapf(&err, "invite call %s", callID)
 	token := secret()
-	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
 		c, err := scan(tx.QueryRowContext(ctx, `SELECT `+columns+` FROM calls WHERE tenant_id = ? AND id = ?`,
 			tenantID, callID))
 		if err != nil {
@@ -72,11 +73,12 @@ func (s *Store) Invite(ctx context.Context, actor audit.Actor, tenantID, callID 
 }
 
 // Invitation is what a link's page shows before the helper joins.
-func (s *Store) Invitation(ctx context.Context, tenantID, token string) (Call, error) {
+func (s *Store) Invitation(ctx context.Context, tenantID, token string) (_ Call, err error) {
+	defer wrapf(&err, "read an invitation (tenant %s)", tenantID)
 	var callID string
 	var expires time.Time
 	var used sql.NullTime
-	err := s.db.QueryRowContext(ctx, `SELECT i.call_id, i.expires_at, i.used_at FROM call_invites i
+	err = s.db.QueryRowContext(ctx, `SELECT i.call_id, i.expires_at, i.used_at FROM call_invites i
 		JOIN calls c ON c.id = i.call_id WHERE i.token_hash = ? AND c.tenant_id = ?`, hashOf(token), tenantID).
 		Scan(&callID, &expires, &used)
 	if errors.Is(err, sql.ErrNoRows) || used.Valid || (err == nil && !s.now().Before(expires)) {
@@ -95,10 +97,11 @@ func (s *Store) Invitation(ctx context.Context, tenantID, token string) (Call, e
 // Redeem spends the link and returns the call and the helper's pass.
 // A used, expired or unknown link is ErrInvite; the link of an ended call
 // is ErrEnded.
-func (s *Store) Redeem(ctx context.Context, actor audit.Actor, tenantID, token string) (Call, string, error) {
+func (s *Store) Redeem(ctx context.Context, actor audit.Actor, tenantID, token string) (_ Call, _ string, err error) {
+	defer wrapf(&err, "redeem an invitation (tenant %s)", tenantID)
 	var c Call
 	var pass string
-	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
 		var id, callID string
 		var expires time.Time
 		var used sql.NullTime

@@ -19,7 +19,8 @@ import (
 // counter that is not t's, ErrNotBookable for a time that is not offered,
 // ErrAlreadyBooked when the resident holds a seat at this start already,
 // ErrSlotFull when every seat is taken.
-func (s *Store) Book(ctx context.Context, actor audit.Actor, t tenant.Tenant, counterID, residentID string, start time.Time, note string) (Appointment, error) {
+func (s *Store) Book(ctx context.Context, actor audit.Actor, t tenant.Tenant, counterID, residentID string, start time.Time, note string) (_ Appointment, err error) {
+	defer wrapf(&err, "book at counter %s for resident %s", counterID, residentID)
 	c, err := s.Get(ctx, t.ID, counterID)
 	if err != nil {
 		return Appointment{}, err
@@ -159,7 +160,8 @@ func appointments(ctx context.Context, q db.Querier, where string, args ...any) 
 
 // Appointment returns one appointment of tenantID; ErrNotFound for an
 // unknown or malformed id and for another tenant's appointment.
-func (s *Store) Appointment(ctx context.Context, tenantID, id string) (Appointment, error) {
+func (s *Store) Appointment(ctx context.Context, tenantID, id string) (_ Appointment, err error) {
+	defer wrapf(&err, "read appointment %s", id)
 	return getAppointment(ctx, s.db, tenantID, id)
 }
 
@@ -181,7 +183,8 @@ func mayChange(a Appointment, userID string, staff bool) bool {
 // Cancel cancels an appointment of tenantID and frees its seat. Cancelling
 // one that is already cancelled does nothing, so a repeated click is
 // harmless; a done or no-show appointment gives ErrNotBooked.
-func (s *Store) Cancel(ctx context.Context, actor audit.Actor, tenantID, appointmentID, byUserID string, staff bool) error {
+func (s *Store) Cancel(ctx context.Context, actor audit.Actor, tenantID, appointmentID, byUserID string, staff bool) (err error) {
+	defer wrapf(&err, "cancel appointment %s by user %s", appointmentID, byUserID)
 	a, err := s.Appointment(ctx, tenantID, appointmentID)
 	if err != nil {
 		return err
@@ -220,7 +223,8 @@ func (s *Store) setStatus(ctx context.Context, tx *db.Tx, a Appointment, status 
 // so the resident never ends up with neither. The new appointment (a new
 // ID) is returned; moving to the same start returns the appointment as it
 // is. Errors are those of Cancel and Book.
-func (s *Store) Reschedule(ctx context.Context, actor audit.Actor, t tenant.Tenant, appointmentID, byUserID string, staff bool, newStart time.Time) (Appointment, error) {
+func (s *Store) Reschedule(ctx context.Context, actor audit.Actor, t tenant.Tenant, appointmentID, byUserID string, staff bool, newStart time.Time) (_ Appointment, err error) {
+	defer wrapf(&err, "reschedule appointment %s by user %s", appointmentID, byUserID)
 	old, err := s.Appointment(ctx, t.ID, appointmentID)
 	if err != nil {
 		return Appointment{}, err
@@ -264,7 +268,8 @@ func (s *Store) Reschedule(ctx context.Context, actor audit.Actor, t tenant.Tena
 // MarkNoShow records that the resident did not come. The seat stays held:
 // the slot has started, so nobody else could use it anyway. ErrTooEarly
 // before the start, ErrNotBooked unless the appointment is booked.
-func (s *Store) MarkNoShow(ctx context.Context, actor audit.Actor, tenantID, appointmentID string) error {
+func (s *Store) MarkNoShow(ctx context.Context, actor audit.Actor, tenantID, appointmentID string) (err error) {
+	defer wrapf(&err, "mark appointment %s not come", appointmentID)
 	a, err := s.Appointment(ctx, tenantID, appointmentID)
 	if err != nil {
 		return err
@@ -286,7 +291,8 @@ func (s *Store) MarkNoShow(ctx context.Context, actor audit.Actor, tenantID, app
 
 // Mine lists a resident's appointments in tenantID, every status: those
 // not yet over first, soonest first, then past ones, latest first.
-func (s *Store) Mine(ctx context.Context, tenantID, residentID string) ([]Appointment, error) {
+func (s *Store) Mine(ctx context.Context, tenantID, residentID string) (_ []Appointment, err error) {
+	defer wrapf(&err, "list the appointments of resident %s", residentID)
 	all, err := appointments(ctx, s.db, `WHERE tenant_id = ? AND resident_id = ? ORDER BY start_at, seat`,
 		tenantID, residentID)
 	if err != nil {
@@ -308,14 +314,16 @@ func (s *Store) Mine(ctx context.Context, tenantID, residentID string) ([]Appoin
 
 // BookedForOthers lists the upcoming appointments bookerID made for
 // someone else in tenantID (a family member's for a parent), soonest first.
-func (s *Store) BookedForOthers(ctx context.Context, tenantID, bookerID string) ([]Appointment, error) {
+func (s *Store) BookedForOthers(ctx context.Context, tenantID, bookerID string) (_ []Appointment, err error) {
+	defer wrapf(&err, "list appointments booked by %s for others", bookerID)
 	return appointments(ctx, s.db, `WHERE tenant_id = ? AND booked_by = ? AND resident_id <> ? AND end_at > ?
 		ORDER BY start_at, seat`, tenantID, bookerID, bookerID, s.now())
 }
 
 // ForCounterDay lists who is coming to a counter of t on the local day of
 // day, by start and seat; cancelled appointments are left out.
-func (s *Store) ForCounterDay(ctx context.Context, t tenant.Tenant, counterID string, day time.Time) ([]Appointment, error) {
+func (s *Store) ForCounterDay(ctx context.Context, t tenant.Tenant, counterID string, day time.Time) (_ []Appointment, err error) {
+	defer wrapf(&err, "list a day's appointments at counter %s", counterID)
 	c, err := s.Get(ctx, t.ID, counterID)
 	if err != nil {
 		return nil, err
@@ -328,7 +336,8 @@ func (s *Store) ForCounterDay(ctx context.Context, t tenant.Tenant, counterID st
 
 // ForOfficer lists the booked appointments of every counter the officer
 // serves, from from to to, for their private calendar feed.
-func (s *Store) ForOfficer(ctx context.Context, tenantID, officerID string, from, to time.Time) ([]Appointment, error) {
+func (s *Store) ForOfficer(ctx context.Context, tenantID, officerID string, from, to time.Time) (_ []Appointment, err error) {
+	defer wrapf(&err, "list the appointments of officer %s", officerID)
 	return appointments(ctx, s.db, `WHERE tenant_id = ? AND status = 'booked' AND start_at >= ? AND start_at < ?
 		AND counter_id IN (SELECT counter_id FROM counter_officers WHERE user_id = ?) ORDER BY start_at, seat`,
 		tenantID, from.UTC(), to.UTC(), officerID)

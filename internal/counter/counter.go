@@ -217,7 +217,8 @@ func validHours(start, end int) bool { return start >= 0 && end <= 24*60 && star
 // set, that counter is updated instead (so its code can change) and it must
 // belong to tenantID. The plan and officers replace the old ones. Bad input
 // comes back as validation.Errors.
-func (s *Store) Save(ctx context.Context, actor audit.Actor, tenantID string, c Counter, plan []Hours, officers []string) (Counter, error) {
+func (s *Store) Save(ctx context.Context, actor audit.Actor, tenantID string, c Counter, plan []Hours, officers []string) (_ Counter, err error) {
+	defer wrapf(&err, "save a counter of tenant %s", tenantID)
 	defer s.opens.Forget() // opening hours may change
 	errs := Validate(&c, plan)
 	officers = uniqueOfficers(&errs, officers)
@@ -229,7 +230,7 @@ func (s *Store) Save(ctx context.Context, actor audit.Actor, tenantID string, c 
 	}
 	now := s.now()
 	c.TenantID, c.UpdatedAt = tenantID, now
-	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
 		creating, err := resolve(ctx, tx, &c, now)
 		if err != nil {
 			return err
@@ -374,7 +375,8 @@ func scanCounter(r scanner) (Counter, error) {
 
 // List returns a tenant's counters by code; activeOnly leaves out the
 // closed ones (what residents see).
-func (s *Store) List(ctx context.Context, tenantID string, activeOnly bool) ([]Counter, error) {
+func (s *Store) List(ctx context.Context, tenantID string, activeOnly bool) (_ []Counter, err error) {
+	defer wrapf(&err, "list the counters of tenant %s", tenantID)
 	q := `SELECT ` + counterColumns + ` FROM counters WHERE tenant_id = ?`
 	args := []any{tenantID}
 	if activeOnly {
@@ -399,7 +401,8 @@ func (s *Store) List(ctx context.Context, tenantID string, activeOnly bool) ([]C
 
 // Get returns the tenant's counter id; ErrNotFound for an unknown or
 // malformed id and for another tenant's counter.
-func (s *Store) Get(ctx context.Context, tenantID, id string) (Counter, error) {
+func (s *Store) Get(ctx context.Context, tenantID, id string) (_ Counter, err error) {
+	defer wrapf(&err, "get counter %s", id)
 	return getCounter(ctx, s.db, tenantID, id)
 }
 
@@ -413,7 +416,8 @@ func getCounter(ctx context.Context, q db.Querier, tenantID, id string) (Counter
 
 // Plan returns a counter's weekly hours by weekday and start. The caller
 // has checked the counter's tenant with Get.
-func (s *Store) Plan(ctx context.Context, counterID string) ([]Hours, error) {
+func (s *Store) Plan(ctx context.Context, counterID string) (_ []Hours, err error) {
+	defer wrapf(&err, "read the opening plan of counter %s", counterID)
 	rows, err := s.db.QueryContext(ctx, `SELECT weekday, start_min, end_min FROM counter_plans
 		WHERE counter_id = ? ORDER BY weekday, start_min`, counterID)
 	if err != nil {
@@ -434,7 +438,8 @@ func (s *Store) Plan(ctx context.Context, counterID string) ([]Hours, error) {
 }
 
 // Officers returns the user IDs who staff a counter.
-func (s *Store) Officers(ctx context.Context, counterID string) ([]string, error) {
+func (s *Store) Officers(ctx context.Context, counterID string) (_ []string, err error) {
+	defer wrapf(&err, "list the officers of counter %s", counterID)
 	rows, err := s.db.QueryContext(ctx, `SELECT user_id FROM counter_officers WHERE counter_id = ? ORDER BY user_id`, counterID)
 	if err != nil {
 		return nil, err
@@ -461,7 +466,8 @@ func validDay(s string) bool {
 // SetException adds or replaces the exception of e.Day at a counter of
 // tenantID. Bookings already made on that day stay: the officer calls
 // those residents.
-func (s *Store) SetException(ctx context.Context, actor audit.Actor, tenantID, counterID string, e Exception) error {
+func (s *Store) SetException(ctx context.Context, actor audit.Actor, tenantID, counterID string, e Exception) (err error) {
+	defer wrapf(&err, "set exception counter %s", counterID)
 	defer s.opens.Forget() // opening hours may change
 	var errs validation.Errors
 	e.Day, e.Note = strings.TrimSpace(e.Day), strings.TrimSpace(e.Note)
@@ -506,7 +512,8 @@ func (s *Store) SetException(ctx context.Context, actor audit.Actor, tenantID, c
 
 // RemoveException drops the exception of day, so the plan and calendar
 // apply again. Removing a day without one is not an error.
-func (s *Store) RemoveException(ctx context.Context, actor audit.Actor, tenantID, counterID, day string) error {
+func (s *Store) RemoveException(ctx context.Context, actor audit.Actor, tenantID, counterID, day string) (err error) {
+	defer wrapf(&err, "remove exception counter %s", counterID)
 	defer s.opens.Forget() // opening hours may change
 	c, err := s.Get(ctx, tenantID, counterID)
 	if err != nil {
@@ -526,7 +533,8 @@ func (s *Store) RemoveException(ctx context.Context, actor audit.Actor, tenantID
 
 // Exceptions lists a counter's exceptions from day from (YYYY-MM-DD, ""
 // for all) in date order.
-func (s *Store) Exceptions(ctx context.Context, counterID, from string) ([]Exception, error) {
+func (s *Store) Exceptions(ctx context.Context, counterID, from string) (_ []Exception, err error) {
+	defer wrapf(&err, "list the exceptions of counter %s", counterID)
 	return exceptions(ctx, s.db, counterID, from, "9999-12-31")
 }
 

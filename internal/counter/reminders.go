@@ -34,7 +34,8 @@ type DueReminder struct {
 // appointments: "day" from 24 h before the start until an hour before
 // (a reminder missed while the server was down is still worth sending),
 // "hour" in the last hour. At most limit appointments are looked at.
-func (s *Store) DueReminders(ctx context.Context, now time.Time, limit int) ([]DueReminder, error) {
+func (s *Store) DueReminders(ctx context.Context, now time.Time, limit int) (_ []DueReminder, err error) {
+	defer wrapf(&err, "find the reminders due")
 	all, err := appointments(ctx, s.db, `WHERE status = 'booked' AND start_at > ? AND start_at <= ? ORDER BY start_at LIMIT ?`,
 		now.UTC(), now.UTC().Add(dayBefore), limit)
 	if err != nil || len(all) == 0 {

@@ -99,7 +99,8 @@ func (s *Store) loadSchedule(ctx context.Context, t tenant.Tenant, c Counter, fi
 // of from to that of to (in t's zone, both included, at most MaxDays days;
 // ErrRange otherwise). Slots starting before now+LeadTime are left out;
 // full slots are kept with Free 0. An inactive counter has no slots.
-func (s *Store) Slots(ctx context.Context, t tenant.Tenant, counterID string, from, to time.Time) ([]Slot, error) {
+func (s *Store) Slots(ctx context.Context, t tenant.Tenant, counterID string, from, to time.Time) (_ []Slot, err error) {
+	defer wrapf(&err, "compute the slots of counter %s", counterID)
 	loc := t.Location()
 	first, last := localMidnight(from, loc), localMidnight(to, loc)
 	days := int(math.Round(last.Sub(first).Hours()/24)) + 1
@@ -186,7 +187,8 @@ const openLookahead = 14
 // opens within two weeks (zero when it does not). Walk-in tickets are only
 // taken while a counter is open: a number taken on a Saturday would wait
 // for nobody.
-func (s *Store) OpenAt(ctx context.Context, t tenant.Tenant, counterID string, at time.Time) (bool, time.Time, error) {
+func (s *Store) OpenAt(ctx context.Context, t tenant.Tenant, counterID string, at time.Time) (_ bool, _ time.Time, err error) {
+	defer wrapf(&err, "open at counter %s", counterID)
 	key := t.ID + "|" + counterID
 	if st, ok := s.opens.Get(key); ok && !at.Before(st.from) && at.Before(st.until) {
 		return st.open, st.next, nil

@@ -2,6 +2,7 @@ package identity
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/mail"
 	"net/url"
@@ -224,7 +225,7 @@ type EnsureInput struct {
 // EnsureUser returns the existing or new user.
 func (s *Service) EnsureUser(ctx context.Context, actor audit.Actor, in EnsureInput) (User, error) {
 	u, err := s.ByLogin(ctx, in.Email)
-	if err == ErrNotFound {
+	if errors.Is(err, ErrNotFound) {
 		u, err = s.createPlain(ctx, actor, in)
 	}
 	if err != nil {

@@ -102,7 +102,8 @@ func Validate(name, place *string) validation.Errors {
 // Register adds a kiosk whose setup link holds token (from NewToken; the
 // demo passes a known one, reusable) and records who did it. The link
 // works once, within SetupValid, unless reusable.
-func (s *Store) Register(ctx context.Context, actor audit.Actor, tenantID, name, place, token string, reusable bool) (Kiosk, error) {
+func (s *Store) Register(ctx context.Context, actor audit.Actor, tenantID, name, place, token string, reusable bool) (_ Kiosk, err error) {
+	defer wrapf(&err, "register a kiosk of tenant %s", tenantID)
 	if errs := Validate(&name, &place); len(errs) > 0 {
 		return Kiosk{}, errs
 	}
@@ -110,7 +111,7 @@ func (s *Store) Register(ctx context.Context, actor audit.Actor, tenantID, name,
 		return Kiosk{}, errors.New("kiosk: token too short")
 	}
 	k := Kiosk{ID: db.NewID(), TenantID: tenantID, Name: name, Place: place, CreatedBy: actor.ID, CreatedAt: s.now()}
-	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
 		var expires any = k.CreatedAt.Add(SetupValid)
 		if reusable {
 			expires = nil
@@ -149,7 +150,8 @@ func scan(r interface{ Scan(...any) error }) (Kiosk, error) {
 }
 
 // List returns the tenant's kiosks, newest first.
-func (s *Store) List(ctx context.Context, tenantID string) ([]Kiosk, error) {
+func (s *Store) List(ctx context.Context, tenantID string) (_ []Kiosk, err error) {
+	defer wrapf(&err, "list the kiosks of tenant %s", tenantID)
 	rows, err := s.db.QueryContext(ctx, `SELECT `+columns+` FROM kiosks WHERE tenant_id = ? ORDER BY created_at DESC`, tenantID)
 	if err != nil {
 		return nil, err
@@ -168,7 +170,8 @@ func (s *Store) List(ctx context.Context, tenantID string) ([]Kiosk, error) {
 
 // SetupKiosk tells which kiosk a setup link names, if it may still be
 // used: ErrNotFound, ErrRevoked, or ErrSetupUsed.
-func (s *Store) SetupKiosk(ctx context.Context, tenantID, setupToken string) (Kiosk, error) {
+func (s *Store) SetupKiosk(ctx context.Context, tenantID, setupToken string) (_ Kiosk, err error) {
+	defer wrapf(&err, "read a kiosk set-up link (tenant %s)", tenantID)
 	if setupToken == "" {
 		return Kiosk{}, ErrNotFound
 	}
@@ -176,7 +179,7 @@ func (s *Store) SetupKiosk(ctx context.Context, tenantID, setupToken string) (Ki
 	var reusable bool
 	var k Kiosk
 	var revoked, seen sql.NullTime
-	err := s.db.QueryRowContext(ctx, `SELECT `+columns+`, setup_used_at, setup_expires_at, setup_reusable FROM kiosks
+	err = s.db.QueryRowContext(ctx, `SELECT `+columns+`, setup_used_at, setup_expires_at, setup_reusable FROM kiosks
 		WHERE token_hash = ? AND tenant_id = ?`, hashToken(setupToken), tenantID).Scan(&k.ID, &k.TenantID, &k.Name, &k.Place,
 		&k.CreatedBy, &k.CreatedAt, &revoked, &seen, &used, &expires, &reusable)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -200,7 +203,8 @@ func (s *Store) SetupKiosk(ctx context.Context, tenantID, setupToken string) (Ki
 // for the device's cookie), and the link is spent. Of two browsers racing
 // with one link only one wins; a reusable (demo) link replaces the
 // previous device.
-func (s *Store) Setup(ctx context.Context, actor audit.Actor, tenantID, setupToken string) (string, Kiosk, error) {
+func (s *Store) Setup(ctx context.Context, actor audit.Actor, tenantID, setupToken string) (_ string, _ Kiosk, err error) {
+	defer wrapf(&err, "set up a kiosk of tenant %s", tenantID)
 	k, err := s.SetupKiosk(ctx, tenantID, setupToken)
 	if err != nil {
 		return "", k, err
@@ -229,7 +233,8 @@ func (s *Store) Setup(ctx context.Context, actor audit.Actor, tenantID, setupTok
 // ErrNotFound for an unknown token or another tenant's, ErrRevoked for a
 // switched-off one. It notes when the kiosk was last seen (at most once a
 // minute).
-func (s *Store) ByToken(ctx context.Context, tenantID, token string) (Kiosk, error) {
+func (s *Store) ByToken(ctx context.Context, tenantID, token string) (_ Kiosk, err error) {
+	defer wrapf(&err, "find a kiosk by its token (tenant %s)", tenantID)
 	if token == "" {
 		return Kiosk{}, ErrNotFound
 	}
@@ -251,9 +256,10 @@ func (s *Store) ByToken(ctx context.Context, tenantID, token string) (Kiosk, err
 
 // HasToken tells whether a kiosk (active or not) holds token, so the demo
 // registers its kiosk once.
-func (s *Store) HasToken(ctx context.Context, tenantID, token string) (bool, error) {
+func (s *Store) HasToken(ctx context.Context, tenantID, token string) (_ bool, err error) {
+	defer wrapf(&err, "check a kiosk token (tenant %s)", tenantID)
 	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM kiosks WHERE token_hash = ? AND tenant_id = ?`,
+	err = s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM kiosks WHERE token_hash = ? AND tenant_id = ?`,
 		hashToken(token), tenantID).Scan(&n)
 	return n > 0, err
 }
@@ -261,7 +267,8 @@ func (s *Store) HasToken(ctx context.Context, tenantID, token string) (bool, err
 // KeepDemoLinkReusable makes the setup link holding token reusable again:
 // the demo's kiosk links, registered before links were spent on use, must
 // keep working. Only the demo seeding calls it.
-func (s *Store) KeepDemoLinkReusable(ctx context.Context, tenantID, token string) error {
+func (s *Store) KeepDemoLinkReusable(ctx context.Context, tenantID, token string) (err error) {
+	defer wrapf(&err, "keep the demo set-up link reusable (tenant %s)", tenantID)
 	if _, err := s.db.ExecContext(ctx, `UPDATE kiosks SET setup_reusable = ?, setup_expires_at = NULL WHERE token_hash = ? AND tenant_id = ?`,
 		true, hashToken(token), tenantID); err != nil {
 		return fmt.Errorf("kiosk: keep the demo link reusable: %w", err)
@@ -270,7 +277,8 @@ func (s *Store) KeepDemoLinkReusable(ctx context.Context, tenantID, token string
 }
 
 // Revoke switches the kiosk off; its token is refused from now on.
-func (s *Store) Revoke(ctx context.Context, actor audit.Actor, tenantID, id string) error {
+func (s *Store) Revoke(ctx context.Context, actor audit.Actor, tenantID, id string) (err error) {
+	defer wrapf(&err, "revoke kiosk %s", id)
 	if !db.ValidID(id) {
 		return ErrNotFound
 	}

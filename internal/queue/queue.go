@@ -294,7 +294,8 @@ func getTicket(ctx context.Context, q db.Querier, tenantID, id string) (Ticket, 
 
 // Get returns a ticket of tenantID; ErrNotFound for an unknown or malformed
 // id and for another tenant's ticket. It does not check who holds it.
-func (s *Store) Get(ctx context.Context, tenantID, id string) (Ticket, error) {
+func (s *Store) Get(ctx context.Context, tenantID, id string) (_ Ticket, err error) {
+	defer wrapf(&err, "get ticket %s", id)
 	return getTicket(ctx, s.db, tenantID, id)
 }
 
@@ -305,7 +306,8 @@ func (s *Store) Get(ctx context.Context, tenantID, id string) (Ticket, error) {
 // "") always get a new one. ErrNotFound for a counter that is not t's,
 // ErrClosed for an inactive one; bad input as ErrBadSource, ErrBadPriority
 // or ErrBadResident wrapped with validation.Errors.
-func (s *Store) Take(ctx context.Context, actor audit.Actor, t tenant.Tenant, counterID, residentID, source, priority string) (Ticket, error) {
+func (s *Store) Take(ctx context.Context, actor audit.Actor, t tenant.Tenant, counterID, residentID, source, priority string) (_ Ticket, err error) {
+	defer wrapf(&err, "take a number at counter %s for resident %s", counterID, residentID)
 	if err := validateTake(residentID, source, priority); err != nil {
 		return Ticket{}, err
 	}
@@ -502,7 +504,8 @@ func nextWaiting(ctx context.Context, q db.Querier, counterID, day string) (Tick
 
 // Waiting returns today's waiting tickets of a counter of tenantID in the
 // order they will be called, if nobody else arrives.
-func (s *Store) Waiting(ctx context.Context, tenantID, counterID string) ([]Ticket, error) {
+func (s *Store) Waiting(ctx context.Context, tenantID, counterID string) (_ []Ticket, err error) {
+	defer wrapf(&err, "list who waits at counter %s", counterID)
 	c, err := loadCounter(ctx, s.db, tenantID, counterID)
 	if err != nil {
 		return nil, err
@@ -631,7 +634,8 @@ const maxClaimTries = 50
 // ticket is still waiting at the version read, and the loser reads the
 // queue again. ErrEmpty when nobody waits. An inactive counter still calls
 // the tickets already waiting.
-func (s *Store) CallNext(ctx context.Context, actor audit.Actor, tenantID, counterID, officerID string) (Ticket, error) {
+func (s *Store) CallNext(ctx context.Context, actor audit.Actor, tenantID, counterID, officerID string) (_ Ticket, err error) {
+	defer wrapf(&err, "call next at counter %s by officer %s", counterID, officerID)
 	c, err := loadCounter(ctx, s.db, tenantID, counterID)
 	if err != nil {
 		return Ticket{}, err
@@ -762,25 +766,29 @@ func finish(status string) func(*Ticket, time.Time) {
 
 // CallAgain announces a called ticket once more (Calls+1). Its place and
 // CalledAt stay as they are, so the order of service does not move.
-func (s *Store) CallAgain(ctx context.Context, actor audit.Actor, tenantID, id string) (Ticket, error) {
+func (s *Store) CallAgain(ctx context.Context, actor audit.Actor, tenantID, id string) (_ Ticket, err error) {
+	defer wrapf(&err, "call again ticket %s", id)
 	return s.move(ctx, actor, tenantID, id, change{"ticket.call_again", []string{Called}, ErrNotCalled,
 		func(t *Ticket, _ time.Time) { t.Calls++ }})
 }
 
 // Start records that the called resident arrived: called → serving.
-func (s *Store) Start(ctx context.Context, actor audit.Actor, tenantID, id string) (Ticket, error) {
+func (s *Store) Start(ctx context.Context, actor audit.Actor, tenantID, id string) (_ Ticket, err error) {
+	defer wrapf(&err, "start ticket %s", id)
 	return s.move(ctx, actor, tenantID, id, change{"ticket.start", []string{Called}, ErrNotCalled,
 		func(t *Ticket, _ time.Time) { t.Status = Serving }})
 }
 
 // Finish closes a ticket being served (or called, when the officer skips
 // Start): done.
-func (s *Store) Finish(ctx context.Context, actor audit.Actor, tenantID, id string) (Ticket, error) {
+func (s *Store) Finish(ctx context.Context, actor audit.Actor, tenantID, id string) (_ Ticket, err error) {
+	defer wrapf(&err, "finish ticket %s", id)
 	return s.move(ctx, actor, tenantID, id, change{"ticket.finish", []string{Called, Serving}, ErrNotCalled, finish(Done)})
 }
 
 // NoShow records that a called resident did not come: no_show.
-func (s *Store) NoShow(ctx context.Context, actor audit.Actor, tenantID, id string) (Ticket, error) {
+func (s *Store) NoShow(ctx context.Context, actor audit.Actor, tenantID, id string) (_ Ticket, err error) {
+	defer wrapf(&err, "no show ticket %s", id)
 	return s.move(ctx, actor, tenantID, id, change{"ticket.no_show", []string{Called}, ErrNotCalled, finish(NoShow)})
 }
 
@@ -789,7 +797,8 @@ func (s *Store) NoShow(ctx context.Context, actor audit.Actor, tenantID, id stri
 // (ErrNotYours); an anonymous ticket by whoever holds its ID (the link or
 // QR code on the printed slip). Cancelling a cancelled ticket does nothing;
 // any other status gives ErrNotWaiting.
-func (s *Store) Cancel(ctx context.Context, actor audit.Actor, tenantID, id, byResidentID string) error {
+func (s *Store) Cancel(ctx context.Context, actor audit.Actor, tenantID, id, byResidentID string) (err error) {
+	defer wrapf(&err, "cancel ticket %s by resident %s", id, byResidentID)
 	t, err := s.Get(ctx, tenantID, id)
 	if err != nil {
 		return err
@@ -810,7 +819,8 @@ func (s *Store) Cancel(ctx context.Context, actor audit.Actor, tenantID, id, byR
 // person keeps their place in line; the old one becomes transferred. The
 // new ticket is returned. ErrNotFound for an unknown ticket or counter,
 // ErrClosed for an inactive counter, ErrSameCounter, ErrNotWaiting.
-func (s *Store) Transfer(ctx context.Context, actor audit.Actor, t tenant.Tenant, id, toCounterID string) (Ticket, error) {
+func (s *Store) Transfer(ctx context.Context, actor audit.Actor, t tenant.Tenant, id, toCounterID string) (_ Ticket, err error) {
+	defer wrapf(&err, "transfer ticket %s to counter %s", id, toCounterID)
 	to, err := loadCounter(ctx, s.db, t.ID, toCounterID)
 	if err != nil {
 		return Ticket{}, err

@@ -233,7 +233,8 @@ func endOfDay(now time.Time, loc *time.Location) time.Time {
 // wait (see Position), reading the shared snapshot of the counter's queue:
 // for a waiting ticket it costs no query once the snapshot exists. Live
 // pages use it after their first read.
-func (s *Store) StatusAt(ctx context.Context, tenantID, counterID, id string) (Brief, int, int, error) {
+func (s *Store) StatusAt(ctx context.Context, tenantID, counterID, id string) (_ Brief, _ int, _ int, err error) {
+	defer wrapf(&err, "status at counter %s ticket %s", counterID, id)
 	snap, err := s.snapshot(ctx, tenantID, counterID)
 	if err != nil {
 		return Brief{}, -1, 0, err

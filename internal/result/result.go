@@ -86,7 +86,8 @@ func NewIssuer(d *db.DB, c clock.Clock, names func(ctx context.Context, q db.Que
 
 // OnDecision implements application.DecisionHook: an approval issues the
 // service's output inside the same transaction as the approval.
-func (is *Issuer) OnDecision(ctx context.Context, tx *db.Tx, t tenant.Tenant, svc catalog.Service, a application.Application, outcome string) error {
+func (is *Issuer) OnDecision(ctx context.Context, tx *db.Tx, t tenant.Tenant, svc catalog.Service, a application.Application, outcome string) (err error) {
+	defer wrapf(&err, "issue the result of a decision")
 	if outcome != workflow.Approved {
 		return nil
 	}
@@ -156,7 +157,8 @@ func scan(r interface{ Scan(...any) error }) (Result, error) {
 }
 
 // ByCode finds a result for the public verification page.
-func (is *Issuer) ByCode(ctx context.Context, code string) (Result, error) {
+func (is *Issuer) ByCode(ctx context.Context, code string) (_ Result, err error) {
+	defer wrapf(&err, "read result %s", code)
 	code = strings.ToUpper(strings.TrimSpace(code))
 	if len(code) != 16 {
 		return Result{}, ErrNotFound
@@ -165,7 +167,8 @@ func (is *Issuer) ByCode(ctx context.Context, code string) (Result, error) {
 }
 
 // ForApplication finds the result of one of a tenant's applications.
-func (is *Issuer) ForApplication(ctx context.Context, tenantID, applicationID string) (Result, error) {
+func (is *Issuer) ForApplication(ctx context.Context, tenantID, applicationID string) (_ Result, err error) {
+	defer wrapf(&err, "read the result of application %s", applicationID)
 	return scan(is.db.QueryRowContext(ctx, "SELECT "+columns+" FROM results WHERE tenant_id = ? AND application_id = ?", tenantID, applicationID))
 }
 

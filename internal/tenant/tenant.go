@@ -245,7 +245,8 @@ func fillDefaults(in *Input, r region.Region) {
 }
 
 // Create adds a tenant for a region that has none yet.
-func (s *Service) Create(ctx context.Context, actor audit.Actor, in Input) (Tenant, error) {
+func (s *Service) Create(ctx context.Context, actor audit.Actor, in Input) (_ Tenant, err error) {
+	defer wrapf(&err, "create a tenant")
 	r, errs := s.validate(&in, true)
 	if len(errs) > 0 {
 		return Tenant{}, errs
@@ -257,7 +258,7 @@ func (s *Service) Create(ctx context.Context, actor audit.Actor, in Input) (Tena
 		Status: Active, CreatedAt: now, UpdatedAt: now,
 	}
 	t.apply(in)
-	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
 		if err := taken(ctx, tx, t); err != nil {
 			return err
 		}
@@ -311,7 +312,8 @@ func entry(actor audit.Actor, t Tenant, action, summary string) audit.Entry {
 
 // Update changes a tenant's names, language, contacts and brand. The slug and
 // region stay: links and records point at them.
-func (s *Service) Update(ctx context.Context, actor audit.Actor, slug string, in Input) (Tenant, error) {
+func (s *Service) Update(ctx context.Context, actor audit.Actor, slug string, in Input) (_ Tenant, err error) {
+	defer wrapf(&err, "update tenant %s", slug)
 	old, err := s.fresh(ctx, slug)
 	if err != nil {
 		return Tenant{}, err
@@ -366,7 +368,8 @@ func diff(a, b Tenant) string {
 }
 
 // SetStatus suspends or reactivates a tenant.
-func (s *Service) SetStatus(ctx context.Context, actor audit.Actor, slug, status string) (Tenant, error) {
+func (s *Service) SetStatus(ctx context.Context, actor audit.Actor, slug, status string) (_ Tenant, err error) {
+	defer wrapf(&err, "set the status of tenant %s", slug)
 	if status != Active && status != Suspended {
 		return Tenant{}, validation.Errors{{Field: "status", Code: "error.tenant.status"}}
 	}
@@ -403,7 +406,8 @@ func scan(r interface{ Scan(...any) error }) (Tenant, error) {
 }
 
 // BySlug finds a tenant by its slug, whatever its status.
-func (s *Service) BySlug(ctx context.Context, slug string) (Tenant, error) {
+func (s *Service) BySlug(ctx context.Context, slug string) (_ Tenant, err error) {
+	defer wrapf(&err, "read tenant %s", slug)
 	now := time.Now()
 	if t, ok := s.cache.get(slug, now); ok {
 		return t, nil
@@ -424,7 +428,8 @@ func (s *Service) fresh(ctx context.Context, slug string) (Tenant, error) {
 
 // ByID finds a tenant by ID (through the same short cache as BySlug:
 // lists and status pages look tenants up by ID).
-func (s *Service) ByID(ctx context.Context, id string) (Tenant, error) {
+func (s *Service) ByID(ctx context.Context, id string) (_ Tenant, err error) {
+	defer wrapf(&err, "read tenant %s", id)
 	now := time.Now()
 	if t, ok := s.cache.get("id:"+id, now); ok {
 		return t, nil
@@ -438,7 +443,8 @@ func (s *Service) ByID(ctx context.Context, id string) (Tenant, error) {
 }
 
 // List returns tenants ordered by English name; all of them, or only active.
-func (s *Service) List(ctx context.Context, activeOnly bool) ([]Tenant, error) {
+func (s *Service) List(ctx context.Context, activeOnly bool) (_ []Tenant, err error) {
+	defer wrapf(&err, "list tenants")
 	q := "SELECT " + columns + " FROM tenants"
 	var args []any
 	if activeOnly {
@@ -464,7 +470,8 @@ func (s *Service) List(ctx context.Context, activeOnly bool) ([]Tenant, error) {
 // Search finds active tenants whose names or region match q in any script
 // (Latin, kana or kanji): the region directory does the matching, so a
 // Japanese tenant is found by "fukuoka", "ふくおか" and "福岡" alike.
-func (s *Service) Search(ctx context.Context, q string) ([]Tenant, error) {
+func (s *Service) Search(ctx context.Context, q string) (_ []Tenant, err error) {
+	defer wrapf(&err, "search tenants")
 	all, err := s.List(ctx, true)
 	if err != nil || strings.TrimSpace(q) == "" {
 		return all, err
