@@ -97,7 +97,7 @@ func toTenantJSON(t tenant.Tenant) tenantJSON {
 func (s *Server) apiTenants(w http.ResponseWriter, r *http.Request) {
 	ts, err := s.Tenants.List(r.Context(), true)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	out := list[tenantJSON]{Items: []tenantJSON{}}
@@ -115,7 +115,7 @@ func (s *Server) apiTenant(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, toTenantJSON(t))
@@ -170,7 +170,7 @@ func (s *Server) apiTenantCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	var in tenant.Input
 	b.apply(&in)
-	t, err := s.Tenants.Create(r.Context(), actor(r), in)
+	t, err := s.Tenants.Create(r.Context(), Actor(r), in)
 	if !s.apiResult(w, r, renameTenantFields(err)) {
 		return
 	}
@@ -185,7 +185,7 @@ func (s *Server) apiTenantUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	var b tenantBody
@@ -211,12 +211,12 @@ func (s *Server) apiTenantUpdate(w http.ResponseWriter, r *http.Request) {
 		ContactEmail: old.ContactEmail, ContactPhone: old.ContactPhone, Address: old.Address, Website: old.Website,
 		BrandColor: old.BrandColor, AskCivilID: old.AskCivilID, QueueWhileClosed: old.QueueWhileClosed, TrackingPrefix: old.TrackingPrefix}
 	b.apply(&in)
-	t, err := s.Tenants.Update(r.Context(), actor(r), old.Slug, in)
+	t, err := s.Tenants.Update(r.Context(), Actor(r), old.Slug, in)
 	if !s.apiResult(w, r, renameTenantFields(err)) {
 		return
 	}
 	if b.Status != nil && *b.Status != t.Status {
-		t, err = s.Tenants.SetStatus(r.Context(), actor(r), t.Slug, *b.Status)
+		t, err = s.Tenants.SetStatus(r.Context(), Actor(r), t.Slug, *b.Status)
 		if !s.apiResult(w, r, err) {
 			return
 		}
@@ -263,7 +263,7 @@ func (s *Server) apiResult(w http.ResponseWriter, r *http.Request, err error) bo
 		s.invalid(w, r, errs)
 		return false
 	}
-	s.serverError(w, r, err)
+	s.ServerError(w, r, err)
 	return false
 }
 
@@ -302,7 +302,7 @@ func (s *Server) apiToken(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, identity.ErrEnrolFirst):
 		s.problem(w, r, http.StatusForbidden, "totp_enrolment_required", "problem.totp_required")
 	case err != nil:
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 	default:
 		writeJSON(w, http.StatusCreated, map[string]any{"token": tok, "token_type": "Bearer", "expires_at": exp})
 	}
@@ -342,7 +342,7 @@ func (s *Server) apiStaff(w http.ResponseWriter, r *http.Request) {
 	}
 	staff, err := s.Identity.Staff(r.Context(), t.ID)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	out := list[staffJSON]{Items: []staffJSON{}}
@@ -376,7 +376,7 @@ func (s *Server) apiStaffCreate(w http.ResponseWriter, r *http.Request) {
 	if b.Lang == "" {
 		b.Lang = t.DefaultLang
 	}
-	u, err := s.Identity.CreateStaff(r.Context(), actor(r), t.ID, identity.StaffInput{Name: b.Name, Email: b.Email, Password: b.Password, Lang: b.Lang, Roles: rolesFrom(b.Roles)})
+	u, err := s.Identity.CreateStaff(r.Context(), Actor(r), t.ID, identity.StaffInput{Name: b.Name, Email: b.Email, Password: b.Password, Lang: b.Lang, Roles: rolesFrom(b.Roles)})
 	if !s.apiResult(w, r, err) {
 		return
 	}

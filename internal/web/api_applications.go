@@ -84,7 +84,7 @@ func (s *Server) apiServices(w http.ResponseWriter, r *http.Request) {
 	}
 	svcs, err := s.Services.List(r.Context(), t.ID, !s.isStaff(r, t))
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	out := list[serviceJSON]{Items: []serviceJSON{}}
@@ -153,7 +153,7 @@ func (s *Server) apiApply(w http.ResponseWriter, r *http.Request) {
 	}
 	svc, err := s.Services.ByCode(r.Context(), t.ID, b.Service)
 	if err != nil && !errors.Is(err, catalog.ErrNotFound) {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	if err != nil || (!svc.Published && !s.isStaff(r, t)) {
@@ -173,7 +173,7 @@ func (s *Server) apiApply(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	st := getState(r)
-	c := application.Caller{Actor: actor(r), Roles: []string{workflow.Resident}}
+	c := application.Caller{Actor: Actor(r), Roles: []string{workflow.Resident}}
 	attach := func(ctx context.Context, tx *db.Tx, appID string) error {
 		for _, d := range docs {
 			if err := s.Docs.Attach(ctx, tx, t.ID, d.ID, st.user.ID, appID); err != nil {
@@ -214,7 +214,7 @@ func (s *Server) writeApp(w http.ResponseWriter, r *http.Request, ac *appContext
 		SubmittedAt: ac.App.SubmittedAt, DecidedAt: ac.App.DecidedAt, Timeline: []eventJSON{}, Actions: []actionJSON{}}
 	events, err := s.Apps.Timeline(r.Context(), ac.T.ID, ac.App.ID)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	for _, e := range events {
@@ -249,13 +249,13 @@ func (s *Server) apiAct(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, application.ErrConflict):
 		s.problem(w, r, http.StatusConflict, "changed", "problem.changed")
 	case errors.Is(err, workflow.ErrForbidden):
-		s.deny(w, r, ac.T)
+		s.Deny(w, r, ac.T)
 	case errors.Is(err, workflow.ErrCommentRequired):
 		s.invalid(w, r, validation.Errors{{Field: "comment", Code: "error.comment.required"}})
 	case errors.As(err, &errs):
 		s.invalid(w, r, errs)
 	case err != nil:
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 	default:
 		ac.App = a
 		s.writeApp(w, r, ac, http.StatusOK)

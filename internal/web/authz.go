@@ -39,8 +39,8 @@ func isMember(st *state, tenantID string) bool {
 
 func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
 
-// actor is the audit identity of the request's user.
-func actor(r *http.Request) audit.Actor {
+// Actor is the audit identity of the request's user.
+func Actor(r *http.Request) audit.Actor {
 	st := getState(r)
 	a := audit.Actor{IP: st.ip}
 	if st.user != nil {
@@ -62,11 +62,11 @@ func (s *Server) loadTenant(w http.ResponseWriter, r *http.Request) (*tenant.Ten
 	}
 	t, err := s.Tenants.BySlug(r.Context(), slug)
 	if errors.Is(err, tenant.ErrNotFound) || (err == nil && len(slug) > 40) {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return nil, false
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return nil, false
 	}
 	if !st.langExplicit {
@@ -77,9 +77,9 @@ func (s *Server) loadTenant(w http.ResponseWriter, r *http.Request) (*tenant.Ten
 			s.problem(w, r, http.StatusForbidden, "tenant_suspended", "problem.tenant_suspended")
 			return nil, false
 		}
-		p := s.newPage(r, "tenant.suspended.title")
+		p := s.NewPage(r, "tenant.suspended.title")
 		p.Tenant = &t
-		s.render(w, http.StatusForbidden, "suspended", p)
+		s.Render(w, http.StatusForbidden, "suspended", p)
 		return nil, false
 	}
 	st.tenant = &t
@@ -100,7 +100,7 @@ func (s *Server) requireUser(w http.ResponseWriter, r *http.Request) bool {
 		if st.sessionEnded {
 			to += "&ended=1"
 		}
-		redirect(w, r, to)
+		Redirect(w, r, to)
 		return false
 	}
 	if st.mustEnrol && !strings.HasPrefix(r.URL.Path, "/account/totp") {
@@ -108,7 +108,7 @@ func (s *Server) requireUser(w http.ResponseWriter, r *http.Request) bool {
 			s.problem(w, r, http.StatusForbidden, "totp_enrolment_required", "problem.totp_required")
 			return false
 		}
-		redirect(w, r, "/account/totp")
+		Redirect(w, r, "/account/totp")
 		return false
 	}
 	return true
@@ -126,7 +126,7 @@ func (s *Server) requireRole(w http.ResponseWriter, r *http.Request, t *tenant.T
 			return true
 		}
 	}
-	s.deny(w, r, t)
+	s.Deny(w, r, t)
 	return false
 }
 
@@ -138,21 +138,21 @@ func (s *Server) requireCoordinator(w http.ResponseWriter, r *http.Request) bool
 	if getState(r).user.Coordinator {
 		return true
 	}
-	s.deny(w, r, nil)
+	s.Deny(w, r, nil)
 	return false
 }
 
-// deny answers 403 and records the refusal.
-func (s *Server) deny(w http.ResponseWriter, r *http.Request, t *tenant.Tenant) {
+// Deny answers 403 and records the refusal.
+func (s *Server) Deny(w http.ResponseWriter, r *http.Request, t *tenant.Tenant) {
 	tenantID := ""
 	if t != nil {
 		tenantID = t.ID
 	}
-	a := actor(r)
+	a := Actor(r)
 	s.logFailure(r, "audit a refusal", audit.Record(r.Context(), s.DB, a.Entry(tenantID, "authz.denied", r.Method+" "+r.URL.Path, audit.Say("audit.detail.refused"))))
 	if isAPI(r) {
 		s.problem(w, r, http.StatusForbidden, "forbidden", "problem.forbidden")
 		return
 	}
-	s.errorPage(w, r, http.StatusForbidden, t)
+	s.ErrorPage(w, r, http.StatusForbidden, t)
 }

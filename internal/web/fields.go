@@ -27,7 +27,7 @@ func (f fieldView) DescribedBy() string {
 
 // Field builds a field; spec is "type[,autocomplete[,inputmode]]", hintKey
 // may be "", and optional fields say so in their label.
-func (p *page) Field(name, spec, labelKey, hintKey string, optional bool) fieldView {
+func (p *Page) Field(name, spec, labelKey, hintKey string, optional bool) fieldView {
 	parts := strings.Split(spec, ",")
 	f := fieldView{Name: name, Type: parts[0], Label: p.T(labelKey), Value: p.Val(name), Error: p.Err(name),
 		ErrorPrefix: p.T("form.error.prefix"), Optional: optional, OptionalText: p.T("form.optional")}
@@ -44,4 +44,4 @@ func (p *page) Field(name, spec, labelKey, hintKey string, optional bool) fieldV
 }
 
 // Now is the current time, for "today is" lines.
-func (p *page) Now() time.Time { return p.s.Clock.Now() }
+func (p *Page) Now() time.Time { return p.s.Clock.Now() }

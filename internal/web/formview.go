@@ -41,7 +41,7 @@ func (v inputView) DescribedBy() string {
 }
 
 // inputs builds the views of fields with their answers and errors.
-func (p *page) inputs(fields []form.Field, a form.Answers, errs validation.Errors) []inputView {
+func (p *Page) inputs(fields []form.Field, a form.Answers, errs validation.Errors) []inputView {
 	var out []inputView
 	for _, fd := range fields {
 		out = append(out, p.input(fd, a[fd.Name], errs))
@@ -49,7 +49,7 @@ func (p *page) inputs(fields []form.Field, a form.Answers, errs validation.Error
 	return out
 }
 
-func (p *page) input(fd form.Field, v any, errs validation.Errors) inputView {
+func (p *Page) input(fd form.Field, v any, errs validation.Errors) inputView {
 	lang := p.Lang()
 	iv := inputView{Name: fd.Name, Label: fd.Labels.In(lang), Hint: fd.Help.In(lang), Required: fd.Required,
 		ErrorPrefix: p.T("form.error.prefix"), OptionalText: p.T("form.optional"), Value: answerText(v)}
@@ -144,7 +144,7 @@ func splitDate(s string) (y, m, d string) {
 // DateInput is a date asked as day, month and year boxes, as service forms
 // ask it (in the order of the page's language), outside a service form:
 // an admin's date. Typed values come back from p.Form (NAME-day, …).
-func (p *page) DateInput(name, labelKey, hintKey string) inputView {
+func (p *Page) DateInput(name, labelKey, hintKey string) inputView {
 	iv := inputView{Name: name, Kind: "date", Label: p.T(labelKey), Hint: p.T(hintKey), Required: true,
 		ErrorPrefix: p.T("form.error.prefix"), OptionalText: p.T("form.optional"),
 		Day: p.Form.Get(name + "-day"), Month: p.Form.Get(name + "-month"), Year: p.Form.Get(name + "-year"),
@@ -156,10 +156,10 @@ func (p *page) DateInput(name, labelKey, hintKey string) inputView {
 	return iv
 }
 
-// dateFromForm reads the boxes of DateInput as "YYYY-MM-DD", digits typed
+// DateFromForm reads the boxes of DateInput as "YYYY-MM-DD", digits typed
 // full-width included; a single NAME field (a script's, or an old form's)
 // is read as it is. What is not a date is left for the store to refuse.
-func dateFromForm(v url.Values, name string) string {
+func DateFromForm(v url.Values, name string) string {
 	if s := strings.TrimSpace(validation.Narrow(v.Get(name))); s != "" {
 		return s
 	}

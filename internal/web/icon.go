@@ -41,4 +41,4 @@ func loadIcons() (uiIcons, error) {
 // words it illustrates. An unknown name is a template mistake, caught by
 // the tests that render every page, so it renders nothing rather than
 // failing the page a resident is on.
-func (p *page) Icon(name string) template.HTML { return p.s.icons[name] }
+func (p *Page) Icon(name string) template.HTML { return p.s.icons[name] }

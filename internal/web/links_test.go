@@ -149,7 +149,10 @@ func TestPathsNameRoutes(t *testing.T) {
 	}
 	uses := regexp.MustCompile(`(?:s\.path\(|pathOf\(|\.Link )"([^"]+)"`)
 	files, _ := filepath.Glob("*.go")
+	areaFiles, _ := filepath.Glob("*/*.go")
 	tpls, _ := filepath.Glob("templates/*.html")
+	areaTpls, _ := filepath.Glob("*/templates/*.html")
+	files, tpls = append(files, areaFiles...), append(tpls, areaTpls...)
 	found := 0
 	for _, f := range append(files, tpls...) {
 		if strings.HasSuffix(f, "_test.go") || f == "path.go" {

@@ -241,7 +241,7 @@ func (s *Server) withState(next http.Handler) http.Handler {
 		st := &state{textSize: "normal", ip: clientIP(r)}
 		s.loadUser(r, st)
 		if st.loadErr != nil {
-			s.serverError(w, r.WithContext(context.WithValue(r.Context(), stateKey{}, st)), fmt.Errorf("web: find who is signed in and their roles: %w", st.loadErr))
+			s.ServerError(w, r.WithContext(context.WithValue(r.Context(), stateKey{}, st)), fmt.Errorf("web: find who is signed in and their roles: %w", st.loadErr))
 			return
 		}
 		if st.badToken {

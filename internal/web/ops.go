@@ -30,11 +30,11 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 }
 
 // metricsPage serves Prometheus metrics to whoever holds the metrics token:
-// route names, error rates and database pool sizes tell an attacker what is
+// Route names, error rates and database pool sizes tell an attacker what is
 // running and when it struggles, so they are not public.
 func (s *Server) metricsPage(w http.ResponseWriter, r *http.Request) {
 	if s.MetricsToken == "" {
-		s.errorPage(w, r, http.StatusNotFound, nil)
+		s.ErrorPage(w, r, http.StatusNotFound, nil)
 		return
 	}
 	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")

@@ -18,18 +18,18 @@ type accountData struct {
 	Me          string
 }
 
-func (s *Server) accountPage(r *http.Request, errs validation.Errors) (*page, error) {
+func (s *Server) accountPage(r *http.Request, errs validation.Errors) (*Page, error) {
 	st := getState(r)
 	ss, err := s.Identity.Sessions(r.Context(), st.user.ID)
 	if err != nil {
 		return nil, err
 	}
-	p := s.newPage(r, "account.title")
+	p := s.NewPage(r, "account.title")
 	if p.Zone, err = s.homeZone(r, st); err != nil {
 		return nil, err
 	}
 	p.Errors = errs
-	p.Flash = flashFrom(r)
+	p.Flash = FlashFrom(r)
 	p.Form.Set("pref_lang", st.user.Lang)
 	p.Form.Set("pref_text_size", st.user.TextSize)
 	family, err := s.Identity.FamilyOf(r.Context(), st.user.ID)
@@ -44,76 +44,76 @@ func (s *Server) accountPage(r *http.Request, errs validation.Errors) (*page, er
 func (s *Server) account(w http.ResponseWriter, r *http.Request) {
 	p, err := s.accountPage(r, nil)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	s.render(w, http.StatusOK, "account", p)
+	s.Render(w, http.StatusOK, "account", p)
 }
 
 // accountFormError re-renders the account page with the form's errors.
 func (s *Server) accountFormError(w http.ResponseWriter, r *http.Request, err error) {
 	var errs validation.Errors
 	if !errors.As(err, &errs) {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	p, err := s.accountPage(r, errs)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	s.render(w, http.StatusUnprocessableEntity, "account", p)
+	s.Render(w, http.StatusUnprocessableEntity, "account", p)
 }
 
 func (s *Server) accountPreferences(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
+	if !s.ParseForm(w, r) {
 		return
 	}
 	u := getState(r).user
 	lang, size := r.PostForm.Get("pref_lang"), r.PostForm.Get("pref_text_size")
-	if err := s.Identity.SetPreferences(r.Context(), actor(r), u.ID, lang, size); err != nil {
+	if err := s.Identity.SetPreferences(r.Context(), Actor(r), u.ID, lang, size); err != nil {
 		s.accountFormError(w, r, err)
 		return
 	}
 	// The cookies win over the account, so set them to what was chosen.
 	http.SetCookie(w, s.cookie(langCookie, lang, 365*24*3600e9))
 	http.SetCookie(w, s.cookie(textCookie, size, 365*24*3600e9))
-	redirect(w, r, "/account?done=saved")
+	Redirect(w, r, "/account?done=saved")
 }
 
 func (s *Server) accountPassword(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
+	if !s.ParseForm(w, r) {
 		return
 	}
 	st := getState(r)
-	err := s.Identity.ChangePassword(r.Context(), actor(r), st.user.ID, r.PostForm.Get("current_password"), r.PostForm.Get("new_password"), st.sessionRaw)
+	err := s.Identity.ChangePassword(r.Context(), Actor(r), st.user.ID, r.PostForm.Get("current_password"), r.PostForm.Get("new_password"), st.sessionRaw)
 	if err != nil {
 		s.accountFormError(w, r, err)
 		return
 	}
-	redirect(w, r, "/account?done=password")
+	Redirect(w, r, "/account?done=password")
 }
 
 func (s *Server) accountEndSession(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
+	if !s.ParseForm(w, r) {
 		return
 	}
-	err := s.Identity.EndSessionByHash(r.Context(), actor(r), getState(r).user.ID, r.PostForm.Get("session"))
+	err := s.Identity.EndSessionByHash(r.Context(), Actor(r), getState(r).user.ID, r.PostForm.Get("session"))
 	if err != nil && !errors.Is(err, identity.ErrNoSession) {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	redirect(w, r, "/account?done=sessions")
+	Redirect(w, r, "/account?done=sessions")
 }
 
 // accountEndAll is "sign out everywhere", this browser included.
 func (s *Server) accountEndAll(w http.ResponseWriter, r *http.Request) {
-	if _, err := s.Identity.EndAllSessions(r.Context(), actor(r), "", getState(r).user.ID); err != nil {
-		s.serverError(w, r, err)
+	if _, err := s.Identity.EndAllSessions(r.Context(), Actor(r), "", getState(r).user.ID); err != nil {
+		s.ServerError(w, r, err)
 		return
 	}
 	http.SetCookie(w, s.cookie(sessionCookie, "", -1))
-	redirect(w, r, "/signin?done=signedout")
+	Redirect(w, r, "/signin?done=signedout")
 }
 
 type totpData struct {
@@ -125,47 +125,47 @@ type totpData struct {
 // must enrol land here after sign-in.
 func (s *Server) totpForm(w http.ResponseWriter, r *http.Request) {
 	u := getState(r).user
-	p := s.newPage(r, "totp.title")
+	p := s.NewPage(r, "totp.title")
 	if u.TOTPEnabled {
 		p.Data = totpData{Enabled: true}
-		s.render(w, http.StatusOK, "totp", p)
+		s.Render(w, http.StatusOK, "totp", p)
 		return
 	}
 	secret, _, ok := s.Identity.PendingTOTP(*u)
 	if !ok {
 		var err error
 		if secret, _, err = s.Identity.BeginTOTP(r.Context(), *u); err != nil {
-			s.serverError(w, r, err)
+			s.ServerError(w, r, err)
 			return
 		}
 	}
 	p.Data = totpData{Secret: secret}
-	s.render(w, http.StatusOK, "totp", p)
+	s.Render(w, http.StatusOK, "totp", p)
 }
 
 func (s *Server) totpConfirm(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
+	if !s.ParseForm(w, r) {
 		return
 	}
 	st := getState(r)
 	u, err := s.Identity.ByID(r.Context(), st.user.ID)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	if err := s.Identity.ConfirmTOTP(r.Context(), actor(r), u, r.PostForm.Get("code")); err != nil {
+	if err := s.Identity.ConfirmTOTP(r.Context(), Actor(r), u, r.PostForm.Get("code")); err != nil {
 		secret, _, _ := s.Identity.PendingTOTP(u)
-		p := s.newPage(r, "totp.title")
+		p := s.NewPage(r, "totp.title")
 		p.Errors = validation.Errors{{Field: "code", Code: "error.otp.bad"}}
 		p.Data = totpData{Secret: secret}
-		s.render(w, http.StatusUnprocessableEntity, "totp", p)
+		s.Render(w, http.StatusUnprocessableEntity, "totp", p)
 		return
 	}
 	if err := s.Identity.MarkMFA(r.Context(), st.sessionRaw); err != nil {
-		s.serverError(w, r, fmt.Errorf("web: mark the session's second factor: %w", err))
+		s.ServerError(w, r, fmt.Errorf("web: mark the session's second factor: %w", err))
 		return
 	}
-	redirect(w, r, "/account?done=totp")
+	Redirect(w, r, "/account?done=totp")
 }
 
 // totpQR serves the enrolment QR code as an image, since the CSP allows
@@ -173,12 +173,12 @@ func (s *Server) totpConfirm(w http.ResponseWriter, r *http.Request) {
 func (s *Server) totpQR(w http.ResponseWriter, r *http.Request) {
 	_, uri, ok := s.Identity.PendingTOTP(*getState(r).user)
 	if !ok {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return
 	}
 	png, err := identity.TOTPQRCodePNG(uri)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "image/png")
@@ -190,20 +190,20 @@ func (s *Server) totpQR(w http.ResponseWriter, r *http.Request) {
 // parent approves, either ends.
 
 func (s *Server) familyAsk(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
+	if !s.ParseForm(w, r) {
 		return
 	}
 	u := getState(r).user
-	_, err := s.Identity.AskFamily(r.Context(), actor(r), u.ID, r.PostForm.Get("family_login"))
+	_, err := s.Identity.AskFamily(r.Context(), Actor(r), u.ID, r.PostForm.Get("family_login"))
 	switch {
 	case errors.Is(err, identity.ErrFamilyUnknown):
 		s.accountFormError(w, r, validation.Errors{{Field: "family_login", Code: "error.family.unknown"}})
 	case errors.Is(err, identity.ErrFamilySelf):
 		s.accountFormError(w, r, validation.Errors{{Field: "family_login", Code: "error.family.self"}})
 	case err != nil:
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 	default:
-		redirect(w, r, "/account?done=family_asked#family-h")
+		Redirect(w, r, "/account?done=family_asked#family-h")
 	}
 }
 
@@ -212,22 +212,22 @@ func (s *Server) familyChange(w http.ResponseWriter, r *http.Request) {
 	var err error
 	switch r.PathValue("action") {
 	case "approve":
-		err = s.Identity.ApproveFamily(r.Context(), actor(r), u.ID, r.PathValue("id"))
+		err = s.Identity.ApproveFamily(r.Context(), Actor(r), u.ID, r.PathValue("id"))
 	case "end":
-		err = s.Identity.EndFamily(r.Context(), actor(r), u.ID, r.PathValue("id"))
+		err = s.Identity.EndFamily(r.Context(), Actor(r), u.ID, r.PathValue("id"))
 	default:
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return
 	}
 	if errors.Is(err, identity.ErrFamilyNotYour) {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	redirect(w, r, "/account?done=saved#family-h")
+	Redirect(w, r, "/account?done=saved#family-h")
 }
 
 // homeZone is the zone of the signed-in person's first local government,

@@ -30,18 +30,18 @@ func (s *Server) renderCalendar(w http.ResponseWriter, r *http.Request, errs val
 	t, _ := s.Tenants.BySlug(r.Context(), r.PathValue("tenant"))
 	changes, err := s.Calendar.Changes(r.Context(), t.ID)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	cal, err := s.calendarFor(r.Context(), &t)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	p := s.newPage(r, "calendar.title")
+	p := s.NewPage(r, "calendar.title")
 	p.Tenant = &t
 	p.Errors = errs
-	p.Flash = flashFrom(r)
+	p.Flash = FlashFrom(r)
 	if errs != nil {
 		p.Form = r.PostForm // what was typed comes back with the error
 	}
@@ -73,21 +73,21 @@ func (s *Server) renderCalendar(w http.ResponseWriter, r *http.Request, errs val
 		Missing  int // next year, when its national list is missing from 1 October
 		ThisYear int
 	}{days, missing, missing - 1}
-	s.render(w, status, "admin_calendar", p)
+	s.Render(w, status, "admin_calendar", p)
 }
 
 func (s *Server) adminCalendarSet(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.adminTenant(w, r)
-	if !ok || !s.parseForm(w, r) {
+	if !ok || !s.ParseForm(w, r) {
 		return
 	}
 	f := r.PostForm
-	d := calendar.Day{Date: dateFromForm(f, "date"), Kind: f.Get("kind"), Name: truncateRunes(f.Get("name"), 100)}
+	d := calendar.Day{Date: DateFromForm(f, "date"), Kind: f.Get("kind"), Name: truncateRunes(f.Get("name"), 100)}
 	err := s.DB.InTx(r.Context(), func(tx *db.Tx) error {
 		if err := s.Calendar.Set(r.Context(), tx, t.ID, d); err != nil {
 			return err
 		}
-		return audit.Append(r.Context(), tx, actor(r).Entry(t.ID, "calendar.set", "day:"+d.Date, audit.Say("audit.detail.calendar.set", "~calendar.kind."+d.Kind, d.Name)))
+		return audit.Append(r.Context(), tx, Actor(r).Entry(t.ID, "calendar.set", "day:"+d.Date, audit.Say("audit.detail.calendar.set", "~calendar.kind."+d.Kind, d.Name)))
 	})
 	s.Calendar.Changed()
 	var errs validation.Errors
@@ -96,15 +96,15 @@ func (s *Server) adminCalendarSet(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	redirect(w, r, s.path("/{tenant}/admin/calendar", t.Slug)+"?done=saved")
+	Redirect(w, r, s.path("/{tenant}/admin/calendar", t.Slug)+"?done=saved")
 }
 
 func (s *Server) adminCalendarRemove(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.adminTenant(w, r)
-	if !ok || !s.parseForm(w, r) {
+	if !ok || !s.ParseForm(w, r) {
 		return
 	}
 	date := r.PostForm.Get("date")
@@ -116,14 +116,14 @@ func (s *Server) adminCalendarRemove(w http.ResponseWriter, r *http.Request) {
 		if err := s.Calendar.Remove(r.Context(), tx, t.ID, date); err != nil {
 			return err
 		}
-		return audit.Append(r.Context(), tx, actor(r).Entry(t.ID, "calendar.remove", "day:"+truncateRunes(date, 20), ""))
+		return audit.Append(r.Context(), tx, Actor(r).Entry(t.ID, "calendar.remove", "day:"+truncateRunes(date, 20), ""))
 	})
 	s.Calendar.Changed()
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	redirect(w, r, s.path("/{tenant}/admin/calendar", t.Slug)+"?done=saved")
+	Redirect(w, r, s.path("/{tenant}/admin/calendar", t.Slug)+"?done=saved")
 }
 
 // confirmCalendarRemove asks before a day of the tenant's own goes back to
@@ -131,15 +131,15 @@ func (s *Server) adminCalendarRemove(w http.ResponseWriter, r *http.Request) {
 func (s *Server) confirmCalendarRemove(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, date string) {
 	day, err := time.ParseInLocation("2006-01-02", date, t.Location())
 	if err != nil {
-		redirect(w, r, s.path("/{tenant}/admin/calendar", t.Slug))
+		Redirect(w, r, s.path("/{tenant}/admin/calendar", t.Slug))
 		return
 	}
-	p := s.newPage(r, "confirm.calendar.title")
+	p := s.NewPage(r, "confirm.calendar.title")
 	p.Tenant = t
 	p.NoIndex = true
 	back := s.path("/{tenant}/admin/calendar", t.Slug)
-	p.Data = confirmView{Question: p.T("confirm.calendar.title"), Explain: p.T("confirm.calendar.explain", p.Date(day.Add(12*time.Hour))),
+	p.Data = ConfirmView{Question: p.T("confirm.calendar.title"), Explain: p.T("confirm.calendar.explain", p.Date(day.Add(12*time.Hour))),
 		Yes: p.T("confirm.calendar.yes"), No: p.T("confirm.calendar.no"), Action: back + "/remove", Back: back,
 		Hidden: [][2]string{{"date", date}}}
-	s.render(w, http.StatusOK, "confirm_action", p)
+	s.Render(w, http.StatusOK, "confirm_action", p)
 }

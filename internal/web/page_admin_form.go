@@ -64,7 +64,7 @@ func typeKey(t form.Type) (string, bool) {
 }
 
 // typeWords names a type in the page's language.
-func (p *page) typeWords(t form.Type) string {
+func (p *Page) typeWords(t form.Type) string {
 	if k, ok := typeKey(t); ok {
 		return p.T(k)
 	}
@@ -86,9 +86,9 @@ func (s *Server) adminForm(w http.ResponseWriter, r *http.Request) {
 // renderBuilder shows the stored form's questions, with errors of a change
 // that was refused.
 func (s *Server) renderBuilder(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, svc *catalog.Service, errs validation.Errors, status int) {
-	p := s.newPage(r, "builder.title")
+	p := s.NewPage(r, "builder.title")
 	p.Tenant = t
-	p.Flash = flashFrom(r)
+	p.Flash = FlashFrom(r)
 	p.Errors = errs
 	p.NoIndex = true
 	for _, k := range []string{"title_id", "title_ja", "title_en"} {
@@ -107,11 +107,11 @@ func (s *Server) renderBuilder(w http.ResponseWriter, r *http.Request, t *tenant
 		}
 	}
 	p.Data = v
-	s.render(w, status, "admin_form_builder", p)
+	s.Render(w, status, "admin_form_builder", p)
 }
 
 // conditionWords says in words when fd is asked, or "" when always.
-func (p *page) conditionWords(f form.Form, fd form.Field) string {
+func (p *Page) conditionWords(f form.Form, fd form.Field) string {
 	c := fd.ShowIf
 	if c == nil {
 		return ""
@@ -124,7 +124,7 @@ func (p *page) conditionWords(f form.Form, fd form.Field) string {
 }
 
 // answerWords shows a stored answer value as the resident sees it.
-func (p *page) answerWords(ref form.Field, v string) string {
+func (p *Page) answerWords(ref form.Field, v string) string {
 	switch ref.Type {
 	case form.TypeYesNo:
 		switch v {
@@ -144,7 +144,7 @@ func (p *page) answerWords(ref form.Field, v string) string {
 }
 
 // quoted names a question by its label in the page's language.
-func (p *page) quoted(fd form.Field) string {
+func (p *Page) quoted(fd form.Field) string {
 	l := fd.Labels.In(p.Lang())
 	if l == "" {
 		l = fd.Name
@@ -155,7 +155,7 @@ func (p *page) quoted(fd form.Field) string {
 // saveForm saves svc with the form f; a refusal comes back as errors.
 func (s *Server) saveForm(r *http.Request, t *tenant.Tenant, svc catalog.Service, f form.Form) (validation.Errors, error) {
 	svc.Form = f
-	_, err := s.Services.Save(r.Context(), actor(r), t.ID, svc)
+	_, err := s.Services.Save(r.Context(), Actor(r), t.ID, svc)
 	var errs validation.Errors
 	if errors.As(err, &errs) {
 		return errs, nil
@@ -168,7 +168,7 @@ func (s *Server) saveForm(r *http.Request, t *tenant.Tenant, svc catalog.Service
 // together with that question.
 func (s *Server) adminFormAddPage(w http.ResponseWriter, r *http.Request) {
 	t, svc, ok := s.adminServiceFor(w, r)
-	if !ok || !s.parseForm(w, r) {
+	if !ok || !s.ParseForm(w, r) {
 		return
 	}
 	titles := form.Labels{}
@@ -178,7 +178,7 @@ func (s *Server) adminFormAddPage(w http.ResponseWriter, r *http.Request) {
 	f := svc.Form.Ordered()
 	n := len(f.Sections)
 	f.Sections = append(f.Sections, form.Section{Labels: titles})
-	p := s.newPage(r, "builder.title")
+	p := s.NewPage(r, "builder.title")
 	var errs validation.Errors
 	// A title in one language is enough; with none, the tenant's own
 	// language's box is the one to fill.
@@ -196,23 +196,23 @@ func (s *Server) adminFormAddPage(w http.ResponseWriter, r *http.Request) {
 	for l, v := range titles {
 		q.Set("title_"+l, v)
 	}
-	redirect(w, r, builderBase(t, svc)+"/questions/new?"+q.Encode())
+	Redirect(w, r, builderBase(t, svc)+"/questions/new?"+q.Encode())
 }
 
 // adminQuestionMove moves a question one place up or down.
 func (s *Server) adminQuestionMove(w http.ResponseWriter, r *http.Request) {
 	t, svc, ok := s.adminServiceFor(w, r)
-	if !ok || !s.parseForm(w, r) {
+	if !ok || !s.ParseForm(w, r) {
 		return
 	}
 	name := r.PathValue("name")
 	if _, found := svc.Form.Field(name); !found {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return
 	}
 	nf, moved := svc.Form.Move(name, r.PostForm.Get("direction") == "up")
 	if !moved {
-		redirect(w, r, builderBase(t, svc)+"#q-"+name)
+		Redirect(w, r, builderBase(t, svc)+"#q-"+name)
 		return
 	}
 	s.saveFromList(w, r, t, svc, nf, "#q-"+name)
@@ -222,17 +222,17 @@ func (s *Server) adminQuestionMove(w http.ResponseWriter, r *http.Request) {
 // depending on its answer: that condition would point at nothing.
 func (s *Server) adminQuestionDelete(w http.ResponseWriter, r *http.Request) {
 	t, svc, ok := s.adminServiceFor(w, r)
-	if !ok || !s.parseForm(w, r) {
+	if !ok || !s.ParseForm(w, r) {
 		return
 	}
 	name := r.PathValue("name")
 	fd, found := svc.Form.Field(name)
 	if !found {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return
 	}
 	if deps := svc.Form.Dependents(name); len(deps) > 0 {
-		p := s.newPage(r, "builder.title")
+		p := s.NewPage(r, "builder.title")
 		var errs validation.Errors
 		errs.Add("q-"+name, "builder.error.depended", p.quoted(fd), p.quoted(deps[0]))
 		s.renderBuilder(w, r, t, svc, errs, http.StatusUnprocessableEntity)
@@ -247,20 +247,20 @@ func (s *Server) adminQuestionDelete(w http.ResponseWriter, r *http.Request) {
 func (s *Server) saveFromList(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, svc *catalog.Service, nf form.Form, anchor string) {
 	errs, err := s.saveForm(r, t, *svc, nf)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	if len(errs) == 0 {
-		redirect(w, r, builderBase(t, svc)+"?done=saved"+anchor)
+		Redirect(w, r, builderBase(t, svc)+"?done=saved"+anchor)
 		return
 	}
-	p := s.newPage(r, "builder.title")
+	p := s.NewPage(r, "builder.title")
 	s.renderBuilder(w, r, t, svc, p.listErrors(nf, errs), http.StatusUnprocessableEntity)
 }
 
 // listErrors points each problem of the form at its question or page on
 // the list, and names it in words instead of the definition's path.
-func (p *page) listErrors(f form.Form, errs validation.Errors) validation.Errors {
+func (p *Page) listErrors(f form.Form, errs validation.Errors) validation.Errors {
 	var out validation.Errors
 	for _, e := range errs {
 		subj, isForm := formSubject(e)

@@ -83,10 +83,10 @@ func (s *Server) adminQuestionNew(w http.ResponseWriter, r *http.Request) {
 	f := svc.Form.Ordered()
 	sec, err := strconv.Atoi(q.Get("section"))
 	if err != nil || sec < 0 || sec > len(f.Sections) {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return
 	}
-	p := s.newPage(r, "builder.question.new")
+	p := s.NewPage(r, "builder.question.new")
 	p.Tenant = t
 	p.NoIndex = true
 	for _, k := range []string{"title_id", "title_ja", "title_en"} {
@@ -106,7 +106,7 @@ func (s *Server) adminQuestionNew(w http.ResponseWriter, r *http.Request) {
 	v := s.questionView(p, t, svc, f, "", sec, typ)
 	v.PickType = !known
 	p.Data = v
-	s.render(w, http.StatusOK, "admin_form_question", p)
+	s.Render(w, http.StatusOK, "admin_form_question", p)
 }
 
 func (s *Server) adminQuestionEdit(w http.ResponseWriter, r *http.Request) {
@@ -117,21 +117,21 @@ func (s *Server) adminQuestionEdit(w http.ResponseWriter, r *http.Request) {
 	f := svc.Form.Ordered()
 	fd, found := f.Field(r.PathValue("name"))
 	if !found {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return
 	}
-	p := s.newPage(r, "builder.question.edit")
+	p := s.NewPage(r, "builder.question.edit")
 	p.Tenant = t
 	p.NoIndex = true
 	p.Form = questionValues(fd)
 	p.Data = s.questionView(p, t, svc, f, fd.Name, fd.Section, fd.Type)
-	s.render(w, http.StatusOK, "admin_form_question", p)
+	s.Render(w, http.StatusOK, "admin_form_question", p)
 }
 
 // adminQuestionCreate adds a question (and, for a new page, the page).
 func (s *Server) adminQuestionCreate(w http.ResponseWriter, r *http.Request) {
 	t, svc, ok := s.adminServiceFor(w, r)
-	if !ok || !s.parseForm(w, r) {
+	if !ok || !s.ParseForm(w, r) {
 		return
 	}
 	v := r.PostForm
@@ -143,7 +143,7 @@ func (s *Server) adminQuestionCreate(w http.ResponseWriter, r *http.Request) {
 		f.Sections = append(f.Sections, form.Section{Labels: form.Labels{"id": strings.TrimSpace(v.Get("title_id")),
 			"ja": strings.TrimSpace(v.Get("title_ja")), "en": strings.TrimSpace(v.Get("title_en"))}})
 	} else if err != nil || sec < 0 || sec >= len(f.Sections) {
-		s.errorPage(w, r, http.StatusBadRequest, t)
+		s.ErrorPage(w, r, http.StatusBadRequest, t)
 		return
 	}
 	name := strings.TrimSpace(v.Get("name"))
@@ -158,13 +158,13 @@ func (s *Server) adminQuestionCreate(w http.ResponseWriter, r *http.Request) {
 // adminQuestionSave saves an edited question in its place.
 func (s *Server) adminQuestionSave(w http.ResponseWriter, r *http.Request) {
 	t, svc, ok := s.adminServiceFor(w, r)
-	if !ok || !s.parseForm(w, r) {
+	if !ok || !s.ParseForm(w, r) {
 		return
 	}
 	f := svc.Form.Ordered()
 	old, found := f.Field(r.PathValue("name"))
 	if !found {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return
 	}
 	s.saveQuestion(w, r, t, svc, f, old.Name, old.Section, false, false)
@@ -176,7 +176,7 @@ func (s *Server) saveQuestion(w http.ResponseWriter, r *http.Request, t *tenant.
 	f form.Form, name string, sec int, isNew, newPage bool) {
 	v := r.PostForm
 	key := map[bool]string{true: "builder.question.new", false: "builder.question.edit"}[isNew]
-	p := s.newPage(r, key)
+	p := s.NewPage(r, key)
 	p.Tenant = t
 	p.NoIndex = true
 	p.Form = cloneValues(v)
@@ -213,11 +213,11 @@ func (s *Server) saveQuestion(w http.ResponseWriter, r *http.Request, t *tenant.
 		} else {
 			saveErrs, err := s.saveForm(r, t, *svc, nf)
 			if err != nil {
-				s.serverError(w, r, err)
+				s.ServerError(w, r, err)
 				return
 			}
 			if len(saveErrs) == 0 {
-				redirect(w, r, builderBase(t, svc)+"?done=saved#q-"+fd.Name)
+				Redirect(w, r, builderBase(t, svc)+"?done=saved#q-"+fd.Name)
 				return
 			}
 			errs = p.questionErrors(nf, at, newSec, fd, lines, saveErrs)
@@ -229,7 +229,7 @@ func (s *Server) saveQuestion(w http.ResponseWriter, r *http.Request, t *tenant.
 	}
 	view := s.questionView(p, t, svc, svc.Form.Ordered(), map[bool]string{true: "", false: name}[isNew], sec, typ)
 	p.Data = view
-	s.render(w, status, "admin_form_question", p)
+	s.Render(w, status, "admin_form_question", p)
 }
 
 // mergeErrors adds to errs the problems of inputs that have none yet.
@@ -252,7 +252,7 @@ func cloneValues(v url.Values) url.Values {
 
 // questionView gathers what the editor shows for question name ("" when
 // new) on page sec of f.
-func (s *Server) questionView(p *page, t *tenant.Tenant, svc *catalog.Service, f form.Form, name string, sec int, typ form.Type) questionView {
+func (s *Server) questionView(p *Page, t *tenant.Tenant, svc *catalog.Service, f form.Form, name string, sec int, typ form.Type) questionView {
 	base := builderBase(t, svc)
 	v := questionView{Service: svc.Names.In(p.Lang()), Base: base, Name: name, New: name == "", Section: sec,
 		PageNumber: sec + 1, Type: typ, NewPage: sec >= len(f.Sections)}
@@ -299,7 +299,7 @@ func conditionCandidates(f form.Form, name string, sec int) []form.Field {
 	return out
 }
 
-func (p *page) answerHint(fd form.Field) answerHint {
+func (p *Page) answerHint(fd form.Field) answerHint {
 	h := answerHint{Question: fd.Labels.In(p.Lang())}
 	switch fd.Type {
 	case form.TypeYesNo:
@@ -514,7 +514,7 @@ func (s *Server) conditionValue(ref form.Field, typed string) string {
 // questionErrors points each problem of the new form at the editor's
 // input that can fix it, named in words. at is the question's index in f,
 // newSec the index of a page being added with it (or -1).
-func (p *page) questionErrors(f form.Form, at, newSec int, fd form.Field, lines []int, errs validation.Errors) validation.Errors {
+func (p *Page) questionErrors(f form.Form, at, newSec int, fd form.Field, lines []int, errs validation.Errors) validation.Errors {
 	var out validation.Errors
 	for _, e := range errs {
 		subj, isForm := formSubject(e)
@@ -564,7 +564,7 @@ func tenantLang(t *tenant.Tenant) string {
 
 // questionInput finds the input of the edited question that a problem is
 // about: rest is the subject after "fields.<name>.".
-func (p *page) questionInput(code, rest string, fd form.Field, lines []int) (input, arg string) {
+func (p *Page) questionInput(code, rest string, fd form.Field, lines []int) (input, arg string) {
 	named := func(input string) (string, string) { return input, p.T(inputLabels[input]) }
 	view := questionView{Type: fd.Type}
 	switch {
@@ -623,7 +623,7 @@ type dateLimit struct {
 }
 
 // DateLimit builds the inputs of a date bound for the "datelimit" template.
-func (p *page) DateLimit(name, legendKey, valueKey string) dateLimit {
+func (p *Page) DateLimit(name, legendKey, valueKey string) dateLimit {
 	return dateLimit{Name: name, Legend: p.T(legendKey), None: p.T("builder.date.none"), Today: p.T("builder.date.today"),
 		Fixed: p.T("builder.date.fixed"), Kind: p.Val(name + "_kind"),
 		Input: p.Field(name, "text,off", valueKey, "calendar.date.hint", true)}

@@ -46,17 +46,17 @@ func (s *Server) adminRequirementEdit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if findRequirement(*svc, r.PathValue("name")) == nil {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return
 	}
 	s.renderRequirements(w, r, t, svc, r.PathValue("name"), nil, http.StatusOK)
 }
 
 func (s *Server) renderRequirements(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, svc *catalog.Service, editing string, errs validation.Errors, status int) {
-	p := s.newPage(r, "admin.requirements.title")
+	p := s.NewPage(r, "admin.requirements.title")
 	p.Tenant = t
 	p.Errors = errs
-	p.Flash = flashFrom(r)
+	p.Flash = FlashFrom(r)
 	lang := p.Lang()
 	v := requirementsView{Code: svc.Code, Editing: editing}
 	for _, rq := range svc.Requirements {
@@ -100,7 +100,7 @@ func (s *Server) renderRequirements(w http.ResponseWriter, r *http.Request, t *t
 		v.Types = append(v.Types, optionView{Value: a, Label: p.T("admin.requirement.type." + typeWord(a)), Checked: chosen[a]})
 	}
 	p.Data = v
-	s.render(w, status, "admin_requirements", p)
+	s.Render(w, status, "admin_requirements", p)
 }
 
 // typeWord names a media type in message keys: "application/pdf" -> "pdf".
@@ -112,7 +112,7 @@ func typeWord(mediaType string) string {
 // adminRequirementSave adds a requirement (no {name}) or changes one.
 func (s *Server) adminRequirementSave(w http.ResponseWriter, r *http.Request) {
 	t, svc, ok := s.adminServiceFor(w, r)
-	if !ok || !s.parseForm(w, r) {
+	if !ok || !s.ParseForm(w, r) {
 		return
 	}
 	f := r.PostForm
@@ -142,7 +142,7 @@ func (s *Server) adminRequirementSave(w http.ResponseWriter, r *http.Request) {
 	} else {
 		i := slices.IndexFunc(next, func(x catalog.Requirement) bool { return x.Name == editing })
 		if i < 0 {
-			s.notFound(w, r)
+			s.NotFound(w, r)
 			return
 		}
 		rq.Name = editing
@@ -158,13 +158,13 @@ func (s *Server) saveRequirements(w http.ResponseWriter, r *http.Request, t *ten
 	if len(errs) == 0 {
 		changed := *svc
 		changed.Requirements = next
-		_, err := s.Services.Save(r.Context(), actor(r), t.ID, changed)
+		_, err := s.Services.Save(r.Context(), Actor(r), t.ID, changed)
 		if err == nil {
-			redirect(w, r, s.path("/{tenant}/admin/services/{code}/requirements", t.Slug, svc.Code)+"?done=saved")
+			Redirect(w, r, s.path("/{tenant}/admin/services/{code}/requirements", t.Slug, svc.Code)+"?done=saved")
 			return
 		}
 		if !errors.As(err, &errs) {
-			s.serverError(w, r, err)
+			s.ServerError(w, r, err)
 			return
 		}
 	}
@@ -175,23 +175,23 @@ func (s *Server) saveRequirements(w http.ResponseWriter, r *http.Request, t *ten
 // Documents residents already sent for it stay with their applications.
 func (s *Server) adminRequirementDelete(w http.ResponseWriter, r *http.Request) {
 	t, svc, ok := s.adminServiceFor(w, r)
-	if !ok || !s.parseForm(w, r) {
+	if !ok || !s.ParseForm(w, r) {
 		return
 	}
 	name := r.PathValue("name")
 	rq := findRequirement(*svc, name)
 	if rq == nil {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return
 	}
 	base := s.path("/{tenant}/admin/services/{code}/requirements", t.Slug, svc.Code)
 	if r.PostForm.Get("confirm") != "yes" {
-		p := s.newPage(r, "confirm.requirement.title")
+		p := s.NewPage(r, "confirm.requirement.title")
 		p.Tenant = t
 		p.NoIndex = true
-		p.Data = confirmView{Question: p.T("confirm.requirement.title"), Explain: p.T("confirm.requirement.explain", rq.Labels.In(p.Lang())),
+		p.Data = ConfirmView{Question: p.T("confirm.requirement.title"), Explain: p.T("confirm.requirement.explain", rq.Labels.In(p.Lang())),
 			Yes: p.T("confirm.requirement.yes"), No: p.T("confirm.requirement.no"), Action: base + "/" + name + "/delete", Back: base}
-		s.render(w, http.StatusOK, "confirm_action", p)
+		s.Render(w, http.StatusOK, "confirm_action", p)
 		return
 	}
 	next := slices.DeleteFunc(slices.Clone(svc.Requirements), func(x catalog.Requirement) bool { return x.Name == name })

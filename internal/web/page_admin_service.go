@@ -31,7 +31,7 @@ type serviceEditView struct {
 	Missing      string // the languages with no name yet, by their own names
 }
 
-func basicsForm(p *page, svc catalog.Service) {
+func basicsForm(p *Page, svc catalog.Service) {
 	set := func(prefix string, l catalog.Labels) {
 		for _, lang := range workflow.Languages {
 			p.Form.Set(prefix+lang, l[lang])
@@ -60,10 +60,10 @@ func (s *Server) renderServiceBasics(w http.ResponseWriter, r *http.Request, t *
 	if svc.ID == "" {
 		title = "admin.service.new"
 	}
-	p := s.newPage(r, title)
+	p := s.NewPage(r, title)
 	p.Tenant = t
 	p.Errors = errs
-	p.Flash = flashFrom(r)
+	p.Flash = FlashFrom(r)
 	if errs != nil {
 		for _, k := range serviceBasics {
 			p.Form.Set(k, r.PostForm.Get(k))
@@ -83,7 +83,7 @@ func (s *Server) renderServiceBasics(w http.ResponseWriter, r *http.Request, t *
 	}
 	v.Missing = strings.Join(missing, ", ")
 	p.Data = v
-	s.render(w, status, "admin_service", p)
+	s.Render(w, status, "admin_service", p)
 }
 
 func (s *Server) adminServiceEdit(w http.ResponseWriter, r *http.Request) {
@@ -120,18 +120,18 @@ func newService(t *tenant.Tenant) catalog.Service {
 // definition (or a new service's), everything else kept as it was.
 func (s *Server) adminServiceSave(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.adminTenant(w, r)
-	if !ok || !s.parseForm(w, r) {
+	if !ok || !s.ParseForm(w, r) {
 		return
 	}
 	svc := newService(t)
 	if code := r.PathValue("code"); code != "" {
 		old, err := s.Services.ByCode(r.Context(), t.ID, code)
 		if errors.Is(err, catalog.ErrNotFound) {
-			s.notFound(w, r)
+			s.NotFound(w, r)
 			return
 		}
 		if err != nil {
-			s.serverError(w, r, err)
+			s.ServerError(w, r, err)
 			return
 		}
 		svc = old
@@ -140,13 +140,13 @@ func (s *Server) adminServiceSave(w http.ResponseWriter, r *http.Request) {
 	}
 	errs := readBasics(r, &svc)
 	if len(errs) == 0 {
-		saved, err := s.Services.Save(r.Context(), actor(r), t.ID, svc)
+		saved, err := s.Services.Save(r.Context(), Actor(r), t.ID, svc)
 		if err == nil {
-			redirect(w, r, s.path("/{tenant}/admin/services/{code}", t.Slug, saved.Code)+"?done=saved")
+			Redirect(w, r, s.path("/{tenant}/admin/services/{code}", t.Slug, saved.Code)+"?done=saved")
 			return
 		}
 		if !errors.As(err, &errs) {
-			s.serverError(w, r, err)
+			s.ServerError(w, r, err)
 			return
 		}
 	}

@@ -24,14 +24,14 @@ func (s *Server) adminServices(w http.ResponseWriter, r *http.Request) {
 	}
 	svcs, err := s.Services.List(r.Context(), t.ID, false)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	p := s.newPage(r, "admin.services.title")
+	p := s.NewPage(r, "admin.services.title")
 	p.Tenant = t
-	p.Flash = flashFrom(r)
+	p.Flash = FlashFrom(r)
 	p.Data = svcs
-	s.render(w, http.StatusOK, "admin_services", p)
+	s.Render(w, http.StatusOK, "admin_services", p)
 }
 
 func (s *Server) adminServiceFor(w http.ResponseWriter, r *http.Request) (*tenant.Tenant, *catalog.Service, bool) {
@@ -41,11 +41,11 @@ func (s *Server) adminServiceFor(w http.ResponseWriter, r *http.Request) (*tenan
 	}
 	svc, err := s.Services.ByCode(r.Context(), t.ID, r.PathValue("code"))
 	if errors.Is(err, catalog.ErrNotFound) {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return nil, nil, false
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return nil, nil, false
 	}
 	return t, &svc, true
@@ -55,7 +55,7 @@ func (s *Server) adminServiceFor(w http.ResponseWriter, r *http.Request) (*tenan
 var serviceFormFields = []string{"code", "category", "name_id", "name_ja", "name_en", "desc_id", "desc_ja", "desc_en",
 	"fee_amount", "fee_currency", "sla_days", "published", "eligibility", "requirements", "form", "workflow", "output"}
 
-func fillServiceForm(p *page, svc catalog.Service) {
+func fillServiceForm(p *Page, svc catalog.Service) {
 	js := func(v any) string {
 		b, _ := json.MarshalIndent(v, "", "  ")
 		return string(b)
@@ -80,11 +80,11 @@ func (s *Server) adminServiceJSON(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	p := s.newPage(r, "admin.service.json")
+	p := s.NewPage(r, "admin.service.json")
 	p.Tenant = t
 	fillServiceForm(p, *svc)
 	p.Data = svc.Code
-	s.render(w, http.StatusOK, "admin_service_form", p)
+	s.Render(w, http.StatusOK, "admin_service_form", p)
 }
 
 // serviceFromForm reads the editor; JSON parts that do not parse are field
@@ -116,7 +116,7 @@ func serviceFromForm(r *http.Request) (catalog.Service, validation.Errors) {
 
 func (s *Server) adminServiceSaveJSON(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.adminTenant(w, r)
-	if !ok || !s.parseForm(w, r) {
+	if !ok || !s.ParseForm(w, r) {
 		return
 	}
 	editing := r.PathValue("code")
@@ -125,24 +125,24 @@ func (s *Server) adminServiceSaveJSON(w http.ResponseWriter, r *http.Request) {
 		svc.Code = editing
 	}
 	if len(errs) == 0 {
-		_, err := s.Services.Save(r.Context(), actor(r), t.ID, svc)
+		_, err := s.Services.Save(r.Context(), Actor(r), t.ID, svc)
 		if err == nil {
-			redirect(w, r, s.path("/{tenant}/admin/services", t.Slug)+"?done=saved")
+			Redirect(w, r, s.path("/{tenant}/admin/services", t.Slug)+"?done=saved")
 			return
 		}
 		if !errors.As(err, &errs) {
-			s.serverError(w, r, err)
+			s.ServerError(w, r, err)
 			return
 		}
 	}
-	p := s.newPage(r, "admin.service.json")
+	p := s.NewPage(r, "admin.service.json")
 	p.Tenant = t
 	p.Errors = errs
 	for _, k := range serviceFormFields {
 		p.Form.Set(k, r.PostForm.Get(k))
 	}
 	p.Data = editing
-	s.render(w, http.StatusUnprocessableEntity, "admin_service_form", p)
+	s.Render(w, http.StatusUnprocessableEntity, "admin_service_form", p)
 }
 
 func (s *Server) adminServiceExport(w http.ResponseWriter, r *http.Request) {
@@ -152,7 +152,7 @@ func (s *Server) adminServiceExport(w http.ResponseWriter, r *http.Request) {
 	}
 	raw, err := catalog.Export(*svc)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
@@ -169,7 +169,7 @@ func (s *Server) adminServiceImport(w http.ResponseWriter, r *http.Request) {
 	}
 	raw, err := importBody(r)
 	if err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, t)
+		s.ErrorPage(w, r, http.StatusBadRequest, t)
 		return
 	}
 	svc, err := catalog.Import(raw)
@@ -178,24 +178,24 @@ func (s *Server) adminServiceImport(w http.ResponseWriter, r *http.Request) {
 			err = validation.Errors{{Field: "file", Code: "error.service.exists", Args: []any{svc.Code}}}
 		} else {
 			svc.Published = false
-			_, err = s.Services.Save(r.Context(), actor(r), t.ID, svc)
+			_, err = s.Services.Save(r.Context(), Actor(r), t.ID, svc)
 		}
 	}
 	var errs validation.Errors
 	if errors.As(err, &errs) {
 		svcs, _ := s.Services.List(r.Context(), t.ID, false)
-		p := s.newPage(r, "admin.services.title")
+		p := s.NewPage(r, "admin.services.title")
 		p.Tenant = t
 		p.Errors = errs
 		p.Data = svcs
-		s.render(w, http.StatusUnprocessableEntity, "admin_services", p)
+		s.Render(w, http.StatusUnprocessableEntity, "admin_services", p)
 		return
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	redirect(w, r, s.path("/{tenant}/admin/services", t.Slug)+"?done=saved")
+	Redirect(w, r, s.path("/{tenant}/admin/services", t.Slug)+"?done=saved")
 }
 
 func importBody(r *http.Request) ([]byte, error) {

@@ -38,10 +38,10 @@ func (s *Server) adminWorkflow(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderWorkflow(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, svc *catalog.Service, errs validation.Errors, status int) {
-	p := s.newPage(r, "admin.workflow.title")
+	p := s.NewPage(r, "admin.workflow.title")
 	p.Tenant = t
 	p.Errors = errs
-	p.Flash = flashFrom(r)
+	p.Flash = FlashFrom(r)
 	v := workflowView{Code: svc.Code}
 	d := svc.Workflow
 	for i, st := range d.States {
@@ -66,10 +66,10 @@ func (s *Server) renderWorkflow(w http.ResponseWriter, r *http.Request, t *tenan
 		p.Form = r.PostForm
 	}
 	p.Data = v
-	s.render(w, status, "admin_workflow", p)
+	s.Render(w, status, "admin_workflow", p)
 }
 
-func setLabels(p *page, key string, l workflow.Labels) {
+func setLabels(p *Page, key string, l workflow.Labels) {
 	for _, lang := range workflow.Languages {
 		p.Form.Set(key+"_"+lang, l[lang])
 	}
@@ -89,7 +89,7 @@ func labelsFrom(r *http.Request, key string) workflow.Labels {
 // the shape (which states, which buttons lead where) is kept.
 func (s *Server) adminWorkflowSave(w http.ResponseWriter, r *http.Request) {
 	t, svc, ok := s.adminServiceFor(w, r)
-	if !ok || !s.parseForm(w, r) {
+	if !ok || !s.ParseForm(w, r) {
 		return
 	}
 	d := svc.Workflow
@@ -122,13 +122,13 @@ func (s *Server) adminWorkflowSave(w http.ResponseWriter, r *http.Request) {
 	if len(errs) == 0 {
 		changed := *svc
 		changed.Workflow = d
-		_, err := s.Services.Save(r.Context(), actor(r), t.ID, changed)
+		_, err := s.Services.Save(r.Context(), Actor(r), t.ID, changed)
 		if err == nil {
-			redirect(w, r, s.path("/{tenant}/admin/services/{code}/workflow", t.Slug, svc.Code)+"?done=saved")
+			Redirect(w, r, s.path("/{tenant}/admin/services/{code}/workflow", t.Slug, svc.Code)+"?done=saved")
 			return
 		}
 		if !errors.As(err, &errs) {
-			s.serverError(w, r, err)
+			s.ServerError(w, r, err)
 			return
 		}
 	}

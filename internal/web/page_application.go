@@ -62,21 +62,21 @@ func (s *Server) applicationPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderApplication(w http.ResponseWriter, r *http.Request, ac *appContext, errs validation.Errors, status int) {
-	p := s.newPage(r, "application.title")
+	p := s.NewPage(r, "application.title")
 	p.Tenant = ac.T
 	p.Errors = errs
-	p.Flash = flashFrom(r)
+	p.Flash = FlashFrom(r)
 	data, err := s.applicationData(r.Context(), p, ac)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	data.Changed = r.URL.Query().Get("changed") == "1"
 	p.Data = data
-	s.render(w, status, "application", p)
+	s.Render(w, status, "application", p)
 }
 
-func (s *Server) applicationData(ctx context.Context, p *page, ac *appContext) (applicationPage, error) {
+func (s *Server) applicationData(ctx context.Context, p *Page, ac *appContext) (applicationPage, error) {
 	lang := p.Lang()
 	wf := ac.Svc.Workflow
 	state, _ := wf.State(ac.App.State)
@@ -159,7 +159,7 @@ func (s *Server) applicationData(ctx context.Context, p *page, ac *appContext) (
 // the submit button of "check your answers").
 func (s *Server) act(w http.ResponseWriter, r *http.Request) {
 	ac, ok := s.loadApplication(w, r)
-	if !ok || !s.parseForm(w, r) {
+	if !ok || !s.ParseForm(w, r) {
 		return
 	}
 	version, _ := strconv.Atoi(r.PostForm.Get("version"))
@@ -167,7 +167,7 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request) {
 	if action == "submit" || action == "resubmit" {
 		docs, err := s.Docs.ForApplication(r.Context(), ac.T.ID, ac.App.ID)
 		if err != nil {
-			s.serverError(w, r, err)
+			s.ServerError(w, r, err)
 			return
 		}
 		if errs := missingDocuments(ac.Svc, docs); len(errs) > 0 {
@@ -187,16 +187,16 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case action == "submit" || action == "resubmit":
-		redirect(w, r, appURL(ac)+"?done=submitted")
+		Redirect(w, r, appURL(ac)+"?done=submitted")
 		return
 	}
 	switch outcome {
 	case workflow.Withdrawn:
-		redirect(w, r, appURL(ac)+"?done=withdrawn")
+		Redirect(w, r, appURL(ac)+"?done=withdrawn")
 	case workflow.Rejected:
-		redirect(w, r, appURL(ac)+"?done=rejected")
+		Redirect(w, r, appURL(ac)+"?done=rejected")
 	default:
-		redirect(w, r, appURL(ac)+"?done=action")
+		Redirect(w, r, appURL(ac)+"?done=action")
 	}
 }
 
@@ -213,10 +213,10 @@ func (s *Server) actionOutcome(r *http.Request, ac *appContext, action string) s
 	return ""
 }
 
-// confirmView is the page that asks before something that cannot be
+// ConfirmView is the page that asks before something that cannot be
 // undone: the question, what will happen, and a form that repeats the
 // request (Hidden fields) with confirm=yes.
-type confirmView struct {
+type ConfirmView struct {
 	Question, Explain, Yes, No, Action, Back string
 	Hidden                                   [][2]string
 }
@@ -225,7 +225,7 @@ type confirmView struct {
 // rejecting): a page of its own, so it works without JavaScript, that says
 // plainly what will happen.
 func (s *Server) confirmAction(w http.ResponseWriter, r *http.Request, ac *appContext, action string, outcome string, version int) {
-	p := s.newPage(r, "confirm.withdraw.title")
+	p := s.NewPage(r, "confirm.withdraw.title")
 	p.Tenant = ac.T
 	kind := "withdraw"
 	if outcome == workflow.Rejected {
@@ -237,10 +237,10 @@ func (s *Server) confirmAction(w http.ResponseWriter, r *http.Request, ac *appCo
 		number = p.T("confirm.draft")
 	}
 	name := ac.Svc.Names.In(p.Lang())
-	p.Data = confirmView{Question: p.T("confirm." + kind + ".title"), Explain: p.T("confirm."+kind+".explain", number, name),
+	p.Data = ConfirmView{Question: p.T("confirm." + kind + ".title"), Explain: p.T("confirm."+kind+".explain", number, name),
 		Yes: p.T("confirm." + kind + ".yes"), No: p.T("confirm." + kind + ".no"), Action: appURL(ac) + "/actions", Back: appURL(ac),
 		Hidden: [][2]string{{"version", strconv.Itoa(version)}, {"action", action}, {"comment", r.PostForm.Get("comment")}}}
-	s.render(w, http.StatusOK, "confirm_action", p)
+	s.Render(w, http.StatusOK, "confirm_action", p)
 }
 
 // myApplications lists the signed-in resident's applications here.
@@ -251,18 +251,18 @@ func (s *Server) myApplications(w http.ResponseWriter, r *http.Request) {
 	}
 	apps, err := s.Apps.Mine(r.Context(), t.ID, getState(r).user.ID)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	p := s.newPage(r, "mine.title")
+	p := s.NewPage(r, "mine.title")
 	p.Tenant = t
 	rows, err := s.listRows(r.Context(), p, t, apps)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	p.Data = rows
-	s.render(w, http.StatusOK, "my_applications", p)
+	s.Render(w, http.StatusOK, "my_applications", p)
 }
 
 type listRow struct {
@@ -271,7 +271,7 @@ type listRow struct {
 }
 
 // listRows describes applications for lists, loading each service once.
-func (s *Server) listRows(ctx context.Context, p *page, t *tenant.Tenant, apps []application.Application) ([]listRow, error) {
+func (s *Server) listRows(ctx context.Context, p *Page, t *tenant.Tenant, apps []application.Application) ([]listRow, error) {
 	svcs := map[string]catalog.Service{}
 	now := s.Clock.Now()
 	var out []listRow
@@ -303,7 +303,7 @@ func (s *Server) calendarFor(ctx context.Context, t *tenant.Tenant) (*calendar.C
 // fillDue: residents see the service's promise (its SLA counted from
 // submission); staff see the deadline of the current state, which is what
 // escalates.
-func (s *Server) fillDue(ctx context.Context, p *page, ac *appContext, d *applicationPage) error {
+func (s *Server) fillDue(ctx context.Context, p *Page, ac *appContext, d *applicationPage) error {
 	cal, err := s.calendarFor(ctx, ac.T)
 	if err != nil {
 		return err
@@ -339,7 +339,7 @@ func lastMoment(t time.Time) time.Time { return t.Add(-time.Second) }
 // nextSteps says, in plain words, what a resident who has sent an
 // application can expect: the fee and how it is paid, what to bring, and
 // how the result reaches them (with the postal address they gave).
-func nextSteps(p *page, ac *appContext) []string {
+func nextSteps(p *Page, ac *appContext) []string {
 	var out []string
 	if ac.Svc.Free() {
 		out = append(out, p.T("next.fee.none"))

@@ -53,16 +53,16 @@ func (s *Server) loadApplication(w http.ResponseWriter, r *http.Request) (*appCo
 	a, err := s.Apps.Get(r.Context(), t.ID, r.PathValue("id"))
 	roles := callerRoles(getState(r), t, a)
 	if errors.Is(err, application.ErrNotFound) || (err == nil && len(roles) == 0) {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return nil, false
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return nil, false
 	}
 	svc, err := s.Services.ByID(r.Context(), t.ID, a.ServiceID)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return nil, false
 	}
 	ac := &appContext{T: t, Svc: svc, App: a, Roles: roles}
@@ -73,7 +73,7 @@ func (s *Server) loadApplication(w http.ResponseWriter, r *http.Request) (*appCo
 }
 
 func (ac *appContext) caller(r *http.Request) application.Caller {
-	return application.Caller{Actor: actor(r), Roles: ac.Roles}
+	return application.Caller{Actor: Actor(r), Roles: ac.Roles}
 }
 
 func (ac *appContext) editable() bool {
@@ -103,7 +103,7 @@ func (s *Server) editApplication(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !ac.editable() {
-		redirect(w, r, appURL(ac))
+		Redirect(w, r, appURL(ac))
 		return
 	}
 	section, _ := strconv.Atoi(r.URL.Query().Get("section"))
@@ -116,10 +116,10 @@ func appURL(ac *appContext) string {
 
 func (s *Server) renderSection(w http.ResponseWriter, r *http.Request, ac *appContext, section int, a form.Answers, errs validation.Errors, status int) {
 	if section < 0 || section >= len(ac.Svc.Form.Sections) {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return
 	}
-	p := s.newPage(r, "apply.title")
+	p := s.NewPage(r, "apply.title")
 	p.Tenant = ac.T
 	p.Errors = errs
 	p.Untranslated = ac.Svc.Untranslated(p.Lang())
@@ -135,24 +135,24 @@ func (s *Server) renderSection(w http.ResponseWriter, r *http.Request, ac *appCo
 	p.Title = ac.Svc.Form.Sections[section].Labels.In(p.Lang())
 	p.Data = sectionPage{AC: ac, Section: section, Heading: ac.Svc.Names.In(p.Lang()), Inputs: p.inputs(fields, a, errs),
 		Shown: strings.Join(names, ","), Back: back}
-	s.render(w, status, "apply_section", p)
+	s.Render(w, status, "apply_section", p)
 }
 
 // saveSection stores one page of answers. A question revealed by an answer
 // on the same page (no JavaScript to reveal it) is shown again with the
-// page, without an error, before the resident moves on.
+// Page, without an error, before the resident moves on.
 func (s *Server) saveSection(w http.ResponseWriter, r *http.Request) {
 	ac, ok := s.loadApplication(w, r)
-	if !ok || !s.parseForm(w, r) {
+	if !ok || !s.ParseForm(w, r) {
 		return
 	}
 	if !ac.editable() {
-		redirect(w, r, appURL(ac))
+		Redirect(w, r, appURL(ac))
 		return
 	}
 	section, _ := strconv.Atoi(r.URL.Query().Get("section"))
 	if section < 0 || section >= len(ac.Svc.Form.Sections) {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return
 	}
 	f := ac.Svc.Form
@@ -174,10 +174,10 @@ func (s *Server) saveSection(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if next := f.NextSection(section, merged); next >= 0 {
-		redirect(w, r, appURL(ac)+"/edit?section="+strconv.Itoa(next))
+		Redirect(w, r, appURL(ac)+"/edit?section="+strconv.Itoa(next))
 		return
 	}
-	redirect(w, r, appURL(ac)+"/check")
+	Redirect(w, r, appURL(ac)+"/check")
 }
 
 func newlyShown(fields []form.Field, shown string) bool {
@@ -210,14 +210,14 @@ func (s *Server) checkAnswers(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !ac.editable() {
-		redirect(w, r, appURL(ac))
+		Redirect(w, r, appURL(ac))
 		return
 	}
 	s.renderCheck(w, r, ac, nil, http.StatusOK)
 }
 
 func (s *Server) renderCheck(w http.ResponseWriter, r *http.Request, ac *appContext, errs validation.Errors, status int) {
-	p := s.newPage(r, "check.title")
+	p := s.NewPage(r, "check.title")
 	p.Tenant = ac.T
 	p.Errors = errs
 	p.Untranslated = ac.Svc.Untranslated(p.Lang())
@@ -229,12 +229,12 @@ func (s *Server) renderCheck(w http.ResponseWriter, r *http.Request, ac *appCont
 	}
 	docs, err := s.Docs.ForApplication(r.Context(), ac.T.ID, ac.App.ID)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	p.Data = checkPage{AC: ac, Assisted: ac.App.FilledBy != "", Heading: ac.Svc.Names.In(p.Lang()), Rows: rows,
 		Requirements: p.requirementViews(ac.Svc, docs, ac.T.Slug)}
-	s.render(w, status, "apply_check", p)
+	s.Render(w, status, "apply_check", p)
 }
 
 // appError turns the domain's refusals into answers a person understands.
@@ -248,15 +248,15 @@ func (s *Server) appError(w http.ResponseWriter, r *http.Request, ac *appContext
 		}
 		s.renderCheck(w, r, ac, errs, http.StatusUnprocessableEntity)
 	case errors.Is(err, application.ErrConflict), errors.Is(err, workflow.ErrNotAllowed), errors.Is(err, application.ErrNotEditable):
-		redirect(w, r, appURL(ac)+"?changed=1")
+		Redirect(w, r, appURL(ac)+"?changed=1")
 	case errors.Is(err, workflow.ErrForbidden):
-		s.deny(w, r, ac.T)
+		s.Deny(w, r, ac.T)
 	case errors.Is(err, application.ErrNotAssisted):
 		// Nothing to confirm: the resident filled it in themselves.
 		s.renderApplication(w, r, ac, validation.Errors{{Field: "code", Code: "error.confirm.not_assisted"}}, http.StatusConflict)
 	case errors.Is(err, workflow.ErrCommentRequired):
 		s.renderApplication(w, r, ac, validation.Errors{{Field: "comment", Code: "error.comment.required"}}, http.StatusUnprocessableEntity)
 	default:
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 	}
 }

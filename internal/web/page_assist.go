@@ -35,10 +35,10 @@ func (s *Server) renderAssist(w http.ResponseWriter, r *http.Request, errs valid
 	t, _ := s.Tenants.BySlug(r.Context(), r.PathValue("tenant"))
 	svcs, err := s.Services.List(r.Context(), t.ID, true)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	p := s.newPage(r, "assist.title")
+	p := s.NewPage(r, "assist.title")
 	p.Tenant = &t
 	p.Errors = errs
 	if r.PostForm != nil {
@@ -55,7 +55,7 @@ func (s *Server) renderAssist(w http.ResponseWriter, r *http.Request, errs valid
 		}
 	}
 	p.Data = assistPage{Services: svcs, Call: callID}
-	s.render(w, status, "assist", p)
+	s.Render(w, status, "assist", p)
 }
 
 // findResident looks a resident up by what they can tell an officer: an
@@ -85,7 +85,7 @@ func isDigits(s string) bool {
 
 func (s *Server) assistStart(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.loadTenant(w, r)
-	if !ok || !s.parseForm(w, r) {
+	if !ok || !s.ParseForm(w, r) {
 		return
 	}
 	var errs validation.Errors
@@ -102,17 +102,17 @@ func (s *Server) assistStart(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out, err := s.flows.StartAssisted(r.Context(), flow.Assist{
-		Caller: application.Caller{Actor: actor(r), Roles: []string{workflow.Officer}},
+		Caller: application.Caller{Actor: Actor(r), Roles: []string{workflow.Officer}},
 		Tenant: *t, Service: svc, ResidentID: u.ID, Lang: u.Lang, CallID: s.servedCall(r, t, r.PostForm.Get("call"))})
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	if out.Call.ID != "" {
 		s.Calls.Rooms().Broadcast(out.Call.ID, call.Message{Type: "application",
 			Extra: appEvent{ID: out.Application.ID, Requirements: requirementOptions(svc)}})
 	}
-	redirect(w, r, s.path("/{tenant}/applications/{id}/edit", t.Slug, out.Application.ID)+"?section=0")
+	Redirect(w, r, s.path("/{tenant}/applications/{id}/edit", t.Slug, out.Application.ID)+"?section=0")
 }
 
 // requestConfirmation gives the resident a one-time code (shown in their
@@ -120,16 +120,16 @@ func (s *Server) assistStart(w http.ResponseWriter, r *http.Request) {
 // the application to enter it.
 func (s *Server) requestConfirmation(w http.ResponseWriter, r *http.Request) {
 	ac, ok := s.loadApplication(w, r)
-	if !ok || !s.parseForm(w, r) {
+	if !ok || !s.ParseForm(w, r) {
 		return
 	}
 	if !ac.assistedByMe(getState(r)) {
-		s.deny(w, r, ac.T)
+		s.Deny(w, r, ac.T)
 		return
 	}
 	docs, err := s.Docs.ForApplication(r.Context(), ac.T.ID, ac.App.ID)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	if _, errs := ac.Svc.Form.Check(ac.App.Answers, -1, s.Clock.Now(), s.Regions, ac.T.Location()); len(errs) > 0 || len(missingDocuments(ac.Svc, docs)) > 0 {
@@ -137,30 +137,30 @@ func (s *Server) requestConfirmation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, _, err := s.Apps.RequestConfirmation(r.Context(), ac.caller(r), *ac.T, ac.App.ID, s.confirmCodeSender(r, ac)); err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	s.announceConfirmation(r, ac)
-	redirect(w, r, appURL(ac)+"?done=code_sent")
+	Redirect(w, r, appURL(ac)+"?done=code_sent")
 }
 
 // confirm submits an assisted application: by the resident in their own
 // account (one tap), or by the officer with the code the resident read out.
 func (s *Server) confirm(w http.ResponseWriter, r *http.Request) {
 	ac, ok := s.loadApplication(w, r)
-	if !ok || !s.parseForm(w, r) {
+	if !ok || !s.ParseForm(w, r) {
 		return
 	}
 	st := getState(r)
 	byApplicant := st.user.ID == ac.App.ApplicantID
 	if !byApplicant && !ac.assistedByMe(st) {
-		s.deny(w, r, ac.T)
+		s.Deny(w, r, ac.T)
 		return
 	}
 	key := "confirm:" + ac.App.ID
 	throttled, err := s.Identity.Throttled(r.Context(), key, 5)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	if !byApplicant && throttled {
@@ -171,7 +171,7 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case errors.Is(err, application.ErrBadCode):
 		if err := s.Identity.RecordFailure(r.Context(), key); err != nil {
-			s.serverError(w, r, err)
+			s.ServerError(w, r, err)
 			return
 		}
 		s.renderApplication(w, r, ac, validation.Errors{{Field: "code", Code: "error.assist.code"}}, http.StatusUnprocessableEntity)
@@ -179,7 +179,7 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request) {
 		s.appError(w, r, ac, err)
 	default:
 		s.announceSent(r, ac.T, ac.App.ID)
-		redirect(w, r, appURL(ac)+"?done=confirmed")
+		Redirect(w, r, appURL(ac)+"?done=confirmed")
 	}
 }
 

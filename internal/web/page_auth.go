@@ -10,48 +10,48 @@ import (
 )
 
 func (s *Server) signinForm(w http.ResponseWriter, r *http.Request) {
-	p := s.newPage(r, "signin.title")
+	p := s.NewPage(r, "signin.title")
 	p.Form.Set("next", safeNext(r.URL.Query().Get("next"), ""))
-	p.Flash = flashFrom(r)
+	p.Flash = FlashFrom(r)
 	if r.URL.Query().Get("ended") == "1" {
 		p.Flash = "flash.session_ended"
 	}
-	s.render(w, http.StatusOK, "signin", p)
+	s.Render(w, http.StatusOK, "signin", p)
 }
 
 func (s *Server) signin(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
+	if !s.ParseForm(w, r) {
 		return
 	}
 	st := getState(r)
 	login, next := r.PostForm.Get("login"), safeNext(r.PostForm.Get("next"), "")
 	u, err := s.Identity.Authenticate(r.Context(), login, r.PostForm.Get("password"), st.ip)
 	if err != nil {
-		p := s.newPage(r, "signin.title")
+		p := s.NewPage(r, "signin.title")
 		p.Form.Set("login", login)
 		p.Form.Set("next", next)
 		status, code := http.StatusUnauthorized, "error.signin.bad"
 		if errors.Is(err, identity.ErrThrottled) {
 			status, code = http.StatusTooManyRequests, "error.signin.throttled"
 		} else if !errors.Is(err, identity.ErrBadLogin) {
-			s.serverError(w, r, err)
+			s.ServerError(w, r, err)
 			return
 		}
 		p.Errors = validation.Errors{{Field: "login", Code: code}}
-		s.render(w, status, "signin", p)
+		s.Render(w, status, "signin", p)
 		return
 	}
 	raw, err := s.Identity.StartSession(r.Context(), u.ID, !u.TOTPEnabled, st.ip, r.UserAgent())
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	http.SetCookie(w, s.cookie(sessionCookie, raw, identity.SessionAbsolute))
 	if u.TOTPEnabled {
-		redirect(w, r, "/signin/otp?next="+url.QueryEscape(next))
+		Redirect(w, r, "/signin/otp?next="+url.QueryEscape(next))
 		return
 	}
-	redirect(w, r, s.afterSignin(r, u, next))
+	Redirect(w, r, s.afterSignin(r, u, next))
 }
 
 // afterSignin picks where to go: the page asked for, else the user's tenant.
@@ -73,75 +73,75 @@ func (s *Server) afterSignin(r *http.Request, u identity.User, next string) stri
 
 func (s *Server) otpForm(w http.ResponseWriter, r *http.Request) {
 	if getState(r).pending == nil {
-		redirect(w, r, "/signin")
+		Redirect(w, r, "/signin")
 		return
 	}
-	p := s.newPage(r, "otp.title")
+	p := s.NewPage(r, "otp.title")
 	p.Form.Set("next", safeNext(r.URL.Query().Get("next"), ""))
-	s.render(w, http.StatusOK, "otp", p)
+	s.Render(w, http.StatusOK, "otp", p)
 }
 
 func (s *Server) otp(w http.ResponseWriter, r *http.Request) {
 	st := getState(r)
 	if st.pending == nil {
-		redirect(w, r, "/signin")
+		Redirect(w, r, "/signin")
 		return
 	}
-	if !s.parseForm(w, r) {
+	if !s.ParseForm(w, r) {
 		return
 	}
 	next := safeNext(r.PostForm.Get("next"), "")
 	if err := s.Identity.VerifyTOTP(r.Context(), *st.pending, r.PostForm.Get("code"), st.ip); err != nil {
 		if !errors.Is(err, identity.ErrBadOTP) && !errors.Is(err, identity.ErrThrottled) {
-			s.serverError(w, r, err)
+			s.ServerError(w, r, err)
 			return
 		}
-		p := s.newPage(r, "otp.title")
+		p := s.NewPage(r, "otp.title")
 		p.Form.Set("next", next)
 		code := "error.otp.bad"
 		if errors.Is(err, identity.ErrThrottled) {
 			code = "error.signin.throttled"
 		}
 		p.Errors = validation.Errors{{Field: "code", Code: code}}
-		s.render(w, http.StatusUnauthorized, "otp", p)
+		s.Render(w, http.StatusUnauthorized, "otp", p)
 		return
 	}
 	if err := s.Identity.MarkMFA(r.Context(), st.sessionRaw); err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	redirect(w, r, s.afterSignin(r, *st.pending, next))
+	Redirect(w, r, s.afterSignin(r, *st.pending, next))
 }
 
 func (s *Server) signout(w http.ResponseWriter, r *http.Request) {
 	st := getState(r)
 	if st.viaToken && st.tokenRaw != "" {
-		if err := s.Identity.RevokeToken(r.Context(), actor(r), st.tokenRaw); err != nil {
-			s.serverError(w, r, err)
+		if err := s.Identity.RevokeToken(r.Context(), Actor(r), st.tokenRaw); err != nil {
+			s.ServerError(w, r, err)
 			return
 		}
 	}
 	if st.sessionRaw != "" {
-		if err := s.Identity.EndSession(r.Context(), actor(r), st.sessionRaw); err != nil {
-			s.serverError(w, r, err)
+		if err := s.Identity.EndSession(r.Context(), Actor(r), st.sessionRaw); err != nil {
+			s.ServerError(w, r, err)
 			return
 		}
 	}
 	http.SetCookie(w, s.cookie(sessionCookie, "", -1))
-	redirect(w, r, "/signin?done=signedout")
+	Redirect(w, r, "/signin?done=signedout")
 }
 
 // prefs sets language and text size for anyone, signed in or not, from the
 // controls in every page's header; it works without JavaScript.
 func (s *Server) prefs(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
+	if !s.ParseForm(w, r) {
 		return
 	}
 	if t := r.PostForm.Get("text"); identity.ValidTextSize(t) {
 		http.SetCookie(w, s.cookie(textCookie, t, 365*24*3600e9))
 		if u := getState(r).user; u != nil {
-			s.logFailure(r, "keep the text size chosen before signing in", s.Identity.SetPreferences(r.Context(), actor(r), u.ID, u.Lang, t))
+			s.logFailure(r, "keep the text size chosen before signing in", s.Identity.SetPreferences(r.Context(), Actor(r), u.ID, u.Lang, t))
 		}
 	}
-	redirect(w, r, safeNext(r.PostForm.Get("back"), "/"))
+	Redirect(w, r, safeNext(r.PostForm.Get("back"), "/"))
 }

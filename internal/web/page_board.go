@@ -52,10 +52,10 @@ func (s *Server) boardPage(w http.ResponseWriter, r *http.Request) {
 	}
 	b, err := s.boardState(r, t, c.ID)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	p := s.newPage(r, "board.title")
+	p := s.NewPage(r, "board.title")
 	p.Title = c.Name(p.Lang())
 	p.Tenant = t
 	p.NoIndex = true
@@ -64,7 +64,7 @@ func (s *Server) boardPage(w http.ResponseWriter, r *http.Request) {
 		Counter, Events  string
 		Speak, SpeakLang string
 	}{b, c.Name(p.Lang()), s.path("/{tenant}/board/{id}/events", t.Slug, c.ID), p.T("board.speak"), speechLang(p.Lang())}
-	s.render(w, http.StatusOK, "board", p)
+	s.Render(w, http.StatusOK, "board", p)
 }
 
 // speechLang is the BCP 47 tag browsers' speech synthesis expects.

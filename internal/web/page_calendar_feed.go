@@ -22,7 +22,7 @@ func (s *Server) appointmentICS(w http.ResponseWriter, r *http.Request) {
 	a, err := s.Counters.Appointment(r.Context(), t.ID, r.PathValue("id"))
 	st := getState(r)
 	if err != nil || (a.ResidentID != st.user.ID && a.BookedBy != st.user.ID && !s.isStaff(r, t)) {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return
 	}
 	s.writeICS(w, r, "appointment.ics", s.icsEvents(r, t.Slug, st.lang, []counter.Appointment{a}))
@@ -83,17 +83,17 @@ func (s *Server) officerFeed(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
 	userID, _, _ := strings.Cut(token, ".")
 	if !s.feedTokenValid(token, userID) {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return
 	}
 	u, err := s.Identity.ByID(r.Context(), userID)
 	if err != nil || u.Disabled {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return
 	}
 	ms, err := s.Identity.Memberships(r.Context(), u.ID)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	now := s.Clock.Now()
@@ -108,7 +108,7 @@ func (s *Server) officerFeed(w http.ResponseWriter, r *http.Request) {
 		}
 		apps, err := s.Counters.ForOfficer(r.Context(), t.ID, u.ID, now.Add(-24*time.Hour), now.AddDate(0, 0, 60))
 		if err != nil {
-			s.serverError(w, r, err)
+			s.ServerError(w, r, err)
 			return
 		}
 		events = append(events, s.icsEvents(r, t.Slug, u.Lang, apps)...)

@@ -19,8 +19,8 @@ import (
 
 // Video calls at the remote counter. An officer opens the call of a ticket
 // they called or of an appointment; the resident joins from their ticket
-// page or appointment list; a helper joins through a one-time link. The
-// page runs call.js (the one page that needs JavaScript), which talks to
+// Page or appointment list; a helper joins through a one-time link. The
+// Page runs call.js (the one page that needs JavaScript), which talks to
 // the others through the signalling socket (call_socket.go).
 
 // passCookie holds a helper's pass into one call.
@@ -87,11 +87,11 @@ func (s *Server) loadCall(w http.ResponseWriter, r *http.Request) (*tenant.Tenan
 	}
 	c, err := s.Calls.Get(r.Context(), t.ID, r.PathValue("id"))
 	if errors.Is(err, call.ErrNotFound) {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return nil, call.Call{}, callWho{}, false
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return nil, call.Call{}, callWho{}, false
 	}
 	who, ok := s.callAccess(r, t, c)
@@ -99,7 +99,7 @@ func (s *Server) loadCall(w http.ResponseWriter, r *http.Request) (*tenant.Tenan
 		if getState(r).user == nil {
 			s.requireUser(w, r)
 		} else {
-			s.deny(w, r, t)
+			s.Deny(w, r, t)
 		}
 		return nil, call.Call{}, callWho{}, false
 	}
@@ -129,17 +129,17 @@ func (s *Server) startTicketCall(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !s.servesCounter(r, t, call.Call{CounterID: tk.CounterID}, getState(r).user) {
-		s.deny(w, r, t)
+		s.Deny(w, r, t)
 		return
 	}
-	c, err := s.flows.StartTicketCall(r.Context(), actor(r), t.ID, tk.ID)
+	c, err := s.flows.StartTicketCall(r.Context(), Actor(r), t.ID, tk.ID)
 	switch {
 	case errors.Is(err, queue.ErrNotCalled):
-		redirect(w, r, s.path("/{tenant}/desk", t.Slug)+"?done=call_not_called")
+		Redirect(w, r, s.path("/{tenant}/desk", t.Slug)+"?done=call_not_called")
 	case err != nil:
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 	default:
-		redirect(w, r, s.path("/{tenant}/calls/{id}", t.Slug, c.ID))
+		Redirect(w, r, s.path("/{tenant}/calls/{id}", t.Slug, c.ID))
 	}
 }
 
@@ -152,25 +152,25 @@ func (s *Server) startAppointmentCall(w http.ResponseWriter, r *http.Request) {
 	}
 	a, err := s.Counters.Appointment(r.Context(), t.ID, r.PathValue("id"))
 	if errors.Is(err, counter.ErrNotFound) {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	if !s.servesCounter(r, t, call.Call{CounterID: a.CounterID}, getState(r).user) {
-		s.deny(w, r, t)
+		s.Deny(w, r, t)
 		return
 	}
-	c, err := s.flows.StartAppointmentCall(r.Context(), actor(r), t.ID, a.ID)
+	c, err := s.flows.StartAppointmentCall(r.Context(), Actor(r), t.ID, a.ID)
 	switch {
 	case errors.Is(err, flow.ErrNotBooked):
-		redirect(w, r, s.path("/{tenant}/desk", t.Slug))
+		Redirect(w, r, s.path("/{tenant}/desk", t.Slug))
 	case err != nil:
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 	default:
-		redirect(w, r, s.path("/{tenant}/calls/{id}", t.Slug, c.ID))
+		Redirect(w, r, s.path("/{tenant}/calls/{id}", t.Slug, c.ID))
 	}
 }
 
@@ -197,13 +197,13 @@ func (s *Server) callPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if c.Status != call.Open {
-		redirect(w, r, s.path("/{tenant}/calls/{id}/done", t.Slug, c.ID)+queryOf(callPath(t, c, who)))
+		Redirect(w, r, s.path("/{tenant}/calls/{id}/done", t.Slug, c.ID)+queryOf(callPath(t, c, who)))
 		return
 	}
-	p := s.newPage(r, "call.title")
+	p := s.NewPage(r, "call.title")
 	p.Tenant = t
 	p.NoIndex = true
-	p.Flash = flashFrom(r)
+	p.Flash = FlashFrom(r)
 	self := callPath(t, c, who)
 	v := callView{Call: c, Role: who.role, Self: self, Query: queryOf(self),
 		Socket: s.path("/{tenant}/calls/{id}/socket", t.Slug, c.ID) + queryOf(self)}
@@ -233,7 +233,7 @@ func (s *Server) callPage(w http.ResponseWriter, r *http.Request) {
 	// The one page that may use the camera and microphone (every other
 	// page forbids them); still only for this origin, never for frames.
 	w.Header().Set("Permissions-Policy", "camera=(self), microphone=(self), geolocation=()")
-	s.render(w, http.StatusOK, "call", p)
+	s.Render(w, http.StatusOK, "call", p)
 }
 
 // sep is what joins another query parameter onto path.
@@ -255,21 +255,21 @@ func queryOf(path string) string {
 // endCall: the officer ends the call with notes on the session.
 func (s *Server) endCall(w http.ResponseWriter, r *http.Request) {
 	t, c, who, ok := s.loadCall(w, r)
-	if !ok || !s.parseForm(w, r) {
+	if !ok || !s.ParseForm(w, r) {
 		return
 	}
 	if who.role != call.RoleOfficer {
-		s.deny(w, r, t)
+		s.Deny(w, r, t)
 		return
 	}
-	_, err := s.flows.EndCall(r.Context(), actor(r), t.ID, c.ID, r.PostForm.Get("notes"))
+	_, err := s.flows.EndCall(r.Context(), Actor(r), t.ID, c.ID, r.PostForm.Get("notes"))
 	switch {
 	case errors.Is(err, call.ErrNotes):
-		redirect(w, r, s.path("/{tenant}/calls/{id}", t.Slug, c.ID)+"?done=notes_too_long")
+		Redirect(w, r, s.path("/{tenant}/calls/{id}", t.Slug, c.ID)+"?done=notes_too_long")
 	case err != nil && !errors.Is(err, call.ErrEnded):
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 	default:
-		redirect(w, r, s.path("/{tenant}/desk", t.Slug)+"?done=call_ended")
+		Redirect(w, r, s.path("/{tenant}/desk", t.Slug)+"?done=call_ended")
 	}
 }
 
@@ -294,10 +294,10 @@ type callDoneView struct {
 
 func (s *Server) renderCallDone(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, c call.Call, who callWho,
 	status int, errs validation.Errors) {
-	p := s.newPage(r, "call.done.title")
+	p := s.NewPage(r, "call.done.title")
 	p.Tenant = t
 	p.NoIndex = true
-	p.Flash = flashFrom(r)
+	p.Flash = FlashFrom(r)
 	p.Errors = errs
 	if _, err := s.kioskOf(r, t); err == nil {
 		p.Kiosk, p.KioskIdle = true, kioskDoneIdle
@@ -306,28 +306,28 @@ func (s *Server) renderCallDone(w http.ResponseWriter, r *http.Request, t *tenan
 	p.Data = callDoneView{Call: c, Self: self, Rate: s.path("/{tenant}/calls/{id}/rating", t.Slug, c.ID) + queryOf(self),
 		Ask:    who.role == call.RoleResident && c.Status == call.Ended && c.Satisfaction == 0,
 		Scores: []int{4, 3, 2, 1}, Minutes: int(c.Duration.Minutes() + 0.5)}
-	s.render(w, status, "call_done", p)
+	s.Render(w, status, "call_done", p)
 }
 
 func (s *Server) rateCall(w http.ResponseWriter, r *http.Request) {
 	t, c, who, ok := s.loadCall(w, r)
-	if !ok || !s.parseForm(w, r) {
+	if !ok || !s.ParseForm(w, r) {
 		return
 	}
 	if who.role != call.RoleResident {
-		s.deny(w, r, t)
+		s.Deny(w, r, t)
 		return
 	}
 	score, _ := strconv.Atoi(r.PostForm.Get("score"))
-	err := s.Calls.Rate(r.Context(), actor(r), t.ID, c.ID, score)
+	err := s.Calls.Rate(r.Context(), Actor(r), t.ID, c.ID, score)
 	self := callPath(t, c, who)
 	switch {
 	case errors.Is(err, call.ErrRating):
 		s.renderCallDone(w, r, t, c, who, http.StatusUnprocessableEntity,
 			validation.Errors{{Field: "score", Code: "error.call.score"}})
 	case errors.Is(err, call.ErrRated), errors.Is(err, call.ErrNotEnded), err == nil:
-		redirect(w, r, s.path("/{tenant}/calls/{id}/done", t.Slug, c.ID)+queryOf(self)+sep(self)+"done=thanks")
+		Redirect(w, r, s.path("/{tenant}/calls/{id}/done", t.Slug, c.ID)+queryOf(self)+sep(self)+"done=thanks")
 	default:
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 	}
 }

@@ -96,7 +96,7 @@ func (s *Server) announceSent(r *http.Request, t *tenant.Tenant, appID string) {
 // ticket alone reads the emailed code to the officer instead.
 func (s *Server) confirmInCall(w http.ResponseWriter, r *http.Request) {
 	t, c, who, ok := s.loadCall(w, r)
-	if !ok || !s.parseForm(w, r) {
+	if !ok || !s.ParseForm(w, r) {
 		return
 	}
 	u := getState(r).user
@@ -111,10 +111,10 @@ func (s *Server) confirmInCall(w http.ResponseWriter, r *http.Request) {
 	}
 	svc, err := s.Services.ByID(r.Context(), t.ID, a.ServiceID)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	caller := application.Caller{Actor: actor(r), Roles: callerRoles(getState(r), t, a)}
+	caller := application.Caller{Actor: Actor(r), Roles: callerRoles(getState(r), t, a)}
 	_, err = s.Apps.Confirm(r.Context(), caller, *t, svc, a.ID, "", true)
 	switch {
 	case errors.Is(err, application.ErrNotAssisted):
@@ -131,11 +131,11 @@ func (s *Server) confirmInCall(w http.ResponseWriter, r *http.Request) {
 // call may be added to their application, as one of its requirements.
 func (s *Server) offerAttach(w http.ResponseWriter, r *http.Request) {
 	t, c, who, ok := s.loadCall(w, r)
-	if !ok || !s.parseForm(w, r) {
+	if !ok || !s.ParseForm(w, r) {
 		return
 	}
 	if who.role != call.RoleOfficer {
-		s.deny(w, r, t)
+		s.Deny(w, r, t)
 		return
 	}
 	d, req, ok := s.attachable(w, r, t, c, r.PostForm.Get("requirement"))
@@ -150,24 +150,24 @@ func (s *Server) offerAttach(w http.ResponseWriter, r *http.Request) {
 // attachShown is the resident's "yes, add it".
 func (s *Server) attachShown(w http.ResponseWriter, r *http.Request) {
 	t, c, who, ok := s.loadCall(w, r)
-	if !ok || !s.parseForm(w, r) {
+	if !ok || !s.ParseForm(w, r) {
 		return
 	}
 	if who.role != call.RoleResident {
-		s.deny(w, r, t)
+		s.Deny(w, r, t)
 		return
 	}
 	d, req, ok := s.attachable(w, r, t, c, r.PostForm.Get("requirement"))
 	if !ok {
 		return
 	}
-	err := s.Docs.AttachAs(r.Context(), actor(r), t.ID, d.ID, d.OwnerID, c.ResidentID, c.ApplicationID, req.Name)
+	err := s.Docs.AttachAs(r.Context(), Actor(r), t.ID, d.ID, d.OwnerID, c.ResidentID, c.ApplicationID, req.Name)
 	switch {
 	case errors.Is(err, document.ErrNotFound), errors.Is(err, document.ErrAttached):
 		s.problem(w, r, http.StatusConflict, "not_attachable", "problem.call_attach")
 		return
 	case err != nil:
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	s.Calls.Rooms().Broadcast(c.ID, call.Message{Type: "attached", Doc: d.ID,
@@ -181,12 +181,12 @@ func (s *Server) attachShown(w http.ResponseWriter, r *http.Request) {
 func (s *Server) attachable(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, c call.Call, reqName string) (document.Document, *catalog.Requirement, bool) {
 	docID := r.PathValue("doc")
 	if !s.Calls.WasShown(r.Context(), c.ID, docID) || c.Status != call.Open {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return document.Document{}, nil, false
 	}
 	d, err := s.Docs.Get(r.Context(), t.ID, docID)
 	if err != nil {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return document.Document{}, nil, false
 	}
 	refuse := func() (document.Document, *catalog.Requirement, bool) {

@@ -22,12 +22,12 @@ func (s *Server) inviteHelper(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if who.role == call.RoleHelper {
-		s.deny(w, r, t)
+		s.Deny(w, r, t)
 		return
 	}
-	token, err := s.Calls.Invite(r.Context(), actor(r), t.ID, c.ID)
+	token, err := s.Calls.Invite(r.Context(), Actor(r), t.ID, c.ID)
 	if errors.Is(err, call.ErrEnded) {
-		redirect(w, r, s.path("/{tenant}/calls/{id}/done", t.Slug, c.ID)+queryOf(callPath(t, c, who)))
+		Redirect(w, r, s.path("/{tenant}/calls/{id}/done", t.Slug, c.ID)+queryOf(callPath(t, c, who)))
 		return
 	}
 	if errors.Is(err, call.ErrTooMany) {
@@ -35,7 +35,7 @@ func (s *Server) inviteHelper(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	link := s.BaseURL + s.path("/{tenant}/join/{token}", t.Slug, token)
@@ -43,14 +43,14 @@ func (s *Server) inviteHelper(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusCreated, map[string]any{"url": link, "expires_in_seconds": int(call.InviteTTL.Seconds())})
 		return
 	}
-	p := s.newPage(r, "call.invite.title")
+	p := s.NewPage(r, "call.invite.title")
 	p.Tenant = t
 	p.NoIndex = true
 	p.Data = struct {
 		Link, Back string
 		Hours      int
 	}{link, callPath(t, c, who), int(call.InviteTTL.Hours())}
-	s.render(w, http.StatusOK, "call_invite", p)
+	s.Render(w, http.StatusOK, "call_invite", p)
 }
 
 // joinPage is where a helper's link lands: it says whose call it is and
@@ -62,7 +62,7 @@ func (s *Server) joinPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c, err := s.Calls.Invitation(r.Context(), t.ID, r.PathValue("token"))
-	p := s.newPage(r, "call.join.title")
+	p := s.NewPage(r, "call.join.title")
 	p.Tenant = t
 	p.NoIndex = true
 	status := http.StatusOK
@@ -70,7 +70,7 @@ func (s *Server) joinPage(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, call.ErrInvite), errors.Is(err, call.ErrEnded), errors.Is(err, call.ErrNotFound):
 		status = http.StatusGone
 	case err != nil:
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	counterName := ""
@@ -83,7 +83,7 @@ func (s *Server) joinPage(w http.ResponseWriter, r *http.Request) {
 		Valid   bool
 		Counter string
 	}{status == http.StatusOK, counterName}
-	s.render(w, status, "call_join", p)
+	s.Render(w, status, "call_join", p)
 }
 
 func (s *Server) joinCall(w http.ResponseWriter, r *http.Request) {
@@ -91,18 +91,18 @@ func (s *Server) joinCall(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	c, pass, err := s.Calls.Redeem(r.Context(), actor(r), t.ID, r.PathValue("token"))
+	c, pass, err := s.Calls.Redeem(r.Context(), Actor(r), t.ID, r.PathValue("token"))
 	if errors.Is(err, call.ErrInvite) || errors.Is(err, call.ErrEnded) {
 		s.joinPage(w, r)
 		return
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: passCookie, Value: pass, Path: s.path("/{tenant}/calls/{id}", t.Slug, c.ID),
 		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode, MaxAge: 12 * 3600})
-	redirect(w, r, s.path("/{tenant}/calls/{id}", t.Slug, c.ID))
+	Redirect(w, r, s.path("/{tenant}/calls/{id}", t.Slug, c.ID))
 }
 
 // showDocument takes a photo or an image file from a participant, keeps it
@@ -114,7 +114,7 @@ func (s *Server) showDocument(w http.ResponseWriter, r *http.Request) {
 	}
 	self := callPath(t, c, who)
 	if c.Status != call.Open {
-		redirect(w, r, s.path("/{tenant}/calls/{id}/done", t.Slug, c.ID)+queryOf(self))
+		Redirect(w, r, s.path("/{tenant}/calls/{id}/done", t.Slug, c.ID)+queryOf(self))
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, document.DefaultMaxBytes+64<<10)
@@ -132,7 +132,7 @@ func (s *Server) showDocument(w http.ResponseWriter, r *http.Request) {
 		// visitor agrees, in the call, to add the photo to it.
 		owner = c.OfficerID
 	}
-	d, err := s.Docs.Save(r.Context(), actor(r), document.Upload{TenantID: t.ID, OwnerID: owner,
+	d, err := s.Docs.Save(r.Context(), Actor(r), document.Upload{TenantID: t.ID, OwnerID: owner,
 		Accept: []string{"image/jpeg", "image/png"}, Filename: "call-" + strconv.Itoa(int(s.Clock.Now().Unix()))},
 		io.Reader(file))
 	switch {
@@ -146,7 +146,7 @@ func (s *Server) showDocument(w http.ResponseWriter, r *http.Request) {
 		s.callDocError(w, r, self, "error.call.document_quota")
 		return
 	case err != nil:
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	if err := s.Calls.AddShown(r.Context(), t.ID, c.ID, d.ID, who.key); err != nil {
@@ -154,7 +154,7 @@ func (s *Server) showDocument(w http.ResponseWriter, r *http.Request) {
 			s.callDocError(w, r, self, "error.call.document_many")
 			return
 		}
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	s.Calls.Rooms().Broadcast(c.ID, call.Message{Type: "show", Doc: d.ID})
@@ -162,7 +162,7 @@ func (s *Server) showDocument(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusCreated, map[string]string{"id": d.ID})
 		return
 	}
-	redirect(w, r, self)
+	Redirect(w, r, self)
 }
 
 // callDocError answers a refused document: JSON for the page's script, a
@@ -172,7 +172,7 @@ func (s *Server) callDocError(w http.ResponseWriter, r *http.Request, self, key 
 		s.problem(w, r, http.StatusUnprocessableEntity, "invalid_document", key)
 		return
 	}
-	redirect(w, r, self+sep(self)+"done=document_refused")
+	Redirect(w, r, self+sep(self)+"done=document_refused")
 }
 
 // callDocument serves an image shown in the call to its participants.
@@ -183,22 +183,22 @@ func (s *Server) callDocument(w http.ResponseWriter, r *http.Request) {
 	}
 	id := r.PathValue("doc")
 	if !s.Calls.WasShown(r.Context(), c.ID, id) {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return
 	}
 	d, err := s.Docs.Get(r.Context(), t.ID, id)
 	if err != nil {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return
 	}
 	rc, err := s.Docs.Open(r.Context(), d)
 	if errors.Is(err, document.ErrNotFound) {
 		s.Log.Error("shown document's file missing", "tenant", t.Slug, "document", d.ID, "err", err)
-		s.errorPage(w, r, http.StatusGone, t)
+		s.ErrorPage(w, r, http.StatusGone, t)
 		return
 	}
 	if err != nil {
-		s.serverError(w, r, fmt.Errorf("web: open shown document %s: %w", d.ID, err))
+		s.ServerError(w, r, fmt.Errorf("web: open shown document %s: %w", d.ID, err))
 		return
 	}
 	defer rc.Close()

@@ -21,13 +21,13 @@ func (s *Server) countersPage(w http.ResponseWriter, r *http.Request) {
 	}
 	cs, err := s.Counters.List(r.Context(), t.ID, true)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	p := s.newPage(r, "counters.title")
+	p := s.NewPage(r, "counters.title")
 	p.Tenant = t
 	p.Data = cs
-	s.render(w, http.StatusOK, "counters", p)
+	s.Render(w, http.StatusOK, "counters", p)
 }
 
 type slotDay struct {
@@ -58,11 +58,11 @@ type counterPage struct {
 func (s *Server) loadCounter(w http.ResponseWriter, r *http.Request, t *tenant.Tenant) (*counter.Counter, bool) {
 	c, err := s.Counters.Get(r.Context(), t.ID, r.PathValue("id"))
 	if errors.Is(err, counter.ErrNotFound) || (err == nil && !c.Active && !s.isStaff(r, t)) {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return nil, false
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return nil, false
 	}
 	return &c, true
@@ -86,17 +86,17 @@ func (s *Server) counterPage(w http.ResponseWriter, r *http.Request) {
 	to := from.AddDate(0, 0, 6)
 	slots, err := s.Counters.Slots(r.Context(), *t, c.ID, from, to)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	p := s.newPage(r, "counter.title")
+	p := s.NewPage(r, "counter.title")
 	p.Title = c.Name(p.Lang())
 	p.Tenant = t
-	p.Flash = flashFrom(r)
+	p.Flash = FlashFrom(r)
 	data := counterPage{Counter: *c, Days: p.slotDays(slots, t), Next: to.AddDate(0, 0, 1).Format("2006-01-02"), Staff: s.isStaff(r, t)}
 	open, next, err := s.Counters.OpenAt(r.Context(), *t, c.ID, s.Clock.Now())
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	switch {
@@ -126,10 +126,10 @@ func (s *Server) counterPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	p.Data = data
-	s.render(w, http.StatusOK, "counter", p)
+	s.Render(w, http.StatusOK, "counter", p)
 }
 
-func (p *page) slotDays(slots []counter.Slot, t *tenant.Tenant) []slotDay {
+func (p *Page) slotDays(slots []counter.Slot, t *tenant.Tenant) []slotDay {
 	var days []slotDay
 	for _, sl := range slots {
 		if sl.Free <= 0 {
@@ -148,7 +148,7 @@ func (p *page) slotDays(slots []counter.Slot, t *tenant.Tenant) []slotDay {
 
 func (s *Server) book(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.loadTenant(w, r)
-	if !ok || !s.parseForm(w, r) {
+	if !ok || !s.ParseForm(w, r) {
 		return
 	}
 	c, ok := s.loadCounter(w, r, t)
@@ -157,7 +157,7 @@ func (s *Server) book(w http.ResponseWriter, r *http.Request) {
 	}
 	start, err := time.Parse(time.RFC3339, r.PostForm.Get("start"))
 	if err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, t)
+		s.ErrorPage(w, r, http.StatusBadRequest, t)
 		return
 	}
 	residentID := getState(r).user.ID
@@ -166,26 +166,26 @@ func (s *Server) book(w http.ResponseWriter, r *http.Request) {
 		// booking for the parent who allowed it.
 		if _, err := s.Identity.ByID(r.Context(), id); err != nil ||
 			!(s.isStaff(r, t) || s.Identity.ActsFor(r.Context(), getState(r).user.ID, id)) {
-			s.errorPage(w, r, http.StatusBadRequest, t)
+			s.ErrorPage(w, r, http.StatusBadRequest, t)
 			return
 		}
 		residentID = id
 	}
-	_, err = s.Counters.Book(r.Context(), actor(r), *t, c.ID, residentID, start, truncateRunes(r.PostForm.Get("note"), 500))
+	_, err = s.Counters.Book(r.Context(), Actor(r), *t, c.ID, residentID, start, truncateRunes(r.PostForm.Get("note"), 500))
 	if err == nil && residentID != getState(r).user.ID {
-		redirect(w, r, s.path("/{tenant}/counters/{id}", t.Slug, c.ID)+"?done=booked")
+		Redirect(w, r, s.path("/{tenant}/counters/{id}", t.Slug, c.ID)+"?done=booked")
 		return
 	}
 	switch {
 	case errors.Is(err, counter.ErrAlreadyBooked):
-		redirect(w, r, s.path("/{tenant}/appointments", t.Slug)+"?done=already_booked")
+		Redirect(w, r, s.path("/{tenant}/appointments", t.Slug)+"?done=already_booked")
 	case errors.Is(err, counter.ErrSlotFull), errors.Is(err, counter.ErrNotBookable):
-		redirect(w, r, s.path("/{tenant}/counters/{id}", t.Slug, c.ID)+"?done=slot_taken")
+		Redirect(w, r, s.path("/{tenant}/counters/{id}", t.Slug, c.ID)+"?done=slot_taken")
 	case err != nil:
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 	default:
 		s.ensureResident(r, t)
-		redirect(w, r, s.path("/{tenant}/appointments", t.Slug)+"?done=booked")
+		Redirect(w, r, s.path("/{tenant}/appointments", t.Slug)+"?done=booked")
 	}
 }
 
@@ -204,12 +204,12 @@ func (s *Server) myAppointments(w http.ResponseWriter, r *http.Request) {
 	}
 	apps, err := s.Counters.Mine(r.Context(), t.ID, getState(r).user.ID)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	p := s.newPage(r, "appointments.title")
+	p := s.NewPage(r, "appointments.title")
 	p.Tenant = t
-	p.Flash = flashFrom(r)
+	p.Flash = FlashFrom(r)
 	names := map[string]string{}
 	var views []appointmentView
 	for _, a := range apps {
@@ -219,7 +219,7 @@ func (s *Server) myAppointments(w http.ResponseWriter, r *http.Request) {
 	// their call once it opens (the family member joins as a helper).
 	others, err := s.Counters.BookedForOthers(r.Context(), t.ID, getState(r).user.ID)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	for _, a := range others {
@@ -232,7 +232,7 @@ func (s *Server) myAppointments(w http.ResponseWriter, r *http.Request) {
 		views = append(views, v)
 	}
 	p.Data = views
-	s.render(w, http.StatusOK, "appointments", p)
+	s.Render(w, http.StatusOK, "appointments", p)
 }
 
 func (s *Server) cancelAppointment(w http.ResponseWriter, r *http.Request) {
@@ -240,16 +240,16 @@ func (s *Server) cancelAppointment(w http.ResponseWriter, r *http.Request) {
 	if !ok || !s.requireUser(w, r) {
 		return
 	}
-	err := s.Counters.Cancel(r.Context(), actor(r), t.ID, r.PathValue("id"), getState(r).user.ID, s.isStaff(r, t))
+	err := s.Counters.Cancel(r.Context(), Actor(r), t.ID, r.PathValue("id"), getState(r).user.ID, s.isStaff(r, t))
 	switch {
 	case errors.Is(err, counter.ErrNotFound), errors.Is(err, counter.ErrNotYours):
-		s.notFound(w, r)
+		s.NotFound(w, r)
 	case errors.Is(err, counter.ErrNotBooked):
-		redirect(w, r, s.path("/{tenant}/appointments", t.Slug))
+		Redirect(w, r, s.path("/{tenant}/appointments", t.Slug))
 	case err != nil:
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 	default:
-		redirect(w, r, s.path("/{tenant}/appointments", t.Slug)+"?done=cancelled")
+		Redirect(w, r, s.path("/{tenant}/appointments", t.Slug)+"?done=cancelled")
 	}
 }
 
@@ -278,7 +278,7 @@ func (s *Server) apiCounters(w http.ResponseWriter, r *http.Request) {
 	}
 	cs, err := s.Counters.List(r.Context(), t.ID, true)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	out := list[counterJSON]{Items: []counterJSON{}}
@@ -306,7 +306,7 @@ func (s *Server) apiSlots(w http.ResponseWriter, r *http.Request) {
 	}
 	slots, err := s.Counters.Slots(r.Context(), *t, c.ID, from, to)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	out := list[slotJSON]{Items: []slotJSON{}}
@@ -331,7 +331,7 @@ func (s *Server) apiBook(w http.ResponseWriter, r *http.Request) {
 	if !s.readJSON(w, r, &b) {
 		return
 	}
-	a, err := s.Counters.Book(r.Context(), actor(r), *t, b.Counter, getState(r).user.ID, b.Start, truncateRunes(b.Note, 500))
+	a, err := s.Counters.Book(r.Context(), Actor(r), *t, b.Counter, getState(r).user.ID, b.Start, truncateRunes(b.Note, 500))
 	switch {
 	case errors.Is(err, counter.ErrSlotFull):
 		s.problem(w, r, http.StatusConflict, "slot_full", "problem.slot_full")
@@ -342,7 +342,7 @@ func (s *Server) apiBook(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, counter.ErrNotBookable):
 		s.invalid(w, r, validation.Errors{{Field: "start", Code: "error.counter.not_bookable"}})
 	case err != nil:
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 	default:
 		s.ensureResident(r, t)
 		w.Header().Set("Location", "/api/v1/t/"+t.Slug+"/appointments/"+a.ID)
@@ -356,14 +356,14 @@ func (s *Server) apiCancel(w http.ResponseWriter, r *http.Request) {
 	if !ok || !s.requireUser(w, r) {
 		return
 	}
-	err := s.Counters.Cancel(r.Context(), actor(r), t.ID, r.PathValue("id"), getState(r).user.ID, s.isStaff(r, t))
+	err := s.Counters.Cancel(r.Context(), Actor(r), t.ID, r.PathValue("id"), getState(r).user.ID, s.isStaff(r, t))
 	switch {
 	case errors.Is(err, counter.ErrNotFound), errors.Is(err, counter.ErrNotYours):
 		s.problem(w, r, http.StatusNotFound, "not_found", "problem.not_found")
 	case errors.Is(err, counter.ErrNotBooked):
 		s.problem(w, r, http.StatusConflict, "not_booked", "problem.not_booked")
 	case err != nil:
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 	default:
 		w.WriteHeader(http.StatusNoContent)
 	}
@@ -389,7 +389,7 @@ func (s *Server) familyToHelp(r *http.Request, userID string) []familyPerson {
 
 // appointmentView describes one appointment for the list, with its open
 // call; names caches counter names.
-func (s *Server) appointmentView(r *http.Request, p *page, t *tenant.Tenant, a counter.Appointment, names map[string]string) appointmentView {
+func (s *Server) appointmentView(r *http.Request, p *Page, t *tenant.Tenant, a counter.Appointment, names map[string]string) appointmentView {
 	if _, ok := names[a.CounterID]; !ok {
 		if c, err := s.Counters.Get(r.Context(), t.ID, a.CounterID); err == nil {
 			names[a.CounterID] = c.Name(p.Lang())

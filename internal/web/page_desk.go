@@ -32,12 +32,12 @@ func (s *Server) deskPage(w http.ResponseWriter, r *http.Request) {
 	from := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, t.Location())
 	apps, err := s.Counters.ForOfficer(r.Context(), t.ID, st.user.ID, from, from.AddDate(0, 0, 1))
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	p := s.newPage(r, "desk.title")
+	p := s.NewPage(r, "desk.title")
 	p.Tenant = t
-	p.Flash = flashFrom(r)
+	p.Flash = FlashFrom(r)
 	names := map[string]string{}
 	var rows []deskRow
 	for _, a := range apps {
@@ -61,14 +61,14 @@ func (s *Server) deskPage(w http.ResponseWriter, r *http.Request) {
 	}
 	queues, err := s.deskQueues(r, t, st.user.ID, booked)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	p.Data = struct {
 		Appointments []deskRow
 		Queues       []deskQueue
 	}{rows, queues}
-	s.render(w, http.StatusOK, "desk", p)
+	s.Render(w, http.StatusOK, "desk", p)
 }
 
 func (s *Server) markNoShow(w http.ResponseWriter, r *http.Request) {
@@ -76,16 +76,16 @@ func (s *Server) markNoShow(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	err := s.Counters.MarkNoShow(r.Context(), actor(r), t.ID, r.PathValue("id"))
+	err := s.Counters.MarkNoShow(r.Context(), Actor(r), t.ID, r.PathValue("id"))
 	switch {
 	case errors.Is(err, counter.ErrNotFound):
-		s.notFound(w, r)
+		s.NotFound(w, r)
 	case errors.Is(err, counter.ErrTooEarly), errors.Is(err, counter.ErrNotBooked):
-		redirect(w, r, s.path("/{tenant}/desk", t.Slug))
+		Redirect(w, r, s.path("/{tenant}/desk", t.Slug))
 	case err != nil:
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 	default:
-		redirect(w, r, s.path("/{tenant}/desk", t.Slug)+"?done=saved")
+		Redirect(w, r, s.path("/{tenant}/desk", t.Slug)+"?done=saved")
 	}
 }
 

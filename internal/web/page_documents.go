@@ -30,7 +30,7 @@ type docView struct {
 	ID, Filename, Size, URL string
 }
 
-func (p *page) requirementViews(svc catalog.Service, docs []document.Document, tenantSlug string) []requirementView {
+func (p *Page) requirementViews(svc catalog.Service, docs []document.Document, tenantSlug string) []requirementView {
 	var out []requirementView
 	for _, rq := range svc.Requirements {
 		v := requirementView{Name: rq.Name, Label: rq.Labels.In(p.Lang()), Required: rq.Required,
@@ -73,12 +73,12 @@ func (s *Server) uploadDocument(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !ac.editable() {
-		redirect(w, r, appURL(ac))
+		Redirect(w, r, appURL(ac))
 		return
 	}
 	mr, err := r.MultipartReader()
 	if err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, ac.T)
+		s.ErrorPage(w, r, http.StatusBadRequest, ac.T)
 		return
 	}
 	var req *catalog.Requirement
@@ -91,26 +91,26 @@ func (s *Server) uploadDocument(w http.ResponseWriter, r *http.Request) {
 		case "requirement":
 			name, _ := io.ReadAll(io.LimitReader(part, 100))
 			if validation.HasHiddenControls(string(name)) {
-				s.errorPage(w, r, http.StatusUnprocessableEntity, ac.T)
+				s.ErrorPage(w, r, http.StatusUnprocessableEntity, ac.T)
 				return
 			}
 			req = findRequirement(ac.Svc, string(name))
 		case "file":
 			if req == nil {
-				s.errorPage(w, r, http.StatusBadRequest, ac.T)
+				s.ErrorPage(w, r, http.StatusBadRequest, ac.T)
 				return
 			}
-			_, err := s.Docs.Save(r.Context(), actor(r), document.Upload{TenantID: ac.T.ID, OwnerID: ac.App.ApplicantID,
+			_, err := s.Docs.Save(r.Context(), Actor(r), document.Upload{TenantID: ac.T.ID, OwnerID: ac.App.ApplicantID,
 				ApplicationID: ac.App.ID, Requirement: req.Name, Filename: part.FileName(), Accept: req.Accept, MaxBytes: req.MaxBytes}, part)
 			if err != nil {
 				s.uploadError(w, r, ac, req, err)
 				return
 			}
-			redirect(w, r, appURL(ac)+"/check#documents")
+			Redirect(w, r, appURL(ac)+"/check#documents")
 			return
 		}
 	}
-	s.errorPage(w, r, http.StatusBadRequest, ac.T)
+	s.ErrorPage(w, r, http.StatusBadRequest, ac.T)
 }
 
 func findRequirement(svc catalog.Service, name string) *catalog.Requirement {
@@ -138,7 +138,7 @@ func (s *Server) uploadError(w http.ResponseWriter, r *http.Request, ac *appCont
 			Args: []any{quotaMB(s.Docs.Quota)}}}, http.StatusTooManyRequests)
 		return
 	default:
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	mb := strconv.FormatInt(max(req.MaxBytes, 1<<20)>>20, 10)
@@ -150,7 +150,7 @@ func quotaMB(quota int64) string { return strconv.FormatInt(quota>>20, 10) }
 
 // downloadDocument serves a file to its owner and the tenant's staff only,
 // always as an attachment in a sandbox: an uploaded file never runs as a
-// page of this site.
+// Page of this site.
 func (s *Server) downloadDocument(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.loadTenant(w, r)
 	if !ok || !s.requireUser(w, r) {
@@ -159,11 +159,11 @@ func (s *Server) downloadDocument(w http.ResponseWriter, r *http.Request) {
 	d, err := s.Docs.Get(r.Context(), t.ID, r.PathValue("id"))
 	st := getState(r)
 	if errors.Is(err, document.ErrNotFound) || (err == nil && d.OwnerID != st.user.ID && !s.isStaff(r, t)) {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	f, err := s.Docs.Open(r.Context(), d)
@@ -172,11 +172,11 @@ func (s *Server) downloadDocument(w http.ResponseWriter, r *http.Request) {
 		// uploads, a disk fault): tell the reader plainly and the operator
 		// loudly, rather than answer "server error".
 		s.Log.Error("document file missing", "tenant", t.Slug, "document", d.ID, "err", err)
-		s.errorPage(w, r, http.StatusGone, t)
+		s.ErrorPage(w, r, http.StatusGone, t)
 		return
 	}
 	if err != nil {
-		s.serverError(w, r, fmt.Errorf("web: open document %s: %w", d.ID, err))
+		s.ServerError(w, r, fmt.Errorf("web: open document %s: %w", d.ID, err))
 		return
 	}
 	defer f.Close()
@@ -208,23 +208,23 @@ func (s *Server) downloadDocument(w http.ResponseWriter, r *http.Request) {
 // deleteDocument lets the resident take back a file while still editing.
 func (s *Server) deleteDocument(w http.ResponseWriter, r *http.Request) {
 	ac, ok := s.loadApplication(w, r)
-	if !ok || !s.parseForm(w, r) {
+	if !ok || !s.ParseForm(w, r) {
 		return
 	}
 	if !ac.editable() || !slices.Contains(ac.Roles, workflow.Resident) {
-		redirect(w, r, appURL(ac))
+		Redirect(w, r, appURL(ac))
 		return
 	}
 	d, err := s.Docs.Get(r.Context(), ac.T.ID, r.PostForm.Get("document"))
 	if err != nil || d.ApplicationID != ac.App.ID {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return
 	}
-	if err := s.Docs.Delete(r.Context(), actor(r), ac.T.ID, d.ID); err != nil {
-		s.serverError(w, r, err)
+	if err := s.Docs.Delete(r.Context(), Actor(r), ac.T.ID, d.ID); err != nil {
+		s.ServerError(w, r, err)
 		return
 	}
-	redirect(w, r, appURL(ac)+"/check#documents")
+	Redirect(w, r, appURL(ac)+"/check#documents")
 }
 
 // apiUpload receives a document before its application exists: multipart
@@ -287,7 +287,7 @@ func (s *Server) apiSaveUpload(w http.ResponseWriter, r *http.Request, tenantID,
 		s.invalid(w, r, validation.Errors{{Field: "requirement", Code: "error.document.requirement"}})
 		return
 	}
-	d, err := s.Docs.Save(r.Context(), actor(r), document.Upload{TenantID: tenantID, OwnerID: getState(r).user.ID,
+	d, err := s.Docs.Save(r.Context(), Actor(r), document.Upload{TenantID: tenantID, OwnerID: getState(r).user.ID,
 		Requirement: req.Name, Filename: part.FileName(), Accept: req.Accept, MaxBytes: req.MaxBytes}, part)
 	var tooBig *http.MaxBytesError
 	switch {
@@ -300,7 +300,7 @@ func (s *Server) apiSaveUpload(w http.ResponseWriter, r *http.Request, tenantID,
 	case errors.Is(err, document.ErrEmpty):
 		s.invalid(w, r, validation.Errors{{Field: "file", Code: "error.document.empty"}})
 	case err != nil:
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 	default:
 		writeJSON(w, http.StatusCreated, map[string]any{"id": d.ID, "requirement": d.Requirement, "filename": d.Filename,
 			"media_type": d.MediaType, "size": d.Size, "sha256": d.SHA256})

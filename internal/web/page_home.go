@@ -13,17 +13,17 @@ func (s *Server) networkHome(w http.ResponseWriter, r *http.Request) {
 	q := truncateRunes(strings.TrimSpace(r.URL.Query().Get("q")), 100)
 	ts, err := s.Tenants.Search(r.Context(), q)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	p := s.newPage(r, "home.title")
+	p := s.NewPage(r, "home.title")
 	p.Form.Set("q", q)
 	p.Data = struct {
 		Query   string
 		Tenants []tenant.Tenant
 	}{q, ts}
 	p.Cacheable = getState(r).user == nil && q == ""
-	s.render(w, http.StatusOK, "home", p)
+	s.Render(w, http.StatusOK, "home", p)
 }
 
 // tile is one thing a tenant offers on its home page.
@@ -38,9 +38,9 @@ func (s *Server) tenantHome(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	p := s.newPage(r, "tenant.home.title")
+	p := s.NewPage(r, "tenant.home.title")
 	p.Tenant = t
-	p.Flash = flashFrom(r)
+	p.Flash = FlashFrom(r)
 	st := getState(r)
 	tiles := []tile{
 		{Key: "services", Icon: "services", URL: s.path("/{tenant}/services", t.Slug)},
@@ -64,12 +64,12 @@ func (s *Server) tenantHome(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Data = tiles
 	p.Cacheable = st.user == nil && p.Flash == ""
-	s.render(w, http.StatusOK, "tenant_home", p)
+	s.Render(w, http.StatusOK, "tenant_home", p)
 }
 
-// flashFrom reads a one-word notice passed in the URL after a redirect
+// FlashFrom reads a one-word notice passed in the URL after a redirect
 // (?done=registered); only known words are shown, as message keys.
-func flashFrom(r *http.Request) string {
+func FlashFrom(r *http.Request) string {
 	switch d := r.URL.Query().Get("done"); d {
 	case "registered", "signedin", "signedout", "saved", "password", "totp", "sessions", "action", "code_sent", "confirmed", "booked", "cancelled", "slot_taken", "already_booked", "called", "queue_empty",
 		"call_ended", "call_not_called", "notes_too_long", "thanks", "invite_used", "document_refused", "family_asked", "withdrawn", "rejected", "ticket_cancelled", "submitted", "finish_first":
@@ -84,7 +84,7 @@ func flashFrom(r *http.Request) string {
 func (s *Server) theme(w http.ResponseWriter, r *http.Request) {
 	t, err := s.Tenants.BySlug(r.Context(), r.PathValue("tenant"))
 	if err != nil {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return
 	}
 	w.Header().Set("Content-Type", "text/css; charset=utf-8")

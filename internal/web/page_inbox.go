@@ -29,24 +29,24 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 		f.Tracking = ""
 		ids, err := s.Identity.NamesLike(r.Context(), truncateRunes(name, 60), 200)
 		if err != nil {
-			s.serverError(w, r, err)
+			s.ServerError(w, r, err)
 			return
 		}
 		f.ApplicantIDs = ids
 	}
 	apps, err := s.Apps.Inbox(r.Context(), t.ID, getState(r).user.ID, f)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	p := s.newPage(r, "inbox.title")
+	p := s.NewPage(r, "inbox.title")
 	p.Tenant = t
 	for _, k := range []string{"state", "assigned", "due", "q"} {
 		p.Form.Set(k, q.Get(k))
 	}
 	rows, err := s.listRows(r.Context(), p, t, apps)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	for i, a := range apps {
@@ -55,11 +55,11 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	p.Data = inboxPage{Rows: rows, States: s.inboxStates(p)}
-	s.render(w, http.StatusOK, "inbox", p)
+	s.Render(w, http.StatusOK, "inbox", p)
 }
 
 // inboxStates are the open states of the standard workflow, for the filter.
-func (s *Server) inboxStates(p *page) []stateOption {
+func (s *Server) inboxStates(p *Page) []stateOption {
 	var out []stateOption
 	for _, name := range []string{"submitted", "in_review", "sent_back"} {
 		out = append(out, stateOption{name, p.T("state." + name)})
@@ -80,7 +80,7 @@ func looksLikeTracking(q string) bool {
 // assign gives the application to the caller ("me") or to nobody.
 func (s *Server) assign(w http.ResponseWriter, r *http.Request) {
 	ac, ok := s.loadApplication(w, r)
-	if !ok || !s.parseForm(w, r) {
+	if !ok || !s.ParseForm(w, r) {
 		return
 	}
 	to := ""
@@ -89,7 +89,7 @@ func (s *Server) assign(w http.ResponseWriter, r *http.Request) {
 	} else if id := r.PostForm.Get("to"); id != "" {
 		roles, err := s.Identity.Roles(r.Context(), ac.T.ID, id)
 		if err != nil || !hasStaffRole(roles) {
-			s.errorPage(w, r, http.StatusBadRequest, ac.T)
+			s.ErrorPage(w, r, http.StatusBadRequest, ac.T)
 			return
 		}
 		to = id
@@ -97,14 +97,14 @@ func (s *Server) assign(w http.ResponseWriter, r *http.Request) {
 	version, _ := strconv.Atoi(r.PostForm.Get("version"))
 	_, err := s.Apps.Assign(r.Context(), ac.caller(r), ac.T.ID, ac.App.ID, version, to)
 	if errors.Is(err, application.ErrConflict) || errors.Is(err, application.ErrNotAssignable) {
-		redirect(w, r, appURL(ac)+"?changed=1")
+		Redirect(w, r, appURL(ac)+"?changed=1")
 		return
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	redirect(w, r, appURL(ac)+"?done=saved")
+	Redirect(w, r, appURL(ac)+"?done=saved")
 }
 
 func hasStaffRole(roles []identity.Role) bool {

@@ -47,19 +47,19 @@ func (s *Server) loadKiosk(w http.ResponseWriter, r *http.Request) (*tenant.Tena
 	}
 	k, err := s.kioskOf(r, t)
 	if err != nil {
-		s.logFailure(r, "audit a refusal", audit.Record(r.Context(), s.DB, actor(r).Entry(t.ID, "authz.denied", r.Method+" "+r.URL.Path, audit.Say("audit.detail.not_kiosk"))))
-		p := s.newPage(r, "kiosk.off.title")
+		s.logFailure(r, "audit a refusal", audit.Record(r.Context(), s.DB, Actor(r).Entry(t.ID, "authz.denied", r.Method+" "+r.URL.Path, audit.Say("audit.detail.not_kiosk"))))
+		p := s.NewPage(r, "kiosk.off.title")
 		p.Tenant = t
 		p.NoIndex = true
 		p.Data = errors.Is(err, kiosk.ErrRevoked)
-		s.render(w, http.StatusForbidden, "kiosk_off", p)
+		s.Render(w, http.StatusForbidden, "kiosk_off", p)
 		return nil, kiosk.Kiosk{}, false
 	}
 	return t, k, true
 }
 
-func (s *Server) kioskPage(r *http.Request, t *tenant.Tenant, title string, idle int) *page {
-	p := s.newPage(r, title)
+func (s *Server) kioskPage(r *http.Request, t *tenant.Tenant, title string, idle int) *Page {
+	p := s.NewPage(r, title)
 	p.Tenant = t
 	p.NoIndex = true
 	p.Kiosk = true
@@ -75,7 +75,7 @@ func (s *Server) kioskHome(w http.ResponseWriter, r *http.Request) {
 	}
 	cs, err := s.Counters.List(r.Context(), t.ID, true)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	p := s.kioskPage(r, t, "kiosk.title", 0)
@@ -88,7 +88,7 @@ func (s *Server) kioskHome(w http.ResponseWriter, r *http.Request) {
 		Kiosk  kiosk.Kiosk
 		Topics []topic
 	}{k, topics}
-	s.render(w, http.StatusOK, "kiosk", p)
+	s.Render(w, http.StatusOK, "kiosk", p)
 }
 
 // kioskCounter asks the one question before the number: does the person
@@ -107,33 +107,33 @@ func (s *Server) kioskCounter(w http.ResponseWriter, r *http.Request) {
 		ID, Name   string
 		Priorities []string
 	}{c.ID, c.Name(p.Lang()), []string{queue.Regular, queue.Elderly, queue.Disability, queue.Pregnancy}}
-	s.render(w, http.StatusOK, "kiosk_counter", p)
+	s.Render(w, http.StatusOK, "kiosk_counter", p)
 }
 
 // kioskTake takes a number at the kiosk.
 func (s *Server) kioskTake(w http.ResponseWriter, r *http.Request) {
 	t, _, ok := s.loadKiosk(w, r)
-	if !ok || !s.parseForm(w, r) {
+	if !ok || !s.ParseForm(w, r) {
 		return
 	}
 	c, err := s.Counters.Get(r.Context(), t.ID, r.PostForm.Get("counter"))
 	if errors.Is(err, counter.ErrNotFound) || (err == nil && !c.Active) {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	if !s.takingAllowed(w, r, t, c.ID) {
 		return
 	}
-	tk, err := s.Queue.Take(r.Context(), actor(r), *t, c.ID, "", queue.SourceKiosk, r.PostForm.Get("priority"))
+	tk, err := s.Queue.Take(r.Context(), Actor(r), *t, c.ID, "", queue.SourceKiosk, r.PostForm.Get("priority"))
 	if err != nil {
 		s.queueError(w, r, t, err)
 		return
 	}
-	redirect(w, r, s.path("/{tenant}/kiosk/tickets/{id}", t.Slug, tk.ID))
+	Redirect(w, r, s.path("/{tenant}/kiosk/tickets/{id}", t.Slug, tk.ID))
 }
 
 // kioskTicket shows the number across the room and waits; kiosk.js moves
@@ -153,7 +153,7 @@ func (s *Server) kioskTicket(w http.ResponseWriter, r *http.Request) {
 	}
 	ts, err := s.ticketStatus(r, t, tk.ID)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	idle := 0
@@ -163,11 +163,11 @@ func (s *Server) kioskTicket(w http.ResponseWriter, r *http.Request) {
 	p := s.kioskPage(r, t, "ticket.title", idle)
 	v, err := s.ticketView(r, p, t, ts)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	p.Data = v
-	s.render(w, http.StatusOK, "kiosk_ticket", p)
+	s.Render(w, http.StatusOK, "kiosk_ticket", p)
 }
 
 // kioskReset is the privacy reset: the waiting number (if the person
@@ -176,12 +176,12 @@ func (s *Server) kioskTicket(w http.ResponseWriter, r *http.Request) {
 // cache and storage. The kiosk's own cookie stays.
 func (s *Server) kioskReset(w http.ResponseWriter, r *http.Request) {
 	t, _, ok := s.loadKiosk(w, r)
-	if !ok || !s.parseForm(w, r) {
+	if !ok || !s.ParseForm(w, r) {
 		return
 	}
 	if id := r.PostForm.Get("ticket"); id != "" {
 		if tk, err := s.Queue.Get(r.Context(), t.ID, id); err == nil && tk.Source == queue.SourceKiosk && tk.Status == queue.Waiting {
-			if err := s.Queue.Cancel(r.Context(), actor(r), t.ID, tk.ID, ""); queue.Code(err) == "" {
+			if err := s.Queue.Cancel(r.Context(), Actor(r), t.ID, tk.ID, ""); queue.Code(err) == "" {
 				s.logFailure(r, "kiosk reset: give up the number", err) // a number called meanwhile is not an error
 			}
 		}
@@ -189,13 +189,13 @@ func (s *Server) kioskReset(w http.ResponseWriter, r *http.Request) {
 	if st := getState(r); st.sessionRaw != "" {
 		// The cookie goes below in any case; the session row must go too,
 		// or the last visitor's account would stay open on the server.
-		s.logFailure(r, "kiosk reset: end the session", s.Identity.EndSession(r.Context(), actor(r), st.sessionRaw))
+		s.logFailure(r, "kiosk reset: end the session", s.Identity.EndSession(r.Context(), Actor(r), st.sessionRaw))
 	}
 	for _, name := range []string{sessionCookie, langCookie, textCookie} {
 		http.SetCookie(w, s.cookie(name, "", -time.Second))
 	}
 	w.Header().Set("Clear-Site-Data", `"cache", "storage"`)
-	redirect(w, r, s.path("/{tenant}/kiosk", t.Slug))
+	Redirect(w, r, s.path("/{tenant}/kiosk", t.Slug))
 }
 
 // kioskSetupPage is what an admin opens on the device: one button makes
@@ -212,10 +212,10 @@ func (s *Server) kioskSetupPage(w http.ResponseWriter, r *http.Request) {
 // renderKioskSetup shows the setup page, or why the link no longer works.
 func (s *Server) renderKioskSetup(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, k kiosk.Kiosk, err error) {
 	if err != nil && !errors.Is(err, kiosk.ErrNotFound) && !errors.Is(err, kiosk.ErrRevoked) && !errors.Is(err, kiosk.ErrSetupUsed) {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	p := s.newPage(r, "kiosk.setup.title")
+	p := s.NewPage(r, "kiosk.setup.title")
 	p.Tenant = t
 	p.NoIndex = true
 	status, why := http.StatusOK, ""
@@ -230,7 +230,7 @@ func (s *Server) renderKioskSetup(w http.ResponseWriter, r *http.Request, t *ten
 		Name  string
 		Why   string
 	}{err == nil, k.Name, why}
-	s.render(w, status, "kiosk_setup", p)
+	s.Render(w, status, "kiosk_setup", p)
 }
 
 // kioskSetup spends the setup link and gives this browser the kiosk's
@@ -240,7 +240,7 @@ func (s *Server) kioskSetup(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	device, k, err := s.Kiosks.Setup(r.Context(), actor(r), t.ID, r.PathValue("token"))
+	device, k, err := s.Kiosks.Setup(r.Context(), Actor(r), t.ID, r.PathValue("token"))
 	if err != nil {
 		s.renderKioskSetup(w, r, t, k, err)
 		return
@@ -248,7 +248,7 @@ func (s *Server) kioskSetup(w http.ResponseWriter, r *http.Request) {
 	c := s.cookie(kioskCookie, device, 5*365*24*time.Hour)
 	c.Path = s.path("/{tenant}/{$}", t.Slug)
 	http.SetCookie(w, c)
-	redirect(w, r, s.path("/{tenant}/kiosk", t.Slug))
+	Redirect(w, r, s.path("/{tenant}/kiosk", t.Slug))
 }
 
 // Admin pages.
@@ -272,35 +272,35 @@ func (s *Server) renderAdminKiosks(w http.ResponseWriter, r *http.Request, t *te
 	errs validation.Errors, status int) {
 	ks, err := s.Kiosks.List(r.Context(), t.ID)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	v.Kiosks = ks
-	p := s.newPage(r, "kiosk.admin.title")
+	p := s.NewPage(r, "kiosk.admin.title")
 	p.Tenant = t
-	p.Flash = flashFrom(r)
+	p.Flash = FlashFrom(r)
 	p.Errors = errs
 	if r.PostForm != nil && len(errs) > 0 {
 		p.Form = r.PostForm
 	}
 	p.Data = v
-	s.render(w, status, "admin_kiosks", p)
+	s.Render(w, status, "admin_kiosks", p)
 }
 
 func (s *Server) adminKioskCreate(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.loadTenant(w, r)
-	if !ok || !s.parseForm(w, r) {
+	if !ok || !s.ParseForm(w, r) {
 		return
 	}
 	token := kiosk.NewToken()
-	k, err := s.Kiosks.Register(r.Context(), actor(r), t.ID, r.PostForm.Get("name"), r.PostForm.Get("place"), token, false)
+	k, err := s.Kiosks.Register(r.Context(), Actor(r), t.ID, r.PostForm.Get("name"), r.PostForm.Get("place"), token, false)
 	var errs validation.Errors
 	if errors.As(err, &errs) {
 		s.renderAdminKiosks(w, r, t, kioskAdminView{}, errs, http.StatusUnprocessableEntity)
 		return
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	s.renderAdminKiosks(w, r, t, kioskAdminView{NewLink: s.BaseURL + s.path("/{tenant}/kiosk/setup/{token}", t.Slug, token),
@@ -312,14 +312,14 @@ func (s *Server) adminKioskRevoke(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	err := s.Kiosks.Revoke(r.Context(), actor(r), t.ID, r.PathValue("id"))
+	err := s.Kiosks.Revoke(r.Context(), Actor(r), t.ID, r.PathValue("id"))
 	if errors.Is(err, kiosk.ErrNotFound) {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	redirect(w, r, s.path("/{tenant}/admin/kiosks", t.Slug)+"?done=saved")
+	Redirect(w, r, s.path("/{tenant}/admin/kiosks", t.Slug)+"?done=saved")
 }

@@ -16,13 +16,13 @@ func (s *Server) adminOutbox(w http.ResponseWriter, r *http.Request) {
 	}
 	msgs, err := s.Outbox.List(r.Context(), t.ID, 100)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	p := s.newPage(r, "outbox.title")
+	p := s.NewPage(r, "outbox.title")
 	p.Tenant = t
 	p.Data = msgs
-	s.render(w, http.StatusOK, "outbox", p)
+	s.Render(w, http.StatusOK, "outbox", p)
 }
 
 func (s *Server) adminMessage(w http.ResponseWriter, r *http.Request) {
@@ -32,15 +32,15 @@ func (s *Server) adminMessage(w http.ResponseWriter, r *http.Request) {
 	}
 	m, err := s.Outbox.Get(r.Context(), r.PathValue("id"))
 	if errors.Is(err, notify.ErrNotFound) || (err == nil && m.TenantID != t.ID) {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	p := s.newPage(r, "outbox.message")
+	p := s.NewPage(r, "outbox.message")
 	p.Tenant = t
 	p.Data = m
-	s.render(w, http.StatusOK, "message", p)
+	s.Render(w, http.StatusOK, "message", p)
 }

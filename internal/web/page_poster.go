@@ -30,7 +30,7 @@ func (s *Server) counterPoster(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	p := s.newPage(r, "poster.title")
+	p := s.NewPage(r, "poster.title")
 	p.Tenant = t
 	p.NoIndex = true
 	langs := []string{t.DefaultLang}
@@ -49,7 +49,7 @@ func (s *Server) counterPoster(w http.ResponseWriter, r *http.Request) {
 		URL, QR   string
 		CounterID string
 	}{lines, s.posterURL(t.Slug, c.ID), s.path("/{tenant}/counters/{id}/poster.png", t.Slug, c.ID), c.ID}
-	s.render(w, http.StatusOK, "poster", p)
+	s.Render(w, http.StatusOK, "poster", p)
 }
 
 // counterPosterQR is the poster's QR code (of a public address, so anyone
@@ -65,7 +65,7 @@ func (s *Server) counterPosterQR(w http.ResponseWriter, r *http.Request) {
 	}
 	png, err := result.QRCode(s.posterURL(t.Slug, c.ID), 800)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "image/png")

@@ -63,7 +63,7 @@ func (s *Server) describeTicket(r *http.Request, t *tenant.Tenant, tk queue.Brie
 
 func (s *Server) takeTicket(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.loadTenant(w, r)
-	if !ok || !s.parseForm(w, r) {
+	if !ok || !s.ParseForm(w, r) {
 		return
 	}
 	c, ok := s.loadCounter(w, r, t)
@@ -81,12 +81,12 @@ func (s *Server) takeTicket(w http.ResponseWriter, r *http.Request) {
 	if !s.takingAllowed(w, r, t, c.ID) {
 		return
 	}
-	tk, err := s.Queue.Take(r.Context(), actor(r), *t, c.ID, resident, source, r.PostForm.Get("priority"))
+	tk, err := s.Queue.Take(r.Context(), Actor(r), *t, c.ID, resident, source, r.PostForm.Get("priority"))
 	if err != nil {
 		s.queueError(w, r, t, err)
 		return
 	}
-	redirect(w, r, s.path("/{tenant}/tickets/{id}", t.Slug, tk.ID))
+	Redirect(w, r, s.path("/{tenant}/tickets/{id}", t.Slug, tk.ID))
 }
 
 // takingAllowed refuses a number while the counter is closed, saying when
@@ -99,13 +99,13 @@ func (s *Server) takingAllowed(w http.ResponseWriter, r *http.Request, t *tenant
 	}
 	open, next, err := s.Counters.OpenAt(r.Context(), *t, counterID, s.Clock.Now())
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return false
 	}
 	if open {
 		return true
 	}
-	p := s.newPage(r, "ticket.title")
+	p := s.NewPage(r, "ticket.title")
 	p.Tenant = t
 	msg := closedRefusal(p, next)
 	if isAPI(r) {
@@ -113,13 +113,13 @@ func (s *Server) takingAllowed(w http.ResponseWriter, r *http.Request, t *tenant
 		return false
 	}
 	p.Errors = validation.Errors{{Field: "queue", Code: "error.queue.closed_now", Args: []any{msg}}}
-	s.render(w, http.StatusConflict, "ticket", p)
+	s.Render(w, http.StatusConflict, "ticket", p)
 	return false
 }
 
 // closedRefusal says a closed counter gives no numbers now, and when it
 // opens again.
-func closedRefusal(p *page, next time.Time) string {
+func closedRefusal(p *Page, next time.Time) string {
 	if next.IsZero() {
 		return p.T("ticket.closed")
 	}
@@ -131,9 +131,9 @@ func (s *Server) queueError(w http.ResponseWriter, r *http.Request, t *tenant.Te
 	code := queue.Code(err)
 	switch {
 	case code == "":
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 	case errors.Is(err, queue.ErrNotFound):
-		s.notFound(w, r)
+		s.NotFound(w, r)
 	case isAPI(r):
 		status := http.StatusConflict
 		if errors.Is(err, queue.ErrBadPriority) || errors.Is(err, queue.ErrBadSource) {
@@ -142,10 +142,10 @@ func (s *Server) queueError(w http.ResponseWriter, r *http.Request, t *tenant.Te
 		}
 		s.problem(w, r, status, code[len("error.queue."):], code)
 	default:
-		p := s.newPage(r, "ticket.title")
+		p := s.NewPage(r, "ticket.title")
 		p.Tenant = t
 		p.Errors = validation.Errors{{Field: "queue", Code: code}}
-		s.render(w, http.StatusConflict, "ticket", p)
+		s.Render(w, http.StatusConflict, "ticket", p)
 	}
 }
 
@@ -159,17 +159,17 @@ func (s *Server) ticketPage(w http.ResponseWriter, r *http.Request) {
 		s.queueError(w, r, t, err)
 		return
 	}
-	p := s.newPage(r, "ticket.title")
+	p := s.NewPage(r, "ticket.title")
 	p.Tenant = t
 	p.NoIndex = true
-	p.Flash = flashFrom(r)
+	p.Flash = FlashFrom(r)
 	v, err := s.ticketView(r, p, t, ts)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	p.Data = v
-	s.render(w, http.StatusOK, "ticket", p)
+	s.Render(w, http.StatusOK, "ticket", p)
 }
 
 // ticketPageView is what a ticket page (phone or kiosk) shows.
@@ -184,7 +184,7 @@ type ticketPageView struct {
 // ticketView words the ticket's place in the line for people: plural
 // forms, no "about 0 minutes", and, while the counter is closed, when it
 // opens instead of a wait that would never end.
-func (s *Server) ticketView(r *http.Request, p *page, t *tenant.Tenant, ts ticketStatus) (ticketPageView, error) {
+func (s *Server) ticketView(r *http.Request, p *Page, t *tenant.Tenant, ts ticketStatus) (ticketPageView, error) {
 	counterID := ts.Counter
 	c, err := s.Counters.Get(r.Context(), t.ID, counterID)
 	if err != nil {
@@ -222,7 +222,7 @@ func (s *Server) ticketView(r *http.Request, p *page, t *tenant.Tenant, ts ticke
 // JavaScript, and the ticket leaves the line only after "yes".
 func (s *Server) cancelTicket(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.loadTenant(w, r)
-	if !ok || !s.parseForm(w, r) {
+	if !ok || !s.ParseForm(w, r) {
 		return
 	}
 	tk, err := s.Queue.Get(r.Context(), t.ID, r.PathValue("id"))
@@ -232,23 +232,23 @@ func (s *Server) cancelTicket(w http.ResponseWriter, r *http.Request) {
 	}
 	back := s.path("/{tenant}/tickets/{id}", t.Slug, tk.ID)
 	if r.PostForm.Get("confirm") != "yes" {
-		p := s.newPage(r, "confirm.ticket.title")
+		p := s.NewPage(r, "confirm.ticket.title")
 		p.Tenant = t
 		p.NoIndex = true
-		p.Data = confirmView{Question: p.T("confirm.ticket.title"), Explain: p.T("confirm.ticket.explain", tk.Label),
+		p.Data = ConfirmView{Question: p.T("confirm.ticket.title"), Explain: p.T("confirm.ticket.explain", tk.Label),
 			Yes: p.T("confirm.ticket.yes"), No: p.T("confirm.ticket.no"), Action: back + "/cancel", Back: back}
-		s.render(w, http.StatusOK, "confirm_action", p)
+		s.Render(w, http.StatusOK, "confirm_action", p)
 		return
 	}
 	resident := ""
 	if u := getState(r).user; u != nil {
 		resident = u.ID
 	}
-	if err := s.Queue.Cancel(r.Context(), actor(r), t.ID, tk.ID, resident); err != nil {
+	if err := s.Queue.Cancel(r.Context(), Actor(r), t.ID, tk.ID, resident); err != nil {
 		s.queueError(w, r, t, err)
 		return
 	}
-	redirect(w, r, s.path("/{tenant}/counters/{id}", t.Slug, tk.CounterID)+"?done=ticket_cancelled")
+	Redirect(w, r, s.path("/{tenant}/counters/{id}", t.Slug, tk.CounterID)+"?done=ticket_cancelled")
 }
 
 // ticketEvents streams the ticket's status as Server-Sent Events: one at
@@ -284,7 +284,7 @@ func (s *Server) callNext(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	tk, err := s.Queue.CallNext(r.Context(), actor(r), t.ID, c.ID, getState(r).user.ID)
+	tk, err := s.Queue.CallNext(r.Context(), Actor(r), t.ID, c.ID, getState(r).user.ID)
 	if isAPI(r) {
 		if err != nil {
 			s.queueError(w, r, t, err)
@@ -294,18 +294,18 @@ func (s *Server) callNext(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if errors.Is(err, queue.ErrEmpty) {
-		redirect(w, r, s.path("/{tenant}/desk", t.Slug)+"?done=queue_empty")
+		Redirect(w, r, s.path("/{tenant}/desk", t.Slug)+"?done=queue_empty")
 		return
 	}
 	if errors.Is(err, queue.ErrBusy) {
-		redirect(w, r, s.path("/{tenant}/desk", t.Slug)+"?done=finish_first")
+		Redirect(w, r, s.path("/{tenant}/desk", t.Slug)+"?done=finish_first")
 		return
 	}
 	if err != nil {
 		s.queueError(w, r, t, err)
 		return
 	}
-	redirect(w, r, s.path("/{tenant}/desk", t.Slug)+"?done=called")
+	Redirect(w, r, s.path("/{tenant}/desk", t.Slug)+"?done=called")
 }
 
 // ticketAction: call again, did not come, done.
@@ -318,24 +318,24 @@ func (s *Server) ticketAction(w http.ResponseWriter, r *http.Request) {
 	var err error
 	switch r.PathValue("action") {
 	case "call-again":
-		_, err = s.Queue.CallAgain(r.Context(), actor(r), t.ID, id)
+		_, err = s.Queue.CallAgain(r.Context(), Actor(r), t.ID, id)
 	case "no-show":
-		_, err = s.Queue.NoShow(r.Context(), actor(r), t.ID, id)
+		_, err = s.Queue.NoShow(r.Context(), Actor(r), t.ID, id)
 	case "finish":
-		_, err = s.Queue.Finish(r.Context(), actor(r), t.ID, id)
+		_, err = s.Queue.Finish(r.Context(), Actor(r), t.ID, id)
 	default:
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return
 	}
 	if err != nil && queue.Code(err) != "" && !errors.Is(err, queue.ErrNotFound) {
-		redirect(w, r, s.path("/{tenant}/desk", t.Slug))
+		Redirect(w, r, s.path("/{tenant}/desk", t.Slug))
 		return
 	}
 	if err != nil {
 		s.queueError(w, r, t, err)
 		return
 	}
-	redirect(w, r, s.path("/{tenant}/desk", t.Slug)+"?done=saved")
+	Redirect(w, r, s.path("/{tenant}/desk", t.Slug)+"?done=saved")
 }
 
 // API
@@ -364,14 +364,14 @@ func (s *Server) apiTakeTicket(w http.ResponseWriter, r *http.Request) {
 	if !s.takingAllowed(w, r, t, c.ID) {
 		return
 	}
-	tk, err := s.Queue.Take(r.Context(), actor(r), *t, c.ID, resident, queue.SourceWeb, b.Priority)
+	tk, err := s.Queue.Take(r.Context(), Actor(r), *t, c.ID, resident, queue.SourceWeb, b.Priority)
 	if err != nil {
 		s.queueError(w, r, t, err)
 		return
 	}
 	ts, err := s.ticketStatus(r, t, tk.ID)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	w.Header().Set("Location", "/api/v1/t/"+t.Slug+"/tickets/"+tk.ID)

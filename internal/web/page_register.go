@@ -27,11 +27,11 @@ func (s *Server) registerForm(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	p := s.newPage(r, "register.title")
+	p := s.NewPage(r, "register.title")
 	p.Tenant = t
 	p.Form.Set("lang", p.Lang())
 	p.Data = civilKind(t)
-	s.render(w, http.StatusOK, "register", p)
+	s.Render(w, http.StatusOK, "register", p)
 }
 
 // registrationsPerAddress is how many accounts one address may create in 15
@@ -40,7 +40,7 @@ const registrationsPerAddress = 10
 
 func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.loadTenant(w, r)
-	if !ok || !s.parseForm(w, r) {
+	if !ok || !s.ParseForm(w, r) {
 		return
 	}
 	f := r.PostForm
@@ -58,7 +58,7 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 	key := "register:" + st.ip
 	throttled, err := s.Identity.Throttled(r.Context(), key, registrationsPerAddress)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	var u identity.User
@@ -69,32 +69,32 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 	}
 	if err == nil {
 		if err := s.Identity.RecordFailure(r.Context(), key); err != nil {
-			s.serverError(w, r, err)
+			s.ServerError(w, r, err)
 			return
 		}
 	}
 	var errs validation.Errors
 	if errors.As(err, &errs) {
-		p := s.newPage(r, "register.title")
+		p := s.NewPage(r, "register.title")
 		p.Tenant = t
 		p.Errors = errs
 		for _, k := range []string{"name", "email", "phone", "lang", "civil_id"} {
 			p.Form.Set(k, f.Get(k))
 		}
 		p.Data = civilKind(t)
-		s.render(w, http.StatusUnprocessableEntity, "register", p)
+		s.Render(w, http.StatusUnprocessableEntity, "register", p)
 		return
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	raw, err := s.Identity.StartSession(r.Context(), u.ID, true, st.ip, r.UserAgent())
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	http.SetCookie(w, s.cookie(sessionCookie, raw, identity.SessionAbsolute))
 	http.SetCookie(w, s.cookie(langCookie, u.Lang, 365*24*3600e9))
-	redirect(w, r, s.path("/{tenant}/{$}", t.Slug)+"?done=registered")
+	Redirect(w, r, s.path("/{tenant}/{$}", t.Slug)+"?done=registered")
 }

@@ -56,20 +56,20 @@ func (s *Server) resultDocument(w http.ResponseWriter, r *http.Request) {
 	}
 	res, err := s.Results.ForApplication(r.Context(), ac.T.ID, ac.App.ID)
 	if errors.Is(err, result.ErrNotFound) {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	p := s.newPage(r, "result.title")
+	p := s.NewPage(r, "result.title")
 	p.Title = res.Content.Title.In(p.Lang())
 	p.Tenant = ac.T
 	p.NoIndex = true
 	p.Data = resultPage{Result: res, Sides: s.sides(res, ac.T.Location()), VerifyURL: s.BaseURL + "/verify/" + res.Code,
 		QR: "/verify/" + res.Code + "/qr.png", Fingerprint: res.Fingerprint(), Genuine: res.Genuine()}
-	s.render(w, http.StatusOK, "result", p)
+	s.Render(w, http.StatusOK, "result", p)
 }
 
 // verifyDispatch serves /verify/{code} and /verify/{code}/qr.png. They cannot
@@ -105,26 +105,26 @@ func dispatched(path string) bool { return strings.HasPrefix(path, "/verify/") }
 // dispatcher serves them before the mux is asked.
 func (s *Server) verifyRoute(w http.ResponseWriter, r *http.Request) {
 	if !s.verifyDispatch(w, r) {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 	}
 }
 
 func (s *Server) verifyPage(w http.ResponseWriter, r *http.Request, code string) {
 	res, err := s.Results.ByCode(r.Context(), code)
-	p := s.newPage(r, "verify.title")
+	p := s.NewPage(r, "verify.title")
 	p.NoIndex = true
 	if err != nil {
 		if !errors.Is(err, result.ErrNotFound) {
-			s.serverError(w, r, err)
+			s.ServerError(w, r, err)
 			return
 		}
 		p.Data = nil
-		s.render(w, http.StatusNotFound, "verify", p)
+		s.Render(w, http.StatusNotFound, "verify", p)
 		return
 	}
 	t, err := s.Tenants.ByID(r.Context(), res.TenantID)
 	if err != nil {
-		s.serverError(w, r, fmt.Errorf("web: verify %s: read its tenant: %w", res.Code, err))
+		s.ServerError(w, r, fmt.Errorf("web: verify %s: read its tenant: %w", res.Code, err))
 		return
 	}
 	p.Tenant = &t
@@ -133,7 +133,7 @@ func (s *Server) verifyPage(w http.ResponseWriter, r *http.Request, code string)
 	}
 	p.Data = resultPage{Result: res, Sides: s.sides(res, t.Location())[:1], Fingerprint: res.Fingerprint(), Genuine: res.Genuine(),
 		HolderShort: shortName(res.Content.Holder)}
-	s.render(w, http.StatusOK, "verify", p)
+	s.Render(w, http.StatusOK, "verify", p)
 }
 
 // shortName shows enough of the holder's name to compare with the paper,
@@ -150,12 +150,12 @@ func shortName(name string) string {
 func (s *Server) verifyQR(w http.ResponseWriter, r *http.Request, code string) {
 	res, err := s.Results.ByCode(r.Context(), code)
 	if err != nil {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return
 	}
 	png, err := result.QRCode(s.BaseURL+"/verify/"+res.Code, 240)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "image/png")

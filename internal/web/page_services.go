@@ -20,13 +20,13 @@ func (s *Server) servicesPage(w http.ResponseWriter, r *http.Request) {
 	}
 	svcs, err := s.Services.List(r.Context(), t.ID, !s.isStaff(r, t))
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	p := s.newPage(r, "services.title")
+	p := s.NewPage(r, "services.title")
 	p.Tenant = t
 	p.Data = svcs
-	s.render(w, http.StatusOK, "services", p)
+	s.Render(w, http.StatusOK, "services", p)
 }
 
 // isStaff: officers and admins of t (and coordinators) also see drafts of
@@ -40,11 +40,11 @@ func (s *Server) isStaff(r *http.Request, t *tenant.Tenant) bool {
 func (s *Server) loadService(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, code string) (*catalog.Service, bool) {
 	svc, err := s.Services.ByCode(r.Context(), t.ID, code)
 	if errors.Is(err, catalog.ErrNotFound) || (err == nil && !svc.Published && !s.isStaff(r, t)) {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return nil, false
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return nil, false
 	}
 	return &svc, true
@@ -64,16 +64,16 @@ func (s *Server) servicePage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	p := s.newPage(r, "service.title")
+	p := s.NewPage(r, "service.title")
 	p.Title = svc.Names.In(p.Lang())
 	p.Tenant = t
 	p.Untranslated = svc.Untranslated(p.Lang())
 	p.Data = servicePage{Service: svc, Fee: p.fee(svc)}
-	s.render(w, http.StatusOK, "service", p)
+	s.Render(w, http.StatusOK, "service", p)
 }
 
 // fee writes the price the way residents read prices: "Rp 10.000", "300円".
-func (p *page) fee(svc *catalog.Service) string {
+func (p *Page) fee(svc *catalog.Service) string {
 	if svc.Free() {
 		return p.T("service.free")
 	}
@@ -104,14 +104,14 @@ func (s *Server) startApplication(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	st := getState(r)
-	c := application.Caller{Actor: actor(r), Roles: []string{"resident"}}
+	c := application.Caller{Actor: Actor(r), Roles: []string{"resident"}}
 	a, err := s.Apps.Create(r.Context(), c, *t, *svc, application.Draft{ApplicantID: st.user.ID, Lang: st.lang})
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	s.ensureResident(r, t)
-	redirect(w, r, s.path("/{tenant}/applications/{id}/edit", t.Slug, a.ID)+"?section="+strconv.Itoa(svc.Form.NextSection(-1, a.Answers)))
+	Redirect(w, r, s.path("/{tenant}/applications/{id}/edit", t.Slug, a.ID)+"?section="+strconv.Itoa(svc.Form.NextSection(-1, a.Answers)))
 }
 
 // ensureResident makes a signed-in person who applies a resident of t, so
@@ -121,5 +121,5 @@ func (s *Server) ensureResident(r *http.Request, t *tenant.Tenant) {
 	if hasRole(st, t.ID, string(identity.Resident)) {
 		return
 	}
-	s.logFailure(r, "record the resident as the tenant's", s.Identity.JoinAsResident(r.Context(), actor(r), t.ID, st.user.ID))
+	s.logFailure(r, "record the resident as the tenant's", s.Identity.JoinAsResident(r.Context(), Actor(r), t.ID, st.user.ID))
 }

@@ -26,17 +26,17 @@ func (s *Server) staffList(w http.ResponseWriter, r *http.Request) {
 	}
 	staff, err := s.Identity.Staff(r.Context(), t.ID)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	p := s.newPage(r, "staff.title")
+	p := s.NewPage(r, "staff.title")
 	p.Tenant = t
-	p.Flash = flashFrom(r)
+	p.Flash = FlashFrom(r)
 	p.Data = struct {
 		Staff []identity.StaffMember
 		Roles []identity.Role
 	}{staff, identity.StaffRoles}
-	s.render(w, http.StatusOK, "staff", p)
+	s.Render(w, http.StatusOK, "staff", p)
 }
 
 func (s *Server) staffNew(w http.ResponseWriter, r *http.Request) {
@@ -44,11 +44,11 @@ func (s *Server) staffNew(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	p := s.newPage(r, "staff.new.title")
+	p := s.NewPage(r, "staff.new.title")
 	p.Tenant = t
 	p.Form.Set("lang", t.DefaultLang)
 	p.Data = identity.StaffRoles
-	s.render(w, http.StatusOK, "staff_new", p)
+	s.Render(w, http.StatusOK, "staff_new", p)
 }
 
 func rolesFrom(vals []string) []identity.Role {
@@ -61,16 +61,16 @@ func rolesFrom(vals []string) []identity.Role {
 
 func (s *Server) staffCreate(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.adminTenant(w, r)
-	if !ok || !s.parseForm(w, r) {
+	if !ok || !s.ParseForm(w, r) {
 		return
 	}
 	f := r.PostForm
-	_, err := s.Identity.CreateStaff(r.Context(), actor(r), t.ID, identity.StaffInput{
+	_, err := s.Identity.CreateStaff(r.Context(), Actor(r), t.ID, identity.StaffInput{
 		Name: f.Get("name"), Email: f.Get("email"), Password: f.Get("password"), Lang: f.Get("lang"), Roles: rolesFrom(f["roles"]),
 	})
 	var errs validation.Errors
 	if errors.As(err, &errs) {
-		p := s.newPage(r, "staff.new.title")
+		p := s.NewPage(r, "staff.new.title")
 		p.Tenant = t
 		p.Errors = errs
 		for _, k := range []string{"name", "email", "lang"} {
@@ -78,14 +78,14 @@ func (s *Server) staffCreate(w http.ResponseWriter, r *http.Request) {
 		}
 		p.Form["roles"] = f["roles"]
 		p.Data = identity.StaffRoles
-		s.render(w, http.StatusUnprocessableEntity, "staff_new", p)
+		s.Render(w, http.StatusUnprocessableEntity, "staff_new", p)
 		return
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	redirect(w, r, s.path("/{tenant}/admin/staff", t.Slug)+"?done=saved")
+	Redirect(w, r, s.path("/{tenant}/admin/staff", t.Slug)+"?done=saved")
 }
 
 // staffMember checks that {user} is staff of this tenant, so an admin of
@@ -93,12 +93,12 @@ func (s *Server) staffCreate(w http.ResponseWriter, r *http.Request) {
 func (s *Server) staffMember(w http.ResponseWriter, r *http.Request, t *tenant.Tenant) (string, bool) {
 	id := r.PathValue("user")
 	if !db.ValidID(id) {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return "", false
 	}
 	roles, err := s.Identity.Roles(r.Context(), t.ID, id)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return "", false
 	}
 	for _, role := range roles {
@@ -106,30 +106,30 @@ func (s *Server) staffMember(w http.ResponseWriter, r *http.Request, t *tenant.T
 			return id, true
 		}
 	}
-	s.notFound(w, r)
+	s.NotFound(w, r)
 	return "", false
 }
 
 func (s *Server) staffRoles(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.adminTenant(w, r)
-	if !ok || !s.parseForm(w, r) {
+	if !ok || !s.ParseForm(w, r) {
 		return
 	}
 	id, ok := s.staffMember(w, r, t)
 	if !ok {
 		return
 	}
-	err := s.Identity.SetRoles(r.Context(), actor(r), t.ID, id, rolesFrom(r.PostForm["roles"]))
+	err := s.Identity.SetRoles(r.Context(), Actor(r), t.ID, id, rolesFrom(r.PostForm["roles"]))
 	var errs validation.Errors
 	if errors.As(err, &errs) {
-		s.errorPage(w, r, http.StatusBadRequest, t)
+		s.ErrorPage(w, r, http.StatusBadRequest, t)
 		return
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	redirect(w, r, s.path("/{tenant}/admin/staff", t.Slug)+"?done=saved")
+	Redirect(w, r, s.path("/{tenant}/admin/staff", t.Slug)+"?done=saved")
 }
 
 func (s *Server) staffEndSessions(w http.ResponseWriter, r *http.Request) {
@@ -141,11 +141,11 @@ func (s *Server) staffEndSessions(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if _, err := s.Identity.EndAllSessions(r.Context(), actor(r), t.ID, id); err != nil {
-		s.serverError(w, r, err)
+	if _, err := s.Identity.EndAllSessions(r.Context(), Actor(r), t.ID, id); err != nil {
+		s.ServerError(w, r, err)
 		return
 	}
-	redirect(w, r, s.path("/{tenant}/admin/staff", t.Slug)+"?done=sessions")
+	Redirect(w, r, s.path("/{tenant}/admin/staff", t.Slug)+"?done=sessions")
 }
 
 func (s *Server) tenantAudit(w http.ResponseWriter, r *http.Request) {
@@ -153,5 +153,5 @@ func (s *Server) tenantAudit(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.auditPage(w, r, t, audit.Filter{TenantID: t.ID})
+	s.AuditPage(w, r, t, audit.Filter{TenantID: t.ID})
 }

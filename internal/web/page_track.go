@@ -43,7 +43,7 @@ type pubEvent struct {
 
 // lookupPublic finds an application by tracking number when check matches
 // the applicant; any failure looks the same, so numbers cannot be probed.
-func (s *Server) lookupPublic(r *http.Request, number, check, lang string) (*publicStatus, *page, bool) {
+func (s *Server) lookupPublic(r *http.Request, number, check, lang string) (*publicStatus, *Page, bool) {
 	a, ok := s.confirmPublic(r, number, check)
 	if !ok {
 		return nil, nil, false
@@ -101,7 +101,7 @@ func trackPair(number, check string) string {
 	return hex.EncodeToString(h[:])
 }
 
-func (s *Server) publicStatus(r *http.Request, a application.Application, lang string) (*publicStatus, *page, bool) {
+func (s *Server) publicStatus(r *http.Request, a application.Application, lang string) (*publicStatus, *Page, bool) {
 	t, err := s.Tenants.ByID(r.Context(), a.TenantID)
 	if err != nil || !t.IsActive() {
 		return nil, nil, false
@@ -113,7 +113,7 @@ func (s *Server) publicStatus(r *http.Request, a application.Application, lang s
 	if err != nil {
 		return nil, nil, false
 	}
-	p := s.newPage(r, "track.title")
+	p := s.NewPage(r, "track.title")
 	p.Tenant = &t
 	st, _ := svc.Workflow.State(a.State)
 	ps := &publicStatus{TrackingNumber: a.TrackingNumber, Tenant: t.Slug, Service: svc.Names.In(lang), State: a.State,
@@ -139,7 +139,7 @@ func (s *Server) publicStatus(r *http.Request, a application.Application, lang s
 func (s *Server) trackPage(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	number, check := strings.TrimSpace(validation.Narrow(q.Get("number"))), strings.TrimSpace(q.Get("check"))
-	p := s.newPage(r, "track.title")
+	p := s.NewPage(r, "track.title")
 	p.NoIndex = true
 	p.Form.Set("number", number)
 	if number != "" {
@@ -153,7 +153,7 @@ func (s *Server) trackPage(w http.ResponseWriter, r *http.Request) {
 	if len(p.Errors) > 0 {
 		status = http.StatusNotFound
 	}
-	s.render(w, status, "track", p)
+	s.Render(w, status, "track", p)
 }
 
 func (s *Server) apiTrack(w http.ResponseWriter, r *http.Request) {
@@ -168,13 +168,13 @@ func (s *Server) apiTrack(w http.ResponseWriter, r *http.Request) {
 
 // renderTrack shows the status; the page is cached per application version
 // and exact query, since residents refresh it while they wait.
-func (s *Server) renderTrack(w http.ResponseWriter, r *http.Request, p *page, a application.Application) {
+func (s *Server) renderTrack(w http.ResponseWriter, r *http.Request, p *Page, a application.Application) {
 	cacheKey := a.ID + "|" + strconv.Itoa(a.Version) + "|" + r.URL.RawQuery
 	if t, err := s.Tenants.ByID(r.Context(), a.TenantID); err == nil {
 		if st := getState(r); !st.langExplicit {
 			st.lang = t.DefaultLang
 		}
-		probe := s.newPage(r, "track.title")
+		probe := s.NewPage(r, "track.title")
 		probe.Tenant = &t
 		if cp := s.cache.get(s.cacheKey("track", probe) + "|" + cacheKey); cp != nil {
 			writeCached(w, r, http.StatusOK, cp)
@@ -183,12 +183,12 @@ func (s *Server) renderTrack(w http.ResponseWriter, r *http.Request, p *page, a 
 	}
 	ps, tp, ok := s.publicStatus(r, a, p.Lang())
 	if !ok {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return
 	}
 	tp.Data = ps
 	tp.Form = p.Form
 	tp.NoIndex = true
 	tp.CacheKey = cacheKey
-	s.render(w, http.StatusOK, "track", tp)
+	s.Render(w, http.StatusOK, "track", tp)
 }

@@ -46,7 +46,7 @@ func (c *pageCache) put(k string, plain []byte) *cachedPage {
 	return p
 }
 
-func (s *Server) cacheKey(name string, p *page) string {
+func (s *Server) cacheKey(name string, p *Page) string {
 	var b strings.Builder
 	b.WriteString(name)
 	b.WriteByte('|')

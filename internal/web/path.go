@@ -73,7 +73,7 @@ func escapeSegments(p string) string {
 }
 
 // Link is path for templates.
-func (p *page) Link(pattern string, args ...string) string { return p.s.path(pattern, args...) }
+func (p *Page) Link(pattern string, args ...string) string { return p.s.path(pattern, args...) }
 
 // Serves tells whether a route of the table answers method on path (the
 // test of links in pages asks it of every link and form).

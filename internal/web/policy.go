@@ -33,7 +33,7 @@ func policyFor(roles []string) (policyKind, []identity.Role) {
 		return policyPublic, nil
 	case slices.Equal(roles, signedIn):
 		return policySignedIn, nil
-	case slices.Equal(roles, coordinator):
+	case slices.Equal(roles, Coordinator):
 		return policyCoordinator, nil
 	}
 	var staff []identity.Role
@@ -56,7 +56,7 @@ func policyFor(roles []string) (policyKind, []identity.Role) {
 
 // enforce checks rt's policy for r; false means an answer (sign in first,
 // 403, 404 for an unknown tenant) was written.
-func (s *Server) enforce(rt route, w http.ResponseWriter, r *http.Request) bool {
+func (s *Server) enforce(rt Route, w http.ResponseWriter, r *http.Request) bool {
 	kind, roles := policyFor(rt.Roles)
 	switch kind {
 	case policySignedIn:

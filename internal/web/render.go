@@ -5,6 +5,7 @@ import (
 	"embed"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"github.com/serambi/serambi/internal/audit"
 	"html/template"
 	"io"
@@ -23,33 +24,39 @@ import (
 //go:embed templates
 var templateFS embed.FS
 
-// parseTemplates pairs the layout with each page template.
-func (s *Server) parseTemplates() (map[string]*template.Template, error) {
+// parseTemplates pairs the layout with each page template of the core's
+// and the areas' file systems; a page name used twice is refused.
+func (s *Server) parseTemplates(sources []fs.FS) (map[string]*template.Template, error) {
 	layout, err := template.New("layout.html").ParseFS(templateFS, "templates/layout.html")
 	if err != nil {
 		return nil, err
 	}
-	names, err := fs.Glob(templateFS, "templates/*.html")
-	if err != nil {
-		return nil, err
-	}
 	pages := map[string]*template.Template{}
-	for _, n := range names {
-		base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
-		if base == "layout" {
-			continue
-		}
-		t, err := template.Must(layout.Clone()).ParseFS(templateFS, n)
+	for _, src := range sources {
+		names, err := fs.Glob(src, "templates/*.html")
 		if err != nil {
 			return nil, err
 		}
-		pages[base] = t
+		for _, n := range names {
+			base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
+			if base == "layout" && src == fs.FS(templateFS) {
+				continue
+			}
+			if pages[base] != nil {
+				return nil, fmt.Errorf("web: page template %q defined twice", base)
+			}
+			t, err := template.Must(layout.Clone()).ParseFS(src, n)
+			if err != nil {
+				return nil, err
+			}
+			pages[base] = t
+		}
 	}
 	return pages, nil
 }
 
-// page is what every template receives.
-type page struct {
+// Page is what every template receives.
+type Page struct {
 	s       *Server
 	st      *state
 	r       *http.Request
@@ -80,14 +87,14 @@ type page struct {
 	Untranslated bool
 }
 
-func (s *Server) newPage(r *http.Request, titleKey string) *page {
-	p := &page{s: s, st: getState(r), r: r, Form: url.Values{}}
+func (s *Server) NewPage(r *http.Request, titleKey string) *Page {
+	p := &Page{s: s, st: getState(r), r: r, Form: url.Values{}}
 	p.Title = p.T(titleKey)
 	return p
 }
 
 // N translates a message about a count, in the right plural form.
-func (p *page) N(key string, n int, args ...any) string {
+func (p *Page) N(key string, n int, args ...any) string {
 	return p.s.Catalog.N(p.st.lang, key, n, args...)
 }
 
@@ -95,7 +102,7 @@ func (p *page) N(key string, n int, args ...any) string {
 // trail stores stable codes ("ticket.no_show"); people read "Number
 // called, nobody came". A service's own workflow actions get a generic
 // "Application: reject_late"; an unknown code shows as it is.
-func (p *page) AuditAction(action string) string {
+func (p *Page) AuditAction(action string) string {
 	if key := "audit.action." + action; p.s.Catalog.Has(p.st.lang, key) {
 		return p.T(key)
 	}
@@ -108,7 +115,7 @@ func (p *page) AuditAction(action string) string {
 // T translates a message key in the page's language.
 // AuditDetail words an audit entry's summary in the reader's language
 // (audit.Say summaries; older ones are shown as stored).
-func (p *page) AuditDetail(summary string) string {
+func (p *Page) AuditDetail(summary string) string {
 	return audit.Word(summary, func(key string, args ...any) (string, bool) {
 		if !p.s.Catalog.Has(p.st.lang, key) {
 			return "", false
@@ -117,11 +124,11 @@ func (p *page) AuditDetail(summary string) string {
 	})
 }
 
-func (p *page) T(key string, args ...any) string { return p.s.Catalog.T(p.st.lang, key, args...) }
+func (p *Page) T(key string, args ...any) string { return p.s.Catalog.T(p.st.lang, key, args...) }
 
 // FeedURL is the signed-in officer's private calendar feed, on staff pages
 // of their tenant.
-func (p *page) FeedURL() string {
+func (p *Page) FeedURL() string {
 	if p.Tenant == nil || p.st.user == nil || !(hasRole(p.st, p.Tenant.ID, "officer") || hasRole(p.st, p.Tenant.ID, "admin")) {
 		return ""
 	}
@@ -129,10 +136,10 @@ func (p *page) FeedURL() string {
 }
 
 // Lang is the page's language code.
-func (p *page) Lang() string { return p.st.lang }
+func (p *Page) Lang() string { return p.st.lang }
 
 // Langs lists the language switch entries.
-func (p *page) Langs() []langLink {
+func (p *Page) Langs() []langLink {
 	var out []langLink
 	for _, l := range locale.Langs {
 		q := p.r.URL.Query()
@@ -148,16 +155,16 @@ type langLink struct {
 }
 
 // TextSize is the class for the chosen text size.
-func (p *page) TextSize() string { return p.st.textSize }
+func (p *Page) TextSize() string { return p.st.textSize }
 
 // User is the signed-in user, or nil.
-func (p *page) User() *identity.User { return p.st.user }
+func (p *Page) User() *identity.User { return p.st.user }
 
 // IsCoordinator tells whether the signed-in user is a network coordinator.
-func (p *page) IsCoordinator() bool { return p.st.user != nil && p.st.user.Coordinator }
+func (p *Page) IsCoordinator() bool { return p.st.user != nil && p.st.user.Coordinator }
 
 // HasRole tells whether the user holds role in the page's tenant.
-func (p *page) HasRole(role string) bool {
+func (p *Page) HasRole(role string) bool {
 	if p.Tenant == nil {
 		return false
 	}
@@ -165,24 +172,24 @@ func (p *page) HasRole(role string) bool {
 }
 
 // Asset is the fingerprinted URL of a static file.
-func (p *page) Asset(name string) string { return p.s.assets.URL(name) }
+func (p *Page) Asset(name string) string { return p.s.assets.URL(name) }
 
 // RequestURI is the path with its query (a kiosk's call page keeps its
 // ticket when the text size changes).
-func (p *page) RequestURI() string { return p.r.URL.RequestURI() }
+func (p *Page) RequestURI() string { return p.r.URL.RequestURI() }
 
 // Query is one parameter of the request's query.
-func (p *page) Query(key string) string { return p.r.URL.Query().Get(key) }
+func (p *Page) Query(key string) string { return p.r.URL.Query().Get(key) }
 
 // Path is the current path, for "come back here" links.
-func (p *page) Path() string { return p.r.URL.Path }
+func (p *Page) Path() string { return p.r.URL.Path }
 
 // Date and DateTime write times in the page language and tenant zone.
-func (p *page) Date(t time.Time) string     { return locale.Date(p.st.lang, t, p.loc()) }
-func (p *page) DateTime(t time.Time) string { return locale.DateTime(p.st.lang, t, p.loc()) }
-func (p *page) Clock(t time.Time) string    { return locale.Clock(p.st.lang, t, p.loc()) }
+func (p *Page) Date(t time.Time) string     { return locale.Date(p.st.lang, t, p.loc()) }
+func (p *Page) DateTime(t time.Time) string { return locale.DateTime(p.st.lang, t, p.loc()) }
+func (p *Page) Clock(t time.Time) string    { return locale.Clock(p.st.lang, t, p.loc()) }
 
-func (p *page) loc() *time.Location {
+func (p *Page) loc() *time.Location {
 	if p.Tenant != nil {
 		return p.Tenant.Location()
 	}
@@ -193,10 +200,10 @@ func (p *page) loc() *time.Location {
 }
 
 // Val is what the user typed in a field, to show it again after an error.
-func (p *page) Val(field string) string { return p.Form.Get(field) }
+func (p *Page) Val(field string) string { return p.Form.Get(field) }
 
 // Err is the translated inline error of a field, or "".
-func (p *page) Err(field string) string {
+func (p *Page) Err(field string) string {
 	if e, ok := p.Errors.For(field); ok {
 		return p.T(e.Code, e.Args...)
 	}
@@ -204,7 +211,7 @@ func (p *page) Err(field string) string {
 }
 
 // Summary lists the errors for the summary box at the top of a form.
-func (p *page) Summary() []summaryItem {
+func (p *Page) Summary() []summaryItem {
 	var out []summaryItem
 	for _, e := range p.Errors {
 		out = append(out, summaryItem{Field: e.Field, Message: p.T(e.Code, e.Args...)})
@@ -215,7 +222,7 @@ func (p *page) Summary() []summaryItem {
 type summaryItem struct{ Field, Message string }
 
 // TenantName is the tenant's name in the page language.
-func (p *page) TenantName() string {
+func (p *Page) TenantName() string {
 	if p.Tenant == nil {
 		return ""
 	}
@@ -223,14 +230,14 @@ func (p *page) TenantName() string {
 }
 
 // Brand is the tenant's colour for the header (checked for contrast when saved).
-func (p *page) Brand() string {
+func (p *Page) Brand() string {
 	if p.Tenant == nil {
 		return ""
 	}
 	return p.Tenant.BrandColor
 }
 
-func (s *Server) render(w http.ResponseWriter, status int, name string, p *page) {
+func (s *Server) Render(w http.ResponseWriter, status int, name string, p *Page) {
 	t, ok := s.pages[name]
 	if !ok {
 		s.Log.Error("missing template", "name", name)
@@ -262,8 +269,8 @@ func (s *Server) render(w http.ResponseWriter, status int, name string, p *page)
 	_, _ = w.Write(buf.Bytes())
 }
 
-// errorPage renders the 403/404/500 pages in the user's language.
-func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, t *tenant.Tenant) {
+// ErrorPage renders the 403/404/500 pages in the user's language.
+func (s *Server) ErrorPage(w http.ResponseWriter, r *http.Request, status int, t *tenant.Tenant) {
 	key := map[int]string{
 		http.StatusForbidden: "error.page.403", http.StatusNotFound: "error.page.404",
 		http.StatusTooManyRequests: "error.page.429", http.StatusBadRequest: "error.page.400",
@@ -273,14 +280,14 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, t
 	if key == "" {
 		key, status = "error.page.500", http.StatusInternalServerError
 	}
-	p := s.newPage(r, key+".title")
+	p := s.NewPage(r, key+".title")
 	p.Tenant = t
 	p.Data = struct {
 		Status int
 		Key    string
 	}{status, key}
 	p.NoIndex = true
-	s.render(w, status, "error", p)
+	s.Render(w, status, "error", p)
 }
 
 // unrouted answers requests no route took: 405 when the path exists with
@@ -296,19 +303,19 @@ func (s *Server) unrouted(w http.ResponseWriter, r *http.Request) {
 				s.problem(w, r, http.StatusMethodNotAllowed, "method_not_allowed", "problem.method")
 				return
 			}
-			s.errorPage(w, r, http.StatusMethodNotAllowed, nil)
+			s.ErrorPage(w, r, http.StatusMethodNotAllowed, nil)
 			return
 		}
 	}
-	s.notFound(w, r)
+	s.NotFound(w, r)
 }
 
-func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+func (s *Server) NotFound(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, "/api/") {
 		s.problem(w, r, http.StatusNotFound, "not_found", "problem.not_found")
 		return
 	}
-	s.errorPage(w, r, http.StatusNotFound, nil)
+	s.ErrorPage(w, r, http.StatusNotFound, nil)
 }
 
 // logFailure records an error of a step whose failure must not stop the
@@ -322,14 +329,14 @@ func (s *Server) logFailure(r *http.Request, what string, err error) {
 	s.Log.Error(what, "route", route, "request_id", id, "path", r.URL.Path, "err", err)
 }
 
-func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+func (s *Server) ServerError(w http.ResponseWriter, r *http.Request, err error) {
 	route, id := requestInfo(r)
 	s.Log.Error("handler", "route", route, "request_id", id, "path", r.URL.Path, "err", err)
 	if strings.HasPrefix(r.URL.Path, "/api/") {
 		s.problem(w, r, http.StatusInternalServerError, "internal", "problem.internal")
 		return
 	}
-	s.errorPage(w, r, http.StatusInternalServerError, nil)
+	s.ErrorPage(w, r, http.StatusInternalServerError, nil)
 }
 
 // problemBody is RFC 9457 problem details with our stable code and, for
@@ -425,19 +432,19 @@ func atJSONEnd(dec *json.Decoder) bool {
 	return errors.Is(err, io.EOF)
 }
 
-// parseForm reads a form body, answering 413/400 itself when it cannot.
-func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) bool {
+// ParseForm reads a form body, answering 413/400 itself when it cannot.
+func (s *Server) ParseForm(w http.ResponseWriter, r *http.Request) bool {
 	if err := r.ParseForm(); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			s.errorPage(w, r, http.StatusRequestEntityTooLarge, nil)
+			s.ErrorPage(w, r, http.StatusRequestEntityTooLarge, nil)
 			return false
 		}
-		s.errorPage(w, r, http.StatusBadRequest, nil)
+		s.ErrorPage(w, r, http.StatusBadRequest, nil)
 		return false
 	}
 	if formHasHiddenControls(r.Form) {
-		s.errorPage(w, r, http.StatusUnprocessableEntity, nil)
+		s.ErrorPage(w, r, http.StatusUnprocessableEntity, nil)
 		return false
 	}
 	return true
@@ -473,8 +480,8 @@ func jsonHasHiddenControls(b []byte) bool {
 	}
 }
 
-// redirect sends the browser on after a successful POST.
-func redirect(w http.ResponseWriter, r *http.Request, to string) {
+// Redirect sends the browser on after a successful POST.
+func Redirect(w http.ResponseWriter, r *http.Request, to string) {
 	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 

@@ -102,7 +102,7 @@ func TestRoleMatrix(t *testing.T) {
 }
 
 // matrixRule says which callers a route's roles admit; false when the
-// route is public or its rule is about an object.
+// Route is public or its rule is about an object.
 func matrixRule(roles []string) (func(caller string) bool, bool) {
 	switch {
 	case slices.Equal(roles, []string{"anyone"}):

@@ -5,7 +5,9 @@ var (
 	anyone      = []string{"anyone"}
 	signedIn    = []string{"user"}
 	tenantAdmin = []string{"admin", "coordinator"}
-	coordinator = []string{"coordinator"}
+	// Coordinator: the network coordinator (exported for the area
+	// packages' route tables).
+	Coordinator = []string{"coordinator"}
 	officers    = []string{"officer", "admin", "coordinator"}
 	// applicantOrStaff: the resident who applied, or the tenant's staff.
 	applicantOrStaff = []string{"applicant", "officer", "admin"}
@@ -25,8 +27,8 @@ var (
 )
 
 // routes is Serambi's whole routing table.
-func (s *Server) routes() []route {
-	return []route{
+func (s *Server) routes() []Route {
+	return []Route{
 		{"GET", "/static/v/{file...}", anyone, s.static},
 		{"GET", "/static/theme/{tenant}", anyone, s.theme},
 		{"GET", "/healthz", anyone, s.healthz},
@@ -51,19 +53,6 @@ func (s *Server) routes() []route {
 		{"GET", "/account/totp", signedIn, s.totpForm},
 		{"POST", "/account/totp", signedIn, s.totpConfirm},
 		{"GET", "/account/totp/qr.png", signedIn, s.totpQR},
-
-		{"GET", "/network/tenants", coordinator, s.networkTenants},
-		{"GET", "/network/tenants/new", coordinator, s.networkTenantNew},
-		{"POST", "/network/tenants", coordinator, s.networkTenantCreate},
-		{"GET", "/network/tenants/{slug}", coordinator, s.networkTenantEdit},
-		{"POST", "/network/tenants/{slug}", coordinator, s.networkTenantUpdate},
-		{"POST", "/network/tenants/{slug}/status", coordinator, s.networkTenantStatus},
-		{"GET", "/network/audit", coordinator, s.networkAudit},
-		{"GET", "/network/holidays", coordinator, s.networkHolidays},
-		{"POST", "/network/holidays", coordinator, s.networkHolidaySet},
-		{"POST", "/network/holidays/remove", coordinator, s.networkHolidayRemove},
-		{"POST", "/network/holidays/import", coordinator, s.networkHolidayImport},
-		{"POST", "/network/holidays/publish", coordinator, s.networkHolidayPublish},
 
 		{"GET", "/{tenant}/{$}", anyone, s.tenantHome},
 		{"GET", "/{tenant}/register", anyone, s.registerForm},
@@ -176,9 +165,9 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/openapi.json", anyone, s.apiOpenAPI},
 		{"GET", "/api/v1/regions", anyone, s.apiRegions},
 		{"GET", "/api/v1/tenants", anyone, s.apiTenants},
-		{"POST", "/api/v1/tenants", coordinator, s.apiTenantCreate},
+		{"POST", "/api/v1/tenants", Coordinator, s.apiTenantCreate},
 		{"GET", "/api/v1/tenants/{slug}", anyone, s.apiTenant},
-		{"PATCH", "/api/v1/tenants/{slug}", coordinator, s.apiTenantUpdate},
+		{"PATCH", "/api/v1/tenants/{slug}", Coordinator, s.apiTenantUpdate},
 		{"POST", "/api/v1/auth/token", anyone, s.apiToken},
 		{"GET", "/api/v1/me", signedIn, s.apiMe},
 		{"GET", "/api/v1/t/{tenant}", anyone, s.apiTenantHome},

@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"html/template"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -94,6 +95,7 @@ type Server struct {
 	// served matches a request against the table, for Serves.
 	patterns map[string]bool
 	served   *http.ServeMux
+	table    []Route // the core's routes and every area's
 }
 
 // allowHeader marks a path that exists with other methods.
@@ -101,13 +103,29 @@ type allowHeader string
 
 func (allowHeader) ServeHTTP(http.ResponseWriter, *http.Request) {}
 
-// New builds the server: templates are parsed and checked now, so a broken
+// Area is a part of the site in a package of its own (internal/web/network,
+// …): its routes, which join the table and its policies, and its page
+// templates, each defining "content" inside the shared layout.
+type Area interface {
+	Routes() []Route
+	Templates() fs.FS // holds templates/*.html
+}
+
+// New builds the server with the areas made by areas (each gets the server
+// to render with): templates are parsed and checked now, so a broken
 // template stops the start instead of a page.
-func New(d Deps) (*Server, error) {
+func New(d Deps, areas ...func(*Server) Area) (*Server, error) {
 	s := &Server{Deps: d, secure: strings.HasPrefix(d.BaseURL, "https://"),
 		confirmed: cache.New[string, string](time.Minute, 100000),
 		flows: flow.New(flow.Deps{DB: d.DB, Queue: d.Queue, Calls: d.Calls, Counters: d.Counters, Apps: d.Apps,
 			Identity: d.Identity})}
+	s.table = s.routes()
+	pageFS := []fs.FS{templateFS}
+	for _, mk := range areas {
+		a := mk(s)
+		s.table = append(s.table, a.Routes()...)
+		pageFS = append(pageFS, a.Templates())
+	}
 	var err error
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err
@@ -115,14 +133,14 @@ func New(d Deps) (*Server, error) {
 	if s.icons, err = loadIcons(); err != nil {
 		return nil, err
 	}
-	if s.pages, err = s.parseTemplates(); err != nil {
+	if s.pages, err = s.parseTemplates(pageFS); err != nil {
 		return nil, err
 	}
 	s.metrics = newMetrics(d.Registry, d.DB)
 	mux := http.NewServeMux()
 	allowed := map[string][]string{}
 	s.patterns, s.served = map[string]bool{}, http.NewServeMux()
-	for _, rt := range s.routes() {
+	for _, rt := range s.table {
 		s.patterns[rt.Pattern] = true
 		if dispatched(rt.Pattern) {
 			continue
@@ -143,9 +161,9 @@ func New(d Deps) (*Server, error) {
 // ServeHTTP makes the server an http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
-// route is one entry of the routing table. Roles says who may call it,
+// Route is one entry of the routing table. Roles says who may call it,
 // and enforce (policy.go) holds every request to it before the handler.
-type route struct {
+type Route struct {
 	Method  string
 	Pattern string
 	Roles   []string // "anyone", "user", "resident", "admin", "officer", "instructor", "coordinator"
@@ -153,7 +171,7 @@ type route struct {
 }
 
 // routeHandler remembers the matched pattern for metrics and logs.
-func (s *Server) routeHandler(rt route) http.Handler {
+func (s *Server) routeHandler(rt Route) http.Handler {
 	label := rt.Method + " " + rt.Pattern
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if h, ok := r.Context().Value(routeKey{}).(*routeHolder); ok {
@@ -197,7 +215,7 @@ type RouteInfo struct {
 // Routes lists the routing table.
 func (s *Server) Routes() []RouteInfo {
 	var out []RouteInfo
-	for _, rt := range s.routes() {
+	for _, rt := range s.table {
 		out = append(out, RouteInfo{rt.Method, rt.Pattern, rt.Roles})
 	}
 	return out

@@ -1,4 +1,4 @@
-package web
+package network
 
 import (
 	"errors"
@@ -13,6 +13,7 @@ import (
 	"github.com/serambi/serambi/internal/calendar"
 	"github.com/serambi/serambi/internal/db"
 	"github.com/serambi/serambi/internal/validation"
+	"github.com/serambi/serambi/internal/web"
 )
 
 // The national holiday lists, kept by the network coordinator: Indonesia's
@@ -66,32 +67,32 @@ func holidayZone(country string) *time.Location {
 	return time.UTC
 }
 
-func (s *Server) networkHolidays(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) holidays(w http.ResponseWriter, r *http.Request) {
 	country, year := holidayQuery(r.URL.Query(), s.Clock.Now())
 	s.renderHolidays(w, r, country, year, nil, nil, http.StatusOK)
 }
 
-func (s *Server) renderHolidays(w http.ResponseWriter, r *http.Request, country string, year int, errs validation.Errors, bad []string, status int) {
+func (s *Pages) renderHolidays(w http.ResponseWriter, r *http.Request, country string, year int, errs validation.Errors, bad []string, status int) {
 	ctx := r.Context()
 	now := s.Clock.Now()
 	years, err := s.Calendar.Years(ctx, country, now.In(holidayZone(country)))
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	days, err := s.Calendar.Holidays(ctx, country, year)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	national, err := s.Calendar.National(ctx, country)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	p := s.newPage(r, "holidays.title")
+	p := s.NewPage(r, "holidays.title")
 	p.Errors = errs
-	p.Flash = flashFrom(r)
+	p.Flash = web.FlashFrom(r)
 	p.Zone = holidayZone(country)
 	if errs != nil {
 		p.Form = r.PostForm
@@ -111,11 +112,11 @@ func (s *Server) renderHolidays(w http.ResponseWriter, r *http.Request, country 
 		v.Days = append(v.Days, holidayDayView{Date: d.Date, Weekday: p.Date(t.Add(12 * time.Hour)), Name: d.Name(p.Lang()), Kind: d.Kind})
 	}
 	p.Data = v
-	s.render(w, status, "network_holidays", p)
+	s.Render(w, status, "network_holidays", p)
 }
 
 // appLookup finds tenants and services for work across tenants.
-func (s *Server) appLookup() application.Lookup {
+func (s *Pages) appLookup() application.Lookup {
 	return application.Lookup{Tenant: s.Tenants.ByID, Service: s.Services.ByID}
 }
 
@@ -124,20 +125,20 @@ func holidaysBack(country string, year int, done string) string {
 	return "/network/holidays?" + url.Values{"country": {country}, "year": {strconv.Itoa(year)}, "done": {done}}.Encode()
 }
 
-func (s *Server) networkHolidaySet(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
+func (s *Pages) holidaySet(w http.ResponseWriter, r *http.Request) {
+	if !s.ParseForm(w, r) {
 		return
 	}
 	f := r.PostForm
 	country, _ := holidayQuery(f, s.Clock.Now())
-	h := calendar.NationalDay{Date: dateFromForm(f, "date"), NameID: f.Get("name_id"), NameEN: f.Get("name_en"),
+	h := calendar.NationalDay{Date: web.DateFromForm(f, "date"), NameID: f.Get("name_id"), NameEN: f.Get("name_en"),
 		NameJA: f.Get("name_ja"), Kind: f.Get("kind")}
 	year, _ := strconv.Atoi(h.Date[:min(4, len(h.Date))])
 	err := s.DB.InTx(r.Context(), func(tx *db.Tx) error {
 		if err := s.Calendar.SetHoliday(r.Context(), tx, country, h); err != nil {
 			return err
 		}
-		return audit.Append(r.Context(), tx, actor(r).Entry("", "holiday.set", "holidays:"+country+":"+h.Date,
+		return audit.Append(r.Context(), tx, web.Actor(r).Entry("", "holiday.set", "holidays:"+country+":"+h.Date,
 			audit.Say("audit.detail.holiday", h.Date, h.Name("id"))))
 	})
 	s.holidaysChanged(w, r, country, year, err)
@@ -145,7 +146,7 @@ func (s *Server) networkHolidaySet(w http.ResponseWriter, r *http.Request) {
 
 // holidaysChanged answers a change: the page again with the problem, or
 // the year with a message after deadlines were counted again.
-func (s *Server) holidaysChanged(w http.ResponseWriter, r *http.Request, country string, year int, err error) {
+func (s *Pages) holidaysChanged(w http.ResponseWriter, r *http.Request, country string, year int, err error) {
 	var errs validation.Errors
 	switch {
 	case errors.As(err, &errs):
@@ -156,53 +157,53 @@ func (s *Server) holidaysChanged(w http.ResponseWriter, r *http.Request, country
 		s.renderHolidays(w, r, country, year, validation.Errors{{Field: "date", Code: "error.holiday.embedded"}}, nil, http.StatusUnprocessableEntity)
 		return
 	case err != nil:
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	s.Calendar.Changed()
 	if _, err := s.Apps.RecountDeadlines(r.Context(), country, s.appLookup()); err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	redirect(w, r, holidaysBack(country, year, "saved"))
+	web.Redirect(w, r, holidaysBack(country, year, "saved"))
 }
 
-func (s *Server) networkHolidayRemove(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
+func (s *Pages) holidayRemove(w http.ResponseWriter, r *http.Request) {
+	if !s.ParseForm(w, r) {
 		return
 	}
 	country, _ := holidayQuery(r.PostForm, s.Clock.Now())
 	date := r.PostForm.Get("date")
 	day, err := time.ParseInLocation("2006-01-02", date, holidayZone(country))
 	if err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, nil)
+		s.ErrorPage(w, r, http.StatusBadRequest, nil)
 		return
 	}
 	if r.PostForm.Get("confirm") != "yes" {
-		p := s.newPage(r, "confirm.holiday.title")
+		p := s.NewPage(r, "confirm.holiday.title")
 		p.NoIndex = true
 		p.Zone = holidayZone(country)
-		p.Data = confirmView{Question: p.T("confirm.holiday.title"), Explain: p.T("confirm.holiday.explain", p.Date(day.Add(12*time.Hour))),
+		p.Data = web.ConfirmView{Question: p.T("confirm.holiday.title"), Explain: p.T("confirm.holiday.explain", p.Date(day.Add(12*time.Hour))),
 			Yes: p.T("confirm.holiday.yes"), No: p.T("confirm.holiday.no"), Action: "/network/holidays/remove",
 			Back: holidaysBack(country, day.Year(), ""), Hidden: [][2]string{{"country", country}, {"date", date}}}
-		s.render(w, http.StatusOK, "confirm_action", p)
+		s.Render(w, http.StatusOK, "confirm_action", p)
 		return
 	}
 	err = s.DB.InTx(r.Context(), func(tx *db.Tx) error {
 		if err := s.Calendar.RemoveHoliday(r.Context(), tx, country, date); err != nil {
 			return err
 		}
-		return audit.Append(r.Context(), tx, actor(r).Entry("", "holiday.remove", "holidays:"+country+":"+date, ""))
+		return audit.Append(r.Context(), tx, web.Actor(r).Entry("", "holiday.remove", "holidays:"+country+":"+date, ""))
 	})
 	s.holidaysChanged(w, r, country, day.Year(), err)
 }
 
-// networkHolidayImport takes a CSV or iCalendar file; one bad line and
+// holidayImport takes a CSV or iCalendar file; one bad line and
 // nothing is saved, every bad line named.
-func (s *Server) networkHolidayImport(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) holidayImport(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
 	if err := r.ParseMultipartForm(1 << 20); err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, nil)
+		s.ErrorPage(w, r, http.StatusBadRequest, nil)
 		return
 	}
 	country, year := holidayQuery(r.PostForm, s.Clock.Now())
@@ -214,12 +215,12 @@ func (s *Server) networkHolidayImport(w http.ResponseWriter, r *http.Request) {
 	defer file.Close()
 	data, err := io.ReadAll(file)
 	if err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, nil)
+		s.ErrorPage(w, r, http.StatusBadRequest, nil)
 		return
 	}
 	days, bad := calendar.ParseImport(data, country)
 	if len(bad) > 0 || len(days) == 0 {
-		p := s.newPage(r, "holidays.title")
+		p := s.NewPage(r, "holidays.title")
 		var lines []string
 		for _, b := range bad {
 			lines = append(lines, p.T("holidays.import.line", b.Line, p.T(b.Code)))
@@ -233,37 +234,37 @@ func (s *Server) networkHolidayImport(w http.ResponseWriter, r *http.Request) {
 				return err
 			}
 		}
-		return audit.Append(r.Context(), tx, actor(r).Entry("", "holiday.import", "holidays:"+country,
+		return audit.Append(r.Context(), tx, web.Actor(r).Entry("", "holiday.import", "holidays:"+country,
 			audit.Say("audit.detail.holiday.import", strconv.Itoa(len(days)), days[0].Date, days[len(days)-1].Date)))
 	})
 	first, _ := strconv.Atoi(days[0].Date[:4])
 	s.holidaysChanged(w, r, country, first, err)
 }
 
-func (s *Server) networkHolidayPublish(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
+func (s *Pages) holidayPublish(w http.ResponseWriter, r *http.Request) {
+	if !s.ParseForm(w, r) {
 		return
 	}
 	country, year := holidayQuery(r.PostForm, s.Clock.Now())
 	if r.PostForm.Get("confirm") != "yes" {
 		days, err := s.Calendar.Holidays(r.Context(), country, year)
 		if err != nil {
-			s.serverError(w, r, err)
+			s.ServerError(w, r, err)
 			return
 		}
-		p := s.newPage(r, "confirm.publish.title")
+		p := s.NewPage(r, "confirm.publish.title")
 		p.NoIndex = true
-		p.Data = confirmView{Question: p.T("confirm.publish.title", year), Explain: p.N("confirm.publish.explain", len(days), year),
+		p.Data = web.ConfirmView{Question: p.T("confirm.publish.title", year), Explain: p.N("confirm.publish.explain", len(days), year),
 			Yes: p.T("confirm.publish.yes"), No: p.T("confirm.publish.no"), Action: "/network/holidays/publish",
 			Back: holidaysBack(country, year, ""), Hidden: [][2]string{{"country", country}, {"year", strconv.Itoa(year)}}}
-		s.render(w, http.StatusOK, "confirm_action", p)
+		s.Render(w, http.StatusOK, "confirm_action", p)
 		return
 	}
 	err := s.DB.InTx(r.Context(), func(tx *db.Tx) error {
-		if err := s.Calendar.Publish(r.Context(), tx, country, year, getState(r).user.ID, s.Clock.Now()); err != nil {
+		if err := s.Calendar.Publish(r.Context(), tx, country, year, web.Actor(r).ID, s.Clock.Now()); err != nil {
 			return err
 		}
-		return audit.Append(r.Context(), tx, actor(r).Entry("", "holiday.publish", "holidays:"+country+":"+strconv.Itoa(year), ""))
+		return audit.Append(r.Context(), tx, web.Actor(r).Entry("", "holiday.publish", "holidays:"+country+":"+strconv.Itoa(year), ""))
 	})
 	s.holidaysChanged(w, r, country, year, err)
 }

@@ -1,27 +1,27 @@
-package web
+package network
 
 import (
 	"errors"
 	"net/http"
-	"strconv"
 
 	"github.com/serambi/serambi/internal/audit"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/validation"
+	"github.com/serambi/serambi/internal/web"
 )
 
 // Coordinator pages: the network's tenants and its whole audit trail.
 
-func (s *Server) networkTenants(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) tenants(w http.ResponseWriter, r *http.Request) {
 	ts, err := s.Tenants.List(r.Context(), false)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
-	p := s.newPage(r, "network.tenants.title")
-	p.Flash = flashFrom(r)
+	p := s.NewPage(r, "network.tenants.title")
+	p.Flash = web.FlashFrom(r)
 	p.Data = ts
-	s.render(w, http.StatusOK, "network_tenants", p)
+	s.Render(w, http.StatusOK, "network_tenants", p)
 }
 
 func tenantInputFrom(r *http.Request) tenant.Input {
@@ -42,63 +42,63 @@ type tenantFormData struct {
 	Editing *tenant.Tenant
 }
 
-func (s *Server) networkTenantNew(w http.ResponseWriter, r *http.Request) {
-	p := s.newPage(r, "network.tenant.new")
+func (s *Pages) tenantNew(w http.ResponseWriter, r *http.Request) {
+	p := s.NewPage(r, "network.tenant.new")
 	p.Form.Set("brand_color", "#0b5cad")
 	p.Data = tenantFormData{}
-	s.render(w, http.StatusOK, "tenant_form", p)
+	s.Render(w, http.StatusOK, "tenant_form", p)
 }
 
-func (s *Server) networkTenantCreate(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
+func (s *Pages) tenantCreate(w http.ResponseWriter, r *http.Request) {
+	if !s.ParseForm(w, r) {
 		return
 	}
-	_, err := s.Tenants.Create(r.Context(), actor(r), tenantInputFrom(r))
+	_, err := s.Tenants.Create(r.Context(), web.Actor(r), tenantInputFrom(r))
 	if err != nil {
 		s.tenantFormError(w, r, err, nil)
 		return
 	}
-	redirect(w, r, "/network/tenants?done=saved")
+	web.Redirect(w, r, "/network/tenants?done=saved")
 }
 
-func (s *Server) tenantFormError(w http.ResponseWriter, r *http.Request, err error, editing *tenant.Tenant) {
+func (s *Pages) tenantFormError(w http.ResponseWriter, r *http.Request, err error, editing *tenant.Tenant) {
 	var errs validation.Errors
 	if !errors.As(err, &errs) {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return
 	}
 	key := "network.tenant.new"
 	if editing != nil {
 		key = "network.tenant.edit"
 	}
-	p := s.newPage(r, key)
+	p := s.NewPage(r, key)
 	p.Errors = errs
 	for _, k := range tenantFields {
 		p.Form.Set(k, r.PostForm.Get(k))
 	}
 	p.Data = tenantFormData{Editing: editing}
-	s.render(w, http.StatusUnprocessableEntity, "tenant_form", p)
+	s.Render(w, http.StatusUnprocessableEntity, "tenant_form", p)
 }
 
-func (s *Server) coordinatorTenant(w http.ResponseWriter, r *http.Request) (*tenant.Tenant, bool) {
+func (s *Pages) coordinatorTenant(w http.ResponseWriter, r *http.Request) (*tenant.Tenant, bool) {
 	t, err := s.Tenants.BySlug(r.Context(), r.PathValue("slug"))
 	if errors.Is(err, tenant.ErrNotFound) {
-		s.notFound(w, r)
+		s.NotFound(w, r)
 		return nil, false
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.ServerError(w, r, err)
 		return nil, false
 	}
 	return &t, true
 }
 
-func (s *Server) networkTenantEdit(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) tenantEdit(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.coordinatorTenant(w, r)
 	if !ok {
 		return
 	}
-	p := s.newPage(r, "network.tenant.edit")
+	p := s.NewPage(r, "network.tenant.edit")
 	for k, v := range map[string]string{
 		"slug": t.Slug, "region": t.RegionCode, "name_id": t.NameID, "name_ja": t.NameJA, "name_en": t.NameEN,
 		"default_lang": t.DefaultLang, "contact_email": t.ContactEmail, "contact_phone": t.ContactPhone,
@@ -113,59 +113,33 @@ func (s *Server) networkTenantEdit(w http.ResponseWriter, r *http.Request) {
 		p.Form.Set("queue_while_closed", "on")
 	}
 	p.Data = tenantFormData{Editing: t}
-	s.render(w, http.StatusOK, "tenant_form", p)
+	s.Render(w, http.StatusOK, "tenant_form", p)
 }
 
-func (s *Server) networkTenantUpdate(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) tenantUpdate(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.coordinatorTenant(w, r)
-	if !ok || !s.parseForm(w, r) {
+	if !ok || !s.ParseForm(w, r) {
 		return
 	}
-	if _, err := s.Tenants.Update(r.Context(), actor(r), t.Slug, tenantInputFrom(r)); err != nil {
+	if _, err := s.Tenants.Update(r.Context(), web.Actor(r), t.Slug, tenantInputFrom(r)); err != nil {
 		s.tenantFormError(w, r, err, t)
 		return
 	}
-	redirect(w, r, "/network/tenants?done=saved")
+	web.Redirect(w, r, "/network/tenants?done=saved")
 }
 
-func (s *Server) networkTenantStatus(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) tenantStatus(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.coordinatorTenant(w, r)
-	if !ok || !s.parseForm(w, r) {
+	if !ok || !s.ParseForm(w, r) {
 		return
 	}
-	if _, err := s.Tenants.SetStatus(r.Context(), actor(r), t.Slug, r.PostForm.Get("status")); err != nil {
+	if _, err := s.Tenants.SetStatus(r.Context(), web.Actor(r), t.Slug, r.PostForm.Get("status")); err != nil {
 		s.tenantFormError(w, r, err, t)
 		return
 	}
-	redirect(w, r, "/network/tenants?done=saved")
+	web.Redirect(w, r, "/network/tenants?done=saved")
 }
 
-func (s *Server) networkAudit(w http.ResponseWriter, r *http.Request) {
-	s.auditPage(w, r, nil, audit.Filter{All: true})
-}
-
-func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, f audit.Filter) {
-	f.BeforeSeq, _ = strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
-	f.Action = r.URL.Query().Get("action")
-	if len(f.Action) > 60 {
-		f.Action = f.Action[:60]
-	}
-	f.Limit = 50
-	entries, err := audit.List(r.Context(), s.DB, f)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	p := s.newPage(r, "audit.title")
-	p.Tenant = t
-	p.Form.Set("action", f.Action)
-	var older int64
-	if len(entries) == f.Limit {
-		older = entries[len(entries)-1].Seq
-	}
-	p.Data = struct {
-		Entries []audit.Entry
-		Older   int64
-	}{entries, older}
-	s.render(w, http.StatusOK, "audit", p)
+func (s *Pages) networkAudit(w http.ResponseWriter, r *http.Request) {
+	s.AuditPage(w, r, nil, audit.Filter{All: true})
 }
