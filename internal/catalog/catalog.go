@@ -73,6 +73,16 @@ type Service struct {
 // Free tells whether the service costs nothing.
 func (s Service) Free() bool { return s.FeeAmount == 0 }
 
+// Requirement is the document the service asks for under name, or nil.
+func (s Service) Requirement(name string) *Requirement {
+	for i := range s.Requirements {
+		if s.Requirements[i].Name == name {
+			return &s.Requirements[i]
+		}
+	}
+	return nil
+}
+
 // ErrNotFound is returned for an unknown service.
 var ErrNotFound = errors.New("service not found")
 

@@ -5,16 +5,16 @@ import (
 	"time"
 )
 
-// fieldView is one form field ready for the "input" template: label, hint,
+// FieldView is one form field ready for the "input" template: label, hint,
 // the value typed before, and the inline error linked for screen readers.
-type fieldView struct {
+type FieldView struct {
 	Name, Type, Label, Hint, Autocomplete, InputMode, Value, Error, ErrorPrefix string
 	Optional                                                                    bool
 	OptionalText                                                                string
 }
 
 // DescribedBy links the hint and the error to the input.
-func (f fieldView) DescribedBy() string {
+func (f FieldView) DescribedBy() string {
 	var ids []string
 	if f.Hint != "" {
 		ids = append(ids, f.Name+"-hint")
@@ -27,9 +27,9 @@ func (f fieldView) DescribedBy() string {
 
 // Field builds a field; spec is "type[,autocomplete[,inputmode]]", hintKey
 // may be "", and optional fields say so in their label.
-func (p *Page) Field(name, spec, labelKey, hintKey string, optional bool) fieldView {
+func (p *Page) Field(name, spec, labelKey, hintKey string, optional bool) FieldView {
 	parts := strings.Split(spec, ",")
-	f := fieldView{Name: name, Type: parts[0], Label: p.T(labelKey), Value: p.Val(name), Error: p.Err(name),
+	f := FieldView{Name: name, Type: parts[0], Label: p.T(labelKey), Value: p.Val(name), Error: p.Err(name),
 		ErrorPrefix: p.T("form.error.prefix"), Optional: optional, OptionalText: p.T("form.optional")}
 	if len(parts) > 1 {
 		f.Autocomplete = parts[1]

@@ -20,10 +20,10 @@ type inputView struct {
 	Day, Month, Year                               string
 	DayLabel, MonthLabel, YearLabel                string
 	YearFirst                                      bool // Japanese writes 年 月 日
-	Options                                        []optionView
+	Options                                        []OptionView
 }
 
-type optionView struct {
+type OptionView struct {
 	Value, Label string
 	Checked      bool
 }
@@ -68,10 +68,10 @@ func (p *Page) input(fd form.Field, v any, errs validation.Errors) inputView {
 	case form.TypeChoice, form.TypeMulti:
 		chosen := answerList(v)
 		for _, o := range fd.Options {
-			iv.Options = append(iv.Options, optionView{Value: o.Value, Label: o.Labels.In(lang), Checked: chosen[o.Value]})
+			iv.Options = append(iv.Options, OptionView{Value: o.Value, Label: o.Labels.In(lang), Checked: chosen[o.Value]})
 		}
 	case form.TypeYesNo:
-		iv.Options = []optionView{{"yes", p.T("form.yes"), iv.Value == "yes"}, {"no", p.T("form.no"), iv.Value == "no"}}
+		iv.Options = []OptionView{{"yes", p.T("form.yes"), iv.Value == "yes"}, {"no", p.T("form.no"), iv.Value == "no"}}
 	}
 	return iv
 }

@@ -147,7 +147,7 @@ func TestPathsNameRoutes(t *testing.T) {
 	for _, rt := range s.app.Web().Routes() {
 		known[rt.Pattern] = true
 	}
-	uses := regexp.MustCompile(`(?:s\.path\(|pathOf\(|\.Link )"([^"]+)"`)
+	uses := regexp.MustCompile(`(?:s\.Path\(|PathOf\(|\.Link )"([^"]+)"`)
 	files, _ := filepath.Glob("*.go")
 	areaFiles, _ := filepath.Glob("*/*.go")
 	tpls, _ := filepath.Glob("templates/*.html")

@@ -17,9 +17,9 @@ import (
 	"github.com/serambi/serambi/internal/tenant"
 )
 
-// maxBody caps request bodies; forms and JSON here are small. Uploads (a
+// MaxBody caps request bodies; forms and JSON here are small. Uploads (a
 // later issue) get their own, larger limit on their own routes.
-const maxBody = 1 << 20
+const MaxBody = 1 << 20
 
 // maxUpload bounds an upload request: the largest file a form may accept
 // (20 MiB) and the multipart framing around it.
@@ -106,7 +106,7 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 		if s.secure {
 			h.Set("Strict-Transport-Security", "max-age=31536000")
 		}
-		limit := int64(maxBody)
+		limit := int64(MaxBody)
 		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/documents") {
 			limit = maxUpload // the document store enforces each requirement's own limit
 		}

@@ -20,7 +20,7 @@ type calendarDay struct {
 // adminCalendar shows the coming year's closed days (national and the
 // tenant's own) and lets the admin add regional holidays or open days.
 func (s *Server) adminCalendar(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.adminTenant(w, r); !ok {
+	if _, ok := s.AdminTenant(w, r); !ok {
 		return
 	}
 	s.renderCalendar(w, r, nil, http.StatusOK)
@@ -77,7 +77,7 @@ func (s *Server) renderCalendar(w http.ResponseWriter, r *http.Request, errs val
 }
 
 func (s *Server) adminCalendarSet(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.adminTenant(w, r)
+	t, ok := s.AdminTenant(w, r)
 	if !ok || !s.ParseForm(w, r) {
 		return
 	}
@@ -99,11 +99,11 @@ func (s *Server) adminCalendarSet(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
-	Redirect(w, r, s.path("/{tenant}/admin/calendar", t.Slug)+"?done=saved")
+	Redirect(w, r, s.Path("/{tenant}/admin/calendar", t.Slug)+"?done=saved")
 }
 
 func (s *Server) adminCalendarRemove(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.adminTenant(w, r)
+	t, ok := s.AdminTenant(w, r)
 	if !ok || !s.ParseForm(w, r) {
 		return
 	}
@@ -123,7 +123,7 @@ func (s *Server) adminCalendarRemove(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
-	Redirect(w, r, s.path("/{tenant}/admin/calendar", t.Slug)+"?done=saved")
+	Redirect(w, r, s.Path("/{tenant}/admin/calendar", t.Slug)+"?done=saved")
 }
 
 // confirmCalendarRemove asks before a day of the tenant's own goes back to
@@ -131,13 +131,13 @@ func (s *Server) adminCalendarRemove(w http.ResponseWriter, r *http.Request) {
 func (s *Server) confirmCalendarRemove(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, date string) {
 	day, err := time.ParseInLocation("2006-01-02", date, t.Location())
 	if err != nil {
-		Redirect(w, r, s.path("/{tenant}/admin/calendar", t.Slug))
+		Redirect(w, r, s.Path("/{tenant}/admin/calendar", t.Slug))
 		return
 	}
 	p := s.NewPage(r, "confirm.calendar.title")
 	p.Tenant = t
 	p.NoIndex = true
-	back := s.path("/{tenant}/admin/calendar", t.Slug)
+	back := s.Path("/{tenant}/admin/calendar", t.Slug)
 	p.Data = ConfirmView{Question: p.T("confirm.calendar.title"), Explain: p.T("confirm.calendar.explain", p.Date(day.Add(12*time.Hour))),
 		Yes: p.T("confirm.calendar.yes"), No: p.T("confirm.calendar.no"), Action: back + "/remove", Back: back,
 		Hidden: [][2]string{{"date", date}}}

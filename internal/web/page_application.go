@@ -285,7 +285,7 @@ func (s *Server) listRows(ctx context.Context, p *Page, t *tenant.Tenant, apps [
 			svcs[a.ServiceID] = svc
 		}
 		st, _ := svc.Workflow.State(a.State)
-		row := listRow{URL: s.path("/{tenant}/applications/{id}", t.Slug, a.ID), Tracking: a.TrackingNumber, Service: svc.Names.In(p.Lang()),
+		row := listRow{URL: s.Path("/{tenant}/applications/{id}", t.Slug, a.ID), Tracking: a.TrackingNumber, Service: svc.Names.In(p.Lang()),
 			State: st.Labels.In(p.Lang()), Since: p.Date(a.StateSince), Escalated: a.Escalated, Draft: a.TrackingNumber == "" && a.DecidedAt == nil}
 		if a.DueAt != nil {
 			row.Due, row.Overdue = p.Date(lastMoment(*a.DueAt)), now.After(*a.DueAt)

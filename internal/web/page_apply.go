@@ -111,7 +111,7 @@ func (s *Server) editApplication(w http.ResponseWriter, r *http.Request) {
 }
 
 func appURL(ac *appContext) string {
-	return pathOf("/{tenant}/applications/{id}", ac.T.Slug, ac.App.ID)
+	return PathOf("/{tenant}/applications/{id}", ac.T.Slug, ac.App.ID)
 }
 
 func (s *Server) renderSection(w http.ResponseWriter, r *http.Request, ac *appContext, section int, a form.Answers, errs validation.Errors, status int) {
@@ -130,7 +130,7 @@ func (s *Server) renderSection(w http.ResponseWriter, r *http.Request, ac *appCo
 	}
 	back := appURL(ac) + "/edit?section=" + strconv.Itoa(ac.Svc.Form.PreviousSection(section, a))
 	if prev := ac.Svc.Form.PreviousSection(section, a); prev < 0 {
-		back = s.path("/{tenant}/services/{code}", ac.T.Slug, ac.Svc.Code)
+		back = s.Path("/{tenant}/services/{code}", ac.T.Slug, ac.Svc.Code)
 	}
 	p.Title = ac.Svc.Form.Sections[section].Labels.In(p.Lang())
 	p.Data = sectionPage{AC: ac, Section: section, Heading: ac.Svc.Names.In(p.Lang()), Inputs: p.inputs(fields, a, errs),

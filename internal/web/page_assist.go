@@ -112,7 +112,7 @@ func (s *Server) assistStart(w http.ResponseWriter, r *http.Request) {
 		s.Calls.Rooms().Broadcast(out.Call.ID, call.Message{Type: "application",
 			Extra: appEvent{ID: out.Application.ID, Requirements: requirementOptions(svc)}})
 	}
-	Redirect(w, r, s.path("/{tenant}/applications/{id}/edit", t.Slug, out.Application.ID)+"?section=0")
+	Redirect(w, r, s.Path("/{tenant}/applications/{id}/edit", t.Slug, out.Application.ID)+"?section=0")
 }
 
 // requestConfirmation gives the resident a one-time code (shown in their

@@ -62,7 +62,7 @@ func (s *Server) afterSignin(r *http.Request, u identity.User, next string) stri
 	ms, _ := s.Identity.Memberships(r.Context(), u.ID)
 	if len(ms) > 0 {
 		if t, err := s.Tenants.ByID(r.Context(), ms[0].TenantID); err == nil {
-			return s.path("/{tenant}/{$}", t.Slug) + "?done=signedin"
+			return s.Path("/{tenant}/{$}", t.Slug) + "?done=signedin"
 		}
 	}
 	if u.Coordinator {

@@ -63,7 +63,7 @@ func (s *Server) boardPage(w http.ResponseWriter, r *http.Request) {
 		Board            boardState
 		Counter, Events  string
 		Speak, SpeakLang string
-	}{b, c.Name(p.Lang()), s.path("/{tenant}/board/{id}/events", t.Slug, c.ID), p.T("board.speak"), speechLang(p.Lang())}
+	}{b, c.Name(p.Lang()), s.Path("/{tenant}/board/{id}/events", t.Slug, c.ID), p.T("board.speak"), speechLang(p.Lang())}
 	s.Render(w, http.StatusOK, "board", p)
 }
 

@@ -38,7 +38,7 @@ func (s *Server) icsEvents(r *http.Request, slug, lang string, apps []counter.Ap
 			}
 		}
 		out = append(out, ical.Event{UID: a.ID + "@serambi", Start: a.Start, End: a.End, Summary: names[a.CounterID],
-			URL: s.BaseURL + s.path("/{tenant}/appointments", slug), Cancelled: a.Status == counter.Cancelled})
+			URL: s.BaseURL + s.Path("/{tenant}/appointments", slug), Cancelled: a.Status == counter.Cancelled})
 	}
 	return out
 }

@@ -109,7 +109,7 @@ func (s *Server) loadCall(w http.ResponseWriter, r *http.Request) (*tenant.Tenan
 // callPath is the call page's address for who (an anonymous resident
 // carries their ticket).
 func callPath(t *tenant.Tenant, c call.Call, who callWho) string {
-	p := pathOf("/{tenant}/calls/{id}", t.Slug, c.ID)
+	p := PathOf("/{tenant}/calls/{id}", t.Slug, c.ID)
 	if who.key == "t:"+c.TicketID {
 		p += "?ticket=" + c.TicketID
 	}
@@ -135,11 +135,11 @@ func (s *Server) startTicketCall(w http.ResponseWriter, r *http.Request) {
 	c, err := s.flows.StartTicketCall(r.Context(), Actor(r), t.ID, tk.ID)
 	switch {
 	case errors.Is(err, queue.ErrNotCalled):
-		Redirect(w, r, s.path("/{tenant}/desk", t.Slug)+"?done=call_not_called")
+		Redirect(w, r, s.Path("/{tenant}/desk", t.Slug)+"?done=call_not_called")
 	case err != nil:
 		s.ServerError(w, r, err)
 	default:
-		Redirect(w, r, s.path("/{tenant}/calls/{id}", t.Slug, c.ID))
+		Redirect(w, r, s.Path("/{tenant}/calls/{id}", t.Slug, c.ID))
 	}
 }
 
@@ -166,11 +166,11 @@ func (s *Server) startAppointmentCall(w http.ResponseWriter, r *http.Request) {
 	c, err := s.flows.StartAppointmentCall(r.Context(), Actor(r), t.ID, a.ID)
 	switch {
 	case errors.Is(err, flow.ErrNotBooked):
-		Redirect(w, r, s.path("/{tenant}/desk", t.Slug))
+		Redirect(w, r, s.Path("/{tenant}/desk", t.Slug))
 	case err != nil:
 		s.ServerError(w, r, err)
 	default:
-		Redirect(w, r, s.path("/{tenant}/calls/{id}", t.Slug, c.ID))
+		Redirect(w, r, s.Path("/{tenant}/calls/{id}", t.Slug, c.ID))
 	}
 }
 
@@ -197,7 +197,7 @@ func (s *Server) callPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if c.Status != call.Open {
-		Redirect(w, r, s.path("/{tenant}/calls/{id}/done", t.Slug, c.ID)+queryOf(callPath(t, c, who)))
+		Redirect(w, r, s.Path("/{tenant}/calls/{id}/done", t.Slug, c.ID)+queryOf(callPath(t, c, who)))
 		return
 	}
 	p := s.NewPage(r, "call.title")
@@ -206,7 +206,7 @@ func (s *Server) callPage(w http.ResponseWriter, r *http.Request) {
 	p.Flash = FlashFrom(r)
 	self := callPath(t, c, who)
 	v := callView{Call: c, Role: who.role, Self: self, Query: queryOf(self),
-		Socket: s.path("/{tenant}/calls/{id}/socket", t.Slug, c.ID) + queryOf(self)}
+		Socket: s.Path("/{tenant}/calls/{id}/socket", t.Slug, c.ID) + queryOf(self)}
 	if cn, err := s.Counters.Get(r.Context(), t.ID, c.CounterID); err == nil {
 		v.Counter = cn.Name(p.Lang())
 	}
@@ -265,11 +265,11 @@ func (s *Server) endCall(w http.ResponseWriter, r *http.Request) {
 	_, err := s.flows.EndCall(r.Context(), Actor(r), t.ID, c.ID, r.PostForm.Get("notes"))
 	switch {
 	case errors.Is(err, call.ErrNotes):
-		Redirect(w, r, s.path("/{tenant}/calls/{id}", t.Slug, c.ID)+"?done=notes_too_long")
+		Redirect(w, r, s.Path("/{tenant}/calls/{id}", t.Slug, c.ID)+"?done=notes_too_long")
 	case err != nil && !errors.Is(err, call.ErrEnded):
 		s.ServerError(w, r, err)
 	default:
-		Redirect(w, r, s.path("/{tenant}/desk", t.Slug)+"?done=call_ended")
+		Redirect(w, r, s.Path("/{tenant}/desk", t.Slug)+"?done=call_ended")
 	}
 }
 
@@ -303,7 +303,7 @@ func (s *Server) renderCallDone(w http.ResponseWriter, r *http.Request, t *tenan
 		p.Kiosk, p.KioskIdle = true, kioskDoneIdle
 	}
 	self := callPath(t, c, who)
-	p.Data = callDoneView{Call: c, Self: self, Rate: s.path("/{tenant}/calls/{id}/rating", t.Slug, c.ID) + queryOf(self),
+	p.Data = callDoneView{Call: c, Self: self, Rate: s.Path("/{tenant}/calls/{id}/rating", t.Slug, c.ID) + queryOf(self),
 		Ask:    who.role == call.RoleResident && c.Status == call.Ended && c.Satisfaction == 0,
 		Scores: []int{4, 3, 2, 1}, Minutes: int(c.Duration.Minutes() + 0.5)}
 	s.Render(w, status, "call_done", p)
@@ -326,7 +326,7 @@ func (s *Server) rateCall(w http.ResponseWriter, r *http.Request) {
 		s.renderCallDone(w, r, t, c, who, http.StatusUnprocessableEntity,
 			validation.Errors{{Field: "score", Code: "error.call.score"}})
 	case errors.Is(err, call.ErrRated), errors.Is(err, call.ErrNotEnded), err == nil:
-		Redirect(w, r, s.path("/{tenant}/calls/{id}/done", t.Slug, c.ID)+queryOf(self)+sep(self)+"done=thanks")
+		Redirect(w, r, s.Path("/{tenant}/calls/{id}/done", t.Slug, c.ID)+queryOf(self)+sep(self)+"done=thanks")
 	default:
 		s.ServerError(w, r, err)
 	}

@@ -207,7 +207,7 @@ func (s *Server) attachable(w http.ResponseWriter, r *http.Request, t *tenant.Te
 	if err != nil {
 		return refuse()
 	}
-	req := findRequirement(svc, reqName)
+	req := svc.Requirement(reqName)
 	if req == nil || (len(req.Accept) > 0 && !slices.Contains(req.Accept, d.MediaType)) ||
 		(req.MaxBytes > 0 && d.Size > req.MaxBytes) {
 		return refuse()

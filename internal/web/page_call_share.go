@@ -27,7 +27,7 @@ func (s *Server) inviteHelper(w http.ResponseWriter, r *http.Request) {
 	}
 	token, err := s.Calls.Invite(r.Context(), Actor(r), t.ID, c.ID)
 	if errors.Is(err, call.ErrEnded) {
-		Redirect(w, r, s.path("/{tenant}/calls/{id}/done", t.Slug, c.ID)+queryOf(callPath(t, c, who)))
+		Redirect(w, r, s.Path("/{tenant}/calls/{id}/done", t.Slug, c.ID)+queryOf(callPath(t, c, who)))
 		return
 	}
 	if errors.Is(err, call.ErrTooMany) {
@@ -38,7 +38,7 @@ func (s *Server) inviteHelper(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
-	link := s.BaseURL + s.path("/{tenant}/join/{token}", t.Slug, token)
+	link := s.BaseURL + s.Path("/{tenant}/join/{token}", t.Slug, token)
 	if isAPI(r) || r.Header.Get("Accept") == "application/json" {
 		writeJSON(w, http.StatusCreated, map[string]any{"url": link, "expires_in_seconds": int(call.InviteTTL.Seconds())})
 		return
@@ -100,9 +100,9 @@ func (s *Server) joinCall(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: passCookie, Value: pass, Path: s.path("/{tenant}/calls/{id}", t.Slug, c.ID),
+	http.SetCookie(w, &http.Cookie{Name: passCookie, Value: pass, Path: s.Path("/{tenant}/calls/{id}", t.Slug, c.ID),
 		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode, MaxAge: 12 * 3600})
-	Redirect(w, r, s.path("/{tenant}/calls/{id}", t.Slug, c.ID))
+	Redirect(w, r, s.Path("/{tenant}/calls/{id}", t.Slug, c.ID))
 }
 
 // showDocument takes a photo or an image file from a participant, keeps it
@@ -114,7 +114,7 @@ func (s *Server) showDocument(w http.ResponseWriter, r *http.Request) {
 	}
 	self := callPath(t, c, who)
 	if c.Status != call.Open {
-		Redirect(w, r, s.path("/{tenant}/calls/{id}/done", t.Slug, c.ID)+queryOf(self))
+		Redirect(w, r, s.Path("/{tenant}/calls/{id}/done", t.Slug, c.ID)+queryOf(self))
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, document.DefaultMaxBytes+64<<10)

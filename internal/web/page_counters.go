@@ -173,19 +173,19 @@ func (s *Server) book(w http.ResponseWriter, r *http.Request) {
 	}
 	_, err = s.Counters.Book(r.Context(), Actor(r), *t, c.ID, residentID, start, truncateRunes(r.PostForm.Get("note"), 500))
 	if err == nil && residentID != getState(r).user.ID {
-		Redirect(w, r, s.path("/{tenant}/counters/{id}", t.Slug, c.ID)+"?done=booked")
+		Redirect(w, r, s.Path("/{tenant}/counters/{id}", t.Slug, c.ID)+"?done=booked")
 		return
 	}
 	switch {
 	case errors.Is(err, counter.ErrAlreadyBooked):
-		Redirect(w, r, s.path("/{tenant}/appointments", t.Slug)+"?done=already_booked")
+		Redirect(w, r, s.Path("/{tenant}/appointments", t.Slug)+"?done=already_booked")
 	case errors.Is(err, counter.ErrSlotFull), errors.Is(err, counter.ErrNotBookable):
-		Redirect(w, r, s.path("/{tenant}/counters/{id}", t.Slug, c.ID)+"?done=slot_taken")
+		Redirect(w, r, s.Path("/{tenant}/counters/{id}", t.Slug, c.ID)+"?done=slot_taken")
 	case err != nil:
 		s.ServerError(w, r, err)
 	default:
 		s.ensureResident(r, t)
-		Redirect(w, r, s.path("/{tenant}/appointments", t.Slug)+"?done=booked")
+		Redirect(w, r, s.Path("/{tenant}/appointments", t.Slug)+"?done=booked")
 	}
 }
 
@@ -245,11 +245,11 @@ func (s *Server) cancelAppointment(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, counter.ErrNotFound), errors.Is(err, counter.ErrNotYours):
 		s.NotFound(w, r)
 	case errors.Is(err, counter.ErrNotBooked):
-		Redirect(w, r, s.path("/{tenant}/appointments", t.Slug))
+		Redirect(w, r, s.Path("/{tenant}/appointments", t.Slug))
 	case err != nil:
 		s.ServerError(w, r, err)
 	default:
-		Redirect(w, r, s.path("/{tenant}/appointments", t.Slug)+"?done=cancelled")
+		Redirect(w, r, s.Path("/{tenant}/appointments", t.Slug)+"?done=cancelled")
 	}
 }
 
@@ -399,7 +399,7 @@ func (s *Server) appointmentView(r *http.Request, p *Page, t *tenant.Tenant, a c
 		Status: a.Status, Upcoming: a.Status == counter.Booked && a.Start.After(s.Clock.Now())}
 	if a.Status == counter.Booked {
 		if c, err := s.Calls.OpenFor(r.Context(), t.ID, call.Subject{AppointmentID: a.ID}); err == nil {
-			v.Call = s.path("/{tenant}/calls/{id}", t.Slug, c.ID)
+			v.Call = s.Path("/{tenant}/calls/{id}", t.Slug, c.ID)
 		}
 	}
 	return v

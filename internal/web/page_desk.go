@@ -81,11 +81,11 @@ func (s *Server) markNoShow(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, counter.ErrNotFound):
 		s.NotFound(w, r)
 	case errors.Is(err, counter.ErrTooEarly), errors.Is(err, counter.ErrNotBooked):
-		Redirect(w, r, s.path("/{tenant}/desk", t.Slug))
+		Redirect(w, r, s.Path("/{tenant}/desk", t.Slug))
 	case err != nil:
 		s.ServerError(w, r, err)
 	default:
-		Redirect(w, r, s.path("/{tenant}/desk", t.Slug)+"?done=saved")
+		Redirect(w, r, s.Path("/{tenant}/desk", t.Slug)+"?done=saved")
 	}
 }
 

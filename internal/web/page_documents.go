@@ -38,7 +38,7 @@ func (p *Page) requirementViews(svc catalog.Service, docs []document.Document, t
 		for _, d := range docs {
 			if d.Requirement == rq.Name {
 				v.Docs = append(v.Docs, docView{ID: d.ID, Filename: d.Filename, Size: humanSize(d.Size),
-					URL: pathOf("/{tenant}/documents/{id}", tenantSlug, d.ID)})
+					URL: PathOf("/{tenant}/documents/{id}", tenantSlug, d.ID)})
 			}
 		}
 		out = append(out, v)
@@ -94,7 +94,7 @@ func (s *Server) uploadDocument(w http.ResponseWriter, r *http.Request) {
 				s.ErrorPage(w, r, http.StatusUnprocessableEntity, ac.T)
 				return
 			}
-			req = findRequirement(ac.Svc, string(name))
+			req = ac.Svc.Requirement(string(name))
 		case "file":
 			if req == nil {
 				s.ErrorPage(w, r, http.StatusBadRequest, ac.T)
@@ -111,15 +111,6 @@ func (s *Server) uploadDocument(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.ErrorPage(w, r, http.StatusBadRequest, ac.T)
-}
-
-func findRequirement(svc catalog.Service, name string) *catalog.Requirement {
-	for i := range svc.Requirements {
-		if svc.Requirements[i].Name == name {
-			return &svc.Requirements[i]
-		}
-	}
-	return nil
 }
 
 // uploadError tells the resident, in words, what was wrong with the file.
@@ -282,7 +273,7 @@ func (s *Server) apiSaveUpload(w http.ResponseWriter, r *http.Request, tenantID,
 		s.invalid(w, r, validation.Errors{{Field: "service", Code: "error.service.unknown"}})
 		return
 	}
-	req := findRequirement(svc, reqName)
+	req := svc.Requirement(reqName)
 	if req == nil {
 		s.invalid(w, r, validation.Errors{{Field: "requirement", Code: "error.document.requirement"}})
 		return
@@ -314,7 +305,7 @@ func (s *Server) documentsFor(r *http.Request, tenantID string, svc catalog.Serv
 	var errs validation.Errors
 	for _, id := range ids {
 		d, err := s.Docs.Get(r.Context(), tenantID, id)
-		if err != nil || d.OwnerID != getState(r).user.ID || d.ApplicationID != "" || findRequirement(svc, d.Requirement) == nil {
+		if err != nil || d.OwnerID != getState(r).user.ID || d.ApplicationID != "" || svc.Requirement(d.Requirement) == nil {
 			errs.Add("documents", "error.document.unknown")
 			continue
 		}

@@ -43,23 +43,23 @@ func (s *Server) tenantHome(w http.ResponseWriter, r *http.Request) {
 	p.Flash = FlashFrom(r)
 	st := getState(r)
 	tiles := []tile{
-		{Key: "services", Icon: "services", URL: s.path("/{tenant}/services", t.Slug)},
-		{Key: "counter", Icon: "counter", URL: s.path("/{tenant}/counters", t.Slug)},
+		{Key: "services", Icon: "services", URL: s.Path("/{tenant}/services", t.Slug)},
+		{Key: "counter", Icon: "counter", URL: s.Path("/{tenant}/counters", t.Slug)},
 		{Key: "classes", Icon: "classes"},
 		{Key: "knowledge", Icon: "knowledge"},
 	}
 	if st.user == nil {
-		tiles = append([]tile{{Key: "register", Icon: "register", URL: s.path("/{tenant}/register", t.Slug)}}, tiles...)
+		tiles = append([]tile{{Key: "register", Icon: "register", URL: s.Path("/{tenant}/register", t.Slug)}}, tiles...)
 	} else {
-		tiles = append([]tile{{Key: "mine", Icon: "services", URL: s.path("/{tenant}/applications", t.Slug)},
+		tiles = append([]tile{{Key: "mine", Icon: "services", URL: s.Path("/{tenant}/applications", t.Slug)},
 			{Key: "account", Icon: "account", URL: "/account"}}, tiles...)
 		if hasRole(st, t.ID, "officer") || hasRole(st, t.ID, "admin") {
-			tiles = append([]tile{{Key: "inbox", Icon: "staff", URL: s.path("/{tenant}/inbox", t.Slug)},
-				{Key: "assist", Icon: "services", URL: s.path("/{tenant}/assist", t.Slug)},
-				{Key: "desk", Icon: "counter", URL: s.path("/{tenant}/desk", t.Slug)}}, tiles...)
+			tiles = append([]tile{{Key: "inbox", Icon: "staff", URL: s.Path("/{tenant}/inbox", t.Slug)},
+				{Key: "assist", Icon: "services", URL: s.Path("/{tenant}/assist", t.Slug)},
+				{Key: "desk", Icon: "counter", URL: s.Path("/{tenant}/desk", t.Slug)}}, tiles...)
 		}
 		if hasRole(st, t.ID, "admin") || st.user.Coordinator {
-			tiles = append(tiles, tile{Key: "staff", Icon: "staff", URL: s.path("/{tenant}/admin/staff", t.Slug)})
+			tiles = append(tiles, tile{Key: "staff", Icon: "staff", URL: s.Path("/{tenant}/admin/staff", t.Slug)})
 		}
 	}
 	p.Data = tiles

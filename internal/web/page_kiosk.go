@@ -133,7 +133,7 @@ func (s *Server) kioskTake(w http.ResponseWriter, r *http.Request) {
 		s.queueError(w, r, t, err)
 		return
 	}
-	Redirect(w, r, s.path("/{tenant}/kiosk/tickets/{id}", t.Slug, tk.ID))
+	Redirect(w, r, s.Path("/{tenant}/kiosk/tickets/{id}", t.Slug, tk.ID))
 }
 
 // kioskTicket shows the number across the room and waits; kiosk.js moves
@@ -195,7 +195,7 @@ func (s *Server) kioskReset(w http.ResponseWriter, r *http.Request) {
 		http.SetCookie(w, s.cookie(name, "", -time.Second))
 	}
 	w.Header().Set("Clear-Site-Data", `"cache", "storage"`)
-	Redirect(w, r, s.path("/{tenant}/kiosk", t.Slug))
+	Redirect(w, r, s.Path("/{tenant}/kiosk", t.Slug))
 }
 
 // kioskSetupPage is what an admin opens on the device: one button makes
@@ -246,9 +246,9 @@ func (s *Server) kioskSetup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := s.cookie(kioskCookie, device, 5*365*24*time.Hour)
-	c.Path = s.path("/{tenant}/{$}", t.Slug)
+	c.Path = s.Path("/{tenant}/{$}", t.Slug)
 	http.SetCookie(w, c)
-	Redirect(w, r, s.path("/{tenant}/kiosk", t.Slug))
+	Redirect(w, r, s.Path("/{tenant}/kiosk", t.Slug))
 }
 
 // Admin pages.
@@ -303,7 +303,7 @@ func (s *Server) adminKioskCreate(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
-	s.renderAdminKiosks(w, r, t, kioskAdminView{NewLink: s.BaseURL + s.path("/{tenant}/kiosk/setup/{token}", t.Slug, token),
+	s.renderAdminKiosks(w, r, t, kioskAdminView{NewLink: s.BaseURL + s.Path("/{tenant}/kiosk/setup/{token}", t.Slug, token),
 		NewName: k.Name}, nil, http.StatusCreated)
 }
 
@@ -321,5 +321,5 @@ func (s *Server) adminKioskRevoke(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
-	Redirect(w, r, s.path("/{tenant}/admin/kiosks", t.Slug)+"?done=saved")
+	Redirect(w, r, s.Path("/{tenant}/admin/kiosks", t.Slug)+"?done=saved")
 }

@@ -10,7 +10,7 @@ import (
 // adminOutbox lists the emails Serambi sent or keeps (when no SMTP server
 // is configured, as in the demo, messages stay here for admins to read).
 func (s *Server) adminOutbox(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.adminTenant(w, r)
+	t, ok := s.AdminTenant(w, r)
 	if !ok {
 		return
 	}
@@ -26,7 +26,7 @@ func (s *Server) adminOutbox(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) adminMessage(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.adminTenant(w, r)
+	t, ok := s.AdminTenant(w, r)
 	if !ok {
 		return
 	}

@@ -18,7 +18,7 @@ type posterLine struct {
 }
 
 func (s *Server) posterURL(slug, counterID string) string {
-	return s.BaseURL + s.path("/{tenant}/counters/{id}", slug, counterID) + "?from=qr"
+	return s.BaseURL + s.Path("/{tenant}/counters/{id}", slug, counterID) + "?from=qr"
 }
 
 func (s *Server) counterPoster(w http.ResponseWriter, r *http.Request) {
@@ -48,7 +48,7 @@ func (s *Server) counterPoster(w http.ResponseWriter, r *http.Request) {
 		Lines     []posterLine
 		URL, QR   string
 		CounterID string
-	}{lines, s.posterURL(t.Slug, c.ID), s.path("/{tenant}/counters/{id}/poster.png", t.Slug, c.ID), c.ID}
+	}{lines, s.posterURL(t.Slug, c.ID), s.Path("/{tenant}/counters/{id}/poster.png", t.Slug, c.ID), c.ID}
 	s.Render(w, http.StatusOK, "poster", p)
 }
 

@@ -55,7 +55,7 @@ func (s *Server) describeTicket(r *http.Request, t *tenant.Tenant, tk queue.Brie
 	ts := ticketStatus{ID: tk.ID, Number: tk.Number, Label: tk.Label, Status: tk.Status, Position: pos, Wait: wait, Counter: tk.CounterID}
 	if tk.Status == queue.Called || tk.Status == queue.Serving {
 		if c, err := s.Calls.OpenFor(r.Context(), t.ID, call.Subject{TicketID: tk.ID}); err == nil {
-			ts.Call = s.path("/{tenant}/calls/{id}", t.Slug, c.ID) + "?ticket=" + tk.ID
+			ts.Call = s.Path("/{tenant}/calls/{id}", t.Slug, c.ID) + "?ticket=" + tk.ID
 		}
 	}
 	return ts
@@ -86,7 +86,7 @@ func (s *Server) takeTicket(w http.ResponseWriter, r *http.Request) {
 		s.queueError(w, r, t, err)
 		return
 	}
-	Redirect(w, r, s.path("/{tenant}/tickets/{id}", t.Slug, tk.ID))
+	Redirect(w, r, s.Path("/{tenant}/tickets/{id}", t.Slug, tk.ID))
 }
 
 // takingAllowed refuses a number while the counter is closed, saying when
@@ -191,7 +191,7 @@ func (s *Server) ticketView(r *http.Request, p *Page, t *tenant.Tenant, ts ticke
 		return ticketPageView{}, fmt.Errorf("web: ticket %s: read its counter: %w", ts.ID, err)
 	}
 	ts.Counter = c.Name(p.Lang())
-	v := ticketPageView{Ticket: ts, Events: s.path("/{tenant}/tickets/{id}/events", t.Slug, ts.ID), Cancel: s.path("/{tenant}/tickets/{id}/cancel", t.Slug, ts.ID)}
+	v := ticketPageView{Ticket: ts, Events: s.Path("/{tenant}/tickets/{id}/events", t.Slug, ts.ID), Cancel: s.Path("/{tenant}/tickets/{id}/cancel", t.Slug, ts.ID)}
 	if ts.Status != queue.Waiting {
 		return v, nil
 	}
@@ -230,7 +230,7 @@ func (s *Server) cancelTicket(w http.ResponseWriter, r *http.Request) {
 		s.queueError(w, r, t, err)
 		return
 	}
-	back := s.path("/{tenant}/tickets/{id}", t.Slug, tk.ID)
+	back := s.Path("/{tenant}/tickets/{id}", t.Slug, tk.ID)
 	if r.PostForm.Get("confirm") != "yes" {
 		p := s.NewPage(r, "confirm.ticket.title")
 		p.Tenant = t
@@ -248,7 +248,7 @@ func (s *Server) cancelTicket(w http.ResponseWriter, r *http.Request) {
 		s.queueError(w, r, t, err)
 		return
 	}
-	Redirect(w, r, s.path("/{tenant}/counters/{id}", t.Slug, tk.CounterID)+"?done=ticket_cancelled")
+	Redirect(w, r, s.Path("/{tenant}/counters/{id}", t.Slug, tk.CounterID)+"?done=ticket_cancelled")
 }
 
 // ticketEvents streams the ticket's status as Server-Sent Events: one at
@@ -294,18 +294,18 @@ func (s *Server) callNext(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if errors.Is(err, queue.ErrEmpty) {
-		Redirect(w, r, s.path("/{tenant}/desk", t.Slug)+"?done=queue_empty")
+		Redirect(w, r, s.Path("/{tenant}/desk", t.Slug)+"?done=queue_empty")
 		return
 	}
 	if errors.Is(err, queue.ErrBusy) {
-		Redirect(w, r, s.path("/{tenant}/desk", t.Slug)+"?done=finish_first")
+		Redirect(w, r, s.Path("/{tenant}/desk", t.Slug)+"?done=finish_first")
 		return
 	}
 	if err != nil {
 		s.queueError(w, r, t, err)
 		return
 	}
-	Redirect(w, r, s.path("/{tenant}/desk", t.Slug)+"?done=called")
+	Redirect(w, r, s.Path("/{tenant}/desk", t.Slug)+"?done=called")
 }
 
 // ticketAction: call again, did not come, done.
@@ -328,14 +328,14 @@ func (s *Server) ticketAction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil && queue.Code(err) != "" && !errors.Is(err, queue.ErrNotFound) {
-		Redirect(w, r, s.path("/{tenant}/desk", t.Slug))
+		Redirect(w, r, s.Path("/{tenant}/desk", t.Slug))
 		return
 	}
 	if err != nil {
 		s.queueError(w, r, t, err)
 		return
 	}
-	Redirect(w, r, s.path("/{tenant}/desk", t.Slug)+"?done=saved")
+	Redirect(w, r, s.Path("/{tenant}/desk", t.Slug)+"?done=saved")
 }
 
 // API

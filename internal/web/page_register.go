@@ -96,5 +96,5 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 	}
 	http.SetCookie(w, s.cookie(sessionCookie, raw, identity.SessionAbsolute))
 	http.SetCookie(w, s.cookie(langCookie, u.Lang, 365*24*3600e9))
-	Redirect(w, r, s.path("/{tenant}/{$}", t.Slug)+"?done=registered")
+	Redirect(w, r, s.Path("/{tenant}/{$}", t.Slug)+"?done=registered")
 }

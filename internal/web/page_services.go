@@ -111,7 +111,7 @@ func (s *Server) startApplication(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.ensureResident(r, t)
-	Redirect(w, r, s.path("/{tenant}/applications/{id}/edit", t.Slug, a.ID)+"?section="+strconv.Itoa(svc.Form.NextSection(-1, a.Answers)))
+	Redirect(w, r, s.Path("/{tenant}/applications/{id}/edit", t.Slug, a.ID)+"?section="+strconv.Itoa(svc.Form.NextSection(-1, a.Answers)))
 }
 
 // ensureResident makes a signed-in person who applies a resident of t, so

@@ -13,14 +13,14 @@ import (
 
 // Tenant admin pages: staff accounts and roles, and the tenant's audit.
 
-func (s *Server) adminTenant(w http.ResponseWriter, r *http.Request) (*tenant.Tenant, bool) {
-	// Who may come here is the route's rule (tenantAdmin), enforced
+func (s *Server) AdminTenant(w http.ResponseWriter, r *http.Request) (*tenant.Tenant, bool) {
+	// Who may come here is the route's rule (TenantAdmin), enforced
 	// before the handler runs.
 	return s.loadTenant(w, r)
 }
 
 func (s *Server) staffList(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.adminTenant(w, r)
+	t, ok := s.AdminTenant(w, r)
 	if !ok {
 		return
 	}
@@ -40,7 +40,7 @@ func (s *Server) staffList(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) staffNew(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.adminTenant(w, r)
+	t, ok := s.AdminTenant(w, r)
 	if !ok {
 		return
 	}
@@ -60,7 +60,7 @@ func rolesFrom(vals []string) []identity.Role {
 }
 
 func (s *Server) staffCreate(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.adminTenant(w, r)
+	t, ok := s.AdminTenant(w, r)
 	if !ok || !s.ParseForm(w, r) {
 		return
 	}
@@ -85,7 +85,7 @@ func (s *Server) staffCreate(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
-	Redirect(w, r, s.path("/{tenant}/admin/staff", t.Slug)+"?done=saved")
+	Redirect(w, r, s.Path("/{tenant}/admin/staff", t.Slug)+"?done=saved")
 }
 
 // staffMember checks that {user} is staff of this tenant, so an admin of
@@ -111,7 +111,7 @@ func (s *Server) staffMember(w http.ResponseWriter, r *http.Request, t *tenant.T
 }
 
 func (s *Server) staffRoles(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.adminTenant(w, r)
+	t, ok := s.AdminTenant(w, r)
 	if !ok || !s.ParseForm(w, r) {
 		return
 	}
@@ -129,11 +129,11 @@ func (s *Server) staffRoles(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
-	Redirect(w, r, s.path("/{tenant}/admin/staff", t.Slug)+"?done=saved")
+	Redirect(w, r, s.Path("/{tenant}/admin/staff", t.Slug)+"?done=saved")
 }
 
 func (s *Server) staffEndSessions(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.adminTenant(w, r)
+	t, ok := s.AdminTenant(w, r)
 	if !ok {
 		return
 	}
@@ -145,11 +145,11 @@ func (s *Server) staffEndSessions(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
-	Redirect(w, r, s.path("/{tenant}/admin/staff", t.Slug)+"?done=sessions")
+	Redirect(w, r, s.Path("/{tenant}/admin/staff", t.Slug)+"?done=sessions")
 }
 
 func (s *Server) tenantAudit(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.adminTenant(w, r)
+	t, ok := s.AdminTenant(w, r)
 	if !ok {
 		return
 	}

@@ -9,7 +9,7 @@ import (
 // Reverse routing: a path is built from its route's pattern, the route's
 // name in the table, with the wildcards filled in order:
 //
-//	s.path("/{tenant}/calls/{id}", t.Slug, c.ID)      in Go
+//	s.Path("/{tenant}/calls/{id}", t.Slug, c.ID)      in Go
 //	{{.Link "/{tenant}/calls/{id}" .Tenant.Slug .ID}}  in a template
 //
 // A pattern that is not in the table is caught by TestPathsNameRoutes
@@ -17,8 +17,8 @@ import (
 // Arguments are escaped as path segments; "{x...}" takes one argument
 // that may hold slashes.
 
-// path fills pattern's wildcards with args.
-func (s *Server) path(pattern string, args ...string) string {
+// Path fills pattern's wildcards with args.
+func (s *Server) Path(pattern string, args ...string) string {
 	if !s.patterns[pattern] {
 		s.Log.Error("path to an unknown route", "pattern", pattern)
 		return "/"
@@ -26,9 +26,9 @@ func (s *Server) path(pattern string, args ...string) string {
 	return fillPattern(pattern, args)
 }
 
-// pathOf is path for code outside the Server's methods; the pattern is
+// PathOf is Path for code outside the Server's methods; the pattern is
 // checked against the table by the same test.
-func pathOf(pattern string, args ...string) string { return fillPattern(pattern, args) }
+func PathOf(pattern string, args ...string) string { return fillPattern(pattern, args) }
 
 // fillPattern replaces each {wildcard} of pattern with the next arg;
 // missing args leave an empty segment.
@@ -73,7 +73,7 @@ func escapeSegments(p string) string {
 }
 
 // Link is path for templates.
-func (p *Page) Link(pattern string, args ...string) string { return p.s.path(pattern, args...) }
+func (p *Page) Link(pattern string, args ...string) string { return p.s.Path(pattern, args...) }
 
 // Serves tells whether a route of the table answers method on path (the
 // test of links in pages asks it of every link and form).

@@ -26,26 +26,26 @@ var templateFS embed.FS
 
 // parseTemplates pairs the layout with each page template of the core's
 // and the areas' file systems; a page name used twice is refused.
-func (s *Server) parseTemplates(sources []fs.FS) (map[string]*template.Template, error) {
+func (s *Server) parseTemplates(sources []pageSource) (map[string]*template.Template, error) {
 	layout, err := template.New("layout.html").ParseFS(templateFS, "templates/layout.html")
 	if err != nil {
 		return nil, err
 	}
 	pages := map[string]*template.Template{}
-	for _, src := range sources {
-		names, err := fs.Glob(src, "templates/*.html")
+	for i, src := range sources {
+		names, err := fs.Glob(src.files, "templates/*.html")
 		if err != nil {
 			return nil, err
 		}
 		for _, n := range names {
 			base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
-			if base == "layout" && src == fs.FS(templateFS) {
+			if base == "layout" && i == 0 {
 				continue
 			}
 			if pages[base] != nil {
 				return nil, fmt.Errorf("web: page template %q defined twice", base)
 			}
-			t, err := template.Must(layout.Clone()).ParseFS(src, n)
+			t, err := template.Must(layout.Clone()).Funcs(src.funcs).ParseFS(src.files, n)
 			if err != nil {
 				return nil, err
 			}
@@ -417,17 +417,17 @@ func (s *Server) readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 		s.problem(w, r, http.StatusBadRequest, "bad_json", "problem.bad_json")
 		return false
 	}
-	if !atJSONEnd(dec) {
+	if !AtJSONEnd(dec) {
 		s.problem(w, r, http.StatusBadRequest, "bad_json", "problem.bad_json")
 		return false
 	}
 	return true
 }
 
-// atJSONEnd tells whether nothing but white space follows the value just
+// AtJSONEnd tells whether nothing but white space follows the value just
 // decoded: `{"a":1} garbage` is not one JSON document, and a client sending
 // it has a bug worth hearing about.
-func atJSONEnd(dec *json.Decoder) bool {
+func AtJSONEnd(dec *json.Decoder) bool {
 	_, err := dec.Token()
 	return errors.Is(err, io.EOF)
 }

@@ -2,9 +2,10 @@ package web
 
 // Roles on routes, for documentation and the cross-tenant test harness.
 var (
-	anyone      = []string{"anyone"}
-	signedIn    = []string{"user"}
-	tenantAdmin = []string{"admin", "coordinator"}
+	anyone   = []string{"anyone"}
+	signedIn = []string{"user"}
+	// TenantAdmin: the tenant's admins (and the coordinator).
+	TenantAdmin = []string{"admin", "coordinator"}
 	// Coordinator: the network coordinator (exported for the area
 	// packages' route tables).
 	Coordinator = []string{"coordinator"}
@@ -57,41 +58,17 @@ func (s *Server) routes() []Route {
 		{"GET", "/{tenant}/{$}", anyone, s.tenantHome},
 		{"GET", "/{tenant}/register", anyone, s.registerForm},
 		{"POST", "/{tenant}/register", anyone, s.register},
-		{"GET", "/{tenant}/admin/staff", tenantAdmin, s.staffList},
-		{"GET", "/{tenant}/admin/staff/new", tenantAdmin, s.staffNew},
-		{"POST", "/{tenant}/admin/staff", tenantAdmin, s.staffCreate},
-		{"POST", "/{tenant}/admin/staff/{user}/roles", tenantAdmin, s.staffRoles},
-		{"POST", "/{tenant}/admin/staff/{user}/end-sessions", tenantAdmin, s.staffEndSessions},
-		{"GET", "/{tenant}/admin/audit", tenantAdmin, s.tenantAudit},
-		{"GET", "/{tenant}/admin/services", tenantAdmin, s.adminServices},
-		{"GET", "/{tenant}/admin/services/new", tenantAdmin, s.adminServiceNew},
-		{"POST", "/{tenant}/admin/services", tenantAdmin, s.adminServiceSave},
-		{"POST", "/{tenant}/admin/services/import", tenantAdmin, s.adminServiceImport},
-		{"GET", "/{tenant}/admin/services/{code}", tenantAdmin, s.adminServiceEdit},
-		{"POST", "/{tenant}/admin/services/{code}", tenantAdmin, s.adminServiceSave},
-		{"GET", "/{tenant}/admin/services/{code}/export", tenantAdmin, s.adminServiceExport},
-		{"GET", "/{tenant}/admin/services/{code}/json", tenantAdmin, s.adminServiceJSON},
-		{"GET", "/{tenant}/admin/services/{code}/workflow", tenantAdmin, s.adminWorkflow},
-		{"POST", "/{tenant}/admin/services/{code}/workflow", tenantAdmin, s.adminWorkflowSave},
-		{"GET", "/{tenant}/admin/services/{code}/requirements", tenantAdmin, s.adminRequirements},
-		{"POST", "/{tenant}/admin/services/{code}/requirements", tenantAdmin, s.adminRequirementSave},
-		{"GET", "/{tenant}/admin/services/{code}/requirements/{name}", tenantAdmin, s.adminRequirementEdit},
-		{"POST", "/{tenant}/admin/services/{code}/requirements/{name}", tenantAdmin, s.adminRequirementSave},
-		{"POST", "/{tenant}/admin/services/{code}/requirements/{name}/delete", tenantAdmin, s.adminRequirementDelete},
-		{"POST", "/{tenant}/admin/services/{code}/json", tenantAdmin, s.adminServiceSaveJSON},
-		{"GET", "/{tenant}/admin/services/{code}/form", tenantAdmin, s.adminForm},
-		{"POST", "/{tenant}/admin/services/{code}/form/pages", tenantAdmin, s.adminFormAddPage},
-		{"GET", "/{tenant}/admin/services/{code}/form/questions/new", tenantAdmin, s.adminQuestionNew},
-		{"POST", "/{tenant}/admin/services/{code}/form/questions", tenantAdmin, s.adminQuestionCreate},
-		{"GET", "/{tenant}/admin/services/{code}/form/questions/{name}", tenantAdmin, s.adminQuestionEdit},
-		{"POST", "/{tenant}/admin/services/{code}/form/questions/{name}", tenantAdmin, s.adminQuestionSave},
-		{"POST", "/{tenant}/admin/services/{code}/form/questions/{name}/move", tenantAdmin, s.adminQuestionMove},
-		{"POST", "/{tenant}/admin/services/{code}/form/questions/{name}/delete", tenantAdmin, s.adminQuestionDelete},
-		{"GET", "/{tenant}/admin/outbox", tenantAdmin, s.adminOutbox},
-		{"GET", "/{tenant}/admin/outbox/{id}", tenantAdmin, s.adminMessage},
-		{"GET", "/{tenant}/admin/calendar", tenantAdmin, s.adminCalendar},
-		{"POST", "/{tenant}/admin/calendar", tenantAdmin, s.adminCalendarSet},
-		{"POST", "/{tenant}/admin/calendar/remove", tenantAdmin, s.adminCalendarRemove},
+		{"GET", "/{tenant}/admin/staff", TenantAdmin, s.staffList},
+		{"GET", "/{tenant}/admin/staff/new", TenantAdmin, s.staffNew},
+		{"POST", "/{tenant}/admin/staff", TenantAdmin, s.staffCreate},
+		{"POST", "/{tenant}/admin/staff/{user}/roles", TenantAdmin, s.staffRoles},
+		{"POST", "/{tenant}/admin/staff/{user}/end-sessions", TenantAdmin, s.staffEndSessions},
+		{"GET", "/{tenant}/admin/audit", TenantAdmin, s.tenantAudit},
+		{"GET", "/{tenant}/admin/outbox", TenantAdmin, s.adminOutbox},
+		{"GET", "/{tenant}/admin/outbox/{id}", TenantAdmin, s.adminMessage},
+		{"GET", "/{tenant}/admin/calendar", TenantAdmin, s.adminCalendar},
+		{"POST", "/{tenant}/admin/calendar", TenantAdmin, s.adminCalendarSet},
+		{"POST", "/{tenant}/admin/calendar/remove", TenantAdmin, s.adminCalendarRemove},
 
 		{"GET", "/{tenant}/services", anyone, s.servicesPage},
 		{"GET", "/{tenant}/services/{code}", anyone, s.servicePage},
@@ -156,9 +133,9 @@ func (s *Server) routes() []Route {
 		{"POST", "/{tenant}/kiosk/reset", kioskDevice, s.kioskReset},
 		{"GET", "/{tenant}/kiosk/setup/{token}", anyone, s.kioskSetupPage},
 		{"POST", "/{tenant}/kiosk/setup/{token}", anyone, s.kioskSetup},
-		{"GET", "/{tenant}/admin/kiosks", tenantAdmin, s.adminKiosks},
-		{"POST", "/{tenant}/admin/kiosks", tenantAdmin, s.adminKioskCreate},
-		{"POST", "/{tenant}/admin/kiosks/{id}/revoke", tenantAdmin, s.adminKioskRevoke},
+		{"GET", "/{tenant}/admin/kiosks", TenantAdmin, s.adminKiosks},
+		{"POST", "/{tenant}/admin/kiosks", TenantAdmin, s.adminKioskCreate},
+		{"POST", "/{tenant}/admin/kiosks/{id}/revoke", TenantAdmin, s.adminKioskRevoke},
 		{"GET", "/{tenant}/join/{token}", anyone, s.joinPage},
 		{"POST", "/{tenant}/join/{token}", anyone, s.joinCall},
 
@@ -171,8 +148,8 @@ func (s *Server) routes() []Route {
 		{"POST", "/api/v1/auth/token", anyone, s.apiToken},
 		{"GET", "/api/v1/me", signedIn, s.apiMe},
 		{"GET", "/api/v1/t/{tenant}", anyone, s.apiTenantHome},
-		{"GET", "/api/v1/t/{tenant}/staff", tenantAdmin, s.apiStaff},
-		{"POST", "/api/v1/t/{tenant}/staff", tenantAdmin, s.apiStaffCreate},
+		{"GET", "/api/v1/t/{tenant}/staff", TenantAdmin, s.apiStaff},
+		{"POST", "/api/v1/t/{tenant}/staff", TenantAdmin, s.apiStaffCreate},
 		{"GET", "/api/v1/t/{tenant}/services", anyone, s.apiServices},
 		{"GET", "/api/v1/t/{tenant}/services/{code}", anyone, s.apiService},
 		{"POST", "/api/v1/t/{tenant}/documents", signedIn, s.apiUpload},

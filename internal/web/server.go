@@ -111,6 +111,19 @@ type Area interface {
 	Templates() fs.FS // holds templates/*.html
 }
 
+// AreaFuncs is an Area whose templates call functions of their own (each
+// given the page, "." in the template, when it needs one).
+type AreaFuncs interface {
+	Funcs() template.FuncMap
+}
+
+// pageSource is where page templates come from, with the functions they
+// may call beyond the page's methods.
+type pageSource struct {
+	files fs.FS
+	funcs template.FuncMap
+}
+
 // New builds the server with the areas made by areas (each gets the server
 // to render with): templates are parsed and checked now, so a broken
 // template stops the start instead of a page.
@@ -120,11 +133,15 @@ func New(d Deps, areas ...func(*Server) Area) (*Server, error) {
 		flows: flow.New(flow.Deps{DB: d.DB, Queue: d.Queue, Calls: d.Calls, Counters: d.Counters, Apps: d.Apps,
 			Identity: d.Identity})}
 	s.table = s.routes()
-	pageFS := []fs.FS{templateFS}
+	sources := []pageSource{{files: templateFS}}
 	for _, mk := range areas {
 		a := mk(s)
 		s.table = append(s.table, a.Routes()...)
-		pageFS = append(pageFS, a.Templates())
+		src := pageSource{files: a.Templates()}
+		if f, ok := a.(AreaFuncs); ok {
+			src.funcs = f.Funcs()
+		}
+		sources = append(sources, src)
 	}
 	var err error
 	if s.assets, err = loadAssets(); err != nil {
@@ -133,7 +150,7 @@ func New(d Deps, areas ...func(*Server) Area) (*Server, error) {
 	if s.icons, err = loadIcons(); err != nil {
 		return nil, err
 	}
-	if s.pages, err = s.parseTemplates(pageFS); err != nil {
+	if s.pages, err = s.parseTemplates(sources); err != nil {
 		return nil, err
 	}
 	s.metrics = newMetrics(d.Registry, d.DB)

@@ -1,4 +1,4 @@
-package web
+package serviceadmin
 
 import (
 	"errors"
@@ -11,6 +11,8 @@ import (
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/validation"
 	"github.com/serambi/serambi/internal/workflow"
+
+	"github.com/serambi/serambi/internal/web"
 )
 
 // The documents a service asks residents for, edited as a list: add one
@@ -27,12 +29,12 @@ type requirementsView struct {
 	Code    string
 	Rows    []requirementRow
 	Editing string // the requirement in the form below; "" adds one
-	Types   []optionView
+	Types   []web.OptionView
 }
 
 var requirementInputs = []string{"label_id", "label_ja", "label_en", "required", "max_mb"}
 
-func (s *Server) adminRequirements(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) adminRequirements(w http.ResponseWriter, r *http.Request) {
 	t, svc, ok := s.adminServiceFor(w, r)
 	if !ok {
 		return
@@ -40,23 +42,23 @@ func (s *Server) adminRequirements(w http.ResponseWriter, r *http.Request) {
 	s.renderRequirements(w, r, t, svc, "", nil, http.StatusOK)
 }
 
-func (s *Server) adminRequirementEdit(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) adminRequirementEdit(w http.ResponseWriter, r *http.Request) {
 	t, svc, ok := s.adminServiceFor(w, r)
 	if !ok {
 		return
 	}
-	if findRequirement(*svc, r.PathValue("name")) == nil {
+	if svc.Requirement(r.PathValue("name")) == nil {
 		s.NotFound(w, r)
 		return
 	}
 	s.renderRequirements(w, r, t, svc, r.PathValue("name"), nil, http.StatusOK)
 }
 
-func (s *Server) renderRequirements(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, svc *catalog.Service, editing string, errs validation.Errors, status int) {
+func (s *Pages) renderRequirements(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, svc *catalog.Service, editing string, errs validation.Errors, status int) {
 	p := s.NewPage(r, "admin.requirements.title")
 	p.Tenant = t
 	p.Errors = errs
-	p.Flash = FlashFrom(r)
+	p.Flash = web.FlashFrom(r)
 	lang := p.Lang()
 	v := requirementsView{Code: svc.Code, Editing: editing}
 	for _, rq := range svc.Requirements {
@@ -80,7 +82,7 @@ func (s *Server) renderRequirements(w http.ResponseWriter, r *http.Request, t *t
 			chosen[a] = true
 		}
 	case editing != "":
-		rq := findRequirement(*svc, editing)
+		rq := svc.Requirement(editing)
 		for _, l := range workflow.Languages {
 			p.Form.Set("label_"+l, rq.Labels[l])
 		}
@@ -97,7 +99,7 @@ func (s *Server) renderRequirements(w http.ResponseWriter, r *http.Request, t *t
 		chosen["application/pdf"], chosen["image/jpeg"], chosen["image/png"] = true, true, true
 	}
 	for _, a := range catalog.DocumentTypes {
-		v.Types = append(v.Types, optionView{Value: a, Label: p.T("admin.requirement.type." + typeWord(a)), Checked: chosen[a]})
+		v.Types = append(v.Types, web.OptionView{Value: a, Label: p.T("admin.requirement.type." + typeWord(a)), Checked: chosen[a]})
 	}
 	p.Data = v
 	s.Render(w, status, "admin_requirements", p)
@@ -110,7 +112,7 @@ func typeWord(mediaType string) string {
 }
 
 // adminRequirementSave adds a requirement (no {name}) or changes one.
-func (s *Server) adminRequirementSave(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) adminRequirementSave(w http.ResponseWriter, r *http.Request) {
 	t, svc, ok := s.adminServiceFor(w, r)
 	if !ok || !s.ParseForm(w, r) {
 		return
@@ -153,14 +155,14 @@ func (s *Server) adminRequirementSave(w http.ResponseWriter, r *http.Request) {
 
 // saveRequirements stores the changed list, or shows the page again with
 // the problems, nothing saved.
-func (s *Server) saveRequirements(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, svc *catalog.Service,
+func (s *Pages) saveRequirements(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, svc *catalog.Service,
 	next []catalog.Requirement, editing string, errs validation.Errors) {
 	if len(errs) == 0 {
 		changed := *svc
 		changed.Requirements = next
-		_, err := s.Services.Save(r.Context(), Actor(r), t.ID, changed)
+		_, err := s.Services.Save(r.Context(), web.Actor(r), t.ID, changed)
 		if err == nil {
-			Redirect(w, r, s.path("/{tenant}/admin/services/{code}/requirements", t.Slug, svc.Code)+"?done=saved")
+			web.Redirect(w, r, s.Path("/{tenant}/admin/services/{code}/requirements", t.Slug, svc.Code)+"?done=saved")
 			return
 		}
 		if !errors.As(err, &errs) {
@@ -173,23 +175,23 @@ func (s *Server) saveRequirements(w http.ResponseWriter, r *http.Request, t *ten
 
 // adminRequirementDelete removes a requirement after a page that asks.
 // Documents residents already sent for it stay with their applications.
-func (s *Server) adminRequirementDelete(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) adminRequirementDelete(w http.ResponseWriter, r *http.Request) {
 	t, svc, ok := s.adminServiceFor(w, r)
 	if !ok || !s.ParseForm(w, r) {
 		return
 	}
 	name := r.PathValue("name")
-	rq := findRequirement(*svc, name)
+	rq := svc.Requirement(name)
 	if rq == nil {
 		s.NotFound(w, r)
 		return
 	}
-	base := s.path("/{tenant}/admin/services/{code}/requirements", t.Slug, svc.Code)
+	base := s.Path("/{tenant}/admin/services/{code}/requirements", t.Slug, svc.Code)
 	if r.PostForm.Get("confirm") != "yes" {
 		p := s.NewPage(r, "confirm.requirement.title")
 		p.Tenant = t
 		p.NoIndex = true
-		p.Data = ConfirmView{Question: p.T("confirm.requirement.title"), Explain: p.T("confirm.requirement.explain", rq.Labels.In(p.Lang())),
+		p.Data = web.ConfirmView{Question: p.T("confirm.requirement.title"), Explain: p.T("confirm.requirement.explain", rq.Labels.In(p.Lang())),
 			Yes: p.T("confirm.requirement.yes"), No: p.T("confirm.requirement.no"), Action: base + "/" + name + "/delete", Back: base}
 		s.Render(w, http.StatusOK, "confirm_action", p)
 		return

@@ -1,4 +1,4 @@
-package web
+package serviceadmin
 
 import (
 	"errors"
@@ -11,6 +11,8 @@ import (
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/validation"
 	"github.com/serambi/serambi/internal/workflow"
+
+	"github.com/serambi/serambi/internal/web"
 )
 
 // The service editor an admin uses every day: names, description, fee,
@@ -31,7 +33,7 @@ type serviceEditView struct {
 	Missing      string // the languages with no name yet, by their own names
 }
 
-func basicsForm(p *Page, svc catalog.Service) {
+func basicsForm(p *web.Page, svc catalog.Service) {
 	set := func(prefix string, l catalog.Labels) {
 		for _, lang := range workflow.Languages {
 			p.Form.Set(prefix+lang, l[lang])
@@ -55,7 +57,7 @@ func basicsForm(p *Page, svc catalog.Service) {
 	}
 }
 
-func (s *Server) renderServiceBasics(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, svc catalog.Service, errs validation.Errors, status int) {
+func (s *Pages) renderServiceBasics(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, svc catalog.Service, errs validation.Errors, status int) {
 	title := "admin.service.edit"
 	if svc.ID == "" {
 		title = "admin.service.new"
@@ -63,7 +65,7 @@ func (s *Server) renderServiceBasics(w http.ResponseWriter, r *http.Request, t *
 	p := s.NewPage(r, title)
 	p.Tenant = t
 	p.Errors = errs
-	p.Flash = FlashFrom(r)
+	p.Flash = web.FlashFrom(r)
 	if errs != nil {
 		for _, k := range serviceBasics {
 			p.Form.Set(k, r.PostForm.Get(k))
@@ -86,7 +88,7 @@ func (s *Server) renderServiceBasics(w http.ResponseWriter, r *http.Request, t *
 	s.Render(w, status, "admin_service", p)
 }
 
-func (s *Server) adminServiceEdit(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) adminServiceEdit(w http.ResponseWriter, r *http.Request) {
 	t, svc, ok := s.adminServiceFor(w, r)
 	if !ok {
 		return
@@ -94,8 +96,8 @@ func (s *Server) adminServiceEdit(w http.ResponseWriter, r *http.Request) {
 	s.renderServiceBasics(w, r, t, *svc, nil, http.StatusOK)
 }
 
-func (s *Server) adminServiceNew(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.adminTenant(w, r)
+func (s *Pages) adminServiceNew(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.AdminTenant(w, r)
 	if !ok {
 		return
 	}
@@ -118,8 +120,8 @@ func newService(t *tenant.Tenant) catalog.Service {
 
 // adminServiceSave saves the everyday editor: its fields over the stored
 // definition (or a new service's), everything else kept as it was.
-func (s *Server) adminServiceSave(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.adminTenant(w, r)
+func (s *Pages) adminServiceSave(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.AdminTenant(w, r)
 	if !ok || !s.ParseForm(w, r) {
 		return
 	}
@@ -140,9 +142,9 @@ func (s *Server) adminServiceSave(w http.ResponseWriter, r *http.Request) {
 	}
 	errs := readBasics(r, &svc)
 	if len(errs) == 0 {
-		saved, err := s.Services.Save(r.Context(), Actor(r), t.ID, svc)
+		saved, err := s.Services.Save(r.Context(), web.Actor(r), t.ID, svc)
 		if err == nil {
-			Redirect(w, r, s.path("/{tenant}/admin/services/{code}", t.Slug, saved.Code)+"?done=saved")
+			web.Redirect(w, r, s.Path("/{tenant}/admin/services/{code}", t.Slug, saved.Code)+"?done=saved")
 			return
 		}
 		if !errors.As(err, &errs) {

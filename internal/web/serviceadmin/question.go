@@ -1,4 +1,4 @@
-package web
+package serviceadmin
 
 import (
 	"net/http"
@@ -13,6 +13,8 @@ import (
 	"github.com/serambi/serambi/internal/locale"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/validation"
+
+	"github.com/serambi/serambi/internal/web"
 )
 
 // The question editor of the form builder: one question per page.
@@ -74,7 +76,7 @@ const megabyte = 1 << 20
 // after the last is a new page, whose titles come along in the query.
 // Without a type it first asks for one, so that the editor shows only the
 // settings of that type.
-func (s *Server) adminQuestionNew(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) adminQuestionNew(w http.ResponseWriter, r *http.Request) {
 	t, svc, ok := s.adminServiceFor(w, r)
 	if !ok {
 		return
@@ -109,7 +111,7 @@ func (s *Server) adminQuestionNew(w http.ResponseWriter, r *http.Request) {
 	s.Render(w, http.StatusOK, "admin_form_question", p)
 }
 
-func (s *Server) adminQuestionEdit(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) adminQuestionEdit(w http.ResponseWriter, r *http.Request) {
 	t, svc, ok := s.adminServiceFor(w, r)
 	if !ok {
 		return
@@ -129,7 +131,7 @@ func (s *Server) adminQuestionEdit(w http.ResponseWriter, r *http.Request) {
 }
 
 // adminQuestionCreate adds a question (and, for a new page, the page).
-func (s *Server) adminQuestionCreate(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) adminQuestionCreate(w http.ResponseWriter, r *http.Request) {
 	t, svc, ok := s.adminServiceFor(w, r)
 	if !ok || !s.ParseForm(w, r) {
 		return
@@ -156,7 +158,7 @@ func (s *Server) adminQuestionCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 // adminQuestionSave saves an edited question in its place.
-func (s *Server) adminQuestionSave(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) adminQuestionSave(w http.ResponseWriter, r *http.Request) {
 	t, svc, ok := s.adminServiceFor(w, r)
 	if !ok || !s.ParseForm(w, r) {
 		return
@@ -172,7 +174,7 @@ func (s *Server) adminQuestionSave(w http.ResponseWriter, r *http.Request) {
 
 // saveQuestion reads the editor, builds the new form and saves it; on any
 // problem the editor comes back with what was typed.
-func (s *Server) saveQuestion(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, svc *catalog.Service,
+func (s *Pages) saveQuestion(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, svc *catalog.Service,
 	f form.Form, name string, sec int, isNew, newPage bool) {
 	v := r.PostForm
 	key := map[bool]string{true: "builder.question.new", false: "builder.question.edit"}[isNew]
@@ -209,7 +211,7 @@ func (s *Server) saveQuestion(w http.ResponseWriter, r *http.Request, t *tenant.
 			// Not saved, but say at once all that is wrong with the form too.
 			whole := *svc
 			whole.Form = nf
-			errs = mergeErrors(errs, p.questionErrors(nf, at, newSec, fd, lines, catalog.Validate(&whole)))
+			errs = mergeErrors(errs, questionErrors(p, nf, at, newSec, fd, lines, catalog.Validate(&whole)))
 		} else {
 			saveErrs, err := s.saveForm(r, t, *svc, nf)
 			if err != nil {
@@ -217,10 +219,10 @@ func (s *Server) saveQuestion(w http.ResponseWriter, r *http.Request, t *tenant.
 				return
 			}
 			if len(saveErrs) == 0 {
-				Redirect(w, r, builderBase(t, svc)+"?done=saved#q-"+fd.Name)
+				web.Redirect(w, r, builderBase(t, svc)+"?done=saved#q-"+fd.Name)
 				return
 			}
-			errs = p.questionErrors(nf, at, newSec, fd, lines, saveErrs)
+			errs = questionErrors(p, nf, at, newSec, fd, lines, saveErrs)
 		}
 	}
 	p.Errors = errs
@@ -252,7 +254,7 @@ func cloneValues(v url.Values) url.Values {
 
 // questionView gathers what the editor shows for question name ("" when
 // new) on page sec of f.
-func (s *Server) questionView(p *Page, t *tenant.Tenant, svc *catalog.Service, f form.Form, name string, sec int, typ form.Type) questionView {
+func (s *Pages) questionView(p *web.Page, t *tenant.Tenant, svc *catalog.Service, f form.Form, name string, sec int, typ form.Type) questionView {
 	base := builderBase(t, svc)
 	v := questionView{Service: svc.Names.In(p.Lang()), Base: base, Name: name, New: name == "", Section: sec,
 		PageNumber: sec + 1, Type: typ, NewPage: sec >= len(f.Sections)}
@@ -273,7 +275,7 @@ func (s *Server) questionView(p *Page, t *tenant.Tenant, svc *catalog.Service, f
 	for _, c := range conditionCandidates(f, name, sec) {
 		v.Conditions = append(v.Conditions, choiceView{Value: c.Name, Label: c.Labels.In(p.Lang()) + " (" + c.Name + ")",
 			Selected: c.Name == chosen})
-		if hint := p.answerHint(c); len(hint.Answers) > 0 {
+		if hint := hintFor(p, c); len(hint.Answers) > 0 {
 			v.Answers = append(v.Answers, hint)
 		}
 	}
@@ -299,7 +301,8 @@ func conditionCandidates(f form.Form, name string, sec int) []form.Field {
 	return out
 }
 
-func (p *Page) answerHint(fd form.Field) answerHint {
+// hintFor is what a condition on fd can test, worded for the page.
+func hintFor(p *web.Page, fd form.Field) answerHint {
 	h := answerHint{Question: fd.Labels.In(p.Lang())}
 	switch fd.Type {
 	case form.TypeYesNo:
@@ -387,7 +390,7 @@ func questionValues(fd form.Field) url.Values {
 // questionFromForm reads the editor into a question. Only the settings of
 // the chosen type are read, so a type change leaves no stale rule behind.
 // lines are the textarea line numbers of the options, for messages.
-func (s *Server) questionFromForm(v url.Values, f form.Form, name string, sec int) (form.Field, []int, validation.Errors) {
+func (s *Pages) questionFromForm(v url.Values, f form.Form, name string, sec int) (form.Field, []int, validation.Errors) {
 	var errs validation.Errors
 	get := func(k string) string { return strings.TrimSpace(v.Get(k)) }
 	fd := form.Field{Name: name, Type: form.Type(get("type")), Section: sec, Required: v.Get("required") == "on",
@@ -482,7 +485,7 @@ func parseOptions(text string, errs *validation.Errors) ([]form.Option, []int) {
 
 // conditionValue turns what the admin typed into the answer value it
 // means: "はい" or "Ya" for yes, an option's text for its value.
-func (s *Server) conditionValue(ref form.Field, typed string) string {
+func (s *Pages) conditionValue(ref form.Field, typed string) string {
 	same := func(a, b string) bool { return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b)) }
 	switch ref.Type {
 	case form.TypeYesNo:
@@ -514,7 +517,7 @@ func (s *Server) conditionValue(ref form.Field, typed string) string {
 // questionErrors points each problem of the new form at the editor's
 // input that can fix it, named in words. at is the question's index in f,
 // newSec the index of a page being added with it (or -1).
-func (p *Page) questionErrors(f form.Form, at, newSec int, fd form.Field, lines []int, errs validation.Errors) validation.Errors {
+func questionErrors(p *web.Page, f form.Form, at, newSec int, fd form.Field, lines []int, errs validation.Errors) validation.Errors {
 	var out validation.Errors
 	for _, e := range errs {
 		subj, isForm := formSubject(e)
@@ -531,7 +534,7 @@ func (p *Page) questionErrors(f form.Form, at, newSec int, fd form.Field, lines 
 		mine := len(parts) > 1 && kind == "fields" && (parts[1] == fd.Name || parts[1] == strconv.Itoa(at))
 		switch {
 		case mine:
-			input, arg := p.questionInput(e.Code, rest, fd, lines)
+			input, arg := questionInput(p, e.Code, rest, fd, lines)
 			out.Add(input, e.Code, arg)
 		case kind == "sections" && i == newSec && rest == "labels":
 			input := "title_" + tenantLang(p.Tenant)
@@ -542,9 +545,9 @@ func (p *Page) questionErrors(f form.Form, at, newSec int, fd form.Field, lines 
 			if (questionView{Type: fd.Type}).HasOptions() {
 				input = "options"
 			}
-			out.Add(input, e.Code, p.quoted(f.Fields[i]))
+			out.Add(input, e.Code, quoted(p, f.Fields[i]))
 		case kind == "fields" && i >= 0:
-			out.Add("question", e.Code, p.quoted(f.Fields[i]))
+			out.Add("question", e.Code, quoted(p, f.Fields[i]))
 		case kind == "sections" && i >= 0:
 			out.Add("question", e.Code, p.T("builder.page.number", i+1))
 		default:
@@ -564,7 +567,7 @@ func tenantLang(t *tenant.Tenant) string {
 
 // questionInput finds the input of the edited question that a problem is
 // about: rest is the subject after "fields.<name>.".
-func (p *Page) questionInput(code, rest string, fd form.Field, lines []int) (input, arg string) {
+func questionInput(p *web.Page, code, rest string, fd form.Field, lines []int) (input, arg string) {
 	named := func(input string) (string, string) { return input, p.T(inputLabels[input]) }
 	view := questionView{Type: fd.Type}
 	switch {
@@ -619,11 +622,12 @@ func validDate(d string) bool {
 // dateLimit is one of a date question's bounds: none, today or a date.
 type dateLimit struct {
 	Name, Legend, None, Today, Fixed, Kind string
-	Input                                  fieldView
+	Input                                  web.FieldView
 }
 
-// DateLimit builds the inputs of a date bound for the "datelimit" template.
-func (p *Page) DateLimit(name, legendKey, valueKey string) dateLimit {
+// dateLimitOf builds the inputs of a date bound for the "datelimit"
+// template (its function "dateLimit").
+func dateLimitOf(p *web.Page, name, legendKey, valueKey string) dateLimit {
 	return dateLimit{Name: name, Legend: p.T(legendKey), None: p.T("builder.date.none"), Today: p.T("builder.date.today"),
 		Fixed: p.T("builder.date.fixed"), Kind: p.Val(name + "_kind"),
 		Input: p.Field(name, "text,off", valueKey, "calendar.date.hint", true)}

@@ -1,4 +1,4 @@
-package web
+package serviceadmin
 
 import (
 	"encoding/json"
@@ -11,14 +11,16 @@ import (
 	"github.com/serambi/serambi/internal/catalog"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/validation"
+
+	"github.com/serambi/serambi/internal/web"
 )
 
 // Tenant admin pages for the service catalog: list, export and import, and
 // the expert editor of a whole definition as JSON (page_admin_service.go
 // has the everyday one).
 
-func (s *Server) adminServices(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.adminTenant(w, r)
+func (s *Pages) adminServices(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.AdminTenant(w, r)
 	if !ok {
 		return
 	}
@@ -29,13 +31,13 @@ func (s *Server) adminServices(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.NewPage(r, "admin.services.title")
 	p.Tenant = t
-	p.Flash = FlashFrom(r)
+	p.Flash = web.FlashFrom(r)
 	p.Data = svcs
 	s.Render(w, http.StatusOK, "admin_services", p)
 }
 
-func (s *Server) adminServiceFor(w http.ResponseWriter, r *http.Request) (*tenant.Tenant, *catalog.Service, bool) {
-	t, ok := s.adminTenant(w, r)
+func (s *Pages) adminServiceFor(w http.ResponseWriter, r *http.Request) (*tenant.Tenant, *catalog.Service, bool) {
+	t, ok := s.AdminTenant(w, r)
 	if !ok {
 		return nil, nil, false
 	}
@@ -55,7 +57,7 @@ func (s *Server) adminServiceFor(w http.ResponseWriter, r *http.Request) (*tenan
 var serviceFormFields = []string{"code", "category", "name_id", "name_ja", "name_en", "desc_id", "desc_ja", "desc_en",
 	"fee_amount", "fee_currency", "sla_days", "published", "eligibility", "requirements", "form", "workflow", "output"}
 
-func fillServiceForm(p *Page, svc catalog.Service) {
+func fillServiceForm(p *web.Page, svc catalog.Service) {
 	js := func(v any) string {
 		b, _ := json.MarshalIndent(v, "", "  ")
 		return string(b)
@@ -75,7 +77,7 @@ func fillServiceForm(p *Page, svc catalog.Service) {
 
 // adminServiceJSON is the expert editor: the whole definition, its
 // form and workflow as JSON, checked in full before anything is saved.
-func (s *Server) adminServiceJSON(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) adminServiceJSON(w http.ResponseWriter, r *http.Request) {
 	t, svc, ok := s.adminServiceFor(w, r)
 	if !ok {
 		return
@@ -107,15 +109,15 @@ func serviceFromForm(r *http.Request) (catalog.Service, validation.Errors) {
 		"form": &svc.Form, "workflow": &svc.Workflow, "output": &svc.Output} {
 		dec := json.NewDecoder(strings.NewReader(f.Get(name)))
 		dec.DisallowUnknownFields()
-		if err := dec.Decode(dst); err != nil || !atJSONEnd(dec) {
+		if err := dec.Decode(dst); err != nil || !web.AtJSONEnd(dec) {
 			errs.Add(name, "error.json")
 		}
 	}
 	return svc, errs
 }
 
-func (s *Server) adminServiceSaveJSON(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.adminTenant(w, r)
+func (s *Pages) adminServiceSaveJSON(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.AdminTenant(w, r)
 	if !ok || !s.ParseForm(w, r) {
 		return
 	}
@@ -125,9 +127,9 @@ func (s *Server) adminServiceSaveJSON(w http.ResponseWriter, r *http.Request) {
 		svc.Code = editing
 	}
 	if len(errs) == 0 {
-		_, err := s.Services.Save(r.Context(), Actor(r), t.ID, svc)
+		_, err := s.Services.Save(r.Context(), web.Actor(r), t.ID, svc)
 		if err == nil {
-			Redirect(w, r, s.path("/{tenant}/admin/services", t.Slug)+"?done=saved")
+			web.Redirect(w, r, s.Path("/{tenant}/admin/services", t.Slug)+"?done=saved")
 			return
 		}
 		if !errors.As(err, &errs) {
@@ -145,7 +147,7 @@ func (s *Server) adminServiceSaveJSON(w http.ResponseWriter, r *http.Request) {
 	s.Render(w, http.StatusUnprocessableEntity, "admin_service_form", p)
 }
 
-func (s *Server) adminServiceExport(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) adminServiceExport(w http.ResponseWriter, r *http.Request) {
 	_, svc, ok := s.adminServiceFor(w, r)
 	if !ok {
 		return
@@ -162,8 +164,8 @@ func (s *Server) adminServiceExport(w http.ResponseWriter, r *http.Request) {
 
 // adminServiceImport reads an exported service (a file or pasted text) into
 // this tenant, unpublished, so an admin reviews it before residents see it.
-func (s *Server) adminServiceImport(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.adminTenant(w, r)
+func (s *Pages) adminServiceImport(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.AdminTenant(w, r)
 	if !ok {
 		return
 	}
@@ -178,7 +180,7 @@ func (s *Server) adminServiceImport(w http.ResponseWriter, r *http.Request) {
 			err = validation.Errors{{Field: "file", Code: "error.service.exists", Args: []any{svc.Code}}}
 		} else {
 			svc.Published = false
-			_, err = s.Services.Save(r.Context(), Actor(r), t.ID, svc)
+			_, err = s.Services.Save(r.Context(), web.Actor(r), t.ID, svc)
 		}
 	}
 	var errs validation.Errors
@@ -195,17 +197,17 @@ func (s *Server) adminServiceImport(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
-	Redirect(w, r, s.path("/{tenant}/admin/services", t.Slug)+"?done=saved")
+	web.Redirect(w, r, s.Path("/{tenant}/admin/services", t.Slug)+"?done=saved")
 }
 
 func importBody(r *http.Request) ([]byte, error) {
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-		if err := r.ParseMultipartForm(maxBody); err != nil {
+		if err := r.ParseMultipartForm(web.MaxBody); err != nil {
 			return nil, err
 		}
 		if f, _, err := r.FormFile("file"); err == nil {
 			defer f.Close()
-			return io.ReadAll(io.LimitReader(f, maxBody))
+			return io.ReadAll(io.LimitReader(f, web.MaxBody))
 		}
 		return []byte(r.FormValue("json")), nil
 	}

@@ -1,4 +1,4 @@
-package web
+package serviceadmin
 
 import (
 	"errors"
@@ -13,6 +13,8 @@ import (
 	"github.com/serambi/serambi/internal/locale"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/validation"
+
+	"github.com/serambi/serambi/internal/web"
 )
 
 // The form builder: a tenant admin edits a service's form page by page and
@@ -64,7 +66,7 @@ func typeKey(t form.Type) (string, bool) {
 }
 
 // typeWords names a type in the page's language.
-func (p *Page) typeWords(t form.Type) string {
+func typeWords(p *web.Page, t form.Type) string {
 	if k, ok := typeKey(t); ok {
 		return p.T(k)
 	}
@@ -72,10 +74,10 @@ func (p *Page) typeWords(t form.Type) string {
 }
 
 func builderBase(t *tenant.Tenant, svc *catalog.Service) string {
-	return pathOf("/{tenant}/admin/services/{code}/form", t.Slug, svc.Code)
+	return web.PathOf("/{tenant}/admin/services/{code}/form", t.Slug, svc.Code)
 }
 
-func (s *Server) adminForm(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) adminForm(w http.ResponseWriter, r *http.Request) {
 	t, svc, ok := s.adminServiceFor(w, r)
 	if !ok {
 		return
@@ -85,10 +87,10 @@ func (s *Server) adminForm(w http.ResponseWriter, r *http.Request) {
 
 // renderBuilder shows the stored form's questions, with errors of a change
 // that was refused.
-func (s *Server) renderBuilder(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, svc *catalog.Service, errs validation.Errors, status int) {
+func (s *Pages) renderBuilder(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, svc *catalog.Service, errs validation.Errors, status int) {
 	p := s.NewPage(r, "builder.title")
 	p.Tenant = t
-	p.Flash = FlashFrom(r)
+	p.Flash = web.FlashFrom(r)
 	p.Errors = errs
 	p.NoIndex = true
 	for _, k := range []string{"title_id", "title_ja", "title_en"} {
@@ -100,8 +102,8 @@ func (s *Server) renderBuilder(w http.ResponseWriter, r *http.Request, t *tenant
 		v.Sections = append(v.Sections, builderSection{Index: i, Number: i + 1, Title: sec.Labels.In(p.Lang())})
 	}
 	for i, fd := range f.Fields {
-		q := builderQuestion{Name: fd.Name, Label: fd.Labels.In(p.Lang()), Type: p.typeWords(fd.Type), Required: fd.Required,
-			First: i == 0, Last: i == len(f.Fields)-1, Page: fd.Section + 1, Condition: p.conditionWords(f, fd)}
+		q := builderQuestion{Name: fd.Name, Label: fd.Labels.In(p.Lang()), Type: typeWords(p, fd.Type), Required: fd.Required,
+			First: i == 0, Last: i == len(f.Fields)-1, Page: fd.Section + 1, Condition: conditionWords(p, f, fd)}
 		if fd.Section >= 0 && fd.Section < len(v.Sections) {
 			v.Sections[fd.Section].Questions = append(v.Sections[fd.Section].Questions, q)
 		}
@@ -111,7 +113,7 @@ func (s *Server) renderBuilder(w http.ResponseWriter, r *http.Request, t *tenant
 }
 
 // conditionWords says in words when fd is asked, or "" when always.
-func (p *Page) conditionWords(f form.Form, fd form.Field) string {
+func conditionWords(p *web.Page, f form.Form, fd form.Field) string {
 	c := fd.ShowIf
 	if c == nil {
 		return ""
@@ -120,11 +122,11 @@ func (p *Page) conditionWords(f form.Form, fd form.Field) string {
 	if !ok {
 		return p.T("builder.condition", p.T("builder.quoted", c.Field), c.Equals)
 	}
-	return p.T("builder.condition", p.quoted(ref), p.answerWords(ref, c.Equals))
+	return p.T("builder.condition", quoted(p, ref), answerWords(p, ref, c.Equals))
 }
 
 // answerWords shows a stored answer value as the resident sees it.
-func (p *Page) answerWords(ref form.Field, v string) string {
+func answerWords(p *web.Page, ref form.Field, v string) string {
 	switch ref.Type {
 	case form.TypeYesNo:
 		switch v {
@@ -144,7 +146,7 @@ func (p *Page) answerWords(ref form.Field, v string) string {
 }
 
 // quoted names a question by its label in the page's language.
-func (p *Page) quoted(fd form.Field) string {
+func quoted(p *web.Page, fd form.Field) string {
 	l := fd.Labels.In(p.Lang())
 	if l == "" {
 		l = fd.Name
@@ -153,9 +155,9 @@ func (p *Page) quoted(fd form.Field) string {
 }
 
 // saveForm saves svc with the form f; a refusal comes back as errors.
-func (s *Server) saveForm(r *http.Request, t *tenant.Tenant, svc catalog.Service, f form.Form) (validation.Errors, error) {
+func (s *Pages) saveForm(r *http.Request, t *tenant.Tenant, svc catalog.Service, f form.Form) (validation.Errors, error) {
 	svc.Form = f
-	_, err := s.Services.Save(r.Context(), Actor(r), t.ID, svc)
+	_, err := s.Services.Save(r.Context(), web.Actor(r), t.ID, svc)
 	var errs validation.Errors
 	if errors.As(err, &errs) {
 		return errs, nil
@@ -166,7 +168,7 @@ func (s *Server) saveForm(r *http.Request, t *tenant.Tenant, svc catalog.Service
 // adminFormAddPage checks the new page's titles and goes on to its first
 // question: a page without questions cannot be saved, so the page is saved
 // together with that question.
-func (s *Server) adminFormAddPage(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) adminFormAddPage(w http.ResponseWriter, r *http.Request) {
 	t, svc, ok := s.adminServiceFor(w, r)
 	if !ok || !s.ParseForm(w, r) {
 		return
@@ -196,11 +198,11 @@ func (s *Server) adminFormAddPage(w http.ResponseWriter, r *http.Request) {
 	for l, v := range titles {
 		q.Set("title_"+l, v)
 	}
-	Redirect(w, r, builderBase(t, svc)+"/questions/new?"+q.Encode())
+	web.Redirect(w, r, builderBase(t, svc)+"/questions/new?"+q.Encode())
 }
 
 // adminQuestionMove moves a question one place up or down.
-func (s *Server) adminQuestionMove(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) adminQuestionMove(w http.ResponseWriter, r *http.Request) {
 	t, svc, ok := s.adminServiceFor(w, r)
 	if !ok || !s.ParseForm(w, r) {
 		return
@@ -212,7 +214,7 @@ func (s *Server) adminQuestionMove(w http.ResponseWriter, r *http.Request) {
 	}
 	nf, moved := svc.Form.Move(name, r.PostForm.Get("direction") == "up")
 	if !moved {
-		Redirect(w, r, builderBase(t, svc)+"#q-"+name)
+		web.Redirect(w, r, builderBase(t, svc)+"#q-"+name)
 		return
 	}
 	s.saveFromList(w, r, t, svc, nf, "#q-"+name)
@@ -220,7 +222,7 @@ func (s *Server) adminQuestionMove(w http.ResponseWriter, r *http.Request) {
 
 // adminQuestionDelete removes a question, unless another question is asked
 // depending on its answer: that condition would point at nothing.
-func (s *Server) adminQuestionDelete(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) adminQuestionDelete(w http.ResponseWriter, r *http.Request) {
 	t, svc, ok := s.adminServiceFor(w, r)
 	if !ok || !s.ParseForm(w, r) {
 		return
@@ -234,7 +236,7 @@ func (s *Server) adminQuestionDelete(w http.ResponseWriter, r *http.Request) {
 	if deps := svc.Form.Dependents(name); len(deps) > 0 {
 		p := s.NewPage(r, "builder.title")
 		var errs validation.Errors
-		errs.Add("q-"+name, "builder.error.depended", p.quoted(fd), p.quoted(deps[0]))
+		errs.Add("q-"+name, "builder.error.depended", quoted(p, fd), quoted(p, deps[0]))
 		s.renderBuilder(w, r, t, svc, errs, http.StatusUnprocessableEntity)
 		return
 	}
@@ -244,23 +246,23 @@ func (s *Server) adminQuestionDelete(w http.ResponseWriter, r *http.Request) {
 
 // saveFromList saves a change made on the question list, or shows the list
 // again with what was wrong.
-func (s *Server) saveFromList(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, svc *catalog.Service, nf form.Form, anchor string) {
+func (s *Pages) saveFromList(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, svc *catalog.Service, nf form.Form, anchor string) {
 	errs, err := s.saveForm(r, t, *svc, nf)
 	if err != nil {
 		s.ServerError(w, r, err)
 		return
 	}
 	if len(errs) == 0 {
-		Redirect(w, r, builderBase(t, svc)+"?done=saved"+anchor)
+		web.Redirect(w, r, builderBase(t, svc)+"?done=saved"+anchor)
 		return
 	}
 	p := s.NewPage(r, "builder.title")
-	s.renderBuilder(w, r, t, svc, p.listErrors(nf, errs), http.StatusUnprocessableEntity)
+	s.renderBuilder(w, r, t, svc, listErrors(p, nf, errs), http.StatusUnprocessableEntity)
 }
 
 // listErrors points each problem of the form at its question or page on
 // the list, and names it in words instead of the definition's path.
-func (p *Page) listErrors(f form.Form, errs validation.Errors) validation.Errors {
+func listErrors(p *web.Page, f form.Form, errs validation.Errors) validation.Errors {
 	var out validation.Errors
 	for _, e := range errs {
 		subj, isForm := formSubject(e)
@@ -271,7 +273,7 @@ func (p *Page) listErrors(f form.Form, errs validation.Errors) validation.Errors
 		kind, at, _ := splitSubject(f, subj)
 		switch {
 		case kind == "fields" && at >= 0:
-			out.Add("q-"+f.Fields[at].Name, e.Code, p.quoted(f.Fields[at]))
+			out.Add("q-"+f.Fields[at].Name, e.Code, quoted(p, f.Fields[at]))
 		case kind == "sections" && at >= 0:
 			out.Add("page-"+strconv.Itoa(at), e.Code, p.T("builder.page.number", at+1))
 		default:

@@ -1,4 +1,4 @@
-package web
+package serviceadmin
 
 import (
 	"errors"
@@ -10,6 +10,8 @@ import (
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/validation"
 	"github.com/serambi/serambi/internal/workflow"
+
+	"github.com/serambi/serambi/internal/web"
 )
 
 // The steps of a service as an admin sees them: what each state and each
@@ -29,7 +31,7 @@ type workflowView struct {
 	Actions []workflowStepView
 }
 
-func (s *Server) adminWorkflow(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) adminWorkflow(w http.ResponseWriter, r *http.Request) {
 	t, svc, ok := s.adminServiceFor(w, r)
 	if !ok {
 		return
@@ -37,11 +39,11 @@ func (s *Server) adminWorkflow(w http.ResponseWriter, r *http.Request) {
 	s.renderWorkflow(w, r, t, svc, nil, http.StatusOK)
 }
 
-func (s *Server) renderWorkflow(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, svc *catalog.Service, errs validation.Errors, status int) {
+func (s *Pages) renderWorkflow(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, svc *catalog.Service, errs validation.Errors, status int) {
 	p := s.NewPage(r, "admin.workflow.title")
 	p.Tenant = t
 	p.Errors = errs
-	p.Flash = FlashFrom(r)
+	p.Flash = web.FlashFrom(r)
 	v := workflowView{Code: svc.Code}
 	d := svc.Workflow
 	for i, st := range d.States {
@@ -69,7 +71,7 @@ func (s *Server) renderWorkflow(w http.ResponseWriter, r *http.Request, t *tenan
 	s.Render(w, status, "admin_workflow", p)
 }
 
-func setLabels(p *Page, key string, l workflow.Labels) {
+func setLabels(p *web.Page, key string, l workflow.Labels) {
 	for _, lang := range workflow.Languages {
 		p.Form.Set(key+"_"+lang, l[lang])
 	}
@@ -87,7 +89,7 @@ func labelsFrom(r *http.Request, key string) workflow.Labels {
 
 // adminWorkflowSave changes words, days and reasons of the existing steps;
 // the shape (which states, which buttons lead where) is kept.
-func (s *Server) adminWorkflowSave(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) adminWorkflowSave(w http.ResponseWriter, r *http.Request) {
 	t, svc, ok := s.adminServiceFor(w, r)
 	if !ok || !s.ParseForm(w, r) {
 		return
@@ -122,9 +124,9 @@ func (s *Server) adminWorkflowSave(w http.ResponseWriter, r *http.Request) {
 	if len(errs) == 0 {
 		changed := *svc
 		changed.Workflow = d
-		_, err := s.Services.Save(r.Context(), Actor(r), t.ID, changed)
+		_, err := s.Services.Save(r.Context(), web.Actor(r), t.ID, changed)
 		if err == nil {
-			Redirect(w, r, s.path("/{tenant}/admin/services/{code}/workflow", t.Slug, svc.Code)+"?done=saved")
+			web.Redirect(w, r, s.Path("/{tenant}/admin/services/{code}/workflow", t.Slug, svc.Code)+"?done=saved")
 			return
 		}
 		if !errors.As(err, &errs) {

@@ -1,0 +1,61 @@
+// Package serviceadmin is a tenant admin's part of the site for the
+// services the tenant offers: the list, each service's basics, the
+// documents it asks for, its steps and deadlines, the form builder and the
+// JSON expert page. It is an area of internal/web: its routes join the one
+// table (and its policies), its pages render in the shared layout.
+package serviceadmin
+
+import (
+	"embed"
+	"html/template"
+	"io/fs"
+
+	"github.com/serambi/serambi/internal/web"
+)
+
+//go:embed templates
+var templates embed.FS
+
+// Pages serves the service editor with the server's rendering core.
+type Pages struct{ *web.Server }
+
+// New makes the area on s (pass it to web.New).
+func New(s *web.Server) web.Area { return &Pages{s} }
+
+// Templates implements web.Area.
+func (s *Pages) Templates() fs.FS { return templates }
+
+// Funcs implements web.AreaFuncs: what the form builder's templates call.
+func (s *Pages) Funcs() template.FuncMap { return template.FuncMap{"dateLimit": dateLimitOf} }
+
+// Routes implements web.Area: every page here is the tenant admin's.
+func (s *Pages) Routes() []web.Route {
+	const svc = "/{tenant}/admin/services"
+	admin := web.TenantAdmin
+	return []web.Route{
+		{Method: "GET", Pattern: svc, Roles: admin, Handler: s.adminServices},
+		{Method: "GET", Pattern: svc + "/new", Roles: admin, Handler: s.adminServiceNew},
+		{Method: "POST", Pattern: svc, Roles: admin, Handler: s.adminServiceSave},
+		{Method: "POST", Pattern: svc + "/import", Roles: admin, Handler: s.adminServiceImport},
+		{Method: "GET", Pattern: svc + "/{code}", Roles: admin, Handler: s.adminServiceEdit},
+		{Method: "POST", Pattern: svc + "/{code}", Roles: admin, Handler: s.adminServiceSave},
+		{Method: "GET", Pattern: svc + "/{code}/export", Roles: admin, Handler: s.adminServiceExport},
+		{Method: "GET", Pattern: svc + "/{code}/json", Roles: admin, Handler: s.adminServiceJSON},
+		{Method: "POST", Pattern: svc + "/{code}/json", Roles: admin, Handler: s.adminServiceSaveJSON},
+		{Method: "GET", Pattern: svc + "/{code}/workflow", Roles: admin, Handler: s.adminWorkflow},
+		{Method: "POST", Pattern: svc + "/{code}/workflow", Roles: admin, Handler: s.adminWorkflowSave},
+		{Method: "GET", Pattern: svc + "/{code}/requirements", Roles: admin, Handler: s.adminRequirements},
+		{Method: "POST", Pattern: svc + "/{code}/requirements", Roles: admin, Handler: s.adminRequirementSave},
+		{Method: "GET", Pattern: svc + "/{code}/requirements/{name}", Roles: admin, Handler: s.adminRequirementEdit},
+		{Method: "POST", Pattern: svc + "/{code}/requirements/{name}", Roles: admin, Handler: s.adminRequirementSave},
+		{Method: "POST", Pattern: svc + "/{code}/requirements/{name}/delete", Roles: admin, Handler: s.adminRequirementDelete},
+		{Method: "GET", Pattern: svc + "/{code}/form", Roles: admin, Handler: s.adminForm},
+		{Method: "POST", Pattern: svc + "/{code}/form/pages", Roles: admin, Handler: s.adminFormAddPage},
+		{Method: "GET", Pattern: svc + "/{code}/form/questions/new", Roles: admin, Handler: s.adminQuestionNew},
+		{Method: "POST", Pattern: svc + "/{code}/form/questions", Roles: admin, Handler: s.adminQuestionCreate},
+		{Method: "GET", Pattern: svc + "/{code}/form/questions/{name}", Roles: admin, Handler: s.adminQuestionEdit},
+		{Method: "POST", Pattern: svc + "/{code}/form/questions/{name}", Roles: admin, Handler: s.adminQuestionSave},
+		{Method: "POST", Pattern: svc + "/{code}/form/questions/{name}/move", Roles: admin, Handler: s.adminQuestionMove},
+		{Method: "POST", Pattern: svc + "/{code}/form/questions/{name}/delete", Roles: admin, Handler: s.adminQuestionDelete},
+	}
+}
