@@ -230,10 +230,12 @@ func getState(r *http.Request) *state {
 	return &state{lang: "en", textSize: "normal"}
 }
 
+// The site's cookies: the browser session, and the language and text
+// size chosen without an account.
 const (
-	sessionCookie = "serambi_session"
-	langCookie    = "serambi_lang"
-	textCookie    = "serambi_text"
+	SessionCookie = "serambi_session"
+	LangCookie    = "serambi_lang"
+	TextCookie    = "serambi_text"
 )
 
 func (s *Server) withState(next http.Handler) http.Handler {
@@ -252,10 +254,10 @@ func (s *Server) withState(next http.Handler) http.Handler {
 			return
 		}
 		if st.sessionEnded {
-			http.SetCookie(w, s.cookie(sessionCookie, "", -1))
+			http.SetCookie(w, s.cookie(SessionCookie, "", -1))
 		}
 		s.pickLanguage(w, r, st)
-		if c, err := r.Cookie(textCookie); err == nil && identity.ValidTextSize(c.Value) {
+		if c, err := r.Cookie(TextCookie); err == nil && identity.ValidTextSize(c.Value) {
 			st.textSize = c.Value
 		} else if st.user != nil {
 			st.textSize = st.user.TextSize
@@ -284,7 +286,7 @@ func (s *Server) loadUser(r *http.Request, st *state) {
 		st.memberships, st.loadErr = s.Identity.Memberships(ctx, u.ID)
 		return
 	}
-	c, err := r.Cookie(sessionCookie)
+	c, err := r.Cookie(SessionCookie)
 	if err != nil {
 		return
 	}
@@ -312,11 +314,11 @@ func (s *Server) pickLanguage(w http.ResponseWriter, r *http.Request, st *state)
 	if l := r.URL.Query().Get("lang"); locale.Supported(l) {
 		st.lang, st.langExplicit = l, true
 		if !isAPI(r) { // API clients choose per request; they keep no cookies
-			http.SetCookie(w, s.cookie(langCookie, l, 365*24*time.Hour))
+			http.SetCookie(w, s.cookie(LangCookie, l, 365*24*time.Hour))
 		}
 		return
 	}
-	if c, err := r.Cookie(langCookie); err == nil && locale.Supported(c.Value) {
+	if c, err := r.Cookie(LangCookie); err == nil && locale.Supported(c.Value) {
 		st.lang, st.langExplicit = c.Value, true
 		return
 	}

@@ -46,7 +46,7 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
-	http.SetCookie(w, s.cookie(sessionCookie, raw, identity.SessionAbsolute))
+	http.SetCookie(w, s.cookie(SessionCookie, raw, identity.SessionAbsolute))
 	if u.TOTPEnabled {
 		Redirect(w, r, "/signin/otp?next="+url.QueryEscape(next))
 		return
@@ -127,7 +127,7 @@ func (s *Server) signout(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	http.SetCookie(w, s.cookie(sessionCookie, "", -1))
+	http.SetCookie(w, s.cookie(SessionCookie, "", -1))
 	Redirect(w, r, "/signin?done=signedout")
 }
 
@@ -138,7 +138,7 @@ func (s *Server) prefs(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if t := r.PostForm.Get("text"); identity.ValidTextSize(t) {
-		http.SetCookie(w, s.cookie(textCookie, t, 365*24*3600e9))
+		http.SetCookie(w, s.cookie(TextCookie, t, 365*24*3600e9))
 		if u := getState(r).user; u != nil {
 			s.logFailure(r, "keep the text size chosen before signing in", s.Identity.SetPreferences(r.Context(), Actor(r), u.ID, u.Lang, t))
 		}

@@ -191,7 +191,7 @@ func (s *Server) kioskReset(w http.ResponseWriter, r *http.Request) {
 		// or the last visitor's account would stay open on the server.
 		s.logFailure(r, "kiosk reset: end the session", s.Identity.EndSession(r.Context(), Actor(r), st.sessionRaw))
 	}
-	for _, name := range []string{sessionCookie, langCookie, textCookie} {
+	for _, name := range []string{SessionCookie, LangCookie, TextCookie} {
 		http.SetCookie(w, s.cookie(name, "", -time.Second))
 	}
 	w.Header().Set("Clear-Site-Data", `"cache", "storage"`)

@@ -94,7 +94,7 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
-	http.SetCookie(w, s.cookie(sessionCookie, raw, identity.SessionAbsolute))
-	http.SetCookie(w, s.cookie(langCookie, u.Lang, 365*24*3600e9))
+	http.SetCookie(w, s.cookie(SessionCookie, raw, identity.SessionAbsolute))
+	http.SetCookie(w, s.cookie(LangCookie, u.Lang, 365*24*3600e9))
 	Redirect(w, r, s.Path("/{tenant}/{$}", t.Slug)+"?done=registered")
 }

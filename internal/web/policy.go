@@ -31,7 +31,7 @@ func policyFor(roles []string) (policyKind, []identity.Role) {
 	switch {
 	case len(roles) == 0 || slices.Equal(roles, anyone):
 		return policyPublic, nil
-	case slices.Equal(roles, signedIn):
+	case slices.Equal(roles, SignedIn):
 		return policySignedIn, nil
 	case slices.Equal(roles, Coordinator):
 		return policyCoordinator, nil

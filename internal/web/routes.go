@@ -3,7 +3,7 @@ package web
 // Roles on routes, for documentation and the cross-tenant test harness.
 var (
 	anyone   = []string{"anyone"}
-	signedIn = []string{"user"}
+	SignedIn = []string{"user"}
 	// TenantAdmin: the tenant's admins (and the coordinator).
 	TenantAdmin = []string{"admin", "coordinator"}
 	// Coordinator: the network coordinator (exported for the area
@@ -41,19 +41,8 @@ func (s *Server) routes() []Route {
 		{"POST", "/signin", anyone, s.signin},
 		{"GET", "/signin/otp", anyone, s.otpForm},
 		{"POST", "/signin/otp", anyone, s.otp},
-		{"POST", "/signout", signedIn, s.signout},
+		{"POST", "/signout", SignedIn, s.signout},
 		{"POST", "/prefs", anyone, s.prefs},
-
-		{"GET", "/account", signedIn, s.account},
-		{"POST", "/account/preferences", signedIn, s.accountPreferences},
-		{"POST", "/account/password", signedIn, s.accountPassword},
-		{"POST", "/account/sessions/end", signedIn, s.accountEndSession},
-		{"POST", "/account/sessions/end-all", signedIn, s.accountEndAll},
-		{"POST", "/account/family", signedIn, s.familyAsk},
-		{"POST", "/account/family/{id}/{action}", signedIn, s.familyChange},
-		{"GET", "/account/totp", signedIn, s.totpForm},
-		{"POST", "/account/totp", signedIn, s.totpConfirm},
-		{"GET", "/account/totp/qr.png", signedIn, s.totpQR},
 
 		{"GET", "/{tenant}/{$}", anyone, s.tenantHome},
 		{"GET", "/{tenant}/register", anyone, s.registerForm},
@@ -72,8 +61,8 @@ func (s *Server) routes() []Route {
 
 		{"GET", "/{tenant}/services", anyone, s.servicesPage},
 		{"GET", "/{tenant}/services/{code}", anyone, s.servicePage},
-		{"POST", "/{tenant}/services/{code}/apply", signedIn, s.startApplication},
-		{"GET", "/{tenant}/applications", signedIn, s.myApplications},
+		{"POST", "/{tenant}/services/{code}/apply", SignedIn, s.startApplication},
+		{"GET", "/{tenant}/applications", SignedIn, s.myApplications},
 		{"GET", "/{tenant}/applications/{id}", applicantOrStaff, s.applicationPage},
 		{"GET", "/{tenant}/applications/{id}/edit", applicantOrStaff, s.editApplication},
 		{"POST", "/{tenant}/applications/{id}/edit", applicantOrStaff, s.saveSection},
@@ -92,8 +81,8 @@ func (s *Server) routes() []Route {
 		{"GET", "/track", anyone, s.trackPage},
 		{"GET", "/{tenant}/counters", anyone, s.countersPage},
 		{"GET", "/{tenant}/counters/{id}", anyone, s.counterPage},
-		{"POST", "/{tenant}/counters/{id}/appointments", signedIn, s.book},
-		{"GET", "/{tenant}/appointments", signedIn, s.myAppointments},
+		{"POST", "/{tenant}/counters/{id}/appointments", SignedIn, s.book},
+		{"GET", "/{tenant}/appointments", SignedIn, s.myAppointments},
 		{"POST", "/{tenant}/appointments/{id}/cancel", appointmentOwner, s.cancelAppointment},
 		{"GET", "/{tenant}/appointments/{id}/calendar.ics", appointmentOwner, s.appointmentICS},
 		{"GET", "/feeds/officer/{token}", anyone, s.officerFeed},
@@ -146,20 +135,20 @@ func (s *Server) routes() []Route {
 		{"GET", "/api/v1/tenants/{slug}", anyone, s.apiTenant},
 		{"PATCH", "/api/v1/tenants/{slug}", Coordinator, s.apiTenantUpdate},
 		{"POST", "/api/v1/auth/token", anyone, s.apiToken},
-		{"GET", "/api/v1/me", signedIn, s.apiMe},
+		{"GET", "/api/v1/me", SignedIn, s.apiMe},
 		{"GET", "/api/v1/t/{tenant}", anyone, s.apiTenantHome},
 		{"GET", "/api/v1/t/{tenant}/staff", TenantAdmin, s.apiStaff},
 		{"POST", "/api/v1/t/{tenant}/staff", TenantAdmin, s.apiStaffCreate},
 		{"GET", "/api/v1/t/{tenant}/services", anyone, s.apiServices},
 		{"GET", "/api/v1/t/{tenant}/services/{code}", anyone, s.apiService},
-		{"POST", "/api/v1/t/{tenant}/documents", signedIn, s.apiUpload},
-		{"POST", "/api/v1/t/{tenant}/applications", signedIn, s.apiApply},
+		{"POST", "/api/v1/t/{tenant}/documents", SignedIn, s.apiUpload},
+		{"POST", "/api/v1/t/{tenant}/applications", SignedIn, s.apiApply},
 		{"GET", "/api/v1/t/{tenant}/applications/{id}", applicantOrStaff, s.apiApplication},
 		{"POST", "/api/v1/t/{tenant}/applications/{id}/actions", applicantOrStaff, s.apiAct},
 		{"GET", "/api/v1/track/{number}", anyone, s.apiTrack},
 		{"GET", "/api/v1/t/{tenant}/counters", anyone, s.apiCounters},
 		{"GET", "/api/v1/t/{tenant}/counters/{id}/slots", anyone, s.apiSlots},
-		{"POST", "/api/v1/t/{tenant}/appointments", signedIn, s.apiBook},
+		{"POST", "/api/v1/t/{tenant}/appointments", SignedIn, s.apiBook},
 		{"DELETE", "/api/v1/t/{tenant}/appointments/{id}", appointmentOwner, s.apiCancel},
 		{"POST", "/api/v1/t/{tenant}/counters/{id}/tickets", anyone, s.apiTakeTicket},
 		{"GET", "/api/v1/t/{tenant}/tickets/{id}", anyone, s.apiTicket},

@@ -1,4 +1,4 @@
-package web
+package account
 
 import (
 	"errors"
@@ -8,6 +8,8 @@ import (
 
 	"github.com/serambi/serambi/internal/identity"
 	"github.com/serambi/serambi/internal/validation"
+
+	"github.com/serambi/serambi/internal/web"
 )
 
 type accountData struct {
@@ -18,9 +20,9 @@ type accountData struct {
 	Me          string
 }
 
-func (s *Server) accountPage(r *http.Request, errs validation.Errors) (*Page, error) {
-	st := getState(r)
-	ss, err := s.Identity.Sessions(r.Context(), st.user.ID)
+func (s *Pages) accountPage(r *http.Request, errs validation.Errors) (*web.Page, error) {
+	st := web.VisitorOf(r)
+	ss, err := s.Identity.Sessions(r.Context(), st.User.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -29,19 +31,19 @@ func (s *Server) accountPage(r *http.Request, errs validation.Errors) (*Page, er
 		return nil, err
 	}
 	p.Errors = errs
-	p.Flash = FlashFrom(r)
-	p.Form.Set("pref_lang", st.user.Lang)
-	p.Form.Set("pref_text_size", st.user.TextSize)
-	family, err := s.Identity.FamilyOf(r.Context(), st.user.ID)
+	p.Flash = web.FlashFrom(r)
+	p.Form.Set("pref_lang", st.User.Lang)
+	p.Form.Set("pref_text_size", st.User.TextSize)
+	family, err := s.Identity.FamilyOf(r.Context(), st.User.ID)
 	if err != nil {
 		return nil, err
 	}
-	p.Data = accountData{Sessions: ss, CurrentHash: identity.SessionHash(st.sessionRaw), Staff: identity.IsStaff(*st.user, st.memberships),
-		Family: family, Me: st.user.ID}
+	p.Data = accountData{Sessions: ss, CurrentHash: identity.SessionHash(st.Session), Staff: identity.IsStaff(*st.User, st.Memberships),
+		Family: family, Me: st.User.ID}
 	return p, nil
 }
 
-func (s *Server) account(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) account(w http.ResponseWriter, r *http.Request) {
 	p, err := s.accountPage(r, nil)
 	if err != nil {
 		s.ServerError(w, r, err)
@@ -51,7 +53,7 @@ func (s *Server) account(w http.ResponseWriter, r *http.Request) {
 }
 
 // accountFormError re-renders the account page with the form's errors.
-func (s *Server) accountFormError(w http.ResponseWriter, r *http.Request, err error) {
+func (s *Pages) accountFormError(w http.ResponseWriter, r *http.Request, err error) {
 	var errs validation.Errors
 	if !errors.As(err, &errs) {
 		s.ServerError(w, r, err)
@@ -65,55 +67,55 @@ func (s *Server) accountFormError(w http.ResponseWriter, r *http.Request, err er
 	s.Render(w, http.StatusUnprocessableEntity, "account", p)
 }
 
-func (s *Server) accountPreferences(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) accountPreferences(w http.ResponseWriter, r *http.Request) {
 	if !s.ParseForm(w, r) {
 		return
 	}
-	u := getState(r).user
+	u := web.VisitorOf(r).User
 	lang, size := r.PostForm.Get("pref_lang"), r.PostForm.Get("pref_text_size")
-	if err := s.Identity.SetPreferences(r.Context(), Actor(r), u.ID, lang, size); err != nil {
+	if err := s.Identity.SetPreferences(r.Context(), web.Actor(r), u.ID, lang, size); err != nil {
 		s.accountFormError(w, r, err)
 		return
 	}
 	// The cookies win over the account, so set them to what was chosen.
-	http.SetCookie(w, s.cookie(langCookie, lang, 365*24*3600e9))
-	http.SetCookie(w, s.cookie(textCookie, size, 365*24*3600e9))
-	Redirect(w, r, "/account?done=saved")
+	http.SetCookie(w, s.Cookie(web.LangCookie, lang, 365*24*3600e9))
+	http.SetCookie(w, s.Cookie(web.TextCookie, size, 365*24*3600e9))
+	web.Redirect(w, r, "/account?done=saved")
 }
 
-func (s *Server) accountPassword(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) accountPassword(w http.ResponseWriter, r *http.Request) {
 	if !s.ParseForm(w, r) {
 		return
 	}
-	st := getState(r)
-	err := s.Identity.ChangePassword(r.Context(), Actor(r), st.user.ID, r.PostForm.Get("current_password"), r.PostForm.Get("new_password"), st.sessionRaw)
+	st := web.VisitorOf(r)
+	err := s.Identity.ChangePassword(r.Context(), web.Actor(r), st.User.ID, r.PostForm.Get("current_password"), r.PostForm.Get("new_password"), st.Session)
 	if err != nil {
 		s.accountFormError(w, r, err)
 		return
 	}
-	Redirect(w, r, "/account?done=password")
+	web.Redirect(w, r, "/account?done=password")
 }
 
-func (s *Server) accountEndSession(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) accountEndSession(w http.ResponseWriter, r *http.Request) {
 	if !s.ParseForm(w, r) {
 		return
 	}
-	err := s.Identity.EndSessionByHash(r.Context(), Actor(r), getState(r).user.ID, r.PostForm.Get("session"))
+	err := s.Identity.EndSessionByHash(r.Context(), web.Actor(r), web.VisitorOf(r).User.ID, r.PostForm.Get("session"))
 	if err != nil && !errors.Is(err, identity.ErrNoSession) {
 		s.ServerError(w, r, err)
 		return
 	}
-	Redirect(w, r, "/account?done=sessions")
+	web.Redirect(w, r, "/account?done=sessions")
 }
 
 // accountEndAll is "sign out everywhere", this browser included.
-func (s *Server) accountEndAll(w http.ResponseWriter, r *http.Request) {
-	if _, err := s.Identity.EndAllSessions(r.Context(), Actor(r), "", getState(r).user.ID); err != nil {
+func (s *Pages) accountEndAll(w http.ResponseWriter, r *http.Request) {
+	if _, err := s.Identity.EndAllSessions(r.Context(), web.Actor(r), "", web.VisitorOf(r).User.ID); err != nil {
 		s.ServerError(w, r, err)
 		return
 	}
-	http.SetCookie(w, s.cookie(sessionCookie, "", -1))
-	Redirect(w, r, "/signin?done=signedout")
+	http.SetCookie(w, s.Cookie(web.SessionCookie, "", -1))
+	web.Redirect(w, r, "/signin?done=signedout")
 }
 
 type totpData struct {
@@ -123,8 +125,8 @@ type totpData struct {
 
 // totpForm shows the QR code and secret of a new second factor. Staff who
 // must enrol land here after sign-in.
-func (s *Server) totpForm(w http.ResponseWriter, r *http.Request) {
-	u := getState(r).user
+func (s *Pages) totpForm(w http.ResponseWriter, r *http.Request) {
+	u := web.VisitorOf(r).User
 	p := s.NewPage(r, "totp.title")
 	if u.TOTPEnabled {
 		p.Data = totpData{Enabled: true}
@@ -143,17 +145,17 @@ func (s *Server) totpForm(w http.ResponseWriter, r *http.Request) {
 	s.Render(w, http.StatusOK, "totp", p)
 }
 
-func (s *Server) totpConfirm(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) totpConfirm(w http.ResponseWriter, r *http.Request) {
 	if !s.ParseForm(w, r) {
 		return
 	}
-	st := getState(r)
-	u, err := s.Identity.ByID(r.Context(), st.user.ID)
+	st := web.VisitorOf(r)
+	u, err := s.Identity.ByID(r.Context(), st.User.ID)
 	if err != nil {
 		s.ServerError(w, r, err)
 		return
 	}
-	if err := s.Identity.ConfirmTOTP(r.Context(), Actor(r), u, r.PostForm.Get("code")); err != nil {
+	if err := s.Identity.ConfirmTOTP(r.Context(), web.Actor(r), u, r.PostForm.Get("code")); err != nil {
 		secret, _, _ := s.Identity.PendingTOTP(u)
 		p := s.NewPage(r, "totp.title")
 		p.Errors = validation.Errors{{Field: "code", Code: "error.otp.bad"}}
@@ -161,17 +163,17 @@ func (s *Server) totpConfirm(w http.ResponseWriter, r *http.Request) {
 		s.Render(w, http.StatusUnprocessableEntity, "totp", p)
 		return
 	}
-	if err := s.Identity.MarkMFA(r.Context(), st.sessionRaw); err != nil {
+	if err := s.Identity.MarkMFA(r.Context(), st.Session); err != nil {
 		s.ServerError(w, r, fmt.Errorf("web: mark the session's second factor: %w", err))
 		return
 	}
-	Redirect(w, r, "/account?done=totp")
+	web.Redirect(w, r, "/account?done=totp")
 }
 
 // totpQR serves the enrolment QR code as an image, since the CSP allows
 // no inline data we did not make ourselves.
-func (s *Server) totpQR(w http.ResponseWriter, r *http.Request) {
-	_, uri, ok := s.Identity.PendingTOTP(*getState(r).user)
+func (s *Pages) totpQR(w http.ResponseWriter, r *http.Request) {
+	_, uri, ok := s.Identity.PendingTOTP(*web.VisitorOf(r).User)
 	if !ok {
 		s.NotFound(w, r)
 		return
@@ -189,12 +191,12 @@ func (s *Server) totpQR(w http.ResponseWriter, r *http.Request) {
 // Family links (see identity/family.go): ask to act for a parent, the
 // parent approves, either ends.
 
-func (s *Server) familyAsk(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) familyAsk(w http.ResponseWriter, r *http.Request) {
 	if !s.ParseForm(w, r) {
 		return
 	}
-	u := getState(r).user
-	_, err := s.Identity.AskFamily(r.Context(), Actor(r), u.ID, r.PostForm.Get("family_login"))
+	u := web.VisitorOf(r).User
+	_, err := s.Identity.AskFamily(r.Context(), web.Actor(r), u.ID, r.PostForm.Get("family_login"))
 	switch {
 	case errors.Is(err, identity.ErrFamilyUnknown):
 		s.accountFormError(w, r, validation.Errors{{Field: "family_login", Code: "error.family.unknown"}})
@@ -203,18 +205,18 @@ func (s *Server) familyAsk(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		s.ServerError(w, r, err)
 	default:
-		Redirect(w, r, "/account?done=family_asked#family-h")
+		web.Redirect(w, r, "/account?done=family_asked#family-h")
 	}
 }
 
-func (s *Server) familyChange(w http.ResponseWriter, r *http.Request) {
-	u := getState(r).user
+func (s *Pages) familyChange(w http.ResponseWriter, r *http.Request) {
+	u := web.VisitorOf(r).User
 	var err error
 	switch r.PathValue("action") {
 	case "approve":
-		err = s.Identity.ApproveFamily(r.Context(), Actor(r), u.ID, r.PathValue("id"))
+		err = s.Identity.ApproveFamily(r.Context(), web.Actor(r), u.ID, r.PathValue("id"))
 	case "end":
-		err = s.Identity.EndFamily(r.Context(), Actor(r), u.ID, r.PathValue("id"))
+		err = s.Identity.EndFamily(r.Context(), web.Actor(r), u.ID, r.PathValue("id"))
 	default:
 		s.NotFound(w, r)
 		return
@@ -227,17 +229,17 @@ func (s *Server) familyChange(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
-	Redirect(w, r, "/account?done=saved#family-h")
+	web.Redirect(w, r, "/account?done=saved#family-h")
 }
 
 // homeZone is the zone of the signed-in person's first local government,
 // for pages that belong to no tenant; UTC for someone with none (a network
 // coordinator), which the times then say ("UTC").
-func (s *Server) homeZone(r *http.Request, st *state) (*time.Location, error) {
-	if len(st.memberships) == 0 {
+func (s *Pages) homeZone(r *http.Request, st web.Visitor) (*time.Location, error) {
+	if len(st.Memberships) == 0 {
 		return time.UTC, nil
 	}
-	t, err := s.Tenants.ByID(r.Context(), st.memberships[0].TenantID)
+	t, err := s.Tenants.ByID(r.Context(), st.Memberships[0].TenantID)
 	if err != nil {
 		return nil, fmt.Errorf("web: zone of the account's tenant: %w", err)
 	}
