@@ -31,6 +31,16 @@ type StaffMember struct {
 	Roles []Role
 }
 
+// RolesFrom reads role names as sent by a form or the API; unknown names
+// are refused where the roles are set.
+func RolesFrom(vals []string) []Role {
+	var out []Role
+	for _, v := range vals {
+		out = append(out, Role(v))
+	}
+	return out
+}
+
 // StaffInput is a tenant admin's new staff account.
 type StaffInput struct {
 	Name     string

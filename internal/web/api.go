@@ -46,7 +46,7 @@ func (s *Server) apiRegions(w http.ResponseWriter, r *http.Request) {
 		}
 		rq.Offset = n
 	}
-	rq.Q = truncateRunes(rq.Q, 100)
+	rq.Q = TruncateRunes(rq.Q, 100)
 	items, more := s.Regions.Page(rq)
 	if items == nil {
 		items = []region.Region{}
@@ -241,8 +241,8 @@ func renameTenantFields(err error) error {
 	return out
 }
 
-// truncateRunes cuts s to at most n characters without splitting one.
-func truncateRunes(s string, n int) string {
+// TruncateRunes cuts s to at most n characters without splitting one.
+func TruncateRunes(s string, n int) string {
 	for i := range s {
 		if n == 0 {
 			return s[:i]
@@ -376,7 +376,7 @@ func (s *Server) apiStaffCreate(w http.ResponseWriter, r *http.Request) {
 	if b.Lang == "" {
 		b.Lang = t.DefaultLang
 	}
-	u, err := s.Identity.CreateStaff(r.Context(), Actor(r), t.ID, identity.StaffInput{Name: b.Name, Email: b.Email, Password: b.Password, Lang: b.Lang, Roles: rolesFrom(b.Roles)})
+	u, err := s.Identity.CreateStaff(r.Context(), Actor(r), t.ID, identity.StaffInput{Name: b.Name, Email: b.Email, Password: b.Password, Lang: b.Lang, Roles: identity.RolesFrom(b.Roles)})
 	if !s.apiResult(w, r, err) {
 		return
 	}

@@ -156,3 +156,9 @@ func (s *Server) Deny(w http.ResponseWriter, r *http.Request, t *tenant.Tenant) 
 	}
 	s.ErrorPage(w, r, http.StatusForbidden, t)
 }
+
+// AdminTenant is the tenant of an admin page. Who may come there is the
+// route's rule (TenantAdmin), enforced before the handler runs.
+func (s *Server) AdminTenant(w http.ResponseWriter, r *http.Request) (*tenant.Tenant, bool) {
+	return s.loadTenant(w, r)
+}

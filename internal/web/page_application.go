@@ -295,8 +295,8 @@ func (s *Server) listRows(ctx context.Context, p *Page, t *tenant.Tenant, apps [
 	return out, nil
 }
 
-// calendarFor is the tenant's working-day calendar.
-func (s *Server) calendarFor(ctx context.Context, t *tenant.Tenant) (*calendar.Calendar, error) {
+// CalendarFor is the tenant's working-day calendar.
+func (s *Server) CalendarFor(ctx context.Context, t *tenant.Tenant) (*calendar.Calendar, error) {
 	return s.Calendar.For(ctx, t.ID, string(t.Country), t.Location())
 }
 
@@ -304,7 +304,7 @@ func (s *Server) calendarFor(ctx context.Context, t *tenant.Tenant) (*calendar.C
 // submission); staff see the deadline of the current state, which is what
 // escalates.
 func (s *Server) fillDue(ctx context.Context, p *Page, ac *appContext, d *applicationPage) error {
-	cal, err := s.calendarFor(ctx, ac.T)
+	cal, err := s.CalendarFor(ctx, ac.T)
 	if err != nil {
 		return err
 	}

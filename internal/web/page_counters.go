@@ -171,7 +171,7 @@ func (s *Server) book(w http.ResponseWriter, r *http.Request) {
 		}
 		residentID = id
 	}
-	_, err = s.Counters.Book(r.Context(), Actor(r), *t, c.ID, residentID, start, truncateRunes(r.PostForm.Get("note"), 500))
+	_, err = s.Counters.Book(r.Context(), Actor(r), *t, c.ID, residentID, start, TruncateRunes(r.PostForm.Get("note"), 500))
 	if err == nil && residentID != getState(r).user.ID {
 		Redirect(w, r, s.Path("/{tenant}/counters/{id}", t.Slug, c.ID)+"?done=booked")
 		return
@@ -331,7 +331,7 @@ func (s *Server) apiBook(w http.ResponseWriter, r *http.Request) {
 	if !s.readJSON(w, r, &b) {
 		return
 	}
-	a, err := s.Counters.Book(r.Context(), Actor(r), *t, b.Counter, getState(r).user.ID, b.Start, truncateRunes(b.Note, 500))
+	a, err := s.Counters.Book(r.Context(), Actor(r), *t, b.Counter, getState(r).user.ID, b.Start, TruncateRunes(b.Note, 500))
 	switch {
 	case errors.Is(err, counter.ErrSlotFull):
 		s.problem(w, r, http.StatusConflict, "slot_full", "problem.slot_full")

@@ -10,7 +10,7 @@ import (
 // networkHome lets a resident find their local government by name, typed
 // in Latin letters, kana or kanji.
 func (s *Server) networkHome(w http.ResponseWriter, r *http.Request) {
-	q := truncateRunes(strings.TrimSpace(r.URL.Query().Get("q")), 100)
+	q := TruncateRunes(strings.TrimSpace(r.URL.Query().Get("q")), 100)
 	ts, err := s.Tenants.Search(r.Context(), q)
 	if err != nil {
 		s.ServerError(w, r, err)

@@ -27,7 +27,7 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 	f := application.InboxFilter{State: q.Get("state"), Assigned: q.Get("assigned"), Due: q.Get("due"), Tracking: q.Get("q")}
 	if name := q.Get("q"); name != "" && !looksLikeTracking(name) {
 		f.Tracking = ""
-		ids, err := s.Identity.NamesLike(r.Context(), truncateRunes(name, 60), 200)
+		ids, err := s.Identity.NamesLike(r.Context(), TruncateRunes(name, 60), 200)
 		if err != nil {
 			s.ServerError(w, r, err)
 			return

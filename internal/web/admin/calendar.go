@@ -1,4 +1,4 @@
-package web
+package admin
 
 import (
 	"errors"
@@ -10,6 +10,8 @@ import (
 	"github.com/serambi/serambi/internal/db"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/validation"
+
+	"github.com/serambi/serambi/internal/web"
 )
 
 type calendarDay struct {
@@ -19,21 +21,21 @@ type calendarDay struct {
 
 // adminCalendar shows the coming year's closed days (national and the
 // tenant's own) and lets the admin add regional holidays or open days.
-func (s *Server) adminCalendar(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) adminCalendar(w http.ResponseWriter, r *http.Request) {
 	if _, ok := s.AdminTenant(w, r); !ok {
 		return
 	}
 	s.renderCalendar(w, r, nil, http.StatusOK)
 }
 
-func (s *Server) renderCalendar(w http.ResponseWriter, r *http.Request, errs validation.Errors, status int) {
+func (s *Pages) renderCalendar(w http.ResponseWriter, r *http.Request, errs validation.Errors, status int) {
 	t, _ := s.Tenants.BySlug(r.Context(), r.PathValue("tenant"))
 	changes, err := s.Calendar.Changes(r.Context(), t.ID)
 	if err != nil {
 		s.ServerError(w, r, err)
 		return
 	}
-	cal, err := s.calendarFor(r.Context(), &t)
+	cal, err := s.CalendarFor(r.Context(), &t)
 	if err != nil {
 		s.ServerError(w, r, err)
 		return
@@ -41,7 +43,7 @@ func (s *Server) renderCalendar(w http.ResponseWriter, r *http.Request, errs val
 	p := s.NewPage(r, "calendar.title")
 	p.Tenant = &t
 	p.Errors = errs
-	p.Flash = FlashFrom(r)
+	p.Flash = web.FlashFrom(r)
 	if errs != nil {
 		p.Form = r.PostForm // what was typed comes back with the error
 	}
@@ -76,18 +78,18 @@ func (s *Server) renderCalendar(w http.ResponseWriter, r *http.Request, errs val
 	s.Render(w, status, "admin_calendar", p)
 }
 
-func (s *Server) adminCalendarSet(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) adminCalendarSet(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.AdminTenant(w, r)
 	if !ok || !s.ParseForm(w, r) {
 		return
 	}
 	f := r.PostForm
-	d := calendar.Day{Date: DateFromForm(f, "date"), Kind: f.Get("kind"), Name: truncateRunes(f.Get("name"), 100)}
+	d := calendar.Day{Date: web.DateFromForm(f, "date"), Kind: f.Get("kind"), Name: web.TruncateRunes(f.Get("name"), 100)}
 	err := s.DB.InTx(r.Context(), func(tx *db.Tx) error {
 		if err := s.Calendar.Set(r.Context(), tx, t.ID, d); err != nil {
 			return err
 		}
-		return audit.Append(r.Context(), tx, Actor(r).Entry(t.ID, "calendar.set", "day:"+d.Date, audit.Say("audit.detail.calendar.set", "~calendar.kind."+d.Kind, d.Name)))
+		return audit.Append(r.Context(), tx, web.Actor(r).Entry(t.ID, "calendar.set", "day:"+d.Date, audit.Say("audit.detail.calendar.set", "~calendar.kind."+d.Kind, d.Name)))
 	})
 	s.Calendar.Changed()
 	var errs validation.Errors
@@ -99,10 +101,10 @@ func (s *Server) adminCalendarSet(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
-	Redirect(w, r, s.Path("/{tenant}/admin/calendar", t.Slug)+"?done=saved")
+	web.Redirect(w, r, s.Path("/{tenant}/admin/calendar", t.Slug)+"?done=saved")
 }
 
-func (s *Server) adminCalendarRemove(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) adminCalendarRemove(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.AdminTenant(w, r)
 	if !ok || !s.ParseForm(w, r) {
 		return
@@ -116,29 +118,29 @@ func (s *Server) adminCalendarRemove(w http.ResponseWriter, r *http.Request) {
 		if err := s.Calendar.Remove(r.Context(), tx, t.ID, date); err != nil {
 			return err
 		}
-		return audit.Append(r.Context(), tx, Actor(r).Entry(t.ID, "calendar.remove", "day:"+truncateRunes(date, 20), ""))
+		return audit.Append(r.Context(), tx, web.Actor(r).Entry(t.ID, "calendar.remove", "day:"+web.TruncateRunes(date, 20), ""))
 	})
 	s.Calendar.Changed()
 	if err != nil {
 		s.ServerError(w, r, err)
 		return
 	}
-	Redirect(w, r, s.Path("/{tenant}/admin/calendar", t.Slug)+"?done=saved")
+	web.Redirect(w, r, s.Path("/{tenant}/admin/calendar", t.Slug)+"?done=saved")
 }
 
 // confirmCalendarRemove asks before a day of the tenant's own goes back to
 // the national calendar, since deadlines are counted again from it.
-func (s *Server) confirmCalendarRemove(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, date string) {
+func (s *Pages) confirmCalendarRemove(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, date string) {
 	day, err := time.ParseInLocation("2006-01-02", date, t.Location())
 	if err != nil {
-		Redirect(w, r, s.Path("/{tenant}/admin/calendar", t.Slug))
+		web.Redirect(w, r, s.Path("/{tenant}/admin/calendar", t.Slug))
 		return
 	}
 	p := s.NewPage(r, "confirm.calendar.title")
 	p.Tenant = t
 	p.NoIndex = true
 	back := s.Path("/{tenant}/admin/calendar", t.Slug)
-	p.Data = ConfirmView{Question: p.T("confirm.calendar.title"), Explain: p.T("confirm.calendar.explain", p.Date(day.Add(12*time.Hour))),
+	p.Data = web.ConfirmView{Question: p.T("confirm.calendar.title"), Explain: p.T("confirm.calendar.explain", p.Date(day.Add(12*time.Hour))),
 		Yes: p.T("confirm.calendar.yes"), No: p.T("confirm.calendar.no"), Action: back + "/remove", Back: back,
 		Hidden: [][2]string{{"date", date}}}
 	s.Render(w, http.StatusOK, "confirm_action", p)

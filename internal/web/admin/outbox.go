@@ -1,4 +1,4 @@
-package web
+package admin
 
 import (
 	"errors"
@@ -9,7 +9,7 @@ import (
 
 // adminOutbox lists the emails Serambi sent or keeps (when no SMTP server
 // is configured, as in the demo, messages stay here for admins to read).
-func (s *Server) adminOutbox(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) adminOutbox(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.AdminTenant(w, r)
 	if !ok {
 		return
@@ -25,7 +25,7 @@ func (s *Server) adminOutbox(w http.ResponseWriter, r *http.Request) {
 	s.Render(w, http.StatusOK, "outbox", p)
 }
 
-func (s *Server) adminMessage(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) adminMessage(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.AdminTenant(w, r)
 	if !ok {
 		return

@@ -1,4 +1,4 @@
-package web
+package admin
 
 import (
 	"errors"
@@ -9,17 +9,13 @@ import (
 	"github.com/serambi/serambi/internal/identity"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/validation"
+
+	"github.com/serambi/serambi/internal/web"
 )
 
 // Tenant admin pages: staff accounts and roles, and the tenant's audit.
 
-func (s *Server) AdminTenant(w http.ResponseWriter, r *http.Request) (*tenant.Tenant, bool) {
-	// Who may come here is the route's rule (TenantAdmin), enforced
-	// before the handler runs.
-	return s.loadTenant(w, r)
-}
-
-func (s *Server) staffList(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) staffList(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.AdminTenant(w, r)
 	if !ok {
 		return
@@ -31,7 +27,7 @@ func (s *Server) staffList(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.NewPage(r, "staff.title")
 	p.Tenant = t
-	p.Flash = FlashFrom(r)
+	p.Flash = web.FlashFrom(r)
 	p.Data = struct {
 		Staff []identity.StaffMember
 		Roles []identity.Role
@@ -39,7 +35,7 @@ func (s *Server) staffList(w http.ResponseWriter, r *http.Request) {
 	s.Render(w, http.StatusOK, "staff", p)
 }
 
-func (s *Server) staffNew(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) staffNew(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.AdminTenant(w, r)
 	if !ok {
 		return
@@ -51,22 +47,14 @@ func (s *Server) staffNew(w http.ResponseWriter, r *http.Request) {
 	s.Render(w, http.StatusOK, "staff_new", p)
 }
 
-func rolesFrom(vals []string) []identity.Role {
-	var out []identity.Role
-	for _, v := range vals {
-		out = append(out, identity.Role(v))
-	}
-	return out
-}
-
-func (s *Server) staffCreate(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) staffCreate(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.AdminTenant(w, r)
 	if !ok || !s.ParseForm(w, r) {
 		return
 	}
 	f := r.PostForm
-	_, err := s.Identity.CreateStaff(r.Context(), Actor(r), t.ID, identity.StaffInput{
-		Name: f.Get("name"), Email: f.Get("email"), Password: f.Get("password"), Lang: f.Get("lang"), Roles: rolesFrom(f["roles"]),
+	_, err := s.Identity.CreateStaff(r.Context(), web.Actor(r), t.ID, identity.StaffInput{
+		Name: f.Get("name"), Email: f.Get("email"), Password: f.Get("password"), Lang: f.Get("lang"), Roles: identity.RolesFrom(f["roles"]),
 	})
 	var errs validation.Errors
 	if errors.As(err, &errs) {
@@ -85,12 +73,12 @@ func (s *Server) staffCreate(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
-	Redirect(w, r, s.Path("/{tenant}/admin/staff", t.Slug)+"?done=saved")
+	web.Redirect(w, r, s.Path("/{tenant}/admin/staff", t.Slug)+"?done=saved")
 }
 
 // staffMember checks that {user} is staff of this tenant, so an admin of
 // one tenant can never touch another tenant's people.
-func (s *Server) staffMember(w http.ResponseWriter, r *http.Request, t *tenant.Tenant) (string, bool) {
+func (s *Pages) staffMember(w http.ResponseWriter, r *http.Request, t *tenant.Tenant) (string, bool) {
 	id := r.PathValue("user")
 	if !db.ValidID(id) {
 		s.NotFound(w, r)
@@ -110,7 +98,7 @@ func (s *Server) staffMember(w http.ResponseWriter, r *http.Request, t *tenant.T
 	return "", false
 }
 
-func (s *Server) staffRoles(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) staffRoles(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.AdminTenant(w, r)
 	if !ok || !s.ParseForm(w, r) {
 		return
@@ -119,7 +107,7 @@ func (s *Server) staffRoles(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	err := s.Identity.SetRoles(r.Context(), Actor(r), t.ID, id, rolesFrom(r.PostForm["roles"]))
+	err := s.Identity.SetRoles(r.Context(), web.Actor(r), t.ID, id, identity.RolesFrom(r.PostForm["roles"]))
 	var errs validation.Errors
 	if errors.As(err, &errs) {
 		s.ErrorPage(w, r, http.StatusBadRequest, t)
@@ -129,10 +117,10 @@ func (s *Server) staffRoles(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
-	Redirect(w, r, s.Path("/{tenant}/admin/staff", t.Slug)+"?done=saved")
+	web.Redirect(w, r, s.Path("/{tenant}/admin/staff", t.Slug)+"?done=saved")
 }
 
-func (s *Server) staffEndSessions(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) staffEndSessions(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.AdminTenant(w, r)
 	if !ok {
 		return
@@ -141,14 +129,14 @@ func (s *Server) staffEndSessions(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if _, err := s.Identity.EndAllSessions(r.Context(), Actor(r), t.ID, id); err != nil {
+	if _, err := s.Identity.EndAllSessions(r.Context(), web.Actor(r), t.ID, id); err != nil {
 		s.ServerError(w, r, err)
 		return
 	}
-	Redirect(w, r, s.Path("/{tenant}/admin/staff", t.Slug)+"?done=sessions")
+	web.Redirect(w, r, s.Path("/{tenant}/admin/staff", t.Slug)+"?done=sessions")
 }
 
-func (s *Server) tenantAudit(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) tenantAudit(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.AdminTenant(w, r)
 	if !ok {
 		return
