@@ -30,7 +30,7 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 }
 
 // metricsPage serves Prometheus metrics to whoever holds the metrics token:
-// Route names, error rates and database pool sizes tell an attacker what is
+// route names, error rates and database pool sizes tell an attacker what is
 // running and when it struggles, so they are not public.
 func (s *Server) metricsPage(w http.ResponseWriter, r *http.Request) {
 	if s.MetricsToken == "" {

@@ -165,11 +165,11 @@ func TestOwnerMatrix(t *testing.T) {
 		return -1
 	})
 	for _, rt := range routes {
-		admits, ok := ownerRule(rt.Roles)
+		admits, ok := ownerRule(rt)
 		if !ok {
 			continue
 		}
-		id := objectOf(rt.Pattern, o)
+		id := objectOf(rt, o)
 		path := fill.Replace(strings.Replace(rt.Pattern, "{id}", id, 1))
 		for _, c := range callers {
 			b, hdr := browsers[c], []string(nil)
@@ -203,10 +203,11 @@ func TestOwnerMatrix(t *testing.T) {
 }
 
 // ownerRule says which callers a route whose rule names an object admits.
-func ownerRule(roles []string) (func(caller string) bool, bool) {
-	if !slices.Contains(roles, "applicant") && !slices.Contains(roles, "kiosk") {
+func ownerRule(rt web.RouteInfo) (func(caller string) bool, bool) {
+	if rt.Object == "" {
 		return nil, false
 	}
+	roles := rt.Roles
 	return func(c string) bool {
 		switch c {
 		case "owner":
@@ -220,18 +221,20 @@ func ownerRule(roles []string) (func(caller string) bool, bool) {
 	}, true
 }
 
-// objectOf is the object a route's {id} names.
-func objectOf(pattern string, o owned) string {
-	switch {
-	case strings.Contains(pattern, "/kiosk/counters/"):
-		return o.counter
-	case strings.Contains(pattern, "/kiosk/tickets/"):
+// objectOf is the object a route's {id} names, by the object its policy
+// declares (a kiosk's routes name a counter or a number taken there).
+func objectOf(rt web.RouteInfo, o owned) string {
+	switch rt.Object {
+	case web.KioskObject:
+		if strings.Contains(rt.Pattern, "/kiosk/counters/") {
+			return o.counter
+		}
 		return o.ticket
-	case strings.Contains(pattern, "/documents/{id}"):
+	case web.DocumentObject:
 		return o.document
-	case strings.Contains(pattern, "/appointments/"):
+	case web.AppointmentObject:
 		return o.appointment
-	case strings.Contains(pattern, "/calls/"):
+	case web.CallObject:
 		return o.call
 	}
 	return o.application

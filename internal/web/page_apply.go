@@ -140,7 +140,7 @@ func (s *Server) renderSection(w http.ResponseWriter, r *http.Request, ac *appCo
 
 // saveSection stores one page of answers. A question revealed by an answer
 // on the same page (no JavaScript to reveal it) is shown again with the
-// Page, without an error, before the resident moves on.
+// page, without an error, before the resident moves on.
 func (s *Server) saveSection(w http.ResponseWriter, r *http.Request) {
 	ac, ok := s.loadApplication(w, r)
 	if !ok || !s.ParseForm(w, r) {

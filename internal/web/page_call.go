@@ -19,8 +19,8 @@ import (
 
 // Video calls at the remote counter. An officer opens the call of a ticket
 // they called or of an appointment; the resident joins from their ticket
-// Page or appointment list; a helper joins through a one-time link. The
-// Page runs call.js (the one page that needs JavaScript), which talks to
+// page or appointment list; a helper joins through a one-time link. The
+// page runs call.js (the one page that needs JavaScript), which talks to
 // the others through the signalling socket (call_socket.go).
 
 // passCookie holds a helper's pass into one call.

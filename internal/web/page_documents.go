@@ -141,7 +141,7 @@ func quotaMB(quota int64) string { return strconv.FormatInt(quota>>20, 10) }
 
 // downloadDocument serves a file to its owner and the tenant's staff only,
 // always as an attachment in a sandbox: an uploaded file never runs as a
-// Page of this site.
+// page of this site.
 func (s *Server) downloadDocument(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.loadTenant(w, r)
 	if !ok || !s.requireUser(w, r) {

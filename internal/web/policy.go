@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"slices"
 	"strings"
 
 	"github.com/serambi/serambi/internal/identity"
@@ -15,7 +14,7 @@ import (
 // this call, a kiosk by its device — are checked where the object is
 // loaded; here they only require what every such caller has.
 
-// policyOf names how the route table's role lists are enforced.
+// policyKind names how a route's policy is enforced.
 type policyKind int
 
 const (
@@ -23,42 +22,69 @@ const (
 	policySignedIn                      // any signed-in account
 	policyCoordinator                   // the network coordinator
 	policyStaff                         // staff roles of the route's {tenant} (coordinators count as admins)
-	policyOwner                         // an object's owner or staff: resolved by the handler
+	policyOwner                         // an object's owner or staff: resolved where the object is loaded
 )
 
-// policyFor reads a route's role list as a policy.
-func policyFor(roles []string) (policyKind, []identity.Role) {
-	switch {
-	case len(roles) == 0 || slices.Equal(roles, anyone):
-		return policyPublic, nil
-	case slices.Equal(roles, SignedIn):
-		return policySignedIn, nil
-	case slices.Equal(roles, Coordinator):
-		return policyCoordinator, nil
-	}
-	var staff []identity.Role
+// Object names what a route's {id} is, for a policy decided by that
+// object: its loader resolves who owns it (the applicant, the officer who
+// filled it, the call's resident or helpers, the kiosk by its device).
+type Object string
+
+const (
+	ApplicationObject Object = "application"
+	AppointmentObject Object = "appointment"
+	CallObject        Object = "call"
+	DocumentObject    Object = "document" // decided by its application
+	KioskObject       Object = "kiosk"
+)
+
+// Policy is who may call a route, declared once in the table.
+type Policy struct {
+	kind   policyKind
+	staff  []identity.Role // policyStaff: the roles that pass
+	object Object          // policyOwner: the object that decides
+	words  []string        // the rule in words, for the docs and the tests
+}
+
+// Words is the rule in words: "anyone", "user", "coordinator", staff role
+// names, and for an object's rule its parties ("applicant", "filler",
+// "helper", "kiosk").
+func (p Policy) Words() []string { return p.words }
+
+// Object is what decides an owner's policy ("" for the others).
+func (p Policy) Object() Object { return p.object }
+
+// Public: anyone, signed in or not.
+func Public() Policy { return Policy{kind: policyPublic, words: []string{"anyone"}} }
+
+// AnyAccount: any signed-in account.
+func AnyAccount() Policy { return Policy{kind: policySignedIn, words: []string{"user"}} }
+
+// NetworkCoordinator: the network coordinator only.
+func NetworkCoordinator() Policy {
+	return Policy{kind: policyCoordinator, words: []string{"coordinator"}}
+}
+
+// Staff: the given staff roles of the route's tenant; the network
+// coordinator passes as an admin does.
+func Staff(roles ...identity.Role) Policy {
+	words := make([]string, 0, len(roles)+1)
 	for _, r := range roles {
-		switch r {
-		case "admin":
-			staff = append(staff, identity.Admin)
-		case "officer":
-			staff = append(staff, identity.Officer)
-		case "instructor":
-			staff = append(staff, identity.Instructor)
-		case "coordinator":
-			// Coordinators pass every staff check as admins do.
-		default:
-			return policyOwner, nil // applicant, helper, kiosk: the object decides
-		}
+		words = append(words, string(r))
 	}
-	return policyStaff, staff
+	return Policy{kind: policyStaff, staff: roles, words: append(words, "coordinator")}
+}
+
+// OwnedBy: decided by the object the route names, for the parties given
+// in words (staff roles among them pass as staff of the object's tenant).
+func OwnedBy(o Object, parties ...string) Policy {
+	return Policy{kind: policyOwner, object: o, words: parties}
 }
 
 // enforce checks rt's policy for r; false means an answer (sign in first,
 // 403, 404 for an unknown tenant) was written.
 func (s *Server) enforce(rt Route, w http.ResponseWriter, r *http.Request) bool {
-	kind, roles := policyFor(rt.Roles)
-	switch kind {
+	switch rt.Policy.kind {
 	case policySignedIn:
 		return s.requireUser(w, r)
 	case policyCoordinator:
@@ -71,7 +97,7 @@ func (s *Server) enforce(rt Route, w http.ResponseWriter, r *http.Request) bool 
 		if !ok {
 			return false
 		}
-		return s.requireRole(w, r, t, roles...)
+		return s.requireRole(w, r, t, rt.Policy.staff...)
 	}
 	return true
 }

@@ -167,7 +167,7 @@ func TestDisplayBoard(t *testing.T) {
 }
 
 // TestQRPoster: officers print a poster whose QR code opens the counter's
-// Page; a number taken from there is counted as taken by QR.
+// page; a number taken from there is counted as taken by QR.
 func TestQRPoster(t *testing.T) {
 	t.Parallel()
 	s := startSite(t, false)

@@ -1,30 +1,35 @@
 package web
 
-// Roles on routes, for documentation and the cross-tenant test harness.
+import "github.com/serambi/serambi/internal/identity"
+
+// The policies of the table's routes (policy.go says how each is held).
 var (
-	anyone   = []string{"anyone"}
-	SignedIn = []string{"user"}
+	anyone   = Public()
+	SignedIn = AnyAccount()
 	// TenantAdmin: the tenant's admins (and the coordinator).
-	TenantAdmin = []string{"admin", "coordinator"}
+	TenantAdmin = Staff(identity.Admin)
 	// Coordinator: the network coordinator (exported for the area
 	// packages' route tables).
-	Coordinator = []string{"coordinator"}
-	officers    = []string{"officer", "admin", "coordinator"}
+	Coordinator = NetworkCoordinator()
+	officers    = Staff(identity.Officer, identity.Admin)
 	// applicantOrStaff: the resident who applied, or the tenant's staff.
-	applicantOrStaff = []string{"applicant", "officer", "admin"}
+	applicantOrStaff = OwnedBy(ApplicationObject, "applicant", "officer", "admin")
+	// documentOwner: a document of an application: its applicant, or the
+	// tenant's staff.
+	documentOwner = OwnedBy(DocumentObject, "applicant", "officer", "admin")
 	// appointmentOwner: the resident it is for, or the tenant's staff.
-	appointmentOwner = []string{"applicant", "officer", "admin"}
+	appointmentOwner = OwnedBy(AppointmentObject, "applicant", "officer", "admin")
 	// callParticipant: the call's resident (by account or ticket), its
 	// officers, or a helper holding a pass.
-	callParticipant = []string{"applicant", "officer", "admin", "helper"}
+	callParticipant = OwnedBy(CallObject, "applicant", "officer", "admin", "helper")
 	// applicantOrFiller: the resident who applied, or the officer who
 	// filled the application for them (confirming it with the code).
-	applicantOrFiller = []string{"applicant", "filler"}
+	applicantOrFiller = OwnedBy(ApplicationObject, "applicant", "filler")
 	// callResident: the call's resident only (answering, confirming,
 	// agreeing to add a shown picture to their application).
-	callResident = []string{"applicant"}
+	callResident = OwnedBy(CallObject, "applicant")
 	// kioskDevice: a registered kiosk of the tenant (by its device token).
-	kioskDevice = []string{"kiosk"}
+	kioskDevice = OwnedBy(KioskObject, "kiosk")
 )
 
 // routes is Serambi's whole routing table.
@@ -66,7 +71,7 @@ func (s *Server) routes() []Route {
 		{"GET", "/{tenant}/applications/{id}/result", applicantOrStaff, s.resultDocument},
 		{"POST", "/{tenant}/applications/{id}/documents", applicantOrStaff, s.uploadDocument},
 		{"POST", "/{tenant}/applications/{id}/documents/delete", applicantOrStaff, s.deleteDocument},
-		{"GET", "/{tenant}/documents/{id}", applicantOrStaff, s.downloadDocument},
+		{"GET", "/{tenant}/documents/{id}", documentOwner, s.downloadDocument},
 		{"GET", "/track", anyone, s.trackPage},
 		{"GET", "/{tenant}/counters", anyone, s.countersPage},
 		{"GET", "/{tenant}/counters/{id}", anyone, s.counterPage},

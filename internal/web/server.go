@@ -178,12 +178,12 @@ func New(d Deps, areas ...func(*Server) Area) (*Server, error) {
 // ServeHTTP makes the server an http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
-// Route is one entry of the routing table. Roles says who may call it,
+// Route is one entry of the routing table. Policy says who may call it,
 // and enforce (policy.go) holds every request to it before the handler.
 type Route struct {
 	Method  string
 	Pattern string
-	Roles   []string // "anyone", "user", "resident", "admin", "officer", "instructor", "coordinator"
+	Policy  Policy
 	Handler http.HandlerFunc
 }
 
@@ -226,14 +226,15 @@ func requestInfo(r *http.Request) (route, id string) {
 // RouteInfo describes one route for tests and documentation.
 type RouteInfo struct {
 	Method, Pattern string
-	Roles           []string
+	Roles           []string // the policy in words
+	Object          Object   // what decides an owner's policy, or ""
 }
 
 // Routes lists the routing table.
 func (s *Server) Routes() []RouteInfo {
 	var out []RouteInfo
 	for _, rt := range s.table {
-		out = append(out, RouteInfo{rt.Method, rt.Pattern, rt.Roles})
+		out = append(out, RouteInfo{rt.Method, rt.Pattern, rt.Policy.Words(), rt.Policy.Object()})
 	}
 	return out
 }

@@ -27,15 +27,15 @@ func (s *Pages) Templates() fs.FS { return templates }
 func (s *Pages) Routes() []web.Route {
 	me := web.SignedIn
 	return []web.Route{
-		{Method: "GET", Pattern: "/account", Roles: me, Handler: s.account},
-		{Method: "POST", Pattern: "/account/preferences", Roles: me, Handler: s.accountPreferences},
-		{Method: "POST", Pattern: "/account/password", Roles: me, Handler: s.accountPassword},
-		{Method: "POST", Pattern: "/account/sessions/end", Roles: me, Handler: s.accountEndSession},
-		{Method: "POST", Pattern: "/account/sessions/end-all", Roles: me, Handler: s.accountEndAll},
-		{Method: "POST", Pattern: "/account/family", Roles: me, Handler: s.familyAsk},
-		{Method: "POST", Pattern: "/account/family/{id}/{action}", Roles: me, Handler: s.familyChange},
-		{Method: "GET", Pattern: "/account/totp", Roles: me, Handler: s.totpForm},
-		{Method: "POST", Pattern: "/account/totp", Roles: me, Handler: s.totpConfirm},
-		{Method: "GET", Pattern: "/account/totp/qr.png", Roles: me, Handler: s.totpQR},
+		{Method: "GET", Pattern: "/account", Policy: me, Handler: s.account},
+		{Method: "POST", Pattern: "/account/preferences", Policy: me, Handler: s.accountPreferences},
+		{Method: "POST", Pattern: "/account/password", Policy: me, Handler: s.accountPassword},
+		{Method: "POST", Pattern: "/account/sessions/end", Policy: me, Handler: s.accountEndSession},
+		{Method: "POST", Pattern: "/account/sessions/end-all", Policy: me, Handler: s.accountEndAll},
+		{Method: "POST", Pattern: "/account/family", Policy: me, Handler: s.familyAsk},
+		{Method: "POST", Pattern: "/account/family/{id}/{action}", Policy: me, Handler: s.familyChange},
+		{Method: "GET", Pattern: "/account/totp", Policy: me, Handler: s.totpForm},
+		{Method: "POST", Pattern: "/account/totp", Policy: me, Handler: s.totpConfirm},
+		{Method: "GET", Pattern: "/account/totp/qr.png", Policy: me, Handler: s.totpQR},
 	}
 }

@@ -29,16 +29,16 @@ func (s *Pages) Templates() fs.FS { return templates }
 func (s *Pages) Routes() []web.Route {
 	admin := web.TenantAdmin
 	return []web.Route{
-		{Method: "GET", Pattern: "/{tenant}/admin/staff", Roles: admin, Handler: s.staffList},
-		{Method: "GET", Pattern: "/{tenant}/admin/staff/new", Roles: admin, Handler: s.staffNew},
-		{Method: "POST", Pattern: "/{tenant}/admin/staff", Roles: admin, Handler: s.staffCreate},
-		{Method: "POST", Pattern: "/{tenant}/admin/staff/{user}/roles", Roles: admin, Handler: s.staffRoles},
-		{Method: "POST", Pattern: "/{tenant}/admin/staff/{user}/end-sessions", Roles: admin, Handler: s.staffEndSessions},
-		{Method: "GET", Pattern: "/{tenant}/admin/audit", Roles: admin, Handler: s.tenantAudit},
-		{Method: "GET", Pattern: "/{tenant}/admin/outbox", Roles: admin, Handler: s.adminOutbox},
-		{Method: "GET", Pattern: "/{tenant}/admin/outbox/{id}", Roles: admin, Handler: s.adminMessage},
-		{Method: "GET", Pattern: "/{tenant}/admin/calendar", Roles: admin, Handler: s.adminCalendar},
-		{Method: "POST", Pattern: "/{tenant}/admin/calendar", Roles: admin, Handler: s.adminCalendarSet},
-		{Method: "POST", Pattern: "/{tenant}/admin/calendar/remove", Roles: admin, Handler: s.adminCalendarRemove},
+		{Method: "GET", Pattern: "/{tenant}/admin/staff", Policy: admin, Handler: s.staffList},
+		{Method: "GET", Pattern: "/{tenant}/admin/staff/new", Policy: admin, Handler: s.staffNew},
+		{Method: "POST", Pattern: "/{tenant}/admin/staff", Policy: admin, Handler: s.staffCreate},
+		{Method: "POST", Pattern: "/{tenant}/admin/staff/{user}/roles", Policy: admin, Handler: s.staffRoles},
+		{Method: "POST", Pattern: "/{tenant}/admin/staff/{user}/end-sessions", Policy: admin, Handler: s.staffEndSessions},
+		{Method: "GET", Pattern: "/{tenant}/admin/audit", Policy: admin, Handler: s.tenantAudit},
+		{Method: "GET", Pattern: "/{tenant}/admin/outbox", Policy: admin, Handler: s.adminOutbox},
+		{Method: "GET", Pattern: "/{tenant}/admin/outbox/{id}", Policy: admin, Handler: s.adminMessage},
+		{Method: "GET", Pattern: "/{tenant}/admin/calendar", Policy: admin, Handler: s.adminCalendar},
+		{Method: "POST", Pattern: "/{tenant}/admin/calendar", Policy: admin, Handler: s.adminCalendarSet},
+		{Method: "POST", Pattern: "/{tenant}/admin/calendar/remove", Policy: admin, Handler: s.adminCalendarRemove},
 	}
 }

@@ -29,18 +29,18 @@ func (s *Pages) Templates() fs.FS { return templates }
 // Routes implements web.Area: every page here is the coordinator's.
 func (s *Pages) Routes() []web.Route {
 	return []web.Route{
-		{Method: "GET", Pattern: "/network/tenants", Roles: web.Coordinator, Handler: s.tenants},
-		{Method: "GET", Pattern: "/network/tenants/new", Roles: web.Coordinator, Handler: s.tenantNew},
-		{Method: "POST", Pattern: "/network/tenants", Roles: web.Coordinator, Handler: s.tenantCreate},
-		{Method: "GET", Pattern: "/network/tenants/{slug}", Roles: web.Coordinator, Handler: s.tenantEdit},
-		{Method: "POST", Pattern: "/network/tenants/{slug}", Roles: web.Coordinator, Handler: s.tenantUpdate},
-		{Method: "POST", Pattern: "/network/tenants/{slug}/status", Roles: web.Coordinator, Handler: s.tenantStatus},
-		{Method: "GET", Pattern: "/network/audit", Roles: web.Coordinator, Handler: s.audit},
-		{Method: "GET", Pattern: "/network/holidays", Roles: web.Coordinator, Handler: s.holidays},
-		{Method: "POST", Pattern: "/network/holidays", Roles: web.Coordinator, Handler: s.holidaySet},
-		{Method: "POST", Pattern: "/network/holidays/remove", Roles: web.Coordinator, Handler: s.holidayRemove},
-		{Method: "POST", Pattern: "/network/holidays/import", Roles: web.Coordinator, Handler: s.holidayImport},
-		{Method: "POST", Pattern: "/network/holidays/publish", Roles: web.Coordinator, Handler: s.holidayPublish},
+		{Method: "GET", Pattern: "/network/tenants", Policy: web.Coordinator, Handler: s.tenants},
+		{Method: "GET", Pattern: "/network/tenants/new", Policy: web.Coordinator, Handler: s.tenantNew},
+		{Method: "POST", Pattern: "/network/tenants", Policy: web.Coordinator, Handler: s.tenantCreate},
+		{Method: "GET", Pattern: "/network/tenants/{slug}", Policy: web.Coordinator, Handler: s.tenantEdit},
+		{Method: "POST", Pattern: "/network/tenants/{slug}", Policy: web.Coordinator, Handler: s.tenantUpdate},
+		{Method: "POST", Pattern: "/network/tenants/{slug}/status", Policy: web.Coordinator, Handler: s.tenantStatus},
+		{Method: "GET", Pattern: "/network/audit", Policy: web.Coordinator, Handler: s.audit},
+		{Method: "GET", Pattern: "/network/holidays", Policy: web.Coordinator, Handler: s.holidays},
+		{Method: "POST", Pattern: "/network/holidays", Policy: web.Coordinator, Handler: s.holidaySet},
+		{Method: "POST", Pattern: "/network/holidays/remove", Policy: web.Coordinator, Handler: s.holidayRemove},
+		{Method: "POST", Pattern: "/network/holidays/import", Policy: web.Coordinator, Handler: s.holidayImport},
+		{Method: "POST", Pattern: "/network/holidays/publish", Policy: web.Coordinator, Handler: s.holidayPublish},
 	}
 }
 
