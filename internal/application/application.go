@@ -168,7 +168,8 @@ type Draft struct {
 // Create starts an application and, when asked, submits it at once, in one
 // transaction: the application, its timeline, its tracking number and the
 // audit entries exist together or not at all.
-func (s *Service) Create(ctx context.Context, c Caller, t tenant.Tenant, svc catalog.Service, d Draft) (Application, error) {
+func (s *Service) Create(ctx context.Context, c Caller, t tenant.Tenant, svc catalog.Service, d Draft) (_ Application, err error) {
+	defer wrapf(&err, "create an application")
 	now := s.clock.Now()
 	answers, errs := s.check(t, svc, d.Answers, d.Submit, now)
 	if len(errs) > 0 {
@@ -238,7 +239,8 @@ func firstRole(roles []string) string {
 // version. Refusals come back as workflow.ErrNotAllowed (409),
 // workflow.ErrForbidden (403), workflow.ErrCommentRequired (422) or
 // ErrConflict (409, changed meanwhile).
-func (s *Service) Act(ctx context.Context, c Caller, t tenant.Tenant, svc catalog.Service, id string, version int, action, comment string) (Application, error) {
+func (s *Service) Act(ctx context.Context, c Caller, t tenant.Tenant, svc catalog.Service, id string, version int, action, comment string) (_ Application, err error) {
+	defer wrapf(&err, "act on application %s", id)
 	cal, err := s.calendarFor(ctx, t)
 	if err != nil {
 		return Application{}, err
@@ -438,12 +440,14 @@ func (s *Service) get(ctx context.Context, q db.Querier, tenantID, id string) (A
 }
 
 // Get loads one of a tenant's applications.
-func (s *Service) Get(ctx context.Context, tenantID, id string) (Application, error) {
+func (s *Service) Get(ctx context.Context, tenantID, id string) (_ Application, err error) {
+	defer wrapf(&err, "get application %s", id)
 	return s.get(ctx, s.db, tenantID, id)
 }
 
 // ByTrackingNumber finds a submitted application by its number.
-func (s *Service) ByTrackingNumber(ctx context.Context, number string) (Application, error) {
+func (s *Service) ByTrackingNumber(ctx context.Context, number string) (_ Application, err error) {
+	defer wrapf(&err, "find an application by tracking number")
 	number = strings.ToUpper(strings.TrimSpace(number))
 	if len(number) > 40 {
 		return Application{}, ErrNotFound
@@ -452,7 +456,8 @@ func (s *Service) ByTrackingNumber(ctx context.Context, number string) (Applicat
 }
 
 // Timeline lists an application's events, oldest first.
-func (s *Service) Timeline(ctx context.Context, tenantID, id string) ([]Event, error) {
+func (s *Service) Timeline(ctx context.Context, tenantID, id string) (_ []Event, err error) {
+	defer wrapf(&err, "read the timeline of application %s", id)
 	rows, err := s.db.QueryContext(ctx, `SELECT at, actor_id, actor_role, action, from_state, to_state, comment
 		FROM application_events WHERE tenant_id = ? AND application_id = ? ORDER BY at, id`, tenantID, id)
 	if err != nil {
@@ -471,7 +476,8 @@ func (s *Service) Timeline(ctx context.Context, tenantID, id string) ([]Event, e
 }
 
 // Mine lists a resident's applications in a tenant, newest first.
-func (s *Service) Mine(ctx context.Context, tenantID, applicantID string) ([]Application, error) {
+func (s *Service) Mine(ctx context.Context, tenantID, applicantID string) (_ []Application, err error) {
+	defer wrapf(&err, "list the applications of %s", applicantID)
 	return s.list(ctx, "WHERE tenant_id = ? AND applicant_id = ? ORDER BY created_at DESC LIMIT 200", tenantID, applicantID)
 }
 
@@ -495,9 +501,10 @@ func (s *Service) list(ctx context.Context, where string, args ...any) ([]Applic
 // SaveAnswers stores answers while the application is in a state where the
 // resident may edit (a draft, or sent back). Only the shape of the answers
 // is checked here; the whole form is checked on submission.
-func (s *Service) SaveAnswers(ctx context.Context, c Caller, t tenant.Tenant, svc catalog.Service, id string, version int, answers form.Answers) (Application, error) {
+func (s *Service) SaveAnswers(ctx context.Context, c Caller, t tenant.Tenant, svc catalog.Service, id string, version int, answers form.Answers) (_ Application, err error) {
+	defer wrapf(&err, "save the answers of application %s", id)
 	var a Application
-	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
 		var err error
 		if a, err = s.get(ctx, tx, t.ID, id); err != nil {
 			return err

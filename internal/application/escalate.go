@@ -22,7 +22,8 @@ type Lookup struct {
 // deadline, records it in the timeline and tells the hooks (which notify
 // the admins and the assigned officer). Each one commits on its own, so
 // one failure does not hold up the rest. It returns how many it marked.
-func (s *Service) Escalate(ctx context.Context, l Lookup) (int, error) {
+func (s *Service) Escalate(ctx context.Context, l Lookup) (_ int, err error) {
+	defer wrapf(&err, "escalate late applications")
 	overdue, err := s.list(ctx, `WHERE decided_at IS NULL AND escalated = ? AND due_at IS NOT NULL AND due_at < ?
 		ORDER BY due_at LIMIT 500`, false, s.clock.Now())
 	if err != nil {
@@ -75,7 +76,8 @@ func (s *Service) escalateOne(ctx context.Context, t tenant.Tenant, svc catalog.
 // version is not bumped (no one changed the application), and a deadline
 // moved into the future is no longer marked overdue. It returns how many
 // deadlines moved.
-func (s *Service) RecountDeadlines(ctx context.Context, country string, l Lookup) (int, error) {
+func (s *Service) RecountDeadlines(ctx context.Context, country string, l Lookup) (_ int, err error) {
+	defer wrapf(&err, "recount deadlines")
 	open, err := s.list(ctx, `WHERE decided_at IS NULL AND due_at IS NOT NULL
 		AND tenant_id IN (SELECT id FROM tenants WHERE country = ?)`, country)
 	if err != nil {

@@ -22,7 +22,8 @@ type InboxFilter struct {
 
 // Inbox lists a tenant's submitted applications for officers, the most
 // urgent first (overdue, then by due time).
-func (s *Service) Inbox(ctx context.Context, tenantID, me string, f InboxFilter) ([]Application, error) {
+func (s *Service) Inbox(ctx context.Context, tenantID, me string, f InboxFilter) (_ []Application, err error) {
+	defer wrapf(&err, "read the inbox of tenant %s", tenantID)
 	where := []string{"tenant_id = ?", "tracking_number IS NOT NULL"}
 	args := []any{tenantID}
 	now := s.clock.Now()
@@ -74,9 +75,10 @@ func (s *Service) Inbox(ctx context.Context, tenantID, me string, f InboxFilter)
 }
 
 // Assign gives an application to an officer (or to nobody with "").
-func (s *Service) Assign(ctx context.Context, c Caller, tenantID, id string, version int, officerID string) (Application, error) {
+func (s *Service) Assign(ctx context.Context, c Caller, tenantID, id string, version int, officerID string) (_ Application, err error) {
+	defer wrapf(&err, "assign application %s to %s", id, officerID)
 	var a Application
-	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
 		var err error
 		if a, err = s.get(ctx, tx, tenantID, id); err != nil {
 			return err

@@ -77,14 +77,15 @@ func embeddedYear(country string, year int) bool { return Embedded(country).Year
 
 // SetHoliday adds or changes a day of country's list, in the caller's
 // transaction. Days of a built-in year are refused (ErrEmbedded).
-func (s *Store) SetHoliday(ctx context.Context, tx *db.Tx, country string, h NationalDay) error {
+func (s *Store) SetHoliday(ctx context.Context, tx *db.Tx, country string, h NationalDay) (err error) {
+	defer wrapf(&err, "set a national holiday")
 	if errs := h.validate(country); len(errs) > 0 {
 		return errs
 	}
 	if y, _ := strconv.Atoi(h.Date[:4]); embeddedYear(country, y) {
 		return ErrEmbedded
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO national_holidays (country, day, name_id, name_en, name_ja, kind)
+	_, err = tx.ExecContext(ctx, `INSERT INTO national_holidays (country, day, name_id, name_en, name_ja, kind)
 		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (country, day) DO UPDATE SET name_id = excluded.name_id,
 		name_en = excluded.name_en, name_ja = excluded.name_ja, kind = excluded.kind`,
 		country, h.Date, h.NameID, h.NameEN, h.NameJA, h.Kind)
@@ -95,7 +96,8 @@ func (s *Store) SetHoliday(ctx context.Context, tx *db.Tx, country string, h Nat
 }
 
 // RemoveHoliday drops a day of country's list; a day not listed is no error.
-func (s *Store) RemoveHoliday(ctx context.Context, tx *db.Tx, country, date string) error {
+func (s *Store) RemoveHoliday(ctx context.Context, tx *db.Tx, country, date string) (err error) {
+	defer wrapf(&err, "remove a national holiday")
 	if _, err := tx.ExecContext(ctx, `DELETE FROM national_holidays WHERE country = ? AND day = ?`, country, date); err != nil {
 		return fmt.Errorf("calendar: remove holiday %s %s: %w", country, date, err)
 	}
@@ -103,11 +105,12 @@ func (s *Store) RemoveHoliday(ctx context.Context, tx *db.Tx, country, date stri
 }
 
 // Publish makes year's list count in every calendar of country.
-func (s *Store) Publish(ctx context.Context, tx *db.Tx, country string, year int, by string, at time.Time) error {
+func (s *Store) Publish(ctx context.Context, tx *db.Tx, country string, year int, by string, at time.Time) (err error) {
+	defer wrapf(&err, "publish a national holiday list")
 	if embeddedYear(country, year) {
 		return ErrEmbedded
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO national_holiday_years (country, year, published_at, published_by)
+	_, err = tx.ExecContext(ctx, `INSERT INTO national_holiday_years (country, year, published_at, published_by)
 		VALUES (?, ?, ?, ?) ON CONFLICT (country, year) DO NOTHING`, country, year, at.UTC(), by)
 	if err != nil {
 		return fmt.Errorf("calendar: publish %s %d: %w", country, year, err)
@@ -117,7 +120,8 @@ func (s *Store) Publish(ctx context.Context, tx *db.Tx, country string, year int
 
 // Holidays lists year's days of country: the built-in ones for an
 // embedded year, else the coordinator's.
-func (s *Store) Holidays(ctx context.Context, country string, year int) ([]NationalDay, error) {
+func (s *Store) Holidays(ctx context.Context, country string, year int) (_ []NationalDay, err error) {
+	defer wrapf(&err, "list national holidays")
 	if embeddedYear(country, year) {
 		var out []NationalDay
 		prefix := strconv.Itoa(year) + "-"
@@ -148,7 +152,8 @@ func (s *Store) Holidays(ctx context.Context, country string, year int) ([]Natio
 
 // Years lists the years of country's list around now: every embedded and
 // published year, any year with draft days, and this and next year.
-func (s *Store) Years(ctx context.Context, country string, now time.Time) ([]Year, error) {
+func (s *Store) Years(ctx context.Context, country string, now time.Time) (_ []Year, err error) {
+	defer wrapf(&err, "list the years of national holidays")
 	years := map[int]*Year{}
 	get := func(y int) *Year {
 		if years[y] == nil {
@@ -206,7 +211,8 @@ func (s *Store) Years(ctx context.Context, country string, now time.Time) ([]Yea
 
 // National is country's list as calendars use it: the embedded days and
 // years, with each published year's days in place of any built in.
-func (s *Store) National(ctx context.Context, country string) (National, error) {
+func (s *Store) National(ctx context.Context, country string) (_ National, err error) {
+	defer wrapf(&err, "read the national calendar")
 	n := Embedded(country)
 	rows, err := s.db.QueryContext(ctx, `SELECT h.day, h.name_id, h.name_en, y.year FROM national_holidays h
 		JOIN national_holiday_years y ON y.country = h.country AND h.day >= `+yearStart(s.db.Dialect())+`

@@ -24,7 +24,8 @@ func NewStore(d *db.DB) *Store {
 }
 
 // Changes lists a tenant's own days in date order.
-func (s *Store) Changes(ctx context.Context, tenantID string) ([]Day, error) {
+func (s *Store) Changes(ctx context.Context, tenantID string) (_ []Day, err error) {
+	defer wrapf(&err, "read the calendar changes of tenant %s", tenantID)
 	rows, err := s.db.QueryContext(ctx,
 		`SELECT day, kind, name FROM tenant_calendar WHERE tenant_id = ? ORDER BY day`, tenantID)
 	if err != nil {
@@ -45,13 +46,14 @@ func (s *Store) Changes(ctx context.Context, tenantID string) ([]Day, error) {
 // Set adds or replaces the tenant's change for d.Date. It takes the caller's
 // transaction so the change and its audit entry commit together. Bad input
 // comes back as validation.Errors (fields "date" and "kind").
-func (s *Store) Set(ctx context.Context, tx *db.Tx, tenantID string, d Day) error {
+func (s *Store) Set(ctx context.Context, tx *db.Tx, tenantID string, d Day) (err error) {
+	defer wrapf(&err, "set a calendar day of tenant %s", tenantID)
 	defer s.cache.Forget()
 	d.Name = strings.TrimSpace(d.Name)
 	if err := d.validate().Err(); err != nil {
 		return err
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO tenant_calendar (tenant_id, day, kind, name) VALUES (?, ?, ?, ?)
+	_, err = tx.ExecContext(ctx, `INSERT INTO tenant_calendar (tenant_id, day, kind, name) VALUES (?, ?, ?, ?)
 		ON CONFLICT (tenant_id, day) DO UPDATE SET kind = excluded.kind, name = excluded.name`,
 		tenantID, d.Date, d.Kind, d.Name)
 	return err
@@ -60,14 +62,16 @@ func (s *Store) Set(ctx context.Context, tx *db.Tx, tenantID string, d Day) erro
 // Remove drops the tenant's change for date, restoring the national
 // calendar for that day. Removing a day that has no change is not an error,
 // so a repeated click does no harm.
-func (s *Store) Remove(ctx context.Context, tx *db.Tx, tenantID, date string) error {
+func (s *Store) Remove(ctx context.Context, tx *db.Tx, tenantID, date string) (err error) {
+	defer wrapf(&err, "remove a calendar day of tenant %s", tenantID)
 	defer s.cache.Forget()
-	_, err := tx.ExecContext(ctx, `DELETE FROM tenant_calendar WHERE tenant_id = ? AND day = ?`, tenantID, date)
+	_, err = tx.ExecContext(ctx, `DELETE FROM tenant_calendar WHERE tenant_id = ? AND day = ?`, tenantID, date)
 	return err
 }
 
 // For builds the calendar of a tenant: country's holidays with its changes.
-func (s *Store) For(ctx context.Context, tenantID, country string, loc *time.Location) (*Calendar, error) {
+func (s *Store) For(ctx context.Context, tenantID, country string, loc *time.Location) (_ *Calendar, err error) {
+	defer wrapf(&err, "read the calendar of tenant %s", tenantID)
 	key := tenantID + "|" + country + "|" + loc.String()
 	if c, ok := s.cache.Get(key); ok {
 		return c, nil

@@ -137,7 +137,8 @@ func Validate(s *Service) validation.Errors {
 }
 
 // Save creates or replaces the service with s.Code in tenantID.
-func (st *Store) Save(ctx context.Context, actor audit.Actor, tenantID string, s Service) (Service, error) {
+func (st *Store) Save(ctx context.Context, actor audit.Actor, tenantID string, s Service) (_ Service, err error) {
+	defer wrapf(&err, "save a service of tenant %s", tenantID)
 	if errs := Validate(&s); len(errs) > 0 {
 		return Service{}, errs
 	}
@@ -226,7 +227,8 @@ func scan(r interface{ Scan(...any) error }) (Service, error) {
 }
 
 // ByCode finds a tenant's service by its code.
-func (st *Store) ByCode(ctx context.Context, tenantID, code string) (Service, error) {
+func (st *Store) ByCode(ctx context.Context, tenantID, code string) (_ Service, err error) {
+	defer wrapf(&err, "read service %s", code)
 	code = strings.ToUpper(code)
 	return st.cached(tenantID+"|code|"+code, func() (Service, error) {
 		return scan(st.db.QueryRowContext(ctx, "SELECT "+columns+" FROM services WHERE tenant_id = ? AND code = ?", tenantID, code))
@@ -234,7 +236,8 @@ func (st *Store) ByCode(ctx context.Context, tenantID, code string) (Service, er
 }
 
 // ByID finds a tenant's service by its ID.
-func (st *Store) ByID(ctx context.Context, tenantID, id string) (Service, error) {
+func (st *Store) ByID(ctx context.Context, tenantID, id string) (_ Service, err error) {
+	defer wrapf(&err, "read service %s", id)
 	return st.cached(tenantID+"|id|"+id, func() (Service, error) {
 		return scan(st.db.QueryRowContext(ctx, "SELECT "+columns+" FROM services WHERE tenant_id = ? AND id = ?", tenantID, id))
 	})
@@ -257,7 +260,8 @@ func (st *Store) cached(key string, load func() (Service, error)) (Service, erro
 
 // List returns a tenant's services by category and code; residents see
 // only published ones.
-func (st *Store) List(ctx context.Context, tenantID string, publishedOnly bool) ([]Service, error) {
+func (st *Store) List(ctx context.Context, tenantID string, publishedOnly bool) (_ []Service, err error) {
+	defer wrapf(&err, "list the services of tenant %s", tenantID)
 	q := "SELECT " + columns + " FROM services WHERE tenant_id = ?"
 	args := []any{tenantID}
 	if publishedOnly {

@@ -2,6 +2,7 @@ package catalog_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"testing"
 	"time"
@@ -48,7 +49,7 @@ func TestSaveFindExportImport(t *testing.T) {
 		if err != nil || got.ID != saved.ID || got.Names["ja"] != "住民票の写し" || len(got.Form.Fields) != 7 || got.FeeAmount != 300 {
 			t.Fatalf("ByCode = %+v, %v", got.Code, err)
 		}
-		if _, err := st.ByCode(ctx, b.ID, "JUMINHYO"); err != catalog.ErrNotFound {
+		if _, err := st.ByCode(ctx, b.ID, "JUMINHYO"); !errors.Is(err, catalog.ErrNotFound) {
 			t.Fatalf("another tenant's service found: %v", err)
 		}
 		// An edit is seen at once (the cache is dropped on save).

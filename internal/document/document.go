@@ -93,7 +93,8 @@ func NewStore(d *db.DB, s Storage, c clock.Clock) *Store {
 // from the content alone, removes image metadata, stores the bytes and then
 // records the document and its audit entry in one transaction. When the
 // transaction fails the stored bytes are removed again.
-func (s *Store) Save(ctx context.Context, actor audit.Actor, u Upload, r io.Reader) (Document, error) {
+func (s *Store) Save(ctx context.Context, actor audit.Actor, u Upload, r io.Reader) (_ Document, err error) {
+	defer wrapf(&err, "save an upload")
 	if u.TenantID == "" || u.OwnerID == "" {
 		return Document{}, errors.New("document: upload needs a tenant and an owner")
 	}
@@ -177,10 +178,11 @@ func (s *Store) checkQuota(ctx context.Context, q db.Querier, uploaderID string,
 }
 
 // Used is how many bytes uploaderID stored in the last QuotaWindow.
-func (s *Store) Used(ctx context.Context, q db.Querier, uploaderID string) (int64, error) {
+func (s *Store) Used(ctx context.Context, q db.Querier, uploaderID string) (_ int64, err error) {
+	defer wrapf(&err, "count the uploads of %s", uploaderID)
 	var used int64
 	since := s.clock.Now().UTC().Add(-QuotaWindow)
-	err := q.QueryRowContext(ctx, `SELECT COALESCE(SUM(size_bytes), 0) FROM documents
+	err = q.QueryRowContext(ctx, `SELECT COALESCE(SUM(size_bytes), 0) FROM documents
 		WHERE uploaded_by = ? AND created_at > ?`, uploaderID, since).Scan(&used)
 	if err != nil {
 		return 0, fmt.Errorf("document: read %s's uploads of the last day: %w", uploaderID, err)
@@ -252,7 +254,8 @@ func scan(r interface{ Scan(...any) error }) (Document, error) {
 
 // Get loads one of a tenant's documents; another tenant's, or a malformed
 // id, is ErrNotFound.
-func (s *Store) Get(ctx context.Context, tenantID, id string) (Document, error) {
+func (s *Store) Get(ctx context.Context, tenantID, id string) (_ Document, err error) {
+	defer wrapf(&err, "get document %s", id)
 	if !db.ValidID(id) {
 		return Document{}, ErrNotFound
 	}
@@ -260,7 +263,8 @@ func (s *Store) Get(ctx context.Context, tenantID, id string) (Document, error) 
 }
 
 // ForApplication lists the documents attached to an application, oldest first.
-func (s *Store) ForApplication(ctx context.Context, tenantID, applicationID string) ([]Document, error) {
+func (s *Store) ForApplication(ctx context.Context, tenantID, applicationID string) (_ []Document, err error) {
+	defer wrapf(&err, "list the documents of application %s", applicationID)
 	if applicationID == "" { // would otherwise list every unattached upload
 		return nil, nil
 	}
@@ -286,7 +290,8 @@ func (s *Store) ForApplication(ctx context.Context, tenantID, applicationID stri
 // owner's or tenant's document is ErrNotFound; one already attached to a
 // different application is ErrAttached; attaching twice to the same one is
 // fine.
-func (s *Store) Attach(ctx context.Context, tx *db.Tx, tenantID, id, ownerID, applicationID string) error {
+func (s *Store) Attach(ctx context.Context, tx *db.Tx, tenantID, id, ownerID, applicationID string) (err error) {
+	defer wrapf(&err, "attach document %s to application %s", id, applicationID)
 	if !db.ValidID(id) || ownerID == "" {
 		return ErrNotFound
 	}
@@ -315,7 +320,8 @@ func (s *Store) Attach(ctx context.Context, tx *db.Tx, tenantID, id, ownerID, ap
 
 // Open returns the bytes of d. The key comes from the database row of d's
 // tenant, so a Document made up by a caller opens nothing it should not.
-func (s *Store) Open(ctx context.Context, d Document) (io.ReadCloser, error) {
+func (s *Store) Open(ctx context.Context, d Document) (_ io.ReadCloser, err error) {
+	defer wrapf(&err, "open a stored file")
 	key, err := s.key(ctx, s.db, d.TenantID, d.ID)
 	if err != nil {
 		return nil, err
@@ -338,7 +344,8 @@ func (s *Store) key(ctx context.Context, q db.Querier, tenantID, id string) (str
 // Delete removes a document: its row and an audit entry in one transaction,
 // then its bytes. If the bytes cannot be removed the document is already
 // gone for everyone; the error says so, for the caller to log.
-func (s *Store) Delete(ctx context.Context, actor audit.Actor, tenantID, id string) error {
+func (s *Store) Delete(ctx context.Context, actor audit.Actor, tenantID, id string) (err error) {
+	defer wrapf(&err, "delete document %s", id)
 	return s.remove(ctx, actor, tenantID, id, "document.delete", "")
 }
 
@@ -392,7 +399,8 @@ func (s *Store) remove(ctx context.Context, actor audit.Actor, tenantID, id, act
 // officer found their account, held by that officer until then — the
 // document passes to ownerID first, in the same transaction and audited,
 // and only if it is attached to nothing yet.
-func (s *Store) AttachAs(ctx context.Context, actor audit.Actor, tenantID, id, heldBy, ownerID, applicationID, requirement string) error {
+func (s *Store) AttachAs(ctx context.Context, actor audit.Actor, tenantID, id, heldBy, ownerID, applicationID, requirement string) (err error) {
+	defer wrapf(&err, "attach document %s to application %s", id, applicationID)
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
 		if heldBy != ownerID {
 			if err := s.handOver(ctx, tx, actor, tenantID, id, heldBy, ownerID); err != nil {
@@ -436,7 +444,8 @@ const UnattachedAge = 24 * time.Hour
 // older than UnattachedAge — a form left half-way, a photo shown in a call
 // and never added — and returns how many went. Each is audited as
 // document.expire. Files attached to a draft are kept with their draft.
-func (s *Store) RemoveUnattached(ctx context.Context) (int, error) {
+func (s *Store) RemoveUnattached(ctx context.Context) (_ int, err error) {
+	defer wrapf(&err, "remove unattached uploads")
 	before := s.clock.Now().UTC().Add(-UnattachedAge)
 	removed := 0
 	for {

@@ -39,7 +39,8 @@ var (
 
 // AskFamily records helperID's request to act for the account found by
 // login. Asking again returns the live link.
-func (s *Service) AskFamily(ctx context.Context, actor audit.Actor, helperID, login string) (FamilyLink, error) {
+func (s *Service) AskFamily(ctx context.Context, actor audit.Actor, helperID, login string) (_ FamilyLink, err error) {
+	defer wrapf(&err, "ask %s to help as family", helperID)
 	person, err := s.ByLogin(ctx, login)
 	if err != nil {
 		return FamilyLink{}, ErrFamilyUnknown
@@ -75,7 +76,8 @@ func liveLink(ctx context.Context, q db.Querier, helperID, personID string) (Fam
 }
 
 // FamilyOf lists the live links where userID is either side, with names.
-func (s *Service) FamilyOf(ctx context.Context, userID string) ([]FamilyLink, error) {
+func (s *Service) FamilyOf(ctx context.Context, userID string) (_ []FamilyLink, err error) {
+	defer wrapf(&err, "list the family of user %s", userID)
 	rows, err := s.db.QueryContext(ctx, `SELECT f.id, f.helper_id, f.person_id, f.status, f.created_at, h.name, p.name
 		FROM family_links f JOIN users h ON h.id = f.helper_id JOIN users p ON p.id = f.person_id
 		WHERE (f.helper_id = ? OR f.person_id = ?) AND f.status <> 'ended' ORDER BY f.created_at`, userID, userID)
@@ -95,7 +97,8 @@ func (s *Service) FamilyOf(ctx context.Context, userID string) ([]FamilyLink, er
 }
 
 // ApproveFamily is the person's yes; only the person asked may give it.
-func (s *Service) ApproveFamily(ctx context.Context, actor audit.Actor, personID, linkID string) error {
+func (s *Service) ApproveFamily(ctx context.Context, actor audit.Actor, personID, linkID string) (err error) {
+	defer wrapf(&err, "approve family link %s of %s", linkID, personID)
 	return s.changeFamily(ctx, actor, linkID, func(l FamilyLink) (string, error) {
 		if l.PersonID != personID {
 			return "", ErrFamilyNotYour
@@ -105,7 +108,8 @@ func (s *Service) ApproveFamily(ctx context.Context, actor audit.Actor, personID
 }
 
 // EndFamily ends the link; either side may.
-func (s *Service) EndFamily(ctx context.Context, actor audit.Actor, userID, linkID string) error {
+func (s *Service) EndFamily(ctx context.Context, actor audit.Actor, userID, linkID string) (err error) {
+	defer wrapf(&err, "end family link %s of %s", linkID, userID)
 	return s.changeFamily(ctx, actor, linkID, func(l FamilyLink) (string, error) {
 		if l.PersonID != userID && l.HelperID != userID {
 			return "", ErrFamilyNotYour

@@ -63,7 +63,8 @@ func hashToken(raw string) string {
 }
 
 // StartSession creates a session and returns the raw ID for the cookie.
-func (s *Service) StartSession(ctx context.Context, userID string, mfaOK bool, ip, ua string) (string, error) {
+func (s *Service) StartSession(ctx context.Context, userID string, mfaOK bool, ip, ua string) (_ string, err error) {
+	defer wrapf(&err, "start a session of user %s", userID)
 	raw := newToken()
 	now := s.clock.Now()
 	// The header may hold any bytes, and PostgreSQL refuses invalid UTF-8.
@@ -71,19 +72,20 @@ func (s *Service) StartSession(ctx context.Context, userID string, mfaOK bool, i
 	if len(ua) > 200 {
 		ua = strings.ToValidUTF8(ua[:200], "") // drop a character cut in half
 	}
-	_, err := s.db.ExecContext(ctx, `INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, mfa_ok, ip, user_agent)
+	_, err = s.db.ExecContext(ctx, `INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, mfa_ok, ip, user_agent)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, hashToken(raw), userID, now, now, mfaOK, ip, ua)
 	return raw, err
 }
 
 // Session loads a live session and its user, ending it if it has expired
 // and refreshing its idle timer now and then.
-func (s *Service) Session(ctx context.Context, raw string) (Session, User, error) {
+func (s *Service) Session(ctx context.Context, raw string) (_ Session, _ User, err error) {
+	defer wrapf(&err, "read a session")
 	if raw == "" || len(raw) > 100 {
 		return Session{}, User{}, ErrNoSession
 	}
 	var ss Session
-	err := s.db.QueryRowContext(ctx, `SELECT id_hash, user_id, created_at, last_seen_at, mfa_ok, ip, user_agent
+	err = s.db.QueryRowContext(ctx, `SELECT id_hash, user_id, created_at, last_seen_at, mfa_ok, ip, user_agent
 		FROM sessions WHERE id_hash = ?`, hashToken(raw)).Scan(&ss.IDHash, &ss.UserID, &ss.CreatedAt, &ss.LastSeenAt, &ss.MFAOK, &ss.IP, &ss.UserAgent)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, User{}, ErrNoSession
@@ -108,13 +110,15 @@ func (s *Service) Session(ctx context.Context, raw string) (Session, User, error
 }
 
 // MarkMFA records that the session passed its second factor.
-func (s *Service) MarkMFA(ctx context.Context, raw string) error {
-	_, err := s.db.ExecContext(ctx, "UPDATE sessions SET mfa_ok = ? WHERE id_hash = ?", true, hashToken(raw))
+func (s *Service) MarkMFA(ctx context.Context, raw string) (err error) {
+	defer wrapf(&err, "mark the session two-step verified")
+	_, err = s.db.ExecContext(ctx, "UPDATE sessions SET mfa_ok = ? WHERE id_hash = ?", true, hashToken(raw))
 	return err
 }
 
 // EndSession signs one browser out.
-func (s *Service) EndSession(ctx context.Context, actor audit.Actor, raw string) error {
+func (s *Service) EndSession(ctx context.Context, actor audit.Actor, raw string) (err error) {
+	defer wrapf(&err, "end a session")
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE id_hash = ?", hashToken(raw)); err != nil {
 			return err
@@ -124,7 +128,8 @@ func (s *Service) EndSession(ctx context.Context, actor audit.Actor, raw string)
 }
 
 // EndSessionByHash ends one of the user's own sessions from the list.
-func (s *Service) EndSessionByHash(ctx context.Context, actor audit.Actor, userID, idHash string) error {
+func (s *Service) EndSessionByHash(ctx context.Context, actor audit.Actor, userID, idHash string) (err error) {
+	defer wrapf(&err, "end a session of user %s", userID)
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
 		res, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE id_hash = ? AND user_id = ?", idHash, userID)
 		if err != nil {
@@ -139,9 +144,10 @@ func (s *Service) EndSessionByHash(ctx context.Context, actor audit.Actor, userI
 
 // EndAllSessions signs a user out everywhere and revokes API tokens: used by
 // "sign out everywhere" and by an admin locking a staff member out.
-func (s *Service) EndAllSessions(ctx context.Context, actor audit.Actor, tenantID, userID string) (int64, error) {
+func (s *Service) EndAllSessions(ctx context.Context, actor audit.Actor, tenantID, userID string) (_ int64, err error) {
+	defer wrapf(&err, "end all sessions of user %s", userID)
 	var n int64
-	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
 		res, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE user_id = ?", userID)
 		if err != nil {
 			return err
@@ -156,7 +162,8 @@ func (s *Service) EndAllSessions(ctx context.Context, actor audit.Actor, tenantI
 }
 
 // Sessions lists a user's live sessions, newest first.
-func (s *Service) Sessions(ctx context.Context, userID string) ([]Session, error) {
+func (s *Service) Sessions(ctx context.Context, userID string) (_ []Session, err error) {
+	defer wrapf(&err, "list the sessions of user %s", userID)
 	rows, err := s.db.QueryContext(ctx, `SELECT id_hash, user_id, created_at, last_seen_at, mfa_ok, ip, user_agent
 		FROM sessions WHERE user_id = ? ORDER BY last_seen_at DESC`, userID)
 	if err != nil {

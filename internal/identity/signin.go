@@ -51,7 +51,8 @@ func keysFor(login, ip string, u User, known bool) signinKeys {
 // Authenticate checks a login and password, with throttling, and records the
 // outcome in the audit trail. A throttle that cannot be read refuses (the
 // error is returned, wrapped), never lets the guess through.
-func (s *Service) Authenticate(ctx context.Context, login, password, ip string) (User, error) {
+func (s *Service) Authenticate(ctx context.Context, login, password, ip string) (_ User, err error) {
+	defer wrapf(&err, "sign in")
 	u, err := s.ByLogin(ctx, login)
 	known := err == nil
 	if err != nil && !errors.Is(err, ErrNotFound) {
@@ -203,7 +204,8 @@ func (s *Service) record(ctx context.Context, e audit.Entry) error {
 // belongs to is stored, and that step and earlier ones are refused after
 // (the update is conditional, so of two sign-ins racing with one code only
 // one wins).
-func (s *Service) VerifyTOTP(ctx context.Context, u User, code, ip string) error {
+func (s *Service) VerifyTOTP(ctx context.Context, u User, code, ip string) (err error) {
+	defer wrapf(&err, "verify a two-step code")
 	k := signinKeys{account: "otp:" + u.ID, pair: "otp:" + u.ID + "|ip:" + ip, address: "ip:" + ip}
 	n, _, err := s.failureCount(ctx, k.account)
 	if err != nil {
@@ -277,7 +279,8 @@ func (s *Service) PendingTOTP(u User) (secret, uri string, ok bool) {
 
 // ConfirmTOTP activates the pending secret once the user proves their app
 // produces its codes.
-func (s *Service) ConfirmTOTP(ctx context.Context, actor audit.Actor, u User, code string) error {
+func (s *Service) ConfirmTOTP(ctx context.Context, actor audit.Actor, u User, code string) (err error) {
+	defer wrapf(&err, "confirm two-step sign-in")
 	secret, _, ok := s.PendingTOTP(u)
 	if !ok {
 		return ErrBadOTP
@@ -298,14 +301,16 @@ func (s *Service) ConfirmTOTP(ctx context.Context, actor audit.Actor, u User, co
 // Throttled tells whether key has had limit or more failures in the last
 // 15 minutes; pages that check guessable secrets (public tracking) use it.
 // When the count cannot be read it returns the error: callers refuse.
-func (s *Service) Throttled(ctx context.Context, key string, limit int) (bool, error) {
+func (s *Service) Throttled(ctx context.Context, key string, limit int) (_ bool, err error) {
+	defer wrapf(&err, "read the sign-in throttle")
 	n, _, err := s.failureCount(ctx, key)
 	return n >= limit, err
 }
 
 // RecordFailure counts one event against key: a failed guess, or an
 // account created from an address.
-func (s *Service) RecordFailure(ctx context.Context, key string) error {
+func (s *Service) RecordFailure(ctx context.Context, key string) (err error) {
+	defer wrapf(&err, "record a failed attempt")
 	if _, err := s.db.ExecContext(ctx, "INSERT INTO signin_failures (id, key, at) VALUES (?, ?, ?)", db.NewID(), key, s.clock.Now()); err != nil {
 		return fmt.Errorf("identity: count failed guess %s: %w", key, err)
 	}

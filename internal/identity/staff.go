@@ -80,7 +80,8 @@ func validateStaff(in *StaffInput) validation.Errors {
 
 // CreateStaff creates a staff account with roles in one tenant. The new
 // member must enrol a second factor at first sign-in.
-func (s *Service) CreateStaff(ctx context.Context, actor audit.Actor, tenantID string, in StaffInput) (User, error) {
+func (s *Service) CreateStaff(ctx context.Context, actor audit.Actor, tenantID string, in StaffInput) (_ User, err error) {
+	defer wrapf(&err, "create a staff account of tenant %s", tenantID)
 	if errs := validateStaff(&in); len(errs) > 0 {
 		return User{}, errs
 	}
@@ -113,7 +114,8 @@ func (s *Service) CreateStaff(ctx context.Context, actor audit.Actor, tenantID s
 
 // SetRoles replaces a user's staff roles in a tenant (keeping a resident
 // membership). An empty list removes them from the staff.
-func (s *Service) SetRoles(ctx context.Context, actor audit.Actor, tenantID, userID string, roles []Role) error {
+func (s *Service) SetRoles(ctx context.Context, actor audit.Actor, tenantID, userID string, roles []Role) (err error) {
+	defer wrapf(&err, "set the roles of user %s", userID)
 	for _, r := range roles {
 		if !ValidStaffRole(r) {
 			return validation.Errors{{Field: "roles", Code: "error.roles"}}
@@ -165,7 +167,8 @@ func (s *Service) tenantRoles(ctx context.Context, tenantID, userID string) ([]R
 }
 
 // Roles returns the user's roles in a tenant, resident included.
-func (s *Service) Roles(ctx context.Context, tenantID, userID string) ([]Role, error) {
+func (s *Service) Roles(ctx context.Context, tenantID, userID string) (_ []Role, err error) {
+	defer wrapf(&err, "read the roles of user %s", userID)
 	rows, err := s.db.QueryContext(ctx, "SELECT role FROM memberships WHERE tenant_id = ? AND user_id = ? ORDER BY role", tenantID, userID)
 	if err != nil {
 		return nil, err
@@ -183,12 +186,14 @@ func (s *Service) Roles(ctx context.Context, tenantID, userID string) ([]Role, e
 }
 
 // Staff lists a tenant's staff with their roles, by name.
-func (s *Service) Staff(ctx context.Context, tenantID string) ([]StaffMember, error) {
+func (s *Service) Staff(ctx context.Context, tenantID string) (_ []StaffMember, err error) {
+	defer wrapf(&err, "list the staff of tenant %s", tenantID)
 	return s.StaffIn(ctx, s.db, tenantID)
 }
 
 // StaffIn is Staff read through q (see ByIDIn).
-func (s *Service) StaffIn(ctx context.Context, q db.Querier, tenantID string) ([]StaffMember, error) {
+func (s *Service) StaffIn(ctx context.Context, q db.Querier, tenantID string) (_ []StaffMember, err error) {
+	defer wrapf(&err, "list the staff of tenant %s", tenantID)
 	rows, err := q.QueryContext(ctx, `SELECT m.user_id, m.role FROM memberships m WHERE m.tenant_id = ? AND m.role <> ?`,
 		tenantID, string(Resident))
 	if err != nil {
@@ -233,7 +238,8 @@ type EnsureInput struct {
 }
 
 // EnsureUser returns the existing or new user.
-func (s *Service) EnsureUser(ctx context.Context, actor audit.Actor, in EnsureInput) (User, error) {
+func (s *Service) EnsureUser(ctx context.Context, actor audit.Actor, in EnsureInput) (_ User, err error) {
+	defer wrapf(&err, "make sure of a user")
 	u, err := s.ByLogin(ctx, in.Email)
 	if errors.Is(err, ErrNotFound) {
 		u, err = s.createPlain(ctx, actor, in)
@@ -280,7 +286,8 @@ func (s *Service) createPlain(ctx context.Context, actor audit.Actor, in EnsureI
 
 // JoinAsResident makes a user a resident of a tenant (idempotent), e.g.
 // when someone registered elsewhere applies here.
-func (s *Service) JoinAsResident(ctx context.Context, actor audit.Actor, tenantID, userID string) error {
+func (s *Service) JoinAsResident(ctx context.Context, actor audit.Actor, tenantID, userID string) (err error) {
+	defer wrapf(&err, "make user %s a resident", userID)
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
 		return addMembership(ctx, tx, tenantID, userID, Resident, s.clock.Now())
 	})

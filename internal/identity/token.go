@@ -19,7 +19,8 @@ var ErrEnrolFirst = errors.New("second factor must be enrolled first")
 
 // IssueToken signs an API client in and returns a bearer token. Staff with a
 // second factor must send its code; staff without one must enrol first.
-func (s *Service) IssueToken(ctx context.Context, login, password, otp, ip string) (string, time.Time, User, error) {
+func (s *Service) IssueToken(ctx context.Context, login, password, otp, ip string) (_ string, _ time.Time, _ User, err error) {
+	defer wrapf(&err, "issue an API token")
 	u, err := s.Authenticate(ctx, login, password, ip)
 	if err != nil {
 		return "", time.Time{}, User{}, err
@@ -53,7 +54,8 @@ func (s *Service) IssueToken(ctx context.Context, login, password, otp, ip strin
 }
 
 // RevokeToken ends the bearer token raw (signing out with it), audited.
-func (s *Service) RevokeToken(ctx context.Context, actor audit.Actor, raw string) error {
+func (s *Service) RevokeToken(ctx context.Context, actor audit.Actor, raw string) (err error) {
+	defer wrapf(&err, "revoke an API token")
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM api_tokens WHERE token_hash = ?", hashToken(raw)); err != nil {
 			return fmt.Errorf("identity: revoke API token: %w", err)
@@ -63,7 +65,8 @@ func (s *Service) RevokeToken(ctx context.Context, actor audit.Actor, raw string
 }
 
 // UserByToken resolves a bearer token.
-func (s *Service) UserByToken(ctx context.Context, raw string) (User, error) {
+func (s *Service) UserByToken(ctx context.Context, raw string) (_ User, err error) {
+	defer wrapf(&err, "resolve an API token")
 	if raw == "" || len(raw) > 100 {
 		return User{}, ErrNoSession
 	}
@@ -76,7 +79,7 @@ func (s *Service) UserByToken(ctx context.Context, raw string) (User, error) {
 		return User{}, ErrNoSession
 	}
 	if err != nil {
-		return User{}, fmt.Errorf("identity: resolve an API token: %w", err)
+		return User{}, err
 	}
 	return u, nil
 }

@@ -142,12 +142,14 @@ func (s *Service) ByID(ctx context.Context, id string) (User, error) { return s.
 // ByIDIn loads a user through q: code running inside a transaction must
 // read through it, or a busy PostgreSQL pool can run out of connections
 // while every holder waits for a second one.
-func (s *Service) ByIDIn(ctx context.Context, q db.Querier, id string) (User, error) {
+func (s *Service) ByIDIn(ctx context.Context, q db.Querier, id string) (_ User, err error) {
+	defer wrapf(&err, "read user %s", id)
 	return s.scanUser(q.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE id = ?", id))
 }
 
 // ByLogin finds a user by email or mobile number, as typed at sign-in.
-func (s *Service) ByLogin(ctx context.Context, login string) (User, error) {
+func (s *Service) ByLogin(ctx context.Context, login string) (_ User, err error) {
+	defer wrapf(&err, "find a user by login")
 	login = strings.TrimSpace(validation.Narrow(login))
 	if strings.Contains(login, "@") {
 		return s.scanUser(s.db.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE email = ?", strings.ToLower(login)))
@@ -161,7 +163,8 @@ func (s *Service) ByLogin(ctx context.Context, login string) (User, error) {
 
 // ByCivilID finds a user by NIK or My Number through the keyed hash, so
 // officers can find a resident without the numbers being stored in clear.
-func (s *Service) ByCivilID(ctx context.Context, kind, number string) (User, error) {
+func (s *Service) ByCivilID(ctx context.Context, kind, number string) (_ User, err error) {
+	defer wrapf(&err, "find a user by civil ID")
 	h := s.cipher.LookupHash(kind, normalizeCivilID(number))
 	return s.scanUser(s.db.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE civil_id_hash = ?", h))
 }
@@ -180,7 +183,8 @@ func NormalizePhone(s string) (string, bool) {
 }
 
 // Memberships lists a user's roles in every tenant.
-func (s *Service) Memberships(ctx context.Context, userID string) ([]Membership, error) {
+func (s *Service) Memberships(ctx context.Context, userID string) (_ []Membership, err error) {
+	defer wrapf(&err, "read the memberships of user %s", userID)
 	rows, err := s.db.QueryContext(ctx, "SELECT tenant_id, role FROM memberships WHERE user_id = ? ORDER BY tenant_id, role", userID)
 	if err != nil {
 		return nil, err
@@ -319,7 +323,8 @@ func civilIDCode(err error) string {
 // Register creates a resident account in a tenant. All checks run before
 // anything is written; the account, its membership and the audit entry
 // commit together.
-func (s *Service) Register(ctx context.Context, in RegisterInput, ip string) (User, error) {
+func (s *Service) Register(ctx context.Context, in RegisterInput, ip string) (_ User, err error) {
+	defer wrapf(&err, "register an account")
 	errs := s.validateRegistration(&in)
 	if len(errs) > 0 {
 		return User{}, errs
@@ -405,7 +410,8 @@ func addMembership(ctx context.Context, tx *db.Tx, tenantID, userID string, r Ro
 }
 
 // Preferences are the user's language and text size.
-func (s *Service) SetPreferences(ctx context.Context, actor audit.Actor, userID, lang, textSize string) error {
+func (s *Service) SetPreferences(ctx context.Context, actor audit.Actor, userID, lang, textSize string) (err error) {
+	defer wrapf(&err, "set the preferences of user %s", userID)
 	var errs validation.Errors
 	if lang != "id" && lang != "ja" && lang != "en" {
 		errs.Add("lang", "error.lang")
@@ -430,7 +436,8 @@ func ValidTextSize(s string) bool { return s == "normal" || s == "large" || s ==
 
 // ChangePassword replaces the password after checking the current one, and
 // ends every other session (a stolen session must not outlive the change).
-func (s *Service) ChangePassword(ctx context.Context, actor audit.Actor, userID, current, next, keepSessionRaw string) error {
+func (s *Service) ChangePassword(ctx context.Context, actor audit.Actor, userID, current, next, keepSessionRaw string) (err error) {
+	defer wrapf(&err, "change the password of user %s", userID)
 	u, err := s.ByID(ctx, userID)
 	if err != nil {
 		return err

@@ -37,7 +37,8 @@ func (s *Service) ConfirmsApplicant(ctx context.Context, userID, check string) b
 
 // NamesLike returns the IDs of users whose name contains q, for an
 // officer's inbox search; the inbox itself filters by tenant.
-func (s *Service) NamesLike(ctx context.Context, q string, limit int) ([]string, error) {
+func (s *Service) NamesLike(ctx context.Context, q string, limit int) (_ []string, err error) {
+	defer wrapf(&err, "find users by name")
 	q = strings.TrimSpace(q)
 	if q == "" {
 		return nil, nil
