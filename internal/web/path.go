@@ -34,6 +34,11 @@ func PathOf(pattern string, args ...string) string { return fillPattern(pattern,
 // missing args leave an empty segment.
 func fillPattern(pattern string, args []string) string {
 	var b strings.Builder
+	size := len(pattern)
+	for _, a := range args {
+		size += len(a)
+	}
+	b.Grow(size) // one allocation for the path (pages build several)
 	rest := pattern
 	for {
 		open := strings.IndexByte(rest, '{')
