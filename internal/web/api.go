@@ -270,7 +270,7 @@ func (s *Server) apiResult(w http.ResponseWriter, r *http.Request, err error) bo
 // apiTenantHome is a tenant's public face in the API; a suspended tenant
 // answers 403 (loadTenant does it).
 func (s *Server) apiTenantHome(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.loadTenant(w, r)
+	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
 	}
@@ -336,7 +336,7 @@ type staffJSON struct {
 }
 
 func (s *Server) apiStaff(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.loadTenant(w, r)
+	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
 	}
@@ -365,7 +365,7 @@ type staffBody struct {
 }
 
 func (s *Server) apiStaffCreate(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.loadTenant(w, r)
+	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
 	}

@@ -78,7 +78,7 @@ func toServiceJSON(svc catalog.Service, lang string, full bool) serviceJSON {
 }
 
 func (s *Server) apiServices(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.loadTenant(w, r)
+	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
 	}
@@ -95,7 +95,7 @@ func (s *Server) apiServices(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiService(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.loadTenant(w, r)
+	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
 	}
@@ -143,7 +143,7 @@ type actionJSON struct {
 }
 
 func (s *Server) apiApply(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.loadTenant(w, r)
+	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
 	}

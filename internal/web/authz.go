@@ -51,10 +51,10 @@ func Actor(r *http.Request) audit.Actor {
 	return a
 }
 
-// loadTenant resolves {tenant} from the path. Unknown answers 404; a
+// LoadTenant resolves {tenant} from the path. Unknown answers 404; a
 // suspended tenant's pages say so and its API answers 403, unless allowSuspended
 // (coordinator pages that manage it).
-func (s *Server) loadTenant(w http.ResponseWriter, r *http.Request) (*tenant.Tenant, bool) {
+func (s *Server) LoadTenant(w http.ResponseWriter, r *http.Request) (*tenant.Tenant, bool) {
 	slug := r.PathValue("tenant")
 	st := getState(r)
 	if st.tenant != nil && st.tenant.Slug == slug {
@@ -149,7 +149,7 @@ func (s *Server) Deny(w http.ResponseWriter, r *http.Request, t *tenant.Tenant) 
 		tenantID = t.ID
 	}
 	a := Actor(r)
-	s.logFailure(r, "audit a refusal", audit.Record(r.Context(), s.DB, a.Entry(tenantID, "authz.denied", r.Method+" "+r.URL.Path, audit.Say("audit.detail.refused"))))
+	s.LogFailure(r, "audit a refusal", audit.Record(r.Context(), s.DB, a.Entry(tenantID, "authz.denied", r.Method+" "+r.URL.Path, audit.Say("audit.detail.refused"))))
 	if isAPI(r) {
 		s.problem(w, r, http.StatusForbidden, "forbidden", "problem.forbidden")
 		return
@@ -160,5 +160,5 @@ func (s *Server) Deny(w http.ResponseWriter, r *http.Request, t *tenant.Tenant) 
 // AdminTenant is the tenant of an admin page. Who may come there is the
 // route's rule (TenantAdmin), enforced before the handler runs.
 func (s *Server) AdminTenant(w http.ResponseWriter, r *http.Request) (*tenant.Tenant, bool) {
-	return s.loadTenant(w, r)
+	return s.LoadTenant(w, r)
 }

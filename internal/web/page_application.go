@@ -245,7 +245,7 @@ func (s *Server) confirmAction(w http.ResponseWriter, r *http.Request, ac *appCo
 
 // myApplications lists the signed-in resident's applications here.
 func (s *Server) myApplications(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.loadTenant(w, r)
+	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
 	}

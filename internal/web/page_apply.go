@@ -46,7 +46,7 @@ func callerRoles(st *state, t *tenant.Tenant, a application.Application) []strin
 // the applicant or staff of the tenant; anyone else gets 404, so IDs of
 // other people's applications reveal nothing.
 func (s *Server) loadApplication(w http.ResponseWriter, r *http.Request) (*appContext, bool) {
-	t, ok := s.loadTenant(w, r)
+	t, ok := s.LoadTenant(w, r)
 	if !ok || !s.requireUser(w, r) {
 		return nil, false
 	}

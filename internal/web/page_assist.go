@@ -25,7 +25,7 @@ type assistPage struct {
 }
 
 func (s *Server) assistForm(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.loadTenant(w, r); !ok {
+	if _, ok := s.LoadTenant(w, r); !ok {
 		return
 	}
 	s.renderAssist(w, r, nil, http.StatusOK)
@@ -84,7 +84,7 @@ func isDigits(s string) bool {
 }
 
 func (s *Server) assistStart(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.loadTenant(w, r)
+	t, ok := s.LoadTenant(w, r)
 	if !ok || !s.ParseForm(w, r) {
 		return
 	}

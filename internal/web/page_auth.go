@@ -140,7 +140,7 @@ func (s *Server) prefs(w http.ResponseWriter, r *http.Request) {
 	if t := r.PostForm.Get("text"); identity.ValidTextSize(t) {
 		http.SetCookie(w, s.cookie(TextCookie, t, 365*24*3600e9))
 		if u := getState(r).user; u != nil {
-			s.logFailure(r, "keep the text size chosen before signing in", s.Identity.SetPreferences(r.Context(), Actor(r), u.ID, u.Lang, t))
+			s.LogFailure(r, "keep the text size chosen before signing in", s.Identity.SetPreferences(r.Context(), Actor(r), u.ID, u.Lang, t))
 		}
 	}
 	Redirect(w, r, safeNext(r.PostForm.Get("back"), "/"))

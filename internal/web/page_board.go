@@ -42,11 +42,11 @@ func (s *Server) boardState(r *http.Request, t *tenant.Tenant, counterID string)
 }
 
 func (s *Server) boardPage(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.loadTenant(w, r)
+	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
 	}
-	c, ok := s.loadCounter(w, r, t)
+	c, ok := s.LoadCounter(w, r, t)
 	if !ok {
 		return
 	}
@@ -80,11 +80,11 @@ func speechLang(l string) string {
 
 // boardEvents streams the board's state after every change at the counter.
 func (s *Server) boardEvents(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.loadTenant(w, r)
+	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
 	}
-	c, ok := s.loadCounter(w, r, t)
+	c, ok := s.LoadCounter(w, r, t)
 	if !ok {
 		return
 	}

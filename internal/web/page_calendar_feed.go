@@ -15,7 +15,7 @@ import (
 // appointmentICS lets a resident add an appointment to their phone's
 // calendar.
 func (s *Server) appointmentICS(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.loadTenant(w, r)
+	t, ok := s.LoadTenant(w, r)
 	if !ok || !s.requireUser(w, r) {
 		return
 	}

@@ -81,7 +81,7 @@ func (s *Server) servesCounter(r *http.Request, t *tenant.Tenant, c call.Call, u
 // loadCall finds the call of the path and checks the request takes part;
 // it answers 404, sign-in or 403 itself.
 func (s *Server) loadCall(w http.ResponseWriter, r *http.Request) (*tenant.Tenant, call.Call, callWho, bool) {
-	t, ok := s.loadTenant(w, r)
+	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return nil, call.Call{}, callWho{}, false
 	}
@@ -119,13 +119,13 @@ func callPath(t *tenant.Tenant, c call.Call, who callWho) string {
 // startTicketCall: the officer opens (or rejoins) the call of a ticket
 // they called.
 func (s *Server) startTicketCall(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.loadTenant(w, r)
+	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
 	}
 	tk, err := s.Queue.Get(r.Context(), t.ID, r.PathValue("id"))
 	if err != nil {
-		s.queueError(w, r, t, err)
+		s.QueueError(w, r, t, err)
 		return
 	}
 	if !s.servesCounter(r, t, call.Call{CounterID: tk.CounterID}, getState(r).user) {
@@ -146,7 +146,7 @@ func (s *Server) startTicketCall(w http.ResponseWriter, r *http.Request) {
 // startAppointmentCall: the officer opens (or rejoins) the call of one of
 // today's appointments.
 func (s *Server) startAppointmentCall(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.loadTenant(w, r)
+	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
 	}
@@ -218,7 +218,7 @@ func (s *Server) callPage(w http.ResponseWriter, r *http.Request) {
 			v.Applications, _ = s.listRows(r.Context(), p, t, apps[:min(len(apps), 10)])
 		}
 	}
-	if _, err := s.kioskOf(r, t); err == nil {
+	if _, err := s.KioskOf(r, t); err == nil {
 		p.Kiosk = true
 	}
 	if who.role == call.RoleOfficer && c.ApplicationID != "" {
@@ -299,8 +299,8 @@ func (s *Server) renderCallDone(w http.ResponseWriter, r *http.Request, t *tenan
 	p.NoIndex = true
 	p.Flash = FlashFrom(r)
 	p.Errors = errs
-	if _, err := s.kioskOf(r, t); err == nil {
-		p.Kiosk, p.KioskIdle = true, kioskDoneIdle
+	if _, err := s.KioskOf(r, t); err == nil {
+		p.Kiosk, p.KioskIdle = true, KioskDoneIdle
 	}
 	self := callPath(t, c, who)
 	p.Data = callDoneView{Call: c, Self: self, Rate: s.Path("/{tenant}/calls/{id}/rating", t.Slug, c.ID) + queryOf(self),

@@ -57,7 +57,7 @@ func (s *Server) servedCall(r *http.Request, t *tenant.Tenant, callID string) st
 	c, err := s.Calls.Get(r.Context(), t.ID, callID)
 	if err != nil || c.Status != call.Open || !s.servesCounter(r, t, c, getState(r).user) {
 		if err != nil && !errors.Is(err, call.ErrNotFound) {
-			s.logFailure(r, "look up the call of an assisted application", err)
+			s.LogFailure(r, "look up the call of an assisted application", err)
 		}
 		return ""
 	}

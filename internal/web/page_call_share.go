@@ -57,7 +57,7 @@ func (s *Server) inviteHelper(w http.ResponseWriter, r *http.Request) {
 // asks them to press "join" (a chat app fetching the link for a preview
 // must not spend it).
 func (s *Server) joinPage(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.loadTenant(w, r)
+	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
 	}
@@ -87,7 +87,7 @@ func (s *Server) joinPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) joinCall(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.loadTenant(w, r)
+	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
 	}

@@ -15,7 +15,7 @@ import (
 // Remote counter, first part: counters and appointments.
 
 func (s *Server) countersPage(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.loadTenant(w, r)
+	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
 	}
@@ -54,8 +54,8 @@ type counterPage struct {
 	NoTaking   bool
 }
 
-// loadCounter resolves {id} in t.
-func (s *Server) loadCounter(w http.ResponseWriter, r *http.Request, t *tenant.Tenant) (*counter.Counter, bool) {
+// LoadCounter resolves {id} in t.
+func (s *Server) LoadCounter(w http.ResponseWriter, r *http.Request, t *tenant.Tenant) (*counter.Counter, bool) {
 	c, err := s.Counters.Get(r.Context(), t.ID, r.PathValue("id"))
 	if errors.Is(err, counter.ErrNotFound) || (err == nil && !c.Active && !s.isStaff(r, t)) {
 		s.NotFound(w, r)
@@ -71,11 +71,11 @@ func (s *Server) loadCounter(w http.ResponseWriter, r *http.Request, t *tenant.T
 // counterPage shows a week of free times, each a button that books it:
 // no calendar widget, no JavaScript, large targets.
 func (s *Server) counterPage(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.loadTenant(w, r)
+	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
 	}
-	c, ok := s.loadCounter(w, r, t)
+	c, ok := s.LoadCounter(w, r, t)
 	if !ok {
 		return
 	}
@@ -147,11 +147,11 @@ func (p *Page) slotDays(slots []counter.Slot, t *tenant.Tenant) []slotDay {
 }
 
 func (s *Server) book(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.loadTenant(w, r)
+	t, ok := s.LoadTenant(w, r)
 	if !ok || !s.ParseForm(w, r) {
 		return
 	}
-	c, ok := s.loadCounter(w, r, t)
+	c, ok := s.LoadCounter(w, r, t)
 	if !ok {
 		return
 	}
@@ -198,7 +198,7 @@ type appointmentView struct {
 }
 
 func (s *Server) myAppointments(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.loadTenant(w, r)
+	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
 	}
@@ -236,7 +236,7 @@ func (s *Server) myAppointments(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) cancelAppointment(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.loadTenant(w, r)
+	t, ok := s.LoadTenant(w, r)
 	if !ok || !s.requireUser(w, r) {
 		return
 	}
@@ -272,7 +272,7 @@ type counterJSON struct {
 }
 
 func (s *Server) apiCounters(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.loadTenant(w, r)
+	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
 	}
@@ -289,11 +289,11 @@ func (s *Server) apiCounters(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiSlots(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.loadTenant(w, r)
+	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
 	}
-	c, ok := s.loadCounter(w, r, t)
+	c, ok := s.LoadCounter(w, r, t)
 	if !ok {
 		return
 	}
@@ -323,7 +323,7 @@ type bookBody struct {
 }
 
 func (s *Server) apiBook(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.loadTenant(w, r)
+	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
 	}
@@ -352,7 +352,7 @@ func (s *Server) apiBook(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiCancel(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.loadTenant(w, r)
+	t, ok := s.LoadTenant(w, r)
 	if !ok || !s.requireUser(w, r) {
 		return
 	}

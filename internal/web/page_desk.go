@@ -22,7 +22,7 @@ type deskRow struct {
 }
 
 func (s *Server) deskPage(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.loadTenant(w, r)
+	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
 	}
@@ -72,7 +72,7 @@ func (s *Server) deskPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) markNoShow(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.loadTenant(w, r)
+	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
 	}

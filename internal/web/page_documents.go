@@ -143,7 +143,7 @@ func quotaMB(quota int64) string { return strconv.FormatInt(quota>>20, 10) }
 // always as an attachment in a sandbox: an uploaded file never runs as a
 // page of this site.
 func (s *Server) downloadDocument(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.loadTenant(w, r)
+	t, ok := s.LoadTenant(w, r)
 	if !ok || !s.requireUser(w, r) {
 		return
 	}
@@ -222,7 +222,7 @@ func (s *Server) deleteDocument(w http.ResponseWriter, r *http.Request) {
 // fields "service" and "requirement" first, then "file". The answer's id
 // goes into the application's "documents" list.
 func (s *Server) apiUpload(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.loadTenant(w, r)
+	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
 	}

@@ -34,7 +34,7 @@ type tile struct {
 }
 
 func (s *Server) tenantHome(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.loadTenant(w, r)
+	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
 	}

@@ -19,7 +19,7 @@ type stateOption struct{ Value, Label string }
 // inbox is the officer's work list: by state, mine or unassigned, due soon
 // or overdue, and found by tracking number or name.
 func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.loadTenant(w, r)
+	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
 	}

@@ -22,11 +22,11 @@ func (s *Server) posterURL(slug, counterID string) string {
 }
 
 func (s *Server) counterPoster(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.loadTenant(w, r)
+	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
 	}
-	c, ok := s.loadCounter(w, r, t)
+	c, ok := s.LoadCounter(w, r, t)
 	if !ok {
 		return
 	}
@@ -55,11 +55,11 @@ func (s *Server) counterPoster(w http.ResponseWriter, r *http.Request) {
 // counterPosterQR is the poster's QR code (of a public address, so anyone
 // may fetch it).
 func (s *Server) counterPosterQR(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.loadTenant(w, r)
+	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
 	}
-	c, ok := s.loadCounter(w, r, t)
+	c, ok := s.LoadCounter(w, r, t)
 	if !ok {
 		return
 	}

@@ -28,7 +28,7 @@ type ticketStatus struct {
 	Call string `json:"call,omitempty"`
 }
 
-func (s *Server) ticketStatus(r *http.Request, t *tenant.Tenant, id string) (ticketStatus, error) {
+func (s *Server) TicketStatus(r *http.Request, t *tenant.Tenant, id string) (ticketStatus, error) {
 	tk, err := s.Queue.Get(r.Context(), t.ID, id)
 	if err != nil {
 		return ticketStatus{}, err
@@ -62,11 +62,11 @@ func (s *Server) describeTicket(r *http.Request, t *tenant.Tenant, tk queue.Brie
 }
 
 func (s *Server) takeTicket(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.loadTenant(w, r)
+	t, ok := s.LoadTenant(w, r)
 	if !ok || !s.ParseForm(w, r) {
 		return
 	}
-	c, ok := s.loadCounter(w, r, t)
+	c, ok := s.LoadCounter(w, r, t)
 	if !ok {
 		return
 	}
@@ -78,22 +78,22 @@ func (s *Server) takeTicket(w http.ResponseWriter, r *http.Request) {
 	if r.PostForm.Get("source") == queue.SourceQR {
 		source = queue.SourceQR
 	}
-	if !s.takingAllowed(w, r, t, c.ID) {
+	if !s.TakingAllowed(w, r, t, c.ID) {
 		return
 	}
 	tk, err := s.Queue.Take(r.Context(), Actor(r), *t, c.ID, resident, source, r.PostForm.Get("priority"))
 	if err != nil {
-		s.queueError(w, r, t, err)
+		s.QueueError(w, r, t, err)
 		return
 	}
 	Redirect(w, r, s.Path("/{tenant}/tickets/{id}", t.Slug, tk.ID))
 }
 
-// takingAllowed refuses a number while the counter is closed, saying when
+// TakingAllowed refuses a number while the counter is closed, saying when
 // it opens, unless the tenant lets people queue for the next opening
 // (tenant.QueueWhileClosed). A number never served that day, shown as
 // "about 10 minutes", was the trial's Saturday surprise.
-func (s *Server) takingAllowed(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, counterID string) bool {
+func (s *Server) TakingAllowed(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, counterID string) bool {
 	if t.QueueWhileClosed {
 		return true
 	}
@@ -126,8 +126,8 @@ func closedRefusal(p *Page, next time.Time) string {
 	return p.T("counter.closed_refuse", p.DateTime(next))
 }
 
-// queueError answers a refusal of the queue in the user's language.
-func (s *Server) queueError(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, err error) {
+// QueueError answers a refusal of the queue in the user's language.
+func (s *Server) QueueError(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, err error) {
 	code := queue.Code(err)
 	switch {
 	case code == "":
@@ -150,20 +150,20 @@ func (s *Server) queueError(w http.ResponseWriter, r *http.Request, t *tenant.Te
 }
 
 func (s *Server) ticketPage(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.loadTenant(w, r)
+	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
 	}
-	ts, err := s.ticketStatus(r, t, r.PathValue("id"))
+	ts, err := s.TicketStatus(r, t, r.PathValue("id"))
 	if err != nil {
-		s.queueError(w, r, t, err)
+		s.QueueError(w, r, t, err)
 		return
 	}
 	p := s.NewPage(r, "ticket.title")
 	p.Tenant = t
 	p.NoIndex = true
 	p.Flash = FlashFrom(r)
-	v, err := s.ticketView(r, p, t, ts)
+	v, err := s.TicketView(r, p, t, ts)
 	if err != nil {
 		s.ServerError(w, r, err)
 		return
@@ -181,10 +181,10 @@ type ticketPageView struct {
 	Cancel string // where a visitor gives up the number
 }
 
-// ticketView words the ticket's place in the line for people: plural
+// TicketView words the ticket's place in the line for people: plural
 // forms, no "about 0 minutes", and, while the counter is closed, when it
 // opens instead of a wait that would never end.
-func (s *Server) ticketView(r *http.Request, p *Page, t *tenant.Tenant, ts ticketStatus) (ticketPageView, error) {
+func (s *Server) TicketView(r *http.Request, p *Page, t *tenant.Tenant, ts ticketStatus) (ticketPageView, error) {
 	counterID := ts.Counter
 	c, err := s.Counters.Get(r.Context(), t.ID, counterID)
 	if err != nil {
@@ -221,13 +221,13 @@ func (s *Server) ticketView(r *http.Request, p *Page, t *tenant.Tenant, ts ticke
 // (the kiosk has its own button): a page asks first, works without
 // JavaScript, and the ticket leaves the line only after "yes".
 func (s *Server) cancelTicket(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.loadTenant(w, r)
+	t, ok := s.LoadTenant(w, r)
 	if !ok || !s.ParseForm(w, r) {
 		return
 	}
 	tk, err := s.Queue.Get(r.Context(), t.ID, r.PathValue("id"))
 	if err != nil {
-		s.queueError(w, r, t, err)
+		s.QueueError(w, r, t, err)
 		return
 	}
 	back := s.Path("/{tenant}/tickets/{id}", t.Slug, tk.ID)
@@ -245,7 +245,7 @@ func (s *Server) cancelTicket(w http.ResponseWriter, r *http.Request) {
 		resident = u.ID
 	}
 	if err := s.Queue.Cancel(r.Context(), Actor(r), t.ID, tk.ID, resident); err != nil {
-		s.queueError(w, r, t, err)
+		s.QueueError(w, r, t, err)
 		return
 	}
 	Redirect(w, r, s.Path("/{tenant}/counters/{id}", t.Slug, tk.CounterID)+"?done=ticket_cancelled")
@@ -255,7 +255,7 @@ func (s *Server) cancelTicket(w http.ResponseWriter, r *http.Request) {
 // once, then one after every change at its counter, with a comment every
 // 25 s so proxies keep the line open. The page reconnects by itself.
 func (s *Server) ticketEvents(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.loadTenant(w, r)
+	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
 	}
@@ -264,7 +264,7 @@ func (s *Server) ticketEvents(w http.ResponseWriter, r *http.Request) {
 	// their pages at once orders the queue once, not once each).
 	tk, err := s.Queue.Get(r.Context(), t.ID, r.PathValue("id"))
 	if err != nil {
-		s.queueError(w, r, t, err)
+		s.QueueError(w, r, t, err)
 		return
 	}
 	changes, stop := s.Queue.Subscribe(tk.CounterID)
@@ -276,18 +276,18 @@ func (s *Server) ticketEvents(w http.ResponseWriter, r *http.Request) {
 
 // callNext is the officer's button: the next ticket by the rules.
 func (s *Server) callNext(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.loadTenant(w, r)
+	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
 	}
-	c, ok := s.loadCounter(w, r, t)
+	c, ok := s.LoadCounter(w, r, t)
 	if !ok {
 		return
 	}
 	tk, err := s.Queue.CallNext(r.Context(), Actor(r), t.ID, c.ID, getState(r).user.ID)
 	if isAPI(r) {
 		if err != nil {
-			s.queueError(w, r, t, err)
+			s.QueueError(w, r, t, err)
 			return
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"id": tk.ID, "number": tk.Number, "label": tk.Label, "status": tk.Status})
@@ -302,7 +302,7 @@ func (s *Server) callNext(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		s.queueError(w, r, t, err)
+		s.QueueError(w, r, t, err)
 		return
 	}
 	Redirect(w, r, s.Path("/{tenant}/desk", t.Slug)+"?done=called")
@@ -310,7 +310,7 @@ func (s *Server) callNext(w http.ResponseWriter, r *http.Request) {
 
 // ticketAction: call again, did not come, done.
 func (s *Server) ticketAction(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.loadTenant(w, r)
+	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
 	}
@@ -332,7 +332,7 @@ func (s *Server) ticketAction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		s.queueError(w, r, t, err)
+		s.QueueError(w, r, t, err)
 		return
 	}
 	Redirect(w, r, s.Path("/{tenant}/desk", t.Slug)+"?done=saved")
@@ -345,11 +345,11 @@ type ticketBody struct {
 }
 
 func (s *Server) apiTakeTicket(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.loadTenant(w, r)
+	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
 	}
-	c, ok := s.loadCounter(w, r, t)
+	c, ok := s.LoadCounter(w, r, t)
 	if !ok {
 		return
 	}
@@ -361,15 +361,15 @@ func (s *Server) apiTakeTicket(w http.ResponseWriter, r *http.Request) {
 	if u := getState(r).user; u != nil {
 		resident = u.ID
 	}
-	if !s.takingAllowed(w, r, t, c.ID) {
+	if !s.TakingAllowed(w, r, t, c.ID) {
 		return
 	}
 	tk, err := s.Queue.Take(r.Context(), Actor(r), *t, c.ID, resident, queue.SourceWeb, b.Priority)
 	if err != nil {
-		s.queueError(w, r, t, err)
+		s.QueueError(w, r, t, err)
 		return
 	}
-	ts, err := s.ticketStatus(r, t, tk.ID)
+	ts, err := s.TicketStatus(r, t, tk.ID)
 	if err != nil {
 		s.ServerError(w, r, err)
 		return
@@ -379,13 +379,13 @@ func (s *Server) apiTakeTicket(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiTicket(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.loadTenant(w, r)
+	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
 	}
-	ts, err := s.ticketStatus(r, t, r.PathValue("id"))
+	ts, err := s.TicketStatus(r, t, r.PathValue("id"))
 	if err != nil {
-		s.queueError(w, r, t, err)
+		s.QueueError(w, r, t, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, ts)

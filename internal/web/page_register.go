@@ -23,7 +23,7 @@ func civilKind(t *tenant.Tenant) string {
 }
 
 func (s *Server) registerForm(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.loadTenant(w, r)
+	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
 	}
@@ -39,7 +39,7 @@ func (s *Server) registerForm(w http.ResponseWriter, r *http.Request) {
 const registrationsPerAddress = 10
 
 func (s *Server) register(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.loadTenant(w, r)
+	t, ok := s.LoadTenant(w, r)
 	if !ok || !s.ParseForm(w, r) {
 		return
 	}

@@ -14,7 +14,7 @@ import (
 // Resident pages of pillar 1: the catalog and a service's page.
 
 func (s *Server) servicesPage(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.loadTenant(w, r)
+	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
 	}
@@ -56,7 +56,7 @@ type servicePage struct {
 }
 
 func (s *Server) servicePage(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.loadTenant(w, r)
+	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
 	}
@@ -95,7 +95,7 @@ func groupThousands(n int64, sep string) string {
 // startApplication creates a draft for the signed-in resident and opens
 // its first page.
 func (s *Server) startApplication(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.loadTenant(w, r)
+	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
 	}
@@ -121,5 +121,5 @@ func (s *Server) ensureResident(r *http.Request, t *tenant.Tenant) {
 	if hasRole(st, t.ID, string(identity.Resident)) {
 		return
 	}
-	s.logFailure(r, "record the resident as the tenant's", s.Identity.JoinAsResident(r.Context(), Actor(r), t.ID, st.user.ID))
+	s.LogFailure(r, "record the resident as the tenant's", s.Identity.JoinAsResident(r.Context(), Actor(r), t.ID, st.user.ID))
 }

@@ -93,7 +93,7 @@ func (s *Server) enforce(rt Route, w http.ResponseWriter, r *http.Request) bool 
 		if !strings.Contains(rt.Pattern, "{tenant}") {
 			return s.requireCoordinator(w, r)
 		}
-		t, ok := s.loadTenant(w, r)
+		t, ok := s.LoadTenant(w, r)
 		if !ok {
 			return false
 		}

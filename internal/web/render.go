@@ -318,10 +318,10 @@ func (s *Server) NotFound(w http.ResponseWriter, r *http.Request) {
 	s.ErrorPage(w, r, http.StatusNotFound, nil)
 }
 
-// logFailure records an error of a step whose failure must not stop the
+// LogFailure records an error of a step whose failure must not stop the
 // answer (a refusal's audit entry, a best-effort follow-up), so it is
 // seen in the logs instead of lost.
-func (s *Server) logFailure(r *http.Request, what string, err error) {
+func (s *Server) LogFailure(r *http.Request, what string, err error) {
 	if err == nil {
 		return
 	}

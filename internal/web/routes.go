@@ -28,8 +28,8 @@ var (
 	// callResident: the call's resident only (answering, confirming,
 	// agreeing to add a shown picture to their application).
 	callResident = OwnedBy(CallObject, "applicant")
-	// kioskDevice: a registered kiosk of the tenant (by its device token).
-	kioskDevice = OwnedBy(KioskObject, "kiosk")
+	// KioskDevice: a registered kiosk of the tenant (by its device token).
+	KioskDevice = OwnedBy(KioskObject, "kiosk")
 )
 
 // routes is Serambi's whole routing table.
@@ -109,16 +109,6 @@ func (s *Server) routes() []Route {
 		{"GET", "/{tenant}/calls/{id}/documents/{doc}", callParticipant, s.callDocument},
 		{"POST", "/{tenant}/calls/{id}/documents/{doc}/offer", officers, s.offerAttach},
 		{"POST", "/{tenant}/calls/{id}/documents/{doc}/attach", callResident, s.attachShown},
-		{"GET", "/{tenant}/kiosk", kioskDevice, s.kioskHome},
-		{"GET", "/{tenant}/kiosk/counters/{id}", kioskDevice, s.kioskCounter},
-		{"POST", "/{tenant}/kiosk/tickets", kioskDevice, s.kioskTake},
-		{"GET", "/{tenant}/kiosk/tickets/{id}", kioskDevice, s.kioskTicket},
-		{"POST", "/{tenant}/kiosk/reset", kioskDevice, s.kioskReset},
-		{"GET", "/{tenant}/kiosk/setup/{token}", anyone, s.kioskSetupPage},
-		{"POST", "/{tenant}/kiosk/setup/{token}", anyone, s.kioskSetup},
-		{"GET", "/{tenant}/admin/kiosks", TenantAdmin, s.adminKiosks},
-		{"POST", "/{tenant}/admin/kiosks", TenantAdmin, s.adminKioskCreate},
-		{"POST", "/{tenant}/admin/kiosks/{id}/revoke", TenantAdmin, s.adminKioskRevoke},
 		{"GET", "/{tenant}/join/{token}", anyone, s.joinPage},
 		{"POST", "/{tenant}/join/{token}", anyone, s.joinCall},
 

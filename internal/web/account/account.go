@@ -8,7 +8,6 @@ import (
 
 	"github.com/serambi/serambi/internal/identity"
 	"github.com/serambi/serambi/internal/validation"
-
 	"github.com/serambi/serambi/internal/web"
 )
 

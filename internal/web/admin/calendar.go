@@ -10,7 +10,6 @@ import (
 	"github.com/serambi/serambi/internal/db"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/validation"
-
 	"github.com/serambi/serambi/internal/web"
 )
 

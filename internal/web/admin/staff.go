@@ -9,7 +9,6 @@ import (
 	"github.com/serambi/serambi/internal/identity"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/validation"
-
 	"github.com/serambi/serambi/internal/web"
 )
 

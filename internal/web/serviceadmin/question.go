@@ -13,7 +13,6 @@ import (
 	"github.com/serambi/serambi/internal/locale"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/validation"
-
 	"github.com/serambi/serambi/internal/web"
 )
 

@@ -11,7 +11,6 @@ import (
 	"github.com/serambi/serambi/internal/catalog"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/validation"
-
 	"github.com/serambi/serambi/internal/web"
 )
 

@@ -1,4 +1,4 @@
-package web
+package kiosks
 
 import (
 	"errors"
@@ -11,43 +11,25 @@ import (
 	"github.com/serambi/serambi/internal/queue"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/validation"
+	"github.com/serambi/serambi/internal/web"
 )
 
-// Kiosks in community halls. A registered device holds its token in a
-// cookie; its pages show the counters as huge buttons, take a number, and
-// open the video call by themselves when an officer calls it. After each
-// use (and when left idle) the kiosk clears every trace of the resident —
-// session, language, text size, site storage — and returns to its start.
-
-const (
-	kioskCookie = "serambi_kiosk"
-	// kioskIdle is how long a kiosk page waits for a touch before it
-	// resets itself; the waiting and call pages do not time out.
-	kioskIdle = 90
-	// kioskDoneIdle is the shorter wait on the page after a call.
-	kioskDoneIdle = 45
-)
-
-// kioskOf returns the kiosk this request comes from, if its cookie holds
-// an active token of t.
-func (s *Server) kioskOf(r *http.Request, t *tenant.Tenant) (kiosk.Kiosk, error) {
-	c, err := r.Cookie(kioskCookie)
-	if err != nil {
-		return kiosk.Kiosk{}, kiosk.ErrNotFound
-	}
-	return s.Kiosks.ByToken(r.Context(), t.ID, c.Value)
-}
+// A registered device holds its token in a cookie; its pages show the
+// counters as huge buttons, take a number, and open the video call by
+// themselves when an officer calls it. After each use (and when left idle)
+// the kiosk clears every trace of the resident — session, language, text
+// size, site storage — and returns to its start.
 
 // loadKiosk answers the kiosk pages: a device that is not a kiosk of this
 // tenant, or one switched off, gets a page saying so (403).
-func (s *Server) loadKiosk(w http.ResponseWriter, r *http.Request) (*tenant.Tenant, kiosk.Kiosk, bool) {
-	t, ok := s.loadTenant(w, r)
+func (s *Pages) loadKiosk(w http.ResponseWriter, r *http.Request) (*tenant.Tenant, kiosk.Kiosk, bool) {
+	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return nil, kiosk.Kiosk{}, false
 	}
-	k, err := s.kioskOf(r, t)
+	k, err := s.KioskOf(r, t)
 	if err != nil {
-		s.logFailure(r, "audit a refusal", audit.Record(r.Context(), s.DB, Actor(r).Entry(t.ID, "authz.denied", r.Method+" "+r.URL.Path, audit.Say("audit.detail.not_kiosk"))))
+		s.LogFailure(r, "audit a refusal", audit.Record(r.Context(), s.DB, web.Actor(r).Entry(t.ID, "authz.denied", r.Method+" "+r.URL.Path, audit.Say("audit.detail.not_kiosk"))))
 		p := s.NewPage(r, "kiosk.off.title")
 		p.Tenant = t
 		p.NoIndex = true
@@ -58,7 +40,7 @@ func (s *Server) loadKiosk(w http.ResponseWriter, r *http.Request) (*tenant.Tena
 	return t, k, true
 }
 
-func (s *Server) kioskPage(r *http.Request, t *tenant.Tenant, title string, idle int) *Page {
+func (s *Pages) kioskPage(r *http.Request, t *tenant.Tenant, title string, idle int) *web.Page {
 	p := s.NewPage(r, title)
 	p.Tenant = t
 	p.NoIndex = true
@@ -68,7 +50,7 @@ func (s *Server) kioskPage(r *http.Request, t *tenant.Tenant, title string, idle
 }
 
 // kioskHome is the start screen: one huge button per counter.
-func (s *Server) kioskHome(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) kioskHome(w http.ResponseWriter, r *http.Request) {
 	t, k, ok := s.loadKiosk(w, r)
 	if !ok {
 		return
@@ -93,16 +75,16 @@ func (s *Server) kioskHome(w http.ResponseWriter, r *http.Request) {
 
 // kioskCounter asks the one question before the number: does the person
 // need priority.
-func (s *Server) kioskCounter(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) kioskCounter(w http.ResponseWriter, r *http.Request) {
 	t, _, ok := s.loadKiosk(w, r)
 	if !ok {
 		return
 	}
-	c, ok := s.loadCounter(w, r, t)
+	c, ok := s.LoadCounter(w, r, t)
 	if !ok {
 		return
 	}
-	p := s.kioskPage(r, t, "kiosk.priority.title", kioskIdle)
+	p := s.kioskPage(r, t, "kiosk.priority.title", web.KioskIdle)
 	p.Data = struct {
 		ID, Name   string
 		Priorities []string
@@ -111,7 +93,7 @@ func (s *Server) kioskCounter(w http.ResponseWriter, r *http.Request) {
 }
 
 // kioskTake takes a number at the kiosk.
-func (s *Server) kioskTake(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) kioskTake(w http.ResponseWriter, r *http.Request) {
 	t, _, ok := s.loadKiosk(w, r)
 	if !ok || !s.ParseForm(w, r) {
 		return
@@ -125,20 +107,20 @@ func (s *Server) kioskTake(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
-	if !s.takingAllowed(w, r, t, c.ID) {
+	if !s.TakingAllowed(w, r, t, c.ID) {
 		return
 	}
-	tk, err := s.Queue.Take(r.Context(), Actor(r), *t, c.ID, "", queue.SourceKiosk, r.PostForm.Get("priority"))
+	tk, err := s.Queue.Take(r.Context(), web.Actor(r), *t, c.ID, "", queue.SourceKiosk, r.PostForm.Get("priority"))
 	if err != nil {
-		s.queueError(w, r, t, err)
+		s.QueueError(w, r, t, err)
 		return
 	}
-	Redirect(w, r, s.Path("/{tenant}/kiosk/tickets/{id}", t.Slug, tk.ID))
+	web.Redirect(w, r, s.Path("/{tenant}/kiosk/tickets/{id}", t.Slug, tk.ID))
 }
 
 // kioskTicket shows the number across the room and waits; kiosk.js moves
 // to the call when the officer opens it.
-func (s *Server) kioskTicket(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) kioskTicket(w http.ResponseWriter, r *http.Request) {
 	t, _, ok := s.loadKiosk(w, r)
 	if !ok {
 		return
@@ -148,20 +130,20 @@ func (s *Server) kioskTicket(w http.ResponseWriter, r *http.Request) {
 		err = queue.ErrNotFound // a kiosk shows only its own kind of ticket
 	}
 	if err != nil {
-		s.queueError(w, r, t, err)
+		s.QueueError(w, r, t, err)
 		return
 	}
-	ts, err := s.ticketStatus(r, t, tk.ID)
+	ts, err := s.TicketStatus(r, t, tk.ID)
 	if err != nil {
 		s.ServerError(w, r, err)
 		return
 	}
 	idle := 0
 	if ts.Status != queue.Waiting && ts.Status != queue.Called && ts.Status != queue.Serving {
-		idle = kioskDoneIdle // served, missed or cancelled: nothing left to wait for
+		idle = web.KioskDoneIdle // served, missed or cancelled: nothing left to wait for
 	}
 	p := s.kioskPage(r, t, "ticket.title", idle)
-	v, err := s.ticketView(r, p, t, ts)
+	v, err := s.TicketView(r, p, t, ts)
 	if err != nil {
 		s.ServerError(w, r, err)
 		return
@@ -174,34 +156,34 @@ func (s *Server) kioskTicket(w http.ResponseWriter, r *http.Request) {
 // gives up) is cancelled, any sign-in on the device is ended, language and
 // text size go back to the tenant's, and the browser is told to drop its
 // cache and storage. The kiosk's own cookie stays.
-func (s *Server) kioskReset(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) kioskReset(w http.ResponseWriter, r *http.Request) {
 	t, _, ok := s.loadKiosk(w, r)
 	if !ok || !s.ParseForm(w, r) {
 		return
 	}
 	if id := r.PostForm.Get("ticket"); id != "" {
 		if tk, err := s.Queue.Get(r.Context(), t.ID, id); err == nil && tk.Source == queue.SourceKiosk && tk.Status == queue.Waiting {
-			if err := s.Queue.Cancel(r.Context(), Actor(r), t.ID, tk.ID, ""); queue.Code(err) == "" {
-				s.logFailure(r, "kiosk reset: give up the number", err) // a number called meanwhile is not an error
+			if err := s.Queue.Cancel(r.Context(), web.Actor(r), t.ID, tk.ID, ""); queue.Code(err) == "" {
+				s.LogFailure(r, "kiosk reset: give up the number", err) // a number called meanwhile is not an error
 			}
 		}
 	}
-	if st := getState(r); st.sessionRaw != "" {
+	if st := web.VisitorOf(r); st.Session != "" {
 		// The cookie goes below in any case; the session row must go too,
 		// or the last visitor's account would stay open on the server.
-		s.logFailure(r, "kiosk reset: end the session", s.Identity.EndSession(r.Context(), Actor(r), st.sessionRaw))
+		s.LogFailure(r, "kiosk reset: end the session", s.Identity.EndSession(r.Context(), web.Actor(r), st.Session))
 	}
-	for _, name := range []string{SessionCookie, LangCookie, TextCookie} {
-		http.SetCookie(w, s.cookie(name, "", -time.Second))
+	for _, name := range []string{web.SessionCookie, web.LangCookie, web.TextCookie} {
+		http.SetCookie(w, s.Cookie(name, "", -time.Second))
 	}
 	w.Header().Set("Clear-Site-Data", `"cache", "storage"`)
-	Redirect(w, r, s.Path("/{tenant}/kiosk", t.Slug))
+	web.Redirect(w, r, s.Path("/{tenant}/kiosk", t.Slug))
 }
 
 // kioskSetupPage is what an admin opens on the device: one button makes
 // it the kiosk (a GET changes nothing, so link previews are harmless).
-func (s *Server) kioskSetupPage(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.loadTenant(w, r)
+func (s *Pages) kioskSetupPage(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
 	}
@@ -210,7 +192,7 @@ func (s *Server) kioskSetupPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // renderKioskSetup shows the setup page, or why the link no longer works.
-func (s *Server) renderKioskSetup(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, k kiosk.Kiosk, err error) {
+func (s *Pages) renderKioskSetup(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, k kiosk.Kiosk, err error) {
 	if err != nil && !errors.Is(err, kiosk.ErrNotFound) && !errors.Is(err, kiosk.ErrRevoked) && !errors.Is(err, kiosk.ErrSetupUsed) {
 		s.ServerError(w, r, err)
 		return
@@ -235,20 +217,20 @@ func (s *Server) renderKioskSetup(w http.ResponseWriter, r *http.Request, t *ten
 
 // kioskSetup spends the setup link and gives this browser the kiosk's
 // device token, which its pages then ask for.
-func (s *Server) kioskSetup(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.loadTenant(w, r)
+func (s *Pages) kioskSetup(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
 	}
-	device, k, err := s.Kiosks.Setup(r.Context(), Actor(r), t.ID, r.PathValue("token"))
+	device, k, err := s.Kiosks.Setup(r.Context(), web.Actor(r), t.ID, r.PathValue("token"))
 	if err != nil {
 		s.renderKioskSetup(w, r, t, k, err)
 		return
 	}
-	c := s.cookie(kioskCookie, device, 5*365*24*time.Hour)
+	c := s.Cookie(web.KioskCookie, device, 5*365*24*time.Hour)
 	c.Path = s.Path("/{tenant}/{$}", t.Slug)
 	http.SetCookie(w, c)
-	Redirect(w, r, s.Path("/{tenant}/kiosk", t.Slug))
+	web.Redirect(w, r, s.Path("/{tenant}/kiosk", t.Slug))
 }
 
 // Admin pages.
@@ -260,15 +242,15 @@ type kioskAdminView struct {
 	Location string
 }
 
-func (s *Server) adminKiosks(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.loadTenant(w, r)
+func (s *Pages) adminKiosks(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
 	}
 	s.renderAdminKiosks(w, r, t, kioskAdminView{}, nil, http.StatusOK)
 }
 
-func (s *Server) renderAdminKiosks(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, v kioskAdminView,
+func (s *Pages) renderAdminKiosks(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, v kioskAdminView,
 	errs validation.Errors, status int) {
 	ks, err := s.Kiosks.List(r.Context(), t.ID)
 	if err != nil {
@@ -278,7 +260,7 @@ func (s *Server) renderAdminKiosks(w http.ResponseWriter, r *http.Request, t *te
 	v.Kiosks = ks
 	p := s.NewPage(r, "kiosk.admin.title")
 	p.Tenant = t
-	p.Flash = FlashFrom(r)
+	p.Flash = web.FlashFrom(r)
 	p.Errors = errs
 	if r.PostForm != nil && len(errs) > 0 {
 		p.Form = r.PostForm
@@ -287,13 +269,13 @@ func (s *Server) renderAdminKiosks(w http.ResponseWriter, r *http.Request, t *te
 	s.Render(w, status, "admin_kiosks", p)
 }
 
-func (s *Server) adminKioskCreate(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.loadTenant(w, r)
+func (s *Pages) adminKioskCreate(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.LoadTenant(w, r)
 	if !ok || !s.ParseForm(w, r) {
 		return
 	}
 	token := kiosk.NewToken()
-	k, err := s.Kiosks.Register(r.Context(), Actor(r), t.ID, r.PostForm.Get("name"), r.PostForm.Get("place"), token, false)
+	k, err := s.Kiosks.Register(r.Context(), web.Actor(r), t.ID, r.PostForm.Get("name"), r.PostForm.Get("place"), token, false)
 	var errs validation.Errors
 	if errors.As(err, &errs) {
 		s.renderAdminKiosks(w, r, t, kioskAdminView{}, errs, http.StatusUnprocessableEntity)
@@ -307,12 +289,12 @@ func (s *Server) adminKioskCreate(w http.ResponseWriter, r *http.Request) {
 		NewName: k.Name}, nil, http.StatusCreated)
 }
 
-func (s *Server) adminKioskRevoke(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.loadTenant(w, r)
+func (s *Pages) adminKioskRevoke(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
 	}
-	err := s.Kiosks.Revoke(r.Context(), Actor(r), t.ID, r.PathValue("id"))
+	err := s.Kiosks.Revoke(r.Context(), web.Actor(r), t.ID, r.PathValue("id"))
 	if errors.Is(err, kiosk.ErrNotFound) {
 		s.NotFound(w, r)
 		return
@@ -321,5 +303,5 @@ func (s *Server) adminKioskRevoke(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
-	Redirect(w, r, s.Path("/{tenant}/admin/kiosks", t.Slug)+"?done=saved")
+	web.Redirect(w, r, s.Path("/{tenant}/admin/kiosks", t.Slug)+"?done=saved")
 }
