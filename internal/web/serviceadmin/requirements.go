@@ -10,8 +10,8 @@ import (
 	"github.com/serambi/serambi/internal/catalog"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/validation"
-	"github.com/serambi/serambi/internal/workflow"
 	"github.com/serambi/serambi/internal/web"
+	"github.com/serambi/serambi/internal/workflow"
 )
 
 // The documents a service asks residents for, edited as a list: add one

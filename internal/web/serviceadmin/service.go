@@ -10,8 +10,8 @@ import (
 	"github.com/serambi/serambi/internal/form"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/validation"
-	"github.com/serambi/serambi/internal/workflow"
 	"github.com/serambi/serambi/internal/web"
+	"github.com/serambi/serambi/internal/workflow"
 )
 
 // The service editor an admin uses every day: names, description, fee,

@@ -9,8 +9,8 @@ import (
 	"github.com/serambi/serambi/internal/catalog"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/validation"
-	"github.com/serambi/serambi/internal/workflow"
 	"github.com/serambi/serambi/internal/web"
+	"github.com/serambi/serambi/internal/workflow"
 )
 
 // The steps of a service as an admin sees them: what each state and each
