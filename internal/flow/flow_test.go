@@ -50,7 +50,15 @@ func newWorld(t *testing.T, d *db.DB) *world {
 	if err != nil {
 		t.Fatalf("save counter: %v", err)
 	}
-	raw, err := os.ReadFile("../app/demodata/banyuwangi-kia.json")
+	w.svc = w.service(t, "../app/demodata/banyuwangi-kia.json")
+	return w
+}
+
+// service saves the service defined in file into the tenant, with the
+// standard workflow.
+func (w *world) service(t *testing.T, file string) catalog.Service {
+	t.Helper()
+	raw, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,10 +67,11 @@ func newWorld(t *testing.T, d *db.DB) *world {
 		t.Fatal(err)
 	}
 	svc.Workflow = workflow.Standard()
-	if w.svc, err = catalog.NewStore(d, e.Clock).Save(e.Ctx, audit.System, w.tenantID, svc); err != nil {
-		t.Fatalf("save service: %v", err)
+	saved, err := catalog.NewStore(w.DB, w.Clock).Save(w.Ctx, audit.System, w.tenantID, svc)
+	if err != nil {
+		t.Fatalf("save service %s: %v", file, err)
 	}
-	return w
+	return saved
 }
 
 // called takes a ticket and has officer call it.

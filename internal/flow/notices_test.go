@@ -2,13 +2,11 @@ package flow_test
 
 import (
 	"context"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/serambi/serambi/internal/application"
-	"github.com/serambi/serambi/internal/audit"
 	"github.com/serambi/serambi/internal/catalog"
 	"github.com/serambi/serambi/internal/db"
 	"github.com/serambi/serambi/internal/db/dbtest"
@@ -38,18 +36,7 @@ func newNoticed(t *testing.T, d *db.DB) *noticed {
 			return nil
 		}})
 	w.d.Apps.OnTransition(n.notices)
-	raw, err := os.ReadFile("../../bench/data/bench-service.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc, err := catalog.Import(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc.Workflow = workflow.Standard()
-	if n.bench, err = catalog.NewStore(d, w.Clock).Save(w.Ctx, audit.System, w.tenantID, svc); err != nil {
-		t.Fatal(err)
-	}
+	n.bench = w.service(t, "../../bench/data/bench-service.json")
 	return n
 }
 

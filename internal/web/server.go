@@ -111,6 +111,22 @@ type Area interface {
 	Templates() fs.FS // holds templates/*.html
 }
 
+// AreaBase is what an area's handler type embeds: the server's rendering
+// core, and the area's own templates (its Templates, for Area).
+type AreaBase struct {
+	*Server
+	templates fs.FS
+}
+
+// NewAreaBase gives an area made on s its templates (a file system with
+// templates/*.html, usually the area's embedded one).
+func NewAreaBase(s *Server, templates fs.FS) AreaBase {
+	return AreaBase{Server: s, templates: templates}
+}
+
+// Templates implements Area.
+func (a AreaBase) Templates() fs.FS { return a.templates }
+
 // AreaFuncs is an Area whose templates call functions of their own (each
 // given the page, "." in the template, when it needs one).
 type AreaFuncs interface {

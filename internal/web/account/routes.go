@@ -6,7 +6,6 @@ package account
 
 import (
 	"embed"
-	"io/fs"
 
 	"github.com/serambi/serambi/internal/web"
 )
@@ -15,13 +14,10 @@ import (
 var templates embed.FS
 
 // Pages serves the account pages with the server's rendering core.
-type Pages struct{ *web.Server }
+type Pages struct{ web.AreaBase }
 
 // New makes the area on s (pass it to web.New).
-func New(s *web.Server) web.Area { return &Pages{s} }
-
-// Templates implements web.Area.
-func (s *Pages) Templates() fs.FS { return templates }
+func New(s *web.Server) web.Area { return &Pages{web.NewAreaBase(s, templates)} }
 
 // Routes implements web.Area: every page here is the signed-in person's own.
 func (s *Pages) Routes() []web.Route {

@@ -7,7 +7,6 @@ package network
 
 import (
 	"embed"
-	"io/fs"
 	"net/http"
 
 	"github.com/serambi/serambi/internal/audit"
@@ -18,13 +17,10 @@ import (
 var templates embed.FS
 
 // Pages serves the coordinator's pages with the server's rendering core.
-type Pages struct{ *web.Server }
+type Pages struct{ web.AreaBase }
 
 // New makes the area on s (pass it to web.New).
-func New(s *web.Server) web.Area { return &Pages{s} }
-
-// Templates implements web.Area.
-func (s *Pages) Templates() fs.FS { return templates }
+func New(s *web.Server) web.Area { return &Pages{web.NewAreaBase(s, templates)} }
 
 // Routes implements web.Area: every page here is the coordinator's.
 func (s *Pages) Routes() []web.Route {

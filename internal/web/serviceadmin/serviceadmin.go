@@ -8,7 +8,6 @@ package serviceadmin
 import (
 	"embed"
 	"html/template"
-	"io/fs"
 
 	"github.com/serambi/serambi/internal/web"
 )
@@ -17,13 +16,10 @@ import (
 var templates embed.FS
 
 // Pages serves the service editor with the server's rendering core.
-type Pages struct{ *web.Server }
+type Pages struct{ web.AreaBase }
 
 // New makes the area on s (pass it to web.New).
-func New(s *web.Server) web.Area { return &Pages{s} }
-
-// Templates implements web.Area.
-func (s *Pages) Templates() fs.FS { return templates }
+func New(s *web.Server) web.Area { return &Pages{web.NewAreaBase(s, templates)} }
 
 // Funcs implements web.AreaFuncs: what the form builder's templates call.
 func (s *Pages) Funcs() template.FuncMap { return template.FuncMap{"dateLimit": dateLimitOf} }
