@@ -153,6 +153,24 @@ func quoted(p *web.Page, fd form.Field) string {
 	return p.T("builder.quoted", l)
 }
 
+// save stores svc; stored, the browser goes on to where(saved) with
+// ?done=saved. A refusal comes back as the problems to show with the page
+// again; any other failure is answered as a server error. answered says
+// whether the request has been answered.
+func (s *Pages) save(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, svc catalog.Service,
+	where func(saved catalog.Service) string) (errs validation.Errors, answered bool) {
+	saved, err := s.Services.Save(r.Context(), web.Actor(r), t.ID, svc)
+	switch {
+	case err == nil:
+		web.Redirect(w, r, where(saved)+"?done=saved")
+		return nil, true
+	case errors.As(err, &errs):
+		return errs, false
+	}
+	s.ServerError(w, r, err)
+	return nil, true
+}
+
 // saveForm saves svc with the form f; a refusal comes back as errors.
 func (s *Pages) saveForm(r *http.Request, t *tenant.Tenant, svc catalog.Service, f form.Form) (validation.Errors, error) {
 	svc.Form = f

@@ -141,13 +141,10 @@ func (s *Pages) adminServiceSave(w http.ResponseWriter, r *http.Request) {
 	}
 	errs := readBasics(r, &svc)
 	if len(errs) == 0 {
-		saved, err := s.Services.Save(r.Context(), web.Actor(r), t.ID, svc)
-		if err == nil {
-			web.Redirect(w, r, s.Path("/{tenant}/admin/services/{code}", t.Slug, saved.Code)+"?done=saved")
-			return
-		}
-		if !errors.As(err, &errs) {
-			s.ServerError(w, r, err)
+		var answered bool
+		if errs, answered = s.save(w, r, t, svc, func(saved catalog.Service) string {
+			return s.Path("/{tenant}/admin/services/{code}", t.Slug, saved.Code)
+		}); answered {
 			return
 		}
 	}

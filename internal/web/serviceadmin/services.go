@@ -126,13 +126,10 @@ func (s *Pages) adminServiceSaveJSON(w http.ResponseWriter, r *http.Request) {
 		svc.Code = editing
 	}
 	if len(errs) == 0 {
-		_, err := s.Services.Save(r.Context(), web.Actor(r), t.ID, svc)
-		if err == nil {
-			web.Redirect(w, r, s.Path("/{tenant}/admin/services", t.Slug)+"?done=saved")
-			return
-		}
-		if !errors.As(err, &errs) {
-			s.ServerError(w, r, err)
+		var answered bool
+		if errs, answered = s.save(w, r, t, svc, func(catalog.Service) string {
+			return s.Path("/{tenant}/admin/services", t.Slug)
+		}); answered {
 			return
 		}
 	}

@@ -1,7 +1,6 @@
 package serviceadmin
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -123,13 +122,10 @@ func (s *Pages) adminWorkflowSave(w http.ResponseWriter, r *http.Request) {
 	if len(errs) == 0 {
 		changed := *svc
 		changed.Workflow = d
-		_, err := s.Services.Save(r.Context(), web.Actor(r), t.ID, changed)
-		if err == nil {
-			web.Redirect(w, r, s.Path("/{tenant}/admin/services/{code}/workflow", t.Slug, svc.Code)+"?done=saved")
-			return
-		}
-		if !errors.As(err, &errs) {
-			s.ServerError(w, r, err)
+		var answered bool
+		if errs, answered = s.save(w, r, t, changed, func(saved catalog.Service) string {
+			return s.Path("/{tenant}/admin/services/{code}/workflow", t.Slug, saved.Code)
+		}); answered {
 			return
 		}
 	}
