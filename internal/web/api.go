@@ -21,19 +21,19 @@ func (s *Server) apiRegions(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	rq := region.Query{Country: region.Country(q.Get("country")), Level: region.Level(q.Get("level")), Parent: q.Get("parent"), Q: q.Get("q")}
 	if rq.Country != "" && rq.Country != region.Indonesia && rq.Country != region.Japan {
-		s.problem(w, r, http.StatusBadRequest, "bad_country", "problem.bad_country")
+		s.Problem(w, r, http.StatusBadRequest, "bad_country", "problem.bad_country")
 		return
 	}
 	switch rq.Level {
 	case "", region.Province, region.Regency, region.City, region.Prefecture, region.Municipality, region.Ward:
 	default:
-		s.problem(w, r, http.StatusBadRequest, "bad_level", "problem.bad_level")
+		s.Problem(w, r, http.StatusBadRequest, "bad_level", "problem.bad_level")
 		return
 	}
 	if l := q.Get("limit"); l != "" {
 		n, err := strconv.Atoi(l)
 		if err != nil || n < 1 || n > 500 {
-			s.problem(w, r, http.StatusBadRequest, "bad_limit", "problem.bad_limit")
+			s.Problem(w, r, http.StatusBadRequest, "bad_limit", "problem.bad_limit")
 			return
 		}
 		rq.Limit = n
@@ -41,7 +41,7 @@ func (s *Server) apiRegions(w http.ResponseWriter, r *http.Request) {
 	if c := q.Get("cursor"); c != "" {
 		n, err := strconv.Atoi(c)
 		if err != nil || n < 0 || n > 1_000_000 {
-			s.problem(w, r, http.StatusBadRequest, "bad_cursor", "problem.bad_cursor")
+			s.Problem(w, r, http.StatusBadRequest, "bad_cursor", "problem.bad_cursor")
 			return
 		}
 		rq.Offset = n
@@ -57,7 +57,7 @@ func (s *Server) apiRegions(w http.ResponseWriter, r *http.Request) {
 		// it back unread (its form may change).
 		out.Next = strconv.Itoa(rq.Offset + len(items))
 	}
-	writeJSON(w, http.StatusOK, out)
+	WriteJSON(w, http.StatusOK, out)
 }
 
 type tenantJSON struct {
@@ -104,21 +104,21 @@ func (s *Server) apiTenants(w http.ResponseWriter, r *http.Request) {
 	for _, t := range ts {
 		out.Items = append(out.Items, toTenantJSON(t))
 	}
-	writeJSON(w, http.StatusOK, out)
+	WriteJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) apiTenant(w http.ResponseWriter, r *http.Request) {
 	t, err := s.Tenants.BySlug(r.Context(), r.PathValue("slug"))
 	st := getState(r)
 	if errors.Is(err, tenant.ErrNotFound) || (err == nil && !t.IsActive() && (st.user == nil || !st.user.Coordinator)) {
-		s.problem(w, r, http.StatusNotFound, "not_found", "problem.not_found")
+		s.Problem(w, r, http.StatusNotFound, "not_found", "problem.not_found")
 		return
 	}
 	if err != nil {
 		s.ServerError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, toTenantJSON(t))
+	WriteJSON(w, http.StatusOK, toTenantJSON(t))
 }
 
 // tenantBody is the JSON a coordinator sends; absent fields keep their value
@@ -175,13 +175,13 @@ func (s *Server) apiTenantCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Location", "/api/v1/tenants/"+t.Slug)
-	writeJSON(w, http.StatusCreated, toTenantJSON(t))
+	WriteJSON(w, http.StatusCreated, toTenantJSON(t))
 }
 
 func (s *Server) apiTenantUpdate(w http.ResponseWriter, r *http.Request) {
 	old, err := s.Tenants.BySlug(r.Context(), r.PathValue("slug"))
 	if errors.Is(err, tenant.ErrNotFound) {
-		s.problem(w, r, http.StatusNotFound, "not_found", "problem.not_found")
+		s.Problem(w, r, http.StatusNotFound, "not_found", "problem.not_found")
 		return
 	}
 	if err != nil {
@@ -221,7 +221,7 @@ func (s *Server) apiTenantUpdate(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	writeJSON(w, http.StatusOK, toTenantJSON(t))
+	WriteJSON(w, http.StatusOK, toTenantJSON(t))
 }
 
 // renameTenantFields names invalid fields as the JSON body does.
@@ -274,7 +274,7 @@ func (s *Server) apiTenantHome(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	writeJSON(w, http.StatusOK, toTenantJSON(*t))
+	WriteJSON(w, http.StatusOK, toTenantJSON(*t))
 }
 
 type tokenRequest struct {
@@ -291,20 +291,20 @@ func (s *Server) apiToken(w http.ResponseWriter, r *http.Request) {
 	tok, exp, _, err := s.Identity.IssueToken(r.Context(), req.Email, req.Password, req.OTP, getState(r).ip)
 	switch {
 	case errors.Is(err, identity.ErrBadLogin):
-		s.problem(w, r, http.StatusUnauthorized, "bad_credentials", "error.signin.bad")
+		s.Problem(w, r, http.StatusUnauthorized, "bad_credentials", "error.signin.bad")
 	case errors.Is(err, identity.ErrThrottled):
 		w.Header().Set("Retry-After", "900")
-		s.problem(w, r, http.StatusTooManyRequests, "throttled", "error.signin.throttled")
+		s.Problem(w, r, http.StatusTooManyRequests, "throttled", "error.signin.throttled")
 	case errors.Is(err, identity.ErrOTPRequired):
-		s.problem(w, r, http.StatusUnauthorized, "otp_required", "problem.otp_required")
+		s.Problem(w, r, http.StatusUnauthorized, "otp_required", "problem.otp_required")
 	case errors.Is(err, identity.ErrBadOTP):
-		s.problem(w, r, http.StatusUnauthorized, "bad_otp", "error.otp.bad")
+		s.Problem(w, r, http.StatusUnauthorized, "bad_otp", "error.otp.bad")
 	case errors.Is(err, identity.ErrEnrolFirst):
-		s.problem(w, r, http.StatusForbidden, "totp_enrolment_required", "problem.totp_required")
+		s.Problem(w, r, http.StatusForbidden, "totp_enrolment_required", "problem.totp_required")
 	case err != nil:
 		s.ServerError(w, r, err)
 	default:
-		writeJSON(w, http.StatusCreated, map[string]any{"token": tok, "token_type": "Bearer", "expires_at": exp})
+		WriteJSON(w, http.StatusCreated, map[string]any{"token": tok, "token_type": "Bearer", "expires_at": exp})
 	}
 }
 
@@ -322,7 +322,7 @@ func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	u := st.user
-	writeJSON(w, http.StatusOK, map[string]any{
+	WriteJSON(w, http.StatusOK, map[string]any{
 		"id": u.ID, "name": u.Name, "email": u.Email, "phone": u.Phone, "lang": u.Lang,
 		"coordinator": u.Coordinator, "civil_id": u.CivilIDMasked, "memberships": ms,
 	})
@@ -353,7 +353,7 @@ func (s *Server) apiStaff(w http.ResponseWriter, r *http.Request) {
 		}
 		out.Items = append(out.Items, j)
 	}
-	writeJSON(w, http.StatusOK, out)
+	WriteJSON(w, http.StatusOK, out)
 }
 
 type staffBody struct {
@@ -380,5 +380,5 @@ func (s *Server) apiStaffCreate(w http.ResponseWriter, r *http.Request) {
 	if !s.apiResult(w, r, err) {
 		return
 	}
-	writeJSON(w, http.StatusCreated, staffJSON{ID: u.ID, Name: u.Name, Email: u.Email, Roles: b.Roles})
+	WriteJSON(w, http.StatusCreated, staffJSON{ID: u.ID, Name: u.Name, Email: u.Email, Roles: b.Roles})
 }

@@ -91,7 +91,7 @@ func (s *Server) apiServices(w http.ResponseWriter, r *http.Request) {
 	for _, svc := range svcs {
 		out.Items = append(out.Items, toServiceJSON(svc, getState(r).lang, false))
 	}
-	writeJSON(w, http.StatusOK, out)
+	WriteJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) apiService(w http.ResponseWriter, r *http.Request) {
@@ -103,7 +103,7 @@ func (s *Server) apiService(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	writeJSON(w, http.StatusOK, toServiceJSON(*svc, getState(r).lang, true))
+	WriteJSON(w, http.StatusOK, toServiceJSON(*svc, getState(r).lang, true))
 }
 
 type applyBody struct {
@@ -186,7 +186,7 @@ func (s *Server) apiApply(w http.ResponseWriter, r *http.Request) {
 		Submit: b.Submit, Attach: attach})
 	if errors.Is(err, workflow.ErrNotAllowed) || errors.Is(err, workflow.ErrForbidden) {
 		// A tenant's own workflow may not let residents submit at once.
-		s.problem(w, r, http.StatusConflict, "action_not_allowed", "problem.action_not_allowed")
+		s.Problem(w, r, http.StatusConflict, "action_not_allowed", "problem.action_not_allowed")
 		return
 	}
 	if !s.apiResult(w, r, err) {
@@ -194,7 +194,7 @@ func (s *Server) apiApply(w http.ResponseWriter, r *http.Request) {
 	}
 	s.ensureResident(r, t)
 	w.Header().Set("Location", "/api/v1/t/"+t.Slug+"/applications/"+a.ID)
-	writeJSON(w, http.StatusCreated, map[string]any{"id": a.ID, "tracking_number": a.TrackingNumber, "state": a.State, "version": a.Version})
+	WriteJSON(w, http.StatusCreated, map[string]any{"id": a.ID, "tracking_number": a.TrackingNumber, "state": a.State, "version": a.Version})
 }
 
 func (s *Server) apiApplication(w http.ResponseWriter, r *http.Request) {
@@ -223,7 +223,7 @@ func (s *Server) writeApp(w http.ResponseWriter, r *http.Request, ac *appContext
 	for _, a := range wf.Allowed(ac.App.State, ac.Roles) {
 		j.Actions = append(j.Actions, actionJSON{a.Name, a.Labels.In(lang), a.CommentRequired})
 	}
-	writeJSON(w, status, j)
+	WriteJSON(w, status, j)
 }
 
 type actBody struct {
@@ -245,9 +245,9 @@ func (s *Server) apiAct(w http.ResponseWriter, r *http.Request) {
 	var errs validation.Errors
 	switch {
 	case errors.Is(err, workflow.ErrNotAllowed):
-		s.problem(w, r, http.StatusConflict, "action_not_allowed", "problem.action_not_allowed")
+		s.Problem(w, r, http.StatusConflict, "action_not_allowed", "problem.action_not_allowed")
 	case errors.Is(err, application.ErrConflict):
-		s.problem(w, r, http.StatusConflict, "changed", "problem.changed")
+		s.Problem(w, r, http.StatusConflict, "changed", "problem.changed")
 	case errors.Is(err, workflow.ErrForbidden):
 		s.Deny(w, r, ac.T)
 	case errors.Is(err, workflow.ErrCommentRequired):

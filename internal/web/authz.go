@@ -37,7 +37,8 @@ func isMember(st *state, tenantID string) bool {
 	return false
 }
 
-func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
+// IsAPI tells a request to the JSON API (answered with problems, not pages).
+func IsAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
 
 // Actor is the audit identity of the request's user.
 func Actor(r *http.Request) audit.Actor {
@@ -73,8 +74,8 @@ func (s *Server) LoadTenant(w http.ResponseWriter, r *http.Request) (*tenant.Ten
 		st.lang = t.DefaultLang
 	}
 	if !t.IsActive() {
-		if isAPI(r) {
-			s.problem(w, r, http.StatusForbidden, "tenant_suspended", "problem.tenant_suspended")
+		if IsAPI(r) {
+			s.Problem(w, r, http.StatusForbidden, "tenant_suspended", "problem.tenant_suspended")
 			return nil, false
 		}
 		p := s.NewPage(r, "tenant.suspended.title")
@@ -86,14 +87,14 @@ func (s *Server) LoadTenant(w http.ResponseWriter, r *http.Request) (*tenant.Ten
 	return &t, true
 }
 
-// requireUser makes sure someone is signed in (and, for staff, has a second
+// RequireUser makes sure someone is signed in (and, for staff, has a second
 // factor); otherwise it sends them to sign in and come back.
-func (s *Server) requireUser(w http.ResponseWriter, r *http.Request) bool {
+func (s *Server) RequireUser(w http.ResponseWriter, r *http.Request) bool {
 	st := getState(r)
 	if st.user == nil {
-		if isAPI(r) {
+		if IsAPI(r) {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="serambi"`)
-			s.problem(w, r, http.StatusUnauthorized, "unauthenticated", "problem.unauthenticated")
+			s.Problem(w, r, http.StatusUnauthorized, "unauthenticated", "problem.unauthenticated")
 			return false
 		}
 		to := "/signin?next=" + url.QueryEscape(r.URL.RequestURI())
@@ -104,8 +105,8 @@ func (s *Server) requireUser(w http.ResponseWriter, r *http.Request) bool {
 		return false
 	}
 	if st.mustEnrol && !strings.HasPrefix(r.URL.Path, "/account/totp") {
-		if isAPI(r) {
-			s.problem(w, r, http.StatusForbidden, "totp_enrolment_required", "problem.totp_required")
+		if IsAPI(r) {
+			s.Problem(w, r, http.StatusForbidden, "totp_enrolment_required", "problem.totp_required")
 			return false
 		}
 		Redirect(w, r, "/account/totp")
@@ -117,7 +118,7 @@ func (s *Server) requireUser(w http.ResponseWriter, r *http.Request) bool {
 // requireRole lets the request on when the user holds one of roles in t
 // (coordinators may do anything an admin may). A refusal is audited.
 func (s *Server) requireRole(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, roles ...identity.Role) bool {
-	if !s.requireUser(w, r) {
+	if !s.RequireUser(w, r) {
 		return false
 	}
 	st := getState(r)
@@ -132,7 +133,7 @@ func (s *Server) requireRole(w http.ResponseWriter, r *http.Request, t *tenant.T
 
 // requireCoordinator lets only network coordinators on.
 func (s *Server) requireCoordinator(w http.ResponseWriter, r *http.Request) bool {
-	if !s.requireUser(w, r) {
+	if !s.RequireUser(w, r) {
 		return false
 	}
 	if getState(r).user.Coordinator {
@@ -150,8 +151,8 @@ func (s *Server) Deny(w http.ResponseWriter, r *http.Request, t *tenant.Tenant) 
 	}
 	a := Actor(r)
 	s.LogFailure(r, "audit a refusal", audit.Record(r.Context(), s.DB, a.Entry(tenantID, "authz.denied", r.Method+" "+r.URL.Path, audit.Say("audit.detail.refused"))))
-	if isAPI(r) {
-		s.problem(w, r, http.StatusForbidden, "forbidden", "problem.forbidden")
+	if IsAPI(r) {
+		s.Problem(w, r, http.StatusForbidden, "forbidden", "problem.forbidden")
 		return
 	}
 	s.ErrorPage(w, r, http.StatusForbidden, t)

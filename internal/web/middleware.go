@@ -250,7 +250,7 @@ func (s *Server) withState(next http.Handler) http.Handler {
 			// A client that sends a token expects to act as someone: never
 			// serve it as anonymous.
 			w.Header().Set("WWW-Authenticate", `Bearer realm="serambi", error="invalid_token"`)
-			s.problem(w, r.WithContext(context.WithValue(r.Context(), stateKey{}, st)), http.StatusUnauthorized, "invalid_token", "problem.invalid_token")
+			s.Problem(w, r.WithContext(context.WithValue(r.Context(), stateKey{}, st)), http.StatusUnauthorized, "invalid_token", "problem.invalid_token")
 			return
 		}
 		if st.sessionEnded {
@@ -313,7 +313,7 @@ func (s *Server) loadUser(r *http.Request, st *state) {
 func (s *Server) pickLanguage(w http.ResponseWriter, r *http.Request, st *state) {
 	if l := r.URL.Query().Get("lang"); locale.Supported(l) {
 		st.lang, st.langExplicit = l, true
-		if !isAPI(r) { // API clients choose per request; they keep no cookies
+		if !IsAPI(r) { // API clients choose per request; they keep no cookies
 			http.SetCookie(w, s.cookie(LangCookie, l, 365*24*time.Hour))
 		}
 		return

@@ -10,7 +10,6 @@ import (
 
 	"github.com/serambi/serambi/internal/application"
 	"github.com/serambi/serambi/internal/calendar"
-	"github.com/serambi/serambi/internal/catalog"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/validation"
 	"github.com/serambi/serambi/internal/workflow"
@@ -256,43 +255,13 @@ func (s *Server) myApplications(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.NewPage(r, "mine.title")
 	p.Tenant = t
-	rows, err := s.listRows(r.Context(), p, t, apps)
+	rows, err := s.ListRows(r.Context(), p, t, apps)
 	if err != nil {
 		s.ServerError(w, r, err)
 		return
 	}
 	p.Data = rows
 	s.Render(w, http.StatusOK, "my_applications", p)
-}
-
-type listRow struct {
-	URL, Tracking, Service, State, Since, Due, Applicant string
-	Overdue, Escalated, Draft                            bool
-}
-
-// listRows describes applications for lists, loading each service once.
-func (s *Server) listRows(ctx context.Context, p *Page, t *tenant.Tenant, apps []application.Application) ([]listRow, error) {
-	svcs := map[string]catalog.Service{}
-	now := s.Clock.Now()
-	var out []listRow
-	for _, a := range apps {
-		svc, ok := svcs[a.ServiceID]
-		if !ok {
-			var err error
-			if svc, err = s.Services.ByID(ctx, t.ID, a.ServiceID); err != nil {
-				return nil, err
-			}
-			svcs[a.ServiceID] = svc
-		}
-		st, _ := svc.Workflow.State(a.State)
-		row := listRow{URL: s.Path("/{tenant}/applications/{id}", t.Slug, a.ID), Tracking: a.TrackingNumber, Service: svc.Names.In(p.Lang()),
-			State: st.Labels.In(p.Lang()), Since: p.Date(a.StateSince), Escalated: a.Escalated, Draft: a.TrackingNumber == "" && a.DecidedAt == nil}
-		if a.DueAt != nil {
-			row.Due, row.Overdue = p.Date(lastMoment(*a.DueAt)), now.After(*a.DueAt)
-		}
-		out = append(out, row)
-	}
-	return out, nil
 }
 
 // CalendarFor is the tenant's working-day calendar.

@@ -24,34 +24,16 @@ type appContext struct {
 	officerID string   // the caller, when staff
 }
 
-// callerRoles: "resident" for the applicant, plus the caller's staff roles.
-func callerRoles(st *state, t *tenant.Tenant, a application.Application) []string {
-	var roles []string
-	if st.user == nil {
-		return nil
-	}
-	if st.user.ID == a.ApplicantID {
-		roles = append(roles, workflow.Resident)
-	}
-	if hasRole(st, t.ID, "officer") {
-		roles = append(roles, workflow.Officer)
-	}
-	if hasRole(st, t.ID, "admin") || st.user.Coordinator {
-		roles = append(roles, workflow.Admin)
-	}
-	return roles
-}
-
 // loadApplication resolves {tenant} and {id} for a signed-in caller who is
 // the applicant or staff of the tenant; anyone else gets 404, so IDs of
 // other people's applications reveal nothing.
 func (s *Server) loadApplication(w http.ResponseWriter, r *http.Request) (*appContext, bool) {
 	t, ok := s.LoadTenant(w, r)
-	if !ok || !s.requireUser(w, r) {
+	if !ok || !s.RequireUser(w, r) {
 		return nil, false
 	}
 	a, err := s.Apps.Get(r.Context(), t.ID, r.PathValue("id"))
-	roles := callerRoles(getState(r), t, a)
+	roles := CallerRoles(r, t, a)
 	if errors.Is(err, application.ErrNotFound) || (err == nil && len(roles) == 0) {
 		s.NotFound(w, r)
 		return nil, false

@@ -103,14 +103,14 @@ func (s *Server) assistStart(w http.ResponseWriter, r *http.Request) {
 	}
 	out, err := s.flows.StartAssisted(r.Context(), flow.Assist{
 		Caller: application.Caller{Actor: Actor(r), Roles: []string{workflow.Officer}},
-		Tenant: *t, Service: svc, ResidentID: u.ID, Lang: u.Lang, CallID: s.servedCall(r, t, r.PostForm.Get("call"))})
+		Tenant: *t, Service: svc, ResidentID: u.ID, Lang: u.Lang, CallID: s.ServedCall(r, t, r.PostForm.Get("call"))})
 	if err != nil {
 		s.ServerError(w, r, err)
 		return
 	}
 	if out.Call.ID != "" {
 		s.Calls.Rooms().Broadcast(out.Call.ID, call.Message{Type: "application",
-			Extra: appEvent{ID: out.Application.ID, Requirements: requirementOptions(svc)}})
+			Extra: AppEvent{ID: out.Application.ID, Requirements: RequirementOptions(svc)}})
 	}
 	Redirect(w, r, s.Path("/{tenant}/applications/{id}/edit", t.Slug, out.Application.ID)+"?section=0")
 }
@@ -140,7 +140,7 @@ func (s *Server) requestConfirmation(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
-	s.announceConfirmation(r, ac)
+	s.AnnounceConfirmation(r, ac.T, ac.App, ac.Svc)
 	Redirect(w, r, appURL(ac)+"?done=code_sent")
 }
 
@@ -178,7 +178,7 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		s.appError(w, r, ac, err)
 	default:
-		s.announceSent(r, ac.T, ac.App.ID)
+		s.AnnounceSent(r, ac.T, ac.App.ID)
 		Redirect(w, r, appURL(ac)+"?done=confirmed")
 	}
 }

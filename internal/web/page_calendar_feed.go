@@ -16,7 +16,7 @@ import (
 // calendar.
 func (s *Server) appointmentICS(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.LoadTenant(w, r)
-	if !ok || !s.requireUser(w, r) {
+	if !ok || !s.RequireUser(w, r) {
 		return
 	}
 	a, err := s.Counters.Appointment(r.Context(), t.ID, r.PathValue("id"))

@@ -237,7 +237,7 @@ func (s *Server) myAppointments(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) cancelAppointment(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.LoadTenant(w, r)
-	if !ok || !s.requireUser(w, r) {
+	if !ok || !s.RequireUser(w, r) {
 		return
 	}
 	err := s.Counters.Cancel(r.Context(), Actor(r), t.ID, r.PathValue("id"), getState(r).user.ID, s.isStaff(r, t))
@@ -285,7 +285,7 @@ func (s *Server) apiCounters(w http.ResponseWriter, r *http.Request) {
 	for _, c := range cs {
 		out.Items = append(out.Items, counterJSON{c.ID, c.Code, c.Name(getState(r).lang), c.Names, c.SlotMinutes, c.Capacity})
 	}
-	writeJSON(w, http.StatusOK, out)
+	WriteJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) apiSlots(w http.ResponseWriter, r *http.Request) {
@@ -301,7 +301,7 @@ func (s *Server) apiSlots(w http.ResponseWriter, r *http.Request) {
 	from, err1 := time.ParseInLocation("2006-01-02", q.Get("from"), t.Location())
 	to, err2 := time.ParseInLocation("2006-01-02", q.Get("to"), t.Location())
 	if err1 != nil || err2 != nil || to.Before(from) || to.Sub(from) >= counter.MaxDays*24*time.Hour {
-		s.problem(w, r, http.StatusBadRequest, "bad_range", "problem.bad_range")
+		s.Problem(w, r, http.StatusBadRequest, "bad_range", "problem.bad_range")
 		return
 	}
 	slots, err := s.Counters.Slots(r.Context(), *t, c.ID, from, to)
@@ -313,7 +313,7 @@ func (s *Server) apiSlots(w http.ResponseWriter, r *http.Request) {
 	for _, sl := range slots {
 		out.Items = append(out.Items, slotJSON{sl.Start.UTC(), sl.End.UTC(), sl.Capacity, sl.Free})
 	}
-	writeJSON(w, http.StatusOK, out)
+	WriteJSON(w, http.StatusOK, out)
 }
 
 type bookBody struct {
@@ -334,9 +334,9 @@ func (s *Server) apiBook(w http.ResponseWriter, r *http.Request) {
 	a, err := s.Counters.Book(r.Context(), Actor(r), *t, b.Counter, getState(r).user.ID, b.Start, TruncateRunes(b.Note, 500))
 	switch {
 	case errors.Is(err, counter.ErrSlotFull):
-		s.problem(w, r, http.StatusConflict, "slot_full", "problem.slot_full")
+		s.Problem(w, r, http.StatusConflict, "slot_full", "problem.slot_full")
 	case errors.Is(err, counter.ErrAlreadyBooked):
-		s.problem(w, r, http.StatusConflict, "already_booked", "flash.already_booked")
+		s.Problem(w, r, http.StatusConflict, "already_booked", "flash.already_booked")
 	case errors.Is(err, counter.ErrNotFound):
 		s.invalid(w, r, validation.Errors{{Field: "counter", Code: "error.counter.unknown"}})
 	case errors.Is(err, counter.ErrNotBookable):
@@ -346,22 +346,22 @@ func (s *Server) apiBook(w http.ResponseWriter, r *http.Request) {
 	default:
 		s.ensureResident(r, t)
 		w.Header().Set("Location", "/api/v1/t/"+t.Slug+"/appointments/"+a.ID)
-		writeJSON(w, http.StatusCreated, map[string]any{"id": a.ID, "counter": a.CounterID, "start": a.Start.UTC(),
+		WriteJSON(w, http.StatusCreated, map[string]any{"id": a.ID, "counter": a.CounterID, "start": a.Start.UTC(),
 			"end": a.End.UTC(), "status": a.Status})
 	}
 }
 
 func (s *Server) apiCancel(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.LoadTenant(w, r)
-	if !ok || !s.requireUser(w, r) {
+	if !ok || !s.RequireUser(w, r) {
 		return
 	}
 	err := s.Counters.Cancel(r.Context(), Actor(r), t.ID, r.PathValue("id"), getState(r).user.ID, s.isStaff(r, t))
 	switch {
 	case errors.Is(err, counter.ErrNotFound), errors.Is(err, counter.ErrNotYours):
-		s.problem(w, r, http.StatusNotFound, "not_found", "problem.not_found")
+		s.Problem(w, r, http.StatusNotFound, "not_found", "problem.not_found")
 	case errors.Is(err, counter.ErrNotBooked):
-		s.problem(w, r, http.StatusConflict, "not_booked", "problem.not_booked")
+		s.Problem(w, r, http.StatusConflict, "not_booked", "problem.not_booked")
 	case err != nil:
 		s.ServerError(w, r, err)
 	default:

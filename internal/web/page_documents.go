@@ -144,7 +144,7 @@ func quotaMB(quota int64) string { return strconv.FormatInt(quota>>20, 10) }
 // page of this site.
 func (s *Server) downloadDocument(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.LoadTenant(w, r)
-	if !ok || !s.requireUser(w, r) {
+	if !ok || !s.RequireUser(w, r) {
 		return
 	}
 	d, err := s.Docs.Get(r.Context(), t.ID, r.PathValue("id"))
@@ -230,12 +230,12 @@ func (s *Server) apiUpload(w http.ResponseWriter, r *http.Request) {
 	// only its residents and staff may put one there (anyone else applies
 	// through the pages, where the file joins a draft at once).
 	if st := getState(r); !isMember(st, t.ID) && !st.user.Coordinator {
-		s.problem(w, r, http.StatusForbidden, "not_member", "problem.not_member")
+		s.Problem(w, r, http.StatusForbidden, "not_member", "problem.not_member")
 		return
 	}
 	mr, err := r.MultipartReader()
 	if err != nil {
-		s.problem(w, r, http.StatusUnsupportedMediaType, "unsupported_media_type", "problem.multipart")
+		s.Problem(w, r, http.StatusUnsupportedMediaType, "unsupported_media_type", "problem.multipart")
 		return
 	}
 	var svcCode, reqName string
@@ -283,9 +283,9 @@ func (s *Server) apiSaveUpload(w http.ResponseWriter, r *http.Request, tenantID,
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.Is(err, document.ErrTooLarge), errors.As(err, &tooBig):
-		s.problem(w, r, http.StatusRequestEntityTooLarge, "too_large", "error.document.too_large", strconv.FormatInt(max(req.MaxBytes, 1<<20)>>20, 10))
+		s.Problem(w, r, http.StatusRequestEntityTooLarge, "too_large", "error.document.too_large", strconv.FormatInt(max(req.MaxBytes, 1<<20)>>20, 10))
 	case errors.Is(err, document.ErrQuota):
-		s.problem(w, r, http.StatusTooManyRequests, "upload_quota", "error.document.quota", quotaMB(s.Docs.Quota))
+		s.Problem(w, r, http.StatusTooManyRequests, "upload_quota", "error.document.quota", quotaMB(s.Docs.Quota))
 	case errors.Is(err, document.ErrType):
 		s.invalid(w, r, validation.Errors{{Field: "file", Code: "error.document.type"}})
 	case errors.Is(err, document.ErrEmpty):
@@ -293,7 +293,7 @@ func (s *Server) apiSaveUpload(w http.ResponseWriter, r *http.Request, tenantID,
 	case err != nil:
 		s.ServerError(w, r, err)
 	default:
-		writeJSON(w, http.StatusCreated, map[string]any{"id": d.ID, "requirement": d.Requirement, "filename": d.Filename,
+		WriteJSON(w, http.StatusCreated, map[string]any{"id": d.ID, "requirement": d.Requirement, "filename": d.Filename,
 			"media_type": d.MediaType, "size": d.Size, "sha256": d.SHA256})
 	}
 }

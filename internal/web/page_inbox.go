@@ -10,7 +10,7 @@ import (
 )
 
 type inboxPage struct {
-	Rows   []listRow
+	Rows   []ListRow
 	States []stateOption
 }
 
@@ -44,7 +44,7 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 	for _, k := range []string{"state", "assigned", "due", "q"} {
 		p.Form.Set(k, q.Get(k))
 	}
-	rows, err := s.listRows(r.Context(), p, t, apps)
+	rows, err := s.ListRows(r.Context(), p, t, apps)
 	if err != nil {
 		s.ServerError(w, r, err)
 		return

@@ -108,8 +108,8 @@ func (s *Server) TakingAllowed(w http.ResponseWriter, r *http.Request, t *tenant
 	p := s.NewPage(r, "ticket.title")
 	p.Tenant = t
 	msg := closedRefusal(p, next)
-	if isAPI(r) {
-		s.problem(w, r, http.StatusConflict, "closed_now", "error.queue.closed_now", msg)
+	if IsAPI(r) {
+		s.Problem(w, r, http.StatusConflict, "closed_now", "error.queue.closed_now", msg)
 		return false
 	}
 	p.Errors = validation.Errors{{Field: "queue", Code: "error.queue.closed_now", Args: []any{msg}}}
@@ -134,13 +134,13 @@ func (s *Server) QueueError(w http.ResponseWriter, r *http.Request, t *tenant.Te
 		s.ServerError(w, r, err)
 	case errors.Is(err, queue.ErrNotFound):
 		s.NotFound(w, r)
-	case isAPI(r):
+	case IsAPI(r):
 		status := http.StatusConflict
 		if errors.Is(err, queue.ErrBadPriority) || errors.Is(err, queue.ErrBadSource) {
 			s.invalid(w, r, validation.Errors{{Field: "priority", Code: code}})
 			return
 		}
-		s.problem(w, r, status, code[len("error.queue."):], code)
+		s.Problem(w, r, status, code[len("error.queue."):], code)
 	default:
 		p := s.NewPage(r, "ticket.title")
 		p.Tenant = t
@@ -285,12 +285,12 @@ func (s *Server) callNext(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	tk, err := s.Queue.CallNext(r.Context(), Actor(r), t.ID, c.ID, getState(r).user.ID)
-	if isAPI(r) {
+	if IsAPI(r) {
 		if err != nil {
 			s.QueueError(w, r, t, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"id": tk.ID, "number": tk.Number, "label": tk.Label, "status": tk.Status})
+		WriteJSON(w, http.StatusOK, map[string]any{"id": tk.ID, "number": tk.Number, "label": tk.Label, "status": tk.Status})
 		return
 	}
 	if errors.Is(err, queue.ErrEmpty) {
@@ -375,7 +375,7 @@ func (s *Server) apiTakeTicket(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Location", "/api/v1/t/"+t.Slug+"/tickets/"+tk.ID)
-	writeJSON(w, http.StatusCreated, ts)
+	WriteJSON(w, http.StatusCreated, ts)
 }
 
 func (s *Server) apiTicket(w http.ResponseWriter, r *http.Request) {
@@ -388,5 +388,5 @@ func (s *Server) apiTicket(w http.ResponseWriter, r *http.Request) {
 		s.QueueError(w, r, t, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, ts)
+	WriteJSON(w, http.StatusOK, ts)
 }

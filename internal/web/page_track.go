@@ -160,10 +160,10 @@ func (s *Server) apiTrack(w http.ResponseWriter, r *http.Request) {
 	lang := getState(r).lang
 	ps, _, ok := s.lookupPublic(r, r.PathValue("number"), r.URL.Query().Get("check"), lang)
 	if !ok {
-		s.problem(w, r, http.StatusNotFound, "not_found", "error.track.notfound")
+		s.Problem(w, r, http.StatusNotFound, "not_found", "error.track.notfound")
 		return
 	}
-	writeJSON(w, http.StatusOK, ps)
+	WriteJSON(w, http.StatusOK, ps)
 }
 
 // renderTrack shows the status; the page is cached per application version

@@ -86,7 +86,7 @@ func OwnedBy(o Object, parties ...string) Policy {
 func (s *Server) enforce(rt Route, w http.ResponseWriter, r *http.Request) bool {
 	switch rt.Policy.kind {
 	case policySignedIn:
-		return s.requireUser(w, r)
+		return s.RequireUser(w, r)
 	case policyCoordinator:
 		return s.requireCoordinator(w, r)
 	case policyStaff:

@@ -299,8 +299,8 @@ func (s *Server) unrouted(w http.ResponseWriter, r *http.Request) {
 	if h, pattern := s.methods.Handler(r); pattern != "" {
 		if allow, ok := h.(allowHeader); ok {
 			w.Header().Set("Allow", string(allow))
-			if isAPI(r) {
-				s.problem(w, r, http.StatusMethodNotAllowed, "method_not_allowed", "problem.method")
+			if IsAPI(r) {
+				s.Problem(w, r, http.StatusMethodNotAllowed, "method_not_allowed", "problem.method")
 				return
 			}
 			s.ErrorPage(w, r, http.StatusMethodNotAllowed, nil)
@@ -312,7 +312,7 @@ func (s *Server) unrouted(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) NotFound(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, "/api/") {
-		s.problem(w, r, http.StatusNotFound, "not_found", "problem.not_found")
+		s.Problem(w, r, http.StatusNotFound, "not_found", "problem.not_found")
 		return
 	}
 	s.ErrorPage(w, r, http.StatusNotFound, nil)
@@ -333,7 +333,7 @@ func (s *Server) ServerError(w http.ResponseWriter, r *http.Request, err error) 
 	route, id := requestInfo(r)
 	s.Log.Error("handler", "route", route, "request_id", id, "path", r.URL.Path, "err", err)
 	if strings.HasPrefix(r.URL.Path, "/api/") {
-		s.problem(w, r, http.StatusInternalServerError, "internal", "problem.internal")
+		s.Problem(w, r, http.StatusInternalServerError, "internal", "problem.internal")
 		return
 	}
 	s.ErrorPage(w, r, http.StatusInternalServerError, nil)
@@ -356,7 +356,9 @@ type problemField struct {
 	Message string `json:"message"`
 }
 
-func (s *Server) problem(w http.ResponseWriter, r *http.Request, status int, code, key string, args ...any) {
+// Problem answers an API request with an RFC 9457 problem, its detail in
+// the visitor's language (key and args from the message catalog).
+func (s *Server) Problem(w http.ResponseWriter, r *http.Request, status int, code, key string, args ...any) {
 	st := getState(r)
 	body := problemBody{Type: "about:blank", Title: http.StatusText(status), Status: status, Code: code,
 		Detail: s.Catalog.T(st.lang, key, args...)}
@@ -373,7 +375,8 @@ func (s *Server) invalid(w http.ResponseWriter, r *http.Request, errs validation
 	writeJSONType(w, http.StatusUnprocessableEntity, "application/problem+json", body)
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
+// WriteJSON answers with v as JSON, never cached.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
 	writeJSONType(w, status, "application/json", v)
 }
 
@@ -389,21 +392,21 @@ func writeJSONType(w http.ResponseWriter, status int, ct string, v any) {
 // readJSON decodes a JSON body, answering 415/400/413 itself when it cannot.
 func (s *Server) readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
-		s.problem(w, r, http.StatusUnsupportedMediaType, "unsupported_media_type", "problem.content_type")
+		s.Problem(w, r, http.StatusUnsupportedMediaType, "unsupported_media_type", "problem.content_type")
 		return false
 	}
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			s.problem(w, r, http.StatusRequestEntityTooLarge, "too_large", "problem.too_large")
+			s.Problem(w, r, http.StatusRequestEntityTooLarge, "too_large", "problem.too_large")
 			return false
 		}
-		s.problem(w, r, http.StatusBadRequest, "bad_json", "problem.bad_json")
+		s.Problem(w, r, http.StatusBadRequest, "bad_json", "problem.bad_json")
 		return false
 	}
 	if jsonHasHiddenControls(body) {
-		s.problem(w, r, http.StatusUnprocessableEntity, "hidden_controls", "problem.hidden_controls")
+		s.Problem(w, r, http.StatusUnprocessableEntity, "hidden_controls", "problem.hidden_controls")
 		return false
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
@@ -411,14 +414,14 @@ func (s *Server) readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 	if err := dec.Decode(v); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			s.problem(w, r, http.StatusRequestEntityTooLarge, "too_large", "problem.too_large")
+			s.Problem(w, r, http.StatusRequestEntityTooLarge, "too_large", "problem.too_large")
 			return false
 		}
-		s.problem(w, r, http.StatusBadRequest, "bad_json", "problem.bad_json")
+		s.Problem(w, r, http.StatusBadRequest, "bad_json", "problem.bad_json")
 		return false
 	}
 	if !AtJSONEnd(dec) {
-		s.problem(w, r, http.StatusBadRequest, "bad_json", "problem.bad_json")
+		s.Problem(w, r, http.StatusBadRequest, "bad_json", "problem.bad_json")
 		return false
 	}
 	return true

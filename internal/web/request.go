@@ -22,6 +22,17 @@ func VisitorOf(r *http.Request) Visitor {
 	return Visitor{User: st.user, Memberships: st.memberships, Session: st.sessionRaw}
 }
 
+// UserOf is the signed-in account of r, or nil.
+func UserOf(r *http.Request) *identity.User { return getState(r).user }
+
+// LangOf is the language r is answered in.
+func LangOf(r *http.Request) string { return getState(r).lang }
+
+// HasRole tells whether r's account holds role in the tenant.
+func HasRole(r *http.Request, tenantID string, role identity.Role) bool {
+	return hasRole(getState(r), tenantID, string(role))
+}
+
 // Cookie is a cookie of the site: HttpOnly, SameSite=Lax, Secure on HTTPS.
 func (s *Server) Cookie(name, value string, maxAge time.Duration) *http.Cookie {
 	return s.cookie(name, value, maxAge)

@@ -19,15 +19,9 @@ var (
 	documentOwner = OwnedBy(DocumentObject, "applicant", "officer", "admin")
 	// appointmentOwner: the resident it is for, or the tenant's staff.
 	appointmentOwner = OwnedBy(AppointmentObject, "applicant", "officer", "admin")
-	// callParticipant: the call's resident (by account or ticket), its
-	// officers, or a helper holding a pass.
-	callParticipant = OwnedBy(CallObject, "applicant", "officer", "admin", "helper")
 	// applicantOrFiller: the resident who applied, or the officer who
 	// filled the application for them (confirming it with the code).
 	applicantOrFiller = OwnedBy(ApplicationObject, "applicant", "filler")
-	// callResident: the call's resident only (answering, confirming,
-	// agreeing to add a shown picture to their application).
-	callResident = OwnedBy(CallObject, "applicant")
 	// KioskDevice: a registered kiosk of the tenant (by its device token).
 	KioskDevice = OwnedBy(KioskObject, "kiosk")
 )
@@ -96,21 +90,6 @@ func (s *Server) routes() []Route {
 		{"GET", "/{tenant}/board/{id}", anyone, s.boardPage},
 		{"GET", "/{tenant}/board/{id}/events", anyone, s.boardEvents},
 		{"POST", "/{tenant}/tickets/{id}/{action}", officers, s.ticketAction},
-		{"POST", "/{tenant}/tickets/{id}/video", officers, s.startTicketCall},
-		{"POST", "/{tenant}/appointments/{id}/video", officers, s.startAppointmentCall},
-		{"GET", "/{tenant}/calls/{id}", callParticipant, s.callPage},
-		{"GET", "/{tenant}/calls/{id}/socket", callParticipant, s.callSocket},
-		{"POST", "/{tenant}/calls/{id}/end", officers, s.endCall},
-		{"GET", "/{tenant}/calls/{id}/done", callParticipant, s.callDone},
-		{"POST", "/{tenant}/calls/{id}/rating", callResident, s.rateCall},
-		{"POST", "/{tenant}/calls/{id}/invite", callParticipant, s.inviteHelper},
-		{"POST", "/{tenant}/calls/{id}/confirm", callResident, s.confirmInCall},
-		{"POST", "/{tenant}/calls/{id}/documents", callParticipant, s.showDocument},
-		{"GET", "/{tenant}/calls/{id}/documents/{doc}", callParticipant, s.callDocument},
-		{"POST", "/{tenant}/calls/{id}/documents/{doc}/offer", officers, s.offerAttach},
-		{"POST", "/{tenant}/calls/{id}/documents/{doc}/attach", callResident, s.attachShown},
-		{"GET", "/{tenant}/join/{token}", anyone, s.joinPage},
-		{"POST", "/{tenant}/join/{token}", anyone, s.joinCall},
 
 		{"GET", "/api/v1/openapi.json", anyone, s.apiOpenAPI},
 		{"GET", "/api/v1/regions", anyone, s.apiRegions},

@@ -254,3 +254,6 @@ func (s *Server) Routes() []RouteInfo {
 	}
 	return out
 }
+
+// Flows are the cross-domain flows (flow.Flows) the handlers run.
+func (s *Server) Flows() *flow.Flows { return s.flows }

@@ -1,4 +1,4 @@
-package web
+package calls
 
 import (
 	"context"
@@ -23,13 +23,13 @@ const (
 	turnCredential = 2 * time.Hour
 )
 
-func (s *Server) callSocket(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) callSocket(w http.ResponseWriter, r *http.Request) {
 	t, c, who, ok := s.loadCall(w, r)
 	if !ok {
 		return
 	}
 	if c.Status != call.Open {
-		s.problem(w, r, http.StatusGone, "call_ended", "problem.call_ended")
+		s.Problem(w, r, http.StatusGone, "call_ended", "problem.call_ended")
 		return
 	}
 	conn, err := websocket.Accept(w, r, nil)
@@ -65,7 +65,7 @@ func (s *Server) callSocket(w http.ResponseWriter, r *http.Request) {
 // credentials first), pings, and renews the credentials every half hour.
 // When the member's outbox closes (the call ended, a newer connection
 // replaced this one) it closes the socket, which ends the read loop.
-func (s *Server) writeSocket(ctx context.Context, cancel context.CancelFunc, conn *websocket.Conn, m *call.Member, tenantID string) {
+func (s *Pages) writeSocket(ctx context.Context, cancel context.CancelFunc, conn *websocket.Conn, m *call.Member, tenantID string) {
 	defer cancel()
 	ping := time.NewTicker(socketPing)
 	defer ping.Stop()
@@ -101,7 +101,7 @@ func (s *Server) writeSocket(ctx context.Context, cancel context.CancelFunc, con
 	}
 }
 
-func (s *Server) writeJSONMessage(ctx context.Context, conn *websocket.Conn, msg call.Message) error {
+func (s *Pages) writeJSONMessage(ctx context.Context, conn *websocket.Conn, msg call.Message) error {
 	b, err := json.Marshal(msg)
 	if err != nil {
 		return err
@@ -113,7 +113,7 @@ func (s *Server) writeJSONMessage(ctx context.Context, conn *websocket.Conn, msg
 
 // iceServers are the STUN/TURN entries a participant's browser uses, with
 // credentials of their own that expire.
-func (s *Server) iceServers(label string) []any {
+func (s *Pages) iceServers(label string) []any {
 	out := []any{}
 	if s.ICE != nil {
 		for _, v := range s.ICE(label, turnCredential) {

@@ -1,4 +1,4 @@
-package web
+package calls
 
 import (
 	"errors"
@@ -6,9 +6,11 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/serambi/serambi/internal/call"
 	"github.com/serambi/serambi/internal/document"
+	"github.com/serambi/serambi/internal/web"
 )
 
 // What people share in a call: a one-time link for a helper, and the
@@ -16,7 +18,7 @@ import (
 
 // inviteHelper makes a one-time link and shows it to pass on (read out on
 // the phone, sent by chat).
-func (s *Server) inviteHelper(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) inviteHelper(w http.ResponseWriter, r *http.Request) {
 	t, c, who, ok := s.loadCall(w, r)
 	if !ok {
 		return
@@ -25,13 +27,13 @@ func (s *Server) inviteHelper(w http.ResponseWriter, r *http.Request) {
 		s.Deny(w, r, t)
 		return
 	}
-	token, err := s.Calls.Invite(r.Context(), Actor(r), t.ID, c.ID)
+	token, err := s.Calls.Invite(r.Context(), web.Actor(r), t.ID, c.ID)
 	if errors.Is(err, call.ErrEnded) {
-		Redirect(w, r, s.Path("/{tenant}/calls/{id}/done", t.Slug, c.ID)+queryOf(callPath(t, c, who)))
+		web.Redirect(w, r, s.Path("/{tenant}/calls/{id}/done", t.Slug, c.ID)+queryOf(callPath(t, c, who)))
 		return
 	}
 	if errors.Is(err, call.ErrTooMany) {
-		s.problem(w, r, http.StatusTooManyRequests, "too_many_invites", "problem.call_invites")
+		s.Problem(w, r, http.StatusTooManyRequests, "too_many_invites", "problem.call_invites")
 		return
 	}
 	if err != nil {
@@ -39,8 +41,8 @@ func (s *Server) inviteHelper(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	link := s.BaseURL + s.Path("/{tenant}/join/{token}", t.Slug, token)
-	if isAPI(r) || r.Header.Get("Accept") == "application/json" {
-		writeJSON(w, http.StatusCreated, map[string]any{"url": link, "expires_in_seconds": int(call.InviteTTL.Seconds())})
+	if web.IsAPI(r) || r.Header.Get("Accept") == "application/json" {
+		web.WriteJSON(w, http.StatusCreated, map[string]any{"url": link, "expires_in_seconds": int(call.InviteTTL.Seconds())})
 		return
 	}
 	p := s.NewPage(r, "call.invite.title")
@@ -56,7 +58,7 @@ func (s *Server) inviteHelper(w http.ResponseWriter, r *http.Request) {
 // joinPage is where a helper's link lands: it says whose call it is and
 // asks them to press "join" (a chat app fetching the link for a preview
 // must not spend it).
-func (s *Server) joinPage(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) joinPage(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
@@ -86,12 +88,12 @@ func (s *Server) joinPage(w http.ResponseWriter, r *http.Request) {
 	s.Render(w, status, "call_join", p)
 }
 
-func (s *Server) joinCall(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) joinCall(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
 	}
-	c, pass, err := s.Calls.Redeem(r.Context(), Actor(r), t.ID, r.PathValue("token"))
+	c, pass, err := s.Calls.Redeem(r.Context(), web.Actor(r), t.ID, r.PathValue("token"))
 	if errors.Is(err, call.ErrInvite) || errors.Is(err, call.ErrEnded) {
 		s.joinPage(w, r)
 		return
@@ -100,21 +102,22 @@ func (s *Server) joinCall(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: passCookie, Value: pass, Path: s.Path("/{tenant}/calls/{id}", t.Slug, c.ID),
-		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode, MaxAge: 12 * 3600})
-	Redirect(w, r, s.Path("/{tenant}/calls/{id}", t.Slug, c.ID))
+	ck := s.Cookie(passCookie, pass, 12*time.Hour)
+	ck.Path = s.Path("/{tenant}/calls/{id}", t.Slug, c.ID)
+	http.SetCookie(w, ck)
+	web.Redirect(w, r, s.Path("/{tenant}/calls/{id}", t.Slug, c.ID))
 }
 
 // showDocument takes a photo or an image file from a participant, keeps it
 // as a document of the resident, and puts it on everyone's screen.
-func (s *Server) showDocument(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) showDocument(w http.ResponseWriter, r *http.Request) {
 	t, c, who, ok := s.loadCall(w, r)
 	if !ok {
 		return
 	}
 	self := callPath(t, c, who)
 	if c.Status != call.Open {
-		Redirect(w, r, s.Path("/{tenant}/calls/{id}/done", t.Slug, c.ID)+queryOf(self))
+		web.Redirect(w, r, s.Path("/{tenant}/calls/{id}/done", t.Slug, c.ID)+queryOf(self))
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, document.DefaultMaxBytes+64<<10)
@@ -132,7 +135,7 @@ func (s *Server) showDocument(w http.ResponseWriter, r *http.Request) {
 		// visitor agrees, in the call, to add the photo to it.
 		owner = c.OfficerID
 	}
-	d, err := s.Docs.Save(r.Context(), Actor(r), document.Upload{TenantID: t.ID, OwnerID: owner,
+	d, err := s.Docs.Save(r.Context(), web.Actor(r), document.Upload{TenantID: t.ID, OwnerID: owner,
 		Accept: []string{"image/jpeg", "image/png"}, Filename: "call-" + strconv.Itoa(int(s.Clock.Now().Unix()))},
 		io.Reader(file))
 	switch {
@@ -159,24 +162,24 @@ func (s *Server) showDocument(w http.ResponseWriter, r *http.Request) {
 	}
 	s.Calls.Rooms().Broadcast(c.ID, call.Message{Type: "show", Doc: d.ID})
 	if r.Header.Get("Accept") == "application/json" {
-		writeJSON(w, http.StatusCreated, map[string]string{"id": d.ID})
+		web.WriteJSON(w, http.StatusCreated, map[string]string{"id": d.ID})
 		return
 	}
-	Redirect(w, r, self)
+	web.Redirect(w, r, self)
 }
 
 // callDocError answers a refused document: JSON for the page's script, a
 // message on the call page otherwise.
-func (s *Server) callDocError(w http.ResponseWriter, r *http.Request, self, key string) {
+func (s *Pages) callDocError(w http.ResponseWriter, r *http.Request, self, key string) {
 	if r.Header.Get("Accept") == "application/json" {
-		s.problem(w, r, http.StatusUnprocessableEntity, "invalid_document", key)
+		s.Problem(w, r, http.StatusUnprocessableEntity, "invalid_document", key)
 		return
 	}
-	Redirect(w, r, self+sep(self)+"done=document_refused")
+	web.Redirect(w, r, self+sep(self)+"done=document_refused")
 }
 
 // callDocument serves an image shown in the call to its participants.
-func (s *Server) callDocument(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) callDocument(w http.ResponseWriter, r *http.Request) {
 	t, c, _, ok := s.loadCall(w, r)
 	if !ok {
 		return

@@ -1,20 +1,19 @@
-package web
+package calls
 
 import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/serambi/serambi/internal/call"
 	"github.com/serambi/serambi/internal/counter"
 	"github.com/serambi/serambi/internal/flow"
-	"github.com/serambi/serambi/internal/identity"
 	"github.com/serambi/serambi/internal/queue"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/validation"
+	"github.com/serambi/serambi/internal/web"
 )
 
 // Video calls at the remote counter. An officer opens the call of a ticket
@@ -37,10 +36,9 @@ type callWho struct {
 // Staff serving the counter join as officers; the resident by account, or
 // for an anonymous ticket (a kiosk, a walk-in) by knowing the ticket's
 // ID, the same capability that shows the ticket page; a helper by pass.
-func (s *Server) callAccess(r *http.Request, t *tenant.Tenant, c call.Call) (callWho, bool) {
-	st := getState(r)
-	if u := st.user; u != nil {
-		if s.servesCounter(r, t, c, u) {
+func (s *Pages) callAccess(r *http.Request, t *tenant.Tenant, c call.Call) (callWho, bool) {
+	if u := web.UserOf(r); u != nil {
+		if s.ServesCounter(r, t, c, u) {
 			return callWho{call.RoleOfficer, "u:" + u.ID, u.Name}, true
 		}
 		if c.ResidentID != "" && u.ID == c.ResidentID {
@@ -61,26 +59,9 @@ func (s *Server) callAccess(r *http.Request, t *tenant.Tenant, c call.Call) (cal
 	return callWho{}, false
 }
 
-// servesCounter: the tenant's admins, and officers assigned to the
-// counter or who opened this call.
-func (s *Server) servesCounter(r *http.Request, t *tenant.Tenant, c call.Call, u *identity.User) bool {
-	st := getState(r)
-	if hasRole(st, t.ID, string(identity.Admin)) || u.Coordinator {
-		return true
-	}
-	if !hasRole(st, t.ID, string(identity.Officer)) {
-		return false
-	}
-	if c.OfficerID == u.ID {
-		return true
-	}
-	officers, err := s.Counters.Officers(r.Context(), c.CounterID)
-	return err == nil && slices.Contains(officers, u.ID)
-}
-
 // loadCall finds the call of the path and checks the request takes part;
 // it answers 404, sign-in or 403 itself.
-func (s *Server) loadCall(w http.ResponseWriter, r *http.Request) (*tenant.Tenant, call.Call, callWho, bool) {
+func (s *Pages) loadCall(w http.ResponseWriter, r *http.Request) (*tenant.Tenant, call.Call, callWho, bool) {
 	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return nil, call.Call{}, callWho{}, false
@@ -96,8 +77,8 @@ func (s *Server) loadCall(w http.ResponseWriter, r *http.Request) (*tenant.Tenan
 	}
 	who, ok := s.callAccess(r, t, c)
 	if !ok {
-		if getState(r).user == nil {
-			s.requireUser(w, r)
+		if web.UserOf(r) == nil {
+			s.RequireUser(w, r)
 		} else {
 			s.Deny(w, r, t)
 		}
@@ -109,7 +90,7 @@ func (s *Server) loadCall(w http.ResponseWriter, r *http.Request) (*tenant.Tenan
 // callPath is the call page's address for who (an anonymous resident
 // carries their ticket).
 func callPath(t *tenant.Tenant, c call.Call, who callWho) string {
-	p := PathOf("/{tenant}/calls/{id}", t.Slug, c.ID)
+	p := web.PathOf("/{tenant}/calls/{id}", t.Slug, c.ID)
 	if who.key == "t:"+c.TicketID {
 		p += "?ticket=" + c.TicketID
 	}
@@ -118,7 +99,7 @@ func callPath(t *tenant.Tenant, c call.Call, who callWho) string {
 
 // startTicketCall: the officer opens (or rejoins) the call of a ticket
 // they called.
-func (s *Server) startTicketCall(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) startTicketCall(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
@@ -128,24 +109,24 @@ func (s *Server) startTicketCall(w http.ResponseWriter, r *http.Request) {
 		s.QueueError(w, r, t, err)
 		return
 	}
-	if !s.servesCounter(r, t, call.Call{CounterID: tk.CounterID}, getState(r).user) {
+	if !s.ServesCounter(r, t, call.Call{CounterID: tk.CounterID}, web.UserOf(r)) {
 		s.Deny(w, r, t)
 		return
 	}
-	c, err := s.flows.StartTicketCall(r.Context(), Actor(r), t.ID, tk.ID)
+	c, err := s.Flows().StartTicketCall(r.Context(), web.Actor(r), t.ID, tk.ID)
 	switch {
 	case errors.Is(err, queue.ErrNotCalled):
-		Redirect(w, r, s.Path("/{tenant}/desk", t.Slug)+"?done=call_not_called")
+		web.Redirect(w, r, s.Path("/{tenant}/desk", t.Slug)+"?done=call_not_called")
 	case err != nil:
 		s.ServerError(w, r, err)
 	default:
-		Redirect(w, r, s.Path("/{tenant}/calls/{id}", t.Slug, c.ID))
+		web.Redirect(w, r, s.Path("/{tenant}/calls/{id}", t.Slug, c.ID))
 	}
 }
 
 // startAppointmentCall: the officer opens (or rejoins) the call of one of
 // today's appointments.
-func (s *Server) startAppointmentCall(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) startAppointmentCall(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
@@ -159,18 +140,18 @@ func (s *Server) startAppointmentCall(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
-	if !s.servesCounter(r, t, call.Call{CounterID: a.CounterID}, getState(r).user) {
+	if !s.ServesCounter(r, t, call.Call{CounterID: a.CounterID}, web.UserOf(r)) {
 		s.Deny(w, r, t)
 		return
 	}
-	c, err := s.flows.StartAppointmentCall(r.Context(), Actor(r), t.ID, a.ID)
+	c, err := s.Flows().StartAppointmentCall(r.Context(), web.Actor(r), t.ID, a.ID)
 	switch {
 	case errors.Is(err, flow.ErrNotBooked):
-		Redirect(w, r, s.Path("/{tenant}/desk", t.Slug))
+		web.Redirect(w, r, s.Path("/{tenant}/desk", t.Slug))
 	case err != nil:
 		s.ServerError(w, r, err)
 	default:
-		Redirect(w, r, s.Path("/{tenant}/calls/{id}", t.Slug, c.ID))
+		web.Redirect(w, r, s.Path("/{tenant}/calls/{id}", t.Slug, c.ID))
 	}
 }
 
@@ -188,22 +169,22 @@ type callView struct {
 	Resident     string
 	// Applications of the resident here, for the officer to look up
 	// while they talk (newest first, at most 10).
-	Applications []listRow
+	Applications []web.ListRow
 }
 
-func (s *Server) callPage(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) callPage(w http.ResponseWriter, r *http.Request) {
 	t, c, who, ok := s.loadCall(w, r)
 	if !ok {
 		return
 	}
 	if c.Status != call.Open {
-		Redirect(w, r, s.Path("/{tenant}/calls/{id}/done", t.Slug, c.ID)+queryOf(callPath(t, c, who)))
+		web.Redirect(w, r, s.Path("/{tenant}/calls/{id}/done", t.Slug, c.ID)+queryOf(callPath(t, c, who)))
 		return
 	}
 	p := s.NewPage(r, "call.title")
 	p.Tenant = t
 	p.NoIndex = true
-	p.Flash = FlashFrom(r)
+	p.Flash = web.FlashFrom(r)
 	self := callPath(t, c, who)
 	v := callView{Call: c, Role: who.role, Self: self, Query: queryOf(self),
 		Socket: s.Path("/{tenant}/calls/{id}/socket", t.Slug, c.ID) + queryOf(self)}
@@ -215,7 +196,7 @@ func (s *Server) callPage(w http.ResponseWriter, r *http.Request) {
 			v.Resident = u.Name
 		}
 		if apps, err := s.Apps.Mine(r.Context(), t.ID, c.ResidentID); err == nil {
-			v.Applications, _ = s.listRows(r.Context(), p, t, apps[:min(len(apps), 10)])
+			v.Applications, _ = s.ListRows(r.Context(), p, t, apps[:min(len(apps), 10)])
 		}
 	}
 	if _, err := s.KioskOf(r, t); err == nil {
@@ -224,7 +205,7 @@ func (s *Server) callPage(w http.ResponseWriter, r *http.Request) {
 	if who.role == call.RoleOfficer && c.ApplicationID != "" {
 		if a, err := s.Apps.Get(r.Context(), t.ID, c.ApplicationID); err == nil && a.TrackingNumber == "" {
 			if svc, err := s.Services.ByID(r.Context(), t.ID, a.ServiceID); err == nil {
-				b, _ := json.Marshal(requirementOptions(svc))
+				b, _ := json.Marshal(web.RequirementOptions(svc))
 				v.Requirements = string(b)
 			}
 		}
@@ -253,7 +234,7 @@ func queryOf(path string) string {
 }
 
 // endCall: the officer ends the call with notes on the session.
-func (s *Server) endCall(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) endCall(w http.ResponseWriter, r *http.Request) {
 	t, c, who, ok := s.loadCall(w, r)
 	if !ok || !s.ParseForm(w, r) {
 		return
@@ -262,20 +243,20 @@ func (s *Server) endCall(w http.ResponseWriter, r *http.Request) {
 		s.Deny(w, r, t)
 		return
 	}
-	_, err := s.flows.EndCall(r.Context(), Actor(r), t.ID, c.ID, r.PostForm.Get("notes"))
+	_, err := s.Flows().EndCall(r.Context(), web.Actor(r), t.ID, c.ID, r.PostForm.Get("notes"))
 	switch {
 	case errors.Is(err, call.ErrNotes):
-		Redirect(w, r, s.Path("/{tenant}/calls/{id}", t.Slug, c.ID)+"?done=notes_too_long")
+		web.Redirect(w, r, s.Path("/{tenant}/calls/{id}", t.Slug, c.ID)+"?done=notes_too_long")
 	case err != nil && !errors.Is(err, call.ErrEnded):
 		s.ServerError(w, r, err)
 	default:
-		Redirect(w, r, s.Path("/{tenant}/desk", t.Slug)+"?done=call_ended")
+		web.Redirect(w, r, s.Path("/{tenant}/desk", t.Slug)+"?done=call_ended")
 	}
 }
 
 // callDone is the page after the call: the resident answers one question,
 // how satisfied they are; the others are thanked.
-func (s *Server) callDone(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) callDone(w http.ResponseWriter, r *http.Request) {
 	t, c, who, ok := s.loadCall(w, r)
 	if !ok {
 		return
@@ -292,15 +273,15 @@ type callDoneView struct {
 	Minutes    int
 }
 
-func (s *Server) renderCallDone(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, c call.Call, who callWho,
+func (s *Pages) renderCallDone(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, c call.Call, who callWho,
 	status int, errs validation.Errors) {
 	p := s.NewPage(r, "call.done.title")
 	p.Tenant = t
 	p.NoIndex = true
-	p.Flash = FlashFrom(r)
+	p.Flash = web.FlashFrom(r)
 	p.Errors = errs
 	if _, err := s.KioskOf(r, t); err == nil {
-		p.Kiosk, p.KioskIdle = true, KioskDoneIdle
+		p.Kiosk, p.KioskIdle = true, web.KioskDoneIdle
 	}
 	self := callPath(t, c, who)
 	p.Data = callDoneView{Call: c, Self: self, Rate: s.Path("/{tenant}/calls/{id}/rating", t.Slug, c.ID) + queryOf(self),
@@ -309,7 +290,7 @@ func (s *Server) renderCallDone(w http.ResponseWriter, r *http.Request, t *tenan
 	s.Render(w, status, "call_done", p)
 }
 
-func (s *Server) rateCall(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) rateCall(w http.ResponseWriter, r *http.Request) {
 	t, c, who, ok := s.loadCall(w, r)
 	if !ok || !s.ParseForm(w, r) {
 		return
@@ -319,14 +300,14 @@ func (s *Server) rateCall(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	score, _ := strconv.Atoi(r.PostForm.Get("score"))
-	err := s.Calls.Rate(r.Context(), Actor(r), t.ID, c.ID, score)
+	err := s.Calls.Rate(r.Context(), web.Actor(r), t.ID, c.ID, score)
 	self := callPath(t, c, who)
 	switch {
 	case errors.Is(err, call.ErrRating):
 		s.renderCallDone(w, r, t, c, who, http.StatusUnprocessableEntity,
 			validation.Errors{{Field: "score", Code: "error.call.score"}})
 	case errors.Is(err, call.ErrRated), errors.Is(err, call.ErrNotEnded), err == nil:
-		Redirect(w, r, s.Path("/{tenant}/calls/{id}/done", t.Slug, c.ID)+queryOf(self)+sep(self)+"done=thanks")
+		web.Redirect(w, r, s.Path("/{tenant}/calls/{id}/done", t.Slug, c.ID)+queryOf(self)+sep(self)+"done=thanks")
 	default:
 		s.ServerError(w, r, err)
 	}
