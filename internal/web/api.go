@@ -12,7 +12,9 @@ import (
 	"github.com/serambi/serambi/internal/validation"
 )
 
-type list[T any] struct {
+// List is a page of an API listing; Next, when set, is the cursor of
+// the next page.
+type List[T any] struct {
 	Items []T    `json:"items"`
 	Next  string `json:"next,omitempty"`
 }
@@ -51,7 +53,7 @@ func (s *Server) apiRegions(w http.ResponseWriter, r *http.Request) {
 	if items == nil {
 		items = []region.Region{}
 	}
-	out := list[region.Region]{Items: items}
+	out := List[region.Region]{Items: items}
 	if more {
 		// The cursor is the count of matches already given; clients pass
 		// it back unread (its form may change).
@@ -100,7 +102,7 @@ func (s *Server) apiTenants(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
-	out := list[tenantJSON]{Items: []tenantJSON{}}
+	out := List[tenantJSON]{Items: []tenantJSON{}}
 	for _, t := range ts {
 		out.Items = append(out.Items, toTenantJSON(t))
 	}
@@ -165,7 +167,7 @@ func (b tenantBody) apply(in *tenant.Input) {
 
 func (s *Server) apiTenantCreate(w http.ResponseWriter, r *http.Request) {
 	var b tenantBody
-	if !s.readJSON(w, r, &b) {
+	if !s.ReadJSON(w, r, &b) {
 		return
 	}
 	var in tenant.Input
@@ -189,7 +191,7 @@ func (s *Server) apiTenantUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var b tenantBody
-	if !s.readJSON(w, r, &b) {
+	if !s.ReadJSON(w, r, &b) {
 		return
 	}
 	// Check everything before changing anything: a PATCH is all or nothing.
@@ -204,7 +206,7 @@ func (s *Server) apiTenantUpdate(w http.ResponseWriter, r *http.Request) {
 		errs.Add("status", "error.tenant.status")
 	}
 	if len(errs) > 0 {
-		s.invalid(w, r, errs)
+		s.Invalid(w, r, errs)
 		return
 	}
 	in := tenant.Input{NameID: old.NameID, NameJA: old.NameJA, NameEN: old.NameEN, DefaultLang: old.DefaultLang,
@@ -260,7 +262,7 @@ func (s *Server) apiResult(w http.ResponseWriter, r *http.Request, err error) bo
 	}
 	var errs validation.Errors
 	if errors.As(err, &errs) {
-		s.invalid(w, r, errs)
+		s.Invalid(w, r, errs)
 		return false
 	}
 	s.ServerError(w, r, err)
@@ -285,7 +287,7 @@ type tokenRequest struct {
 
 func (s *Server) apiToken(w http.ResponseWriter, r *http.Request) {
 	var req tokenRequest
-	if !s.readJSON(w, r, &req) {
+	if !s.ReadJSON(w, r, &req) {
 		return
 	}
 	tok, exp, _, err := s.Identity.IssueToken(r.Context(), req.Email, req.Password, req.OTP, getState(r).ip)
@@ -345,7 +347,7 @@ func (s *Server) apiStaff(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
-	out := list[staffJSON]{Items: []staffJSON{}}
+	out := List[staffJSON]{Items: []staffJSON{}}
 	for _, m := range staff {
 		j := staffJSON{ID: m.User.ID, Name: m.User.Name, Email: m.User.Email}
 		for _, role := range m.Roles {
@@ -370,7 +372,7 @@ func (s *Server) apiStaffCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var b staffBody
-	if !s.readJSON(w, r, &b) {
+	if !s.ReadJSON(w, r, &b) {
 		return
 	}
 	if b.Lang == "" {

@@ -82,12 +82,12 @@ func (s *Server) apiServices(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	svcs, err := s.Services.List(r.Context(), t.ID, !s.isStaff(r, t))
+	svcs, err := s.Services.List(r.Context(), t.ID, !s.IsStaff(r, t))
 	if err != nil {
 		s.ServerError(w, r, err)
 		return
 	}
-	out := list[serviceJSON]{Items: []serviceJSON{}}
+	out := List[serviceJSON]{Items: []serviceJSON{}}
 	for _, svc := range svcs {
 		out.Items = append(out.Items, toServiceJSON(svc, getState(r).lang, false))
 	}
@@ -148,7 +148,7 @@ func (s *Server) apiApply(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var b applyBody
-	if !s.readJSON(w, r, &b) {
+	if !s.ReadJSON(w, r, &b) {
 		return
 	}
 	svc, err := s.Services.ByCode(r.Context(), t.ID, b.Service)
@@ -156,8 +156,8 @@ func (s *Server) apiApply(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
-	if err != nil || (!svc.Published && !s.isStaff(r, t)) {
-		s.invalid(w, r, validation.Errors{{Field: "service", Code: "error.service.unknown"}})
+	if err != nil || (!svc.Published && !s.IsStaff(r, t)) {
+		s.Invalid(w, r, validation.Errors{{Field: "service", Code: "error.service.unknown"}})
 		return
 	}
 	answers, errs := svc.Form.FromJSON(b.Answers)
@@ -169,7 +169,7 @@ func (s *Server) apiApply(w http.ResponseWriter, r *http.Request) {
 		errs = append(answerErrs, missingDocuments(svc, docs)...)
 	}
 	if len(errs) > 0 {
-		s.invalid(w, r, errs)
+		s.Invalid(w, r, errs)
 		return
 	}
 	st := getState(r)
@@ -192,7 +192,7 @@ func (s *Server) apiApply(w http.ResponseWriter, r *http.Request) {
 	if !s.apiResult(w, r, err) {
 		return
 	}
-	s.ensureResident(r, t)
+	s.EnsureResident(r, t)
 	w.Header().Set("Location", "/api/v1/t/"+t.Slug+"/applications/"+a.ID)
 	WriteJSON(w, http.StatusCreated, map[string]any{"id": a.ID, "tracking_number": a.TrackingNumber, "state": a.State, "version": a.Version})
 }
@@ -238,7 +238,7 @@ func (s *Server) apiAct(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var b actBody
-	if !s.readJSON(w, r, &b) {
+	if !s.ReadJSON(w, r, &b) {
 		return
 	}
 	a, err := s.Apps.Act(r.Context(), ac.caller(r), *ac.T, ac.Svc, ac.App.ID, b.Version, b.Action, b.Comment)
@@ -251,9 +251,9 @@ func (s *Server) apiAct(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, workflow.ErrForbidden):
 		s.Deny(w, r, ac.T)
 	case errors.Is(err, workflow.ErrCommentRequired):
-		s.invalid(w, r, validation.Errors{{Field: "comment", Code: "error.comment.required"}})
+		s.Invalid(w, r, validation.Errors{{Field: "comment", Code: "error.comment.required"}})
 	case errors.As(err, &errs):
-		s.invalid(w, r, errs)
+		s.Invalid(w, r, errs)
 	case err != nil:
 		s.ServerError(w, r, err)
 	default:

@@ -58,9 +58,9 @@ func (s *Server) renderAssist(w http.ResponseWriter, r *http.Request, errs valid
 	s.Render(w, status, "assist", p)
 }
 
-// findResident looks a resident up by what they can tell an officer: an
+// FindResident looks a resident up by what they can tell an officer: an
 // email, a mobile number, a NIK (16 digits) or a My Number (12 digits).
-func (s *Server) findResident(r *http.Request, q string) (identity.User, error) {
+func (s *Server) FindResident(r *http.Request, q string) (identity.User, error) {
 	q = strings.TrimSpace(q)
 	digits := strings.NewReplacer(" ", "", "-", "").Replace(q)
 	if len(digits) == 16 && isDigits(digits) {
@@ -89,7 +89,7 @@ func (s *Server) assistStart(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var errs validation.Errors
-	u, err := s.findResident(r, r.PostForm.Get("resident"))
+	u, err := s.FindResident(r, r.PostForm.Get("resident"))
 	if err != nil {
 		errs.Add("resident", "error.assist.resident")
 	}

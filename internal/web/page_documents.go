@@ -149,7 +149,7 @@ func (s *Server) downloadDocument(w http.ResponseWriter, r *http.Request) {
 	}
 	d, err := s.Docs.Get(r.Context(), t.ID, r.PathValue("id"))
 	st := getState(r)
-	if errors.Is(err, document.ErrNotFound) || (err == nil && d.OwnerID != st.user.ID && !s.isStaff(r, t)) {
+	if errors.Is(err, document.ErrNotFound) || (err == nil && d.OwnerID != st.user.ID && !s.IsStaff(r, t)) {
 		s.NotFound(w, r)
 		return
 	}
@@ -248,7 +248,7 @@ func (s *Server) apiUpload(w http.ResponseWriter, r *http.Request) {
 		case "service", "requirement":
 			v, _ := io.ReadAll(io.LimitReader(part, 100))
 			if validation.HasHiddenControls(string(v)) {
-				s.invalid(w, r, validation.Errors{{Field: part.FormName(), Code: "problem.hidden_controls"}})
+				s.Invalid(w, r, validation.Errors{{Field: part.FormName(), Code: "problem.hidden_controls"}})
 				return
 			}
 			if part.FormName() == "service" {
@@ -261,7 +261,7 @@ func (s *Server) apiUpload(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	s.invalid(w, r, validation.Errors{{Field: "file", Code: "error.document.empty"}})
+	s.Invalid(w, r, validation.Errors{{Field: "file", Code: "error.document.empty"}})
 }
 
 func (s *Server) apiSaveUpload(w http.ResponseWriter, r *http.Request, tenantID, svcCode, reqName string, part interface {
@@ -270,12 +270,12 @@ func (s *Server) apiSaveUpload(w http.ResponseWriter, r *http.Request, tenantID,
 }) {
 	svc, err := s.Services.ByCode(r.Context(), tenantID, svcCode)
 	if err != nil {
-		s.invalid(w, r, validation.Errors{{Field: "service", Code: "error.service.unknown"}})
+		s.Invalid(w, r, validation.Errors{{Field: "service", Code: "error.service.unknown"}})
 		return
 	}
 	req := svc.Requirement(reqName)
 	if req == nil {
-		s.invalid(w, r, validation.Errors{{Field: "requirement", Code: "error.document.requirement"}})
+		s.Invalid(w, r, validation.Errors{{Field: "requirement", Code: "error.document.requirement"}})
 		return
 	}
 	d, err := s.Docs.Save(r.Context(), Actor(r), document.Upload{TenantID: tenantID, OwnerID: getState(r).user.ID,
@@ -287,9 +287,9 @@ func (s *Server) apiSaveUpload(w http.ResponseWriter, r *http.Request, tenantID,
 	case errors.Is(err, document.ErrQuota):
 		s.Problem(w, r, http.StatusTooManyRequests, "upload_quota", "error.document.quota", quotaMB(s.Docs.Quota))
 	case errors.Is(err, document.ErrType):
-		s.invalid(w, r, validation.Errors{{Field: "file", Code: "error.document.type"}})
+		s.Invalid(w, r, validation.Errors{{Field: "file", Code: "error.document.type"}})
 	case errors.Is(err, document.ErrEmpty):
-		s.invalid(w, r, validation.Errors{{Field: "file", Code: "error.document.empty"}})
+		s.Invalid(w, r, validation.Errors{{Field: "file", Code: "error.document.empty"}})
 	case err != nil:
 		s.ServerError(w, r, err)
 	default:

@@ -18,7 +18,7 @@ func (s *Server) servicesPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	svcs, err := s.Services.List(r.Context(), t.ID, !s.isStaff(r, t))
+	svcs, err := s.Services.List(r.Context(), t.ID, !s.IsStaff(r, t))
 	if err != nil {
 		s.ServerError(w, r, err)
 		return
@@ -29,9 +29,9 @@ func (s *Server) servicesPage(w http.ResponseWriter, r *http.Request) {
 	s.Render(w, http.StatusOK, "services", p)
 }
 
-// isStaff: officers and admins of t (and coordinators) also see drafts of
+// IsStaff: officers and admins of t (and coordinators) also see drafts of
 // services and every application.
-func (s *Server) isStaff(r *http.Request, t *tenant.Tenant) bool {
+func (s *Server) IsStaff(r *http.Request, t *tenant.Tenant) bool {
 	st := getState(r)
 	return st.user != nil && (st.user.Coordinator || hasRole(st, t.ID, "officer") || hasRole(st, t.ID, "admin"))
 }
@@ -39,7 +39,7 @@ func (s *Server) isStaff(r *http.Request, t *tenant.Tenant) bool {
 // loadService resolves {code} in t; unpublished services are only for staff.
 func (s *Server) loadService(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, code string) (*catalog.Service, bool) {
 	svc, err := s.Services.ByCode(r.Context(), t.ID, code)
-	if errors.Is(err, catalog.ErrNotFound) || (err == nil && !svc.Published && !s.isStaff(r, t)) {
+	if errors.Is(err, catalog.ErrNotFound) || (err == nil && !svc.Published && !s.IsStaff(r, t)) {
 		s.NotFound(w, r)
 		return nil, false
 	}
@@ -110,13 +110,13 @@ func (s *Server) startApplication(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
-	s.ensureResident(r, t)
+	s.EnsureResident(r, t)
 	Redirect(w, r, s.Path("/{tenant}/applications/{id}/edit", t.Slug, a.ID)+"?section="+strconv.Itoa(svc.Form.NextSection(-1, a.Answers)))
 }
 
-// ensureResident makes a signed-in person who applies a resident of t, so
+// EnsureResident makes a signed-in person who applies a resident of t, so
 // their applications show under the tenant.
-func (s *Server) ensureResident(r *http.Request, t *tenant.Tenant) {
+func (s *Server) EnsureResident(r *http.Request, t *tenant.Tenant) {
 	st := getState(r)
 	if hasRole(st, t.ID, string(identity.Resident)) {
 		return

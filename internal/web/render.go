@@ -126,15 +126,6 @@ func (p *Page) AuditDetail(summary string) string {
 
 func (p *Page) T(key string, args ...any) string { return p.s.Catalog.T(p.st.lang, key, args...) }
 
-// FeedURL is the signed-in officer's private calendar feed, on staff pages
-// of their tenant.
-func (p *Page) FeedURL() string {
-	if p.Tenant == nil || p.st.user == nil || !(hasRole(p.st, p.Tenant.ID, "officer") || hasRole(p.st, p.Tenant.ID, "admin")) {
-		return ""
-	}
-	return p.s.FeedURL(p.st.user.ID)
-}
-
 // Lang is the page's language code.
 func (p *Page) Lang() string { return p.st.lang }
 
@@ -365,7 +356,9 @@ func (s *Server) Problem(w http.ResponseWriter, r *http.Request, status int, cod
 	writeJSONType(w, status, "application/problem+json", body)
 }
 
-func (s *Server) invalid(w http.ResponseWriter, r *http.Request, errs validation.Errors) {
+// Invalid answers an API request whose fields did not validate (422),
+// each field's message in the visitor's language.
+func (s *Server) Invalid(w http.ResponseWriter, r *http.Request, errs validation.Errors) {
 	st := getState(r)
 	body := problemBody{Type: "about:blank", Title: "Unprocessable Content", Status: http.StatusUnprocessableEntity,
 		Code: "invalid", Detail: s.Catalog.T(st.lang, "problem.invalid")}
@@ -389,8 +382,8 @@ func writeJSONType(w http.ResponseWriter, status int, ct string, v any) {
 	_ = enc.Encode(v)
 }
 
-// readJSON decodes a JSON body, answering 415/400/413 itself when it cannot.
-func (s *Server) readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
+// ReadJSON decodes a JSON body, answering 415/400/413 itself when it cannot.
+func (s *Server) ReadJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
 		s.Problem(w, r, http.StatusUnsupportedMediaType, "unsupported_media_type", "problem.content_type")
 		return false

@@ -17,8 +17,6 @@ var (
 	// documentOwner: a document of an application: its applicant, or the
 	// tenant's staff.
 	documentOwner = OwnedBy(DocumentObject, "applicant", "officer", "admin")
-	// appointmentOwner: the resident it is for, or the tenant's staff.
-	appointmentOwner = OwnedBy(AppointmentObject, "applicant", "officer", "admin")
 	// applicantOrFiller: the resident who applied, or the officer who
 	// filled the application for them (confirming it with the code).
 	applicantOrFiller = OwnedBy(ApplicationObject, "applicant", "filler")
@@ -67,29 +65,10 @@ func (s *Server) routes() []Route {
 		{"POST", "/{tenant}/applications/{id}/documents/delete", applicantOrStaff, s.deleteDocument},
 		{"GET", "/{tenant}/documents/{id}", documentOwner, s.downloadDocument},
 		{"GET", "/track", anyone, s.trackPage},
-		{"GET", "/{tenant}/counters", anyone, s.countersPage},
-		{"GET", "/{tenant}/counters/{id}", anyone, s.counterPage},
-		{"POST", "/{tenant}/counters/{id}/appointments", SignedIn, s.book},
-		{"GET", "/{tenant}/appointments", SignedIn, s.myAppointments},
-		{"POST", "/{tenant}/appointments/{id}/cancel", appointmentOwner, s.cancelAppointment},
-		{"GET", "/{tenant}/appointments/{id}/calendar.ics", appointmentOwner, s.appointmentICS},
-		{"GET", "/feeds/officer/{token}", anyone, s.officerFeed},
 		// Served by verifyDispatch, not the mux (see there); listed so the
 		// table holds every route.
 		{"GET", "/verify/{code}", anyone, s.verifyRoute},
 		{"GET", "/verify/{code}/qr.png", anyone, s.verifyRoute},
-		{"GET", "/{tenant}/desk", officers, s.deskPage},
-		{"POST", "/{tenant}/desk/{id}/no-show", officers, s.markNoShow},
-		{"POST", "/{tenant}/counters/{id}/tickets", anyone, s.takeTicket},
-		{"GET", "/{tenant}/tickets/{id}", anyone, s.ticketPage},
-		{"GET", "/{tenant}/tickets/{id}/events", anyone, s.ticketEvents},
-		{"POST", "/{tenant}/tickets/{id}/cancel", anyone, s.cancelTicket},
-		{"POST", "/{tenant}/counters/{id}/call-next", officers, s.callNext},
-		{"GET", "/{tenant}/counters/{id}/poster", officers, s.counterPoster},
-		{"GET", "/{tenant}/counters/{id}/poster.png", anyone, s.counterPosterQR},
-		{"GET", "/{tenant}/board/{id}", anyone, s.boardPage},
-		{"GET", "/{tenant}/board/{id}/events", anyone, s.boardEvents},
-		{"POST", "/{tenant}/tickets/{id}/{action}", officers, s.ticketAction},
 
 		{"GET", "/api/v1/openapi.json", anyone, s.apiOpenAPI},
 		{"GET", "/api/v1/regions", anyone, s.apiRegions},
@@ -109,13 +88,5 @@ func (s *Server) routes() []Route {
 		{"GET", "/api/v1/t/{tenant}/applications/{id}", applicantOrStaff, s.apiApplication},
 		{"POST", "/api/v1/t/{tenant}/applications/{id}/actions", applicantOrStaff, s.apiAct},
 		{"GET", "/api/v1/track/{number}", anyone, s.apiTrack},
-		{"GET", "/api/v1/t/{tenant}/counters", anyone, s.apiCounters},
-		{"GET", "/api/v1/t/{tenant}/counters/{id}/slots", anyone, s.apiSlots},
-		{"POST", "/api/v1/t/{tenant}/appointments", SignedIn, s.apiBook},
-		{"DELETE", "/api/v1/t/{tenant}/appointments/{id}", appointmentOwner, s.apiCancel},
-		{"POST", "/api/v1/t/{tenant}/counters/{id}/tickets", anyone, s.apiTakeTicket},
-		{"GET", "/api/v1/t/{tenant}/tickets/{id}", anyone, s.apiTicket},
-		{"GET", "/api/v1/t/{tenant}/tickets/{id}/events", anyone, s.ticketEvents},
-		{"POST", "/api/v1/t/{tenant}/counters/{id}/call-next", officers, s.callNext},
 	}
 }

@@ -1,4 +1,4 @@
-package web
+package counters
 
 import (
 	"errors"
@@ -8,9 +8,11 @@ import (
 
 	"github.com/serambi/serambi/internal/call"
 	"github.com/serambi/serambi/internal/counter"
+	"github.com/serambi/serambi/internal/identity"
 	"github.com/serambi/serambi/internal/locale"
 	"github.com/serambi/serambi/internal/queue"
 	"github.com/serambi/serambi/internal/tenant"
+	"github.com/serambi/serambi/internal/web"
 )
 
 // The officer's day at the remote counter: today's appointments at the
@@ -21,23 +23,23 @@ type deskRow struct {
 	CanNoShow                           bool
 }
 
-func (s *Server) deskPage(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) deskPage(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
 	}
-	st := getState(r)
+	me := web.UserOf(r)
 	now := s.Clock.Now()
 	local := now.In(t.Location())
 	from := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, t.Location())
-	apps, err := s.Counters.ForOfficer(r.Context(), t.ID, st.user.ID, from, from.AddDate(0, 0, 1))
+	apps, err := s.Counters.ForOfficer(r.Context(), t.ID, me.ID, from, from.AddDate(0, 0, 1))
 	if err != nil {
 		s.ServerError(w, r, err)
 		return
 	}
 	p := s.NewPage(r, "desk.title")
 	p.Tenant = t
-	p.Flash = FlashFrom(r)
+	p.Flash = web.FlashFrom(r)
 	names := map[string]string{}
 	var rows []deskRow
 	for _, a := range apps {
@@ -59,7 +61,7 @@ func (s *Server) deskPage(w http.ResponseWriter, r *http.Request) {
 			booked[a.CounterID+"|"+a.ResidentID] = a.Start
 		}
 	}
-	queues, err := s.deskQueues(r, t, st.user.ID, booked)
+	queues, err := s.deskQueues(r, t, me.ID, booked)
 	if err != nil {
 		s.ServerError(w, r, err)
 		return
@@ -71,21 +73,21 @@ func (s *Server) deskPage(w http.ResponseWriter, r *http.Request) {
 	s.Render(w, http.StatusOK, "desk", p)
 }
 
-func (s *Server) markNoShow(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) markNoShow(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
 	}
-	err := s.Counters.MarkNoShow(r.Context(), Actor(r), t.ID, r.PathValue("id"))
+	err := s.Counters.MarkNoShow(r.Context(), web.Actor(r), t.ID, r.PathValue("id"))
 	switch {
 	case errors.Is(err, counter.ErrNotFound):
 		s.NotFound(w, r)
 	case errors.Is(err, counter.ErrTooEarly), errors.Is(err, counter.ErrNotBooked):
-		Redirect(w, r, s.Path("/{tenant}/desk", t.Slug))
+		web.Redirect(w, r, s.Path("/{tenant}/desk", t.Slug))
 	case err != nil:
 		s.ServerError(w, r, err)
 	default:
-		Redirect(w, r, s.Path("/{tenant}/desk", t.Slug)+"?done=saved")
+		web.Redirect(w, r, s.Path("/{tenant}/desk", t.Slug)+"?done=saved")
 	}
 }
 
@@ -123,8 +125,8 @@ type deskCall struct {
 	Satisfaction int
 }
 
-func (s *Server) deskQueues(r *http.Request, t *tenant.Tenant, officerID string, booked map[string]time.Time) ([]deskQueue, error) {
-	lang := getState(r).lang
+func (s *Pages) deskQueues(r *http.Request, t *tenant.Tenant, officerID string, booked map[string]time.Time) ([]deskQueue, error) {
+	lang := web.LangOf(r)
 	now := s.Clock.Now()
 	cs, err := s.Counters.List(r.Context(), t.ID, true)
 	if err != nil {
@@ -137,7 +139,7 @@ func (s *Server) deskQueues(r *http.Request, t *tenant.Tenant, officerID string,
 		if err != nil {
 			return nil, err
 		}
-		if !slices.Contains(officers, officerID) && !hasRole(getState(r), t.ID, "admin") {
+		if !slices.Contains(officers, officerID) && !web.HasRole(r, t.ID, identity.Admin) {
 			continue
 		}
 		waiting, err := s.Queue.Waiting(r.Context(), t.ID, c.ID)
@@ -182,7 +184,7 @@ func (s *Server) deskQueues(r *http.Request, t *tenant.Tenant, officerID string,
 }
 
 // deskCalls lists the counter's video calls of the tenant's local today.
-func (s *Server) deskCalls(r *http.Request, t *tenant.Tenant, counterID string) ([]deskCall, error) {
+func (s *Pages) deskCalls(r *http.Request, t *tenant.Tenant, counterID string) ([]deskCall, error) {
 	calls, err := s.Calls.Recent(r.Context(), t.ID, counterID, 20)
 	if err != nil {
 		return nil, err
@@ -194,7 +196,7 @@ func (s *Server) deskCalls(r *http.Request, t *tenant.Tenant, counterID string) 
 		if c.CreatedAt.Before(midnight) {
 			break
 		}
-		out = append(out, deskCall{ID: c.ID, Time: locale.Clock(getState(r).lang, c.CreatedAt, t.Location()), Open: c.Status == call.Open,
+		out = append(out, deskCall{ID: c.ID, Time: locale.Clock(web.LangOf(r), c.CreatedAt, t.Location()), Open: c.Status == call.Open,
 			Minutes: int(c.Duration.Minutes() + 0.5), Satisfaction: c.Satisfaction})
 	}
 	return out, nil

@@ -1,4 +1,4 @@
-package web
+package counters
 
 import (
 	"net/http"
@@ -20,7 +20,7 @@ type boardState struct {
 	Calls int `json:"calls"`
 }
 
-func (s *Server) boardState(r *http.Request, t *tenant.Tenant, counterID string) (boardState, error) {
+func (s *Pages) boardState(r *http.Request, t *tenant.Tenant, counterID string) (boardState, error) {
 	current, _, err := s.Queue.Board(r.Context(), t.ID, counterID, 6)
 	if err != nil {
 		return boardState{}, err
@@ -41,7 +41,7 @@ func (s *Server) boardState(r *http.Request, t *tenant.Tenant, counterID string)
 	return b, nil
 }
 
-func (s *Server) boardPage(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) boardPage(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
@@ -79,7 +79,7 @@ func speechLang(l string) string {
 }
 
 // boardEvents streams the board's state after every change at the counter.
-func (s *Server) boardEvents(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) boardEvents(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return

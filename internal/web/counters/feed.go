@@ -1,4 +1,4 @@
-package web
+package counters
 
 import (
 	"crypto/hmac"
@@ -10,25 +10,27 @@ import (
 
 	"github.com/serambi/serambi/internal/counter"
 	"github.com/serambi/serambi/internal/ical"
+	"github.com/serambi/serambi/internal/identity"
+	"github.com/serambi/serambi/internal/web"
 )
 
 // appointmentICS lets a resident add an appointment to their phone's
 // calendar.
-func (s *Server) appointmentICS(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) appointmentICS(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.LoadTenant(w, r)
 	if !ok || !s.RequireUser(w, r) {
 		return
 	}
 	a, err := s.Counters.Appointment(r.Context(), t.ID, r.PathValue("id"))
-	st := getState(r)
-	if err != nil || (a.ResidentID != st.user.ID && a.BookedBy != st.user.ID && !s.isStaff(r, t)) {
+	me := web.UserOf(r)
+	if err != nil || (a.ResidentID != me.ID && a.BookedBy != me.ID && !s.IsStaff(r, t)) {
 		s.NotFound(w, r)
 		return
 	}
-	s.writeICS(w, r, "appointment.ics", s.icsEvents(r, t.Slug, st.lang, []counter.Appointment{a}))
+	s.writeICS(w, r, "appointment.ics", s.icsEvents(r, t.Slug, web.LangOf(r), []counter.Appointment{a}))
 }
 
-func (s *Server) icsEvents(r *http.Request, slug, lang string, apps []counter.Appointment) []ical.Event {
+func (s *Pages) icsEvents(r *http.Request, slug, lang string, apps []counter.Appointment) []ical.Event {
 	var out []ical.Event
 	names := map[string]string{}
 	for _, a := range apps {
@@ -43,7 +45,7 @@ func (s *Server) icsEvents(r *http.Request, slug, lang string, apps []counter.Ap
 	return out
 }
 
-func (s *Server) writeICS(w http.ResponseWriter, r *http.Request, filename string, events []ical.Event) {
+func (s *Pages) writeICS(w http.ResponseWriter, r *http.Request, filename string, events []ical.Event) {
 	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
 	w.Header().Set("Cache-Control", "private, no-store")
@@ -53,7 +55,7 @@ func (s *Server) writeICS(w http.ResponseWriter, r *http.Request, filename strin
 // feedToken is the secret part of an officer's private feed URL: the user
 // ID and a MAC of it, so the URL can be given to a calendar app without a
 // password and cannot be guessed for another officer.
-func (s *Server) feedToken(userID string) string { return feedTokenWith(s.FeedKey, userID) }
+func (s *Pages) feedToken(userID string) string { return feedTokenWith(s.FeedKey, userID) }
 
 func feedTokenWith(key []byte, userID string) string {
 	m := hmac.New(sha256.New, key)
@@ -63,7 +65,7 @@ func feedTokenWith(key []byte, userID string) string {
 
 // feedTokenValid checks a feed URL's token against the current key and,
 // for URLs given out before, the earlier one.
-func (s *Server) feedTokenValid(token, userID string) bool {
+func (s *Pages) feedTokenValid(token, userID string) bool {
 	if len(token) > 120 {
 		return false
 	}
@@ -74,12 +76,22 @@ func (s *Server) feedTokenValid(token, userID string) bool {
 	return ok
 }
 
-// FeedURL is an officer's private calendar feed for their counters.
-func (s *Server) FeedURL(userID string) string {
+// pageFeedURL is the signed-in officer's private calendar feed, on staff
+// pages of their tenant ("" for anyone else).
+func (s *Pages) pageFeedURL(p *web.Page) string {
+	u := p.User()
+	if p.Tenant == nil || u == nil || !(p.HasRole(string(identity.Officer)) || p.HasRole(string(identity.Admin))) {
+		return ""
+	}
+	return s.feedURL(u.ID)
+}
+
+// feedURL is an officer's private calendar feed for their counters.
+func (s *Pages) feedURL(userID string) string {
 	return s.BaseURL + "/feeds/officer/" + s.feedToken(userID)
 }
 
-func (s *Server) officerFeed(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) officerFeed(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
 	userID, _, _ := strings.Cut(token, ".")
 	if !s.feedTokenValid(token, userID) {

@@ -1,4 +1,4 @@
-package web
+package counters
 
 import (
 	"net/http"
@@ -17,11 +17,11 @@ type posterLine struct {
 	Lang, Name, Take, Steps string
 }
 
-func (s *Server) posterURL(slug, counterID string) string {
+func (s *Pages) posterURL(slug, counterID string) string {
 	return s.BaseURL + s.Path("/{tenant}/counters/{id}", slug, counterID) + "?from=qr"
 }
 
-func (s *Server) counterPoster(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) counterPoster(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
@@ -54,7 +54,7 @@ func (s *Server) counterPoster(w http.ResponseWriter, r *http.Request) {
 
 // counterPosterQR is the poster's QR code (of a public address, so anyone
 // may fetch it).
-func (s *Server) counterPosterQR(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) counterPosterQR(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return

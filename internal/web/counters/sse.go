@@ -1,4 +1,4 @@
-package web
+package counters
 
 import (
 	"bytes"

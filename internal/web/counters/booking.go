@@ -1,4 +1,4 @@
-package web
+package counters
 
 import (
 	"errors"
@@ -10,11 +10,12 @@ import (
 	"github.com/serambi/serambi/internal/identity"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/validation"
+	"github.com/serambi/serambi/internal/web"
 )
 
 // Remote counter, first part: counters and appointments.
 
-func (s *Server) countersPage(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) countersPage(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
@@ -54,23 +55,9 @@ type counterPage struct {
 	NoTaking   bool
 }
 
-// LoadCounter resolves {id} in t.
-func (s *Server) LoadCounter(w http.ResponseWriter, r *http.Request, t *tenant.Tenant) (*counter.Counter, bool) {
-	c, err := s.Counters.Get(r.Context(), t.ID, r.PathValue("id"))
-	if errors.Is(err, counter.ErrNotFound) || (err == nil && !c.Active && !s.isStaff(r, t)) {
-		s.NotFound(w, r)
-		return nil, false
-	}
-	if err != nil {
-		s.ServerError(w, r, err)
-		return nil, false
-	}
-	return &c, true
-}
-
 // counterPage shows a week of free times, each a button that books it:
 // no calendar widget, no JavaScript, large targets.
-func (s *Server) counterPage(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) counterPage(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
@@ -92,8 +79,8 @@ func (s *Server) counterPage(w http.ResponseWriter, r *http.Request) {
 	p := s.NewPage(r, "counter.title")
 	p.Title = c.Name(p.Lang())
 	p.Tenant = t
-	p.Flash = FlashFrom(r)
-	data := counterPage{Counter: *c, Days: p.slotDays(slots, t), Next: to.AddDate(0, 0, 1).Format("2006-01-02"), Staff: s.isStaff(r, t)}
+	p.Flash = web.FlashFrom(r)
+	data := counterPage{Counter: *c, Days: slotDays(p, slots, t), Next: to.AddDate(0, 0, 1).Format("2006-01-02"), Staff: s.IsStaff(r, t)}
 	open, next, err := s.Counters.OpenAt(r.Context(), *t, c.ID, s.Clock.Now())
 	if err != nil {
 		s.ServerError(w, r, err)
@@ -102,19 +89,19 @@ func (s *Server) counterPage(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case !open && !t.QueueWhileClosed:
 		data.NoTaking = true
-		data.ClosedNote = closedRefusal(p, next)
+		data.ClosedNote = web.ClosedRefusal(p, next)
 	case !open && !next.IsZero():
 		data.ClosedNote = p.T("counter.closed_now", p.DateTime(next))
 	}
 	if q := r.URL.Query().Get("for"); q != "" && data.Staff {
 		p.Form.Set("for", q)
-		if u, err := s.findResident(r, q); err == nil {
+		if u, err := s.FindResident(r, q); err == nil {
 			data.ForID, data.ForName = u.ID, u.Name
 		} else {
 			p.Errors = validation.Errors{{Field: "for", Code: "error.assist.resident"}}
 		}
 	}
-	if u := getState(r).user; u != nil && !data.Staff {
+	if u := web.UserOf(r); u != nil && !data.Staff {
 		data.Family = s.familyToHelp(r, u.ID)
 		if id := r.URL.Query().Get("family"); id != "" {
 			for _, f := range data.Family {
@@ -129,7 +116,7 @@ func (s *Server) counterPage(w http.ResponseWriter, r *http.Request) {
 	s.Render(w, http.StatusOK, "counter", p)
 }
 
-func (p *Page) slotDays(slots []counter.Slot, t *tenant.Tenant) []slotDay {
+func slotDays(p *web.Page, slots []counter.Slot, t *tenant.Tenant) []slotDay {
 	var days []slotDay
 	for _, sl := range slots {
 		if sl.Free <= 0 {
@@ -146,7 +133,7 @@ func (p *Page) slotDays(slots []counter.Slot, t *tenant.Tenant) []slotDay {
 	return days
 }
 
-func (s *Server) book(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) book(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.LoadTenant(w, r)
 	if !ok || !s.ParseForm(w, r) {
 		return
@@ -160,32 +147,32 @@ func (s *Server) book(w http.ResponseWriter, r *http.Request) {
 		s.ErrorPage(w, r, http.StatusBadRequest, t)
 		return
 	}
-	residentID := getState(r).user.ID
+	residentID := web.UserOf(r).ID
 	if id := r.PostForm.Get("for"); id != "" {
 		// Staff booking for a resident who phoned in, or a family member
 		// booking for the parent who allowed it.
 		if _, err := s.Identity.ByID(r.Context(), id); err != nil ||
-			!(s.isStaff(r, t) || s.Identity.ActsFor(r.Context(), getState(r).user.ID, id)) {
+			!(s.IsStaff(r, t) || s.Identity.ActsFor(r.Context(), web.UserOf(r).ID, id)) {
 			s.ErrorPage(w, r, http.StatusBadRequest, t)
 			return
 		}
 		residentID = id
 	}
-	_, err = s.Counters.Book(r.Context(), Actor(r), *t, c.ID, residentID, start, TruncateRunes(r.PostForm.Get("note"), 500))
-	if err == nil && residentID != getState(r).user.ID {
-		Redirect(w, r, s.Path("/{tenant}/counters/{id}", t.Slug, c.ID)+"?done=booked")
+	_, err = s.Counters.Book(r.Context(), web.Actor(r), *t, c.ID, residentID, start, web.TruncateRunes(r.PostForm.Get("note"), 500))
+	if err == nil && residentID != web.UserOf(r).ID {
+		web.Redirect(w, r, s.Path("/{tenant}/counters/{id}", t.Slug, c.ID)+"?done=booked")
 		return
 	}
 	switch {
 	case errors.Is(err, counter.ErrAlreadyBooked):
-		Redirect(w, r, s.Path("/{tenant}/appointments", t.Slug)+"?done=already_booked")
+		web.Redirect(w, r, s.Path("/{tenant}/appointments", t.Slug)+"?done=already_booked")
 	case errors.Is(err, counter.ErrSlotFull), errors.Is(err, counter.ErrNotBookable):
-		Redirect(w, r, s.Path("/{tenant}/counters/{id}", t.Slug, c.ID)+"?done=slot_taken")
+		web.Redirect(w, r, s.Path("/{tenant}/counters/{id}", t.Slug, c.ID)+"?done=slot_taken")
 	case err != nil:
 		s.ServerError(w, r, err)
 	default:
-		s.ensureResident(r, t)
-		Redirect(w, r, s.Path("/{tenant}/appointments", t.Slug)+"?done=booked")
+		s.EnsureResident(r, t)
+		web.Redirect(w, r, s.Path("/{tenant}/appointments", t.Slug)+"?done=booked")
 	}
 }
 
@@ -197,19 +184,19 @@ type appointmentView struct {
 	For               string // the family member it was booked for ("" for oneself)
 }
 
-func (s *Server) myAppointments(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) myAppointments(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
 	}
-	apps, err := s.Counters.Mine(r.Context(), t.ID, getState(r).user.ID)
+	apps, err := s.Counters.Mine(r.Context(), t.ID, web.UserOf(r).ID)
 	if err != nil {
 		s.ServerError(w, r, err)
 		return
 	}
 	p := s.NewPage(r, "appointments.title")
 	p.Tenant = t
-	p.Flash = FlashFrom(r)
+	p.Flash = web.FlashFrom(r)
 	names := map[string]string{}
 	var views []appointmentView
 	for _, a := range apps {
@@ -217,14 +204,14 @@ func (s *Server) myAppointments(w http.ResponseWriter, r *http.Request) {
 	}
 	// Appointments booked for family members follow, labelled, with
 	// their call once it opens (the family member joins as a helper).
-	others, err := s.Counters.BookedForOthers(r.Context(), t.ID, getState(r).user.ID)
+	others, err := s.Counters.BookedForOthers(r.Context(), t.ID, web.UserOf(r).ID)
 	if err != nil {
 		s.ServerError(w, r, err)
 		return
 	}
 	for _, a := range others {
 		u, err := s.Identity.ByID(r.Context(), a.ResidentID)
-		if err != nil || !s.Identity.ActsFor(r.Context(), getState(r).user.ID, a.ResidentID) {
+		if err != nil || !s.Identity.ActsFor(r.Context(), web.UserOf(r).ID, a.ResidentID) {
 			continue // staff bookings for callers, or a link since ended
 		}
 		v := s.appointmentView(r, p, t, a, names)
@@ -235,21 +222,21 @@ func (s *Server) myAppointments(w http.ResponseWriter, r *http.Request) {
 	s.Render(w, http.StatusOK, "appointments", p)
 }
 
-func (s *Server) cancelAppointment(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) cancelAppointment(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.LoadTenant(w, r)
 	if !ok || !s.RequireUser(w, r) {
 		return
 	}
-	err := s.Counters.Cancel(r.Context(), Actor(r), t.ID, r.PathValue("id"), getState(r).user.ID, s.isStaff(r, t))
+	err := s.Counters.Cancel(r.Context(), web.Actor(r), t.ID, r.PathValue("id"), web.UserOf(r).ID, s.IsStaff(r, t))
 	switch {
 	case errors.Is(err, counter.ErrNotFound), errors.Is(err, counter.ErrNotYours):
 		s.NotFound(w, r)
 	case errors.Is(err, counter.ErrNotBooked):
-		Redirect(w, r, s.Path("/{tenant}/appointments", t.Slug))
+		web.Redirect(w, r, s.Path("/{tenant}/appointments", t.Slug))
 	case err != nil:
 		s.ServerError(w, r, err)
 	default:
-		Redirect(w, r, s.Path("/{tenant}/appointments", t.Slug)+"?done=cancelled")
+		web.Redirect(w, r, s.Path("/{tenant}/appointments", t.Slug)+"?done=cancelled")
 	}
 }
 
@@ -271,7 +258,7 @@ type counterJSON struct {
 	Capacity    int               `json:"capacity"`
 }
 
-func (s *Server) apiCounters(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) apiCounters(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
@@ -281,14 +268,14 @@ func (s *Server) apiCounters(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
-	out := list[counterJSON]{Items: []counterJSON{}}
+	out := web.List[counterJSON]{Items: []counterJSON{}}
 	for _, c := range cs {
-		out.Items = append(out.Items, counterJSON{c.ID, c.Code, c.Name(getState(r).lang), c.Names, c.SlotMinutes, c.Capacity})
+		out.Items = append(out.Items, counterJSON{c.ID, c.Code, c.Name(web.LangOf(r)), c.Names, c.SlotMinutes, c.Capacity})
 	}
-	WriteJSON(w, http.StatusOK, out)
+	web.WriteJSON(w, http.StatusOK, out)
 }
 
-func (s *Server) apiSlots(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) apiSlots(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
@@ -309,11 +296,11 @@ func (s *Server) apiSlots(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
-	out := list[slotJSON]{Items: []slotJSON{}}
+	out := web.List[slotJSON]{Items: []slotJSON{}}
 	for _, sl := range slots {
 		out.Items = append(out.Items, slotJSON{sl.Start.UTC(), sl.End.UTC(), sl.Capacity, sl.Free})
 	}
-	WriteJSON(w, http.StatusOK, out)
+	web.WriteJSON(w, http.StatusOK, out)
 }
 
 type bookBody struct {
@@ -322,41 +309,41 @@ type bookBody struct {
 	Note    string    `json:"note"`
 }
 
-func (s *Server) apiBook(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) apiBook(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
 	}
 	var b bookBody
-	if !s.readJSON(w, r, &b) {
+	if !s.ReadJSON(w, r, &b) {
 		return
 	}
-	a, err := s.Counters.Book(r.Context(), Actor(r), *t, b.Counter, getState(r).user.ID, b.Start, TruncateRunes(b.Note, 500))
+	a, err := s.Counters.Book(r.Context(), web.Actor(r), *t, b.Counter, web.UserOf(r).ID, b.Start, web.TruncateRunes(b.Note, 500))
 	switch {
 	case errors.Is(err, counter.ErrSlotFull):
 		s.Problem(w, r, http.StatusConflict, "slot_full", "problem.slot_full")
 	case errors.Is(err, counter.ErrAlreadyBooked):
 		s.Problem(w, r, http.StatusConflict, "already_booked", "flash.already_booked")
 	case errors.Is(err, counter.ErrNotFound):
-		s.invalid(w, r, validation.Errors{{Field: "counter", Code: "error.counter.unknown"}})
+		s.Invalid(w, r, validation.Errors{{Field: "counter", Code: "error.counter.unknown"}})
 	case errors.Is(err, counter.ErrNotBookable):
-		s.invalid(w, r, validation.Errors{{Field: "start", Code: "error.counter.not_bookable"}})
+		s.Invalid(w, r, validation.Errors{{Field: "start", Code: "error.counter.not_bookable"}})
 	case err != nil:
 		s.ServerError(w, r, err)
 	default:
-		s.ensureResident(r, t)
+		s.EnsureResident(r, t)
 		w.Header().Set("Location", "/api/v1/t/"+t.Slug+"/appointments/"+a.ID)
-		WriteJSON(w, http.StatusCreated, map[string]any{"id": a.ID, "counter": a.CounterID, "start": a.Start.UTC(),
+		web.WriteJSON(w, http.StatusCreated, map[string]any{"id": a.ID, "counter": a.CounterID, "start": a.Start.UTC(),
 			"end": a.End.UTC(), "status": a.Status})
 	}
 }
 
-func (s *Server) apiCancel(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) apiCancel(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.LoadTenant(w, r)
 	if !ok || !s.RequireUser(w, r) {
 		return
 	}
-	err := s.Counters.Cancel(r.Context(), Actor(r), t.ID, r.PathValue("id"), getState(r).user.ID, s.isStaff(r, t))
+	err := s.Counters.Cancel(r.Context(), web.Actor(r), t.ID, r.PathValue("id"), web.UserOf(r).ID, s.IsStaff(r, t))
 	switch {
 	case errors.Is(err, counter.ErrNotFound), errors.Is(err, counter.ErrNotYours):
 		s.Problem(w, r, http.StatusNotFound, "not_found", "problem.not_found")
@@ -373,7 +360,7 @@ func (s *Server) apiCancel(w http.ResponseWriter, r *http.Request) {
 type familyPerson struct{ ID, Name string }
 
 // familyToHelp lists the people who allowed userID to act for them.
-func (s *Server) familyToHelp(r *http.Request, userID string) []familyPerson {
+func (s *Pages) familyToHelp(r *http.Request, userID string) []familyPerson {
 	links, err := s.Identity.FamilyOf(r.Context(), userID)
 	if err != nil {
 		return nil
@@ -389,7 +376,7 @@ func (s *Server) familyToHelp(r *http.Request, userID string) []familyPerson {
 
 // appointmentView describes one appointment for the list, with its open
 // call; names caches counter names.
-func (s *Server) appointmentView(r *http.Request, p *Page, t *tenant.Tenant, a counter.Appointment, names map[string]string) appointmentView {
+func (s *Pages) appointmentView(r *http.Request, p *web.Page, t *tenant.Tenant, a counter.Appointment, names map[string]string) appointmentView {
 	if _, ok := names[a.CounterID]; !ok {
 		if c, err := s.Counters.Get(r.Context(), t.ID, a.CounterID); err == nil {
 			names[a.CounterID] = c.Name(p.Lang())
