@@ -3,7 +3,6 @@ package web_test
 import (
 	"bytes"
 	"fmt"
-	"github.com/serambi/serambi/internal/catalog"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -11,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/serambi/serambi/internal/catalog"
 )
 
 func TestAdminEditsExportsAndImportsServices(t *testing.T) {

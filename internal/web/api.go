@@ -173,7 +173,7 @@ func (s *Server) apiTenantCreate(w http.ResponseWriter, r *http.Request) {
 	var in tenant.Input
 	b.apply(&in)
 	t, err := s.Tenants.Create(r.Context(), Actor(r), in)
-	if !s.apiResult(w, r, renameTenantFields(err)) {
+	if !s.APIResult(w, r, renameTenantFields(err)) {
 		return
 	}
 	w.Header().Set("Location", "/api/v1/tenants/"+t.Slug)
@@ -214,12 +214,12 @@ func (s *Server) apiTenantUpdate(w http.ResponseWriter, r *http.Request) {
 		BrandColor: old.BrandColor, AskCivilID: old.AskCivilID, QueueWhileClosed: old.QueueWhileClosed, TrackingPrefix: old.TrackingPrefix}
 	b.apply(&in)
 	t, err := s.Tenants.Update(r.Context(), Actor(r), old.Slug, in)
-	if !s.apiResult(w, r, renameTenantFields(err)) {
+	if !s.APIResult(w, r, renameTenantFields(err)) {
 		return
 	}
 	if b.Status != nil && *b.Status != t.Status {
 		t, err = s.Tenants.SetStatus(r.Context(), Actor(r), t.Slug, *b.Status)
-		if !s.apiResult(w, r, err) {
+		if !s.APIResult(w, r, err) {
 			return
 		}
 	}
@@ -254,9 +254,9 @@ func TruncateRunes(s string, n int) string {
 	return s
 }
 
-// apiResult answers a domain error (422 with field errors, or 500) and
+// APIResult answers a domain error (422 with field errors, or 500) and
 // reports whether the handler may go on.
-func (s *Server) apiResult(w http.ResponseWriter, r *http.Request, err error) bool {
+func (s *Server) APIResult(w http.ResponseWriter, r *http.Request, err error) bool {
 	if err == nil {
 		return true
 	}
@@ -379,7 +379,7 @@ func (s *Server) apiStaffCreate(w http.ResponseWriter, r *http.Request) {
 		b.Lang = t.DefaultLang
 	}
 	u, err := s.Identity.CreateStaff(r.Context(), Actor(r), t.ID, identity.StaffInput{Name: b.Name, Email: b.Email, Password: b.Password, Lang: b.Lang, Roles: identity.RolesFrom(b.Roles)})
-	if !s.apiResult(w, r, err) {
+	if !s.APIResult(w, r, err) {
 		return
 	}
 	WriteJSON(w, http.StatusCreated, staffJSON{ID: u.ID, Name: u.Name, Email: u.Email, Roles: b.Roles})

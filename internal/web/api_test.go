@@ -2,11 +2,12 @@ package web_test
 
 import (
 	"encoding/json"
-	"github.com/serambi/serambi/internal/config"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/serambi/serambi/internal/config"
 )
 
 func TestAPIConventions(t *testing.T) {

@@ -37,6 +37,9 @@ func isMember(st *state, tenantID string) bool {
 	return false
 }
 
+// IsMember tells whether r's account belongs to the tenant in any role.
+func IsMember(r *http.Request, tenantID string) bool { return isMember(getState(r), tenantID) }
+
 // IsAPI tells a request to the JSON API (answered with problems, not pages).
 func IsAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
 

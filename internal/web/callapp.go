@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"time"
 
 	"github.com/serambi/serambi/internal/application"
 	"github.com/serambi/serambi/internal/call"
@@ -62,7 +63,7 @@ func (s *Server) ListRows(ctx context.Context, p *Page, t *tenant.Tenant, apps [
 		row := ListRow{URL: s.Path("/{tenant}/applications/{id}", t.Slug, a.ID), Tracking: a.TrackingNumber, Service: svc.Names.In(p.Lang()),
 			State: st.Labels.In(p.Lang()), Since: p.Date(a.StateSince), Escalated: a.Escalated, Draft: a.TrackingNumber == "" && a.DecidedAt == nil}
 		if a.DueAt != nil {
-			row.Due, row.Overdue = p.Date(lastMoment(*a.DueAt)), now.After(*a.DueAt)
+			row.Due, row.Overdue = p.Date(LastMoment(*a.DueAt)), now.After(*a.DueAt)
 		}
 		out = append(out, row)
 	}
@@ -171,3 +172,7 @@ func (s *Server) callOf(r *http.Request, t *tenant.Tenant, appID string) (call.C
 	}
 	return c, err == nil
 }
+
+// LastMoment: deadlines are the end of a day (24:00), which as a date would
+// read as the next day; this is the moment to show.
+func LastMoment(t time.Time) time.Time { return t.Add(-time.Second) }

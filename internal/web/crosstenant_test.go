@@ -5,12 +5,13 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/serambi/serambi/internal/application"
-	"github.com/serambi/serambi/internal/audit"
-	"github.com/serambi/serambi/internal/form"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/serambi/serambi/internal/application"
+	"github.com/serambi/serambi/internal/audit"
+	"github.com/serambi/serambi/internal/form"
 )
 
 // TestNoRouteCrossesTenants calls every route of the routing table as each

@@ -11,8 +11,8 @@ import (
 	"github.com/serambi/serambi/internal/validation"
 )
 
-// inputView is one question of a service form, ready for the template.
-type inputView struct {
+// InputView is one question of a service form, ready for the template.
+type InputView struct {
 	Name, Kind, InputType, InputMode, Autocomplete string
 	Label, Hint, Error, ErrorPrefix, OptionalText  string
 	Required                                       bool
@@ -29,7 +29,7 @@ type OptionView struct {
 }
 
 // DescribedBy links hint and error to the input for screen readers.
-func (v inputView) DescribedBy() string {
+func (v InputView) DescribedBy() string {
 	var ids []string
 	if v.Hint != "" {
 		ids = append(ids, v.Name+"-hint")
@@ -40,18 +40,18 @@ func (v inputView) DescribedBy() string {
 	return strings.Join(ids, " ")
 }
 
-// inputs builds the views of fields with their answers and errors.
-func (p *Page) inputs(fields []form.Field, a form.Answers, errs validation.Errors) []inputView {
-	var out []inputView
+// FormInputs builds the views of fields with their answers and errors.
+func FormInputs(p *Page, fields []form.Field, a form.Answers, errs validation.Errors) []InputView {
+	var out []InputView
 	for _, fd := range fields {
 		out = append(out, p.input(fd, a[fd.Name], errs))
 	}
 	return out
 }
 
-func (p *Page) input(fd form.Field, v any, errs validation.Errors) inputView {
+func (p *Page) input(fd form.Field, v any, errs validation.Errors) InputView {
 	lang := p.Lang()
-	iv := inputView{Name: fd.Name, Label: fd.Labels.In(lang), Hint: fd.Help.In(lang), Required: fd.Required,
+	iv := InputView{Name: fd.Name, Label: fd.Labels.In(lang), Hint: fd.Help.In(lang), Required: fd.Required,
 		ErrorPrefix: p.T("form.error.prefix"), OptionalText: p.T("form.optional"), Value: answerText(v)}
 	if e, ok := errs.For(fd.Name); ok {
 		iv.Error = p.T(e.Code, e.Args...)
@@ -144,8 +144,8 @@ func splitDate(s string) (y, m, d string) {
 // DateInput is a date asked as day, month and year boxes, as service forms
 // ask it (in the order of the page's language), outside a service form:
 // an admin's date. Typed values come back from p.Form (NAME-day, …).
-func (p *Page) DateInput(name, labelKey, hintKey string) inputView {
-	iv := inputView{Name: name, Kind: "date", Label: p.T(labelKey), Hint: p.T(hintKey), Required: true,
+func (p *Page) DateInput(name, labelKey, hintKey string) InputView {
+	iv := InputView{Name: name, Kind: "date", Label: p.T(labelKey), Hint: p.T(hintKey), Required: true,
 		ErrorPrefix: p.T("form.error.prefix"), OptionalText: p.T("form.optional"),
 		Day: p.Form.Get(name + "-day"), Month: p.Form.Get(name + "-month"), Year: p.Form.Get(name + "-year"),
 		DayLabel: p.T("form.date.day"), MonthLabel: p.T("form.date.month"), YearLabel: p.T("form.date.year"),

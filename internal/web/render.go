@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/serambi/serambi/internal/audit"
 	"html/template"
 	"io"
 	"io/fs"
@@ -14,6 +13,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/serambi/serambi/internal/audit"
 
 	"github.com/serambi/serambi/internal/identity"
 	"github.com/serambi/serambi/internal/locale"
@@ -513,4 +514,12 @@ func isLocalPath(p string) bool {
 
 func validationProblem(field, code string) validation.Problem {
 	return validation.Problem{Field: field, Code: code}
+}
+
+// ConfirmView is the page that asks before something that cannot be
+// undone: the question, what will happen, and a form that repeats the
+// request (Hidden fields) with confirm=yes.
+type ConfirmView struct {
+	Question, Explain, Yes, No, Action, Back string
+	Hidden                                   [][2]string
 }

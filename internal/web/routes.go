@@ -12,14 +12,6 @@ var (
 	// packages' route tables).
 	Coordinator = NetworkCoordinator()
 	officers    = Staff(identity.Officer, identity.Admin)
-	// applicantOrStaff: the resident who applied, or the tenant's staff.
-	applicantOrStaff = OwnedBy(ApplicationObject, "applicant", "officer", "admin")
-	// documentOwner: a document of an application: its applicant, or the
-	// tenant's staff.
-	documentOwner = OwnedBy(DocumentObject, "applicant", "officer", "admin")
-	// applicantOrFiller: the resident who applied, or the officer who
-	// filled the application for them (confirming it with the code).
-	applicantOrFiller = OwnedBy(ApplicationObject, "applicant", "filler")
 	// KioskDevice: a registered kiosk of the tenant (by its device token).
 	KioskDevice = OwnedBy(KioskObject, "kiosk")
 )
@@ -45,25 +37,6 @@ func (s *Server) routes() []Route {
 		{"GET", "/{tenant}/register", anyone, s.registerForm},
 		{"POST", "/{tenant}/register", anyone, s.register},
 
-		{"GET", "/{tenant}/services", anyone, s.servicesPage},
-		{"GET", "/{tenant}/services/{code}", anyone, s.servicePage},
-		{"POST", "/{tenant}/services/{code}/apply", SignedIn, s.startApplication},
-		{"GET", "/{tenant}/applications", SignedIn, s.myApplications},
-		{"GET", "/{tenant}/applications/{id}", applicantOrStaff, s.applicationPage},
-		{"GET", "/{tenant}/applications/{id}/edit", applicantOrStaff, s.editApplication},
-		{"POST", "/{tenant}/applications/{id}/edit", applicantOrStaff, s.saveSection},
-		{"GET", "/{tenant}/applications/{id}/check", applicantOrStaff, s.checkAnswers},
-		{"POST", "/{tenant}/applications/{id}/actions", applicantOrStaff, s.act},
-		{"POST", "/{tenant}/applications/{id}/assign", officers, s.assign},
-		{"GET", "/{tenant}/inbox", officers, s.inbox},
-		{"GET", "/{tenant}/assist", officers, s.assistForm},
-		{"POST", "/{tenant}/assist", officers, s.assistStart},
-		{"POST", "/{tenant}/applications/{id}/confirmation", officers, s.requestConfirmation},
-		{"POST", "/{tenant}/applications/{id}/confirm", applicantOrFiller, s.confirm},
-		{"GET", "/{tenant}/applications/{id}/result", applicantOrStaff, s.resultDocument},
-		{"POST", "/{tenant}/applications/{id}/documents", applicantOrStaff, s.uploadDocument},
-		{"POST", "/{tenant}/applications/{id}/documents/delete", applicantOrStaff, s.deleteDocument},
-		{"GET", "/{tenant}/documents/{id}", documentOwner, s.downloadDocument},
 		{"GET", "/track", anyone, s.trackPage},
 		// Served by verifyDispatch, not the mux (see there); listed so the
 		// table holds every route.
@@ -81,12 +54,6 @@ func (s *Server) routes() []Route {
 		{"GET", "/api/v1/t/{tenant}", anyone, s.apiTenantHome},
 		{"GET", "/api/v1/t/{tenant}/staff", TenantAdmin, s.apiStaff},
 		{"POST", "/api/v1/t/{tenant}/staff", TenantAdmin, s.apiStaffCreate},
-		{"GET", "/api/v1/t/{tenant}/services", anyone, s.apiServices},
-		{"GET", "/api/v1/t/{tenant}/services/{code}", anyone, s.apiService},
-		{"POST", "/api/v1/t/{tenant}/documents", SignedIn, s.apiUpload},
-		{"POST", "/api/v1/t/{tenant}/applications", SignedIn, s.apiApply},
-		{"GET", "/api/v1/t/{tenant}/applications/{id}", applicantOrStaff, s.apiApplication},
-		{"POST", "/api/v1/t/{tenant}/applications/{id}/actions", applicantOrStaff, s.apiAct},
 		{"GET", "/api/v1/track/{number}", anyone, s.apiTrack},
 	}
 }

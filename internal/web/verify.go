@@ -11,16 +11,18 @@ import (
 	"github.com/serambi/serambi/internal/result"
 )
 
-// resultSide is the document in one language (a bilingual paper has two).
-type resultSide struct {
+// ResultSide is the document in one language (a bilingual paper has two).
+type ResultSide struct {
 	Lang, Title, Tenant, Service, Holder, Decided string
 	Labels                                        map[string]string
 	Lines                                         [][2]string
 }
 
-type resultPage struct {
+// ResultPage is a result's printable page (the holder's copy) or its
+// public verification.
+type ResultPage struct {
 	Result      result.Result
-	Sides       []resultSide
+	Sides       []ResultSide
 	VerifyURL   string
 	QR          string
 	Fingerprint string
@@ -28,12 +30,12 @@ type resultPage struct {
 	HolderShort string
 }
 
-// sides writes the result in each of its languages; dates in the tenant's
+// ResultSides writes the result in each of its languages; dates in the tenant's
 // zone (a Fukuoka approval at 08:59 JST on 5 December is dated 5 December).
-func (s *Server) sides(res result.Result, loc *time.Location) []resultSide {
-	var out []resultSide
+func (s *Server) ResultSides(res result.Result, loc *time.Location) []ResultSide {
+	var out []ResultSide
 	for _, l := range res.Content.Langs {
-		side := resultSide{Lang: l, Title: res.Content.Title.In(l), Tenant: res.Content.Tenant.In(l),
+		side := ResultSide{Lang: l, Title: res.Content.Title.In(l), Tenant: res.Content.Tenant.In(l),
 			Service: res.Content.Service.In(l), Holder: res.Content.Holder, Decided: locale.Date(l, res.Content.DecidedAt, loc),
 			Labels: map[string]string{}}
 		for _, k := range resultLabels {
@@ -45,31 +47,6 @@ func (s *Server) sides(res result.Result, loc *time.Location) []resultSide {
 		out = append(out, side)
 	}
 	return out
-}
-
-// resultDocument is the printable certificate or letter of an approved
-// application, for the applicant and the tenant's staff.
-func (s *Server) resultDocument(w http.ResponseWriter, r *http.Request) {
-	ac, ok := s.loadApplication(w, r)
-	if !ok {
-		return
-	}
-	res, err := s.Results.ForApplication(r.Context(), ac.T.ID, ac.App.ID)
-	if errors.Is(err, result.ErrNotFound) {
-		s.NotFound(w, r)
-		return
-	}
-	if err != nil {
-		s.ServerError(w, r, err)
-		return
-	}
-	p := s.NewPage(r, "result.title")
-	p.Title = res.Content.Title.In(p.Lang())
-	p.Tenant = ac.T
-	p.NoIndex = true
-	p.Data = resultPage{Result: res, Sides: s.sides(res, ac.T.Location()), VerifyURL: s.BaseURL + "/verify/" + res.Code,
-		QR: "/verify/" + res.Code + "/qr.png", Fingerprint: res.Fingerprint(), Genuine: res.Genuine()}
-	s.Render(w, http.StatusOK, "result", p)
 }
 
 // verifyDispatch serves /verify/{code} and /verify/{code}/qr.png. They cannot
@@ -131,7 +108,7 @@ func (s *Server) verifyPage(w http.ResponseWriter, r *http.Request, code string)
 	if st := getState(r); !st.langExplicit {
 		st.lang = t.DefaultLang
 	}
-	p.Data = resultPage{Result: res, Sides: s.sides(res, t.Location())[:1], Fingerprint: res.Fingerprint(), Genuine: res.Genuine(),
+	p.Data = ResultPage{Result: res, Sides: s.ResultSides(res, t.Location())[:1], Fingerprint: res.Fingerprint(), Genuine: res.Genuine(),
 		HolderShort: shortName(res.Content.Holder)}
 	s.Render(w, http.StatusOK, "verify", p)
 }

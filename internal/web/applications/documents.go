@@ -1,4 +1,4 @@
-package web
+package applications
 
 import (
 	"errors"
@@ -14,6 +14,7 @@ import (
 	"github.com/serambi/serambi/internal/catalog"
 	"github.com/serambi/serambi/internal/document"
 	"github.com/serambi/serambi/internal/validation"
+	"github.com/serambi/serambi/internal/web"
 	"github.com/serambi/serambi/internal/workflow"
 )
 
@@ -30,7 +31,7 @@ type docView struct {
 	ID, Filename, Size, URL string
 }
 
-func (p *Page) requirementViews(svc catalog.Service, docs []document.Document, tenantSlug string) []requirementView {
+func requirementViews(p *web.Page, svc catalog.Service, docs []document.Document, tenantSlug string) []requirementView {
 	var out []requirementView
 	for _, rq := range svc.Requirements {
 		v := requirementView{Name: rq.Name, Label: rq.Labels.In(p.Lang()), Required: rq.Required,
@@ -38,7 +39,7 @@ func (p *Page) requirementViews(svc catalog.Service, docs []document.Document, t
 		for _, d := range docs {
 			if d.Requirement == rq.Name {
 				v.Docs = append(v.Docs, docView{ID: d.ID, Filename: d.Filename, Size: humanSize(d.Size),
-					URL: PathOf("/{tenant}/documents/{id}", tenantSlug, d.ID)})
+					URL: web.PathOf("/{tenant}/documents/{id}", tenantSlug, d.ID)})
 			}
 		}
 		out = append(out, v)
@@ -67,13 +68,13 @@ func missingDocuments(svc catalog.Service, docs []document.Document) validation.
 // uploadDocument receives one file for one requirement of an application
 // the resident is still editing. The body is streamed: the hidden
 // requirement field comes first, then the file.
-func (s *Server) uploadDocument(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) uploadDocument(w http.ResponseWriter, r *http.Request) {
 	ac, ok := s.loadApplication(w, r)
 	if !ok {
 		return
 	}
 	if !ac.editable() {
-		Redirect(w, r, appURL(ac))
+		web.Redirect(w, r, appURL(ac))
 		return
 	}
 	mr, err := r.MultipartReader()
@@ -100,13 +101,13 @@ func (s *Server) uploadDocument(w http.ResponseWriter, r *http.Request) {
 				s.ErrorPage(w, r, http.StatusBadRequest, ac.T)
 				return
 			}
-			_, err := s.Docs.Save(r.Context(), Actor(r), document.Upload{TenantID: ac.T.ID, OwnerID: ac.App.ApplicantID,
+			_, err := s.Docs.Save(r.Context(), web.Actor(r), document.Upload{TenantID: ac.T.ID, OwnerID: ac.App.ApplicantID,
 				ApplicationID: ac.App.ID, Requirement: req.Name, Filename: part.FileName(), Accept: req.Accept, MaxBytes: req.MaxBytes}, part)
 			if err != nil {
 				s.uploadError(w, r, ac, req, err)
 				return
 			}
-			Redirect(w, r, appURL(ac)+"/check#documents")
+			web.Redirect(w, r, appURL(ac)+"/check#documents")
 			return
 		}
 	}
@@ -114,7 +115,7 @@ func (s *Server) uploadDocument(w http.ResponseWriter, r *http.Request) {
 }
 
 // uploadError tells the resident, in words, what was wrong with the file.
-func (s *Server) uploadError(w http.ResponseWriter, r *http.Request, ac *appContext, req *catalog.Requirement, err error) {
+func (s *Pages) uploadError(w http.ResponseWriter, r *http.Request, ac *appContext, req *catalog.Requirement, err error) {
 	code := ""
 	var tooBig *http.MaxBytesError
 	switch {
@@ -142,14 +143,13 @@ func quotaMB(quota int64) string { return strconv.FormatInt(quota>>20, 10) }
 // downloadDocument serves a file to its owner and the tenant's staff only,
 // always as an attachment in a sandbox: an uploaded file never runs as a
 // page of this site.
-func (s *Server) downloadDocument(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) downloadDocument(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.LoadTenant(w, r)
 	if !ok || !s.RequireUser(w, r) {
 		return
 	}
 	d, err := s.Docs.Get(r.Context(), t.ID, r.PathValue("id"))
-	st := getState(r)
-	if errors.Is(err, document.ErrNotFound) || (err == nil && d.OwnerID != st.user.ID && !s.IsStaff(r, t)) {
+	if errors.Is(err, document.ErrNotFound) || (err == nil && d.OwnerID != web.UserOf(r).ID && !s.IsStaff(r, t)) {
 		s.NotFound(w, r)
 		return
 	}
@@ -197,13 +197,13 @@ func (s *Server) downloadDocument(w http.ResponseWriter, r *http.Request) {
 }
 
 // deleteDocument lets the resident take back a file while still editing.
-func (s *Server) deleteDocument(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) deleteDocument(w http.ResponseWriter, r *http.Request) {
 	ac, ok := s.loadApplication(w, r)
 	if !ok || !s.ParseForm(w, r) {
 		return
 	}
 	if !ac.editable() || !slices.Contains(ac.Roles, workflow.Resident) {
-		Redirect(w, r, appURL(ac))
+		web.Redirect(w, r, appURL(ac))
 		return
 	}
 	d, err := s.Docs.Get(r.Context(), ac.T.ID, r.PostForm.Get("document"))
@@ -211,17 +211,17 @@ func (s *Server) deleteDocument(w http.ResponseWriter, r *http.Request) {
 		s.NotFound(w, r)
 		return
 	}
-	if err := s.Docs.Delete(r.Context(), Actor(r), ac.T.ID, d.ID); err != nil {
+	if err := s.Docs.Delete(r.Context(), web.Actor(r), ac.T.ID, d.ID); err != nil {
 		s.ServerError(w, r, err)
 		return
 	}
-	Redirect(w, r, appURL(ac)+"/check#documents")
+	web.Redirect(w, r, appURL(ac)+"/check#documents")
 }
 
 // apiUpload receives a document before its application exists: multipart
 // fields "service" and "requirement" first, then "file". The answer's id
 // goes into the application's "documents" list.
-func (s *Server) apiUpload(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) apiUpload(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
@@ -229,7 +229,7 @@ func (s *Server) apiUpload(w http.ResponseWriter, r *http.Request) {
 	// A file waiting for an application is stored in the tenant's space:
 	// only its residents and staff may put one there (anyone else applies
 	// through the pages, where the file joins a draft at once).
-	if st := getState(r); !isMember(st, t.ID) && !st.user.Coordinator {
+	if !web.IsMember(r, t.ID) && !web.UserOf(r).Coordinator {
 		s.Problem(w, r, http.StatusForbidden, "not_member", "problem.not_member")
 		return
 	}
@@ -264,7 +264,7 @@ func (s *Server) apiUpload(w http.ResponseWriter, r *http.Request) {
 	s.Invalid(w, r, validation.Errors{{Field: "file", Code: "error.document.empty"}})
 }
 
-func (s *Server) apiSaveUpload(w http.ResponseWriter, r *http.Request, tenantID, svcCode, reqName string, part interface {
+func (s *Pages) apiSaveUpload(w http.ResponseWriter, r *http.Request, tenantID, svcCode, reqName string, part interface {
 	io.Reader
 	FileName() string
 }) {
@@ -278,7 +278,7 @@ func (s *Server) apiSaveUpload(w http.ResponseWriter, r *http.Request, tenantID,
 		s.Invalid(w, r, validation.Errors{{Field: "requirement", Code: "error.document.requirement"}})
 		return
 	}
-	d, err := s.Docs.Save(r.Context(), Actor(r), document.Upload{TenantID: tenantID, OwnerID: getState(r).user.ID,
+	d, err := s.Docs.Save(r.Context(), web.Actor(r), document.Upload{TenantID: tenantID, OwnerID: web.UserOf(r).ID,
 		Requirement: req.Name, Filename: part.FileName(), Accept: req.Accept, MaxBytes: req.MaxBytes}, part)
 	var tooBig *http.MaxBytesError
 	switch {
@@ -293,19 +293,19 @@ func (s *Server) apiSaveUpload(w http.ResponseWriter, r *http.Request, tenantID,
 	case err != nil:
 		s.ServerError(w, r, err)
 	default:
-		WriteJSON(w, http.StatusCreated, map[string]any{"id": d.ID, "requirement": d.Requirement, "filename": d.Filename,
+		web.WriteJSON(w, http.StatusCreated, map[string]any{"id": d.ID, "requirement": d.Requirement, "filename": d.Filename,
 			"media_type": d.MediaType, "size": d.Size, "sha256": d.SHA256})
 	}
 }
 
 // documentsFor checks the ids an API client lists for its application: its
 // own, unattached uploads for requirements of this service.
-func (s *Server) documentsFor(r *http.Request, tenantID string, svc catalog.Service, ids []string) ([]document.Document, validation.Errors) {
+func (s *Pages) documentsFor(r *http.Request, tenantID string, svc catalog.Service, ids []string) ([]document.Document, validation.Errors) {
 	var docs []document.Document
 	var errs validation.Errors
 	for _, id := range ids {
 		d, err := s.Docs.Get(r.Context(), tenantID, id)
-		if err != nil || d.OwnerID != getState(r).user.ID || d.ApplicationID != "" || svc.Requirement(d.Requirement) == nil {
+		if err != nil || d.OwnerID != web.UserOf(r).ID || d.ApplicationID != "" || svc.Requirement(d.Requirement) == nil {
 			errs.Add("documents", "error.document.unknown")
 			continue
 		}

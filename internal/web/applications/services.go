@@ -1,4 +1,4 @@
-package web
+package applications
 
 import (
 	"errors"
@@ -7,13 +7,13 @@ import (
 
 	"github.com/serambi/serambi/internal/application"
 	"github.com/serambi/serambi/internal/catalog"
-	"github.com/serambi/serambi/internal/identity"
 	"github.com/serambi/serambi/internal/tenant"
+	"github.com/serambi/serambi/internal/web"
 )
 
 // Resident pages of pillar 1: the catalog and a service's page.
 
-func (s *Server) servicesPage(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) servicesPage(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
@@ -29,15 +29,8 @@ func (s *Server) servicesPage(w http.ResponseWriter, r *http.Request) {
 	s.Render(w, http.StatusOK, "services", p)
 }
 
-// IsStaff: officers and admins of t (and coordinators) also see drafts of
-// services and every application.
-func (s *Server) IsStaff(r *http.Request, t *tenant.Tenant) bool {
-	st := getState(r)
-	return st.user != nil && (st.user.Coordinator || hasRole(st, t.ID, "officer") || hasRole(st, t.ID, "admin"))
-}
-
 // loadService resolves {code} in t; unpublished services are only for staff.
-func (s *Server) loadService(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, code string) (*catalog.Service, bool) {
+func (s *Pages) loadService(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, code string) (*catalog.Service, bool) {
 	svc, err := s.Services.ByCode(r.Context(), t.ID, code)
 	if errors.Is(err, catalog.ErrNotFound) || (err == nil && !svc.Published && !s.IsStaff(r, t)) {
 		s.NotFound(w, r)
@@ -55,7 +48,7 @@ type servicePage struct {
 	Fee     string
 }
 
-func (s *Server) servicePage(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) servicePage(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
@@ -68,12 +61,12 @@ func (s *Server) servicePage(w http.ResponseWriter, r *http.Request) {
 	p.Title = svc.Names.In(p.Lang())
 	p.Tenant = t
 	p.Untranslated = svc.Untranslated(p.Lang())
-	p.Data = servicePage{Service: svc, Fee: p.fee(svc)}
+	p.Data = servicePage{Service: svc, Fee: fee(p, svc)}
 	s.Render(w, http.StatusOK, "service", p)
 }
 
 // fee writes the price the way residents read prices: "Rp 10.000", "300円".
-func (p *Page) fee(svc *catalog.Service) string {
+func fee(p *web.Page, svc *catalog.Service) string {
 	if svc.Free() {
 		return p.T("service.free")
 	}
@@ -94,7 +87,7 @@ func groupThousands(n int64, sep string) string {
 
 // startApplication creates a draft for the signed-in resident and opens
 // its first page.
-func (s *Server) startApplication(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) startApplication(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
@@ -103,23 +96,13 @@ func (s *Server) startApplication(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	st := getState(r)
-	c := application.Caller{Actor: Actor(r), Roles: []string{"resident"}}
-	a, err := s.Apps.Create(r.Context(), c, *t, *svc, application.Draft{ApplicantID: st.user.ID, Lang: st.lang})
+	me := web.UserOf(r)
+	c := application.Caller{Actor: web.Actor(r), Roles: []string{"resident"}}
+	a, err := s.Apps.Create(r.Context(), c, *t, *svc, application.Draft{ApplicantID: me.ID, Lang: web.LangOf(r)})
 	if err != nil {
 		s.ServerError(w, r, err)
 		return
 	}
 	s.EnsureResident(r, t)
-	Redirect(w, r, s.Path("/{tenant}/applications/{id}/edit", t.Slug, a.ID)+"?section="+strconv.Itoa(svc.Form.NextSection(-1, a.Answers)))
-}
-
-// EnsureResident makes a signed-in person who applies a resident of t, so
-// their applications show under the tenant.
-func (s *Server) EnsureResident(r *http.Request, t *tenant.Tenant) {
-	st := getState(r)
-	if hasRole(st, t.ID, string(identity.Resident)) {
-		return
-	}
-	s.LogFailure(r, "record the resident as the tenant's", s.Identity.JoinAsResident(r.Context(), Actor(r), t.ID, st.user.ID))
+	web.Redirect(w, r, s.Path("/{tenant}/applications/{id}/edit", t.Slug, a.ID)+"?section="+strconv.Itoa(svc.Form.NextSection(-1, a.Answers)))
 }

@@ -1,4 +1,4 @@
-package web
+package applications
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"github.com/serambi/serambi/internal/db"
 	"github.com/serambi/serambi/internal/form"
 	"github.com/serambi/serambi/internal/validation"
+	"github.com/serambi/serambi/internal/web"
 	"github.com/serambi/serambi/internal/workflow"
 )
 
@@ -77,7 +78,7 @@ func toServiceJSON(svc catalog.Service, lang string, full bool) serviceJSON {
 	return j
 }
 
-func (s *Server) apiServices(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) apiServices(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
@@ -87,14 +88,14 @@ func (s *Server) apiServices(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
-	out := List[serviceJSON]{Items: []serviceJSON{}}
+	out := web.List[serviceJSON]{Items: []serviceJSON{}}
 	for _, svc := range svcs {
-		out.Items = append(out.Items, toServiceJSON(svc, getState(r).lang, false))
+		out.Items = append(out.Items, toServiceJSON(svc, web.LangOf(r), false))
 	}
-	WriteJSON(w, http.StatusOK, out)
+	web.WriteJSON(w, http.StatusOK, out)
 }
 
-func (s *Server) apiService(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) apiService(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
@@ -103,7 +104,7 @@ func (s *Server) apiService(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	WriteJSON(w, http.StatusOK, toServiceJSON(*svc, getState(r).lang, true))
+	web.WriteJSON(w, http.StatusOK, toServiceJSON(*svc, web.LangOf(r), true))
 }
 
 type applyBody struct {
@@ -142,7 +143,7 @@ type actionJSON struct {
 	CommentRequired bool   `json:"comment_required"`
 }
 
-func (s *Server) apiApply(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) apiApply(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
@@ -172,32 +173,32 @@ func (s *Server) apiApply(w http.ResponseWriter, r *http.Request) {
 		s.Invalid(w, r, errs)
 		return
 	}
-	st := getState(r)
-	c := application.Caller{Actor: Actor(r), Roles: []string{workflow.Resident}}
+	me := web.UserOf(r)
+	c := application.Caller{Actor: web.Actor(r), Roles: []string{workflow.Resident}}
 	attach := func(ctx context.Context, tx *db.Tx, appID string) error {
 		for _, d := range docs {
-			if err := s.Docs.Attach(ctx, tx, t.ID, d.ID, st.user.ID, appID); err != nil {
+			if err := s.Docs.Attach(ctx, tx, t.ID, d.ID, me.ID, appID); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
-	a, err := s.Apps.Create(r.Context(), c, *t, svc, application.Draft{ApplicantID: st.user.ID, Lang: st.lang, Answers: answers,
+	a, err := s.Apps.Create(r.Context(), c, *t, svc, application.Draft{ApplicantID: me.ID, Lang: web.LangOf(r), Answers: answers,
 		Submit: b.Submit, Attach: attach})
 	if errors.Is(err, workflow.ErrNotAllowed) || errors.Is(err, workflow.ErrForbidden) {
 		// A tenant's own workflow may not let residents submit at once.
 		s.Problem(w, r, http.StatusConflict, "action_not_allowed", "problem.action_not_allowed")
 		return
 	}
-	if !s.apiResult(w, r, err) {
+	if !s.APIResult(w, r, err) {
 		return
 	}
 	s.EnsureResident(r, t)
 	w.Header().Set("Location", "/api/v1/t/"+t.Slug+"/applications/"+a.ID)
-	WriteJSON(w, http.StatusCreated, map[string]any{"id": a.ID, "tracking_number": a.TrackingNumber, "state": a.State, "version": a.Version})
+	web.WriteJSON(w, http.StatusCreated, map[string]any{"id": a.ID, "tracking_number": a.TrackingNumber, "state": a.State, "version": a.Version})
 }
 
-func (s *Server) apiApplication(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) apiApplication(w http.ResponseWriter, r *http.Request) {
 	ac, ok := s.loadApplication(w, r)
 	if !ok {
 		return
@@ -205,8 +206,8 @@ func (s *Server) apiApplication(w http.ResponseWriter, r *http.Request) {
 	s.writeApp(w, r, ac, http.StatusOK)
 }
 
-func (s *Server) writeApp(w http.ResponseWriter, r *http.Request, ac *appContext, status int) {
-	lang := getState(r).lang
+func (s *Pages) writeApp(w http.ResponseWriter, r *http.Request, ac *appContext, status int) {
+	lang := web.LangOf(r)
 	wf := ac.Svc.Workflow
 	st, _ := wf.State(ac.App.State)
 	j := appJSON{ID: ac.App.ID, Service: ac.Svc.Code, TrackingNumber: ac.App.TrackingNumber, State: ac.App.State,
@@ -223,7 +224,7 @@ func (s *Server) writeApp(w http.ResponseWriter, r *http.Request, ac *appContext
 	for _, a := range wf.Allowed(ac.App.State, ac.Roles) {
 		j.Actions = append(j.Actions, actionJSON{a.Name, a.Labels.In(lang), a.CommentRequired})
 	}
-	WriteJSON(w, status, j)
+	web.WriteJSON(w, status, j)
 }
 
 type actBody struct {
@@ -232,7 +233,7 @@ type actBody struct {
 	Version int    `json:"version"`
 }
 
-func (s *Server) apiAct(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) apiAct(w http.ResponseWriter, r *http.Request) {
 	ac, ok := s.loadApplication(w, r)
 	if !ok {
 		return

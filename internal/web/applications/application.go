@@ -1,4 +1,4 @@
-package web
+package applications
 
 import (
 	"context"
@@ -8,9 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/serambi/serambi/internal/web"
+
 	"github.com/serambi/serambi/internal/application"
-	"github.com/serambi/serambi/internal/calendar"
-	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/validation"
 	"github.com/serambi/serambi/internal/workflow"
 )
@@ -52,7 +52,7 @@ type applicationPage struct {
 	Changed      bool
 }
 
-func (s *Server) applicationPage(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) applicationPage(w http.ResponseWriter, r *http.Request) {
 	ac, ok := s.loadApplication(w, r)
 	if !ok {
 		return
@@ -60,11 +60,11 @@ func (s *Server) applicationPage(w http.ResponseWriter, r *http.Request) {
 	s.renderApplication(w, r, ac, nil, http.StatusOK)
 }
 
-func (s *Server) renderApplication(w http.ResponseWriter, r *http.Request, ac *appContext, errs validation.Errors, status int) {
+func (s *Pages) renderApplication(w http.ResponseWriter, r *http.Request, ac *appContext, errs validation.Errors, status int) {
 	p := s.NewPage(r, "application.title")
 	p.Tenant = ac.T
 	p.Errors = errs
-	p.Flash = FlashFrom(r)
+	p.Flash = web.FlashFrom(r)
 	data, err := s.applicationData(r.Context(), p, ac)
 	if err != nil {
 		s.ServerError(w, r, err)
@@ -75,7 +75,7 @@ func (s *Server) renderApplication(w http.ResponseWriter, r *http.Request, ac *a
 	s.Render(w, status, "application", p)
 }
 
-func (s *Server) applicationData(ctx context.Context, p *Page, ac *appContext) (applicationPage, error) {
+func (s *Pages) applicationData(ctx context.Context, p *web.Page, ac *appContext) (applicationPage, error) {
 	lang := p.Lang()
 	wf := ac.Svc.Workflow
 	state, _ := wf.State(ac.App.State)
@@ -111,10 +111,10 @@ func (s *Server) applicationData(ctx context.Context, p *Page, ac *appContext) (
 		d.Actions = append(d.Actions, actionView{Name: a.Name, Label: a.Labels.In(lang), CommentRequired: a.CommentRequired,
 			Danger: to.Outcome == workflow.Rejected || to.Outcome == workflow.Withdrawn})
 	}
-	st := p.st
+	me := p.User()
 	d.Assisted = ac.App.FilledBy != "" && ac.App.TrackingNumber == "" && ac.App.DecidedAt == nil
-	d.AssistedByMe = d.Assisted && ac.assistedByMe(st)
-	d.IsApplicant = st.user != nil && st.user.ID == ac.App.ApplicantID
+	d.AssistedByMe = d.Assisted && ac.assistedByMe(me)
+	d.IsApplicant = me != nil && me.ID == ac.App.ApplicantID
 	if d.IsApplicant && ac.App.TrackingNumber != "" {
 		d.CheckCode = application.CheckCode(s.CheckKey, ac.App.ID)
 	}
@@ -133,7 +133,7 @@ func (s *Server) applicationData(ctx context.Context, p *Page, ac *appContext) (
 	if err != nil {
 		return d, err
 	}
-	d.Documents = p.requirementViews(ac.Svc, docs, ac.T.Slug)
+	d.Documents = requirementViews(p, ac.Svc, docs, ac.T.Slug)
 	if d.Staff {
 		staff, err := s.Identity.Staff(ctx, ac.T.ID)
 		if err != nil {
@@ -156,7 +156,7 @@ func (s *Server) applicationData(ctx context.Context, p *Page, ac *appContext) (
 
 // act takes a workflow action from a button on the application page (or
 // the submit button of "check your answers").
-func (s *Server) act(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) act(w http.ResponseWriter, r *http.Request) {
 	ac, ok := s.loadApplication(w, r)
 	if !ok || !s.ParseForm(w, r) {
 		return
@@ -186,23 +186,23 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case action == "submit" || action == "resubmit":
-		Redirect(w, r, appURL(ac)+"?done=submitted")
+		web.Redirect(w, r, appURL(ac)+"?done=submitted")
 		return
 	}
 	switch outcome {
 	case workflow.Withdrawn:
-		Redirect(w, r, appURL(ac)+"?done=withdrawn")
+		web.Redirect(w, r, appURL(ac)+"?done=withdrawn")
 	case workflow.Rejected:
-		Redirect(w, r, appURL(ac)+"?done=rejected")
+		web.Redirect(w, r, appURL(ac)+"?done=rejected")
 	default:
-		Redirect(w, r, appURL(ac)+"?done=action")
+		web.Redirect(w, r, appURL(ac)+"?done=action")
 	}
 }
 
 // actionOutcome is the outcome of the state an action the caller may take
 // now leads to ("" for an action that decides nothing, or one not allowed,
 // which Act then refuses).
-func (s *Server) actionOutcome(r *http.Request, ac *appContext, action string) string {
+func (s *Pages) actionOutcome(r *http.Request, ac *appContext, action string) string {
 	for _, a := range ac.Svc.Workflow.Allowed(ac.App.State, ac.Roles) {
 		if a.Name == action {
 			to, _ := ac.Svc.Workflow.State(a.To)
@@ -212,18 +212,10 @@ func (s *Server) actionOutcome(r *http.Request, ac *appContext, action string) s
 	return ""
 }
 
-// ConfirmView is the page that asks before something that cannot be
-// undone: the question, what will happen, and a form that repeats the
-// request (Hidden fields) with confirm=yes.
-type ConfirmView struct {
-	Question, Explain, Yes, No, Action, Back string
-	Hidden                                   [][2]string
-}
-
 // confirmAction asks before an action that cannot be undone (withdrawing,
 // rejecting): a page of its own, so it works without JavaScript, that says
 // plainly what will happen.
-func (s *Server) confirmAction(w http.ResponseWriter, r *http.Request, ac *appContext, action string, outcome string, version int) {
+func (s *Pages) confirmAction(w http.ResponseWriter, r *http.Request, ac *appContext, action string, outcome string, version int) {
 	p := s.NewPage(r, "confirm.withdraw.title")
 	p.Tenant = ac.T
 	kind := "withdraw"
@@ -236,19 +228,19 @@ func (s *Server) confirmAction(w http.ResponseWriter, r *http.Request, ac *appCo
 		number = p.T("confirm.draft")
 	}
 	name := ac.Svc.Names.In(p.Lang())
-	p.Data = ConfirmView{Question: p.T("confirm." + kind + ".title"), Explain: p.T("confirm."+kind+".explain", number, name),
+	p.Data = web.ConfirmView{Question: p.T("confirm." + kind + ".title"), Explain: p.T("confirm."+kind+".explain", number, name),
 		Yes: p.T("confirm." + kind + ".yes"), No: p.T("confirm." + kind + ".no"), Action: appURL(ac) + "/actions", Back: appURL(ac),
 		Hidden: [][2]string{{"version", strconv.Itoa(version)}, {"action", action}, {"comment", r.PostForm.Get("comment")}}}
 	s.Render(w, http.StatusOK, "confirm_action", p)
 }
 
 // myApplications lists the signed-in resident's applications here.
-func (s *Server) myApplications(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) myApplications(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
 	}
-	apps, err := s.Apps.Mine(r.Context(), t.ID, getState(r).user.ID)
+	apps, err := s.Apps.Mine(r.Context(), t.ID, web.UserOf(r).ID)
 	if err != nil {
 		s.ServerError(w, r, err)
 		return
@@ -264,15 +256,10 @@ func (s *Server) myApplications(w http.ResponseWriter, r *http.Request) {
 	s.Render(w, http.StatusOK, "my_applications", p)
 }
 
-// CalendarFor is the tenant's working-day calendar.
-func (s *Server) CalendarFor(ctx context.Context, t *tenant.Tenant) (*calendar.Calendar, error) {
-	return s.Calendar.For(ctx, t.ID, string(t.Country), t.Location())
-}
-
 // fillDue: residents see the service's promise (its SLA counted from
 // submission); staff see the deadline of the current state, which is what
 // escalates.
-func (s *Server) fillDue(ctx context.Context, p *Page, ac *appContext, d *applicationPage) error {
+func (s *Pages) fillDue(ctx context.Context, p *web.Page, ac *appContext, d *applicationPage) error {
 	cal, err := s.CalendarFor(ctx, ac.T)
 	if err != nil {
 		return err
@@ -286,14 +273,14 @@ func (s *Server) fillDue(ctx context.Context, p *Page, ac *appContext, d *applic
 	default:
 		return nil
 	}
-	d.Due = p.Date(lastMoment(due))
+	d.Due = p.Date(web.LastMoment(due))
 	d.DaysLeft = cal.WorkingDaysLeft(s.Clock.Now(), due)
 	d.Overdue = s.Clock.Now().After(due)
 	if d.Staff {
 		// The officer is told when the count reached into a year whose
 		// national holidays are not published: the date may be too early.
 		var years []string
-		for _, y := range cal.Unlisted(ac.App.StateSince, lastMoment(due)) {
+		for _, y := range cal.Unlisted(ac.App.StateSince, web.LastMoment(due)) {
 			years = append(years, strconv.Itoa(y))
 		}
 		d.Unlisted = strings.Join(years, ", ")
@@ -301,14 +288,10 @@ func (s *Server) fillDue(ctx context.Context, p *Page, ac *appContext, d *applic
 	return nil
 }
 
-// lastMoment: deadlines are the end of a day (24:00), which as a date would
-// read as the next day.
-func lastMoment(t time.Time) time.Time { return t.Add(-time.Second) }
-
 // nextSteps says, in plain words, what a resident who has sent an
 // application can expect: the fee and how it is paid, what to bring, and
 // how the result reaches them (with the postal address they gave).
-func nextSteps(p *Page, ac *appContext) []string {
+func nextSteps(p *web.Page, ac *appContext) []string {
 	var out []string
 	if ac.Svc.Free() {
 		out = append(out, p.T("next.fee.none"))

@@ -1,11 +1,10 @@
-package web
+package applications
 
 import (
 	"cmp"
 	"errors"
 	"net/http"
 	"slices"
-	"strings"
 
 	"github.com/serambi/serambi/internal/application"
 	"github.com/serambi/serambi/internal/call"
@@ -13,6 +12,7 @@ import (
 	"github.com/serambi/serambi/internal/flow"
 	"github.com/serambi/serambi/internal/identity"
 	"github.com/serambi/serambi/internal/validation"
+	"github.com/serambi/serambi/internal/web"
 	"github.com/serambi/serambi/internal/workflow"
 )
 
@@ -24,14 +24,14 @@ type assistPage struct {
 	Call     string // the video call the officer fills this in, if any
 }
 
-func (s *Server) assistForm(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) assistForm(w http.ResponseWriter, r *http.Request) {
 	if _, ok := s.LoadTenant(w, r); !ok {
 		return
 	}
 	s.renderAssist(w, r, nil, http.StatusOK)
 }
 
-func (s *Server) renderAssist(w http.ResponseWriter, r *http.Request, errs validation.Errors, status int) {
+func (s *Pages) renderAssist(w http.ResponseWriter, r *http.Request, errs validation.Errors, status int) {
 	t, _ := s.Tenants.BySlug(r.Context(), r.PathValue("tenant"))
 	svcs, err := s.Services.List(r.Context(), t.ID, true)
 	if err != nil {
@@ -58,32 +58,7 @@ func (s *Server) renderAssist(w http.ResponseWriter, r *http.Request, errs valid
 	s.Render(w, status, "assist", p)
 }
 
-// FindResident looks a resident up by what they can tell an officer: an
-// email, a mobile number, a NIK (16 digits) or a My Number (12 digits).
-func (s *Server) FindResident(r *http.Request, q string) (identity.User, error) {
-	q = strings.TrimSpace(q)
-	digits := strings.NewReplacer(" ", "", "-", "").Replace(q)
-	if len(digits) == 16 && isDigits(digits) {
-		return s.Identity.ByCivilID(r.Context(), "nik", digits)
-	}
-	if len(digits) == 12 && isDigits(digits) {
-		if u, err := s.Identity.ByCivilID(r.Context(), "mynumber", digits); err == nil {
-			return u, nil
-		}
-	}
-	return s.Identity.ByLogin(r.Context(), q)
-}
-
-func isDigits(s string) bool {
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return s != ""
-}
-
-func (s *Server) assistStart(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) assistStart(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.LoadTenant(w, r)
 	if !ok || !s.ParseForm(w, r) {
 		return
@@ -101,8 +76,8 @@ func (s *Server) assistStart(w http.ResponseWriter, r *http.Request) {
 		s.renderAssist(w, r, errs, http.StatusUnprocessableEntity)
 		return
 	}
-	out, err := s.flows.StartAssisted(r.Context(), flow.Assist{
-		Caller: application.Caller{Actor: Actor(r), Roles: []string{workflow.Officer}},
+	out, err := s.Flows().StartAssisted(r.Context(), flow.Assist{
+		Caller: application.Caller{Actor: web.Actor(r), Roles: []string{workflow.Officer}},
 		Tenant: *t, Service: svc, ResidentID: u.ID, Lang: u.Lang, CallID: s.ServedCall(r, t, r.PostForm.Get("call"))})
 	if err != nil {
 		s.ServerError(w, r, err)
@@ -110,20 +85,20 @@ func (s *Server) assistStart(w http.ResponseWriter, r *http.Request) {
 	}
 	if out.Call.ID != "" {
 		s.Calls.Rooms().Broadcast(out.Call.ID, call.Message{Type: "application",
-			Extra: AppEvent{ID: out.Application.ID, Requirements: RequirementOptions(svc)}})
+			Extra: web.AppEvent{ID: out.Application.ID, Requirements: web.RequirementOptions(svc)}})
 	}
-	Redirect(w, r, s.Path("/{tenant}/applications/{id}/edit", t.Slug, out.Application.ID)+"?section=0")
+	web.Redirect(w, r, s.Path("/{tenant}/applications/{id}/edit", t.Slug, out.Application.ID)+"?section=0")
 }
 
 // requestConfirmation gives the resident a one-time code (shown in their
 // account; by email when notifications are on) and keeps the officer on
 // the application to enter it.
-func (s *Server) requestConfirmation(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) requestConfirmation(w http.ResponseWriter, r *http.Request) {
 	ac, ok := s.loadApplication(w, r)
 	if !ok || !s.ParseForm(w, r) {
 		return
 	}
-	if !ac.assistedByMe(getState(r)) {
+	if !ac.assistedByMe(web.UserOf(r)) {
 		s.Deny(w, r, ac.T)
 		return
 	}
@@ -141,19 +116,19 @@ func (s *Server) requestConfirmation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.AnnounceConfirmation(r, ac.T, ac.App, ac.Svc)
-	Redirect(w, r, appURL(ac)+"?done=code_sent")
+	web.Redirect(w, r, appURL(ac)+"?done=code_sent")
 }
 
 // confirm submits an assisted application: by the resident in their own
 // account (one tap), or by the officer with the code the resident read out.
-func (s *Server) confirm(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) confirm(w http.ResponseWriter, r *http.Request) {
 	ac, ok := s.loadApplication(w, r)
 	if !ok || !s.ParseForm(w, r) {
 		return
 	}
-	st := getState(r)
-	byApplicant := st.user.ID == ac.App.ApplicantID
-	if !byApplicant && !ac.assistedByMe(st) {
+	me := web.UserOf(r)
+	byApplicant := me.ID == ac.App.ApplicantID
+	if !byApplicant && !ac.assistedByMe(me) {
 		s.Deny(w, r, ac.T)
 		return
 	}
@@ -179,18 +154,18 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request) {
 		s.appError(w, r, ac, err)
 	default:
 		s.AnnounceSent(r, ac.T, ac.App.ID)
-		Redirect(w, r, appURL(ac)+"?done=confirmed")
+		web.Redirect(w, r, appURL(ac)+"?done=confirmed")
 	}
 }
 
 // assistedByMe: the caller is the officer who filled this draft.
-func (ac *appContext) assistedByMe(st *state) bool {
-	return st.user != nil && ac.App.FilledBy == st.user.ID && ac.App.TrackingNumber == "" &&
+func (ac *appContext) assistedByMe(u *identity.User) bool {
+	return u != nil && ac.App.FilledBy == u.ID && ac.App.TrackingNumber == "" &&
 		(slices.Contains(ac.Roles, workflow.Officer) || slices.Contains(ac.Roles, workflow.Admin))
 }
 
 // confirmCodeSender sends the code to the resident; Deps.SendCode is set
 // by the app when notifications are wired.
-func (s *Server) confirmCodeSender(r *http.Request, ac *appContext) application.CodeSender {
+func (s *Pages) confirmCodeSender(r *http.Request, ac *appContext) application.CodeSender {
 	return s.SendCode
 }

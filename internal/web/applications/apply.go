@@ -1,4 +1,4 @@
-package web
+package applications
 
 import (
 	"errors"
@@ -12,6 +12,7 @@ import (
 	"github.com/serambi/serambi/internal/form"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/validation"
+	"github.com/serambi/serambi/internal/web"
 	"github.com/serambi/serambi/internal/workflow"
 )
 
@@ -27,13 +28,13 @@ type appContext struct {
 // loadApplication resolves {tenant} and {id} for a signed-in caller who is
 // the applicant or staff of the tenant; anyone else gets 404, so IDs of
 // other people's applications reveal nothing.
-func (s *Server) loadApplication(w http.ResponseWriter, r *http.Request) (*appContext, bool) {
+func (s *Pages) loadApplication(w http.ResponseWriter, r *http.Request) (*appContext, bool) {
 	t, ok := s.LoadTenant(w, r)
 	if !ok || !s.RequireUser(w, r) {
 		return nil, false
 	}
 	a, err := s.Apps.Get(r.Context(), t.ID, r.PathValue("id"))
-	roles := CallerRoles(r, t, a)
+	roles := web.CallerRoles(r, t, a)
 	if errors.Is(err, application.ErrNotFound) || (err == nil && len(roles) == 0) {
 		s.NotFound(w, r)
 		return nil, false
@@ -49,13 +50,13 @@ func (s *Server) loadApplication(w http.ResponseWriter, r *http.Request) (*appCo
 	}
 	ac := &appContext{T: t, Svc: svc, App: a, Roles: roles}
 	if slices.Contains(roles, workflow.Officer) || slices.Contains(roles, workflow.Admin) {
-		ac.officerID = getState(r).user.ID
+		ac.officerID = web.UserOf(r).ID
 	}
 	return ac, true
 }
 
 func (ac *appContext) caller(r *http.Request) application.Caller {
-	return application.Caller{Actor: Actor(r), Roles: ac.Roles}
+	return application.Caller{Actor: web.Actor(r), Roles: ac.Roles}
 }
 
 func (ac *appContext) editable() bool {
@@ -74,18 +75,18 @@ type sectionPage struct {
 	AC      *appContext
 	Section int
 	Heading string
-	Inputs  []inputView
+	Inputs  []web.InputView
 	Shown   string
 	Back    string
 }
 
-func (s *Server) editApplication(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) editApplication(w http.ResponseWriter, r *http.Request) {
 	ac, ok := s.loadApplication(w, r)
 	if !ok {
 		return
 	}
 	if !ac.editable() {
-		Redirect(w, r, appURL(ac))
+		web.Redirect(w, r, appURL(ac))
 		return
 	}
 	section, _ := strconv.Atoi(r.URL.Query().Get("section"))
@@ -93,10 +94,10 @@ func (s *Server) editApplication(w http.ResponseWriter, r *http.Request) {
 }
 
 func appURL(ac *appContext) string {
-	return PathOf("/{tenant}/applications/{id}", ac.T.Slug, ac.App.ID)
+	return web.PathOf("/{tenant}/applications/{id}", ac.T.Slug, ac.App.ID)
 }
 
-func (s *Server) renderSection(w http.ResponseWriter, r *http.Request, ac *appContext, section int, a form.Answers, errs validation.Errors, status int) {
+func (s *Pages) renderSection(w http.ResponseWriter, r *http.Request, ac *appContext, section int, a form.Answers, errs validation.Errors, status int) {
 	if section < 0 || section >= len(ac.Svc.Form.Sections) {
 		s.NotFound(w, r)
 		return
@@ -115,7 +116,7 @@ func (s *Server) renderSection(w http.ResponseWriter, r *http.Request, ac *appCo
 		back = s.Path("/{tenant}/services/{code}", ac.T.Slug, ac.Svc.Code)
 	}
 	p.Title = ac.Svc.Form.Sections[section].Labels.In(p.Lang())
-	p.Data = sectionPage{AC: ac, Section: section, Heading: ac.Svc.Names.In(p.Lang()), Inputs: p.inputs(fields, a, errs),
+	p.Data = sectionPage{AC: ac, Section: section, Heading: ac.Svc.Names.In(p.Lang()), Inputs: web.FormInputs(p, fields, a, errs),
 		Shown: strings.Join(names, ","), Back: back}
 	s.Render(w, status, "apply_section", p)
 }
@@ -123,13 +124,13 @@ func (s *Server) renderSection(w http.ResponseWriter, r *http.Request, ac *appCo
 // saveSection stores one page of answers. A question revealed by an answer
 // on the same page (no JavaScript to reveal it) is shown again with the
 // page, without an error, before the resident moves on.
-func (s *Server) saveSection(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) saveSection(w http.ResponseWriter, r *http.Request) {
 	ac, ok := s.loadApplication(w, r)
 	if !ok || !s.ParseForm(w, r) {
 		return
 	}
 	if !ac.editable() {
-		Redirect(w, r, appURL(ac))
+		web.Redirect(w, r, appURL(ac))
 		return
 	}
 	section, _ := strconv.Atoi(r.URL.Query().Get("section"))
@@ -156,10 +157,10 @@ func (s *Server) saveSection(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if next := f.NextSection(section, merged); next >= 0 {
-		Redirect(w, r, appURL(ac)+"/edit?section="+strconv.Itoa(next))
+		web.Redirect(w, r, appURL(ac)+"/edit?section="+strconv.Itoa(next))
 		return
 	}
-	Redirect(w, r, appURL(ac)+"/check")
+	web.Redirect(w, r, appURL(ac)+"/check")
 }
 
 func newlyShown(fields []form.Field, shown string) bool {
@@ -186,19 +187,19 @@ type checkPage struct {
 
 // checkAnswers is GOV.UK's "check your answers": every answer with a link
 // to change it, then one button that submits.
-func (s *Server) checkAnswers(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) checkAnswers(w http.ResponseWriter, r *http.Request) {
 	ac, ok := s.loadApplication(w, r)
 	if !ok {
 		return
 	}
 	if !ac.editable() {
-		Redirect(w, r, appURL(ac))
+		web.Redirect(w, r, appURL(ac))
 		return
 	}
 	s.renderCheck(w, r, ac, nil, http.StatusOK)
 }
 
-func (s *Server) renderCheck(w http.ResponseWriter, r *http.Request, ac *appContext, errs validation.Errors, status int) {
+func (s *Pages) renderCheck(w http.ResponseWriter, r *http.Request, ac *appContext, errs validation.Errors, status int) {
 	p := s.NewPage(r, "check.title")
 	p.Tenant = ac.T
 	p.Errors = errs
@@ -215,12 +216,12 @@ func (s *Server) renderCheck(w http.ResponseWriter, r *http.Request, ac *appCont
 		return
 	}
 	p.Data = checkPage{AC: ac, Assisted: ac.App.FilledBy != "", Heading: ac.Svc.Names.In(p.Lang()), Rows: rows,
-		Requirements: p.requirementViews(ac.Svc, docs, ac.T.Slug)}
+		Requirements: requirementViews(p, ac.Svc, docs, ac.T.Slug)}
 	s.Render(w, status, "apply_check", p)
 }
 
 // appError turns the domain's refusals into answers a person understands.
-func (s *Server) appError(w http.ResponseWriter, r *http.Request, ac *appContext, err error) {
+func (s *Pages) appError(w http.ResponseWriter, r *http.Request, ac *appContext, err error) {
 	var errs validation.Errors
 	switch {
 	case errors.As(err, &errs):
@@ -230,7 +231,7 @@ func (s *Server) appError(w http.ResponseWriter, r *http.Request, ac *appContext
 		}
 		s.renderCheck(w, r, ac, errs, http.StatusUnprocessableEntity)
 	case errors.Is(err, application.ErrConflict), errors.Is(err, workflow.ErrNotAllowed), errors.Is(err, application.ErrNotEditable):
-		Redirect(w, r, appURL(ac)+"?changed=1")
+		web.Redirect(w, r, appURL(ac)+"?changed=1")
 	case errors.Is(err, workflow.ErrForbidden):
 		s.Deny(w, r, ac.T)
 	case errors.Is(err, application.ErrNotAssisted):

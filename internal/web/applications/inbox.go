@@ -1,4 +1,4 @@
-package web
+package applications
 
 import (
 	"errors"
@@ -7,10 +7,11 @@ import (
 
 	"github.com/serambi/serambi/internal/application"
 	"github.com/serambi/serambi/internal/identity"
+	"github.com/serambi/serambi/internal/web"
 )
 
 type inboxPage struct {
-	Rows   []ListRow
+	Rows   []web.ListRow
 	States []stateOption
 }
 
@@ -18,7 +19,7 @@ type stateOption struct{ Value, Label string }
 
 // inbox is the officer's work list: by state, mine or unassigned, due soon
 // or overdue, and found by tracking number or name.
-func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) inbox(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
@@ -27,14 +28,14 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 	f := application.InboxFilter{State: q.Get("state"), Assigned: q.Get("assigned"), Due: q.Get("due"), Tracking: q.Get("q")}
 	if name := q.Get("q"); name != "" && !looksLikeTracking(name) {
 		f.Tracking = ""
-		ids, err := s.Identity.NamesLike(r.Context(), TruncateRunes(name, 60), 200)
+		ids, err := s.Identity.NamesLike(r.Context(), web.TruncateRunes(name, 60), 200)
 		if err != nil {
 			s.ServerError(w, r, err)
 			return
 		}
 		f.ApplicantIDs = ids
 	}
-	apps, err := s.Apps.Inbox(r.Context(), t.ID, getState(r).user.ID, f)
+	apps, err := s.Apps.Inbox(r.Context(), t.ID, web.UserOf(r).ID, f)
 	if err != nil {
 		s.ServerError(w, r, err)
 		return
@@ -59,7 +60,7 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 }
 
 // inboxStates are the open states of the standard workflow, for the filter.
-func (s *Server) inboxStates(p *Page) []stateOption {
+func (s *Pages) inboxStates(p *web.Page) []stateOption {
 	var out []stateOption
 	for _, name := range []string{"submitted", "in_review", "sent_back"} {
 		out = append(out, stateOption{name, p.T("state." + name)})
@@ -78,14 +79,14 @@ func looksLikeTracking(q string) bool {
 }
 
 // assign gives the application to the caller ("me") or to nobody.
-func (s *Server) assign(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) assign(w http.ResponseWriter, r *http.Request) {
 	ac, ok := s.loadApplication(w, r)
 	if !ok || !s.ParseForm(w, r) {
 		return
 	}
 	to := ""
 	if r.PostForm.Get("to") == "me" {
-		to = getState(r).user.ID
+		to = web.UserOf(r).ID
 	} else if id := r.PostForm.Get("to"); id != "" {
 		roles, err := s.Identity.Roles(r.Context(), ac.T.ID, id)
 		if err != nil || !hasStaffRole(roles) {
@@ -97,14 +98,14 @@ func (s *Server) assign(w http.ResponseWriter, r *http.Request) {
 	version, _ := strconv.Atoi(r.PostForm.Get("version"))
 	_, err := s.Apps.Assign(r.Context(), ac.caller(r), ac.T.ID, ac.App.ID, version, to)
 	if errors.Is(err, application.ErrConflict) || errors.Is(err, application.ErrNotAssignable) {
-		Redirect(w, r, appURL(ac)+"?changed=1")
+		web.Redirect(w, r, appURL(ac)+"?changed=1")
 		return
 	}
 	if err != nil {
 		s.ServerError(w, r, err)
 		return
 	}
-	Redirect(w, r, appURL(ac)+"?done=saved")
+	web.Redirect(w, r, appURL(ac)+"?done=saved")
 }
 
 func hasStaffRole(roles []identity.Role) bool {
