@@ -42,6 +42,7 @@ import (
 	"github.com/serambi/serambi/internal/web"
 	"github.com/serambi/serambi/internal/web/account"
 	"github.com/serambi/serambi/internal/web/admin"
+	"github.com/serambi/serambi/internal/web/api"
 	"github.com/serambi/serambi/internal/web/applications"
 	"github.com/serambi/serambi/internal/web/calls"
 	"github.com/serambi/serambi/internal/web/counters"
@@ -202,7 +203,7 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error) 
 		Services: a.Catalog, Calendar: a.Calendar, Apps: a.Apps, Results: a.Results, Docs: a.Docs,
 		Outbox: a.Outbox, SendCode: a.sendCode, Counters: a.Counters, Queue: a.Queue, Calls: a.Calls, Kiosks: a.Kiosks, ICE: a.iceServers, FeedKey: feedKey(cfg), FeedKeyBefore: feedKeyBefore(cfg), CheckKey: a.checkKey,
 		Clock: a.Clock, Log: a.Log, BaseURL: cfg.BaseURL, Demo: cfg.Demo, Registry: prometheus.NewRegistry(), MetricsToken: cfg.MetricsToken,
-	}, account.New, admin.New, applications.New, calls.New, counters.New, kiosks.New, network.New, serviceadmin.New)
+	}, account.New, admin.New, api.New, applications.New, calls.New, counters.New, kiosks.New, network.New, serviceadmin.New)
 	if err != nil {
 		a.Close()
 		return nil, err

@@ -523,3 +523,36 @@ type ConfirmView struct {
 	Question, Explain, Yes, No, Action, Back string
 	Hidden                                   [][2]string
 }
+
+// List is a page of an API listing; Next, when set, is the cursor of
+// the next page.
+type List[T any] struct {
+	Items []T    `json:"items"`
+	Next  string `json:"next,omitempty"`
+}
+
+// TruncateRunes cuts s to at most n characters without splitting one.
+func TruncateRunes(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
+}
+
+// APIResult answers a domain error (422 with field errors, or 500) and
+// reports whether the handler may go on.
+func (s *Server) APIResult(w http.ResponseWriter, r *http.Request, err error) bool {
+	if err == nil {
+		return true
+	}
+	var errs validation.Errors
+	if errors.As(err, &errs) {
+		s.Invalid(w, r, errs)
+		return false
+	}
+	s.ServerError(w, r, err)
+	return false
+}

@@ -42,18 +42,6 @@ func (s *Server) routes() []Route {
 		// table holds every route.
 		{"GET", "/verify/{code}", anyone, s.verifyRoute},
 		{"GET", "/verify/{code}/qr.png", anyone, s.verifyRoute},
-
-		{"GET", "/api/v1/openapi.json", anyone, s.apiOpenAPI},
-		{"GET", "/api/v1/regions", anyone, s.apiRegions},
-		{"GET", "/api/v1/tenants", anyone, s.apiTenants},
-		{"POST", "/api/v1/tenants", Coordinator, s.apiTenantCreate},
-		{"GET", "/api/v1/tenants/{slug}", anyone, s.apiTenant},
-		{"PATCH", "/api/v1/tenants/{slug}", Coordinator, s.apiTenantUpdate},
-		{"POST", "/api/v1/auth/token", anyone, s.apiToken},
-		{"GET", "/api/v1/me", SignedIn, s.apiMe},
-		{"GET", "/api/v1/t/{tenant}", anyone, s.apiTenantHome},
-		{"GET", "/api/v1/t/{tenant}/staff", TenantAdmin, s.apiStaff},
-		{"POST", "/api/v1/t/{tenant}/staff", TenantAdmin, s.apiStaffCreate},
 		{"GET", "/api/v1/track/{number}", anyone, s.apiTrack},
 	}
 }

@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	_ "embed"
@@ -10,7 +10,7 @@ import (
 //go:embed openapi.json
 var openAPI []byte
 
-func (s *Server) apiOpenAPI(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) apiOpenAPI(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "public, max-age=300")
 	_, _ = w.Write(openAPI)

@@ -1,10 +1,13 @@
-package web
+package api
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/serambi/serambi/internal/web"
 
 	"github.com/serambi/serambi/internal/identity"
 	"github.com/serambi/serambi/internal/region"
@@ -12,14 +15,7 @@ import (
 	"github.com/serambi/serambi/internal/validation"
 )
 
-// List is a page of an API listing; Next, when set, is the cursor of
-// the next page.
-type List[T any] struct {
-	Items []T    `json:"items"`
-	Next  string `json:"next,omitempty"`
-}
-
-func (s *Server) apiRegions(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) apiRegions(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	rq := region.Query{Country: region.Country(q.Get("country")), Level: region.Level(q.Get("level")), Parent: q.Get("parent"), Q: q.Get("q")}
 	if rq.Country != "" && rq.Country != region.Indonesia && rq.Country != region.Japan {
@@ -48,18 +44,18 @@ func (s *Server) apiRegions(w http.ResponseWriter, r *http.Request) {
 		}
 		rq.Offset = n
 	}
-	rq.Q = TruncateRunes(rq.Q, 100)
+	rq.Q = web.TruncateRunes(rq.Q, 100)
 	items, more := s.Regions.Page(rq)
 	if items == nil {
 		items = []region.Region{}
 	}
-	out := List[region.Region]{Items: items}
+	out := web.List[region.Region]{Items: items}
 	if more {
 		// The cursor is the count of matches already given; clients pass
 		// it back unread (its form may change).
 		out.Next = strconv.Itoa(rq.Offset + len(items))
 	}
-	WriteJSON(w, http.StatusOK, out)
+	web.WriteJSON(w, http.StatusOK, out)
 }
 
 type tenantJSON struct {
@@ -96,23 +92,23 @@ func toTenantJSON(t tenant.Tenant) tenantJSON {
 	}
 }
 
-func (s *Server) apiTenants(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) apiTenants(w http.ResponseWriter, r *http.Request) {
 	ts, err := s.Tenants.List(r.Context(), true)
 	if err != nil {
 		s.ServerError(w, r, err)
 		return
 	}
-	out := List[tenantJSON]{Items: []tenantJSON{}}
+	out := web.List[tenantJSON]{Items: []tenantJSON{}}
 	for _, t := range ts {
 		out.Items = append(out.Items, toTenantJSON(t))
 	}
-	WriteJSON(w, http.StatusOK, out)
+	web.WriteJSON(w, http.StatusOK, out)
 }
 
-func (s *Server) apiTenant(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) apiTenant(w http.ResponseWriter, r *http.Request) {
 	t, err := s.Tenants.BySlug(r.Context(), r.PathValue("slug"))
-	st := getState(r)
-	if errors.Is(err, tenant.ErrNotFound) || (err == nil && !t.IsActive() && (st.user == nil || !st.user.Coordinator)) {
+	u := web.UserOf(r)
+	if errors.Is(err, tenant.ErrNotFound) || (err == nil && !t.IsActive() && (u == nil || !u.Coordinator)) {
 		s.Problem(w, r, http.StatusNotFound, "not_found", "problem.not_found")
 		return
 	}
@@ -120,7 +116,7 @@ func (s *Server) apiTenant(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
-	WriteJSON(w, http.StatusOK, toTenantJSON(t))
+	web.WriteJSON(w, http.StatusOK, toTenantJSON(t))
 }
 
 // tenantBody is the JSON a coordinator sends; absent fields keep their value
@@ -165,22 +161,22 @@ func (b tenantBody) apply(in *tenant.Input) {
 	}
 }
 
-func (s *Server) apiTenantCreate(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) apiTenantCreate(w http.ResponseWriter, r *http.Request) {
 	var b tenantBody
 	if !s.ReadJSON(w, r, &b) {
 		return
 	}
 	var in tenant.Input
 	b.apply(&in)
-	t, err := s.Tenants.Create(r.Context(), Actor(r), in)
+	t, err := s.Tenants.Create(r.Context(), web.Actor(r), in)
 	if !s.APIResult(w, r, renameTenantFields(err)) {
 		return
 	}
 	w.Header().Set("Location", "/api/v1/tenants/"+t.Slug)
-	WriteJSON(w, http.StatusCreated, toTenantJSON(t))
+	web.WriteJSON(w, http.StatusCreated, toTenantJSON(t))
 }
 
-func (s *Server) apiTenantUpdate(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) apiTenantUpdate(w http.ResponseWriter, r *http.Request) {
 	old, err := s.Tenants.BySlug(r.Context(), r.PathValue("slug"))
 	if errors.Is(err, tenant.ErrNotFound) {
 		s.Problem(w, r, http.StatusNotFound, "not_found", "problem.not_found")
@@ -213,17 +209,17 @@ func (s *Server) apiTenantUpdate(w http.ResponseWriter, r *http.Request) {
 		ContactEmail: old.ContactEmail, ContactPhone: old.ContactPhone, Address: old.Address, Website: old.Website,
 		BrandColor: old.BrandColor, AskCivilID: old.AskCivilID, QueueWhileClosed: old.QueueWhileClosed, TrackingPrefix: old.TrackingPrefix}
 	b.apply(&in)
-	t, err := s.Tenants.Update(r.Context(), Actor(r), old.Slug, in)
+	t, err := s.Tenants.Update(r.Context(), web.Actor(r), old.Slug, in)
 	if !s.APIResult(w, r, renameTenantFields(err)) {
 		return
 	}
 	if b.Status != nil && *b.Status != t.Status {
-		t, err = s.Tenants.SetStatus(r.Context(), Actor(r), t.Slug, *b.Status)
+		t, err = s.Tenants.SetStatus(r.Context(), web.Actor(r), t.Slug, *b.Status)
 		if !s.APIResult(w, r, err) {
 			return
 		}
 	}
-	WriteJSON(w, http.StatusOK, toTenantJSON(t))
+	web.WriteJSON(w, http.StatusOK, toTenantJSON(t))
 }
 
 // renameTenantFields names invalid fields as the JSON body does.
@@ -243,40 +239,14 @@ func renameTenantFields(err error) error {
 	return out
 }
 
-// TruncateRunes cuts s to at most n characters without splitting one.
-func TruncateRunes(s string, n int) string {
-	for i := range s {
-		if n == 0 {
-			return s[:i]
-		}
-		n--
-	}
-	return s
-}
-
-// APIResult answers a domain error (422 with field errors, or 500) and
-// reports whether the handler may go on.
-func (s *Server) APIResult(w http.ResponseWriter, r *http.Request, err error) bool {
-	if err == nil {
-		return true
-	}
-	var errs validation.Errors
-	if errors.As(err, &errs) {
-		s.Invalid(w, r, errs)
-		return false
-	}
-	s.ServerError(w, r, err)
-	return false
-}
-
 // apiTenantHome is a tenant's public face in the API; a suspended tenant
 // answers 403 (loadTenant does it).
-func (s *Server) apiTenantHome(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) apiTenantHome(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
 	}
-	WriteJSON(w, http.StatusOK, toTenantJSON(*t))
+	web.WriteJSON(w, http.StatusOK, toTenantJSON(*t))
 }
 
 type tokenRequest struct {
@@ -285,12 +255,12 @@ type tokenRequest struct {
 	OTP      string `json:"otp"`
 }
 
-func (s *Server) apiToken(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) apiToken(w http.ResponseWriter, r *http.Request) {
 	var req tokenRequest
 	if !s.ReadJSON(w, r, &req) {
 		return
 	}
-	tok, exp, _, err := s.Identity.IssueToken(r.Context(), req.Email, req.Password, req.OTP, getState(r).ip)
+	tok, exp, _, err := s.Identity.IssueToken(r.Context(), req.Email, req.Password, req.OTP, web.Actor(r).IP)
 	switch {
 	case errors.Is(err, identity.ErrBadLogin):
 		s.Problem(w, r, http.StatusUnauthorized, "bad_credentials", "error.signin.bad")
@@ -306,7 +276,7 @@ func (s *Server) apiToken(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		s.ServerError(w, r, err)
 	default:
-		WriteJSON(w, http.StatusCreated, map[string]any{"token": tok, "token_type": "Bearer", "expires_at": exp})
+		web.WriteJSON(w, http.StatusCreated, map[string]any{"token": tok, "token_type": "Bearer", "expires_at": exp})
 	}
 }
 
@@ -315,16 +285,19 @@ type membershipJSON struct {
 	Role   string `json:"role"`
 }
 
-func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) {
-	st := getState(r)
+func (s *Pages) apiMe(w http.ResponseWriter, r *http.Request) {
+	v := web.VisitorOf(r)
 	ms := []membershipJSON{}
-	for _, m := range st.memberships {
-		if t, err := s.Tenants.ByID(r.Context(), m.TenantID); err == nil {
-			ms = append(ms, membershipJSON{Tenant: t.Slug, Role: string(m.Role)})
+	for _, m := range v.Memberships {
+		t, err := s.Tenants.ByID(r.Context(), m.TenantID)
+		if err != nil {
+			s.ServerError(w, r, fmt.Errorf("api: read tenant %s of a membership: %w", m.TenantID, err))
+			return
 		}
+		ms = append(ms, membershipJSON{Tenant: t.Slug, Role: string(m.Role)})
 	}
-	u := st.user
-	WriteJSON(w, http.StatusOK, map[string]any{
+	u := v.User
+	web.WriteJSON(w, http.StatusOK, map[string]any{
 		"id": u.ID, "name": u.Name, "email": u.Email, "phone": u.Phone, "lang": u.Lang,
 		"coordinator": u.Coordinator, "civil_id": u.CivilIDMasked, "memberships": ms,
 	})
@@ -337,7 +310,7 @@ type staffJSON struct {
 	Roles []string `json:"roles"`
 }
 
-func (s *Server) apiStaff(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) apiStaff(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
@@ -347,7 +320,7 @@ func (s *Server) apiStaff(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
-	out := List[staffJSON]{Items: []staffJSON{}}
+	out := web.List[staffJSON]{Items: []staffJSON{}}
 	for _, m := range staff {
 		j := staffJSON{ID: m.User.ID, Name: m.User.Name, Email: m.User.Email}
 		for _, role := range m.Roles {
@@ -355,7 +328,7 @@ func (s *Server) apiStaff(w http.ResponseWriter, r *http.Request) {
 		}
 		out.Items = append(out.Items, j)
 	}
-	WriteJSON(w, http.StatusOK, out)
+	web.WriteJSON(w, http.StatusOK, out)
 }
 
 type staffBody struct {
@@ -366,7 +339,7 @@ type staffBody struct {
 	Roles    []string `json:"roles"`
 }
 
-func (s *Server) apiStaffCreate(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) apiStaffCreate(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
@@ -378,9 +351,9 @@ func (s *Server) apiStaffCreate(w http.ResponseWriter, r *http.Request) {
 	if b.Lang == "" {
 		b.Lang = t.DefaultLang
 	}
-	u, err := s.Identity.CreateStaff(r.Context(), Actor(r), t.ID, identity.StaffInput{Name: b.Name, Email: b.Email, Password: b.Password, Lang: b.Lang, Roles: identity.RolesFrom(b.Roles)})
+	u, err := s.Identity.CreateStaff(r.Context(), web.Actor(r), t.ID, identity.StaffInput{Name: b.Name, Email: b.Email, Password: b.Password, Lang: b.Lang, Roles: identity.RolesFrom(b.Roles)})
 	if !s.APIResult(w, r, err) {
 		return
 	}
-	WriteJSON(w, http.StatusCreated, staffJSON{ID: u.ID, Name: u.Name, Email: u.Email, Roles: b.Roles})
+	web.WriteJSON(w, http.StatusCreated, staffJSON{ID: u.ID, Name: u.Name, Email: u.Email, Roles: b.Roles})
 }
