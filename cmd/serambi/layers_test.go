@@ -98,7 +98,7 @@ func isFixture(pkg string) bool {
 // TestLayersRefuse checks the rule itself on imports that must fail.
 func TestLayersRefuse(t *testing.T) {
 	for _, c := range [][2]string{{"queue", "flow"}, {"call", "web"}, {"flow", "web"}, {"db", "queue"},
-		{"web", "app"}, {"web", "web/network"}, {"queue", "testenv"}, {"flow", "db/dbtest"}} {
+		{"web", "app"}, {"web", "web/network"}, {"web/calls", "web/applications"}, {"queue", "testenv"}, {"flow", "db/dbtest"}} {
 		if checkImport(c[0], c[1]) == "" {
 			t.Errorf("%s importing %s passes the layer rule", c[0], c[1])
 		}

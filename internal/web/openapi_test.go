@@ -118,7 +118,7 @@ func TestOpenAPICoversRoutes(t *testing.T) {
 		t.Fatal("the routing table has no /api/ routes")
 	}
 	if len(missing) > 0 {
-		t.Errorf("routes missing from internal/web/openapi.json:\n\t%s", strings.Join(missing, "\n\t"))
+		t.Errorf("routes missing from internal/web/api/openapi.json:\n\t%s", strings.Join(missing, "\n\t"))
 	}
 	var stale []string
 	for _, o := range operations(t, doc) {
@@ -127,7 +127,7 @@ func TestOpenAPICoversRoutes(t *testing.T) {
 		}
 	}
 	if len(stale) > 0 {
-		t.Errorf("operations in internal/web/openapi.json with no route:\n\t%s", strings.Join(stale, "\n\t"))
+		t.Errorf("operations in internal/web/api/openapi.json with no route:\n\t%s", strings.Join(stale, "\n\t"))
 	}
 }
 
