@@ -15,6 +15,7 @@ import (
 	"github.com/serambi/serambi/internal/config"
 	"github.com/serambi/serambi/internal/db"
 	"github.com/serambi/serambi/internal/document"
+	"github.com/serambi/serambi/internal/ids"
 )
 
 func runCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
@@ -171,7 +172,7 @@ func saveDocument(t *testing.T, dir string, content []byte) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return ten.ID + "/" + d.ID
+	return string(ten.ID) + "/" + d.ID
 }
 
 func readDocument(t *testing.T, dir, ref string) []byte {
@@ -182,7 +183,7 @@ func readDocument(t *testing.T, dir, ref string) []byte {
 	}
 	defer a.Close()
 	tenantID, id, _ := strings.Cut(ref, "/")
-	d, err := a.Docs.Get(context.Background(), tenantID, id)
+	d, err := a.Docs.Get(context.Background(), ids.Tenant(tenantID), id)
 	if err != nil {
 		t.Fatal(err)
 	}

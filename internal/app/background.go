@@ -7,8 +7,6 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/serambi/serambi/internal/application"
-	"github.com/serambi/serambi/internal/catalog"
-	"github.com/serambi/serambi/internal/tenant"
 )
 
 // slaCheck is the periodic job that escalates overdue applications.
@@ -32,10 +30,7 @@ func (w *slaWorker) Work(ctx context.Context, _ *river.Job[slaCheck]) error {
 // lookup lets escalation find tenants and services across tenants.
 func (a *App) lookup() application.Lookup {
 	return application.Lookup{
-		Tenant: func(ctx context.Context, id string) (tenant.Tenant, error) { return a.Tenants.ByID(ctx, id) },
-		Service: func(ctx context.Context, tenantID, id string) (catalog.Service, error) {
-			return a.Catalog.ByID(ctx, tenantID, id)
-		},
+		Tenant: a.Tenants.ByID, Service: a.Catalog.ByID,
 	}
 }
 

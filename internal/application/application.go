@@ -20,6 +20,7 @@ import (
 	"github.com/serambi/serambi/internal/db"
 	"github.com/serambi/serambi/internal/form"
 	"github.com/serambi/serambi/internal/identity"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/validation"
 	"github.com/serambi/serambi/internal/workflow"
@@ -28,7 +29,7 @@ import (
 // Application is one resident's request for one service.
 type Application struct {
 	ID             string
-	TenantID       string
+	TenantID       ids.Tenant
 	ServiceID      string
 	TrackingNumber string // "" while a draft
 	ApplicantID    string
@@ -432,7 +433,7 @@ func timePtr(t sql.NullTime) *time.Time {
 	return &v
 }
 
-func (s *Service) get(ctx context.Context, q db.Querier, tenantID, id string) (Application, error) {
+func (s *Service) get(ctx context.Context, q db.Querier, tenantID ids.Tenant, id string) (Application, error) {
 	if !db.ValidID(id) {
 		return Application{}, ErrNotFound
 	}
@@ -440,7 +441,7 @@ func (s *Service) get(ctx context.Context, q db.Querier, tenantID, id string) (A
 }
 
 // Get loads one of a tenant's applications.
-func (s *Service) Get(ctx context.Context, tenantID, id string) (_ Application, err error) {
+func (s *Service) Get(ctx context.Context, tenantID ids.Tenant, id string) (_ Application, err error) {
 	defer wrapf(&err, "get application %s", id)
 	return s.get(ctx, s.db, tenantID, id)
 }
@@ -456,7 +457,7 @@ func (s *Service) ByTrackingNumber(ctx context.Context, number string) (_ Applic
 }
 
 // Timeline lists an application's events, oldest first.
-func (s *Service) Timeline(ctx context.Context, tenantID, id string) (_ []Event, err error) {
+func (s *Service) Timeline(ctx context.Context, tenantID ids.Tenant, id string) (_ []Event, err error) {
 	defer wrapf(&err, "read the timeline of application %s", id)
 	rows, err := s.db.QueryContext(ctx, `SELECT at, actor_id, actor_role, action, from_state, to_state, comment
 		FROM application_events WHERE tenant_id = ? AND application_id = ? ORDER BY at, id`, tenantID, id)
@@ -476,7 +477,7 @@ func (s *Service) Timeline(ctx context.Context, tenantID, id string) (_ []Event,
 }
 
 // Mine lists a resident's applications in a tenant, newest first.
-func (s *Service) Mine(ctx context.Context, tenantID, applicantID string) (_ []Application, err error) {
+func (s *Service) Mine(ctx context.Context, tenantID ids.Tenant, applicantID string) (_ []Application, err error) {
 	defer wrapf(&err, "list the applications of %s", applicantID)
 	return s.list(ctx, "WHERE tenant_id = ? AND applicant_id = ? ORDER BY created_at DESC LIMIT 200", tenantID, applicantID)
 }

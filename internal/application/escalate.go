@@ -8,14 +8,15 @@ import (
 	"github.com/serambi/serambi/internal/audit"
 	"github.com/serambi/serambi/internal/catalog"
 	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/tenant"
 )
 
 // Lookup finds the tenant and service of an application found across
 // tenants (escalation runs for all of them).
 type Lookup struct {
-	Tenant  func(ctx context.Context, id string) (tenant.Tenant, error)
-	Service func(ctx context.Context, tenantID, id string) (catalog.Service, error)
+	Tenant  func(ctx context.Context, id ids.Tenant) (tenant.Tenant, error)
+	Service func(ctx context.Context, tenantID ids.Tenant, id string) (catalog.Service, error)
 }
 
 // Escalate marks every open application whose current state is past its

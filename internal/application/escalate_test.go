@@ -35,10 +35,7 @@ func TestEscalateOverdue(t *testing.T) {
 		applicant := e.user(t, "Warga")
 		late := e.submit(t, s, applicant)
 		lookup := application.Lookup{
-			Tenant: func(ctx context.Context, id string) (tenant.Tenant, error) { return e.tenants.ByID(ctx, id) },
-			Service: func(ctx context.Context, tid, id string) (catalog.Service, error) {
-				return e.catalog.ByID(ctx, tid, id)
-			},
+			Tenant: e.tenants.ByID, Service: e.catalog.ByID,
 		}
 		if n, err := e.apps.Escalate(e.ctx, lookup); err != nil || n != 0 {
 			t.Fatalf("nothing is overdue yet: %d, %v", n, err)

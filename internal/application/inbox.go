@@ -8,6 +8,7 @@ import (
 
 	"github.com/serambi/serambi/internal/audit"
 	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/ids"
 )
 
 // InboxFilter narrows an officer's inbox.
@@ -22,7 +23,7 @@ type InboxFilter struct {
 
 // Inbox lists a tenant's submitted applications for officers, the most
 // urgent first (overdue, then by due time).
-func (s *Service) Inbox(ctx context.Context, tenantID, me string, f InboxFilter) (_ []Application, err error) {
+func (s *Service) Inbox(ctx context.Context, tenantID ids.Tenant, me string, f InboxFilter) (_ []Application, err error) {
 	defer wrapf(&err, "read the inbox of tenant %s", tenantID)
 	where := []string{"tenant_id = ?", "tracking_number IS NOT NULL"}
 	args := []any{tenantID}
@@ -75,7 +76,7 @@ func (s *Service) Inbox(ctx context.Context, tenantID, me string, f InboxFilter)
 }
 
 // Assign gives an application to an officer (or to nobody with "").
-func (s *Service) Assign(ctx context.Context, c Caller, tenantID, id string, version int, officerID string) (_ Application, err error) {
+func (s *Service) Assign(ctx context.Context, c Caller, tenantID ids.Tenant, id string, version int, officerID string) (_ Application, err error) {
 	defer wrapf(&err, "assign application %s to %s", id, officerID)
 	var a Application
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/ids"
 )
 
 // Actor is who causes a change: a signed-in user, the command line or the
@@ -27,6 +28,6 @@ func Record(ctx context.Context, d *db.DB, e Entry) error {
 }
 
 // Entry returns an entry for this actor.
-func (a Actor) Entry(tenantID, action, object, summary string) Entry {
+func (a Actor) Entry(tenantID ids.Tenant, action, object, summary string) Entry {
 	return Entry{ActorID: a.ID, ActorLabel: a.Label, IP: a.IP, TenantID: tenantID, Action: action, Object: object, Summary: summary}
 }

@@ -14,18 +14,19 @@ import (
 	"time"
 
 	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/ids"
 )
 
 // Entry is one recorded event.
 type Entry struct {
 	Seq        int64
 	At         time.Time
-	ActorID    string // user ID, or "" for the system / an anonymous caller
-	ActorLabel string // what a reader should see: an email, "system", "cli"
-	TenantID   string // "" for network-wide events
-	Action     string // dotted verb: "tenant.create", "auth.signin.fail"
-	Object     string // "tenant:banyuwangi", "user:0192..."
-	Summary    string // short before -> after, never secrets or civil IDs
+	ActorID    string     // user ID, or "" for the system / an anonymous caller
+	ActorLabel string     // what a reader should see: an email, "system", "cli"
+	TenantID   ids.Tenant // "" for network-wide events
+	Action     string     // dotted verb: "tenant.create", "auth.signin.fail"
+	Object     string     // "tenant:banyuwangi", "user:0192..."
+	Summary    string     // short before -> after, never secrets or civil IDs
 	IP         string
 	PrevHash   string
 	Hash       string
@@ -97,7 +98,7 @@ func (e Entry) computeHash() string {
 // previous hash, each framed.
 func (e Entry) framedMiddle() string {
 	var b strings.Builder
-	for _, f := range []string{e.At.UTC().Format(time.RFC3339Nano), e.ActorID, e.ActorLabel, e.TenantID, e.Action,
+	for _, f := range []string{e.At.UTC().Format(time.RFC3339Nano), e.ActorID, e.ActorLabel, string(e.TenantID), e.Action,
 		e.Object, e.Summary, e.IP} {
 		frame(&b, f)
 	}
@@ -178,7 +179,7 @@ func scan(r scanner) (Entry, error) {
 
 // Filter selects entries for the audit pages.
 type Filter struct {
-	TenantID  string // "" with AllTenants for coordinators
+	TenantID  ids.Tenant // "" with AllTenants for coordinators
 	All       bool
 	Action    string // prefix
 	BeforeSeq int64  // paging: entries older than this

@@ -7,6 +7,7 @@ import (
 
 	"github.com/serambi/serambi/internal/cache"
 	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/validation"
 )
 
@@ -24,7 +25,7 @@ func NewStore(d *db.DB) *Store {
 }
 
 // Changes lists a tenant's own days in date order.
-func (s *Store) Changes(ctx context.Context, tenantID string) (_ []Day, err error) {
+func (s *Store) Changes(ctx context.Context, tenantID ids.Tenant) (_ []Day, err error) {
 	defer wrapf(&err, "read the calendar changes of tenant %s", tenantID)
 	rows, err := s.db.QueryContext(ctx,
 		`SELECT day, kind, name FROM tenant_calendar WHERE tenant_id = ? ORDER BY day`, tenantID)
@@ -46,7 +47,7 @@ func (s *Store) Changes(ctx context.Context, tenantID string) (_ []Day, err erro
 // Set adds or replaces the tenant's change for d.Date. It takes the caller's
 // transaction so the change and its audit entry commit together. Bad input
 // comes back as validation.Errors (fields "date" and "kind").
-func (s *Store) Set(ctx context.Context, tx *db.Tx, tenantID string, d Day) (err error) {
+func (s *Store) Set(ctx context.Context, tx *db.Tx, tenantID ids.Tenant, d Day) (err error) {
 	defer wrapf(&err, "set a calendar day of tenant %s", tenantID)
 	defer s.cache.Forget()
 	d.Name = strings.TrimSpace(d.Name)
@@ -62,7 +63,7 @@ func (s *Store) Set(ctx context.Context, tx *db.Tx, tenantID string, d Day) (err
 // Remove drops the tenant's change for date, restoring the national
 // calendar for that day. Removing a day that has no change is not an error,
 // so a repeated click does no harm.
-func (s *Store) Remove(ctx context.Context, tx *db.Tx, tenantID, date string) (err error) {
+func (s *Store) Remove(ctx context.Context, tx *db.Tx, tenantID ids.Tenant, date string) (err error) {
 	defer wrapf(&err, "remove a calendar day of tenant %s", tenantID)
 	defer s.cache.Forget()
 	_, err = tx.ExecContext(ctx, `DELETE FROM tenant_calendar WHERE tenant_id = ? AND day = ?`, tenantID, date)
@@ -70,9 +71,9 @@ func (s *Store) Remove(ctx context.Context, tx *db.Tx, tenantID, date string) (e
 }
 
 // For builds the calendar of a tenant: country's holidays with its changes.
-func (s *Store) For(ctx context.Context, tenantID, country string, loc *time.Location) (_ *Calendar, err error) {
+func (s *Store) For(ctx context.Context, tenantID ids.Tenant, country string, loc *time.Location) (_ *Calendar, err error) {
 	defer wrapf(&err, "read the calendar of tenant %s", tenantID)
-	key := tenantID + "|" + country + "|" + loc.String()
+	key := string(tenantID) + "|" + country + "|" + loc.String()
 	if c, ok := s.cache.Get(key); ok {
 		return c, nil
 	}
@@ -84,7 +85,7 @@ func (s *Store) For(ctx context.Context, tenantID, country string, loc *time.Loc
 	return c, err
 }
 
-func (s *Store) load(ctx context.Context, tenantID, country string, loc *time.Location) (*Calendar, error) {
+func (s *Store) load(ctx context.Context, tenantID ids.Tenant, country string, loc *time.Location) (*Calendar, error) {
 	changes, err := s.Changes(ctx, tenantID)
 	if err != nil {
 		return nil, err

@@ -9,12 +9,13 @@ import (
 
 	"github.com/serambi/serambi/internal/db"
 	"github.com/serambi/serambi/internal/db/dbtest"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/validation"
 )
 
 // newTenant inserts the least tenant row the foreign key needs; the tenant
 // package is not used so this test depends on the table, not its rules.
-func newTenant(t *testing.T, d *db.DB, slug string) string {
+func newTenant(t *testing.T, d *db.DB, slug string) ids.Tenant {
 	t.Helper()
 	id := db.NewID()
 	now := time.Now().UTC()
@@ -25,15 +26,15 @@ func newTenant(t *testing.T, d *db.DB, slug string) string {
 	if err != nil {
 		t.Fatalf("insert tenant: %v", err)
 	}
-	return id
+	return ids.Tenant(id)
 }
 
-func set(t *testing.T, d *db.DB, s *Store, tenantID string, day Day) error {
+func set(t *testing.T, d *db.DB, s *Store, tenantID ids.Tenant, day Day) error {
 	t.Helper()
 	return d.InTx(context.Background(), func(tx *db.Tx) error { return s.Set(context.Background(), tx, tenantID, day) })
 }
 
-func changes(t *testing.T, s *Store, tenantID string) []Day {
+func changes(t *testing.T, s *Store, tenantID ids.Tenant) []Day {
 	t.Helper()
 	got, err := s.Changes(context.Background(), tenantID)
 	if err != nil {

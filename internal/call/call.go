@@ -22,6 +22,7 @@ import (
 	"github.com/serambi/serambi/internal/audit"
 	"github.com/serambi/serambi/internal/clock"
 	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/ids"
 )
 
 // Call statuses.
@@ -32,13 +33,14 @@ const (
 
 // Call is one meeting by video at a counter.
 type Call struct {
-	ID, TenantID, CounterID string
-	TicketID                string // "" for an appointment's call
-	AppointmentID           string // "" for a ticket's call
-	OfficerID               string // who opened it
-	ResidentID              string // "" for an anonymous ticket (a kiosk, a walk-in)
-	Status                  string
-	Notes                   string // the officer's notes on the session
+	TenantID      ids.Tenant
+	ID, CounterID string
+	TicketID      string // "" for an appointment's call
+	AppointmentID string // "" for a ticket's call
+	OfficerID     string // who opened it
+	ResidentID    string // "" for an anonymous ticket (a kiosk, a walk-in)
+	Status        string
+	Notes         string // the officer's notes on the session
 	// Satisfaction is the resident's answer to the one question at the end,
 	// 1 (not satisfied) to 4 (very satisfied), the scale of Indonesia's SKM
 	// survey; 0 when not answered.
@@ -126,7 +128,7 @@ func scan(r interface{ Scan(...any) error }) (Call, error) {
 }
 
 // Get returns the call of the tenant; another tenant's call is ErrNotFound.
-func (s *Store) Get(ctx context.Context, tenantID, id string) (_ Call, err error) {
+func (s *Store) Get(ctx context.Context, tenantID ids.Tenant, id string) (_ Call, err error) {
 	defer wrapf(&err, "get call %s", id)
 	if !db.ValidID(id) {
 		return Call{}, ErrNotFound
@@ -135,12 +137,12 @@ func (s *Store) Get(ctx context.Context, tenantID, id string) (_ Call, err error
 }
 
 // OpenFor returns the open call of a ticket or appointment, or ErrNotFound.
-func (s *Store) OpenFor(ctx context.Context, tenantID string, sub Subject) (_ Call, err error) {
+func (s *Store) OpenFor(ctx context.Context, tenantID ids.Tenant, sub Subject) (_ Call, err error) {
 	defer wrapf(&err, "find the open call (tenant %s)", tenantID)
 	return openFor(ctx, s.db, tenantID, sub)
 }
 
-func openFor(ctx context.Context, q db.Querier, tenantID string, sub Subject) (Call, error) {
+func openFor(ctx context.Context, q db.Querier, tenantID ids.Tenant, sub Subject) (Call, error) {
 	col, id := "ticket_id", sub.TicketID
 	if id == "" {
 		col, id = "appointment_id", sub.AppointmentID
@@ -155,7 +157,7 @@ func openFor(ctx context.Context, q db.Querier, tenantID string, sub Subject) (C
 // Begin opens the call of a ticket or appointment, or returns the one that
 // is open already (an officer's second click, or a colleague's): two
 // officers racing get the same call, settled by the unique indexes.
-func (s *Store) Begin(ctx context.Context, actor audit.Actor, tenantID string, sub Subject) (_ Call, err error) {
+func (s *Store) Begin(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, sub Subject) (_ Call, err error) {
 	defer wrapf(&err, "open a call (tenant %s)", tenantID)
 	if (sub.TicketID == "") == (sub.AppointmentID == "") || sub.CounterID == "" || actor.ID == "" {
 		return Call{}, ErrSubject
@@ -202,7 +204,7 @@ func (s *Store) Started(ctx context.Context, id string) (err error) {
 // End closes the call with the officer's notes and records its length.
 // Ending an ended call is ErrEnded. Everyone still connected is told by the
 // room.
-func (s *Store) End(ctx context.Context, actor audit.Actor, tenantID, id, notes string) (_ Call, err error) {
+func (s *Store) End(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, id, notes string) (_ Call, err error) {
 	defer wrapf(&err, "end call %s", id)
 	notes = strings.TrimSpace(notes)
 	if utf8.RuneCountInString(notes) > MaxNotes {
@@ -239,7 +241,7 @@ func (s *Store) End(ctx context.Context, actor audit.Actor, tenantID, id, notes 
 
 // Rate stores the resident's answer to the satisfaction question once,
 // after the call ended.
-func (s *Store) Rate(ctx context.Context, actor audit.Actor, tenantID, id string, score int) (err error) {
+func (s *Store) Rate(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, id string, score int) (err error) {
 	defer wrapf(&err, "rate call %s", id)
 	if score < 1 || score > 4 {
 		return ErrRating
@@ -262,7 +264,7 @@ func (s *Store) Rate(ctx context.Context, actor audit.Actor, tenantID, id string
 }
 
 // LinkApplication records the application filled during the call.
-func (s *Store) LinkApplication(ctx context.Context, tenantID, id, applicationID string) (err error) {
+func (s *Store) LinkApplication(ctx context.Context, tenantID ids.Tenant, id, applicationID string) (err error) {
 	defer wrapf(&err, "link call %s to application %s", id, applicationID)
 	res, err := s.db.ExecContext(ctx, `UPDATE calls SET application_id = ? WHERE tenant_id = ? AND id = ?`,
 		applicationID, tenantID, id)
@@ -277,7 +279,7 @@ func (s *Store) LinkApplication(ctx context.Context, tenantID, id, applicationID
 
 // SetResident names the resident of an anonymous call once the officer has
 // found their account (to fill an application for them).
-func (s *Store) SetResident(ctx context.Context, tenantID, id, residentID string) (err error) {
+func (s *Store) SetResident(ctx context.Context, tenantID ids.Tenant, id, residentID string) (err error) {
 	defer wrapf(&err, "name resident of call %s: %s", id, residentID)
 	_, err = s.db.ExecContext(ctx, `UPDATE calls SET resident_id = ? WHERE tenant_id = ? AND id = ? AND resident_id = ''`,
 		residentID, tenantID, id)
@@ -286,7 +288,7 @@ func (s *Store) SetResident(ctx context.Context, tenantID, id, residentID string
 
 // Recent lists the tenant's calls of a counter, newest first, for the
 // officer console and reports.
-func (s *Store) Recent(ctx context.Context, tenantID, counterID string, limit int) (_ []Call, err error) {
+func (s *Store) Recent(ctx context.Context, tenantID ids.Tenant, counterID string, limit int) (_ []Call, err error) {
 	defer wrapf(&err, "list recent calls at counter %s", counterID)
 	rows, err := s.db.QueryContext(ctx, `SELECT `+columns+` FROM calls WHERE tenant_id = ? AND counter_id = ?
 		ORDER BY created_at DESC LIMIT ?`, tenantID, counterID, limit)
@@ -307,7 +309,7 @@ func (s *Store) Recent(ctx context.Context, tenantID, counterID string, limit in
 
 // ForApplication returns the open call in which the application is being
 // filled, or ErrNotFound.
-func (s *Store) ForApplication(ctx context.Context, tenantID, applicationID string) (_ Call, err error) {
+func (s *Store) ForApplication(ctx context.Context, tenantID ids.Tenant, applicationID string) (_ Call, err error) {
 	defer wrapf(&err, "find the open call of application %s", applicationID)
 	if applicationID == "" {
 		return Call{}, ErrNotFound

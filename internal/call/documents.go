@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/ids"
 )
 
 // Shown is a document shown during a call.
@@ -23,7 +24,7 @@ const MaxShown = 30
 var ErrTooMany = errors.New("call has reached its limit")
 
 // AddShown records that a stored document was shown in the open call.
-func (s *Store) AddShown(ctx context.Context, tenantID, callID, documentID, shownBy string) (err error) {
+func (s *Store) AddShown(ctx context.Context, tenantID ids.Tenant, callID, documentID, shownBy string) (err error) {
 	defer wrapf(&err, "show in call %s document %s", callID, documentID)
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
 		c, err := scan(tx.QueryRowContext(ctx, `SELECT `+columns+` FROM calls WHERE tenant_id = ? AND id = ?`, tenantID, callID))

@@ -14,6 +14,7 @@ import (
 
 	"github.com/serambi/serambi/internal/audit"
 	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/ids"
 )
 
 // InviteTTL is how long an unused helper link stays valid: long enough to
@@ -42,7 +43,7 @@ func hashOf(s string) string {
 }
 
 // Invite makes a one-time link token for a helper to join the open call.
-func (s *Store) Invite(ctx context.Context, actor audit.Actor, tenantID, callID string) (_ string, err error) {
+func (s *Store) Invite(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, callID string) (_ string, err error) {
 	defer wrapf(&err, "invite call %s", callID)
 	token := secret()
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
@@ -73,7 +74,7 @@ func (s *Store) Invite(ctx context.Context, actor audit.Actor, tenantID, callID 
 }
 
 // Invitation is what a link's page shows before the helper joins.
-func (s *Store) Invitation(ctx context.Context, tenantID, token string) (_ Call, err error) {
+func (s *Store) Invitation(ctx context.Context, tenantID ids.Tenant, token string) (_ Call, err error) {
 	defer wrapf(&err, "read an invitation (tenant %s)", tenantID)
 	var callID string
 	var expires time.Time
@@ -97,7 +98,7 @@ func (s *Store) Invitation(ctx context.Context, tenantID, token string) (_ Call,
 // Redeem spends the link and returns the call and the helper's pass.
 // A used, expired or unknown link is ErrInvite; the link of an ended call
 // is ErrEnded.
-func (s *Store) Redeem(ctx context.Context, actor audit.Actor, tenantID, token string) (_ Call, _ string, err error) {
+func (s *Store) Redeem(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, token string) (_ Call, _ string, err error) {
 	defer wrapf(&err, "redeem an invitation (tenant %s)", tenantID)
 	var c Call
 	var pass string

@@ -20,6 +20,7 @@ import (
 	"github.com/serambi/serambi/internal/clock"
 	"github.com/serambi/serambi/internal/db"
 	"github.com/serambi/serambi/internal/form"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/validation"
 	"github.com/serambi/serambi/internal/workflow"
 )
@@ -52,7 +53,7 @@ type Output struct {
 // Service is one thing a resident can apply for.
 type Service struct {
 	ID           string              `json:"-"`
-	TenantID     string              `json:"-"`
+	TenantID     ids.Tenant          `json:"-"`
 	Code         string              `json:"code"`
 	Category     string              `json:"category"`
 	Names        Labels              `json:"names"`
@@ -137,7 +138,7 @@ func Validate(s *Service) validation.Errors {
 }
 
 // Save creates or replaces the service with s.Code in tenantID.
-func (st *Store) Save(ctx context.Context, actor audit.Actor, tenantID string, s Service) (_ Service, err error) {
+func (st *Store) Save(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, s Service) (_ Service, err error) {
 	defer wrapf(&err, "save a service of tenant %s", tenantID)
 	if errs := Validate(&s); len(errs) > 0 {
 		return Service{}, errs
@@ -227,18 +228,18 @@ func scan(r interface{ Scan(...any) error }) (Service, error) {
 }
 
 // ByCode finds a tenant's service by its code.
-func (st *Store) ByCode(ctx context.Context, tenantID, code string) (_ Service, err error) {
+func (st *Store) ByCode(ctx context.Context, tenantID ids.Tenant, code string) (_ Service, err error) {
 	defer wrapf(&err, "read service %s", code)
 	code = strings.ToUpper(code)
-	return st.cached(tenantID+"|code|"+code, func() (Service, error) {
+	return st.cached(string(tenantID)+"|code|"+code, func() (Service, error) {
 		return scan(st.db.QueryRowContext(ctx, "SELECT "+columns+" FROM services WHERE tenant_id = ? AND code = ?", tenantID, code))
 	})
 }
 
 // ByID finds a tenant's service by its ID.
-func (st *Store) ByID(ctx context.Context, tenantID, id string) (_ Service, err error) {
+func (st *Store) ByID(ctx context.Context, tenantID ids.Tenant, id string) (_ Service, err error) {
 	defer wrapf(&err, "read service %s", id)
-	return st.cached(tenantID+"|id|"+id, func() (Service, error) {
+	return st.cached(string(tenantID)+"|id|"+id, func() (Service, error) {
 		return scan(st.db.QueryRowContext(ctx, "SELECT "+columns+" FROM services WHERE tenant_id = ? AND id = ?", tenantID, id))
 	})
 }
@@ -260,7 +261,7 @@ func (st *Store) cached(key string, load func() (Service, error)) (Service, erro
 
 // List returns a tenant's services by category and code; residents see
 // only published ones.
-func (st *Store) List(ctx context.Context, tenantID string, publishedOnly bool) (_ []Service, err error) {
+func (st *Store) List(ctx context.Context, tenantID ids.Tenant, publishedOnly bool) (_ []Service, err error) {
 	defer wrapf(&err, "list the services of tenant %s", tenantID)
 	q := "SELECT " + columns + " FROM services WHERE tenant_id = ?"
 	args := []any{tenantID}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/serambi/serambi/internal/audit"
 	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/tenant"
 )
 
@@ -160,12 +161,12 @@ func appointments(ctx context.Context, q db.Querier, where string, args ...any) 
 
 // Appointment returns one appointment of tenantID; ErrNotFound for an
 // unknown or malformed id and for another tenant's appointment.
-func (s *Store) Appointment(ctx context.Context, tenantID, id string) (_ Appointment, err error) {
+func (s *Store) Appointment(ctx context.Context, tenantID ids.Tenant, id string) (_ Appointment, err error) {
 	defer wrapf(&err, "read appointment %s", id)
 	return getAppointment(ctx, s.db, tenantID, id)
 }
 
-func getAppointment(ctx context.Context, q db.Querier, tenantID, id string) (Appointment, error) {
+func getAppointment(ctx context.Context, q db.Querier, tenantID ids.Tenant, id string) (Appointment, error) {
 	if !db.ValidID(id) {
 		return Appointment{}, ErrNotFound
 	}
@@ -183,7 +184,7 @@ func mayChange(a Appointment, userID string, staff bool) bool {
 // Cancel cancels an appointment of tenantID and frees its seat. Cancelling
 // one that is already cancelled does nothing, so a repeated click is
 // harmless; a done or no-show appointment gives ErrNotBooked.
-func (s *Store) Cancel(ctx context.Context, actor audit.Actor, tenantID, appointmentID, byUserID string, staff bool) (err error) {
+func (s *Store) Cancel(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, appointmentID, byUserID string, staff bool) (err error) {
 	defer wrapf(&err, "cancel appointment %s by user %s", appointmentID, byUserID)
 	a, err := s.Appointment(ctx, tenantID, appointmentID)
 	if err != nil {
@@ -268,7 +269,7 @@ func (s *Store) Reschedule(ctx context.Context, actor audit.Actor, t tenant.Tena
 // MarkNoShow records that the resident did not come. The seat stays held:
 // the slot has started, so nobody else could use it anyway. ErrTooEarly
 // before the start, ErrNotBooked unless the appointment is booked.
-func (s *Store) MarkNoShow(ctx context.Context, actor audit.Actor, tenantID, appointmentID string) (err error) {
+func (s *Store) MarkNoShow(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, appointmentID string) (err error) {
 	defer wrapf(&err, "mark appointment %s not come", appointmentID)
 	a, err := s.Appointment(ctx, tenantID, appointmentID)
 	if err != nil {
@@ -291,7 +292,7 @@ func (s *Store) MarkNoShow(ctx context.Context, actor audit.Actor, tenantID, app
 
 // Mine lists a resident's appointments in tenantID, every status: those
 // not yet over first, soonest first, then past ones, latest first.
-func (s *Store) Mine(ctx context.Context, tenantID, residentID string) (_ []Appointment, err error) {
+func (s *Store) Mine(ctx context.Context, tenantID ids.Tenant, residentID string) (_ []Appointment, err error) {
 	defer wrapf(&err, "list the appointments of resident %s", residentID)
 	all, err := appointments(ctx, s.db, `WHERE tenant_id = ? AND resident_id = ? ORDER BY start_at, seat`,
 		tenantID, residentID)
@@ -314,7 +315,7 @@ func (s *Store) Mine(ctx context.Context, tenantID, residentID string) (_ []Appo
 
 // BookedForOthers lists the upcoming appointments bookerID made for
 // someone else in tenantID (a family member's for a parent), soonest first.
-func (s *Store) BookedForOthers(ctx context.Context, tenantID, bookerID string) (_ []Appointment, err error) {
+func (s *Store) BookedForOthers(ctx context.Context, tenantID ids.Tenant, bookerID string) (_ []Appointment, err error) {
 	defer wrapf(&err, "list appointments booked by %s for others", bookerID)
 	return appointments(ctx, s.db, `WHERE tenant_id = ? AND booked_by = ? AND resident_id <> ? AND end_at > ?
 		ORDER BY start_at, seat`, tenantID, bookerID, bookerID, s.now())
@@ -336,7 +337,7 @@ func (s *Store) ForCounterDay(ctx context.Context, t tenant.Tenant, counterID st
 
 // ForOfficer lists the booked appointments of every counter the officer
 // serves, from from to to, for their private calendar feed.
-func (s *Store) ForOfficer(ctx context.Context, tenantID, officerID string, from, to time.Time) (_ []Appointment, err error) {
+func (s *Store) ForOfficer(ctx context.Context, tenantID ids.Tenant, officerID string, from, to time.Time) (_ []Appointment, err error) {
 	defer wrapf(&err, "list the appointments of officer %s", officerID)
 	return appointments(ctx, s.db, `WHERE tenant_id = ? AND status = 'booked' AND start_at >= ? AND start_at < ?
 		AND counter_id IN (SELECT counter_id FROM counter_officers WHERE user_id = ?) ORDER BY start_at, seat`,

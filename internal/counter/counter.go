@@ -21,14 +21,16 @@ import (
 	"github.com/serambi/serambi/internal/calendar"
 	"github.com/serambi/serambi/internal/clock"
 	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/locale"
 	"github.com/serambi/serambi/internal/validation"
 )
 
 // Counter is one service desk that receives residents by video.
 type Counter struct {
-	ID, TenantID, Code string
-	Names              map[string]string // "id", "ja", "en"
+	TenantID ids.Tenant
+	ID, Code string
+	Names    map[string]string // "id", "ja", "en"
 	// SlotMinutes is the length of one meeting; the buffers are kept free
 	// before and after it (for notes, or for a resident who is late).
 	SlotMinutes, BufferBefore, BufferAfter int
@@ -83,7 +85,8 @@ const (
 
 // Appointment is one resident's seat at one slot.
 type Appointment struct {
-	ID, TenantID, CounterID, ResidentID string
+	TenantID                  ids.Tenant
+	ID, CounterID, ResidentID string
 	// BookedBy is who clicked: the resident, a family member, or an
 	// officer who took a phone call.
 	BookedBy             string
@@ -217,7 +220,7 @@ func validHours(start, end int) bool { return start >= 0 && end <= 24*60 && star
 // set, that counter is updated instead (so its code can change) and it must
 // belong to tenantID. The plan and officers replace the old ones. Bad input
 // comes back as validation.Errors.
-func (s *Store) Save(ctx context.Context, actor audit.Actor, tenantID string, c Counter, plan []Hours, officers []string) (_ Counter, err error) {
+func (s *Store) Save(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, c Counter, plan []Hours, officers []string) (_ Counter, err error) {
 	defer wrapf(&err, "save a counter of tenant %s", tenantID)
 	defer s.opens.Forget() // opening hours may change
 	errs := Validate(&c, plan)
@@ -375,7 +378,7 @@ func scanCounter(r scanner) (Counter, error) {
 
 // List returns a tenant's counters by code; activeOnly leaves out the
 // closed ones (what residents see).
-func (s *Store) List(ctx context.Context, tenantID string, activeOnly bool) (_ []Counter, err error) {
+func (s *Store) List(ctx context.Context, tenantID ids.Tenant, activeOnly bool) (_ []Counter, err error) {
 	defer wrapf(&err, "list the counters of tenant %s", tenantID)
 	q := `SELECT ` + counterColumns + ` FROM counters WHERE tenant_id = ?`
 	args := []any{tenantID}
@@ -401,12 +404,12 @@ func (s *Store) List(ctx context.Context, tenantID string, activeOnly bool) (_ [
 
 // Get returns the tenant's counter id; ErrNotFound for an unknown or
 // malformed id and for another tenant's counter.
-func (s *Store) Get(ctx context.Context, tenantID, id string) (_ Counter, err error) {
+func (s *Store) Get(ctx context.Context, tenantID ids.Tenant, id string) (_ Counter, err error) {
 	defer wrapf(&err, "get counter %s", id)
 	return getCounter(ctx, s.db, tenantID, id)
 }
 
-func getCounter(ctx context.Context, q db.Querier, tenantID, id string) (Counter, error) {
+func getCounter(ctx context.Context, q db.Querier, tenantID ids.Tenant, id string) (Counter, error) {
 	if !db.ValidID(id) {
 		return Counter{}, ErrNotFound
 	}
@@ -466,7 +469,7 @@ func validDay(s string) bool {
 // SetException adds or replaces the exception of e.Day at a counter of
 // tenantID. Bookings already made on that day stay: the officer calls
 // those residents.
-func (s *Store) SetException(ctx context.Context, actor audit.Actor, tenantID, counterID string, e Exception) (err error) {
+func (s *Store) SetException(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, counterID string, e Exception) (err error) {
 	defer wrapf(&err, "set exception counter %s", counterID)
 	defer s.opens.Forget() // opening hours may change
 	var errs validation.Errors
@@ -512,7 +515,7 @@ func (s *Store) SetException(ctx context.Context, actor audit.Actor, tenantID, c
 
 // RemoveException drops the exception of day, so the plan and calendar
 // apply again. Removing a day without one is not an error.
-func (s *Store) RemoveException(ctx context.Context, actor audit.Actor, tenantID, counterID, day string) (err error) {
+func (s *Store) RemoveException(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, counterID, day string) (err error) {
 	defer wrapf(&err, "remove exception counter %s", counterID)
 	defer s.opens.Forget() // opening hours may change
 	c, err := s.Get(ctx, tenantID, counterID)

@@ -189,7 +189,7 @@ const openLookahead = 14
 // for nobody.
 func (s *Store) OpenAt(ctx context.Context, t tenant.Tenant, counterID string, at time.Time) (_ bool, _ time.Time, err error) {
 	defer wrapf(&err, "open at counter %s", counterID)
-	key := t.ID + "|" + counterID
+	key := string(t.ID) + "|" + counterID
 	if st, ok := s.opens.Get(key); ok && !at.Before(st.from) && at.Before(st.until) {
 		return st.open, st.next, nil
 	}

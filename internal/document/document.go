@@ -26,12 +26,13 @@ import (
 	"github.com/serambi/serambi/internal/audit"
 	"github.com/serambi/serambi/internal/clock"
 	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/ids"
 )
 
 // Document is one stored upload.
 type Document struct {
 	ID            string
-	TenantID      string
+	TenantID      ids.Tenant
 	OwnerID       string // the resident it belongs to
 	ApplicationID string // "" until attached
 	Requirement   string // which of the service's requirements it answers
@@ -45,7 +46,7 @@ type Document struct {
 
 // Upload describes one file being received.
 type Upload struct {
-	TenantID      string
+	TenantID      ids.Tenant
 	OwnerID       string
 	ApplicationID string
 	Requirement   string
@@ -236,7 +237,7 @@ func clean(mediaType string, data []byte) ([]byte, error) {
 	return data, nil
 }
 
-func storageKey(tenantID, id string) string { return tenantID + "/" + id }
+func storageKey(tenantID ids.Tenant, id string) string { return string(tenantID) + "/" + id }
 
 const columns = `id, tenant_id, owner_id, application_id, requirement, filename, media_type, size_bytes,
 	sha256, uploaded_by, created_at`
@@ -254,7 +255,7 @@ func scan(r interface{ Scan(...any) error }) (Document, error) {
 
 // Get loads one of a tenant's documents; another tenant's, or a malformed
 // id, is ErrNotFound.
-func (s *Store) Get(ctx context.Context, tenantID, id string) (_ Document, err error) {
+func (s *Store) Get(ctx context.Context, tenantID ids.Tenant, id string) (_ Document, err error) {
 	defer wrapf(&err, "get document %s", id)
 	if !db.ValidID(id) {
 		return Document{}, ErrNotFound
@@ -263,7 +264,7 @@ func (s *Store) Get(ctx context.Context, tenantID, id string) (_ Document, err e
 }
 
 // ForApplication lists the documents attached to an application, oldest first.
-func (s *Store) ForApplication(ctx context.Context, tenantID, applicationID string) (_ []Document, err error) {
+func (s *Store) ForApplication(ctx context.Context, tenantID ids.Tenant, applicationID string) (_ []Document, err error) {
 	defer wrapf(&err, "list the documents of application %s", applicationID)
 	if applicationID == "" { // would otherwise list every unattached upload
 		return nil, nil
@@ -290,7 +291,7 @@ func (s *Store) ForApplication(ctx context.Context, tenantID, applicationID stri
 // owner's or tenant's document is ErrNotFound; one already attached to a
 // different application is ErrAttached; attaching twice to the same one is
 // fine.
-func (s *Store) Attach(ctx context.Context, tx *db.Tx, tenantID, id, ownerID, applicationID string) (err error) {
+func (s *Store) Attach(ctx context.Context, tx *db.Tx, tenantID ids.Tenant, id, ownerID, applicationID string) (err error) {
 	defer wrapf(&err, "attach document %s to application %s", id, applicationID)
 	if !db.ValidID(id) || ownerID == "" {
 		return ErrNotFound
@@ -329,7 +330,7 @@ func (s *Store) Open(ctx context.Context, d Document) (_ io.ReadCloser, err erro
 	return s.storage.Open(ctx, key)
 }
 
-func (s *Store) key(ctx context.Context, q db.Querier, tenantID, id string) (string, error) {
+func (s *Store) key(ctx context.Context, q db.Querier, tenantID ids.Tenant, id string) (string, error) {
 	if !db.ValidID(id) {
 		return "", ErrNotFound
 	}
@@ -344,7 +345,7 @@ func (s *Store) key(ctx context.Context, q db.Querier, tenantID, id string) (str
 // Delete removes a document: its row and an audit entry in one transaction,
 // then its bytes. If the bytes cannot be removed the document is already
 // gone for everyone; the error says so, for the caller to log.
-func (s *Store) Delete(ctx context.Context, actor audit.Actor, tenantID, id string) (err error) {
+func (s *Store) Delete(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, id string) (err error) {
 	defer wrapf(&err, "delete document %s", id)
 	return s.remove(ctx, actor, tenantID, id, "document.delete", "")
 }
@@ -352,7 +353,7 @@ func (s *Store) Delete(ctx context.Context, actor audit.Actor, tenantID, id stri
 // remove deletes document id with the audit action given. With onlyIf set
 // (a WHERE condition) the row goes only if it still matches, so a file
 // attached a moment ago is kept: ErrNotFound then.
-func (s *Store) remove(ctx context.Context, actor audit.Actor, tenantID, id, action, onlyIf string) error {
+func (s *Store) remove(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, id, action, onlyIf string) error {
 	if !db.ValidID(id) {
 		return ErrNotFound
 	}
@@ -399,7 +400,7 @@ func (s *Store) remove(ctx context.Context, actor audit.Actor, tenantID, id, act
 // officer found their account, held by that officer until then — the
 // document passes to ownerID first, in the same transaction and audited,
 // and only if it is attached to nothing yet.
-func (s *Store) AttachAs(ctx context.Context, actor audit.Actor, tenantID, id, heldBy, ownerID, applicationID, requirement string) (err error) {
+func (s *Store) AttachAs(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, id, heldBy, ownerID, applicationID, requirement string) (err error) {
 	defer wrapf(&err, "attach document %s to application %s", id, applicationID)
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
 		if heldBy != ownerID {
@@ -420,7 +421,7 @@ func (s *Store) AttachAs(ctx context.Context, actor audit.Actor, tenantID, id, h
 }
 
 // handOver gives an unattached document of from to another owner.
-func (s *Store) handOver(ctx context.Context, tx *db.Tx, actor audit.Actor, tenantID, id, from, to string) error {
+func (s *Store) handOver(ctx context.Context, tx *db.Tx, actor audit.Actor, tenantID ids.Tenant, id, from, to string) error {
 	if !db.ValidID(id) || from == "" || to == "" {
 		return ErrNotFound
 	}
@@ -461,14 +462,14 @@ func (s *Store) RemoveUnattached(ctx context.Context) (_ int, err error) {
 				rows.Close()
 				return removed, fmt.Errorf("document: read unattached upload: %w", err)
 			}
-			batch = append(batch, [2]string{tenantID, id})
+			batch = append(batch, [2]string{string(tenantID), id})
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return removed, fmt.Errorf("document: list unattached uploads: %w", err)
 		}
 		for _, d := range batch {
-			err := s.remove(ctx, audit.System, d[0], d[1], "document.expire", "application_id = ''")
+			err := s.remove(ctx, audit.System, ids.Tenant(d[0]), d[1], "document.expire", "application_id = ''")
 			switch {
 			case errors.Is(err, ErrNotFound): // attached or deleted meanwhile
 			case err != nil:

@@ -21,6 +21,7 @@ import (
 	"github.com/serambi/serambi/internal/clock"
 	"github.com/serambi/serambi/internal/db"
 	"github.com/serambi/serambi/internal/db/dbtest"
+	"github.com/serambi/serambi/internal/ids"
 )
 
 // Store tests, run on every dialect by dbtest.Each.
@@ -32,8 +33,8 @@ type env struct {
 	d              *db.DB
 	store          *Store
 	dir            string // the uploads directory
-	tenantA        string
-	tenantB        string
+	tenantA        ids.Tenant
+	tenantB        ids.Tenant
 	budi, siti     string // residents of tenant A
 	budiAct        audit.Actor
 	sitiAct        audit.Actor
@@ -51,11 +52,11 @@ func newEnv(t *testing.T, d *db.DB) *env {
 	t.Cleanup(func() { l.Close() })
 	e := &env{
 		ctx: ctx, d: d, store: NewStore(d, l, clock.NewFixed(start)), dir: dir,
-		tenantA: db.NewID(), tenantB: db.NewID(), budi: db.NewID(), siti: db.NewID(), applicationOne: db.NewID(),
+		tenantA: ids.Tenant(db.NewID()), tenantB: ids.Tenant(db.NewID()), budi: db.NewID(), siti: db.NewID(), applicationOne: db.NewID(),
 	}
 	e.budiAct = audit.Actor{ID: e.budi, Label: "budi@example.id", IP: "203.0.113.5"}
 	e.sitiAct = audit.Actor{ID: e.siti, Label: "siti@example.id", IP: "203.0.113.6"}
-	for i, id := range []string{e.tenantA, e.tenantB} {
+	for i, id := range []ids.Tenant{e.tenantA, e.tenantB} {
 		exec(t, d, `INSERT INTO tenants (id, slug, region_code, country, name_id, name_ja, name_en, time_zone, default_lang, created_at, updated_at)
 			VALUES (?, ?, ?, 'ID', 'Kab', 'Kab', 'Kab', 'Asia/Jakarta', 'id', ?, ?)`, id, []string{"ta", "tb"}[i], []string{"35.10", "35.11"}[i], start, start)
 	}
@@ -381,7 +382,7 @@ func TestAttach(t *testing.T) {
 		e := newEnv(t, d)
 		doc := e.save(t, e.upload("akta.pdf"), samplePDF(100))
 		other := db.NewID()
-		attach := func(tenantID, id, ownerID, applicationID string) error {
+		attach := func(tenantID ids.Tenant, id, ownerID, applicationID string) error {
 			return d.InTx(e.ctx, func(tx *db.Tx) error {
 				return e.store.Attach(e.ctx, tx, tenantID, id, ownerID, applicationID)
 			})
@@ -390,9 +391,10 @@ func TestAttach(t *testing.T) {
 			t.Errorf("ForApplication(\"\") lists unattached uploads: %v", list)
 		}
 		tests := []struct {
-			name                               string
-			tenantID, id, ownerID, application string
-			want                               error
+			name                     string
+			tenantID                 ids.Tenant
+			id, ownerID, application string
+			want                     error
 		}{
 			{"another owner's document", e.tenantA, doc.ID, e.siti, e.applicationOne, ErrNotFound},
 			{"another tenant", e.tenantB, doc.ID, e.budi, e.applicationOne, ErrNotFound},
@@ -447,7 +449,7 @@ func TestDelete(t *testing.T) {
 		if _, err := e.store.Open(e.ctx, doc); !errors.Is(err, ErrNotFound) {
 			t.Errorf("Open after Delete: %v", err)
 		}
-		if got := files(t, e.dir); len(got) != 1 || got[0] != e.tenantA+"/"+keep.ID {
+		if got := files(t, e.dir); len(got) != 1 || got[0] != string(e.tenantA)+"/"+keep.ID {
 			t.Errorf("files after Delete: %v", got)
 		}
 		if err := e.store.Delete(e.ctx, e.budiAct, e.tenantA, doc.ID); !errors.Is(err, ErrNotFound) {

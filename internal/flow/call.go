@@ -8,6 +8,7 @@ import (
 	"github.com/serambi/serambi/internal/call"
 	"github.com/serambi/serambi/internal/counter"
 	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/queue"
 )
 
@@ -18,7 +19,7 @@ var ErrNotBooked = errors.New("flow: the appointment is not booked")
 // officer called, and marks the ticket in service: both or neither.
 // queue.ErrNotCalled when the ticket is waiting or finished. Who may do
 // this (an officer of the ticket's counter) the caller has checked.
-func (f *Flows) StartTicketCall(ctx context.Context, actor audit.Actor, tenantID, ticketID string) (call.Call, error) {
+func (f *Flows) StartTicketCall(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, ticketID string) (call.Call, error) {
 	var c call.Call
 	err := f.atomically(ctx, "start the call of ticket "+ticketID, func(ctx context.Context) error {
 		tk, err := f.queue.Get(ctx, tenantID, ticketID)
@@ -47,7 +48,7 @@ func (f *Flows) StartTicketCall(ctx context.Context, actor audit.Actor, tenantID
 
 // StartAppointmentCall opens (or rejoins) the call of a booked appointment.
 // ErrNotBooked when it is not booked (any more).
-func (f *Flows) StartAppointmentCall(ctx context.Context, actor audit.Actor, tenantID, appointmentID string) (call.Call, error) {
+func (f *Flows) StartAppointmentCall(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, appointmentID string) (call.Call, error) {
 	var c call.Call
 	err := f.atomically(ctx, "start the call of appointment "+appointmentID, func(ctx context.Context) error {
 		a, err := f.counters.Appointment(ctx, tenantID, appointmentID)
@@ -68,7 +69,7 @@ func (f *Flows) StartAppointmentCall(ctx context.Context, actor audit.Actor, ten
 // ticket, if it has one, in one transaction. A ticket finished already
 // (from the desk) is left as it is. call.ErrEnded when the call had
 // ended; call.ErrNotes when the notes are too long.
-func (f *Flows) EndCall(ctx context.Context, actor audit.Actor, tenantID, callID, notes string) (call.Call, error) {
+func (f *Flows) EndCall(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, callID, notes string) (call.Call, error) {
 	var c call.Call
 	err := f.atomically(ctx, "end call "+callID, func(ctx context.Context) error {
 		var err error

@@ -16,6 +16,7 @@ import (
 	"github.com/serambi/serambi/internal/db/dbtest"
 	"github.com/serambi/serambi/internal/flow"
 	"github.com/serambi/serambi/internal/identity"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/queue"
 	"github.com/serambi/serambi/internal/testenv"
 	"github.com/serambi/serambi/internal/workflow"
@@ -27,7 +28,7 @@ type world struct {
 	*testenv.Env
 	d        flow.Deps
 	f        *flow.Flows
-	tenantID string
+	tenantID ids.Tenant
 	counter  counter.Counter
 	svc      catalog.Service
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/serambi/serambi/internal/audit"
 	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/ids"
 )
 
 // Session lifetimes. Idle is generous because older residents read slowly;
@@ -144,7 +145,7 @@ func (s *Service) EndSessionByHash(ctx context.Context, actor audit.Actor, userI
 
 // EndAllSessions signs a user out everywhere and revokes API tokens: used by
 // "sign out everywhere" and by an admin locking a staff member out.
-func (s *Service) EndAllSessions(ctx context.Context, actor audit.Actor, tenantID, userID string) (_ int64, err error) {
+func (s *Service) EndAllSessions(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, userID string) (_ int64, err error) {
 	defer wrapf(&err, "end all sessions of user %s", userID)
 	var n int64
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/serambi/serambi/internal/audit"
 	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/validation"
 )
 
@@ -80,7 +81,7 @@ func validateStaff(in *StaffInput) validation.Errors {
 
 // CreateStaff creates a staff account with roles in one tenant. The new
 // member must enrol a second factor at first sign-in.
-func (s *Service) CreateStaff(ctx context.Context, actor audit.Actor, tenantID string, in StaffInput) (_ User, err error) {
+func (s *Service) CreateStaff(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, in StaffInput) (_ User, err error) {
 	defer wrapf(&err, "create a staff account of tenant %s", tenantID)
 	if errs := validateStaff(&in); len(errs) > 0 {
 		return User{}, errs
@@ -114,7 +115,7 @@ func (s *Service) CreateStaff(ctx context.Context, actor audit.Actor, tenantID s
 
 // SetRoles replaces a user's staff roles in a tenant (keeping a resident
 // membership). An empty list removes them from the staff.
-func (s *Service) SetRoles(ctx context.Context, actor audit.Actor, tenantID, userID string, roles []Role) (err error) {
+func (s *Service) SetRoles(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, userID string, roles []Role) (err error) {
 	defer wrapf(&err, "set the roles of user %s", userID)
 	for _, r := range roles {
 		if !ValidStaffRole(r) {
@@ -155,7 +156,7 @@ func hasRole(rs []Role, r Role) bool {
 }
 
 // tenantRoles is the user's staff roles in a tenant (resident left out).
-func (s *Service) tenantRoles(ctx context.Context, tenantID, userID string) ([]Role, error) {
+func (s *Service) tenantRoles(ctx context.Context, tenantID ids.Tenant, userID string) ([]Role, error) {
 	all, err := s.Roles(ctx, tenantID, userID)
 	var out []Role
 	for _, r := range all {
@@ -167,7 +168,7 @@ func (s *Service) tenantRoles(ctx context.Context, tenantID, userID string) ([]R
 }
 
 // Roles returns the user's roles in a tenant, resident included.
-func (s *Service) Roles(ctx context.Context, tenantID, userID string) (_ []Role, err error) {
+func (s *Service) Roles(ctx context.Context, tenantID ids.Tenant, userID string) (_ []Role, err error) {
 	defer wrapf(&err, "read the roles of user %s", userID)
 	rows, err := s.db.QueryContext(ctx, "SELECT role FROM memberships WHERE tenant_id = ? AND user_id = ? ORDER BY role", tenantID, userID)
 	if err != nil {
@@ -186,13 +187,13 @@ func (s *Service) Roles(ctx context.Context, tenantID, userID string) (_ []Role,
 }
 
 // Staff lists a tenant's staff with their roles, by name.
-func (s *Service) Staff(ctx context.Context, tenantID string) (_ []StaffMember, err error) {
+func (s *Service) Staff(ctx context.Context, tenantID ids.Tenant) (_ []StaffMember, err error) {
 	defer wrapf(&err, "list the staff of tenant %s", tenantID)
 	return s.StaffIn(ctx, s.db, tenantID)
 }
 
 // StaffIn is Staff read through q (see ByIDIn).
-func (s *Service) StaffIn(ctx context.Context, q db.Querier, tenantID string) (_ []StaffMember, err error) {
+func (s *Service) StaffIn(ctx context.Context, q db.Querier, tenantID ids.Tenant) (_ []StaffMember, err error) {
 	defer wrapf(&err, "list the staff of tenant %s", tenantID)
 	rows, err := q.QueryContext(ctx, `SELECT m.user_id, m.role FROM memberships m WHERE m.tenant_id = ? AND m.role <> ?`,
 		tenantID, string(Resident))
@@ -233,7 +234,7 @@ type EnsureInput struct {
 	Lang        string
 	Coordinator bool
 	MFAExempt   bool
-	TenantID    string
+	TenantID    ids.Tenant
 	Roles       []Role
 }
 
@@ -286,7 +287,7 @@ func (s *Service) createPlain(ctx context.Context, actor audit.Actor, in EnsureI
 
 // JoinAsResident makes a user a resident of a tenant (idempotent), e.g.
 // when someone registered elsewhere applies here.
-func (s *Service) JoinAsResident(ctx context.Context, actor audit.Actor, tenantID, userID string) (err error) {
+func (s *Service) JoinAsResident(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, userID string) (err error) {
 	defer wrapf(&err, "make user %s a resident", userID)
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
 		return addMembership(ctx, tx, tenantID, userID, Resident, s.clock.Now())

@@ -16,6 +16,7 @@ import (
 	"github.com/serambi/serambi/internal/audit"
 	"github.com/serambi/serambi/internal/clock"
 	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/validation"
 )
 
@@ -73,7 +74,7 @@ func (u User) Label() string {
 
 // Membership is one role of a user in one tenant.
 type Membership struct {
-	TenantID string
+	TenantID ids.Tenant
 	Role     Role
 }
 
@@ -226,7 +227,7 @@ func (s *Service) NeedsTOTPEnrolment(u User, ms []Membership) bool {
 
 // RegisterInput is a resident's self-registration.
 type RegisterInput struct {
-	TenantID      string
+	TenantID      ids.Tenant
 	Name          string
 	Email         string
 	Phone         string
@@ -403,7 +404,7 @@ func (s *Service) checkUnique(ctx context.Context, q db.Querier, email, phone st
 // addMembership grants a role, doing nothing if the user already has it. ON
 // CONFLICT rather than catching the unique violation: on PostgreSQL a failed
 // statement aborts the whole transaction.
-func addMembership(ctx context.Context, tx *db.Tx, tenantID, userID string, r Role, now time.Time) error {
+func addMembership(ctx context.Context, tx *db.Tx, tenantID ids.Tenant, userID string, r Role, now time.Time) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO memberships (tenant_id, user_id, role, created_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (tenant_id, user_id, role) DO NOTHING`, tenantID, userID, string(r), now)
 	return err

@@ -22,18 +22,20 @@ import (
 	"github.com/serambi/serambi/internal/audit"
 	"github.com/serambi/serambi/internal/clock"
 	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/validation"
 )
 
 // Kiosk is one registered device.
 type Kiosk struct {
-	ID, TenantID string
-	Name         string // "Kiosk 1"
-	Place        string // "Hakata community hall, 1st floor"
-	CreatedBy    string
-	CreatedAt    time.Time
-	RevokedAt    *time.Time
-	LastSeenAt   *time.Time
+	TenantID   ids.Tenant
+	ID         string
+	Name       string // "Kiosk 1"
+	Place      string // "Hakata community hall, 1st floor"
+	CreatedBy  string
+	CreatedAt  time.Time
+	RevokedAt  *time.Time
+	LastSeenAt *time.Time
 }
 
 // Active tells whether the kiosk may still be used.
@@ -102,7 +104,7 @@ func Validate(name, place *string) validation.Errors {
 // Register adds a kiosk whose setup link holds token (from NewToken; the
 // demo passes a known one, reusable) and records who did it. The link
 // works once, within SetupValid, unless reusable.
-func (s *Store) Register(ctx context.Context, actor audit.Actor, tenantID, name, place, token string, reusable bool) (_ Kiosk, err error) {
+func (s *Store) Register(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, name, place, token string, reusable bool) (_ Kiosk, err error) {
 	defer wrapf(&err, "register a kiosk of tenant %s", tenantID)
 	if errs := Validate(&name, &place); len(errs) > 0 {
 		return Kiosk{}, errs
@@ -150,7 +152,7 @@ func scan(r interface{ Scan(...any) error }) (Kiosk, error) {
 }
 
 // List returns the tenant's kiosks, newest first.
-func (s *Store) List(ctx context.Context, tenantID string) (_ []Kiosk, err error) {
+func (s *Store) List(ctx context.Context, tenantID ids.Tenant) (_ []Kiosk, err error) {
 	defer wrapf(&err, "list the kiosks of tenant %s", tenantID)
 	rows, err := s.db.QueryContext(ctx, `SELECT `+columns+` FROM kiosks WHERE tenant_id = ? ORDER BY created_at DESC`, tenantID)
 	if err != nil {
@@ -170,7 +172,7 @@ func (s *Store) List(ctx context.Context, tenantID string) (_ []Kiosk, err error
 
 // SetupKiosk tells which kiosk a setup link names, if it may still be
 // used: ErrNotFound, ErrRevoked, or ErrSetupUsed.
-func (s *Store) SetupKiosk(ctx context.Context, tenantID, setupToken string) (_ Kiosk, err error) {
+func (s *Store) SetupKiosk(ctx context.Context, tenantID ids.Tenant, setupToken string) (_ Kiosk, err error) {
 	defer wrapf(&err, "read a kiosk set-up link (tenant %s)", tenantID)
 	if setupToken == "" {
 		return Kiosk{}, ErrNotFound
@@ -203,7 +205,7 @@ func (s *Store) SetupKiosk(ctx context.Context, tenantID, setupToken string) (_ 
 // for the device's cookie), and the link is spent. Of two browsers racing
 // with one link only one wins; a reusable (demo) link replaces the
 // previous device.
-func (s *Store) Setup(ctx context.Context, actor audit.Actor, tenantID, setupToken string) (_ string, _ Kiosk, err error) {
+func (s *Store) Setup(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, setupToken string) (_ string, _ Kiosk, err error) {
 	defer wrapf(&err, "set up a kiosk of tenant %s", tenantID)
 	k, err := s.SetupKiosk(ctx, tenantID, setupToken)
 	if err != nil {
@@ -233,7 +235,7 @@ func (s *Store) Setup(ctx context.Context, actor audit.Actor, tenantID, setupTok
 // ErrNotFound for an unknown token or another tenant's, ErrRevoked for a
 // switched-off one. It notes when the kiosk was last seen (at most once a
 // minute).
-func (s *Store) ByToken(ctx context.Context, tenantID, token string) (_ Kiosk, err error) {
+func (s *Store) ByToken(ctx context.Context, tenantID ids.Tenant, token string) (_ Kiosk, err error) {
 	defer wrapf(&err, "find a kiosk by its token (tenant %s)", tenantID)
 	if token == "" {
 		return Kiosk{}, ErrNotFound
@@ -256,7 +258,7 @@ func (s *Store) ByToken(ctx context.Context, tenantID, token string) (_ Kiosk, e
 
 // HasToken tells whether a kiosk (active or not) holds token, so the demo
 // registers its kiosk once.
-func (s *Store) HasToken(ctx context.Context, tenantID, token string) (_ bool, err error) {
+func (s *Store) HasToken(ctx context.Context, tenantID ids.Tenant, token string) (_ bool, err error) {
 	defer wrapf(&err, "check a kiosk token (tenant %s)", tenantID)
 	var n int
 	err = s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM kiosks WHERE token_hash = ? AND tenant_id = ?`,
@@ -267,7 +269,7 @@ func (s *Store) HasToken(ctx context.Context, tenantID, token string) (_ bool, e
 // KeepDemoLinkReusable makes the setup link holding token reusable again:
 // the demo's kiosk links, registered before links were spent on use, must
 // keep working. Only the demo seeding calls it.
-func (s *Store) KeepDemoLinkReusable(ctx context.Context, tenantID, token string) (err error) {
+func (s *Store) KeepDemoLinkReusable(ctx context.Context, tenantID ids.Tenant, token string) (err error) {
 	defer wrapf(&err, "keep the demo set-up link reusable (tenant %s)", tenantID)
 	if _, err := s.db.ExecContext(ctx, `UPDATE kiosks SET setup_reusable = ?, setup_expires_at = NULL WHERE token_hash = ? AND tenant_id = ?`,
 		true, hashToken(token), tenantID); err != nil {
@@ -277,7 +279,7 @@ func (s *Store) KeepDemoLinkReusable(ctx context.Context, tenantID, token string
 }
 
 // Revoke switches the kiosk off; its token is refused from now on.
-func (s *Store) Revoke(ctx context.Context, actor audit.Actor, tenantID, id string) (err error) {
+func (s *Store) Revoke(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, id string) (err error) {
 	defer wrapf(&err, "revoke kiosk %s", id)
 	if !db.ValidID(id) {
 		return ErrNotFound

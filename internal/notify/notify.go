@@ -9,17 +9,20 @@ package notify
 import (
 	"errors"
 	"time"
+
+	"github.com/serambi/serambi/internal/ids"
 )
 
 // Message is one email, rendered when queued (so a later template change
 // never rewrites history).
 type Message struct {
-	ID, TenantID, RecipientID, To, Lang, Template, Subject, Body, Related, Status string
-	Attempts                                                                      int
-	LastError                                                                     string
-	CreatedAt, UpdatedAt                                                          time.Time
-	SentAt                                                                        *time.Time
-	Attachment                                                                    *Attachment
+	TenantID                                                            ids.Tenant
+	ID, RecipientID, To, Lang, Template, Subject, Body, Related, Status string
+	Attempts                                                            int
+	LastError                                                           string
+	CreatedAt, UpdatedAt                                                time.Time
+	SentAt                                                              *time.Time
+	Attachment                                                          *Attachment
 }
 
 // Attachment is one text file sent with a message, such as the .ics of an
@@ -44,10 +47,11 @@ const maxAttempts = 8
 // the template shows (see Templates); values must already be formatted for
 // Lang (dates through locale.Date, state names through the catalog).
 type Event struct {
-	Template                                 string
-	TenantID, RecipientID, To, Lang, Related string
-	Data                                     map[string]string
-	Attachment                               *Attachment
+	Template                       string
+	TenantID                       ids.Tenant
+	RecipientID, To, Lang, Related string
+	Data                           map[string]string
+	Attachment                     *Attachment
 }
 
 // ErrNotFound is returned for an unknown message.

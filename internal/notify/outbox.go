@@ -10,6 +10,7 @@ import (
 
 	"github.com/serambi/serambi/internal/clock"
 	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/ids"
 )
 
 // Outbox stores rendered messages and their delivery outcome.
@@ -97,7 +98,7 @@ func (o *Outbox) Get(ctx context.Context, id string) (Message, error) {
 
 // List returns a tenant's newest messages first, for the admin outbox page.
 // limit is capped at 500; zero or less means 50.
-func (o *Outbox) List(ctx context.Context, tenantID string, limit int) ([]Message, error) {
+func (o *Outbox) List(ctx context.Context, tenantID ids.Tenant, limit int) ([]Message, error) {
 	switch {
 	case limit <= 0:
 		limit = 50

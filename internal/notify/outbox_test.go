@@ -10,11 +10,12 @@ import (
 	"github.com/serambi/serambi/internal/clock"
 	"github.com/serambi/serambi/internal/db"
 	"github.com/serambi/serambi/internal/db/dbtest"
+	"github.com/serambi/serambi/internal/ids"
 )
 
 var start = time.Date(2026, 11, 27, 1, 30, 0, 0, time.UTC)
 
-func event(tenantID, lang, number string) Event {
+func event(tenantID ids.Tenant, lang, number string) Event {
 	return Event{
 		Template: ApplicationSubmitted, TenantID: tenantID, RecipientID: db.NewID(), To: "warga@example.id",
 		Lang: lang, Related: "application:" + number,
@@ -45,7 +46,7 @@ func TestQueueStoresTheRenderedMessage(t *testing.T) {
 			want string
 		}{{true, Queued}, {false, Kept}} {
 			o := NewOutbox(d, clock.NewFixed(start), tt.smtp)
-			e := event(db.NewID(), "ja", "FUK-2026-000001")
+			e := event(ids.Tenant(db.NewID()), "ja", "FUK-2026-000001")
 			id := queue(t, d, o, e)
 			m, err := o.Get(ctx, id)
 			if err != nil {
@@ -71,7 +72,7 @@ func TestQueueRollsBackWithTheCaller(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		o := NewOutbox(d, clock.NewFixed(start), true)
-		tenantID := db.NewID()
+		tenantID := ids.Tenant(db.NewID())
 		boom := errors.New("submission failed")
 		var id string
 		err := d.InTx(ctx, func(tx *db.Tx) error {
@@ -95,9 +96,9 @@ func TestQueueRefuses(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		o := NewOutbox(d, clock.NewFixed(start), true)
 		noTenant := event("", "en", "A-1")
-		noAddress := event(db.NewID(), "en", "A-1")
+		noAddress := event(ids.Tenant(db.NewID()), "en", "A-1")
 		noAddress.To = " "
-		unknown := event(db.NewID(), "en", "A-1")
+		unknown := event(ids.Tenant(db.NewID()), "en", "A-1")
 		unknown.Template = "birthday_greeting"
 		for name, e := range map[string]Event{"no tenant": noTenant, "no address": noAddress, "unknown template": unknown} {
 			err := d.InTx(context.Background(), func(tx *db.Tx) error {
@@ -115,7 +116,7 @@ func TestQueueRecordsTheLanguageUsed(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		o := NewOutbox(d, clock.NewFixed(start), false)
-		m, err := o.Get(context.Background(), queue(t, d, o, event(db.NewID(), "fr", "A-1")))
+		m, err := o.Get(context.Background(), queue(t, d, o, event(ids.Tenant(db.NewID()), "fr", "A-1")))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -131,7 +132,7 @@ func TestListNewestFirstPerTenant(t *testing.T) {
 		ctx := context.Background()
 		c := clock.NewFixed(start)
 		o := NewOutbox(d, c, false)
-		a, b := db.NewID(), db.NewID()
+		a, b := ids.Tenant(db.NewID()), ids.Tenant(db.NewID())
 		var wantA []string
 		for i, n := range []string{"A-1", "A-2", "A-3"} {
 			wantA = append([]string{queue(t, d, o, event(a, "id", n))}, wantA...)
@@ -156,7 +157,7 @@ func TestListNewestFirstPerTenant(t *testing.T) {
 		if got, _ := o.List(ctx, a, 2); len(got) != 2 || got[0].ID != wantA[0] {
 			t.Errorf("List limit 2 = %d messages", len(got))
 		}
-		if got, _ := o.List(ctx, db.NewID(), 10); len(got) != 0 {
+		if got, _ := o.List(ctx, ids.Tenant(db.NewID()), 10); len(got) != 0 {
 			t.Errorf("an unknown tenant sees %d messages", len(got))
 		}
 	})

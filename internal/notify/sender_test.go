@@ -29,6 +29,7 @@ import (
 	"github.com/serambi/serambi/internal/clock"
 	"github.com/serambi/serambi/internal/db"
 	"github.com/serambi/serambi/internal/db/dbtest"
+	"github.com/serambi/serambi/internal/ids"
 )
 
 // A real SMTP server (go-smtp) that records what it receives and can be told
@@ -220,7 +221,7 @@ func TestDeliverOverSMTP(t *testing.T) {
 		addr := startServer(t, be, plainOnly)
 		s := newSender(t, "smtp://serambi:"+strings.ReplaceAll("p%40ss%20word%2F%C3%BC", " ", "")+"@"+addr+"?from=serambi@example.go.id")
 		o := NewOutbox(d, clock.NewFixed(start), true)
-		tenantID := db.NewID()
+		tenantID := ids.Tenant(db.NewID())
 
 		tests := []struct {
 			name, lang, to string
@@ -304,7 +305,7 @@ func TestDeliverOverTLS(t *testing.T) {
 			be := &backend{user: "serambi", pass: "secret"}
 			addr := startServer(t, be, tt.mode)
 			o := NewOutbox(d, clock.NewFixed(start), true)
-			id := queue(t, d, o, event(db.NewID(), "en", "A-1"))
+			id := queue(t, d, o, event(ids.Tenant(db.NewID()), "en", "A-1"))
 			s := newSender(t, tt.scheme+"://serambi:secret@"+addr+"?from=serambi@example.go.id&insecure_skip_verify=1")
 			if err := s.Deliver(context.Background(), o, id); err != nil {
 				t.Fatalf("Deliver: %v", err)
@@ -313,7 +314,7 @@ func TestDeliverOverTLS(t *testing.T) {
 				t.Fatalf("received %d messages, over TLS: %v", len(got), len(got) == 1 && got[0].tls)
 			}
 			// Without insecure_skip_verify the self-signed certificate is refused.
-			id = queue(t, d, o, event(db.NewID(), "en", "A-2"))
+			id = queue(t, d, o, event(ids.Tenant(db.NewID()), "en", "A-2"))
 			s = newSender(t, tt.scheme+"://serambi:secret@"+addr+"?from=serambi@example.go.id")
 			if err := s.Deliver(context.Background(), o, id); err == nil {
 				t.Error("an unverified certificate was trusted")
@@ -364,7 +365,7 @@ func TestDeliverFailures(t *testing.T) {
 			t.Parallel()
 			d := dbtest.SQLite(t)
 			o := NewOutbox(d, clock.NewFixed(start), true)
-			e := event(db.NewID(), "ja", "FUK-2026-000001")
+			e := event(ids.Tenant(db.NewID()), "ja", "FUK-2026-000001")
 			e.To = tt.to
 			id := queue(t, d, o, e)
 			s := newSender(t, "smtp://serambi:wrong@"+tt.addr(t)+"?from=serambi@example.go.id")
@@ -396,7 +397,7 @@ func TestDeliverGivesUpAfterMaxAttempts(t *testing.T) {
 		s := newSender(t, "smtp://"+startServer(t, be, plainOnly)+"?from=serambi@example.go.id")
 		c := clock.NewFixed(start)
 		o := NewOutbox(d, c, true)
-		id := queue(t, d, o, event(db.NewID(), "en", "A-1"))
+		id := queue(t, d, o, event(ids.Tenant(db.NewID()), "en", "A-1"))
 		for i := 1; i <= maxAttempts; i++ {
 			c.Advance(time.Minute)
 			err := s.Deliver(context.Background(), o, id)
@@ -423,7 +424,7 @@ func TestDeliverSkipsKeptAndUnknown(t *testing.T) {
 	be := &backend{}
 	s := newSender(t, "smtp://"+startServer(t, be, plainOnly)+"?from=serambi@example.go.id")
 	o := NewOutbox(d, clock.NewFixed(start), false)
-	id := queue(t, d, o, event(db.NewID(), "en", "A-1"))
+	id := queue(t, d, o, event(ids.Tenant(db.NewID()), "en", "A-1"))
 	if err := s.Deliver(context.Background(), o, id); err != nil {
 		t.Fatal(err)
 	}
@@ -454,7 +455,7 @@ func TestDeliverHonoursContext(t *testing.T) {
 	}()
 	d := dbtest.SQLite(t)
 	o := NewOutbox(d, clock.NewFixed(start), true)
-	id := queue(t, d, o, event(db.NewID(), "en", "A-1"))
+	id := queue(t, d, o, event(ids.Tenant(db.NewID()), "en", "A-1"))
 	s := newSender(t, "smtp://"+l.Addr().String()+"?from=serambi@example.go.id")
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
@@ -551,7 +552,7 @@ func TestDeliverWithAttachment(t *testing.T) {
 	s := newSender(t, "smtp://"+addr+"?from=serambi@example.jp")
 	o := NewOutbox(d, clock.NewFixed(start), true)
 	ics := "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nSUMMARY:窓口: 住民記録\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
-	id := queue(t, d, o, Event{Template: AppointmentReminder, TenantID: db.NewID(), To: "hanako@example.jp", Lang: "ja",
+	id := queue(t, d, o, Event{Template: AppointmentReminder, TenantID: ids.Tenant(db.NewID()), To: "hanako@example.jp", Lang: "ja",
 		Data:       map[string]string{"name": "山田 花子", "when": "2026年12月1日 10:00", "counter": "住民記録", "url": "https://x.example/fukuoka/appointments"},
 		Attachment: &Attachment{Name: "appointment.ics", ContentType: "text/calendar; charset=utf-8; method=PUBLISH", Data: ics}})
 	if m, _ := o.Get(context.Background(), id); m.Attachment == nil || m.Attachment.Data != ics {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/serambi/serambi/internal/db/dbtest"
+	"github.com/serambi/serambi/internal/ids"
 )
 
 // The work one change at a long queue costs, on SQLite, before any page
@@ -14,7 +15,7 @@ import (
 
 const benchQueue = 10000
 
-func longQueue(b *testing.B) (*env, string, string, []Ticket) {
+func longQueue(b *testing.B) (*env, ids.Tenant, string, []Ticket) {
 	e := newEnv(b, dbtest.SQLite(b))
 	c := e.counter(b, "fukuoka", nil)
 	tks := make([]Ticket, benchQueue)

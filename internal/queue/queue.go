@@ -28,6 +28,7 @@ import (
 	"github.com/serambi/serambi/internal/audit"
 	"github.com/serambi/serambi/internal/clock"
 	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/validation"
 )
@@ -66,17 +67,18 @@ var (
 
 // Ticket is one person's place in a counter's queue.
 type Ticket struct {
-	ID, TenantID, CounterID string
-	Day                     string // local day of the counter's tenant, YYYY-MM-DD
-	Number                  int    // per counter and day, from 1
-	Label                   string // read aloud and shown on the board: "A-012", "P-003"
-	ResidentID              string // "" for an anonymous walk-in
-	Source                  string
-	Priority                string
-	Status                  string
-	CalledBy                string // the officer who called it
-	Calls                   int    // how many times it was announced
-	Version                 int    // bumped by every change, for optimistic updates
+	TenantID      ids.Tenant
+	ID, CounterID string
+	Day           string // local day of the counter's tenant, YYYY-MM-DD
+	Number        int    // per counter and day, from 1
+	Label         string // read aloud and shown on the board: "A-012", "P-003"
+	ResidentID    string // "" for an anonymous walk-in
+	Source        string
+	Priority      string
+	Status        string
+	CalledBy      string // the officer who called it
+	Calls         int    // how many times it was announced
+	Version       int    // bumped by every change, for optimistic updates
 	// CreatedAt is when the person joined the queue; a transfer keeps it.
 	CreatedAt time.Time
 	// CalledAt is the first call (calling again does not move it);
@@ -214,7 +216,7 @@ func (c counterInfo) today(now time.Time) string { return now.In(c.loc).Format(d
 // loadCounter reads a counter of tenantID with its tenant's zone. The
 // queue's API takes tenant IDs, and "today" depends on the zone, so the
 // zone is read here beside the counter rather than asked of every caller.
-func loadCounter(ctx context.Context, q db.Querier, tenantID, counterID string) (counterInfo, error) {
+func loadCounter(ctx context.Context, q db.Querier, tenantID ids.Tenant, counterID string) (counterInfo, error) {
 	if !db.ValidID(counterID) {
 		return counterInfo{}, ErrNotFound
 	}
@@ -284,7 +286,7 @@ func tickets(ctx context.Context, q db.Querier, where string, args ...any) ([]Ti
 	return out, rows.Err()
 }
 
-func getTicket(ctx context.Context, q db.Querier, tenantID, id string) (Ticket, error) {
+func getTicket(ctx context.Context, q db.Querier, tenantID ids.Tenant, id string) (Ticket, error) {
 	if !db.ValidID(id) {
 		return Ticket{}, ErrNotFound
 	}
@@ -294,7 +296,7 @@ func getTicket(ctx context.Context, q db.Querier, tenantID, id string) (Ticket, 
 
 // Get returns a ticket of tenantID; ErrNotFound for an unknown or malformed
 // id and for another tenant's ticket. It does not check who holds it.
-func (s *Store) Get(ctx context.Context, tenantID, id string) (_ Ticket, err error) {
+func (s *Store) Get(ctx context.Context, tenantID ids.Tenant, id string) (_ Ticket, err error) {
 	defer wrapf(&err, "get ticket %s", id)
 	return getTicket(ctx, s.db, tenantID, id)
 }
@@ -504,7 +506,7 @@ func nextWaiting(ctx context.Context, q db.Querier, counterID, day string) (Tick
 
 // Waiting returns today's waiting tickets of a counter of tenantID in the
 // order they will be called, if nobody else arrives.
-func (s *Store) Waiting(ctx context.Context, tenantID, counterID string) (_ []Ticket, err error) {
+func (s *Store) Waiting(ctx context.Context, tenantID ids.Tenant, counterID string) (_ []Ticket, err error) {
 	defer wrapf(&err, "list who waits at counter %s", counterID)
 	c, err := loadCounter(ctx, s.db, tenantID, counterID)
 	if err != nil {
@@ -524,7 +526,7 @@ func (s *Store) Waiting(ctx context.Context, tenantID, counterID string) (_ []Ti
 // at that counter today once there are at least 3, else the counter's
 // SlotMinutes. A ticket not in the queue (no longer waiting, or left from
 // an earlier day) has position -1 and wait 0.
-func (s *Store) Position(ctx context.Context, tenantID, id string) (position int, waitSeconds int, err error) {
+func (s *Store) Position(ctx context.Context, tenantID ids.Tenant, id string) (position int, waitSeconds int, err error) {
 	t, err := s.Get(ctx, tenantID, id)
 	if err != nil {
 		return -1, 0, err
@@ -634,7 +636,7 @@ const maxClaimTries = 50
 // ticket is still waiting at the version read, and the loser reads the
 // queue again. ErrEmpty when nobody waits. An inactive counter still calls
 // the tickets already waiting.
-func (s *Store) CallNext(ctx context.Context, actor audit.Actor, tenantID, counterID, officerID string) (_ Ticket, err error) {
+func (s *Store) CallNext(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, counterID, officerID string) (_ Ticket, err error) {
 	defer wrapf(&err, "call next at counter %s by officer %s", counterID, officerID)
 	c, err := loadCounter(ctx, s.db, tenantID, counterID)
 	if err != nil {
@@ -686,7 +688,7 @@ func (s *Store) CallNext(ctx context.Context, actor audit.Actor, tenantID, count
 // officerFree returns ErrBusy when officerID already has a ticket called
 // or in service on day at any counter of the tenant. Two presses at once
 // are serialised on the officer, so only one of them calls.
-func officerFree(ctx context.Context, tx *db.Tx, tenantID, officerID, day string) error {
+func officerFree(ctx context.Context, tx *db.Tx, tenantID ids.Tenant, officerID, day string) error {
 	if err := lock(ctx, tx, "officer:"+officerID); err != nil {
 		return fmt.Errorf("queue: lock officer %s: %w", officerID, err)
 	}
@@ -712,7 +714,7 @@ type change struct {
 
 // move applies ch to ticket id of tenantID in a transaction, with the
 // version read as the guard: ErrConflict when it changed meanwhile.
-func (s *Store) move(ctx context.Context, actor audit.Actor, tenantID, id string, ch change) (Ticket, error) {
+func (s *Store) move(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, id string, ch change) (Ticket, error) {
 	var t Ticket
 	var before string
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
@@ -766,14 +768,14 @@ func finish(status string) func(*Ticket, time.Time) {
 
 // CallAgain announces a called ticket once more (Calls+1). Its place and
 // CalledAt stay as they are, so the order of service does not move.
-func (s *Store) CallAgain(ctx context.Context, actor audit.Actor, tenantID, id string) (_ Ticket, err error) {
+func (s *Store) CallAgain(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, id string) (_ Ticket, err error) {
 	defer wrapf(&err, "call again ticket %s", id)
 	return s.move(ctx, actor, tenantID, id, change{"ticket.call_again", []string{Called}, ErrNotCalled,
 		func(t *Ticket, _ time.Time) { t.Calls++ }})
 }
 
 // Start records that the called resident arrived: called → serving.
-func (s *Store) Start(ctx context.Context, actor audit.Actor, tenantID, id string) (_ Ticket, err error) {
+func (s *Store) Start(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, id string) (_ Ticket, err error) {
 	defer wrapf(&err, "start ticket %s", id)
 	return s.move(ctx, actor, tenantID, id, change{"ticket.start", []string{Called}, ErrNotCalled,
 		func(t *Ticket, _ time.Time) { t.Status = Serving }})
@@ -781,13 +783,13 @@ func (s *Store) Start(ctx context.Context, actor audit.Actor, tenantID, id strin
 
 // Finish closes a ticket being served (or called, when the officer skips
 // Start): done.
-func (s *Store) Finish(ctx context.Context, actor audit.Actor, tenantID, id string) (_ Ticket, err error) {
+func (s *Store) Finish(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, id string) (_ Ticket, err error) {
 	defer wrapf(&err, "finish ticket %s", id)
 	return s.move(ctx, actor, tenantID, id, change{"ticket.finish", []string{Called, Serving}, ErrNotCalled, finish(Done)})
 }
 
 // NoShow records that a called resident did not come: no_show.
-func (s *Store) NoShow(ctx context.Context, actor audit.Actor, tenantID, id string) (_ Ticket, err error) {
+func (s *Store) NoShow(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, id string) (_ Ticket, err error) {
 	defer wrapf(&err, "no show ticket %s", id)
 	return s.move(ctx, actor, tenantID, id, change{"ticket.no_show", []string{Called}, ErrNotCalled, finish(NoShow)})
 }
@@ -797,7 +799,7 @@ func (s *Store) NoShow(ctx context.Context, actor audit.Actor, tenantID, id stri
 // (ErrNotYours); an anonymous ticket by whoever holds its ID (the link or
 // QR code on the printed slip). Cancelling a cancelled ticket does nothing;
 // any other status gives ErrNotWaiting.
-func (s *Store) Cancel(ctx context.Context, actor audit.Actor, tenantID, id, byResidentID string) (err error) {
+func (s *Store) Cancel(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, id, byResidentID string) (err error) {
 	defer wrapf(&err, "cancel ticket %s by resident %s", id, byResidentID)
 	t, err := s.Get(ctx, tenantID, id)
 	if err != nil {
@@ -868,7 +870,7 @@ const MaxBoard = 50
 // called today, latest call first (whatever became of them since; their
 // Status tells), and next the first n waiting in service order. n is
 // clamped to 1..MaxBoard.
-func (s *Store) Board(ctx context.Context, tenantID, counterID string, n int) (current []Ticket, next []Ticket, err error) {
+func (s *Store) Board(ctx context.Context, tenantID ids.Tenant, counterID string, n int) (current []Ticket, next []Ticket, err error) {
 	n = min(max(n, 1), MaxBoard)
 	c, err := loadCounter(ctx, s.db, tenantID, counterID)
 	if err != nil {

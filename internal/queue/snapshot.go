@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/ids"
 )
 
 // A change at a counter wakes every live page watching it, and each page
@@ -26,7 +27,7 @@ import (
 
 type snapshot struct {
 	gen      uint64
-	tenantID string
+	tenantID ids.Tenant
 	day      string
 	until    time.Time         // the end of the counter's local day: then the queue is another day's
 	tickets  map[string]placed // the waiting tickets by ID; never changed once made, so snapshots share it
@@ -56,7 +57,7 @@ type placed struct {
 // flight is a snapshot being computed; done closes when it is ready.
 type flight struct {
 	gen      uint64
-	tenantID string
+	tenantID ids.Tenant
 	done     chan struct{}
 	snap     *snapshot
 	err      error
@@ -73,7 +74,7 @@ type snapshots struct {
 // get returns counterID's snapshot if it is of generation gen, of tenantID
 // (another tenant's request computes its own, and is refused there), and
 // of the counter's local today.
-func (ss *snapshots) get(counterID string, gen uint64, tenantID string, now time.Time) *snapshot {
+func (ss *snapshots) get(counterID string, gen uint64, tenantID ids.Tenant, now time.Time) *snapshot {
 	ss.mu.RLock()
 	snap := ss.byCtr[counterID]
 	ss.mu.RUnlock()
@@ -88,7 +89,7 @@ func (ss *snapshots) get(counterID string, gen uint64, tenantID string, now time
 // snapshot that landed since the caller's get missed is returned as
 // ready instead: without that look, a page slower than the crowd would
 // start a second computation of the same generation.
-func (ss *snapshots) join(counterID string, gen uint64, tenantID string, now time.Time) (f *flight, lead bool, ready *snapshot) {
+func (ss *snapshots) join(counterID string, gen uint64, tenantID ids.Tenant, now time.Time) (f *flight, lead bool, ready *snapshot) {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
 	if snap := ss.byCtr[counterID]; snap != nil && snap.gen == gen && snap.tenantID == tenantID && now.Before(snap.until) {
@@ -121,7 +122,7 @@ func (ss *snapshots) land(counterID string, f *flight) {
 
 // snapshot returns counterID's queue as of its current generation,
 // computing it once when needed.
-func (s *Store) snapshot(ctx context.Context, tenantID, counterID string) (*snapshot, error) {
+func (s *Store) snapshot(ctx context.Context, tenantID ids.Tenant, counterID string) (*snapshot, error) {
 	// The generation is read before the queue: a change committed while
 	// the queue is read bumps it, and the next asker computes again.
 	gen := s.hub.generation(counterID)
@@ -156,7 +157,7 @@ func (s *Store) snapshot(ctx context.Context, tenantID, counterID string) (*snap
 // computeSnapshot reads counterID's waiting tickets of today, oldest
 // first, and gives each its place by counting (positionIn) instead of
 // ordering them again: one pass, no sort, no second list.
-func (s *Store) computeSnapshot(ctx context.Context, tenantID, counterID string, gen uint64) (*snapshot, error) {
+func (s *Store) computeSnapshot(ctx context.Context, tenantID ids.Tenant, counterID string, gen uint64) (*snapshot, error) {
 	c, err := loadCounter(ctx, s.db, tenantID, counterID)
 	if err != nil {
 		return nil, err
@@ -233,7 +234,7 @@ func endOfDay(now time.Time, loc *time.Location) time.Time {
 // wait (see Position), reading the shared snapshot of the counter's queue:
 // for a waiting ticket it costs no query once the snapshot exists. Live
 // pages use it after their first read.
-func (s *Store) StatusAt(ctx context.Context, tenantID, counterID, id string) (_ Brief, _ int, _ int, err error) {
+func (s *Store) StatusAt(ctx context.Context, tenantID ids.Tenant, counterID, id string) (_ Brief, _ int, _ int, err error) {
 	defer wrapf(&err, "status at counter %s ticket %s", counterID, id)
 	snap, err := s.snapshot(ctx, tenantID, counterID)
 	if err != nil {

@@ -27,6 +27,7 @@ import (
 	"github.com/serambi/serambi/internal/clock"
 	"github.com/serambi/serambi/internal/db"
 	"github.com/serambi/serambi/internal/form"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/workflow"
 )
@@ -54,7 +55,7 @@ type Content struct {
 // Result is an issued document.
 type Result struct {
 	Code          string
-	TenantID      string
+	TenantID      ids.Tenant
 	ApplicationID string
 	Content       Content
 	Digest        string
@@ -167,7 +168,7 @@ func (is *Issuer) ByCode(ctx context.Context, code string) (_ Result, err error)
 }
 
 // ForApplication finds the result of one of a tenant's applications.
-func (is *Issuer) ForApplication(ctx context.Context, tenantID, applicationID string) (_ Result, err error) {
+func (is *Issuer) ForApplication(ctx context.Context, tenantID ids.Tenant, applicationID string) (_ Result, err error) {
 	defer wrapf(&err, "read the result of application %s", applicationID)
 	return scan(is.db.QueryRowContext(ctx, "SELECT "+columns+" FROM results WHERE tenant_id = ? AND application_id = ?", tenantID, applicationID))
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/serambi/serambi/internal/audit"
 	"github.com/serambi/serambi/internal/clock"
 	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/region"
 	"github.com/serambi/serambi/internal/validation"
 )
@@ -30,7 +31,7 @@ const (
 
 // Tenant is one local government.
 type Tenant struct {
-	ID           string
+	ID           ids.Tenant
 	Slug         string
 	RegionCode   string
 	Country      region.Country
@@ -254,7 +255,7 @@ func (s *Service) Create(ctx context.Context, actor audit.Actor, in Input) (_ Te
 	fillDefaults(&in, r)
 	now := s.clock.Now()
 	t := Tenant{
-		ID: db.NewID(), Slug: in.Slug, RegionCode: r.Code, Country: r.Country, TimeZone: r.TimeZone,
+		ID: ids.Tenant(db.NewID()), Slug: in.Slug, RegionCode: r.Code, Country: r.Country, TimeZone: r.TimeZone,
 		Status: Active, CreatedAt: now, UpdatedAt: now,
 	}
 	t.apply(in)
@@ -428,16 +429,16 @@ func (s *Service) fresh(ctx context.Context, slug string) (Tenant, error) {
 
 // ByID finds a tenant by ID (through the same short cache as BySlug:
 // lists and status pages look tenants up by ID).
-func (s *Service) ByID(ctx context.Context, id string) (_ Tenant, err error) {
+func (s *Service) ByID(ctx context.Context, id ids.Tenant) (_ Tenant, err error) {
 	defer wrapf(&err, "read tenant %s", id)
 	now := time.Now()
-	if t, ok := s.cache.get("id:"+id, now); ok {
+	if t, ok := s.cache.get("id:"+string(id), now); ok {
 		return t, nil
 	}
 	gen := s.cache.generation()
 	t, err := scan(s.db.QueryRowContext(ctx, "SELECT "+columns+" FROM tenants WHERE id = ?", id))
 	if err == nil {
-		s.cache.putKey("id:"+id, t, now, gen)
+		s.cache.putKey("id:"+string(id), t, now, gen)
 	}
 	return t, err
 }

@@ -8,10 +8,11 @@ import (
 
 	"github.com/serambi/serambi/internal/audit"
 	"github.com/serambi/serambi/internal/identity"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/tenant"
 )
 
-func hasRole(st *state, tenantID, role string) bool {
+func hasRole(st *state, tenantID ids.Tenant, role string) bool {
 	if st.user == nil {
 		return false
 	}
@@ -25,7 +26,7 @@ func hasRole(st *state, tenantID, role string) bool {
 
 // isMember tells whether the request's user has any role in tenantID,
 // resident or staff.
-func isMember(st *state, tenantID string) bool {
+func isMember(st *state, tenantID ids.Tenant) bool {
 	if st.user == nil {
 		return false
 	}
@@ -38,7 +39,7 @@ func isMember(st *state, tenantID string) bool {
 }
 
 // IsMember tells whether r's account belongs to the tenant in any role.
-func IsMember(r *http.Request, tenantID string) bool { return isMember(getState(r), tenantID) }
+func IsMember(r *http.Request, tenantID ids.Tenant) bool { return isMember(getState(r), tenantID) }
 
 // IsAPI tells a request to the JSON API (answered with problems, not pages).
 func IsAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
@@ -148,7 +149,7 @@ func (s *Server) requireCoordinator(w http.ResponseWriter, r *http.Request) bool
 
 // Deny answers 403 and records the refusal.
 func (s *Server) Deny(w http.ResponseWriter, r *http.Request, t *tenant.Tenant) {
-	tenantID := ""
+	var tenantID ids.Tenant
 	if t != nil {
 		tenantID = t.ID
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/serambi/serambi/internal/audit"
 	"github.com/serambi/serambi/internal/call"
 	"github.com/serambi/serambi/internal/document"
+	"github.com/serambi/serambi/internal/ids"
 )
 
 // samplePNG is a small picture standing in for a photo of a form.
@@ -354,7 +355,7 @@ func TestCallSocketRefusesOtherSites(t *testing.T) {
 	}
 }
 
-func mustTenant(t *testing.T, s *site, slug string) string {
+func mustTenant(t *testing.T, s *site, slug string) ids.Tenant {
 	t.Helper()
 	ten, err := s.app.Tenants.BySlug(t.Context(), slug)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/serambi/serambi/internal/identity"
+	"github.com/serambi/serambi/internal/ids"
 )
 
 // Visitor is who sends a request, as the middleware found them: the
@@ -29,7 +30,7 @@ func UserOf(r *http.Request) *identity.User { return getState(r).user }
 func LangOf(r *http.Request) string { return getState(r).lang }
 
 // HasRole tells whether r's account holds role in the tenant.
-func HasRole(r *http.Request, tenantID string, role identity.Role) bool {
+func HasRole(r *http.Request, tenantID ids.Tenant, role identity.Role) bool {
 	return hasRole(getState(r), tenantID, string(role))
 }
 

@@ -85,7 +85,7 @@ type contactJSON struct {
 
 func toTenantJSON(t tenant.Tenant) tenantJSON {
 	return tenantJSON{
-		ID: t.ID, Slug: t.Slug, RegionCode: t.RegionCode, Country: string(t.Country),
+		ID: string(t.ID), Slug: t.Slug, RegionCode: t.RegionCode, Country: string(t.Country),
 		Names: map[string]string{"id": t.NameID, "ja": t.NameJA, "en": t.NameEN}, TimeZone: t.TimeZone,
 		DefaultLang: t.DefaultLang, Contact: contactJSON{t.ContactEmail, t.ContactPhone, t.Address, t.Website},
 		BrandColor: t.BrandColor, AskCivilID: t.AskCivilID, QueueClosed: t.QueueWhileClosed, TrackingPrefix: t.TrackingPrefix, Status: t.Status, CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC(),

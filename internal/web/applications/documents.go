@@ -13,6 +13,7 @@ import (
 
 	"github.com/serambi/serambi/internal/catalog"
 	"github.com/serambi/serambi/internal/document"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/validation"
 	"github.com/serambi/serambi/internal/web"
 	"github.com/serambi/serambi/internal/workflow"
@@ -264,7 +265,7 @@ func (s *Pages) apiUpload(w http.ResponseWriter, r *http.Request) {
 	s.Invalid(w, r, validation.Errors{{Field: "file", Code: "error.document.empty"}})
 }
 
-func (s *Pages) apiSaveUpload(w http.ResponseWriter, r *http.Request, tenantID, svcCode, reqName string, part interface {
+func (s *Pages) apiSaveUpload(w http.ResponseWriter, r *http.Request, tenantID ids.Tenant, svcCode, reqName string, part interface {
 	io.Reader
 	FileName() string
 }) {
@@ -300,7 +301,7 @@ func (s *Pages) apiSaveUpload(w http.ResponseWriter, r *http.Request, tenantID, 
 
 // documentsFor checks the ids an API client lists for its application: its
 // own, unattached uploads for requirements of this service.
-func (s *Pages) documentsFor(r *http.Request, tenantID string, svc catalog.Service, ids []string) ([]document.Document, validation.Errors) {
+func (s *Pages) documentsFor(r *http.Request, tenantID ids.Tenant, svc catalog.Service, ids []string) ([]document.Document, validation.Errors) {
 	var docs []document.Document
 	var errs validation.Errors
 	for _, id := range ids {

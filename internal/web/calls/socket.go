@@ -10,6 +10,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/serambi/serambi/internal/call"
+	"github.com/serambi/serambi/internal/ids"
 )
 
 // The signalling socket of a call: one WebSocket per participant, carrying
@@ -65,7 +66,7 @@ func (s *Pages) callSocket(w http.ResponseWriter, r *http.Request) {
 // credentials first), pings, and renews the credentials every half hour.
 // When the member's outbox closes (the call ended, a newer connection
 // replaced this one) it closes the socket, which ends the read loop.
-func (s *Pages) writeSocket(ctx context.Context, cancel context.CancelFunc, conn *websocket.Conn, m *call.Member, tenantID string) {
+func (s *Pages) writeSocket(ctx context.Context, cancel context.CancelFunc, conn *websocket.Conn, m *call.Member, tenantID ids.Tenant) {
 	defer cancel()
 	ping := time.NewTicker(socketPing)
 	defer ping.Stop()
