@@ -30,6 +30,7 @@ import (
 	"github.com/serambi/serambi/internal/db"
 	"github.com/serambi/serambi/internal/document"
 	"github.com/serambi/serambi/internal/identity"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/jobs"
 	"github.com/serambi/serambi/internal/kiosk"
 	"github.com/serambi/serambi/internal/locale"
@@ -147,9 +148,12 @@ func Open(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error)
 	a.Calendar = calendar.NewStore(d)
 	a.Apps = application.NewService(d, o.clock, a.Calendar, regions)
 	a.Apps.SealAnswers(cipher)
-	a.Results = result.NewIssuer(d, o.clock, func(ctx context.Context, q db.Querier, id string) string {
-		u, _ := a.Identity.ByIDIn(ctx, q, id)
-		return u.Name
+	a.Results = result.NewIssuer(d, o.clock, func(ctx context.Context, q db.Querier, id ids.User) (string, error) {
+		u, err := a.Identity.ByIDIn(ctx, q, id)
+		if errors.Is(err, identity.ErrNotFound) {
+			return "", nil // an erased account: the paper names no holder
+		}
+		return u.Name, err
 	})
 	a.Apps.OnDecision(a.Results)
 	storage, err := document.NewLocalStorage(filepath.Join(cfg.DataDir, "uploads"))

@@ -13,6 +13,7 @@ import (
 	"github.com/serambi/serambi/internal/catalog"
 	"github.com/serambi/serambi/internal/counter"
 	"github.com/serambi/serambi/internal/identity"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/workflow"
 )
@@ -218,7 +219,7 @@ func seedDemoCounters(ctx context.Context, a *App, t tenant.Tenant) error {
 		if slices.ContainsFunc(existing, func(e counter.Counter) bool { return e.Code == c.Code }) {
 			continue
 		}
-		if _, err := a.Counters.Save(ctx, audit.System, t.ID, c, weekdayPlan(key == "japan"), []string{officer.ID}); err != nil {
+		if _, err := a.Counters.Save(ctx, audit.System, t.ID, c, weekdayPlan(key == "japan"), []ids.User{officer.ID}); err != nil {
 			return fmt.Errorf("counter %s: %w", c.Code, err)
 		}
 	}

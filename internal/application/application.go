@@ -32,14 +32,14 @@ type Application struct {
 	TenantID       ids.Tenant
 	ServiceID      string
 	TrackingNumber string // "" while a draft
-	ApplicantID    string
-	FilledBy       string // officer who filled it in an assisted application
-	ConfirmedBy    string
+	ApplicantID    ids.User
+	FilledBy       ids.User // officer who filled it in an assisted application
+	ConfirmedBy    ids.User
 	State          string
 	Answers        form.Answers
 	Lang           string
 	Version        int
-	AssignedTo     string
+	AssignedTo     ids.User
 	StateSince     time.Time
 	DueAt          *time.Time
 	Escalated      bool
@@ -52,7 +52,7 @@ type Application struct {
 // Event is one line of an application's timeline.
 type Event struct {
 	At        time.Time
-	ActorID   string
+	ActorID   ids.User
 	ActorRole string
 	Action    string
 	From, To  string
@@ -156,8 +156,8 @@ type Caller struct {
 
 // Draft is what a resident (or an officer for them) sends.
 type Draft struct {
-	ApplicantID string
-	FilledBy    string
+	ApplicantID ids.User
+	FilledBy    ids.User
 	Lang        string
 	Answers     form.Answers
 	Submit      bool
@@ -477,7 +477,7 @@ func (s *Service) Timeline(ctx context.Context, tenantID ids.Tenant, id string) 
 }
 
 // Mine lists a resident's applications in a tenant, newest first.
-func (s *Service) Mine(ctx context.Context, tenantID ids.Tenant, applicantID string) (_ []Application, err error) {
+func (s *Service) Mine(ctx context.Context, tenantID ids.Tenant, applicantID ids.User) (_ []Application, err error) {
 	defer wrapf(&err, "list the applications of %s", applicantID)
 	return s.list(ctx, "WHERE tenant_id = ? AND applicant_id = ? ORDER BY created_at DESC LIMIT 200", tenantID, applicantID)
 }

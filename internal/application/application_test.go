@@ -492,7 +492,7 @@ func TestWorkflowRoles(t *testing.T) {
 			if !a.StateSince.Equal(e.clk.Now()) {
 				t.Fatalf("%s: state since %s, want now", action, a.StateSince)
 			}
-			steps = append(steps, step{action, from, a.State, c.Actor.ID, c.Roles[0], comment})
+			steps = append(steps, step{action, from, a.State, string(c.Actor.ID), c.Roles[0], comment})
 		}
 
 		do(officer, "start_review", "") // Tue 10:00 WIB
@@ -546,10 +546,10 @@ func TestWorkflowRoles(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := append([]step{{"create", "", "draft", siti.ID, workflow.Resident, ""}, {"submit", "draft", "submitted", siti.ID, workflow.Resident, ""}}, steps...)
+		want := append([]step{{"create", "", "draft", string(siti.ID), workflow.Resident, ""}, {"submit", "draft", "submitted", string(siti.ID), workflow.Resident, ""}}, steps...)
 		var got []step
 		for i, ev := range events {
-			got = append(got, step{ev.Action, ev.From, ev.To, ev.ActorID, ev.ActorRole, ev.Comment})
+			got = append(got, step{ev.Action, ev.From, ev.To, string(ev.ActorID), ev.ActorRole, ev.Comment})
 			if i > 0 && ev.At.Before(events[i-1].At) {
 				t.Fatalf("timeline out of order at %d", i)
 			}
@@ -704,42 +704,42 @@ func TestInbox(t *testing.T) {
 			}
 		}
 		me := ani.Actor.ID
-		check(me, application.InboxFilter{}, a1, a2, a3)
-		check(me, application.InboxFilter{Limit: 2}, a1, a2)
-		check(me, application.InboxFilter{State: "submitted"}, a1, a2)
-		check(me, application.InboxFilter{State: "in_review"}, a3)
-		check(me, application.InboxFilter{State: "approved"}, a4)
-		check(me, application.InboxFilter{State: "draft"})
-		check(me, application.InboxFilter{Assigned: "me"}, a2)
-		check(budi.Actor.ID, application.InboxFilter{Assigned: "me"})
-		check(me, application.InboxFilter{Assigned: "unassigned"}, a1, a3)
-		check(me, application.InboxFilter{Due: "overdue"}, a1, a2)
-		check(me, application.InboxFilter{Due: "soon"}, a3)
-		check(me, application.InboxFilter{Due: "overdue", Assigned: "unassigned"}, a1)
-		check(me, application.InboxFilter{Tracking: "000002"}, a2)
-		check(me, application.InboxFilter{Tracking: " bwi-2026-000003 "}, a3)
-		check(me, application.InboxFilter{Tracking: "000001"}, a1)
-		check(me, application.InboxFilter{Tracking: "2026-0000"}) // an end, not a middle
-		check(me, application.InboxFilter{Tracking: "00000_"})
-		check(me, application.InboxFilter{Tracking: `00\`})
-		check(me, application.InboxFilter{Tracking: `000\1`}, a1) // characters LIKE would read are dropped, like % and _
-		check(me, application.InboxFilter{ApplicantIDs: []string{}})
-		check(me, application.InboxFilter{ApplicantIDs: nil}, a1, a2, a3)
-		check(me, application.InboxFilter{ApplicantIDs: []string{rina.ID}}, a2)
-		check(me, application.InboxFilter{ApplicantIDs: []string{rina.ID, siti.ID}}, a1, a2, a3)
-		check(me, application.InboxFilter{ApplicantIDs: []string{rina.ID}, State: "approved"}, a4)
+		check(string(me), application.InboxFilter{}, a1, a2, a3)
+		check(string(me), application.InboxFilter{Limit: 2}, a1, a2)
+		check(string(me), application.InboxFilter{State: "submitted"}, a1, a2)
+		check(string(me), application.InboxFilter{State: "in_review"}, a3)
+		check(string(me), application.InboxFilter{State: "approved"}, a4)
+		check(string(me), application.InboxFilter{State: "draft"})
+		check(string(me), application.InboxFilter{Assigned: "me"}, a2)
+		check(string(budi.Actor.ID), application.InboxFilter{Assigned: "me"})
+		check(string(me), application.InboxFilter{Assigned: "unassigned"}, a1, a3)
+		check(string(me), application.InboxFilter{Due: "overdue"}, a1, a2)
+		check(string(me), application.InboxFilter{Due: "soon"}, a3)
+		check(string(me), application.InboxFilter{Due: "overdue", Assigned: "unassigned"}, a1)
+		check(string(me), application.InboxFilter{Tracking: "000002"}, a2)
+		check(string(me), application.InboxFilter{Tracking: " bwi-2026-000003 "}, a3)
+		check(string(me), application.InboxFilter{Tracking: "000001"}, a1)
+		check(string(me), application.InboxFilter{Tracking: "2026-0000"}) // an end, not a middle
+		check(string(me), application.InboxFilter{Tracking: "00000_"})
+		check(string(me), application.InboxFilter{Tracking: `00\`})
+		check(string(me), application.InboxFilter{Tracking: `000\1`}, a1) // characters LIKE would read are dropped, like % and _
+		check(string(me), application.InboxFilter{ApplicantIDs: []string{}})
+		check(string(me), application.InboxFilter{ApplicantIDs: nil}, a1, a2, a3)
+		check(string(me), application.InboxFilter{ApplicantIDs: []string{string(rina.ID)}}, a2)
+		check(string(me), application.InboxFilter{ApplicantIDs: []string{string(rina.ID), string(siti.ID)}}, a1, a2, a3)
+		check(string(me), application.InboxFilter{ApplicantIDs: []string{string(rina.ID)}, State: "approved"}, a4)
 		_ = draft
 
 		// Friday 09:00 WIB: a3 is due tonight, still "soon", not yet overdue.
 		e.setClock(time.Date(2026, 11, 27, 2, 0, 0, 0, time.UTC))
-		check(me, application.InboxFilter{Due: "soon"}, a3)
+		check(string(me), application.InboxFilter{Due: "soon"}, a3)
 		// Saturday 00:01 WIB: now it is overdue too.
 		e.setClock(time.Date(2026, 11, 27, 17, 1, 0, 0, time.UTC))
-		check(me, application.InboxFilter{Due: "overdue"}, a1, a2, a3)
-		check(me, application.InboxFilter{Due: "soon"})
+		check(string(me), application.InboxFilter{Due: "overdue"}, a1, a2, a3)
+		check(string(me), application.InboxFilter{Due: "soon"})
 
 		// The other tenant sees only its own.
-		got, err := e.apps.Inbox(e.ctx, other.tn.ID, me, application.InboxFilter{Tracking: "000001"})
+		got, err := e.apps.Inbox(e.ctx, other.tn.ID, string(me), application.InboxFilter{Tracking: "000001"})
 		if err != nil || !slices.Equal(ids(got), []string{theirs.TrackingNumber}) {
 			t.Fatalf("other tenant's inbox = %v, %v", ids(got), err)
 		}

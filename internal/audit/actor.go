@@ -10,7 +10,7 @@ import (
 // Actor is who causes a change: a signed-in user, the command line or the
 // system itself. Domain services take one so every change names its author.
 type Actor struct {
-	ID    string
+	ID    ids.User
 	Label string
 	IP    string
 }

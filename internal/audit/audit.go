@@ -21,7 +21,7 @@ import (
 type Entry struct {
 	Seq        int64
 	At         time.Time
-	ActorID    string     // user ID, or "" for the system / an anonymous caller
+	ActorID    ids.User   // user ID, or "" for the system / an anonymous caller
 	ActorLabel string     // what a reader should see: an email, "system", "cli"
 	TenantID   ids.Tenant // "" for network-wide events
 	Action     string     // dotted verb: "tenant.create", "auth.signin.fail"
@@ -98,7 +98,7 @@ func (e Entry) computeHash() string {
 // previous hash, each framed.
 func (e Entry) framedMiddle() string {
 	var b strings.Builder
-	for _, f := range []string{e.At.UTC().Format(time.RFC3339Nano), e.ActorID, e.ActorLabel, string(e.TenantID), e.Action,
+	for _, f := range []string{e.At.UTC().Format(time.RFC3339Nano), string(e.ActorID), e.ActorLabel, string(e.TenantID), e.Action,
 		e.Object, e.Summary, e.IP} {
 		frame(&b, f)
 	}

@@ -35,10 +35,10 @@ const (
 type Call struct {
 	TenantID      ids.Tenant
 	ID, CounterID string
-	TicketID      string // "" for an appointment's call
-	AppointmentID string // "" for a ticket's call
-	OfficerID     string // who opened it
-	ResidentID    string // "" for an anonymous ticket (a kiosk, a walk-in)
+	TicketID      string   // "" for an appointment's call
+	AppointmentID string   // "" for a ticket's call
+	OfficerID     ids.User // who opened it
+	ResidentID    ids.User // "" for an anonymous ticket (a kiosk, a walk-in)
 	Status        string
 	Notes         string // the officer's notes on the session
 	// Satisfaction is the resident's answer to the one question at the end,
@@ -56,7 +56,8 @@ type Call struct {
 // Subject says what a call is for: exactly one of a ticket or an
 // appointment, at a counter, for a resident ("" when anonymous).
 type Subject struct {
-	CounterID, TicketID, AppointmentID, ResidentID string
+	ResidentID                         ids.User
+	CounterID, TicketID, AppointmentID string
 }
 
 // Limits of what people type.
@@ -279,7 +280,7 @@ func (s *Store) LinkApplication(ctx context.Context, tenantID ids.Tenant, id, ap
 
 // SetResident names the resident of an anonymous call once the officer has
 // found their account (to fill an application for them).
-func (s *Store) SetResident(ctx context.Context, tenantID ids.Tenant, id, residentID string) (err error) {
+func (s *Store) SetResident(ctx context.Context, tenantID ids.Tenant, id string, residentID ids.User) (err error) {
 	defer wrapf(&err, "name resident of call %s: %s", id, residentID)
 	_, err = s.db.ExecContext(ctx, `UPDATE calls SET resident_id = ? WHERE tenant_id = ? AND id = ? AND resident_id = ''`,
 		residentID, tenantID, id)

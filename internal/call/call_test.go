@@ -13,6 +13,7 @@ import (
 	"github.com/serambi/serambi/internal/counter"
 	"github.com/serambi/serambi/internal/db"
 	"github.com/serambi/serambi/internal/db/dbtest"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/testenv"
 )
@@ -44,7 +45,7 @@ func newEnv(t *testing.T, d *db.DB) *env {
 	return e
 }
 
-func officer() audit.Actor { return audit.Actor{ID: db.NewID(), Label: "officer"} }
+func officer() audit.Actor { return audit.Actor{ID: ids.User(db.NewID()), Label: "officer"} }
 
 func (e *env) begin(t *testing.T, slug string, sub Subject) Call {
 	t.Helper()

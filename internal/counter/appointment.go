@@ -20,7 +20,7 @@ import (
 // counter that is not t's, ErrNotBookable for a time that is not offered,
 // ErrAlreadyBooked when the resident holds a seat at this start already,
 // ErrSlotFull when every seat is taken.
-func (s *Store) Book(ctx context.Context, actor audit.Actor, t tenant.Tenant, counterID, residentID string, start time.Time, note string) (_ Appointment, err error) {
+func (s *Store) Book(ctx context.Context, actor audit.Actor, t tenant.Tenant, counterID string, residentID ids.User, start time.Time, note string) (_ Appointment, err error) {
 	defer wrapf(&err, "book at counter %s for resident %s", counterID, residentID)
 	c, err := s.Get(ctx, t.ID, counterID)
 	if err != nil {
@@ -51,10 +51,10 @@ func (s *Store) Book(ctx context.Context, actor audit.Actor, t tenant.Tenant, co
 // under a savepoint because on PostgreSQL a failed statement aborts the
 // whole transaction otherwise. (On SQLite writers already take turns, so
 // the index never fires there; it is the guarantee on PostgreSQL.)
-func (s *Store) take(ctx context.Context, tx *db.Tx, c Counter, residentID, bookedBy string, start time.Time, note string) (Appointment, error) {
+func (s *Store) take(ctx context.Context, tx *db.Tx, c Counter, residentID, bookedBy ids.User, start time.Time, note string) (Appointment, error) {
 	// The index cannot stop one resident taking two seats of a slot (say a
 	// double click on PostgreSQL), so that check runs under a lock.
-	if err := lock(ctx, tx, "book|"+c.ID+"|"+start.Format(time.RFC3339)+"|"+residentID); err != nil {
+	if err := lock(ctx, tx, "book|"+c.ID+"|"+start.Format(time.RFC3339)+"|"+string(residentID)); err != nil {
 		return Appointment{}, err
 	}
 	var held int
@@ -177,14 +177,14 @@ func getAppointment(ctx context.Context, q db.Querier, tenantID ids.Tenant, id s
 // mayChange tells whether user may cancel or move a: staff may change any,
 // a resident those booked for them or by them (a family member who booked
 // for grandmother may cancel it too).
-func mayChange(a Appointment, userID string, staff bool) bool {
+func mayChange(a Appointment, userID ids.User, staff bool) bool {
 	return staff || (userID != "" && (a.ResidentID == userID || a.BookedBy == userID))
 }
 
 // Cancel cancels an appointment of tenantID and frees its seat. Cancelling
 // one that is already cancelled does nothing, so a repeated click is
 // harmless; a done or no-show appointment gives ErrNotBooked.
-func (s *Store) Cancel(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, appointmentID, byUserID string, staff bool) (err error) {
+func (s *Store) Cancel(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, appointmentID string, byUserID ids.User, staff bool) (err error) {
 	defer wrapf(&err, "cancel appointment %s by user %s", appointmentID, byUserID)
 	a, err := s.Appointment(ctx, tenantID, appointmentID)
 	if err != nil {
@@ -224,7 +224,7 @@ func (s *Store) setStatus(ctx context.Context, tx *db.Tx, a Appointment, status 
 // so the resident never ends up with neither. The new appointment (a new
 // ID) is returned; moving to the same start returns the appointment as it
 // is. Errors are those of Cancel and Book.
-func (s *Store) Reschedule(ctx context.Context, actor audit.Actor, t tenant.Tenant, appointmentID, byUserID string, staff bool, newStart time.Time) (_ Appointment, err error) {
+func (s *Store) Reschedule(ctx context.Context, actor audit.Actor, t tenant.Tenant, appointmentID string, byUserID ids.User, staff bool, newStart time.Time) (_ Appointment, err error) {
 	defer wrapf(&err, "reschedule appointment %s by user %s", appointmentID, byUserID)
 	old, err := s.Appointment(ctx, t.ID, appointmentID)
 	if err != nil {
@@ -292,7 +292,7 @@ func (s *Store) MarkNoShow(ctx context.Context, actor audit.Actor, tenantID ids.
 
 // Mine lists a resident's appointments in tenantID, every status: those
 // not yet over first, soonest first, then past ones, latest first.
-func (s *Store) Mine(ctx context.Context, tenantID ids.Tenant, residentID string) (_ []Appointment, err error) {
+func (s *Store) Mine(ctx context.Context, tenantID ids.Tenant, residentID ids.User) (_ []Appointment, err error) {
 	defer wrapf(&err, "list the appointments of resident %s", residentID)
 	all, err := appointments(ctx, s.db, `WHERE tenant_id = ? AND resident_id = ? ORDER BY start_at, seat`,
 		tenantID, residentID)
@@ -337,7 +337,7 @@ func (s *Store) ForCounterDay(ctx context.Context, t tenant.Tenant, counterID st
 
 // ForOfficer lists the booked appointments of every counter the officer
 // serves, from from to to, for their private calendar feed.
-func (s *Store) ForOfficer(ctx context.Context, tenantID ids.Tenant, officerID string, from, to time.Time) (_ []Appointment, err error) {
+func (s *Store) ForOfficer(ctx context.Context, tenantID ids.Tenant, officerID ids.User, from, to time.Time) (_ []Appointment, err error) {
 	defer wrapf(&err, "list the appointments of officer %s", officerID)
 	return appointments(ctx, s.db, `WHERE tenant_id = ? AND status = 'booked' AND start_at >= ? AND start_at < ?
 		AND counter_id IN (SELECT counter_id FROM counter_officers WHERE user_id = ?) ORDER BY start_at, seat`,

@@ -9,6 +9,7 @@ import (
 
 	"github.com/serambi/serambi/internal/db"
 	"github.com/serambi/serambi/internal/db/dbtest"
+	"github.com/serambi/serambi/internal/ids"
 )
 
 func TestBookRefusesTimesNotOffered(t *testing.T) {
@@ -32,13 +33,13 @@ func TestBookRefusesTimesNotOffered(t *testing.T) {
 			{"an inactive counter", inactive, e.at("fukuoka", "2026-11-17", 9, 0)},
 		}
 		for _, tc := range cases {
-			if _, err := e.book(t, "fukuoka", tc.c, r, tc.at); !errors.Is(err, ErrNotBookable) {
+			if _, err := e.book(t, "fukuoka", tc.c, string(r), tc.at); !errors.Is(err, ErrNotBookable) {
 				t.Errorf("%s: %v, want ErrNotBookable", tc.name, err)
 			}
 		}
 		// An exception that closes the day makes its slots unbookable.
 		exception(t, e, "fukuoka", c, Exception{Day: "2026-11-18", Closed: true})
-		if _, err := e.book(t, "fukuoka", c, r, e.at("fukuoka", "2026-11-18", 9, 0)); !errors.Is(err, ErrNotBookable) {
+		if _, err := e.book(t, "fukuoka", c, string(r), e.at("fukuoka", "2026-11-18", 9, 0)); !errors.Is(err, ErrNotBookable) {
 			t.Errorf("closed by exception: %v", err)
 		}
 		var n int
@@ -70,10 +71,10 @@ func TestBookCancelReschedule(t *testing.T) {
 		if err != nil || stored != a {
 			t.Fatalf("stored %+v, %v; want %+v", stored, err, a)
 		}
-		if _, err := e.book(t, slug, c, budi, nine); !errors.Is(err, ErrSlotFull) {
+		if _, err := e.book(t, slug, c, string(budi), nine); !errors.Is(err, ErrSlotFull) {
 			t.Fatalf("second booking of a one-seat slot: %v", err)
 		}
-		if _, err := e.book(t, slug, c, ani, nine); !errors.Is(err, ErrAlreadyBooked) {
+		if _, err := e.book(t, slug, c, string(ani), nine); !errors.Is(err, ErrAlreadyBooked) {
 			t.Fatalf("Ani twice: %v", err)
 		}
 
@@ -95,7 +96,7 @@ func TestBookCancelReschedule(t *testing.T) {
 			t.Fatalf("status %s", got.Status)
 		}
 		// The seat is free again.
-		b := e.mustBook(t, slug, c, budi, nine)
+		b := e.mustBook(t, slug, c, string(budi), nine)
 		if b.Seat != 1 {
 			t.Errorf("seat %d after the cancellation, want 1", b.Seat)
 		}
@@ -114,7 +115,7 @@ func TestBookCancelReschedule(t *testing.T) {
 		if old, _ := e.st.Appointment(e.ctx, tn.ID, b.ID); old.Status != Cancelled {
 			t.Fatalf("old appointment %s", old.Status)
 		}
-		ani9 := e.mustBook(t, slug, c, ani, nine)
+		ani9 := e.mustBook(t, slug, c, string(ani), nine)
 		// Moving to a full slot changes nothing.
 		if _, err := e.st.Reschedule(e.ctx, as(budi), tn, moved.ID, budi, false, nine); !errors.Is(err, ErrSlotFull) {
 			t.Fatalf("move to a full slot: %v", err)
@@ -165,15 +166,15 @@ func TestMineAndCounterDay(t *testing.T) {
 		c2 := e.counter(t, slug, func(c *Counter) { c.SlotMinutes = 60 }, nil)
 		ani, budi := e.user(t), e.user(t)
 		// Monday and Tuesday, booked out of order, at two counters.
-		early := e.mustBook(t, slug, c, ani, e.at(slug, "2026-11-16", 9, 0))
-		late := e.mustBook(t, slug, c2, ani, e.at(slug, "2026-11-17", 11, 0))
-		mid := e.mustBook(t, slug, c, ani, e.at(slug, "2026-11-16", 11, 30))
-		b1 := e.mustBook(t, slug, c, budi, e.at(slug, "2026-11-16", 9, 0))
-		b2 := e.mustBook(t, slug, c, budi, e.at(slug, "2026-11-16", 10, 0))
+		early := e.mustBook(t, slug, c, string(ani), e.at(slug, "2026-11-16", 9, 0))
+		late := e.mustBook(t, slug, c2, string(ani), e.at(slug, "2026-11-17", 11, 0))
+		mid := e.mustBook(t, slug, c, string(ani), e.at(slug, "2026-11-16", 11, 30))
+		b1 := e.mustBook(t, slug, c, string(budi), e.at(slug, "2026-11-16", 9, 0))
+		b2 := e.mustBook(t, slug, c, string(budi), e.at(slug, "2026-11-16", 10, 0))
 		if err := e.st.Cancel(e.ctx, as(budi), tn.ID, b2.ID, budi, false); err != nil {
 			t.Fatal(err)
 		}
-		ids := func(as []Appointment) []string {
+		idsOf := func(as []Appointment) []string {
 			var out []string
 			for _, a := range as {
 				out = append(out, a.ID)
@@ -181,7 +182,7 @@ func TestMineAndCounterDay(t *testing.T) {
 			return out
 		}
 		same := func(got []Appointment, want ...Appointment) bool {
-			g, w := ids(got), ids(want)
+			g, w := idsOf(got), idsOf(want)
 			if len(g) != len(w) {
 				return false
 			}
@@ -193,16 +194,16 @@ func TestMineAndCounterDay(t *testing.T) {
 			return true
 		}
 		if got, err := e.st.Mine(e.ctx, tn.ID, ani); err != nil || !same(got, early, mid, late) {
-			t.Errorf("Mine before: %v %v", ids(got), err)
+			t.Errorf("Mine before: %v %v", idsOf(got), err)
 		}
 		// Monday noon: early and mid are over; upcoming first, then the
 		// past ones latest first.
 		e.setClock(e.at(slug, "2026-11-16", 12, 0))
 		if got, _ := e.st.Mine(e.ctx, tn.ID, ani); !same(got, late, mid, early) {
-			t.Errorf("Mine on Monday noon: %v", ids(got))
+			t.Errorf("Mine on Monday noon: %v", idsOf(got))
 		}
 		if got, _ := e.st.Mine(e.ctx, tn.ID, budi); !same(got, b2, b1) {
-			t.Errorf("Budi's (cancelled included): %v", ids(got))
+			t.Errorf("Budi's (cancelled included): %v", idsOf(got))
 		}
 
 		// The officer's Monday at counter c, in Jayapura's day (which
@@ -210,13 +211,13 @@ func TestMineAndCounterDay(t *testing.T) {
 		// and seat.
 		day, err := e.st.ForCounterDay(e.ctx, tn, c.ID, e.at(slug, "2026-11-16", 23, 59))
 		if err != nil || !same(day, early, b1, mid) || day[1].Seat != 2 {
-			t.Errorf("ForCounterDay: %v %v", ids(day), err)
+			t.Errorf("ForCounterDay: %v %v", idsOf(day), err)
 		}
 		if day, _ := e.st.ForCounterDay(e.ctx, tn, c.ID, e.at(slug, "2026-11-17", 0, 0)); len(day) != 0 {
-			t.Errorf("Tuesday at c: %v", ids(day))
+			t.Errorf("Tuesday at c: %v", idsOf(day))
 		}
 		if day, _ := e.st.ForCounterDay(e.ctx, tn, c2.ID, e.at(slug, "2026-11-17", 0, 0)); !same(day, late) {
-			t.Errorf("Tuesday at c2: %v", ids(day))
+			t.Errorf("Tuesday at c2: %v", idsOf(day))
 		}
 	})
 }
@@ -233,7 +234,7 @@ func race(t *testing.T, e *env, slug string, c Counter, at time.Time, residents 
 	for _, r := range residents {
 		wg.Go(func() {
 			<-gate
-			a, err := e.st.Book(context.Background(), as(r), e.tenants[slug], c.ID, r, at, "")
+			a, err := e.st.Book(context.Background(), as(ids.User(r)), e.tenants[slug], c.ID, ids.User(r), at, "")
 			mu.Lock()
 			defer mu.Unlock()
 			switch {
@@ -260,7 +261,7 @@ func TestBookingRace(t *testing.T) {
 		slug := "fukuoka"
 		residents := make([]string, 50)
 		for i := range residents {
-			residents[i] = e.user(t)
+			residents[i] = string(e.user(t))
 		}
 		for _, capacity := range []int{1, 3} {
 			c := e.counter(t, slug, func(c *Counter) { c.Capacity = capacity }, nil)
@@ -300,13 +301,13 @@ func TestDoubleClickRace(t *testing.T) {
 		r := e.user(t)
 		same := make([]string, 10)
 		for i := range same {
-			same[i] = r
+			same[i] = string(r)
 		}
 		ok, full, already := race(t, e, "fukuoka", c, e.at("fukuoka", "2026-11-17", 11, 0), same)
 		if len(ok) != 1 || full != 0 || already != 9 {
 			t.Fatalf("%d booked, %d full, %d already booked", len(ok), full, already)
 		}
-		if _, err := e.book(t, "fukuoka", c, r, e.at("fukuoka", "2026-11-17", 11, 0)); !errors.Is(err, ErrAlreadyBooked) {
+		if _, err := e.book(t, "fukuoka", c, string(r), e.at("fukuoka", "2026-11-17", 11, 0)); !errors.Is(err, ErrAlreadyBooked) {
 			t.Fatalf("again: %v", err)
 		}
 	})

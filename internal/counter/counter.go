@@ -85,11 +85,12 @@ const (
 
 // Appointment is one resident's seat at one slot.
 type Appointment struct {
-	TenantID                  ids.Tenant
-	ID, CounterID, ResidentID string
+	TenantID      ids.Tenant
+	ResidentID    ids.User
+	ID, CounterID string
 	// BookedBy is who clicked: the resident, a family member, or an
 	// officer who took a phone call.
-	BookedBy             string
+	BookedBy             ids.User
 	Start, End           time.Time // UTC; End is Start plus the slot length, without buffers
 	Seat                 int
 	Status               string
@@ -220,7 +221,7 @@ func validHours(start, end int) bool { return start >= 0 && end <= 24*60 && star
 // set, that counter is updated instead (so its code can change) and it must
 // belong to tenantID. The plan and officers replace the old ones. Bad input
 // comes back as validation.Errors.
-func (s *Store) Save(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, c Counter, plan []Hours, officers []string) (_ Counter, err error) {
+func (s *Store) Save(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, c Counter, plan []Hours, officers []ids.User) (_ Counter, err error) {
 	defer wrapf(&err, "save a counter of tenant %s", tenantID)
 	defer s.opens.Forget() // opening hours may change
 	errs := Validate(&c, plan)
@@ -260,11 +261,11 @@ func (s *Store) Save(ctx context.Context, actor audit.Actor, tenantID ids.Tenant
 	return c, nil
 }
 
-func uniqueOfficers(errs *validation.Errors, officers []string) []string {
-	var out []string
+func uniqueOfficers(errs *validation.Errors, officers []ids.User) []ids.User {
+	var out []ids.User
 	for _, o := range officers {
-		o = strings.TrimSpace(o)
-		if !db.ValidID(o) {
+		o = ids.User(strings.TrimSpace(string(o)))
+		if !db.ValidID(string(o)) {
 			errs.Add("officers", "error.counter.officer")
 			continue
 		}
@@ -345,7 +346,7 @@ func writePlan(ctx context.Context, tx *db.Tx, counterID string, plan []Hours) e
 	return nil
 }
 
-func writeOfficers(ctx context.Context, tx *db.Tx, counterID string, officers []string) error {
+func writeOfficers(ctx context.Context, tx *db.Tx, counterID string, officers []ids.User) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM counter_officers WHERE counter_id = ?`, counterID); err != nil {
 		return err
 	}
@@ -441,16 +442,16 @@ func (s *Store) Plan(ctx context.Context, counterID string) (_ []Hours, err erro
 }
 
 // Officers returns the user IDs who staff a counter.
-func (s *Store) Officers(ctx context.Context, counterID string) (_ []string, err error) {
+func (s *Store) Officers(ctx context.Context, counterID string) (_ []ids.User, err error) {
 	defer wrapf(&err, "list the officers of counter %s", counterID)
 	rows, err := s.db.QueryContext(ctx, `SELECT user_id FROM counter_officers WHERE counter_id = ? ORDER BY user_id`, counterID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []string
+	var out []ids.User
 	for rows.Next() {
-		var id string
+		var id ids.User
 		if err := rows.Scan(&id); err != nil {
 			return nil, err
 		}

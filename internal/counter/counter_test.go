@@ -9,6 +9,7 @@ import (
 	"github.com/serambi/serambi/internal/audit"
 	"github.com/serambi/serambi/internal/db"
 	"github.com/serambi/serambi/internal/db/dbtest"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/validation"
 )
 
@@ -90,9 +91,9 @@ func TestSaveGetListPlanOfficers(t *testing.T) {
 		e := newEnv(t, d)
 		tn := e.tenants["banyuwangi"].ID
 		o1, o2 := e.user(t), e.user(t)
-		admin := as(e.user(t))
+		admin := as(ids.User(e.user(t)))
 		plan := []Hours{{time.Friday, hm(13, 0), hm(15, 0)}, {time.Monday, hm(8, 0), hm(12, 0)}}
-		c, err := e.st.Save(e.ctx, admin, tn, validCounter(), plan, []string{o1, o2, o1})
+		c, err := e.st.Save(e.ctx, admin, tn, validCounter(), plan, []ids.User{o1, o2, o1})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -107,7 +108,7 @@ func TestSaveGetListPlanOfficers(t *testing.T) {
 		if p, _ := e.st.Plan(e.ctx, c.ID); !slices.Equal(p, []Hours{plan[1], plan[0]}) {
 			t.Errorf("Plan = %v", p)
 		}
-		want := []string{o1, o2}
+		want := []ids.User{o1, o2}
 		slices.Sort(want)
 		if o, _ := e.st.Officers(e.ctx, c.ID); !slices.Equal(o, want) {
 			t.Errorf("Officers = %v, want %v (deduplicated)", o, want)
@@ -118,14 +119,14 @@ func TestSaveGetListPlanOfficers(t *testing.T) {
 		e.clk.Advance(time.Hour)
 		again := validCounter()
 		again.Capacity, again.Active = 3, false
-		updated, err := e.st.Save(e.ctx, admin, tn, again, weekdays(hm(9, 0), hm(11, 0)), []string{o2})
+		updated, err := e.st.Save(e.ctx, admin, tn, again, weekdays(hm(9, 0), hm(11, 0)), []ids.User{o2})
 		if err != nil || updated.ID != c.ID || !updated.CreatedAt.Equal(start) || !updated.UpdatedAt.Equal(start.Add(time.Hour)) {
 			t.Fatalf("update by code = %+v, %v", updated, err)
 		}
 		if p, _ := e.st.Plan(e.ctx, c.ID); len(p) != 5 || p[0] != (Hours{time.Monday, hm(9, 0), hm(11, 0)}) {
 			t.Errorf("plan not replaced: %v", p)
 		}
-		if o, _ := e.st.Officers(e.ctx, c.ID); !slices.Equal(o, []string{o2}) {
+		if o, _ := e.st.Officers(e.ctx, c.ID); !slices.Equal(o, []ids.User{o2}) {
 			t.Errorf("officers not replaced: %v", o)
 		}
 
@@ -146,7 +147,7 @@ func TestSaveGetListPlanOfficers(t *testing.T) {
 			t.Errorf("save by another tenant: %v", err)
 		}
 		// Officers must be user IDs.
-		_, err = e.st.Save(e.ctx, admin, tn, validCounter(), nil, []string{"bob"})
+		_, err = e.st.Save(e.ctx, admin, tn, validCounter(), nil, []ids.User{"bob"})
 		if ve, ok := errors.AsType[validation.Errors](err); !ok || ve[0].Code != "error.counter.officer" {
 			t.Errorf("bad officer: %v", err)
 		}
@@ -225,7 +226,7 @@ func TestTenantIsolation(t *testing.T) {
 		other := e.tenants["neyagawa"]
 		resident := e.user(t)
 		at := e.at("fukuoka", "2026-11-17", 9, 0)
-		a := e.mustBook(t, "fukuoka", mine, resident, at)
+		a := e.mustBook(t, "fukuoka", mine, string(resident), at)
 
 		for _, id := range []string{mine.ID, "not-an-id", "", "00000000-0000-0000-0000-000000000000"} {
 			if _, err := e.st.Get(e.ctx, other.ID, id); !errors.Is(err, ErrNotFound) {

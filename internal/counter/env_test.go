@@ -10,6 +10,7 @@ import (
 	"github.com/serambi/serambi/internal/calendar"
 	"github.com/serambi/serambi/internal/clock"
 	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/testenv"
 )
@@ -49,13 +50,15 @@ func newEnv(t testing.TB, d *db.DB) *env {
 func (e *env) setClock(at time.Time) { e.clk.Advance(at.Sub(e.clk.Now())) }
 
 // user inserts a minimal account and returns its ID.
-func (e *env) user(t *testing.T) string {
+func (e *env) user(t *testing.T) ids.User {
 	t.Helper()
 	return e.User(t, "user").ID
 }
 
 // as is the actor of a user.
-func as(userID string) audit.Actor { return audit.Actor{ID: userID, Label: userID, IP: "192.0.2.1"} }
+func as(userID ids.User) audit.Actor {
+	return audit.Actor{ID: userID, Label: string(userID), IP: "192.0.2.1"}
+}
 
 // weekdays opens Monday to Friday from start to end (minutes).
 func weekdays(start, end int) []Hours {
@@ -99,7 +102,7 @@ func (e *env) at(slug, day string, h, m int) time.Time {
 
 func (e *env) book(t *testing.T, slug string, c Counter, resident string, at time.Time) (Appointment, error) {
 	t.Helper()
-	return e.st.Book(e.ctx, as(resident), e.tenants[slug], c.ID, resident, at, "")
+	return e.st.Book(e.ctx, as(ids.User(resident)), e.tenants[slug], c.ID, ids.User(resident), at, "")
 }
 
 func (e *env) mustBook(t *testing.T, slug string, c Counter, resident string, at time.Time) Appointment {

@@ -14,7 +14,7 @@ func TestReminders(t *testing.T) {
 		c := e.counter(t, "fukuoka", nil, weekdays(hm(9, 0), hm(12, 0)))
 		alice, bob := e.user(t), e.user(t)
 		// Booked on Friday for Monday 10:00 in Fukuoka.
-		early := e.mustBook(t, "fukuoka", c, alice, e.at("fukuoka", "2026-11-16", 10, 0))
+		early := e.mustBook(t, "fukuoka", c, string(alice), e.at("fukuoka", "2026-11-16", 10, 0))
 		due := func(at time.Time) map[string]string {
 			t.Helper()
 			e.setClock(at)
@@ -54,7 +54,7 @@ func TestReminders(t *testing.T) {
 		}
 		// Bob books on Monday at 09:00 for 11:00: no day reminder, but the
 		// hour one comes at 10:00.
-		late := e.mustBook(t, "fukuoka", c, bob, e.at("fukuoka", "2026-11-16", 11, 0))
+		late := e.mustBook(t, "fukuoka", c, string(bob), e.at("fukuoka", "2026-11-16", 11, 0))
 		got := due(e.at("fukuoka", "2026-11-16", 9, 15))
 		if got[early.ID] != RemindHour || got[late.ID] != "" {
 			t.Fatalf("Monday 09:15: %v", got)
@@ -65,7 +65,7 @@ func TestReminders(t *testing.T) {
 		}
 		// Booked 35 minutes ahead: no reminder at all.
 		e.setClock(e.at("fukuoka", "2026-11-16", 10, 55))
-		last := e.mustBook(t, "fukuoka", c, alice, e.at("fukuoka", "2026-11-16", 11, 30))
+		last := e.mustBook(t, "fukuoka", c, string(alice), e.at("fukuoka", "2026-11-16", 11, 30))
 		if got := due(e.at("fukuoka", "2026-11-16", 11, 0)); got[last.ID] != "" {
 			t.Fatalf("booked 35 minutes ahead: %v", got)
 		}

@@ -69,16 +69,16 @@ func TestSlots(t *testing.T) {
 			{name: "capacity 2 with one booking", tenant: "fukuoka", day: "2026-11-17",
 				counter: func(c *Counter) { c.Capacity = 2 },
 				setup: func(t *testing.T, c Counter) {
-					e.mustBook(t, "fukuoka", c, e.user(t), e.at("fukuoka", "2026-11-17", 10, 0))
+					e.mustBook(t, "fukuoka", c, string(e.user(t)), e.at("fukuoka", "2026-11-17", 10, 0))
 				},
 				want: []string{"09:00", "09:30", "10:00", "10:30", "11:00", "11:30"},
 				free: []int{2, 2, 1, 2, 2, 2}},
 			{name: "a full slot is shown with Free 0, a cancelled booking frees it", tenant: "fukuoka", day: "2026-11-17",
 				counter: func(c *Counter) { c.SlotMinutes = 60 },
 				setup: func(t *testing.T, c Counter) {
-					e.mustBook(t, "fukuoka", c, e.user(t), e.at("fukuoka", "2026-11-17", 9, 0))
+					e.mustBook(t, "fukuoka", c, string(e.user(t)), e.at("fukuoka", "2026-11-17", 9, 0))
 					u := e.user(t)
-					a := e.mustBook(t, "fukuoka", c, u, e.at("fukuoka", "2026-11-17", 10, 0))
+					a := e.mustBook(t, "fukuoka", c, string(u), e.at("fukuoka", "2026-11-17", 10, 0))
 					if err := e.st.Cancel(e.ctx, as(u), e.tenants["fukuoka"].ID, a.ID, u, false); err != nil {
 						t.Fatal(err)
 					}

@@ -33,21 +33,21 @@ import (
 type Document struct {
 	ID            string
 	TenantID      ids.Tenant
-	OwnerID       string // the resident it belongs to
-	ApplicationID string // "" until attached
-	Requirement   string // which of the service's requirements it answers
-	Filename      string // sanitised, for display only
-	MediaType     string // detected from the content
-	Size          int64  // bytes stored (after metadata was removed)
-	SHA256        string // hex, of the bytes stored
-	UploadedBy    string // user ID of who uploaded it (an officer at a counter, or the owner)
+	OwnerID       ids.User // the resident it belongs to
+	ApplicationID string   // "" until attached
+	Requirement   string   // which of the service's requirements it answers
+	Filename      string   // sanitised, for display only
+	MediaType     string   // detected from the content
+	Size          int64    // bytes stored (after metadata was removed)
+	SHA256        string   // hex, of the bytes stored
+	UploadedBy    ids.User // user ID of who uploaded it (an officer at a counter, or the owner)
 	CreatedAt     time.Time
 }
 
 // Upload describes one file being received.
 type Upload struct {
 	TenantID      ids.Tenant
-	OwnerID       string
+	OwnerID       ids.User
 	ApplicationID string
 	Requirement   string
 	Filename      string   // as the client sent it; only shown, never trusted
@@ -164,7 +164,7 @@ func (s *Store) Save(ctx context.Context, actor audit.Actor, u Upload, r io.Read
 
 // checkQuota returns ErrQuota when uploaderID's uploads of the last
 // QuotaWindow and size more would pass the quota.
-func (s *Store) checkQuota(ctx context.Context, q db.Querier, uploaderID string, size int64) error {
+func (s *Store) checkQuota(ctx context.Context, q db.Querier, uploaderID ids.User, size int64) error {
 	if s.Quota <= 0 {
 		return nil
 	}
@@ -179,7 +179,7 @@ func (s *Store) checkQuota(ctx context.Context, q db.Querier, uploaderID string,
 }
 
 // Used is how many bytes uploaderID stored in the last QuotaWindow.
-func (s *Store) Used(ctx context.Context, q db.Querier, uploaderID string) (_ int64, err error) {
+func (s *Store) Used(ctx context.Context, q db.Querier, uploaderID ids.User) (_ int64, err error) {
 	defer wrapf(&err, "count the uploads of %s", uploaderID)
 	var used int64
 	since := s.clock.Now().UTC().Add(-QuotaWindow)
@@ -194,7 +194,7 @@ func (s *Store) Used(ctx context.Context, q db.Querier, uploaderID string) (_ in
 // lockUploader serialises, on PostgreSQL, the uploads of one person until
 // the transaction ends, so two at once cannot both fit the quota's last
 // room. SQLite has one writer at a time already.
-func lockUploader(ctx context.Context, tx *db.Tx, uploaderID string) error {
+func lockUploader(ctx context.Context, tx *db.Tx, uploaderID ids.User) error {
 	if tx.Dialect() != db.Postgres {
 		return nil
 	}
@@ -291,7 +291,7 @@ func (s *Store) ForApplication(ctx context.Context, tenantID ids.Tenant, applica
 // owner's or tenant's document is ErrNotFound; one already attached to a
 // different application is ErrAttached; attaching twice to the same one is
 // fine.
-func (s *Store) Attach(ctx context.Context, tx *db.Tx, tenantID ids.Tenant, id, ownerID, applicationID string) (err error) {
+func (s *Store) Attach(ctx context.Context, tx *db.Tx, tenantID ids.Tenant, id string, ownerID ids.User, applicationID string) (err error) {
 	defer wrapf(&err, "attach document %s to application %s", id, applicationID)
 	if !db.ValidID(id) || ownerID == "" {
 		return ErrNotFound
@@ -400,7 +400,7 @@ func (s *Store) remove(ctx context.Context, actor audit.Actor, tenantID ids.Tena
 // officer found their account, held by that officer until then — the
 // document passes to ownerID first, in the same transaction and audited,
 // and only if it is attached to nothing yet.
-func (s *Store) AttachAs(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, id, heldBy, ownerID, applicationID, requirement string) (err error) {
+func (s *Store) AttachAs(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, id string, heldBy, ownerID ids.User, applicationID, requirement string) (err error) {
 	defer wrapf(&err, "attach document %s to application %s", id, applicationID)
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
 		if heldBy != ownerID {
@@ -421,7 +421,7 @@ func (s *Store) AttachAs(ctx context.Context, actor audit.Actor, tenantID ids.Te
 }
 
 // handOver gives an unattached document of from to another owner.
-func (s *Store) handOver(ctx context.Context, tx *db.Tx, actor audit.Actor, tenantID ids.Tenant, id, from, to string) error {
+func (s *Store) handOver(ctx context.Context, tx *db.Tx, actor audit.Actor, tenantID ids.Tenant, id string, from, to ids.User) error {
 	if !db.ValidID(id) || from == "" || to == "" {
 		return ErrNotFound
 	}
@@ -433,7 +433,7 @@ func (s *Store) handOver(ctx context.Context, tx *db.Tx, actor audit.Actor, tena
 	if n, err := res.RowsAffected(); err != nil || n != 1 {
 		return cmp.Or(err, ErrNotFound)
 	}
-	return audit.Append(ctx, tx, actor.Entry(tenantID, "document.hand_over", "document:"+id, audit.Say("audit.detail.document.hand_over", from, to)))
+	return audit.Append(ctx, tx, actor.Entry(tenantID, "document.hand_over", "document:"+id, audit.Say("audit.detail.document.hand_over", string(from), string(to))))
 }
 
 // UnattachedAge is how long an upload attached to nothing is kept: long

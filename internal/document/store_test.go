@@ -35,7 +35,7 @@ type env struct {
 	dir            string // the uploads directory
 	tenantA        ids.Tenant
 	tenantB        ids.Tenant
-	budi, siti     string // residents of tenant A
+	budi, siti     ids.User // residents of tenant A
 	budiAct        audit.Actor
 	sitiAct        audit.Actor
 	applicationOne string
@@ -52,15 +52,15 @@ func newEnv(t *testing.T, d *db.DB) *env {
 	t.Cleanup(func() { l.Close() })
 	e := &env{
 		ctx: ctx, d: d, store: NewStore(d, l, clock.NewFixed(start)), dir: dir,
-		tenantA: ids.Tenant(db.NewID()), tenantB: ids.Tenant(db.NewID()), budi: db.NewID(), siti: db.NewID(), applicationOne: db.NewID(),
+		tenantA: ids.Tenant(db.NewID()), tenantB: ids.Tenant(db.NewID()), budi: ids.User(db.NewID()), siti: ids.User(db.NewID()), applicationOne: db.NewID(),
 	}
-	e.budiAct = audit.Actor{ID: e.budi, Label: "budi@example.id", IP: "203.0.113.5"}
-	e.sitiAct = audit.Actor{ID: e.siti, Label: "siti@example.id", IP: "203.0.113.6"}
+	e.budiAct = audit.Actor{ID: ids.User(e.budi), Label: "budi@example.id", IP: "203.0.113.5"}
+	e.sitiAct = audit.Actor{ID: ids.User(e.siti), Label: "siti@example.id", IP: "203.0.113.6"}
 	for i, id := range []ids.Tenant{e.tenantA, e.tenantB} {
 		exec(t, d, `INSERT INTO tenants (id, slug, region_code, country, name_id, name_ja, name_en, time_zone, default_lang, created_at, updated_at)
 			VALUES (?, ?, ?, 'ID', 'Kab', 'Kab', 'Kab', 'Asia/Jakarta', 'id', ?, ?)`, id, []string{"ta", "tb"}[i], []string{"35.10", "35.11"}[i], start, start)
 	}
-	for _, id := range []string{e.budi, e.siti} {
+	for _, id := range []string{string(e.budi), string(e.siti)} {
 		exec(t, d, `INSERT INTO users (id, name, password_hash, created_at, updated_at) VALUES (?, 'Resident', '', ?, ?)`, id, start, start)
 	}
 	return e
@@ -83,7 +83,7 @@ func (e *env) count(t *testing.T, q string, args ...any) int {
 }
 
 func (e *env) upload(name string) Upload {
-	return Upload{TenantID: e.tenantA, OwnerID: e.budi, Requirement: "akta", Filename: name, MaxBytes: 1 << 20}
+	return Upload{TenantID: e.tenantA, OwnerID: ids.User(e.budi), Requirement: "akta", Filename: name, MaxBytes: 1 << 20}
 }
 
 func (e *env) save(t *testing.T, u Upload, content []byte) Document {
@@ -327,7 +327,7 @@ func TestSaveRemovesBytesWhenInsertFails(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		e := newEnv(t, d)
 		u := e.upload("akta.pdf")
-		u.OwnerID = db.NewID() // no such user: the foreign key fails
+		u.OwnerID = ids.User(db.NewID()) // no such user: the foreign key fails
 		if _, err := e.store.Save(e.ctx, e.budiAct, u, bytes.NewReader(samplePDF(100))); err == nil {
 			t.Fatal("Save succeeded for an unknown owner")
 		}
@@ -384,7 +384,7 @@ func TestAttach(t *testing.T) {
 		other := db.NewID()
 		attach := func(tenantID ids.Tenant, id, ownerID, applicationID string) error {
 			return d.InTx(e.ctx, func(tx *db.Tx) error {
-				return e.store.Attach(e.ctx, tx, tenantID, id, ownerID, applicationID)
+				return e.store.Attach(e.ctx, tx, tenantID, id, ids.User(ownerID), applicationID)
 			})
 		}
 		if list, _ := e.store.ForApplication(e.ctx, e.tenantA, ""); len(list) != 0 {
@@ -396,13 +396,13 @@ func TestAttach(t *testing.T) {
 			id, ownerID, application string
 			want                     error
 		}{
-			{"another owner's document", e.tenantA, doc.ID, e.siti, e.applicationOne, ErrNotFound},
-			{"another tenant", e.tenantB, doc.ID, e.budi, e.applicationOne, ErrNotFound},
-			{"malformed id", e.tenantA, "x", e.budi, e.applicationOne, ErrNotFound},
-			{"unknown id", e.tenantA, db.NewID(), e.budi, e.applicationOne, ErrNotFound},
-			{"the owner", e.tenantA, doc.ID, e.budi, e.applicationOne, nil},
-			{"the owner again", e.tenantA, doc.ID, e.budi, e.applicationOne, nil},
-			{"to a second application", e.tenantA, doc.ID, e.budi, other, ErrAttached},
+			{"another owner's document", e.tenantA, doc.ID, string(e.siti), e.applicationOne, ErrNotFound},
+			{"another tenant", e.tenantB, doc.ID, string(e.budi), e.applicationOne, ErrNotFound},
+			{"malformed id", e.tenantA, "x", string(e.budi), e.applicationOne, ErrNotFound},
+			{"unknown id", e.tenantA, db.NewID(), string(e.budi), e.applicationOne, ErrNotFound},
+			{"the owner", e.tenantA, doc.ID, string(e.budi), e.applicationOne, nil},
+			{"the owner again", e.tenantA, doc.ID, string(e.budi), e.applicationOne, nil},
+			{"to a second application", e.tenantA, doc.ID, string(e.budi), other, ErrAttached},
 		}
 		for _, tt := range tests {
 			if err := attach(tt.tenantID, tt.id, tt.ownerID, tt.application); !errors.Is(err, tt.want) && !(err == nil && tt.want == nil) {
@@ -420,7 +420,7 @@ func TestAttach(t *testing.T) {
 		second := e.save(t, e.upload("kk.pdf"), samplePDF(100))
 		rollback := errors.New("rollback")
 		err = d.InTx(e.ctx, func(tx *db.Tx) error {
-			if err := e.store.Attach(e.ctx, tx, e.tenantA, second.ID, e.budi, other); err != nil {
+			if err := e.store.Attach(e.ctx, tx, e.tenantA, second.ID, ids.User(e.budi), other); err != nil {
 				return err
 			}
 			return rollback
@@ -467,13 +467,13 @@ func TestAttachAs(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		e := newEnv(t, d)
 		doc := e.save(t, e.upload("foto.png"), plainPNG(t))
-		if err := e.store.AttachAs(e.ctx, audit.System, e.tenantA, doc.ID, e.siti, e.siti, e.applicationOne, "ktp"); !errors.Is(err, ErrNotFound) {
+		if err := e.store.AttachAs(e.ctx, audit.System, e.tenantA, doc.ID, ids.User(e.siti), ids.User(e.siti), e.applicationOne, "ktp"); !errors.Is(err, ErrNotFound) {
 			t.Fatalf("another owner: %v", err)
 		}
 		if got, _ := e.store.Get(e.ctx, e.tenantA, doc.ID); got.ApplicationID != "" || got.Requirement == "ktp" {
 			t.Fatalf("refused attach changed the document: %+v", got)
 		}
-		if err := e.store.AttachAs(e.ctx, audit.System, e.tenantA, doc.ID, e.budi, e.budi, e.applicationOne, "ktp"); err != nil {
+		if err := e.store.AttachAs(e.ctx, audit.System, e.tenantA, doc.ID, ids.User(e.budi), ids.User(e.budi), e.applicationOne, "ktp"); err != nil {
 			t.Fatal(err)
 		}
 		got, _ := e.store.Get(e.ctx, e.tenantA, doc.ID)
@@ -492,7 +492,7 @@ func TestAttachAsHandsOver(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		e := newEnv(t, d)
 		held := e.save(t, e.upload("kartu.png"), plainPNG(t)) // held by budi
-		if err := e.store.AttachAs(e.ctx, audit.System, e.tenantA, held.ID, e.budi, e.siti, e.applicationOne, "ktp"); err != nil {
+		if err := e.store.AttachAs(e.ctx, audit.System, e.tenantA, held.ID, ids.User(e.budi), ids.User(e.siti), e.applicationOne, "ktp"); err != nil {
 			t.Fatal(err)
 		}
 		got, _ := e.store.Get(e.ctx, e.tenantA, held.ID)
@@ -505,7 +505,7 @@ func TestAttachAsHandsOver(t *testing.T) {
 			t.Fatalf("%d hand-over audit entries (%v), want 1", n, err)
 		}
 		// Attached now: it cannot be handed on, and nothing changes.
-		if err := e.store.AttachAs(e.ctx, audit.System, e.tenantA, held.ID, e.siti, e.budi, e.applicationOne, "ktp"); !errors.Is(err, ErrNotFound) {
+		if err := e.store.AttachAs(e.ctx, audit.System, e.tenantA, held.ID, ids.User(e.siti), ids.User(e.budi), e.applicationOne, "ktp"); !errors.Is(err, ErrNotFound) {
 			t.Fatalf("handing on an attached document: %v", err)
 		}
 		if got, _ := e.store.Get(e.ctx, e.tenantA, held.ID); got.OwnerID != e.siti {
@@ -513,7 +513,7 @@ func TestAttachAsHandsOver(t *testing.T) {
 		}
 		// Nobody hands over what they do not hold.
 		other := e.save(t, e.upload("lain.png"), plainPNG(t))
-		if err := e.store.AttachAs(e.ctx, audit.System, e.tenantA, other.ID, e.siti, e.budi, e.applicationOne, "ktp"); !errors.Is(err, ErrNotFound) {
+		if err := e.store.AttachAs(e.ctx, audit.System, e.tenantA, other.ID, ids.User(e.siti), ids.User(e.budi), e.applicationOne, "ktp"); !errors.Is(err, ErrNotFound) {
 			t.Fatalf("handing over another's document: %v", err)
 		}
 		verifyChain(t, d)
@@ -542,7 +542,7 @@ func TestQuota(t *testing.T) {
 		if files := storedFiles(t, e.dir); files != 3 {
 			t.Errorf("%d files on disk, want 3 (the refused one left behind?)", files)
 		}
-		if used, err := e.store.Used(e.ctx, d, e.budi); err != nil || used != 3*int64(len(file)) {
+		if used, err := e.store.Used(e.ctx, d, ids.User(e.budi)); err != nil || used != 3*int64(len(file)) {
 			t.Errorf("Used = %d, %v", used, err)
 		}
 		if _, err := e.store.Save(e.ctx, e.sitiAct, e.upload("kk.pdf"), bytes.NewReader(file)); err != nil {
@@ -602,7 +602,7 @@ func TestRemoveUnattached(t *testing.T) {
 		stale := e.save(t, e.upload("left.pdf"), samplePDF(100))
 		kept := e.save(t, e.upload("kept.pdf"), samplePDF(100))
 		if err := d.InTx(e.ctx, func(tx *db.Tx) error {
-			return e.store.Attach(e.ctx, tx, e.tenantA, kept.ID, e.budi, e.applicationOne)
+			return e.store.Attach(e.ctx, tx, e.tenantA, kept.ID, ids.User(e.budi), e.applicationOne)
 		}); err != nil {
 			t.Fatal(err)
 		}

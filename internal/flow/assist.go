@@ -6,6 +6,7 @@ import (
 	"github.com/serambi/serambi/internal/application"
 	"github.com/serambi/serambi/internal/call"
 	"github.com/serambi/serambi/internal/catalog"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/tenant"
 )
 
@@ -14,7 +15,7 @@ type Assist struct {
 	Caller     application.Caller // the officer
 	Tenant     tenant.Tenant
 	Service    catalog.Service
-	ResidentID string
+	ResidentID ids.User
 	Lang       string // the resident's language
 	// CallID is the open call in which the officer fills it ("" for none);
 	// the caller has checked that the officer serves its counter.

@@ -12,6 +12,7 @@ import (
 	"github.com/serambi/serambi/internal/counter"
 	"github.com/serambi/serambi/internal/db"
 	"github.com/serambi/serambi/internal/identity"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/locale"
 	"github.com/serambi/serambi/internal/notify"
 	"github.com/serambi/serambi/internal/tenant"
@@ -94,7 +95,7 @@ func (n *Notices) OnTransition(ctx context.Context, tx *db.Tx, t tenant.Tenant, 
 
 // recipient reads who a notice goes to; ok is false when there is no one
 // to email (no such account, or no address), err only when reading failed.
-func (n *Notices) recipient(ctx context.Context, tx *db.Tx, userID string) (identity.User, bool, error) {
+func (n *Notices) recipient(ctx context.Context, tx *db.Tx, userID ids.User) (identity.User, bool, error) {
 	u, err := n.identity.ByIDIn(ctx, tx, userID)
 	switch {
 	case errors.Is(err, identity.ErrNotFound):

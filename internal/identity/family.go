@@ -8,6 +8,7 @@ import (
 
 	"github.com/serambi/serambi/internal/audit"
 	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/ids"
 )
 
 // Family links: an older resident lets a family member act for them —
@@ -25,9 +26,10 @@ const (
 
 // FamilyLink is one link between two accounts.
 type FamilyLink struct {
-	ID, HelperID, PersonID, Status string
-	HelperName, PersonName         string
-	CreatedAt                      time.Time
+	HelperID, PersonID     ids.User
+	ID, Status             string
+	HelperName, PersonName string
+	CreatedAt              time.Time
 }
 
 // Errors of family links.
@@ -39,7 +41,7 @@ var (
 
 // AskFamily records helperID's request to act for the account found by
 // login. Asking again returns the live link.
-func (s *Service) AskFamily(ctx context.Context, actor audit.Actor, helperID, login string) (_ FamilyLink, err error) {
+func (s *Service) AskFamily(ctx context.Context, actor audit.Actor, helperID ids.User, login string) (_ FamilyLink, err error) {
 	defer wrapf(&err, "ask %s to help as family", helperID)
 	person, err := s.ByLogin(ctx, login)
 	if err != nil {
@@ -59,7 +61,7 @@ func (s *Service) AskFamily(ctx context.Context, actor audit.Actor, helperID, lo
 			VALUES (?, ?, ?, ?, ?)`, l.ID, l.HelperID, l.PersonID, l.Status, l.CreatedAt); err != nil {
 			return err
 		}
-		return audit.Append(ctx, tx, actor.Entry("", "family.ask", "family:"+l.ID, "user:"+person.ID))
+		return audit.Append(ctx, tx, actor.Entry("", "family.ask", "family:"+l.ID, string("user:"+string(person.ID))))
 	})
 	if db.IsUniqueViolation(err) {
 		return liveLink(ctx, s.db, helperID, person.ID)
@@ -67,7 +69,7 @@ func (s *Service) AskFamily(ctx context.Context, actor audit.Actor, helperID, lo
 	return l, err
 }
 
-func liveLink(ctx context.Context, q db.Querier, helperID, personID string) (FamilyLink, error) {
+func liveLink(ctx context.Context, q db.Querier, helperID, personID ids.User) (FamilyLink, error) {
 	var l FamilyLink
 	err := q.QueryRowContext(ctx, `SELECT id, helper_id, person_id, status, created_at FROM family_links
 		WHERE helper_id = ? AND person_id = ? AND status <> 'ended'`, helperID, personID).
@@ -76,7 +78,7 @@ func liveLink(ctx context.Context, q db.Querier, helperID, personID string) (Fam
 }
 
 // FamilyOf lists the live links where userID is either side, with names.
-func (s *Service) FamilyOf(ctx context.Context, userID string) (_ []FamilyLink, err error) {
+func (s *Service) FamilyOf(ctx context.Context, userID ids.User) (_ []FamilyLink, err error) {
 	defer wrapf(&err, "list the family of user %s", userID)
 	rows, err := s.db.QueryContext(ctx, `SELECT f.id, f.helper_id, f.person_id, f.status, f.created_at, h.name, p.name
 		FROM family_links f JOIN users h ON h.id = f.helper_id JOIN users p ON p.id = f.person_id
@@ -97,7 +99,7 @@ func (s *Service) FamilyOf(ctx context.Context, userID string) (_ []FamilyLink, 
 }
 
 // ApproveFamily is the person's yes; only the person asked may give it.
-func (s *Service) ApproveFamily(ctx context.Context, actor audit.Actor, personID, linkID string) (err error) {
+func (s *Service) ApproveFamily(ctx context.Context, actor audit.Actor, personID ids.User, linkID string) (err error) {
 	defer wrapf(&err, "approve family link %s of %s", linkID, personID)
 	return s.changeFamily(ctx, actor, linkID, func(l FamilyLink) (string, error) {
 		if l.PersonID != personID {
@@ -108,7 +110,7 @@ func (s *Service) ApproveFamily(ctx context.Context, actor audit.Actor, personID
 }
 
 // EndFamily ends the link; either side may.
-func (s *Service) EndFamily(ctx context.Context, actor audit.Actor, userID, linkID string) (err error) {
+func (s *Service) EndFamily(ctx context.Context, actor audit.Actor, userID ids.User, linkID string) (err error) {
 	defer wrapf(&err, "end family link %s of %s", linkID, userID)
 	return s.changeFamily(ctx, actor, linkID, func(l FamilyLink) (string, error) {
 		if l.PersonID != userID && l.HelperID != userID {
@@ -149,7 +151,7 @@ func (s *Service) changeFamily(ctx context.Context, actor audit.Actor, linkID st
 }
 
 // ActsFor tells whether helperID may act for personID (an approved link).
-func (s *Service) ActsFor(ctx context.Context, helperID, personID string) bool {
+func (s *Service) ActsFor(ctx context.Context, helperID, personID ids.User) bool {
 	var n int
 	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM family_links WHERE helper_id = ? AND person_id = ?
 		AND status = 'approved'`, helperID, personID).Scan(&n)

@@ -18,6 +18,7 @@ import (
 	"github.com/serambi/serambi/internal/db"
 	"github.com/serambi/serambi/internal/db/dbtest"
 	"github.com/serambi/serambi/internal/identity"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/region"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/validation"
@@ -938,7 +939,7 @@ func wrongCode(code string) string {
 	return string(b)
 }
 
-func rolesOf(t *testing.T, e *env, userID string) []identity.Role {
+func rolesOf(t *testing.T, e *env, userID ids.User) []identity.Role {
 	t.Helper()
 	rs, err := e.ids.Roles(e.ctx, e.tenant.ID, userID)
 	if err != nil {

@@ -28,7 +28,7 @@ const (
 // Session is one signed-in browser.
 type Session struct {
 	IDHash     string
-	UserID     string
+	UserID     ids.User
 	CreatedAt  time.Time
 	LastSeenAt time.Time
 	MFAOK      bool
@@ -64,7 +64,7 @@ func hashToken(raw string) string {
 }
 
 // StartSession creates a session and returns the raw ID for the cookie.
-func (s *Service) StartSession(ctx context.Context, userID string, mfaOK bool, ip, ua string) (_ string, err error) {
+func (s *Service) StartSession(ctx context.Context, userID ids.User, mfaOK bool, ip, ua string) (_ string, err error) {
 	defer wrapf(&err, "start a session of user %s", userID)
 	raw := newToken()
 	now := s.clock.Now()
@@ -124,12 +124,12 @@ func (s *Service) EndSession(ctx context.Context, actor audit.Actor, raw string)
 		if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE id_hash = ?", hashToken(raw)); err != nil {
 			return err
 		}
-		return audit.Append(ctx, tx, actor.Entry("", "auth.signout", "user:"+actor.ID, audit.Say("audit.detail.signout")))
+		return audit.Append(ctx, tx, actor.Entry("", "auth.signout", "user:"+string(actor.ID), audit.Say("audit.detail.signout")))
 	})
 }
 
 // EndSessionByHash ends one of the user's own sessions from the list.
-func (s *Service) EndSessionByHash(ctx context.Context, actor audit.Actor, userID, idHash string) (err error) {
+func (s *Service) EndSessionByHash(ctx context.Context, actor audit.Actor, userID ids.User, idHash string) (err error) {
 	defer wrapf(&err, "end a session of user %s", userID)
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
 		res, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE id_hash = ? AND user_id = ?", idHash, userID)
@@ -139,13 +139,13 @@ func (s *Service) EndSessionByHash(ctx context.Context, actor audit.Actor, userI
 		if n, _ := res.RowsAffected(); n == 0 {
 			return ErrNoSession
 		}
-		return audit.Append(ctx, tx, actor.Entry("", "auth.session.end", "user:"+userID, audit.Say("audit.detail.session.end")))
+		return audit.Append(ctx, tx, actor.Entry("", "auth.session.end", "user:"+string(userID), audit.Say("audit.detail.session.end")))
 	})
 }
 
 // EndAllSessions signs a user out everywhere and revokes API tokens: used by
 // "sign out everywhere" and by an admin locking a staff member out.
-func (s *Service) EndAllSessions(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, userID string) (_ int64, err error) {
+func (s *Service) EndAllSessions(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, userID ids.User) (_ int64, err error) {
 	defer wrapf(&err, "end all sessions of user %s", userID)
 	var n int64
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
@@ -157,13 +157,13 @@ func (s *Service) EndAllSessions(ctx context.Context, actor audit.Actor, tenantI
 		if _, err := tx.ExecContext(ctx, "DELETE FROM api_tokens WHERE user_id = ?", userID); err != nil {
 			return err
 		}
-		return audit.Append(ctx, tx, actor.Entry(tenantID, "auth.session.end_all", "user:"+userID, audit.Say("audit.detail.session.end_all")))
+		return audit.Append(ctx, tx, actor.Entry(tenantID, "auth.session.end_all", "user:"+string(userID), audit.Say("audit.detail.session.end_all")))
 	})
 	return n, err
 }
 
 // Sessions lists a user's live sessions, newest first.
-func (s *Service) Sessions(ctx context.Context, userID string) (_ []Session, err error) {
+func (s *Service) Sessions(ctx context.Context, userID ids.User) (_ []Session, err error) {
 	defer wrapf(&err, "list the sessions of user %s", userID)
 	rows, err := s.db.QueryContext(ctx, `SELECT id_hash, user_id, created_at, last_seen_at, mfa_ok, ip, user_agent
 		FROM sessions WHERE user_id = ? ORDER BY last_seen_at DESC`, userID)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/serambi/serambi/internal/audit"
 	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/validation"
 )
 
@@ -43,7 +44,7 @@ type signinKeys struct {
 func keysFor(login, ip string, u User, known bool) signinKeys {
 	acct := "acct:" + throttleLogin(login)
 	if known {
-		acct = "user:" + u.ID
+		acct = string("user:" + string(u.ID))
 	}
 	return signinKeys{account: acct, pair: acct + "|ip:" + ip, address: "ip:" + ip}
 }
@@ -72,7 +73,7 @@ func (s *Service) Authenticate(ctx context.Context, login, password, ip string) 
 	if _, err := s.db.ExecContext(ctx, "DELETE FROM signin_failures WHERE key = ?", keys.pair); err != nil {
 		return User{}, fmt.Errorf("identity: sign in: clear failures: %w", err)
 	}
-	if err := s.record(ctx, audit.Entry{ActorID: u.ID, ActorLabel: u.Label(), IP: ip, Action: "auth.signin", Object: "user:" + u.ID, Summary: audit.Say("audit.detail.signin")}); err != nil {
+	if err := s.record(ctx, audit.Entry{ActorID: u.ID, ActorLabel: u.Label(), IP: ip, Action: "auth.signin", Object: string("user:" + string(u.ID)), Summary: audit.Say("audit.detail.signin")}); err != nil {
 		return User{}, err
 	}
 	return u, nil
@@ -141,7 +142,7 @@ func (s *Service) failureCount(ctx context.Context, key string) (int, time.Time,
 // fail counts a wrong guess against every key and audits it; it returns
 // ErrBadLogin, or the error that kept the guess from being counted (an
 // uncounted guess would be a free one).
-func (s *Service) fail(ctx context.Context, login, ip string, k signinKeys, userID string) error {
+func (s *Service) fail(ctx context.Context, login, ip string, k signinKeys, userID ids.User) error {
 	now := s.clock.Now()
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
 		for _, key := range []string{k.account, k.pair, k.address} {
@@ -206,7 +207,7 @@ func (s *Service) record(ctx context.Context, e audit.Entry) error {
 // one wins).
 func (s *Service) VerifyTOTP(ctx context.Context, u User, code, ip string) (err error) {
 	defer wrapf(&err, "verify a two-step code")
-	k := signinKeys{account: "otp:" + u.ID, pair: "otp:" + u.ID + "|ip:" + ip, address: "ip:" + ip}
+	k := signinKeys{account: string("otp:" + string(u.ID)), pair: "otp:" + string(u.ID) + "|ip:" + ip, address: "ip:" + ip}
 	n, _, err := s.failureCount(ctx, k.account)
 	if err != nil {
 		return err
@@ -214,7 +215,7 @@ func (s *Service) VerifyTOTP(ctx context.Context, u User, code, ip string) (err 
 	if n >= pairLimit {
 		return ErrThrottled
 	}
-	secret, err := s.cipher.Open(u.totpSealed, "user.totp:"+u.ID)
+	secret, err := s.cipher.Open(u.totpSealed, "user.totp:"+string(u.ID))
 	if err != nil {
 		return fmt.Errorf("identity: open second-factor secret: %w", err)
 	}
@@ -234,11 +235,11 @@ func (s *Service) VerifyTOTP(ctx context.Context, u User, code, ip string) (err 
 	if _, err := s.db.ExecContext(ctx, "DELETE FROM signin_failures WHERE key = ?", k.account); err != nil {
 		return fmt.Errorf("identity: clear second-factor failures: %w", err)
 	}
-	return s.record(ctx, audit.Entry{ActorID: u.ID, ActorLabel: u.Label(), IP: ip, Action: "auth.otp", Object: "user:" + u.ID, Summary: audit.Say("audit.detail.otp")})
+	return s.record(ctx, audit.Entry{ActorID: u.ID, ActorLabel: u.Label(), IP: ip, Action: "auth.otp", Object: string("user:" + string(u.ID)), Summary: audit.Say("audit.detail.otp")})
 }
 
 // claimStep stores step as the account's last used one, if it is newer.
-func (s *Service) claimStep(ctx context.Context, userID string, step int64) (bool, error) {
+func (s *Service) claimStep(ctx context.Context, userID ids.User, step int64) (bool, error) {
 	res, err := s.db.ExecContext(ctx, "UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?", step, userID, step)
 	if err != nil {
 		return false, fmt.Errorf("identity: remember second-factor step: %w", err)
@@ -257,7 +258,7 @@ func (s *Service) BeginTOTP(ctx context.Context, u User) (secret, uri string, er
 	if err != nil {
 		return "", "", err
 	}
-	sealed, err := s.cipher.Seal(secret, "user.totp:"+u.ID)
+	sealed, err := s.cipher.Seal(secret, "user.totp:"+string(u.ID))
 	if err != nil {
 		return "", "", err
 	}
@@ -270,7 +271,7 @@ func (s *Service) PendingTOTP(u User) (secret, uri string, ok bool) {
 	if u.totpSealed == "" || u.TOTPEnabled {
 		return "", "", false
 	}
-	secret, err := s.cipher.Open(u.totpSealed, "user.totp:"+u.ID)
+	secret, err := s.cipher.Open(u.totpSealed, "user.totp:"+string(u.ID))
 	if err != nil {
 		return "", "", false
 	}
@@ -294,7 +295,7 @@ func (s *Service) ConfirmTOTP(ctx context.Context, actor audit.Actor, u User, co
 		if _, err := tx.ExecContext(ctx, "UPDATE users SET totp_enabled = ?, totp_last_step = ?, updated_at = ? WHERE id = ?", true, step, s.clock.Now(), u.ID); err != nil {
 			return err
 		}
-		return audit.Append(ctx, tx, actor.Entry("", "user.totp.enable", "user:"+u.ID, audit.Say("audit.detail.totp.enable")))
+		return audit.Append(ctx, tx, actor.Entry("", "user.totp.enable", "user:"+string(u.ID), audit.Say("audit.detail.totp.enable")))
 	})
 }
 

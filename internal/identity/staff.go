@@ -101,7 +101,7 @@ func (s *Service) CreateStaff(ctx context.Context, actor audit.Actor, tenantID i
 			return err
 		}
 		for _, r := range in.Roles {
-			if err := addMembership(ctx, tx, tenantID, id, r, now); err != nil {
+			if err := addMembership(ctx, tx, tenantID, ids.User(id), r, now); err != nil {
 				return err
 			}
 		}
@@ -110,12 +110,12 @@ func (s *Service) CreateStaff(ctx context.Context, actor audit.Actor, tenantID i
 	if err != nil {
 		return User{}, err
 	}
-	return s.ByID(ctx, id)
+	return s.ByID(ctx, ids.User(id))
 }
 
 // SetRoles replaces a user's staff roles in a tenant (keeping a resident
 // membership). An empty list removes them from the staff.
-func (s *Service) SetRoles(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, userID string, roles []Role) (err error) {
+func (s *Service) SetRoles(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, userID ids.User, roles []Role) (err error) {
 	defer wrapf(&err, "set the roles of user %s", userID)
 	for _, r := range roles {
 		if !ValidStaffRole(r) {
@@ -142,7 +142,7 @@ func (s *Service) SetRoles(ctx context.Context, actor audit.Actor, tenantID ids.
 				return err
 			}
 		}
-		return audit.Append(ctx, tx, actor.Entry(tenantID, "staff.roles", "user:"+userID, fmt.Sprintf("%v -> %v", before, roles)))
+		return audit.Append(ctx, tx, actor.Entry(tenantID, "staff.roles", "user:"+string(userID), fmt.Sprintf("%v -> %v", before, roles)))
 	})
 }
 
@@ -156,7 +156,7 @@ func hasRole(rs []Role, r Role) bool {
 }
 
 // tenantRoles is the user's staff roles in a tenant (resident left out).
-func (s *Service) tenantRoles(ctx context.Context, tenantID ids.Tenant, userID string) ([]Role, error) {
+func (s *Service) tenantRoles(ctx context.Context, tenantID ids.Tenant, userID ids.User) ([]Role, error) {
 	all, err := s.Roles(ctx, tenantID, userID)
 	var out []Role
 	for _, r := range all {
@@ -168,7 +168,7 @@ func (s *Service) tenantRoles(ctx context.Context, tenantID ids.Tenant, userID s
 }
 
 // Roles returns the user's roles in a tenant, resident included.
-func (s *Service) Roles(ctx context.Context, tenantID ids.Tenant, userID string) (_ []Role, err error) {
+func (s *Service) Roles(ctx context.Context, tenantID ids.Tenant, userID ids.User) (_ []Role, err error) {
 	defer wrapf(&err, "read the roles of user %s", userID)
 	rows, err := s.db.QueryContext(ctx, "SELECT role FROM memberships WHERE tenant_id = ? AND user_id = ? ORDER BY role", tenantID, userID)
 	if err != nil {
@@ -213,7 +213,7 @@ func (s *Service) StaffIn(ctx context.Context, q db.Querier, tenantID ids.Tenant
 	rows.Close()
 	var out []StaffMember
 	for id, roles := range byUser {
-		u, err := s.ByIDIn(ctx, q, id)
+		u, err := s.ByIDIn(ctx, q, ids.User(id))
 		if err != nil {
 			return nil, err
 		}
@@ -282,12 +282,12 @@ func (s *Service) createPlain(ctx context.Context, actor audit.Actor, in EnsureI
 	if err != nil {
 		return User{}, err
 	}
-	return s.ByID(ctx, id)
+	return s.ByID(ctx, ids.User(id))
 }
 
 // JoinAsResident makes a user a resident of a tenant (idempotent), e.g.
 // when someone registered elsewhere applies here.
-func (s *Service) JoinAsResident(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, userID string) (err error) {
+func (s *Service) JoinAsResident(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, userID ids.User) (err error) {
 	defer wrapf(&err, "make user %s a resident", userID)
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
 		return addMembership(ctx, tx, tenantID, userID, Resident, s.clock.Now())

@@ -47,7 +47,7 @@ func (s *Service) IssueToken(ctx context.Context, login, password, otp, ip strin
 		hashToken(raw), u.ID, now, exp); err != nil {
 		return "", time.Time{}, User{}, err
 	}
-	if err := s.record(ctx, audit.Entry{ActorID: u.ID, ActorLabel: u.Label(), IP: ip, Action: "auth.token", Object: "user:" + u.ID, Summary: audit.Say("audit.detail.token.issue")}); err != nil {
+	if err := s.record(ctx, audit.Entry{ActorID: u.ID, ActorLabel: u.Label(), IP: ip, Action: "auth.token", Object: string("user:" + string(u.ID)), Summary: audit.Say("audit.detail.token.issue")}); err != nil {
 		return "", time.Time{}, User{}, err
 	}
 	return raw, exp, u, nil
@@ -60,7 +60,7 @@ func (s *Service) RevokeToken(ctx context.Context, actor audit.Actor, raw string
 		if _, err := tx.ExecContext(ctx, "DELETE FROM api_tokens WHERE token_hash = ?", hashToken(raw)); err != nil {
 			return fmt.Errorf("identity: revoke API token: %w", err)
 		}
-		return audit.Append(ctx, tx, actor.Entry("", "auth.token.revoke", "user:"+actor.ID, audit.Say("audit.detail.token.revoke")))
+		return audit.Append(ctx, tx, actor.Entry("", "auth.token.revoke", "user:"+string(actor.ID), audit.Say("audit.detail.token.revoke")))
 	})
 }
 

@@ -46,7 +46,7 @@ func ValidStaffRole(r Role) bool {
 // User is an account. Civil IDs are never held in clear here: only their
 // kind and masked form.
 type User struct {
-	ID            string
+	ID            ids.User
 	Email         string
 	Phone         string
 	Name          string
@@ -127,7 +127,7 @@ func (s *Service) maskedCivilID(u User) string {
 	if u.civilSealed == "" {
 		return ""
 	}
-	plain, err := s.cipher.Open(u.civilSealed, "user.civil_id:"+u.ID)
+	plain, err := s.cipher.Open(u.civilSealed, "user.civil_id:"+string(u.ID))
 	if err != nil {
 		return "?"
 	}
@@ -138,12 +138,14 @@ func (s *Service) maskedCivilID(u User) string {
 }
 
 // ByID loads a user.
-func (s *Service) ByID(ctx context.Context, id string) (User, error) { return s.ByIDIn(ctx, s.db, id) }
+func (s *Service) ByID(ctx context.Context, id ids.User) (User, error) {
+	return s.ByIDIn(ctx, s.db, id)
+}
 
 // ByIDIn loads a user through q: code running inside a transaction must
 // read through it, or a busy PostgreSQL pool can run out of connections
 // while every holder waits for a second one.
-func (s *Service) ByIDIn(ctx context.Context, q db.Querier, id string) (_ User, err error) {
+func (s *Service) ByIDIn(ctx context.Context, q db.Querier, id ids.User) (_ User, err error) {
 	defer wrapf(&err, "read user %s", id)
 	return s.scanUser(q.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE id = ?", id))
 }
@@ -184,7 +186,7 @@ func NormalizePhone(s string) (string, bool) {
 }
 
 // Memberships lists a user's roles in every tenant.
-func (s *Service) Memberships(ctx context.Context, userID string) (_ []Membership, err error) {
+func (s *Service) Memberships(ctx context.Context, userID ids.User) (_ []Membership, err error) {
 	defer wrapf(&err, "read the memberships of user %s", userID)
 	rows, err := s.db.QueryContext(ctx, "SELECT tenant_id, role FROM memberships WHERE user_id = ? ORDER BY tenant_id, role", userID)
 	if err != nil {
@@ -335,10 +337,10 @@ func (s *Service) Register(ctx context.Context, in RegisterInput, ip string) (_ 
 		return User{}, err
 	}
 	now := s.clock.Now()
-	u := User{ID: db.NewID(), Email: in.Email, Phone: in.Phone, Name: in.Name, Lang: in.Lang, TextSize: "normal", CreatedAt: now, CivilIDKind: in.CivilKind}
+	u := User{ID: ids.User(db.NewID()), Email: in.Email, Phone: in.Phone, Name: in.Name, Lang: in.Lang, TextSize: "normal", CreatedAt: now, CivilIDKind: in.CivilKind}
 	var sealed, lookup any
 	if in.CivilKind != "" {
-		str, err := s.cipher.Seal(in.CivilID, "user.civil_id:"+u.ID)
+		str, err := s.cipher.Seal(in.CivilID, "user.civil_id:"+string(u.ID))
 		if err != nil {
 			return User{}, err
 		}
@@ -359,7 +361,7 @@ func (s *Service) Register(ctx context.Context, in RegisterInput, ip string) (_ 
 			return err
 		}
 		return audit.Append(ctx, tx, audit.Entry{ActorID: u.ID, ActorLabel: u.Label(), IP: ip, TenantID: in.TenantID,
-			Action: "user.register", Object: "user:" + u.ID, Summary: audit.Say("audit.detail.register")})
+			Action: "user.register", Object: string("user:" + string(u.ID)), Summary: audit.Say("audit.detail.register")})
 	})
 	if err != nil {
 		return User{}, err
@@ -404,14 +406,14 @@ func (s *Service) checkUnique(ctx context.Context, q db.Querier, email, phone st
 // addMembership grants a role, doing nothing if the user already has it. ON
 // CONFLICT rather than catching the unique violation: on PostgreSQL a failed
 // statement aborts the whole transaction.
-func addMembership(ctx context.Context, tx *db.Tx, tenantID ids.Tenant, userID string, r Role, now time.Time) error {
+func addMembership(ctx context.Context, tx *db.Tx, tenantID ids.Tenant, userID ids.User, r Role, now time.Time) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO memberships (tenant_id, user_id, role, created_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (tenant_id, user_id, role) DO NOTHING`, tenantID, userID, string(r), now)
 	return err
 }
 
 // Preferences are the user's language and text size.
-func (s *Service) SetPreferences(ctx context.Context, actor audit.Actor, userID, lang, textSize string) (err error) {
+func (s *Service) SetPreferences(ctx context.Context, actor audit.Actor, userID ids.User, lang, textSize string) (err error) {
 	defer wrapf(&err, "set the preferences of user %s", userID)
 	var errs validation.Errors
 	if lang != "id" && lang != "ja" && lang != "en" {
@@ -428,7 +430,7 @@ func (s *Service) SetPreferences(ctx context.Context, actor audit.Actor, userID,
 			lang, textSize, s.clock.Now(), userID); err != nil {
 			return err
 		}
-		return audit.Append(ctx, tx, actor.Entry("", "user.preferences", "user:"+userID, audit.Say("audit.detail.preferences", lang, textSize)))
+		return audit.Append(ctx, tx, actor.Entry("", "user.preferences", "user:"+string(userID), audit.Say("audit.detail.preferences", lang, textSize)))
 	})
 }
 
@@ -437,7 +439,7 @@ func ValidTextSize(s string) bool { return s == "normal" || s == "large" || s ==
 
 // ChangePassword replaces the password after checking the current one, and
 // ends every other session (a stolen session must not outlive the change).
-func (s *Service) ChangePassword(ctx context.Context, actor audit.Actor, userID, current, next, keepSessionRaw string) (err error) {
+func (s *Service) ChangePassword(ctx context.Context, actor audit.Actor, userID ids.User, current, next, keepSessionRaw string) (err error) {
 	defer wrapf(&err, "change the password of user %s", userID)
 	u, err := s.ByID(ctx, userID)
 	if err != nil {
@@ -446,7 +448,7 @@ func (s *Service) ChangePassword(ctx context.Context, actor audit.Actor, userID,
 	// Someone who found a signed-in browser must not get unlimited guesses
 	// at the password through this form.
 	key := "password:" + userID
-	throttled, err := s.Throttled(ctx, key, pairLimit)
+	throttled, err := s.Throttled(ctx, string(key), pairLimit)
 	if err != nil {
 		return err
 	}
@@ -454,7 +456,7 @@ func (s *Service) ChangePassword(ctx context.Context, actor audit.Actor, userID,
 		return validation.Errors{{Field: "current_password", Code: "error.signin.throttled"}}
 	}
 	if ok, _ := CheckPassword(u.passwordHash, current); !ok {
-		if err := s.RecordFailure(ctx, key); err != nil {
+		if err := s.RecordFailure(ctx, string(key)); err != nil {
 			return err
 		}
 		return validation.Errors{{Field: "current_password", Code: "error.password.current"}}
@@ -476,6 +478,6 @@ func (s *Service) ChangePassword(ctx context.Context, actor audit.Actor, userID,
 		if _, err := tx.ExecContext(ctx, "DELETE FROM api_tokens WHERE user_id = ?", userID); err != nil {
 			return err
 		}
-		return audit.Append(ctx, tx, actor.Entry("", "user.password", "user:"+userID, audit.Say("audit.detail.password")))
+		return audit.Append(ctx, tx, actor.Entry("", "user.password", "user:"+string(userID), audit.Say("audit.detail.password")))
 	})
 }

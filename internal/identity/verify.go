@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"strings"
 
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/validation"
 )
 
@@ -12,7 +13,7 @@ import (
 // likely to know: the last four digits of their mobile number, or their
 // birth date (YYYY-MM-DD) as held in their NIK. Public tracking needs it,
 // because tracking numbers are sequential and easy to guess.
-func (s *Service) ConfirmsApplicant(ctx context.Context, userID, check string) bool {
+func (s *Service) ConfirmsApplicant(ctx context.Context, userID ids.User, check string) bool {
 	check = strings.TrimSpace(validation.Narrow(check))
 	if check == "" || len(check) > 20 {
 		return false
@@ -27,7 +28,7 @@ func (s *Service) ConfirmsApplicant(ctx context.Context, userID, check string) b
 	if u.CivilIDKind != "nik" || u.civilSealed == "" {
 		return false
 	}
-	nik, err := s.cipher.Open(u.civilSealed, "user.civil_id:"+u.ID)
+	nik, err := s.cipher.Open(u.civilSealed, "user.civil_id:"+string(u.ID))
 	if err != nil {
 		return false
 	}

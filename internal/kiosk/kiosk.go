@@ -32,7 +32,7 @@ type Kiosk struct {
 	ID         string
 	Name       string // "Kiosk 1"
 	Place      string // "Hakata community hall, 1st floor"
-	CreatedBy  string
+	CreatedBy  ids.User
 	CreatedAt  time.Time
 	RevokedAt  *time.Time
 	LastSeenAt *time.Time

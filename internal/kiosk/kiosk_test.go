@@ -30,7 +30,7 @@ func TestRegisterUseRevoke(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		st, clk, tenants := setup(t, d)
 		ctx := context.Background()
-		admin := audit.Actor{ID: db.NewID(), Label: "admin"}
+		admin := audit.Actor{ID: ids.User(db.NewID()), Label: "admin"}
 		setupToken := NewToken()
 		k, err := st.Register(ctx, admin, tenants["fukuoka"], "  博多公民館 1  ", "1階ロビー", setupToken, false)
 		if err != nil {
@@ -113,7 +113,7 @@ func TestSetupLinkWorksOnceWithinADay(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		st, clk, tenants := setup(t, d)
 		ctx := context.Background()
-		admin := audit.Actor{ID: db.NewID(), Label: "admin"}
+		admin := audit.Actor{ID: ids.User(db.NewID()), Label: "admin"}
 		link := NewToken()
 		if _, err := st.Register(ctx, admin, tenants["fukuoka"], "Kiosk 1", "", link, false); err != nil {
 			t.Fatal(err)

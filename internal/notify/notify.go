@@ -16,13 +16,14 @@ import (
 // Message is one email, rendered when queued (so a later template change
 // never rewrites history).
 type Message struct {
-	TenantID                                                            ids.Tenant
-	ID, RecipientID, To, Lang, Template, Subject, Body, Related, Status string
-	Attempts                                                            int
-	LastError                                                           string
-	CreatedAt, UpdatedAt                                                time.Time
-	SentAt                                                              *time.Time
-	Attachment                                                          *Attachment
+	TenantID                                               ids.Tenant
+	RecipientID                                            ids.User
+	ID, To, Lang, Template, Subject, Body, Related, Status string
+	Attempts                                               int
+	LastError                                              string
+	CreatedAt, UpdatedAt                                   time.Time
+	SentAt                                                 *time.Time
+	Attachment                                             *Attachment
 }
 
 // Attachment is one text file sent with a message, such as the .ics of an
@@ -47,11 +48,12 @@ const maxAttempts = 8
 // the template shows (see Templates); values must already be formatted for
 // Lang (dates through locale.Date, state names through the catalog).
 type Event struct {
-	Template                       string
-	TenantID                       ids.Tenant
-	RecipientID, To, Lang, Related string
-	Data                           map[string]string
-	Attachment                     *Attachment
+	Template          string
+	TenantID          ids.Tenant
+	RecipientID       ids.User
+	To, Lang, Related string
+	Data              map[string]string
+	Attachment        *Attachment
 }
 
 // ErrNotFound is returned for an unknown message.

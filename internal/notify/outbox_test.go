@@ -17,7 +17,7 @@ var start = time.Date(2026, 11, 27, 1, 30, 0, 0, time.UTC)
 
 func event(tenantID ids.Tenant, lang, number string) Event {
 	return Event{
-		Template: ApplicationSubmitted, TenantID: tenantID, RecipientID: db.NewID(), To: "warga@example.id",
+		Template: ApplicationSubmitted, TenantID: tenantID, RecipientID: ids.User(db.NewID()), To: "warga@example.id",
 		Lang: lang, Related: "application:" + number,
 		Data: map[string]string{"tracking_number": number, "service": "Akta Kelahiran", "url": "https://serambi.example/t/" + number},
 	}

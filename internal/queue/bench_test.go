@@ -35,7 +35,7 @@ func BenchmarkCallNext(b *testing.B) {
 	n := 0
 	for b.Loop() {
 		n++ // one officer calls one person at a time
-		if _, err := e.st.CallNext(e.ctx, officer, tn, ctr, fmt.Sprint("officer-", n)); err != nil {
+		if _, err := e.st.CallNext(e.ctx, officer, tn, ctr, ids.User(fmt.Sprint("officer-", n))); err != nil {
 			b.Fatal(err)
 		}
 	}

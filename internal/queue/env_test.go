@@ -11,6 +11,7 @@ import (
 	"github.com/serambi/serambi/internal/clock"
 	"github.com/serambi/serambi/internal/counter"
 	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/testenv"
 )
@@ -54,12 +55,14 @@ func (e *env) counter(t testing.TB, slug string, mod func(*counter.Counter)) cou
 }
 
 // user inserts a minimal account and returns its ID.
-func (e *env) user(t *testing.T) string {
+func (e *env) user(t *testing.T) ids.User {
 	t.Helper()
 	return e.User(t, "user").ID
 }
 
-func as(userID string) audit.Actor { return audit.Actor{ID: userID, Label: userID, IP: "192.0.2.1"} }
+func as(userID ids.User) audit.Actor {
+	return audit.Actor{ID: userID, Label: string(userID), IP: "192.0.2.1"}
+}
 
 var officer = audit.Actor{Label: "officer"}
 
@@ -82,7 +85,7 @@ func (e *env) callNext(t testing.TB, slug string, c counter.Counter) (Ticket, er
 	t.Helper()
 	e.clk.Advance(time.Second)
 	e.calls++
-	return e.st.CallNext(e.ctx, officer, e.tenants[slug].ID, c.ID, fmt.Sprint("officer-", e.calls))
+	return e.st.CallNext(e.ctx, officer, e.tenants[slug].ID, c.ID, ids.User(fmt.Sprint("officer-", e.calls)))
 }
 
 func (e *env) mustCall(t testing.TB, slug string, c counter.Counter) Ticket {

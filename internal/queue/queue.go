@@ -69,16 +69,16 @@ var (
 type Ticket struct {
 	TenantID      ids.Tenant
 	ID, CounterID string
-	Day           string // local day of the counter's tenant, YYYY-MM-DD
-	Number        int    // per counter and day, from 1
-	Label         string // read aloud and shown on the board: "A-012", "P-003"
-	ResidentID    string // "" for an anonymous walk-in
+	Day           string   // local day of the counter's tenant, YYYY-MM-DD
+	Number        int      // per counter and day, from 1
+	Label         string   // read aloud and shown on the board: "A-012", "P-003"
+	ResidentID    ids.User // "" for an anonymous walk-in
 	Source        string
 	Priority      string
 	Status        string
-	CalledBy      string // the officer who called it
-	Calls         int    // how many times it was announced
-	Version       int    // bumped by every change, for optimistic updates
+	CalledBy      ids.User // the officer who called it
+	Calls         int      // how many times it was announced
+	Version       int      // bumped by every change, for optimistic updates
 	// CreatedAt is when the person joined the queue; a transfer keeps it.
 	CreatedAt time.Time
 	// CalledAt is the first call (calling again does not move it);
@@ -167,9 +167,9 @@ func (e *inputError) add(field string, sentinel error) {
 	e.problems.Add(field, Code(sentinel))
 }
 
-func validateTake(residentID, source, priority string) error {
+func validateTake(residentID ids.User, source, priority string) error {
 	var e inputError
-	if residentID != "" && !db.ValidID(residentID) {
+	if residentID != "" && !db.ValidID(string(residentID)) {
 		e.add("resident_id", ErrBadResident)
 	}
 	if !slices.Contains(sources, source) {
@@ -308,7 +308,7 @@ func (s *Store) Get(ctx context.Context, tenantID ids.Tenant, id string) (_ Tick
 // "") always get a new one. ErrNotFound for a counter that is not t's,
 // ErrClosed for an inactive one; bad input as ErrBadSource, ErrBadPriority
 // or ErrBadResident wrapped with validation.Errors.
-func (s *Store) Take(ctx context.Context, actor audit.Actor, t tenant.Tenant, counterID, residentID, source, priority string) (_ Ticket, err error) {
+func (s *Store) Take(ctx context.Context, actor audit.Actor, t tenant.Tenant, counterID string, residentID ids.User, source, priority string) (_ Ticket, err error) {
 	defer wrapf(&err, "take a number at counter %s for resident %s", counterID, residentID)
 	if err := validateTake(residentID, source, priority); err != nil {
 		return Ticket{}, err
@@ -365,8 +365,8 @@ func priorityWord(p string) string {
 // heldTicket returns the resident's ticket still in play at a counter on
 // day. On PostgreSQL a lock makes two Takes of one resident take turns, so
 // the second sees the first's ticket.
-func heldTicket(ctx context.Context, tx *db.Tx, counterID, day, residentID string) (Ticket, error) {
-	if err := lock(ctx, tx, "ticket|"+counterID+"|"+day+"|"+residentID); err != nil {
+func heldTicket(ctx context.Context, tx *db.Tx, counterID, day string, residentID ids.User) (Ticket, error) {
+	if err := lock(ctx, tx, "ticket|"+counterID+"|"+day+"|"+string(residentID)); err != nil {
 		return Ticket{}, err
 	}
 	held, err := tickets(ctx, tx, `WHERE counter_id = ? AND day = ? AND resident_id = ? AND status IN (?, ?, ?)
@@ -636,7 +636,7 @@ const maxClaimTries = 50
 // ticket is still waiting at the version read, and the loser reads the
 // queue again. ErrEmpty when nobody waits. An inactive counter still calls
 // the tickets already waiting.
-func (s *Store) CallNext(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, counterID, officerID string) (_ Ticket, err error) {
+func (s *Store) CallNext(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, counterID string, officerID ids.User) (_ Ticket, err error) {
 	defer wrapf(&err, "call next at counter %s by officer %s", counterID, officerID)
 	c, err := loadCounter(ctx, s.db, tenantID, counterID)
 	if err != nil {
@@ -688,8 +688,8 @@ func (s *Store) CallNext(ctx context.Context, actor audit.Actor, tenantID ids.Te
 // officerFree returns ErrBusy when officerID already has a ticket called
 // or in service on day at any counter of the tenant. Two presses at once
 // are serialised on the officer, so only one of them calls.
-func officerFree(ctx context.Context, tx *db.Tx, tenantID ids.Tenant, officerID, day string) error {
-	if err := lock(ctx, tx, "officer:"+officerID); err != nil {
+func officerFree(ctx context.Context, tx *db.Tx, tenantID ids.Tenant, officerID ids.User, day string) error {
+	if err := lock(ctx, tx, "officer:"+string(officerID)); err != nil {
 		return fmt.Errorf("queue: lock officer %s: %w", officerID, err)
 	}
 	var n int
@@ -799,7 +799,7 @@ func (s *Store) NoShow(ctx context.Context, actor audit.Actor, tenantID ids.Tena
 // (ErrNotYours); an anonymous ticket by whoever holds its ID (the link or
 // QR code on the printed slip). Cancelling a cancelled ticket does nothing;
 // any other status gives ErrNotWaiting.
-func (s *Store) Cancel(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, id, byResidentID string) (err error) {
+func (s *Store) Cancel(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, id string, byResidentID ids.User) (err error) {
 	defer wrapf(&err, "cancel ticket %s by resident %s", id, byResidentID)
 	t, err := s.Get(ctx, tenantID, id)
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/serambi/serambi/internal/counter"
 	"github.com/serambi/serambi/internal/db"
 	"github.com/serambi/serambi/internal/db/dbtest"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/validation"
 )
 
@@ -305,7 +306,7 @@ func TestTakeRefuses(t *testing.T) {
 			{"malformed resident", "bob", SourceWeb, Regular, ErrBadResident, "resident_id"},
 		}
 		for _, tc := range cases {
-			_, err := e.st.Take(e.ctx, audit.System, tn, c.ID, tc.resident, tc.src, tc.prio)
+			_, err := e.st.Take(e.ctx, audit.System, tn, c.ID, ids.User(tc.resident), tc.src, tc.prio)
 			if !errors.Is(err, tc.sentinel) {
 				t.Errorf("%s: %v", tc.name, err)
 				continue
@@ -454,19 +455,19 @@ func TestConcurrentTake(t *testing.T) {
 		}
 		// One resident clicking five times at once still holds one ticket.
 		ani := e.user(t)
-		ids := make([]string, 5)
-		for i := range ids {
+		tickets := make([]string, 5)
+		for i := range tickets {
 			wg.Go(func() {
 				tk, err := e.st.Take(e.ctx, as(ani), tn, c.ID, ani, SourceWeb, Regular)
 				if err != nil {
 					t.Errorf("take by the same resident: %v", err)
 				}
-				ids[i] = tk.ID
+				tickets[i] = tk.ID
 			})
 		}
 		wg.Wait()
-		if ids[0] == "" || slices.IndexFunc(ids, func(id string) bool { return id != ids[0] }) >= 0 {
-			t.Errorf("one resident got tickets %v", ids)
+		if tickets[0] == "" || slices.IndexFunc(tickets, func(id string) bool { return id != tickets[0] }) >= 0 {
+			t.Errorf("one resident got tickets %v", tickets)
 		}
 		e.auditIntact(t)
 	})
@@ -487,7 +488,7 @@ func TestConcurrentCallNext(t *testing.T) {
 		var wg sync.WaitGroup
 		for i := range officers {
 			wg.Go(func() {
-				got[i], errs[i] = e.st.CallNext(e.ctx, officer, tn, c.ID, db.NewID())
+				got[i], errs[i] = e.st.CallNext(e.ctx, officer, tn, c.ID, ids.User(db.NewID()))
 			})
 		}
 		wg.Wait()
@@ -503,7 +504,7 @@ func TestConcurrentCallNext(t *testing.T) {
 				if by, dup := seen[got[i].ID]; dup {
 					t.Fatalf("%s called by %s and %s", got[i].Label, by, got[i].CalledBy)
 				}
-				seen[got[i].ID] = got[i].CalledBy
+				seen[got[i].ID] = string(got[i].CalledBy)
 			}
 		}
 		if len(seen) != 5 || empty != 5 {
@@ -532,7 +533,7 @@ func TestOneCalledTicketPerOfficer(t *testing.T) {
 		e.take(t, slug, other, Regular)
 		call := func(ctr counter.Counter, who string) (Ticket, error) {
 			e.clk.Advance(time.Second)
-			return e.st.CallNext(e.ctx, officer, tn, ctr.ID, who)
+			return e.st.CallNext(e.ctx, officer, tn, ctr.ID, ids.User(who))
 		}
 		first, err := call(c, "aiko")
 		if err != nil {
@@ -808,7 +809,7 @@ func TestDerivedSnapshotsUnderRace(t *testing.T) {
 		for o := range 2 {
 			officers.Go(func() {
 				for range 8 {
-					tk, err := e.st.CallNext(e.ctx, officer, tn, c.ID, fmt.Sprint("officer-", o))
+					tk, err := e.st.CallNext(e.ctx, officer, tn, c.ID, ids.User(fmt.Sprint("officer-", o)))
 					if err != nil {
 						t.Error(err)
 						return

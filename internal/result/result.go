@@ -14,6 +14,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"image/png"
 	"strings"
 	"time"
@@ -76,12 +77,12 @@ var ErrNotFound = errors.New("result not found")
 type Issuer struct {
 	db    *db.DB
 	clock clock.Clock
-	names func(ctx context.Context, q db.Querier, userID string) string
+	names func(ctx context.Context, q db.Querier, userID ids.User) (string, error)
 }
 
 // NewIssuer returns an issuer; names looks up a user's display name
 // through the deciding transaction.
-func NewIssuer(d *db.DB, c clock.Clock, names func(ctx context.Context, q db.Querier, userID string) string) *Issuer {
+func NewIssuer(d *db.DB, c clock.Clock, names func(ctx context.Context, q db.Querier, userID ids.User) (string, error)) *Issuer {
 	return &Issuer{db: d, clock: c, names: names}
 }
 
@@ -92,7 +93,10 @@ func (is *Issuer) OnDecision(ctx context.Context, tx *db.Tx, t tenant.Tenant, sv
 	if outcome != workflow.Approved {
 		return nil
 	}
-	c := is.content(ctx, tx, t, svc, a)
+	c, err := is.content(ctx, tx, t, svc, a)
+	if err != nil {
+		return err
+	}
 	raw, err := json.Marshal(c)
 	if err != nil {
 		return err
@@ -107,13 +111,17 @@ func (is *Issuer) OnDecision(ctx context.Context, tx *db.Tx, t tenant.Tenant, sv
 	return audit.Append(ctx, tx, audit.System.Entry(t.ID, "result.issue", "application:"+a.TrackingNumber, c.Kind+" "+code))
 }
 
-func (is *Issuer) content(ctx context.Context, q db.Querier, t tenant.Tenant, svc catalog.Service, a application.Application) Content {
+func (is *Issuer) content(ctx context.Context, q db.Querier, t tenant.Tenant, svc catalog.Service, a application.Application) (Content, error) {
+	holder, err := is.names(ctx, q, a.ApplicantID)
+	if err != nil {
+		return Content{}, fmt.Errorf("result: the holder's name for application %s: %w", a.ID, err)
+	}
 	langs := []string{a.Lang}
 	if t.DefaultLang != a.Lang {
 		langs = append(langs, t.DefaultLang)
 	}
 	c := Content{Kind: svc.Output.Kind, Title: svc.Output.Labels, Service: svc.Names, TrackingNumber: a.TrackingNumber,
-		Tenant: form.Labels{"id": t.NameID, "ja": t.NameJA, "en": t.NameEN}, Holder: is.names(ctx, q, a.ApplicantID),
+		Tenant: form.Labels{"id": t.NameID, "ja": t.NameJA, "en": t.NameEN}, Holder: holder,
 		DecidedAt: is.clock.Now(), Langs: langs}
 	for _, fd := range svc.Form.Visible(a.Answers) {
 		if fd.Type == form.TypeFile || fd.Type == form.TypeMyNumber {
@@ -125,7 +133,7 @@ func (is *Issuer) content(ctx context.Context, q db.Querier, t tenant.Tenant, sv
 		}
 		c.Lines = append(c.Lines, Line{Label: fd.Labels, Value: v})
 	}
-	return c
+	return c, nil
 }
 
 // newCode is 80 random bits in base32: short enough for a QR code and a

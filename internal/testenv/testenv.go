@@ -17,6 +17,7 @@ import (
 	"github.com/serambi/serambi/internal/audit"
 	"github.com/serambi/serambi/internal/clock"
 	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/region"
 	"github.com/serambi/serambi/internal/tenant"
 )
@@ -96,7 +97,7 @@ func (e *Env) User(t testing.TB, name string) audit.Actor {
 		VALUES (?, ?, ?, '', ?, ?)`, id, email, name, now, now); err != nil {
 		t.Fatalf("insert user %s: %v", name, err)
 	}
-	return audit.Actor{ID: id, Label: email, IP: "192.0.2.1"}
+	return audit.Actor{ID: ids.User(id), Label: email, IP: "192.0.2.1"}
 }
 
 // Next is a number no other call of this Env returns, for unique codes.

@@ -143,7 +143,7 @@ func TestCalendarFiles(t *testing.T) {
 	sum := sha256.Sum256(append([]byte("serambi calendar feeds\x00"), s.app.Config.SecretKey...))
 	m := hmac.New(sha256.New, sum[:])
 	m.Write([]byte("officer feed\x00" + officer.ID))
-	before := "/feeds/officer/" + officer.ID + "." + base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:18])
+	before := "/feeds/officer/" + string(officer.ID) + "." + base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:18])
 	if before == feed[1] {
 		t.Fatal("the feed key is still derived the old way")
 	}

@@ -61,7 +61,7 @@ func TestNoRouteCrossesTenants(t *testing.T) {
 		case strings.Contains(rt.Pattern, "/tickets/"):
 			id = bTicket.ID
 		}
-		path := strings.NewReplacer("{tenant}", b.Slug, "{slug}", b.Slug, "{user}", bOfficer.ID, "{$}", "",
+		path := strings.NewReplacer("{tenant}", b.Slug, "{slug}", b.Slug, "{user}", string(bOfficer.ID), "{$}", "",
 			"{id}", id, "{action}", "finish", "{code}", "JUMINHYO", "{name}", "copies", "{number}", bApp.TrackingNumber,
 			"{doc}", bDoc).Replace(rt.Pattern)
 		for _, role := range roles {
@@ -127,7 +127,7 @@ func TestAdminCannotTouchOtherTenantsStaff(t *testing.T) {
 	}
 	admin := s.browser(t)
 	admin.signin("admin@banyuwangi.demo")
-	if a := admin.post("/banyuwangi/admin/staff/"+other.ID+"/roles", url.Values{"roles": {"admin"}}); a.status != http.StatusNotFound {
+	if a := admin.post(string("/banyuwangi/admin/staff/"+other.ID+"/roles"), url.Values{"roles": {"admin"}}); a.status != http.StatusNotFound {
 		t.Fatalf("roles of another tenant's officer: %d", a.status)
 	}
 	if a := admin.post("/banyuwangi/admin/staff/not-an-id/end-sessions", nil); a.status != http.StatusNotFound {
@@ -141,7 +141,7 @@ func TestAdminCannotTouchOtherTenantsStaff(t *testing.T) {
 	}
 	// Positive control: the same admin can manage its own staff.
 	own, _ := s.app.Identity.ByLogin(t.Context(), "officer@banyuwangi.demo")
-	if a := admin.post("/banyuwangi/admin/staff/"+own.ID+"/roles", url.Values{"roles": {"officer", "instructor"}}); a.status != http.StatusSeeOther {
+	if a := admin.post(string("/banyuwangi/admin/staff/"+own.ID+"/roles"), url.Values{"roles": {"officer", "instructor"}}); a.status != http.StatusSeeOther {
 		t.Fatalf("own officer roles: %d", a.status)
 	}
 }

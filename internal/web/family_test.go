@@ -43,7 +43,7 @@ func TestFamilyBooksForParent(t *testing.T) {
 		t.Fatal("family choice before approval")
 	}
 	start := slotRe.FindStringSubmatch(daughter.get(counterPath).body)[1]
-	if a := daughter.post(counterPath+"/appointments", mapForm2("start", start, "for", father.ID)); a.status != http.StatusBadRequest {
+	if a := daughter.post(counterPath+"/appointments", mapForm2("start", start, "for", string(father.ID))); a.status != http.StatusBadRequest {
 		t.Fatalf("booking before approval: %d", a.status)
 	}
 	dad := s.browser(t)
@@ -58,18 +58,18 @@ func TestFamilyBooksForParent(t *testing.T) {
 	if a := dad.post(approve[1], nil); a.status != http.StatusSeeOther {
 		t.Fatalf("approve: %d", a.status)
 	}
-	page := daughter.get(counterPath + "?family=" + father.ID)
-	mustContain(t, page, `id="family-choice"`, `name="for" value="`+father.ID+`"`)
+	page := daughter.get(counterPath + "?family=" + string(father.ID))
+	mustContain(t, page, `id="family-choice"`, `name="for" value="`+string(father.ID)+`"`)
 	// (The last free time: the father already holds the first one.)
 	all := slotRe.FindAllStringSubmatch(page.body, -1)
 	start = all[len(all)-1][1]
-	if a := daughter.post(counterPath+"/appointments", mapForm2("start", start, "for", father.ID)); a.status != http.StatusSeeOther ||
+	if a := daughter.post(counterPath+"/appointments", mapForm2("start", start, "for", string(father.ID))); a.status != http.StatusSeeOther ||
 		!strings.Contains(a.header.Get("Location"), "done=booked") {
 		t.Fatalf("book for father: %d %s", a.status, a.header.Get("Location"))
 	}
 	stranger := s.browser(t)
 	stranger.signin("stranger@example.jp")
-	if a := stranger.post(counterPath+"/appointments", mapForm2("start", start, "for", father.ID)); a.status != http.StatusBadRequest {
+	if a := stranger.post(counterPath+"/appointments", mapForm2("start", start, "for", string(father.ID))); a.status != http.StatusBadRequest {
 		t.Fatalf("stranger booked for him: %d", a.status)
 	}
 	ten := mustTenant(t, s, "fukuoka")

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -77,8 +78,19 @@ func escapeSegments(p string) string {
 	return strings.Join(parts, "/")
 }
 
-// Link is path for templates.
-func (p *Page) Link(pattern string, args ...string) string { return p.s.Path(pattern, args...) }
+// Link is path for templates, whose arguments may be typed identifiers
+// (ids.User, …) as well as strings.
+func (p *Page) Link(pattern string, args ...any) string {
+	strs := make([]string, len(args))
+	for i, a := range args {
+		if s, ok := a.(string); ok {
+			strs[i] = s
+		} else {
+			strs[i] = fmt.Sprint(a)
+		}
+	}
+	return p.s.Path(pattern, strs...)
+}
 
 // Serves tells whether a route of the table answers method on path (the
 // test of links in pages asks it of every link and form).

@@ -304,8 +304,8 @@ func TestAssignToAColleague(t *testing.T) {
 	app := "/fukuoka/applications/" + a.ID
 	page := admin.get(app)
 	officer, _ := s.app.Identity.ByLogin(t.Context(), "officer@fukuoka.demo")
-	mustContain(t, page, `<option value="`+officer.ID+`"`)
-	if r := admin.post(app+"/assign", url.Values{"to": {officer.ID}, "version": {version(t, page.body)}}); r.status != http.StatusSeeOther {
+	mustContain(t, page, string(`<option value="`+officer.ID+`"`))
+	if r := admin.post(app+"/assign", url.Values{"to": {string(officer.ID)}, "version": {version(t, page.body)}}); r.status != http.StatusSeeOther {
 		t.Fatalf("assign: %d", r.status)
 	}
 	off := s.browser(t)
@@ -313,7 +313,7 @@ func TestAssignToAColleague(t *testing.T) {
 	mustContain(t, off.get("/fukuoka/inbox?assigned=me"), a.TrackingNumber)
 	// Not to a resident.
 	res, _ := s.app.Identity.ByLogin(t.Context(), "resident@fukuoka.demo")
-	if r := admin.post(app+"/assign", url.Values{"to": {res.ID}}); r.status != http.StatusBadRequest {
+	if r := admin.post(app+"/assign", url.Values{"to": {string(res.ID)}}); r.status != http.StatusBadRequest {
 		t.Fatalf("assign to a resident: %d", r.status)
 	}
 }

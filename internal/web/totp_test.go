@@ -68,7 +68,7 @@ func TestStaffTwoStepSignIn(t *testing.T) {
 
 	// The admin ends all of the officer's sessions.
 	u, _ := s.app.Identity.ByLogin(t.Context(), "shinjin@neyagawa.demo")
-	if a := admin.post("/neyagawa/admin/staff/"+u.ID+"/end-sessions", nil); a.status != http.StatusSeeOther {
+	if a := admin.post(string("/neyagawa/admin/staff/"+u.ID+"/end-sessions"), nil); a.status != http.StatusSeeOther {
 		t.Fatalf("end sessions: %d", a.status)
 	}
 	if officer.get("/account").status != http.StatusSeeOther {

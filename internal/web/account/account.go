@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/serambi/serambi/internal/identity"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/validation"
 	"github.com/serambi/serambi/internal/web"
 )
@@ -16,7 +17,7 @@ type accountData struct {
 	CurrentHash string
 	Staff       bool
 	Family      []identity.FamilyLink
-	Me          string
+	Me          ids.User
 }
 
 func (s *Pages) accountPage(r *http.Request, errs validation.Errors) (*web.Page, error) {

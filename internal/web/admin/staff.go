@@ -7,6 +7,7 @@ import (
 	"github.com/serambi/serambi/internal/audit"
 	"github.com/serambi/serambi/internal/db"
 	"github.com/serambi/serambi/internal/identity"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/validation"
 	"github.com/serambi/serambi/internal/web"
@@ -83,7 +84,7 @@ func (s *Pages) staffMember(w http.ResponseWriter, r *http.Request, t *tenant.Te
 		s.NotFound(w, r)
 		return "", false
 	}
-	roles, err := s.Identity.Roles(r.Context(), t.ID, id)
+	roles, err := s.Identity.Roles(r.Context(), t.ID, ids.User(id))
 	if err != nil {
 		s.ServerError(w, r, err)
 		return "", false
@@ -106,7 +107,7 @@ func (s *Pages) staffRoles(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	err := s.Identity.SetRoles(r.Context(), web.Actor(r), t.ID, id, identity.RolesFrom(r.PostForm["roles"]))
+	err := s.Identity.SetRoles(r.Context(), web.Actor(r), t.ID, ids.User(id), identity.RolesFrom(r.PostForm["roles"]))
 	var errs validation.Errors
 	if errors.As(err, &errs) {
 		s.ErrorPage(w, r, http.StatusBadRequest, t)
@@ -128,7 +129,7 @@ func (s *Pages) staffEndSessions(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if _, err := s.Identity.EndAllSessions(r.Context(), web.Actor(r), t.ID, id); err != nil {
+	if _, err := s.Identity.EndAllSessions(r.Context(), web.Actor(r), t.ID, ids.User(id)); err != nil {
 		s.ServerError(w, r, err)
 		return
 	}

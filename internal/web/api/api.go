@@ -322,7 +322,7 @@ func (s *Pages) apiStaff(w http.ResponseWriter, r *http.Request) {
 	}
 	out := web.List[staffJSON]{Items: []staffJSON{}}
 	for _, m := range staff {
-		j := staffJSON{ID: m.User.ID, Name: m.User.Name, Email: m.User.Email}
+		j := staffJSON{ID: string(m.User.ID), Name: m.User.Name, Email: m.User.Email}
 		for _, role := range m.Roles {
 			j.Roles = append(j.Roles, string(role))
 		}
@@ -355,5 +355,5 @@ func (s *Pages) apiStaffCreate(w http.ResponseWriter, r *http.Request) {
 	if !s.APIResult(w, r, err) {
 		return
 	}
-	web.WriteJSON(w, http.StatusCreated, staffJSON{ID: u.ID, Name: u.Name, Email: u.Email, Roles: b.Roles})
+	web.WriteJSON(w, http.StatusCreated, staffJSON{ID: string(u.ID), Name: u.Name, Email: u.Email, Roles: b.Roles})
 }

@@ -30,9 +30,9 @@ type applicationPage struct {
 	Assisted     bool // filled by an officer, not yet confirmed
 	AssistedByMe bool
 	IsApplicant  bool
-	CheckCode    string   // for public tracking, shown to the applicant
-	Next         []string // what happens next, for the applicant of a sent application
-	FilledBy     string
+	CheckCode    string        // for public tracking, shown to the applicant
+	Next         []string      // what happens next, for the applicant of a sent application
+	FilledBy     string        // the name of the officer who filled it
 	Colleagues   []stateOption // officers and admins to assign to
 	AC           *appContext
 	Service      string
@@ -141,7 +141,7 @@ func (s *Pages) applicationData(ctx context.Context, p *web.Page, ac *appContext
 		}
 		for _, m := range staff {
 			if hasStaffRole(m.Roles) {
-				d.Colleagues = append(d.Colleagues, stateOption{Value: m.User.ID, Label: m.User.Name})
+				d.Colleagues = append(d.Colleagues, stateOption{Value: string(m.User.ID), Label: m.User.Name})
 			}
 		}
 		if u, err := s.Identity.ByID(ctx, ac.App.ApplicantID); err == nil {

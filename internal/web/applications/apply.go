@@ -10,6 +10,7 @@ import (
 	"github.com/serambi/serambi/internal/application"
 	"github.com/serambi/serambi/internal/catalog"
 	"github.com/serambi/serambi/internal/form"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/validation"
 	"github.com/serambi/serambi/internal/web"
@@ -22,7 +23,7 @@ type appContext struct {
 	Svc       catalog.Service
 	App       application.Application
 	Roles     []string // the caller's workflow roles on it
-	officerID string   // the caller, when staff
+	officerID ids.User // the caller, when staff
 }
 
 // loadApplication resolves {tenant} and {id} for a signed-in caller who is

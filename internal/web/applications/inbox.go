@@ -7,6 +7,7 @@ import (
 
 	"github.com/serambi/serambi/internal/application"
 	"github.com/serambi/serambi/internal/identity"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/web"
 )
 
@@ -35,7 +36,7 @@ func (s *Pages) inbox(w http.ResponseWriter, r *http.Request) {
 		}
 		f.ApplicantIDs = ids
 	}
-	apps, err := s.Apps.Inbox(r.Context(), t.ID, web.UserOf(r).ID, f)
+	apps, err := s.Apps.Inbox(r.Context(), t.ID, string(web.UserOf(r).ID), f)
 	if err != nil {
 		s.ServerError(w, r, err)
 		return
@@ -86,9 +87,9 @@ func (s *Pages) assign(w http.ResponseWriter, r *http.Request) {
 	}
 	to := ""
 	if r.PostForm.Get("to") == "me" {
-		to = web.UserOf(r).ID
+		to = string(web.UserOf(r).ID)
 	} else if id := r.PostForm.Get("to"); id != "" {
-		roles, err := s.Identity.Roles(r.Context(), ac.T.ID, id)
+		roles, err := s.Identity.Roles(r.Context(), ac.T.ID, ids.User(id))
 		if err != nil || !hasStaffRole(roles) {
 			s.ErrorPage(w, r, http.StatusBadRequest, ac.T)
 			return
@@ -96,7 +97,7 @@ func (s *Pages) assign(w http.ResponseWriter, r *http.Request) {
 		to = id
 	}
 	version, _ := strconv.Atoi(r.PostForm.Get("version"))
-	_, err := s.Apps.Assign(r.Context(), ac.caller(r), ac.T.ID, ac.App.ID, version, to)
+	_, err := s.Apps.Assign(r.Context(), ac.caller(r), ac.T.ID, ac.App.ID, version, ids.User(to))
 	if errors.Is(err, application.ErrConflict) || errors.Is(err, application.ErrNotAssignable) {
 		web.Redirect(w, r, appURL(ac)+"?changed=1")
 		return

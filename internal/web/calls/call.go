@@ -39,14 +39,14 @@ type callWho struct {
 func (s *Pages) callAccess(r *http.Request, t *tenant.Tenant, c call.Call) (callWho, bool) {
 	if u := web.UserOf(r); u != nil {
 		if s.ServesCounter(r, t, c, u) {
-			return callWho{call.RoleOfficer, "u:" + u.ID, u.Name}, true
+			return callWho{call.RoleOfficer, string("u:" + u.ID), u.Name}, true
 		}
 		if c.ResidentID != "" && u.ID == c.ResidentID {
-			return callWho{call.RoleResident, "u:" + u.ID, u.Name}, true
+			return callWho{call.RoleResident, string("u:" + u.ID), u.Name}, true
 		}
 		// A family member the resident allowed joins as their helper.
 		if c.ResidentID != "" && s.Identity.ActsFor(r.Context(), u.ID, c.ResidentID) {
-			return callWho{call.RoleHelper, "u:" + u.ID, u.Name}, true
+			return callWho{call.RoleHelper, string("u:" + u.ID), u.Name}, true
 		}
 	}
 	if tk := r.URL.Query().Get("ticket"); c.TicketID != "" && tk == c.TicketID {

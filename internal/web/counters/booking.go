@@ -8,6 +8,7 @@ import (
 	"github.com/serambi/serambi/internal/call"
 	"github.com/serambi/serambi/internal/counter"
 	"github.com/serambi/serambi/internal/identity"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/validation"
 	"github.com/serambi/serambi/internal/web"
@@ -96,7 +97,7 @@ func (s *Pages) counterPage(w http.ResponseWriter, r *http.Request) {
 	if q := r.URL.Query().Get("for"); q != "" && data.Staff {
 		p.Form.Set("for", q)
 		if u, err := s.FindResident(r, q); err == nil {
-			data.ForID, data.ForName = u.ID, u.Name
+			data.ForID, data.ForName = string(u.ID), u.Name
 		} else {
 			p.Errors = validation.Errors{{Field: "for", Code: "error.assist.resident"}}
 		}
@@ -151,12 +152,12 @@ func (s *Pages) book(w http.ResponseWriter, r *http.Request) {
 	if id := r.PostForm.Get("for"); id != "" {
 		// Staff booking for a resident who phoned in, or a family member
 		// booking for the parent who allowed it.
-		if _, err := s.Identity.ByID(r.Context(), id); err != nil ||
-			!(s.IsStaff(r, t) || s.Identity.ActsFor(r.Context(), web.UserOf(r).ID, id)) {
+		if _, err := s.Identity.ByID(r.Context(), ids.User(id)); err != nil ||
+			!(s.IsStaff(r, t) || s.Identity.ActsFor(r.Context(), web.UserOf(r).ID, ids.User(id))) {
 			s.ErrorPage(w, r, http.StatusBadRequest, t)
 			return
 		}
-		residentID = id
+		residentID = ids.User(id)
 	}
 	_, err = s.Counters.Book(r.Context(), web.Actor(r), *t, c.ID, residentID, start, web.TruncateRunes(r.PostForm.Get("note"), 500))
 	if err == nil && residentID != web.UserOf(r).ID {
@@ -204,7 +205,7 @@ func (s *Pages) myAppointments(w http.ResponseWriter, r *http.Request) {
 	}
 	// Appointments booked for family members follow, labelled, with
 	// their call once it opens (the family member joins as a helper).
-	others, err := s.Counters.BookedForOthers(r.Context(), t.ID, web.UserOf(r).ID)
+	others, err := s.Counters.BookedForOthers(r.Context(), t.ID, string(web.UserOf(r).ID))
 	if err != nil {
 		s.ServerError(w, r, err)
 		return
@@ -360,7 +361,7 @@ func (s *Pages) apiCancel(w http.ResponseWriter, r *http.Request) {
 type familyPerson struct{ ID, Name string }
 
 // familyToHelp lists the people who allowed userID to act for them.
-func (s *Pages) familyToHelp(r *http.Request, userID string) []familyPerson {
+func (s *Pages) familyToHelp(r *http.Request, userID ids.User) []familyPerson {
 	links, err := s.Identity.FamilyOf(r.Context(), userID)
 	if err != nil {
 		return nil
@@ -368,7 +369,7 @@ func (s *Pages) familyToHelp(r *http.Request, userID string) []familyPerson {
 	var out []familyPerson
 	for _, l := range links {
 		if l.HelperID == userID && l.Status == identity.FamilyApproved {
-			out = append(out, familyPerson{l.PersonID, l.PersonName})
+			out = append(out, familyPerson{string(l.PersonID), l.PersonName})
 		}
 	}
 	return out

@@ -9,6 +9,7 @@ import (
 	"github.com/serambi/serambi/internal/call"
 	"github.com/serambi/serambi/internal/counter"
 	"github.com/serambi/serambi/internal/identity"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/locale"
 	"github.com/serambi/serambi/internal/queue"
 	"github.com/serambi/serambi/internal/tenant"
@@ -58,7 +59,7 @@ func (s *Pages) deskPage(w http.ResponseWriter, r *http.Request) {
 	booked := map[string]time.Time{} // resident -> today's appointment
 	for _, a := range apps {
 		if a.Status == counter.Booked {
-			booked[a.CounterID+"|"+a.ResidentID] = a.Start
+			booked[a.CounterID+"|"+string(a.ResidentID)] = a.Start
 		}
 	}
 	queues, err := s.deskQueues(r, t, me.ID, booked)
@@ -125,7 +126,7 @@ type deskCall struct {
 	Satisfaction int
 }
 
-func (s *Pages) deskQueues(r *http.Request, t *tenant.Tenant, officerID string, booked map[string]time.Time) ([]deskQueue, error) {
+func (s *Pages) deskQueues(r *http.Request, t *tenant.Tenant, officerID ids.User, booked map[string]time.Time) ([]deskQueue, error) {
 	lang := web.LangOf(r)
 	now := s.Clock.Now()
 	cs, err := s.Counters.List(r.Context(), t.ID, true)
@@ -159,7 +160,7 @@ func (s *Pages) deskQueues(r *http.Request, t *tenant.Tenant, officerID string, 
 			q.Line = append(q.Line, deskTicket{Label: tk.Label, Priority: tk.Priority, Source: tk.Source,
 				Minutes: int(now.Sub(tk.CreatedAt).Minutes())})
 			if tk.ResidentID != "" {
-				q.Line[len(q.Line)-1].Appointment = booked[c.ID+"|"+tk.ResidentID]
+				q.Line[len(q.Line)-1].Appointment = booked[c.ID+"|"+string(tk.ResidentID)]
 			}
 		}
 		if q.Calls, err = s.deskCalls(r, t, c.ID); err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/serambi/serambi/internal/counter"
 	"github.com/serambi/serambi/internal/ical"
 	"github.com/serambi/serambi/internal/identity"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/web"
 )
 
@@ -55,17 +56,17 @@ func (s *Pages) writeICS(w http.ResponseWriter, r *http.Request, filename string
 // feedToken is the secret part of an officer's private feed URL: the user
 // ID and a MAC of it, so the URL can be given to a calendar app without a
 // password and cannot be guessed for another officer.
-func (s *Pages) feedToken(userID string) string { return feedTokenWith(s.FeedKey, userID) }
+func (s *Pages) feedToken(userID ids.User) string { return feedTokenWith(s.FeedKey, userID) }
 
-func feedTokenWith(key []byte, userID string) string {
+func feedTokenWith(key []byte, userID ids.User) string {
 	m := hmac.New(sha256.New, key)
-	m.Write([]byte("officer feed\x00" + userID))
-	return userID + "." + base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:18])
+	m.Write([]byte("officer feed\x00" + string(userID)))
+	return string(userID) + "." + base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:18])
 }
 
 // feedTokenValid checks a feed URL's token against the current key and,
 // for URLs given out before, the earlier one.
-func (s *Pages) feedTokenValid(token, userID string) bool {
+func (s *Pages) feedTokenValid(token string, userID ids.User) bool {
 	if len(token) > 120 {
 		return false
 	}
@@ -87,18 +88,18 @@ func (s *Pages) pageFeedURL(p *web.Page) string {
 }
 
 // feedURL is an officer's private calendar feed for their counters.
-func (s *Pages) feedURL(userID string) string {
+func (s *Pages) feedURL(userID ids.User) string {
 	return s.BaseURL + "/feeds/officer/" + s.feedToken(userID)
 }
 
 func (s *Pages) officerFeed(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
 	userID, _, _ := strings.Cut(token, ".")
-	if !s.feedTokenValid(token, userID) {
+	if !s.feedTokenValid(token, ids.User(userID)) {
 		s.NotFound(w, r)
 		return
 	}
-	u, err := s.Identity.ByID(r.Context(), userID)
+	u, err := s.Identity.ByID(r.Context(), ids.User(userID))
 	if err != nil || u.Disabled {
 		s.NotFound(w, r)
 		return

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/queue"
 	"github.com/serambi/serambi/internal/web"
 )
@@ -20,7 +21,7 @@ func (s *Pages) takeTicket(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	resident := ""
+	var resident ids.User
 	if u := web.UserOf(r); u != nil {
 		resident = u.ID
 	}
@@ -85,7 +86,7 @@ func (s *Pages) cancelTicket(w http.ResponseWriter, r *http.Request) {
 		s.Render(w, http.StatusOK, "confirm_action", p)
 		return
 	}
-	resident := ""
+	var resident ids.User
 	if u := web.UserOf(r); u != nil {
 		resident = u.ID
 	}
@@ -202,7 +203,7 @@ func (s *Pages) apiTakeTicket(w http.ResponseWriter, r *http.Request) {
 	if r.ContentLength != 0 && !s.ReadJSON(w, r, &b) {
 		return
 	}
-	resident := ""
+	var resident ids.User
 	if u := web.UserOf(r); u != nil {
 		resident = u.ID
 	}

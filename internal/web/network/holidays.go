@@ -261,7 +261,7 @@ func (s *Pages) holidayPublish(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := s.DB.InTx(r.Context(), func(tx *db.Tx) error {
-		if err := s.Calendar.Publish(r.Context(), tx, country, year, web.Actor(r).ID, s.Clock.Now()); err != nil {
+		if err := s.Calendar.Publish(r.Context(), tx, country, year, string(web.Actor(r).ID), s.Clock.Now()); err != nil {
 			return err
 		}
 		return audit.Append(r.Context(), tx, web.Actor(r).Entry("", "holiday.publish", "holidays:"+country+":"+strconv.Itoa(year), ""))
