@@ -28,7 +28,7 @@ import (
 
 // Application is one resident's request for one service.
 type Application struct {
-	ID             string
+	ID             ids.Application
 	TenantID       ids.Tenant
 	ServiceID      string
 	TrackingNumber string // "" while a draft
@@ -105,13 +105,13 @@ func (s *Service) encodeAnswers(a Application) (string, error) {
 	if err != nil || s.sealer == nil {
 		return string(raw), err
 	}
-	return s.sealer.Seal(string(raw), "application.answers:"+a.ID)
+	return s.sealer.Seal(string(raw), string("application.answers:"+a.ID))
 }
 
 // decodeAnswers reads stored answers, sealed or (from before sealing) not.
 func (s *Service) decodeAnswers(a *Application, stored string) error {
 	if strings.HasPrefix(stored, "v1.") && s.sealer != nil {
-		plain, err := s.sealer.Open(stored, "application.answers:"+a.ID)
+		plain, err := s.sealer.Open(stored, string("application.answers:"+a.ID))
 		if err != nil {
 			return err
 		}
@@ -178,7 +178,7 @@ func (s *Service) Create(ctx context.Context, c Caller, t tenant.Tenant, svc cat
 	}
 	start := svc.Workflow.StartState()
 	a := Application{
-		ID: db.NewID(), TenantID: t.ID, ServiceID: svc.ID, ApplicantID: d.ApplicantID, FilledBy: d.FilledBy,
+		ID: ids.Application(db.NewID()), TenantID: t.ID, ServiceID: svc.ID, ApplicantID: d.ApplicantID, FilledBy: d.FilledBy,
 		State: start.Name, Answers: answers, Lang: d.Lang, Version: 1, StateSince: now, CreatedAt: now, UpdatedAt: now,
 	}
 	cal, err := s.calendarFor(ctx, t)
@@ -190,7 +190,7 @@ func (s *Service) Create(ctx context.Context, c Caller, t tenant.Tenant, svc cat
 			return err
 		}
 		if d.Attach != nil {
-			if err := d.Attach(ctx, tx, a.ID); err != nil {
+			if err := d.Attach(ctx, tx, string(a.ID)); err != nil {
 				return err
 			}
 		}
@@ -199,7 +199,7 @@ func (s *Service) Create(ctx context.Context, c Caller, t tenant.Tenant, svc cat
 			if err := addEvents(ctx, tx, a, created); err != nil {
 				return err
 			}
-			return audit.Append(ctx, tx, c.Actor.Entry(t.ID, "application.create", "application:"+a.ID, audit.Say("audit.detail.application.create", svc.Code)))
+			return audit.Append(ctx, tx, c.Actor.Entry(t.ID, "application.create", string("application:"+a.ID), audit.Say("audit.detail.application.create", svc.Code)))
 		}
 		// Created and submitted at once: the submission's audit entry
 		// ("draft -> submitted") records both, and both timeline rows go
@@ -327,7 +327,7 @@ func (s *Service) transition(ctx context.Context, tx *db.Tx, c Caller, t tenant.
 	}
 	object := a.TrackingNumber
 	if object == "" {
-		object = a.ID
+		object = string(a.ID)
 	}
 	return audit.Append(ctx, tx, c.Actor.Entry(t.ID, "application."+action, "application:"+object,
 		audit.Say("audit.detail.state", from, a.State)))

@@ -151,7 +151,7 @@ func (e *env) draft(t *testing.T, s site, applicant audit.Actor, answers form.An
 // act takes an action that must succeed, at the application's version.
 func (e *env) act(t *testing.T, s site, c application.Caller, a application.Application, action, comment string) application.Application {
 	t.Helper()
-	got, err := e.apps.Act(e.ctx, c, s.tn, s.svc, a.ID, a.Version, action, comment)
+	got, err := e.apps.Act(e.ctx, c, s.tn, s.svc, string(a.ID), a.Version, action, comment)
 	if err != nil {
 		t.Fatalf("%s by %v: %v", action, c.Roles, err)
 	}
@@ -201,7 +201,7 @@ func ids(apps []application.Application) []string {
 	for i, a := range apps {
 		out[i] = a.TrackingNumber
 		if out[i] == "" {
-			out[i] = a.ID
+			out[i] = string(a.ID)
 		}
 	}
 	return out
@@ -231,7 +231,7 @@ func TestDraftThenSubmit(t *testing.T) {
 		if a.Answers["child_name"] != "Siti Aminah" {
 			t.Fatalf("draft answers not cleaned: %#v", a.Answers)
 		}
-		stored := e.get(t, s, a.ID)
+		stored := e.get(t, s, string(a.ID))
 		if stored.State != "draft" || stored.TrackingNumber != "" || stored.ApplicantID != siti.ID || stored.Lang != "id" ||
 			stored.Answers["child_name"] != "Siti Aminah" {
 			t.Fatalf("stored draft = %+v", stored)
@@ -247,28 +247,28 @@ func TestDraftThenSubmit(t *testing.T) {
 			t.Fatalf("a refused draft was stored: %d applications", len(mine))
 		}
 		// SaveAnswers in a draft checks the shape too.
-		if _, err := e.apps.SaveAnswers(e.ctx, residentOf(siti), s.tn, s.svc, a.ID, a.Version,
+		if _, err := e.apps.SaveAnswers(e.ctx, residentOf(siti), s.tn, s.svc, string(a.ID), a.Version,
 			form.Answers{"parent_phone": "12"}); len(validationErrors(t, err)) != 1 {
 			t.Fatalf("malformed phone saved: %v", err)
 		}
 
 		// Submitting the incomplete draft is refused and changes nothing.
-		_, err = e.apps.Act(e.ctx, residentOf(siti), s.tn, s.svc, a.ID, a.Version, "submit", "")
+		_, err = e.apps.Act(e.ctx, residentOf(siti), s.tn, s.svc, string(a.ID), a.Version, "submit", "")
 		want := []string{"birth_date:error.field.required", "child_nik:error.field.required", "parent_phone:error.field.required"}
 		if got := fields(validationErrors(t, err)); !slices.Equal(got, want) {
 			t.Fatalf("incomplete submit problems = %v, want %v", got, want)
 		}
-		if got := e.get(t, s, a.ID); got.State != "draft" || got.Version != 1 || got.TrackingNumber != "" {
+		if got := e.get(t, s, string(a.ID)); got.State != "draft" || got.Version != 1 || got.TrackingNumber != "" {
 			t.Fatalf("after refused submit: %+v", got)
 		}
 
 		e.clk.Advance(time.Hour) // 10:00 WIB
-		a, err = e.apps.SaveAnswers(e.ctx, residentOf(siti), s.tn, s.svc, a.ID, a.Version, complete())
+		a, err = e.apps.SaveAnswers(e.ctx, residentOf(siti), s.tn, s.svc, string(a.ID), a.Version, complete())
 		if err != nil || a.Version != 2 {
 			t.Fatalf("SaveAnswers: version %d, %v", a.Version, err)
 		}
 		// A stale version is refused.
-		if _, err := e.apps.Act(e.ctx, residentOf(siti), s.tn, s.svc, a.ID, 1, "submit", ""); !errors.Is(err, application.ErrConflict) {
+		if _, err := e.apps.Act(e.ctx, residentOf(siti), s.tn, s.svc, string(a.ID), 1, "submit", ""); !errors.Is(err, application.ErrConflict) {
 			t.Fatalf("submit at stale version: %v, want ErrConflict", err)
 		}
 
@@ -289,7 +289,7 @@ func TestDraftThenSubmit(t *testing.T) {
 			t.Fatalf("submitted: decided %v, state since %s", a.DecidedAt, a.StateSince)
 		}
 
-		stored = e.get(t, s, a.ID)
+		stored = e.get(t, s, string(a.ID))
 		sameTime(t, "stored DueAt", stored.DueAt, wantDue)
 		sameTime(t, "stored SubmittedAt", stored.SubmittedAt, submittedAt)
 		if stored.State != "submitted" || stored.TrackingNumber != "BWI-2026-000001" || stored.Version != 3 ||
@@ -300,7 +300,7 @@ func TestDraftThenSubmit(t *testing.T) {
 			t.Fatalf("ByTrackingNumber: %v %v", got.ID, err)
 		}
 
-		events, err := e.apps.Timeline(e.ctx, s.tn.ID, a.ID)
+		events, err := e.apps.Timeline(e.ctx, s.tn.ID, string(a.ID))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -327,7 +327,7 @@ func TestDraftThenSubmit(t *testing.T) {
 				t.Fatalf("audit entry by %q, want %q", en.ActorID, siti.ID)
 			}
 		}
-		wantActions := []string{"application.submit application:BWI-2026-000001", "application.create application:" + a.ID}
+		wantActions := []string{"application.submit application:BWI-2026-000001", string("application.create application:" + a.ID)}
 		if !slices.Equal(actions, wantActions) {
 			t.Fatalf("audit = %v, want %v", actions, wantActions)
 		}
@@ -361,7 +361,7 @@ func TestTrackingNumbers(t *testing.T) {
 			t.Fatalf("submission without a role: %v, want ErrForbidden", err)
 		}
 		incomplete := e.draft(t, s, siti, form.Answers{"child_name": "Budi"})
-		if _, err := e.apps.Act(e.ctx, residentOf(siti), s.tn, s.svc, incomplete.ID, incomplete.Version, "submit", ""); err == nil {
+		if _, err := e.apps.Act(e.ctx, residentOf(siti), s.tn, s.svc, string(incomplete.ID), incomplete.Version, "submit", ""); err == nil {
 			t.Fatal("incomplete submission accepted")
 		}
 		if mine, _ := e.apps.Mine(e.ctx, s.tn.ID, siti.ID); len(mine) != 4 {
@@ -448,7 +448,7 @@ func TestConcurrentSubmissions(t *testing.T) {
 		got = run(20, func(i int) (application.Application, error) {
 			if i%2 == 0 {
 				a := drafts[i/2]
-				return e.apps.Act(e.ctx, residentOf(siti), s.tn, s.svc, a.ID, a.Version, "submit", "")
+				return e.apps.Act(e.ctx, residentOf(siti), s.tn, s.svc, string(a.ID), a.Version, "submit", "")
 			}
 			return e.apps.Create(e.ctx, residentOf(siti), s.tn, s.svc,
 				application.Draft{ApplicantID: siti.ID, Lang: "id", Answers: complete(), Submit: true})
@@ -467,10 +467,10 @@ func TestWorkflowRoles(t *testing.T) {
 
 		refuse := func(c application.Caller, a application.Application, action, comment string, want error) {
 			t.Helper()
-			if _, err := e.apps.Act(e.ctx, c, s.tn, s.svc, a.ID, a.Version, action, comment); !errors.Is(err, want) {
+			if _, err := e.apps.Act(e.ctx, c, s.tn, s.svc, string(a.ID), a.Version, action, comment); !errors.Is(err, want) {
 				t.Fatalf("%s by %v in %s: %v, want %v", action, c.Roles, a.State, err, want)
 			}
-			if got := e.get(t, s, a.ID); got.Version != a.Version || got.State != a.State {
+			if got := e.get(t, s, string(a.ID)); got.Version != a.Version || got.State != a.State {
 				t.Fatalf("refused %s changed the application: %+v", action, got)
 			}
 		}
@@ -501,7 +501,7 @@ func TestWorkflowRoles(t *testing.T) {
 		}
 		// 3 working days from Tuesday: the end of Friday 27 Nov.
 		sameTime(t, "in_review DueAt", a.DueAt, time.Date(2026, 11, 28, 0, 0, 0, 0, s.tn.Location()))
-		if _, err := e.apps.SaveAnswers(e.ctx, resident, s.tn, s.svc, a.ID, a.Version, complete()); !errors.Is(err, application.ErrNotEditable) {
+		if _, err := e.apps.SaveAnswers(e.ctx, resident, s.tn, s.svc, string(a.ID), a.Version, complete()); !errors.Is(err, application.ErrNotEditable) {
 			t.Fatalf("SaveAnswers in in_review: %v, want ErrNotEditable", err)
 		}
 
@@ -514,7 +514,7 @@ func TestWorkflowRoles(t *testing.T) {
 
 		fixed := complete()
 		fixed["child_name"] = "Siti Aminah Putri"
-		saved, err := e.apps.SaveAnswers(e.ctx, resident, s.tn, s.svc, a.ID, a.Version, fixed)
+		saved, err := e.apps.SaveAnswers(e.ctx, resident, s.tn, s.svc, string(a.ID), a.Version, fixed)
 		if err != nil || saved.Version != a.Version+1 || saved.Answers["child_name"] != "Siti Aminah Putri" {
 			t.Fatalf("SaveAnswers in sent_back: %+v, %v", saved, err)
 		}
@@ -531,7 +531,7 @@ func TestWorkflowRoles(t *testing.T) {
 		refuse(resident, a, "approve", "", workflow.ErrForbidden)
 		do(officer, "approve", "Lengkap")
 		decided := e.clk.Now()
-		for _, got := range []application.Application{a, e.get(t, s, a.ID)} {
+		for _, got := range []application.Application{a, e.get(t, s, string(a.ID))} {
 			if got.State != "approved" || got.DueAt != nil {
 				t.Fatalf("approved: %s, due %v", got.State, got.DueAt)
 			}
@@ -542,7 +542,7 @@ func TestWorkflowRoles(t *testing.T) {
 		}
 		refuse(resident, a, "withdraw", "", workflow.ErrNotAllowed)
 
-		events, err := e.apps.Timeline(e.ctx, s.tn.ID, a.ID)
+		events, err := e.apps.Timeline(e.ctx, s.tn.ID, string(a.ID))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -609,7 +609,7 @@ func TestTwoOfficersAtOnce(t *testing.T) {
 			for i, c := range officers {
 				wg.Go(func() {
 					<-start
-					_, errs[i] = e.apps.Act(e.ctx, c, s.tn, s.svc, a.ID, v, "start_review", "")
+					_, errs[i] = e.apps.Act(e.ctx, c, s.tn, s.svc, string(a.ID), v, "start_review", "")
 				})
 			}
 			close(start)
@@ -627,11 +627,11 @@ func TestTwoOfficersAtOnce(t *testing.T) {
 			if wins != 1 {
 				t.Fatalf("round %d: %d officers won (%v)", round, wins, errs)
 			}
-			got := e.get(t, s, a.ID)
+			got := e.get(t, s, string(a.ID))
 			if got.State != "in_review" || got.Version != v+1 {
 				t.Fatalf("round %d: %s v%d, want in_review v%d", round, got.State, got.Version, v+1)
 			}
-			events, err := e.apps.Timeline(e.ctx, s.tn.ID, a.ID)
+			events, err := e.apps.Timeline(e.ctx, s.tn.ID, string(a.ID))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -640,17 +640,17 @@ func TestTwoOfficersAtOnce(t *testing.T) {
 			}
 
 			// Assigning with the version read before the review started is refused.
-			if _, err := e.apps.Assign(e.ctx, officers[0], s.tn.ID, a.ID, v, officers[0].Actor.ID); !errors.Is(err, application.ErrConflict) {
+			if _, err := e.apps.Assign(e.ctx, officers[0], s.tn.ID, string(a.ID), v, officers[0].Actor.ID); !errors.Is(err, application.ErrConflict) {
 				t.Fatalf("Assign at stale version: %v, want ErrConflict", err)
 			}
-			if got := e.get(t, s, a.ID); got.AssignedTo != "" || got.Version != v+1 {
+			if got := e.get(t, s, string(a.ID)); got.AssignedTo != "" || got.Version != v+1 {
 				t.Fatalf("stale Assign changed it: %+v", got)
 			}
-			as, err := e.apps.Assign(e.ctx, officers[0], s.tn.ID, a.ID, v+1, officers[1].Actor.ID)
+			as, err := e.apps.Assign(e.ctx, officers[0], s.tn.ID, string(a.ID), v+1, officers[1].Actor.ID)
 			if err != nil || as.AssignedTo != officers[1].Actor.ID || as.Version != v+2 {
 				t.Fatalf("Assign: %+v, %v", as, err)
 			}
-			if got := e.get(t, s, a.ID); got.AssignedTo != officers[1].Actor.ID || got.State != "in_review" {
+			if got := e.get(t, s, string(a.ID)); got.AssignedTo != officers[1].Actor.ID || got.State != "in_review" {
 				t.Fatalf("stored assignment: %+v", got)
 			}
 		}
@@ -686,7 +686,7 @@ func TestInbox(t *testing.T) {
 		a4 = e.act(t, s, ani, a4, "start_review", "")
 		a4 = e.act(t, s, ani, a4, "approve", "")
 		draft := e.draft(t, s, siti, complete())
-		a2, err := e.apps.Assign(e.ctx, ani, s.tn.ID, a2.ID, a2.Version, ani.Actor.ID)
+		a2, err := e.apps.Assign(e.ctx, ani, s.tn.ID, string(a2.ID), a2.Version, ani.Actor.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -778,25 +778,25 @@ func TestMineAndGet(t *testing.T) {
 			t.Fatalf("Mine of someone without applications = %v, %v", ids(mine), err)
 		}
 
-		for _, id := range []string{elsewhere.ID, db.NewID(), "", "42", "not-an-id", first.ID + "'", strings.ToUpper(first.ID) + "0"} {
+		for _, id := range []string{string(elsewhere.ID), db.NewID(), "", "42", "not-an-id", string(first.ID + "'"), strings.ToUpper(string(first.ID)) + "0"} {
 			if _, err := e.apps.Get(e.ctx, s.tn.ID, id); !errors.Is(err, application.ErrNotFound) {
 				t.Fatalf("Get(%q): %v, want ErrNotFound", id, err)
 			}
 		}
-		if got := e.get(t, s, first.ID); got.TrackingNumber != "BWI-2026-000001" || got.ApplicantID != siti.ID {
+		if got := e.get(t, s, string(first.ID)); got.TrackingNumber != "BWI-2026-000001" || got.ApplicantID != siti.ID {
 			t.Fatalf("Get = %+v", got)
 		}
 		// Nothing acts across tenants either.
-		if _, err := e.apps.Act(e.ctx, officerOf(e.user(t, "ani")), s.tn, s.svc, elsewhere.ID, elsewhere.Version, "start_review", ""); !errors.Is(err, application.ErrNotFound) {
+		if _, err := e.apps.Act(e.ctx, officerOf(e.user(t, "ani")), s.tn, s.svc, string(elsewhere.ID), elsewhere.Version, "start_review", ""); !errors.Is(err, application.ErrNotFound) {
 			t.Fatalf("Act on another tenant's application: %v", err)
 		}
-		if _, err := e.apps.Assign(e.ctx, officerOf(e.user(t, "budi")), s.tn.ID, elsewhere.ID, elsewhere.Version, ""); !errors.Is(err, application.ErrNotFound) {
+		if _, err := e.apps.Assign(e.ctx, officerOf(e.user(t, "budi")), s.tn.ID, string(elsewhere.ID), elsewhere.Version, ""); !errors.Is(err, application.ErrNotFound) {
 			t.Fatalf("Assign on another tenant's application: %v", err)
 		}
-		if _, err := e.apps.SaveAnswers(e.ctx, residentOf(siti), s.tn, s.svc, draft.ID+"x", 0, complete()); !errors.Is(err, application.ErrNotFound) {
+		if _, err := e.apps.SaveAnswers(e.ctx, residentOf(siti), s.tn, s.svc, string(draft.ID+"x"), 0, complete()); !errors.Is(err, application.ErrNotFound) {
 			t.Fatalf("SaveAnswers with a bad id: %v", err)
 		}
-		if got := e.get(t, other, elsewhere.ID); got.State != "submitted" || got.Version != elsewhere.Version {
+		if got := e.get(t, other, string(elsewhere.ID)); got.State != "submitted" || got.Version != elsewhere.Version {
 			t.Fatalf("the other tenant's application changed: %+v", got)
 		}
 		if _, err := e.apps.ByTrackingNumber(e.ctx, "BWI-2026-999999"); !errors.Is(err, application.ErrNotFound) {
@@ -824,7 +824,7 @@ func TestSLAAcrossHoliday(t *testing.T) {
 		if a.DueAt.Location() != time.UTC {
 			t.Fatalf("DueAt zone = %s, want UTC", a.DueAt.Location())
 		}
-		sameTime(t, "stored DueAt", e.get(t, s, a.ID).DueAt, want)
+		sameTime(t, "stored DueAt", e.get(t, s, string(a.ID)).DueAt, want)
 
 		// Days are the tenant's, not UTC's: 23:59 WIB is still Thursday, and
 		// Wednesday 23 Dec 23:30 UTC is already Thursday 06:30 WIB.

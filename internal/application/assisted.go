@@ -15,6 +15,7 @@ import (
 	"github.com/serambi/serambi/internal/audit"
 	"github.com/serambi/serambi/internal/catalog"
 	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/validation"
 )
@@ -62,7 +63,7 @@ func (s *Service) RequestConfirmation(ctx context.Context, c Caller, t tenant.Te
 				return err
 			}
 		}
-		return audit.Append(ctx, tx, c.Actor.Entry(t.ID, "application.confirm_request", "application:"+a.ID, audit.Say("audit.detail.confirm_request")))
+		return audit.Append(ctx, tx, c.Actor.Entry(t.ID, "application.confirm_request", string("application:"+a.ID), audit.Say("audit.detail.confirm_request")))
 	})
 	return code, a, err
 }
@@ -98,7 +99,7 @@ func (s *Service) Confirm(ctx context.Context, c Caller, t tenant.Tenant, svc ca
 		if !byApplicant {
 			how = audit.Say("audit.detail.confirm.code", c.Actor.Label)
 		}
-		if err := audit.Append(ctx, tx, c.Actor.Entry(t.ID, "application.confirm", "application:"+a.ID, how)); err != nil {
+		if err := audit.Append(ctx, tx, c.Actor.Entry(t.ID, "application.confirm", string("application:"+a.ID), how)); err != nil {
 			return err
 		}
 		// The submission is the resident's act, whoever pressed the button.
@@ -132,7 +133,7 @@ func newConfirmCode() string {
 
 // hashCode binds the code to its application, so a code is useless for
 // any other one.
-func hashCode(appID, code string) string {
-	h := sha256.Sum256([]byte(appID + "\x00" + code))
+func hashCode(appID ids.Application, code string) string {
+	h := sha256.Sum256([]byte(string(appID) + "\x00" + code))
 	return hex.EncodeToString(h[:])
 }

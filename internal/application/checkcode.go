@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/validation"
 )
 
@@ -36,7 +37,7 @@ func CheckKey(secret []byte) ([]byte, error) {
 // every applicant has (it comes with the confirmation, on screen and by
 // email), unlike a phone number or an NIK, which not every applicant gave.
 // It is derived, not stored: the same key and ID give the same code.
-func CheckCode(key []byte, applicationID string) string {
+func CheckCode(key []byte, applicationID ids.Application) string {
 	m := hmac.New(sha256.New, key)
 	m.Write([]byte(applicationID))
 	sum := m.Sum(nil)
@@ -50,7 +51,7 @@ func CheckCode(key []byte, applicationID string) string {
 // CheckMatches tells whether typed is the application's check code, read
 // the way a person types it: full-width, small letters, spaces or a
 // hyphen in the middle.
-func CheckMatches(key []byte, applicationID, typed string) bool {
+func CheckMatches(key []byte, applicationID ids.Application, typed string) bool {
 	typed = strings.ToUpper(strings.NewReplacer(" ", "", "-", "").Replace(validation.Narrow(typed)))
 	if len(typed) != CheckLen {
 		return false

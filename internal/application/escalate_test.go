@@ -46,17 +46,17 @@ func TestEscalateOverdue(t *testing.T) {
 		if err != nil || n != 1 {
 			t.Fatalf("escalated %d, %v; want 1", n, err)
 		}
-		if got := e.get(t, s, late.ID); !got.Escalated || got.Version != late.Version+1 {
+		if got := e.get(t, s, string(late.ID)); !got.Escalated || got.Version != late.Version+1 {
 			t.Fatalf("late application: escalated %v version %d", got.Escalated, got.Version)
 		}
-		if got := e.get(t, s, fresh.ID); got.Escalated {
+		if got := e.get(t, s, string(fresh.ID)); got.Escalated {
 			t.Fatal("an application within its deadline was escalated")
 		}
 		// A second run does not escalate (or notify) again.
 		if n, _ := e.apps.Escalate(e.ctx, lookup); n != 0 {
 			t.Fatalf("escalated again: %d", n)
 		}
-		tl, _ := e.apps.Timeline(e.ctx, s.tn.ID, late.ID)
+		tl, _ := e.apps.Timeline(e.ctx, s.tn.ID, string(late.ID))
 		if last := tl[len(tl)-1]; last.Action != "escalate" || last.ActorRole != "system" {
 			t.Fatalf("timeline ends with %+v", last)
 		}
@@ -70,7 +70,7 @@ func TestEscalateOverdue(t *testing.T) {
 			}
 		}
 		// Moving on clears the mark: the next state has its own deadline.
-		moved := e.act(t, s, officerOf(e.user(t, "Petugas")), e.get(t, s, late.ID), "start_review", "")
+		moved := e.act(t, s, officerOf(e.user(t, "Petugas")), e.get(t, s, string(late.ID)), "start_review", "")
 		if moved.Escalated {
 			t.Fatal("escalation mark kept after the state changed")
 		}

@@ -29,7 +29,7 @@ func TestAnswersAreSealedAtRest(t *testing.T) {
 		if !strings.HasPrefix(stored, "v1.") || strings.Contains(stored, nik) {
 			t.Fatalf("answers stored in clear: %.60s", stored)
 		}
-		got := e.get(t, s, a.ID)
+		got := e.get(t, s, string(a.ID))
 		if got.Answers["child_nik"] != nik {
 			t.Fatalf("answers read back = %v", got.Answers)
 		}
@@ -38,7 +38,7 @@ func TestAnswersAreSealedAtRest(t *testing.T) {
 		if _, err := d.ExecContext(e.ctx, "UPDATE applications SET answers = ? WHERE id = ?", stored, other.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.apps.Get(e.ctx, s.tn.ID, other.ID); err == nil {
+		if _, err := e.apps.Get(e.ctx, s.tn.ID, string(other.ID)); err == nil {
 			t.Fatal("answers sealed for one application opened for another")
 		}
 	})

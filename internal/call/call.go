@@ -45,7 +45,7 @@ type Call struct {
 	// 1 (not satisfied) to 4 (very satisfied), the scale of Indonesia's SKM
 	// survey; 0 when not answered.
 	Satisfaction  int
-	ApplicationID string // the application filled during the call, if any
+	ApplicationID ids.Application // the application filled during the call, if any
 	CreatedAt     time.Time
 	StartedAt     *time.Time // when a second person first joined
 	EndedAt       *time.Time
@@ -265,7 +265,7 @@ func (s *Store) Rate(ctx context.Context, actor audit.Actor, tenantID ids.Tenant
 }
 
 // LinkApplication records the application filled during the call.
-func (s *Store) LinkApplication(ctx context.Context, tenantID ids.Tenant, id, applicationID string) (err error) {
+func (s *Store) LinkApplication(ctx context.Context, tenantID ids.Tenant, id string, applicationID ids.Application) (err error) {
 	defer wrapf(&err, "link call %s to application %s", id, applicationID)
 	res, err := s.db.ExecContext(ctx, `UPDATE calls SET application_id = ? WHERE tenant_id = ? AND id = ?`,
 		applicationID, tenantID, id)
@@ -310,7 +310,7 @@ func (s *Store) Recent(ctx context.Context, tenantID ids.Tenant, counterID strin
 
 // ForApplication returns the open call in which the application is being
 // filled, or ErrNotFound.
-func (s *Store) ForApplication(ctx context.Context, tenantID ids.Tenant, applicationID string) (_ Call, err error) {
+func (s *Store) ForApplication(ctx context.Context, tenantID ids.Tenant, applicationID ids.Application) (_ Call, err error) {
 	defer wrapf(&err, "find the open call of application %s", applicationID)
 	if applicationID == "" {
 		return Call{}, ErrNotFound

@@ -33,14 +33,14 @@ import (
 type Document struct {
 	ID            string
 	TenantID      ids.Tenant
-	OwnerID       ids.User // the resident it belongs to
-	ApplicationID string   // "" until attached
-	Requirement   string   // which of the service's requirements it answers
-	Filename      string   // sanitised, for display only
-	MediaType     string   // detected from the content
-	Size          int64    // bytes stored (after metadata was removed)
-	SHA256        string   // hex, of the bytes stored
-	UploadedBy    ids.User // user ID of who uploaded it (an officer at a counter, or the owner)
+	OwnerID       ids.User        // the resident it belongs to
+	ApplicationID ids.Application // "" until attached
+	Requirement   string          // which of the service's requirements it answers
+	Filename      string          // sanitised, for display only
+	MediaType     string          // detected from the content
+	Size          int64           // bytes stored (after metadata was removed)
+	SHA256        string          // hex, of the bytes stored
+	UploadedBy    ids.User        // user ID of who uploaded it (an officer at a counter, or the owner)
 	CreatedAt     time.Time
 }
 
@@ -48,7 +48,7 @@ type Document struct {
 type Upload struct {
 	TenantID      ids.Tenant
 	OwnerID       ids.User
-	ApplicationID string
+	ApplicationID ids.Application
 	Requirement   string
 	Filename      string   // as the client sent it; only shown, never trusted
 	Accept        []string // media types allowed; empty means PDF, JPEG and PNG
@@ -208,7 +208,7 @@ func lockUploader(ctx context.Context, tx *db.Tx, uploaderID ids.User) error {
 // the file name: residents name files after themselves ("KTP Budi.jpg"),
 // and the trail cannot be edited later.
 func summary(d Document) string {
-	return audit.Say("audit.detail.document", d.MediaType, strconv.FormatInt(d.Size, 10), orDash(d.Requirement), orDash(d.ApplicationID))
+	return audit.Say("audit.detail.document", d.MediaType, strconv.FormatInt(d.Size, 10), orDash(d.Requirement), orDash(string(d.ApplicationID)))
 }
 
 func orDash(s string) string { return cmp.Or(s, "-") }
@@ -264,7 +264,7 @@ func (s *Store) Get(ctx context.Context, tenantID ids.Tenant, id string) (_ Docu
 }
 
 // ForApplication lists the documents attached to an application, oldest first.
-func (s *Store) ForApplication(ctx context.Context, tenantID ids.Tenant, applicationID string) (_ []Document, err error) {
+func (s *Store) ForApplication(ctx context.Context, tenantID ids.Tenant, applicationID ids.Application) (_ []Document, err error) {
 	defer wrapf(&err, "list the documents of application %s", applicationID)
 	if applicationID == "" { // would otherwise list every unattached upload
 		return nil, nil
@@ -291,7 +291,7 @@ func (s *Store) ForApplication(ctx context.Context, tenantID ids.Tenant, applica
 // owner's or tenant's document is ErrNotFound; one already attached to a
 // different application is ErrAttached; attaching twice to the same one is
 // fine.
-func (s *Store) Attach(ctx context.Context, tx *db.Tx, tenantID ids.Tenant, id string, ownerID ids.User, applicationID string) (err error) {
+func (s *Store) Attach(ctx context.Context, tx *db.Tx, tenantID ids.Tenant, id string, ownerID ids.User, applicationID ids.Application) (err error) {
 	defer wrapf(&err, "attach document %s to application %s", id, applicationID)
 	if !db.ValidID(id) || ownerID == "" {
 		return ErrNotFound
@@ -400,7 +400,7 @@ func (s *Store) remove(ctx context.Context, actor audit.Actor, tenantID ids.Tena
 // officer found their account, held by that officer until then — the
 // document passes to ownerID first, in the same transaction and audited,
 // and only if it is attached to nothing yet.
-func (s *Store) AttachAs(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, id string, heldBy, ownerID ids.User, applicationID, requirement string) (err error) {
+func (s *Store) AttachAs(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, id string, heldBy, ownerID ids.User, applicationID ids.Application, requirement string) (err error) {
 	defer wrapf(&err, "attach document %s to application %s", id, applicationID)
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
 		if heldBy != ownerID {
@@ -416,7 +416,7 @@ func (s *Store) AttachAs(ctx context.Context, actor audit.Actor, tenantID ids.Te
 			return err
 		}
 		return audit.Append(ctx, tx, actor.Entry(tenantID, "document.attach", "document:"+id,
-			audit.Say("audit.detail.document.attach", applicationID, requirement)))
+			audit.Say("audit.detail.document.attach", string(applicationID), requirement)))
 	})
 }
 

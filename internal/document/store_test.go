@@ -38,7 +38,7 @@ type env struct {
 	budi, siti     ids.User // residents of tenant A
 	budiAct        audit.Actor
 	sitiAct        audit.Actor
-	applicationOne string
+	applicationOne ids.Application
 }
 
 func newEnv(t *testing.T, d *db.DB) *env {
@@ -52,7 +52,7 @@ func newEnv(t *testing.T, d *db.DB) *env {
 	t.Cleanup(func() { l.Close() })
 	e := &env{
 		ctx: ctx, d: d, store: NewStore(d, l, clock.NewFixed(start)), dir: dir,
-		tenantA: ids.Tenant(db.NewID()), tenantB: ids.Tenant(db.NewID()), budi: ids.User(db.NewID()), siti: ids.User(db.NewID()), applicationOne: db.NewID(),
+		tenantA: ids.Tenant(db.NewID()), tenantB: ids.Tenant(db.NewID()), budi: ids.User(db.NewID()), siti: ids.User(db.NewID()), applicationOne: ids.Application(db.NewID()),
 	}
 	e.budiAct = audit.Actor{ID: ids.User(e.budi), Label: "budi@example.id", IP: "203.0.113.5"}
 	e.sitiAct = audit.Actor{ID: ids.User(e.siti), Label: "siti@example.id", IP: "203.0.113.6"}
@@ -345,7 +345,7 @@ func TestTenantIsolation(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		e := newEnv(t, d)
 		u := e.upload("akta.pdf")
-		u.ApplicationID = e.applicationOne
+		u.ApplicationID = ids.Application(e.applicationOne)
 		doc := e.save(t, u, samplePDF(100))
 
 		for name, id := range map[string]string{"other tenant": doc.ID, "malformed": "../" + doc.ID, "empty": "", "unknown": db.NewID()} {
@@ -361,7 +361,7 @@ func TestTenantIsolation(t *testing.T) {
 		if _, err := e.store.Open(e.ctx, forged); !errors.Is(err, ErrNotFound) {
 			t.Errorf("Open with another tenant: %v, want ErrNotFound", err)
 		}
-		if list, err := e.store.ForApplication(e.ctx, e.tenantB, e.applicationOne); err != nil || len(list) != 0 {
+		if list, err := e.store.ForApplication(e.ctx, e.tenantB, ids.Application(e.applicationOne)); err != nil || len(list) != 0 {
 			t.Errorf("ForApplication(other tenant) = %v, %v; want none", list, err)
 		}
 		if err := e.store.Delete(e.ctx, e.budiAct, e.tenantB, doc.ID); !errors.Is(err, ErrNotFound) {
@@ -370,7 +370,7 @@ func TestTenantIsolation(t *testing.T) {
 		if _, err := e.store.Get(e.ctx, e.tenantA, doc.ID); err != nil {
 			t.Errorf("document gone after another tenant's Delete: %v", err)
 		}
-		if list, err := e.store.ForApplication(e.ctx, e.tenantA, e.applicationOne); err != nil || len(list) != 1 || list[0].ID != doc.ID {
+		if list, err := e.store.ForApplication(e.ctx, e.tenantA, ids.Application(e.applicationOne)); err != nil || len(list) != 1 || list[0].ID != doc.ID {
 			t.Errorf("ForApplication = %v, %v; want the document", list, err)
 		}
 	})
@@ -384,7 +384,7 @@ func TestAttach(t *testing.T) {
 		other := db.NewID()
 		attach := func(tenantID ids.Tenant, id, ownerID, applicationID string) error {
 			return d.InTx(e.ctx, func(tx *db.Tx) error {
-				return e.store.Attach(e.ctx, tx, tenantID, id, ids.User(ownerID), applicationID)
+				return e.store.Attach(e.ctx, tx, tenantID, id, ids.User(ownerID), ids.Application(applicationID))
 			})
 		}
 		if list, _ := e.store.ForApplication(e.ctx, e.tenantA, ""); len(list) != 0 {
@@ -396,12 +396,12 @@ func TestAttach(t *testing.T) {
 			id, ownerID, application string
 			want                     error
 		}{
-			{"another owner's document", e.tenantA, doc.ID, string(e.siti), e.applicationOne, ErrNotFound},
-			{"another tenant", e.tenantB, doc.ID, string(e.budi), e.applicationOne, ErrNotFound},
-			{"malformed id", e.tenantA, "x", string(e.budi), e.applicationOne, ErrNotFound},
-			{"unknown id", e.tenantA, db.NewID(), string(e.budi), e.applicationOne, ErrNotFound},
-			{"the owner", e.tenantA, doc.ID, string(e.budi), e.applicationOne, nil},
-			{"the owner again", e.tenantA, doc.ID, string(e.budi), e.applicationOne, nil},
+			{"another owner's document", e.tenantA, doc.ID, string(e.siti), string(e.applicationOne), ErrNotFound},
+			{"another tenant", e.tenantB, doc.ID, string(e.budi), string(e.applicationOne), ErrNotFound},
+			{"malformed id", e.tenantA, "x", string(e.budi), string(e.applicationOne), ErrNotFound},
+			{"unknown id", e.tenantA, db.NewID(), string(e.budi), string(e.applicationOne), ErrNotFound},
+			{"the owner", e.tenantA, doc.ID, string(e.budi), string(e.applicationOne), nil},
+			{"the owner again", e.tenantA, doc.ID, string(e.budi), string(e.applicationOne), nil},
 			{"to a second application", e.tenantA, doc.ID, string(e.budi), other, ErrAttached},
 		}
 		for _, tt := range tests {
@@ -409,18 +409,18 @@ func TestAttach(t *testing.T) {
 				t.Errorf("%s: Attach: %v, want %v", tt.name, err, tt.want)
 			}
 		}
-		list, err := e.store.ForApplication(e.ctx, e.tenantA, e.applicationOne)
+		list, err := e.store.ForApplication(e.ctx, e.tenantA, ids.Application(e.applicationOne))
 		if err != nil || len(list) != 1 || list[0].ID != doc.ID || list[0].ApplicationID != e.applicationOne {
 			t.Fatalf("ForApplication = %+v, %v", list, err)
 		}
-		if list, _ := e.store.ForApplication(e.ctx, e.tenantA, other); len(list) != 0 {
+		if list, _ := e.store.ForApplication(e.ctx, e.tenantA, ids.Application(other)); len(list) != 0 {
 			t.Errorf("document moved to a second application")
 		}
 		// Attach is part of the caller's transaction: a rollback undoes it.
 		second := e.save(t, e.upload("kk.pdf"), samplePDF(100))
 		rollback := errors.New("rollback")
 		err = d.InTx(e.ctx, func(tx *db.Tx) error {
-			if err := e.store.Attach(e.ctx, tx, e.tenantA, second.ID, ids.User(e.budi), other); err != nil {
+			if err := e.store.Attach(e.ctx, tx, e.tenantA, second.ID, ids.User(e.budi), ids.Application(other)); err != nil {
 				return err
 			}
 			return rollback
@@ -467,13 +467,13 @@ func TestAttachAs(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		e := newEnv(t, d)
 		doc := e.save(t, e.upload("foto.png"), plainPNG(t))
-		if err := e.store.AttachAs(e.ctx, audit.System, e.tenantA, doc.ID, ids.User(e.siti), ids.User(e.siti), e.applicationOne, "ktp"); !errors.Is(err, ErrNotFound) {
+		if err := e.store.AttachAs(e.ctx, audit.System, e.tenantA, doc.ID, ids.User(e.siti), ids.User(e.siti), ids.Application(e.applicationOne), "ktp"); !errors.Is(err, ErrNotFound) {
 			t.Fatalf("another owner: %v", err)
 		}
 		if got, _ := e.store.Get(e.ctx, e.tenantA, doc.ID); got.ApplicationID != "" || got.Requirement == "ktp" {
 			t.Fatalf("refused attach changed the document: %+v", got)
 		}
-		if err := e.store.AttachAs(e.ctx, audit.System, e.tenantA, doc.ID, ids.User(e.budi), ids.User(e.budi), e.applicationOne, "ktp"); err != nil {
+		if err := e.store.AttachAs(e.ctx, audit.System, e.tenantA, doc.ID, ids.User(e.budi), ids.User(e.budi), ids.Application(e.applicationOne), "ktp"); err != nil {
 			t.Fatal(err)
 		}
 		got, _ := e.store.Get(e.ctx, e.tenantA, doc.ID)
@@ -492,7 +492,7 @@ func TestAttachAsHandsOver(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		e := newEnv(t, d)
 		held := e.save(t, e.upload("kartu.png"), plainPNG(t)) // held by budi
-		if err := e.store.AttachAs(e.ctx, audit.System, e.tenantA, held.ID, ids.User(e.budi), ids.User(e.siti), e.applicationOne, "ktp"); err != nil {
+		if err := e.store.AttachAs(e.ctx, audit.System, e.tenantA, held.ID, ids.User(e.budi), ids.User(e.siti), ids.Application(e.applicationOne), "ktp"); err != nil {
 			t.Fatal(err)
 		}
 		got, _ := e.store.Get(e.ctx, e.tenantA, held.ID)
@@ -505,7 +505,7 @@ func TestAttachAsHandsOver(t *testing.T) {
 			t.Fatalf("%d hand-over audit entries (%v), want 1", n, err)
 		}
 		// Attached now: it cannot be handed on, and nothing changes.
-		if err := e.store.AttachAs(e.ctx, audit.System, e.tenantA, held.ID, ids.User(e.siti), ids.User(e.budi), e.applicationOne, "ktp"); !errors.Is(err, ErrNotFound) {
+		if err := e.store.AttachAs(e.ctx, audit.System, e.tenantA, held.ID, ids.User(e.siti), ids.User(e.budi), ids.Application(e.applicationOne), "ktp"); !errors.Is(err, ErrNotFound) {
 			t.Fatalf("handing on an attached document: %v", err)
 		}
 		if got, _ := e.store.Get(e.ctx, e.tenantA, held.ID); got.OwnerID != e.siti {
@@ -513,7 +513,7 @@ func TestAttachAsHandsOver(t *testing.T) {
 		}
 		// Nobody hands over what they do not hold.
 		other := e.save(t, e.upload("lain.png"), plainPNG(t))
-		if err := e.store.AttachAs(e.ctx, audit.System, e.tenantA, other.ID, ids.User(e.siti), ids.User(e.budi), e.applicationOne, "ktp"); !errors.Is(err, ErrNotFound) {
+		if err := e.store.AttachAs(e.ctx, audit.System, e.tenantA, other.ID, ids.User(e.siti), ids.User(e.budi), ids.Application(e.applicationOne), "ktp"); !errors.Is(err, ErrNotFound) {
 			t.Fatalf("handing over another's document: %v", err)
 		}
 		verifyChain(t, d)
@@ -602,7 +602,7 @@ func TestRemoveUnattached(t *testing.T) {
 		stale := e.save(t, e.upload("left.pdf"), samplePDF(100))
 		kept := e.save(t, e.upload("kept.pdf"), samplePDF(100))
 		if err := d.InTx(e.ctx, func(tx *db.Tx) error {
-			return e.store.Attach(e.ctx, tx, e.tenantA, kept.ID, ids.User(e.budi), e.applicationOne)
+			return e.store.Attach(e.ctx, tx, e.tenantA, kept.ID, ids.User(e.budi), ids.Application(e.applicationOne))
 		}); err != nil {
 			t.Fatal(err)
 		}

@@ -90,7 +90,7 @@ func (n *Notices) OnTransition(ctx context.Context, tx *db.Tx, t tenant.Tenant, 
 	data["state"] = st.Labels.In(u.Lang)
 	data["comment"] = e.Comment
 	return n.send(ctx, tx, notify.Event{Template: template, TenantID: t.ID, RecipientID: u.ID, To: u.Email,
-		Lang: u.Lang, Related: a.ID, Data: data})
+		Lang: u.Lang, Related: string(a.ID), Data: data})
 }
 
 // recipient reads who a notice goes to; ok is false when there is no one
@@ -123,7 +123,7 @@ func (n *Notices) escalated(ctx context.Context, tx *db.Tx, t tenant.Tenant, svc
 			data["due"] = locale.Date(m.User.Lang, *a.DueAt, t.Location())
 		}
 		err := n.send(ctx, tx, notify.Event{Template: notify.SLAEscalated, TenantID: t.ID, RecipientID: m.User.ID,
-			To: m.User.Email, Lang: m.User.Lang, Related: a.ID, Data: data})
+			To: m.User.Email, Lang: m.User.Lang, Related: string(a.ID), Data: data})
 		if err != nil {
 			return err
 		}
@@ -134,7 +134,7 @@ func (n *Notices) escalated(ctx context.Context, tx *db.Tx, t tenant.Tenant, svc
 func (n *Notices) data(t tenant.Tenant, svc catalog.Service, a application.Application, lang, name string) map[string]string {
 	return map[string]string{"name": name, "service": svc.Names.In(lang), "tracking_number": a.TrackingNumber,
 		"tenant": t.Name(lang), "contact": contactOf(t.ContactPhone, t.ContactEmail),
-		"url": n.baseURL + "/" + t.Slug + "/applications/" + a.ID, "check": application.CheckCode(n.checkKey, a.ID),
+		"url": n.baseURL + "/" + t.Slug + "/applications/" + string(a.ID), "check": application.CheckCode(n.checkKey, a.ID),
 		"track_url": n.baseURL + "/track"}
 }
 
@@ -168,7 +168,7 @@ func (n *Notices) SendCode(ctx context.Context, tx *db.Tx, a application.Applica
 	data := n.data(t, svc, a, u.Lang, u.Name)
 	data["code"] = code
 	return n.send(ctx, tx, notify.Event{Template: notify.AssistCode, TenantID: t.ID, RecipientID: u.ID, To: u.Email,
-		Lang: u.Lang, Related: a.ID, Data: data})
+		Lang: u.Lang, Related: string(a.ID), Data: data})
 }
 
 func contactOf(phone, email string) string {

@@ -67,7 +67,7 @@ func TestApplicationNotices(t *testing.T) {
 			t.Fatalf("submit: %v", err)
 		}
 		staff := application.Caller{Actor: officer, Roles: []string{workflow.Officer}}
-		if _, err := n.d.Apps.Act(n.Ctx, staff, n.Tenants["banyuwangi"], n.bench, a.ID, a.Version, "send_back",
+		if _, err := n.d.Apps.Act(n.Ctx, staff, n.Tenants["banyuwangi"], n.bench, string(a.ID), a.Version, "send_back",
 			"写真をもう一枚"); err != nil {
 			t.Fatalf("send back: %v", err)
 		}
@@ -78,7 +78,7 @@ func TestApplicationNotices(t *testing.T) {
 		byTemplate := map[string]notify.Message{}
 		for _, m := range ms {
 			byTemplate[m.Template] = m
-			if m.To != resident.Label || m.Lang != "ja" || m.Related != a.ID {
+			if m.To != resident.Label || m.Lang != "ja" || m.Related != string(a.ID) {
 				t.Errorf("%s went to %s in %q about %s; want %s in ja about %s", m.Template, m.To, m.Lang, m.Related,
 					resident.Label, a.ID)
 			}

@@ -57,7 +57,7 @@ type Content struct {
 type Result struct {
 	Code          string
 	TenantID      ids.Tenant
-	ApplicationID string
+	ApplicationID ids.Application
 	Content       Content
 	Digest        string
 	IssuedAt      time.Time
@@ -176,7 +176,7 @@ func (is *Issuer) ByCode(ctx context.Context, code string) (_ Result, err error)
 }
 
 // ForApplication finds the result of one of a tenant's applications.
-func (is *Issuer) ForApplication(ctx context.Context, tenantID ids.Tenant, applicationID string) (_ Result, err error) {
+func (is *Issuer) ForApplication(ctx context.Context, tenantID ids.Tenant, applicationID ids.Application) (_ Result, err error) {
 	defer wrapf(&err, "read the result of application %s", applicationID)
 	return scan(is.db.QueryRowContext(ctx, "SELECT "+columns+" FROM results WHERE tenant_id = ? AND application_id = ?", tenantID, applicationID))
 }

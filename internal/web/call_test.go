@@ -398,8 +398,8 @@ func TestAssistedApplicationInCall(t *testing.T) {
 	a := officer.post("/fukuoka/assist", map[string][]string{"resident": {"resident@fukuoka.demo"}, "service": {"JUMINHYO"}, "call": {callID}})
 	edit := a.header.Get("Location")
 	app := strings.TrimSuffix(edit, "/edit?section=0")
-	appID := strings.TrimPrefix(app, "/fukuoka/applications/")
-	if ev := res.expect("application"); !strings.Contains(string(mustJSON(t, ev.Extra)), appID) {
+	appID := ids.Application(strings.TrimPrefix(app, "/fukuoka/applications/"))
+	if ev := res.expect("application"); !strings.Contains(string(mustJSON(t, ev.Extra)), string(appID)) {
 		t.Fatalf("resident was not told: %+v", ev)
 	}
 	off.expect("application")
@@ -467,7 +467,7 @@ func TestAssistedApplicationInCall(t *testing.T) {
 	if got.ApplicationID != appID {
 		t.Fatalf("call not linked: %+v", got)
 	}
-	sent, _ := s.app.Apps.Get(t.Context(), mustTenant(t, s, "fukuoka"), appID)
+	sent, _ := s.app.Apps.Get(t.Context(), mustTenant(t, s, "fukuoka"), string(appID))
 	if sent.TrackingNumber == "" || sent.ConfirmedBy != sent.ApplicantID {
 		t.Fatalf("application: %+v", sent)
 	}
@@ -522,7 +522,7 @@ func TestWalkInPhotoJoinsApplication(t *testing.T) {
 	}
 
 	a := officer.post("/fukuoka/assist", map[string][]string{"resident": {"resident@fukuoka.demo"}, "service": {"JUMINHYO"}, "call": {callID}})
-	appID := strings.TrimSuffix(strings.TrimPrefix(a.header.Get("Location"), "/fukuoka/applications/"), "/edit?section=0")
+	appID := ids.Application(strings.TrimSuffix(strings.TrimPrefix(a.header.Get("Location"), "/fukuoka/applications/"), "/edit?section=0"))
 	off.expect("application")
 	if a := officer.do("POST", docPath+"/offer", strings.NewReader("requirement=id_card"), form); a.status != http.StatusAccepted {
 		t.Fatalf("offer once the resident is known: %d %s", a.status, a.body)
@@ -532,7 +532,7 @@ func TestWalkInPhotoJoinsApplication(t *testing.T) {
 		t.Fatalf("the walk-in says yes: %d %s", a.status, a.body)
 	}
 	off.expect("attached")
-	app, _ := s.app.Apps.Get(t.Context(), tn, appID)
+	app, _ := s.app.Apps.Get(t.Context(), tn, string(appID))
 	d, _ := s.app.Docs.Get(t.Context(), tn, shown.ID)
 	if d.OwnerID != app.ApplicantID || d.ApplicationID != appID || d.Requirement != "id_card" {
 		t.Fatalf("after yes: %+v (application of %s)", d, app.ApplicantID)

@@ -11,6 +11,7 @@ import (
 	"github.com/serambi/serambi/internal/call"
 	"github.com/serambi/serambi/internal/catalog"
 	"github.com/serambi/serambi/internal/identity"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/workflow"
 )
@@ -60,7 +61,7 @@ func (s *Server) ListRows(ctx context.Context, p *Page, t *tenant.Tenant, apps [
 			svcs[a.ServiceID] = svc
 		}
 		st, _ := svc.Workflow.State(a.State)
-		row := ListRow{URL: s.Path("/{tenant}/applications/{id}", t.Slug, a.ID), Tracking: a.TrackingNumber, Service: svc.Names.In(p.Lang()),
+		row := ListRow{URL: s.Path("/{tenant}/applications/{id}", t.Slug, string(a.ID)), Tracking: a.TrackingNumber, Service: svc.Names.In(p.Lang()),
 			State: st.Labels.In(p.Lang()), Since: p.Date(a.StateSince), Escalated: a.Escalated, Draft: a.TrackingNumber == "" && a.DecidedAt == nil}
 		if a.DueAt != nil {
 			row.Due, row.Overdue = p.Date(LastMoment(*a.DueAt)), now.After(*a.DueAt)
@@ -142,30 +143,30 @@ func (s *Server) AnnounceConfirmation(r *http.Request, t *tenant.Tenant, a appli
 	if !ok {
 		return
 	}
-	s.Calls.Rooms().Broadcast(c.ID, call.Message{Type: "confirm", Extra: AppEvent{ID: a.ID,
+	s.Calls.Rooms().Broadcast(c.ID, call.Message{Type: "confirm", Extra: AppEvent{ID: string(a.ID),
 		Service: svc.Names.In(getState(r).lang), Confirm: s.Path("/{tenant}/calls/{id}/confirm", t.Slug, c.ID),
-		View: s.Path("/{tenant}/applications/{id}", t.Slug, a.ID)}})
+		View: s.Path("/{tenant}/applications/{id}", t.Slug, string(a.ID))}})
 }
 
 // AnnounceSent shows the tracking number on every screen of the call.
-func (s *Server) AnnounceSent(r *http.Request, t *tenant.Tenant, appID string) {
+func (s *Server) AnnounceSent(r *http.Request, t *tenant.Tenant, appID ids.Application) {
 	c, ok := s.callOf(r, t, appID)
 	if !ok {
 		return
 	}
-	a, err := s.Apps.Get(r.Context(), t.ID, appID)
+	a, err := s.Apps.Get(r.Context(), t.ID, string(appID))
 	if err != nil {
 		s.LogFailure(r, "read the application to announce in its call", err)
 		return
 	}
 	s.Calls.Rooms().Broadcast(c.ID, call.Message{Type: "application",
-		Extra: AppEvent{ID: a.ID, TrackingNumber: a.TrackingNumber}})
+		Extra: AppEvent{ID: string(a.ID), TrackingNumber: a.TrackingNumber}})
 }
 
 // callOf is the open call in which application appID is being filled; a
 // failed look-up is logged (the application goes on without the call's
 // screens hearing of it).
-func (s *Server) callOf(r *http.Request, t *tenant.Tenant, appID string) (call.Call, bool) {
+func (s *Server) callOf(r *http.Request, t *tenant.Tenant, appID ids.Application) (call.Call, bool) {
 	c, err := s.Calls.ForApplication(r.Context(), t.ID, appID)
 	if err != nil && !errors.Is(err, call.ErrNotFound) {
 		s.LogFailure(r, "find the call of an application", err)

@@ -12,6 +12,7 @@ import (
 	"github.com/serambi/serambi/internal/application"
 	"github.com/serambi/serambi/internal/audit"
 	"github.com/serambi/serambi/internal/form"
+	"github.com/serambi/serambi/internal/ids"
 )
 
 // TestNoRouteCrossesTenants calls every route of the routing table as each
@@ -53,16 +54,16 @@ func TestNoRouteCrossesTenants(t *testing.T) {
 		id := bApp.ID
 		switch {
 		case strings.Contains(rt.Pattern, "/calls/"):
-			id = bCall
+			id = ids.Application(bCall)
 		case strings.Contains(rt.Pattern, "/counters/"), strings.Contains(rt.Pattern, "/board/"):
-			id = bCounter
+			id = ids.Application(bCounter)
 		case strings.Contains(rt.Pattern, "/appointments/"), strings.Contains(rt.Pattern, "/desk/"):
-			id = bAppointment
+			id = ids.Application(bAppointment)
 		case strings.Contains(rt.Pattern, "/tickets/"):
-			id = bTicket.ID
+			id = ids.Application(bTicket.ID)
 		}
 		path := strings.NewReplacer("{tenant}", b.Slug, "{slug}", b.Slug, "{user}", string(bOfficer.ID), "{$}", "",
-			"{id}", id, "{action}", "finish", "{code}", "JUMINHYO", "{name}", "copies", "{number}", bApp.TrackingNumber,
+			"{id}", string(id), "{action}", "finish", "{code}", "JUMINHYO", "{name}", "copies", "{number}", bApp.TrackingNumber,
 			"{doc}", bDoc).Replace(rt.Pattern)
 		for _, role := range roles {
 			br := s.browser(t)
@@ -98,7 +99,7 @@ func TestNoRouteCrossesTenants(t *testing.T) {
 	if after, _ := s.app.Calls.Get(ctx, b.ID, bCall); after.Status != "open" || after.Notes != "" {
 		t.Fatalf("tenant B's call was changed by callers from tenant A: %+v", after)
 	}
-	if after, _ := s.app.Apps.Get(ctx, b.ID, bApp.ID); after.Version != bApp.Version || after.AssignedTo != "" {
+	if after, _ := s.app.Apps.Get(ctx, b.ID, string(bApp.ID)); after.Version != bApp.Version || after.AssignedTo != "" {
 		t.Fatalf("tenant B's application was changed by callers from tenant A: %+v", after)
 	}
 }

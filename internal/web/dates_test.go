@@ -35,7 +35,7 @@ func TestDatesAreInTheTenantsZone(t *testing.T) {
 	app := "/fukuoka/applications/" + a.ID
 	res := s.browser(t)
 	res.signin("resident@fukuoka.demo")
-	paper := res.get(app + "/result")
+	paper := res.get(string(app + "/result"))
 	checkDay("the result document", paper)
 	code := regexp.MustCompile(`/verify/([A-Z2-7]{16})`).FindStringSubmatch(paper.body)
 	if code == nil {

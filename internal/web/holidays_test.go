@@ -61,7 +61,7 @@ func TestNationalHolidaysPublish(t *testing.T) {
 	officer := s.browser(t)
 	officer.signin("officer@fukuoka.demo")
 	appPath := "/fukuoka/applications/" + a.ID + "?lang=en"
-	mustContain(t, officer.get(appPath), "National holidays of 2031 are not published yet")
+	mustContain(t, officer.get(string(appPath)), "National holidays of 2031 are not published yet")
 
 	coord := s.browser(t)
 	coord.signin("coordinator@serambi.demo")
@@ -82,7 +82,7 @@ func TestNationalHolidaysPublish(t *testing.T) {
 	page := coord.get("/network/holidays?country=JP&year=2031&lang=en")
 	mustContain(t, page, "Not published yet", "Test holiday 1<", "Publish the holidays of 2031")
 	// A draft moves nothing.
-	if got, _ := s.app.Apps.Get(t.Context(), a.TenantID, a.ID); !got.DueAt.Equal(before) {
+	if got, _ := s.app.Apps.Get(t.Context(), a.TenantID, string(a.ID)); !got.DueAt.Equal(before) {
 		t.Fatalf("a draft list moved the deadline to %v", got.DueAt)
 	}
 	ask := coord.post("/network/holidays/publish", url.Values{"country": {"JP"}, "year": {"2031"}})
@@ -90,11 +90,11 @@ func TestNationalHolidaysPublish(t *testing.T) {
 	if r := coord.post("/network/holidays/publish", url.Values{"country": {"JP"}, "year": {"2031"}, "confirm": {"yes"}}); r.status != http.StatusSeeOther {
 		t.Fatalf("publish: %d", r.status)
 	}
-	got, _ := s.app.Apps.Get(t.Context(), a.TenantID, a.ID)
+	got, _ := s.app.Apps.Get(t.Context(), a.TenantID, string(a.ID))
 	if !got.DueAt.After(before) || got.DueAt.Month() != time.February {
 		t.Fatalf("after publishing, the deadline is %v (was %v); want it past the January holidays", got.DueAt, before)
 	}
-	mustNotContain(t, officer.get(appPath), "are not published yet")
+	mustNotContain(t, officer.get(string(appPath)), "are not published yet")
 	// Removing a day asks first.
 	rm := coord.post("/network/holidays/remove", url.Values{"country": {"JP"}, "date": {"2031-01-31"}})
 	mustContain(t, rm, "Remove this holiday?", `name="date" value="2031-01-31"`)

@@ -126,13 +126,13 @@ func TestEmailsArriveInTheResidentsLanguage(t *testing.T) {
 
 	app := applicationIn(t, s, "fukuoka", "resident@fukuoka.demo")
 	got := box.waitFor(t, "resident@fukuoka.demo", app.TrackingNumber)
-	if !strings.Contains(got.body, "田中 一郎") || !strings.Contains(got.body, "/fukuoka/applications/"+app.ID) {
+	if !strings.Contains(got.body, "田中 一郎") || !strings.Contains(got.body, string("/fukuoka/applications/"+app.ID)) {
 		t.Fatalf("submission email:\n%s\n%s", got.subject, got.body)
 	}
 	off := s.browser(t)
 	off.signin("officer@fukuoka.demo")
 	page := "/fukuoka/applications/" + app.ID
-	r := off.post(page+"/actions", url.Values{"action": {"send_back"}, "version": {version(t, off.get(page).body)},
+	r := off.post(string(page+"/actions"), url.Values{"action": {"send_back"}, "version": {version(t, off.get(string(page)).body)},
 		"comment": {"本人確認書類の写真が暗くて読めません"}})
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("send back: %d", r.status)

@@ -94,7 +94,7 @@ func ownedBy(t *testing.T, s *site, resident identity.User) owned {
 	if err := s.app.Calls.LinkApplication(ctx, ten.ID, cl.ID, a.ID); err != nil {
 		t.Fatal(err)
 	}
-	return owned{application: a.ID, document: d.ID, appointment: ap.ID, call: cl.ID, shown: shown.ID, counter: c.ID}
+	return owned{application: string(a.ID), document: d.ID, appointment: ap.ID, call: cl.ID, shown: shown.ID, counter: c.ID}
 }
 
 // TestOwnerMatrix calls every route whose rule names an object (the

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/serambi/serambi/internal/application"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/locale"
 	"github.com/serambi/serambi/internal/validation"
 )
@@ -91,7 +92,7 @@ func (s *Server) confirmPublic(r *http.Request, number, check string) (applicati
 		}
 		return application.Application{}, false
 	}
-	s.confirmed.Put(pair, a.ID, gen)
+	s.confirmed.Put(pair, ids.Application(string(a.ID)), gen)
 	return a, true
 }
 
@@ -124,7 +125,7 @@ func (s *Server) publicStatus(r *http.Request, a application.Application, lang s
 	if a.DueAt != nil {
 		ps.DueAt = a.DueAt.UTC().Format("2006-01-02T15:04:05Z")
 	}
-	events, err := s.Apps.Timeline(r.Context(), t.ID, a.ID)
+	events, err := s.Apps.Timeline(r.Context(), t.ID, string(a.ID))
 	if err != nil {
 		return nil, nil, false
 	}
@@ -169,7 +170,7 @@ func (s *Server) apiTrack(w http.ResponseWriter, r *http.Request) {
 // renderTrack shows the status; the page is cached per application version
 // and exact query, since residents refresh it while they wait.
 func (s *Server) renderTrack(w http.ResponseWriter, r *http.Request, p *Page, a application.Application) {
-	cacheKey := a.ID + "|" + strconv.Itoa(a.Version) + "|" + r.URL.RawQuery
+	cacheKey := string(a.ID) + "|" + strconv.Itoa(a.Version) + "|" + r.URL.RawQuery
 	if t, err := s.Tenants.ByID(r.Context(), a.TenantID); err == nil {
 		if st := getState(r); !st.langExplicit {
 			st.lang = t.DefaultLang

@@ -27,6 +27,7 @@ import (
 	"github.com/serambi/serambi/internal/document"
 	"github.com/serambi/serambi/internal/flow"
 	"github.com/serambi/serambi/internal/identity"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/kiosk"
 	"github.com/serambi/serambi/internal/locale"
 	"github.com/serambi/serambi/internal/notify"
@@ -87,7 +88,7 @@ type Server struct {
 	methods *http.ServeMux // the same patterns without methods, for 405
 	// confirmed remembers public tracking look-ups that passed the check
 	// (hash of number and check -> application ID) for a minute.
-	confirmed *cache.TTL[string, string]
+	confirmed *cache.TTL[string, ids.Application]
 	// flows run what spans domains (a call and its ticket) in one
 	// transaction.
 	flows *flow.Flows
@@ -145,7 +146,7 @@ type pageSource struct {
 // template stops the start instead of a page.
 func New(d Deps, areas ...func(*Server) Area) (*Server, error) {
 	s := &Server{Deps: d, secure: strings.HasPrefix(d.BaseURL, "https://"),
-		confirmed: cache.New[string, string](time.Minute, 100000),
+		confirmed: cache.New[string, ids.Application](time.Minute, 100000),
 		flows: flow.New(flow.Deps{DB: d.DB, Queue: d.Queue, Calls: d.Calls, Counters: d.Counters, Apps: d.Apps,
 			Identity: d.Identity})}
 	s.table = s.routes()

@@ -241,8 +241,8 @@ func TestApprovalIssuesAVerifiableResult(t *testing.T) {
 	app := "/fukuoka/applications/" + a.ID
 	res := s.browser(t)
 	res.signin("resident@fukuoka.demo")
-	mustContain(t, res.get(app), app+"/result")
-	paper := res.get(app + "/result")
+	mustContain(t, res.get(string(app)), string(app+"/result"))
+	paper := res.get(string(app + "/result"))
 	if paper.status != 200 {
 		t.Fatalf("result: %d", paper.status)
 	}
@@ -266,7 +266,7 @@ func TestApprovalIssuesAVerifiableResult(t *testing.T) {
 	if r := anon.get("/verify/AAAAAAAAAAAAAAAA"); r.status != http.StatusNotFound {
 		t.Fatalf("unknown code: %d", r.status)
 	}
-	if r := anon.get(app + "/result"); r.status != http.StatusSeeOther {
+	if r := anon.get(string(app + "/result")); r.status != http.StatusSeeOther {
 		t.Fatalf("anonymous result page: %d", r.status)
 	}
 	// Someone edits the stored record: the page must stop calling it genuine.
@@ -302,10 +302,10 @@ func TestAssignToAColleague(t *testing.T) {
 	admin := s.browser(t)
 	admin.signin("admin@fukuoka.demo")
 	app := "/fukuoka/applications/" + a.ID
-	page := admin.get(app)
+	page := admin.get(string(app))
 	officer, _ := s.app.Identity.ByLogin(t.Context(), "officer@fukuoka.demo")
 	mustContain(t, page, string(`<option value="`+officer.ID+`"`))
-	if r := admin.post(app+"/assign", url.Values{"to": {string(officer.ID)}, "version": {version(t, page.body)}}); r.status != http.StatusSeeOther {
+	if r := admin.post(string(app+"/assign"), url.Values{"to": {string(officer.ID)}, "version": {version(t, page.body)}}); r.status != http.StatusSeeOther {
 		t.Fatalf("assign: %d", r.status)
 	}
 	off := s.browser(t)
@@ -313,7 +313,7 @@ func TestAssignToAColleague(t *testing.T) {
 	mustContain(t, off.get("/fukuoka/inbox?assigned=me"), a.TrackingNumber)
 	// Not to a resident.
 	res, _ := s.app.Identity.ByLogin(t.Context(), "resident@fukuoka.demo")
-	if r := admin.post(app+"/assign", url.Values{"to": {string(res.ID)}}); r.status != http.StatusBadRequest {
+	if r := admin.post(string(app+"/assign"), url.Values{"to": {string(res.ID)}}); r.status != http.StatusBadRequest {
 		t.Fatalf("assign to a resident: %d", r.status)
 	}
 }
@@ -325,7 +325,7 @@ func approvedIn(t *testing.T, s *site, slug, email, officer string) application.
 	a := applicationIn(t, s, slug, email)
 	off := s.browser(t)
 	off.signin(officer)
-	app := "/" + slug + "/applications/" + a.ID
+	app := "/" + slug + "/applications/" + string(a.ID)
 	for _, action := range []string{"start_review", "approve"} {
 		if r := off.post(app+"/actions", url.Values{"action": {action}, "version": {version(t, off.get(app).body)}}); r.status != http.StatusSeeOther {
 			t.Fatalf("%s: %d", action, r.status)
@@ -345,21 +345,21 @@ func TestAssignOnlyOpenWork(t *testing.T) {
 	const assignMe = `name="to" value="me"`
 
 	open := "/fukuoka/applications/" + applicationIn(t, s, "fukuoka", "resident@fukuoka.demo").ID
-	page := off.get(open)
+	page := off.get(string(open))
 	mustContain(t, page, assignMe, `id="assign-to"`)
-	if r := off.post(open+"/assign", url.Values{"to": {"me"}, "version": {version(t, page.body)}}); !strings.Contains(r.header.Get("Location"), "done=saved") {
+	if r := off.post(string(open+"/assign"), url.Values{"to": {"me"}, "version": {version(t, page.body)}}); !strings.Contains(r.header.Get("Location"), "done=saved") {
 		t.Fatalf("assign to me: %d %q", r.status, r.header.Get("Location"))
 	}
-	mustNotContain(t, off.get(open), assignMe) // already theirs
+	mustNotContain(t, off.get(string(open)), assignMe) // already theirs
 
 	decided := approvedIn(t, s, "fukuoka", "resident@fukuoka.demo", "officer@fukuoka.demo")
-	page = off.get("/fukuoka/applications/" + decided.ID)
+	page = off.get(string("/fukuoka/applications/" + decided.ID))
 	mustNotContain(t, page, assignMe, `id="assign-to"`)
-	r := off.post("/fukuoka/applications/"+decided.ID+"/assign", url.Values{"to": {"me"}, "version": {"0"}})
+	r := off.post(string("/fukuoka/applications/"+decided.ID+"/assign"), url.Values{"to": {"me"}, "version": {"0"}})
 	if !strings.Contains(r.header.Get("Location"), "changed=1") {
 		t.Fatalf("assigning a decided application: %d %q", r.status, r.header.Get("Location"))
 	}
-	if got, _ := s.app.Apps.Get(t.Context(), decided.TenantID, decided.ID); got.AssignedTo != decided.AssignedTo {
+	if got, _ := s.app.Apps.Get(t.Context(), decided.TenantID, string(decided.ID)); got.AssignedTo != decided.AssignedTo {
 		t.Errorf("a decided application was assigned to %q", got.AssignedTo)
 	}
 }
@@ -374,7 +374,7 @@ func TestDeadlineWording(t *testing.T) {
 	res, off := s.browser(t), s.browser(t)
 	res.signin("resident@fukuoka.demo")
 	off.signin("officer@fukuoka.demo")
-	resident, officer := res.get(path), off.get(path)
+	resident, officer := res.get(string(path)), off.get(string(path))
 	mustContain(t, resident, "We promise a decision by ")
 	mustNotContain(t, resident, "is due by")
 	mustContain(t, officer, "” is due by ")

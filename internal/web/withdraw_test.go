@@ -18,20 +18,20 @@ func TestWithdrawingAsksFirst(t *testing.T) {
 	res := s.browser(t)
 	res.signin("resident@fukuoka.demo")
 	app := "/fukuoka/applications/" + a.ID
-	page := res.get(app)
+	page := res.get(string(app))
 	mustContain(t, page, `name="action" value="withdraw"`)
 	v := version(t, page.body)
 
-	ask := res.post(app+"/actions", url.Values{"action": {"withdraw"}, "version": {v}})
+	ask := res.post(string(app+"/actions"), url.Values{"action": {"withdraw"}, "version": {v}})
 	if ask.status != http.StatusOK {
 		t.Fatalf("first press: %d", ask.status)
 	}
-	mustContain(t, ask, "この申請を取り下げますか", a.TrackingNumber, `name="confirm" value="yes"`, "いいえ、申請を続けます", `href="`+app+`"`)
+	mustContain(t, ask, "この申請を取り下げますか", a.TrackingNumber, `name="confirm" value="yes"`, "いいえ、申請を続けます", string(`href="`+app+`"`))
 	if got, err := s.app.Apps.ByTrackingNumber(t.Context(), a.TrackingNumber); err != nil || got.DecidedAt != nil {
 		t.Fatalf("the first press already withdrew: %+v %v", got.DecidedAt, err)
 	}
 
-	yes := res.post(app+"/actions", url.Values{"action": {"withdraw"}, "version": {v}, "confirm": {"yes"}})
+	yes := res.post(string(app+"/actions"), url.Values{"action": {"withdraw"}, "version": {v}, "confirm": {"yes"}})
 	if yes.status != http.StatusSeeOther || !strings.HasSuffix(yes.header.Get("Location"), "?done=withdrawn") {
 		t.Fatalf("yes: %d %q", yes.status, yes.header.Get("Location"))
 	}
@@ -50,7 +50,7 @@ func TestTrackingWithTheCheckCode(t *testing.T) {
 	a := applicationIn(t, s, "fukuoka", "resident@fukuoka.demo")
 	res := s.browser(t)
 	res.signin("resident@fukuoka.demo")
-	m := regexp.MustCompile(`確認コードは ([A-Z0-9]{6}) です`).FindStringSubmatch(res.get("/fukuoka/applications/" + a.ID).body)
+	m := regexp.MustCompile(`確認コードは ([A-Z0-9]{6}) です`).FindStringSubmatch(res.get(string("/fukuoka/applications/" + a.ID)).body)
 	if m == nil {
 		t.Fatal("the applicant's page shows no check code")
 	}
@@ -64,7 +64,7 @@ func TestTrackingWithTheCheckCode(t *testing.T) {
 	}
 	officer := s.browser(t)
 	officer.signin("officer@fukuoka.demo")
-	if strings.Contains(officer.get("/fukuoka/applications/"+a.ID).body, code) {
+	if strings.Contains(officer.get(string("/fukuoka/applications/"+a.ID)).body, code) {
 		t.Error("the check code is shown to an officer, not only the applicant")
 	}
 }

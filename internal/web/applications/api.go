@@ -10,6 +10,7 @@ import (
 	"github.com/serambi/serambi/internal/catalog"
 	"github.com/serambi/serambi/internal/db"
 	"github.com/serambi/serambi/internal/form"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/validation"
 	"github.com/serambi/serambi/internal/web"
 	"github.com/serambi/serambi/internal/workflow"
@@ -177,7 +178,7 @@ func (s *Pages) apiApply(w http.ResponseWriter, r *http.Request) {
 	c := application.Caller{Actor: web.Actor(r), Roles: []string{workflow.Resident}}
 	attach := func(ctx context.Context, tx *db.Tx, appID string) error {
 		for _, d := range docs {
-			if err := s.Docs.Attach(ctx, tx, t.ID, d.ID, me.ID, appID); err != nil {
+			if err := s.Docs.Attach(ctx, tx, t.ID, d.ID, me.ID, ids.Application(appID)); err != nil {
 				return err
 			}
 		}
@@ -194,7 +195,7 @@ func (s *Pages) apiApply(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.EnsureResident(r, t)
-	w.Header().Set("Location", "/api/v1/t/"+t.Slug+"/applications/"+a.ID)
+	w.Header().Set("Location", s.Path("/api/v1/t/{tenant}/applications/{id}", t.Slug, string(a.ID)))
 	web.WriteJSON(w, http.StatusCreated, map[string]any{"id": a.ID, "tracking_number": a.TrackingNumber, "state": a.State, "version": a.Version})
 }
 
@@ -210,10 +211,10 @@ func (s *Pages) writeApp(w http.ResponseWriter, r *http.Request, ac *appContext,
 	lang := web.LangOf(r)
 	wf := ac.Svc.Workflow
 	st, _ := wf.State(ac.App.State)
-	j := appJSON{ID: ac.App.ID, Service: ac.Svc.Code, TrackingNumber: ac.App.TrackingNumber, State: ac.App.State,
+	j := appJSON{ID: string(ac.App.ID), Service: ac.Svc.Code, TrackingNumber: ac.App.TrackingNumber, State: ac.App.State,
 		StateLabel: st.Labels.In(lang), Version: ac.App.Version, Answers: ac.App.Answers, DueAt: ac.App.DueAt,
 		SubmittedAt: ac.App.SubmittedAt, DecidedAt: ac.App.DecidedAt, Timeline: []eventJSON{}, Actions: []actionJSON{}}
-	events, err := s.Apps.Timeline(r.Context(), ac.T.ID, ac.App.ID)
+	events, err := s.Apps.Timeline(r.Context(), ac.T.ID, string(ac.App.ID))
 	if err != nil {
 		s.ServerError(w, r, err)
 		return
@@ -242,7 +243,7 @@ func (s *Pages) apiAct(w http.ResponseWriter, r *http.Request) {
 	if !s.ReadJSON(w, r, &b) {
 		return
 	}
-	a, err := s.Apps.Act(r.Context(), ac.caller(r), *ac.T, ac.Svc, ac.App.ID, b.Version, b.Action, b.Comment)
+	a, err := s.Apps.Act(r.Context(), ac.caller(r), *ac.T, ac.Svc, string(ac.App.ID), b.Version, b.Action, b.Comment)
 	var errs validation.Errors
 	switch {
 	case errors.Is(err, workflow.ErrNotAllowed):

@@ -95,7 +95,7 @@ func (s *Pages) editApplication(w http.ResponseWriter, r *http.Request) {
 }
 
 func appURL(ac *appContext) string {
-	return web.PathOf("/{tenant}/applications/{id}", ac.T.Slug, ac.App.ID)
+	return web.PathOf("/{tenant}/applications/{id}", ac.T.Slug, string(ac.App.ID))
 }
 
 func (s *Pages) renderSection(w http.ResponseWriter, r *http.Request, ac *appContext, section int, a form.Answers, errs validation.Errors, status int) {
@@ -153,7 +153,7 @@ func (s *Pages) saveSection(w http.ResponseWriter, r *http.Request) {
 	for k, v := range clean {
 		merged[k] = v
 	}
-	if _, err := s.Apps.SaveAnswers(r.Context(), ac.caller(r), *ac.T, ac.Svc, ac.App.ID, ac.App.Version, merged); err != nil {
+	if _, err := s.Apps.SaveAnswers(r.Context(), ac.caller(r), *ac.T, ac.Svc, string(ac.App.ID), ac.App.Version, merged); err != nil {
 		s.appError(w, r, ac, err)
 		return
 	}

@@ -85,9 +85,9 @@ func (s *Pages) assistStart(w http.ResponseWriter, r *http.Request) {
 	}
 	if out.Call.ID != "" {
 		s.Calls.Rooms().Broadcast(out.Call.ID, call.Message{Type: "application",
-			Extra: web.AppEvent{ID: out.Application.ID, Requirements: web.RequirementOptions(svc)}})
+			Extra: web.AppEvent{ID: string(out.Application.ID), Requirements: web.RequirementOptions(svc)}})
 	}
-	web.Redirect(w, r, s.Path("/{tenant}/applications/{id}/edit", t.Slug, out.Application.ID)+"?section=0")
+	web.Redirect(w, r, s.Path("/{tenant}/applications/{id}/edit", t.Slug, string(out.Application.ID))+"?section=0")
 }
 
 // requestConfirmation gives the resident a one-time code (shown in their
@@ -111,7 +111,7 @@ func (s *Pages) requestConfirmation(w http.ResponseWriter, r *http.Request) {
 		s.renderCheck(w, r, ac, append(errs, missingDocuments(ac.Svc, docs)...), http.StatusUnprocessableEntity)
 		return
 	}
-	if _, _, err := s.Apps.RequestConfirmation(r.Context(), ac.caller(r), *ac.T, ac.App.ID, s.confirmCodeSender(r, ac)); err != nil {
+	if _, _, err := s.Apps.RequestConfirmation(r.Context(), ac.caller(r), *ac.T, string(ac.App.ID), s.confirmCodeSender(r, ac)); err != nil {
 		s.ServerError(w, r, err)
 		return
 	}
@@ -133,7 +133,7 @@ func (s *Pages) confirm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	key := "confirm:" + ac.App.ID
-	throttled, err := s.Identity.Throttled(r.Context(), key, 5)
+	throttled, err := s.Identity.Throttled(r.Context(), string(key), 5)
 	if err != nil {
 		s.ServerError(w, r, err)
 		return
@@ -142,10 +142,10 @@ func (s *Pages) confirm(w http.ResponseWriter, r *http.Request) {
 		s.renderApplication(w, r, ac, validation.Errors{{Field: "code", Code: "error.signin.throttled"}}, http.StatusTooManyRequests)
 		return
 	}
-	_, err = s.Apps.Confirm(r.Context(), ac.caller(r), *ac.T, ac.Svc, ac.App.ID, r.PostForm.Get("code"), byApplicant)
+	_, err = s.Apps.Confirm(r.Context(), ac.caller(r), *ac.T, ac.Svc, string(ac.App.ID), r.PostForm.Get("code"), byApplicant)
 	switch {
 	case errors.Is(err, application.ErrBadCode):
-		if err := s.Identity.RecordFailure(r.Context(), key); err != nil {
+		if err := s.Identity.RecordFailure(r.Context(), string(key)); err != nil {
 			s.ServerError(w, r, err)
 			return
 		}

@@ -104,5 +104,5 @@ func (s *Pages) startApplication(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.EnsureResident(r, t)
-	web.Redirect(w, r, s.Path("/{tenant}/applications/{id}/edit", t.Slug, a.ID)+"?section="+strconv.Itoa(svc.Form.NextSection(-1, a.Answers)))
+	web.Redirect(w, r, s.Path("/{tenant}/applications/{id}/edit", t.Slug, string(a.ID))+"?section="+strconv.Itoa(svc.Form.NextSection(-1, a.Answers)))
 }

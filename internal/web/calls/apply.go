@@ -33,7 +33,7 @@ func (s *Pages) confirmInCall(w http.ResponseWriter, r *http.Request) {
 		s.Problem(w, r, http.StatusForbidden, "forbidden", "problem.call_confirm")
 		return
 	}
-	a, err := s.Apps.Get(r.Context(), t.ID, c.ApplicationID)
+	a, err := s.Apps.Get(r.Context(), t.ID, string(c.ApplicationID))
 	if err != nil || a.ApplicantID != u.ID {
 		s.Problem(w, r, http.StatusForbidden, "forbidden", "problem.call_confirm")
 		return
@@ -44,7 +44,7 @@ func (s *Pages) confirmInCall(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	caller := application.Caller{Actor: web.Actor(r), Roles: web.CallerRoles(r, t, a)}
-	_, err = s.Apps.Confirm(r.Context(), caller, *t, svc, a.ID, "", true)
+	_, err = s.Apps.Confirm(r.Context(), caller, *t, svc, string(a.ID), "", true)
 	switch {
 	case errors.Is(err, application.ErrNotAssisted):
 		// Already sent (a second tap): show the number again.
@@ -53,7 +53,7 @@ func (s *Pages) confirmInCall(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.AnnounceSent(r, t, a.ID)
-	web.WriteJSON(w, http.StatusOK, map[string]string{"id": a.ID})
+	web.WriteJSON(w, http.StatusOK, map[string]string{"id": string(a.ID)})
 }
 
 // offerAttach: the officer asks the resident whether a photo shown in the
@@ -128,7 +128,7 @@ func (s *Pages) attachable(w http.ResponseWriter, r *http.Request, t *tenant.Ten
 	if c.ApplicationID == "" || c.ResidentID == "" || (d.OwnerID != c.ResidentID && d.OwnerID != c.OfficerID) {
 		return refuse()
 	}
-	a, err := s.Apps.Get(r.Context(), t.ID, c.ApplicationID)
+	a, err := s.Apps.Get(r.Context(), t.ID, string(c.ApplicationID))
 	if err != nil || a.TrackingNumber != "" || a.ApplicantID != c.ResidentID {
 		return refuse()
 	}

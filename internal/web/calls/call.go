@@ -203,7 +203,7 @@ func (s *Pages) callPage(w http.ResponseWriter, r *http.Request) {
 		p.Kiosk = true
 	}
 	if who.role == call.RoleOfficer && c.ApplicationID != "" {
-		if a, err := s.Apps.Get(r.Context(), t.ID, c.ApplicationID); err == nil && a.TrackingNumber == "" {
+		if a, err := s.Apps.Get(r.Context(), t.ID, string(c.ApplicationID)); err == nil && a.TrackingNumber == "" {
 			if svc, err := s.Services.ByID(r.Context(), t.ID, a.ServiceID); err == nil {
 				b, _ := json.Marshal(web.RequirementOptions(svc))
 				v.Requirements = string(b)
