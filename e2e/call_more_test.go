@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/serambi/serambi/internal/ids"
 )
 
 // More of the video call, at banyuwangi's ADMINDUK counter: three people
@@ -200,7 +202,7 @@ func endCall(officer *Page, callID string) {
 // roomPeople is who the server has in the call's signalling room.
 func roomPeople(callID string) []string {
 	var roles []string
-	for _, p := range shared.app.Calls.Rooms().People(callID) {
+	for _, p := range shared.app.Calls.Rooms().People(ids.Call(callID)) {
 		roles = append(roles, p.Role)
 	}
 	slices.Sort(roles)

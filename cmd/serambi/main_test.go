@@ -172,7 +172,7 @@ func saveDocument(t *testing.T, dir string, content []byte) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return string(ten.ID) + "/" + d.ID
+	return string(ten.ID) + "/" + string(d.ID)
 }
 
 func readDocument(t *testing.T, dir, ref string) []byte {

@@ -286,7 +286,7 @@ func (a *App) ListenBus(ctx context.Context) <-chan struct{} {
 		return ready
 	}
 	queueReady, callReady := make(chan struct{}), make(chan struct{})
-	go a.bus.Listen(ctx, a.Queue.Wake, a.Queue.WakeAll, queueReady)
+	go a.bus.Listen(ctx, func(key string) { a.Queue.Wake(ids.Counter(key)) }, a.Queue.WakeAll, queueReady)
 	// A call event missed while reconnecting is not replayed: the pages
 	// that raised it show the result too, and the next event catches up.
 	go a.callBus.Listen(ctx, a.deliverCallEvent, func() {}, callReady)

@@ -23,6 +23,7 @@ import (
 	"github.com/serambi/serambi/internal/audit"
 	"github.com/serambi/serambi/internal/call"
 	"github.com/serambi/serambi/internal/config"
+	"github.com/serambi/serambi/internal/ids"
 )
 
 // These tests hold real calls between two pion PeerConnections (standing
@@ -60,7 +61,7 @@ func startCallSite(t testing.TB) *callSite {
 	if err != nil || len(cs) == 0 {
 		t.Fatalf("no demo counter: %v", err)
 	}
-	return &callSite{app: a, srv: srv, slug: "fukuoka", counter: cs[0].ID}
+	return &callSite{app: a, srv: srv, slug: "fukuoka", counter: string(cs[0].ID)}
 }
 
 // openCall: a walk-in takes a number, the officer calls it and opens its
@@ -70,16 +71,16 @@ func (s *callSite) openCall(t testing.TB) (string, string) {
 	ctx := context.Background()
 	ten, _ := s.app.Tenants.BySlug(ctx, s.slug)
 	officer, _ := s.app.Identity.ByLogin(ctx, "officer@fukuoka.demo")
-	tk, err := s.app.Queue.Take(ctx, audit.System, ten, s.counter, "", "web", "")
+	tk, err := s.app.Queue.Take(ctx, audit.System, ten, ids.Counter(s.counter), "", "web", "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	c, err := s.app.Calls.Begin(ctx, audit.Actor{ID: officer.ID, Label: "officer"}, ten.ID,
-		call.Subject{CounterID: s.counter, TicketID: tk.ID})
+		call.Subject{CounterID: ids.Counter(s.counter), TicketID: tk.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return c.ID, tk.ID
+	return string(c.ID), string(tk.ID)
 }
 
 // officerClient is an HTTP client signed in as the demo officer.

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/serambi/serambi/internal/call"
+	"github.com/serambi/serambi/internal/ids"
 )
 
 // Call events between nodes ride a NOTIFY channel of their own, as
@@ -17,13 +18,13 @@ const (
 )
 
 // publishCallEvent tells the other nodes of a server event of a call.
-func (a *App) publishCallEvent(callID string, msg call.Message) {
+func (a *App) publishCallEvent(callID ids.Call, msg call.Message) {
 	b, err := json.Marshal(msg)
 	if err != nil || len(callID)+1+len(b) > maxCallEvent {
 		a.Log.Warn("call event not sent to other nodes", "call", callID, "type", msg.Type, "bytes", len(b), "err", err)
 		return
 	}
-	a.callBus.Publish(callID + " " + string(b))
+	a.callBus.Publish(string(callID) + " " + string(b))
 }
 
 // deliverCallEvent hands another node's call event to this node's room of
@@ -35,5 +36,5 @@ func (a *App) deliverCallEvent(payload string) {
 		a.Log.Warn("call event from another node unreadable", "bytes", len(payload))
 		return
 	}
-	a.Calls.Rooms().Deliver(callID, msg)
+	a.Calls.Rooms().Deliver(ids.Call(callID), msg)
 }

@@ -163,7 +163,7 @@ type Draft struct {
 	Submit      bool
 	// Attach, when set, runs inside the creating transaction to bind
 	// uploaded documents to the new application, so they go in together.
-	Attach func(ctx context.Context, tx *db.Tx, applicationID string) error
+	Attach func(ctx context.Context, tx *db.Tx, applicationID ids.Application) error
 }
 
 // Create starts an application and, when asked, submits it at once, in one
@@ -190,7 +190,7 @@ func (s *Service) Create(ctx context.Context, c Caller, t tenant.Tenant, svc cat
 			return err
 		}
 		if d.Attach != nil {
-			if err := d.Attach(ctx, tx, string(a.ID)); err != nil {
+			if err := d.Attach(ctx, tx, a.ID); err != nil {
 				return err
 			}
 		}

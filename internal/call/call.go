@@ -34,11 +34,12 @@ const (
 // Call is one meeting by video at a counter.
 type Call struct {
 	TenantID      ids.Tenant
-	ID, CounterID string
-	TicketID      string   // "" for an appointment's call
-	AppointmentID string   // "" for a ticket's call
-	OfficerID     ids.User // who opened it
-	ResidentID    ids.User // "" for an anonymous ticket (a kiosk, a walk-in)
+	ID            ids.Call
+	CounterID     ids.Counter
+	TicketID      ids.Ticket // "" for an appointment's call
+	AppointmentID string     // "" for a ticket's call
+	OfficerID     ids.User   // who opened it
+	ResidentID    ids.User   // "" for an anonymous ticket (a kiosk, a walk-in)
 	Status        string
 	Notes         string // the officer's notes on the session
 	// Satisfaction is the resident's answer to the one question at the end,
@@ -56,8 +57,10 @@ type Call struct {
 // Subject says what a call is for: exactly one of a ticket or an
 // appointment, at a counter, for a resident ("" when anonymous).
 type Subject struct {
-	ResidentID                         ids.User
-	CounterID, TicketID, AppointmentID string
+	ResidentID    ids.User
+	CounterID     ids.Counter
+	TicketID      ids.Ticket
+	AppointmentID string
 }
 
 // Limits of what people type.
@@ -144,7 +147,7 @@ func (s *Store) OpenFor(ctx context.Context, tenantID ids.Tenant, sub Subject) (
 }
 
 func openFor(ctx context.Context, q db.Querier, tenantID ids.Tenant, sub Subject) (Call, error) {
-	col, id := "ticket_id", sub.TicketID
+	col, id := "ticket_id", string(sub.TicketID)
 	if id == "" {
 		col, id = "appointment_id", sub.AppointmentID
 	}
@@ -169,7 +172,7 @@ func (s *Store) Begin(ctx context.Context, actor audit.Actor, tenantID ids.Tenan
 		if c, err = openFor(ctx, tx, tenantID, sub); !errors.Is(err, ErrNotFound) {
 			return err
 		}
-		c = Call{ID: db.NewID(), TenantID: tenantID, CounterID: sub.CounterID, TicketID: sub.TicketID,
+		c = Call{ID: ids.Call(db.NewID()), TenantID: tenantID, CounterID: sub.CounterID, TicketID: sub.TicketID,
 			AppointmentID: sub.AppointmentID, OfficerID: actor.ID, ResidentID: sub.ResidentID, Status: Open,
 			CreatedAt: s.now()}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO calls (id, tenant_id, counter_id, ticket_id, appointment_id,
@@ -178,7 +181,7 @@ func (s *Store) Begin(ctx context.Context, actor audit.Actor, tenantID ids.Tenan
 			c.CreatedAt); err != nil {
 			return err
 		}
-		return audit.Append(ctx, tx, actor.Entry(tenantID, "call.open", "call:"+c.ID, subjectSummary(sub)))
+		return audit.Append(ctx, tx, actor.Entry(tenantID, "call.open", string("call:"+c.ID), subjectSummary(sub)))
 	})
 	if db.IsUniqueViolation(err) {
 		return openFor(ctx, s.db, tenantID, sub)
@@ -188,7 +191,7 @@ func (s *Store) Begin(ctx context.Context, actor audit.Actor, tenantID ids.Tenan
 
 func subjectSummary(sub Subject) string {
 	if sub.TicketID != "" {
-		return "ticket:" + sub.TicketID
+		return string("ticket:" + sub.TicketID)
 	}
 	return "appointment:" + sub.AppointmentID
 }
@@ -230,7 +233,7 @@ func (s *Store) End(ctx context.Context, actor audit.Actor, tenantID ids.Tenant,
 			WHERE id = ?`, c.Status, c.Notes, now, int64(c.Duration/time.Second), c.ID); err != nil {
 			return err
 		}
-		return audit.Append(ctx, tx, actor.Entry(tenantID, "call.end", "call:"+c.ID,
+		return audit.Append(ctx, tx, actor.Entry(tenantID, "call.end", string("call:"+c.ID),
 			audit.Say("audit.detail.call.end", strconv.FormatInt(int64(c.Duration/time.Second), 10))))
 	})
 	if err != nil {
@@ -289,7 +292,7 @@ func (s *Store) SetResident(ctx context.Context, tenantID ids.Tenant, id string,
 
 // Recent lists the tenant's calls of a counter, newest first, for the
 // officer console and reports.
-func (s *Store) Recent(ctx context.Context, tenantID ids.Tenant, counterID string, limit int) (_ []Call, err error) {
+func (s *Store) Recent(ctx context.Context, tenantID ids.Tenant, counterID ids.Counter, limit int) (_ []Call, err error) {
 	defer wrapf(&err, "list recent calls at counter %s", counterID)
 	rows, err := s.db.QueryContext(ctx, `SELECT `+columns+` FROM calls WHERE tenant_id = ? AND counter_id = ?
 		ORDER BY created_at DESC LIMIT ?`, tenantID, counterID, limit)

@@ -61,60 +61,60 @@ func TestBeginEndRate(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		e := newEnv(t, d)
 		fk := e.tenants["fukuoka"].ID
-		ticket := db.NewID()
+		ticket := ids.Ticket(db.NewID())
 		c := e.begin(t, "fukuoka", Subject{TicketID: ticket})
 		if c.Status != Open || c.TicketID != ticket {
 			t.Fatalf("begin = %+v", c)
 		}
 		// A second officer's click joins the same call.
-		again := e.begin(t, "fukuoka", Subject{TicketID: ticket})
+		again := e.begin(t, "fukuoka", Subject{TicketID: ids.Ticket(ticket)})
 		if again.ID != c.ID {
 			t.Fatalf("second begin opened another call %s, want %s", again.ID, c.ID)
 		}
 		// The other tenant cannot see it.
-		if _, err := e.st.Get(e.ctx, e.tenants["banyuwangi"].ID, c.ID); !errors.Is(err, ErrNotFound) {
+		if _, err := e.st.Get(e.ctx, e.tenants["banyuwangi"].ID, string(c.ID)); !errors.Is(err, ErrNotFound) {
 			t.Fatalf("other tenant get = %v", err)
 		}
 		if _, err := e.st.Begin(e.ctx, officer(), fk, Subject{CounterID: e.counter["fukuoka"].ID,
-			TicketID: ticket, AppointmentID: db.NewID()}); !errors.Is(err, ErrSubject) {
+			TicketID: ids.Ticket(ticket), AppointmentID: db.NewID()}); !errors.Is(err, ErrSubject) {
 			t.Fatalf("both subjects = %v", err)
 		}
 		// Rating before the end is refused.
-		if err := e.st.Rate(e.ctx, audit.System, fk, c.ID, 4); !errors.Is(err, ErrNotEnded) {
+		if err := e.st.Rate(e.ctx, audit.System, fk, string(c.ID), 4); !errors.Is(err, ErrNotEnded) {
 			t.Fatalf("rate open call = %v", err)
 		}
 		e.clk.Advance(time.Minute)
-		if err := e.st.Started(e.ctx, c.ID); err != nil {
+		if err := e.st.Started(e.ctx, string(c.ID)); err != nil {
 			t.Fatal(err)
 		}
 		e.clk.Advance(7*time.Minute + 30*time.Second)
-		ended, err := e.st.End(e.ctx, officer(), fk, c.ID, "  Explained the form.  ")
+		ended, err := e.st.End(e.ctx, officer(), fk, string(c.ID), "  Explained the form.  ")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if ended.Duration != 7*time.Minute+30*time.Second || ended.Notes != "Explained the form." {
 			t.Fatalf("ended = %v %q", ended.Duration, ended.Notes)
 		}
-		if _, err := e.st.End(e.ctx, officer(), fk, c.ID, ""); !errors.Is(err, ErrEnded) {
+		if _, err := e.st.End(e.ctx, officer(), fk, string(c.ID), ""); !errors.Is(err, ErrEnded) {
 			t.Fatalf("end twice = %v", err)
 		}
-		got, err := e.st.Get(e.ctx, fk, c.ID)
+		got, err := e.st.Get(e.ctx, fk, string(c.ID))
 		if err != nil || got.Duration != ended.Duration || got.EndedAt == nil || got.StartedAt == nil {
 			t.Fatalf("stored = %+v, %v", got, err)
 		}
 		for _, bad := range []int{0, 5, -1} {
-			if err := e.st.Rate(e.ctx, audit.System, fk, c.ID, bad); !errors.Is(err, ErrRating) {
+			if err := e.st.Rate(e.ctx, audit.System, fk, string(c.ID), bad); !errors.Is(err, ErrRating) {
 				t.Fatalf("rate %d = %v", bad, err)
 			}
 		}
-		if err := e.st.Rate(e.ctx, audit.System, fk, c.ID, 3); err != nil {
+		if err := e.st.Rate(e.ctx, audit.System, fk, string(c.ID), 3); err != nil {
 			t.Fatal(err)
 		}
-		if err := e.st.Rate(e.ctx, audit.System, fk, c.ID, 4); !errors.Is(err, ErrRated) {
+		if err := e.st.Rate(e.ctx, audit.System, fk, string(c.ID), 4); !errors.Is(err, ErrRated) {
 			t.Fatalf("rate twice = %v", err)
 		}
 		// After the end, a new call for the same ticket is a new record.
-		if next := e.begin(t, "fukuoka", Subject{TicketID: ticket}); next.ID == c.ID {
+		if next := e.begin(t, "fukuoka", Subject{TicketID: ids.Ticket(ticket)}); next.ID == c.ID {
 			t.Fatal("an ended call was reopened")
 		}
 		if n, p, err := audit.Verify(e.ctx, d); err != nil || p != nil || n == 0 {
@@ -137,7 +137,7 @@ func TestBeginRace(t *testing.T) {
 					t.Error(err)
 					return
 				}
-				ids <- c.ID
+				ids <- string(c.ID)
 			})
 		}
 		wg.Wait()
@@ -154,15 +154,15 @@ func TestBeginRace(t *testing.T) {
 
 func TestNotesLimit(t *testing.T) {
 	e := newEnv(t, dbtest.SQLite(t))
-	c := e.begin(t, "fukuoka", Subject{TicketID: db.NewID()})
+	c := e.begin(t, "fukuoka", Subject{TicketID: ids.Ticket(db.NewID())})
 	long := make([]rune, MaxNotes+1)
 	for i := range long {
 		long[i] = 'あ'
 	}
-	if _, err := e.st.End(e.ctx, officer(), e.tenants["fukuoka"].ID, c.ID, string(long)); !errors.Is(err, ErrNotes) {
+	if _, err := e.st.End(e.ctx, officer(), e.tenants["fukuoka"].ID, string(c.ID), string(long)); !errors.Is(err, ErrNotes) {
 		t.Fatalf("long notes = %v", err)
 	}
-	if got, _ := e.st.Get(e.ctx, e.tenants["fukuoka"].ID, c.ID); got.Status != Open {
+	if got, _ := e.st.Get(e.ctx, e.tenants["fukuoka"].ID, string(c.ID)); got.Status != Open {
 		t.Fatal("refused end changed the call")
 	}
 }
@@ -171,7 +171,7 @@ func TestInvites(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		e := newEnv(t, d)
 		fk, bw := e.tenants["fukuoka"].ID, e.tenants["banyuwangi"].ID
-		c := e.begin(t, "fukuoka", Subject{TicketID: db.NewID()})
+		c := e.begin(t, "fukuoka", Subject{TicketID: ids.Ticket(db.NewID())})
 		token, err := e.st.Invite(e.ctx, officer(), fk, c.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -200,7 +200,7 @@ func TestInvites(t *testing.T) {
 				t.Fatalf("pass %q accepted", bad)
 			}
 		}
-		other := e.begin(t, "fukuoka", Subject{TicketID: db.NewID()})
+		other := e.begin(t, "fukuoka", Subject{TicketID: ids.Ticket(db.NewID())})
 		if e.st.CheckPass(e.ctx, other.ID, pass) {
 			t.Fatal("pass opened another call")
 		}
@@ -229,12 +229,12 @@ func TestInvites(t *testing.T) {
 			}
 		}
 		// A link of an ended call opens nothing.
-		other2 := e.begin(t, "fukuoka", Subject{TicketID: db.NewID()})
+		other2 := e.begin(t, "fukuoka", Subject{TicketID: ids.Ticket(db.NewID())})
 		fresh, err := e.st.Invite(e.ctx, officer(), fk, other2.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.st.End(e.ctx, officer(), fk, other2.ID, ""); err != nil {
+		if _, err := e.st.End(e.ctx, officer(), fk, string(other2.ID), ""); err != nil {
 			t.Fatal(err)
 		}
 		if _, _, err := e.st.Redeem(e.ctx, audit.System, fk, fresh); !errors.Is(err, ErrEnded) {
@@ -250,7 +250,7 @@ func TestRedeemRace(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		e := newEnv(t, d)
 		fk := e.tenants["fukuoka"].ID
-		c := e.begin(t, "fukuoka", Subject{TicketID: db.NewID()})
+		c := e.begin(t, "fukuoka", Subject{TicketID: ids.Ticket(db.NewID())})
 		token, err := e.st.Invite(e.ctx, officer(), fk, c.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -281,23 +281,23 @@ func TestShownDocuments(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		e := newEnv(t, d)
 		fk := e.tenants["fukuoka"].ID
-		c := e.begin(t, "fukuoka", Subject{TicketID: db.NewID()})
-		doc := db.NewID()
-		if err := e.st.AddShown(e.ctx, fk, c.ID, doc, "u1"); err != nil {
+		c := e.begin(t, "fukuoka", Subject{TicketID: ids.Ticket(db.NewID())})
+		doc := ids.Document(db.NewID())
+		if err := e.st.AddShown(e.ctx, fk, c.ID, ids.Document(doc), "u1"); err != nil {
 			t.Fatal(err)
 		}
-		if !e.st.WasShown(e.ctx, c.ID, doc) || e.st.WasShown(e.ctx, c.ID, db.NewID()) {
+		if !e.st.WasShown(e.ctx, c.ID, ids.Document(doc)) || e.st.WasShown(e.ctx, c.ID, ids.Document(db.NewID())) {
 			t.Fatal("WasShown wrong")
 		}
-		if err := e.st.AddShown(e.ctx, e.tenants["banyuwangi"].ID, c.ID, db.NewID(), "u1"); !errors.Is(err, ErrNotFound) {
+		if err := e.st.AddShown(e.ctx, e.tenants["banyuwangi"].ID, c.ID, ids.Document(db.NewID()), "u1"); !errors.Is(err, ErrNotFound) {
 			t.Fatalf("other tenant = %v", err)
 		}
 		for i := 1; i < MaxShown; i++ {
-			if err := e.st.AddShown(e.ctx, fk, c.ID, db.NewID(), "u1"); err != nil {
+			if err := e.st.AddShown(e.ctx, fk, c.ID, ids.Document(db.NewID()), "u1"); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if err := e.st.AddShown(e.ctx, fk, c.ID, db.NewID(), "u1"); !errors.Is(err, ErrTooMany) {
+		if err := e.st.AddShown(e.ctx, fk, c.ID, ids.Document(db.NewID()), "u1"); !errors.Is(err, ErrTooMany) {
 			t.Fatalf("over the limit = %v", err)
 		}
 		list, err := e.st.ShownIn(e.ctx, c.ID)

@@ -11,8 +11,10 @@ import (
 
 // Shown is a document shown during a call.
 type Shown struct {
-	DocumentID, CallID, ShownBy string
-	CreatedAt                   time.Time
+	DocumentID ids.Document
+	CallID     ids.Call
+	ShownBy    string
+	CreatedAt  time.Time
 }
 
 // MaxShown bounds how many documents one call keeps, so a stuck button or a
@@ -24,7 +26,7 @@ const MaxShown = 30
 var ErrTooMany = errors.New("call has reached its limit")
 
 // AddShown records that a stored document was shown in the open call.
-func (s *Store) AddShown(ctx context.Context, tenantID ids.Tenant, callID, documentID, shownBy string) (err error) {
+func (s *Store) AddShown(ctx context.Context, tenantID ids.Tenant, callID ids.Call, documentID ids.Document, shownBy string) (err error) {
 	defer wrapf(&err, "show in call %s document %s", callID, documentID)
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
 		c, err := scan(tx.QueryRowContext(ctx, `SELECT `+columns+` FROM calls WHERE tenant_id = ? AND id = ?`, tenantID, callID))
@@ -48,7 +50,7 @@ func (s *Store) AddShown(ctx context.Context, tenantID ids.Tenant, callID, docum
 }
 
 // ShownIn lists the documents shown in a call, oldest first.
-func (s *Store) ShownIn(ctx context.Context, callID string) (_ []Shown, err error) {
+func (s *Store) ShownIn(ctx context.Context, callID ids.Call) (_ []Shown, err error) {
 	defer wrapf(&err, "shown in call %s", callID)
 	rows, err := s.db.QueryContext(ctx, `SELECT document_id, call_id, shown_by, created_at FROM call_documents
 		WHERE call_id = ? ORDER BY created_at, document_id`, callID)
@@ -69,7 +71,7 @@ func (s *Store) ShownIn(ctx context.Context, callID string) (_ []Shown, err erro
 
 // WasShown tells whether the document was shown in the call (so its
 // participants may see it).
-func (s *Store) WasShown(ctx context.Context, callID, documentID string) bool {
+func (s *Store) WasShown(ctx context.Context, callID ids.Call, documentID ids.Document) bool {
 	var n int
 	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM call_documents WHERE call_id = ? AND document_id = ?`,
 		callID, documentID).Scan(&n)

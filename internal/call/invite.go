@@ -43,7 +43,7 @@ func hashOf(s string) string {
 }
 
 // Invite makes a one-time link token for a helper to join the open call.
-func (s *Store) Invite(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, callID string) (_ string, err error) {
+func (s *Store) Invite(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, callID ids.Call) (_ string, err error) {
 	defer wrapf(&err, "invite call %s", callID)
 	token := secret()
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
@@ -68,7 +68,7 @@ func (s *Store) Invite(ctx context.Context, actor audit.Actor, tenantID ids.Tena
 			VALUES (?, ?, ?, ?, ?, ?)`, id, callID, hashOf(token), actor.ID, now, now.Add(InviteTTL)); err != nil {
 			return err
 		}
-		return audit.Append(ctx, tx, actor.Entry(tenantID, "call.invite", "call:"+callID, "invite:"+id))
+		return audit.Append(ctx, tx, actor.Entry(tenantID, "call.invite", string("call:"+callID), "invite:"+id))
 	})
 	return token, err
 }
@@ -142,7 +142,7 @@ func (s *Store) Redeem(ctx context.Context, actor audit.Actor, tenantID ids.Tena
 }
 
 // CheckPass tells whether pass lets a helper into the call.
-func (s *Store) CheckPass(ctx context.Context, callID, pass string) bool {
+func (s *Store) CheckPass(ctx context.Context, callID ids.Call, pass string) bool {
 	id, sec, ok := strings.Cut(pass, ".")
 	if !ok || !db.ValidID(id) {
 		return false

@@ -12,6 +12,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/time/rate"
+
+	"github.com/serambi/serambi/internal/ids"
 )
 
 // The signalling room of a call relays what the browsers need to reach
@@ -116,12 +118,12 @@ type Rooms struct {
 	// OnStart is called (outside the lock) when a second person joins a
 	// call for the first time.
 	OnStart func(callID string)
-	publish func(callID string, msg Message)
+	publish func(callID ids.Call, msg Message)
 }
 
 // PublishTo sends every server event and every end of a call to the other
 // nodes too (they Deliver it). Set it before serving.
-func (rs *Rooms) PublishTo(publish func(callID string, msg Message)) { rs.publish = publish }
+func (rs *Rooms) PublishTo(publish func(callID ids.Call, msg Message)) { rs.publish = publish }
 
 type room struct {
 	members map[string]*Member
@@ -134,7 +136,7 @@ type room struct {
 // Member is one connected participant.
 type Member struct {
 	Peer
-	callID  string
+	callID  ids.Call
 	key     string
 	rooms   *Rooms
 	out     chan Message
@@ -156,7 +158,7 @@ func newPeerID() string {
 // connection, which is what a reconnect after a dropped network looks like
 // before the server has noticed the old one is gone. A fourth person is
 // ErrRoomFull.
-func (rs *Rooms) Join(callID, key, role, name string) (*Member, error) {
+func (rs *Rooms) Join(callID ids.Call, key, role, name string) (*Member, error) {
 	name = strings.TrimSpace(name)
 	if utf8.RuneCountInString(name) > maxNameRune {
 		name = string([]rune(name)[:maxNameRune])
@@ -164,10 +166,10 @@ func (rs *Rooms) Join(callID, key, role, name string) (*Member, error) {
 	m := &Member{Peer: Peer{ID: newPeerID(), Role: role, Name: name, Audio: true, Video: true}, callID: callID, key: key,
 		rooms: rs, out: make(chan Message, outboxSize), limiter: rate.NewLimiter(ratePerSec, rateBurst)}
 	rs.mu.Lock()
-	r := rs.rooms[callID]
+	r := rs.rooms[string(callID)]
 	if r == nil {
 		r = &room{members: map[string]*Member{}}
-		rs.rooms[callID] = r
+		rs.rooms[string(callID)] = r
 	}
 	var old *Member
 	for _, o := range r.members {
@@ -198,7 +200,7 @@ func (rs *Rooms) Join(callID, key, role, name string) (*Member, error) {
 	r.started = r.started || start
 	rs.mu.Unlock()
 	if start && rs.OnStart != nil {
-		rs.OnStart(callID)
+		rs.OnStart(string(callID))
 	}
 	return m, nil
 }
@@ -212,12 +214,12 @@ func (m *Member) Leave() {
 	rs := m.rooms
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
-	if r := rs.rooms[m.callID]; r != nil && r.members[m.ID] == m {
+	if r := rs.rooms[string(m.callID)]; r != nil && r.members[m.ID] == m {
 		rs.removeLocked(r, m, "")
 		if len(r.members) == 0 {
 			// An empty room keeps its chat and highlights only while
 			// someone is there to reconnect; the call record stays.
-			delete(rs.rooms, m.callID)
+			delete(rs.rooms, string(m.callID))
 		}
 	}
 }
@@ -261,12 +263,12 @@ func (rs *Rooms) sendLocked(m *Member, msg Message) {
 
 // Close ends the call's room, here and on the other nodes: everyone is
 // told and disconnected.
-func (rs *Rooms) Close(callID string) { rs.Broadcast(callID, Message{Type: "ended"}) }
+func (rs *Rooms) Close(callID ids.Call) { rs.Broadcast(callID, Message{Type: "ended"}) }
 
 // Broadcast sends a server event to everyone in the call (a document was
 // shown, an application was started or confirmed; "ended" closes the
 // room), wherever their room is.
-func (rs *Rooms) Broadcast(callID string, msg Message) {
+func (rs *Rooms) Broadcast(callID ids.Call, msg Message) {
 	rs.Deliver(callID, msg)
 	if rs.publish != nil {
 		rs.publish(callID, msg)
@@ -276,10 +278,10 @@ func (rs *Rooms) Broadcast(callID string, msg Message) {
 // Deliver sends a server event to the call's room on this node only (one
 // another node published). A "show" also becomes the document a
 // reconnecting member sees.
-func (rs *Rooms) Deliver(callID string, msg Message) {
+func (rs *Rooms) Deliver(callID ids.Call, msg Message) {
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
-	r := rs.rooms[callID]
+	r := rs.rooms[string(callID)]
 	if r == nil {
 		return
 	}
@@ -293,16 +295,16 @@ func (rs *Rooms) Deliver(callID string, msg Message) {
 		}
 	}
 	if msg.Type == "ended" {
-		delete(rs.rooms, callID)
+		delete(rs.rooms, string(callID))
 	}
 }
 
 // People returns who is in the call now.
-func (rs *Rooms) People(callID string) []Peer {
+func (rs *Rooms) People(callID ids.Call) []Peer {
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
 	var out []Peer
-	if r := rs.rooms[callID]; r != nil {
+	if r := rs.rooms[string(callID)]; r != nil {
 		for _, m := range r.members {
 			out = append(out, m.Peer)
 		}
@@ -345,7 +347,7 @@ func (m *Member) Receive(raw []byte) error {
 func (m *Member) lockRoom() (*room, *Rooms) {
 	rs := m.rooms
 	rs.mu.Lock()
-	r := rs.rooms[m.callID]
+	r := rs.rooms[string(m.callID)]
 	if r == nil || r.members[m.ID] != m {
 		rs.mu.Unlock()
 		return nil, rs

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/serambi/serambi/internal/ids"
 )
 
 // next reads the member's next message, failing when there is none.
@@ -37,7 +39,7 @@ func quiet(t *testing.T, m *Member) {
 
 func join(t *testing.T, rs *Rooms, call, key, role string) *Member {
 	t.Helper()
-	m, err := rs.Join(call, key, role, strings.ToUpper(role))
+	m, err := rs.Join(ids.Call(call), key, role, strings.ToUpper(role))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -208,7 +210,7 @@ func TestRoomMarksOnlyByOfficer(t *testing.T) {
 // join2 joins and returns the welcome.
 func join2(t *testing.T, rs *Rooms, call, key, role string) Message {
 	t.Helper()
-	m, err := rs.Join(call, key, role, role)
+	m, err := rs.Join(ids.Call(call), key, role, role)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,9 +20,9 @@ import (
 // counter that is not t's, ErrNotBookable for a time that is not offered,
 // ErrAlreadyBooked when the resident holds a seat at this start already,
 // ErrSlotFull when every seat is taken.
-func (s *Store) Book(ctx context.Context, actor audit.Actor, t tenant.Tenant, counterID string, residentID ids.User, start time.Time, note string) (_ Appointment, err error) {
+func (s *Store) Book(ctx context.Context, actor audit.Actor, t tenant.Tenant, counterID ids.Counter, residentID ids.User, start time.Time, note string) (_ Appointment, err error) {
 	defer wrapf(&err, "book at counter %s for resident %s", counterID, residentID)
-	c, err := s.Get(ctx, t.ID, counterID)
+	c, err := s.Get(ctx, t.ID, string(counterID))
 	if err != nil {
 		return Appointment{}, err
 	}
@@ -54,7 +54,7 @@ func (s *Store) Book(ctx context.Context, actor audit.Actor, t tenant.Tenant, co
 func (s *Store) take(ctx context.Context, tx *db.Tx, c Counter, residentID, bookedBy ids.User, start time.Time, note string) (Appointment, error) {
 	// The index cannot stop one resident taking two seats of a slot (say a
 	// double click on PostgreSQL), so that check runs under a lock.
-	if err := lock(ctx, tx, "book|"+c.ID+"|"+start.Format(time.RFC3339)+"|"+string(residentID)); err != nil {
+	if err := lock(ctx, tx, "book|"+string(c.ID)+"|"+start.Format(time.RFC3339)+"|"+string(residentID)); err != nil {
 		return Appointment{}, err
 	}
 	var held int
@@ -240,7 +240,7 @@ func (s *Store) Reschedule(ctx context.Context, actor audit.Actor, t tenant.Tena
 	if newStart.Equal(old.Start) {
 		return old, nil
 	}
-	c, err := s.Get(ctx, t.ID, old.CounterID)
+	c, err := s.Get(ctx, t.ID, string(old.CounterID))
 	if err != nil {
 		return Appointment{}, err
 	}
@@ -323,9 +323,9 @@ func (s *Store) BookedForOthers(ctx context.Context, tenantID ids.Tenant, booker
 
 // ForCounterDay lists who is coming to a counter of t on the local day of
 // day, by start and seat; cancelled appointments are left out.
-func (s *Store) ForCounterDay(ctx context.Context, t tenant.Tenant, counterID string, day time.Time) (_ []Appointment, err error) {
+func (s *Store) ForCounterDay(ctx context.Context, t tenant.Tenant, counterID ids.Counter, day time.Time) (_ []Appointment, err error) {
 	defer wrapf(&err, "list a day's appointments at counter %s", counterID)
-	c, err := s.Get(ctx, t.ID, counterID)
+	c, err := s.Get(ctx, t.ID, string(counterID))
 	if err != nil {
 		return nil, err
 	}

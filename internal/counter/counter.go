@@ -29,7 +29,8 @@ import (
 // Counter is one service desk that receives residents by video.
 type Counter struct {
 	TenantID ids.Tenant
-	ID, Code string
+	ID       ids.Counter
+	Code     string
 	Names    map[string]string // "id", "ja", "en"
 	// SlotMinutes is the length of one meeting; the buffers are kept free
 	// before and after it (for notes, or for a resident who is late).
@@ -85,9 +86,10 @@ const (
 
 // Appointment is one resident's seat at one slot.
 type Appointment struct {
-	TenantID      ids.Tenant
-	ResidentID    ids.User
-	ID, CounterID string
+	TenantID   ids.Tenant
+	ResidentID ids.User
+	CounterID  ids.Counter
+	ID         string
 	// BookedBy is who clicked: the resident, a family member, or an
 	// officer who took a phone call.
 	BookedBy             ids.User
@@ -229,7 +231,7 @@ func (s *Store) Save(ctx context.Context, actor audit.Actor, tenantID ids.Tenant
 	if len(errs) > 0 {
 		return Counter{}, errs
 	}
-	if c.ID != "" && !db.ValidID(c.ID) {
+	if c.ID != "" && !db.ValidID(string(c.ID)) {
 		return Counter{}, ErrNotFound
 	}
 	now := s.now()
@@ -307,12 +309,12 @@ func resolve(ctx context.Context, tx *db.Tx, c *Counter, now time.Time) (bool, e
 		c.TenantID, c.Code).Scan(&id, &created)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		c.ID, c.CreatedAt = db.NewID(), now
+		c.ID, c.CreatedAt = ids.Counter(db.NewID()), now
 		return true, nil
 	case err != nil:
 		return false, err
 	}
-	c.ID, c.CreatedAt = id, created.UTC()
+	c.ID, c.CreatedAt = ids.Counter(id), created.UTC()
 	return false, nil
 }
 
@@ -333,7 +335,7 @@ func writeCounter(ctx context.Context, tx *db.Tx, c Counter, creating bool) erro
 	return err
 }
 
-func writePlan(ctx context.Context, tx *db.Tx, counterID string, plan []Hours) error {
+func writePlan(ctx context.Context, tx *db.Tx, counterID ids.Counter, plan []Hours) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM counter_plans WHERE counter_id = ?`, counterID); err != nil {
 		return err
 	}
@@ -346,7 +348,7 @@ func writePlan(ctx context.Context, tx *db.Tx, counterID string, plan []Hours) e
 	return nil
 }
 
-func writeOfficers(ctx context.Context, tx *db.Tx, counterID string, officers []ids.User) error {
+func writeOfficers(ctx context.Context, tx *db.Tx, counterID ids.Counter, officers []ids.User) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM counter_officers WHERE counter_id = ?`, counterID); err != nil {
 		return err
 	}
@@ -420,7 +422,7 @@ func getCounter(ctx context.Context, q db.Querier, tenantID ids.Tenant, id strin
 
 // Plan returns a counter's weekly hours by weekday and start. The caller
 // has checked the counter's tenant with Get.
-func (s *Store) Plan(ctx context.Context, counterID string) (_ []Hours, err error) {
+func (s *Store) Plan(ctx context.Context, counterID ids.Counter) (_ []Hours, err error) {
 	defer wrapf(&err, "read the opening plan of counter %s", counterID)
 	rows, err := s.db.QueryContext(ctx, `SELECT weekday, start_min, end_min FROM counter_plans
 		WHERE counter_id = ? ORDER BY weekday, start_min`, counterID)
@@ -442,7 +444,7 @@ func (s *Store) Plan(ctx context.Context, counterID string) (_ []Hours, err erro
 }
 
 // Officers returns the user IDs who staff a counter.
-func (s *Store) Officers(ctx context.Context, counterID string) (_ []ids.User, err error) {
+func (s *Store) Officers(ctx context.Context, counterID ids.Counter) (_ []ids.User, err error) {
 	defer wrapf(&err, "list the officers of counter %s", counterID)
 	rows, err := s.db.QueryContext(ctx, `SELECT user_id FROM counter_officers WHERE counter_id = ? ORDER BY user_id`, counterID)
 	if err != nil {
@@ -470,7 +472,7 @@ func validDay(s string) bool {
 // SetException adds or replaces the exception of e.Day at a counter of
 // tenantID. Bookings already made on that day stay: the officer calls
 // those residents.
-func (s *Store) SetException(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, counterID string, e Exception) (err error) {
+func (s *Store) SetException(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, counterID ids.Counter, e Exception) (err error) {
 	defer wrapf(&err, "set exception counter %s", counterID)
 	defer s.opens.Forget() // opening hours may change
 	var errs validation.Errors
@@ -489,14 +491,14 @@ func (s *Store) SetException(ctx context.Context, actor audit.Actor, tenantID id
 	if len(errs) > 0 {
 		return errs
 	}
-	c, err := s.Get(ctx, tenantID, counterID)
+	c, err := s.Get(ctx, tenantID, string(counterID))
 	if err != nil {
 		return err
 	}
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
 		// The table has no unique key on (counter, day): take a lock so two
 		// admins saving the same day at once cannot both insert.
-		if err := lock(ctx, tx, "exception|"+c.ID+"|"+e.Day); err != nil {
+		if err := lock(ctx, tx, "exception|"+string(c.ID)+"|"+e.Day); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM counter_exceptions WHERE counter_id = ? AND day = ?`, c.ID, e.Day); err != nil {
@@ -516,10 +518,10 @@ func (s *Store) SetException(ctx context.Context, actor audit.Actor, tenantID id
 
 // RemoveException drops the exception of day, so the plan and calendar
 // apply again. Removing a day without one is not an error.
-func (s *Store) RemoveException(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, counterID, day string) (err error) {
+func (s *Store) RemoveException(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, counterID ids.Counter, day string) (err error) {
 	defer wrapf(&err, "remove exception counter %s", counterID)
 	defer s.opens.Forget() // opening hours may change
-	c, err := s.Get(ctx, tenantID, counterID)
+	c, err := s.Get(ctx, tenantID, string(counterID))
 	if err != nil {
 		return err
 	}
@@ -537,12 +539,12 @@ func (s *Store) RemoveException(ctx context.Context, actor audit.Actor, tenantID
 
 // Exceptions lists a counter's exceptions from day from (YYYY-MM-DD, ""
 // for all) in date order.
-func (s *Store) Exceptions(ctx context.Context, counterID, from string) (_ []Exception, err error) {
+func (s *Store) Exceptions(ctx context.Context, counterID ids.Counter, from string) (_ []Exception, err error) {
 	defer wrapf(&err, "list the exceptions of counter %s", counterID)
 	return exceptions(ctx, s.db, counterID, from, "9999-12-31")
 }
 
-func exceptions(ctx context.Context, q db.Querier, counterID, from, to string) ([]Exception, error) {
+func exceptions(ctx context.Context, q db.Querier, counterID ids.Counter, from, to string) ([]Exception, error) {
 	// Ordered by id (time-ordered) within a day, so were a day ever stored
 	// twice, the latest would win below.
 	rows, err := q.QueryContext(ctx, `SELECT day, closed, start_min, end_min, note FROM counter_exceptions

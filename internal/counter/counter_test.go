@@ -97,10 +97,10 @@ func TestSaveGetListPlanOfficers(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !db.ValidID(c.ID) || c.Code != "KTP-EL" || c.TenantID != tn || !c.CreatedAt.Equal(start) {
+		if !db.ValidID(string(c.ID)) || c.Code != "KTP-EL" || c.TenantID != tn || !c.CreatedAt.Equal(start) {
 			t.Fatalf("saved %+v", c)
 		}
-		got, err := e.st.Get(e.ctx, tn, c.ID)
+		got, err := e.st.Get(e.ctx, tn, string(c.ID))
 		if err != nil || got.Names["ja"] != "電子KTP窓口" || got.Names["id"] != "Loket KTP-el" || got.SlotMinutes != 20 ||
 			got.BufferAfter != 5 || got.Capacity != 2 || !got.Active || !got.CreatedAt.Equal(start) {
 			t.Fatalf("Get = %+v, %v", got, err)
@@ -228,11 +228,11 @@ func TestTenantIsolation(t *testing.T) {
 		at := e.at("fukuoka", "2026-11-17", 9, 0)
 		a := e.mustBook(t, "fukuoka", mine, string(resident), at)
 
-		for _, id := range []string{mine.ID, "not-an-id", "", "00000000-0000-0000-0000-000000000000"} {
+		for _, id := range []string{string(mine.ID), "not-an-id", "", "00000000-0000-0000-0000-000000000000"} {
 			if _, err := e.st.Get(e.ctx, other.ID, id); !errors.Is(err, ErrNotFound) {
 				t.Errorf("Get(%q) from another tenant = %v", id, err)
 			}
-			if _, err := e.st.Book(e.ctx, as(resident), other, id, resident, at, ""); !errors.Is(err, ErrNotFound) {
+			if _, err := e.st.Book(e.ctx, as(resident), other, ids.Counter(id), resident, at, ""); !errors.Is(err, ErrNotFound) {
 				t.Errorf("Book(%q) from another tenant = %v", id, err)
 			}
 		}

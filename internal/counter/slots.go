@@ -8,6 +8,7 @@ import (
 
 	"github.com/serambi/serambi/internal/calendar"
 	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/tenant"
 )
 
@@ -99,7 +100,7 @@ func (s *Store) loadSchedule(ctx context.Context, t tenant.Tenant, c Counter, fi
 // of from to that of to (in t's zone, both included, at most MaxDays days;
 // ErrRange otherwise). Slots starting before now+LeadTime are left out;
 // full slots are kept with Free 0. An inactive counter has no slots.
-func (s *Store) Slots(ctx context.Context, t tenant.Tenant, counterID string, from, to time.Time) (_ []Slot, err error) {
+func (s *Store) Slots(ctx context.Context, t tenant.Tenant, counterID ids.Counter, from, to time.Time) (_ []Slot, err error) {
 	defer wrapf(&err, "compute the slots of counter %s", counterID)
 	loc := t.Location()
 	first, last := localMidnight(from, loc), localMidnight(to, loc)
@@ -107,7 +108,7 @@ func (s *Store) Slots(ctx context.Context, t tenant.Tenant, counterID string, fr
 	if days < 1 || days > MaxDays {
 		return nil, ErrRange
 	}
-	c, err := s.Get(ctx, t.ID, counterID)
+	c, err := s.Get(ctx, t.ID, string(counterID))
 	if err != nil || !c.Active {
 		return nil, err
 	}
@@ -142,7 +143,7 @@ func (s *Store) Slots(ctx context.Context, t tenant.Tenant, counterID string, fr
 // seatsTaken counts the seats held at each start (Unix seconds) between
 // first and last. Every appointment not cancelled holds its seat (the
 // unique index says so), so a no-show marked early still counts.
-func seatsTaken(ctx context.Context, q db.Querier, counterID string, first, last time.Time) (map[int64]int, error) {
+func seatsTaken(ctx context.Context, q db.Querier, counterID ids.Counter, first, last time.Time) (map[int64]int, error) {
 	rows, err := q.QueryContext(ctx, `SELECT start_at FROM appointments
 		WHERE counter_id = ? AND start_at >= ? AND start_at <= ? AND status <> 'cancelled'`,
 		counterID, first.UTC(), last.UTC())
@@ -187,9 +188,9 @@ const openLookahead = 14
 // opens within two weeks (zero when it does not). Walk-in tickets are only
 // taken while a counter is open: a number taken on a Saturday would wait
 // for nobody.
-func (s *Store) OpenAt(ctx context.Context, t tenant.Tenant, counterID string, at time.Time) (_ bool, _ time.Time, err error) {
+func (s *Store) OpenAt(ctx context.Context, t tenant.Tenant, counterID ids.Counter, at time.Time) (_ bool, _ time.Time, err error) {
 	defer wrapf(&err, "open at counter %s", counterID)
-	key := string(t.ID) + "|" + counterID
+	key := string(t.ID) + "|" + string(counterID)
 	if st, ok := s.opens.Get(key); ok && !at.Before(st.from) && at.Before(st.until) {
 		return st.open, st.next, nil
 	}
@@ -209,10 +210,10 @@ type openState struct {
 	from, until time.Time
 }
 
-func (s *Store) openState(ctx context.Context, t tenant.Tenant, counterID string, at time.Time) (openState, error) {
+func (s *Store) openState(ctx context.Context, t tenant.Tenant, counterID ids.Counter, at time.Time) (openState, error) {
 	// With no opening in sight, the answer is kept for a minute.
 	none := openState{from: at, until: at.Add(time.Minute)}
-	c, err := s.Get(ctx, t.ID, counterID)
+	c, err := s.Get(ctx, t.ID, string(counterID))
 	if err != nil {
 		return none, err
 	}

@@ -31,7 +31,7 @@ import (
 
 // Document is one stored upload.
 type Document struct {
-	ID            string
+	ID            ids.Document
 	TenantID      ids.Tenant
 	OwnerID       ids.User        // the resident it belongs to
 	ApplicationID ids.Application // "" until attached
@@ -128,11 +128,11 @@ func (s *Store) Save(ctx context.Context, actor audit.Actor, u Upload, r io.Read
 	}
 	sum := sha256.Sum256(data)
 	d := Document{
-		ID: db.NewID(), TenantID: u.TenantID, OwnerID: u.OwnerID, ApplicationID: u.ApplicationID,
+		ID: ids.Document(db.NewID()), TenantID: u.TenantID, OwnerID: u.OwnerID, ApplicationID: u.ApplicationID,
 		Requirement: u.Requirement, Filename: sanitiseFilename(u.Filename, mediaType), MediaType: mediaType,
 		Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]), UploadedBy: actor.ID, CreatedAt: s.clock.Now().UTC(),
 	}
-	key := storageKey(d.TenantID, d.ID)
+	key := storageKey(d.TenantID, string(d.ID))
 	if err := s.storage.Put(ctx, key, bytes.NewReader(data)); err != nil {
 		return Document{}, fmt.Errorf("store document: %w", err)
 	}
@@ -150,7 +150,7 @@ func (s *Store) Save(ctx context.Context, actor audit.Actor, u Upload, r io.Read
 			d.Size, d.SHA256, key, d.UploadedBy, d.CreatedAt); err != nil {
 			return err
 		}
-		return audit.Append(ctx, tx, actor.Entry(d.TenantID, "document.upload", "document:"+d.ID, summary(d)))
+		return audit.Append(ctx, tx, actor.Entry(d.TenantID, "document.upload", string("document:"+d.ID), summary(d)))
 	})
 	if err != nil {
 		// The caller's context may be what failed; cleaning up must not.
@@ -291,9 +291,9 @@ func (s *Store) ForApplication(ctx context.Context, tenantID ids.Tenant, applica
 // owner's or tenant's document is ErrNotFound; one already attached to a
 // different application is ErrAttached; attaching twice to the same one is
 // fine.
-func (s *Store) Attach(ctx context.Context, tx *db.Tx, tenantID ids.Tenant, id string, ownerID ids.User, applicationID ids.Application) (err error) {
+func (s *Store) Attach(ctx context.Context, tx *db.Tx, tenantID ids.Tenant, id ids.Document, ownerID ids.User, applicationID ids.Application) (err error) {
 	defer wrapf(&err, "attach document %s to application %s", id, applicationID)
-	if !db.ValidID(id) || ownerID == "" {
+	if !db.ValidID(string(id)) || ownerID == "" {
 		return ErrNotFound
 	}
 	if applicationID == "" {
@@ -323,7 +323,7 @@ func (s *Store) Attach(ctx context.Context, tx *db.Tx, tenantID ids.Tenant, id s
 // tenant, so a Document made up by a caller opens nothing it should not.
 func (s *Store) Open(ctx context.Context, d Document) (_ io.ReadCloser, err error) {
 	defer wrapf(&err, "open a stored file")
-	key, err := s.key(ctx, s.db, d.TenantID, d.ID)
+	key, err := s.key(ctx, s.db, d.TenantID, string(d.ID))
 	if err != nil {
 		return nil, err
 	}
@@ -408,7 +408,7 @@ func (s *Store) AttachAs(ctx context.Context, actor audit.Actor, tenantID ids.Te
 				return err
 			}
 		}
-		if err := s.Attach(ctx, tx, tenantID, id, ownerID, applicationID); err != nil {
+		if err := s.Attach(ctx, tx, tenantID, ids.Document(id), ownerID, applicationID); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE documents SET requirement = ? WHERE tenant_id = ? AND id = ?`,

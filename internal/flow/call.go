@@ -19,10 +19,10 @@ var ErrNotBooked = errors.New("flow: the appointment is not booked")
 // officer called, and marks the ticket in service: both or neither.
 // queue.ErrNotCalled when the ticket is waiting or finished. Who may do
 // this (an officer of the ticket's counter) the caller has checked.
-func (f *Flows) StartTicketCall(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, ticketID string) (call.Call, error) {
+func (f *Flows) StartTicketCall(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, ticketID ids.Ticket) (call.Call, error) {
 	var c call.Call
-	err := f.atomically(ctx, "start the call of ticket "+ticketID, func(ctx context.Context) error {
-		tk, err := f.queue.Get(ctx, tenantID, ticketID)
+	err := f.atomically(ctx, string("start the call of ticket "+ticketID), func(ctx context.Context) error {
+		tk, err := f.queue.Get(ctx, tenantID, string(ticketID))
 		if err != nil {
 			return err
 		}
@@ -35,7 +35,7 @@ func (f *Flows) StartTicketCall(ctx context.Context, actor audit.Actor, tenantID
 			return err
 		}
 		if tk.Status == queue.Called {
-			if _, err := f.queue.Start(ctx, actor, tenantID, tk.ID); err != nil {
+			if _, err := f.queue.Start(ctx, actor, tenantID, string(tk.ID)); err != nil {
 				return err
 			}
 		}
@@ -69,17 +69,17 @@ func (f *Flows) StartAppointmentCall(ctx context.Context, actor audit.Actor, ten
 // ticket, if it has one, in one transaction. A ticket finished already
 // (from the desk) is left as it is. call.ErrEnded when the call had
 // ended; call.ErrNotes when the notes are too long.
-func (f *Flows) EndCall(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, callID, notes string) (call.Call, error) {
+func (f *Flows) EndCall(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, callID ids.Call, notes string) (call.Call, error) {
 	var c call.Call
-	err := f.atomically(ctx, "end call "+callID, func(ctx context.Context) error {
+	err := f.atomically(ctx, string("end call "+callID), func(ctx context.Context) error {
 		var err error
-		if c, err = f.calls.End(ctx, actor, tenantID, callID, notes); err != nil {
+		if c, err = f.calls.End(ctx, actor, tenantID, string(callID), notes); err != nil {
 			return err
 		}
 		if c.TicketID == "" {
 			return nil
 		}
-		_, err = f.queue.Finish(ctx, actor, tenantID, c.TicketID)
+		_, err = f.queue.Finish(ctx, actor, tenantID, string(c.TicketID))
 		if errors.Is(err, queue.ErrNotCalled) {
 			return nil // finished at the desk already, or marked not come
 		}

@@ -116,7 +116,7 @@ func TestTicketCallStartsAndEndsWithItsTicket(t *testing.T) {
 		if c.TicketID != tk.ID || c.Status != call.Open {
 			t.Fatalf("call = %+v, want open for ticket %s", c, tk.ID)
 		}
-		if got := w.ticket(t, tk.ID).Status; got != queue.Serving {
+		if got := w.ticket(t, string(tk.ID)).Status; got != queue.Serving {
 			t.Fatalf("ticket after start = %s, want serving", got)
 		}
 		select {
@@ -132,7 +132,7 @@ func TestTicketCallStartsAndEndsWithItsTicket(t *testing.T) {
 		if err != nil || ended.Status != call.Ended {
 			t.Fatalf("end = %+v, %v", ended, err)
 		}
-		if got := w.ticket(t, tk.ID).Status; got != queue.Done {
+		if got := w.ticket(t, string(tk.ID)).Status; got != queue.Done {
 			t.Fatalf("ticket after the call ended = %s, want done", got)
 		}
 		if _, err := w.f.EndCall(w.Ctx, officer, w.tenantID, c.ID, ""); !errors.Is(err, call.ErrEnded) {
@@ -163,11 +163,11 @@ func TestEndCallIsAllOrNothing(t *testing.T) {
 		if _, err := d.ExecContext(w.Ctx, `ALTER TABLE tickets_gone RENAME TO tickets`); err != nil {
 			t.Fatal(err)
 		}
-		got, gerr := w.d.Calls.Get(w.Ctx, w.tenantID, c.ID)
+		got, gerr := w.d.Calls.Get(w.Ctx, w.tenantID, string(c.ID))
 		if gerr != nil || got.Status != call.Open || got.Notes != "" {
 			t.Fatalf("call after a failed end = %+v, %v; want still open without notes", got, gerr)
 		}
-		if got := w.ticket(t, tk.ID).Status; got != queue.Serving {
+		if got := w.ticket(t, string(tk.ID)).Status; got != queue.Serving {
 			t.Fatalf("ticket = %s, want still serving", got)
 		}
 	})
@@ -226,7 +226,7 @@ func TestAssistedInCall(t *testing.T) {
 		if got.Application.ApplicantID != visitor.ID || got.Application.FilledBy != officer.ID {
 			t.Fatalf("application = %+v, want the visitor's, filled by the officer", got.Application)
 		}
-		linked, err := w.d.Calls.Get(w.Ctx, w.tenantID, c.ID)
+		linked, err := w.d.Calls.Get(w.Ctx, w.tenantID, string(c.ID))
 		if err != nil || linked.ApplicationID != got.Application.ID || linked.ResidentID != visitor.ID {
 			t.Fatalf("call = %+v, %v; want linked to %s with the visitor", linked, err, got.Application.ID)
 		}

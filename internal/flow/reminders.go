@@ -49,7 +49,7 @@ func (n *Notices) remind(ctx context.Context, r counter.DueReminder, now time.Ti
 	if err != nil {
 		return false, err
 	}
-	c, err := n.counters.Get(ctx, t.ID, r.CounterID)
+	c, err := n.counters.Get(ctx, t.ID, string(r.CounterID))
 	if err != nil {
 		return false, err
 	}

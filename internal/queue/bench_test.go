@@ -26,7 +26,7 @@ func longQueue(b *testing.B) (*env, ids.Tenant, string, []Ticket) {
 		}
 		tks[i] = e.take(b, "fukuoka", c, p)
 	}
-	return e, e.tenants["fukuoka"].ID, c.ID, tks
+	return e, e.tenants["fukuoka"].ID, string(c.ID), tks
 }
 
 func BenchmarkCallNext(b *testing.B) {
@@ -35,7 +35,7 @@ func BenchmarkCallNext(b *testing.B) {
 	n := 0
 	for b.Loop() {
 		n++ // one officer calls one person at a time
-		if _, err := e.st.CallNext(e.ctx, officer, tn, ctr, ids.User(fmt.Sprint("officer-", n))); err != nil {
+		if _, err := e.st.CallNext(e.ctx, officer, tn, ids.Counter(ctr), ids.User(fmt.Sprint("officer-", n))); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -45,8 +45,8 @@ func BenchmarkSnapshot(b *testing.B) {
 	e, tn, ctr, _ := longQueue(b)
 	b.ResetTimer()
 	for b.Loop() {
-		e.st.Wake(ctr) // a new generation: the next read orders the queue again
-		if _, err := e.st.snapshot(e.ctx, tn, ctr); err != nil {
+		e.st.Wake(ids.Counter(ctr)) // a new generation: the next read orders the queue again
+		if _, err := e.st.snapshot(e.ctx, tn, ids.Counter(ctr)); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -54,13 +54,13 @@ func BenchmarkSnapshot(b *testing.B) {
 
 func BenchmarkStatusAt(b *testing.B) {
 	e, tn, ctr, tks := longQueue(b)
-	if _, err := e.st.snapshot(e.ctx, tn, ctr); err != nil { // as after the first page's read
+	if _, err := e.st.snapshot(e.ctx, tn, ids.Counter(ctr)); err != nil { // as after the first page's read
 		b.Fatal(err)
 	}
 	b.ResetTimer()
 	i := 0
 	for b.Loop() {
-		if _, _, _, err := e.st.StatusAt(e.ctx, tn, ctr, tks[i%len(tks)].ID); err != nil {
+		if _, _, _, err := e.st.StatusAt(e.ctx, tn, ids.Counter(ctr), tks[i%len(tks)].ID); err != nil {
 			b.Fatal(err)
 		}
 		i++

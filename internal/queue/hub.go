@@ -1,6 +1,10 @@
 package queue
 
-import "sync"
+import (
+	"sync"
+
+	"github.com/serambi/serambi/internal/ids"
+)
 
 // hub fans a counter's changes out to the live pages of this process. A
 // signal carries no data: a page that wakes re-reads what it shows, so a
@@ -17,39 +21,39 @@ type hub struct {
 }
 
 // generation is the number of signals so far for counterID.
-func (h *hub) generation(counterID string) uint64 {
+func (h *hub) generation(counterID ids.Counter) uint64 {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
-	return h.gens[counterID] + h.epoch
+	return h.gens[string(counterID)] + h.epoch
 }
 
 // Subscribe returns a channel that receives a signal after each committed
 // change at counterID, and the function that unsubscribes and closes it
 // (safe to call more than once). The channel holds one pending signal;
 // more changes before it is read are folded into that one.
-func (s *Store) Subscribe(counterID string) (<-chan struct{}, func()) {
+func (s *Store) Subscribe(counterID ids.Counter) (<-chan struct{}, func()) {
 	return s.hub.subscribe(counterID)
 }
 
-func (h *hub) subscribe(counterID string) (<-chan struct{}, func()) {
+func (h *hub) subscribe(counterID ids.Counter) (<-chan struct{}, func()) {
 	ch := make(chan struct{}, 1)
 	h.mu.Lock()
 	if h.subs == nil {
 		h.subs = map[string]map[chan struct{}]struct{}{}
 	}
-	if h.subs[counterID] == nil {
-		h.subs[counterID] = map[chan struct{}]struct{}{}
+	if h.subs[string(counterID)] == nil {
+		h.subs[string(counterID)] = map[chan struct{}]struct{}{}
 	}
-	h.subs[counterID][ch] = struct{}{}
+	h.subs[string(counterID)][ch] = struct{}{}
 	h.mu.Unlock()
 	var once sync.Once
 	return ch, func() {
 		once.Do(func() {
 			h.mu.Lock()
 			defer h.mu.Unlock()
-			delete(h.subs[counterID], ch)
-			if len(h.subs[counterID]) == 0 {
-				delete(h.subs, counterID)
+			delete(h.subs[string(counterID)], ch)
+			if len(h.subs[string(counterID)]) == 0 {
+				delete(h.subs, string(counterID))
 			}
 			close(ch)
 		})
@@ -82,7 +86,7 @@ func (h *hub) notify(counterIDs ...string) uint64 {
 // Touch wakes the live pages of a counter after a change made elsewhere
 // that they show (an officer opened a video call for a ticket), here and
 // on the other nodes.
-func (s *Store) Touch(counterID string) { s.changedWith(counterID, unchanged) }
+func (s *Store) Touch(counterID ids.Counter) { s.changedWith(counterID, unchanged) }
 
 // changed signals a committed change at the counters to this node's pages
 // and, when a publisher is set, to the other nodes.
@@ -99,7 +103,7 @@ func (s *Store) PublishTo(publish func(counterIDs ...string)) { s.publish = publ
 
 // Wake signals this node's pages of a counter only: a change another node
 // made, received from the bus.
-func (s *Store) Wake(counterID string) { s.hub.notify(counterID) }
+func (s *Store) Wake(counterID ids.Counter) { s.hub.notify(string(counterID)) }
 
 // WakeAll signals every live page of this node, after the bus lost signals.
 func (s *Store) WakeAll() { s.hub.notifyAll() }

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/serambi/serambi/internal/ids"
 )
 
 func TestServiceOrder(t *testing.T) {
@@ -116,7 +118,7 @@ func TestPositionInMatchesServiceOrder(t *testing.T) {
 				p = Elderly
 			}
 			// Some tickets share a second: the number settles those.
-			waiting = append(waiting, Ticket{ID: fmt.Sprint(i), Number: i + 1, Priority: p,
+			waiting = append(waiting, Ticket{ID: ids.Ticket(fmt.Sprint(i)), Number: i + 1, Priority: p,
 				CreatedAt: base.Add(time.Duration(rng.IntN(n+1)) * time.Second)})
 		}
 		for want, tk := range serviceOrder(slices.Clone(waiting), streak) {

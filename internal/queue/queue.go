@@ -67,18 +67,19 @@ var (
 
 // Ticket is one person's place in a counter's queue.
 type Ticket struct {
-	TenantID      ids.Tenant
-	ID, CounterID string
-	Day           string   // local day of the counter's tenant, YYYY-MM-DD
-	Number        int      // per counter and day, from 1
-	Label         string   // read aloud and shown on the board: "A-012", "P-003"
-	ResidentID    ids.User // "" for an anonymous walk-in
-	Source        string
-	Priority      string
-	Status        string
-	CalledBy      ids.User // the officer who called it
-	Calls         int      // how many times it was announced
-	Version       int      // bumped by every change, for optimistic updates
+	TenantID   ids.Tenant
+	ID         ids.Ticket
+	CounterID  ids.Counter
+	Day        string   // local day of the counter's tenant, YYYY-MM-DD
+	Number     int      // per counter and day, from 1
+	Label      string   // read aloud and shown on the board: "A-012", "P-003"
+	ResidentID ids.User // "" for an anonymous walk-in
+	Source     string
+	Priority   string
+	Status     string
+	CalledBy   ids.User // the officer who called it
+	Calls      int      // how many times it was announced
+	Version    int      // bumped by every change, for optimistic updates
 	// CreatedAt is when the person joined the queue; a transfer keeps it.
 	CreatedAt time.Time
 	// CalledAt is the first call (calling again does not move it);
@@ -91,7 +92,8 @@ func (t Ticket) IsPriority() bool { return t.Priority != Regular }
 
 // Brief is what a live ticket page shows of a ticket.
 type Brief struct {
-	ID, CounterID string
+	ID            ids.Ticket
+	CounterID     ids.Counter
 	Number        int
 	Label, Status string
 }
@@ -205,7 +207,8 @@ const dayLayout = "2006-01-02"
 
 // counterInfo is what the queue needs of a counter and its tenant.
 type counterInfo struct {
-	ID, Code              string
+	ID                    ids.Counter
+	Code                  string
 	SlotMinutes, Capacity int
 	Active                bool
 	loc                   *time.Location
@@ -216,8 +219,8 @@ func (c counterInfo) today(now time.Time) string { return now.In(c.loc).Format(d
 // loadCounter reads a counter of tenantID with its tenant's zone. The
 // queue's API takes tenant IDs, and "today" depends on the zone, so the
 // zone is read here beside the counter rather than asked of every caller.
-func loadCounter(ctx context.Context, q db.Querier, tenantID ids.Tenant, counterID string) (counterInfo, error) {
-	if !db.ValidID(counterID) {
+func loadCounter(ctx context.Context, q db.Querier, tenantID ids.Tenant, counterID ids.Counter) (counterInfo, error) {
+	if !db.ValidID(string(counterID)) {
 		return counterInfo{}, ErrNotFound
 	}
 	var c counterInfo
@@ -308,7 +311,7 @@ func (s *Store) Get(ctx context.Context, tenantID ids.Tenant, id string) (_ Tick
 // "") always get a new one. ErrNotFound for a counter that is not t's,
 // ErrClosed for an inactive one; bad input as ErrBadSource, ErrBadPriority
 // or ErrBadResident wrapped with validation.Errors.
-func (s *Store) Take(ctx context.Context, actor audit.Actor, t tenant.Tenant, counterID string, residentID ids.User, source, priority string) (_ Ticket, err error) {
+func (s *Store) Take(ctx context.Context, actor audit.Actor, t tenant.Tenant, counterID ids.Counter, residentID ids.User, source, priority string) (_ Ticket, err error) {
 	defer wrapf(&err, "take a number at counter %s for resident %s", counterID, residentID)
 	if err := validateTake(residentID, source, priority); err != nil {
 		return Ticket{}, err
@@ -335,20 +338,20 @@ func (s *Store) Take(ctx context.Context, actor audit.Actor, t tenant.Tenant, co
 				return err
 			}
 		}
-		tk = Ticket{ID: db.NewID(), TenantID: t.ID, CounterID: c.ID, Day: day, ResidentID: residentID,
+		tk = Ticket{ID: ids.Ticket(db.NewID()), TenantID: t.ID, CounterID: c.ID, Day: day, ResidentID: residentID,
 			Source: source, Priority: priority, Status: Waiting, Version: 1, CreatedAt: now}
 		if err := insertTicket(ctx, tx, &tk); err != nil {
 			return err
 		}
 		fresh = true
-		return audit.Append(ctx, tx, actor.Entry(t.ID, "ticket.take", "ticket:"+tk.ID,
+		return audit.Append(ctx, tx, actor.Entry(t.ID, "ticket.take", string("ticket:"+tk.ID),
 			audit.Say("audit.detail.ticket.take", c.Code, tk.Label, "~audit.source."+source, priorityWord(priority))))
 	})
 	if err != nil {
 		return Ticket{}, err
 	}
 	if fresh {
-		db.AfterCommit(ctx, func() { s.changed(c.ID) })
+		db.AfterCommit(ctx, func() { s.changed(string(c.ID)) })
 	}
 	return tk, nil
 }
@@ -365,8 +368,8 @@ func priorityWord(p string) string {
 // heldTicket returns the resident's ticket still in play at a counter on
 // day. On PostgreSQL a lock makes two Takes of one resident take turns, so
 // the second sees the first's ticket.
-func heldTicket(ctx context.Context, tx *db.Tx, counterID, day string, residentID ids.User) (Ticket, error) {
-	if err := lock(ctx, tx, "ticket|"+counterID+"|"+day+"|"+string(residentID)); err != nil {
+func heldTicket(ctx context.Context, tx *db.Tx, counterID ids.Counter, day string, residentID ids.User) (Ticket, error) {
+	if err := lock(ctx, tx, "ticket|"+string(counterID)+"|"+day+"|"+string(residentID)); err != nil {
 		return Ticket{}, err
 	}
 	held, err := tickets(ctx, tx, `WHERE counter_id = ? AND day = ? AND resident_id = ? AND status IN (?, ?, ?)
@@ -462,7 +465,7 @@ func loadQueue(ctx context.Context, q db.Querier, c counterInfo, day string) (qu
 // priorityStreak counts the priority tickets among the latest calls of the
 // day at a counter, back to the last regular one (at most PriorityRun, all
 // the rule needs).
-func priorityStreak(ctx context.Context, q db.Querier, counterID, day string) (int, error) {
+func priorityStreak(ctx context.Context, q db.Querier, counterID ids.Counter, day string) (int, error) {
 	rows, err := q.QueryContext(ctx, `SELECT priority FROM tickets WHERE counter_id = ? AND day = ?
 		AND called_at IS NOT NULL ORDER BY called_at DESC, number DESC LIMIT ?`, counterID, day, PriorityRun)
 	if err != nil {
@@ -486,7 +489,7 @@ func priorityStreak(ctx context.Context, q db.Querier, counterID, day string) (i
 // nextWaiting is the ticket to call now at a counter, read without the
 // whole queue: the rule only needs the oldest ticket of each class and the
 // streak, so the choice among those two is the full ordering's first.
-func nextWaiting(ctx context.Context, q db.Querier, counterID, day string) (Ticket, bool, error) {
+func nextWaiting(ctx context.Context, q db.Querier, counterID ids.Counter, day string) (Ticket, bool, error) {
 	streak, err := priorityStreak(ctx, q, counterID, day)
 	if err != nil {
 		return Ticket{}, false, err
@@ -506,7 +509,7 @@ func nextWaiting(ctx context.Context, q db.Querier, counterID, day string) (Tick
 
 // Waiting returns today's waiting tickets of a counter of tenantID in the
 // order they will be called, if nobody else arrives.
-func (s *Store) Waiting(ctx context.Context, tenantID ids.Tenant, counterID string) (_ []Ticket, err error) {
+func (s *Store) Waiting(ctx context.Context, tenantID ids.Tenant, counterID ids.Counter) (_ []Ticket, err error) {
 	defer wrapf(&err, "list who waits at counter %s", counterID)
 	c, err := loadCounter(ctx, s.db, tenantID, counterID)
 	if err != nil {
@@ -582,14 +585,14 @@ func countPosition(ctx context.Context, q db.Querier, t Ticket) (int, error) {
 // servedTicket is one ticket done at a counter: how long it took from call
 // to done, and when it was done.
 type servedTicket struct {
-	id       string
+	id       ids.Ticket
 	took     time.Duration
 	finished time.Time
 }
 
 // recentServed returns the latest AverageOver tickets done today at a
 // counter, newest first.
-func recentServed(ctx context.Context, q db.Querier, counterID, day string) ([]servedTicket, error) {
+func recentServed(ctx context.Context, q db.Querier, counterID ids.Counter, day string) ([]servedTicket, error) {
 	rows, err := q.QueryContext(ctx, `SELECT id, called_at, finished_at FROM tickets WHERE counter_id = ? AND day = ?
 		AND status = ? AND called_at IS NOT NULL AND finished_at IS NOT NULL ORDER BY finished_at DESC, id LIMIT ?`,
 		counterID, day, Done, AverageOver)
@@ -621,7 +624,7 @@ func durations(served []servedTicket) []time.Duration {
 
 // servedDurations returns how long the latest tickets done today at a
 // counter took, from call to done, newest first.
-func servedDurations(ctx context.Context, q db.Querier, counterID, day string) ([]time.Duration, error) {
+func servedDurations(ctx context.Context, q db.Querier, counterID ids.Counter, day string) ([]time.Duration, error) {
 	served, err := recentServed(ctx, q, counterID, day)
 	return durations(served), err
 }
@@ -636,7 +639,7 @@ const maxClaimTries = 50
 // ticket is still waiting at the version read, and the loser reads the
 // queue again. ErrEmpty when nobody waits. An inactive counter still calls
 // the tickets already waiting.
-func (s *Store) CallNext(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, counterID string, officerID ids.User) (_ Ticket, err error) {
+func (s *Store) CallNext(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, counterID ids.Counter, officerID ids.User) (_ Ticket, err error) {
 	defer wrapf(&err, "call next at counter %s by officer %s", counterID, officerID)
 	c, err := loadCounter(ctx, s.db, tenantID, counterID)
 	if err != nil {
@@ -673,7 +676,7 @@ func (s *Store) CallNext(ctx context.Context, actor audit.Actor, tenantID ids.Te
 			}
 			next.Status, next.CalledBy, next.Calls, next.CalledAt, next.Version = Called, officerID, 1, &now, next.Version+1
 			tk = next
-			return audit.Append(ctx, tx, actor.Entry(tenantID, "ticket.call", "ticket:"+tk.ID,
+			return audit.Append(ctx, tx, actor.Entry(tenantID, "ticket.call", string("ticket:"+tk.ID),
 				audit.Say("audit.detail.ticket.call", c.Code, tk.Label, priorityWord(tk.Priority))))
 		}
 		return ErrConflict
@@ -730,7 +733,7 @@ func (s *Store) move(ctx context.Context, actor audit.Actor, tenantID ids.Tenant
 		if err := updateTicket(ctx, tx, &t); err != nil {
 			return err
 		}
-		return audit.Append(ctx, tx, actor.Entry(tenantID, ch.action, "ticket:"+t.ID,
+		return audit.Append(ctx, tx, actor.Entry(tenantID, ch.action, string("ticket:"+t.ID),
 			audit.Say("audit.detail.ticket.move", t.Label, "~audit.ticket."+before, "~audit.ticket."+t.Status, strconv.Itoa(t.Calls))))
 	})
 	if err != nil {
@@ -738,7 +741,7 @@ func (s *Store) move(ctx context.Context, actor audit.Actor, tenantID ids.Tenant
 	}
 	db.AfterCommit(ctx, func() {
 		if before == Waiting || t.Status == Waiting {
-			s.changed(t.CounterID) // the waiting line itself changed: read it again
+			s.changed(string(t.CounterID)) // the waiting line itself changed: read it again
 		} else {
 			s.changedWith(t.CounterID, served(t)) // only the served times may have
 		}
@@ -823,7 +826,7 @@ func (s *Store) Cancel(ctx context.Context, actor audit.Actor, tenantID ids.Tena
 // ErrClosed for an inactive counter, ErrSameCounter, ErrNotWaiting.
 func (s *Store) Transfer(ctx context.Context, actor audit.Actor, t tenant.Tenant, id, toCounterID string) (_ Ticket, err error) {
 	defer wrapf(&err, "transfer ticket %s to counter %s", id, toCounterID)
-	to, err := loadCounter(ctx, s.db, t.ID, toCounterID)
+	to, err := loadCounter(ctx, s.db, t.ID, ids.Counter(toCounterID))
 	if err != nil {
 		return Ticket{}, err
 	}
@@ -843,7 +846,7 @@ func (s *Store) Transfer(ctx context.Context, actor audit.Actor, t tenant.Tenant
 			return ErrSameCounter
 		}
 		now := s.now()
-		tk = Ticket{ID: db.NewID(), TenantID: t.ID, CounterID: to.ID, Day: to.today(now), ResidentID: old.ResidentID,
+		tk = Ticket{ID: ids.Ticket(db.NewID()), TenantID: t.ID, CounterID: to.ID, Day: to.today(now), ResidentID: old.ResidentID,
 			Source: old.Source, Priority: old.Priority, Status: Waiting, Version: 1, CreatedAt: old.CreatedAt}
 		if err := insertTicket(ctx, tx, &tk); err != nil {
 			return err
@@ -853,13 +856,13 @@ func (s *Store) Transfer(ctx context.Context, actor audit.Actor, t tenant.Tenant
 		if err := updateTicket(ctx, tx, &old); err != nil {
 			return err
 		}
-		return audit.Append(ctx, tx, actor.Entry(t.ID, "ticket.transfer", "ticket:"+tk.ID,
+		return audit.Append(ctx, tx, actor.Entry(t.ID, "ticket.transfer", string("ticket:"+tk.ID),
 			audit.Say("audit.detail.ticket.transfer", old.Label, from, to.Code, tk.Label)))
 	})
 	if err != nil {
 		return Ticket{}, err
 	}
-	db.AfterCommit(ctx, func() { s.changed(old.CounterID, to.ID) })
+	db.AfterCommit(ctx, func() { s.changed(string(old.CounterID), string(to.ID)) })
 	return tk, nil
 }
 
@@ -870,7 +873,7 @@ const MaxBoard = 50
 // called today, latest call first (whatever became of them since; their
 // Status tells), and next the first n waiting in service order. n is
 // clamped to 1..MaxBoard.
-func (s *Store) Board(ctx context.Context, tenantID ids.Tenant, counterID string, n int) (current []Ticket, next []Ticket, err error) {
+func (s *Store) Board(ctx context.Context, tenantID ids.Tenant, counterID ids.Counter, n int) (current []Ticket, next []Ticket, err error) {
 	n = min(max(n, 1), MaxBoard)
 	c, err := loadCounter(ctx, s.db, tenantID, counterID)
 	if err != nil {

@@ -29,18 +29,18 @@ type snapshot struct {
 	gen      uint64
 	tenantID ids.Tenant
 	day      string
-	until    time.Time         // the end of the counter's local day: then the queue is another day's
-	tickets  map[string]placed // the waiting tickets by ID; never changed once made, so snapshots share it
-	shift    int               // tickets called from the front since the map was read (see dropHead)
-	served   []servedTicket    // the day's latest served tickets, newest first
-	times    []time.Duration   // their service times, for the estimate
+	until    time.Time             // the end of the counter's local day: then the queue is another day's
+	tickets  map[ids.Ticket]placed // the waiting tickets by ID; never changed once made, so snapshots share it
+	shift    int                   // tickets called from the front since the map was read (see dropHead)
+	served   []servedTicket        // the day's latest served tickets, newest first
+	times    []time.Duration       // their service times, for the estimate
 	slot     int
 	capacity int
 }
 
 // position is a ticket's place in snap's queue (0: next), false when it
 // is not waiting there.
-func (snap *snapshot) position(id string) (placed, int, bool) {
+func (snap *snapshot) position(id ids.Ticket) (placed, int, bool) {
 	t, ok := snap.tickets[id]
 	if !ok || t.pos < snap.shift {
 		return placed{}, -1, false
@@ -74,9 +74,9 @@ type snapshots struct {
 // get returns counterID's snapshot if it is of generation gen, of tenantID
 // (another tenant's request computes its own, and is refused there), and
 // of the counter's local today.
-func (ss *snapshots) get(counterID string, gen uint64, tenantID ids.Tenant, now time.Time) *snapshot {
+func (ss *snapshots) get(counterID ids.Counter, gen uint64, tenantID ids.Tenant, now time.Time) *snapshot {
 	ss.mu.RLock()
-	snap := ss.byCtr[counterID]
+	snap := ss.byCtr[string(counterID)]
 	ss.mu.RUnlock()
 	if snap == nil || snap.gen != gen || snap.tenantID != tenantID || !now.Before(snap.until) {
 		return nil
@@ -89,40 +89,40 @@ func (ss *snapshots) get(counterID string, gen uint64, tenantID ids.Tenant, now 
 // snapshot that landed since the caller's get missed is returned as
 // ready instead: without that look, a page slower than the crowd would
 // start a second computation of the same generation.
-func (ss *snapshots) join(counterID string, gen uint64, tenantID ids.Tenant, now time.Time) (f *flight, lead bool, ready *snapshot) {
+func (ss *snapshots) join(counterID ids.Counter, gen uint64, tenantID ids.Tenant, now time.Time) (f *flight, lead bool, ready *snapshot) {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
-	if snap := ss.byCtr[counterID]; snap != nil && snap.gen == gen && snap.tenantID == tenantID && now.Before(snap.until) {
+	if snap := ss.byCtr[string(counterID)]; snap != nil && snap.gen == gen && snap.tenantID == tenantID && now.Before(snap.until) {
 		return nil, false, snap
 	}
-	if f := ss.inFlight[counterID]; f != nil {
+	if f := ss.inFlight[string(counterID)]; f != nil {
 		return f, false, nil
 	}
 	if ss.inFlight == nil {
 		ss.inFlight, ss.byCtr = map[string]*flight{}, map[string]*snapshot{}
 	}
 	f = &flight{gen: gen, tenantID: tenantID, done: make(chan struct{})}
-	ss.inFlight[counterID] = f
+	ss.inFlight[string(counterID)] = f
 	return f, true, nil
 }
 
 // land publishes a finished computation and releases its waiters.
-func (ss *snapshots) land(counterID string, f *flight) {
+func (ss *snapshots) land(counterID ids.Counter, f *flight) {
 	ss.computed.Add(1)
 	ss.mu.Lock()
 	if f.err == nil {
-		if old := ss.byCtr[counterID]; old == nil || old.gen <= f.gen {
-			ss.byCtr[counterID] = f.snap
+		if old := ss.byCtr[string(counterID)]; old == nil || old.gen <= f.gen {
+			ss.byCtr[string(counterID)] = f.snap
 		}
 	}
-	delete(ss.inFlight, counterID)
+	delete(ss.inFlight, string(counterID))
 	ss.mu.Unlock()
 	close(f.done)
 }
 
 // snapshot returns counterID's queue as of its current generation,
 // computing it once when needed.
-func (s *Store) snapshot(ctx context.Context, tenantID ids.Tenant, counterID string) (*snapshot, error) {
+func (s *Store) snapshot(ctx context.Context, tenantID ids.Tenant, counterID ids.Counter) (*snapshot, error) {
 	// The generation is read before the queue: a change committed while
 	// the queue is read bumps it, and the next asker computes again.
 	gen := s.hub.generation(counterID)
@@ -157,7 +157,7 @@ func (s *Store) snapshot(ctx context.Context, tenantID ids.Tenant, counterID str
 // computeSnapshot reads counterID's waiting tickets of today, oldest
 // first, and gives each its place by counting (positionIn) instead of
 // ordering them again: one pass, no sort, no second list.
-func (s *Store) computeSnapshot(ctx context.Context, tenantID ids.Tenant, counterID string, gen uint64) (*snapshot, error) {
+func (s *Store) computeSnapshot(ctx context.Context, tenantID ids.Tenant, counterID ids.Counter, gen uint64) (*snapshot, error) {
 	c, err := loadCounter(ctx, s.db, tenantID, counterID)
 	if err != nil {
 		return nil, err
@@ -177,7 +177,7 @@ func (s *Store) computeSnapshot(ctx context.Context, tenantID ids.Tenant, counte
 		return nil, err
 	}
 	snap := &snapshot{gen: gen, tenantID: tenantID, day: day, until: endOfDay(now, c.loc),
-		tickets: make(map[string]placed, len(waiting)), served: served, times: durations(served),
+		tickets: make(map[ids.Ticket]placed, len(waiting)), served: served, times: durations(served),
 		slot: c.SlotMinutes, capacity: c.Capacity}
 	var seen [2]int // regular, priority tickets so far
 	total := [2]int{len(waiting) - prio, prio}
@@ -203,7 +203,7 @@ type queued struct {
 // with ten thousand waiting, every column left out is ten thousand
 // conversions saved, and this read stands between a change and every page
 // hearing of it. prio is how many of them are priority tickets.
-func waitingByAge(ctx context.Context, q db.Querier, counterID, day string) (waiting []queued, prio int, err error) {
+func waitingByAge(ctx context.Context, q db.Querier, counterID ids.Counter, day string) (waiting []queued, prio int, err error) {
 	rows, err := q.QueryContext(ctx, `SELECT id, number, label, priority FROM tickets
 		WHERE counter_id = ? AND day = ? AND status = ? ORDER BY created_at, number`, counterID, day, Waiting)
 	if err != nil {
@@ -234,7 +234,7 @@ func endOfDay(now time.Time, loc *time.Location) time.Time {
 // wait (see Position), reading the shared snapshot of the counter's queue:
 // for a waiting ticket it costs no query once the snapshot exists. Live
 // pages use it after their first read.
-func (s *Store) StatusAt(ctx context.Context, tenantID ids.Tenant, counterID, id string) (_ Brief, _ int, _ int, err error) {
+func (s *Store) StatusAt(ctx context.Context, tenantID ids.Tenant, counterID ids.Counter, id ids.Ticket) (_ Brief, _ int, _ int, err error) {
 	defer wrapf(&err, "status at counter %s ticket %s", counterID, id)
 	snap, err := s.snapshot(ctx, tenantID, counterID)
 	if err != nil {
@@ -244,7 +244,7 @@ func (s *Store) StatusAt(ctx context.Context, tenantID ids.Tenant, counterID, id
 		return t.Brief, pos, estimateWait(pos, snap.times, snap.slot, snap.capacity), nil
 	}
 	// Not waiting (called, done, gone) or not of this counter: read it.
-	t, err := s.Get(ctx, tenantID, id)
+	t, err := s.Get(ctx, tenantID, string(id))
 	if err != nil {
 		return Brief{}, -1, 0, err
 	}
@@ -265,20 +265,20 @@ func (s *Store) StatusAt(ctx context.Context, tenantID ids.Tenant, counterID, id
 // change, replaces it by derive's. Both happen under the snapshots' lock,
 // so the pages woken by the signal find the derived snapshot, and two
 // changes at once derive one after the other.
-func (s *Store) changedWith(counterID string, derive func(*snapshot) *snapshot) {
+func (s *Store) changedWith(counterID ids.Counter, derive func(*snapshot) *snapshot) {
 	s.snaps.mu.Lock()
-	old := s.snaps.byCtr[counterID]
-	gen := s.hub.notify(counterID)
+	old := s.snaps.byCtr[string(counterID)]
+	gen := s.hub.notify(string(counterID))
 	if old != nil && old.gen+1 == gen {
 		if next := derive(old); next != nil {
 			next.gen = gen
-			s.snaps.byCtr[counterID] = next
+			s.snaps.byCtr[string(counterID)] = next
 			s.snaps.derived.Add(1)
 		}
 	}
 	s.snaps.mu.Unlock()
 	if s.publish != nil {
-		s.publish(counterID)
+		s.publish(string(counterID))
 	}
 }
 
@@ -288,7 +288,7 @@ func (s *Store) changedWith(counterID string, derive func(*snapshot) *snapshot) 
 // read at another moment than the call, and the queue is read again.
 // (The priority rule needs nothing more: the order already counted the
 // streak the call adds to.)
-func dropHead(id string) func(*snapshot) *snapshot {
+func dropHead(id ids.Ticket) func(*snapshot) *snapshot {
 	return func(old *snapshot) *snapshot {
 		if _, pos, ok := old.position(id); !ok || pos != 0 {
 			return nil

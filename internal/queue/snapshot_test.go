@@ -9,6 +9,7 @@ import (
 
 	"github.com/serambi/serambi/internal/db"
 	"github.com/serambi/serambi/internal/db/dbtest"
+	"github.com/serambi/serambi/internal/ids"
 )
 
 // TestStatusAtSharesOneOrdering: live pages read positions from one
@@ -21,14 +22,14 @@ func TestStatusAtSharesOneOrdering(t *testing.T) {
 		fk := e.tenants["fukuoka"].ID
 		a, b := e.take(t, "fukuoka", c, ""), e.take(t, "fukuoka", c, "")
 		p := e.take(t, "fukuoka", c, Elderly) // priority goes first
-		for id, want := range map[string]int{p.ID: 0, a.ID: 1, b.ID: 2} {
+		for id, want := range map[ids.Ticket]int{p.ID: 0, a.ID: 1, b.ID: 2} {
 			tk, pos, _, err := e.st.StatusAt(e.ctx, fk, c.ID, id)
 			if err != nil || pos != want || tk.ID != id || tk.Status != Waiting {
 				t.Fatalf("StatusAt(%s) = %v %d %v, want position %d", id, tk.ID, pos, err, want)
 			}
 		}
-		first := e.st.snaps.byCtr[c.ID]
-		if _, _, _, err := e.st.StatusAt(e.ctx, fk, c.ID, a.ID); err != nil || e.st.snaps.byCtr[c.ID] != first {
+		first := e.st.snaps.byCtr[string(c.ID)]
+		if _, _, _, err := e.st.StatusAt(e.ctx, fk, c.ID, a.ID); err != nil || e.st.snaps.byCtr[string(c.ID)] != first {
 			t.Fatal("a read without a change ordered the queue again")
 		}
 		called := e.mustCall(t, "fukuoka", c)
@@ -42,7 +43,7 @@ func TestStatusAtSharesOneOrdering(t *testing.T) {
 		if _, pos, _, _ := e.st.StatusAt(e.ctx, fk, c.ID, a.ID); pos != 0 {
 			t.Fatalf("after the call, the next one is at %d", pos)
 		}
-		if e.st.snaps.byCtr[c.ID] == first {
+		if e.st.snaps.byCtr[string(c.ID)] == first {
 			t.Fatal("the snapshot outlived a change")
 		}
 		// Another tenant cannot read through the snapshot.
@@ -50,10 +51,10 @@ func TestStatusAtSharesOneOrdering(t *testing.T) {
 			t.Fatalf("other tenant: %v", err)
 		}
 		// A signal from another node (Wake) also retires the snapshot.
-		before := e.st.snaps.byCtr[c.ID]
+		before := e.st.snaps.byCtr[string(c.ID)]
 		e.st.Wake(c.ID)
 		e.st.StatusAt(e.ctx, fk, c.ID, a.ID)
-		if e.st.snaps.byCtr[c.ID] == before {
+		if e.st.snaps.byCtr[string(c.ID)] == before {
 			t.Fatal("a signal from another node did not retire the snapshot")
 		}
 	})
@@ -68,14 +69,14 @@ func TestStatusAtCrowd(t *testing.T) {
 		e := newEnv(t, d)
 		c := e.counter(t, "fukuoka", nil)
 		fk := e.tenants["fukuoka"].ID
-		var ids []string
+		var tickets []ids.Ticket
 		for range 5 {
-			ids = append(ids, e.take(t, "fukuoka", c, "").ID)
+			tickets = append(tickets, e.take(t, "fukuoka", c, "").ID)
 		}
 		gone, cancel := context.WithCancel(e.ctx)
 		cancel()
 		before := e.st.snaps.computed.Load()
-		if _, pos, _, err := e.st.StatusAt(gone, fk, c.ID, ids[4]); err != nil || pos != 4 {
+		if _, pos, _, err := e.st.StatusAt(gone, fk, c.ID, tickets[4]); err != nil || pos != 4 {
 			t.Fatalf("a page that already left: position %d, %v", pos, err)
 		}
 		const crowd = 300
@@ -83,8 +84,8 @@ func TestStatusAtCrowd(t *testing.T) {
 		errs := make(chan error, crowd)
 		for i := range crowd {
 			wg.Go(func() {
-				id := ids[i%len(ids)]
-				if _, pos, _, err := e.st.StatusAt(e.ctx, fk, c.ID, id); err != nil || pos != i%len(ids) {
+				id := tickets[i%len(tickets)]
+				if _, pos, _, err := e.st.StatusAt(e.ctx, fk, c.ID, ids.Ticket(id)); err != nil || pos != i%len(tickets) {
 					errs <- fmt.Errorf("%s: position %d, %v", id, pos, err)
 				}
 			})
@@ -103,7 +104,7 @@ func TestStatusAtCrowd(t *testing.T) {
 		derived := e.st.snaps.derived.Load()
 		for i := range crowd {
 			wg.Go(func() {
-				if _, pos, _, err := e.st.StatusAt(e.ctx, fk, c.ID, ids[1+i%4]); err != nil || pos != i%4 {
+				if _, pos, _, err := e.st.StatusAt(e.ctx, fk, c.ID, tickets[1+i%4]); err != nil || pos != i%4 {
 					t.Errorf("after the call: position %d, %v", pos, err)
 				}
 			})
@@ -117,7 +118,7 @@ func TestStatusAtCrowd(t *testing.T) {
 		e.st.Wake(c.ID)
 		for i := range crowd {
 			wg.Go(func() {
-				if _, pos, _, err := e.st.StatusAt(e.ctx, fk, c.ID, ids[1+i%4]); err != nil || pos != i%4 {
+				if _, pos, _, err := e.st.StatusAt(e.ctx, fk, c.ID, tickets[1+i%4]); err != nil || pos != i%4 {
 					t.Errorf("after another node's change: position %d, %v", pos, err)
 				}
 			})

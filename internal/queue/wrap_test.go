@@ -16,11 +16,11 @@ func TestErrorsSayWhatAndWhich(t *testing.T) {
 		e := newEnv(t, d)
 		c := e.counter(t, "fukuoka", nil)
 		tk := e.take(t, "fukuoka", c, "")
-		_, err := e.st.Finish(e.ctx, officer, e.tenants["fukuoka"].ID, tk.ID)
+		_, err := e.st.Finish(e.ctx, officer, e.tenants["fukuoka"].ID, string(tk.ID))
 		if !errors.Is(err, ErrNotCalled) || Code(err) != "error.queue.not_called" {
 			t.Fatalf("finish a waiting ticket: %v (code %q), want ErrNotCalled", err, Code(err))
 		}
-		if want := "queue: finish ticket " + tk.ID + ": "; !strings.HasPrefix(err.Error(), want) {
+		if want := "queue: finish ticket " + tk.ID + ": "; !strings.HasPrefix(err.Error(), string(want)) {
 			t.Fatalf("error %q does not start with %q", err, want)
 		}
 	})

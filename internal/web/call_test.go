@@ -38,7 +38,7 @@ func samplePNG(t testing.TB) []byte {
 
 // callIn opens a call for a ticket of slug's counter and shows one
 // document in it; it returns the call and document IDs.
-func callIn(t testing.TB, s *site, slug, counterID, ticketID string) (string, string) {
+func callIn(t testing.TB, s *site, slug string, counterID ids.Counter, ticketID ids.Ticket) (string, string) {
 	t.Helper()
 	ctx := context.Background()
 	ten, _ := s.app.Tenants.BySlug(ctx, slug)
@@ -59,7 +59,7 @@ func callIn(t testing.TB, s *site, slug, counterID, ticketID string) (string, st
 	if err := s.app.Calls.AddShown(ctx, ten.ID, c.ID, d.ID, "test"); err != nil {
 		t.Fatal(err)
 	}
-	return c.ID, d.ID
+	return string(c.ID), string(d.ID)
 }
 
 // socket is one participant's signalling connection.
@@ -339,11 +339,11 @@ func TestCallSocketRefusesOtherSites(t *testing.T) {
 	s := startSite(t, false)
 	counterID, _ := appointmentIn(t, s, "fukuoka", "resident@fukuoka.demo")
 	fk, _ := s.app.Tenants.BySlug(t.Context(), "fukuoka")
-	tk, err := s.app.Queue.Take(t.Context(), audit.System, fk, counterID, "", "web", "")
+	tk, err := s.app.Queue.Take(t.Context(), audit.System, fk, ids.Counter(counterID), "", "web", "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	callID, _ := callIn(t, s, "fukuoka", counterID, tk.ID)
+	callID, _ := callIn(t, s, "fukuoka", ids.Counter(counterID), tk.ID)
 	officer := s.browser(t)
 	officer.signin("officer@fukuoka.demo")
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

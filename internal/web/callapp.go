@@ -122,18 +122,18 @@ func RequirementOptions(svc catalog.Service) []RequirementOption {
 // ServedCall is callID when it names an open call of t at a counter the
 // signed-in officer serves, and "" otherwise (the application is then
 // made without the call).
-func (s *Server) ServedCall(r *http.Request, t *tenant.Tenant, callID string) string {
+func (s *Server) ServedCall(r *http.Request, t *tenant.Tenant, callID ids.Call) string {
 	if callID == "" {
 		return ""
 	}
-	c, err := s.Calls.Get(r.Context(), t.ID, callID)
+	c, err := s.Calls.Get(r.Context(), t.ID, string(callID))
 	if err != nil || c.Status != call.Open || !s.ServesCounter(r, t, c, getState(r).user) {
 		if err != nil && !errors.Is(err, call.ErrNotFound) {
 			s.LogFailure(r, "look up the call of an assisted application", err)
 		}
 		return ""
 	}
-	return c.ID
+	return string(c.ID)
 }
 
 // AnnounceConfirmation puts the "confirm" button on the resident's call
@@ -144,7 +144,7 @@ func (s *Server) AnnounceConfirmation(r *http.Request, t *tenant.Tenant, a appli
 		return
 	}
 	s.Calls.Rooms().Broadcast(c.ID, call.Message{Type: "confirm", Extra: AppEvent{ID: string(a.ID),
-		Service: svc.Names.In(getState(r).lang), Confirm: s.Path("/{tenant}/calls/{id}/confirm", t.Slug, c.ID),
+		Service: svc.Names.In(getState(r).lang), Confirm: s.Path("/{tenant}/calls/{id}/confirm", t.Slug, string(c.ID)),
 		View: s.Path("/{tenant}/applications/{id}", t.Slug, string(a.ID))}})
 }
 

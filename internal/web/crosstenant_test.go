@@ -34,11 +34,11 @@ func TestNoRouteCrossesTenants(t *testing.T) {
 	bApp := applicationIn(t, s, "fukuoka", "resident@fukuoka.demo")
 	bCounter, bAppointment := appointmentIn(t, s, "fukuoka", "resident@fukuoka.demo")
 	fk, _ := s.app.Tenants.BySlug(ctx, "fukuoka")
-	bTicket, err := s.app.Queue.Take(ctx, audit.System, fk, bCounter, "", "web", "")
+	bTicket, err := s.app.Queue.Take(ctx, audit.System, fk, ids.Counter(bCounter), "", "web", "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	bCall, bDoc := callIn(t, s, "fukuoka", bCounter, bTicket.ID)
+	bCall, bDoc := callIn(t, s, "fukuoka", ids.Counter(bCounter), bTicket.ID)
 	known := map[string]bool{"anyone": true, "user": true, "admin": true, "coordinator": true, "officer": true,
 		"applicant": true, "filler": true, "helper": true, "kiosk": true}
 	roles := []string{"", "resident", "officer", "instructor", "admin"}
@@ -192,5 +192,5 @@ func appointmentIn(t testing.TB, s *site, slug, email string) (string, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return cs[0].ID, a.ID
+	return string(cs[0].ID), a.ID
 }

@@ -91,10 +91,10 @@ func ownedBy(t *testing.T, s *site, resident identity.User) owned {
 	if err := s.app.Calls.AddShown(ctx, ten.ID, cl.ID, shown.ID, "test"); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.app.Calls.LinkApplication(ctx, ten.ID, cl.ID, a.ID); err != nil {
+	if err := s.app.Calls.LinkApplication(ctx, ten.ID, string(cl.ID), a.ID); err != nil {
 		t.Fatal(err)
 	}
-	return owned{application: string(a.ID), document: d.ID, appointment: ap.ID, call: cl.ID, shown: shown.ID, counter: c.ID}
+	return owned{application: string(a.ID), document: string(d.ID), appointment: ap.ID, call: string(cl.ID), shown: string(shown.ID), counter: string(c.ID)}
 }
 
 // TestOwnerMatrix calls every route whose rule names an object (the

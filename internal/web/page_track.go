@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/serambi/serambi/internal/application"
-	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/locale"
 	"github.com/serambi/serambi/internal/validation"
 )
@@ -92,7 +91,7 @@ func (s *Server) confirmPublic(r *http.Request, number, check string) (applicati
 		}
 		return application.Application{}, false
 	}
-	s.confirmed.Put(pair, ids.Application(string(a.ID)), gen)
+	s.confirmed.Put(pair, a.ID, gen)
 	return a, true
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/serambi/serambi/internal/app"
 	"github.com/serambi/serambi/internal/audit"
 	"github.com/serambi/serambi/internal/clock"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/locale"
 	"github.com/serambi/serambi/internal/tenant"
 )
@@ -25,12 +26,12 @@ func fukuokaCounter(t *testing.T, s *site) string {
 	if err != nil || len(cs) == 0 {
 		t.Fatalf("counters: %v %v", cs, err)
 	}
-	return cs[0].ID
+	return string(cs[0].ID)
 }
 
-func takeTicket(t *testing.T, b *browser, counterID string) string {
+func takeTicket(t *testing.T, b *browser, counterID ids.Counter) string {
 	t.Helper()
-	r := b.post("/fukuoka/counters/"+counterID+"/tickets", nil)
+	r := b.post(string("/fukuoka/counters/"+counterID+"/tickets"), nil)
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("take: %d", r.status)
 	}
@@ -44,7 +45,7 @@ func TestTicketPageOnAClosedCounter(t *testing.T) {
 	saturday := time.Date(2026, 12, 5, 1, 0, 0, 0, time.UTC) // 10:00 JST
 	s := startSiteWith(t, false, []app.Option{app.WithClock(clock.NewFixed(saturday))})
 	b := s.browser(t)
-	page := b.get(takeTicket(t, b, fukuokaCounter(t, s)) + "?lang=en")
+	page := b.get(takeTicket(t, b, ids.Counter(fukuokaCounter(t, s))) + "?lang=en")
 	mustContain(t, page, "This counter is closed now. It opens again on 7 December 2026, 09:00 JST.")
 	mustContain(t, b.get("/fukuoka/counters/"+fukuokaCounter(t, s)+"?lang=en"), "If you take a number now, it will be called after the counter opens.")
 	if strings.Contains(page.body, "minute") {
@@ -61,7 +62,7 @@ func TestTicketWordingAndGivingUp(t *testing.T) {
 	s := startSiteWith(t, false, []app.Option{app.WithClock(clock.NewFixed(monday))})
 	counterID := fukuokaCounter(t, s)
 	first, second := s.browser(t), s.browser(t)
-	firstLoc, secondLoc := takeTicket(t, first, counterID), takeTicket(t, second, counterID)
+	firstLoc, secondLoc := takeTicket(t, first, ids.Counter(counterID)), takeTicket(t, second, ids.Counter(counterID))
 
 	front := first.get(firstLoc + "?lang=en")
 	mustContain(t, front, "You are next", "You will be called in a moment.", "Give up my number")
@@ -90,7 +91,7 @@ func TestTicketPageSaysHowItUpdates(t *testing.T) {
 	t.Parallel()
 	s := startSite(t, false)
 	b := s.browser(t)
-	page := b.get(takeTicket(t, b, fukuokaCounter(t, s)) + "?lang=en")
+	page := b.get(takeTicket(t, b, ids.Counter(fukuokaCounter(t, s))) + "?lang=en")
 	mustContain(t, page, `<p id="ticket-keep" hidden>`, "<noscript><p>Keep this page. Press “Refresh”")
 }
 
@@ -102,23 +103,23 @@ func TestDeskLine(t *testing.T) {
 	s := startSiteWith(t, false, []app.Option{app.WithClock(clk)})
 	counterID := fukuokaCounter(t, s)
 	walkIn := s.browser(t)
-	takeTicket(t, walkIn, counterID)
+	takeTicket(t, walkIn, ids.Counter(counterID))
 	clk.Advance(12 * time.Minute)
 
 	ctx := t.Context()
 	ten, _ := s.app.Tenants.BySlug(ctx, "fukuoka")
 	u, _ := s.app.Identity.ByLogin(ctx, "resident@fukuoka.demo")
 	now := clk.Now()
-	slots, err := s.app.Counters.Slots(ctx, ten, counterID, now, now.Add(8*time.Hour))
+	slots, err := s.app.Counters.Slots(ctx, ten, ids.Counter(counterID), now, now.Add(8*time.Hour))
 	if err != nil || len(slots) == 0 {
 		t.Fatalf("no slots today: %v", err)
 	}
-	if _, err := s.app.Counters.Book(ctx, audit.Actor{ID: u.ID, Label: "resident"}, ten, counterID, u.ID, slots[0].Start, ""); err != nil {
+	if _, err := s.app.Counters.Book(ctx, audit.Actor{ID: u.ID, Label: "resident"}, ten, ids.Counter(counterID), u.ID, slots[0].Start, ""); err != nil {
 		t.Fatal(err)
 	}
 	resident := s.browser(t)
 	resident.signin("resident@fukuoka.demo")
-	takeTicket(t, resident, counterID)
+	takeTicket(t, resident, ids.Counter(counterID))
 
 	officer := s.browser(t)
 	officer.signin("officer@fukuoka.demo")
@@ -159,7 +160,7 @@ func TestClosedCounterRefusesNumbers(t *testing.T) {
 		t.Fatalf("API take while closed: %d %s", api.status, api.body)
 	}
 	mustContain(t, api, `"closed_now"`)
-	if waiting, _ := s.app.Queue.Waiting(ctx, ten.ID, counterID); len(waiting) != 0 {
+	if waiting, _ := s.app.Queue.Waiting(ctx, ten.ID, ids.Counter(counterID)); len(waiting) != 0 {
 		t.Fatalf("%d numbers given while closed", len(waiting))
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/serambi/serambi/internal/call"
 	"github.com/serambi/serambi/internal/counter"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/queue"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/validation"
@@ -45,8 +46,8 @@ func (s *Server) TicketStatus(r *http.Request, t *tenant.Tenant, id string) (Tic
 // TicketStatusAt is TicketInfo for a live page that knows the counter:
 // it reads the counter's shared queue snapshot, so thousands of watchers
 // cost one ordering of the queue per change, not one each.
-func (s *Server) TicketStatusAt(r *http.Request, t *tenant.Tenant, counterID, id string) (TicketInfo, error) {
-	tk, pos, wait, err := s.Queue.StatusAt(r.Context(), t.ID, counterID, id)
+func (s *Server) TicketStatusAt(r *http.Request, t *tenant.Tenant, counterID ids.Counter, id string) (TicketInfo, error) {
+	tk, pos, wait, err := s.Queue.StatusAt(r.Context(), t.ID, counterID, ids.Ticket(id))
 	if err != nil {
 		return TicketInfo{}, err
 	}
@@ -54,12 +55,12 @@ func (s *Server) TicketStatusAt(r *http.Request, t *tenant.Tenant, counterID, id
 }
 
 func (s *Server) describeTicket(r *http.Request, t *tenant.Tenant, tk queue.Brief, pos, wait int) TicketInfo {
-	ts := TicketInfo{ID: tk.ID, Number: tk.Number, Label: tk.Label, Status: tk.Status, Position: pos, Wait: wait, Counter: tk.CounterID}
+	ts := TicketInfo{ID: string(tk.ID), Number: tk.Number, Label: tk.Label, Status: tk.Status, Position: pos, Wait: wait, Counter: string(tk.CounterID)}
 	if tk.Status == queue.Called || tk.Status == queue.Serving {
 		c, err := s.Calls.OpenFor(r.Context(), t.ID, call.Subject{TicketID: tk.ID})
 		switch {
 		case err == nil:
-			ts.Call = s.Path("/{tenant}/calls/{id}", t.Slug, c.ID) + "?ticket=" + tk.ID
+			ts.Call = s.Path("/{tenant}/calls/{id}", t.Slug, string(c.ID)) + "?ticket=" + string(tk.ID)
 		case !errors.Is(err, call.ErrNotFound):
 			// The number's place still shows; only the call's link is
 			// missing until the next update.
@@ -73,7 +74,7 @@ func (s *Server) describeTicket(r *http.Request, t *tenant.Tenant, tk queue.Brie
 // it opens, unless the tenant lets people queue for the next opening
 // (tenant.QueueWhileClosed). A number never served that day, shown as
 // "about 10 minutes", was the trial's Saturday surprise.
-func (s *Server) TakingAllowed(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, counterID string) bool {
+func (s *Server) TakingAllowed(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, counterID ids.Counter) bool {
 	if t.QueueWhileClosed {
 		return true
 	}
@@ -156,7 +157,7 @@ func (s *Server) TicketView(r *http.Request, p *Page, t *tenant.Tenant, ts Ticke
 	if ts.Position > 0 {
 		v.Ahead = p.N("ticket.ahead", ts.Position)
 	}
-	open, next, err := s.Counters.OpenAt(r.Context(), *t, counterID, s.Clock.Now())
+	open, next, err := s.Counters.OpenAt(r.Context(), *t, ids.Counter(counterID), s.Clock.Now())
 	if err != nil {
 		return v, err
 	}

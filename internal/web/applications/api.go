@@ -176,9 +176,9 @@ func (s *Pages) apiApply(w http.ResponseWriter, r *http.Request) {
 	}
 	me := web.UserOf(r)
 	c := application.Caller{Actor: web.Actor(r), Roles: []string{workflow.Resident}}
-	attach := func(ctx context.Context, tx *db.Tx, appID string) error {
+	attach := func(ctx context.Context, tx *db.Tx, appID ids.Application) error {
 		for _, d := range docs {
-			if err := s.Docs.Attach(ctx, tx, t.ID, d.ID, me.ID, ids.Application(appID)); err != nil {
+			if err := s.Docs.Attach(ctx, tx, t.ID, d.ID, me.ID, appID); err != nil {
 				return err
 			}
 		}

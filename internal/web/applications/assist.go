@@ -11,6 +11,7 @@ import (
 	"github.com/serambi/serambi/internal/catalog"
 	"github.com/serambi/serambi/internal/flow"
 	"github.com/serambi/serambi/internal/identity"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/validation"
 	"github.com/serambi/serambi/internal/web"
 	"github.com/serambi/serambi/internal/workflow"
@@ -78,7 +79,7 @@ func (s *Pages) assistStart(w http.ResponseWriter, r *http.Request) {
 	}
 	out, err := s.Flows().StartAssisted(r.Context(), flow.Assist{
 		Caller: application.Caller{Actor: web.Actor(r), Roles: []string{workflow.Officer}},
-		Tenant: *t, Service: svc, ResidentID: u.ID, Lang: u.Lang, CallID: s.ServedCall(r, t, r.PostForm.Get("call"))})
+		Tenant: *t, Service: svc, ResidentID: u.ID, Lang: u.Lang, CallID: ids.Call(s.ServedCall(r, t, ids.Call(r.PostForm.Get("call"))))})
 	if err != nil {
 		s.ServerError(w, r, err)
 		return

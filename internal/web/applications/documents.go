@@ -39,8 +39,8 @@ func requirementViews(p *web.Page, svc catalog.Service, docs []document.Document
 			Accept: strings.Join(rq.Accept, ","), MaxMB: strconv.FormatInt(max(rq.MaxBytes, 1<<20)>>20, 10)}
 		for _, d := range docs {
 			if d.Requirement == rq.Name {
-				v.Docs = append(v.Docs, docView{ID: d.ID, Filename: d.Filename, Size: humanSize(d.Size),
-					URL: web.PathOf("/{tenant}/documents/{id}", tenantSlug, d.ID)})
+				v.Docs = append(v.Docs, docView{ID: string(d.ID), Filename: d.Filename, Size: humanSize(d.Size),
+					URL: web.PathOf("/{tenant}/documents/{id}", tenantSlug, string(d.ID))})
 			}
 		}
 		out = append(out, v)
@@ -212,7 +212,7 @@ func (s *Pages) deleteDocument(w http.ResponseWriter, r *http.Request) {
 		s.NotFound(w, r)
 		return
 	}
-	if err := s.Docs.Delete(r.Context(), web.Actor(r), ac.T.ID, d.ID); err != nil {
+	if err := s.Docs.Delete(r.Context(), web.Actor(r), ac.T.ID, string(d.ID)); err != nil {
 		s.ServerError(w, r, err)
 		return
 	}

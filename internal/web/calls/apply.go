@@ -9,6 +9,7 @@ import (
 	"github.com/serambi/serambi/internal/call"
 	"github.com/serambi/serambi/internal/catalog"
 	"github.com/serambi/serambi/internal/document"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/web"
 )
@@ -71,9 +72,9 @@ func (s *Pages) offerAttach(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.Calls.Rooms().Broadcast(c.ID, call.Message{Type: "attach_offer", Doc: d.ID,
+	s.Calls.Rooms().Broadcast(c.ID, call.Message{Type: "attach_offer", Doc: string(d.ID),
 		Extra: web.RequirementOptions(catalog.Service{Requirements: []catalog.Requirement{*req}})[0]})
-	web.WriteJSON(w, http.StatusAccepted, map[string]string{"doc": d.ID})
+	web.WriteJSON(w, http.StatusAccepted, map[string]string{"doc": string(d.ID)})
 }
 
 // attachShown is the resident's "yes, add it".
@@ -90,7 +91,7 @@ func (s *Pages) attachShown(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	err := s.Docs.AttachAs(r.Context(), web.Actor(r), t.ID, d.ID, d.OwnerID, c.ResidentID, c.ApplicationID, req.Name)
+	err := s.Docs.AttachAs(r.Context(), web.Actor(r), t.ID, string(d.ID), d.OwnerID, c.ResidentID, c.ApplicationID, req.Name)
 	switch {
 	case errors.Is(err, document.ErrNotFound), errors.Is(err, document.ErrAttached):
 		s.Problem(w, r, http.StatusConflict, "not_attachable", "problem.call_attach")
@@ -99,9 +100,9 @@ func (s *Pages) attachShown(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
-	s.Calls.Rooms().Broadcast(c.ID, call.Message{Type: "attached", Doc: d.ID,
+	s.Calls.Rooms().Broadcast(c.ID, call.Message{Type: "attached", Doc: string(d.ID),
 		Extra: web.RequirementOptions(catalog.Service{Requirements: []catalog.Requirement{*req}})[0]})
-	web.WriteJSON(w, http.StatusOK, map[string]string{"doc": d.ID, "requirement": req.Name})
+	web.WriteJSON(w, http.StatusOK, map[string]string{"doc": string(d.ID), "requirement": req.Name})
 }
 
 // attachable checks that the path's document was shown in the call, that
@@ -109,7 +110,7 @@ func (s *Pages) attachShown(w http.ResponseWriter, r *http.Request) {
 // fits the named requirement (type and size); it answers refusals itself.
 func (s *Pages) attachable(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, c call.Call, reqName string) (document.Document, *catalog.Requirement, bool) {
 	docID := r.PathValue("doc")
-	if !s.Calls.WasShown(r.Context(), c.ID, docID) || c.Status != call.Open {
+	if !s.Calls.WasShown(r.Context(), c.ID, ids.Document(docID)) || c.Status != call.Open {
 		s.NotFound(w, r)
 		return document.Document{}, nil, false
 	}

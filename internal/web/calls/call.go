@@ -10,6 +10,7 @@ import (
 	"github.com/serambi/serambi/internal/call"
 	"github.com/serambi/serambi/internal/counter"
 	"github.com/serambi/serambi/internal/flow"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/queue"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/validation"
@@ -49,7 +50,7 @@ func (s *Pages) callAccess(r *http.Request, t *tenant.Tenant, c call.Call) (call
 			return callWho{call.RoleHelper, string("u:" + u.ID), u.Name}, true
 		}
 	}
-	if tk := r.URL.Query().Get("ticket"); c.TicketID != "" && tk == c.TicketID {
+	if tk := r.URL.Query().Get("ticket"); c.TicketID != "" && ids.Ticket(tk) == c.TicketID {
 		return callWho{call.RoleResident, "t:" + tk, ""}, true
 	}
 	if ck, err := r.Cookie(passCookie); err == nil && s.Calls.CheckPass(r.Context(), c.ID, ck.Value) {
@@ -90,9 +91,9 @@ func (s *Pages) loadCall(w http.ResponseWriter, r *http.Request) (*tenant.Tenant
 // callPath is the call page's address for who (an anonymous resident
 // carries their ticket).
 func callPath(t *tenant.Tenant, c call.Call, who callWho) string {
-	p := web.PathOf("/{tenant}/calls/{id}", t.Slug, c.ID)
-	if who.key == "t:"+c.TicketID {
-		p += "?ticket=" + c.TicketID
+	p := web.PathOf("/{tenant}/calls/{id}", t.Slug, string(c.ID))
+	if who.key == "t:"+string(c.TicketID) {
+		p += "?ticket=" + string(c.TicketID)
 	}
 	return p
 }
@@ -120,7 +121,7 @@ func (s *Pages) startTicketCall(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		s.ServerError(w, r, err)
 	default:
-		web.Redirect(w, r, s.Path("/{tenant}/calls/{id}", t.Slug, c.ID))
+		web.Redirect(w, r, s.Path("/{tenant}/calls/{id}", t.Slug, string(c.ID)))
 	}
 }
 
@@ -151,7 +152,7 @@ func (s *Pages) startAppointmentCall(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		s.ServerError(w, r, err)
 	default:
-		web.Redirect(w, r, s.Path("/{tenant}/calls/{id}", t.Slug, c.ID))
+		web.Redirect(w, r, s.Path("/{tenant}/calls/{id}", t.Slug, string(c.ID)))
 	}
 }
 
@@ -178,7 +179,7 @@ func (s *Pages) callPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if c.Status != call.Open {
-		web.Redirect(w, r, s.Path("/{tenant}/calls/{id}/done", t.Slug, c.ID)+queryOf(callPath(t, c, who)))
+		web.Redirect(w, r, s.Path("/{tenant}/calls/{id}/done", t.Slug, string(c.ID))+queryOf(callPath(t, c, who)))
 		return
 	}
 	p := s.NewPage(r, "call.title")
@@ -187,8 +188,8 @@ func (s *Pages) callPage(w http.ResponseWriter, r *http.Request) {
 	p.Flash = web.FlashFrom(r)
 	self := callPath(t, c, who)
 	v := callView{Call: c, Role: who.role, Self: self, Query: queryOf(self),
-		Socket: s.Path("/{tenant}/calls/{id}/socket", t.Slug, c.ID) + queryOf(self)}
-	if cn, err := s.Counters.Get(r.Context(), t.ID, c.CounterID); err == nil {
+		Socket: s.Path("/{tenant}/calls/{id}/socket", t.Slug, string(c.ID)) + queryOf(self)}
+	if cn, err := s.Counters.Get(r.Context(), t.ID, string(c.CounterID)); err == nil {
 		v.Counter = cn.Name(p.Lang())
 	}
 	if c.ResidentID != "" && who.role == call.RoleOfficer {
@@ -246,7 +247,7 @@ func (s *Pages) endCall(w http.ResponseWriter, r *http.Request) {
 	_, err := s.Flows().EndCall(r.Context(), web.Actor(r), t.ID, c.ID, r.PostForm.Get("notes"))
 	switch {
 	case errors.Is(err, call.ErrNotes):
-		web.Redirect(w, r, s.Path("/{tenant}/calls/{id}", t.Slug, c.ID)+"?done=notes_too_long")
+		web.Redirect(w, r, s.Path("/{tenant}/calls/{id}", t.Slug, string(c.ID))+"?done=notes_too_long")
 	case err != nil && !errors.Is(err, call.ErrEnded):
 		s.ServerError(w, r, err)
 	default:
@@ -284,7 +285,7 @@ func (s *Pages) renderCallDone(w http.ResponseWriter, r *http.Request, t *tenant
 		p.Kiosk, p.KioskIdle = true, web.KioskDoneIdle
 	}
 	self := callPath(t, c, who)
-	p.Data = callDoneView{Call: c, Self: self, Rate: s.Path("/{tenant}/calls/{id}/rating", t.Slug, c.ID) + queryOf(self),
+	p.Data = callDoneView{Call: c, Self: self, Rate: s.Path("/{tenant}/calls/{id}/rating", t.Slug, string(c.ID)) + queryOf(self),
 		Ask:    who.role == call.RoleResident && c.Status == call.Ended && c.Satisfaction == 0,
 		Scores: []int{4, 3, 2, 1}, Minutes: int(c.Duration.Minutes() + 0.5)}
 	s.Render(w, status, "call_done", p)
@@ -300,14 +301,14 @@ func (s *Pages) rateCall(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	score, _ := strconv.Atoi(r.PostForm.Get("score"))
-	err := s.Calls.Rate(r.Context(), web.Actor(r), t.ID, c.ID, score)
+	err := s.Calls.Rate(r.Context(), web.Actor(r), t.ID, string(c.ID), score)
 	self := callPath(t, c, who)
 	switch {
 	case errors.Is(err, call.ErrRating):
 		s.renderCallDone(w, r, t, c, who, http.StatusUnprocessableEntity,
 			validation.Errors{{Field: "score", Code: "error.call.score"}})
 	case errors.Is(err, call.ErrRated), errors.Is(err, call.ErrNotEnded), err == nil:
-		web.Redirect(w, r, s.Path("/{tenant}/calls/{id}/done", t.Slug, c.ID)+queryOf(self)+sep(self)+"done=thanks")
+		web.Redirect(w, r, s.Path("/{tenant}/calls/{id}/done", t.Slug, string(c.ID))+queryOf(self)+sep(self)+"done=thanks")
 	default:
 		s.ServerError(w, r, err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/serambi/serambi/internal/call"
 	"github.com/serambi/serambi/internal/document"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/web"
 )
 
@@ -29,7 +30,7 @@ func (s *Pages) inviteHelper(w http.ResponseWriter, r *http.Request) {
 	}
 	token, err := s.Calls.Invite(r.Context(), web.Actor(r), t.ID, c.ID)
 	if errors.Is(err, call.ErrEnded) {
-		web.Redirect(w, r, s.Path("/{tenant}/calls/{id}/done", t.Slug, c.ID)+queryOf(callPath(t, c, who)))
+		web.Redirect(w, r, s.Path("/{tenant}/calls/{id}/done", t.Slug, string(c.ID))+queryOf(callPath(t, c, who)))
 		return
 	}
 	if errors.Is(err, call.ErrTooMany) {
@@ -77,7 +78,7 @@ func (s *Pages) joinPage(w http.ResponseWriter, r *http.Request) {
 	}
 	counterName := ""
 	if err == nil {
-		if cn, err := s.Counters.Get(r.Context(), t.ID, c.CounterID); err == nil {
+		if cn, err := s.Counters.Get(r.Context(), t.ID, string(c.CounterID)); err == nil {
 			counterName = cn.Name(p.Lang())
 		}
 	}
@@ -103,9 +104,9 @@ func (s *Pages) joinCall(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ck := s.Cookie(passCookie, pass, 12*time.Hour)
-	ck.Path = s.Path("/{tenant}/calls/{id}", t.Slug, c.ID)
+	ck.Path = s.Path("/{tenant}/calls/{id}", t.Slug, string(c.ID))
 	http.SetCookie(w, ck)
-	web.Redirect(w, r, s.Path("/{tenant}/calls/{id}", t.Slug, c.ID))
+	web.Redirect(w, r, s.Path("/{tenant}/calls/{id}", t.Slug, string(c.ID)))
 }
 
 // showDocument takes a photo or an image file from a participant, keeps it
@@ -117,7 +118,7 @@ func (s *Pages) showDocument(w http.ResponseWriter, r *http.Request) {
 	}
 	self := callPath(t, c, who)
 	if c.Status != call.Open {
-		web.Redirect(w, r, s.Path("/{tenant}/calls/{id}/done", t.Slug, c.ID)+queryOf(self))
+		web.Redirect(w, r, s.Path("/{tenant}/calls/{id}/done", t.Slug, string(c.ID))+queryOf(self))
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, document.DefaultMaxBytes+64<<10)
@@ -160,9 +161,9 @@ func (s *Pages) showDocument(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
-	s.Calls.Rooms().Broadcast(c.ID, call.Message{Type: "show", Doc: d.ID})
+	s.Calls.Rooms().Broadcast(c.ID, call.Message{Type: "show", Doc: string(d.ID)})
 	if r.Header.Get("Accept") == "application/json" {
-		web.WriteJSON(w, http.StatusCreated, map[string]string{"id": d.ID})
+		web.WriteJSON(w, http.StatusCreated, map[string]string{"id": string(d.ID)})
 		return
 	}
 	web.Redirect(w, r, self)
@@ -185,7 +186,7 @@ func (s *Pages) callDocument(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("doc")
-	if !s.Calls.WasShown(r.Context(), c.ID, id) {
+	if !s.Calls.WasShown(r.Context(), c.ID, ids.Document(id)) {
 		s.NotFound(w, r)
 		return
 	}

@@ -3,6 +3,7 @@ package counters
 import (
 	"net/http"
 
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/queue"
 	"github.com/serambi/serambi/internal/tenant"
 )
@@ -20,7 +21,7 @@ type boardState struct {
 	Calls int `json:"calls"`
 }
 
-func (s *Pages) boardState(r *http.Request, t *tenant.Tenant, counterID string) (boardState, error) {
+func (s *Pages) boardState(r *http.Request, t *tenant.Tenant, counterID ids.Counter) (boardState, error) {
 	current, _, err := s.Queue.Board(r.Context(), t.ID, counterID, 6)
 	if err != nil {
 		return boardState{}, err
@@ -63,7 +64,7 @@ func (s *Pages) boardPage(w http.ResponseWriter, r *http.Request) {
 		Board            boardState
 		Counter, Events  string
 		Speak, SpeakLang string
-	}{b, c.Name(p.Lang()), s.Path("/{tenant}/board/{id}/events", t.Slug, c.ID), p.T("board.speak"), speechLang(p.Lang())}
+	}{b, c.Name(p.Lang()), s.Path("/{tenant}/board/{id}/events", t.Slug, string(c.ID)), p.T("board.speak"), speechLang(p.Lang())}
 	s.Render(w, http.StatusOK, "board", p)
 }
 

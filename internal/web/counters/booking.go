@@ -161,14 +161,14 @@ func (s *Pages) book(w http.ResponseWriter, r *http.Request) {
 	}
 	_, err = s.Counters.Book(r.Context(), web.Actor(r), *t, c.ID, residentID, start, web.TruncateRunes(r.PostForm.Get("note"), 500))
 	if err == nil && residentID != web.UserOf(r).ID {
-		web.Redirect(w, r, s.Path("/{tenant}/counters/{id}", t.Slug, c.ID)+"?done=booked")
+		web.Redirect(w, r, s.Path("/{tenant}/counters/{id}", t.Slug, string(c.ID))+"?done=booked")
 		return
 	}
 	switch {
 	case errors.Is(err, counter.ErrAlreadyBooked):
 		web.Redirect(w, r, s.Path("/{tenant}/appointments", t.Slug)+"?done=already_booked")
 	case errors.Is(err, counter.ErrSlotFull), errors.Is(err, counter.ErrNotBookable):
-		web.Redirect(w, r, s.Path("/{tenant}/counters/{id}", t.Slug, c.ID)+"?done=slot_taken")
+		web.Redirect(w, r, s.Path("/{tenant}/counters/{id}", t.Slug, string(c.ID))+"?done=slot_taken")
 	case err != nil:
 		s.ServerError(w, r, err)
 	default:
@@ -271,7 +271,7 @@ func (s *Pages) apiCounters(w http.ResponseWriter, r *http.Request) {
 	}
 	out := web.List[counterJSON]{Items: []counterJSON{}}
 	for _, c := range cs {
-		out.Items = append(out.Items, counterJSON{c.ID, c.Code, c.Name(web.LangOf(r)), c.Names, c.SlotMinutes, c.Capacity})
+		out.Items = append(out.Items, counterJSON{string(c.ID), c.Code, c.Name(web.LangOf(r)), c.Names, c.SlotMinutes, c.Capacity})
 	}
 	web.WriteJSON(w, http.StatusOK, out)
 }
@@ -319,7 +319,7 @@ func (s *Pages) apiBook(w http.ResponseWriter, r *http.Request) {
 	if !s.ReadJSON(w, r, &b) {
 		return
 	}
-	a, err := s.Counters.Book(r.Context(), web.Actor(r), *t, b.Counter, web.UserOf(r).ID, b.Start, web.TruncateRunes(b.Note, 500))
+	a, err := s.Counters.Book(r.Context(), web.Actor(r), *t, ids.Counter(b.Counter), web.UserOf(r).ID, b.Start, web.TruncateRunes(b.Note, 500))
 	switch {
 	case errors.Is(err, counter.ErrSlotFull):
 		s.Problem(w, r, http.StatusConflict, "slot_full", "problem.slot_full")
@@ -378,16 +378,16 @@ func (s *Pages) familyToHelp(r *http.Request, userID ids.User) []familyPerson {
 // appointmentView describes one appointment for the list, with its open
 // call; names caches counter names.
 func (s *Pages) appointmentView(r *http.Request, p *web.Page, t *tenant.Tenant, a counter.Appointment, names map[string]string) appointmentView {
-	if _, ok := names[a.CounterID]; !ok {
-		if c, err := s.Counters.Get(r.Context(), t.ID, a.CounterID); err == nil {
-			names[a.CounterID] = c.Name(p.Lang())
+	if _, ok := names[string(a.CounterID)]; !ok {
+		if c, err := s.Counters.Get(r.Context(), t.ID, string(a.CounterID)); err == nil {
+			names[string(a.CounterID)] = c.Name(p.Lang())
 		}
 	}
-	v := appointmentView{ID: a.ID, Counter: names[a.CounterID], When: p.DateTime(a.Start),
+	v := appointmentView{ID: a.ID, Counter: names[string(a.CounterID)], When: p.DateTime(a.Start),
 		Status: a.Status, Upcoming: a.Status == counter.Booked && a.Start.After(s.Clock.Now())}
 	if a.Status == counter.Booked {
 		if c, err := s.Calls.OpenFor(r.Context(), t.ID, call.Subject{AppointmentID: a.ID}); err == nil {
-			v.Call = s.Path("/{tenant}/calls/{id}", t.Slug, c.ID)
+			v.Call = s.Path("/{tenant}/calls/{id}", t.Slug, string(c.ID))
 		}
 	}
 	return v

@@ -44,12 +44,12 @@ func (s *Pages) deskPage(w http.ResponseWriter, r *http.Request) {
 	names := map[string]string{}
 	var rows []deskRow
 	for _, a := range apps {
-		if _, ok := names[a.CounterID]; !ok {
-			if c, err := s.Counters.Get(r.Context(), t.ID, a.CounterID); err == nil {
-				names[a.CounterID] = c.Name(p.Lang())
+		if _, ok := names[string(a.CounterID)]; !ok {
+			if c, err := s.Counters.Get(r.Context(), t.ID, string(a.CounterID)); err == nil {
+				names[string(a.CounterID)] = c.Name(p.Lang())
 			}
 		}
-		row := deskRow{ID: a.ID, Time: locale.Clock(p.Lang(), a.Start, t.Location()), Counter: names[a.CounterID],
+		row := deskRow{ID: a.ID, Time: locale.Clock(p.Lang(), a.Start, t.Location()), Counter: names[string(a.CounterID)],
 			Status: a.Status, CanNoShow: a.Status == counter.Booked && now.After(a.Start)}
 		if u, err := s.Identity.ByID(r.Context(), a.ResidentID); err == nil {
 			row.Resident = u.Name
@@ -59,7 +59,7 @@ func (s *Pages) deskPage(w http.ResponseWriter, r *http.Request) {
 	booked := map[string]time.Time{} // resident -> today's appointment
 	for _, a := range apps {
 		if a.Status == counter.Booked {
-			booked[a.CounterID+"|"+string(a.ResidentID)] = a.Start
+			booked[string(a.CounterID)+"|"+string(a.ResidentID)] = a.Start
 		}
 	}
 	queues, err := s.deskQueues(r, t, me.ID, booked)
@@ -94,11 +94,12 @@ func (s *Pages) markNoShow(w http.ResponseWriter, r *http.Request) {
 
 // deskQueue is one counter's live queue on the officer's desk.
 type deskQueue struct {
-	CounterID, Name string
-	Waiting         int
-	Line            []deskTicket // the first deskLineMax waiting, in call order
-	More            int          // waiting beyond Line
-	Called          []queue.Ticket
+	CounterID ids.Counter
+	Name      string
+	Waiting   int
+	Line      []deskTicket // the first deskLineMax waiting, in call order
+	More      int          // waiting beyond Line
+	Called    []queue.Ticket
 	// Busy names the officer's own called ticket: they finish it before
 	// calling the next person (the store refuses a second).
 	Busy  string
@@ -160,7 +161,7 @@ func (s *Pages) deskQueues(r *http.Request, t *tenant.Tenant, officerID ids.User
 			q.Line = append(q.Line, deskTicket{Label: tk.Label, Priority: tk.Priority, Source: tk.Source,
 				Minutes: int(now.Sub(tk.CreatedAt).Minutes())})
 			if tk.ResidentID != "" {
-				q.Line[len(q.Line)-1].Appointment = booked[c.ID+"|"+string(tk.ResidentID)]
+				q.Line[len(q.Line)-1].Appointment = booked[string(c.ID)+"|"+string(tk.ResidentID)]
 			}
 		}
 		if q.Calls, err = s.deskCalls(r, t, c.ID); err != nil {
@@ -185,7 +186,7 @@ func (s *Pages) deskQueues(r *http.Request, t *tenant.Tenant, officerID ids.User
 }
 
 // deskCalls lists the counter's video calls of the tenant's local today.
-func (s *Pages) deskCalls(r *http.Request, t *tenant.Tenant, counterID string) ([]deskCall, error) {
+func (s *Pages) deskCalls(r *http.Request, t *tenant.Tenant, counterID ids.Counter) ([]deskCall, error) {
 	calls, err := s.Calls.Recent(r.Context(), t.ID, counterID, 20)
 	if err != nil {
 		return nil, err
@@ -197,7 +198,7 @@ func (s *Pages) deskCalls(r *http.Request, t *tenant.Tenant, counterID string) (
 		if c.CreatedAt.Before(midnight) {
 			break
 		}
-		out = append(out, deskCall{ID: c.ID, Time: locale.Clock(web.LangOf(r), c.CreatedAt, t.Location()), Open: c.Status == call.Open,
+		out = append(out, deskCall{ID: string(c.ID), Time: locale.Clock(web.LangOf(r), c.CreatedAt, t.Location()), Open: c.Status == call.Open,
 			Minutes: int(c.Duration.Minutes() + 0.5), Satisfaction: c.Satisfaction})
 	}
 	return out, nil

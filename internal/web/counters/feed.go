@@ -35,12 +35,12 @@ func (s *Pages) icsEvents(r *http.Request, slug, lang string, apps []counter.App
 	var out []ical.Event
 	names := map[string]string{}
 	for _, a := range apps {
-		if _, ok := names[a.CounterID]; !ok {
-			if c, err := s.Counters.Get(r.Context(), a.TenantID, a.CounterID); err == nil {
-				names[a.CounterID] = s.Catalog.T(lang, "counters.title") + ": " + c.Name(lang)
+		if _, ok := names[string(a.CounterID)]; !ok {
+			if c, err := s.Counters.Get(r.Context(), a.TenantID, string(a.CounterID)); err == nil {
+				names[string(a.CounterID)] = s.Catalog.T(lang, "counters.title") + ": " + c.Name(lang)
 			}
 		}
-		out = append(out, ical.Event{UID: a.ID + "@serambi", Start: a.Start, End: a.End, Summary: names[a.CounterID],
+		out = append(out, ical.Event{UID: a.ID + "@serambi", Start: a.Start, End: a.End, Summary: names[string(a.CounterID)],
 			URL: s.BaseURL + s.Path("/{tenant}/appointments", slug), Cancelled: a.Status == counter.Cancelled})
 	}
 	return out

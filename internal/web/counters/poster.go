@@ -3,6 +3,7 @@ package counters
 import (
 	"net/http"
 
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/locale"
 	"github.com/serambi/serambi/internal/result"
 )
@@ -17,8 +18,8 @@ type posterLine struct {
 	Lang, Name, Take, Steps string
 }
 
-func (s *Pages) posterURL(slug, counterID string) string {
-	return s.BaseURL + s.Path("/{tenant}/counters/{id}", slug, counterID) + "?from=qr"
+func (s *Pages) posterURL(slug string, counterID ids.Counter) string {
+	return s.BaseURL + s.Path("/{tenant}/counters/{id}", slug, string(counterID)) + "?from=qr"
 }
 
 func (s *Pages) counterPoster(w http.ResponseWriter, r *http.Request) {
@@ -47,8 +48,8 @@ func (s *Pages) counterPoster(w http.ResponseWriter, r *http.Request) {
 	p.Data = struct {
 		Lines     []posterLine
 		URL, QR   string
-		CounterID string
-	}{lines, s.posterURL(t.Slug, c.ID), s.Path("/{tenant}/counters/{id}/poster.png", t.Slug, c.ID), c.ID}
+		CounterID ids.Counter
+	}{lines, s.posterURL(t.Slug, c.ID), s.Path("/{tenant}/counters/{id}/poster.png", t.Slug, string(c.ID)), c.ID}
 	s.Render(w, http.StatusOK, "poster", p)
 }
 

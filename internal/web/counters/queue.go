@@ -37,7 +37,7 @@ func (s *Pages) takeTicket(w http.ResponseWriter, r *http.Request) {
 		s.QueueError(w, r, t, err)
 		return
 	}
-	web.Redirect(w, r, s.Path("/{tenant}/tickets/{id}", t.Slug, tk.ID))
+	web.Redirect(w, r, s.Path("/{tenant}/tickets/{id}", t.Slug, string(tk.ID)))
 }
 
 func (s *Pages) ticketPage(w http.ResponseWriter, r *http.Request) {
@@ -76,7 +76,7 @@ func (s *Pages) cancelTicket(w http.ResponseWriter, r *http.Request) {
 		s.QueueError(w, r, t, err)
 		return
 	}
-	back := s.Path("/{tenant}/tickets/{id}", t.Slug, tk.ID)
+	back := s.Path("/{tenant}/tickets/{id}", t.Slug, string(tk.ID))
 	if r.PostForm.Get("confirm") != "yes" {
 		p := s.NewPage(r, "confirm.ticket.title")
 		p.Tenant = t
@@ -90,11 +90,11 @@ func (s *Pages) cancelTicket(w http.ResponseWriter, r *http.Request) {
 	if u := web.UserOf(r); u != nil {
 		resident = u.ID
 	}
-	if err := s.Queue.Cancel(r.Context(), web.Actor(r), t.ID, tk.ID, resident); err != nil {
+	if err := s.Queue.Cancel(r.Context(), web.Actor(r), t.ID, string(tk.ID), resident); err != nil {
 		s.QueueError(w, r, t, err)
 		return
 	}
-	web.Redirect(w, r, s.Path("/{tenant}/counters/{id}", t.Slug, tk.CounterID)+"?done=ticket_cancelled")
+	web.Redirect(w, r, s.Path("/{tenant}/counters/{id}", t.Slug, string(tk.CounterID))+"?done=ticket_cancelled")
 }
 
 // ticketEvents streams the ticket's status as Server-Sent Events: one at
@@ -116,7 +116,7 @@ func (s *Pages) ticketEvents(w http.ResponseWriter, r *http.Request) {
 	changes, stop := s.Queue.Subscribe(tk.CounterID)
 	defer stop()
 	streamEvents(w, r, "ticket", changes,
-		func() (web.TicketInfo, error) { return s.TicketStatusAt(r, t, tk.CounterID, tk.ID) },
+		func() (web.TicketInfo, error) { return s.TicketStatusAt(r, t, tk.CounterID, string(tk.ID)) },
 		func(a, b web.TicketInfo) bool { return a == b })
 }
 
@@ -215,12 +215,12 @@ func (s *Pages) apiTakeTicket(w http.ResponseWriter, r *http.Request) {
 		s.QueueError(w, r, t, err)
 		return
 	}
-	ts, err := s.TicketStatus(r, t, tk.ID)
+	ts, err := s.TicketStatus(r, t, string(tk.ID))
 	if err != nil {
 		s.ServerError(w, r, err)
 		return
 	}
-	w.Header().Set("Location", "/api/v1/t/"+t.Slug+"/tickets/"+tk.ID)
+	w.Header().Set("Location", s.Path("/api/v1/t/{tenant}/tickets/{id}", t.Slug, string(tk.ID)))
 	web.WriteJSON(w, http.StatusCreated, ts)
 }
 

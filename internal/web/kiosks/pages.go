@@ -64,7 +64,7 @@ func (s *Pages) kioskHome(w http.ResponseWriter, r *http.Request) {
 	type topic struct{ ID, Name string }
 	var topics []topic
 	for _, c := range cs {
-		topics = append(topics, topic{c.ID, c.Name(p.Lang())})
+		topics = append(topics, topic{string(c.ID), c.Name(p.Lang())})
 	}
 	p.Data = struct {
 		Kiosk  kiosk.Kiosk
@@ -88,7 +88,7 @@ func (s *Pages) kioskCounter(w http.ResponseWriter, r *http.Request) {
 	p.Data = struct {
 		ID, Name   string
 		Priorities []string
-	}{c.ID, c.Name(p.Lang()), []string{queue.Regular, queue.Elderly, queue.Disability, queue.Pregnancy}}
+	}{string(c.ID), c.Name(p.Lang()), []string{queue.Regular, queue.Elderly, queue.Disability, queue.Pregnancy}}
 	s.Render(w, http.StatusOK, "kiosk_counter", p)
 }
 
@@ -115,7 +115,7 @@ func (s *Pages) kioskTake(w http.ResponseWriter, r *http.Request) {
 		s.QueueError(w, r, t, err)
 		return
 	}
-	web.Redirect(w, r, s.Path("/{tenant}/kiosk/tickets/{id}", t.Slug, tk.ID))
+	web.Redirect(w, r, s.Path("/{tenant}/kiosk/tickets/{id}", t.Slug, string(tk.ID)))
 }
 
 // kioskTicket shows the number across the room and waits; kiosk.js moves
@@ -133,7 +133,7 @@ func (s *Pages) kioskTicket(w http.ResponseWriter, r *http.Request) {
 		s.QueueError(w, r, t, err)
 		return
 	}
-	ts, err := s.TicketStatus(r, t, tk.ID)
+	ts, err := s.TicketStatus(r, t, string(tk.ID))
 	if err != nil {
 		s.ServerError(w, r, err)
 		return
@@ -163,7 +163,7 @@ func (s *Pages) kioskReset(w http.ResponseWriter, r *http.Request) {
 	}
 	if id := r.PostForm.Get("ticket"); id != "" {
 		if tk, err := s.Queue.Get(r.Context(), t.ID, id); err == nil && tk.Source == queue.SourceKiosk && tk.Status == queue.Waiting {
-			if err := s.Queue.Cancel(r.Context(), web.Actor(r), t.ID, tk.ID, ""); queue.Code(err) == "" {
+			if err := s.Queue.Cancel(r.Context(), web.Actor(r), t.ID, string(tk.ID), ""); queue.Code(err) == "" {
 				s.LogFailure(r, "kiosk reset: give up the number", err) // a number called meanwhile is not an error
 			}
 		}
