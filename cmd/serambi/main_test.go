@@ -183,7 +183,7 @@ func readDocument(t *testing.T, dir, ref string) []byte {
 	}
 	defer a.Close()
 	tenantID, id, _ := strings.Cut(ref, "/")
-	d, err := a.Docs.Get(context.Background(), ids.Tenant(tenantID), id)
+	d, err := a.Docs.Get(context.Background(), ids.Tenant(tenantID), ids.Document(id))
 	if err != nil {
 		t.Fatal(err)
 	}

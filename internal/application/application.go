@@ -240,7 +240,7 @@ func firstRole(roles []string) string {
 // version. Refusals come back as workflow.ErrNotAllowed (409),
 // workflow.ErrForbidden (403), workflow.ErrCommentRequired (422) or
 // ErrConflict (409, changed meanwhile).
-func (s *Service) Act(ctx context.Context, c Caller, t tenant.Tenant, svc catalog.Service, id string, version int, action, comment string) (_ Application, err error) {
+func (s *Service) Act(ctx context.Context, c Caller, t tenant.Tenant, svc catalog.Service, id ids.Application, version int, action, comment string) (_ Application, err error) {
 	defer wrapf(&err, "act on application %s", id)
 	cal, err := s.calendarFor(ctx, t)
 	if err != nil {
@@ -433,15 +433,15 @@ func timePtr(t sql.NullTime) *time.Time {
 	return &v
 }
 
-func (s *Service) get(ctx context.Context, q db.Querier, tenantID ids.Tenant, id string) (Application, error) {
-	if !db.ValidID(id) {
+func (s *Service) get(ctx context.Context, q db.Querier, tenantID ids.Tenant, id ids.Application) (Application, error) {
+	if !db.ValidID(string(id)) {
 		return Application{}, ErrNotFound
 	}
 	return s.scan(q.QueryRowContext(ctx, "SELECT "+columns+" FROM applications WHERE tenant_id = ? AND id = ?", tenantID, id))
 }
 
 // Get loads one of a tenant's applications.
-func (s *Service) Get(ctx context.Context, tenantID ids.Tenant, id string) (_ Application, err error) {
+func (s *Service) Get(ctx context.Context, tenantID ids.Tenant, id ids.Application) (_ Application, err error) {
 	defer wrapf(&err, "get application %s", id)
 	return s.get(ctx, s.db, tenantID, id)
 }
@@ -457,7 +457,7 @@ func (s *Service) ByTrackingNumber(ctx context.Context, number string) (_ Applic
 }
 
 // Timeline lists an application's events, oldest first.
-func (s *Service) Timeline(ctx context.Context, tenantID ids.Tenant, id string) (_ []Event, err error) {
+func (s *Service) Timeline(ctx context.Context, tenantID ids.Tenant, id ids.Application) (_ []Event, err error) {
 	defer wrapf(&err, "read the timeline of application %s", id)
 	rows, err := s.db.QueryContext(ctx, `SELECT at, actor_id, actor_role, action, from_state, to_state, comment
 		FROM application_events WHERE tenant_id = ? AND application_id = ? ORDER BY at, id`, tenantID, id)
@@ -502,7 +502,7 @@ func (s *Service) list(ctx context.Context, where string, args ...any) ([]Applic
 // SaveAnswers stores answers while the application is in a state where the
 // resident may edit (a draft, or sent back). Only the shape of the answers
 // is checked here; the whole form is checked on submission.
-func (s *Service) SaveAnswers(ctx context.Context, c Caller, t tenant.Tenant, svc catalog.Service, id string, version int, answers form.Answers) (_ Application, err error) {
+func (s *Service) SaveAnswers(ctx context.Context, c Caller, t tenant.Tenant, svc catalog.Service, id ids.Application, version int, answers form.Answers) (_ Application, err error) {
 	defer wrapf(&err, "save the answers of application %s", id)
 	var a Application
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {

@@ -21,6 +21,7 @@ import (
 	"github.com/serambi/serambi/internal/db"
 	"github.com/serambi/serambi/internal/db/dbtest"
 	"github.com/serambi/serambi/internal/form"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/region"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/testenv"
@@ -151,7 +152,7 @@ func (e *env) draft(t *testing.T, s site, applicant audit.Actor, answers form.An
 // act takes an action that must succeed, at the application's version.
 func (e *env) act(t *testing.T, s site, c application.Caller, a application.Application, action, comment string) application.Application {
 	t.Helper()
-	got, err := e.apps.Act(e.ctx, c, s.tn, s.svc, string(a.ID), a.Version, action, comment)
+	got, err := e.apps.Act(e.ctx, c, s.tn, s.svc, ids.Application(string(a.ID)), a.Version, action, comment)
 	if err != nil {
 		t.Fatalf("%s by %v: %v", action, c.Roles, err)
 	}
@@ -163,7 +164,7 @@ func (e *env) act(t *testing.T, s site, c application.Caller, a application.Appl
 
 func (e *env) get(t *testing.T, s site, id string) application.Application {
 	t.Helper()
-	a, err := e.apps.Get(e.ctx, s.tn.ID, id)
+	a, err := e.apps.Get(e.ctx, s.tn.ID, ids.Application(id))
 	if err != nil {
 		t.Fatalf("Get(%s): %v", id, err)
 	}
@@ -196,7 +197,7 @@ func fields(errs validation.Errors) []string {
 	return out
 }
 
-func ids(apps []application.Application) []string {
+func numbersOf(apps []application.Application) []string {
 	out := make([]string, len(apps))
 	for i, a := range apps {
 		out[i] = a.TrackingNumber
@@ -247,13 +248,13 @@ func TestDraftThenSubmit(t *testing.T) {
 			t.Fatalf("a refused draft was stored: %d applications", len(mine))
 		}
 		// SaveAnswers in a draft checks the shape too.
-		if _, err := e.apps.SaveAnswers(e.ctx, residentOf(siti), s.tn, s.svc, string(a.ID), a.Version,
+		if _, err := e.apps.SaveAnswers(e.ctx, residentOf(siti), s.tn, s.svc, ids.Application(string(a.ID)), a.Version,
 			form.Answers{"parent_phone": "12"}); len(validationErrors(t, err)) != 1 {
 			t.Fatalf("malformed phone saved: %v", err)
 		}
 
 		// Submitting the incomplete draft is refused and changes nothing.
-		_, err = e.apps.Act(e.ctx, residentOf(siti), s.tn, s.svc, string(a.ID), a.Version, "submit", "")
+		_, err = e.apps.Act(e.ctx, residentOf(siti), s.tn, s.svc, ids.Application(string(a.ID)), a.Version, "submit", "")
 		want := []string{"birth_date:error.field.required", "child_nik:error.field.required", "parent_phone:error.field.required"}
 		if got := fields(validationErrors(t, err)); !slices.Equal(got, want) {
 			t.Fatalf("incomplete submit problems = %v, want %v", got, want)
@@ -263,12 +264,12 @@ func TestDraftThenSubmit(t *testing.T) {
 		}
 
 		e.clk.Advance(time.Hour) // 10:00 WIB
-		a, err = e.apps.SaveAnswers(e.ctx, residentOf(siti), s.tn, s.svc, string(a.ID), a.Version, complete())
+		a, err = e.apps.SaveAnswers(e.ctx, residentOf(siti), s.tn, s.svc, ids.Application(string(a.ID)), a.Version, complete())
 		if err != nil || a.Version != 2 {
 			t.Fatalf("SaveAnswers: version %d, %v", a.Version, err)
 		}
 		// A stale version is refused.
-		if _, err := e.apps.Act(e.ctx, residentOf(siti), s.tn, s.svc, string(a.ID), 1, "submit", ""); !errors.Is(err, application.ErrConflict) {
+		if _, err := e.apps.Act(e.ctx, residentOf(siti), s.tn, s.svc, ids.Application(string(a.ID)), 1, "submit", ""); !errors.Is(err, application.ErrConflict) {
 			t.Fatalf("submit at stale version: %v, want ErrConflict", err)
 		}
 
@@ -300,7 +301,7 @@ func TestDraftThenSubmit(t *testing.T) {
 			t.Fatalf("ByTrackingNumber: %v %v", got.ID, err)
 		}
 
-		events, err := e.apps.Timeline(e.ctx, s.tn.ID, string(a.ID))
+		events, err := e.apps.Timeline(e.ctx, s.tn.ID, ids.Application(string(a.ID)))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -361,7 +362,7 @@ func TestTrackingNumbers(t *testing.T) {
 			t.Fatalf("submission without a role: %v, want ErrForbidden", err)
 		}
 		incomplete := e.draft(t, s, siti, form.Answers{"child_name": "Budi"})
-		if _, err := e.apps.Act(e.ctx, residentOf(siti), s.tn, s.svc, string(incomplete.ID), incomplete.Version, "submit", ""); err == nil {
+		if _, err := e.apps.Act(e.ctx, residentOf(siti), s.tn, s.svc, ids.Application(string(incomplete.ID)), incomplete.Version, "submit", ""); err == nil {
 			t.Fatal("incomplete submission accepted")
 		}
 		if mine, _ := e.apps.Mine(e.ctx, s.tn.ID, siti.ID); len(mine) != 4 {
@@ -448,7 +449,7 @@ func TestConcurrentSubmissions(t *testing.T) {
 		got = run(20, func(i int) (application.Application, error) {
 			if i%2 == 0 {
 				a := drafts[i/2]
-				return e.apps.Act(e.ctx, residentOf(siti), s.tn, s.svc, string(a.ID), a.Version, "submit", "")
+				return e.apps.Act(e.ctx, residentOf(siti), s.tn, s.svc, ids.Application(string(a.ID)), a.Version, "submit", "")
 			}
 			return e.apps.Create(e.ctx, residentOf(siti), s.tn, s.svc,
 				application.Draft{ApplicantID: siti.ID, Lang: "id", Answers: complete(), Submit: true})
@@ -467,7 +468,7 @@ func TestWorkflowRoles(t *testing.T) {
 
 		refuse := func(c application.Caller, a application.Application, action, comment string, want error) {
 			t.Helper()
-			if _, err := e.apps.Act(e.ctx, c, s.tn, s.svc, string(a.ID), a.Version, action, comment); !errors.Is(err, want) {
+			if _, err := e.apps.Act(e.ctx, c, s.tn, s.svc, ids.Application(string(a.ID)), a.Version, action, comment); !errors.Is(err, want) {
 				t.Fatalf("%s by %v in %s: %v, want %v", action, c.Roles, a.State, err, want)
 			}
 			if got := e.get(t, s, string(a.ID)); got.Version != a.Version || got.State != a.State {
@@ -501,7 +502,7 @@ func TestWorkflowRoles(t *testing.T) {
 		}
 		// 3 working days from Tuesday: the end of Friday 27 Nov.
 		sameTime(t, "in_review DueAt", a.DueAt, time.Date(2026, 11, 28, 0, 0, 0, 0, s.tn.Location()))
-		if _, err := e.apps.SaveAnswers(e.ctx, resident, s.tn, s.svc, string(a.ID), a.Version, complete()); !errors.Is(err, application.ErrNotEditable) {
+		if _, err := e.apps.SaveAnswers(e.ctx, resident, s.tn, s.svc, ids.Application(string(a.ID)), a.Version, complete()); !errors.Is(err, application.ErrNotEditable) {
 			t.Fatalf("SaveAnswers in in_review: %v, want ErrNotEditable", err)
 		}
 
@@ -514,7 +515,7 @@ func TestWorkflowRoles(t *testing.T) {
 
 		fixed := complete()
 		fixed["child_name"] = "Siti Aminah Putri"
-		saved, err := e.apps.SaveAnswers(e.ctx, resident, s.tn, s.svc, string(a.ID), a.Version, fixed)
+		saved, err := e.apps.SaveAnswers(e.ctx, resident, s.tn, s.svc, ids.Application(string(a.ID)), a.Version, fixed)
 		if err != nil || saved.Version != a.Version+1 || saved.Answers["child_name"] != "Siti Aminah Putri" {
 			t.Fatalf("SaveAnswers in sent_back: %+v, %v", saved, err)
 		}
@@ -542,7 +543,7 @@ func TestWorkflowRoles(t *testing.T) {
 		}
 		refuse(resident, a, "withdraw", "", workflow.ErrNotAllowed)
 
-		events, err := e.apps.Timeline(e.ctx, s.tn.ID, string(a.ID))
+		events, err := e.apps.Timeline(e.ctx, s.tn.ID, ids.Application(string(a.ID)))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -580,7 +581,7 @@ func TestWithdrawnDraftGetsNoNumber(t *testing.T) {
 		}
 		all, err := e.apps.Inbox(e.ctx, s.tn.ID, "", application.InboxFilter{State: "withdrawn"})
 		if err != nil || len(all) != 0 {
-			t.Fatalf("withdrawn draft in the inbox: %v %v", ids(all), err)
+			t.Fatalf("withdrawn draft in the inbox: %v %v", numbersOf(all), err)
 		}
 
 		// Withdrawing after submission keeps the number.
@@ -609,7 +610,7 @@ func TestTwoOfficersAtOnce(t *testing.T) {
 			for i, c := range officers {
 				wg.Go(func() {
 					<-start
-					_, errs[i] = e.apps.Act(e.ctx, c, s.tn, s.svc, string(a.ID), v, "start_review", "")
+					_, errs[i] = e.apps.Act(e.ctx, c, s.tn, s.svc, ids.Application(string(a.ID)), v, "start_review", "")
 				})
 			}
 			close(start)
@@ -631,7 +632,7 @@ func TestTwoOfficersAtOnce(t *testing.T) {
 			if got.State != "in_review" || got.Version != v+1 {
 				t.Fatalf("round %d: %s v%d, want in_review v%d", round, got.State, got.Version, v+1)
 			}
-			events, err := e.apps.Timeline(e.ctx, s.tn.ID, string(a.ID))
+			events, err := e.apps.Timeline(e.ctx, s.tn.ID, ids.Application(string(a.ID)))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -640,13 +641,13 @@ func TestTwoOfficersAtOnce(t *testing.T) {
 			}
 
 			// Assigning with the version read before the review started is refused.
-			if _, err := e.apps.Assign(e.ctx, officers[0], s.tn.ID, string(a.ID), v, officers[0].Actor.ID); !errors.Is(err, application.ErrConflict) {
+			if _, err := e.apps.Assign(e.ctx, officers[0], s.tn.ID, ids.Application(string(a.ID)), v, officers[0].Actor.ID); !errors.Is(err, application.ErrConflict) {
 				t.Fatalf("Assign at stale version: %v, want ErrConflict", err)
 			}
 			if got := e.get(t, s, string(a.ID)); got.AssignedTo != "" || got.Version != v+1 {
 				t.Fatalf("stale Assign changed it: %+v", got)
 			}
-			as, err := e.apps.Assign(e.ctx, officers[0], s.tn.ID, string(a.ID), v+1, officers[1].Actor.ID)
+			as, err := e.apps.Assign(e.ctx, officers[0], s.tn.ID, ids.Application(string(a.ID)), v+1, officers[1].Actor.ID)
 			if err != nil || as.AssignedTo != officers[1].Actor.ID || as.Version != v+2 {
 				t.Fatalf("Assign: %+v, %v", as, err)
 			}
@@ -686,7 +687,7 @@ func TestInbox(t *testing.T) {
 		a4 = e.act(t, s, ani, a4, "start_review", "")
 		a4 = e.act(t, s, ani, a4, "approve", "")
 		draft := e.draft(t, s, siti, complete())
-		a2, err := e.apps.Assign(e.ctx, ani, s.tn.ID, string(a2.ID), a2.Version, ani.Actor.ID)
+		a2, err := e.apps.Assign(e.ctx, ani, s.tn.ID, ids.Application(string(a2.ID)), a2.Version, ani.Actor.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -699,8 +700,8 @@ func TestInbox(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Inbox(%+v): %v", f, err)
 			}
-			if !slices.Equal(ids(got), ids(want)) {
-				t.Fatalf("Inbox(%+v) = %v, want %v", f, ids(got), ids(want))
+			if !slices.Equal(numbersOf(got), numbersOf(want)) {
+				t.Fatalf("Inbox(%+v) = %v, want %v", f, numbersOf(got), numbersOf(want))
 			}
 		}
 		me := ani.Actor.ID
@@ -740,8 +741,8 @@ func TestInbox(t *testing.T) {
 
 		// The other tenant sees only its own.
 		got, err := e.apps.Inbox(e.ctx, other.tn.ID, string(me), application.InboxFilter{Tracking: "000001"})
-		if err != nil || !slices.Equal(ids(got), []string{theirs.TrackingNumber}) {
-			t.Fatalf("other tenant's inbox = %v, %v", ids(got), err)
+		if err != nil || !slices.Equal(numbersOf(got), []string{theirs.TrackingNumber}) {
+			t.Fatalf("other tenant's inbox = %v, %v", numbersOf(got), err)
 		}
 	})
 }
@@ -767,19 +768,19 @@ func TestMineAndGet(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, want := ids(mine), ids([]application.Application{last, draft, first}); !slices.Equal(got, want) {
+		if got, want := numbersOf(mine), numbersOf([]application.Application{last, draft, first}); !slices.Equal(got, want) {
 			t.Fatalf("Mine = %v, want %v (newest first)", got, want)
 		}
 		mine, err = e.apps.Mine(e.ctx, other.tn.ID, siti.ID)
-		if err != nil || !slices.Equal(ids(mine), []string{"JMR-2026-000001"}) {
-			t.Fatalf("Mine in the other tenant = %v, %v", ids(mine), err)
+		if err != nil || !slices.Equal(numbersOf(mine), []string{"JMR-2026-000001"}) {
+			t.Fatalf("Mine in the other tenant = %v, %v", numbersOf(mine), err)
 		}
 		if mine, err := e.apps.Mine(e.ctx, other.tn.ID, rina.ID); err != nil || len(mine) != 0 {
-			t.Fatalf("Mine of someone without applications = %v, %v", ids(mine), err)
+			t.Fatalf("Mine of someone without applications = %v, %v", numbersOf(mine), err)
 		}
 
 		for _, id := range []string{string(elsewhere.ID), db.NewID(), "", "42", "not-an-id", string(first.ID + "'"), strings.ToUpper(string(first.ID)) + "0"} {
-			if _, err := e.apps.Get(e.ctx, s.tn.ID, id); !errors.Is(err, application.ErrNotFound) {
+			if _, err := e.apps.Get(e.ctx, s.tn.ID, ids.Application(id)); !errors.Is(err, application.ErrNotFound) {
 				t.Fatalf("Get(%q): %v, want ErrNotFound", id, err)
 			}
 		}
@@ -787,13 +788,13 @@ func TestMineAndGet(t *testing.T) {
 			t.Fatalf("Get = %+v", got)
 		}
 		// Nothing acts across tenants either.
-		if _, err := e.apps.Act(e.ctx, officerOf(e.user(t, "ani")), s.tn, s.svc, string(elsewhere.ID), elsewhere.Version, "start_review", ""); !errors.Is(err, application.ErrNotFound) {
+		if _, err := e.apps.Act(e.ctx, officerOf(e.user(t, "ani")), s.tn, s.svc, ids.Application(string(elsewhere.ID)), elsewhere.Version, "start_review", ""); !errors.Is(err, application.ErrNotFound) {
 			t.Fatalf("Act on another tenant's application: %v", err)
 		}
-		if _, err := e.apps.Assign(e.ctx, officerOf(e.user(t, "budi")), s.tn.ID, string(elsewhere.ID), elsewhere.Version, ""); !errors.Is(err, application.ErrNotFound) {
+		if _, err := e.apps.Assign(e.ctx, officerOf(e.user(t, "budi")), s.tn.ID, ids.Application(string(elsewhere.ID)), elsewhere.Version, ""); !errors.Is(err, application.ErrNotFound) {
 			t.Fatalf("Assign on another tenant's application: %v", err)
 		}
-		if _, err := e.apps.SaveAnswers(e.ctx, residentOf(siti), s.tn, s.svc, string(draft.ID+"x"), 0, complete()); !errors.Is(err, application.ErrNotFound) {
+		if _, err := e.apps.SaveAnswers(e.ctx, residentOf(siti), s.tn, s.svc, ids.Application(string(draft.ID+"x")), 0, complete()); !errors.Is(err, application.ErrNotFound) {
 			t.Fatalf("SaveAnswers with a bad id: %v", err)
 		}
 		if got := e.get(t, other, string(elsewhere.ID)); got.State != "submitted" || got.Version != elsewhere.Version {

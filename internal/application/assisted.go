@@ -41,7 +41,7 @@ type CodeSender func(ctx context.Context, tx *db.Tx, a Application, code string)
 // RequestConfirmation creates a fresh one-time code for an assisted draft
 // and hands it to send; the officer never sees it, so only the resident
 // can confirm.
-func (s *Service) RequestConfirmation(ctx context.Context, c Caller, t tenant.Tenant, id string, send CodeSender) (_ string, _ Application, err error) {
+func (s *Service) RequestConfirmation(ctx context.Context, c Caller, t tenant.Tenant, id ids.Application, send CodeSender) (_ string, _ Application, err error) {
 	defer wrapf(&err, "ask to confirm application %s", id)
 	code := newConfirmCode()
 	var a Application
@@ -71,7 +71,7 @@ func (s *Service) RequestConfirmation(ctx context.Context, c Caller, t tenant.Te
 // Confirm submits an assisted draft on the resident's word: either the
 // resident themself (byApplicant) or an officer with the code the resident
 // received. The record keeps who filled it and who confirmed it.
-func (s *Service) Confirm(ctx context.Context, c Caller, t tenant.Tenant, svc catalog.Service, id, code string, byApplicant bool) (_ Application, err error) {
+func (s *Service) Confirm(ctx context.Context, c Caller, t tenant.Tenant, svc catalog.Service, id ids.Application, code string, byApplicant bool) (_ Application, err error) {
 	defer wrapf(&err, "confirm application %s", id)
 	cal, err := s.calendarFor(ctx, t)
 	if err != nil {

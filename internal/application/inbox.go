@@ -76,7 +76,7 @@ func (s *Service) Inbox(ctx context.Context, tenantID ids.Tenant, me string, f I
 }
 
 // Assign gives an application to an officer (or to nobody with "").
-func (s *Service) Assign(ctx context.Context, c Caller, tenantID ids.Tenant, id string, version int, officerID ids.User) (_ Application, err error) {
+func (s *Service) Assign(ctx context.Context, c Caller, tenantID ids.Tenant, id ids.Application, version int, officerID ids.User) (_ Application, err error) {
 	defer wrapf(&err, "assign application %s to %s", id, officerID)
 	var a Application
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {

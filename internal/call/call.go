@@ -96,7 +96,7 @@ func NewStore(d *db.DB, c clock.Clock) *Store {
 	s.rooms.OnStart = func(callID string) {
 		// Losing this stamp only shortens the recorded session, so a
 		// failure is not worth failing the join for.
-		_ = s.Started(context.Background(), callID)
+		_ = s.Started(context.Background(), ids.Call(callID))
 	}
 	return s
 }
@@ -132,9 +132,9 @@ func scan(r interface{ Scan(...any) error }) (Call, error) {
 }
 
 // Get returns the call of the tenant; another tenant's call is ErrNotFound.
-func (s *Store) Get(ctx context.Context, tenantID ids.Tenant, id string) (_ Call, err error) {
+func (s *Store) Get(ctx context.Context, tenantID ids.Tenant, id ids.Call) (_ Call, err error) {
 	defer wrapf(&err, "get call %s", id)
-	if !db.ValidID(id) {
+	if !db.ValidID(string(id)) {
 		return Call{}, ErrNotFound
 	}
 	return scan(s.db.QueryRowContext(ctx, `SELECT `+columns+` FROM calls WHERE tenant_id = ? AND id = ?`, tenantID, id))
@@ -198,7 +198,7 @@ func subjectSummary(sub Subject) string {
 
 // Started records when the second person joined: the session's length is
 // counted from then. Later calls change nothing.
-func (s *Store) Started(ctx context.Context, id string) (err error) {
+func (s *Store) Started(ctx context.Context, id ids.Call) (err error) {
 	defer wrapf(&err, "mark call %s started", id)
 	_, err = s.db.ExecContext(ctx, `UPDATE calls SET started_at = ? WHERE id = ? AND started_at IS NULL
 		AND status = 'open'`, s.now(), id)
@@ -208,7 +208,7 @@ func (s *Store) Started(ctx context.Context, id string) (err error) {
 // End closes the call with the officer's notes and records its length.
 // Ending an ended call is ErrEnded. Everyone still connected is told by the
 // room.
-func (s *Store) End(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, id, notes string) (_ Call, err error) {
+func (s *Store) End(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, id ids.Call, notes string) (_ Call, err error) {
 	defer wrapf(&err, "end call %s", id)
 	notes = strings.TrimSpace(notes)
 	if utf8.RuneCountInString(notes) > MaxNotes {
@@ -245,7 +245,7 @@ func (s *Store) End(ctx context.Context, actor audit.Actor, tenantID ids.Tenant,
 
 // Rate stores the resident's answer to the satisfaction question once,
 // after the call ended.
-func (s *Store) Rate(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, id string, score int) (err error) {
+func (s *Store) Rate(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, id ids.Call, score int) (err error) {
 	defer wrapf(&err, "rate call %s", id)
 	if score < 1 || score > 4 {
 		return ErrRating
@@ -263,12 +263,12 @@ func (s *Store) Rate(ctx context.Context, actor audit.Actor, tenantID ids.Tenant
 		if _, err := tx.ExecContext(ctx, `UPDATE calls SET satisfaction = ? WHERE id = ?`, score, id); err != nil {
 			return err
 		}
-		return audit.Append(ctx, tx, actor.Entry(tenantID, "call.rate", "call:"+id, fmt.Sprint(score)))
+		return audit.Append(ctx, tx, actor.Entry(tenantID, "call.rate", string("call:"+id), fmt.Sprint(score)))
 	})
 }
 
 // LinkApplication records the application filled during the call.
-func (s *Store) LinkApplication(ctx context.Context, tenantID ids.Tenant, id string, applicationID ids.Application) (err error) {
+func (s *Store) LinkApplication(ctx context.Context, tenantID ids.Tenant, id ids.Call, applicationID ids.Application) (err error) {
 	defer wrapf(&err, "link call %s to application %s", id, applicationID)
 	res, err := s.db.ExecContext(ctx, `UPDATE calls SET application_id = ? WHERE tenant_id = ? AND id = ?`,
 		applicationID, tenantID, id)
@@ -283,7 +283,7 @@ func (s *Store) LinkApplication(ctx context.Context, tenantID ids.Tenant, id str
 
 // SetResident names the resident of an anonymous call once the officer has
 // found their account (to fill an application for them).
-func (s *Store) SetResident(ctx context.Context, tenantID ids.Tenant, id string, residentID ids.User) (err error) {
+func (s *Store) SetResident(ctx context.Context, tenantID ids.Tenant, id ids.Call, residentID ids.User) (err error) {
 	defer wrapf(&err, "name resident of call %s: %s", id, residentID)
 	_, err = s.db.ExecContext(ctx, `UPDATE calls SET resident_id = ? WHERE tenant_id = ? AND id = ? AND resident_id = ''`,
 		residentID, tenantID, id)

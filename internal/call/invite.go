@@ -88,7 +88,7 @@ func (s *Store) Invitation(ctx context.Context, tenantID ids.Tenant, token strin
 	if err != nil {
 		return Call{}, err
 	}
-	c, err := s.Get(ctx, tenantID, callID)
+	c, err := s.Get(ctx, tenantID, ids.Call(callID))
 	if err == nil && c.Status != Open {
 		return Call{}, ErrEnded
 	}

@@ -407,13 +407,13 @@ func (s *Store) List(ctx context.Context, tenantID ids.Tenant, activeOnly bool) 
 
 // Get returns the tenant's counter id; ErrNotFound for an unknown or
 // malformed id and for another tenant's counter.
-func (s *Store) Get(ctx context.Context, tenantID ids.Tenant, id string) (_ Counter, err error) {
+func (s *Store) Get(ctx context.Context, tenantID ids.Tenant, id ids.Counter) (_ Counter, err error) {
 	defer wrapf(&err, "get counter %s", id)
 	return getCounter(ctx, s.db, tenantID, id)
 }
 
-func getCounter(ctx context.Context, q db.Querier, tenantID ids.Tenant, id string) (Counter, error) {
-	if !db.ValidID(id) {
+func getCounter(ctx context.Context, q db.Querier, tenantID ids.Tenant, id ids.Counter) (Counter, error) {
+	if !db.ValidID(string(id)) {
 		return Counter{}, ErrNotFound
 	}
 	return scanCounter(q.QueryRowContext(ctx,
@@ -491,7 +491,7 @@ func (s *Store) SetException(ctx context.Context, actor audit.Actor, tenantID id
 	if len(errs) > 0 {
 		return errs
 	}
-	c, err := s.Get(ctx, tenantID, string(counterID))
+	c, err := s.Get(ctx, tenantID, ids.Counter(string(counterID)))
 	if err != nil {
 		return err
 	}
@@ -521,7 +521,7 @@ func (s *Store) SetException(ctx context.Context, actor audit.Actor, tenantID id
 func (s *Store) RemoveException(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, counterID ids.Counter, day string) (err error) {
 	defer wrapf(&err, "remove exception counter %s", counterID)
 	defer s.opens.Forget() // opening hours may change
-	c, err := s.Get(ctx, tenantID, string(counterID))
+	c, err := s.Get(ctx, tenantID, ids.Counter(string(counterID)))
 	if err != nil {
 		return err
 	}

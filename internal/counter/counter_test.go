@@ -100,7 +100,7 @@ func TestSaveGetListPlanOfficers(t *testing.T) {
 		if !db.ValidID(string(c.ID)) || c.Code != "KTP-EL" || c.TenantID != tn || !c.CreatedAt.Equal(start) {
 			t.Fatalf("saved %+v", c)
 		}
-		got, err := e.st.Get(e.ctx, tn, string(c.ID))
+		got, err := e.st.Get(e.ctx, tn, ids.Counter(string(c.ID)))
 		if err != nil || got.Names["ja"] != "電子KTP窓口" || got.Names["id"] != "Loket KTP-el" || got.SlotMinutes != 20 ||
 			got.BufferAfter != 5 || got.Capacity != 2 || !got.Active || !got.CreatedAt.Equal(start) {
 			t.Fatalf("Get = %+v, %v", got, err)
@@ -229,7 +229,7 @@ func TestTenantIsolation(t *testing.T) {
 		a := e.mustBook(t, "fukuoka", mine, string(resident), at)
 
 		for _, id := range []string{string(mine.ID), "not-an-id", "", "00000000-0000-0000-0000-000000000000"} {
-			if _, err := e.st.Get(e.ctx, other.ID, id); !errors.Is(err, ErrNotFound) {
+			if _, err := e.st.Get(e.ctx, other.ID, ids.Counter(id)); !errors.Is(err, ErrNotFound) {
 				t.Errorf("Get(%q) from another tenant = %v", id, err)
 			}
 			if _, err := e.st.Book(e.ctx, as(resident), other, ids.Counter(id), resident, at, ""); !errors.Is(err, ErrNotFound) {

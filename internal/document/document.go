@@ -132,7 +132,7 @@ func (s *Store) Save(ctx context.Context, actor audit.Actor, u Upload, r io.Read
 		Requirement: u.Requirement, Filename: sanitiseFilename(u.Filename, mediaType), MediaType: mediaType,
 		Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]), UploadedBy: actor.ID, CreatedAt: s.clock.Now().UTC(),
 	}
-	key := storageKey(d.TenantID, string(d.ID))
+	key := storageKey(d.TenantID, ids.Document(string(d.ID)))
 	if err := s.storage.Put(ctx, key, bytes.NewReader(data)); err != nil {
 		return Document{}, fmt.Errorf("store document: %w", err)
 	}
@@ -237,7 +237,9 @@ func clean(mediaType string, data []byte) ([]byte, error) {
 	return data, nil
 }
 
-func storageKey(tenantID ids.Tenant, id string) string { return string(tenantID) + "/" + id }
+func storageKey(tenantID ids.Tenant, id ids.Document) string {
+	return string(tenantID) + "/" + string(id)
+}
 
 const columns = `id, tenant_id, owner_id, application_id, requirement, filename, media_type, size_bytes,
 	sha256, uploaded_by, created_at`
@@ -255,9 +257,9 @@ func scan(r interface{ Scan(...any) error }) (Document, error) {
 
 // Get loads one of a tenant's documents; another tenant's, or a malformed
 // id, is ErrNotFound.
-func (s *Store) Get(ctx context.Context, tenantID ids.Tenant, id string) (_ Document, err error) {
+func (s *Store) Get(ctx context.Context, tenantID ids.Tenant, id ids.Document) (_ Document, err error) {
 	defer wrapf(&err, "get document %s", id)
-	if !db.ValidID(id) {
+	if !db.ValidID(string(id)) {
 		return Document{}, ErrNotFound
 	}
 	return scan(s.db.QueryRowContext(ctx, "SELECT "+columns+" FROM documents WHERE tenant_id = ? AND id = ?", tenantID, id))
@@ -323,15 +325,15 @@ func (s *Store) Attach(ctx context.Context, tx *db.Tx, tenantID ids.Tenant, id i
 // tenant, so a Document made up by a caller opens nothing it should not.
 func (s *Store) Open(ctx context.Context, d Document) (_ io.ReadCloser, err error) {
 	defer wrapf(&err, "open a stored file")
-	key, err := s.key(ctx, s.db, d.TenantID, string(d.ID))
+	key, err := s.key(ctx, s.db, d.TenantID, ids.Document(string(d.ID)))
 	if err != nil {
 		return nil, err
 	}
 	return s.storage.Open(ctx, key)
 }
 
-func (s *Store) key(ctx context.Context, q db.Querier, tenantID ids.Tenant, id string) (string, error) {
-	if !db.ValidID(id) {
+func (s *Store) key(ctx context.Context, q db.Querier, tenantID ids.Tenant, id ids.Document) (string, error) {
+	if !db.ValidID(string(id)) {
 		return "", ErrNotFound
 	}
 	var key string
@@ -345,7 +347,7 @@ func (s *Store) key(ctx context.Context, q db.Querier, tenantID ids.Tenant, id s
 // Delete removes a document: its row and an audit entry in one transaction,
 // then its bytes. If the bytes cannot be removed the document is already
 // gone for everyone; the error says so, for the caller to log.
-func (s *Store) Delete(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, id string) (err error) {
+func (s *Store) Delete(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, id ids.Document) (err error) {
 	defer wrapf(&err, "delete document %s", id)
 	return s.remove(ctx, actor, tenantID, id, "document.delete", "")
 }
@@ -353,8 +355,8 @@ func (s *Store) Delete(ctx context.Context, actor audit.Actor, tenantID ids.Tena
 // remove deletes document id with the audit action given. With onlyIf set
 // (a WHERE condition) the row goes only if it still matches, so a file
 // attached a moment ago is kept: ErrNotFound then.
-func (s *Store) remove(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, id, action, onlyIf string) error {
-	if !db.ValidID(id) {
+func (s *Store) remove(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, id ids.Document, action, onlyIf string) error {
+	if !db.ValidID(string(id)) {
 		return ErrNotFound
 	}
 	var key string
@@ -381,7 +383,7 @@ func (s *Store) remove(ctx context.Context, actor audit.Actor, tenantID ids.Tena
 		if _, err := tx.ExecContext(ctx, "DELETE FROM call_documents WHERE document_id = ?", id); err != nil {
 			return err
 		}
-		return audit.Append(ctx, tx, actor.Entry(tenantID, action, "document:"+id, summary(d)))
+		return audit.Append(ctx, tx, actor.Entry(tenantID, action, string("document:"+id), summary(d)))
 	})
 	if err != nil {
 		return err
@@ -400,7 +402,7 @@ func (s *Store) remove(ctx context.Context, actor audit.Actor, tenantID ids.Tena
 // officer found their account, held by that officer until then — the
 // document passes to ownerID first, in the same transaction and audited,
 // and only if it is attached to nothing yet.
-func (s *Store) AttachAs(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, id string, heldBy, ownerID ids.User, applicationID ids.Application, requirement string) (err error) {
+func (s *Store) AttachAs(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, id ids.Document, heldBy, ownerID ids.User, applicationID ids.Application, requirement string) (err error) {
 	defer wrapf(&err, "attach document %s to application %s", id, applicationID)
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
 		if heldBy != ownerID {
@@ -415,14 +417,14 @@ func (s *Store) AttachAs(ctx context.Context, actor audit.Actor, tenantID ids.Te
 			requirement, tenantID, id); err != nil {
 			return err
 		}
-		return audit.Append(ctx, tx, actor.Entry(tenantID, "document.attach", "document:"+id,
+		return audit.Append(ctx, tx, actor.Entry(tenantID, "document.attach", string("document:"+id),
 			audit.Say("audit.detail.document.attach", string(applicationID), requirement)))
 	})
 }
 
 // handOver gives an unattached document of from to another owner.
-func (s *Store) handOver(ctx context.Context, tx *db.Tx, actor audit.Actor, tenantID ids.Tenant, id string, from, to ids.User) error {
-	if !db.ValidID(id) || from == "" || to == "" {
+func (s *Store) handOver(ctx context.Context, tx *db.Tx, actor audit.Actor, tenantID ids.Tenant, id ids.Document, from, to ids.User) error {
+	if !db.ValidID(string(id)) || from == "" || to == "" {
 		return ErrNotFound
 	}
 	res, err := tx.ExecContext(ctx, `UPDATE documents SET owner_id = ? WHERE tenant_id = ? AND id = ? AND owner_id = ? AND application_id = ''`,
@@ -433,7 +435,7 @@ func (s *Store) handOver(ctx context.Context, tx *db.Tx, actor audit.Actor, tena
 	if n, err := res.RowsAffected(); err != nil || n != 1 {
 		return cmp.Or(err, ErrNotFound)
 	}
-	return audit.Append(ctx, tx, actor.Entry(tenantID, "document.hand_over", "document:"+id, audit.Say("audit.detail.document.hand_over", string(from), string(to))))
+	return audit.Append(ctx, tx, actor.Entry(tenantID, "document.hand_over", string("document:"+id), audit.Say("audit.detail.document.hand_over", string(from), string(to))))
 }
 
 // UnattachedAge is how long an upload attached to nothing is kept: long
@@ -469,7 +471,7 @@ func (s *Store) RemoveUnattached(ctx context.Context) (_ int, err error) {
 			return removed, fmt.Errorf("document: list unattached uploads: %w", err)
 		}
 		for _, d := range batch {
-			err := s.remove(ctx, audit.System, ids.Tenant(d[0]), d[1], "document.expire", "application_id = ''")
+			err := s.remove(ctx, audit.System, ids.Tenant(d[0]), ids.Document(d[1]), "document.expire", "application_id = ''")
 			switch {
 			case errors.Is(err, ErrNotFound): // attached or deleted meanwhile
 			case err != nil:

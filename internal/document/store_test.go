@@ -153,7 +153,7 @@ func TestSaveAccepts(t *testing.T) {
 			if doc.SHA256 != hex.EncodeToString(sum[:]) || doc.Size != int64(len(got)) {
 				t.Errorf("%s: size %d sha %s do not describe the stored bytes", tt.name, doc.Size, doc.SHA256)
 			}
-			back, err := e.store.Get(e.ctx, e.tenantA, string(doc.ID))
+			back, err := e.store.Get(e.ctx, e.tenantA, ids.Document(string(doc.ID)))
 			if err != nil {
 				t.Fatalf("%s: Get: %v", tt.name, err)
 			}
@@ -311,7 +311,7 @@ func TestSaveSanitisesFilename(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		e := newEnv(t, d)
 		doc := e.save(t, e.upload("C:\\fakepath\\..\\<script>\u202Eakta\x00.pdf"), samplePDF(100))
-		back, err := e.store.Get(e.ctx, e.tenantA, string(doc.ID))
+		back, err := e.store.Get(e.ctx, e.tenantA, ids.Document(string(doc.ID)))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -349,7 +349,7 @@ func TestTenantIsolation(t *testing.T) {
 		doc := e.save(t, u, samplePDF(100))
 
 		for name, id := range map[string]string{"other tenant": string(doc.ID), "malformed": string("../" + doc.ID), "empty": "", "unknown": db.NewID()} {
-			if _, err := e.store.Get(e.ctx, e.tenantB, id); !errors.Is(err, ErrNotFound) {
+			if _, err := e.store.Get(e.ctx, e.tenantB, ids.Document(id)); !errors.Is(err, ErrNotFound) {
 				t.Errorf("Get(%s): %v, want ErrNotFound", name, err)
 			}
 		}
@@ -364,10 +364,10 @@ func TestTenantIsolation(t *testing.T) {
 		if list, err := e.store.ForApplication(e.ctx, e.tenantB, ids.Application(e.applicationOne)); err != nil || len(list) != 0 {
 			t.Errorf("ForApplication(other tenant) = %v, %v; want none", list, err)
 		}
-		if err := e.store.Delete(e.ctx, e.budiAct, e.tenantB, string(doc.ID)); !errors.Is(err, ErrNotFound) {
+		if err := e.store.Delete(e.ctx, e.budiAct, e.tenantB, ids.Document(string(doc.ID))); !errors.Is(err, ErrNotFound) {
 			t.Errorf("Delete from another tenant: %v, want ErrNotFound", err)
 		}
-		if _, err := e.store.Get(e.ctx, e.tenantA, string(doc.ID)); err != nil {
+		if _, err := e.store.Get(e.ctx, e.tenantA, ids.Document(string(doc.ID))); err != nil {
 			t.Errorf("document gone after another tenant's Delete: %v", err)
 		}
 		if list, err := e.store.ForApplication(e.ctx, e.tenantA, ids.Application(e.applicationOne)); err != nil || len(list) != 1 || list[0].ID != doc.ID {
@@ -428,7 +428,7 @@ func TestAttach(t *testing.T) {
 		if !errors.Is(err, rollback) {
 			t.Fatal(err)
 		}
-		if got, _ := e.store.Get(e.ctx, e.tenantA, string(second.ID)); got.ApplicationID != "" {
+		if got, _ := e.store.Get(e.ctx, e.tenantA, ids.Document(string(second.ID))); got.ApplicationID != "" {
 			t.Errorf("attach survived a rollback")
 		}
 	})
@@ -440,10 +440,10 @@ func TestDelete(t *testing.T) {
 		e := newEnv(t, d)
 		doc := e.save(t, e.upload("akta.pdf"), samplePDF(100))
 		keep := e.save(t, e.upload("kk.pdf"), samplePDF(200))
-		if err := e.store.Delete(e.ctx, e.budiAct, e.tenantA, string(doc.ID)); err != nil {
+		if err := e.store.Delete(e.ctx, e.budiAct, e.tenantA, ids.Document(string(doc.ID))); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.store.Get(e.ctx, e.tenantA, string(doc.ID)); !errors.Is(err, ErrNotFound) {
+		if _, err := e.store.Get(e.ctx, e.tenantA, ids.Document(string(doc.ID))); !errors.Is(err, ErrNotFound) {
 			t.Errorf("Get after Delete: %v", err)
 		}
 		if _, err := e.store.Open(e.ctx, doc); !errors.Is(err, ErrNotFound) {
@@ -452,7 +452,7 @@ func TestDelete(t *testing.T) {
 		if got := files(t, e.dir); len(got) != 1 || got[0] != string(e.tenantA)+"/"+string(keep.ID) {
 			t.Errorf("files after Delete: %v", got)
 		}
-		if err := e.store.Delete(e.ctx, e.budiAct, e.tenantA, string(doc.ID)); !errors.Is(err, ErrNotFound) {
+		if err := e.store.Delete(e.ctx, e.budiAct, e.tenantA, ids.Document(string(doc.ID))); !errors.Is(err, ErrNotFound) {
 			t.Errorf("second Delete: %v, want ErrNotFound", err)
 		}
 		if n := e.count(t, "SELECT COUNT(*) FROM audit_log WHERE action = 'document.delete' AND object = ?", "document:"+doc.ID); n != 1 {
@@ -467,16 +467,16 @@ func TestAttachAs(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		e := newEnv(t, d)
 		doc := e.save(t, e.upload("foto.png"), plainPNG(t))
-		if err := e.store.AttachAs(e.ctx, audit.System, e.tenantA, string(doc.ID), ids.User(e.siti), ids.User(e.siti), ids.Application(e.applicationOne), "ktp"); !errors.Is(err, ErrNotFound) {
+		if err := e.store.AttachAs(e.ctx, audit.System, e.tenantA, ids.Document(string(doc.ID)), ids.User(e.siti), ids.User(e.siti), ids.Application(e.applicationOne), "ktp"); !errors.Is(err, ErrNotFound) {
 			t.Fatalf("another owner: %v", err)
 		}
-		if got, _ := e.store.Get(e.ctx, e.tenantA, string(doc.ID)); got.ApplicationID != "" || got.Requirement == "ktp" {
+		if got, _ := e.store.Get(e.ctx, e.tenantA, ids.Document(string(doc.ID))); got.ApplicationID != "" || got.Requirement == "ktp" {
 			t.Fatalf("refused attach changed the document: %+v", got)
 		}
-		if err := e.store.AttachAs(e.ctx, audit.System, e.tenantA, string(doc.ID), ids.User(e.budi), ids.User(e.budi), ids.Application(e.applicationOne), "ktp"); err != nil {
+		if err := e.store.AttachAs(e.ctx, audit.System, e.tenantA, ids.Document(string(doc.ID)), ids.User(e.budi), ids.User(e.budi), ids.Application(e.applicationOne), "ktp"); err != nil {
 			t.Fatal(err)
 		}
-		got, _ := e.store.Get(e.ctx, e.tenantA, string(doc.ID))
+		got, _ := e.store.Get(e.ctx, e.tenantA, ids.Document(string(doc.ID)))
 		if got.ApplicationID != e.applicationOne || got.Requirement != "ktp" {
 			t.Fatalf("attached: %+v", got)
 		}
@@ -492,10 +492,10 @@ func TestAttachAsHandsOver(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		e := newEnv(t, d)
 		held := e.save(t, e.upload("kartu.png"), plainPNG(t)) // held by budi
-		if err := e.store.AttachAs(e.ctx, audit.System, e.tenantA, string(held.ID), ids.User(e.budi), ids.User(e.siti), ids.Application(e.applicationOne), "ktp"); err != nil {
+		if err := e.store.AttachAs(e.ctx, audit.System, e.tenantA, ids.Document(string(held.ID)), ids.User(e.budi), ids.User(e.siti), ids.Application(e.applicationOne), "ktp"); err != nil {
 			t.Fatal(err)
 		}
-		got, _ := e.store.Get(e.ctx, e.tenantA, string(held.ID))
+		got, _ := e.store.Get(e.ctx, e.tenantA, ids.Document(string(held.ID)))
 		if got.OwnerID != e.siti || got.ApplicationID != e.applicationOne || got.Requirement != "ktp" {
 			t.Fatalf("handed over: %+v", got)
 		}
@@ -505,15 +505,15 @@ func TestAttachAsHandsOver(t *testing.T) {
 			t.Fatalf("%d hand-over audit entries (%v), want 1", n, err)
 		}
 		// Attached now: it cannot be handed on, and nothing changes.
-		if err := e.store.AttachAs(e.ctx, audit.System, e.tenantA, string(held.ID), ids.User(e.siti), ids.User(e.budi), ids.Application(e.applicationOne), "ktp"); !errors.Is(err, ErrNotFound) {
+		if err := e.store.AttachAs(e.ctx, audit.System, e.tenantA, ids.Document(string(held.ID)), ids.User(e.siti), ids.User(e.budi), ids.Application(e.applicationOne), "ktp"); !errors.Is(err, ErrNotFound) {
 			t.Fatalf("handing on an attached document: %v", err)
 		}
-		if got, _ := e.store.Get(e.ctx, e.tenantA, string(held.ID)); got.OwnerID != e.siti {
+		if got, _ := e.store.Get(e.ctx, e.tenantA, ids.Document(string(held.ID))); got.OwnerID != e.siti {
 			t.Fatalf("refused hand-over changed the owner: %+v", got)
 		}
 		// Nobody hands over what they do not hold.
 		other := e.save(t, e.upload("lain.png"), plainPNG(t))
-		if err := e.store.AttachAs(e.ctx, audit.System, e.tenantA, string(other.ID), ids.User(e.siti), ids.User(e.budi), ids.Application(e.applicationOne), "ktp"); !errors.Is(err, ErrNotFound) {
+		if err := e.store.AttachAs(e.ctx, audit.System, e.tenantA, ids.Document(string(other.ID)), ids.User(e.siti), ids.User(e.budi), ids.Application(e.applicationOne), "ktp"); !errors.Is(err, ErrNotFound) {
 			t.Fatalf("handing over another's document: %v", err)
 		}
 		verifyChain(t, d)
@@ -612,11 +612,11 @@ func TestRemoveUnattached(t *testing.T) {
 		if err != nil || n != 1 {
 			t.Fatalf("RemoveUnattached = %d, %v; want 1", n, err)
 		}
-		if _, err := e.store.Get(e.ctx, e.tenantA, string(stale.ID)); !errors.Is(err, ErrNotFound) {
+		if _, err := e.store.Get(e.ctx, e.tenantA, ids.Document(string(stale.ID))); !errors.Is(err, ErrNotFound) {
 			t.Errorf("the day-old unattached upload is still there: %v", err)
 		}
 		for _, doc := range []Document{kept, fresh} {
-			if _, err := e.store.Get(e.ctx, e.tenantA, string(doc.ID)); err != nil {
+			if _, err := e.store.Get(e.ctx, e.tenantA, ids.Document(string(doc.ID))); err != nil {
 				t.Errorf("%s was removed: %v", doc.Filename, err)
 			}
 		}

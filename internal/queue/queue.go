@@ -289,8 +289,8 @@ func tickets(ctx context.Context, q db.Querier, where string, args ...any) ([]Ti
 	return out, rows.Err()
 }
 
-func getTicket(ctx context.Context, q db.Querier, tenantID ids.Tenant, id string) (Ticket, error) {
-	if !db.ValidID(id) {
+func getTicket(ctx context.Context, q db.Querier, tenantID ids.Tenant, id ids.Ticket) (Ticket, error) {
+	if !db.ValidID(string(id)) {
 		return Ticket{}, ErrNotFound
 	}
 	return scanTicket(q.QueryRowContext(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id = ? AND tenant_id = ?`,
@@ -299,7 +299,7 @@ func getTicket(ctx context.Context, q db.Querier, tenantID ids.Tenant, id string
 
 // Get returns a ticket of tenantID; ErrNotFound for an unknown or malformed
 // id and for another tenant's ticket. It does not check who holds it.
-func (s *Store) Get(ctx context.Context, tenantID ids.Tenant, id string) (_ Ticket, err error) {
+func (s *Store) Get(ctx context.Context, tenantID ids.Tenant, id ids.Ticket) (_ Ticket, err error) {
 	defer wrapf(&err, "get ticket %s", id)
 	return getTicket(ctx, s.db, tenantID, id)
 }
@@ -529,7 +529,7 @@ func (s *Store) Waiting(ctx context.Context, tenantID ids.Tenant, counterID ids.
 // at that counter today once there are at least 3, else the counter's
 // SlotMinutes. A ticket not in the queue (no longer waiting, or left from
 // an earlier day) has position -1 and wait 0.
-func (s *Store) Position(ctx context.Context, tenantID ids.Tenant, id string) (position int, waitSeconds int, err error) {
+func (s *Store) Position(ctx context.Context, tenantID ids.Tenant, id ids.Ticket) (position int, waitSeconds int, err error) {
 	t, err := s.Get(ctx, tenantID, id)
 	if err != nil {
 		return -1, 0, err
@@ -717,7 +717,7 @@ type change struct {
 
 // move applies ch to ticket id of tenantID in a transaction, with the
 // version read as the guard: ErrConflict when it changed meanwhile.
-func (s *Store) move(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, id string, ch change) (Ticket, error) {
+func (s *Store) move(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, id ids.Ticket, ch change) (Ticket, error) {
 	var t Ticket
 	var before string
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
@@ -771,14 +771,14 @@ func finish(status string) func(*Ticket, time.Time) {
 
 // CallAgain announces a called ticket once more (Calls+1). Its place and
 // CalledAt stay as they are, so the order of service does not move.
-func (s *Store) CallAgain(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, id string) (_ Ticket, err error) {
+func (s *Store) CallAgain(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, id ids.Ticket) (_ Ticket, err error) {
 	defer wrapf(&err, "call again ticket %s", id)
 	return s.move(ctx, actor, tenantID, id, change{"ticket.call_again", []string{Called}, ErrNotCalled,
 		func(t *Ticket, _ time.Time) { t.Calls++ }})
 }
 
 // Start records that the called resident arrived: called → serving.
-func (s *Store) Start(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, id string) (_ Ticket, err error) {
+func (s *Store) Start(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, id ids.Ticket) (_ Ticket, err error) {
 	defer wrapf(&err, "start ticket %s", id)
 	return s.move(ctx, actor, tenantID, id, change{"ticket.start", []string{Called}, ErrNotCalled,
 		func(t *Ticket, _ time.Time) { t.Status = Serving }})
@@ -786,13 +786,13 @@ func (s *Store) Start(ctx context.Context, actor audit.Actor, tenantID ids.Tenan
 
 // Finish closes a ticket being served (or called, when the officer skips
 // Start): done.
-func (s *Store) Finish(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, id string) (_ Ticket, err error) {
+func (s *Store) Finish(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, id ids.Ticket) (_ Ticket, err error) {
 	defer wrapf(&err, "finish ticket %s", id)
 	return s.move(ctx, actor, tenantID, id, change{"ticket.finish", []string{Called, Serving}, ErrNotCalled, finish(Done)})
 }
 
 // NoShow records that a called resident did not come: no_show.
-func (s *Store) NoShow(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, id string) (_ Ticket, err error) {
+func (s *Store) NoShow(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, id ids.Ticket) (_ Ticket, err error) {
 	defer wrapf(&err, "no show ticket %s", id)
 	return s.move(ctx, actor, tenantID, id, change{"ticket.no_show", []string{Called}, ErrNotCalled, finish(NoShow)})
 }
@@ -802,7 +802,7 @@ func (s *Store) NoShow(ctx context.Context, actor audit.Actor, tenantID ids.Tena
 // (ErrNotYours); an anonymous ticket by whoever holds its ID (the link or
 // QR code on the printed slip). Cancelling a cancelled ticket does nothing;
 // any other status gives ErrNotWaiting.
-func (s *Store) Cancel(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, id string, byResidentID ids.User) (err error) {
+func (s *Store) Cancel(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, id ids.Ticket, byResidentID ids.User) (err error) {
 	defer wrapf(&err, "cancel ticket %s by resident %s", id, byResidentID)
 	t, err := s.Get(ctx, tenantID, id)
 	if err != nil {
@@ -824,7 +824,7 @@ func (s *Store) Cancel(ctx context.Context, actor audit.Actor, tenantID ids.Tena
 // person keeps their place in line; the old one becomes transferred. The
 // new ticket is returned. ErrNotFound for an unknown ticket or counter,
 // ErrClosed for an inactive counter, ErrSameCounter, ErrNotWaiting.
-func (s *Store) Transfer(ctx context.Context, actor audit.Actor, t tenant.Tenant, id, toCounterID string) (_ Ticket, err error) {
+func (s *Store) Transfer(ctx context.Context, actor audit.Actor, t tenant.Tenant, id ids.Ticket, toCounterID ids.Counter) (_ Ticket, err error) {
 	defer wrapf(&err, "transfer ticket %s to counter %s", id, toCounterID)
 	to, err := loadCounter(ctx, s.db, t.ID, ids.Counter(toCounterID))
 	if err != nil {

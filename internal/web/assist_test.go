@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/serambi/serambi/internal/ids"
 )
 
 // TestNoWritingCounter: the officer fills the application for a resident
@@ -57,7 +59,7 @@ func TestNoWritingCounter(t *testing.T) {
 	mustContain(t, res.get(app), "FUK-2026-", "提出済み")
 	// Another officer of the same tenant who did not fill it cannot confirm others' drafts.
 	ten, _ := s.app.Tenants.BySlug(t.Context(), "fukuoka")
-	got, _ := s.app.Apps.Get(t.Context(), ten.ID, strings.TrimPrefix(app, "/fukuoka/applications/"))
+	got, _ := s.app.Apps.Get(t.Context(), ten.ID, ids.Application(strings.TrimPrefix(app, "/fukuoka/applications/")))
 	if got.FilledBy == "" || got.ConfirmedBy != got.ApplicantID {
 		t.Fatalf("record: filled %q confirmed %q", got.FilledBy, got.ConfirmedBy)
 	}

@@ -236,7 +236,7 @@ func TestVideoCallFlow(t *testing.T) {
 	if c := off.expect("chat"); c.Chat[0].Text != "もしもし" || c.Chat[0].Role != "resident" {
 		t.Fatalf("chat: %+v", c)
 	}
-	if ws, err := s.app.Calls.Get(t.Context(), mustTenant(t, s, "fukuoka"), callID); err != nil || ws.StartedAt == nil {
+	if ws, err := s.app.Calls.Get(t.Context(), mustTenant(t, s, "fukuoka"), ids.Call(callID)); err != nil || ws.StartedAt == nil {
 		t.Fatalf("call not marked started: %+v %v", ws, err)
 	}
 
@@ -318,11 +318,11 @@ func TestVideoCallFlow(t *testing.T) {
 	}
 	// The officer's desk lists today's calls with the resident's answer.
 	mustContain(t, officer.get("/fukuoka/desk"), "本日のビデオ通話", "とても満足")
-	got, _ := s.app.Calls.Get(t.Context(), mustTenant(t, s, "fukuoka"), callID)
+	got, _ := s.app.Calls.Get(t.Context(), mustTenant(t, s, "fukuoka"), ids.Call(callID))
 	if got.Status != call.Ended || got.Satisfaction != 4 || got.Notes != "Explained 住民票 form." {
 		t.Fatalf("call record: %+v", got)
 	}
-	tk, _ := s.app.Queue.Get(t.Context(), mustTenant(t, s, "fukuoka"), ticketID)
+	tk, _ := s.app.Queue.Get(t.Context(), mustTenant(t, s, "fukuoka"), ids.Ticket(ticketID))
 	if tk.Status != "done" {
 		t.Fatalf("ticket after the call: %s", tk.Status)
 	}
@@ -463,11 +463,11 @@ func TestAssistedApplicationInCall(t *testing.T) {
 			t.Fatalf("no tracking number: %s", mustJSON(t, done.Extra))
 		}
 	}
-	got, _ := s.app.Calls.Get(t.Context(), mustTenant(t, s, "fukuoka"), callID)
+	got, _ := s.app.Calls.Get(t.Context(), mustTenant(t, s, "fukuoka"), ids.Call(callID))
 	if got.ApplicationID != appID {
 		t.Fatalf("call not linked: %+v", got)
 	}
-	sent, _ := s.app.Apps.Get(t.Context(), mustTenant(t, s, "fukuoka"), string(appID))
+	sent, _ := s.app.Apps.Get(t.Context(), mustTenant(t, s, "fukuoka"), ids.Application(string(appID)))
 	if sent.TrackingNumber == "" || sent.ConfirmedBy != sent.ApplicantID {
 		t.Fatalf("application: %+v", sent)
 	}
@@ -511,8 +511,8 @@ func TestWalkInPhotoJoinsApplication(t *testing.T) {
 		t.Fatalf("walk-in shows a photo: %d %s", up.status, up.body)
 	}
 	tn := mustTenant(t, s, "fukuoka")
-	c, _ := s.app.Calls.Get(t.Context(), tn, callID)
-	if d, _ := s.app.Docs.Get(t.Context(), tn, shown.ID); d.OwnerID != c.OfficerID {
+	c, _ := s.app.Calls.Get(t.Context(), tn, ids.Call(callID))
+	if d, _ := s.app.Docs.Get(t.Context(), tn, ids.Document(shown.ID)); d.OwnerID != c.OfficerID {
 		t.Fatalf("the anonymous visitor's photo is held by %q, want the officer %q", d.OwnerID, c.OfficerID)
 	}
 	docPath := callPath + "/documents/" + shown.ID
@@ -532,8 +532,8 @@ func TestWalkInPhotoJoinsApplication(t *testing.T) {
 		t.Fatalf("the walk-in says yes: %d %s", a.status, a.body)
 	}
 	off.expect("attached")
-	app, _ := s.app.Apps.Get(t.Context(), tn, string(appID))
-	d, _ := s.app.Docs.Get(t.Context(), tn, shown.ID)
+	app, _ := s.app.Apps.Get(t.Context(), tn, ids.Application(string(appID)))
+	d, _ := s.app.Docs.Get(t.Context(), tn, ids.Document(shown.ID))
 	if d.OwnerID != app.ApplicantID || d.ApplicationID != appID || d.Requirement != "id_card" {
 		t.Fatalf("after yes: %+v (application of %s)", d, app.ApplicantID)
 	}
@@ -541,7 +541,7 @@ func TestWalkInPhotoJoinsApplication(t *testing.T) {
 	if a := walkin.do("POST", docPath+"/attach?ticket="+ticketID, strings.NewReader("requirement=id_card"), form); a.status != http.StatusOK {
 		t.Fatalf("second yes: %d %s", a.status, a.body)
 	}
-	if again, _ := s.app.Docs.Get(t.Context(), tn, shown.ID); again != d {
+	if again, _ := s.app.Docs.Get(t.Context(), tn, ids.Document(shown.ID)); again != d {
 		t.Fatalf("second yes changed the document: %+v, was %+v", again, d)
 	}
 }

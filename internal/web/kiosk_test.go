@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/serambi/serambi/internal/app"
+	"github.com/serambi/serambi/internal/ids"
 )
 
 var (
@@ -67,7 +68,7 @@ func TestKioskVisit(t *testing.T) {
 	}
 	ticketID := m[1]
 	mustContain(t, k.get(a.header.Get("Location")), "P-00", `/fukuoka/tickets/`+ticketID+`/events`)
-	tk, _ := s.app.Queue.Get(t.Context(), mustTenant(t, s, "fukuoka"), ticketID)
+	tk, _ := s.app.Queue.Get(t.Context(), mustTenant(t, s, "fukuoka"), ids.Ticket(ticketID))
 	if tk.Source != "kiosk" || tk.Priority != "elderly" || tk.ResidentID != "" {
 		t.Fatalf("ticket: %+v", tk)
 	}
@@ -97,7 +98,7 @@ func TestKioskVisit(t *testing.T) {
 	if r.status != http.StatusSeeOther || r.header.Get("Location") != "/fukuoka/kiosk" || !strings.Contains(r.header.Get("Clear-Site-Data"), "storage") {
 		t.Fatalf("reset: %d %v", r.status, r.header)
 	}
-	if got, _ := s.app.Queue.Get(t.Context(), mustTenant(t, s, "fukuoka"), second); got.Status != "cancelled" {
+	if got, _ := s.app.Queue.Get(t.Context(), mustTenant(t, s, "fukuoka"), ids.Ticket(second)); got.Status != "cancelled" {
 		t.Fatalf("waiting number after reset: %s", got.Status)
 	}
 	if a := k.get("/account"); a.status != http.StatusSeeOther {
@@ -108,7 +109,7 @@ func TestKioskVisit(t *testing.T) {
 	}
 	// The called ticket is not cancelled by a reset.
 	k.post("/fukuoka/kiosk/reset", mapForm2("ticket", ticketID, "", ""))
-	if got, _ := s.app.Queue.Get(t.Context(), mustTenant(t, s, "fukuoka"), ticketID); got.Status == "cancelled" {
+	if got, _ := s.app.Queue.Get(t.Context(), mustTenant(t, s, "fukuoka"), ids.Ticket(ticketID)); got.Status == "cancelled" {
 		t.Fatal("reset cancelled a number already being served")
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/serambi/serambi/internal/ids"
 )
 
 // TestQueueLive: a walk-in takes a number, watches it over SSE, and sees
@@ -189,7 +191,7 @@ func TestQRPoster(t *testing.T) {
 	phone := s.browser(t)
 	mustContain(t, phone.get("/fukuoka/counters/"+counterID+"?from=qr"), `name="source" value="qr"`)
 	loc := phone.post("/fukuoka/counters/"+counterID+"/tickets", map[string][]string{"source": {"qr"}}).header.Get("Location")
-	tk, err := s.app.Queue.Get(t.Context(), mustTenant(t, s, "fukuoka"), strings.TrimPrefix(loc, "/fukuoka/tickets/"))
+	tk, err := s.app.Queue.Get(t.Context(), mustTenant(t, s, "fukuoka"), ids.Ticket(strings.TrimPrefix(loc, "/fukuoka/tickets/")))
 	if err != nil || tk.Source != "qr" {
 		t.Fatalf("ticket from the poster: %+v %v", tk, err)
 	}

@@ -32,11 +32,11 @@ type TicketInfo struct {
 }
 
 func (s *Server) TicketStatus(r *http.Request, t *tenant.Tenant, id string) (TicketInfo, error) {
-	tk, err := s.Queue.Get(r.Context(), t.ID, id)
+	tk, err := s.Queue.Get(r.Context(), t.ID, ids.Ticket(id))
 	if err != nil {
 		return TicketInfo{}, err
 	}
-	pos, wait, err := s.Queue.Position(r.Context(), t.ID, id)
+	pos, wait, err := s.Queue.Position(r.Context(), t.ID, ids.Ticket(id))
 	if err != nil {
 		return TicketInfo{}, err
 	}
@@ -144,7 +144,7 @@ type TicketPageView struct {
 // opens instead of a wait that would never end.
 func (s *Server) TicketView(r *http.Request, p *Page, t *tenant.Tenant, ts TicketInfo) (TicketPageView, error) {
 	counterID := ts.Counter
-	c, err := s.Counters.Get(r.Context(), t.ID, counterID)
+	c, err := s.Counters.Get(r.Context(), t.ID, ids.Counter(counterID))
 	if err != nil {
 		return TicketPageView{}, fmt.Errorf("web: ticket %s: read its counter: %w", ts.ID, err)
 	}
@@ -177,7 +177,7 @@ func (s *Server) TicketView(r *http.Request, p *Page, t *tenant.Tenant, ts Ticke
 
 // LoadCounter resolves {id} in t.
 func (s *Server) LoadCounter(w http.ResponseWriter, r *http.Request, t *tenant.Tenant) (*counter.Counter, bool) {
-	c, err := s.Counters.Get(r.Context(), t.ID, r.PathValue("id"))
+	c, err := s.Counters.Get(r.Context(), t.ID, ids.Counter(r.PathValue("id")))
 	if errors.Is(err, counter.ErrNotFound) || (err == nil && !c.Active && !s.IsStaff(r, t)) {
 		s.NotFound(w, r)
 		return nil, false

@@ -34,7 +34,7 @@ func (s *Pages) loadApplication(w http.ResponseWriter, r *http.Request) (*appCon
 	if !ok || !s.RequireUser(w, r) {
 		return nil, false
 	}
-	a, err := s.Apps.Get(r.Context(), t.ID, r.PathValue("id"))
+	a, err := s.Apps.Get(r.Context(), t.ID, ids.Application(r.PathValue("id")))
 	roles := web.CallerRoles(r, t, a)
 	if errors.Is(err, application.ErrNotFound) || (err == nil && len(roles) == 0) {
 		s.NotFound(w, r)
@@ -153,7 +153,7 @@ func (s *Pages) saveSection(w http.ResponseWriter, r *http.Request) {
 	for k, v := range clean {
 		merged[k] = v
 	}
-	if _, err := s.Apps.SaveAnswers(r.Context(), ac.caller(r), *ac.T, ac.Svc, string(ac.App.ID), ac.App.Version, merged); err != nil {
+	if _, err := s.Apps.SaveAnswers(r.Context(), ac.caller(r), *ac.T, ac.Svc, ids.Application(string(ac.App.ID)), ac.App.Version, merged); err != nil {
 		s.appError(w, r, ac, err)
 		return
 	}

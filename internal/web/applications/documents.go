@@ -149,7 +149,7 @@ func (s *Pages) downloadDocument(w http.ResponseWriter, r *http.Request) {
 	if !ok || !s.RequireUser(w, r) {
 		return
 	}
-	d, err := s.Docs.Get(r.Context(), t.ID, r.PathValue("id"))
+	d, err := s.Docs.Get(r.Context(), t.ID, ids.Document(r.PathValue("id")))
 	if errors.Is(err, document.ErrNotFound) || (err == nil && d.OwnerID != web.UserOf(r).ID && !s.IsStaff(r, t)) {
 		s.NotFound(w, r)
 		return
@@ -207,12 +207,12 @@ func (s *Pages) deleteDocument(w http.ResponseWriter, r *http.Request) {
 		web.Redirect(w, r, appURL(ac))
 		return
 	}
-	d, err := s.Docs.Get(r.Context(), ac.T.ID, r.PostForm.Get("document"))
+	d, err := s.Docs.Get(r.Context(), ac.T.ID, ids.Document(r.PostForm.Get("document")))
 	if err != nil || d.ApplicationID != ac.App.ID {
 		s.NotFound(w, r)
 		return
 	}
-	if err := s.Docs.Delete(r.Context(), web.Actor(r), ac.T.ID, string(d.ID)); err != nil {
+	if err := s.Docs.Delete(r.Context(), web.Actor(r), ac.T.ID, ids.Document(string(d.ID))); err != nil {
 		s.ServerError(w, r, err)
 		return
 	}
@@ -301,11 +301,11 @@ func (s *Pages) apiSaveUpload(w http.ResponseWriter, r *http.Request, tenantID i
 
 // documentsFor checks the ids an API client lists for its application: its
 // own, unattached uploads for requirements of this service.
-func (s *Pages) documentsFor(r *http.Request, tenantID ids.Tenant, svc catalog.Service, ids []string) ([]document.Document, validation.Errors) {
+func (s *Pages) documentsFor(r *http.Request, tenantID ids.Tenant, svc catalog.Service, docIDs []string) ([]document.Document, validation.Errors) {
 	var docs []document.Document
 	var errs validation.Errors
-	for _, id := range ids {
-		d, err := s.Docs.Get(r.Context(), tenantID, id)
+	for _, id := range docIDs {
+		d, err := s.Docs.Get(r.Context(), tenantID, ids.Document(id))
 		if err != nil || d.OwnerID != web.UserOf(r).ID || d.ApplicationID != "" || svc.Requirement(d.Requirement) == nil {
 			errs.Add("documents", "error.document.unknown")
 			continue

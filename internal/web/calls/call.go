@@ -67,7 +67,7 @@ func (s *Pages) loadCall(w http.ResponseWriter, r *http.Request) (*tenant.Tenant
 	if !ok {
 		return nil, call.Call{}, callWho{}, false
 	}
-	c, err := s.Calls.Get(r.Context(), t.ID, r.PathValue("id"))
+	c, err := s.Calls.Get(r.Context(), t.ID, ids.Call(r.PathValue("id")))
 	if errors.Is(err, call.ErrNotFound) {
 		s.NotFound(w, r)
 		return nil, call.Call{}, callWho{}, false
@@ -105,7 +105,7 @@ func (s *Pages) startTicketCall(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	tk, err := s.Queue.Get(r.Context(), t.ID, r.PathValue("id"))
+	tk, err := s.Queue.Get(r.Context(), t.ID, ids.Ticket(r.PathValue("id")))
 	if err != nil {
 		s.QueueError(w, r, t, err)
 		return
@@ -189,7 +189,7 @@ func (s *Pages) callPage(w http.ResponseWriter, r *http.Request) {
 	self := callPath(t, c, who)
 	v := callView{Call: c, Role: who.role, Self: self, Query: queryOf(self),
 		Socket: s.Path("/{tenant}/calls/{id}/socket", t.Slug, string(c.ID)) + queryOf(self)}
-	if cn, err := s.Counters.Get(r.Context(), t.ID, string(c.CounterID)); err == nil {
+	if cn, err := s.Counters.Get(r.Context(), t.ID, ids.Counter(string(c.CounterID))); err == nil {
 		v.Counter = cn.Name(p.Lang())
 	}
 	if c.ResidentID != "" && who.role == call.RoleOfficer {
@@ -204,7 +204,7 @@ func (s *Pages) callPage(w http.ResponseWriter, r *http.Request) {
 		p.Kiosk = true
 	}
 	if who.role == call.RoleOfficer && c.ApplicationID != "" {
-		if a, err := s.Apps.Get(r.Context(), t.ID, string(c.ApplicationID)); err == nil && a.TrackingNumber == "" {
+		if a, err := s.Apps.Get(r.Context(), t.ID, ids.Application(string(c.ApplicationID))); err == nil && a.TrackingNumber == "" {
 			if svc, err := s.Services.ByID(r.Context(), t.ID, a.ServiceID); err == nil {
 				b, _ := json.Marshal(web.RequirementOptions(svc))
 				v.Requirements = string(b)
@@ -301,7 +301,7 @@ func (s *Pages) rateCall(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	score, _ := strconv.Atoi(r.PostForm.Get("score"))
-	err := s.Calls.Rate(r.Context(), web.Actor(r), t.ID, string(c.ID), score)
+	err := s.Calls.Rate(r.Context(), web.Actor(r), t.ID, ids.Call(string(c.ID)), score)
 	self := callPath(t, c, who)
 	switch {
 	case errors.Is(err, call.ErrRating):

@@ -78,7 +78,7 @@ func (s *Pages) joinPage(w http.ResponseWriter, r *http.Request) {
 	}
 	counterName := ""
 	if err == nil {
-		if cn, err := s.Counters.Get(r.Context(), t.ID, string(c.CounterID)); err == nil {
+		if cn, err := s.Counters.Get(r.Context(), t.ID, ids.Counter(string(c.CounterID))); err == nil {
 			counterName = cn.Name(p.Lang())
 		}
 	}
@@ -190,7 +190,7 @@ func (s *Pages) callDocument(w http.ResponseWriter, r *http.Request) {
 		s.NotFound(w, r)
 		return
 	}
-	d, err := s.Docs.Get(r.Context(), t.ID, id)
+	d, err := s.Docs.Get(r.Context(), t.ID, ids.Document(id))
 	if err != nil {
 		s.NotFound(w, r)
 		return

@@ -71,7 +71,7 @@ func (s *Pages) cancelTicket(w http.ResponseWriter, r *http.Request) {
 	if !ok || !s.ParseForm(w, r) {
 		return
 	}
-	tk, err := s.Queue.Get(r.Context(), t.ID, r.PathValue("id"))
+	tk, err := s.Queue.Get(r.Context(), t.ID, ids.Ticket(r.PathValue("id")))
 	if err != nil {
 		s.QueueError(w, r, t, err)
 		return
@@ -90,7 +90,7 @@ func (s *Pages) cancelTicket(w http.ResponseWriter, r *http.Request) {
 	if u := web.UserOf(r); u != nil {
 		resident = u.ID
 	}
-	if err := s.Queue.Cancel(r.Context(), web.Actor(r), t.ID, string(tk.ID), resident); err != nil {
+	if err := s.Queue.Cancel(r.Context(), web.Actor(r), t.ID, ids.Ticket(string(tk.ID)), resident); err != nil {
 		s.QueueError(w, r, t, err)
 		return
 	}
@@ -108,7 +108,7 @@ func (s *Pages) ticketEvents(w http.ResponseWriter, r *http.Request) {
 	// One read finds the counter; from then on, the first event included,
 	// positions come from the counter's shared snapshot (a crowd opening
 	// their pages at once orders the queue once, not once each).
-	tk, err := s.Queue.Get(r.Context(), t.ID, r.PathValue("id"))
+	tk, err := s.Queue.Get(r.Context(), t.ID, ids.Ticket(r.PathValue("id")))
 	if err != nil {
 		s.QueueError(w, r, t, err)
 		return
@@ -164,11 +164,11 @@ func (s *Pages) ticketAction(w http.ResponseWriter, r *http.Request) {
 	var err error
 	switch r.PathValue("action") {
 	case "call-again":
-		_, err = s.Queue.CallAgain(r.Context(), web.Actor(r), t.ID, id)
+		_, err = s.Queue.CallAgain(r.Context(), web.Actor(r), t.ID, ids.Ticket(id))
 	case "no-show":
-		_, err = s.Queue.NoShow(r.Context(), web.Actor(r), t.ID, id)
+		_, err = s.Queue.NoShow(r.Context(), web.Actor(r), t.ID, ids.Ticket(id))
 	case "finish":
-		_, err = s.Queue.Finish(r.Context(), web.Actor(r), t.ID, id)
+		_, err = s.Queue.Finish(r.Context(), web.Actor(r), t.ID, ids.Ticket(id))
 	default:
 		s.NotFound(w, r)
 		return

@@ -7,6 +7,7 @@ import (
 
 	"github.com/serambi/serambi/internal/audit"
 	"github.com/serambi/serambi/internal/counter"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/kiosk"
 	"github.com/serambi/serambi/internal/queue"
 	"github.com/serambi/serambi/internal/tenant"
@@ -98,7 +99,7 @@ func (s *Pages) kioskTake(w http.ResponseWriter, r *http.Request) {
 	if !ok || !s.ParseForm(w, r) {
 		return
 	}
-	c, err := s.Counters.Get(r.Context(), t.ID, r.PostForm.Get("counter"))
+	c, err := s.Counters.Get(r.Context(), t.ID, ids.Counter(r.PostForm.Get("counter")))
 	if errors.Is(err, counter.ErrNotFound) || (err == nil && !c.Active) {
 		s.NotFound(w, r)
 		return
@@ -125,7 +126,7 @@ func (s *Pages) kioskTicket(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	tk, err := s.Queue.Get(r.Context(), t.ID, r.PathValue("id"))
+	tk, err := s.Queue.Get(r.Context(), t.ID, ids.Ticket(r.PathValue("id")))
 	if err == nil && tk.Source != queue.SourceKiosk {
 		err = queue.ErrNotFound // a kiosk shows only its own kind of ticket
 	}
@@ -162,8 +163,8 @@ func (s *Pages) kioskReset(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if id := r.PostForm.Get("ticket"); id != "" {
-		if tk, err := s.Queue.Get(r.Context(), t.ID, id); err == nil && tk.Source == queue.SourceKiosk && tk.Status == queue.Waiting {
-			if err := s.Queue.Cancel(r.Context(), web.Actor(r), t.ID, string(tk.ID), ""); queue.Code(err) == "" {
+		if tk, err := s.Queue.Get(r.Context(), t.ID, ids.Ticket(id)); err == nil && tk.Source == queue.SourceKiosk && tk.Status == queue.Waiting {
+			if err := s.Queue.Cancel(r.Context(), web.Actor(r), t.ID, ids.Ticket(string(tk.ID)), ""); queue.Code(err) == "" {
 				s.LogFailure(r, "kiosk reset: give up the number", err) // a number called meanwhile is not an error
 			}
 		}
