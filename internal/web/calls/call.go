@@ -11,6 +11,7 @@ import (
 	"github.com/serambi/serambi/internal/counter"
 	"github.com/serambi/serambi/internal/flow"
 	"github.com/serambi/serambi/internal/ids"
+	"github.com/serambi/serambi/internal/kiosk"
 	"github.com/serambi/serambi/internal/queue"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/validation"
@@ -189,20 +190,8 @@ func (s *Pages) callPage(w http.ResponseWriter, r *http.Request) {
 	self := callPath(t, c, who)
 	v := callView{Call: c, Role: who.role, Self: self, Query: queryOf(self),
 		Socket: s.Path("/{tenant}/calls/{id}/socket", t.Slug, string(c.ID)) + queryOf(self)}
-	if cn, err := s.Counters.Get(r.Context(), t.ID, ids.Counter(string(c.CounterID))); err == nil {
-		v.Counter = cn.Name(p.Lang())
-	}
-	if c.ResidentID != "" && who.role == call.RoleOfficer {
-		if u, err := s.Identity.ByID(r.Context(), c.ResidentID); err == nil {
-			v.Resident = u.Name
-		}
-		if apps, err := s.Apps.Mine(r.Context(), t.ID, c.ResidentID); err == nil {
-			v.Applications, _ = s.ListRows(r.Context(), p, t, apps[:min(len(apps), 10)])
-		}
-	}
-	if _, err := s.KioskOf(r, t); err == nil {
-		p.Kiosk = true
-	}
+	s.describeCall(r, p, t, c, who, &v)
+	p.Kiosk = s.atKiosk(r, t)
 	if who.role == call.RoleOfficer && c.ApplicationID != "" {
 		if a, err := s.Apps.Get(r.Context(), t.ID, ids.Application(string(c.ApplicationID))); err == nil && a.TrackingNumber == "" {
 			if svc, err := s.Services.ByID(r.Context(), t.ID, a.ServiceID); err == nil {
@@ -281,7 +270,7 @@ func (s *Pages) renderCallDone(w http.ResponseWriter, r *http.Request, t *tenant
 	p.NoIndex = true
 	p.Flash = web.FlashFrom(r)
 	p.Errors = errs
-	if _, err := s.KioskOf(r, t); err == nil {
+	if s.atKiosk(r, t) {
 		p.Kiosk, p.KioskIdle = true, web.KioskDoneIdle
 	}
 	self := callPath(t, c, who)
@@ -312,4 +301,43 @@ func (s *Pages) rateCall(w http.ResponseWriter, r *http.Request) {
 	default:
 		s.ServerError(w, r, err)
 	}
+}
+
+// describeCall adds what the call page says around the video: the
+// counter's name and, for the officer, the resident and their latest
+// applications. A failed read leaves that part out (the call goes on)
+// and is logged.
+func (s *Pages) describeCall(r *http.Request, p *web.Page, t *tenant.Tenant, c call.Call, who callWho, v *callView) {
+	ctx := r.Context()
+	if cn, err := s.Counters.Get(ctx, t.ID, c.CounterID); err != nil {
+		s.LogFailure(r, "read the counter of a call", err)
+	} else {
+		v.Counter = cn.Name(p.Lang())
+	}
+	if c.ResidentID == "" || who.role != call.RoleOfficer {
+		return
+	}
+	if u, err := s.Identity.ByID(ctx, c.ResidentID); err != nil {
+		s.LogFailure(r, "read the resident of a call", err)
+	} else {
+		v.Resident = u.Name
+	}
+	apps, err := s.Apps.Mine(ctx, t.ID, c.ResidentID)
+	if err == nil {
+		v.Applications, err = s.ListRows(ctx, p, t, apps[:min(len(apps), 10)])
+	}
+	if err != nil {
+		s.LogFailure(r, "list the applications of a call's resident", err)
+	}
+}
+
+// atKiosk tells whether the request comes from a registered kiosk of t
+// (its pages then reset themselves); a failed look-up is logged and taken
+// as "not a kiosk".
+func (s *Pages) atKiosk(r *http.Request, t *tenant.Tenant) bool {
+	_, err := s.KioskOf(r, t)
+	if err != nil && !errors.Is(err, kiosk.ErrNotFound) {
+		s.LogFailure(r, "look up the kiosk of a call page", err)
+	}
+	return err == nil
 }
