@@ -359,7 +359,7 @@ func (s *Service) insert(ctx context.Context, tx *db.Tx, a Application) error {
 	_, err = tx.ExecContext(ctx, `INSERT INTO applications (id, tenant_id, service_id, tracking_number, applicant_id,
 		filled_by, confirmed_by, state, answers, lang, version, assigned_to, state_since, due_at, escalated, submitted_at,
 		decided_at, created_at, updated_at) VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL, NULL, ?, ?)`,
-		a.ID, a.TenantID, a.ServiceID, a.ApplicantID, a.FilledBy, a.ConfirmedBy, a.State, string(raw), a.Lang, a.Version,
+		a.ID, a.TenantID, a.ServiceID, a.ApplicantID, a.FilledBy, a.ConfirmedBy, a.State, raw, a.Lang, a.Version,
 		a.AssignedTo, a.StateSince, false, a.CreatedAt, a.UpdatedAt)
 	return err
 }
@@ -377,7 +377,7 @@ func (s *Service) update(ctx context.Context, tx *db.Tx, a *Application) error {
 	}
 	res, err := tx.ExecContext(ctx, `UPDATE applications SET tracking_number = ?, confirmed_by = ?, state = ?, answers = ?,
 		version = version + 1, assigned_to = ?, state_since = ?, due_at = ?, escalated = ?, submitted_at = ?, decided_at = ?,
-		updated_at = ? WHERE id = ? AND version = ?`, tracking, a.ConfirmedBy, a.State, string(raw), a.AssignedTo,
+		updated_at = ? WHERE id = ? AND version = ?`, tracking, a.ConfirmedBy, a.State, raw, a.AssignedTo,
 		a.StateSince, a.DueAt, a.Escalated, a.SubmittedAt, a.DecidedAt, a.UpdatedAt, a.ID, a.Version)
 	if err != nil {
 		return err

@@ -152,7 +152,7 @@ func (e *env) draft(t *testing.T, s site, applicant audit.Actor, answers form.An
 // act takes an action that must succeed, at the application's version.
 func (e *env) act(t *testing.T, s site, c application.Caller, a application.Application, action, comment string) application.Application {
 	t.Helper()
-	got, err := e.apps.Act(e.ctx, c, s.tn, s.svc, ids.Application(string(a.ID)), a.Version, action, comment)
+	got, err := e.apps.Act(e.ctx, c, s.tn, s.svc, a.ID, a.Version, action, comment)
 	if err != nil {
 		t.Fatalf("%s by %v: %v", action, c.Roles, err)
 	}
@@ -248,13 +248,13 @@ func TestDraftThenSubmit(t *testing.T) {
 			t.Fatalf("a refused draft was stored: %d applications", len(mine))
 		}
 		// SaveAnswers in a draft checks the shape too.
-		if _, err := e.apps.SaveAnswers(e.ctx, residentOf(siti), s.tn, s.svc, ids.Application(string(a.ID)), a.Version,
+		if _, err := e.apps.SaveAnswers(e.ctx, residentOf(siti), s.tn, s.svc, a.ID, a.Version,
 			form.Answers{"parent_phone": "12"}); len(validationErrors(t, err)) != 1 {
 			t.Fatalf("malformed phone saved: %v", err)
 		}
 
 		// Submitting the incomplete draft is refused and changes nothing.
-		_, err = e.apps.Act(e.ctx, residentOf(siti), s.tn, s.svc, ids.Application(string(a.ID)), a.Version, "submit", "")
+		_, err = e.apps.Act(e.ctx, residentOf(siti), s.tn, s.svc, a.ID, a.Version, "submit", "")
 		want := []string{"birth_date:error.field.required", "child_nik:error.field.required", "parent_phone:error.field.required"}
 		if got := fields(validationErrors(t, err)); !slices.Equal(got, want) {
 			t.Fatalf("incomplete submit problems = %v, want %v", got, want)
@@ -264,12 +264,12 @@ func TestDraftThenSubmit(t *testing.T) {
 		}
 
 		e.clk.Advance(time.Hour) // 10:00 WIB
-		a, err = e.apps.SaveAnswers(e.ctx, residentOf(siti), s.tn, s.svc, ids.Application(string(a.ID)), a.Version, complete())
+		a, err = e.apps.SaveAnswers(e.ctx, residentOf(siti), s.tn, s.svc, a.ID, a.Version, complete())
 		if err != nil || a.Version != 2 {
 			t.Fatalf("SaveAnswers: version %d, %v", a.Version, err)
 		}
 		// A stale version is refused.
-		if _, err := e.apps.Act(e.ctx, residentOf(siti), s.tn, s.svc, ids.Application(string(a.ID)), 1, "submit", ""); !errors.Is(err, application.ErrConflict) {
+		if _, err := e.apps.Act(e.ctx, residentOf(siti), s.tn, s.svc, a.ID, 1, "submit", ""); !errors.Is(err, application.ErrConflict) {
 			t.Fatalf("submit at stale version: %v, want ErrConflict", err)
 		}
 
@@ -301,7 +301,7 @@ func TestDraftThenSubmit(t *testing.T) {
 			t.Fatalf("ByTrackingNumber: %v %v", got.ID, err)
 		}
 
-		events, err := e.apps.Timeline(e.ctx, s.tn.ID, ids.Application(string(a.ID)))
+		events, err := e.apps.Timeline(e.ctx, s.tn.ID, a.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -362,7 +362,7 @@ func TestTrackingNumbers(t *testing.T) {
 			t.Fatalf("submission without a role: %v, want ErrForbidden", err)
 		}
 		incomplete := e.draft(t, s, siti, form.Answers{"child_name": "Budi"})
-		if _, err := e.apps.Act(e.ctx, residentOf(siti), s.tn, s.svc, ids.Application(string(incomplete.ID)), incomplete.Version, "submit", ""); err == nil {
+		if _, err := e.apps.Act(e.ctx, residentOf(siti), s.tn, s.svc, incomplete.ID, incomplete.Version, "submit", ""); err == nil {
 			t.Fatal("incomplete submission accepted")
 		}
 		if mine, _ := e.apps.Mine(e.ctx, s.tn.ID, siti.ID); len(mine) != 4 {
@@ -449,7 +449,7 @@ func TestConcurrentSubmissions(t *testing.T) {
 		got = run(20, func(i int) (application.Application, error) {
 			if i%2 == 0 {
 				a := drafts[i/2]
-				return e.apps.Act(e.ctx, residentOf(siti), s.tn, s.svc, ids.Application(string(a.ID)), a.Version, "submit", "")
+				return e.apps.Act(e.ctx, residentOf(siti), s.tn, s.svc, a.ID, a.Version, "submit", "")
 			}
 			return e.apps.Create(e.ctx, residentOf(siti), s.tn, s.svc,
 				application.Draft{ApplicantID: siti.ID, Lang: "id", Answers: complete(), Submit: true})
@@ -468,7 +468,7 @@ func TestWorkflowRoles(t *testing.T) {
 
 		refuse := func(c application.Caller, a application.Application, action, comment string, want error) {
 			t.Helper()
-			if _, err := e.apps.Act(e.ctx, c, s.tn, s.svc, ids.Application(string(a.ID)), a.Version, action, comment); !errors.Is(err, want) {
+			if _, err := e.apps.Act(e.ctx, c, s.tn, s.svc, a.ID, a.Version, action, comment); !errors.Is(err, want) {
 				t.Fatalf("%s by %v in %s: %v, want %v", action, c.Roles, a.State, err, want)
 			}
 			if got := e.get(t, s, string(a.ID)); got.Version != a.Version || got.State != a.State {
@@ -502,7 +502,7 @@ func TestWorkflowRoles(t *testing.T) {
 		}
 		// 3 working days from Tuesday: the end of Friday 27 Nov.
 		sameTime(t, "in_review DueAt", a.DueAt, time.Date(2026, 11, 28, 0, 0, 0, 0, s.tn.Location()))
-		if _, err := e.apps.SaveAnswers(e.ctx, resident, s.tn, s.svc, ids.Application(string(a.ID)), a.Version, complete()); !errors.Is(err, application.ErrNotEditable) {
+		if _, err := e.apps.SaveAnswers(e.ctx, resident, s.tn, s.svc, a.ID, a.Version, complete()); !errors.Is(err, application.ErrNotEditable) {
 			t.Fatalf("SaveAnswers in in_review: %v, want ErrNotEditable", err)
 		}
 
@@ -515,7 +515,7 @@ func TestWorkflowRoles(t *testing.T) {
 
 		fixed := complete()
 		fixed["child_name"] = "Siti Aminah Putri"
-		saved, err := e.apps.SaveAnswers(e.ctx, resident, s.tn, s.svc, ids.Application(string(a.ID)), a.Version, fixed)
+		saved, err := e.apps.SaveAnswers(e.ctx, resident, s.tn, s.svc, a.ID, a.Version, fixed)
 		if err != nil || saved.Version != a.Version+1 || saved.Answers["child_name"] != "Siti Aminah Putri" {
 			t.Fatalf("SaveAnswers in sent_back: %+v, %v", saved, err)
 		}
@@ -543,7 +543,7 @@ func TestWorkflowRoles(t *testing.T) {
 		}
 		refuse(resident, a, "withdraw", "", workflow.ErrNotAllowed)
 
-		events, err := e.apps.Timeline(e.ctx, s.tn.ID, ids.Application(string(a.ID)))
+		events, err := e.apps.Timeline(e.ctx, s.tn.ID, a.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -610,7 +610,7 @@ func TestTwoOfficersAtOnce(t *testing.T) {
 			for i, c := range officers {
 				wg.Go(func() {
 					<-start
-					_, errs[i] = e.apps.Act(e.ctx, c, s.tn, s.svc, ids.Application(string(a.ID)), v, "start_review", "")
+					_, errs[i] = e.apps.Act(e.ctx, c, s.tn, s.svc, a.ID, v, "start_review", "")
 				})
 			}
 			close(start)
@@ -632,7 +632,7 @@ func TestTwoOfficersAtOnce(t *testing.T) {
 			if got.State != "in_review" || got.Version != v+1 {
 				t.Fatalf("round %d: %s v%d, want in_review v%d", round, got.State, got.Version, v+1)
 			}
-			events, err := e.apps.Timeline(e.ctx, s.tn.ID, ids.Application(string(a.ID)))
+			events, err := e.apps.Timeline(e.ctx, s.tn.ID, a.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -641,13 +641,13 @@ func TestTwoOfficersAtOnce(t *testing.T) {
 			}
 
 			// Assigning with the version read before the review started is refused.
-			if _, err := e.apps.Assign(e.ctx, officers[0], s.tn.ID, ids.Application(string(a.ID)), v, officers[0].Actor.ID); !errors.Is(err, application.ErrConflict) {
+			if _, err := e.apps.Assign(e.ctx, officers[0], s.tn.ID, a.ID, v, officers[0].Actor.ID); !errors.Is(err, application.ErrConflict) {
 				t.Fatalf("Assign at stale version: %v, want ErrConflict", err)
 			}
 			if got := e.get(t, s, string(a.ID)); got.AssignedTo != "" || got.Version != v+1 {
 				t.Fatalf("stale Assign changed it: %+v", got)
 			}
-			as, err := e.apps.Assign(e.ctx, officers[0], s.tn.ID, ids.Application(string(a.ID)), v+1, officers[1].Actor.ID)
+			as, err := e.apps.Assign(e.ctx, officers[0], s.tn.ID, a.ID, v+1, officers[1].Actor.ID)
 			if err != nil || as.AssignedTo != officers[1].Actor.ID || as.Version != v+2 {
 				t.Fatalf("Assign: %+v, %v", as, err)
 			}
@@ -687,7 +687,7 @@ func TestInbox(t *testing.T) {
 		a4 = e.act(t, s, ani, a4, "start_review", "")
 		a4 = e.act(t, s, ani, a4, "approve", "")
 		draft := e.draft(t, s, siti, complete())
-		a2, err := e.apps.Assign(e.ctx, ani, s.tn.ID, ids.Application(string(a2.ID)), a2.Version, ani.Actor.ID)
+		a2, err := e.apps.Assign(e.ctx, ani, s.tn.ID, a2.ID, a2.Version, ani.Actor.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -788,10 +788,10 @@ func TestMineAndGet(t *testing.T) {
 			t.Fatalf("Get = %+v", got)
 		}
 		// Nothing acts across tenants either.
-		if _, err := e.apps.Act(e.ctx, officerOf(e.user(t, "ani")), s.tn, s.svc, ids.Application(string(elsewhere.ID)), elsewhere.Version, "start_review", ""); !errors.Is(err, application.ErrNotFound) {
+		if _, err := e.apps.Act(e.ctx, officerOf(e.user(t, "ani")), s.tn, s.svc, elsewhere.ID, elsewhere.Version, "start_review", ""); !errors.Is(err, application.ErrNotFound) {
 			t.Fatalf("Act on another tenant's application: %v", err)
 		}
-		if _, err := e.apps.Assign(e.ctx, officerOf(e.user(t, "budi")), s.tn.ID, ids.Application(string(elsewhere.ID)), elsewhere.Version, ""); !errors.Is(err, application.ErrNotFound) {
+		if _, err := e.apps.Assign(e.ctx, officerOf(e.user(t, "budi")), s.tn.ID, elsewhere.ID, elsewhere.Version, ""); !errors.Is(err, application.ErrNotFound) {
 			t.Fatalf("Assign on another tenant's application: %v", err)
 		}
 		if _, err := e.apps.SaveAnswers(e.ctx, residentOf(siti), s.tn, s.svc, ids.Application(string(draft.ID+"x")), 0, complete()); !errors.Is(err, application.ErrNotFound) {

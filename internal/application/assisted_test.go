@@ -9,7 +9,6 @@ import (
 	"github.com/serambi/serambi/internal/application"
 	"github.com/serambi/serambi/internal/db"
 	"github.com/serambi/serambi/internal/db/dbtest"
-	"github.com/serambi/serambi/internal/ids"
 )
 
 func TestAssistedApplication(t *testing.T) {
@@ -24,7 +23,7 @@ func TestAssistedApplication(t *testing.T) {
 		}
 		// Not assisted: no code can be asked for.
 		plain := e.draft(t, s, resident, complete())
-		if _, _, err := e.apps.RequestConfirmation(e.ctx, off, s.tn, ids.Application(string(plain.ID)), nil); !errors.Is(err, application.ErrNotAssisted) {
+		if _, _, err := e.apps.RequestConfirmation(e.ctx, off, s.tn, plain.ID, nil); !errors.Is(err, application.ErrNotAssisted) {
 			t.Fatalf("code for a resident's own draft: %v", err)
 		}
 		var sent string
@@ -35,25 +34,25 @@ func TestAssistedApplication(t *testing.T) {
 			sent = code
 			return nil
 		}
-		if _, _, err := e.apps.RequestConfirmation(e.ctx, off, s.tn, ids.Application(string(a.ID)), send); err != nil || len(sent) != 6 {
+		if _, _, err := e.apps.RequestConfirmation(e.ctx, off, s.tn, a.ID, send); err != nil || len(sent) != 6 {
 			t.Fatalf("request: %v, code %q", err, sent)
 		}
 		wrong := "000000"
 		if sent == wrong {
 			wrong = "111111"
 		}
-		if _, err := e.apps.Confirm(e.ctx, off, s.tn, s.svc, ids.Application(string(a.ID)), wrong, false); !errors.Is(err, application.ErrBadCode) {
+		if _, err := e.apps.Confirm(e.ctx, off, s.tn, s.svc, a.ID, wrong, false); !errors.Is(err, application.ErrBadCode) {
 			t.Fatalf("wrong code: %v", err)
 		}
 		// A code expires.
 		e.clk.Advance(application.ConfirmLifetime + time.Second)
-		if _, err := e.apps.Confirm(e.ctx, off, s.tn, s.svc, ids.Application(string(a.ID)), sent, false); !errors.Is(err, application.ErrBadCode) {
+		if _, err := e.apps.Confirm(e.ctx, off, s.tn, s.svc, a.ID, sent, false); !errors.Is(err, application.ErrBadCode) {
 			t.Fatalf("expired code: %v", err)
 		}
-		if _, _, err := e.apps.RequestConfirmation(e.ctx, off, s.tn, ids.Application(string(a.ID)), send); err != nil {
+		if _, _, err := e.apps.RequestConfirmation(e.ctx, off, s.tn, a.ID, send); err != nil {
 			t.Fatal(err)
 		}
-		done, err := e.apps.Confirm(e.ctx, off, s.tn, s.svc, ids.Application(string(a.ID)), sent, false)
+		done, err := e.apps.Confirm(e.ctx, off, s.tn, s.svc, a.ID, sent, false)
 		if err != nil {
 			t.Fatalf("confirm: %v", err)
 		}
@@ -61,12 +60,12 @@ func TestAssistedApplication(t *testing.T) {
 			t.Fatalf("confirmed = state %s number %q filled %s confirmed %s", done.State, done.TrackingNumber, done.FilledBy, done.ConfirmedBy)
 		}
 		// The code is spent.
-		if _, err := e.apps.Confirm(e.ctx, off, s.tn, s.svc, ids.Application(string(a.ID)), sent, false); err == nil {
+		if _, err := e.apps.Confirm(e.ctx, off, s.tn, s.svc, a.ID, sent, false); err == nil {
 			t.Fatal("a code worked twice")
 		}
 		// The resident confirms another one in their own account.
 		b, _ := e.apps.Create(e.ctx, off, s.tn, s.svc, application.Draft{ApplicantID: resident.ID, FilledBy: officer.ID, Lang: "id", Answers: complete()})
-		got, err := e.apps.Confirm(e.ctx, residentOf(resident), s.tn, s.svc, ids.Application(string(b.ID)), "", true)
+		got, err := e.apps.Confirm(e.ctx, residentOf(resident), s.tn, s.svc, b.ID, "", true)
 		if err != nil || got.ConfirmedBy != resident.ID || got.State != "submitted" {
 			t.Fatalf("confirm in account: %+v %v", got.State, err)
 		}

@@ -10,7 +10,6 @@ import (
 	"github.com/serambi/serambi/internal/catalog"
 	"github.com/serambi/serambi/internal/db"
 	"github.com/serambi/serambi/internal/db/dbtest"
-	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/tenant"
 )
 
@@ -57,7 +56,7 @@ func TestEscalateOverdue(t *testing.T) {
 		if n, _ := e.apps.Escalate(e.ctx, lookup); n != 0 {
 			t.Fatalf("escalated again: %d", n)
 		}
-		tl, _ := e.apps.Timeline(e.ctx, s.tn.ID, ids.Application(string(late.ID)))
+		tl, _ := e.apps.Timeline(e.ctx, s.tn.ID, late.ID)
 		if last := tl[len(tl)-1]; last.Action != "escalate" || last.ActorRole != "system" {
 			t.Fatalf("timeline ends with %+v", last)
 		}

@@ -7,7 +7,6 @@ import (
 	"github.com/serambi/serambi/internal/db"
 	"github.com/serambi/serambi/internal/db/dbtest"
 	"github.com/serambi/serambi/internal/identity"
-	"github.com/serambi/serambi/internal/ids"
 )
 
 // TestAnswersAreSealedAtRest: with a cipher, the answers column holds no
@@ -39,7 +38,7 @@ func TestAnswersAreSealedAtRest(t *testing.T) {
 		if _, err := d.ExecContext(e.ctx, "UPDATE applications SET answers = ? WHERE id = ?", stored, other.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.apps.Get(e.ctx, s.tn.ID, ids.Application(string(other.ID))); err == nil {
+		if _, err := e.apps.Get(e.ctx, s.tn.ID, other.ID); err == nil {
 			t.Fatal("answers sealed for one application opened for another")
 		}
 	})

@@ -67,54 +67,54 @@ func TestBeginEndRate(t *testing.T) {
 			t.Fatalf("begin = %+v", c)
 		}
 		// A second officer's click joins the same call.
-		again := e.begin(t, "fukuoka", Subject{TicketID: ids.Ticket(ticket)})
+		again := e.begin(t, "fukuoka", Subject{TicketID: ticket})
 		if again.ID != c.ID {
 			t.Fatalf("second begin opened another call %s, want %s", again.ID, c.ID)
 		}
 		// The other tenant cannot see it.
-		if _, err := e.st.Get(e.ctx, e.tenants["banyuwangi"].ID, ids.Call(string(c.ID))); !errors.Is(err, ErrNotFound) {
+		if _, err := e.st.Get(e.ctx, e.tenants["banyuwangi"].ID, c.ID); !errors.Is(err, ErrNotFound) {
 			t.Fatalf("other tenant get = %v", err)
 		}
 		if _, err := e.st.Begin(e.ctx, officer(), fk, Subject{CounterID: e.counter["fukuoka"].ID,
-			TicketID: ids.Ticket(ticket), AppointmentID: db.NewID()}); !errors.Is(err, ErrSubject) {
+			TicketID: ticket, AppointmentID: db.NewID()}); !errors.Is(err, ErrSubject) {
 			t.Fatalf("both subjects = %v", err)
 		}
 		// Rating before the end is refused.
-		if err := e.st.Rate(e.ctx, audit.System, fk, ids.Call(string(c.ID)), 4); !errors.Is(err, ErrNotEnded) {
+		if err := e.st.Rate(e.ctx, audit.System, fk, c.ID, 4); !errors.Is(err, ErrNotEnded) {
 			t.Fatalf("rate open call = %v", err)
 		}
 		e.clk.Advance(time.Minute)
-		if err := e.st.Started(e.ctx, ids.Call(string(c.ID))); err != nil {
+		if err := e.st.Started(e.ctx, c.ID); err != nil {
 			t.Fatal(err)
 		}
 		e.clk.Advance(7*time.Minute + 30*time.Second)
-		ended, err := e.st.End(e.ctx, officer(), fk, ids.Call(string(c.ID)), "  Explained the form.  ")
+		ended, err := e.st.End(e.ctx, officer(), fk, c.ID, "  Explained the form.  ")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if ended.Duration != 7*time.Minute+30*time.Second || ended.Notes != "Explained the form." {
 			t.Fatalf("ended = %v %q", ended.Duration, ended.Notes)
 		}
-		if _, err := e.st.End(e.ctx, officer(), fk, ids.Call(string(c.ID)), ""); !errors.Is(err, ErrEnded) {
+		if _, err := e.st.End(e.ctx, officer(), fk, c.ID, ""); !errors.Is(err, ErrEnded) {
 			t.Fatalf("end twice = %v", err)
 		}
-		got, err := e.st.Get(e.ctx, fk, ids.Call(string(c.ID)))
+		got, err := e.st.Get(e.ctx, fk, c.ID)
 		if err != nil || got.Duration != ended.Duration || got.EndedAt == nil || got.StartedAt == nil {
 			t.Fatalf("stored = %+v, %v", got, err)
 		}
 		for _, bad := range []int{0, 5, -1} {
-			if err := e.st.Rate(e.ctx, audit.System, fk, ids.Call(string(c.ID)), bad); !errors.Is(err, ErrRating) {
+			if err := e.st.Rate(e.ctx, audit.System, fk, c.ID, bad); !errors.Is(err, ErrRating) {
 				t.Fatalf("rate %d = %v", bad, err)
 			}
 		}
-		if err := e.st.Rate(e.ctx, audit.System, fk, ids.Call(string(c.ID)), 3); err != nil {
+		if err := e.st.Rate(e.ctx, audit.System, fk, c.ID, 3); err != nil {
 			t.Fatal(err)
 		}
-		if err := e.st.Rate(e.ctx, audit.System, fk, ids.Call(string(c.ID)), 4); !errors.Is(err, ErrRated) {
+		if err := e.st.Rate(e.ctx, audit.System, fk, c.ID, 4); !errors.Is(err, ErrRated) {
 			t.Fatalf("rate twice = %v", err)
 		}
 		// After the end, a new call for the same ticket is a new record.
-		if next := e.begin(t, "fukuoka", Subject{TicketID: ids.Ticket(ticket)}); next.ID == c.ID {
+		if next := e.begin(t, "fukuoka", Subject{TicketID: ticket}); next.ID == c.ID {
 			t.Fatal("an ended call was reopened")
 		}
 		if n, p, err := audit.Verify(e.ctx, d); err != nil || p != nil || n == 0 {
@@ -159,10 +159,10 @@ func TestNotesLimit(t *testing.T) {
 	for i := range long {
 		long[i] = 'あ'
 	}
-	if _, err := e.st.End(e.ctx, officer(), e.tenants["fukuoka"].ID, ids.Call(string(c.ID)), string(long)); !errors.Is(err, ErrNotes) {
+	if _, err := e.st.End(e.ctx, officer(), e.tenants["fukuoka"].ID, c.ID, string(long)); !errors.Is(err, ErrNotes) {
 		t.Fatalf("long notes = %v", err)
 	}
-	if got, _ := e.st.Get(e.ctx, e.tenants["fukuoka"].ID, ids.Call(string(c.ID))); got.Status != Open {
+	if got, _ := e.st.Get(e.ctx, e.tenants["fukuoka"].ID, c.ID); got.Status != Open {
 		t.Fatal("refused end changed the call")
 	}
 }
@@ -234,7 +234,7 @@ func TestInvites(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.st.End(e.ctx, officer(), fk, ids.Call(string(other2.ID)), ""); err != nil {
+		if _, err := e.st.End(e.ctx, officer(), fk, other2.ID, ""); err != nil {
 			t.Fatal(err)
 		}
 		if _, _, err := e.st.Redeem(e.ctx, audit.System, fk, fresh); !errors.Is(err, ErrEnded) {
@@ -283,10 +283,10 @@ func TestShownDocuments(t *testing.T) {
 		fk := e.tenants["fukuoka"].ID
 		c := e.begin(t, "fukuoka", Subject{TicketID: ids.Ticket(db.NewID())})
 		doc := ids.Document(db.NewID())
-		if err := e.st.AddShown(e.ctx, fk, c.ID, ids.Document(doc), "u1"); err != nil {
+		if err := e.st.AddShown(e.ctx, fk, c.ID, doc, "u1"); err != nil {
 			t.Fatal(err)
 		}
-		if !e.st.WasShown(e.ctx, c.ID, ids.Document(doc)) || e.st.WasShown(e.ctx, c.ID, ids.Document(db.NewID())) {
+		if !e.st.WasShown(e.ctx, c.ID, doc) || e.st.WasShown(e.ctx, c.ID, ids.Document(db.NewID())) {
 			t.Fatal("WasShown wrong")
 		}
 		if err := e.st.AddShown(e.ctx, e.tenants["banyuwangi"].ID, c.ID, ids.Document(db.NewID()), "u1"); !errors.Is(err, ErrNotFound) {

@@ -22,7 +22,7 @@ import (
 // ErrSlotFull when every seat is taken.
 func (s *Store) Book(ctx context.Context, actor audit.Actor, t tenant.Tenant, counterID ids.Counter, residentID ids.User, start time.Time, note string) (_ Appointment, err error) {
 	defer wrapf(&err, "book at counter %s for resident %s", counterID, residentID)
-	c, err := s.Get(ctx, t.ID, ids.Counter(string(counterID)))
+	c, err := s.Get(ctx, t.ID, counterID)
 	if err != nil {
 		return Appointment{}, err
 	}
@@ -240,7 +240,7 @@ func (s *Store) Reschedule(ctx context.Context, actor audit.Actor, t tenant.Tena
 	if newStart.Equal(old.Start) {
 		return old, nil
 	}
-	c, err := s.Get(ctx, t.ID, ids.Counter(string(old.CounterID)))
+	c, err := s.Get(ctx, t.ID, old.CounterID)
 	if err != nil {
 		return Appointment{}, err
 	}
@@ -325,7 +325,7 @@ func (s *Store) BookedForOthers(ctx context.Context, tenantID ids.Tenant, booker
 // day, by start and seat; cancelled appointments are left out.
 func (s *Store) ForCounterDay(ctx context.Context, t tenant.Tenant, counterID ids.Counter, day time.Time) (_ []Appointment, err error) {
 	defer wrapf(&err, "list a day's appointments at counter %s", counterID)
-	c, err := s.Get(ctx, t.ID, ids.Counter(string(counterID)))
+	c, err := s.Get(ctx, t.ID, counterID)
 	if err != nil {
 		return nil, err
 	}

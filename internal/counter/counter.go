@@ -491,7 +491,7 @@ func (s *Store) SetException(ctx context.Context, actor audit.Actor, tenantID id
 	if len(errs) > 0 {
 		return errs
 	}
-	c, err := s.Get(ctx, tenantID, ids.Counter(string(counterID)))
+	c, err := s.Get(ctx, tenantID, counterID)
 	if err != nil {
 		return err
 	}
@@ -521,7 +521,7 @@ func (s *Store) SetException(ctx context.Context, actor audit.Actor, tenantID id
 func (s *Store) RemoveException(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, counterID ids.Counter, day string) (err error) {
 	defer wrapf(&err, "remove exception counter %s", counterID)
 	defer s.opens.Forget() // opening hours may change
-	c, err := s.Get(ctx, tenantID, ids.Counter(string(counterID)))
+	c, err := s.Get(ctx, tenantID, counterID)
 	if err != nil {
 		return err
 	}

@@ -91,7 +91,7 @@ func TestSaveGetListPlanOfficers(t *testing.T) {
 		e := newEnv(t, d)
 		tn := e.tenants["banyuwangi"].ID
 		o1, o2 := e.user(t), e.user(t)
-		admin := as(ids.User(e.user(t)))
+		admin := as(e.user(t))
 		plan := []Hours{{time.Friday, hm(13, 0), hm(15, 0)}, {time.Monday, hm(8, 0), hm(12, 0)}}
 		c, err := e.st.Save(e.ctx, admin, tn, validCounter(), plan, []ids.User{o1, o2, o1})
 		if err != nil {
@@ -100,7 +100,7 @@ func TestSaveGetListPlanOfficers(t *testing.T) {
 		if !db.ValidID(string(c.ID)) || c.Code != "KTP-EL" || c.TenantID != tn || !c.CreatedAt.Equal(start) {
 			t.Fatalf("saved %+v", c)
 		}
-		got, err := e.st.Get(e.ctx, tn, ids.Counter(string(c.ID)))
+		got, err := e.st.Get(e.ctx, tn, c.ID)
 		if err != nil || got.Names["ja"] != "電子KTP窓口" || got.Names["id"] != "Loket KTP-el" || got.SlotMinutes != 20 ||
 			got.BufferAfter != 5 || got.Capacity != 2 || !got.Active || !got.CreatedAt.Equal(start) {
 			t.Fatalf("Get = %+v, %v", got, err)

@@ -108,7 +108,7 @@ func (s *Store) Slots(ctx context.Context, t tenant.Tenant, counterID ids.Counte
 	if days < 1 || days > MaxDays {
 		return nil, ErrRange
 	}
-	c, err := s.Get(ctx, t.ID, ids.Counter(string(counterID)))
+	c, err := s.Get(ctx, t.ID, counterID)
 	if err != nil || !c.Active {
 		return nil, err
 	}
@@ -213,7 +213,7 @@ type openState struct {
 func (s *Store) openState(ctx context.Context, t tenant.Tenant, counterID ids.Counter, at time.Time) (openState, error) {
 	// With no opening in sight, the answer is kept for a minute.
 	none := openState{from: at, until: at.Add(time.Minute)}
-	c, err := s.Get(ctx, t.ID, ids.Counter(string(counterID)))
+	c, err := s.Get(ctx, t.ID, counterID)
 	if err != nil {
 		return none, err
 	}

@@ -132,7 +132,7 @@ func (s *Store) Save(ctx context.Context, actor audit.Actor, u Upload, r io.Read
 		Requirement: u.Requirement, Filename: sanitiseFilename(u.Filename, mediaType), MediaType: mediaType,
 		Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]), UploadedBy: actor.ID, CreatedAt: s.clock.Now().UTC(),
 	}
-	key := storageKey(d.TenantID, ids.Document(string(d.ID)))
+	key := storageKey(d.TenantID, d.ID)
 	if err := s.storage.Put(ctx, key, bytes.NewReader(data)); err != nil {
 		return Document{}, fmt.Errorf("store document: %w", err)
 	}
@@ -325,7 +325,7 @@ func (s *Store) Attach(ctx context.Context, tx *db.Tx, tenantID ids.Tenant, id i
 // tenant, so a Document made up by a caller opens nothing it should not.
 func (s *Store) Open(ctx context.Context, d Document) (_ io.ReadCloser, err error) {
 	defer wrapf(&err, "open a stored file")
-	key, err := s.key(ctx, s.db, d.TenantID, ids.Document(string(d.ID)))
+	key, err := s.key(ctx, s.db, d.TenantID, d.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -410,7 +410,7 @@ func (s *Store) AttachAs(ctx context.Context, actor audit.Actor, tenantID ids.Te
 				return err
 			}
 		}
-		if err := s.Attach(ctx, tx, tenantID, ids.Document(id), ownerID, applicationID); err != nil {
+		if err := s.Attach(ctx, tx, tenantID, id, ownerID, applicationID); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE documents SET requirement = ? WHERE tenant_id = ? AND id = ?`,
@@ -464,7 +464,7 @@ func (s *Store) RemoveUnattached(ctx context.Context) (_ int, err error) {
 				rows.Close()
 				return removed, fmt.Errorf("document: read unattached upload: %w", err)
 			}
-			batch = append(batch, [2]string{string(tenantID), id})
+			batch = append(batch, [2]string{tenantID, id})
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {

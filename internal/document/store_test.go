@@ -54,8 +54,8 @@ func newEnv(t *testing.T, d *db.DB) *env {
 		ctx: ctx, d: d, store: NewStore(d, l, clock.NewFixed(start)), dir: dir,
 		tenantA: ids.Tenant(db.NewID()), tenantB: ids.Tenant(db.NewID()), budi: ids.User(db.NewID()), siti: ids.User(db.NewID()), applicationOne: ids.Application(db.NewID()),
 	}
-	e.budiAct = audit.Actor{ID: ids.User(e.budi), Label: "budi@example.id", IP: "203.0.113.5"}
-	e.sitiAct = audit.Actor{ID: ids.User(e.siti), Label: "siti@example.id", IP: "203.0.113.6"}
+	e.budiAct = audit.Actor{ID: e.budi, Label: "budi@example.id", IP: "203.0.113.5"}
+	e.sitiAct = audit.Actor{ID: e.siti, Label: "siti@example.id", IP: "203.0.113.6"}
 	for i, id := range []ids.Tenant{e.tenantA, e.tenantB} {
 		exec(t, d, `INSERT INTO tenants (id, slug, region_code, country, name_id, name_ja, name_en, time_zone, default_lang, created_at, updated_at)
 			VALUES (?, ?, ?, 'ID', 'Kab', 'Kab', 'Kab', 'Asia/Jakarta', 'id', ?, ?)`, id, []string{"ta", "tb"}[i], []string{"35.10", "35.11"}[i], start, start)
@@ -83,7 +83,7 @@ func (e *env) count(t *testing.T, q string, args ...any) int {
 }
 
 func (e *env) upload(name string) Upload {
-	return Upload{TenantID: e.tenantA, OwnerID: ids.User(e.budi), Requirement: "akta", Filename: name, MaxBytes: 1 << 20}
+	return Upload{TenantID: e.tenantA, OwnerID: e.budi, Requirement: "akta", Filename: name, MaxBytes: 1 << 20}
 }
 
 func (e *env) save(t *testing.T, u Upload, content []byte) Document {
@@ -153,7 +153,7 @@ func TestSaveAccepts(t *testing.T) {
 			if doc.SHA256 != hex.EncodeToString(sum[:]) || doc.Size != int64(len(got)) {
 				t.Errorf("%s: size %d sha %s do not describe the stored bytes", tt.name, doc.Size, doc.SHA256)
 			}
-			back, err := e.store.Get(e.ctx, e.tenantA, ids.Document(string(doc.ID)))
+			back, err := e.store.Get(e.ctx, e.tenantA, doc.ID)
 			if err != nil {
 				t.Fatalf("%s: Get: %v", tt.name, err)
 			}
@@ -311,7 +311,7 @@ func TestSaveSanitisesFilename(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		e := newEnv(t, d)
 		doc := e.save(t, e.upload("C:\\fakepath\\..\\<script>\u202Eakta\x00.pdf"), samplePDF(100))
-		back, err := e.store.Get(e.ctx, e.tenantA, ids.Document(string(doc.ID)))
+		back, err := e.store.Get(e.ctx, e.tenantA, doc.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -345,7 +345,7 @@ func TestTenantIsolation(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		e := newEnv(t, d)
 		u := e.upload("akta.pdf")
-		u.ApplicationID = ids.Application(e.applicationOne)
+		u.ApplicationID = e.applicationOne
 		doc := e.save(t, u, samplePDF(100))
 
 		for name, id := range map[string]string{"other tenant": string(doc.ID), "malformed": string("../" + doc.ID), "empty": "", "unknown": db.NewID()} {
@@ -361,16 +361,16 @@ func TestTenantIsolation(t *testing.T) {
 		if _, err := e.store.Open(e.ctx, forged); !errors.Is(err, ErrNotFound) {
 			t.Errorf("Open with another tenant: %v, want ErrNotFound", err)
 		}
-		if list, err := e.store.ForApplication(e.ctx, e.tenantB, ids.Application(e.applicationOne)); err != nil || len(list) != 0 {
+		if list, err := e.store.ForApplication(e.ctx, e.tenantB, e.applicationOne); err != nil || len(list) != 0 {
 			t.Errorf("ForApplication(other tenant) = %v, %v; want none", list, err)
 		}
-		if err := e.store.Delete(e.ctx, e.budiAct, e.tenantB, ids.Document(string(doc.ID))); !errors.Is(err, ErrNotFound) {
+		if err := e.store.Delete(e.ctx, e.budiAct, e.tenantB, doc.ID); !errors.Is(err, ErrNotFound) {
 			t.Errorf("Delete from another tenant: %v, want ErrNotFound", err)
 		}
-		if _, err := e.store.Get(e.ctx, e.tenantA, ids.Document(string(doc.ID))); err != nil {
+		if _, err := e.store.Get(e.ctx, e.tenantA, doc.ID); err != nil {
 			t.Errorf("document gone after another tenant's Delete: %v", err)
 		}
-		if list, err := e.store.ForApplication(e.ctx, e.tenantA, ids.Application(e.applicationOne)); err != nil || len(list) != 1 || list[0].ID != doc.ID {
+		if list, err := e.store.ForApplication(e.ctx, e.tenantA, e.applicationOne); err != nil || len(list) != 1 || list[0].ID != doc.ID {
 			t.Errorf("ForApplication = %v, %v; want the document", list, err)
 		}
 	})
@@ -409,7 +409,7 @@ func TestAttach(t *testing.T) {
 				t.Errorf("%s: Attach: %v, want %v", tt.name, err, tt.want)
 			}
 		}
-		list, err := e.store.ForApplication(e.ctx, e.tenantA, ids.Application(e.applicationOne))
+		list, err := e.store.ForApplication(e.ctx, e.tenantA, e.applicationOne)
 		if err != nil || len(list) != 1 || list[0].ID != doc.ID || list[0].ApplicationID != e.applicationOne {
 			t.Fatalf("ForApplication = %+v, %v", list, err)
 		}
@@ -420,7 +420,7 @@ func TestAttach(t *testing.T) {
 		second := e.save(t, e.upload("kk.pdf"), samplePDF(100))
 		rollback := errors.New("rollback")
 		err = d.InTx(e.ctx, func(tx *db.Tx) error {
-			if err := e.store.Attach(e.ctx, tx, e.tenantA, second.ID, ids.User(e.budi), ids.Application(other)); err != nil {
+			if err := e.store.Attach(e.ctx, tx, e.tenantA, second.ID, e.budi, ids.Application(other)); err != nil {
 				return err
 			}
 			return rollback
@@ -428,7 +428,7 @@ func TestAttach(t *testing.T) {
 		if !errors.Is(err, rollback) {
 			t.Fatal(err)
 		}
-		if got, _ := e.store.Get(e.ctx, e.tenantA, ids.Document(string(second.ID))); got.ApplicationID != "" {
+		if got, _ := e.store.Get(e.ctx, e.tenantA, second.ID); got.ApplicationID != "" {
 			t.Errorf("attach survived a rollback")
 		}
 	})
@@ -440,10 +440,10 @@ func TestDelete(t *testing.T) {
 		e := newEnv(t, d)
 		doc := e.save(t, e.upload("akta.pdf"), samplePDF(100))
 		keep := e.save(t, e.upload("kk.pdf"), samplePDF(200))
-		if err := e.store.Delete(e.ctx, e.budiAct, e.tenantA, ids.Document(string(doc.ID))); err != nil {
+		if err := e.store.Delete(e.ctx, e.budiAct, e.tenantA, doc.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.store.Get(e.ctx, e.tenantA, ids.Document(string(doc.ID))); !errors.Is(err, ErrNotFound) {
+		if _, err := e.store.Get(e.ctx, e.tenantA, doc.ID); !errors.Is(err, ErrNotFound) {
 			t.Errorf("Get after Delete: %v", err)
 		}
 		if _, err := e.store.Open(e.ctx, doc); !errors.Is(err, ErrNotFound) {
@@ -452,7 +452,7 @@ func TestDelete(t *testing.T) {
 		if got := files(t, e.dir); len(got) != 1 || got[0] != string(e.tenantA)+"/"+string(keep.ID) {
 			t.Errorf("files after Delete: %v", got)
 		}
-		if err := e.store.Delete(e.ctx, e.budiAct, e.tenantA, ids.Document(string(doc.ID))); !errors.Is(err, ErrNotFound) {
+		if err := e.store.Delete(e.ctx, e.budiAct, e.tenantA, doc.ID); !errors.Is(err, ErrNotFound) {
 			t.Errorf("second Delete: %v, want ErrNotFound", err)
 		}
 		if n := e.count(t, "SELECT COUNT(*) FROM audit_log WHERE action = 'document.delete' AND object = ?", "document:"+doc.ID); n != 1 {
@@ -467,16 +467,16 @@ func TestAttachAs(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		e := newEnv(t, d)
 		doc := e.save(t, e.upload("foto.png"), plainPNG(t))
-		if err := e.store.AttachAs(e.ctx, audit.System, e.tenantA, ids.Document(string(doc.ID)), ids.User(e.siti), ids.User(e.siti), ids.Application(e.applicationOne), "ktp"); !errors.Is(err, ErrNotFound) {
+		if err := e.store.AttachAs(e.ctx, audit.System, e.tenantA, doc.ID, e.siti, e.siti, e.applicationOne, "ktp"); !errors.Is(err, ErrNotFound) {
 			t.Fatalf("another owner: %v", err)
 		}
-		if got, _ := e.store.Get(e.ctx, e.tenantA, ids.Document(string(doc.ID))); got.ApplicationID != "" || got.Requirement == "ktp" {
+		if got, _ := e.store.Get(e.ctx, e.tenantA, doc.ID); got.ApplicationID != "" || got.Requirement == "ktp" {
 			t.Fatalf("refused attach changed the document: %+v", got)
 		}
-		if err := e.store.AttachAs(e.ctx, audit.System, e.tenantA, ids.Document(string(doc.ID)), ids.User(e.budi), ids.User(e.budi), ids.Application(e.applicationOne), "ktp"); err != nil {
+		if err := e.store.AttachAs(e.ctx, audit.System, e.tenantA, doc.ID, e.budi, e.budi, e.applicationOne, "ktp"); err != nil {
 			t.Fatal(err)
 		}
-		got, _ := e.store.Get(e.ctx, e.tenantA, ids.Document(string(doc.ID)))
+		got, _ := e.store.Get(e.ctx, e.tenantA, doc.ID)
 		if got.ApplicationID != e.applicationOne || got.Requirement != "ktp" {
 			t.Fatalf("attached: %+v", got)
 		}
@@ -492,10 +492,10 @@ func TestAttachAsHandsOver(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		e := newEnv(t, d)
 		held := e.save(t, e.upload("kartu.png"), plainPNG(t)) // held by budi
-		if err := e.store.AttachAs(e.ctx, audit.System, e.tenantA, ids.Document(string(held.ID)), ids.User(e.budi), ids.User(e.siti), ids.Application(e.applicationOne), "ktp"); err != nil {
+		if err := e.store.AttachAs(e.ctx, audit.System, e.tenantA, held.ID, e.budi, e.siti, e.applicationOne, "ktp"); err != nil {
 			t.Fatal(err)
 		}
-		got, _ := e.store.Get(e.ctx, e.tenantA, ids.Document(string(held.ID)))
+		got, _ := e.store.Get(e.ctx, e.tenantA, held.ID)
 		if got.OwnerID != e.siti || got.ApplicationID != e.applicationOne || got.Requirement != "ktp" {
 			t.Fatalf("handed over: %+v", got)
 		}
@@ -505,15 +505,15 @@ func TestAttachAsHandsOver(t *testing.T) {
 			t.Fatalf("%d hand-over audit entries (%v), want 1", n, err)
 		}
 		// Attached now: it cannot be handed on, and nothing changes.
-		if err := e.store.AttachAs(e.ctx, audit.System, e.tenantA, ids.Document(string(held.ID)), ids.User(e.siti), ids.User(e.budi), ids.Application(e.applicationOne), "ktp"); !errors.Is(err, ErrNotFound) {
+		if err := e.store.AttachAs(e.ctx, audit.System, e.tenantA, held.ID, e.siti, e.budi, e.applicationOne, "ktp"); !errors.Is(err, ErrNotFound) {
 			t.Fatalf("handing on an attached document: %v", err)
 		}
-		if got, _ := e.store.Get(e.ctx, e.tenantA, ids.Document(string(held.ID))); got.OwnerID != e.siti {
+		if got, _ := e.store.Get(e.ctx, e.tenantA, held.ID); got.OwnerID != e.siti {
 			t.Fatalf("refused hand-over changed the owner: %+v", got)
 		}
 		// Nobody hands over what they do not hold.
 		other := e.save(t, e.upload("lain.png"), plainPNG(t))
-		if err := e.store.AttachAs(e.ctx, audit.System, e.tenantA, ids.Document(string(other.ID)), ids.User(e.siti), ids.User(e.budi), ids.Application(e.applicationOne), "ktp"); !errors.Is(err, ErrNotFound) {
+		if err := e.store.AttachAs(e.ctx, audit.System, e.tenantA, other.ID, e.siti, e.budi, e.applicationOne, "ktp"); !errors.Is(err, ErrNotFound) {
 			t.Fatalf("handing over another's document: %v", err)
 		}
 		verifyChain(t, d)
@@ -542,7 +542,7 @@ func TestQuota(t *testing.T) {
 		if files := storedFiles(t, e.dir); files != 3 {
 			t.Errorf("%d files on disk, want 3 (the refused one left behind?)", files)
 		}
-		if used, err := e.store.Used(e.ctx, d, ids.User(e.budi)); err != nil || used != 3*int64(len(file)) {
+		if used, err := e.store.Used(e.ctx, d, e.budi); err != nil || used != 3*int64(len(file)) {
 			t.Errorf("Used = %d, %v", used, err)
 		}
 		if _, err := e.store.Save(e.ctx, e.sitiAct, e.upload("kk.pdf"), bytes.NewReader(file)); err != nil {
@@ -602,7 +602,7 @@ func TestRemoveUnattached(t *testing.T) {
 		stale := e.save(t, e.upload("left.pdf"), samplePDF(100))
 		kept := e.save(t, e.upload("kept.pdf"), samplePDF(100))
 		if err := d.InTx(e.ctx, func(tx *db.Tx) error {
-			return e.store.Attach(e.ctx, tx, e.tenantA, kept.ID, ids.User(e.budi), ids.Application(e.applicationOne))
+			return e.store.Attach(e.ctx, tx, e.tenantA, kept.ID, e.budi, e.applicationOne)
 		}); err != nil {
 			t.Fatal(err)
 		}
@@ -612,11 +612,11 @@ func TestRemoveUnattached(t *testing.T) {
 		if err != nil || n != 1 {
 			t.Fatalf("RemoveUnattached = %d, %v; want 1", n, err)
 		}
-		if _, err := e.store.Get(e.ctx, e.tenantA, ids.Document(string(stale.ID))); !errors.Is(err, ErrNotFound) {
+		if _, err := e.store.Get(e.ctx, e.tenantA, stale.ID); !errors.Is(err, ErrNotFound) {
 			t.Errorf("the day-old unattached upload is still there: %v", err)
 		}
 		for _, doc := range []Document{kept, fresh} {
-			if _, err := e.store.Get(e.ctx, e.tenantA, ids.Document(string(doc.ID))); err != nil {
+			if _, err := e.store.Get(e.ctx, e.tenantA, doc.ID); err != nil {
 				t.Errorf("%s was removed: %v", doc.Filename, err)
 			}
 		}

@@ -50,7 +50,7 @@ func (f *Flows) StartAssisted(ctx context.Context, in Assist) (Assisted, error) 
 		if in.CallID == "" {
 			return nil
 		}
-		c, err := f.calls.Get(ctx, in.Tenant.ID, ids.Call(string(in.CallID)))
+		c, err := f.calls.Get(ctx, in.Tenant.ID, in.CallID)
 		if err != nil {
 			return err // the caller checked the call exists: a failure here is real
 		}
@@ -58,12 +58,12 @@ func (f *Flows) StartAssisted(ctx context.Context, in Assist) (Assisted, error) 
 			return nil // ended meanwhile: the application stands on its own
 		}
 		if c.ResidentID == "" {
-			if err := f.calls.SetResident(ctx, in.Tenant.ID, ids.Call(string(c.ID)), in.ResidentID); err != nil {
+			if err := f.calls.SetResident(ctx, in.Tenant.ID, c.ID, in.ResidentID); err != nil {
 				return err
 			}
 			c.ResidentID = in.ResidentID
 		}
-		if err := f.calls.LinkApplication(ctx, in.Tenant.ID, ids.Call(string(c.ID)), a.ID); err != nil {
+		if err := f.calls.LinkApplication(ctx, in.Tenant.ID, c.ID, a.ID); err != nil {
 			return err
 		}
 		c.ApplicationID = a.ID

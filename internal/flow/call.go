@@ -22,7 +22,7 @@ var ErrNotBooked = errors.New("flow: the appointment is not booked")
 func (f *Flows) StartTicketCall(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, ticketID ids.Ticket) (call.Call, error) {
 	var c call.Call
 	err := f.atomically(ctx, string("start the call of ticket "+ticketID), func(ctx context.Context) error {
-		tk, err := f.queue.Get(ctx, tenantID, ids.Ticket(string(ticketID)))
+		tk, err := f.queue.Get(ctx, tenantID, ticketID)
 		if err != nil {
 			return err
 		}
@@ -35,7 +35,7 @@ func (f *Flows) StartTicketCall(ctx context.Context, actor audit.Actor, tenantID
 			return err
 		}
 		if tk.Status == queue.Called {
-			if _, err := f.queue.Start(ctx, actor, tenantID, ids.Ticket(string(tk.ID))); err != nil {
+			if _, err := f.queue.Start(ctx, actor, tenantID, tk.ID); err != nil {
 				return err
 			}
 		}
@@ -73,13 +73,13 @@ func (f *Flows) EndCall(ctx context.Context, actor audit.Actor, tenantID ids.Ten
 	var c call.Call
 	err := f.atomically(ctx, string("end call "+callID), func(ctx context.Context) error {
 		var err error
-		if c, err = f.calls.End(ctx, actor, tenantID, ids.Call(string(callID)), notes); err != nil {
+		if c, err = f.calls.End(ctx, actor, tenantID, callID, notes); err != nil {
 			return err
 		}
 		if c.TicketID == "" {
 			return nil
 		}
-		_, err = f.queue.Finish(ctx, actor, tenantID, ids.Ticket(string(c.TicketID)))
+		_, err = f.queue.Finish(ctx, actor, tenantID, c.TicketID)
 		if errors.Is(err, queue.ErrNotCalled) {
 			return nil // finished at the desk already, or marked not come
 		}

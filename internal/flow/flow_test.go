@@ -163,7 +163,7 @@ func TestEndCallIsAllOrNothing(t *testing.T) {
 		if _, err := d.ExecContext(w.Ctx, `ALTER TABLE tickets_gone RENAME TO tickets`); err != nil {
 			t.Fatal(err)
 		}
-		got, gerr := w.d.Calls.Get(w.Ctx, w.tenantID, ids.Call(string(c.ID)))
+		got, gerr := w.d.Calls.Get(w.Ctx, w.tenantID, c.ID)
 		if gerr != nil || got.Status != call.Open || got.Notes != "" {
 			t.Fatalf("call after a failed end = %+v, %v; want still open without notes", got, gerr)
 		}
@@ -226,7 +226,7 @@ func TestAssistedInCall(t *testing.T) {
 		if got.Application.ApplicantID != visitor.ID || got.Application.FilledBy != officer.ID {
 			t.Fatalf("application = %+v, want the visitor's, filled by the officer", got.Application)
 		}
-		linked, err := w.d.Calls.Get(w.Ctx, w.tenantID, ids.Call(string(c.ID)))
+		linked, err := w.d.Calls.Get(w.Ctx, w.tenantID, c.ID)
 		if err != nil || linked.ApplicationID != got.Application.ID || linked.ResidentID != visitor.ID {
 			t.Fatalf("call = %+v, %v; want linked to %s with the visitor", linked, err, got.Application.ID)
 		}

@@ -12,7 +12,6 @@ import (
 	"github.com/serambi/serambi/internal/db/dbtest"
 	"github.com/serambi/serambi/internal/flow"
 	"github.com/serambi/serambi/internal/form"
-	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/notify"
 	"github.com/serambi/serambi/internal/workflow"
 )
@@ -68,7 +67,7 @@ func TestApplicationNotices(t *testing.T) {
 			t.Fatalf("submit: %v", err)
 		}
 		staff := application.Caller{Actor: officer, Roles: []string{workflow.Officer}}
-		if _, err := n.d.Apps.Act(n.Ctx, staff, n.Tenants["banyuwangi"], n.bench, ids.Application(string(a.ID)), a.Version, "send_back",
+		if _, err := n.d.Apps.Act(n.Ctx, staff, n.Tenants["banyuwangi"], n.bench, a.ID, a.Version, "send_back",
 			"写真をもう一枚"); err != nil {
 			t.Fatalf("send back: %v", err)
 		}

@@ -8,7 +8,6 @@ import (
 	"github.com/serambi/serambi/internal/counter"
 	"github.com/serambi/serambi/internal/db"
 	"github.com/serambi/serambi/internal/ical"
-	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/locale"
 	"github.com/serambi/serambi/internal/notify"
 )
@@ -50,7 +49,7 @@ func (n *Notices) remind(ctx context.Context, r counter.DueReminder, now time.Ti
 	if err != nil {
 		return false, err
 	}
-	c, err := n.counters.Get(ctx, t.ID, ids.Counter(string(r.CounterID)))
+	c, err := n.counters.Get(ctx, t.ID, r.CounterID)
 	if err != nil {
 		return false, err
 	}

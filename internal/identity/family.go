@@ -61,7 +61,7 @@ func (s *Service) AskFamily(ctx context.Context, actor audit.Actor, helperID ids
 			VALUES (?, ?, ?, ?, ?)`, l.ID, l.HelperID, l.PersonID, l.Status, l.CreatedAt); err != nil {
 			return err
 		}
-		return audit.Append(ctx, tx, actor.Entry("", "family.ask", "family:"+l.ID, string("user:"+string(person.ID))))
+		return audit.Append(ctx, tx, actor.Entry("", "family.ask", "family:"+l.ID, "user:"+string(person.ID)))
 	})
 	if db.IsUniqueViolation(err) {
 		return liveLink(ctx, s.db, helperID, person.ID)

@@ -44,7 +44,7 @@ type signinKeys struct {
 func keysFor(login, ip string, u User, known bool) signinKeys {
 	acct := "acct:" + throttleLogin(login)
 	if known {
-		acct = string("user:" + string(u.ID))
+		acct = "user:" + string(u.ID)
 	}
 	return signinKeys{account: acct, pair: acct + "|ip:" + ip, address: "ip:" + ip}
 }
@@ -73,7 +73,7 @@ func (s *Service) Authenticate(ctx context.Context, login, password, ip string) 
 	if _, err := s.db.ExecContext(ctx, "DELETE FROM signin_failures WHERE key = ?", keys.pair); err != nil {
 		return User{}, fmt.Errorf("identity: sign in: clear failures: %w", err)
 	}
-	if err := s.record(ctx, audit.Entry{ActorID: u.ID, ActorLabel: u.Label(), IP: ip, Action: "auth.signin", Object: string("user:" + string(u.ID)), Summary: audit.Say("audit.detail.signin")}); err != nil {
+	if err := s.record(ctx, audit.Entry{ActorID: u.ID, ActorLabel: u.Label(), IP: ip, Action: "auth.signin", Object: "user:" + string(u.ID), Summary: audit.Say("audit.detail.signin")}); err != nil {
 		return User{}, err
 	}
 	return u, nil
@@ -207,7 +207,7 @@ func (s *Service) record(ctx context.Context, e audit.Entry) error {
 // one wins).
 func (s *Service) VerifyTOTP(ctx context.Context, u User, code, ip string) (err error) {
 	defer wrapf(&err, "verify a two-step code")
-	k := signinKeys{account: string("otp:" + string(u.ID)), pair: "otp:" + string(u.ID) + "|ip:" + ip, address: "ip:" + ip}
+	k := signinKeys{account: "otp:" + string(u.ID), pair: "otp:" + string(u.ID) + "|ip:" + ip, address: "ip:" + ip}
 	n, _, err := s.failureCount(ctx, k.account)
 	if err != nil {
 		return err
@@ -235,7 +235,7 @@ func (s *Service) VerifyTOTP(ctx context.Context, u User, code, ip string) (err 
 	if _, err := s.db.ExecContext(ctx, "DELETE FROM signin_failures WHERE key = ?", k.account); err != nil {
 		return fmt.Errorf("identity: clear second-factor failures: %w", err)
 	}
-	return s.record(ctx, audit.Entry{ActorID: u.ID, ActorLabel: u.Label(), IP: ip, Action: "auth.otp", Object: string("user:" + string(u.ID)), Summary: audit.Say("audit.detail.otp")})
+	return s.record(ctx, audit.Entry{ActorID: u.ID, ActorLabel: u.Label(), IP: ip, Action: "auth.otp", Object: "user:" + string(u.ID), Summary: audit.Say("audit.detail.otp")})
 }
 
 // claimStep stores step as the account's last used one, if it is newer.

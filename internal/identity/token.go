@@ -47,7 +47,7 @@ func (s *Service) IssueToken(ctx context.Context, login, password, otp, ip strin
 		hashToken(raw), u.ID, now, exp); err != nil {
 		return "", time.Time{}, User{}, err
 	}
-	if err := s.record(ctx, audit.Entry{ActorID: u.ID, ActorLabel: u.Label(), IP: ip, Action: "auth.token", Object: string("user:" + string(u.ID)), Summary: audit.Say("audit.detail.token.issue")}); err != nil {
+	if err := s.record(ctx, audit.Entry{ActorID: u.ID, ActorLabel: u.Label(), IP: ip, Action: "auth.token", Object: "user:" + string(u.ID), Summary: audit.Say("audit.detail.token.issue")}); err != nil {
 		return "", time.Time{}, User{}, err
 	}
 	return raw, exp, u, nil

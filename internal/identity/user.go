@@ -361,7 +361,7 @@ func (s *Service) Register(ctx context.Context, in RegisterInput, ip string) (_ 
 			return err
 		}
 		return audit.Append(ctx, tx, audit.Entry{ActorID: u.ID, ActorLabel: u.Label(), IP: ip, TenantID: in.TenantID,
-			Action: "user.register", Object: string("user:" + string(u.ID)), Summary: audit.Say("audit.detail.register")})
+			Action: "user.register", Object: "user:" + string(u.ID), Summary: audit.Say("audit.detail.register")})
 	})
 	if err != nil {
 		return User{}, err

@@ -826,7 +826,7 @@ func (s *Store) Cancel(ctx context.Context, actor audit.Actor, tenantID ids.Tena
 // ErrClosed for an inactive counter, ErrSameCounter, ErrNotWaiting.
 func (s *Store) Transfer(ctx context.Context, actor audit.Actor, t tenant.Tenant, id ids.Ticket, toCounterID ids.Counter) (_ Ticket, err error) {
 	defer wrapf(&err, "transfer ticket %s to counter %s", id, toCounterID)
-	to, err := loadCounter(ctx, s.db, t.ID, ids.Counter(toCounterID))
+	to, err := loadCounter(ctx, s.db, t.ID, toCounterID)
 	if err != nil {
 		return Ticket{}, err
 	}

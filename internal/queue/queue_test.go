@@ -75,21 +75,21 @@ func TestCallAgainNoShowStartFinish(t *testing.T) {
 			first.CalledAt == nil || !first.CalledAt.Equal(e.clk.Now()) || first.Version != 2 {
 			t.Fatalf("called %+v", first)
 		}
-		if got, _ := e.st.Get(e.ctx, tn, ids.Ticket(string(a1.ID))); got.Status != Called || got.Version != 2 || !got.CalledAt.Equal(*first.CalledAt) {
+		if got, _ := e.st.Get(e.ctx, tn, a1.ID); got.Status != Called || got.Version != 2 || !got.CalledAt.Equal(*first.CalledAt) {
 			t.Fatalf("stored %+v", got)
 		}
 		// Calling again announces the same ticket once more; order, call
 		// time and the next call are unchanged.
 		calledAt := *first.CalledAt
 		e.clk.Advance(time.Minute)
-		again, err := e.st.CallAgain(e.ctx, officer, tn, ids.Ticket(string(a1.ID)))
+		again, err := e.st.CallAgain(e.ctx, officer, tn, a1.ID)
 		if err != nil || again.Calls != 2 || again.Status != Called || !again.CalledAt.Equal(calledAt) || again.Version != 3 {
 			t.Fatalf("call again = %+v, %v", again, err)
 		}
 		if w, _ := e.st.Waiting(e.ctx, tn, c.ID); !slices.Equal(labels(w), []string{a2.Label, a3.Label}) {
 			t.Errorf("waiting after call again: %v", labels(w))
 		}
-		if _, err := e.st.CallAgain(e.ctx, officer, tn, ids.Ticket(string(a2.ID))); !errors.Is(err, ErrNotCalled) {
+		if _, err := e.st.CallAgain(e.ctx, officer, tn, a2.ID); !errors.Is(err, ErrNotCalled) {
 			t.Errorf("call again a waiting ticket: %v", err)
 		}
 		second := e.mustCall(t, slug, c)
@@ -98,37 +98,37 @@ func TestCallAgainNoShowStartFinish(t *testing.T) {
 		}
 
 		// A1 never came.
-		ns, err := e.st.NoShow(e.ctx, officer, tn, ids.Ticket(string(a1.ID)))
+		ns, err := e.st.NoShow(e.ctx, officer, tn, a1.ID)
 		if err != nil || ns.Status != NoShow || ns.FinishedAt == nil {
 			t.Fatalf("no-show = %+v, %v", ns, err)
 		}
-		if _, err := e.st.NoShow(e.ctx, officer, tn, ids.Ticket(string(a1.ID))); !errors.Is(err, ErrNotCalled) {
+		if _, err := e.st.NoShow(e.ctx, officer, tn, a1.ID); !errors.Is(err, ErrNotCalled) {
 			t.Errorf("no-show twice: %v", err)
 		}
-		if _, err := e.st.NoShow(e.ctx, officer, tn, ids.Ticket(string(a3.ID))); !errors.Is(err, ErrNotCalled) {
+		if _, err := e.st.NoShow(e.ctx, officer, tn, a3.ID); !errors.Is(err, ErrNotCalled) {
 			t.Errorf("no-show of a waiting ticket: %v", err)
 		}
 		// A2 is served.
-		if s, err := e.st.Start(e.ctx, officer, tn, ids.Ticket(string(a2.ID))); err != nil || s.Status != Serving {
+		if s, err := e.st.Start(e.ctx, officer, tn, a2.ID); err != nil || s.Status != Serving {
 			t.Fatalf("start = %+v, %v", s, err)
 		}
-		if _, err := e.st.Start(e.ctx, officer, tn, ids.Ticket(string(a2.ID))); !errors.Is(err, ErrNotCalled) {
+		if _, err := e.st.Start(e.ctx, officer, tn, a2.ID); !errors.Is(err, ErrNotCalled) {
 			t.Errorf("start twice: %v", err)
 		}
-		if _, err := e.st.NoShow(e.ctx, officer, tn, ids.Ticket(string(a2.ID))); !errors.Is(err, ErrNotCalled) {
+		if _, err := e.st.NoShow(e.ctx, officer, tn, a2.ID); !errors.Is(err, ErrNotCalled) {
 			t.Errorf("no-show while serving: %v", err)
 		}
 		e.clk.Advance(5 * time.Minute)
-		done, err := e.st.Finish(e.ctx, officer, tn, ids.Ticket(string(a2.ID)))
+		done, err := e.st.Finish(e.ctx, officer, tn, a2.ID)
 		if err != nil || done.Status != Done || !done.FinishedAt.Equal(e.clk.Now()) {
 			t.Fatalf("finish = %+v, %v", done, err)
 		}
-		if _, err := e.st.Finish(e.ctx, officer, tn, ids.Ticket(string(a2.ID))); !errors.Is(err, ErrNotCalled) {
+		if _, err := e.st.Finish(e.ctx, officer, tn, a2.ID); !errors.Is(err, ErrNotCalled) {
 			t.Errorf("finish twice: %v", err)
 		}
 		// Finish straight from called (the officer skipped Start).
 		third := e.mustCall(t, slug, c)
-		if f, err := e.st.Finish(e.ctx, officer, tn, ids.Ticket(string(third.ID))); err != nil || f.Status != Done {
+		if f, err := e.st.Finish(e.ctx, officer, tn, third.ID); err != nil || f.Status != Done {
 			t.Errorf("finish a called ticket: %+v, %v", f, err)
 		}
 		if _, err := e.callNext(t, slug, c); !errors.Is(err, ErrEmpty) {
@@ -149,7 +149,7 @@ func TestStaleVersionConflicts(t *testing.T) {
 		called := e.mustCall(t, "fukuoka", c)
 		// A ticket read before a change cannot be written over it.
 		stale := called
-		if _, err := e.st.CallAgain(e.ctx, officer, called.TenantID, ids.Ticket(string(called.ID))); err != nil {
+		if _, err := e.st.CallAgain(e.ctx, officer, called.TenantID, called.ID); err != nil {
 			t.Fatal(err)
 		}
 		err := e.d.InTx(e.ctx, func(tx *db.Tx) error {
@@ -177,7 +177,7 @@ func TestTransferKeepsPlace(t *testing.T) {
 		subTo, unsubscribeTo := e.st.Subscribe(to.ID)
 		defer unsubscribeTo()
 
-		moved, err := e.st.Transfer(e.ctx, officer, tn, ids.Ticket(string(early.ID)), ids.Counter(string(to.ID)))
+		moved, err := e.st.Transfer(e.ctx, officer, tn, early.ID, to.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -185,7 +185,7 @@ func TestTransferKeepsPlace(t *testing.T) {
 			moved.Status != Waiting || !moved.CreatedAt.Equal(early.CreatedAt) || moved.Source != early.Source {
 			t.Fatalf("moved %+v", moved)
 		}
-		if got, _ := e.st.Get(e.ctx, tn.ID, ids.Ticket(string(early.ID))); got.Status != Transferred || got.FinishedAt == nil {
+		if got, _ := e.st.Get(e.ctx, tn.ID, early.ID); got.Status != Transferred || got.FinishedAt == nil {
 			t.Errorf("old ticket %+v", got)
 		}
 		for name, ch := range map[string]<-chan struct{}{"from": sub, "to": subTo} {
@@ -197,16 +197,16 @@ func TestTransferKeepsPlace(t *testing.T) {
 		if w, _ := e.st.Waiting(e.ctx, tn.ID, to.ID); !slices.Equal(labels(w), []string{"A-003", b1.Label, b2.Label}) {
 			t.Errorf("waiting at the new counter: %v", labels(w))
 		}
-		if p, _, _ := e.st.Position(e.ctx, tn.ID, ids.Ticket(string(moved.ID))); p != 0 {
+		if p, _, _ := e.st.Position(e.ctx, tn.ID, moved.ID); p != 0 {
 			t.Errorf("position %d, want 0", p)
 		}
 		if w, _ := e.st.Waiting(e.ctx, tn.ID, from.ID); len(w) != 0 {
 			t.Errorf("still waiting at the old counter: %v", labels(w))
 		}
-		if _, err := e.st.Transfer(e.ctx, officer, tn, ids.Ticket(string(early.ID)), ids.Counter(string(from.ID))); !errors.Is(err, ErrNotWaiting) {
+		if _, err := e.st.Transfer(e.ctx, officer, tn, early.ID, from.ID); !errors.Is(err, ErrNotWaiting) {
 			t.Errorf("transfer a transferred ticket: %v", err)
 		}
-		if _, err := e.st.Transfer(e.ctx, officer, tn, ids.Ticket(string(moved.ID)), ids.Counter(string(to.ID))); !errors.Is(err, ErrSameCounter) {
+		if _, err := e.st.Transfer(e.ctx, officer, tn, moved.ID, to.ID); !errors.Is(err, ErrSameCounter) {
 			t.Errorf("transfer to the same counter: %v", err)
 		}
 
@@ -215,7 +215,7 @@ func TestTransferKeepsPlace(t *testing.T) {
 		if called := e.mustCall(t, slug, from); called.ID != p.ID {
 			t.Fatalf("called %s", called.Label)
 		}
-		moved2, err := e.st.Transfer(e.ctx, officer, tn, ids.Ticket(string(p.ID)), ids.Counter(string(to.ID)))
+		moved2, err := e.st.Transfer(e.ctx, officer, tn, p.ID, to.ID)
 		if err != nil || moved2.Label != "P-004" || moved2.Priority != Disability || moved2.Calls != 0 || moved2.CalledAt != nil {
 			t.Fatalf("transfer a called ticket = %+v, %v", moved2, err)
 		}
@@ -225,11 +225,11 @@ func TestTransferKeepsPlace(t *testing.T) {
 
 		// Not to a closed counter, nor another tenant's.
 		closed := e.counter(t, slug, func(c *counter.Counter) { c.Active = false })
-		if _, err := e.st.Transfer(e.ctx, officer, tn, ids.Ticket(string(moved.ID)), ids.Counter(string(closed.ID))); !errors.Is(err, ErrClosed) {
+		if _, err := e.st.Transfer(e.ctx, officer, tn, moved.ID, closed.ID); !errors.Is(err, ErrClosed) {
 			t.Errorf("transfer to a closed counter: %v", err)
 		}
 		foreign := e.counter(t, "fukuoka", nil)
-		if _, err := e.st.Transfer(e.ctx, officer, tn, ids.Ticket(string(moved.ID)), ids.Counter(string(foreign.ID))); !errors.Is(err, ErrNotFound) {
+		if _, err := e.st.Transfer(e.ctx, officer, tn, moved.ID, foreign.ID); !errors.Is(err, ErrNotFound) {
 			t.Errorf("transfer to another tenant's counter: %v", err)
 		}
 		e.auditIntact(t)
@@ -253,19 +253,19 @@ func TestCancelAndTake(t *testing.T) {
 		if err != nil || again.ID != mine.ID {
 			t.Errorf("second take = %+v, %v", again, err)
 		}
-		if err := e.st.Cancel(e.ctx, as(budi), tn.ID, ids.Ticket(string(mine.ID)), budi); !errors.Is(err, ErrNotYours) {
+		if err := e.st.Cancel(e.ctx, as(budi), tn.ID, mine.ID, budi); !errors.Is(err, ErrNotYours) {
 			t.Errorf("cancel by someone else: %v", err)
 		}
-		if err := e.st.Cancel(e.ctx, as(ani), tn.ID, ids.Ticket(string(mine.ID)), ani); err != nil {
+		if err := e.st.Cancel(e.ctx, as(ani), tn.ID, mine.ID, ani); err != nil {
 			t.Fatal(err)
 		}
-		if got, _ := e.st.Get(e.ctx, tn.ID, ids.Ticket(string(mine.ID))); got.Status != Cancelled || got.FinishedAt == nil {
+		if got, _ := e.st.Get(e.ctx, tn.ID, mine.ID); got.Status != Cancelled || got.FinishedAt == nil {
 			t.Errorf("cancelled %+v", got)
 		}
-		if err := e.st.Cancel(e.ctx, as(ani), tn.ID, ids.Ticket(string(mine.ID)), ani); err != nil {
+		if err := e.st.Cancel(e.ctx, as(ani), tn.ID, mine.ID, ani); err != nil {
 			t.Errorf("cancel twice: %v", err)
 		}
-		if p, w, err := e.st.Position(e.ctx, tn.ID, ids.Ticket(string(mine.ID))); p != -1 || w != 0 || err != nil {
+		if p, w, err := e.st.Position(e.ctx, tn.ID, mine.ID); p != -1 || w != 0 || err != nil {
 			t.Errorf("position of a cancelled ticket: %d %d %v", p, w, err)
 		}
 		// Once cancelled, Ani can take a new ticket.
@@ -275,12 +275,12 @@ func TestCancelAndTake(t *testing.T) {
 		}
 		// A called ticket cannot be cancelled any more.
 		e.mustCall(t, slug, c)
-		if err := e.st.Cancel(e.ctx, as(ani), tn.ID, ids.Ticket(string(fresh.ID)), ani); !errors.Is(err, ErrNotWaiting) {
+		if err := e.st.Cancel(e.ctx, as(ani), tn.ID, fresh.ID, ani); !errors.Is(err, ErrNotWaiting) {
 			t.Errorf("cancel a called ticket: %v", err)
 		}
 		// An anonymous ticket is cancelled by whoever holds its slip.
 		walkIn := e.take(t, slug, c, Regular)
-		if err := e.st.Cancel(e.ctx, audit.System, tn.ID, ids.Ticket(string(walkIn.ID)), ""); err != nil {
+		if err := e.st.Cancel(e.ctx, audit.System, tn.ID, walkIn.ID, ""); err != nil {
 			t.Errorf("cancel an anonymous ticket: %v", err)
 		}
 		if w, _ := e.st.Waiting(e.ctx, tn.ID, c.ID); len(w) != 0 {
@@ -343,7 +343,7 @@ func TestPositionsAndWaits(t *testing.T) {
 		prio := e.take(t, slug, c, Pregnancy)
 		check := func(when string, tk Ticket, wantPos, wantWait int) {
 			t.Helper()
-			p, w, err := e.st.Position(e.ctx, tn, ids.Ticket(string(tk.ID)))
+			p, w, err := e.st.Position(e.ctx, tn, tk.ID)
 			if err != nil || p != wantPos || w != wantWait {
 				t.Errorf("%s: %s at %d, %d s (%v); want %d, %d s", when, tk.Label, p, w, err, wantPos, wantWait)
 			}
@@ -363,7 +363,7 @@ func TestPositionsAndWaits(t *testing.T) {
 				check("two called", regular[5], 4, 4*600)
 			}
 			e.clk.Advance(time.Duration(minutes) * time.Minute)
-			if _, err := e.st.Finish(e.ctx, officer, tn, ids.Ticket(string(tk.ID))); err != nil {
+			if _, err := e.st.Finish(e.ctx, officer, tn, tk.ID); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -378,7 +378,7 @@ func TestPositionsAndWaits(t *testing.T) {
 		// A no-show does not count as a service time.
 		noShow := e.mustCall(t, slug, c)
 		e.clk.Advance(30 * time.Minute)
-		if _, err := e.st.NoShow(e.ctx, officer, tn, ids.Ticket(string(noShow.ID))); err != nil {
+		if _, err := e.st.NoShow(e.ctx, officer, tn, noShow.ID); err != nil {
 			t.Fatal(err)
 		}
 		check("after a no-show", regular[5], 2, 480)
@@ -413,7 +413,7 @@ func TestNumberingRestartsPerLocalDay(t *testing.T) {
 		if w, _ := e.st.Waiting(e.ctx, tn.ID, c.ID); len(w) != 1 || w[0].ID != first.ID {
 			t.Errorf("waiting after midnight: %v", labels(w))
 		}
-		if p, _, err := e.st.Position(e.ctx, tn.ID, ids.Ticket(string(late2.ID))); p != -1 || err != nil {
+		if p, _, err := e.st.Position(e.ctx, tn.ID, late2.ID); p != -1 || err != nil {
 			t.Errorf("position of yesterday's ticket: %d %v", p, err)
 		}
 		if called := e.mustCall(t, slug, c); called.ID != first.ID {
@@ -549,20 +549,20 @@ func TestOneCalledTicketPerOfficer(t *testing.T) {
 			t.Fatalf("another officer: %v", err)
 		}
 		// In service (a video call) still counts; done frees the officer.
-		if _, err := e.st.Start(e.ctx, officer, tn, ids.Ticket(string(first.ID))); err != nil {
+		if _, err := e.st.Start(e.ctx, officer, tn, first.ID); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := call(c, "aiko"); !errors.Is(err, ErrBusy) {
 			t.Fatalf("call while serving: %v, want ErrBusy", err)
 		}
-		if _, err := e.st.Finish(e.ctx, officer, tn, ids.Ticket(string(first.ID))); err != nil {
+		if _, err := e.st.Finish(e.ctx, officer, tn, first.ID); err != nil {
 			t.Fatal(err)
 		}
 		second, err := call(c, "aiko")
 		if err != nil {
 			t.Fatalf("call after done: %v", err)
 		}
-		if _, err := e.st.NoShow(e.ctx, officer, tn, ids.Ticket(string(second.ID))); err != nil {
+		if _, err := e.st.NoShow(e.ctx, officer, tn, second.ID); err != nil {
 			t.Fatal(err)
 		}
 		// A number left called yesterday does not block today.
@@ -612,23 +612,23 @@ func TestTenantIsolation(t *testing.T) {
 		e.take(t, "fukuoka", c, Regular)
 
 		checks := map[string]func() error{
-			"Get":       func() error { _, err := e.st.Get(e.ctx, bwi.ID, ids.Ticket(string(tk.ID))); return err },
-			"Position":  func() error { _, _, err := e.st.Position(e.ctx, bwi.ID, ids.Ticket(string(tk.ID))); return err },
+			"Get":       func() error { _, err := e.st.Get(e.ctx, bwi.ID, tk.ID); return err },
+			"Position":  func() error { _, _, err := e.st.Position(e.ctx, bwi.ID, tk.ID); return err },
 			"Take":      func() error { _, err := e.st.Take(e.ctx, audit.System, bwi, c.ID, "", SourceWeb, Regular); return err },
 			"Waiting":   func() error { _, err := e.st.Waiting(e.ctx, bwi.ID, c.ID); return err },
 			"Board":     func() error { _, _, err := e.st.Board(e.ctx, bwi.ID, c.ID, 3); return err },
 			"CallNext":  func() error { _, err := e.st.CallNext(e.ctx, officer, bwi.ID, c.ID, "o"); return err },
-			"CallAgain": func() error { _, err := e.st.CallAgain(e.ctx, officer, bwi.ID, ids.Ticket(string(tk.ID))); return err },
-			"Start":     func() error { _, err := e.st.Start(e.ctx, officer, bwi.ID, ids.Ticket(string(tk.ID))); return err },
-			"Finish":    func() error { _, err := e.st.Finish(e.ctx, officer, bwi.ID, ids.Ticket(string(tk.ID))); return err },
-			"NoShow":    func() error { _, err := e.st.NoShow(e.ctx, officer, bwi.ID, ids.Ticket(string(tk.ID))); return err },
-			"Cancel":    func() error { return e.st.Cancel(e.ctx, officer, bwi.ID, ids.Ticket(string(tk.ID)), "") },
+			"CallAgain": func() error { _, err := e.st.CallAgain(e.ctx, officer, bwi.ID, tk.ID); return err },
+			"Start":     func() error { _, err := e.st.Start(e.ctx, officer, bwi.ID, tk.ID); return err },
+			"Finish":    func() error { _, err := e.st.Finish(e.ctx, officer, bwi.ID, tk.ID); return err },
+			"NoShow":    func() error { _, err := e.st.NoShow(e.ctx, officer, bwi.ID, tk.ID); return err },
+			"Cancel":    func() error { return e.st.Cancel(e.ctx, officer, bwi.ID, tk.ID, "") },
 			"Transfer to their own counter": func() error {
-				_, err := e.st.Transfer(e.ctx, officer, bwi, ids.Ticket(string(tk.ID)), ids.Counter(string(theirs.ID)))
+				_, err := e.st.Transfer(e.ctx, officer, bwi, tk.ID, theirs.ID)
 				return err
 			},
 			"Transfer to another tenant's counter": func() error {
-				_, err := e.st.Transfer(e.ctx, officer, fuk, ids.Ticket(string(tk.ID)), ids.Counter(string(theirs.ID)))
+				_, err := e.st.Transfer(e.ctx, officer, fuk, tk.ID, theirs.ID)
 				return err
 			},
 			"Get of a malformed ID":     func() error { _, err := e.st.Get(e.ctx, fuk.ID, "../etc"); return err },
@@ -639,7 +639,7 @@ func TestTenantIsolation(t *testing.T) {
 				t.Errorf("%s: %v, want ErrNotFound", name, err)
 			}
 		}
-		if got, _ := e.st.Get(e.ctx, fuk.ID, ids.Ticket(string(tk.ID))); got.Status != Waiting || got.Version != 1 {
+		if got, _ := e.st.Get(e.ctx, fuk.ID, tk.ID); got.Status != Waiting || got.Version != 1 {
 			t.Errorf("ticket changed: %+v", got)
 		}
 	})
@@ -662,7 +662,7 @@ func TestBoard(t *testing.T) {
 		}
 		e.mustCall(t, slug, c)
 		a1 := e.mustCall(t, slug, c)
-		if _, err := e.st.Finish(e.ctx, officer, tn, ids.Ticket(string(a1.ID))); err != nil {
+		if _, err := e.st.Finish(e.ctx, officer, tn, a1.ID); err != nil {
 			t.Fatal(err)
 		}
 		e.mustCall(t, slug, c)
@@ -742,7 +742,7 @@ func TestPositionAgreesWithWaiting(t *testing.T) {
 				t.Fatal(err)
 			}
 			for want, tk := range waiting {
-				got, wait, err := e.st.Position(e.ctx, tn, ids.Ticket(string(tk.ID)))
+				got, wait, err := e.st.Position(e.ctx, tn, tk.ID)
 				if err != nil || got != want {
 					t.Errorf("after %d calls: %s at %d (%v), service order says %d", calls, tk.Label, got, err, want)
 				}
@@ -760,9 +760,9 @@ func TestPositionAgreesWithWaiting(t *testing.T) {
 			// follow the served times.
 			e.clk.Advance(time.Duration(3+calls) * time.Minute)
 			if calls%3 == 2 {
-				_, err = e.st.NoShow(e.ctx, officer, tn, ids.Ticket(string(called.ID)))
+				_, err = e.st.NoShow(e.ctx, officer, tn, called.ID)
 			} else {
-				_, err = e.st.Finish(e.ctx, officer, tn, ids.Ticket(string(called.ID)))
+				_, err = e.st.Finish(e.ctx, officer, tn, called.ID)
 			}
 			if err != nil {
 				t.Fatal(err)
@@ -814,7 +814,7 @@ func TestDerivedSnapshotsUnderRace(t *testing.T) {
 						t.Error(err)
 						return
 					}
-					if _, err := e.st.Finish(e.ctx, officer, tn, ids.Ticket(string(tk.ID))); err != nil {
+					if _, err := e.st.Finish(e.ctx, officer, tn, tk.ID); err != nil {
 						t.Error(err)
 						return
 					}
@@ -829,7 +829,7 @@ func TestDerivedSnapshotsUnderRace(t *testing.T) {
 			t.Fatalf("%d waiting, %v", len(waiting), err)
 		}
 		for want, tk := range waiting {
-			_, wait, _ := e.st.Position(e.ctx, tn, ids.Ticket(string(tk.ID)))
+			_, wait, _ := e.st.Position(e.ctx, tn, tk.ID)
 			if _, got, gotWait, err := e.st.StatusAt(e.ctx, tn, c.ID, tk.ID); err != nil || got != want || gotWait != wait {
 				t.Errorf("%s: live page at %d, %d s (%v); want %d, %d s", tk.Label, got, gotWait, err, want, wait)
 			}

@@ -244,7 +244,7 @@ func (s *Store) StatusAt(ctx context.Context, tenantID ids.Tenant, counterID ids
 		return t.Brief, pos, estimateWait(pos, snap.times, snap.slot, snap.capacity), nil
 	}
 	// Not waiting (called, done, gone) or not of this counter: read it.
-	t, err := s.Get(ctx, tenantID, ids.Ticket(string(id)))
+	t, err := s.Get(ctx, tenantID, id)
 	if err != nil {
 		return Brief{}, -1, 0, err
 	}

@@ -85,7 +85,7 @@ func TestStatusAtCrowd(t *testing.T) {
 		for i := range crowd {
 			wg.Go(func() {
 				id := tickets[i%len(tickets)]
-				if _, pos, _, err := e.st.StatusAt(e.ctx, fk, c.ID, ids.Ticket(id)); err != nil || pos != i%len(tickets) {
+				if _, pos, _, err := e.st.StatusAt(e.ctx, fk, c.ID, id); err != nil || pos != i%len(tickets) {
 					errs <- fmt.Errorf("%s: position %d, %v", id, pos, err)
 				}
 			})

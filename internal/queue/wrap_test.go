@@ -7,7 +7,6 @@ import (
 
 	"github.com/serambi/serambi/internal/db"
 	"github.com/serambi/serambi/internal/db/dbtest"
-	"github.com/serambi/serambi/internal/ids"
 )
 
 // TestErrorsSayWhatAndWhich: a refused step names the operation and the
@@ -17,7 +16,7 @@ func TestErrorsSayWhatAndWhich(t *testing.T) {
 		e := newEnv(t, d)
 		c := e.counter(t, "fukuoka", nil)
 		tk := e.take(t, "fukuoka", c, "")
-		_, err := e.st.Finish(e.ctx, officer, e.tenants["fukuoka"].ID, ids.Ticket(string(tk.ID)))
+		_, err := e.st.Finish(e.ctx, officer, e.tenants["fukuoka"].ID, tk.ID)
 		if !errors.Is(err, ErrNotCalled) || Code(err) != "error.queue.not_called" {
 			t.Fatalf("finish a waiting ticket: %v (code %q), want ErrNotCalled", err, Code(err))
 		}

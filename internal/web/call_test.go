@@ -467,7 +467,7 @@ func TestAssistedApplicationInCall(t *testing.T) {
 	if got.ApplicationID != appID {
 		t.Fatalf("call not linked: %+v", got)
 	}
-	sent, _ := s.app.Apps.Get(t.Context(), mustTenant(t, s, "fukuoka"), ids.Application(string(appID)))
+	sent, _ := s.app.Apps.Get(t.Context(), mustTenant(t, s, "fukuoka"), appID)
 	if sent.TrackingNumber == "" || sent.ConfirmedBy != sent.ApplicantID {
 		t.Fatalf("application: %+v", sent)
 	}
@@ -532,7 +532,7 @@ func TestWalkInPhotoJoinsApplication(t *testing.T) {
 		t.Fatalf("the walk-in says yes: %d %s", a.status, a.body)
 	}
 	off.expect("attached")
-	app, _ := s.app.Apps.Get(t.Context(), tn, ids.Application(string(appID)))
+	app, _ := s.app.Apps.Get(t.Context(), tn, appID)
 	d, _ := s.app.Docs.Get(t.Context(), tn, ids.Document(shown.ID))
 	if d.OwnerID != app.ApplicantID || d.ApplicationID != appID || d.Requirement != "id_card" {
 		t.Fatalf("after yes: %+v (application of %s)", d, app.ApplicantID)

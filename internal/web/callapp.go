@@ -126,7 +126,7 @@ func (s *Server) ServedCall(r *http.Request, t *tenant.Tenant, callID ids.Call) 
 	if callID == "" {
 		return ""
 	}
-	c, err := s.Calls.Get(r.Context(), t.ID, ids.Call(string(callID)))
+	c, err := s.Calls.Get(r.Context(), t.ID, callID)
 	if err != nil || c.Status != call.Open || !s.ServesCounter(r, t, c, getState(r).user) {
 		if err != nil && !errors.Is(err, call.ErrNotFound) {
 			s.LogFailure(r, "look up the call of an assisted application", err)
@@ -154,7 +154,7 @@ func (s *Server) AnnounceSent(r *http.Request, t *tenant.Tenant, appID ids.Appli
 	if !ok {
 		return
 	}
-	a, err := s.Apps.Get(r.Context(), t.ID, ids.Application(string(appID)))
+	a, err := s.Apps.Get(r.Context(), t.ID, appID)
 	if err != nil {
 		s.LogFailure(r, "read the application to announce in its call", err)
 		return

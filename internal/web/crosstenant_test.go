@@ -99,7 +99,7 @@ func TestNoRouteCrossesTenants(t *testing.T) {
 	if after, _ := s.app.Calls.Get(ctx, b.ID, ids.Call(bCall)); after.Status != "open" || after.Notes != "" {
 		t.Fatalf("tenant B's call was changed by callers from tenant A: %+v", after)
 	}
-	if after, _ := s.app.Apps.Get(ctx, b.ID, ids.Application(string(bApp.ID))); after.Version != bApp.Version || after.AssignedTo != "" {
+	if after, _ := s.app.Apps.Get(ctx, b.ID, bApp.ID); after.Version != bApp.Version || after.AssignedTo != "" {
 		t.Fatalf("tenant B's application was changed by callers from tenant A: %+v", after)
 	}
 }

@@ -12,7 +12,6 @@ import (
 
 	"github.com/serambi/serambi/internal/app"
 	"github.com/serambi/serambi/internal/clock"
-	"github.com/serambi/serambi/internal/ids"
 )
 
 // importHolidays posts a file to the coordinator's import form.
@@ -83,7 +82,7 @@ func TestNationalHolidaysPublish(t *testing.T) {
 	page := coord.get("/network/holidays?country=JP&year=2031&lang=en")
 	mustContain(t, page, "Not published yet", "Test holiday 1<", "Publish the holidays of 2031")
 	// A draft moves nothing.
-	if got, _ := s.app.Apps.Get(t.Context(), a.TenantID, ids.Application(string(a.ID))); !got.DueAt.Equal(before) {
+	if got, _ := s.app.Apps.Get(t.Context(), a.TenantID, a.ID); !got.DueAt.Equal(before) {
 		t.Fatalf("a draft list moved the deadline to %v", got.DueAt)
 	}
 	ask := coord.post("/network/holidays/publish", url.Values{"country": {"JP"}, "year": {"2031"}})
@@ -91,7 +90,7 @@ func TestNationalHolidaysPublish(t *testing.T) {
 	if r := coord.post("/network/holidays/publish", url.Values{"country": {"JP"}, "year": {"2031"}, "confirm": {"yes"}}); r.status != http.StatusSeeOther {
 		t.Fatalf("publish: %d", r.status)
 	}
-	got, _ := s.app.Apps.Get(t.Context(), a.TenantID, ids.Application(string(a.ID)))
+	got, _ := s.app.Apps.Get(t.Context(), a.TenantID, a.ID)
 	if !got.DueAt.After(before) || got.DueAt.Month() != time.February {
 		t.Fatalf("after publishing, the deadline is %v (was %v); want it past the January holidays", got.DueAt, before)
 	}

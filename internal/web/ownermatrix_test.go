@@ -16,7 +16,6 @@ import (
 	"github.com/serambi/serambi/internal/counter"
 	"github.com/serambi/serambi/internal/document"
 	"github.com/serambi/serambi/internal/identity"
-	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/queue"
 	"github.com/serambi/serambi/internal/web"
 	"github.com/serambi/serambi/internal/workflow"
@@ -92,7 +91,7 @@ func ownedBy(t *testing.T, s *site, resident identity.User) owned {
 	if err := s.app.Calls.AddShown(ctx, ten.ID, cl.ID, shown.ID, "test"); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.app.Calls.LinkApplication(ctx, ten.ID, ids.Call(string(cl.ID)), a.ID); err != nil {
+	if err := s.app.Calls.LinkApplication(ctx, ten.ID, cl.ID, a.ID); err != nil {
 		t.Fatal(err)
 	}
 	return owned{application: string(a.ID), document: string(d.ID), appointment: ap.ID, call: string(cl.ID), shown: string(shown.ID), counter: string(c.ID)}

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/serambi/serambi/internal/application"
-	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/locale"
 	"github.com/serambi/serambi/internal/validation"
 )
@@ -125,7 +124,7 @@ func (s *Server) publicStatus(r *http.Request, a application.Application, lang s
 	if a.DueAt != nil {
 		ps.DueAt = a.DueAt.UTC().Format("2006-01-02T15:04:05Z")
 	}
-	events, err := s.Apps.Timeline(r.Context(), t.ID, ids.Application(string(a.ID)))
+	events, err := s.Apps.Timeline(r.Context(), t.ID, a.ID)
 	if err != nil {
 		return nil, nil, false
 	}

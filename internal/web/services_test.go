@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/serambi/serambi/internal/application"
-	"github.com/serambi/serambi/internal/ids"
 )
 
 var versionRe = regexp.MustCompile(`name="version" value="(\d+)"`)
@@ -360,7 +359,7 @@ func TestAssignOnlyOpenWork(t *testing.T) {
 	if !strings.Contains(r.header.Get("Location"), "changed=1") {
 		t.Fatalf("assigning a decided application: %d %q", r.status, r.header.Get("Location"))
 	}
-	if got, _ := s.app.Apps.Get(t.Context(), decided.TenantID, ids.Application(string(decided.ID))); got.AssignedTo != decided.AssignedTo {
+	if got, _ := s.app.Apps.Get(t.Context(), decided.TenantID, decided.ID); got.AssignedTo != decided.AssignedTo {
 		t.Errorf("a decided application was assigned to %q", got.AssignedTo)
 	}
 }

@@ -214,7 +214,7 @@ func (s *Pages) writeApp(w http.ResponseWriter, r *http.Request, ac *appContext,
 	j := appJSON{ID: string(ac.App.ID), Service: ac.Svc.Code, TrackingNumber: ac.App.TrackingNumber, State: ac.App.State,
 		StateLabel: st.Labels.In(lang), Version: ac.App.Version, Answers: ac.App.Answers, DueAt: ac.App.DueAt,
 		SubmittedAt: ac.App.SubmittedAt, DecidedAt: ac.App.DecidedAt, Timeline: []eventJSON{}, Actions: []actionJSON{}}
-	events, err := s.Apps.Timeline(r.Context(), ac.T.ID, ids.Application(string(ac.App.ID)))
+	events, err := s.Apps.Timeline(r.Context(), ac.T.ID, ac.App.ID)
 	if err != nil {
 		s.ServerError(w, r, err)
 		return
@@ -243,7 +243,7 @@ func (s *Pages) apiAct(w http.ResponseWriter, r *http.Request) {
 	if !s.ReadJSON(w, r, &b) {
 		return
 	}
-	a, err := s.Apps.Act(r.Context(), ac.caller(r), *ac.T, ac.Svc, ids.Application(string(ac.App.ID)), b.Version, b.Action, b.Comment)
+	a, err := s.Apps.Act(r.Context(), ac.caller(r), *ac.T, ac.Svc, ac.App.ID, b.Version, b.Action, b.Comment)
 	var errs validation.Errors
 	switch {
 	case errors.Is(err, workflow.ErrNotAllowed):

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/web"
 
 	"github.com/serambi/serambi/internal/application"
@@ -82,7 +81,7 @@ func (s *Pages) applicationData(ctx context.Context, p *web.Page, ac *appContext
 	state, _ := wf.State(ac.App.State)
 	d := applicationPage{AC: ac, Service: ac.Svc.Names.In(lang), State: state.Labels.In(lang), Outcome: state.Outcome,
 		Editable: ac.editable(), Staff: slices.Contains(ac.Roles, workflow.Officer) || slices.Contains(ac.Roles, workflow.Admin)}
-	events, err := s.Apps.Timeline(ctx, ac.T.ID, ids.Application(string(ac.App.ID)))
+	events, err := s.Apps.Timeline(ctx, ac.T.ID, ac.App.ID)
 	if err != nil {
 		return d, err
 	}
@@ -180,7 +179,7 @@ func (s *Pages) act(w http.ResponseWriter, r *http.Request) {
 		s.confirmAction(w, r, ac, action, outcome, version)
 		return
 	}
-	_, err := s.Apps.Act(r.Context(), ac.caller(r), *ac.T, ac.Svc, ids.Application(string(ac.App.ID)), version, action, r.PostForm.Get("comment"))
+	_, err := s.Apps.Act(r.Context(), ac.caller(r), *ac.T, ac.Svc, ac.App.ID, version, action, r.PostForm.Get("comment"))
 	if err != nil {
 		s.appError(w, r, ac, err)
 		return

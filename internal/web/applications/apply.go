@@ -153,7 +153,7 @@ func (s *Pages) saveSection(w http.ResponseWriter, r *http.Request) {
 	for k, v := range clean {
 		merged[k] = v
 	}
-	if _, err := s.Apps.SaveAnswers(r.Context(), ac.caller(r), *ac.T, ac.Svc, ids.Application(string(ac.App.ID)), ac.App.Version, merged); err != nil {
+	if _, err := s.Apps.SaveAnswers(r.Context(), ac.caller(r), *ac.T, ac.Svc, ac.App.ID, ac.App.Version, merged); err != nil {
 		s.appError(w, r, ac, err)
 		return
 	}

@@ -112,7 +112,7 @@ func (s *Pages) requestConfirmation(w http.ResponseWriter, r *http.Request) {
 		s.renderCheck(w, r, ac, append(errs, missingDocuments(ac.Svc, docs)...), http.StatusUnprocessableEntity)
 		return
 	}
-	if _, _, err := s.Apps.RequestConfirmation(r.Context(), ac.caller(r), *ac.T, ids.Application(string(ac.App.ID)), s.confirmCodeSender(r, ac)); err != nil {
+	if _, _, err := s.Apps.RequestConfirmation(r.Context(), ac.caller(r), *ac.T, ac.App.ID, s.confirmCodeSender(r, ac)); err != nil {
 		s.ServerError(w, r, err)
 		return
 	}
@@ -143,7 +143,7 @@ func (s *Pages) confirm(w http.ResponseWriter, r *http.Request) {
 		s.renderApplication(w, r, ac, validation.Errors{{Field: "code", Code: "error.signin.throttled"}}, http.StatusTooManyRequests)
 		return
 	}
-	_, err = s.Apps.Confirm(r.Context(), ac.caller(r), *ac.T, ac.Svc, ids.Application(string(ac.App.ID)), r.PostForm.Get("code"), byApplicant)
+	_, err = s.Apps.Confirm(r.Context(), ac.caller(r), *ac.T, ac.Svc, ac.App.ID, r.PostForm.Get("code"), byApplicant)
 	switch {
 	case errors.Is(err, application.ErrBadCode):
 		if err := s.Identity.RecordFailure(r.Context(), string(key)); err != nil {

@@ -212,7 +212,7 @@ func (s *Pages) deleteDocument(w http.ResponseWriter, r *http.Request) {
 		s.NotFound(w, r)
 		return
 	}
-	if err := s.Docs.Delete(r.Context(), web.Actor(r), ac.T.ID, ids.Document(string(d.ID))); err != nil {
+	if err := s.Docs.Delete(r.Context(), web.Actor(r), ac.T.ID, d.ID); err != nil {
 		s.ServerError(w, r, err)
 		return
 	}

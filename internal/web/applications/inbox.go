@@ -97,7 +97,7 @@ func (s *Pages) assign(w http.ResponseWriter, r *http.Request) {
 		to = id
 	}
 	version, _ := strconv.Atoi(r.PostForm.Get("version"))
-	_, err := s.Apps.Assign(r.Context(), ac.caller(r), ac.T.ID, ids.Application(string(ac.App.ID)), version, ids.User(to))
+	_, err := s.Apps.Assign(r.Context(), ac.caller(r), ac.T.ID, ac.App.ID, version, ids.User(to))
 	if errors.Is(err, application.ErrConflict) || errors.Is(err, application.ErrNotAssignable) {
 		web.Redirect(w, r, appURL(ac)+"?changed=1")
 		return

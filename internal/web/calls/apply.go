@@ -34,7 +34,7 @@ func (s *Pages) confirmInCall(w http.ResponseWriter, r *http.Request) {
 		s.Problem(w, r, http.StatusForbidden, "forbidden", "problem.call_confirm")
 		return
 	}
-	a, err := s.Apps.Get(r.Context(), t.ID, ids.Application(string(c.ApplicationID)))
+	a, err := s.Apps.Get(r.Context(), t.ID, c.ApplicationID)
 	if err != nil || a.ApplicantID != u.ID {
 		s.Problem(w, r, http.StatusForbidden, "forbidden", "problem.call_confirm")
 		return
@@ -45,7 +45,7 @@ func (s *Pages) confirmInCall(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	caller := application.Caller{Actor: web.Actor(r), Roles: web.CallerRoles(r, t, a)}
-	_, err = s.Apps.Confirm(r.Context(), caller, *t, svc, ids.Application(string(a.ID)), "", true)
+	_, err = s.Apps.Confirm(r.Context(), caller, *t, svc, a.ID, "", true)
 	switch {
 	case errors.Is(err, application.ErrNotAssisted):
 		// Already sent (a second tap): show the number again.
@@ -91,7 +91,7 @@ func (s *Pages) attachShown(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	err := s.Docs.AttachAs(r.Context(), web.Actor(r), t.ID, ids.Document(string(d.ID)), d.OwnerID, c.ResidentID, c.ApplicationID, req.Name)
+	err := s.Docs.AttachAs(r.Context(), web.Actor(r), t.ID, d.ID, d.OwnerID, c.ResidentID, c.ApplicationID, req.Name)
 	switch {
 	case errors.Is(err, document.ErrNotFound), errors.Is(err, document.ErrAttached):
 		s.Problem(w, r, http.StatusConflict, "not_attachable", "problem.call_attach")
@@ -129,7 +129,7 @@ func (s *Pages) attachable(w http.ResponseWriter, r *http.Request, t *tenant.Ten
 	if c.ApplicationID == "" || c.ResidentID == "" || (d.OwnerID != c.ResidentID && d.OwnerID != c.OfficerID) {
 		return refuse()
 	}
-	a, err := s.Apps.Get(r.Context(), t.ID, ids.Application(string(c.ApplicationID)))
+	a, err := s.Apps.Get(r.Context(), t.ID, c.ApplicationID)
 	if err != nil || a.TrackingNumber != "" || a.ApplicantID != c.ResidentID {
 		return refuse()
 	}

@@ -193,7 +193,7 @@ func (s *Pages) callPage(w http.ResponseWriter, r *http.Request) {
 	s.describeCall(r, p, t, c, who, &v)
 	p.Kiosk = s.atKiosk(r, t)
 	if who.role == call.RoleOfficer && c.ApplicationID != "" {
-		if a, err := s.Apps.Get(r.Context(), t.ID, ids.Application(string(c.ApplicationID))); err == nil && a.TrackingNumber == "" {
+		if a, err := s.Apps.Get(r.Context(), t.ID, c.ApplicationID); err == nil && a.TrackingNumber == "" {
 			if svc, err := s.Services.ByID(r.Context(), t.ID, a.ServiceID); err == nil {
 				b, _ := json.Marshal(web.RequirementOptions(svc))
 				v.Requirements = string(b)
@@ -290,7 +290,7 @@ func (s *Pages) rateCall(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	score, _ := strconv.Atoi(r.PostForm.Get("score"))
-	err := s.Calls.Rate(r.Context(), web.Actor(r), t.ID, ids.Call(string(c.ID)), score)
+	err := s.Calls.Rate(r.Context(), web.Actor(r), t.ID, c.ID, score)
 	self := callPath(t, c, who)
 	switch {
 	case errors.Is(err, call.ErrRating):

@@ -78,7 +78,7 @@ func (s *Pages) joinPage(w http.ResponseWriter, r *http.Request) {
 	}
 	counterName := ""
 	if err == nil {
-		if cn, err := s.Counters.Get(r.Context(), t.ID, ids.Counter(string(c.CounterID))); err == nil {
+		if cn, err := s.Counters.Get(r.Context(), t.ID, c.CounterID); err == nil {
 			counterName = cn.Name(p.Lang())
 		}
 	}

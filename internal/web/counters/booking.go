@@ -379,7 +379,7 @@ func (s *Pages) familyToHelp(r *http.Request, userID ids.User) []familyPerson {
 // call; names caches counter names.
 func (s *Pages) appointmentView(r *http.Request, p *web.Page, t *tenant.Tenant, a counter.Appointment, names map[string]string) appointmentView {
 	if _, ok := names[string(a.CounterID)]; !ok {
-		if c, err := s.Counters.Get(r.Context(), t.ID, ids.Counter(string(a.CounterID))); err == nil {
+		if c, err := s.Counters.Get(r.Context(), t.ID, a.CounterID); err == nil {
 			names[string(a.CounterID)] = c.Name(p.Lang())
 		}
 	}

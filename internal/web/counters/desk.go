@@ -45,7 +45,7 @@ func (s *Pages) deskPage(w http.ResponseWriter, r *http.Request) {
 	var rows []deskRow
 	for _, a := range apps {
 		if _, ok := names[string(a.CounterID)]; !ok {
-			if c, err := s.Counters.Get(r.Context(), t.ID, ids.Counter(string(a.CounterID))); err == nil {
+			if c, err := s.Counters.Get(r.Context(), t.ID, a.CounterID); err == nil {
 				names[string(a.CounterID)] = c.Name(p.Lang())
 			}
 		}

@@ -36,7 +36,7 @@ func (s *Pages) icsEvents(r *http.Request, slug, lang string, apps []counter.App
 	names := map[string]string{}
 	for _, a := range apps {
 		if _, ok := names[string(a.CounterID)]; !ok {
-			if c, err := s.Counters.Get(r.Context(), a.TenantID, ids.Counter(string(a.CounterID))); err == nil {
+			if c, err := s.Counters.Get(r.Context(), a.TenantID, a.CounterID); err == nil {
 				names[string(a.CounterID)] = s.Catalog.T(lang, "counters.title") + ": " + c.Name(lang)
 			}
 		}

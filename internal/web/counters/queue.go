@@ -90,7 +90,7 @@ func (s *Pages) cancelTicket(w http.ResponseWriter, r *http.Request) {
 	if u := web.UserOf(r); u != nil {
 		resident = u.ID
 	}
-	if err := s.Queue.Cancel(r.Context(), web.Actor(r), t.ID, ids.Ticket(string(tk.ID)), resident); err != nil {
+	if err := s.Queue.Cancel(r.Context(), web.Actor(r), t.ID, tk.ID, resident); err != nil {
 		s.QueueError(w, r, t, err)
 		return
 	}

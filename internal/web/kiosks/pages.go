@@ -164,7 +164,7 @@ func (s *Pages) kioskReset(w http.ResponseWriter, r *http.Request) {
 	}
 	if id := r.PostForm.Get("ticket"); id != "" {
 		if tk, err := s.Queue.Get(r.Context(), t.ID, ids.Ticket(id)); err == nil && tk.Source == queue.SourceKiosk && tk.Status == queue.Waiting {
-			if err := s.Queue.Cancel(r.Context(), web.Actor(r), t.ID, ids.Ticket(string(tk.ID)), ""); queue.Code(err) == "" {
+			if err := s.Queue.Cancel(r.Context(), web.Actor(r), t.ID, tk.ID, ""); queue.Code(err) == "" {
 				s.LogFailure(r, "kiosk reset: give up the number", err) // a number called meanwhile is not an error
 			}
 		}
