@@ -244,6 +244,7 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 		return err
 	}
 	a.ListenBus(ctx)
+	go a.linkAudit(ctx)
 	defer a.stopRelay()
 	if err := a.Jobs.Start(ctx); err != nil {
 		ln.Close()

@@ -185,6 +185,11 @@ func (s *Service) Create(ctx context.Context, c Caller, t tenant.Tenant, svc cat
 	if err != nil {
 		return Application{}, err
 	}
+	if d.Submit {
+		if a.TrackingNumber, err = s.reserveNumber(ctx, c, t, svc, start.Name, now); err != nil {
+			return Application{}, err
+		}
+	}
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
 		if err := s.insert(ctx, tx, a); err != nil {
 			return err
@@ -206,7 +211,41 @@ func (s *Service) Create(ctx context.Context, c Caller, t tenant.Tenant, svc cat
 		// in one statement; each write less is a round trip less.
 		return s.transition(ctx, tx, c, t, svc, cal, &a, "submit", "", created)
 	})
-	return a, err
+	if err != nil {
+		return Application{}, err
+	}
+	return a, nil
+}
+
+// reserveNumber takes, on PostgreSQL, the tracking number a submission
+// from state will need, before its transaction. Taken inside, the
+// number's row stays locked until that transaction commits and every
+// submission of the tenant queues behind it (measured: 20 of 23 backends
+// waiting, about 300 submissions/s); taken alone it is locked for one
+// statement. The price is a gap in the year's numbers when the
+// submission then fails, which only a database error does: the answers
+// were checked already. SQLite runs one writer at a time anyway and keeps
+// numbers gapless; inside a joined transaction (a flow) the number is
+// taken in it.
+func (s *Service) reserveNumber(ctx context.Context, c Caller, t tenant.Tenant, svc catalog.Service, from string, now time.Time) (string, error) {
+	if s.db.Dialect() != db.Postgres {
+		return "", nil
+	}
+	act, err := svc.Workflow.Check(from, "submit", c.Roles, "")
+	if err != nil {
+		return "", nil // refused: the transaction says so, in its words
+	}
+	if next, _ := svc.Workflow.State(act.To); !numbered(next) {
+		return "", nil
+	}
+	return nextTrackingNumber(ctx, s.db, t, now)
+}
+
+// numbered tells whether reaching st gives an application its tracking
+// number: a number is for what reaches the office, and a draft withdrawn
+// before submission never did.
+func numbered(st workflow.State) bool {
+	return !st.ResidentEdits && st.Outcome != workflow.Withdrawn
 }
 
 // check validates answers: fully when submitting, only their shape for a
@@ -301,14 +340,16 @@ func (s *Service) transition(ctx context.Context, tx *db.Tx, c Caller, t tenant.
 	if err := addEvents(ctx, tx, *a, append(earlier, ev)...); err != nil {
 		return err
 	}
-	// A number is for what reaches the office: a draft withdrawn before
-	// submission never did. Its row stays locked until commit and every
-	// submission of the tenant waits for it, so it is taken as late as
-	// the notices allow (they quote it), and before the audit head, the
-	// order every transaction takes them in (the other order deadlocks).
-	if a.TrackingNumber == "" && !next.ResidentEdits && next.Outcome != workflow.Withdrawn {
-		if a.TrackingNumber, err = nextTrackingNumber(ctx, tx, t, now); err != nil {
-			return err
+	// Taken here (unless reserved before the transaction), the number's
+	// row stays locked until commit and every submission of the tenant
+	// waits for it, so it is taken as late as the notices allow (they
+	// quote it), and before the audit head, the order every transaction
+	// takes them in (the other order deadlocks).
+	if a.SubmittedAt == nil && numbered(next) {
+		if a.TrackingNumber == "" {
+			if a.TrackingNumber, err = nextTrackingNumber(ctx, tx, t, now); err != nil {
+				return err
+			}
 		}
 		a.SubmittedAt = &now
 	}
@@ -333,13 +374,12 @@ func (s *Service) transition(ctx context.Context, tx *db.Tx, c Caller, t tenant.
 		audit.Say("audit.detail.state", from, a.State)))
 }
 
-// nextTrackingNumber takes the next number of the tenant's year inside the
-// submitting transaction, so a failed submission uses no number and
-// residents never see gaps.
-func nextTrackingNumber(ctx context.Context, tx *db.Tx, t tenant.Tenant, now time.Time) (string, error) {
+// nextTrackingNumber takes the next number of the tenant's year, in the
+// submitting transaction or (reserveNumber) just before it.
+func nextTrackingNumber(ctx context.Context, q db.Querier, t tenant.Tenant, now time.Time) (string, error) {
 	year := now.In(t.Location()).Year()
 	var n int64
-	err := tx.QueryRowContext(ctx, `INSERT INTO tracking_sequences (tenant_id, year, last) VALUES (?, ?, 1)
+	err := q.QueryRowContext(ctx, `INSERT INTO tracking_sequences (tenant_id, year, last) VALUES (?, ?, 1)
 		ON CONFLICT (tenant_id, year) DO UPDATE SET last = tracking_sequences.last + 1 RETURNING last`, t.ID, year).Scan(&n)
 	if err != nil {
 		return "", err

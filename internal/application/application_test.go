@@ -395,6 +395,37 @@ func TestTrackingNumbers(t *testing.T) {
 	})
 }
 
+// A submission that fails inside its transaction (here: its documents
+// cannot be attached) leaves nothing behind. On PostgreSQL its number was
+// taken just before the transaction, so that submissions do not queue on
+// the tenant's counter, and the year's numbers show a gap there; SQLite
+// takes it inside and stays gapless. Either way no number is used twice.
+func TestSubmissionFailingInItsTransaction(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		s := e.site(t, "banyuwangi", "35.10", "BWI")
+		siti := e.user(t, "siti")
+		if n := e.submit(t, s, siti).TrackingNumber; n != "BWI-2026-000001" {
+			t.Fatalf("first: %s", n)
+		}
+		refused := errors.New("the upload store is full")
+		_, err := e.apps.Create(e.ctx, residentOf(siti), s.tn, s.svc, application.Draft{ApplicantID: siti.ID, Lang: "id",
+			Answers: complete(), Submit: true,
+			Attach: func(context.Context, *db.Tx, ids.Application) error { return refused }})
+		if !errors.Is(err, refused) {
+			t.Fatalf("failing submission: %v", err)
+		}
+		if mine, _ := e.apps.Mine(e.ctx, s.tn.ID, siti.ID); len(mine) != 1 {
+			t.Fatalf("%d applications after the failed submission, want 1", len(mine))
+		}
+		want := map[db.Dialect]string{db.SQLite: "BWI-2026-000002", db.Postgres: "BWI-2026-000003"}[d.Dialect()]
+		if n := e.submit(t, s, siti).TrackingNumber; n != want {
+			t.Fatalf("next number on %s: %s, want %s", d.Dialect(), n, want)
+		}
+		e.verifyAudit(t)
+	})
+}
+
 // expectNumbers checks that got is exactly prefix-from..to, in any order.
 func expectNumbers(t *testing.T, got []string, prefix string, from, to int) {
 	t.Helper()

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/serambi/serambi/internal/audit"
 	"github.com/serambi/serambi/internal/db"
@@ -25,6 +26,10 @@ func seed(t *testing.T, d *db.DB, n int) {
 		if err != nil {
 			t.Fatal(err)
 		}
+	}
+	// As the server does a moment after each change on PostgreSQL.
+	if _, err := audit.Link(ctx, d); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -81,11 +86,13 @@ func TestVerifyFindsTampering(t *testing.T) {
 	}
 }
 
+// Writers and linkers (every node runs one on PostgreSQL) side by side
+// still make one chain with every entry in it once.
 func TestConcurrentAppendsKeepOneChain(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		var wg sync.WaitGroup
-		errs := make(chan error, 20)
+		errs := make(chan error, 30)
 		for i := 0; i < 20; i++ {
 			wg.Add(1)
 			go func(i int) {
@@ -93,6 +100,10 @@ func TestConcurrentAppendsKeepOneChain(t *testing.T) {
 				errs <- d.InTx(ctx, func(tx *db.Tx) error {
 					return audit.Append(ctx, tx, audit.Entry{ActorLabel: "system", Action: "test", Object: fmt.Sprint(i)})
 				})
+				if i%2 == 0 {
+					_, err := audit.Link(ctx, d)
+					errs <- err
+				}
 			}(i)
 		}
 		wg.Wait()
@@ -148,6 +159,63 @@ func TestChainHashedAlikeOnBothDialects(t *testing.T) {
 		}
 		if n, p := mustVerify(t, d); p != nil || n != 12 {
 			t.Fatalf("verify = %d, %v; want 12 intact", n, p)
+		}
+	})
+}
+
+// On PostgreSQL entries are linked after their transaction commits, from
+// the times the database gives back: the hash must come out as when it was
+// written whatever the zone and fraction (a whole second, trailing zeros,
+// one microsecond; nanoseconds are cut). Several entries of one
+// transaction keep their order, and a rolled-back entry leaves no hole in
+// the numbers.
+func TestChainHashesTimesAlikeAfterLinking(t *testing.T) {
+	jakarta := time.FixedZone("WIB", 7*3600)
+	times := []time.Time{
+		time.Date(2026, 12, 5, 9, 0, 0, 0, time.UTC),
+		time.Date(2026, 12, 5, 9, 0, 0, 120_000_000, time.UTC),
+		time.Date(2026, 12, 5, 9, 0, 0, 1_000, time.UTC),
+		time.Date(2026, 12, 5, 23, 59, 59, 999_999_000, jakarta),
+		time.Date(2026, 1, 2, 3, 4, 5, 600_700_800, jakarta), // nanoseconds are cut to microseconds
+	}
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		err := d.InTx(ctx, func(tx *db.Tx) error {
+			for i, at := range times {
+				if err := audit.Append(ctx, tx, audit.Entry{At: at, Action: "time.check", Object: fmt.Sprint("n:", i)}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rolledBack := d.InTx(ctx, func(tx *db.Tx) error {
+			if err := audit.Append(ctx, tx, audit.Entry{Action: "never"}); err != nil {
+				return err
+			}
+			return fmt.Errorf("change refused")
+		})
+		if rolledBack == nil {
+			t.Fatal("the refused change committed")
+		}
+		seed(t, d, 1)
+		if n, p := mustVerify(t, d); p != nil || n != int64(len(times)+1) {
+			t.Fatalf("verify = %d, %v; want %d intact", n, p, len(times)+1)
+		}
+		entries, err := audit.List(ctx, d, audit.Filter{All: true, Action: "time.check"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]int64{}
+		for _, e := range entries {
+			got[e.Object] = e.Seq
+		}
+		for i := range times {
+			if got[fmt.Sprint("n:", i)] != int64(i+1) {
+				t.Errorf("entry n:%d has number %d, want %d (order of writing)", i, got[fmt.Sprint("n:", i)], i+1)
+			}
 		}
 	})
 }

@@ -104,7 +104,7 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 		return nil, err
 	}
 	p.SetMaxOpenConns(20)
-	p.SetMaxIdleConns(10)
+	p.SetMaxIdleConns(20) // as many as open: closing one a burst opened costs PostgreSQL a new backend on the next
 	p.SetConnMaxIdleTime(5 * time.Minute)
 	d := &DB{dialect: Postgres, write: p, read: p}
 	if err := d.Ping(ctx); err != nil {

@@ -41,6 +41,10 @@ func newMetrics(reg *prometheus.Registry, d *db.DB) *metrics {
 		w, r := d.Stats()
 		return float64(w.WaitCount + r.WaitCount)
 	})
+	pool("serambi_db_wait_seconds_total", "Total time spent waiting for a database connection.", func() float64 {
+		w, r := d.Stats()
+		return (w.WaitDuration + r.WaitDuration).Seconds()
+	})
 	return m
 }
 
