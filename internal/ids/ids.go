@@ -25,3 +25,12 @@ type Document string
 
 // Call identifies a video call.
 type Call string
+
+// Course identifies a smartphone-class course (classes.Course).
+type Course string
+
+// ClassSession identifies one meeting of a course (classes.Session).
+type ClassSession string
+
+// Enrolment identifies a learner's place in a class session.
+type Enrolment string

@@ -60,7 +60,7 @@ func TestEveryUsedKeyExists(t *testing.T) {
 		t.Fatal(err)
 	}
 	inTemplate := regexp.MustCompile(`\.T "([a-z0-9_.]+)"`)
-	inGo := regexp.MustCompile(`"((?:error|flash|problem|home|tenant|signin|otp|register|account|totp|staff|network|audit|field|form|layout|tile|role|status|lang|service|services|apply|check|application|inbox|mine|track|timeline|state|result|verify|admin|calendar|documents|assist|outbox|counter|counters|appointment|appointments|desk|ticket|queue|board|builder|call|kiosk|poster|family|next|confirm)\.[a-z0-9_.]+)"`)
+	inGo := regexp.MustCompile(`"((?:error|flash|problem|home|tenant|signin|otp|register|account|totp|staff|network|audit|field|form|layout|tile|role|status|lang|service|services|apply|check|application|inbox|mine|track|timeline|state|result|verify|admin|calendar|documents|assist|outbox|counter|counters|appointment|appointments|desk|ticket|queue|board|builder|call|kiosk|poster|family|next|confirm|class|course)\.[a-z0-9_.]+)"`)
 	used := map[string]string{}
 	root := filepath.Join("..", "..", "internal")
 	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
@@ -118,7 +118,9 @@ func TestEveryUsedKeyExists(t *testing.T) {
 		"counter.exception_remove": true, "appointment.book": true, "appointment.reschedule": true, "appointment.no_show": true, "ticket.take": true, "ticket.call": true,
 		"ticket.call_again": true, "ticket.start": true, "ticket.finish": true, "ticket.no_show": true, "ticket.cancel": true,
 		"ticket.transfer": true, "call.open": true, "call.end": true, "call.rate": true, "call.invite": true,
-		"call.invite_use": true, "kiosk.register": true, "kiosk.revoke": true, "kiosk.setup": true}
+		"call.invite_use": true, "kiosk.register": true, "kiosk.revoke": true, "kiosk.setup": true,
+		"course.create": true, "class.session.create": true, "class.session.capacity": true, "class.enrol": true,
+		"class.cancel": true, "class.promote": true}
 	for k, where := range used {
 		if strings.HasSuffix(k, ".") || notKeys[k] {
 			continue

@@ -1,0 +1,295 @@
+package classes_test
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/serambi/serambi/internal/audit"
+	"github.com/serambi/serambi/internal/classes"
+	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/db/dbtest"
+	"github.com/serambi/serambi/internal/ids"
+	"github.com/serambi/serambi/internal/testenv"
+	"github.com/serambi/serambi/internal/validation"
+)
+
+type env struct {
+	*testenv.Env
+	st      *classes.Store
+	tenant  ids.Tenant
+	officer audit.Actor
+	course  classes.Course
+}
+
+func newEnv(t *testing.T, d *db.DB) *env {
+	t.Helper()
+	w := testenv.New(t, d)
+	e := &env{Env: w, st: classes.NewStore(d, w.Clock), tenant: w.Tenants["fukuoka"].ID, officer: w.User(t, "instructor")}
+	c, err := e.st.CreateCourse(w.Ctx, e.officer, e.tenant, classes.Course{
+		Code: "first-steps", Level: classes.Beginner,
+		Title: classes.Text{"ja": "はじめてのスマホ", "en": "First steps"},
+		Lessons: []classes.Lesson{
+			{Title: classes.Text{"ja": "電源を入れる"}, Body: classes.Text{"ja": "右の ボタンを 長く 押します。"}},
+			{Title: classes.Text{"ja": "電話をかける"}},
+		},
+	})
+	if err != nil {
+		t.Fatalf("create course: %v", err)
+	}
+	e.course = c
+	return e
+}
+
+// session schedules a session of the env's course a week from now.
+func (e *env) session(t *testing.T, capacity int) classes.Session {
+	t.Helper()
+	starts := e.Clock.Now().Add(7 * 24 * time.Hour)
+	x, err := e.st.CreateSession(e.Ctx, e.officer, e.tenant, classes.Session{CourseID: e.course.ID,
+		StartsAt: starts, EndsAt: starts.Add(90 * time.Minute), VenueName: "博多区 公民館", Capacity: capacity})
+	if err != nil {
+		t.Fatalf("create session: %v", err)
+	}
+	return x
+}
+
+var android = classes.Questions{Phone: classes.PhoneAndroid}
+
+// enrol enrols a new learner and returns the enrolment.
+func (e *env) enrol(t *testing.T, x classes.Session) classes.Enrolment {
+	t.Helper()
+	learner := e.User(t, "learner")
+	en, err := e.st.Enrol(e.Ctx, learner, e.tenant, x.ID, learner.ID, android)
+	if err != nil {
+		t.Fatalf("enrol: %v", err)
+	}
+	return en
+}
+
+func (e *env) counts(t *testing.T, x classes.Session) (enrolled, waitlisted int) {
+	t.Helper()
+	got, err := e.st.Session(e.Ctx, e.tenant, x.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got.Enrolled, got.Waitlisted
+}
+
+func TestCourseKeepsLessonsInOrder(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		c, err := e.st.Course(e.Ctx, e.tenant, e.course.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(c.Lessons) != 2 || c.Lessons[0].Position != 1 || c.Lessons[1].Title.In("id") != "電話をかける" {
+			t.Fatalf("lessons = %+v", c.Lessons)
+		}
+		if c.Title.In("id") != "First steps" || c.Title.In("ja") != "はじめてのスマホ" {
+			t.Errorf("title fallback: id %q, ja %q", c.Title.In("id"), c.Title.In("ja"))
+		}
+		// Another tenant does not see it.
+		if _, err := e.st.Course(e.Ctx, e.Tenants["banyuwangi"].ID, c.ID); !errors.Is(err, classes.ErrNotFound) {
+			t.Errorf("other tenant reads the course: %v", err)
+		}
+		// A second course with the same code, and one without a title or level.
+		_, err = e.st.CreateCourse(e.Ctx, e.officer, e.tenant, classes.Course{Code: "first-steps", Level: classes.Basic,
+			Title: classes.Text{"en": "Again"}})
+		if p, ok := validationOf(err).For("code"); !ok || p.Code != "error.class.code_taken" {
+			t.Errorf("duplicate code: %v", err)
+		}
+		_, err = e.st.CreateCourse(e.Ctx, e.officer, e.tenant, classes.Course{Code: "x1", Level: "expert"})
+		errs := validationOf(err)
+		if _, ok := errs.For("title"); !ok {
+			t.Errorf("no title accepted: %v", err)
+		}
+		if _, ok := errs.For("level"); !ok {
+			t.Errorf("unknown level accepted: %v", err)
+		}
+	})
+}
+
+func validationOf(err error) validation.Errors {
+	var errs validation.Errors
+	errors.As(err, &errs)
+	return errs
+}
+
+func TestSeatsThenWaitlistThenPromotionInOrder(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		x := e.session(t, 2)
+		a, b := e.enrol(t, x), e.enrol(t, x)
+		w1, w2, w3 := e.enrol(t, x), e.enrol(t, x), e.enrol(t, x)
+		for _, en := range []classes.Enrolment{a, b} {
+			if en.State != classes.Enrolled || en.Seat == 0 {
+				t.Fatalf("first two: %+v", en)
+			}
+		}
+		for _, en := range []classes.Enrolment{w1, w2, w3} {
+			if en.State != classes.Waitlisted || en.Seat != 0 {
+				t.Fatalf("after the seats: %+v", en)
+			}
+		}
+		if n, w := e.counts(t, x); n != 2 || w != 3 {
+			t.Fatalf("counts = %d enrolled, %d waiting", n, w)
+		}
+
+		// A seat frees: the first on the list takes that seat.
+		promoted, err := e.st.Cancel(e.Ctx, e.officer, e.tenant, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(promoted) != 1 || promoted[0].ID != w1.ID || promoted[0].Seat != a.Seat {
+			t.Fatalf("promoted = %+v, want w1 in seat %d", promoted, a.Seat)
+		}
+		// Cancelling twice is refused and moves no one.
+		if _, err := e.st.Cancel(e.Ctx, e.officer, e.tenant, a.ID); !errors.Is(err, classes.ErrNotEnrolled) {
+			t.Fatalf("second cancel: %v", err)
+		}
+		// A waiting learner who cancels frees no seat.
+		if promoted, err := e.st.Cancel(e.Ctx, e.officer, e.tenant, w2.ID); err != nil || len(promoted) != 0 {
+			t.Fatalf("waiting learner cancels: %v, %+v", err, promoted)
+		}
+		// More seats: the rest of the list in order.
+		w4 := e.enrol(t, x)
+		promoted, err = e.st.SetCapacity(e.Ctx, e.officer, e.tenant, x.ID, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(promoted) != 2 || promoted[0].ID != w3.ID || promoted[1].ID != w4.ID {
+			t.Fatalf("after raising capacity: %+v, want w3 then w4", promoted)
+		}
+		if n, w := e.counts(t, x); n != 4 || w != 0 {
+			t.Fatalf("counts = %d enrolled, %d waiting; want 4, 0", n, w)
+		}
+		// Fewer seats than learners holding one is refused.
+		if _, err := e.st.SetCapacity(e.Ctx, e.officer, e.tenant, x.ID, 3); !errors.Is(err, classes.ErrCapacityBelowEnrolled) {
+			t.Fatalf("capacity under the enrolled: %v", err)
+		}
+		roster, err := e.st.Roster(e.Ctx, e.tenant, x.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seats := map[int]bool{}
+		for _, en := range roster {
+			if en.State != classes.Enrolled || en.Seat < 1 || en.Seat > 5 || seats[en.Seat] {
+				t.Fatalf("roster: %+v", roster)
+			}
+			seats[en.Seat] = true
+		}
+		verify(t, e)
+	})
+}
+
+func TestEnrolmentRefusals(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		x := e.session(t, 5)
+		learner := e.User(t, "siti")
+		if _, err := e.st.Enrol(e.Ctx, learner, e.tenant, x.ID, learner.ID, android); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.st.Enrol(e.Ctx, learner, e.tenant, x.ID, learner.ID, android); !errors.Is(err, classes.ErrAlreadyEnrolled) {
+			t.Errorf("second enrolment: %v", err)
+		}
+		if _, err := e.st.Enrol(e.Ctx, learner, e.tenant, x.ID, e.User(t, "x").ID, classes.Questions{Phone: "nokia"}); validationOf(err) == nil {
+			t.Errorf("unknown phone accepted: %v", err)
+		}
+		if _, err := e.st.Enrol(e.Ctx, learner, e.Tenants["banyuwangi"].ID, x.ID, learner.ID, android); !errors.Is(err, classes.ErrNotFound) {
+			t.Errorf("enrolment through another tenant: %v", err)
+		}
+		// Once the session has started, no one enrols.
+		e.Clock.Advance(7*24*time.Hour + time.Minute)
+		if _, err := e.st.Enrol(e.Ctx, learner, e.tenant, x.ID, e.User(t, "late").ID, android); !errors.Is(err, classes.ErrSessionPast) {
+			t.Errorf("enrolment after the start: %v", err)
+		}
+		if n, w := e.counts(t, x); n != 1 || w != 0 {
+			t.Errorf("refusals changed the counts: %d, %d", n, w)
+		}
+		if _, err := e.st.CreateSession(e.Ctx, e.officer, e.tenant, classes.Session{CourseID: e.course.ID,
+			StartsAt: e.Clock.Now().Add(-time.Hour), EndsAt: e.Clock.Now(), VenueName: "hall", Capacity: 3}); validationOf(err) == nil {
+			t.Errorf("session in the past accepted: %v", err)
+		}
+		if _, err := e.st.CreateSession(e.Ctx, e.officer, e.tenant, classes.Session{CourseID: e.course.ID,
+			StartsAt: e.Clock.Now().Add(time.Hour), EndsAt: e.Clock.Now().Add(2 * time.Hour), Capacity: 3,
+			MapURL: "javascript:alert(1)"}); len(validationOf(err)) != 2 {
+			t.Errorf("no venue and a javascript: map link: %v", err)
+		}
+	})
+}
+
+// 50 residents press "enrol" for the last seat at once: exactly one gets
+// it, the other 49 wait, each with a place of their own in one unbroken
+// order.
+func TestRaceForTheLastSeat(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		x := e.session(t, 3)
+		e.enrol(t, x)
+		e.enrol(t, x)
+		learners := make([]audit.Actor, 50)
+		for i := range learners {
+			learners[i] = e.User(t, fmt.Sprint("racer", i))
+		}
+		got := make([]classes.Enrolment, len(learners))
+		errs := make([]error, len(learners))
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for i, l := range learners {
+			wg.Go(func() {
+				<-start
+				got[i], errs[i] = e.st.Enrol(e.Ctx, l, e.tenant, x.ID, l.ID, android)
+			})
+		}
+		close(start)
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			t.Fatal(err)
+		}
+		seated, positions := 0, map[int]bool{}
+		for _, en := range got {
+			if en.State == classes.Enrolled {
+				seated++
+			}
+			positions[en.Position] = true
+		}
+		if seated != 1 {
+			t.Fatalf("%d of 50 got the last seat", seated)
+		}
+		for p := 3; p <= 52; p++ {
+			if !positions[p] {
+				t.Fatalf("places %v: %d missing", positions, p)
+			}
+		}
+		if n, w := e.counts(t, x); n != 3 || w != 49 {
+			t.Fatalf("counts = %d enrolled, %d waiting; want 3, 49", n, w)
+		}
+		// The waitlist's order is the order of arrival: freeing a seat
+		// promotes the lowest place.
+		first := got[0]
+		for _, en := range got {
+			if en.State == classes.Waitlisted && (first.State != classes.Waitlisted || en.Position < first.Position) {
+				first = en
+			}
+		}
+		roster, err := e.st.Roster(e.Ctx, e.tenant, x.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		promoted, err := e.st.Cancel(e.Ctx, e.officer, e.tenant, roster[0].ID)
+		if err != nil || len(promoted) != 1 || promoted[0].ID != first.ID {
+			t.Fatalf("promoted %+v (%v), want the first waiting, place %d", promoted, err, first.Position)
+		}
+		verify(t, e)
+	})
+}
+
+func verify(t *testing.T, e *env) {
+	t.Helper()
+	if _, p, err := audit.Verify(e.Ctx, e.DB); err != nil || p != nil {
+		t.Fatalf("audit chain: %v, %v", p, err)
+	}
+}

@@ -1,0 +1,297 @@
+package classes
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/serambi/serambi/internal/audit"
+	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/ids"
+	"github.com/serambi/serambi/internal/validation"
+)
+
+// maxNeeds bounds the free text a learner gives about their needs.
+const maxNeeds = 500
+
+// ErrCapacityBelowEnrolled refuses lowering a session's seats under the
+// number of learners who hold one.
+var ErrCapacityBelowEnrolled = errors.New("classes: more learners hold a seat than the new capacity")
+
+func checkQuestions(q *Questions) validation.Errors {
+	var errs validation.Errors
+	q.Needs = strings.TrimSpace(q.Needs)
+	switch q.Phone {
+	case PhoneAndroid, PhoneIPhone, PhoneNone:
+	case "":
+		errs.Add("phone", "error.field.required")
+	default:
+		errs.Add("phone", "error.field.choice")
+	}
+	if utf8.RuneCountInString(q.Needs) > maxNeeds {
+		errs.Add("needs", "error.field.too_long", fmt.Sprint(maxNeeds))
+	}
+	return errs
+}
+
+// Enrol gives learnerID a seat in the session, or a place at the end of
+// its waitlist when every seat is taken. by is who asks: the learner, a
+// family member, or an officer for someone who phoned. Refuses a
+// cancelled session (ErrSessionCanceled), one that has started
+// (ErrSessionPast) and a second live enrolment (ErrAlreadyEnrolled).
+func (s *Store) Enrol(ctx context.Context, by audit.Actor, tenantID ids.Tenant, sessionID ids.ClassSession,
+	learnerID ids.User, q Questions) (_ Enrolment, err error) {
+	defer wrapf(&err, "enrol %s in session %s", learnerID, sessionID)
+	if errs := checkQuestions(&q); len(errs) > 0 {
+		return Enrolment{}, errs
+	}
+	now := s.clock.Now().UTC()
+	e := Enrolment{ID: ids.Enrolment(db.NewID()), TenantID: tenantID, SessionID: sessionID, LearnerID: learnerID,
+		EnrolledBy: by.ID, Questions: q, CreatedAt: now, UpdatedAt: now}
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		x, err := lockSession(ctx, tx, tenantID, sessionID)
+		if err != nil {
+			return err
+		}
+		switch {
+		case x.Cancelled:
+			return ErrSessionCanceled
+		case !now.Before(x.StartsAt):
+			return ErrSessionPast
+		}
+		var live int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM enrolments WHERE session_id = ? AND learner_id = ? AND state <> ?`,
+			sessionID, learnerID, Cancelled).Scan(&live); err != nil {
+			return err
+		}
+		if live > 0 {
+			return ErrAlreadyEnrolled
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(position), 0) + 1 FROM enrolments WHERE session_id = ?`,
+			sessionID).Scan(&e.Position); err != nil {
+			return err
+		}
+		e.State = Waitlisted
+		if free, err := freeSeats(ctx, tx, x); err != nil {
+			return err
+		} else if len(free) > 0 {
+			e.State, e.Seat = Enrolled, free[0]
+		}
+		if err := insertEnrolment(ctx, tx, e); err != nil {
+			return err
+		}
+		return audit.Append(ctx, tx, by.Entry(tenantID, "class.enrol", "enrolment:"+string(e.ID),
+			audit.Say("audit.detail.class.enrol", string(sessionID), e.State)))
+	})
+	if err != nil {
+		return Enrolment{}, err
+	}
+	return e, nil
+}
+
+func insertEnrolment(ctx context.Context, tx *db.Tx, e Enrolment) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO enrolments (id, tenant_id, session_id, learner_id, enrolled_by, state, seat,
+		position, phone, borrow, needs, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.ID, e.TenantID, e.SessionID, e.LearnerID, e.EnrolledBy, e.State, seatValue(e.Seat), e.Position,
+		e.Phone, e.Borrow, e.Needs, e.CreatedAt, e.UpdatedAt)
+	if db.IsUniqueViolation(err) {
+		// Only a second live enrolment can collide: seats are chosen
+		// under the session's lock.
+		return ErrAlreadyEnrolled
+	}
+	return err
+}
+
+func seatValue(seat int) any {
+	if seat == 0 {
+		return nil
+	}
+	return seat
+}
+
+// freeSeats lists the seat numbers of x not held, lowest first.
+func freeSeats(ctx context.Context, tx *db.Tx, x Session) ([]int, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT seat FROM enrolments WHERE session_id = ? AND seat IS NOT NULL`, x.ID)
+	if err != nil {
+		return nil, fmt.Errorf("read the seats taken: %w", err)
+	}
+	defer rows.Close()
+	taken := map[int]bool{}
+	for rows.Next() {
+		var n int
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		taken[n] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var free []int
+	for n := 1; n <= x.Capacity; n++ {
+		if !taken[n] {
+			free = append(free, n)
+		}
+	}
+	return free, nil
+}
+
+// Cancel ends an enrolment (the learner's wish, or staff removing them).
+// A seat it held goes to the first on the waitlist; promoted lists who
+// moved up, for the email that tells them.
+func (s *Store) Cancel(ctx context.Context, by audit.Actor, tenantID ids.Tenant, id ids.Enrolment) (promoted []Enrolment, err error) {
+	defer wrapf(&err, "cancel enrolment %s", id)
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		e, err := readEnrolment(ctx, tx, tenantID, id)
+		if err != nil {
+			return err
+		}
+		x, err := lockSession(ctx, tx, tenantID, e.SessionID)
+		if err != nil {
+			return err
+		}
+		if e, err = readEnrolment(ctx, tx, tenantID, id); err != nil { // as it is now the session is ours
+			return err
+		}
+		if e.State == Cancelled {
+			return ErrNotEnrolled
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE enrolments SET state = ?, seat = NULL, updated_at = ? WHERE id = ?`,
+			Cancelled, s.clock.Now().UTC(), id); err != nil {
+			return err
+		}
+		if err := audit.Append(ctx, tx, by.Entry(tenantID, "class.cancel", "enrolment:"+string(id),
+			audit.Say("audit.detail.class.cancel", string(e.SessionID), e.State))); err != nil {
+			return err
+		}
+		promoted, err = s.promote(ctx, tx, by, x)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return promoted, nil
+}
+
+// SetCapacity changes the session's number of seats. Raising it seats the
+// first of the waitlist (returned, to be told); lowering it under the
+// learners who hold a seat is refused (ErrCapacityBelowEnrolled): staff
+// move someone first.
+func (s *Store) SetCapacity(ctx context.Context, by audit.Actor, tenantID ids.Tenant, sessionID ids.ClassSession, capacity int) (promoted []Enrolment, err error) {
+	defer wrapf(&err, "set the capacity of session %s to %d", sessionID, capacity)
+	if capacity < 1 || capacity > MaxCapacity {
+		return nil, validation.Errors{{Field: "capacity", Code: "error.field.range", Args: []any{"1", fmt.Sprint(MaxCapacity)}}}
+	}
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		x, err := lockSession(ctx, tx, tenantID, sessionID)
+		if err != nil {
+			return err
+		}
+		var highest int
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seat), 0) FROM enrolments WHERE session_id = ?`, sessionID).Scan(&highest); err != nil {
+			return err
+		}
+		if capacity < x.Enrolled || capacity < highest {
+			return ErrCapacityBelowEnrolled
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE class_sessions SET capacity = ?, updated_at = ? WHERE id = ?`,
+			capacity, s.clock.Now().UTC(), sessionID); err != nil {
+			return err
+		}
+		if err := audit.Append(ctx, tx, by.Entry(tenantID, "class.session.capacity", "class_session:"+string(sessionID),
+			audit.Say("audit.detail.state", fmt.Sprint(x.Capacity), fmt.Sprint(capacity)))); err != nil {
+			return err
+		}
+		x.Capacity = capacity
+		promoted, err = s.promote(ctx, tx, by, x)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return promoted, nil
+}
+
+// promote seats the waitlist of x, first come first served, while seats
+// are free. x is locked by the caller.
+func (s *Store) promote(ctx context.Context, tx *db.Tx, by audit.Actor, x Session) ([]Enrolment, error) {
+	free, err := freeSeats(ctx, tx, x)
+	if err != nil || len(free) == 0 {
+		return nil, err
+	}
+	waiting, err := enrolments(ctx, tx, `WHERE session_id = ? AND state = ? ORDER BY position LIMIT ?`, x.ID, Waitlisted, len(free))
+	if err != nil {
+		return nil, err
+	}
+	now := s.clock.Now().UTC()
+	for i := range waiting {
+		e := &waiting[i]
+		e.State, e.Seat, e.UpdatedAt = Enrolled, free[i], now
+		if _, err := tx.ExecContext(ctx, `UPDATE enrolments SET state = ?, seat = ?, updated_at = ? WHERE id = ?`,
+			Enrolled, e.Seat, now, e.ID); err != nil {
+			return nil, fmt.Errorf("seat %s: %w", e.ID, err)
+		}
+		if err := audit.Append(ctx, tx, by.Entry(x.TenantID, "class.promote", "enrolment:"+string(e.ID),
+			audit.Say("audit.detail.state", Waitlisted, Enrolled))); err != nil {
+			return nil, err
+		}
+	}
+	return waiting, nil
+}
+
+const enrolmentColumns = `id, tenant_id, session_id, learner_id, enrolled_by, state, COALESCE(seat, 0), position,
+	phone, borrow, needs, attended_at, created_at, updated_at`
+
+func enrolments(ctx context.Context, q db.Querier, where string, args ...any) ([]Enrolment, error) {
+	rows, err := q.QueryContext(ctx, "SELECT "+enrolmentColumns+" FROM enrolments "+where, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Enrolment
+	for rows.Next() {
+		e, err := scanEnrolment(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+func scanEnrolment(r interface{ Scan(...any) error }) (Enrolment, error) {
+	var e Enrolment
+	var attended sql.NullTime
+	err := r.Scan(&e.ID, &e.TenantID, &e.SessionID, &e.LearnerID, &e.EnrolledBy, &e.State, &e.Seat, &e.Position,
+		&e.Phone, &e.Borrow, &e.Needs, &attended, &e.CreatedAt, &e.UpdatedAt)
+	if attended.Valid {
+		t := attended.Time.UTC()
+		e.AttendedAt = &t
+	}
+	return e, err
+}
+
+func readEnrolment(ctx context.Context, q db.Querier, tenantID ids.Tenant, id ids.Enrolment) (Enrolment, error) {
+	e, err := scanEnrolment(q.QueryRowContext(ctx, "SELECT "+enrolmentColumns+" FROM enrolments WHERE tenant_id = ? AND id = ?", tenantID, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Enrolment{}, ErrNotFound
+	}
+	return e, err
+}
+
+// Enrolment reads one enrolment of tenantID.
+func (s *Store) Enrolment(ctx context.Context, tenantID ids.Tenant, id ids.Enrolment) (_ Enrolment, err error) {
+	defer wrapf(&err, "read enrolment %s", id)
+	return readEnrolment(ctx, s.db, tenantID, id)
+}
+
+// Roster lists a session's live enrolments: seated by seat, then the
+// waitlist in its order.
+func (s *Store) Roster(ctx context.Context, tenantID ids.Tenant, sessionID ids.ClassSession) (_ []Enrolment, err error) {
+	defer wrapf(&err, "read the roster of session %s", sessionID)
+	return enrolments(ctx, s.db, `WHERE tenant_id = ? AND session_id = ? AND state <> ?
+		ORDER BY CASE state WHEN 'enrolled' THEN 0 ELSE 1 END, COALESCE(seat, 0), position`, tenantID, sessionID, Cancelled)
+}

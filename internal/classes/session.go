@@ -1,0 +1,144 @@
+package classes
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/serambi/serambi/internal/audit"
+	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/ids"
+	"github.com/serambi/serambi/internal/validation"
+)
+
+// MaxCapacity is the most learners one session takes (a hall's lecture).
+const MaxCapacity = 500
+
+// checkSession validates what an officer typed for a session.
+func checkSession(in *Session) validation.Errors {
+	var errs validation.Errors
+	in.VenueName, in.VenueAddress, in.MapURL = strings.TrimSpace(in.VenueName), strings.TrimSpace(in.VenueAddress), strings.TrimSpace(in.MapURL)
+	if in.StartsAt.IsZero() {
+		errs.Add("starts_at", "error.field.required")
+	}
+	if !in.EndsAt.After(in.StartsAt) {
+		errs.Add("ends_at", "error.class.ends_before_start")
+	}
+	if in.Capacity < 1 || in.Capacity > MaxCapacity {
+		errs.Add("capacity", "error.field.range", "1", fmt.Sprint(MaxCapacity))
+	}
+	if !in.Online && in.VenueName == "" {
+		errs.Add("venue_name", "error.field.required")
+	}
+	if in.MapURL != "" {
+		if u, err := url.Parse(in.MapURL); err != nil || u.Scheme != "https" || u.Host == "" {
+			errs.Add("map_url", "error.class.map_url")
+		}
+	}
+	return errs
+}
+
+// CreateSession schedules a meeting of one of tenantID's courses.
+func (s *Store) CreateSession(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, in Session) (_ Session, err error) {
+	defer wrapf(&err, "schedule a session of course %s", in.CourseID)
+	if errs := checkSession(&in); len(errs) > 0 {
+		return Session{}, errs
+	}
+	if !in.StartsAt.After(s.clock.Now()) {
+		return Session{}, validation.Errors{{Field: "starts_at", Code: "error.class.in_the_past"}}
+	}
+	c, err := s.Course(ctx, tenantID, in.CourseID)
+	if err != nil {
+		return Session{}, err
+	}
+	now := s.clock.Now().UTC()
+	in.ID, in.TenantID, in.Cancelled = ids.ClassSession(db.NewID()), tenantID, false
+	in.StartsAt, in.EndsAt = in.StartsAt.UTC(), in.EndsAt.UTC()
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO class_sessions (id, tenant_id, course_id, starts_at, ends_at, online,
+			venue_name, venue_address, map_url, capacity, cancelled, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			in.ID, tenantID, in.CourseID, in.StartsAt, in.EndsAt, in.Online, in.VenueName, in.VenueAddress, in.MapURL,
+			in.Capacity, false, now, now); err != nil {
+			return err
+		}
+		return audit.Append(ctx, tx, actor.Entry(tenantID, "class.session.create", "class_session:"+string(in.ID),
+			audit.Say("audit.detail.class.session", c.Code, in.StartsAt.Format(auditTime), fmt.Sprint(in.Capacity))))
+	})
+	if err != nil {
+		return Session{}, err
+	}
+	return in, nil
+}
+
+const sessionColumns = `s.id, s.tenant_id, s.course_id, s.starts_at, s.ends_at, s.online, s.venue_name, s.venue_address,
+	s.map_url, s.capacity, s.cancelled,
+	(SELECT COUNT(*) FROM enrolments e WHERE e.session_id = s.id AND e.state = 'enrolled'),
+	(SELECT COUNT(*) FROM enrolments e WHERE e.session_id = s.id AND e.state = 'waitlisted')`
+
+func scanSession(r interface{ Scan(...any) error }) (Session, error) {
+	var x Session
+	err := r.Scan(&x.ID, &x.TenantID, &x.CourseID, &x.StartsAt, &x.EndsAt, &x.Online, &x.VenueName, &x.VenueAddress,
+		&x.MapURL, &x.Capacity, &x.Cancelled, &x.Enrolled, &x.Waitlisted)
+	x.StartsAt, x.EndsAt = x.StartsAt.UTC(), x.EndsAt.UTC()
+	return x, err
+}
+
+// Session reads one session of tenantID with its counts.
+func (s *Store) Session(ctx context.Context, tenantID ids.Tenant, id ids.ClassSession) (_ Session, err error) {
+	defer wrapf(&err, "read session %s", id)
+	return readSession(ctx, s.db, tenantID, id)
+}
+
+func readSession(ctx context.Context, q db.Querier, tenantID ids.Tenant, id ids.ClassSession) (Session, error) {
+	x, err := scanSession(q.QueryRowContext(ctx, "SELECT "+sessionColumns+" FROM class_sessions s WHERE s.tenant_id = ? AND s.id = ?", tenantID, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Session{}, ErrNotFound
+	}
+	return x, err
+}
+
+// Sessions lists tenantID's sessions starting in [from, to), soonest first.
+func (s *Store) Sessions(ctx context.Context, tenantID ids.Tenant, from, to time.Time) (_ []Session, err error) {
+	defer wrapf(&err, "list sessions of %s", tenantID)
+	rows, err := s.db.QueryContext(ctx, "SELECT "+sessionColumns+` FROM class_sessions s
+		WHERE s.tenant_id = ? AND s.starts_at >= ? AND s.starts_at < ? ORDER BY s.starts_at, s.id`, tenantID, from.UTC(), to.UTC())
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Session
+	for rows.Next() {
+		x, err := scanSession(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, x)
+	}
+	return out, rows.Err()
+}
+
+// lockSession takes the session's row for the rest of tx, so that
+// enrolments, cancellations and capacity changes of one session run one
+// after another on both databases (SQLite's writer runs one at a time
+// anyway; on PostgreSQL the UPDATE's row lock queues the others).
+func lockSession(ctx context.Context, tx *db.Tx, tenantID ids.Tenant, id ids.ClassSession) (Session, error) {
+	res, err := tx.ExecContext(ctx, "UPDATE class_sessions SET updated_at = updated_at WHERE tenant_id = ? AND id = ?", tenantID, id)
+	if err != nil {
+		return Session{}, fmt.Errorf("lock the session: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return Session{}, fmt.Errorf("lock the session: %w", err)
+	} else if n == 0 {
+		return Session{}, ErrNotFound
+	}
+	return readSession(ctx, tx, tenantID, id)
+}
+
+// auditTime is how the audit trail's details write a time (read by staff
+// of any zone, so in UTC and saying so).
+const auditTime = "2006-01-02 15:04 UTC"
