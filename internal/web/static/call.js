@@ -42,7 +42,15 @@
     var video = { width: { ideal: 640 }, height: { ideal: 480 }, facingMode: "user" };
     var audio = { echoCancellation: true, noiseSuppression: true };
     if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) { return Promise.resolve(null); }
-    return navigator.mediaDevices.getUserMedia({ audio: audio, video: video })
+    var both = { audio: audio, video: video };
+    return navigator.mediaDevices.getUserMedia(both)
+      .catch(function (e) {
+        // A camera another app still holds, or one slow to start on a busy
+        // phone, usually answers a moment later; a refusal does not.
+        if (e && e.name === "NotAllowedError") { throw e; }
+        return new Promise(function (ok) { setTimeout(ok, 1500); })
+          .then(function () { return navigator.mediaDevices.getUserMedia(both); });
+      })
       .catch(function () { return navigator.mediaDevices.getUserMedia({ audio: audio }); })
       .catch(function () { return null; });
   }
