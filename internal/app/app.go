@@ -24,6 +24,7 @@ import (
 	"github.com/serambi/serambi/internal/calendar"
 	"github.com/serambi/serambi/internal/call"
 	"github.com/serambi/serambi/internal/catalog"
+	"github.com/serambi/serambi/internal/classes"
 	"github.com/serambi/serambi/internal/clock"
 	"github.com/serambi/serambi/internal/config"
 	"github.com/serambi/serambi/internal/counter"
@@ -46,6 +47,7 @@ import (
 	"github.com/serambi/serambi/internal/web/api"
 	"github.com/serambi/serambi/internal/web/applications"
 	"github.com/serambi/serambi/internal/web/calls"
+	classpages "github.com/serambi/serambi/internal/web/classes"
 	"github.com/serambi/serambi/internal/web/counters"
 	"github.com/serambi/serambi/internal/web/kiosks"
 	"github.com/serambi/serambi/internal/web/network"
@@ -70,6 +72,7 @@ type App struct {
 	Queue    *queue.Store
 	Calls    *call.Store
 	Kiosks   *kiosk.Store
+	Classes  *classes.Store
 	Log      *slog.Logger
 	Clock    clock.Clock
 	web      *web.Server
@@ -177,6 +180,7 @@ func Open(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error)
 		a.Calls.Rooms().PublishTo(a.publishCallEvent)
 	}
 	a.Kiosks = kiosk.NewStore(d, o.clock)
+	a.Classes = classes.NewStore(d, o.clock)
 	a.registerJobs()
 	if err := a.setupNotices(); err != nil {
 		d.Close()
@@ -205,9 +209,9 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error) 
 	a.web, err = web.New(web.Deps{
 		DB: a.DB, Tenants: a.Tenants, Identity: a.Identity, Regions: a.Regions, Catalog: messages,
 		Services: a.Catalog, Calendar: a.Calendar, Apps: a.Apps, Results: a.Results, Docs: a.Docs,
-		Outbox: a.Outbox, SendCode: a.sendCode, Counters: a.Counters, Queue: a.Queue, Calls: a.Calls, Kiosks: a.Kiosks, ICE: a.iceServers, FeedKey: feedKey(cfg), FeedKeyBefore: feedKeyBefore(cfg), CheckKey: a.checkKey,
+		Outbox: a.Outbox, SendCode: a.sendCode, Counters: a.Counters, Queue: a.Queue, Calls: a.Calls, Kiosks: a.Kiosks, Classes: a.Classes, ICE: a.iceServers, FeedKey: feedKey(cfg), FeedKeyBefore: feedKeyBefore(cfg), CheckKey: a.checkKey,
 		Clock: a.Clock, Log: a.Log, BaseURL: cfg.BaseURL, Demo: cfg.Demo, Registry: prometheus.NewRegistry(), MetricsToken: cfg.MetricsToken,
-	}, account.New, admin.New, api.New, applications.New, calls.New, counters.New, kiosks.New, network.New, serviceadmin.New)
+	}, account.New, admin.New, api.New, applications.New, calls.New, classpages.New, counters.New, kiosks.New, network.New, serviceadmin.New)
 	if err != nil {
 		a.Close()
 		return nil, err

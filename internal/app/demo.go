@@ -83,6 +83,9 @@ func SeedDemo(ctx context.Context, a *App) error {
 		if err := seedDemoKiosk(ctx, a, t); err != nil {
 			return fmt.Errorf("demo kiosk: %w", err)
 		}
+		if err := seedDemoClasses(ctx, a, t); err != nil {
+			return fmt.Errorf("demo classes: %w", err)
+		}
 		if a.demoVisitors {
 			if err := seedDemoVisitors(ctx, a, t); err != nil {
 				return fmt.Errorf("demo queue and appointment: %w", err)

@@ -57,3 +57,45 @@ func TestDemoCounterIsAlive(t *testing.T) {
 		a.Close()
 	}
 }
+
+// TestDemoClasses: each demo tenant has the starter curriculum of its
+// country and three classes coming (one nearly full, one with a waiting
+// list, an online one the demo resident is enrolled in); a restart adds
+// nothing twice.
+func TestDemoClasses(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	cfg := &config.Config{DataDir: dir, Database: "sqlite:" + filepath.Join(dir, "s.db"), Demo: true,
+		BaseURL: "http://127.0.0.1", TURNAddr: "off"}
+	ctx := context.Background()
+	for round := range 2 {
+		a, err := app.New(ctx, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, slug := range []string{"banyuwangi", "fukuoka", "neyagawa"} {
+			ten, _ := a.Tenants.BySlug(ctx, slug)
+			courses, err := a.Classes.Courses(ctx, ten.ID, true)
+			if err != nil || len(courses) != 3 {
+				t.Fatalf("round %d, %s: %d courses, %v", round, slug, len(courses), err)
+			}
+			now := a.Clock.Now()
+			sessions, err := a.Classes.Sessions(ctx, ten.ID, now, now.AddDate(0, 1, 0))
+			if err != nil || len(sessions) != 3 {
+				t.Fatalf("round %d, %s: %d sessions, %v", round, slug, len(sessions), err)
+			}
+			if s := sessions[0]; s.Capacity-s.Enrolled != 1 || s.VenueName == "" {
+				t.Errorf("%s: first session %+v, want one seat left at a hall", slug, s)
+			}
+			if s := sessions[1]; s.Enrolled != s.Capacity || s.Waitlisted != 2 {
+				t.Errorf("%s: second session %+v, want full with 2 waiting", slug, s)
+			}
+			resident, _ := a.Identity.ByLogin(ctx, "resident@"+slug+".demo")
+			mine, err := a.Classes.LearnerEnrolments(ctx, ten.ID, resident.ID)
+			if err != nil || len(mine) != 1 || mine[0].SessionID != sessions[2].ID || !sessions[2].Online {
+				t.Errorf("%s: the resident's enrolments %+v (%v), want the online session", slug, mine, err)
+			}
+		}
+		a.Close()
+	}
+}

@@ -295,3 +295,12 @@ func (s *Store) Roster(ctx context.Context, tenantID ids.Tenant, sessionID ids.C
 	return enrolments(ctx, s.db, `WHERE tenant_id = ? AND session_id = ? AND state <> ?
 		ORDER BY CASE state WHEN 'enrolled' THEN 0 ELSE 1 END, COALESCE(seat, 0), position`, tenantID, sessionID, Cancelled)
 }
+
+// LearnerEnrolments lists the enrolments in tenantID that are userID's
+// or that userID made for someone else (a parent), newest first,
+// cancelled ones included.
+func (s *Store) LearnerEnrolments(ctx context.Context, tenantID ids.Tenant, userID ids.User) (_ []Enrolment, err error) {
+	defer wrapf(&err, "list the enrolments of %s", userID)
+	return enrolments(ctx, s.db, `WHERE tenant_id = ? AND (learner_id = ? OR enrolled_by = ?) ORDER BY created_at DESC, id`,
+		tenantID, userID, userID)
+}

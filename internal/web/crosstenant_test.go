@@ -39,8 +39,13 @@ func TestNoRouteCrossesTenants(t *testing.T) {
 		t.Fatal(err)
 	}
 	bCall, bDoc := callIn(t, s, "fukuoka", ids.Counter(bCounter), bTicket.ID)
+	bResident, err := s.app.Identity.ByLogin(ctx, "resident@fukuoka.demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bEnrolment := enrolmentOf(t, s, b.ID, audit.Actor{ID: bResident.ID, Label: bResident.Email})
 	known := map[string]bool{"anyone": true, "user": true, "admin": true, "coordinator": true, "officer": true,
-		"applicant": true, "filler": true, "helper": true, "kiosk": true}
+		"applicant": true, "filler": true, "helper": true, "kiosk": true, "instructor": true, "learner": true, "enroller": true}
 	roles := []string{"", "resident", "officer", "instructor", "admin"}
 	for _, rt := range s.app.Web().Routes() {
 		for _, r := range rt.Roles {
@@ -61,6 +66,10 @@ func TestNoRouteCrossesTenants(t *testing.T) {
 			id = ids.Application(bAppointment)
 		case strings.Contains(rt.Pattern, "/tickets/"):
 			id = ids.Application(bTicket.ID)
+		case strings.Contains(rt.Pattern, "/classes/sessions/"):
+			id = ids.Application(bEnrolment.SessionID)
+		case strings.Contains(rt.Pattern, "/classes/enrolments/"):
+			id = ids.Application(bEnrolment.ID)
 		}
 		path := strings.NewReplacer("{tenant}", b.Slug, "{slug}", b.Slug, "{user}", string(bOfficer.ID), "{$}", "",
 			"{id}", string(id), "{action}", "finish", "{code}", "JUMINHYO", "{name}", "copies", "{number}", bApp.TrackingNumber,
@@ -98,6 +107,9 @@ func TestNoRouteCrossesTenants(t *testing.T) {
 	}
 	if after, _ := s.app.Calls.Get(ctx, b.ID, ids.Call(bCall)); after.Status != "open" || after.Notes != "" {
 		t.Fatalf("tenant B's call was changed by callers from tenant A: %+v", after)
+	}
+	if after, _ := s.app.Classes.Enrolment(ctx, b.ID, bEnrolment.ID); after.State != bEnrolment.State {
+		t.Fatalf("tenant B's enrolment was changed by callers from tenant A: %+v", after)
 	}
 	if after, _ := s.app.Apps.Get(ctx, b.ID, bApp.ID); after.Version != bApp.Version || after.AssignedTo != "" {
 		t.Fatalf("tenant B's application was changed by callers from tenant A: %+v", after)

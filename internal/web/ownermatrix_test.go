@@ -8,14 +8,17 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/serambi/serambi/internal/app"
 	"github.com/serambi/serambi/internal/application"
 	"github.com/serambi/serambi/internal/audit"
 	"github.com/serambi/serambi/internal/call"
+	"github.com/serambi/serambi/internal/classes"
 	"github.com/serambi/serambi/internal/counter"
 	"github.com/serambi/serambi/internal/document"
 	"github.com/serambi/serambi/internal/identity"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/queue"
 	"github.com/serambi/serambi/internal/web"
 	"github.com/serambi/serambi/internal/workflow"
@@ -24,7 +27,7 @@ import (
 // owned are real objects of one resident of fukuoka, for the routes whose
 // rule names an object.
 type owned struct {
-	application, document, appointment, call, shown, counter, ticket string
+	application, document, appointment, call, shown, counter, ticket, enrolment string
 }
 
 // ownedBy makes an application with a document, an appointment, a
@@ -94,7 +97,32 @@ func ownedBy(t *testing.T, s *site, resident identity.User) owned {
 	if err := s.app.Calls.LinkApplication(ctx, ten.ID, cl.ID, a.ID); err != nil {
 		t.Fatal(err)
 	}
-	return owned{application: string(a.ID), document: string(d.ID), appointment: ap.ID, call: string(cl.ID), shown: string(shown.ID), counter: string(c.ID)}
+	e := enrolmentOf(t, s, ten.ID, me)
+	return owned{application: string(a.ID), document: string(d.ID), appointment: ap.ID, call: string(cl.ID), shown: string(shown.ID),
+		counter: string(c.ID), enrolment: string(e.ID)}
+}
+
+// enrolmentOf enrols the resident in a session of a course of their
+// tenant, made for the test.
+func enrolmentOf(t *testing.T, s *site, tenantID ids.Tenant, me audit.Actor) classes.Enrolment {
+	t.Helper()
+	ctx := context.Background()
+	c, err := s.app.Classes.CreateCourse(ctx, audit.System, tenantID, classes.Course{Code: "owner-matrix", Level: classes.Beginner,
+		Title: classes.Text{"en": "Owner matrix"}, Published: true})
+	if err != nil {
+		t.Fatalf("course: %v", err)
+	}
+	starts := s.app.Clock.Now().Add(72 * time.Hour)
+	x, err := s.app.Classes.CreateSession(ctx, audit.System, tenantID, classes.Session{CourseID: c.ID, StartsAt: starts,
+		EndsAt: starts.Add(time.Hour), VenueName: "Hall", Capacity: 10})
+	if err != nil {
+		t.Fatalf("session: %v", err)
+	}
+	e, err := s.app.Classes.Enrol(ctx, me, tenantID, x.ID, me.ID, classes.Questions{Phone: classes.PhoneIPhone})
+	if err != nil {
+		t.Fatalf("enrol: %v", err)
+	}
+	return e
 }
 
 // TestOwnerMatrix calls every route whose rule names an object (the
@@ -211,7 +239,7 @@ func ownerRule(rt web.RouteInfo) (func(caller string) bool, bool) {
 	return func(c string) bool {
 		switch c {
 		case "owner":
-			return slices.Contains(roles, "applicant")
+			return slices.Contains(roles, "applicant") || slices.Contains(roles, "learner")
 		case "kiosk":
 			return slices.Contains(roles, "kiosk")
 		case "coordinator":
@@ -236,6 +264,8 @@ func objectOf(rt web.RouteInfo, o owned) string {
 		return o.appointment
 	case web.CallObject:
 		return o.call
+	case web.EnrolmentObject:
+		return o.enrolment
 	}
 	return o.application
 }

@@ -45,7 +45,7 @@ func (s *Server) tenantHome(w http.ResponseWriter, r *http.Request) {
 	tiles := []tile{
 		{Key: "services", Icon: "services", URL: s.Path("/{tenant}/services", t.Slug)},
 		{Key: "counter", Icon: "counter", URL: s.Path("/{tenant}/counters", t.Slug)},
-		{Key: "classes", Icon: "classes"},
+		{Key: "classes", Icon: "classes", URL: s.Path("/{tenant}/classes", t.Slug)},
 		{Key: "knowledge", Icon: "knowledge"},
 	}
 	if st.user == nil {
@@ -72,7 +72,7 @@ func (s *Server) tenantHome(w http.ResponseWriter, r *http.Request) {
 func FlashFrom(r *http.Request) string {
 	switch d := r.URL.Query().Get("done"); d {
 	case "registered", "signedin", "signedout", "saved", "password", "totp", "sessions", "action", "code_sent", "confirmed", "booked", "cancelled", "slot_taken", "already_booked", "called", "queue_empty",
-		"call_ended", "call_not_called", "notes_too_long", "thanks", "invite_used", "document_refused", "family_asked", "withdrawn", "rejected", "ticket_cancelled", "submitted", "finish_first":
+		"call_ended", "call_not_called", "notes_too_long", "thanks", "invite_used", "document_refused", "family_asked", "withdrawn", "rejected", "ticket_cancelled", "submitted", "finish_first", "enrolled", "waitlisted", "class_cancelled":
 		return "flash." + d
 	}
 	return ""

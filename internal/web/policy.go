@@ -36,6 +36,7 @@ const (
 	CallObject        Object = "call"
 	DocumentObject    Object = "document" // decided by its application
 	KioskObject       Object = "kiosk"
+	EnrolmentObject   Object = "enrolment" // a learner's place in a class session
 )
 
 // Policy is who may call a route, declared once in the table.

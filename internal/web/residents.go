@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/serambi/serambi/internal/identity"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/tenant"
 )
 
@@ -52,4 +53,26 @@ func isDigits(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+// FamilyPerson is someone who allowed the user to act for them (book,
+// enrol): the choice "for whom" on those forms.
+type FamilyPerson struct{ ID, Name string }
+
+// FamilyToHelp lists the people who allowed userID to act for them; a
+// failed read is logged and offers no one (the user can still act for
+// themselves).
+func (s *Server) FamilyToHelp(r *http.Request, userID ids.User) []FamilyPerson {
+	links, err := s.Identity.FamilyOf(r.Context(), userID)
+	if err != nil {
+		s.LogFailure(r, "list the family a user acts for", err)
+		return nil
+	}
+	var out []FamilyPerson
+	for _, l := range links {
+		if l.HelperID == userID && l.Status == identity.FamilyApproved {
+			out = append(out, FamilyPerson{string(l.PersonID), l.PersonName})
+		}
+	}
+	return out
 }

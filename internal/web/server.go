@@ -21,6 +21,7 @@ import (
 	"github.com/serambi/serambi/internal/calendar"
 	"github.com/serambi/serambi/internal/call"
 	"github.com/serambi/serambi/internal/catalog"
+	"github.com/serambi/serambi/internal/classes"
 	"github.com/serambi/serambi/internal/clock"
 	"github.com/serambi/serambi/internal/counter"
 	"github.com/serambi/serambi/internal/db"
@@ -52,6 +53,7 @@ type Deps struct {
 	Queue    *queue.Store
 	Calls    *call.Store
 	Kiosks   *kiosk.Store
+	Classes  *classes.Store
 	// ICE returns the STUN/TURN servers for one call participant, with
 	// credentials valid for ttl (nil: no relay, browsers connect directly).
 	ICE      func(label string, ttl time.Duration) []any

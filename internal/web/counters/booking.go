@@ -7,7 +7,6 @@ import (
 
 	"github.com/serambi/serambi/internal/call"
 	"github.com/serambi/serambi/internal/counter"
-	"github.com/serambi/serambi/internal/identity"
 	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/validation"
@@ -49,7 +48,7 @@ type counterPage struct {
 	Staff   bool
 	ForID   string // staff booking for a resident (who phoned in), or family for a parent
 	ForName string
-	Family  []familyPerson // people the user may book for
+	Family  []web.FamilyPerson // people the user may book for
 	// ClosedNote says, while the counter is closed, when it opens: a
 	// number taken now is called only then, or (NoTaking) none is given.
 	ClosedNote string
@@ -103,7 +102,7 @@ func (s *Pages) counterPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if u := web.UserOf(r); u != nil && !data.Staff {
-		data.Family = s.familyToHelp(r, u.ID)
+		data.Family = s.FamilyToHelp(r, u.ID)
 		if id := r.URL.Query().Get("family"); id != "" {
 			for _, f := range data.Family {
 				if f.ID == id {
@@ -355,24 +354,6 @@ func (s *Pages) apiCancel(w http.ResponseWriter, r *http.Request) {
 	default:
 		w.WriteHeader(http.StatusNoContent)
 	}
-}
-
-// familyPerson is someone the user may book for.
-type familyPerson struct{ ID, Name string }
-
-// familyToHelp lists the people who allowed userID to act for them.
-func (s *Pages) familyToHelp(r *http.Request, userID ids.User) []familyPerson {
-	links, err := s.Identity.FamilyOf(r.Context(), userID)
-	if err != nil {
-		return nil
-	}
-	var out []familyPerson
-	for _, l := range links {
-		if l.HelperID == userID && l.Status == identity.FamilyApproved {
-			out = append(out, familyPerson{string(l.PersonID), l.PersonName})
-		}
-	}
-	return out
 }
 
 // appointmentView describes one appointment for the list, with its open

@@ -1,0 +1,106 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/serambi/serambi/internal/audit"
+	"github.com/serambi/serambi/internal/classes"
+	"github.com/serambi/serambi/internal/identity"
+	"github.com/serambi/serambi/internal/tenant"
+)
+
+// demoHalls are where each demo tenant's classes meet: name, address and
+// a map link.
+var demoHalls = map[string][3]string{
+	"banyuwangi": {"Balai Desa Kemiren", "Jl. Barong, Kemiren, Glagah, Banyuwangi", "https://www.openstreetmap.org/search?query=Kemiren%20Banyuwangi"},
+	"fukuoka":    {"博多区 公民館", "福岡県福岡市博多区博多駅前2-8-1", "https://www.openstreetmap.org/search?query=%E5%8D%9A%E5%A4%9A%E5%8C%BA"},
+	"neyagawa":   {"寝屋川市 地域センター", "大阪府寝屋川市本町1-1", "https://www.openstreetmap.org/search?query=%E5%AF%9D%E5%B1%8B%E5%B7%9D%E5%B8%82"},
+}
+
+// demoLearners are the demo tenants' other learners, so one class is
+// nearly full and another has a waiting list.
+var demoLearners = map[string][]string{
+	"banyuwangi": {"Pak Slamet", "Bu Sumiati", "Pak Hartono", "Bu Kartini", "Pak Suparman", "Bu Ngatini"},
+	"fukuoka":    {"木村 正", "林 久美子", "清水 勇", "森 和代", "池田 茂", "橋本 光子"},
+	"neyagawa":   {"松本 進", "井上 節子", "山口 博", "小林 芳子", "加藤 實", "吉田 文子"},
+}
+
+// seedDemoClasses gives a demo tenant the starter curriculum and, unless
+// it has classes coming already, three sessions: one nearly full, one
+// with a waiting list, and an online one the demo resident is enrolled in.
+func seedDemoClasses(ctx context.Context, a *App, t tenant.Tenant) error {
+	if _, err := a.Classes.CopyStarter(ctx, audit.System, t.ID, string(t.Country)); err != nil {
+		return err
+	}
+	now := a.Clock.Now()
+	coming, err := a.Classes.Sessions(ctx, t.ID, now, now.AddDate(0, 3, 0))
+	if err != nil || len(coming) > 0 {
+		return err
+	}
+	courses, err := a.Classes.Courses(ctx, t.ID, true)
+	if err != nil || len(courses) < 3 {
+		return err
+	}
+	learners, err := demoLearnerIDs(ctx, a, t)
+	if err != nil {
+		return err
+	}
+	resident, err := a.Identity.ByLogin(ctx, "resident@"+t.Slug+".demo")
+	if err != nil {
+		return err
+	}
+	hall := demoHalls[t.Slug]
+	local := now.In(t.Location())
+	at := func(days, hour int) time.Time {
+		return time.Date(local.Year(), local.Month(), local.Day()+days, hour, 0, 0, 0, t.Location())
+	}
+	plan := []struct {
+		course   classes.Course
+		start    time.Time
+		capacity int
+		online   bool
+		who      []identity.User
+	}{
+		{courses[0], at(3, 10), 6, false, learners[:5]},
+		{courses[1], at(10, 14), 4, false, learners},
+		{courses[2], at(17, 10), 20, true, []identity.User{resident}},
+	}
+	for _, p := range plan {
+		in := classes.Session{CourseID: p.course.ID, StartsAt: p.start, EndsAt: p.start.Add(90 * time.Minute),
+			Online: p.online, Capacity: p.capacity}
+		if !p.online {
+			in.VenueName, in.VenueAddress, in.MapURL = hall[0], hall[1], hall[2]
+		}
+		x, err := a.Classes.CreateSession(ctx, audit.System, t.ID, in)
+		if err != nil {
+			return fmt.Errorf("session of %s: %w", p.course.Code, err)
+		}
+		for i, u := range p.who {
+			q := classes.Questions{Phone: []string{classes.PhoneAndroid, classes.PhoneIPhone, classes.PhoneNone}[i%3]}
+			q.Borrow = q.Phone == classes.PhoneNone
+			if _, err := a.Classes.Enrol(ctx, audit.Actor{ID: u.ID, Label: u.Email}, t.ID, x.ID, u.ID, q); err != nil {
+				return fmt.Errorf("enrol %s: %w", u.Email, err)
+			}
+		}
+	}
+	return nil
+}
+
+// demoLearnerIDs makes (once) the demo tenant's other learners, residents
+// who sign in with the demo password too: learner1@…demo to learner6@…demo.
+func demoLearnerIDs(ctx context.Context, a *App, t tenant.Tenant) ([]identity.User, error) {
+	var out []identity.User
+	for i, name := range demoLearners[t.Slug] {
+		u, err := a.Identity.EnsureUser(ctx, audit.System, identity.EnsureInput{
+			Email: fmt.Sprintf("learner%d@%s.demo", i+1, t.Slug), Name: name, Password: DemoPassword,
+			Lang: t.DefaultLang, MFAExempt: true, TenantID: t.ID, Roles: []identity.Role{identity.Resident},
+		})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, nil
+}

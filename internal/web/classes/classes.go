@@ -1,0 +1,49 @@
+// Package classes is the site of the smartphone classes (pillar 3): the
+// courses and their lessons, the sessions coming up, enrolling (oneself,
+// a parent, or someone who phoned) with a waitlist when a session is
+// full, a learner's own classes, and the instructor's pages that schedule
+// sessions and show who comes. It is an area of internal/web: its routes
+// join the one table (and its policies), its pages render in the shared
+// layout.
+package classes
+
+import (
+	"embed"
+
+	"github.com/serambi/serambi/internal/identity"
+	"github.com/serambi/serambi/internal/web"
+)
+
+//go:embed templates
+var templates embed.FS
+
+// Pages serves the class pages with the server's rendering core.
+type Pages struct{ web.AreaBase }
+
+// New makes the area on s (pass it to web.New).
+func New(s *web.Server) web.Area { return &Pages{web.NewAreaBase(s, templates)} }
+
+// Who teaches: instructors and the tenant's admins.
+var teachers = web.Staff(identity.Instructor, identity.Admin)
+
+// An enrolment is for its learner, whoever enrolled them (a family
+// member, an officer), and the teachers.
+var enrolmentParties = web.OwnedBy(web.EnrolmentObject, "learner", "enroller", string(identity.Instructor), string(identity.Admin))
+
+// Routes implements web.Area.
+func (s *Pages) Routes() []web.Route {
+	const session = "/{tenant}/classes/sessions/{id}"
+	return []web.Route{
+		{Method: "GET", Pattern: "/{tenant}/classes", Policy: web.Public(), Handler: s.classesPage},
+		{Method: "GET", Pattern: "/{tenant}/classes/courses/{id}", Policy: web.Public(), Handler: s.coursePage},
+		{Method: "GET", Pattern: session, Policy: web.Public(), Handler: s.sessionPage},
+		{Method: "POST", Pattern: session + "/enrol", Policy: web.SignedIn, Handler: s.enrol},
+		{Method: "GET", Pattern: "/{tenant}/classes/mine", Policy: web.SignedIn, Handler: s.myClasses},
+		{Method: "POST", Pattern: "/{tenant}/classes/enrolments/{id}/cancel", Policy: enrolmentParties, Handler: s.cancel},
+
+		{Method: "GET", Pattern: "/{tenant}/classes/manage", Policy: teachers, Handler: s.managePage},
+		{Method: "POST", Pattern: "/{tenant}/classes/sessions", Policy: teachers, Handler: s.createSession},
+		{Method: "GET", Pattern: session + "/roster", Policy: teachers, Handler: s.rosterPage},
+		{Method: "POST", Pattern: "/{tenant}/classes/starter", Policy: web.TenantAdmin, Handler: s.copyStarter},
+	}
+}

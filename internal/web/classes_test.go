@@ -1,0 +1,191 @@
+package web_test
+
+import (
+	"context"
+	"html"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/serambi/serambi/internal/classes"
+	"github.com/serambi/serambi/internal/ids"
+	"github.com/serambi/serambi/internal/locale"
+)
+
+// sessionsOf lists the demo tenant's classes coming in the next month.
+func sessionsOf(t *testing.T, s *site, slug string) (ids.Tenant, []classes.Session) {
+	t.Helper()
+	ten, err := s.app.Tenants.BySlug(context.Background(), slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := s.app.Clock.Now()
+	xs, err := s.app.Classes.Sessions(context.Background(), ten.ID, now, now.AddDate(0, 1, 0))
+	if err != nil || len(xs) < 3 {
+		t.Fatalf("demo sessions: %d, %v", len(xs), err)
+	}
+	return ten.ID, xs
+}
+
+// A resident finds a class from the home page, enrols in the last seat,
+// a second person joins the waiting list, the resident cancels (after
+// being asked) and the second person moves up — all without JavaScript,
+// every refusal worded in the reader's language.
+func TestClassEnrolWaitlistAndCancel(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	tenantID, xs := sessionsOf(t, s, "fukuoka")
+	nearlyFull := xs[0]
+	session := "/fukuoka/classes/sessions/" + string(nearlyFull.ID)
+
+	anon := s.browser(t)
+	anon.lang = "en"
+	mustContain(t, anon.get("/fukuoka/"), `href="/fukuoka/classes"`)
+	list := anon.get("/fukuoka/classes")
+	mustContain(t, list, `href="`+session+`"`, "1 seat left", "Full · 2 people waiting")
+	if a := anon.get(session); a.status != http.StatusOK || !strings.Contains(a.body, "Sign in to enrol") {
+		t.Fatalf("session page, signed out: %d", a.status)
+	}
+	course := anon.get("/fukuoka/classes/courses/" + string(nearlyFull.CourseID))
+	mustContain(t, course, "<strong>Power off</strong>", "<ol>")
+	if strings.Contains(course.body, "**") {
+		t.Error("the lesson's Markdown is shown raw")
+	}
+
+	resident := s.browser(t)
+	resident.lang = "en"
+	resident.signin("resident@fukuoka.demo")
+	noPhone := resident.post(session+"/enrol", url.Values{})
+	if noPhone.status != http.StatusUnprocessableEntity {
+		t.Fatalf("enrol without saying which phone: %d", noPhone.status)
+	}
+	ja := jaText(t)
+	mustContain(t, noPhone, `class="error-summary"`, ja("error.field.required"))
+	done := resident.post(session+"/enrol", url.Values{"phone": {"android"}, "needs": {"I hear badly"}})
+	if loc := done.header.Get("Location"); done.status != http.StatusSeeOther || loc != "/fukuoka/classes/mine?done=enrolled" {
+		t.Fatalf("enrol: %d %q", done.status, loc)
+	}
+	mine := resident.get("/fukuoka/classes/mine?done=enrolled")
+	mustContain(t, mine, ja("flash.enrolled"), strings.Split(ja("classes.state.enrolled", 0), "0")[0])
+	again := resident.post(session+"/enrol", url.Values{"phone": {"android"}})
+	if again.status != http.StatusConflict || !strings.Contains(again.body, ja("classes.refused.already")) {
+		t.Fatalf("second enrolment: %d", again.status)
+	}
+
+	other := s.browser(t)
+	other.lang = "en"
+	other.signin("learner6@fukuoka.demo")
+	if w := other.post(session+"/enrol", url.Values{"phone": {"none"}, "borrow": {"yes"}}); w.header.Get("Location") != "/fukuoka/classes/mine?done=waitlisted" {
+		t.Fatalf("enrol in a full class: %d %q", w.status, w.header.Get("Location"))
+	}
+	mustContain(t, other.get("/fukuoka/classes/mine"), ja("classes.state.waitlisted.other", 0))
+
+	// Cancelling asks first, then gives the seat to the first waiting.
+	mineList, err := s.app.Classes.LearnerEnrolments(context.Background(), tenantID, learnerID(t, s, "resident@fukuoka.demo"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var place classes.Enrolment
+	for _, e := range mineList {
+		if e.SessionID == nearlyFull.ID {
+			place = e
+		}
+	}
+	cancel := "/fukuoka/classes/enrolments/" + string(place.ID) + "/cancel"
+	ask := resident.post(cancel, url.Values{})
+	mustContain(t, ask, ja("confirm.class.title"), `name="confirm" value="yes"`)
+	if e, _ := s.app.Classes.Enrolment(context.Background(), tenantID, place.ID); e.State != classes.Enrolled {
+		t.Fatalf("asking cancelled already: %s", e.State)
+	}
+	if c := resident.post(cancel, url.Values{"confirm": {"yes"}}); c.header.Get("Location") != "/fukuoka/classes/mine?done=class_cancelled" {
+		t.Fatalf("cancel: %d %q", c.status, c.header.Get("Location"))
+	}
+	mustContain(t, other.get("/fukuoka/classes/mine"), strings.Split(ja("classes.state.enrolled", 0), "0")[0])
+	// Someone else's place is not theirs to cancel.
+	stranger := s.browser(t)
+	stranger.signin("learner1@fukuoka.demo")
+	if a := stranger.post(cancel, url.Values{"confirm": {"yes"}}); a.status != http.StatusNotFound {
+		t.Fatalf("a stranger cancels: %d", a.status)
+	}
+}
+
+func learnerID(t *testing.T, s *site, login string) ids.User {
+	t.Helper()
+	u, err := s.app.Identity.ByLogin(context.Background(), login)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.ID
+}
+
+// An instructor plans a class typing the day and time as people do
+// (full-width digits, "10.30"); a time that does not exist is refused in
+// words; residents cannot open the planning page.
+func TestInstructorPlansAClass(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	tenantID, xs := sessionsOf(t, s, "fukuoka")
+	b := s.browser(t)
+	b.lang = "en"
+	b.signin("instructor@fukuoka.demo")
+	page := b.get("/fukuoka/classes/manage")
+	ja := jaText(t)
+	mustContain(t, page, ja("classes.manage.new"), `name="date-day"`)
+	day := s.app.Clock.Now().AddDate(0, 0, 20).In(time.FixedZone("JST", 9*3600))
+	form := url.Values{"course": {string(xs[0].CourseID)}, "date-day": {toWide(day.Format("2"))}, "date-month": {toWide(day.Format("1"))},
+		"date-year": {day.Format("2006")}, "start": {"１０.３０"}, "length": {"90"}, "capacity": {"１２"}, "venue_name": {"中央区 公民館"}}
+	bad := url.Values{}
+	for k, v := range form {
+		bad[k] = v
+	}
+	bad.Set("start", "25:00")
+	if a := b.post("/fukuoka/classes/sessions", bad); a.status != http.StatusUnprocessableEntity || !strings.Contains(a.body, ja("error.class.time")) {
+		t.Fatalf("a time that does not exist: %d", a.status)
+	}
+	if a := b.post("/fukuoka/classes/sessions", form); a.status != http.StatusSeeOther {
+		t.Fatalf("plan a class: %d %s", a.status, a.body[strings.Index(a.body, "<main"):])
+	}
+	now := s.app.Clock.Now()
+	after, _ := s.app.Classes.Sessions(context.Background(), tenantID, now, now.AddDate(0, 1, 0))
+	found := false
+	for _, x := range after {
+		local := x.StartsAt.In(time.FixedZone("JST", 9*3600))
+		if x.Capacity == 12 && local.Hour() == 10 && local.Minute() == 30 && local.Day() == day.Day() && x.EndsAt.Sub(x.StartsAt) == 90*time.Minute {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("the planned class is not there: %+v", after)
+	}
+	resident := s.browser(t)
+	resident.signin("resident@fukuoka.demo")
+	if a := resident.get("/fukuoka/classes/manage"); a.status != http.StatusForbidden {
+		t.Fatalf("resident opens the planning page: %d", a.status)
+	}
+	roster := b.get("/fukuoka/classes/sessions/" + string(xs[1].ID) + "/roster")
+	mustContain(t, roster, ja("classes.roster.waiting", 1), ja("classes.roster.waiting", 2), ja("classes.roster.borrow"))
+}
+
+// toWide writes ASCII digits as full-width ones, as a Japanese keyboard
+// types them.
+func toWide(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r - '0' + '０'
+		}
+		return r
+	}, s)
+}
+
+// jaText words a message as a Japanese user (the demo accounts of
+// fukuoka read Japanese) sees it.
+func jaText(t *testing.T) func(key string, args ...any) string {
+	t.Helper()
+	c, err := locale.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return func(key string, args ...any) string { return html.EscapeString(c.T("ja", key, args...)) }
+}
