@@ -1,0 +1,51 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestClassPages: the smartphone-class pages pass the page audit (axe-core,
+// targets, reflow at the largest text) on a phone and at a desk: the list
+// of classes, a course with its lessons, a session with its enrolment form
+// (and the same form refused for a missing answer), the learner's own
+// classes, the instructor's planning page (refused form too) and roster.
+func TestClassPages(t *testing.T) {
+	eachViewport(t, func(t *testing.T, p *Page) {
+		p.Visit("/neyagawa/classes")
+		p.Require(`#main a[href^="/neyagawa/classes/sessions/"]`, "classes: the sessions coming")
+		session := eval[string](p, `document.querySelector('#main a[href^="/neyagawa/classes/sessions/"]').getAttribute("href")`)
+		p.Click(`#main a[href^="/neyagawa/classes/courses/"]`)
+		p.Require("#main .richtext ol li", "course: the lesson's steps as a list")
+
+		signIn(p, "learner3@neyagawa.demo", "/neyagawa/classes/mine")
+		p.Require(`#main a[href^="/neyagawa/classes/sessions/"]`, "my classes: the class the learner is in")
+		p.Visit("/neyagawa/classes")
+		// The learner's own class shows their place; another one the form.
+		for _, href := range allHrefs(p, `#main a[href^="/neyagawa/classes/sessions/"]`) {
+			p.Visit(href)
+			if p.Has("#phone") {
+				if status := p.Click(`#main form[action$="/enrol"] button[type=submit]`); status != 422 {
+					p.errorf("enrolling without saying which phone: status %d, want 422", status)
+				}
+				p.Require(`.error-summary a[href="#phone"]`, "the missing answer in the error summary")
+				break
+			}
+		}
+
+		p.ClearCookies()
+		signIn(p, "instructor@neyagawa.demo", "/neyagawa/classes/manage")
+		p.Fill("#start", "25:00")
+		if status := p.Click(`#main form[action="/neyagawa/classes/sessions"] button[type=submit]`); status != 422 {
+			p.errorf("planning a class at 25:00: status %d, want 422", status)
+		}
+		p.Require(`.error-summary a[href="#start"]`, "the impossible time in the error summary")
+		p.Visit(strings.TrimSuffix(session, "/") + "/roster")
+		p.Require("#main table", "roster: the table of learners")
+	})
+}
+
+// allHrefs lists the href of every element matching sel.
+func allHrefs(p *Page, sel string) []string {
+	return eval[[]string](p, `Array.from(document.querySelectorAll('`+sel+`')).map(a => a.getAttribute("href"))`)
+}
