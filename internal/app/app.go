@@ -308,7 +308,7 @@ func (a *App) ListenBus(ctx context.Context) <-chan struct{} {
 	return ready
 }
 
-// SendReminders sends the appointment reminders due now, as the periodic
+// SendReminders sends the appointment and class reminders due now, as the periodic
 // job does every minute, and returns how many were queued.
 func (a *App) SendReminders(ctx context.Context) (int, error) { return a.remind(ctx) }
 

@@ -45,7 +45,7 @@ type reminderWorker struct {
 func (w *reminderWorker) Work(ctx context.Context, _ *river.Job[reminderCheck]) error {
 	sent, err := w.a.remind(ctx)
 	if sent > 0 {
-		w.a.Log.Info("appointment reminders sent", "count", sent)
+		w.a.Log.Info("reminders sent (appointments and classes)", "count", sent)
 	}
 	return err
 }
@@ -54,7 +54,7 @@ func (w *reminderWorker) Work(ctx context.Context, _ *river.Job[reminderCheck]) 
 func (a *App) setupNotices() error {
 	a.Outbox = notify.NewOutbox(a.DB, a.Clock, a.Config.SMTPURL != "")
 	deps := flow.NoticeDeps{DB: a.DB, Clock: a.Clock, Identity: a.Identity, Tenants: a.Tenants, Catalog: a.Catalog,
-		Counters: a.Counters, Outbox: a.Outbox, BaseURL: a.Config.BaseURL, CheckKey: a.checkKey}
+		Counters: a.Counters, Classes: a.Classes, Outbox: a.Outbox, BaseURL: a.Config.BaseURL, CheckKey: a.checkKey}
 	if a.Config.SMTPURL != "" {
 		s, err := notify.NewSender(a.Config.SMTPURL)
 		if err != nil {
@@ -68,7 +68,15 @@ func (a *App) setupNotices() error {
 	n := flow.NewNotices(deps)
 	river.AddWorker(a.Jobs.Workers, &reminderWorker{a: a})
 	a.Jobs.Every(time.Minute, func() river.JobArgs { return reminderCheck{} })
-	a.remind = n.RemindAppointments
+	a.remind = func(ctx context.Context) (int, error) {
+		sent, err := n.RemindAppointments(ctx)
+		if err != nil {
+			return sent, err
+		}
+		classes, err := n.RemindClasses(ctx)
+		return sent + classes, err
+	}
+	a.Classes.OnPromote(n.ClassPromoted)
 	a.Apps.OnTransition(n)
 	a.sendCode = n.SendCode
 	return nil

@@ -135,8 +135,9 @@ var (
 
 // Store keeps courses, sessions and enrolments.
 type Store struct {
-	db    *db.DB
-	clock clock.Clock
+	db       *db.DB
+	clock    clock.Clock
+	promoted []PromoteHook
 }
 
 // NewStore returns a Store on d.

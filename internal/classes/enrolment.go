@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/serambi/serambi/internal/audit"
@@ -238,6 +239,11 @@ func (s *Store) promote(ctx context.Context, tx *db.Tx, by audit.Actor, x Sessio
 			audit.Say("audit.detail.state", Waitlisted, Enrolled))); err != nil {
 			return nil, err
 		}
+		for _, h := range s.promoted {
+			if err := h(ctx, tx, *e, x); err != nil {
+				return nil, fmt.Errorf("tell %s of the seat: %w", e.ID, err)
+			}
+		}
 	}
 	return waiting, nil
 }
@@ -303,4 +309,76 @@ func (s *Store) LearnerEnrolments(ctx context.Context, tenantID ids.Tenant, user
 	defer wrapf(&err, "list the enrolments of %s", userID)
 	return enrolments(ctx, s.db, `WHERE tenant_id = ? AND (learner_id = ? OR enrolled_by = ?) ORDER BY created_at DESC, id`,
 		tenantID, userID, userID)
+}
+
+// PromoteHook runs inside the transaction that gives a waiting learner a
+// seat (the email that tells them goes with it, or neither does).
+type PromoteHook func(ctx context.Context, tx *db.Tx, e Enrolment, x Session) error
+
+// OnPromote registers h; the app wires the email notice.
+func (s *Store) OnPromote(h PromoteHook) { s.promoted = append(s.promoted, h) }
+
+// Reminder is a learner to remind of a class tomorrow.
+type Reminder struct {
+	Enrolment
+	Session Session
+}
+
+// DueReminders lists, across tenants, the seated learners of sessions
+// that start within a day and who were not reminded yet, soonest first;
+// at most limit.
+func (s *Store) DueReminders(ctx context.Context, now time.Time, limit int) (_ []Reminder, err error) {
+	defer wrapf(&err, "find the class reminders due")
+	rows, err := s.db.QueryContext(ctx, `SELECT e.id, e.tenant_id, e.session_id FROM enrolments e
+		JOIN class_sessions s ON s.id = e.session_id
+		WHERE e.state = ? AND e.reminded_at IS NULL AND s.cancelled = ? AND s.starts_at > ? AND s.starts_at <= ?
+		ORDER BY s.starts_at, e.id LIMIT ?`, Enrolled, false, now.UTC(), now.UTC().Add(24*time.Hour), limit)
+	if err != nil {
+		return nil, err
+	}
+	type due struct {
+		id       ids.Enrolment
+		tenantID ids.Tenant
+		session  ids.ClassSession
+	}
+	var list []due
+	for rows.Next() {
+		var d due
+		if err := rows.Scan(&d.id, &d.tenantID, &d.session); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		list = append(list, d)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var out []Reminder
+	for _, d := range list {
+		e, err := readEnrolment(ctx, s.db, d.tenantID, d.id)
+		if err != nil {
+			return nil, err
+		}
+		x, err := readSession(ctx, s.db, d.tenantID, d.session)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Reminder{Enrolment: e, Session: x})
+	}
+	return out, nil
+}
+
+// MarkReminded records, inside tx, that the enrolment's reminder is sent;
+// false when another run did it first (the caller then sends nothing).
+func MarkReminded(ctx context.Context, tx *db.Tx, id ids.Enrolment, now time.Time) (bool, error) {
+	res, err := tx.ExecContext(ctx, `UPDATE enrolments SET reminded_at = ? WHERE id = ? AND reminded_at IS NULL`, now.UTC(), id)
+	if err != nil {
+		return false, fmt.Errorf("classes: mark enrolment %s reminded: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("classes: mark enrolment %s reminded: %w", id, err)
+	}
+	return n == 1, nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/serambi/serambi/internal/application"
 	"github.com/serambi/serambi/internal/catalog"
+	"github.com/serambi/serambi/internal/classes"
 	"github.com/serambi/serambi/internal/clock"
 	"github.com/serambi/serambi/internal/counter"
 	"github.com/serambi/serambi/internal/db"
@@ -31,6 +32,7 @@ type Notices struct {
 	tenants  *tenant.Service
 	catalog  *catalog.Store
 	counters *counter.Store
+	classes  *classes.Store
 	outbox   *notify.Outbox
 	baseURL  string
 	checkKey []byte
@@ -45,6 +47,7 @@ type NoticeDeps struct {
 	Tenants  *tenant.Service
 	Catalog  *catalog.Store
 	Counters *counter.Store
+	Classes  *classes.Store
 	Outbox   *notify.Outbox
 	BaseURL  string // links in the emails
 	CheckKey []byte // applications' check codes for public tracking
@@ -56,7 +59,7 @@ type NoticeDeps struct {
 // NewNotices joins d.
 func NewNotices(d NoticeDeps) *Notices {
 	return &Notices{db: d.DB, clock: d.Clock, identity: d.Identity, tenants: d.Tenants, catalog: d.Catalog,
-		counters: d.Counters, outbox: d.Outbox, baseURL: d.BaseURL, checkKey: d.CheckKey, deliver: d.Deliver}
+		counters: d.Counters, classes: d.Classes, outbox: d.Outbox, baseURL: d.BaseURL, checkKey: d.CheckKey, deliver: d.Deliver}
 }
 
 // OnTransition implements application.TransitionHook: the applicant hears

@@ -8,6 +8,7 @@ import (
 
 	"github.com/serambi/serambi/internal/application"
 	"github.com/serambi/serambi/internal/catalog"
+	"github.com/serambi/serambi/internal/classes"
 	"github.com/serambi/serambi/internal/db"
 	"github.com/serambi/serambi/internal/db/dbtest"
 	"github.com/serambi/serambi/internal/flow"
@@ -19,6 +20,7 @@ import (
 // noticed is a world whose application changes send notices.
 type noticed struct {
 	*world
+	classes   *classes.Store
 	outbox    *notify.Outbox
 	notices   *flow.Notices
 	delivered []string
@@ -28,14 +30,15 @@ type noticed struct {
 func newNoticed(t *testing.T, d *db.DB) *noticed {
 	t.Helper()
 	w := newWorld(t, d)
-	n := &noticed{world: w, outbox: notify.NewOutbox(d, w.Clock, true)}
+	n := &noticed{world: w, outbox: notify.NewOutbox(d, w.Clock, true), classes: classes.NewStore(d, w.Clock)}
 	n.notices = flow.NewNotices(flow.NoticeDeps{DB: d, Clock: w.Clock, Identity: w.d.Identity, Tenants: w.TenantStore,
-		Catalog: catalog.NewStore(d, w.Clock), Counters: w.d.Counters, Outbox: n.outbox, BaseURL: "https://serambi.example",
+		Catalog: catalog.NewStore(d, w.Clock), Counters: w.d.Counters, Classes: n.classes, Outbox: n.outbox, BaseURL: "https://serambi.example",
 		CheckKey: []byte("check"), Deliver: func(_ context.Context, _ *db.Tx, id string) error {
 			n.delivered = append(n.delivered, id)
 			return nil
 		}})
 	w.d.Apps.OnTransition(n.notices)
+	n.classes.OnPromote(n.notices.ClassPromoted)
 	n.bench = w.service(t, "../../bench/data/bench-service.json")
 	return n
 }
@@ -131,6 +134,76 @@ func TestAppointmentReminder(t *testing.T) {
 		m, err := n.outbox.Get(n.Ctx, ms[0].ID)
 		if err != nil || m.Attachment == nil || !strings.Contains(m.Attachment.Data, "BEGIN:VEVENT") {
 			t.Fatalf("reminder %+v, %v: want an .ics attachment", m.Attachment, err)
+		}
+	})
+}
+
+// TestClassNotices: a learner who moves up from the waiting list is told
+// at once, in their language, with the hall and the class as an .ics
+// file, in the transaction that gives the seat; every seated learner is
+// reminded once the day before, and no one on the waiting list is.
+func TestClassNotices(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		n := newNoticed(t, d)
+		first, waiting := n.User(t, "first"), n.User(t, "waiting")
+		if _, err := d.ExecContext(n.Ctx, `UPDATE users SET lang = 'ja' WHERE id = ?`, waiting.ID); err != nil {
+			t.Fatal(err)
+		}
+		c, err := n.classes.CreateCourse(n.Ctx, first, n.tenantID, classes.Course{Code: "first-steps", Level: classes.Beginner,
+			Title: classes.Text{"id": "Langkah pertama", "ja": "はじめてのスマホ"}, Published: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		at := n.Clock.Now().Add(7 * 24 * time.Hour)
+		x, err := n.classes.CreateSession(n.Ctx, first, n.tenantID, classes.Session{CourseID: c.ID, StartsAt: at,
+			EndsAt: at.Add(90 * time.Minute), VenueName: "Balai Desa Kemiren", VenueAddress: "Jl. Barong", Capacity: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		seat, err := n.classes.Enrol(n.Ctx, first, n.tenantID, x.ID, first.ID, classes.Questions{Phone: classes.PhoneAndroid})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := n.classes.Enrol(n.Ctx, waiting, n.tenantID, x.ID, waiting.ID, classes.Questions{Phone: classes.PhoneNone}); err != nil {
+			t.Fatal(err)
+		}
+		if ms := n.messages(t); len(ms) != 0 {
+			t.Fatalf("messages before anyone moved up: %+v", ms)
+		}
+		if _, err := n.classes.Cancel(n.Ctx, first, n.tenantID, seat.ID); err != nil {
+			t.Fatal(err)
+		}
+		ms := n.messages(t)
+		if len(ms) != 1 || ms[0].Template != notify.ClassPromoted || ms[0].To != waiting.Label {
+			t.Fatalf("after the seat freed: %+v, want one class_promoted to %s", ms, waiting.Label)
+		}
+		m, err := n.outbox.Get(n.Ctx, ms[0].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"はじめてのスマホ", "Balai Desa Kemiren", "/classes/sessions/" + string(x.ID)} {
+			if !strings.Contains(m.Subject+m.Body, want) {
+				t.Errorf("the promotion email lacks %q:\n%s\n%s", want, m.Subject, m.Body)
+			}
+		}
+		if m.Attachment == nil || !strings.Contains(m.Attachment.Data, "LOCATION:Balai Desa Kemiren\\, Jl. Barong") {
+			t.Errorf("the promotion email's calendar file: %+v", m.Attachment)
+		}
+
+		// The day before: the seated learner (now the one who waited) once.
+		if sent, err := n.notices.RemindClasses(n.Ctx); err != nil || sent != 0 {
+			t.Fatalf("a week ahead: %d reminders, %v", sent, err)
+		}
+		n.Clock.Advance(at.Add(-20 * time.Hour).Sub(n.Clock.Now()))
+		if sent, err := n.notices.RemindClasses(n.Ctx); err != nil || sent != 1 {
+			t.Fatalf("the day before: %d reminders, %v; want 1", sent, err)
+		}
+		if sent, err := n.notices.RemindClasses(n.Ctx); err != nil || sent != 0 {
+			t.Fatalf("asked again: %d reminders, %v; want none", sent, err)
+		}
+		ms = n.messages(t)
+		if len(ms) != 2 || ms[0].Template != notify.ClassReminder && ms[1].Template != notify.ClassReminder {
+			t.Fatalf("messages = %+v, want the promotion and one reminder", ms)
 		}
 	})
 }

@@ -13,6 +13,7 @@ type Event struct {
 	Start, End  time.Time
 	Summary     string
 	Description string
+	Location    string // where: a hall's name and address
 	URL         string
 	Cancelled   bool
 }
@@ -37,6 +38,9 @@ func Calendar(name string, events []Event, now time.Time) string {
 		line("SUMMARY:" + escape(e.Summary))
 		if e.Description != "" {
 			line("DESCRIPTION:" + escape(e.Description))
+		}
+		if e.Location != "" {
+			line("LOCATION:" + escape(e.Location))
 		}
 		if e.URL != "" {
 			line("URL:" + e.URL)

@@ -18,6 +18,8 @@ func fullData() map[string]string {
 		"url": "https://serambi.example.go.id/bwi/track?n=BWI-2026-000123", "due": "27 November 2026",
 		"contact": "Dinas Dukcapil, telp. 0333-123456", "code": "482913", "check": "K7M3QX", "track_url": "https://serambi.example.go.id/track",
 		"when": "1 Desember 2026 10.00 WIB", "counter": "Administrasi Kependudukan", "hour": "1",
+		"course": "Langkah pertama dengan ponsel", "until": "11.30", "venue": "Balai Desa Kemiren", "address": "Jl. Barong",
+		"map": "https://www.openstreetmap.org/x",
 	}
 }
 
@@ -69,13 +71,20 @@ func TestRenderEveryTemplate(t *testing.T) {
 				switch name {
 				case AssistCode:
 					key = "code"
-				case AppointmentReminder:
+				case AppointmentReminder, ClassPromoted, ClassReminder:
 					key = "when"
 				}
 				if data[key] != "" && !strings.Contains(body, data[key]) {
 					t.Errorf("%s: %s missing from the body:\n%s", where, key, body)
 				}
-				if name != AssistCode && name != AppointmentReminder && !strings.Contains(subject, data[key]) {
+				if name == ClassPromoted && !strings.Contains(subject, data["course"]) {
+					t.Errorf("%s: the course missing from the subject: %s", where, subject)
+				}
+				if (name == ClassPromoted || name == ClassReminder) && data["venue"] != "" && !strings.Contains(body, data["venue"]) {
+					t.Errorf("%s: the hall missing from the body:\n%s", where, body)
+				}
+				if name != AssistCode && name != AppointmentReminder && name != ClassPromoted && name != ClassReminder &&
+					!strings.Contains(subject, data[key]) {
 					t.Errorf("%s: tracking number missing from the subject: %s", where, subject)
 				}
 				if !strings.Contains(body, data["url"]) {

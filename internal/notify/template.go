@@ -20,11 +20,13 @@ const (
 	SLAEscalated         = "sla_escalated"         // to officers and admins, when a state is overdue
 	AssistCode           = "assist_code"           // to the resident, to confirm what an officer filled in
 	AppointmentReminder  = "appointment_reminder"  // to the resident, the day and the hour before
+	ClassPromoted        = "class_promoted"        // to a learner who moved up from the waiting list
+	ClassReminder        = "class_reminder"        // to a seated learner, the day before the class
 )
 
 // Templates lists every template name.
 var Templates = []string{ApplicationSubmitted, ApplicationChanged, ApplicationSentBack, ApplicationDecided, SLAEscalated, AssistCode,
-	AppointmentReminder}
+	AppointmentReminder, ClassPromoted, ClassReminder}
 
 // fallbackLang is used when a language has no file for a template.
 const fallbackLang = "en"

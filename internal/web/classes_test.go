@@ -48,6 +48,10 @@ func TestClassEnrolWaitlistAndCancel(t *testing.T) {
 	if a := anon.get(session); a.status != http.StatusOK || !strings.Contains(a.body, "Sign in to enrol") {
 		t.Fatalf("session page, signed out: %d", a.status)
 	}
+	ics := anon.get(session + "/calendar.ics")
+	if ct := ics.header.Get("Content-Type"); !strings.HasPrefix(ct, "text/calendar") || !strings.Contains(ics.body, "LOCATION:") {
+		t.Errorf("the class's calendar file: %q\n%s", ct, ics.body)
+	}
 	course := anon.get("/fukuoka/classes/courses/" + string(nearlyFull.CourseID))
 	mustContain(t, course, "<strong>Power off</strong>", "<ol>")
 	if strings.Contains(course.body, "**") {

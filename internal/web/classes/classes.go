@@ -37,6 +37,7 @@ func (s *Pages) Routes() []web.Route {
 		{Method: "GET", Pattern: "/{tenant}/classes", Policy: web.Public(), Handler: s.classesPage},
 		{Method: "GET", Pattern: "/{tenant}/classes/courses/{id}", Policy: web.Public(), Handler: s.coursePage},
 		{Method: "GET", Pattern: session, Policy: web.Public(), Handler: s.sessionPage},
+		{Method: "GET", Pattern: session + "/calendar.ics", Policy: web.Public(), Handler: s.sessionICS},
 		{Method: "POST", Pattern: session + "/enrol", Policy: web.SignedIn, Handler: s.enrol},
 		{Method: "GET", Pattern: "/{tenant}/classes/mine", Policy: web.SignedIn, Handler: s.myClasses},
 		{Method: "POST", Pattern: "/{tenant}/classes/enrolments/{id}/cancel", Policy: enrolmentParties, Handler: s.cancel},

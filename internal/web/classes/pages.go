@@ -7,6 +7,7 @@ import (
 	"time"
 
 	class "github.com/serambi/serambi/internal/classes"
+	"github.com/serambi/serambi/internal/ical"
 	"github.com/serambi/serambi/internal/identity"
 	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/richtext"
@@ -300,4 +301,30 @@ func (v sessionView) SeatsText(p *web.Page) string {
 		return p.N("classes.waitlist.n", v.Waitlisted)
 	}
 	return p.N("classes.seats.left", v.SeatsLeft)
+}
+
+// sessionICS is the session as a calendar file, for the phone's calendar.
+func (s *Pages) sessionICS(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.LoadTenant(w, r)
+	if !ok {
+		return
+	}
+	x, c, ok := s.loadSession(w, r, t)
+	if !ok {
+		return
+	}
+	where := x.VenueName
+	if x.VenueAddress != "" {
+		where += ", " + x.VenueAddress
+	}
+	if x.Online {
+		where = s.Catalog.T(web.LangOf(r), "classes.online")
+	}
+	ev := ical.Event{UID: string(x.ID) + "@serambi", Start: x.StartsAt, End: x.EndsAt, Summary: c.Title.In(web.LangOf(r)),
+		Location: where, URL: s.BaseURL + s.Path("/{tenant}/classes/sessions/{id}", t.Slug, string(x.ID)), Cancelled: x.Cancelled}
+	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="class.ics"`)
+	w.Header().Set("Cache-Control", "private, no-store")
+	_, err := w.Write([]byte(ical.Calendar("Serambi", []ical.Event{ev}, s.Clock.Now())))
+	s.LogFailure(r, "send a class's calendar file", err)
 }

@@ -67,6 +67,7 @@ CREATE TABLE enrolments (
     borrow      BOOLEAN NOT NULL DEFAULT FALSE,
     needs       TEXT NOT NULL DEFAULT '',
     attended_at TIMESTAMPTZ,
+    reminded_at TIMESTAMPTZ,
     created_at  TIMESTAMPTZ NOT NULL,
     updated_at  TIMESTAMPTZ NOT NULL
 );

@@ -67,6 +67,7 @@ CREATE TABLE enrolments (
     borrow      BOOLEAN NOT NULL DEFAULT 0,
     needs       TEXT NOT NULL DEFAULT '',
     attended_at TIMESTAMP,
+    reminded_at TIMESTAMP,
     created_at  TIMESTAMP NOT NULL,
     updated_at  TIMESTAMP NOT NULL
 );

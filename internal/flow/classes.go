@@ -1,0 +1,88 @@
+package flow
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/serambi/serambi/internal/classes"
+	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/ical"
+	"github.com/serambi/serambi/internal/locale"
+	"github.com/serambi/serambi/internal/notify"
+	"github.com/serambi/serambi/internal/tenant"
+)
+
+// Class notices: a learner who moves up from the waiting list hears of
+// the seat at once (in the transaction that gives it), and every seated
+// learner is reminded the day before, with the hall's address and the
+// class as an .ics file.
+
+// ClassPromoted implements classes.PromoteHook.
+func (n *Notices) ClassPromoted(ctx context.Context, tx *db.Tx, e classes.Enrolment, x classes.Session) error {
+	return n.classNotice(ctx, tx, notify.ClassPromoted, e, x, n.clock.Now())
+}
+
+// RemindClasses sends the class reminders due now and returns how many
+// were queued.
+func (n *Notices) RemindClasses(ctx context.Context) (int, error) {
+	now := n.clock.Now()
+	due, err := n.classes.DueReminders(ctx, now, remindBatch)
+	if err != nil {
+		return 0, fmt.Errorf("flow: find the class reminders due: %w", err)
+	}
+	sent := 0
+	for _, r := range due {
+		err := n.db.InTx(ctx, func(tx *db.Tx) error {
+			first, err := classes.MarkReminded(ctx, tx, r.ID, now)
+			if err != nil || !first {
+				return err
+			}
+			sent++
+			return n.classNotice(ctx, tx, notify.ClassReminder, r.Enrolment, r.Session, now)
+		})
+		if err != nil {
+			return sent, fmt.Errorf("flow: remind enrolment %s: %w", r.ID, err)
+		}
+	}
+	return sent, nil
+}
+
+// classNotice queues one class email to the learner, in their language,
+// with the class attached as a calendar file. A learner without an
+// email address sees their classes in their account instead.
+func (n *Notices) classNotice(ctx context.Context, tx *db.Tx, template string, e classes.Enrolment, x classes.Session, now time.Time) error {
+	t, err := n.tenants.ByID(ctx, e.TenantID)
+	if err != nil {
+		return err
+	}
+	c, err := n.classes.Course(ctx, t.ID, x.CourseID)
+	if err != nil {
+		return err
+	}
+	u, ok, err := n.recipient(ctx, tx, e.LearnerID)
+	if !ok {
+		return err
+	}
+	title := c.Title.In(u.Lang)
+	url := n.baseURL + "/" + t.Slug + "/classes/sessions/" + string(x.ID)
+	data := map[string]string{"name": u.Name, "course": title, "url": url, "tenant": t.Name(u.Lang),
+		"when": locale.DateTime(u.Lang, x.StartsAt, t.Location()), "until": locale.Clock(u.Lang, x.EndsAt, t.Location()),
+		"venue": x.VenueName, "address": x.VenueAddress, "map": x.MapURL, "contact": contactOf(t.ContactPhone, t.ContactEmail)}
+	if x.Online {
+		data["online"] = "1"
+	}
+	return n.send(ctx, tx, notify.Event{Template: template, TenantID: t.ID, RecipientID: u.ID, To: u.Email, Lang: u.Lang,
+		Related: string(e.ID), Data: data, Attachment: classCalendar(t, x, title, url, now)})
+}
+
+// classCalendar is the session as an .ics file the phone's calendar adds.
+func classCalendar(t tenant.Tenant, x classes.Session, title, url string, now time.Time) *notify.Attachment {
+	where := x.VenueName
+	if x.VenueAddress != "" {
+		where += ", " + x.VenueAddress
+	}
+	ics := ical.Calendar("Serambi", []ical.Event{{UID: string(x.ID) + "@serambi", Start: x.StartsAt, End: x.EndsAt,
+		Summary: title + " — " + t.Slug, Location: where, URL: url}}, now)
+	return &notify.Attachment{Name: "class.ics", ContentType: "text/calendar; charset=utf-8; method=PUBLISH", Data: ics}
+}
