@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"html"
 	"net/http"
 	"net/url"
@@ -192,4 +193,88 @@ func jaText(t *testing.T) func(key string, args ...any) string {
 		t.Fatal(err)
 	}
 	return func(key string, args ...any) string { return html.EscapeString(c.T("ja", key, args...)) }
+}
+
+// The classes' API: courses and lessons, sessions with their seats,
+// enrolling (waitlisted when full) and giving a place up, with the
+// refusals the OpenAPI document names.
+func TestClassesAPI(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	_, xs := sessionsOf(t, s, "fukuoka")
+	anon := s.browser(t)
+	var courses struct {
+		Items []struct{ ID, Level, Title string }
+	}
+	getJSON(t, anon, "/api/v1/t/fukuoka/courses?lang=en", &courses)
+	if len(courses.Items) != 3 || courses.Items[0].Level != "beginner" || courses.Items[0].Title != "First steps with a smartphone" {
+		t.Fatalf("courses: %+v", courses)
+	}
+	var course struct {
+		LessonList []struct {
+			Position    int
+			Title, Body string
+		} `json:"lesson_list"`
+	}
+	getJSON(t, anon, "/api/v1/t/fukuoka/courses/"+courses.Items[0].ID+"?lang=ja", &course)
+	if len(course.LessonList) != 5 || course.LessonList[0].Position != 1 || !strings.Contains(course.LessonList[0].Body, "**") {
+		t.Fatalf("lessons: %+v", course.LessonList)
+	}
+	var sessions struct {
+		Items []struct {
+			ID                           string
+			Capacity, Enrolled, Waitlist int
+			Venue                        *struct{ Name string }
+		}
+	}
+	getJSON(t, anon, "/api/v1/t/fukuoka/sessions", &sessions)
+	if len(sessions.Items) != len(xs) || sessions.Items[1].Waitlist != 2 || sessions.Items[0].Venue == nil {
+		t.Fatalf("sessions: %+v", sessions.Items)
+	}
+	if a := anon.get("/api/v1/t/fukuoka/sessions?from=tomorrow"); a.status != http.StatusUnprocessableEntity {
+		t.Fatalf("a from that is not a time: %d", a.status)
+	}
+
+	token := anon.token("resident@fukuoka.demo")
+	auth := []string{"Authorization", "Bearer " + token}
+	full := "/api/v1/t/fukuoka/sessions/" + sessions.Items[1].ID + "/enrolments"
+	post := func(path, body string) answer {
+		return anon.do("POST", path, strings.NewReader(body), "application/json", auth...)
+	}
+	if a := post(full, `{"phone":"flip"}`); a.status != http.StatusUnprocessableEntity {
+		t.Fatalf("an unknown phone: %d %s", a.status, a.body)
+	}
+	a := post(full, `{"phone":"iphone","needs":"大きな文字"}`)
+	if a.status != http.StatusCreated || !strings.Contains(a.body, `"state":"waitlisted"`) {
+		t.Fatalf("enrol in a full session: %d %s", a.status, a.body)
+	}
+	var made struct{ ID string }
+	if err := json.Unmarshal([]byte(a.body), &made); err != nil {
+		t.Fatal(err)
+	}
+	if a := post(full, `{"phone":"iphone"}`); a.status != http.StatusConflict || !strings.Contains(a.body, "already_enrolled") {
+		t.Fatalf("a second enrolment: %d %s", a.status, a.body)
+	}
+	place := "/api/v1/t/fukuoka/enrolments/" + made.ID
+	other := []string{"Authorization", "Bearer " + anon.token("learner1@fukuoka.demo")}
+	if a := anon.do("DELETE", place, nil, "", other...); a.status != http.StatusNotFound {
+		t.Fatalf("someone else gives the place up: %d", a.status)
+	}
+	if a := anon.do("DELETE", place, nil, "", auth...); a.status != http.StatusNoContent {
+		t.Fatalf("give the place up: %d %s", a.status, a.body)
+	}
+	if a := anon.do("DELETE", place, nil, "", auth...); a.status != http.StatusConflict {
+		t.Fatalf("give it up twice: %d", a.status)
+	}
+}
+
+func getJSON(t *testing.T, b *browser, path string, v any) {
+	t.Helper()
+	a := b.get(path)
+	if a.status != http.StatusOK {
+		t.Fatalf("GET %s: %d %s", path, a.status, a.body)
+	}
+	if err := json.Unmarshal([]byte(a.body), v); err != nil {
+		t.Fatalf("GET %s: %v", path, err)
+	}
 }

@@ -46,5 +46,11 @@ func (s *Pages) Routes() []web.Route {
 		{Method: "POST", Pattern: "/{tenant}/classes/sessions", Policy: teachers, Handler: s.createSession},
 		{Method: "GET", Pattern: session + "/roster", Policy: teachers, Handler: s.rosterPage},
 		{Method: "POST", Pattern: "/{tenant}/classes/starter", Policy: web.TenantAdmin, Handler: s.copyStarter},
+
+		{Method: "GET", Pattern: "/api/v1/t/{tenant}/courses", Policy: web.Public(), Handler: s.apiCourses},
+		{Method: "GET", Pattern: "/api/v1/t/{tenant}/courses/{id}", Policy: web.Public(), Handler: s.apiCourse},
+		{Method: "GET", Pattern: "/api/v1/t/{tenant}/sessions", Policy: web.Public(), Handler: s.apiSessions},
+		{Method: "POST", Pattern: "/api/v1/t/{tenant}/sessions/{id}/enrolments", Policy: web.SignedIn, Handler: s.apiEnrol},
+		{Method: "DELETE", Pattern: "/api/v1/t/{tenant}/enrolments/{id}", Policy: enrolmentParties, Handler: s.apiCancel},
 	}
 }
