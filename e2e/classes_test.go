@@ -9,7 +9,8 @@ import (
 // targets, reflow at the largest text) on a phone and at a desk: the list
 // of classes, a course with its lessons, a session with its enrolment form
 // (and the same form refused for a missing answer), the learner's own
-// classes, the instructor's planning page (refused form too) and roster.
+// classes, the instructor's planning page (refused form too), roster and
+// check-in screen, and the page the check-in QR code leads to.
 func TestClassPages(t *testing.T) {
 	eachViewport(t, func(t *testing.T, p *Page) {
 		p.Visit("/neyagawa/classes")
@@ -42,6 +43,10 @@ func TestClassPages(t *testing.T) {
 		p.Require(`.error-summary a[href="#start"]`, "the impossible time in the error summary")
 		p.Visit(strings.TrimSuffix(session, "/") + "/roster")
 		p.Require("#main table", "roster: the table of learners")
+		p.Visit(strings.TrimSuffix(session, "/") + "/checkin")
+		p.Require("#main img.checkin-qr", "check-in screen: the QR code")
+		p.Visit(strings.TrimSuffix(session, "/") + "/here?code=123456")
+		p.Require("#code", "check-in page: the code box")
 	})
 }
 

@@ -180,7 +180,12 @@ func Open(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error)
 		a.Calls.Rooms().PublishTo(a.publishCallEvent)
 	}
 	a.Kiosks = kiosk.NewStore(d, o.clock)
-	a.Classes = classes.NewStore(d, o.clock)
+	checkIn, err := hkdf.Key(sha256.New, key, nil, "serambi class check-in codes", 32)
+	if err != nil {
+		d.Close()
+		return nil, fmt.Errorf("derive the check-in key: %w", err)
+	}
+	a.Classes = classes.NewStore(d, o.clock, checkIn)
 	a.registerJobs()
 	if err := a.setupNotices(); err != nil {
 		d.Close()

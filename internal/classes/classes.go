@@ -135,13 +135,17 @@ var (
 
 // Store keeps courses, sessions and enrolments.
 type Store struct {
-	db       *db.DB
-	clock    clock.Clock
-	promoted []PromoteHook
+	db         *db.DB
+	clock      clock.Clock
+	checkInKey []byte
+	promoted   []PromoteHook
 }
 
-// NewStore returns a Store on d.
-func NewStore(d *db.DB, c clock.Clock) *Store { return &Store{db: d, clock: c} }
+// NewStore returns a Store on d; checkInKey signs the check-in codes
+// (derived from the server's secret).
+func NewStore(d *db.DB, c clock.Clock, checkInKey []byte) *Store {
+	return &Store{db: d, clock: c, checkInKey: checkInKey}
+}
 
 // wrapf prefixes a failed operation's error with what was being done and
 // on which object, set by a defer in each exported method; errors.Is

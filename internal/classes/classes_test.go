@@ -3,6 +3,7 @@ package classes_test
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -27,7 +28,7 @@ type env struct {
 func newEnv(t *testing.T, d *db.DB) *env {
 	t.Helper()
 	w := testenv.New(t, d)
-	e := &env{Env: w, st: classes.NewStore(d, w.Clock), tenant: w.Tenants["fukuoka"].ID, officer: w.User(t, "instructor")}
+	e := &env{Env: w, st: classes.NewStore(d, w.Clock, []byte("check-in key")), tenant: w.Tenants["fukuoka"].ID, officer: w.User(t, "instructor")}
 	c, err := e.st.CreateCourse(w.Ctx, e.officer, e.tenant, classes.Course{
 		Code: "first-steps", Level: classes.Beginner,
 		Title: classes.Text{"ja": "はじめてのスマホ", "en": "First steps"},
@@ -292,4 +293,71 @@ func verify(t *testing.T, e *env) {
 	if _, p, err := audit.Verify(e.Ctx, e.DB); err != nil || p != nil {
 		t.Fatalf("audit chain: %v, %v", p, err)
 	}
+}
+
+// Check-in: the code on the room's screen works for its 30 seconds and
+// the 30 before (a scan as it changed), not a minute later (a photo sent
+// home), not for another session, not before the doors open or after the
+// end, and only for a learner with a seat; the instructor's tick works
+// without a code.
+func TestCheckIn(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		x, other := e.session(t, 1), e.session(t, 5)
+		seated, waiting := e.enrol(t, x), e.enrol(t, x)
+		learner := audit.Actor{ID: seated.LearnerID}
+		code := e.st.CheckInCode(x.ID, e.Clock.Now())
+		if _, err := e.st.CheckIn(e.Ctx, learner, e.tenant, x.ID, seated.LearnerID, code); !errors.Is(err, classes.ErrCheckInClosed) {
+			t.Fatalf("a week early: %v", err)
+		}
+		e.Clock.Advance(x.StartsAt.Add(-10 * time.Minute).Sub(e.Clock.Now()))
+		shown := e.st.CheckInCode(x.ID, e.Clock.Now())
+		if shown == e.st.CheckInCode(other.ID, e.Clock.Now()) || len(shown) != 6 {
+			t.Fatalf("codes: %q for this session, %q for another", shown, e.st.CheckInCode(other.ID, e.Clock.Now()))
+		}
+		if _, err := e.st.CheckIn(e.Ctx, learner, e.tenant, other.ID, seated.LearnerID, shown); !errors.Is(err, classes.ErrCodeWrong) {
+			t.Errorf("this session's code for another: %v", err)
+		}
+		if _, err := e.st.CheckIn(e.Ctx, learner, e.tenant, x.ID, waiting.LearnerID, shown); !errors.Is(err, classes.ErrNotSeated) {
+			t.Errorf("a waiting learner checks in: %v", err)
+		}
+		e.Clock.Advance(classes.CodeEvery)
+		got, err := e.st.CheckIn(e.Ctx, learner, e.tenant, x.ID, seated.LearnerID, toWide(shown))
+		if err != nil || got.AttendedAt == nil {
+			t.Fatalf("the code just replaced (typed full-width): %+v, %v", got, err)
+		}
+		if _, err := e.st.CheckIn(e.Ctx, learner, e.tenant, x.ID, seated.LearnerID, e.st.CheckInCode(x.ID, e.Clock.Now())); err != nil {
+			t.Errorf("checking in twice: %v", err)
+		}
+		e.Clock.Advance(2 * classes.CodeEvery)
+		late := e.enrol(t, other)
+		if _, err := e.st.CheckIn(e.Ctx, learner, e.tenant, other.ID, late.LearnerID, e.st.CheckInCode(other.ID, e.Clock.Now().Add(-3*classes.CodeEvery))); !errors.Is(err, classes.ErrCodeWrong) {
+			t.Errorf("a code a minute and a half old: %v", err)
+		}
+		// The instructor ticks and unticks.
+		if m, err := e.st.MarkAttended(e.Ctx, e.officer, e.tenant, late.ID, true); err != nil || m.AttendedAt == nil {
+			t.Fatalf("tick: %+v %v", m, err)
+		}
+		if m, err := e.st.MarkAttended(e.Ctx, e.officer, e.tenant, late.ID, false); err != nil || m.AttendedAt != nil {
+			t.Fatalf("untick: %+v %v", m, err)
+		}
+		if _, err := e.st.MarkAttended(e.Ctx, e.officer, e.tenant, waiting.ID, true); !errors.Is(err, classes.ErrNotSeated) {
+			t.Errorf("ticking a waiting learner: %v", err)
+		}
+		// After the end, no code opens the door.
+		e.Clock.Advance(x.EndsAt.Sub(e.Clock.Now()))
+		if _, err := e.st.CheckIn(e.Ctx, learner, e.tenant, x.ID, seated.LearnerID, e.st.CheckInCode(x.ID, e.Clock.Now())); !errors.Is(err, classes.ErrCheckInClosed) {
+			t.Errorf("after the end: %v", err)
+		}
+		verify(t, e)
+	})
+}
+
+func toWide(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r - '0' + '０'
+		}
+		return r
+	}, s)
 }

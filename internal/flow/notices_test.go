@@ -30,7 +30,7 @@ type noticed struct {
 func newNoticed(t *testing.T, d *db.DB) *noticed {
 	t.Helper()
 	w := newWorld(t, d)
-	n := &noticed{world: w, outbox: notify.NewOutbox(d, w.Clock, true), classes: classes.NewStore(d, w.Clock)}
+	n := &noticed{world: w, outbox: notify.NewOutbox(d, w.Clock, true), classes: classes.NewStore(d, w.Clock, []byte("check-in"))}
 	n.notices = flow.NewNotices(flow.NoticeDeps{DB: d, Clock: w.Clock, Identity: w.d.Identity, Tenants: w.TenantStore,
 		Catalog: catalog.NewStore(d, w.Clock), Counters: w.d.Counters, Classes: n.classes, Outbox: n.outbox, BaseURL: "https://serambi.example",
 		CheckKey: []byte("check"), Deliver: func(_ context.Context, _ *db.Tx, id string) error {

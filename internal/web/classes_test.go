@@ -10,7 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/serambi/serambi/internal/app"
 	"github.com/serambi/serambi/internal/classes"
+	"github.com/serambi/serambi/internal/clock"
 	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/locale"
 )
@@ -277,4 +279,67 @@ func getJSON(t *testing.T, b *browser, path string, v any) {
 	if err := json.Unmarshal([]byte(a.body), v); err != nil {
 		t.Fatalf("GET %s: %v", path, err)
 	}
+}
+
+// Check-in in the room: the instructor's screen shows the code (digits
+// and QR code) and renews itself without script; a seated learner's code
+// checks them in, a wrong one is refused in words, a learner without a
+// seat is told so; the instructor ticks someone on the roster.
+func TestClassCheckIn(t *testing.T) {
+	t.Parallel()
+	clk := clock.NewFixed(time.Date(2026, 11, 13, 3, 0, 0, 0, time.UTC))
+	s := startSiteWith(t, false, []app.Option{app.WithClock(clk)})
+	tenantID, xs := sessionsOf(t, s, "fukuoka")
+	x := xs[0] // learner1…learner5 have seats
+	clk.Advance(x.StartsAt.Add(-10 * time.Minute).Sub(clk.Now()))
+	base := "/fukuoka/classes/sessions/" + string(x.ID)
+	ja := jaText(t)
+
+	teacher := s.browser(t)
+	teacher.signin("instructor@fukuoka.demo")
+	code := s.app.Classes.CheckInCode(x.ID, clk.Now())
+	mustContain(t, teacher.get(base+"/checkin"), `data-every="30"`, `src="/static/v/checkin`, "</span>"+code+"</p>", base+"/checkin/qr.png")
+	if qr := teacher.get(base + "/checkin/qr.png"); qr.status != http.StatusOK || qr.header.Get("Content-Type") != "image/png" {
+		t.Fatalf("the QR code: %d %s", qr.status, qr.header.Get("Content-Type"))
+	}
+
+	learner := s.browser(t)
+	learner.signin("learner1@fukuoka.demo")
+	mustContain(t, learner.get(base+"/here?code="+code), `value="`+code+`"`)
+	wrong := "000000"
+	if wrong == code {
+		wrong = "111111"
+	}
+	if a := learner.post(base+"/here", url.Values{"code": {wrong}}); a.status != http.StatusUnprocessableEntity || !strings.Contains(a.body, ja("classes.here.code_wrong")) {
+		t.Fatalf("a wrong code: %d", a.status)
+	}
+	if a := learner.post(base+"/here", url.Values{"code": {code}}); a.header.Get("Location") != base+"?done=checked_in" {
+		t.Fatalf("check in: %d %q", a.status, a.header.Get("Location"))
+	}
+	resident := s.browser(t)
+	resident.signin("resident@fukuoka.demo")
+	if a := resident.post(base+"/here", url.Values{"code": {code}}); a.status != http.StatusConflict || !strings.Contains(a.body, ja("classes.here.not_seated")) {
+		t.Fatalf("a learner without a seat: %d", a.status)
+	}
+
+	roster, err := s.app.Classes.Roster(context.Background(), tenantID, x.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tick classes.Enrolment
+	for _, e := range roster {
+		if e.AttendedAt == nil && e.State == classes.Enrolled {
+			tick = e
+		}
+	}
+	if a := teacher.post("/fukuoka/classes/enrolments/"+string(tick.ID)+"/attended", url.Values{"came": {"yes"}}); a.status != http.StatusSeeOther {
+		t.Fatalf("tick: %d", a.status)
+	}
+	if e, _ := s.app.Classes.Enrolment(context.Background(), tenantID, tick.ID); e.AttendedAt == nil {
+		t.Fatal("the tick did not count")
+	}
+	if a := learner.post("/fukuoka/classes/enrolments/"+string(tick.ID)+"/attended", url.Values{"came": {"no"}}); a.status != http.StatusNotFound {
+		t.Fatalf("a learner unticks someone: %d", a.status)
+	}
+	mustContain(t, teacher.get(base+"/checkin"), ja("classes.checkin.came", 2, 5))
 }

@@ -209,7 +209,7 @@ func (s *Pages) apiCancel(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	e, ok := s.loadEnrolment(w, r, t)
+	e, ok := s.loadEnrolment(w, r, t, true)
 	if !ok {
 		return
 	}

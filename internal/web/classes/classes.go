@@ -30,6 +30,10 @@ var teachers = web.Staff(identity.Instructor, identity.Admin)
 // member, an officer), and the teachers.
 var enrolmentParties = web.OwnedBy(web.EnrolmentObject, "learner", "enroller", string(identity.Instructor), string(identity.Admin))
 
+// Ticking a learner on the roster is for the teachers of the enrolment's
+// tenant.
+var enrolmentTeachers = web.OwnedBy(web.EnrolmentObject, string(identity.Instructor), string(identity.Admin))
+
 // Routes implements web.Area.
 func (s *Pages) Routes() []web.Route {
 	const session = "/{tenant}/classes/sessions/{id}"
@@ -45,6 +49,11 @@ func (s *Pages) Routes() []web.Route {
 		{Method: "GET", Pattern: "/{tenant}/classes/manage", Policy: teachers, Handler: s.managePage},
 		{Method: "POST", Pattern: "/{tenant}/classes/sessions", Policy: teachers, Handler: s.createSession},
 		{Method: "GET", Pattern: session + "/roster", Policy: teachers, Handler: s.rosterPage},
+		{Method: "GET", Pattern: session + "/checkin", Policy: teachers, Handler: s.checkInScreen},
+		{Method: "GET", Pattern: session + "/checkin/qr.png", Policy: teachers, Handler: s.checkInQR},
+		{Method: "POST", Pattern: "/{tenant}/classes/enrolments/{id}/attended", Policy: enrolmentTeachers, Handler: s.markAttended},
+		{Method: "GET", Pattern: session + "/here", Policy: web.SignedIn, Handler: s.herePage},
+		{Method: "POST", Pattern: session + "/here", Policy: web.SignedIn, Handler: s.checkIn},
 		{Method: "POST", Pattern: "/{tenant}/classes/starter", Policy: web.TenantAdmin, Handler: s.copyStarter},
 
 		{Method: "GET", Pattern: "/api/v1/t/{tenant}/courses", Policy: web.Public(), Handler: s.apiCourses},

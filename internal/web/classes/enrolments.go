@@ -103,13 +103,14 @@ func (s *Pages) myClasses(w http.ResponseWriter, r *http.Request) {
 	s.Render(w, http.StatusOK, "class_mine", p)
 }
 
-// loadEnrolment reads the enrolment of the path for one of its parties:
-// the learner, whoever enrolled them, or a teacher. Anyone else is told
-// it does not exist.
-func (s *Pages) loadEnrolment(w http.ResponseWriter, r *http.Request, t *tenant.Tenant) (class.Enrolment, bool) {
+// loadEnrolment reads the enrolment of the path for one of the parties
+// its route declares: a teacher, and (learners) the learner or whoever
+// enrolled them. Anyone else is told it does not exist.
+func (s *Pages) loadEnrolment(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, learners bool) (class.Enrolment, bool) {
 	e, err := s.Classes.Enrolment(r.Context(), t.ID, ids.Enrolment(r.PathValue("id")))
 	u := web.UserOf(r)
-	if errors.Is(err, class.ErrNotFound) || (err == nil && (u == nil || (e.LearnerID != u.ID && e.EnrolledBy != u.ID && !isTeacher(r, t)))) {
+	party := u != nil && (isTeacher(r, t) || learners && (e.LearnerID == u.ID || e.EnrolledBy == u.ID))
+	if errors.Is(err, class.ErrNotFound) || (err == nil && !party) {
 		s.NotFound(w, r)
 		return class.Enrolment{}, false
 	}
@@ -127,7 +128,7 @@ func (s *Pages) cancel(w http.ResponseWriter, r *http.Request) {
 	if !ok || !s.ParseForm(w, r) {
 		return
 	}
-	e, ok := s.loadEnrolment(w, r, t)
+	e, ok := s.loadEnrolment(w, r, t, true)
 	if !ok {
 		return
 	}

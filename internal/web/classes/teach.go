@@ -145,10 +145,11 @@ func clockFrom(s string) (hour, minute int, ok bool) {
 
 // rosterRow is one learner on the roster.
 type rosterRow struct {
-	Name, Phone, Needs string
-	Seat, Place        int
-	Borrow             bool
-	Waiting            bool
+	ID, Name, Phone, Needs string
+	Came                   bool
+	Seat, Place            int
+	Borrow                 bool
+	Waiting                bool
 }
 
 // rosterPage shows who comes, seat by seat, and the waitlist, with what
@@ -178,7 +179,7 @@ func (s *Pages) rosterPage(w http.ResponseWriter, r *http.Request) {
 			s.ServerError(w, r, err)
 			return
 		}
-		row := rosterRow{Name: u.Name, Phone: e.Phone, Needs: e.Needs, Seat: e.Seat, Borrow: e.Borrow, Waiting: e.State == class.Waitlisted}
+		row := rosterRow{ID: string(e.ID), Came: e.AttendedAt != nil, Name: u.Name, Phone: e.Phone, Needs: e.Needs, Seat: e.Seat, Borrow: e.Borrow, Waiting: e.State == class.Waitlisted}
 		if row.Waiting {
 			place++
 			row.Place = place
