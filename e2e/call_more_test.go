@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -200,6 +201,20 @@ func endCall(officer *Page, callID string) {
 }
 
 // roomPeople is who the server has in the call's signalling room.
+// roomHolds waits (up to callWait) until the server's room of the call
+// holds exactly want, and returns what it holds last: a page's socket
+// joins the room a moment after its camera is on, later on a busy machine.
+func roomHolds(callID string, want ...string) ([]string, bool) {
+	deadline := time.Now().Add(callWait)
+	for {
+		got := roomPeople(callID)
+		if slices.Equal(got, want) || time.Now().After(deadline) {
+			return got, slices.Equal(got, want)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
 func roomPeople(callID string) []string {
 	var roles []string
 	for _, p := range shared.app.Calls.Rooms().People(ids.Call(callID)) {
@@ -251,7 +266,7 @@ func TestThreePartyCall(t *testing.T) {
 				helper.errorf("a helper is offered to invite another helper")
 			}
 			cameraOn(helper)
-			if got := roomPeople(callID); !slices.Equal(got, []string{"helper", "officer", "resident"}) {
+			if got, ok := roomHolds(callID, "helper", "officer", "resident"); !ok {
 				helper.errorf("the server's room holds %v, want helper, officer and resident", got)
 			}
 		}},
@@ -420,7 +435,7 @@ func TestCallReconnects(t *testing.T) {
 		if !eval[bool](resident, `window.serambiTestMark === true`) {
 			resident.errorf("the walk-in's page was reloaded; it must reconnect by itself")
 		}
-		if got := roomPeople(callID); !slices.Equal(got, []string{"officer", "resident"}) {
+		if got, ok := roomHolds(callID, "officer", "resident"); !ok {
 			officer.errorf("the server's room holds %v after the reconnect, want officer and resident", got)
 		}
 	}

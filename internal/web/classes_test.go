@@ -343,3 +343,37 @@ func TestClassCheckIn(t *testing.T) {
 	}
 	mustContain(t, teacher.get(base+"/checkin"), ja("classes.checkin.came", 2, 5))
 }
+
+// An instructor enrols a resident who phoned: found by their email, the
+// form enrols them (not the instructor), and the page says so.
+func TestStaffEnrolSomeoneWhoPhoned(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	tenantID, xs := sessionsOf(t, s, "fukuoka")
+	base := "/fukuoka/classes/sessions/" + string(xs[0].ID)
+	ja := jaText(t)
+	b := s.browser(t)
+	b.signin("instructor@fukuoka.demo")
+	mustContain(t, b.get(base+"?who=nobody@example.jp"), `class="field-error" id="who-error"`)
+	page := b.get(base + "?who=resident@fukuoka.demo")
+	resident := learnerID(t, s, "resident@fukuoka.demo")
+	mustContain(t, page, `name="for" value="`+string(resident)+`"`, ja("classes.enrolling_for", "田中 一郎"))
+	a := b.post(base+"/enrol", url.Values{"for": {string(resident)}, "phone": {"none"}, "borrow": {"yes"}})
+	if a.header.Get("Location") != base+"?done=enrolled_other" {
+		t.Fatalf("enrol someone who phoned: %d %q", a.status, a.header.Get("Location"))
+	}
+	es, _ := s.app.Classes.LearnerEnrolments(context.Background(), tenantID, resident)
+	found := false
+	for _, e := range es {
+		found = found || e.SessionID == xs[0].ID && e.State == classes.Enrolled && e.Borrow
+	}
+	if !found {
+		t.Fatalf("the resident's enrolments: %+v", es)
+	}
+	// A resident cannot enrol someone else who did not allow it.
+	other := s.browser(t)
+	other.signin("learner1@fukuoka.demo")
+	if a := other.post(base+"/enrol", url.Values{"for": {string(learnerID(t, s, "learner6@fukuoka.demo"))}, "phone": {"none"}}); a.status != http.StatusBadRequest {
+		t.Fatalf("enrolling a stranger: %d", a.status)
+	}
+}

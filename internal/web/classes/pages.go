@@ -231,19 +231,26 @@ func (s *Pages) renderSession(w http.ResponseWriter, r *http.Request, t *tenant.
 		mv = &v
 	}
 	var family []web.FamilyPerson
-	if u := web.UserOf(r); u != nil {
+	staff := isTeacher(r, t) || s.IsStaff(r, t)
+	if u := web.UserOf(r); u != nil && !staff {
 		family = s.FamilyToHelp(r, u.ID)
+	}
+	who := s.whoPhoned(r, p, staff)
+	if who != nil {
+		mv = nil // the form enrols them, whatever the staff member's own place
 	}
 	p.Data = struct {
 		Session  sessionView
 		Mine     *enrolmentView
 		Family   []web.FamilyPerson
+		Who      *web.FamilyPerson
 		Phones   []string
 		Refusal  string
 		Teacher  bool
+		Staff    bool
 		SignedIn bool
-	}{s.sessionView(p, x, map[ids.Course]string{c.ID: c.Title.In(p.Lang())}), mv, family,
-		[]string{class.PhoneAndroid, class.PhoneIPhone, class.PhoneNone}, refusal, isTeacher(r, t), web.UserOf(r) != nil}
+	}{s.sessionView(p, x, map[ids.Course]string{c.ID: c.Title.In(p.Lang())}), mv, family, who,
+		[]string{class.PhoneAndroid, class.PhoneIPhone, class.PhoneNone}, refusal, isTeacher(r, t), staff, web.UserOf(r) != nil}
 	s.Render(w, status, "class_session", p)
 }
 
@@ -284,11 +291,14 @@ func (s *Pages) enrol(w http.ResponseWriter, r *http.Request) {
 		s.renderSession(w, r, t, x, c, http.StatusConflict, nil, "classes.refused.cancelled")
 	case err != nil:
 		s.ServerError(w, r, err)
-	default:
-		if learner == me {
-			s.EnsureResident(r, t)
-		}
+	case learner == me:
+		s.EnsureResident(r, t)
 		web.Redirect(w, r, s.Path("/{tenant}/classes/mine", t.Slug)+"?done="+e.State)
+	case isTeacher(r, t) || s.IsStaff(r, t):
+		// Staff go on with the next caller, on the same page.
+		web.Redirect(w, r, s.Path("/{tenant}/classes/sessions/{id}", t.Slug, string(x.ID))+"?done="+e.State+"_other")
+	default: // a family member sees the parent's place among their own
+		web.Redirect(w, r, s.Path("/{tenant}/classes/mine", t.Slug)+"?done="+e.State+"_other")
 	}
 }
 
@@ -327,4 +337,32 @@ func (s *Pages) sessionICS(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "private, no-store")
 	_, err := w.Write([]byte(ical.Calendar("Serambi", []ical.Event{ev}, s.Clock.Now())))
 	s.LogFailure(r, "send a class's calendar file", err)
+}
+
+// whoPhoned is the resident staff enrol (someone who phoned or came to
+// the counter): found by ?who= (email, phone, NIK or My Number), or the
+// "for" of a refused form.
+func (s *Pages) whoPhoned(r *http.Request, p *web.Page, staff bool) *web.FamilyPerson {
+	if !staff {
+		return nil
+	}
+	if id := r.PostForm.Get("for"); r.Method == http.MethodPost && id != "" {
+		u, err := s.Identity.ByID(r.Context(), ids.User(id))
+		if err != nil {
+			s.LogFailure(r, "read the resident staff enrol", err)
+			return nil
+		}
+		return &web.FamilyPerson{ID: string(u.ID), Name: u.Name}
+	}
+	q := r.URL.Query().Get("who")
+	if q == "" {
+		return nil
+	}
+	p.Form.Set("who", q)
+	u, err := s.FindResident(r, q)
+	if err != nil {
+		p.Errors = append(p.Errors, validation.Problem{Field: "who", Code: "error.assist.resident"})
+		return nil
+	}
+	return &web.FamilyPerson{ID: string(u.ID), Name: u.Name}
 }
