@@ -361,3 +361,40 @@ func toWide(s string) string {
 		return r
 	}, s)
 }
+
+// Figures: per course, the period's sessions (cancelled left out), seats,
+// learners, waiting lists, and attendance of the sessions already over.
+func TestFigures(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		x, y := e.session(t, 2), e.session(t, 3)
+		a := e.enrol(t, x)
+		e.enrol(t, x)
+		e.enrol(t, x) // waits
+		e.enrol(t, y)
+		e.Clock.Advance(x.StartsAt.Add(-5 * time.Minute).Sub(e.Clock.Now()))
+		if _, err := e.st.MarkAttended(e.Ctx, e.officer, e.tenant, a.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		from, to := x.StartsAt.Add(-24*time.Hour), x.StartsAt.Add(24*time.Hour)
+		before, err := e.st.Figures(e.Ctx, e.tenant, from, to)
+		if err != nil || len(before) != 1 {
+			t.Fatalf("figures: %+v, %v", before, err)
+		}
+		f := before[0]
+		if f.Sessions != 2 || f.Seats != 5 || f.Enrolled != 3 || f.Waiting != 1 || f.Ended != 0 || f.Rate() != -1 {
+			t.Fatalf("before the end: %+v (rate %d)", f, f.Rate())
+		}
+		e.Clock.Advance(x.EndsAt.Sub(e.Clock.Now()))
+		after, err := e.st.Figures(e.Ctx, e.tenant, from, to)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f := after[0]; f.Ended != 3 || f.Attended != 1 || f.Rate() != 33 {
+			t.Fatalf("after the end: %+v (rate %d), want 1 of 3 came", f, f.Rate())
+		}
+		if none, err := e.st.Figures(e.Ctx, e.tenant, to, to.Add(24*time.Hour)); err != nil || len(none) != 0 {
+			t.Fatalf("a period without classes: %+v, %v", none, err)
+		}
+	})
+}

@@ -55,6 +55,8 @@ func (s *Pages) Routes() []web.Route {
 		{Method: "GET", Pattern: session + "/here", Policy: web.SignedIn, Handler: s.herePage},
 		{Method: "POST", Pattern: session + "/here", Policy: web.SignedIn, Handler: s.checkIn},
 		{Method: "POST", Pattern: "/{tenant}/classes/starter", Policy: web.TenantAdmin, Handler: s.copyStarter},
+		{Method: "GET", Pattern: "/{tenant}/classes/figures", Policy: teachers, Handler: s.figuresPage},
+		{Method: "GET", Pattern: "/{tenant}/classes/figures.csv", Policy: teachers, Handler: s.figuresCSV},
 
 		{Method: "GET", Pattern: "/api/v1/t/{tenant}/courses", Policy: web.Public(), Handler: s.apiCourses},
 		{Method: "GET", Pattern: "/api/v1/t/{tenant}/courses/{id}", Policy: web.Public(), Handler: s.apiCourse},

@@ -1,0 +1,96 @@
+package classes
+
+import (
+	"encoding/csv"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/serambi/serambi/internal/tenant"
+	"github.com/serambi/serambi/internal/validation"
+	"github.com/serambi/serambi/internal/web"
+)
+
+// monthOf reads ?month=YYYY-MM (full-width digits too) in the tenant's
+// zone; this month when not given or not a month.
+func (s *Pages) monthOf(r *http.Request, t *tenant.Tenant) time.Time {
+	now := s.Clock.Now().In(t.Location())
+	this := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, t.Location())
+	if v := validation.Narrow(r.URL.Query().Get("month")); v != "" {
+		if m, err := time.ParseInLocation("2006-01", v, t.Location()); err == nil {
+			return m
+		}
+	}
+	return this
+}
+
+type figuresRow struct {
+	Title                                     string
+	Sessions, Seats, Enrolled, Waiting, Ended int
+	Attended, Rate                            int
+}
+
+// figuresPage shows, per course, a month's sessions, seats, learners,
+// waiting lists and attendance, with a CSV of the same.
+func (s *Pages) figuresPage(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.LoadTenant(w, r)
+	if !ok {
+		return
+	}
+	month := s.monthOf(r, t)
+	figures, err := s.Classes.Figures(r.Context(), t.ID, month, month.AddDate(0, 1, 0))
+	if err != nil {
+		s.ServerError(w, r, err)
+		return
+	}
+	p := s.NewPage(r, "classes.figures.title")
+	p.Tenant = t
+	p.NoIndex = true
+	var rows []figuresRow
+	for _, f := range figures {
+		rows = append(rows, figuresRow{f.Title.In(p.Lang()), f.Sessions, f.Seats, f.Enrolled, f.Waiting, f.Ended, f.Attended, f.Rate()})
+	}
+	p.Data = struct {
+		Month, Prev, Next, This string
+		Rows                    []figuresRow
+	}{p.T("classes.figures.month", month.Year(), int(month.Month())), month.AddDate(0, -1, 0).Format("2006-01"),
+		month.AddDate(0, 1, 0).Format("2006-01"), month.Format("2006-01"), rows}
+	s.Render(w, http.StatusOK, "class_figures", p)
+}
+
+// figuresCSV is the month's figures as a spreadsheet file (UTF-8 with a
+// byte-order mark, so spreadsheet programs read Japanese right).
+func (s *Pages) figuresCSV(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.LoadTenant(w, r)
+	if !ok {
+		return
+	}
+	month := s.monthOf(r, t)
+	figures, err := s.Classes.Figures(r.Context(), t.ID, month, month.AddDate(0, 1, 0))
+	if err != nil {
+		s.ServerError(w, r, err)
+		return
+	}
+	lang := web.LangOf(r)
+	tr := func(k string) string { return s.Catalog.T(lang, k) }
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="classes-`+month.Format("2006-01")+`.csv"`)
+	w.Header().Set("Cache-Control", "private, no-store")
+	_, err = w.Write([]byte("\ufeff"))
+	cw := csv.NewWriter(w)
+	rows := [][]string{{tr("classes.figures.course_code"), tr("classes.form.course"), tr("classes.figures.sessions"),
+		tr("classes.figures.seats"), tr("classes.figures.enrolled"), tr("classes.figures.waiting"),
+		tr("classes.figures.ended"), tr("classes.figures.attended"), tr("classes.figures.rate")}}
+	for _, f := range figures {
+		rate := ""
+		if f.Rate() >= 0 {
+			rate = strconv.Itoa(f.Rate())
+		}
+		rows = append(rows, []string{f.Code, f.Title.In(lang), strconv.Itoa(f.Sessions), strconv.Itoa(f.Seats),
+			strconv.Itoa(f.Enrolled), strconv.Itoa(f.Waiting), strconv.Itoa(f.Ended), strconv.Itoa(f.Attended), rate})
+	}
+	if err == nil {
+		err = cw.WriteAll(rows)
+	}
+	s.LogFailure(r, "send the classes' figures", err)
+}
