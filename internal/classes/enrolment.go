@@ -53,7 +53,7 @@ func (s *Store) Enrol(ctx context.Context, by audit.Actor, tenantID ids.Tenant, 
 	e := Enrolment{ID: ids.Enrolment(db.NewID()), TenantID: tenantID, SessionID: sessionID, LearnerID: learnerID,
 		EnrolledBy: by.ID, Questions: q, CreatedAt: now, UpdatedAt: now}
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		x, err := lockSession(ctx, tx, tenantID, sessionID)
+		x, place, err := lockSession(ctx, tx, tenantID, sessionID, 1)
 		if err != nil {
 			return err
 		}
@@ -63,23 +63,14 @@ func (s *Store) Enrol(ctx context.Context, by audit.Actor, tenantID ids.Tenant, 
 		case !now.Before(x.StartsAt):
 			return ErrSessionPast
 		}
-		var live int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM enrolments WHERE session_id = ? AND learner_id = ? AND state <> ?`,
-			sessionID, learnerID, Cancelled).Scan(&live); err != nil {
-			return err
-		}
-		if live > 0 {
-			return ErrAlreadyEnrolled
-		}
-		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(position), 0) + 1 FROM enrolments WHERE session_id = ?`,
-			sessionID).Scan(&e.Position); err != nil {
-			return err
-		}
+		// A second live enrolment is refused by the database's unique
+		// index (insertEnrolment), which costs no round trip of its own.
+		e.Position = place
 		e.State = Waitlisted
-		if free, err := freeSeats(ctx, tx, x); err != nil {
+		if e.Seat, err = firstFreeSeat(ctx, tx, x); err != nil {
 			return err
-		} else if len(free) > 0 {
-			e.State, e.Seat = Enrolled, free[0]
+		} else if e.Seat > 0 {
+			e.State = Enrolled
 		}
 		if err := insertEnrolment(ctx, tx, e); err != nil {
 			return err
@@ -111,6 +102,28 @@ func seatValue(seat int) any {
 		return nil
 	}
 	return seat
+}
+
+// firstFreeSeat is the lowest seat of x no one holds, 0 when every seat
+// is taken. Seats held 1..n without a gap (the usual case) need one
+// small read; only a gap left by a cancellation reads them all.
+func firstFreeSeat(ctx context.Context, tx *db.Tx, x Session) (int, error) {
+	var held, highest int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(MAX(seat), 0) FROM enrolments WHERE session_id = ? AND seat IS NOT NULL`,
+		x.ID).Scan(&held, &highest); err != nil {
+		return 0, fmt.Errorf("count the seats taken: %w", err)
+	}
+	switch {
+	case held >= x.Capacity:
+		return 0, nil
+	case held == highest:
+		return highest + 1, nil
+	}
+	free, err := freeSeats(ctx, tx, x)
+	if err != nil || len(free) == 0 {
+		return 0, err
+	}
+	return free[0], nil
 }
 
 // freeSeats lists the seat numbers of x not held, lowest first.
@@ -150,7 +163,7 @@ func (s *Store) Cancel(ctx context.Context, by audit.Actor, tenantID ids.Tenant,
 		if err != nil {
 			return err
 		}
-		x, err := lockSession(ctx, tx, tenantID, e.SessionID)
+		x, _, err := lockSession(ctx, tx, tenantID, e.SessionID, 0)
 		if err != nil {
 			return err
 		}
@@ -187,15 +200,16 @@ func (s *Store) SetCapacity(ctx context.Context, by audit.Actor, tenantID ids.Te
 		return nil, validation.Errors{{Field: "capacity", Code: "error.field.range", Args: []any{"1", fmt.Sprint(MaxCapacity)}}}
 	}
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		x, err := lockSession(ctx, tx, tenantID, sessionID)
+		x, _, err := lockSession(ctx, tx, tenantID, sessionID, 0)
 		if err != nil {
 			return err
 		}
-		var highest int
-		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seat), 0) FROM enrolments WHERE session_id = ?`, sessionID).Scan(&highest); err != nil {
+		var held, highest int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(MAX(seat), 0) FROM enrolments WHERE session_id = ? AND seat IS NOT NULL`,
+			sessionID).Scan(&held, &highest); err != nil {
 			return err
 		}
-		if capacity < x.Enrolled || capacity < highest {
+		if capacity < held || capacity < highest {
 			return ErrCapacityBelowEnrolled
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE class_sessions SET capacity = ?, updated_at = ? WHERE id = ?`,

@@ -125,18 +125,27 @@ func (s *Store) Sessions(ctx context.Context, tenantID ids.Tenant, from, to time
 // lockSession takes the session's row for the rest of tx, so that
 // enrolments, cancellations and capacity changes of one session run one
 // after another on both databases (SQLite's writer runs one at a time
-// anyway; on PostgreSQL the UPDATE's row lock queues the others).
-func lockSession(ctx context.Context, tx *db.Tx, tenantID ids.Tenant, id ids.ClassSession) (Session, error) {
-	res, err := tx.ExecContext(ctx, "UPDATE class_sessions SET updated_at = updated_at WHERE tenant_id = ? AND id = ?", tenantID, id)
+// anyway; on PostgreSQL the UPDATE's row lock queues the others until
+// commit). take > 0 also hands out the next place in the order of arrival.
+// It returns the row's own columns only: on PostgreSQL a subquery here
+// would still see the statement's snapshot, taken before the lock was
+// granted, and miss what the transaction before it did; callers count
+// seats with a statement of their own.
+func lockSession(ctx context.Context, tx *db.Tx, tenantID ids.Tenant, id ids.ClassSession, take int) (Session, int, error) {
+	var x Session
+	var place int
+	err := tx.QueryRowContext(ctx, `UPDATE class_sessions SET places = places + ? WHERE tenant_id = ? AND id = ?
+		RETURNING id, tenant_id, course_id, starts_at, ends_at, online, venue_name, venue_address, map_url, capacity, cancelled, places`,
+		take, tenantID, id).Scan(&x.ID, &x.TenantID, &x.CourseID, &x.StartsAt, &x.EndsAt, &x.Online, &x.VenueName, &x.VenueAddress,
+		&x.MapURL, &x.Capacity, &x.Cancelled, &place)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Session{}, 0, ErrNotFound
+	}
 	if err != nil {
-		return Session{}, fmt.Errorf("lock the session: %w", err)
+		return Session{}, 0, fmt.Errorf("lock the session: %w", err)
 	}
-	if n, err := res.RowsAffected(); err != nil {
-		return Session{}, fmt.Errorf("lock the session: %w", err)
-	} else if n == 0 {
-		return Session{}, ErrNotFound
-	}
-	return readSession(ctx, tx, tenantID, id)
+	x.StartsAt, x.EndsAt = x.StartsAt.UTC(), x.EndsAt.UTC()
+	return x, place, nil
 }
 
 // auditTime is how the audit trail's details write a time (read by staff

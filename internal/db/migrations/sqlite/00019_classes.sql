@@ -46,6 +46,8 @@ CREATE TABLE class_sessions (
     venue_address TEXT NOT NULL DEFAULT '',
     map_url       TEXT NOT NULL DEFAULT '',
     capacity      INTEGER NOT NULL,
+    -- the last place in order of arrival given to an enrolment
+    places        INTEGER NOT NULL DEFAULT 0,
     cancelled     BOOLEAN NOT NULL DEFAULT 0,
     created_at    TIMESTAMP NOT NULL,
     updated_at    TIMESTAMP NOT NULL
@@ -76,6 +78,10 @@ CREATE TABLE enrolments (
 CREATE UNIQUE INDEX enrolments_seat ON enrolments(session_id, seat) WHERE seat IS NOT NULL;
 CREATE UNIQUE INDEX enrolments_learner ON enrolments(session_id, learner_id) WHERE state <> 'cancelled';
 CREATE INDEX enrolments_learner_all ON enrolments(learner_id);
+-- Counting a session's seated and waiting learners, and the next place in
+-- its order, on every enrolment.
+CREATE INDEX enrolments_session ON enrolments(session_id, state, position);
+CREATE INDEX enrolments_place ON enrolments(session_id, position);
 
 -- +goose Down
 DROP TABLE enrolments;
