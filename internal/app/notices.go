@@ -77,6 +77,7 @@ func (a *App) setupNotices() error {
 		return sent + classes, err
 	}
 	a.Classes.OnPromote(n.ClassPromoted)
+	a.Classes.OnCancelSession(n.ClassCalledOff)
 	a.Apps.OnTransition(n)
 	a.sendCode = n.SendCode
 	return nil

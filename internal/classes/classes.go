@@ -139,6 +139,7 @@ type Store struct {
 	clock      clock.Clock
 	checkInKey []byte
 	promoted   []PromoteHook
+	calledOff  []CancelHook
 }
 
 // NewStore returns a Store on d; checkInKey signs the check-in codes

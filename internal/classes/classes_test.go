@@ -1,6 +1,7 @@
 package classes_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -396,5 +397,52 @@ func TestFigures(t *testing.T) {
 		if none, err := e.st.Figures(e.Ctx, e.tenant, to, to.Add(24*time.Hour)); err != nil || len(none) != 0 {
 			t.Fatalf("a period without classes: %+v, %v", none, err)
 		}
+	})
+}
+
+// Calling a session off: once, before it starts; everyone with a place
+// (seated and waiting) is handed to the hooks in the same transaction;
+// no one can enrol or check in afterwards.
+func TestCancelSession(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		x := e.session(t, 1)
+		seated, waiting := e.enrol(t, x), e.enrol(t, x)
+		var told []classes.Enrolment
+		e.st.OnCancelSession(func(_ context.Context, _ *db.Tx, en classes.Enrolment, s classes.Session) error {
+			if !s.Cancelled {
+				t.Error("the hook saw the session not cancelled")
+			}
+			told = append(told, en)
+			return nil
+		})
+		n, err := e.st.CancelSession(e.Ctx, e.officer, e.tenant, x.ID)
+		if err != nil || n != 2 || len(told) != 2 || told[0].ID != seated.ID || told[1].ID != waiting.ID {
+			t.Fatalf("cancel: %d told (%+v), %v", n, told, err)
+		}
+		if _, err := e.st.CancelSession(e.Ctx, e.officer, e.tenant, x.ID); !errors.Is(err, classes.ErrSessionCanceled) {
+			t.Errorf("cancelling twice: %v", err)
+		}
+		late := e.User(t, "late")
+		if _, err := e.st.Enrol(e.Ctx, late, e.tenant, x.ID, late.ID, android); !errors.Is(err, classes.ErrSessionCanceled) {
+			t.Errorf("enrolling in a cancelled session: %v", err)
+		}
+		got, _ := e.st.Session(e.Ctx, e.tenant, x.ID)
+		if !got.Cancelled || got.Enrolled != 1 {
+			t.Errorf("after cancelling: %+v (places are kept for the record)", got)
+		}
+		// A failing hook (the email could not be queued) cancels nothing.
+		y := e.session(t, 3)
+		e.enrol(t, y)
+		e.st.OnCancelSession(func(context.Context, *db.Tx, classes.Enrolment, classes.Session) error {
+			return errors.New("outbox full")
+		})
+		if _, err := e.st.CancelSession(e.Ctx, e.officer, e.tenant, y.ID); err == nil {
+			t.Fatal("cancelled though the learners could not be told")
+		}
+		if got, _ := e.st.Session(e.Ctx, e.tenant, y.ID); got.Cancelled {
+			t.Error("half cancelled: the session is marked though no one was told")
+		}
+		verify(t, e)
 	})
 }

@@ -151,3 +151,54 @@ func lockSession(ctx context.Context, tx *db.Tx, tenantID ids.Tenant, id ids.Cla
 // auditTime is how the audit trail's details write a time (read by staff
 // of any zone, so in UTC and saying so).
 const auditTime = "2006-01-02 15:04 UTC"
+
+// CancelHook runs inside the transaction that calls a session off, once
+// per learner with a place (the email that tells them goes with it).
+type CancelHook func(ctx context.Context, tx *db.Tx, e Enrolment, x Session) error
+
+// OnCancelSession registers h; the app wires the email notice.
+func (s *Store) OnCancelSession(h CancelHook) { s.calledOff = append(s.calledOff, h) }
+
+// CancelSession calls a session off before it starts: it stays listed,
+// marked cancelled; no one can enrol or check in; every learner with a
+// place (seated or waiting) is told, in the same transaction, and keeps
+// the record of it. Refuses a session already cancelled
+// (ErrSessionCanceled) or started (ErrSessionPast).
+func (s *Store) CancelSession(ctx context.Context, by audit.Actor, tenantID ids.Tenant, sessionID ids.ClassSession) (told int, err error) {
+	defer wrapf(&err, "cancel session %s", sessionID)
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		x, _, err := lockSession(ctx, tx, tenantID, sessionID, 0)
+		if err != nil {
+			return err
+		}
+		switch {
+		case x.Cancelled:
+			return ErrSessionCanceled
+		case !s.clock.Now().Before(x.StartsAt):
+			return ErrSessionPast
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE class_sessions SET cancelled = ?, updated_at = ? WHERE id = ?`,
+			true, s.clock.Now().UTC(), sessionID); err != nil {
+			return err
+		}
+		x.Cancelled = true
+		places, err := enrolments(ctx, tx, `WHERE session_id = ? AND state <> ? ORDER BY position`, sessionID, Cancelled)
+		if err != nil {
+			return err
+		}
+		for _, e := range places {
+			for _, h := range s.calledOff {
+				if err := h(ctx, tx, e, x); err != nil {
+					return fmt.Errorf("tell %s: %w", e.ID, err)
+				}
+			}
+		}
+		told = len(places)
+		return audit.Append(ctx, tx, by.Entry(tenantID, "class.session.cancel", "class_session:"+string(sessionID),
+			audit.Say("audit.detail.class.session.cancel", x.StartsAt.Format(auditTime), fmt.Sprint(told))))
+	})
+	if err != nil {
+		return 0, err
+	}
+	return told, nil
+}

@@ -23,6 +23,11 @@ func (n *Notices) ClassPromoted(ctx context.Context, tx *db.Tx, e classes.Enrolm
 	return n.classNotice(ctx, tx, notify.ClassPromoted, e, x, n.clock.Now())
 }
 
+// ClassCalledOff implements classes.CancelHook.
+func (n *Notices) ClassCalledOff(ctx context.Context, tx *db.Tx, e classes.Enrolment, x classes.Session) error {
+	return n.classNotice(ctx, tx, notify.ClassCancelled, e, x, n.clock.Now())
+}
+
 // RemindClasses sends the class reminders due now and returns how many
 // were queued.
 func (n *Notices) RemindClasses(ctx context.Context) (int, error) {
@@ -82,7 +87,8 @@ func classCalendar(t tenant.Tenant, x classes.Session, title, url string, now ti
 	if x.VenueAddress != "" {
 		where += ", " + x.VenueAddress
 	}
+	// A cancelled class's file removes it from the calendar it was added to.
 	ics := ical.Calendar("Serambi", []ical.Event{{UID: string(x.ID) + "@serambi", Start: x.StartsAt, End: x.EndsAt,
-		Summary: title + " — " + t.Slug, Location: where, URL: url}}, now)
+		Summary: title + " — " + t.Slug, Location: where, URL: url, Cancelled: x.Cancelled}}, now)
 	return &notify.Attachment{Name: "class.ics", ContentType: "text/calendar; charset=utf-8; method=PUBLISH", Data: ics}
 }

@@ -207,3 +207,38 @@ func TestClassNotices(t *testing.T) {
 		}
 	})
 }
+
+// TestClassCalledOff: calling a class off emails every learner with a
+// place, with a calendar file that removes the class.
+func TestClassCalledOff(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		n := newNoticed(t, d)
+		n.classes.OnCancelSession(n.notices.ClassCalledOff)
+		learner := n.User(t, "learner")
+		c, err := n.classes.CreateCourse(n.Ctx, learner, n.tenantID, classes.Course{Code: "daily-life", Level: classes.Basic,
+			Title: classes.Text{"id": "Ponsel sehari-hari"}, Published: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		at := n.Clock.Now().Add(48 * time.Hour)
+		x, err := n.classes.CreateSession(n.Ctx, learner, n.tenantID, classes.Session{CourseID: c.ID, StartsAt: at,
+			EndsAt: at.Add(time.Hour), VenueName: "Balai Desa", Capacity: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := n.classes.Enrol(n.Ctx, learner, n.tenantID, x.ID, learner.ID, classes.Questions{Phone: classes.PhoneNone}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := n.classes.CancelSession(n.Ctx, learner, n.tenantID, x.ID); err != nil {
+			t.Fatal(err)
+		}
+		ms := n.messages(t)
+		if len(ms) != 1 || ms[0].Template != notify.ClassCancelled {
+			t.Fatalf("messages: %+v", ms)
+		}
+		m, err := n.outbox.Get(n.Ctx, ms[0].ID)
+		if err != nil || m.Attachment == nil || !strings.Contains(m.Attachment.Data, "STATUS:CANCELLED") || !strings.Contains(m.Subject, "Ponsel sehari-hari") {
+			t.Fatalf("the email %q and its calendar file %+v (%v)", m.Subject, m.Attachment, err)
+		}
+	})
+}

@@ -71,7 +71,7 @@ func TestRenderEveryTemplate(t *testing.T) {
 				switch name {
 				case AssistCode:
 					key = "code"
-				case AppointmentReminder, ClassPromoted, ClassReminder:
+				case AppointmentReminder, ClassPromoted, ClassReminder, ClassCancelled:
 					key = "when"
 				}
 				if data[key] != "" && !strings.Contains(body, data[key]) {
@@ -83,7 +83,7 @@ func TestRenderEveryTemplate(t *testing.T) {
 				if (name == ClassPromoted || name == ClassReminder) && data["venue"] != "" && !strings.Contains(body, data["venue"]) {
 					t.Errorf("%s: the hall missing from the body:\n%s", where, body)
 				}
-				if name != AssistCode && name != AppointmentReminder && name != ClassPromoted && name != ClassReminder &&
+				if name != AssistCode && name != AppointmentReminder && name != ClassPromoted && name != ClassReminder && name != ClassCancelled &&
 					!strings.Contains(subject, data[key]) {
 					t.Errorf("%s: tracking number missing from the subject: %s", where, subject)
 				}

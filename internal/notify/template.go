@@ -22,11 +22,12 @@ const (
 	AppointmentReminder  = "appointment_reminder"  // to the resident, the day and the hour before
 	ClassPromoted        = "class_promoted"        // to a learner who moved up from the waiting list
 	ClassReminder        = "class_reminder"        // to a seated learner, the day before the class
+	ClassCancelled       = "class_cancelled"       // to every learner with a place, when staff call a class off
 )
 
 // Templates lists every template name.
 var Templates = []string{ApplicationSubmitted, ApplicationChanged, ApplicationSentBack, ApplicationDecided, SLAEscalated, AssistCode,
-	AppointmentReminder, ClassPromoted, ClassReminder}
+	AppointmentReminder, ClassPromoted, ClassReminder, ClassCancelled}
 
 // fallbackLang is used when a language has no file for a template.
 const fallbackLang = "en"

@@ -377,3 +377,28 @@ func TestStaffEnrolSomeoneWhoPhoned(t *testing.T) {
 		t.Fatalf("enrolling a stranger: %d", a.status)
 	}
 }
+
+// An instructor calls a class off after being asked; its learners see it
+// in their classes and no one can enrol any more.
+func TestCallAClassOff(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	_, xs := sessionsOf(t, s, "fukuoka")
+	online := xs[2] // the demo resident's
+	base := "/fukuoka/classes/sessions/" + string(online.ID)
+	ja := jaText(t)
+	b := s.browser(t)
+	b.signin("instructor@fukuoka.demo")
+	mustContain(t, b.post(base+"/cancel", url.Values{}), ja("confirm.class_session.title"), `name="confirm" value="yes"`)
+	if a := b.post(base+"/cancel", url.Values{"confirm": {"yes"}}); a.header.Get("Location") != "/fukuoka/classes/manage?done=class_called_off" {
+		t.Fatalf("call off: %d %q", a.status, a.header.Get("Location"))
+	}
+	resident := s.browser(t)
+	resident.signin("resident@fukuoka.demo")
+	mustContain(t, resident.get("/fukuoka/classes/mine"), ja("classes.state.called_off"))
+	learner := s.browser(t)
+	learner.signin("learner1@fukuoka.demo")
+	if a := learner.post(base+"/enrol", url.Values{"phone": {"android"}}); a.status != http.StatusConflict || !strings.Contains(a.body, ja("classes.refused.cancelled")) {
+		t.Fatalf("enrolling in a class called off: %d", a.status)
+	}
+}

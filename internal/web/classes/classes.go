@@ -49,6 +49,7 @@ func (s *Pages) Routes() []web.Route {
 		{Method: "GET", Pattern: "/{tenant}/classes/manage", Policy: teachers, Handler: s.managePage},
 		{Method: "POST", Pattern: "/{tenant}/classes/sessions", Policy: teachers, Handler: s.createSession},
 		{Method: "GET", Pattern: session + "/roster", Policy: teachers, Handler: s.rosterPage},
+		{Method: "POST", Pattern: session + "/cancel", Policy: teachers, Handler: s.cancelSession},
 		{Method: "GET", Pattern: session + "/checkin", Policy: teachers, Handler: s.checkInScreen},
 		{Method: "GET", Pattern: session + "/checkin/qr.png", Policy: teachers, Handler: s.checkInQR},
 		{Method: "POST", Pattern: "/{tenant}/classes/enrolments/{id}/attended", Policy: enrolmentTeachers, Handler: s.markAttended},

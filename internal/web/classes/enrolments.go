@@ -20,12 +20,13 @@ type enrolmentView struct {
 	Seat, Ahead                        int
 	For                                string // the learner's name when enrolled for someone else
 	Upcoming                           bool
+	Cancelled                          bool // the class was called off
 }
 
 func (s *Pages) enrolmentView(r *http.Request, p *web.Page, t *tenant.Tenant, e class.Enrolment, x class.Session, course string) enrolmentView {
 	v := enrolmentView{ID: string(e.ID), SessionID: string(x.ID), Course: course, When: p.DateTime(x.StartsAt),
 		Venue: x.VenueName, Online: x.Online, State: e.State, Seat: e.Seat,
-		Upcoming: s.Clock.Now().Before(x.StartsAt) && !x.Cancelled}
+		Upcoming: s.Clock.Now().Before(x.StartsAt) && !x.Cancelled, Cancelled: x.Cancelled}
 	if e.State == class.Waitlisted {
 		v.Ahead = s.ahead(r, t, e)
 	}

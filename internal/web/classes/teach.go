@@ -212,3 +212,37 @@ func isAdmin(r *http.Request, t *tenant.Tenant) bool {
 	u := web.UserOf(r)
 	return u != nil && (u.Coordinator || web.HasRole(r, t.ID, identity.Admin))
 }
+
+// cancelSession calls a class off, after asking; everyone with a place
+// is told by email.
+func (s *Pages) cancelSession(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.LoadTenant(w, r)
+	if !ok || !s.ParseForm(w, r) {
+		return
+	}
+	x, c, ok := s.loadSession(w, r, t)
+	if !ok {
+		return
+	}
+	back := s.Path("/{tenant}/classes/sessions/{id}/roster", t.Slug, string(x.ID))
+	if r.PostForm.Get("confirm") != "yes" {
+		p := s.NewPage(r, "confirm.class_session.title")
+		p.Tenant = t
+		p.NoIndex = true
+		p.Data = web.ConfirmView{Question: p.T("confirm.class_session.title"),
+			Explain: p.T("confirm.class_session.explain", c.Title.In(p.Lang()), p.DateTime(x.StartsAt), x.Enrolled+x.Waitlisted),
+			Yes:     p.T("confirm.class_session.yes"), No: p.T("confirm.class_session.no"),
+			Action: s.Path("/{tenant}/classes/sessions/{id}/cancel", t.Slug, string(x.ID)), Back: back}
+		s.Render(w, http.StatusOK, "confirm_action", p)
+		return
+	}
+	_, err := s.Classes.CancelSession(r.Context(), web.Actor(r), t.ID, x.ID)
+	switch {
+	case errors.Is(err, class.ErrSessionCanceled), errors.Is(err, class.ErrSessionPast):
+		web.Redirect(w, r, back)
+	case err != nil:
+		s.ServerError(w, r, err)
+	default:
+		web.Redirect(w, r, s.Path("/{tenant}/classes/manage", t.Slug)+"?done=class_called_off")
+	}
+}
