@@ -176,14 +176,10 @@ func (s *Pages) apiEnrol(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	me := web.UserOf(r).ID
-	learner := me
-	if b.For != "" && ids.User(b.For) != me {
-		if _, err := s.Identity.ByID(r.Context(), ids.User(b.For)); err != nil ||
-			!(isTeacher(r, t) || s.IsStaff(r, t) || s.Identity.ActsFor(r.Context(), me, ids.User(b.For))) {
-			s.Invalid(w, r, validation.Errors{{Field: "for", Code: "error.field.choice"}})
-			return
-		}
-		learner = ids.User(b.For)
+	learner, ok := s.learnerFor(r, t, b.For)
+	if !ok {
+		s.Invalid(w, r, validation.Errors{{Field: "for", Code: "error.field.choice"}})
+		return
 	}
 	e, err := s.Classes.Enrol(r.Context(), web.Actor(r), t.ID, x.ID, learner,
 		class.Questions{Phone: b.Phone, Borrow: b.Borrow, Needs: web.TruncateRunes(b.Needs, 2000)})

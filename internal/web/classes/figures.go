@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	class "github.com/serambi/serambi/internal/classes"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/validation"
 	"github.com/serambi/serambi/internal/web"
@@ -33,14 +34,8 @@ type figuresRow struct {
 // figuresPage shows, per course, a month's sessions, seats, learners,
 // waiting lists and attendance, with a CSV of the same.
 func (s *Pages) figuresPage(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.LoadTenant(w, r)
+	t, month, figures, ok := s.loadFigures(w, r)
 	if !ok {
-		return
-	}
-	month := s.monthOf(r, t)
-	figures, err := s.Classes.Figures(r.Context(), t.ID, month, month.AddDate(0, 1, 0))
-	if err != nil {
-		s.ServerError(w, r, err)
 		return
 	}
 	p := s.NewPage(r, "classes.figures.title")
@@ -61,14 +56,8 @@ func (s *Pages) figuresPage(w http.ResponseWriter, r *http.Request) {
 // figuresCSV is the month's figures as a spreadsheet file (UTF-8 with a
 // byte-order mark, so spreadsheet programs read Japanese right).
 func (s *Pages) figuresCSV(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.LoadTenant(w, r)
+	_, month, figures, ok := s.loadFigures(w, r)
 	if !ok {
-		return
-	}
-	month := s.monthOf(r, t)
-	figures, err := s.Classes.Figures(r.Context(), t.ID, month, month.AddDate(0, 1, 0))
-	if err != nil {
-		s.ServerError(w, r, err)
 		return
 	}
 	lang := web.LangOf(r)
@@ -76,7 +65,7 @@ func (s *Pages) figuresCSV(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="classes-`+month.Format("2006-01")+`.csv"`)
 	w.Header().Set("Cache-Control", "private, no-store")
-	_, err = w.Write([]byte("\ufeff"))
+	_, err := w.Write([]byte("\ufeff"))
 	cw := csv.NewWriter(w)
 	rows := [][]string{{tr("classes.figures.course_code"), tr("classes.form.course"), tr("classes.figures.sessions"),
 		tr("classes.figures.seats"), tr("classes.figures.enrolled"), tr("classes.figures.waiting"),
@@ -93,4 +82,19 @@ func (s *Pages) figuresCSV(w http.ResponseWriter, r *http.Request) {
 		err = cw.WriteAll(rows)
 	}
 	s.LogFailure(r, "send the classes' figures", err)
+}
+
+// loadFigures reads the tenant, the month asked for and its figures.
+func (s *Pages) loadFigures(w http.ResponseWriter, r *http.Request) (*tenant.Tenant, time.Time, []class.CourseFigures, bool) {
+	t, ok := s.LoadTenant(w, r)
+	if !ok {
+		return nil, time.Time{}, nil, false
+	}
+	month := s.monthOf(r, t)
+	figures, err := s.Classes.Figures(r.Context(), t.ID, month, month.AddDate(0, 1, 0))
+	if err != nil {
+		s.ServerError(w, r, err)
+		return nil, time.Time{}, nil, false
+	}
+	return t, month, figures, true
 }

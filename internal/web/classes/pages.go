@@ -265,16 +265,10 @@ func (s *Pages) enrol(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	me := web.UserOf(r).ID
-	learner := me
-	if id := r.PostForm.Get("for"); id != "" && ids.User(id) != me {
-		// A family member enrolling the parent who allowed it, or staff
-		// enrolling someone who phoned.
-		if _, err := s.Identity.ByID(r.Context(), ids.User(id)); err != nil ||
-			!(isTeacher(r, t) || s.IsStaff(r, t) || s.Identity.ActsFor(r.Context(), me, ids.User(id))) {
-			s.ErrorPage(w, r, http.StatusBadRequest, t)
-			return
-		}
-		learner = ids.User(id)
+	learner, ok := s.learnerFor(r, t, r.PostForm.Get("for"))
+	if !ok {
+		s.ErrorPage(w, r, http.StatusBadRequest, t)
+		return
 	}
 	q := class.Questions{Phone: r.PostForm.Get("phone"), Borrow: r.PostForm.Get("borrow") == "yes",
 		Needs: web.TruncateRunes(r.PostForm.Get("needs"), 2000)}
@@ -365,4 +359,20 @@ func (s *Pages) whoPhoned(r *http.Request, p *web.Page, staff bool) *web.FamilyP
 		return nil
 	}
 	return &web.FamilyPerson{ID: string(u.ID), Name: u.Name}
+}
+
+// learnerFor is whom an enrolment is for: the caller, or (forID) a family
+// member who allowed the caller to act for them, or — for staff — anyone
+// of the network who phoned or came to the counter. false: the caller may
+// not enrol forID (or there is no such account).
+func (s *Pages) learnerFor(r *http.Request, t *tenant.Tenant, forID string) (ids.User, bool) {
+	me := web.UserOf(r).ID
+	if forID == "" || ids.User(forID) == me {
+		return me, true
+	}
+	id := ids.User(forID)
+	if _, err := s.Identity.ByID(r.Context(), id); err != nil {
+		return "", false
+	}
+	return id, isTeacher(r, t) || s.IsStaff(r, t) || s.Identity.ActsFor(r.Context(), me, id)
 }
