@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	class "github.com/serambi/serambi/internal/classes"
-	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/result"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/web"
@@ -16,11 +15,7 @@ import (
 // seconds by checkin.js (without script, by the "New code" link; a code
 // stays valid for a minute).
 func (s *Pages) checkInScreen(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.LoadTenant(w, r)
-	if !ok {
-		return
-	}
-	x, c, ok := s.loadSession(w, r, t)
+	t, x, c, ok := s.tenantSession(w, r, false)
 	if !ok {
 		return
 	}
@@ -46,7 +41,7 @@ func (s *Pages) checkInScreen(w http.ResponseWriter, r *http.Request) {
 		Came, Seated int
 		Here         string
 		Every        int
-	}{s.sessionView(p, x, map[ids.Course]string{c.ID: c.Title.In(p.Lang())}), s.Classes.CheckInCode(x.ID, now),
+	}{s.courseSessionView(p, x, c), s.Classes.CheckInCode(x.ID, now),
 		s.Path("/{tenant}/classes/sessions/{id}/checkin/qr.png", t.Slug, string(x.ID)) + "?at=" + now.Format("150405"),
 		came, x.Enrolled, s.BaseURL + s.Path("/{tenant}/classes/sessions/{id}/here", t.Slug, string(x.ID)), int(class.CodeEvery.Seconds())}
 	s.Render(w, http.StatusOK, "class_checkin", p)
@@ -77,11 +72,7 @@ func (s *Pages) checkInQR(w http.ResponseWriter, r *http.Request) {
 // herePage is where the QR code leads: one big button, the code already
 // filled in (or a box to type the digits from the screen).
 func (s *Pages) herePage(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.LoadTenant(w, r)
-	if !ok {
-		return
-	}
-	x, c, ok := s.loadSession(w, r, t)
+	t, x, c, ok := s.tenantSession(w, r, false)
 	if !ok {
 		return
 	}
@@ -97,17 +88,13 @@ func (s *Pages) renderHere(w http.ResponseWriter, r *http.Request, t *tenant.Ten
 	p.Data = struct {
 		Session sessionView
 		Refusal string
-	}{s.sessionView(p, x, map[ids.Course]string{c.ID: c.Title.In(p.Lang())}), refusal}
+	}{s.courseSessionView(p, x, c), refusal}
 	s.Render(w, status, "class_here", p)
 }
 
 // checkIn records the signed-in learner as arrived.
 func (s *Pages) checkIn(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.LoadTenant(w, r)
-	if !ok || !s.ParseForm(w, r) {
-		return
-	}
-	x, c, ok := s.loadSession(w, r, t)
+	t, x, c, ok := s.tenantSession(w, r, true)
 	if !ok {
 		return
 	}

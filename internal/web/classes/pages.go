@@ -177,6 +177,22 @@ func (s *Pages) loadSession(w http.ResponseWriter, r *http.Request, t *tenant.Te
 	return x, c, ok
 }
 
+// tenantSession loads the tenant and the session of the path (and, for a
+// form, parses it): the start of every session page.
+func (s *Pages) tenantSession(w http.ResponseWriter, r *http.Request, form bool) (*tenant.Tenant, class.Session, class.Course, bool) {
+	t, ok := s.LoadTenant(w, r)
+	if !ok || form && !s.ParseForm(w, r) {
+		return nil, class.Session{}, class.Course{}, false
+	}
+	x, c, ok := s.loadSession(w, r, t)
+	return t, x, c, ok
+}
+
+// courseSessionView is the view of x, a session of course c.
+func (s *Pages) courseSessionView(p *web.Page, x class.Session, c class.Course) sessionView {
+	return s.sessionView(p, x, map[ids.Course]string{c.ID: c.Title.In(p.Lang())})
+}
+
 // mineIn is the signed-in user's live enrolment in a session, if any.
 func (s *Pages) mineIn(r *http.Request, t *tenant.Tenant, x class.Session) (*class.Enrolment, error) {
 	u := web.UserOf(r)
@@ -198,11 +214,7 @@ func (s *Pages) mineIn(r *http.Request, t *tenant.Tenant, x class.Session) (*cla
 // sessionPage shows one session and, to a signed-in person, the form to
 // enrol (themselves or a family member who allowed it) or their place.
 func (s *Pages) sessionPage(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.LoadTenant(w, r)
-	if !ok {
-		return
-	}
-	x, c, ok := s.loadSession(w, r, t)
+	t, x, c, ok := s.tenantSession(w, r, false)
 	if !ok {
 		return
 	}
@@ -249,18 +261,14 @@ func (s *Pages) renderSession(w http.ResponseWriter, r *http.Request, t *tenant.
 		Teacher  bool
 		Staff    bool
 		SignedIn bool
-	}{s.sessionView(p, x, map[ids.Course]string{c.ID: c.Title.In(p.Lang())}), mv, family, who,
+	}{s.courseSessionView(p, x, c), mv, family, who,
 		[]string{class.PhoneAndroid, class.PhoneIPhone, class.PhoneNone}, refusal, isTeacher(r, t), staff, web.UserOf(r) != nil}
 	s.Render(w, status, "class_session", p)
 }
 
 // enrol takes the form of the session page.
 func (s *Pages) enrol(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.LoadTenant(w, r)
-	if !ok || !s.ParseForm(w, r) {
-		return
-	}
-	x, c, ok := s.loadSession(w, r, t)
+	t, x, c, ok := s.tenantSession(w, r, true)
 	if !ok {
 		return
 	}
@@ -309,11 +317,7 @@ func (v sessionView) SeatsText(p *web.Page) string {
 
 // sessionICS is the session as a calendar file, for the phone's calendar.
 func (s *Pages) sessionICS(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.LoadTenant(w, r)
-	if !ok {
-		return
-	}
-	x, c, ok := s.loadSession(w, r, t)
+	t, x, c, ok := s.tenantSession(w, r, false)
 	if !ok {
 		return
 	}

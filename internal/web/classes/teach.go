@@ -155,11 +155,7 @@ type rosterRow struct {
 // rosterPage shows who comes, seat by seat, and the waitlist, with what
 // each learner said the instructor should know.
 func (s *Pages) rosterPage(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.LoadTenant(w, r)
-	if !ok {
-		return
-	}
-	x, c, ok := s.loadSession(w, r, t)
+	t, x, c, ok := s.tenantSession(w, r, false)
 	if !ok {
 		return
 	}
@@ -189,7 +185,7 @@ func (s *Pages) rosterPage(w http.ResponseWriter, r *http.Request) {
 	p.Data = struct {
 		Session sessionView
 		Rows    []rosterRow
-	}{s.sessionView(p, x, map[ids.Course]string{c.ID: c.Title.In(p.Lang())}), rows}
+	}{s.courseSessionView(p, x, c), rows}
 	s.Render(w, http.StatusOK, "class_roster", p)
 }
 
@@ -216,11 +212,7 @@ func isAdmin(r *http.Request, t *tenant.Tenant) bool {
 // cancelSession calls a class off, after asking; everyone with a place
 // is told by email.
 func (s *Pages) cancelSession(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.LoadTenant(w, r)
-	if !ok || !s.ParseForm(w, r) {
-		return
-	}
-	x, c, ok := s.loadSession(w, r, t)
+	t, x, c, ok := s.tenantSession(w, r, true)
 	if !ok {
 		return
 	}
