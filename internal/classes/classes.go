@@ -68,6 +68,8 @@ type Lesson struct {
 	Position int
 	Title    Text
 	Body     Text
+	// Exercises the learner practises on their phone after reading it.
+	Exercises []Exercise
 }
 
 // Session is one meeting of a course.

@@ -34,7 +34,8 @@ func newEnv(t *testing.T, d *db.DB) *env {
 		Code: "first-steps", Level: classes.Beginner,
 		Title: classes.Text{"ja": "はじめてのスマホ", "en": "First steps"},
 		Lessons: []classes.Lesson{
-			{Title: classes.Text{"ja": "電源を入れる"}, Body: classes.Text{"ja": "右の ボタンを 長く 押します。"}},
+			{Title: classes.Text{"ja": "電源を入れる"}, Body: classes.Text{"ja": "右の ボタンを 長く 押します。"},
+				Exercises: []classes.Exercise{classes.Tap, classes.Mailbox}},
 			{Title: classes.Text{"ja": "電話をかける"}},
 		},
 	})

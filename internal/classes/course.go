@@ -41,6 +41,11 @@ func checkCourse(c *Course) validation.Errors {
 		l.Position = i + 1
 		errs = append(errs, checkText(fmt.Sprintf("lessons.%d.title", i), l.Title, maxTitle, true)...)
 		errs = append(errs, checkText(fmt.Sprintf("lessons.%d.body", i), l.Body, maxBody, false)...)
+		for _, e := range l.Exercises {
+			if !e.Valid() {
+				errs = append(errs, validation.Problem{Field: fmt.Sprintf("lessons.%d.exercises", i), Code: "error.field.choice"})
+			}
+		}
 	}
 	return errs
 }
@@ -90,8 +95,9 @@ func (s *Store) CreateCourse(ctx context.Context, actor audit.Actor, tenantID id
 			l := &c.Lessons[i]
 			l.ID = db.NewID()
 			if _, err := tx.ExecContext(ctx, `INSERT INTO lessons (id, course_id, position, title_id, title_ja, title_en,
-				body_id, body_ja, body_en, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				l.ID, c.ID, l.Position, l.Title["id"], l.Title["ja"], l.Title["en"], l.Body["id"], l.Body["ja"], l.Body["en"], now, now); err != nil {
+				body_id, body_ja, body_en, exercises, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				l.ID, c.ID, l.Position, l.Title["id"], l.Title["ja"], l.Title["en"], l.Body["id"], l.Body["ja"], l.Body["en"],
+				joinExercises(l.Exercises), now, now); err != nil {
 				return fmt.Errorf("insert lesson %d: %w", l.Position, err)
 			}
 		}
@@ -127,7 +133,7 @@ func (s *Store) Course(ctx context.Context, tenantID ids.Tenant, id ids.Course) 
 	if err != nil {
 		return Course{}, err
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT id, position, title_id, title_ja, title_en, body_id, body_ja, body_en
+	rows, err := s.db.QueryContext(ctx, `SELECT id, position, title_id, title_ja, title_en, body_id, body_ja, body_en, exercises
 		FROM lessons WHERE course_id = ? ORDER BY position`, id)
 	if err != nil {
 		return Course{}, err
@@ -135,10 +141,11 @@ func (s *Store) Course(ctx context.Context, tenantID ids.Tenant, id ids.Course) 
 	defer rows.Close()
 	for rows.Next() {
 		l := Lesson{Title: Text{}, Body: Text{}}
-		var tid, tja, ten, bid, bja, ben string
-		if err := rows.Scan(&l.ID, &l.Position, &tid, &tja, &ten, &bid, &bja, &ben); err != nil {
+		var tid, tja, ten, bid, bja, ben, exercises string
+		if err := rows.Scan(&l.ID, &l.Position, &tid, &tja, &ten, &bid, &bja, &ben, &exercises); err != nil {
 			return Course{}, err
 		}
+		l.Exercises = parseExercises(exercises)
 		l.Title["id"], l.Title["ja"], l.Title["en"] = tid, tja, ten
 		l.Body["id"], l.Body["ja"], l.Body["en"] = bid, bja, ben
 		c.Lessons = append(c.Lessons, l)

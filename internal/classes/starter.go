@@ -26,8 +26,10 @@ type starterCourse struct {
 	Code    string   `json:"code"`
 	Level   Level    `json:"level"`
 	Lessons []string `json:"lessons"`
-	Title   Text     `json:"title"`
-	Summary Text     `json:"summary"`
+	// Practice: the exercises of each lesson, by its file name.
+	Practice map[string][]Exercise `json:"practice"`
+	Title    Text                  `json:"title"`
+	Summary  Text                  `json:"summary"`
 }
 
 // Starter returns the starter curriculum for a tenant of country ("ID",
@@ -49,6 +51,7 @@ func Starter(country string) ([]Course, error) {
 			if err != nil {
 				return nil, err
 			}
+			l.Exercises = sc.Practice[name]
 			c.Lessons = append(c.Lessons, l)
 		}
 		out = append(out, c)
