@@ -67,6 +67,16 @@ func seedDemoClasses(ctx context.Context, a *App, t tenant.Tenant) error {
 		{courses[1], at(10, 14), 4, false, learners},
 		{courses[2], at(17, 10), 20, true, []identity.User{resident}},
 	}
+	// And one today, starting within the half hour, so that check-in and
+	// the practice code are open whenever the demo is tried.
+	soon := now.Add(15 * time.Minute).Truncate(5 * time.Minute)
+	plan = append(plan, struct {
+		course   classes.Course
+		start    time.Time
+		capacity int
+		online   bool
+		who      []identity.User
+	}{courses[0], soon, 10, false, []identity.User{resident, learners[5]}})
 	for _, p := range plan {
 		in := classes.Session{CourseID: p.course.ID, StartsAt: p.start, EndsAt: p.start.Add(90 * time.Minute),
 			Online: p.online, Capacity: p.capacity}
@@ -83,6 +93,27 @@ func seedDemoClasses(ctx context.Context, a *App, t tenant.Tenant) error {
 			if _, err := a.Classes.Enrol(ctx, audit.Actor{ID: u.ID, Label: u.Email}, t.ID, x.ID, u.ID, q); err != nil {
 				return fmt.Errorf("enrol %s: %w", u.Email, err)
 			}
+		}
+	}
+	return demoPractice(ctx, a, t, courses[0], resident)
+}
+
+// demoPractice: the demo resident has done the first exercise of the
+// first course and tried the next one.
+func demoPractice(ctx context.Context, a *App, t tenant.Tenant, brief classes.Course, resident identity.User) error {
+	c, err := a.Classes.Course(ctx, t.ID, brief.ID)
+	if err != nil {
+		return err
+	}
+	me := classes.Practiser{LearnerID: resident.ID}
+	for _, l := range c.Lessons {
+		for i, e := range l.Exercises {
+			if err := a.Classes.Record(ctx, t.ID, l.ID, e, me, classes.Result{Done: i == 0, Misses: 2}); err != nil {
+				return fmt.Errorf("demo practice %s: %w", e, err)
+			}
+		}
+		if len(l.Exercises) > 0 {
+			return nil
 		}
 	}
 	return nil

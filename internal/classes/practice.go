@@ -272,3 +272,28 @@ func joinExercises(es []Exercise) string {
 	}
 	return strings.Join(s, ",")
 }
+
+// LessonOf finds lessonID among the courses of tenantID: its course (with
+// every lesson) and the lesson itself.
+func (s *Store) LessonOf(ctx context.Context, tenantID ids.Tenant, lessonID string) (_ Course, _ Lesson, err error) {
+	defer wrapf(&err, "find lesson %s", lessonID)
+	var courseID ids.Course
+	err = s.db.QueryRowContext(ctx, `SELECT l.course_id FROM lessons l JOIN courses c ON c.id = l.course_id
+		WHERE l.id = ? AND c.tenant_id = ?`, lessonID, tenantID).Scan(&courseID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Course{}, Lesson{}, ErrNotFound
+	}
+	if err != nil {
+		return Course{}, Lesson{}, err
+	}
+	c, err := s.Course(ctx, tenantID, courseID)
+	if err != nil {
+		return Course{}, Lesson{}, err
+	}
+	for _, l := range c.Lessons {
+		if l.ID == lessonID {
+			return c, l, nil
+		}
+	}
+	return Course{}, Lesson{}, ErrNotFound
+}

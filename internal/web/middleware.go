@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/serambi/serambi/internal/classes"
 	"github.com/serambi/serambi/internal/identity"
 	"github.com/serambi/serambi/internal/locale"
 	"github.com/serambi/serambi/internal/tenant"
@@ -219,6 +220,7 @@ type state struct {
 	badToken     bool           // an Authorization header with an unknown or expired token
 	sessionEnded bool           // a session cookie whose session is gone
 	ip           string
+	guest        *classes.Guest // a class practice guest, on the practice routes only
 }
 
 type stateKey struct{}

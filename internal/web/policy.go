@@ -23,6 +23,7 @@ const (
 	policyCoordinator                   // the network coordinator
 	policyStaff                         // staff roles of the route's {tenant} (coordinators count as admins)
 	policyOwner                         // an object's owner or staff: resolved where the object is loaded
+	policyPractice                      // a signed-in account, or a guest with the tenant's class practice code
 )
 
 // Object names what a route's {id} is, for a policy decided by that
@@ -66,6 +67,14 @@ func NetworkCoordinator() Policy {
 	return Policy{kind: policyCoordinator, words: []string{"coordinator"}}
 }
 
+// Practising: who practises in the smartphone classes — any signed-in
+// account, or a guest who came in with a session's practice code (their
+// browser keeps a token for the route's {tenant}). Anyone else is sent
+// to the page where the code is typed.
+func Practising() Policy {
+	return Policy{kind: policyPractice, words: []string{"user", "guest learner"}}
+}
+
 // Staff: the given staff roles of the route's tenant; the network
 // coordinator passes as an admin does.
 func Staff(roles ...identity.Role) Policy {
@@ -99,6 +108,8 @@ func (s *Server) enforce(rt Route, w http.ResponseWriter, r *http.Request) bool 
 			return false
 		}
 		return s.requireRole(w, r, t, rt.Policy.staff...)
+	case policyPractice:
+		return s.requirePractiser(w, r)
 	}
 	return true
 }

@@ -130,6 +130,18 @@ func (p *Page) T(key string, args ...any) string { return p.s.Catalog.T(p.st.lan
 // Lang is the page's language code.
 func (p *Page) Lang() string { return p.st.lang }
 
+// Paragraphs is the message key in the page's language, one item per
+// line (for texts a template shows as paragraphs or a list).
+func (p *Page) Paragraphs(key string) []string {
+	var out []string
+	for _, line := range strings.Split(p.T(key), "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
 // Langs lists the language switch entries.
 func (p *Page) Langs() []langLink {
 	var out []langLink

@@ -30,6 +30,9 @@ var teachers = web.Staff(identity.Instructor, identity.Admin)
 // member, an officer), and the teachers.
 var enrolmentParties = web.OwnedBy(web.EnrolmentObject, "learner", "enroller", string(identity.Instructor), string(identity.Admin))
 
+// Who practises: a signed-in learner, or a guest with a session's code.
+var practising = web.Practising()
+
 // Ticking a learner on the roster is for the teachers of the enrolment's
 // tenant.
 var enrolmentTeachers = web.OwnedBy(web.EnrolmentObject, string(identity.Instructor), string(identity.Admin))
@@ -58,6 +61,15 @@ func (s *Pages) Routes() []web.Route {
 		{Method: "POST", Pattern: "/{tenant}/classes/starter", Policy: web.TenantAdmin, Handler: s.copyStarter},
 		{Method: "GET", Pattern: "/{tenant}/classes/figures", Policy: teachers, Handler: s.figuresPage},
 		{Method: "GET", Pattern: "/{tenant}/classes/figures.csv", Policy: teachers, Handler: s.figuresCSV},
+
+		{Method: "GET", Pattern: web.PracticeEntry, Policy: web.Public(), Handler: s.practiceEntry},
+		{Method: "POST", Pattern: web.PracticeEntry, Policy: web.Public(), Handler: s.practiceJoin},
+		{Method: "GET", Pattern: exercisesPath, Policy: practising, Handler: s.exercisesPage},
+		{Method: "GET", Pattern: exercisePath, Policy: practising, Handler: s.exercisePage},
+		{Method: "POST", Pattern: exercisePath, Policy: practising, Handler: s.exerciseResult},
+		{Method: "GET", Pattern: mailPath, Policy: practising, Handler: s.mailPage},
+		{Method: "POST", Pattern: mailPath, Policy: practising, Handler: s.mailAct},
+		{Method: "GET", Pattern: mailPath + "/photo", Policy: practising, Handler: s.mailAttachment},
 
 		{Method: "GET", Pattern: "/api/v1/t/{tenant}/courses", Policy: web.Public(), Handler: s.apiCourses},
 		{Method: "GET", Pattern: "/api/v1/t/{tenant}/courses/{id}", Policy: web.Public(), Handler: s.apiCourse},

@@ -1,0 +1,229 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/serambi/serambi/internal/classes"
+	"github.com/serambi/serambi/internal/ids"
+)
+
+// lessonWith finds the lesson of the demo tenant's courses that offers e.
+func lessonWith(t *testing.T, s *site, slug string, e classes.Exercise) (ids.Tenant, classes.Lesson) {
+	t.Helper()
+	ten, err := s.app.Tenants.BySlug(context.Background(), slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := s.app.Classes.Courses(context.Background(), ten.ID, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, brief := range cs {
+		c, err := s.app.Classes.Course(context.Background(), ten.ID, brief.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range c.Lessons {
+			for _, k := range l.Exercises {
+				if k == e {
+					return ten.ID, l
+				}
+			}
+		}
+	}
+	t.Fatalf("no demo lesson of %s offers %s", slug, e)
+	return "", classes.Lesson{}
+}
+
+// todaySession is the demo class starting within the half hour.
+func todaySession(t *testing.T, s *site, slug string) classes.Session {
+	t.Helper()
+	ten, err := s.app.Tenants.BySlug(context.Background(), slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := s.app.Clock.Now()
+	xs, err := s.app.Classes.Sessions(context.Background(), ten.ID, now, now.Add(time.Hour))
+	if err != nil || len(xs) != 1 {
+		t.Fatalf("today's demo class: %d, %v", len(xs), err)
+	}
+	return xs[0]
+}
+
+// A learner practises as themselves: the list shows each lesson's
+// exercises, an exercise page holds its stage, a result is saved (misses
+// typed in full-width digits read), and a result naming someone else,
+// a nonsense one and an exercise the lesson does not offer are refused
+// with nothing saved.
+func TestPracticeAsLearner(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	tenantID, lesson := lessonWith(t, s, "fukuoka", classes.Swipe)
+	learner := s.browser(t)
+	learner.signin("learner1@fukuoka.demo") // reads Japanese, the account's language
+	ja := jaText(t)
+	page := "/fukuoka/classes/lessons/" + lesson.ID + "/practice/swipe"
+
+	list := learner.get("/fukuoka/classes/practice/exercises")
+	mustContain(t, list, `href="`+page+`"`, ja("practice.ex.swipe.title"), ja("practice.state.new"))
+	ex := learner.get(page)
+	mustContain(t, ex, `data-kind="swipe"`, `data-save="`+page+`"`, "/practice.", ja("practice.ex.swipe.how"))
+	json := []string{"Accept", "application/json"}
+	save := func(form url.Values) answer {
+		return learner.do("POST", page, strings.NewReader(form.Encode()), "application/x-www-form-urlencoded", json...)
+	}
+	if a := save(url.Values{"done": {"1"}, "misses": {"２"}}); a.status != http.StatusOK || !strings.Contains(a.body, `"saved":true`) {
+		t.Fatalf("saving a finished swipe: %d %s", a.status, a.body)
+	}
+	me, err := s.app.Identity.ByLogin(context.Background(), "learner1@fukuoka.demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := s.app.Identity.ByLogin(context.Background(), "learner2@fukuoka.demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := save(url.Values{"done": {"1"}, "learner": {string(other.ID)}}); a.status != http.StatusForbidden || !strings.Contains(a.body, ja("practice.not_yours")) {
+		t.Errorf("a result for another learner: %d %s", a.status, a.body)
+	}
+	if a := save(url.Values{"done": {"1"}, "misses": {"many"}}); a.status != http.StatusUnprocessableEntity {
+		t.Errorf("misses=many: %d", a.status)
+	}
+	if a := save(url.Values{"done": {"1"}, "misses": {"-3"}}); a.status != http.StatusUnprocessableEntity {
+		t.Errorf("misses=-3: %d", a.status)
+	}
+	if a := learner.post("/fukuoka/classes/lessons/"+lesson.ID+"/practice/typing", url.Values{"done": {"1"}}); a.status != http.StatusNotFound {
+		t.Errorf("an exercise the lesson does not offer: %d", a.status)
+	}
+	// Without script, a plain form goes back to the exercise.
+	if a := learner.post(page, url.Values{"misses": {"1"}}); a.status != http.StatusSeeOther || a.header.Get("Location") != page {
+		t.Errorf("a plain form: %d %q", a.status, a.header.Get("Location"))
+	}
+	got, err := s.app.Classes.ProgressOf(context.Background(), tenantID, classes.Practiser{LearnerID: me.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := got[lesson.ID][classes.Swipe]; p.DoneAt == nil || p.Tries != 2 || p.Misses != 3 {
+		t.Errorf("progress = %+v, want done, 2 tries, 3 misses", p)
+	}
+	if theirs, _ := s.app.Classes.ProgressOf(context.Background(), tenantID, classes.Practiser{LearnerID: other.ID}); len(theirs) != 0 {
+		t.Errorf("the other learner's progress = %+v, want none", theirs)
+	}
+	mustContain(t, learner.get("/fukuoka/classes/practice/exercises"), "✓ "+ja("practice.state.done"))
+	mustContain(t, learner.get(page), ja("practice.done_before"))
+}
+
+// Someone without an account types the class code (in full-width digits)
+// and practises as a guest; anyone else is sent to type it; a wrong code
+// is refused in their language; the guest's cookie opens nothing at
+// another tenant.
+func TestPracticeGuestStaysInItsTenant(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	tenantID, lesson := lessonWith(t, s, "fukuoka", classes.Tap)
+	today := todaySession(t, s, "fukuoka")
+	page := "/fukuoka/classes/lessons/" + lesson.ID + "/practice/tap"
+
+	guest := s.browser(t)
+	guest.lang = "ja"
+	a := guest.get(page)
+	entry := "/fukuoka/classes/practice?next=" + url.QueryEscape(page)
+	if a.status != http.StatusSeeOther || a.header.Get("Location") != entry {
+		t.Fatalf("a practice page, unknown: %d %q, want to %q", a.status, a.header.Get("Location"), entry)
+	}
+	mustContain(t, guest.get(entry), `name="code"`, `value="`+page+`"`)
+	ja := jaText(t)
+	code := s.app.Classes.PracticeCode(today.ID)
+	wrong := guest.post("/fukuoka/classes/practice", url.Values{"code": {"000000"}, "next": {page}})
+	if code == "000000" {
+		wrong = guest.post("/fukuoka/classes/practice", url.Values{"code": {"111111"}, "next": {page}})
+	}
+	if wrong.status != http.StatusUnprocessableEntity {
+		t.Fatalf("a wrong code: %d", wrong.status)
+	}
+	mustContain(t, wrong, ja("practice.entry.code_wrong"), `class="error-summary"`)
+	in := guest.post("/fukuoka/classes/practice", url.Values{"code": {toWide(code)}, "name": {"佐藤"}, "next": {page}})
+	if in.status != http.StatusSeeOther || in.header.Get("Location") != page {
+		t.Fatalf("the right code: %d %q", in.status, in.header.Get("Location"))
+	}
+	mustContain(t, guest.get(page), `data-kind="tap"`)
+	mustContain(t, guest.get("/fukuoka/classes/practice/exercises"), ja("practice.entry.as_guest", "佐藤"))
+	if a := guest.post(page, url.Values{"done": {"1"}}); a.status != http.StatusSeeOther {
+		t.Fatalf("the guest saves a tap: %d", a.status)
+	}
+	if a := guest.post("/fukuoka/classes/lessons/"+lesson.ID+"/practice/tap", url.Values{"done": {"1"}, "learner": {"someone-else"}}); a.status != http.StatusForbidden {
+		t.Errorf("the guest saves for someone else: %d", a.status)
+	}
+	// The guest's cookie is for fukuoka only.
+	if a := guest.get("/neyagawa/classes/practice/exercises"); a.status != http.StatusSeeOther || !strings.HasPrefix(a.header.Get("Location"), "/neyagawa/classes/practice?next=") {
+		t.Errorf("the guest at another tenant: %d %q", a.status, a.header.Get("Location"))
+	}
+	// The guest's progress is theirs; nothing was recorded for an account.
+	var guestID string
+	if err := s.app.DB.QueryRowContext(context.Background(), "SELECT id FROM practice_guests WHERE session_id = ?", today.ID).Scan(&guestID); err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.app.Classes.ProgressOf(context.Background(), tenantID, classes.Practiser{GuestID: guestID})
+	if err != nil || p[lesson.ID][classes.Tap].DoneAt == nil || p[lesson.ID][classes.Tap].Tries != 1 {
+		t.Errorf("guest progress = %+v, %v", p, err)
+	}
+}
+
+// The practice mailbox works as plain pages: messages arrive unread, a
+// message opens (and is read), the photo opens, a reply is kept, each
+// verdict is answered with the signs, and the exercise is done when every
+// message is judged rightly. Replying to a scam is not offered and is
+// refused.
+func TestPracticeMailbox(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	tenantID, lesson := lessonWith(t, s, "banyuwangi", classes.Mailbox)
+	b := s.browser(t)
+	b.lang = "id"
+	b.signin("learner2@banyuwangi.demo")
+	box := "/banyuwangi/classes/lessons/" + lesson.ID + "/practice/mailbox"
+	msg := func(key string) string { return "/banyuwangi/classes/lessons/" + lesson.ID + "/mailbox/" + key }
+
+	list := b.get(box)
+	mustContain(t, list, `class="mail-row unread" href="`+msg("prize")+`"`, "SELAMAT! Anda memenangkan hadiah!", "0 dari 5")
+	family := b.get(msg("family"))
+	mustContain(t, family, "Foto hari Minggu", `href="`+msg("family")+`/photo"`, `name="reply"`)
+	mustContain(t, b.get(msg("family")+"/photo"), "<svg", "Nenek bersama dua cucu")
+	if a := b.post(msg("family"), url.Values{"reply": {"  "}}); a.status != http.StatusUnprocessableEntity {
+		t.Errorf("an empty reply: %d", a.status)
+	}
+	if a := b.post(msg("family"), url.Values{"reply": {"Terima kasih, cantik sekali!"}}); a.status != http.StatusSeeOther {
+		t.Fatalf("reply: %d", a.status)
+	}
+	mustContain(t, b.get(msg("family")), "Terima kasih, cantik sekali!", "✓")
+	prize := b.get(msg("prize"))
+	mustNotContain(t, prize, `name="reply"`)
+	if a := b.post(msg("prize"), url.Values{"reply": {"nomor rekening saya 123"}}); a.status != http.StatusNotFound {
+		t.Errorf("a reply to the scam: %d", a.status)
+	}
+	b.post(msg("prize"), url.Values{"verdict": {"safe"}})
+	mustContain(t, b.get(msg("prize")), "Belum tepat.", "Pesan ini penipuan.", "Anda tidak pernah ikut undian")
+	for _, m := range classes.Mails {
+		v := "safe"
+		if m.Scam {
+			v = "scam"
+		}
+		if a := b.post(msg(m.Key), url.Values{"verdict": {v}}); a.status != http.StatusSeeOther {
+			t.Fatalf("verdict on %s: %d", m.Key, a.status)
+		}
+	}
+	mustContain(t, b.get(box), "5 dari 5", "Anda sudah mengenali semua penipuan")
+	me, _ := s.app.Identity.ByLogin(context.Background(), "learner2@banyuwangi.demo")
+	p, err := s.app.Classes.ProgressOf(context.Background(), tenantID, classes.Practiser{LearnerID: me.ID})
+	if got := p[lesson.ID][classes.Mailbox]; err != nil || got.DoneAt == nil || got.Misses != 1 || got.Tries != 6 {
+		t.Errorf("mailbox progress = %+v, %v; want done with 1 miss in 6 tries", got, err)
+	}
+	if a := b.get("/banyuwangi/classes/lessons/" + lesson.ID + "/mailbox/lottery"); a.status != http.StatusNotFound {
+		t.Errorf("a message that is not there: %d", a.status)
+	}
+}
