@@ -4,9 +4,12 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/serambi/serambi/internal/app"
+	"github.com/serambi/serambi/internal/classes"
 	"github.com/serambi/serambi/internal/config"
+	"github.com/serambi/serambi/internal/ids"
 )
 
 // TestDemoCounterIsAlive: the demo seeds, per tenant, people waiting at
@@ -59,9 +62,10 @@ func TestDemoCounterIsAlive(t *testing.T) {
 }
 
 // TestDemoClasses: each demo tenant has the starter curriculum of its
-// country and three classes coming (one nearly full, one with a waiting
-// list, an online one the demo resident is enrolled in); a restart adds
-// nothing twice.
+// country, a class today (check-in and practice open, the resident has a
+// seat) and three coming (one nearly full, one with a waiting list, an
+// online one the demo resident is enrolled in), and the resident has done
+// an exercise; a restart adds nothing twice.
 func TestDemoClasses(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -81,9 +85,14 @@ func TestDemoClasses(t *testing.T) {
 			}
 			now := a.Clock.Now()
 			sessions, err := a.Classes.Sessions(ctx, ten.ID, now, now.AddDate(0, 1, 0))
-			if err != nil || len(sessions) != 3 {
+			if err != nil || len(sessions) != 4 {
 				t.Fatalf("round %d, %s: %d sessions, %v", round, slug, len(sessions), err)
 			}
+			today := sessions[0]
+			if !today.StartsAt.Before(now.Add(30*time.Minute)) || today.VenueName == "" {
+				t.Errorf("%s: today's class %+v, want it within the half hour at a hall", slug, today)
+			}
+			sessions = sessions[1:]
 			if s := sessions[0]; s.Capacity-s.Enrolled != 1 || s.VenueName == "" {
 				t.Errorf("%s: first session %+v, want one seat left at a hall", slug, s)
 			}
@@ -92,8 +101,16 @@ func TestDemoClasses(t *testing.T) {
 			}
 			resident, _ := a.Identity.ByLogin(ctx, "resident@"+slug+".demo")
 			mine, err := a.Classes.LearnerEnrolments(ctx, ten.ID, resident.ID)
-			if err != nil || len(mine) != 1 || mine[0].SessionID != sessions[2].ID || !sessions[2].Online {
-				t.Errorf("%s: the resident's enrolments %+v (%v), want the online session", slug, mine, err)
+			in := map[ids.ClassSession]bool{}
+			for _, e := range mine {
+				in[e.SessionID] = e.State == classes.Enrolled
+			}
+			if err != nil || len(mine) != 2 || !in[today.ID] || !in[sessions[2].ID] || !sessions[2].Online {
+				t.Errorf("%s: the resident's enrolments %+v (%v), want today's and the online session", slug, mine, err)
+			}
+			done, err := a.Classes.ProgressOf(ctx, ten.ID, classes.Practiser{LearnerID: resident.ID})
+			if err != nil || len(done) != 1 {
+				t.Errorf("%s: the resident's practice %+v (%v), want one lesson's", slug, done, err)
 			}
 		}
 		a.Close()
