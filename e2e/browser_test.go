@@ -761,7 +761,8 @@ const narrowest = 320
 // fit: the page scrolling sideways, boxes past the right edge, and boxes
 // that clip their own content (a tile cutting its text). Visually hidden
 // text (1 px boxes), form controls and media, which scroll or scale their
-// content by design, are left out.
+// content by design, are left out, and so is the frame of the practice
+// map a learner zooms into on purpose.
 const reflowLargestJS = `(() => {
 	const vw = document.documentElement.clientWidth;
 	const page = document.documentElement.scrollWidth;
@@ -771,7 +772,7 @@ const reflowLargestJS = `(() => {
 		if (text) d += " " + JSON.stringify(text);
 		return d + " " + why;
 	};
-	const skip = el => el.closest(".visually-hidden, .skip, video, canvas, select, input, textarea, img, svg, [hidden]");
+	const skip = el => el.closest(".visually-hidden, .skip, video, canvas, select, input, textarea, img, svg, [hidden], .pinch-frame");
 	const found = [];
 	for (const el of document.body.querySelectorAll("*")) {
 		if (skip(el)) continue;
