@@ -139,6 +139,14 @@ func TestPracticeGuestStaysInItsTenant(t *testing.T) {
 	mustContain(t, guest.get(entry), `name="code"`, `value="`+page+`"`)
 	ja := jaText(t)
 	code := s.app.Classes.PracticeCode(today.ID)
+	// The instructor shows the code on the roster and the room's screen;
+	// the classes page and each lesson lead to the practice.
+	teacher := s.browser(t)
+	teacher.signin("instructor@fukuoka.demo")
+	for _, page := range []string{"/roster", "/checkin"} {
+		mustContain(t, teacher.get("/fukuoka/classes/sessions/"+string(today.ID)+page), ja("practice.code.for_guests", code, s.srv.URL+"/fukuoka/classes/practice"))
+	}
+	mustContain(t, guest.get("/fukuoka/classes"), `href="/fukuoka/classes/practice"`)
 	wrong := guest.post("/fukuoka/classes/practice", url.Values{"code": {"000000"}, "next": {page}})
 	if code == "000000" {
 		wrong = guest.post("/fukuoka/classes/practice", url.Values{"code": {"111111"}, "next": {page}})

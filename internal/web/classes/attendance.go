@@ -41,9 +41,12 @@ func (s *Pages) checkInScreen(w http.ResponseWriter, r *http.Request) {
 		Came, Seated int
 		Here         string
 		Every        int
+		PracticeCode string
+		PracticeURL  string
 	}{s.courseSessionView(p, x, c), s.Classes.CheckInCode(x.ID, now),
 		s.Path("/{tenant}/classes/sessions/{id}/checkin/qr.png", t.Slug, string(x.ID)) + "?at=" + now.Format("150405"),
-		came, x.Enrolled, s.BaseURL + s.Path("/{tenant}/classes/sessions/{id}/here", t.Slug, string(x.ID)), int(class.CodeEvery.Seconds())}
+		came, x.Enrolled, s.BaseURL + s.Path("/{tenant}/classes/sessions/{id}/here", t.Slug, string(x.ID)), int(class.CodeEvery.Seconds()),
+		s.Classes.PracticeCode(x.ID), s.BaseURL + s.Path(web.PracticeEntry, t.Slug)}
 	s.Render(w, http.StatusOK, "class_checkin", p)
 }
 

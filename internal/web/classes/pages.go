@@ -117,9 +117,10 @@ func (s *Pages) loadCourse(w http.ResponseWriter, r *http.Request, t *tenant.Ten
 }
 
 type lessonView struct {
-	Position int
-	Title    string
-	Body     template.HTML
+	Position  int
+	Title     string
+	Body      template.HTML
+	Exercises []exerciseLink
 }
 
 // coursePage shows a course's lessons, to read before or after a class,
@@ -144,7 +145,7 @@ func (s *Pages) coursePage(w http.ResponseWriter, r *http.Request) {
 	p.Title = c.Title.In(p.Lang())
 	var lessons []lessonView
 	for _, l := range c.Lessons {
-		lessons = append(lessons, lessonView{l.Position, l.Title.In(p.Lang()), richtext.HTML(l.Body.In(p.Lang()))})
+		lessons = append(lessons, lessonView{l.Position, l.Title.In(p.Lang()), richtext.HTML(l.Body.In(p.Lang())), s.exerciseLinks(t, l, nil)})
 	}
 	titles := map[ids.Course]string{c.ID: c.Title.In(p.Lang())}
 	var sv []sessionView

@@ -183,9 +183,11 @@ func (s *Pages) rosterPage(w http.ResponseWriter, r *http.Request) {
 		rows = append(rows, row)
 	}
 	p.Data = struct {
-		Session sessionView
-		Rows    []rosterRow
-	}{s.courseSessionView(p, x, c), rows}
+		Session      sessionView
+		Rows         []rosterRow
+		PracticeCode string
+		PracticeURL  string
+	}{s.courseSessionView(p, x, c), rows, s.Classes.PracticeCode(x.ID), s.BaseURL + s.Path(web.PracticeEntry, t.Slug)}
 	s.Render(w, http.StatusOK, "class_roster", p)
 }
 
