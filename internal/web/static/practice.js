@@ -230,4 +230,6 @@
 
   var run = kinds[box.getAttribute("data-kind")];
   if (run) { run(document.getElementById("stage") || target); }
+  // When the exercise answers touches: the page-speed benchmark reads it.
+  if (window.performance && performance.mark) { performance.mark("practice-ready"); }
 })();
