@@ -235,3 +235,72 @@ func TestPracticeMailbox(t *testing.T) {
 		t.Errorf("a message that is not there: %d", a.status)
 	}
 }
+
+// Help in the room, without script: the seated resident and a guest with
+// the class code press "help me" and see their place; the instructor sees
+// both oldest first, takes the next, and marks them helped; someone not in
+// the class is refused in their language.
+func TestHelpInTheRoomPages(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	today := todaySession(t, s, "fukuoka")
+	help := "/fukuoka/classes/sessions/" + string(today.ID) + "/help"
+	helpers := "/fukuoka/classes/sessions/" + string(today.ID) + "/helpers"
+	ja := jaText(t)
+
+	resident := s.browser(t)
+	resident.signin("resident@fukuoka.demo")
+	mustContain(t, resident.get("/fukuoka/classes/sessions/"+string(today.ID)), `href="`+help+`"`)
+	mustContain(t, resident.get(help), ja("help.ask"))
+	if a := resident.post(help, url.Values{}); a.status != http.StatusSeeOther {
+		t.Fatalf("help me: %d", a.status)
+	}
+	mustContain(t, resident.get(help), ja("help.next"), ja("help.fine_now"))
+
+	guest := s.browser(t)
+	if a := guest.post("/fukuoka/classes/practice", url.Values{"code": {s.app.Classes.PracticeCode(today.ID)}, "name": {"佐藤"}}); a.status != http.StatusSeeOther {
+		t.Fatalf("guest in: %d", a.status)
+	}
+	mustContain(t, guest.get("/fukuoka/classes/practice/exercises"), `href="`+help+`"`)
+	guest.post(help, url.Values{})
+	mustContain(t, guest.get(help), ja("help.ahead.other", 1))
+
+	stranger := s.browser(t)
+	stranger.signin("learner1@fukuoka.demo") // has no seat today
+	if a := stranger.post(help, url.Values{}); a.status != http.StatusForbidden || !strings.Contains(a.body, ja("help.refused.not_in_class")) {
+		t.Errorf("someone not in the class: %d", a.status)
+	}
+
+	teacher := s.browser(t)
+	teacher.signin("instructor@fukuoka.demo")
+	list := teacher.get(helpers)
+	me, _ := s.app.Identity.ByLogin(context.Background(), "resident@fukuoka.demo")
+	mustContain(t, list, ja("help.helpers.waiting.other", 2), me.Name, "佐藤", ja("help.helpers.take"))
+	if strings.Index(list.body, me.Name) > strings.Index(list.body, "佐藤") {
+		t.Error("the resident asked first but is listed after the guest")
+	}
+	if a := teacher.post(helpers, url.Values{}); a.status != http.StatusSeeOther {
+		t.Fatalf("take the next: %d", a.status)
+	}
+	mustContain(t, resident.get(help), ja("help.coming"))
+	mustContain(t, guest.get(help), ja("help.next"))
+	queue, err := s.app.Classes.HelpQueue(context.Background(), today.TenantID, today.ID)
+	if err != nil || len(queue) != 2 || queue[0].TakenAt == nil || queue[1].TakenAt != nil {
+		t.Fatalf("queue after taking one: %+v, %v", queue, err)
+	}
+	teacher.post(helpers, url.Values{"done": {queue[0].ID}})
+	guest.post(help, url.Values{"action": {"cancel"}})
+	if q, _ := s.app.Classes.HelpQueue(context.Background(), today.TenantID, today.ID); len(q) != 0 {
+		t.Errorf("after helping one and the other being fine: %+v", q)
+	}
+	if a := teacher.post(helpers, url.Values{}); a.header.Get("Location") != helpers+"?done=no_help_waiting" {
+		t.Errorf("taking when no one waits: %d %q", a.status, a.header.Get("Location"))
+	}
+	if a := teacher.post(helpers, url.Values{"done": {"01a2453e-0000-7000-8000-000000000000"}}); a.status != http.StatusNotFound {
+		t.Errorf("closing a request that is not there: %d", a.status)
+	}
+	// A learner of this class cannot open the helpers' list.
+	if a := resident.get(helpers); a.status != http.StatusForbidden {
+		t.Errorf("the helpers' list as a learner: %d", a.status)
+	}
+}

@@ -12,7 +12,7 @@ import (
 
 // checkInScreen is for the room's screen: the check-in code as a large
 // QR code and in digits, and how many have arrived, renewed every 30
-// seconds by checkin.js (without script, by the "New code" link; a code
+// seconds by live.js (without script, by the "New code" link; a code
 // stays valid for a minute).
 func (s *Pages) checkInScreen(w http.ResponseWriter, r *http.Request) {
 	t, x, c, ok := s.tenantSession(w, r, false)

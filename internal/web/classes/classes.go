@@ -62,6 +62,11 @@ func (s *Pages) Routes() []web.Route {
 		{Method: "GET", Pattern: "/{tenant}/classes/figures", Policy: teachers, Handler: s.figuresPage},
 		{Method: "GET", Pattern: "/{tenant}/classes/figures.csv", Policy: teachers, Handler: s.figuresCSV},
 
+		{Method: "GET", Pattern: helpPath, Policy: practising, Handler: s.helpPage},
+		{Method: "POST", Pattern: helpPath, Policy: practising, Handler: s.askHelp},
+		{Method: "GET", Pattern: helpersPath, Policy: teachers, Handler: s.helpersPage},
+		{Method: "POST", Pattern: helpersPath, Policy: teachers, Handler: s.helpersAct},
+
 		{Method: "GET", Pattern: web.PracticeEntry, Policy: web.Public(), Handler: s.practiceEntry},
 		{Method: "POST", Pattern: web.PracticeEntry, Policy: web.Public(), Handler: s.practiceJoin},
 		{Method: "GET", Pattern: exercisesPath, Policy: practising, Handler: s.exercisesPage},
