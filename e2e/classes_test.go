@@ -22,6 +22,10 @@ func TestClassPages(t *testing.T) {
 		signIn(p, "learner3@neyagawa.demo", "/neyagawa/classes/mine")
 		p.Require(`#main a[href^="/neyagawa/classes/sessions/"]`, "my classes: the class the learner is in")
 		p.Visit("/neyagawa/classes")
+		course := eval[string](p, `document.querySelector('#main a[href^="/neyagawa/classes/courses/"]').getAttribute("href")`)
+		p.Visit(course + "/certificate")
+		p.Require("#main ul.checklist", "my certificate: what is left to do")
+		p.Visit("/neyagawa/classes")
 		// The learner's own class shows their place; another one the form.
 		for _, href := range allHrefs(p, `#main a[href^="/neyagawa/classes/sessions/"]`) {
 			p.Visit(href)

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 
+	"github.com/serambi/serambi/internal/audit"
 	"github.com/serambi/serambi/internal/classes"
 )
 
@@ -254,5 +256,61 @@ func TestPracticeFormAndMailbox(t *testing.T) {
 		p.Click(`a.mail-row[href$="/mailbox/family"]`)
 		p.Click(`a[href$="/mailbox/family/photo"]`)
 		p.Require("figure.mail-photo svg", "the photo")
+	})
+}
+
+// TestCertificatePaper: a learner who came to today's class and did every
+// exercise gets the certificate, at a desk and on a phone; the paper and
+// the verification page its QR code leads to pass the audit.
+func TestCertificatePaper(t *testing.T) {
+	eachViewport(t, func(t *testing.T, p *Page) {
+		login := "learner2@fukuoka.demo"
+		if p.vp.mobile {
+			login = "learner3@fukuoka.demo"
+		}
+		serverURL(t) // starts the shared app
+		ctx := context.Background()
+		ten, err := shared.app.Tenants.BySlug(ctx, "fukuoka")
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, err := shared.app.Identity.ByLogin(ctx, login)
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := shared.app.Clock.Now()
+		xs, err := shared.app.Classes.Sessions(ctx, ten.ID, now, now.Add(time.Hour))
+		if err != nil || len(xs) != 1 {
+			t.Fatalf("today's class: %d, %v", len(xs), err)
+		}
+		actor := audit.Actor{ID: u.ID, Label: u.Email}
+		e, err := shared.app.Classes.Enrol(ctx, actor, ten.ID, xs[0].ID, u.ID, classes.Questions{Phone: classes.PhoneAndroid})
+		if err != nil && !errors.Is(err, classes.ErrAlreadyEnrolled) {
+			t.Fatal(err)
+		}
+		if err == nil {
+			if _, err := shared.app.Classes.MarkAttended(ctx, actor, ten.ID, e.ID, true); err != nil {
+				t.Fatal(err)
+			}
+		}
+		c, err := shared.app.Classes.Course(ctx, ten.ID, xs[0].CourseID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range c.Lessons {
+			for _, ex := range l.Exercises {
+				if err := shared.app.Classes.Record(ctx, ten.ID, l.ID, ex, classes.Practiser{LearnerID: u.ID}, classes.Result{Done: true}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		cert := "/fukuoka/classes/courses/" + string(c.ID) + "/certificate"
+		signIn(p, login, cert)
+		if p.Has(`form[action="` + cert + `"] button`) {
+			p.Click(`form[action="` + cert + `"] button`)
+		}
+		p.Require("article.certificate .paper-verify img", "the certificate with its QR code")
+		p.Click(".paper-verify a")
+		p.Require(".status-approved", "the verification page says the certificate is genuine")
 	})
 }

@@ -120,7 +120,8 @@ func TestEveryUsedKeyExists(t *testing.T) {
 		"ticket.transfer": true, "call.open": true, "call.end": true, "call.rate": true, "call.invite": true,
 		"call.invite_use": true, "kiosk.register": true, "kiosk.revoke": true, "kiosk.setup": true,
 		"course.create": true, "class.session.create": true, "class.session.capacity": true, "class.enrol": true,
-		"class.cancel": true, "class.promote": true, "class.ics": true, "class.attended": true, "class.absent": true, "class.session.cancel": true}
+		"class.cancel": true, "class.promote": true, "class.ics": true, "class.attended": true, "class.absent": true, "class.session.cancel": true,
+		"class.certificate": true}
 	for k, where := range used {
 		if strings.HasSuffix(k, ".") || notKeys[k] {
 			continue

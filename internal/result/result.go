@@ -7,11 +7,7 @@ package result
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/base32"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -29,6 +25,7 @@ import (
 	"github.com/serambi/serambi/internal/db"
 	"github.com/serambi/serambi/internal/form"
 	"github.com/serambi/serambi/internal/ids"
+	"github.com/serambi/serambi/internal/proof"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/workflow"
 )
@@ -65,10 +62,7 @@ type Result struct {
 }
 
 // Fingerprint is the digest as people can read and compare it.
-func (r Result) Fingerprint() string {
-	d := strings.ToUpper(r.Digest[:16])
-	return d[0:4] + "-" + d[4:8] + "-" + d[8:12] + "-" + d[12:16]
-}
+func (r Result) Fingerprint() string { return proof.Fingerprint(r.Digest) }
 
 // ErrNotFound is returned for an unknown code or application.
 var ErrNotFound = errors.New("result not found")
@@ -101,10 +95,13 @@ func (is *Issuer) OnDecision(ctx context.Context, tx *db.Tx, t tenant.Tenant, sv
 	if err != nil {
 		return err
 	}
-	sum := sha256.Sum256(raw)
-	code := newCode()
+	digest, err := proof.Digest(c)
+	if err != nil {
+		return err
+	}
+	code := proof.NewCode()
 	_, err = tx.ExecContext(ctx, `INSERT INTO results (code, tenant_id, application_id, kind, content, digest, issued_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, code, t.ID, a.ID, c.Kind, string(raw), hex.EncodeToString(sum[:]), is.clock.Now())
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, code, t.ID, a.ID, c.Kind, string(raw), digest, is.clock.Now())
 	if err != nil {
 		return err
 	}
@@ -136,16 +133,6 @@ func (is *Issuer) content(ctx context.Context, q db.Querier, t tenant.Tenant, sv
 	return c, nil
 }
 
-// newCode is 80 random bits in base32: short enough for a QR code and a
-// phone call, too many to guess.
-func newCode() string {
-	b := make([]byte, 10)
-	if _, err := rand.Read(b); err != nil {
-		panic("crypto/rand failed: " + err.Error())
-	}
-	return base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b)
-}
-
 const columns = "code, tenant_id, application_id, content, digest, issued_at, revoked_at"
 
 func scan(r interface{ Scan(...any) error }) (Result, error) {
@@ -169,7 +156,7 @@ func scan(r interface{ Scan(...any) error }) (Result, error) {
 func (is *Issuer) ByCode(ctx context.Context, code string) (_ Result, err error) {
 	defer wrapf(&err, "read result %s", code)
 	code = strings.ToUpper(strings.TrimSpace(code))
-	if len(code) != 16 {
+	if len(code) != proof.CodeLength {
 		return Result{}, ErrNotFound
 	}
 	return scan(is.db.QueryRowContext(ctx, "SELECT "+columns+" FROM results WHERE code = ?", code))
@@ -184,12 +171,8 @@ func (is *Issuer) ForApplication(ctx context.Context, tenantID ids.Tenant, appli
 // Genuine recomputes the fingerprint from the stored content, so a record
 // edited in the database shows as altered too.
 func (r Result) Genuine() bool {
-	raw, err := json.Marshal(r.Content)
-	if err != nil {
-		return false
-	}
-	sum := sha256.Sum256(raw)
-	return hex.EncodeToString(sum[:]) == r.Digest && r.RevokedAt == nil
+	digest, err := proof.Digest(r.Content)
+	return err == nil && digest == r.Digest && r.RevokedAt == nil
 }
 
 // QRCode renders url as a PNG QR code of about size pixels.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -302,5 +303,77 @@ func TestHelpInTheRoomPages(t *testing.T) {
 	// A learner of this class cannot open the helpers' list.
 	if a := resident.get(helpers); a.status != http.StatusForbidden {
 		t.Errorf("the helpers' list as a learner: %d", a.status)
+	}
+}
+
+// A certificate, without script: refused (with what is left) until the
+// resident came to a class and did every exercise of the course; then
+// printed with a QR code, and the public verification page says it is
+// genuine. Another learner sees their own progress, not the certificate.
+func TestCertificatePages(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	today := todaySession(t, s, "fukuoka")
+	ja := jaText(t)
+	course := "/fukuoka/classes/courses/" + string(today.CourseID)
+	cert := course + "/certificate"
+
+	resident := s.browser(t)
+	resident.signin("resident@fukuoka.demo")
+	mustContain(t, resident.get(course), `href="`+cert+`"`)
+	mustContain(t, resident.get(cert), ja("cert.progress.not_came"))
+	if a := resident.post(cert, url.Values{}); a.status != http.StatusConflict || !strings.Contains(a.body, ja("cert.refused.not_complete")) {
+		t.Fatalf("a certificate before finishing: %d", a.status)
+	}
+	here := "/fukuoka/classes/sessions/" + string(today.ID) + "/here"
+	if a := resident.post(here, url.Values{"code": {s.app.Classes.CheckInCode(today.ID, s.app.Clock.Now())}}); a.status != http.StatusSeeOther {
+		t.Fatalf("check in: %d", a.status)
+	}
+	c, err := s.app.Classes.Course(context.Background(), today.TenantID, today.CourseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range c.Lessons {
+		for _, e := range l.Exercises {
+			page := "/fukuoka/classes/lessons/" + l.ID + "/practice/" + string(e)
+			if e == classes.Mailbox {
+				for _, m := range classes.Mails {
+					v := "safe"
+					if m.Scam {
+						v = "scam"
+					}
+					resident.post("/fukuoka/classes/lessons/"+l.ID+"/mailbox/"+m.Key, url.Values{"verdict": {v}})
+				}
+				continue
+			}
+			if a := resident.post(page, url.Values{"done": {"1"}}); a.status != http.StatusSeeOther {
+				t.Fatalf("%s: %d", page, a.status)
+			}
+		}
+	}
+	if a := resident.post(cert, url.Values{}); a.status != http.StatusSeeOther || a.header.Get("Location") != cert {
+		t.Fatalf("the certificate of a finished course: %d %q", a.status, a.header.Get("Location"))
+	}
+	paper := resident.get(cert)
+	me, _ := s.app.Identity.ByLogin(context.Background(), "resident@fukuoka.demo")
+	mustContain(t, paper, me.Name, ja("cert.title"), c.Title.In("ja"), `/qr.png"`, `class="fingerprint"`)
+	code := regexp.MustCompile(`/verify/([A-Z2-7]{16})/qr\.png`).FindStringSubmatch(paper.body)
+	if code == nil {
+		t.Fatal("no verification QR code on the certificate")
+	}
+	anon := s.browser(t)
+	check := anon.get("/verify/" + code[1])
+	mustContain(t, check, ja("verify.genuine"), ja("cert.title"))
+	mustNotContain(t, check, me.Name) // the public page shows initials only
+	if qr := anon.get("/verify/" + code[1] + "/qr.png"); qr.header.Get("Content-Type") != "image/png" {
+		t.Errorf("the certificate's QR code: %q", qr.header.Get("Content-Type"))
+	}
+	other := s.browser(t)
+	other.signin("learner1@fukuoka.demo")
+	mine := other.get(cert)
+	mustContain(t, mine, ja("cert.progress.not_came"))
+	mustNotContain(t, mine, code[1])
+	if a := other.get("/neyagawa/classes/courses/" + string(today.CourseID) + "/certificate"); a.status != http.StatusNotFound {
+		t.Errorf("the course through another tenant: %d", a.status)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/serambi/serambi/internal/classes"
+	"github.com/serambi/serambi/internal/form"
 	"github.com/serambi/serambi/internal/locale"
 	"github.com/serambi/serambi/internal/result"
 )
@@ -88,6 +90,10 @@ func (s *Server) verifyRoute(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) verifyPage(w http.ResponseWriter, r *http.Request, code string) {
 	res, err := s.Results.ByCode(r.Context(), code)
+	genuine := res.Genuine()
+	if errors.Is(err, result.ErrNotFound) {
+		res, genuine, err = s.certificateResult(r, code)
+	}
 	p := s.NewPage(r, "verify.title")
 	p.NoIndex = true
 	if err != nil {
@@ -108,7 +114,7 @@ func (s *Server) verifyPage(w http.ResponseWriter, r *http.Request, code string)
 	if st := getState(r); !st.langExplicit {
 		st.lang = t.DefaultLang
 	}
-	p.Data = ResultPage{Result: res, Sides: s.ResultSides(res, t.Location())[:1], Fingerprint: res.Fingerprint(), Genuine: res.Genuine(),
+	p.Data = ResultPage{Result: res, Sides: s.ResultSides(res, t.Location())[:1], Fingerprint: res.Fingerprint(), Genuine: genuine,
 		HolderShort: shortName(res.Content.Holder)}
 	s.Render(w, http.StatusOK, "verify", p)
 }
@@ -126,6 +132,9 @@ func shortName(name string) string {
 
 func (s *Server) verifyQR(w http.ResponseWriter, r *http.Request, code string) {
 	res, err := s.Results.ByCode(r.Context(), code)
+	if errors.Is(err, result.ErrNotFound) {
+		res, _, err = s.certificateResult(r, code)
+	}
 	if err != nil {
 		s.NotFound(w, r)
 		return
@@ -141,4 +150,49 @@ func (s *Server) verifyQR(w http.ResponseWriter, r *http.Request, code string) {
 }
 
 // resultLabels are printed in each language of the paper.
-var resultLabels = []string{"result.number", "result.holder", "result.decided", "result.service", "result.issued_by"}
+var resultLabels = []string{"result.number", "result.holder", "result.decided", "result.service", "result.issued_by", "cert.completed"}
+
+// certificateResult finds a class certificate by its code and writes it
+// as a result, so the one verification page checks both kinds of paper;
+// genuine is the certificate's own check. An unknown code is
+// result.ErrNotFound.
+func (s *Server) certificateResult(r *http.Request, code string) (result.Result, bool, error) {
+	cert, err := s.Classes.CertificateByCode(r.Context(), code)
+	if errors.Is(err, classes.ErrNotFound) {
+		return result.Result{}, false, result.ErrNotFound
+	}
+	if err != nil {
+		return result.Result{}, false, err
+	}
+	return CertificateAsResult(s.Catalog, cert), cert.Genuine(), nil
+}
+
+// CertificateAsResult writes a class certificate as a result: its title
+// and lines in each of its languages, its code as its number.
+func CertificateAsResult(cat *locale.Catalog, cert classes.Certificate) result.Result {
+	c := cert.Content
+	title, level, came, exercises := form.Labels{}, form.Labels{}, form.Labels{}, form.Labels{}
+	for _, l := range c.Langs {
+		title[l] = cat.T(l, "cert.title")
+		level[l] = cat.T(l, "classes.level."+string(c.Level))
+		came[l] = fmt.Sprint(c.Attended)
+		exercises[l] = fmt.Sprint(c.Exercises)
+	}
+	lines := []result.Line{
+		{Label: catLabels(cat, c.Langs, "cert.level"), Value: level},
+		{Label: catLabels(cat, c.Langs, "cert.attended"), Value: came},
+		{Label: catLabels(cat, c.Langs, "cert.exercises"), Value: exercises},
+	}
+	return result.Result{Code: cert.Code, TenantID: cert.TenantID, Digest: cert.Digest, IssuedAt: cert.IssuedAt, RevokedAt: cert.RevokedAt,
+		Content: result.Content{Kind: c.Kind, Title: title, Tenant: form.Labels(c.Tenant), Service: form.Labels(c.Course),
+			TrackingNumber: cert.Code, Holder: c.Holder, DecidedAt: c.CompletedAt, Langs: c.Langs, Lines: lines}}
+}
+
+// catLabels is one message in each of langs.
+func catLabels(cat *locale.Catalog, langs []string, key string) form.Labels {
+	out := form.Labels{}
+	for _, l := range langs {
+		out[l] = cat.T(l, key)
+	}
+	return out
+}

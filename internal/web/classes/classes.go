@@ -62,6 +62,8 @@ func (s *Pages) Routes() []web.Route {
 		{Method: "GET", Pattern: "/{tenant}/classes/figures", Policy: teachers, Handler: s.figuresPage},
 		{Method: "GET", Pattern: "/{tenant}/classes/figures.csv", Policy: teachers, Handler: s.figuresCSV},
 
+		{Method: "GET", Pattern: certificatePath, Policy: web.SignedIn, Handler: s.certificatePage},
+		{Method: "POST", Pattern: certificatePath, Policy: web.SignedIn, Handler: s.issueCertificate},
 		{Method: "GET", Pattern: helpPath, Policy: practising, Handler: s.helpPage},
 		{Method: "POST", Pattern: helpPath, Policy: practising, Handler: s.askHelp},
 		{Method: "GET", Pattern: helpersPath, Policy: teachers, Handler: s.helpersPage},

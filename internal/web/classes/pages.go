@@ -155,10 +155,10 @@ func (s *Pages) coursePage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	p.Data = struct {
-		Title, Summary, Level string
-		Lessons               []lessonView
-		Sessions              []sessionView
-	}{c.Title.In(p.Lang()), c.Summary.In(p.Lang()), string(c.Level), lessons, sv}
+		ID, Title, Summary, Level string
+		Lessons                   []lessonView
+		Sessions                  []sessionView
+	}{string(c.ID), c.Title.In(p.Lang()), c.Summary.In(p.Lang()), string(c.Level), lessons, sv}
 	p.Cacheable = web.UserOf(r) == nil
 	s.Render(w, http.StatusOK, "class_course", p)
 }
