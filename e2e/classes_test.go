@@ -51,6 +51,8 @@ func TestClassPages(t *testing.T) {
 		p.Require("#main img.checkin-qr", "check-in screen: the QR code")
 		p.Visit(strings.TrimSuffix(session, "/") + "/here?code=123456")
 		p.Require("#code", "check-in page: the code box")
+		p.Visit("/neyagawa/classes/figures")
+		p.Require("#ages-caption", "figures: learners by age")
 		p.Visit(strings.TrimSuffix(session, "/") + "/helpers")
 		p.Require("#helpers-live", "who needs help: the live list")
 		p.Visit(strings.TrimSuffix(session, "/") + "/help")

@@ -73,3 +73,72 @@ func TestCertificate(t *testing.T) {
 		}
 	})
 }
+
+// TestFiguresOfCompletionAgesAndStruggles: the month's certificates per
+// course, the seated learners by the age band they gave (the waiting one
+// left out), and the exercises with the most misses per try first.
+func TestFiguresOfCompletionAgesAndStruggles(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		x := e.session(t, 2)
+		var ens []classes.Enrolment
+		for _, band := range []string{"70s", "", "80plus"} { // the third waits
+			learner := e.User(t, "learner")
+			en, err := e.st.Enrol(e.Ctx, learner, e.tenant, x.ID, learner.ID, classes.Questions{Phone: classes.PhoneAndroid, AgeBand: band})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ens = append(ens, en)
+		}
+		learner := e.User(t, "learner")
+		if _, err := e.st.Enrol(e.Ctx, learner, e.tenant, x.ID, learner.ID, classes.Questions{Phone: classes.PhoneAndroid, AgeBand: "90s"}); err == nil {
+			t.Error("an age band that is not one of the list was taken")
+		}
+		e.Clock.Advance(7*24*time.Hour + time.Minute)
+		lesson := e.course.Lessons[0].ID
+		first := classes.Practiser{LearnerID: ens[0].LearnerID}
+		second := classes.Practiser{LearnerID: ens[1].LearnerID}
+		for _, r := range []struct {
+			p  classes.Practiser
+			ex classes.Exercise
+			r  classes.Result
+		}{
+			{first, classes.Tap, classes.Result{Done: true}},
+			{second, classes.Tap, classes.Result{Misses: 1}},
+			{first, classes.Mailbox, classes.Result{Misses: 3}},
+			{first, classes.Mailbox, classes.Result{Done: true, Misses: 1}},
+		} {
+			if err := e.st.Record(e.Ctx, e.tenant, lesson, r.ex, r.p, r.r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := e.st.MarkAttended(e.Ctx, e.officer, e.tenant, ens[0].ID, true); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.st.IssueCertificate(e.Ctx, e.officer, e.tenant, e.course, ens[0].LearnerID, "A", classes.Text{"en": "City"}, []string{"en"}); err != nil {
+			t.Fatal(err)
+		}
+		from, to := e.Clock.Now().Add(-30*24*time.Hour), e.Clock.Now().Add(24*time.Hour)
+		figures, err := e.st.Figures(e.Ctx, e.tenant, from, to)
+		if err != nil || len(figures) != 1 {
+			t.Fatalf("figures: %+v, %v", figures, err)
+		}
+		f := figures[0]
+		if f.Completed != 1 || f.Ages["70s"] != 1 || f.Ages[""] != 1 || f.Ages["80plus"] != 0 {
+			t.Errorf("figures = %+v, want 1 certificate, one learner in their 70s and one not saying (the one in their 80s waits)", f)
+		}
+		hard, err := e.st.Struggles(e.Ctx, e.tenant, from, to, 10)
+		if err != nil || len(hard) != 2 {
+			t.Fatalf("struggles: %+v, %v", hard, err)
+		}
+		if hard[0].Exercise != classes.Mailbox || hard[0].Tries != 2 || hard[0].Misses != 4 || hard[0].Done != 1 || hard[0].MissesPerTry() != 2 {
+			t.Errorf("hardest = %+v, want the mailbox: 4 misses in 2 tries", hard[0])
+		}
+		if hard[1].Exercise != classes.Tap || hard[1].Practisers != 2 || hard[1].Done != 1 {
+			t.Errorf("second = %+v, want tap practised by 2, finished by 1", hard[1])
+		}
+		if later, _ := e.st.Struggles(e.Ctx, e.tenant, to, to.Add(24*time.Hour), 10); len(later) != 0 {
+			t.Errorf("a month without practice: %+v", later)
+		}
+	})
+}

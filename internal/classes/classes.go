@@ -124,7 +124,13 @@ type Questions struct {
 	Phone  string // PhoneAndroid, PhoneIPhone or PhoneNone
 	Borrow bool   // needs to borrow a phone for the class
 	Needs  string // hearing, sight or other needs, in the learner's words
+	// AgeBand is one of AgeBands, or "" when the learner would rather not
+	// say; staff see how many of each age the classes reach.
+	AgeBand string
 }
+
+// AgeBands a learner may give, youngest first.
+var AgeBands = []string{"under60", "60s", "70s", "80plus"}
 
 // Refusals: each is worded for the user by the web layer.
 var (

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -34,6 +35,9 @@ func checkQuestions(q *Questions) validation.Errors {
 	}
 	if utf8.RuneCountInString(q.Needs) > maxNeeds {
 		errs.Add("needs", "error.field.too_long", fmt.Sprint(maxNeeds))
+	}
+	if q.AgeBand != "" && !slices.Contains(AgeBands, q.AgeBand) {
+		errs.Add("age", "error.field.choice")
 	}
 	return errs
 }
@@ -86,9 +90,9 @@ func (s *Store) Enrol(ctx context.Context, by audit.Actor, tenantID ids.Tenant, 
 
 func insertEnrolment(ctx context.Context, tx *db.Tx, e Enrolment) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO enrolments (id, tenant_id, session_id, learner_id, enrolled_by, state, seat,
-		position, phone, borrow, needs, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		position, phone, borrow, needs, age_band, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.ID, e.TenantID, e.SessionID, e.LearnerID, e.EnrolledBy, e.State, seatValue(e.Seat), e.Position,
-		e.Phone, e.Borrow, e.Needs, e.CreatedAt, e.UpdatedAt)
+		e.Phone, e.Borrow, e.Needs, e.AgeBand, e.CreatedAt, e.UpdatedAt)
 	if db.IsUniqueViolation(err) {
 		// Only a second live enrolment can collide: seats are chosen
 		// under the session's lock.
@@ -263,7 +267,7 @@ func (s *Store) promote(ctx context.Context, tx *db.Tx, by audit.Actor, x Sessio
 }
 
 const enrolmentColumns = `id, tenant_id, session_id, learner_id, enrolled_by, state, COALESCE(seat, 0), position,
-	phone, borrow, needs, attended_at, created_at, updated_at`
+	phone, borrow, needs, age_band, attended_at, created_at, updated_at`
 
 func enrolments(ctx context.Context, q db.Querier, where string, args ...any) ([]Enrolment, error) {
 	rows, err := q.QueryContext(ctx, "SELECT "+enrolmentColumns+" FROM enrolments "+where, args...)
@@ -286,7 +290,7 @@ func scanEnrolment(r interface{ Scan(...any) error }) (Enrolment, error) {
 	var e Enrolment
 	var attended sql.NullTime
 	err := r.Scan(&e.ID, &e.TenantID, &e.SessionID, &e.LearnerID, &e.EnrolledBy, &e.State, &e.Seat, &e.Position,
-		&e.Phone, &e.Borrow, &e.Needs, &attended, &e.CreatedAt, &e.UpdatedAt)
+		&e.Phone, &e.Borrow, &e.Needs, &e.AgeBand, &attended, &e.CreatedAt, &e.UpdatedAt)
 	if attended.Valid {
 		t := attended.Time.UTC()
 		e.AttendedAt = &t

@@ -300,7 +300,7 @@ func TestClassCheckIn(t *testing.T) {
 	teacher := s.browser(t)
 	teacher.signin("instructor@fukuoka.demo")
 	code := s.app.Classes.CheckInCode(x.ID, clk.Now())
-	mustContain(t, teacher.get(base+"/checkin"), `data-every="30"`, `src="/static/v/checkin`, "</span>"+code+"</p>", base+"/checkin/qr.png")
+	mustContain(t, teacher.get(base+"/checkin"), `data-every="30"`, `src="/static/v/live`, "</span>"+code+"</p>", base+"/checkin/qr.png")
 	if qr := teacher.get(base + "/checkin/qr.png"); qr.status != http.StatusOK || qr.header.Get("Content-Type") != "image/png" {
 		t.Fatalf("the QR code: %d %s", qr.status, qr.header.Get("Content-Type"))
 	}

@@ -377,3 +377,61 @@ func TestCertificatePages(t *testing.T) {
 		t.Errorf("the course through another tenant: %d", a.status)
 	}
 }
+
+// The month's figures for staff: per course the certificates and the
+// learners by age, the exercises where learners struggle (the demo
+// resident's practice is there), and the same in the CSV, whose columns
+// are named in the reader's language; a month typed in full-width digits
+// is read.
+func TestClassFiguresPage(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	ja := jaText(t)
+	admin := s.browser(t)
+	admin.signin("admin@fukuoka.demo")
+	month := s.app.Clock.Now().In(time.FixedZone("JST", 9*3600)).Format("2006-01")
+	page := admin.get("/fukuoka/classes/figures?month=" + toWide(month))
+	if page.status != http.StatusOK {
+		t.Fatalf("figures: %d", page.status)
+	}
+	mustContain(t, page, ja("classes.figures.completed"), ja("classes.figures.ages"), ja("classes.q.age.70s"),
+		ja("classes.figures.struggles"), ja("practice.ex.tap.title"))
+	mustNotContain(t, page, ja("classes.figures.struggles.none"))
+	csv := admin.get("/fukuoka/classes/figures.csv?month=" + month)
+	if !strings.HasPrefix(csv.body, "\ufeff") {
+		t.Error("the CSV has no byte-order mark")
+	}
+	header := strings.SplitN(strings.TrimPrefix(csv.body, "\ufeff"), "\n", 2)[0]
+	for _, want := range []string{ja("classes.figures.completed"), ja("classes.q.age") + ": " + ja("classes.q.age.80plus")} {
+		if !strings.Contains(header, want) {
+			t.Errorf("CSV header %q lacks %q", header, want)
+		}
+	}
+}
+
+// The age question at enrolment is optional; an answer not on the list is
+// refused at the field, a listed one is kept for the figures.
+func TestEnrolAgeBand(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	tenantID, xs := sessionsOf(t, s, "fukuoka")
+	online := "/fukuoka/classes/sessions/" + string(xs[2].ID)
+	b := s.browser(t)
+	b.signin("learner5@fukuoka.demo")
+	mustContain(t, b.get(online), `name="age" value="80plus"`)
+	if a := b.post(online+"/enrol", url.Values{"phone": {"iphone"}, "age": {"90s"}}); a.status != http.StatusUnprocessableEntity || !strings.Contains(a.body, `href="#age"`) {
+		t.Fatalf("an age band not on the list: %d", a.status)
+	}
+	if a := b.post(online+"/enrol", url.Values{"phone": {"iphone"}, "age": {"80plus"}}); a.status != http.StatusSeeOther {
+		t.Fatalf("enrol with an age band: %d", a.status)
+	}
+	me, _ := s.app.Identity.ByLogin(context.Background(), "learner5@fukuoka.demo")
+	es, err := s.app.Classes.LearnerEnrolments(context.Background(), tenantID, me.ID)
+	found := false
+	for _, e := range es {
+		found = found || e.SessionID == xs[2].ID && e.AgeBand == "80plus"
+	}
+	if err != nil || !found {
+		t.Errorf("the enrolment with its age band: %+v, %v", es, err)
+	}
+}

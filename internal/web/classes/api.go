@@ -154,6 +154,7 @@ type enrolBody struct {
 	Phone  string `json:"phone"`
 	Borrow bool   `json:"borrow"`
 	Needs  string `json:"needs"`
+	Age    string `json:"age_band"`
 	For    string `json:"for"` // a family member who allowed it, or (staff) someone who phoned
 }
 
@@ -182,7 +183,7 @@ func (s *Pages) apiEnrol(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	e, err := s.Classes.Enrol(r.Context(), web.Actor(r), t.ID, x.ID, learner,
-		class.Questions{Phone: b.Phone, Borrow: b.Borrow, Needs: web.TruncateRunes(b.Needs, 2000)})
+		class.Questions{Phone: b.Phone, Borrow: b.Borrow, Needs: web.TruncateRunes(b.Needs, 2000), AgeBand: b.Age})
 	switch {
 	case errors.Is(err, class.ErrAlreadyEnrolled):
 		s.Problem(w, r, http.StatusConflict, "already_enrolled", "classes.refused.already")

@@ -258,12 +258,13 @@ func (s *Pages) renderSession(w http.ResponseWriter, r *http.Request, t *tenant.
 		Family   []web.FamilyPerson
 		Who      *web.FamilyPerson
 		Phones   []string
+		AgeBands []string
 		Refusal  string
 		Teacher  bool
 		Staff    bool
 		SignedIn bool
 	}{s.courseSessionView(p, x, c), mv, family, who,
-		[]string{class.PhoneAndroid, class.PhoneIPhone, class.PhoneNone}, refusal, isTeacher(r, t), staff, web.UserOf(r) != nil}
+		[]string{class.PhoneAndroid, class.PhoneIPhone, class.PhoneNone}, class.AgeBands, refusal, isTeacher(r, t), staff, web.UserOf(r) != nil}
 	s.Render(w, status, "class_session", p)
 }
 
@@ -280,7 +281,7 @@ func (s *Pages) enrol(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := class.Questions{Phone: r.PostForm.Get("phone"), Borrow: r.PostForm.Get("borrow") == "yes",
-		Needs: web.TruncateRunes(r.PostForm.Get("needs"), 2000)}
+		Needs: web.TruncateRunes(r.PostForm.Get("needs"), 2000), AgeBand: r.PostForm.Get("age")}
 	e, err := s.Classes.Enrol(r.Context(), web.Actor(r), t.ID, x.ID, learner, q)
 	var errs validation.Errors
 	switch {
