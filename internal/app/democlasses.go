@@ -8,6 +8,7 @@ import (
 	"github.com/serambi/serambi/internal/audit"
 	"github.com/serambi/serambi/internal/classes"
 	"github.com/serambi/serambi/internal/identity"
+	"github.com/serambi/serambi/internal/region"
 	"github.com/serambi/serambi/internal/tenant"
 )
 
@@ -77,6 +78,7 @@ func seedDemoClasses(ctx context.Context, a *App, t tenant.Tenant) error {
 		online   bool
 		who      []identity.User
 	}{courses[0], soon, 10, false, []identity.User{resident, learners[5]}})
+	var sessions []classes.Session
 	for _, p := range plan {
 		in := classes.Session{CourseID: p.course.ID, StartsAt: p.start, EndsAt: p.start.Add(90 * time.Minute),
 			Online: p.online, Capacity: p.capacity}
@@ -87,6 +89,7 @@ func seedDemoClasses(ctx context.Context, a *App, t tenant.Tenant) error {
 		if err != nil {
 			return fmt.Errorf("session of %s: %w", p.course.Code, err)
 		}
+		sessions = append(sessions, x)
 		for i, u := range p.who {
 			q := classes.Questions{Phone: []string{classes.PhoneAndroid, classes.PhoneIPhone, classes.PhoneNone}[i%3]}
 			q.Borrow = q.Phone == classes.PhoneNone
@@ -95,8 +98,54 @@ func seedDemoClasses(ctx context.Context, a *App, t tenant.Tenant) error {
 			}
 		}
 	}
+	if err := demoTeam(ctx, a, t, sessions); err != nil {
+		return err
+	}
 	return demoPractice(ctx, a, t, courses[0], resident)
 }
+
+// demoTeam: the instructor teaches every demo class, and an approved,
+// trained digital supporter (supporter@…demo) helps in today's and the
+// nearly full one.
+func demoTeam(ctx context.Context, a *App, t tenant.Tenant, sessions []classes.Session) error {
+	instructor, err := a.Identity.ByLogin(ctx, "instructor@"+t.Slug+".demo")
+	if err != nil {
+		return err
+	}
+	sup, err := a.Identity.EnsureUser(ctx, audit.System, identity.EnsureInput{
+		Email: "supporter@" + t.Slug + ".demo", Name: demoSupporters[t.Slug], Password: DemoPassword,
+		Lang: t.DefaultLang, MFAExempt: true, TenantID: t.ID, Roles: []identity.Role{identity.Resident},
+	})
+	if err != nil {
+		return err
+	}
+	by := audit.Actor{ID: sup.ID, Label: sup.Email}
+	steps := []func() error{
+		func() error { return a.Classes.ApplySupporter(ctx, by, t.ID, sup.ID, "") },
+		func() error { return a.Classes.DecideSupporter(ctx, audit.System, t.ID, sup.ID, true) },
+		func() error { return a.Classes.RecordTraining(ctx, audit.System, t.ID, sup.ID, demoTraining[t.Country]) },
+	}
+	for _, x := range sessions {
+		steps = append(steps, func() error {
+			return a.Classes.Assign(ctx, audit.System, t.ID, x.ID, instructor.ID, classes.AssignedInstructor)
+		})
+	}
+	for _, x := range []classes.Session{sessions[0], sessions[len(sessions)-1]} {
+		steps = append(steps, func() error { return a.Classes.Assign(ctx, audit.System, t.ID, x.ID, sup.ID, classes.AssignedSupporter) })
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return fmt.Errorf("demo supporter: %w", err)
+		}
+	}
+	return nil
+}
+
+// demoSupporters are the demo tenants' digital supporters.
+var demoSupporters = map[string]string{"banyuwangi": "Mas Dimas", "fukuoka": "中村 早苗", "neyagawa": "西田 健一"}
+
+// demoTraining is the training the demo supporter has done.
+var demoTraining = map[region.Country]string{region.Indonesia: "Pelatihan dasar pendamping digital (3 jam)", region.Japan: "デジタル活用支援員 基礎研修（3時間）"}
 
 // demoPractice: the demo resident has done the first exercise of the
 // first course and tried the next one.

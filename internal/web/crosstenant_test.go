@@ -46,7 +46,7 @@ func TestNoRouteCrossesTenants(t *testing.T) {
 	bEnrolment := enrolmentOf(t, s, b.ID, audit.Actor{ID: bResident.ID, Label: bResident.Email})
 	known := map[string]bool{"anyone": true, "user": true, "admin": true, "coordinator": true, "officer": true,
 		"applicant": true, "filler": true, "helper": true, "kiosk": true, "instructor": true, "learner": true, "enroller": true,
-		"guest learner": true} // a guest's token is for one tenant: TestPracticeGuestStaysInItsTenant
+		"guest learner": true, "supporter": true} // a guest's token is for one tenant: TestPracticeGuestStaysInItsTenant
 	roles := []string{"", "resident", "officer", "instructor", "admin"}
 	for _, rt := range s.app.Web().Routes() {
 		for _, r := range rt.Roles {

@@ -27,7 +27,7 @@ import (
 // owned are real objects of one resident of fukuoka, for the routes whose
 // rule names an object.
 type owned struct {
-	application, document, appointment, call, shown, counter, ticket, enrolment string
+	application, document, appointment, call, shown, counter, ticket, enrolment, session string
 }
 
 // ownedBy makes an application with a document, an appointment, a
@@ -99,7 +99,7 @@ func ownedBy(t *testing.T, s *site, resident identity.User) owned {
 	}
 	e := enrolmentOf(t, s, ten.ID, me)
 	return owned{application: string(a.ID), document: string(d.ID), appointment: ap.ID, call: string(cl.ID), shown: string(shown.ID),
-		counter: string(c.ID), enrolment: string(e.ID)}
+		counter: string(c.ID), enrolment: string(e.ID), session: string(e.SessionID)}
 }
 
 // enrolmentOf enrols the resident in a session of a course of their
@@ -266,6 +266,8 @@ func objectOf(rt web.RouteInfo, o owned) string {
 		return o.call
 	case web.EnrolmentObject:
 		return o.enrolment
+	case web.ClassSessionObject:
+		return o.session
 	}
 	return o.application
 }

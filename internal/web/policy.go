@@ -38,6 +38,9 @@ const (
 	DocumentObject    Object = "document" // decided by its application
 	KioskObject       Object = "kiosk"
 	EnrolmentObject   Object = "enrolment" // a learner's place in a class session
+	// ClassSessionObject: a class session, decided by who is on it (its
+	// supporters) besides the tenant's teachers.
+	ClassSessionObject Object = "class session"
 )
 
 // Policy is who may call a route, declared once in the table.

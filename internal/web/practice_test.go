@@ -9,7 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/serambi/serambi/internal/app"
 	"github.com/serambi/serambi/internal/classes"
+	"github.com/serambi/serambi/internal/clock"
 	"github.com/serambi/serambi/internal/ids"
 )
 
@@ -434,4 +436,81 @@ func TestEnrolAgeBand(t *testing.T) {
 	if err != nil || !found {
 		t.Errorf("the enrolment with its age band: %+v, %v", es, err)
 	}
+}
+
+// Digital supporters, without script: a resident offers to help (the
+// promise ticked first), an admin approves (an instructor may not), an
+// instructor records training and puts them on today's class, and then —
+// not before — they see who needs help there and log their time once the
+// class has begun; the month's figures and the supporters' list count it.
+func TestSupporterPages(t *testing.T) {
+	t.Parallel()
+	clk := clock.NewFixed(time.Date(2026, 11, 13, 3, 0, 0, 0, time.UTC))
+	s := startSiteWith(t, false, []app.Option{app.WithClock(clk)})
+	today := todaySession(t, s, "fukuoka")
+	ja := jaText(t)
+	vol := s.browser(t)
+	vol.signin("learner6@fukuoka.demo")
+	me, _ := s.app.Identity.ByLogin(context.Background(), "learner6@fukuoka.demo")
+	if a := vol.post("/fukuoka/classes/volunteer", url.Values{"motivation": {"孫に教えています"}}); a.status != http.StatusUnprocessableEntity ||
+		!strings.Contains(a.body, ja("supporter.agree.required")) {
+		t.Fatalf("offering without the promise: %d", a.status)
+	}
+	if a := vol.post("/fukuoka/classes/volunteer", url.Values{"motivation": {"孫に教えています"}, "agree": {"yes"}}); a.status != http.StatusSeeOther {
+		t.Fatalf("offering: %d", a.status)
+	}
+	mustContain(t, vol.get("/fukuoka/classes/volunteer"), ja("supporter.status.applied"))
+
+	teacher := s.browser(t)
+	teacher.signin("instructor@fukuoka.demo")
+	mustContain(t, teacher.get("/fukuoka/classes/supporters"), me.Name, "孫に教えています", ja("supporter.state.applied"))
+	decide := "/fukuoka/classes/supporters/" + string(me.ID) + "/decide"
+	if a := teacher.post(decide, url.Values{"approve": {"yes"}}); a.status != http.StatusForbidden {
+		t.Errorf("an instructor approving: %d", a.status)
+	}
+	admin := s.browser(t)
+	admin.signin("admin@fukuoka.demo")
+	if a := admin.post(decide, url.Values{"approve": {"yes"}}); a.status != http.StatusSeeOther {
+		t.Fatalf("approve: %d", a.status)
+	}
+	training := "/fukuoka/classes/supporters/" + string(me.ID) + "/training"
+	if a := teacher.post(training, url.Values{"topic-" + string(me.ID): {" "}}); a.status != http.StatusUnprocessableEntity {
+		t.Errorf("training without a topic: %d", a.status)
+	}
+	teacher.post(training, url.Values{"topic-" + string(me.ID): {"支援員基礎研修"}})
+	mustContain(t, vol.get("/fukuoka/classes/volunteer"), ja("supporter.status.approved"), "支援員基礎研修")
+
+	helpers := "/fukuoka/classes/sessions/" + string(today.ID) + "/helpers"
+	if a := vol.get(helpers); a.status != http.StatusForbidden {
+		t.Errorf("the helpers' list before being put on the class: %d", a.status)
+	}
+	team := "/fukuoka/classes/sessions/" + string(today.ID) + "/team"
+	if a := teacher.post(team, url.Values{"user": {string(me.ID)}}); a.status != http.StatusSeeOther || !strings.HasSuffix(a.header.Get("Location"), "done=saved#team") {
+		t.Fatalf("put on the class: %d %q", a.status, a.header.Get("Location"))
+	}
+	resident, _ := s.app.Identity.ByLogin(context.Background(), "resident@fukuoka.demo")
+	if a := teacher.post(team, url.Values{"user": {string(resident.ID)}}); !strings.Contains(a.header.Get("Location"), "done=not_assignable") {
+		t.Errorf("putting a resident who is no supporter on the class: %q", a.header.Get("Location"))
+	}
+	mustContain(t, teacher.get("/fukuoka/classes/sessions/"+string(today.ID)+"/roster"), me.Name+" · "+ja("supporter.role.supporter"))
+	if a := vol.get(helpers); a.status != http.StatusOK {
+		t.Errorf("the helpers' list as the class's supporter: %d", a.status)
+	}
+	hours := "/fukuoka/classes/sessions/" + string(today.ID) + "/hours"
+	field := "minutes-" + string(today.ID)
+	if a := vol.post(hours, url.Values{field: {"60"}}); a.status != http.StatusConflict {
+		t.Errorf("logging time before the class: %d", a.status)
+	}
+	clk.Advance(today.StartsAt.Add(time.Hour).Sub(clk.Now()))
+	if a := vol.post(hours, url.Values{field: {"１２０"}}); a.status != http.StatusSeeOther {
+		t.Fatalf("logging 120 minutes in full-width digits: %d", a.status)
+	}
+	stranger := s.browser(t)
+	stranger.signin("learner1@fukuoka.demo")
+	if a := stranger.post(hours, url.Values{field: {"60"}}); a.status != http.StatusForbidden {
+		t.Errorf("logging time for a class one is not on: %d", a.status)
+	}
+	month := today.StartsAt.In(time.FixedZone("JST", 9*3600)).Format("2006-01")
+	mustContain(t, admin.get("/fukuoka/classes/figures?month="+month), ja("classes.figures.hours.text", 1, 120))
+	mustContain(t, admin.get("/fukuoka/classes/supporters?month="+month), ja("supporter.month_minutes", 120))
 }

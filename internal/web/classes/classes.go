@@ -30,6 +30,10 @@ var teachers = web.Staff(identity.Instructor, identity.Admin)
 // member, an officer), and the teachers.
 var enrolmentParties = web.OwnedBy(web.EnrolmentObject, "learner", "enroller", string(identity.Instructor), string(identity.Admin))
 
+// The list of who needs help in a session: its tenant's teachers and the
+// supporters on the session.
+var sessionHelpers = web.OwnedBy(web.ClassSessionObject, string(identity.Instructor), string(identity.Admin), "supporter")
+
 // Who practises: a signed-in learner, or a guest with a session's code.
 var practising = web.Practising()
 
@@ -66,8 +70,15 @@ func (s *Pages) Routes() []web.Route {
 		{Method: "POST", Pattern: certificatePath, Policy: web.SignedIn, Handler: s.issueCertificate},
 		{Method: "GET", Pattern: helpPath, Policy: practising, Handler: s.helpPage},
 		{Method: "POST", Pattern: helpPath, Policy: practising, Handler: s.askHelp},
-		{Method: "GET", Pattern: helpersPath, Policy: teachers, Handler: s.helpersPage},
-		{Method: "POST", Pattern: helpersPath, Policy: teachers, Handler: s.helpersAct},
+		{Method: "GET", Pattern: helpersPath, Policy: sessionHelpers, Handler: s.helpersPage},
+		{Method: "POST", Pattern: helpersPath, Policy: sessionHelpers, Handler: s.helpersAct},
+		{Method: "GET", Pattern: volunteerPath, Policy: web.SignedIn, Handler: s.volunteerPage},
+		{Method: "POST", Pattern: volunteerPath, Policy: web.SignedIn, Handler: s.volunteer},
+		{Method: "POST", Pattern: "/{tenant}/classes/sessions/{id}/hours", Policy: web.SignedIn, Handler: s.logHours},
+		{Method: "GET", Pattern: supportersPath, Policy: teachers, Handler: s.supportersPage},
+		{Method: "POST", Pattern: supportersPath + "/{user}/decide", Policy: web.TenantAdmin, Handler: s.decideSupporter},
+		{Method: "POST", Pattern: supportersPath + "/{user}/training", Policy: teachers, Handler: s.recordTraining},
+		{Method: "POST", Pattern: "/{tenant}/classes/sessions/{id}/team", Policy: teachers, Handler: s.assign},
 
 		{Method: "GET", Pattern: web.PracticeEntry, Policy: web.Public(), Handler: s.practiceEntry},
 		{Method: "POST", Pattern: web.PracticeEntry, Policy: web.Public(), Handler: s.practiceJoin},

@@ -73,6 +73,15 @@ func (s *Pages) figuresPage(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
+	hours, err := s.Classes.HoursIn(r.Context(), t.ID, month, month.AddDate(0, 1, 0))
+	if err != nil {
+		s.ServerError(w, r, err)
+		return
+	}
+	minutes := 0
+	for _, h := range hours {
+		minutes += h.Minutes
+	}
 	var hard []struggleRow
 	for _, x := range struggles {
 		hard = append(hard, struggleRow{x.Course.In(p.Lang()), x.Lesson.In(p.Lang()), string(x.Exercise), x.Practisers, x.Done,
@@ -83,8 +92,9 @@ func (s *Pages) figuresPage(w http.ResponseWriter, r *http.Request) {
 		Rows                    []figuresRow
 		AgeBands                []string
 		Struggles               []struggleRow
+		Supporters, Minutes     int
 	}{p.T("classes.figures.month", month.Year(), int(month.Month())), month.AddDate(0, -1, 0).Format("2006-01"),
-		month.AddDate(0, 1, 0).Format("2006-01"), month.Format("2006-01"), rows, append(append([]string{}, class.AgeBands...), "unsaid"), hard}
+		month.AddDate(0, 1, 0).Format("2006-01"), month.Format("2006-01"), rows, append(append([]string{}, class.AgeBands...), "unsaid"), hard, len(hours), minutes}
 	s.Render(w, http.StatusOK, "class_figures", p)
 }
 

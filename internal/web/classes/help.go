@@ -101,9 +101,29 @@ type helpRow struct {
 	TakenBy         string
 }
 
+// helpersSession loads the session of a helpers' page and lets on only
+// those who may help there (the route's rule: teachers, or a supporter on
+// the session).
+func (s *Pages) helpersSession(w http.ResponseWriter, r *http.Request, form bool) (*tenant.Tenant, class.Session, class.Course, bool) {
+	t, x, c, ok := s.tenantSession(w, r, form)
+	if !ok {
+		return nil, x, c, false
+	}
+	may, err := s.mayHelp(r, t, x.ID)
+	if err != nil {
+		s.ServerError(w, r, err)
+		return nil, x, c, false
+	}
+	if !may {
+		s.Deny(w, r, t)
+		return nil, x, c, false
+	}
+	return t, x, c, true
+}
+
 // helpersPage lists who asked for help, oldest first.
 func (s *Pages) helpersPage(w http.ResponseWriter, r *http.Request) {
-	t, x, c, ok := s.tenantSession(w, r, false)
+	t, x, c, ok := s.helpersSession(w, r, false)
 	if !ok {
 		return
 	}
@@ -140,7 +160,7 @@ func (s *Pages) helpersPage(w http.ResponseWriter, r *http.Request) {
 
 // helpersAct takes the next request, or closes one that was helped.
 func (s *Pages) helpersAct(w http.ResponseWriter, r *http.Request) {
-	t, x, _, ok := s.tenantSession(w, r, true)
+	t, x, _, ok := s.helpersSession(w, r, true)
 	if !ok {
 		return
 	}

@@ -182,12 +182,19 @@ func (s *Pages) rosterPage(w http.ResponseWriter, r *http.Request) {
 		}
 		rows = append(rows, row)
 	}
+	team, err := s.team(r, t, x.ID)
+	if err != nil {
+		s.ServerError(w, r, err)
+		return
+	}
+	p.Flash = web.FlashFrom(r)
 	p.Data = struct {
 		Session      sessionView
 		Rows         []rosterRow
 		PracticeCode string
 		PracticeURL  string
-	}{s.courseSessionView(p, x, c), rows, s.Classes.PracticeCode(x.ID), s.BaseURL + s.Path(web.PracticeEntry, t.Slug)}
+		Team         teamView
+	}{s.courseSessionView(p, x, c), rows, s.Classes.PracticeCode(x.ID), s.BaseURL + s.Path(web.PracticeEntry, t.Slug), team}
 	s.Render(w, http.StatusOK, "class_roster", p)
 }
 
