@@ -123,7 +123,9 @@ func demoTeam(ctx context.Context, a *App, t tenant.Tenant, sessions []classes.S
 	steps := []func() error{
 		func() error { return a.Classes.ApplySupporter(ctx, by, t.ID, sup.ID, "") },
 		func() error { return a.Classes.DecideSupporter(ctx, audit.System, t.ID, sup.ID, true) },
-		func() error { return a.Classes.RecordTraining(ctx, audit.System, t.ID, sup.ID, demoTraining[t.Country]) },
+		func() error {
+			return a.Classes.RecordTraining(ctx, audit.System, t.ID, sup.ID, demoTraining[t.Country])
+		},
 	}
 	for _, x := range sessions {
 		steps = append(steps, func() error {
@@ -131,7 +133,9 @@ func demoTeam(ctx context.Context, a *App, t tenant.Tenant, sessions []classes.S
 		})
 	}
 	for _, x := range []classes.Session{sessions[0], sessions[len(sessions)-1]} {
-		steps = append(steps, func() error { return a.Classes.Assign(ctx, audit.System, t.ID, x.ID, sup.ID, classes.AssignedSupporter) })
+		steps = append(steps, func() error {
+			return a.Classes.Assign(ctx, audit.System, t.ID, x.ID, sup.ID, classes.AssignedSupporter)
+		})
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
