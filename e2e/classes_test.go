@@ -25,6 +25,8 @@ func TestClassPages(t *testing.T) {
 		course := eval[string](p, `document.querySelector('#main a[href^="/neyagawa/classes/courses/"]').getAttribute("href")`)
 		p.Visit(course + "/certificate")
 		p.Require("#main ul.checklist", "my certificate: what is left to do")
+		p.Visit("/neyagawa/classes/volunteer")
+		p.Require("#motivation", "volunteer: the offer form")
 		p.Visit("/neyagawa/classes")
 		// The learner's own class shows their place; another one the form.
 		for _, href := range allHrefs(p, `#main a[href^="/neyagawa/classes/sessions/"]`) {
@@ -51,6 +53,8 @@ func TestClassPages(t *testing.T) {
 		p.Require("#main img.checkin-qr", "check-in screen: the QR code")
 		p.Visit(strings.TrimSuffix(session, "/") + "/here?code=123456")
 		p.Require("#code", "check-in page: the code box")
+		p.Visit("/neyagawa/classes/supporters")
+		p.Require("#main section.card h2", "supporters: the demo supporter")
 		p.Visit("/neyagawa/classes/figures")
 		p.Require("#ages-caption", "figures: learners by age")
 		p.Visit(strings.TrimSuffix(session, "/") + "/helpers")
