@@ -60,7 +60,7 @@ func TestPracticeProgress(t *testing.T) {
 		if err := e.st.Record(e.Ctx, e.tenant, lesson, classes.Tap, me, classes.Result{Misses: -1}); !errors.As(err, &verr) {
 			t.Errorf("negative misses: %v, want a validation error", err)
 		}
-		if err := e.st.Record(e.Ctx, e.Tenants["neyagawa"].ID, lesson, classes.Tap, me, classes.Result{Done: true}); !errors.Is(err, classes.ErrNotFound) {
+		if err := e.st.Record(e.Ctx, e.Tenants["banyuwangi"].ID, lesson, classes.Tap, me, classes.Result{Done: true}); !errors.Is(err, classes.ErrNotFound) {
 			t.Errorf("the lesson through another tenant: %v, want not found", err)
 		}
 		if got, _ := e.st.ProgressOf(e.Ctx, e.tenant, me); got[lesson][classes.Tap].Tries != 3 || len(got) != 1 {
@@ -99,7 +99,7 @@ func TestPracticeGuests(t *testing.T) {
 		if err != nil || got.ID != g.ID {
 			t.Fatalf("guest by token = %+v, %v", got, err)
 		}
-		if _, err := e.st.GuestByToken(e.Ctx, e.Tenants["neyagawa"].ID, token); !errors.Is(err, classes.ErrNotPractiser) {
+		if _, err := e.st.GuestByToken(e.Ctx, e.Tenants["banyuwangi"].ID, token); !errors.Is(err, classes.ErrNotPractiser) {
 			t.Errorf("the token at another tenant: %v", err)
 		}
 		if _, err := e.st.GuestByToken(e.Ctx, e.tenant, g.ID); !errors.Is(err, classes.ErrNotPractiser) {

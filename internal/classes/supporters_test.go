@@ -86,7 +86,7 @@ func TestSupporters(t *testing.T) {
 		if ok, _ := e.st.IsAssigned(e.Ctx, e.tenant, x.ID, vol.ID); ok {
 			t.Error("still assigned after being taken off")
 		}
-		if err := e.st.DecideSupporter(e.Ctx, e.officer, e.Tenants["neyagawa"].ID, vol.ID, true); !errors.Is(err, classes.ErrNotFound) {
+		if err := e.st.DecideSupporter(e.Ctx, e.officer, e.Tenants["banyuwangi"].ID, vol.ID, true); !errors.Is(err, classes.ErrNotFound) {
 			t.Errorf("deciding on them at another tenant: %v", err)
 		}
 	})

@@ -1,0 +1,110 @@
+package classes_test
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/serambi/serambi/internal/classes"
+	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/db/dbtest"
+	"github.com/serambi/serambi/internal/validation"
+)
+
+// TestEditCourse: the course's own fields change; a lesson is added at the
+// end, changed, moved up (and not past the top), and deleted with the
+// order closed up; a lesson learners practised is kept; a lesson without
+// a title is refused.
+func TestEditCourse(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		c := e.course
+		if err := e.st.UpdateCourse(e.Ctx, e.officer, e.tenant, c.ID, classes.CourseChange{Level: classes.Basic,
+			Title: classes.Text{"ja": "スマホ入門"}, Published: true}); err != nil {
+			t.Fatal(err)
+		}
+		var verr validation.Errors
+		if err := e.st.UpdateCourse(e.Ctx, e.officer, e.tenant, c.ID, classes.CourseChange{Level: "expert", Title: classes.Text{}}); !errors.As(err, &verr) {
+			t.Errorf("an unknown level and no title: %v", err)
+		}
+		added, err := e.st.SaveLesson(e.Ctx, e.officer, e.tenant, c.ID, classes.Lesson{Title: classes.Text{"ja": "地図"},
+			Body: classes.Text{"ja": "地図を 開きます。"}, Exercises: []classes.Exercise{classes.Pinch}})
+		if err != nil || added.Position != 3 {
+			t.Fatalf("add a lesson: %+v, %v", added, err)
+		}
+		if _, err := e.st.SaveLesson(e.Ctx, e.officer, e.tenant, c.ID, classes.Lesson{Body: classes.Text{"ja": "x"}}); !errors.As(err, &verr) {
+			t.Errorf("a lesson without a title: %v", err)
+		}
+		added.Title = classes.Text{"ja": "地図アプリ"}
+		if _, err := e.st.SaveLesson(e.Ctx, e.officer, e.tenant, c.ID, added); err != nil {
+			t.Fatal(err)
+		}
+		for range 3 { // up twice to the top, then it stays
+			if err := e.st.MoveLesson(e.Ctx, e.officer, e.tenant, c.ID, added.ID, true); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, _ := e.st.Course(e.Ctx, e.tenant, c.ID)
+		if got.Level != classes.Basic || got.Title["ja"] != "スマホ入門" || got.Lessons[0].ID != added.ID || got.Lessons[0].Title["ja"] != "地図アプリ" ||
+			got.Lessons[0].Exercises[0] != classes.Pinch || got.Lessons[1].ID != c.Lessons[0].ID || got.Lessons[2].Position != 3 {
+			t.Fatalf("after editing: %+v", got)
+		}
+		// The first lesson of the env was practised: it stays.
+		me := classes.Practiser{LearnerID: e.User(t, "learner").ID}
+		if err := e.st.Record(e.Ctx, e.tenant, c.Lessons[0].ID, classes.Tap, me, classes.Result{Done: true}); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.st.DeleteLesson(e.Ctx, e.officer, e.tenant, c.ID, c.Lessons[0].ID); !errors.Is(err, classes.ErrLessonPractised) {
+			t.Errorf("deleting a practised lesson: %v", err)
+		}
+		if err := e.st.DeleteLesson(e.Ctx, e.officer, e.tenant, c.ID, added.ID); err != nil {
+			t.Fatal(err)
+		}
+		got, _ = e.st.Course(e.Ctx, e.tenant, c.ID)
+		if len(got.Lessons) != 2 || got.Lessons[0].Position != 1 || got.Lessons[1].Position != 2 || got.Lessons[0].ID != c.Lessons[0].ID {
+			t.Errorf("after deleting the first: %+v", got.Lessons)
+		}
+		if err := e.st.DeleteLesson(e.Ctx, e.officer, e.Tenants["banyuwangi"].ID, c.ID, c.Lessons[1].ID); !errors.Is(err, classes.ErrNotFound) {
+			t.Errorf("deleting through another tenant: %v", err)
+		}
+	})
+}
+
+// TestShareAndCopyCourse: only a shared course can be copied, by another
+// tenant, unpublished, with its lessons and exercises, under a free code.
+func TestShareAndCopyCourse(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		other := e.Tenants["banyuwangi"].ID
+		if _, err := e.st.CopyCourse(e.Ctx, e.officer, other, e.tenant, e.course.ID); !errors.Is(err, classes.ErrNotShared) {
+			t.Fatalf("copying an unshared course: %v", err)
+		}
+		if err := e.st.ShareCourse(e.Ctx, e.officer, e.tenant, e.course.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		if list, err := e.st.SharedCourses(e.Ctx, other); err != nil || len(list) != 1 || list[0].ID != e.course.ID {
+			t.Fatalf("shared with banyuwangi: %+v, %v", list, err)
+		}
+		if list, _ := e.st.SharedCourses(e.Ctx, e.tenant); len(list) != 0 {
+			t.Errorf("its own tenant sees its course as shared by others: %+v", list)
+		}
+		first, err := e.st.CopyCourse(e.Ctx, e.officer, other, e.tenant, e.course.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		second, err := e.st.CopyCourse(e.Ctx, e.officer, other, e.tenant, e.course.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := e.st.Course(e.Ctx, other, first.ID)
+		if got.Published || got.CopiedFrom != e.course.ID || len(got.Lessons) != 2 || got.Lessons[0].Exercises[0] != classes.Tap ||
+			got.Lessons[0].ID == e.course.Lessons[0].ID {
+			t.Errorf("the copy: %+v", got)
+		}
+		if first.Code != "first-steps" || second.Code != "first-steps-2" {
+			t.Errorf("codes %q, %q", first.Code, second.Code)
+		}
+		if _, err := e.st.CopyCourse(e.Ctx, e.officer, e.tenant, e.tenant, e.course.ID); !errors.Is(err, classes.ErrNotShared) {
+			t.Errorf("copying one's own course: %v", err)
+		}
+	})
+}
