@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -513,4 +514,87 @@ func TestSupporterPages(t *testing.T) {
 	month := today.StartsAt.In(time.FixedZone("JST", 9*3600)).Format("2006-01")
 	mustContain(t, admin.get("/fukuoka/classes/figures?month="+month), ja("classes.figures.hours.text", 1, 120))
 	mustContain(t, admin.get("/fukuoka/classes/supporters?month="+month), ja("supporter.month_minutes", 120))
+}
+
+// The course editor, without script: an instructor changes a copied
+// course's title and hides it, adds a lesson with an exercise, moves it to
+// the top, and deletes it after being asked; a lesson without a title is
+// refused at its field; a lesson learners practised stays. The
+// coordinator shares a course; another tenant's instructor copies it from
+// the library, unpublished.
+func TestCourseEditor(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	ja := jaText(t)
+	today := todaySession(t, s, "fukuoka")
+	teacher := s.browser(t)
+	teacher.signin("instructor@fukuoka.demo")
+	edit := "/fukuoka/classes/courses/" + string(today.CourseID) + "/edit"
+	lessons := "/fukuoka/classes/courses/" + string(today.CourseID) + "/lessons"
+	mustContain(t, teacher.get("/fukuoka/classes/manage"), `href="`+edit+`"`)
+	form := teacher.get(edit)
+	mustContain(t, form, `name="title_ja"`, `name="published" value="yes" checked`)
+	if a := teacher.post(edit, url.Values{"level": {"beginner"}}); a.status != http.StatusUnprocessableEntity || !strings.Contains(a.body, `href="#title_id"`) {
+		t.Errorf("a course without a title: %d", a.status)
+	}
+	if a := teacher.post(edit, url.Values{"level": {"beginner"}, "title_ja": {"はじめてのスマホ（改）"}}); a.status != http.StatusSeeOther {
+		t.Fatalf("save the course: %d", a.status)
+	}
+	c, _ := s.app.Classes.Course(context.Background(), today.TenantID, today.CourseID)
+	if c.Title["ja"] != "はじめてのスマホ（改）" || c.Published {
+		t.Errorf("after saving: %q published=%v", c.Title["ja"], c.Published)
+	}
+	n := len(c.Lessons)
+	if a := teacher.post(lessons, url.Values{"body_ja": {"本文"}}); a.status != http.StatusUnprocessableEntity || !strings.Contains(a.body, `href="#title_id"`) {
+		t.Errorf("a lesson without a title: %d", a.status)
+	}
+	if a := teacher.post(lessons, url.Values{"title_ja": {"QRコード"}, "body_ja": {"1. カメラを 開きます。"}, "exercises": {"tap", "swipe"}}); a.status != http.StatusSeeOther {
+		t.Fatalf("add a lesson: %d", a.status)
+	}
+	c, _ = s.app.Classes.Course(context.Background(), today.TenantID, today.CourseID)
+	added := c.Lessons[n]
+	if added.Title["ja"] != "QRコード" || len(added.Exercises) != 2 {
+		t.Fatalf("the added lesson: %+v", added)
+	}
+	mustContain(t, teacher.get(lessons+"?lesson="+added.ID), `value="swipe" checked`, "QRコード")
+	for range n {
+		teacher.post(lessons, url.Values{"lesson": {added.ID}, "action": {"up"}})
+	}
+	c, _ = s.app.Classes.Course(context.Background(), today.TenantID, today.CourseID)
+	if c.Lessons[0].ID != added.ID {
+		t.Errorf("moved up %d times, the lesson is at %d", n, slices.IndexFunc(c.Lessons, func(l classes.Lesson) bool { return l.ID == added.ID }))
+	}
+	ask := teacher.post(lessons, url.Values{"lesson": {added.ID}, "action": {"delete"}})
+	mustContain(t, ask, ja("edit.lesson.delete.title"), `name="confirm" value="yes"`)
+	teacher.post(lessons, url.Values{"lesson": {added.ID}, "action": {"delete"}, "confirm": {"yes"}})
+	c, _ = s.app.Classes.Course(context.Background(), today.TenantID, today.CourseID)
+	if len(c.Lessons) != n || c.Lessons[0].Position != 1 {
+		t.Errorf("after deleting: %d lessons", len(c.Lessons))
+	}
+	// The demo resident practised the first lesson with exercises.
+	practised := c.Lessons[slices.IndexFunc(c.Lessons, func(l classes.Lesson) bool { return len(l.Exercises) > 0 })]
+	if a := teacher.post(lessons, url.Values{"lesson": {practised.ID}, "action": {"delete"}, "confirm": {"yes"}}); !strings.Contains(a.header.Get("Location"), "done=lesson_practised") {
+		t.Errorf("deleting a practised lesson: %d %q", a.status, a.header.Get("Location"))
+	}
+
+	share := "/fukuoka/classes/courses/" + string(c.ID) + "/share"
+	if a := teacher.post(share, url.Values{"shared": {"yes"}}); a.status != http.StatusForbidden {
+		t.Errorf("an instructor sharing with the network: %d", a.status)
+	}
+	coord := s.browser(t)
+	coord.signin("coordinator@serambi.demo")
+	if a := coord.post(share, url.Values{"shared": {"yes"}}); a.status != http.StatusSeeOther {
+		t.Fatalf("the coordinator shares: %d", a.status)
+	}
+	other := s.browser(t)
+	other.signin("instructor@neyagawa.demo")
+	library := other.get("/neyagawa/classes/library")
+	mustContain(t, library, "はじめてのスマホ（改）", `name="from" value="fukuoka"`)
+	copied := other.post("/neyagawa/classes/library/"+string(c.ID)+"/copy", url.Values{"from": {"fukuoka"}})
+	if copied.status != http.StatusSeeOther || !strings.Contains(copied.header.Get("Location"), "done=copied") {
+		t.Fatalf("copy: %d %q", copied.status, copied.header.Get("Location"))
+	}
+	if a := other.post("/neyagawa/classes/library/"+string(today.CourseID)+"/copy", url.Values{"from": {"banyuwangi"}}); a.status != http.StatusNotFound {
+		t.Errorf("copying with the wrong tenant named: %d", a.status)
+	}
 }

@@ -66,6 +66,13 @@ func (s *Pages) Routes() []web.Route {
 		{Method: "GET", Pattern: "/{tenant}/classes/figures", Policy: teachers, Handler: s.figuresPage},
 		{Method: "GET", Pattern: "/{tenant}/classes/figures.csv", Policy: teachers, Handler: s.figuresCSV},
 
+		{Method: "GET", Pattern: courseEditPath, Policy: teachers, Handler: s.editPage},
+		{Method: "POST", Pattern: courseEditPath, Policy: teachers, Handler: s.saveCourse},
+		{Method: "GET", Pattern: lessonPath, Policy: teachers, Handler: s.lessonPage},
+		{Method: "POST", Pattern: lessonPath, Policy: teachers, Handler: s.saveLesson},
+		{Method: "POST", Pattern: "/{tenant}/classes/courses/{id}/share", Policy: web.Coordinator, Handler: s.shareCourse},
+		{Method: "GET", Pattern: libraryPath, Policy: teachers, Handler: s.libraryPage},
+		{Method: "POST", Pattern: libraryPath + "/{id}/copy", Policy: teachers, Handler: s.copyCourse},
 		{Method: "GET", Pattern: certificatePath, Policy: web.SignedIn, Handler: s.certificatePage},
 		{Method: "POST", Pattern: certificatePath, Policy: web.SignedIn, Handler: s.issueCertificate},
 		{Method: "GET", Pattern: helpPath, Policy: practising, Handler: s.helpPage},
