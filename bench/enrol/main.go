@@ -38,7 +38,8 @@ var (
 	clients  = flag.Int("c", 100, "concurrent clients")
 	duration = flag.Duration("d", 10*time.Second, "how long to post")
 	learners = flag.Int("n", 30000, "learners made beforehand (more than can be enrolled in the time)")
-	capacity = flag.Int("capacity", 500, "seats of the session")
+	capacity = flag.Int("capacity", 500, "seats of each session")
+	spread   = flag.Int("sessions", 1, "sessions the clients enrol in (client i in session i mod sessions): 1 is the worst case, every enrolment queueing on one session's lock")
 )
 
 func main() {
@@ -74,7 +75,7 @@ func run() error {
 		}
 	}()
 	base := "http://" + <-ready
-	session, learnerIDs, err := prepare(ctx, a)
+	sessions, learnerIDs, err := prepare(ctx, a)
 	if err != nil {
 		return err
 	}
@@ -82,7 +83,6 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	url := base + "/api/v1/t/fukuoka/sessions/" + session + "/enrolments"
 	var next atomic.Int64
 	var mu sync.Mutex
 	var latencies []time.Duration
@@ -90,7 +90,8 @@ func run() error {
 	stop := time.Now().Add(*duration)
 	var wg sync.WaitGroup
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *clients}}
-	for range *clients {
+	for c := range *clients {
+		url := base + "/api/v1/t/fukuoka/sessions/" + sessions[c%len(sessions)] + "/enrolments"
 		wg.Go(func() {
 			var mine []time.Duration
 			for time.Now().Before(stop) {
@@ -131,34 +132,42 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	x, err := a.Classes.Session(ctx, t.ID, ids.ClassSession(session))
-	if err != nil {
-		return err
+	var seated, seats, waiting int
+	for _, id := range sessions {
+		x, err := a.Classes.Session(ctx, t.ID, ids.ClassSession(id))
+		if err != nil {
+			return err
+		}
+		seated, seats, waiting = seated+x.Enrolled, seats+x.Capacity, waiting+x.Waitlisted
 	}
-	fmt.Printf("%s: %d enrolments in %s with %d clients = %.0f/s; p50 %s, p99 %s, max %s; failed %d; seated %d of %d, waiting %d\n",
-		a.DB.Dialect(), len(latencies), *duration, *clients, float64(len(latencies))/duration.Seconds(),
+	fmt.Printf("%s: %d enrolments in %s with %d clients over %d sessions = %.0f/s; p50 %s, p99 %s, max %s; failed %d; seated %d of %d, waiting %d\n",
+		a.DB.Dialect(), len(latencies), *duration, *clients, len(sessions), float64(len(latencies))/duration.Seconds(),
 		pct(0.50).Round(time.Millisecond/10), pct(0.99).Round(time.Millisecond/10), pct(1).Round(time.Millisecond/10),
-		failed.Load(), x.Enrolled, x.Capacity, x.Waitlisted)
+		failed.Load(), seated, seats, waiting)
 	return nil
 }
 
-// prepare makes a session a day ahead in fukuoka and n learners, written
-// straight into the database (making them through the API would hash n
-// passwords).
-func prepare(ctx context.Context, a *app.App) (string, []string, error) {
+// prepare makes the sessions a day ahead in fukuoka and n learners,
+// written straight into the database (making them through the API would
+// hash n passwords).
+func prepare(ctx context.Context, a *app.App) ([]string, []string, error) {
 	t, err := a.Tenants.BySlug(ctx, "fukuoka")
 	if err != nil {
-		return "", nil, err
+		return nil, nil, err
 	}
 	courses, err := a.Classes.Courses(ctx, t.ID, true)
 	if err != nil || len(courses) == 0 {
-		return "", nil, fmt.Errorf("demo courses: %d, %v", len(courses), err)
+		return nil, nil, fmt.Errorf("demo courses: %d, %v", len(courses), err)
 	}
 	start := a.Clock.Now().Add(24 * time.Hour)
-	x, err := a.Classes.CreateSession(ctx, audit.System, t.ID, classes.Session{CourseID: courses[0].ID, StartsAt: start,
-		EndsAt: start.Add(time.Hour), VenueName: "Bench hall", Capacity: *capacity})
-	if err != nil {
-		return "", nil, err
+	var sessions []string
+	for range max(1, *spread) {
+		x, err := a.Classes.CreateSession(ctx, audit.System, t.ID, classes.Session{CourseID: courses[0].ID, StartsAt: start,
+			EndsAt: start.Add(time.Hour), VenueName: "Bench hall", Capacity: *capacity})
+		if err != nil {
+			return nil, nil, err
+		}
+		sessions = append(sessions, string(x.ID))
 	}
 	out := make([]string, *learners)
 	now := a.Clock.Now()
@@ -172,7 +181,7 @@ func prepare(ctx context.Context, a *app.App) (string, []string, error) {
 		}
 		return nil
 	})
-	return string(x.ID), out, err
+	return sessions, out, err
 }
 
 func tokenOf(base, email string) (string, error) {

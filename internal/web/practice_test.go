@@ -598,3 +598,31 @@ func TestCourseEditor(t *testing.T) {
 		t.Errorf("copying with the wrong tenant named: %d", a.status)
 	}
 }
+
+// Seats changed from the roster: one more seat in the full class seats
+// the first waiting learner, who is emailed; fewer seats than learners
+// seated, and a number that is none, are refused in words.
+func TestCapacityFromRoster(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	tenantID, xs := sessionsOf(t, s, "fukuoka")
+	full := xs[1] // 4 seats, 2 waiting
+	capacity := "/fukuoka/classes/sessions/" + string(full.ID) + "/capacity"
+	teacher := s.browser(t)
+	teacher.signin("instructor@fukuoka.demo")
+	for v, want := range map[string]string{"three": "capacity_range", "２": "capacity_below", "5": "saved"} {
+		if a := teacher.post(capacity, url.Values{"capacity": {v}}); !strings.Contains(a.header.Get("Location"), "done="+want) {
+			t.Errorf("capacity %q: %d %q, want %s", v, a.status, a.header.Get("Location"), want)
+		}
+	}
+	x, err := s.app.Classes.Session(context.Background(), tenantID, full.ID)
+	if err != nil || x.Capacity != 5 || x.Enrolled != 5 || x.Waitlisted != 1 {
+		t.Errorf("after one more seat: %+v, %v", x, err)
+	}
+	var told int
+	if err := s.app.DB.QueryRowContext(context.Background(), `SELECT COUNT(*) FROM messages WHERE tenant_id = ? AND template = ?`,
+		tenantID, "class_promoted").Scan(&told); err != nil || told != 1 {
+		t.Errorf("emails telling of a seat: %d, %v; want 1", told, err)
+	}
+	mustContain(t, teacher.get("/fukuoka/classes/sessions/"+string(full.ID)+"/roster?done=saved"), `name="capacity"`, `value="5"`)
+}

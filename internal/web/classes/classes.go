@@ -86,6 +86,7 @@ func (s *Pages) Routes() []web.Route {
 		{Method: "POST", Pattern: supportersPath + "/{user}/decide", Policy: web.TenantAdmin, Handler: s.decideSupporter},
 		{Method: "POST", Pattern: supportersPath + "/{user}/training", Policy: teachers, Handler: s.recordTraining},
 		{Method: "POST", Pattern: "/{tenant}/classes/sessions/{id}/team", Policy: teachers, Handler: s.assign},
+		{Method: "POST", Pattern: "/{tenant}/classes/sessions/{id}/capacity", Policy: teachers, Handler: s.setCapacity},
 
 		{Method: "GET", Pattern: web.PracticeEntry, Policy: web.Public(), Handler: s.practiceEntry},
 		{Method: "POST", Pattern: web.PracticeEntry, Policy: web.Public(), Handler: s.practiceJoin},

@@ -247,3 +247,30 @@ func (s *Pages) cancelSession(w http.ResponseWriter, r *http.Request) {
 		web.Redirect(w, r, s.Path("/{tenant}/classes/manage", t.Slug)+"?done=class_called_off")
 	}
 }
+
+// setCapacity changes a session's seats from its roster: more seats
+// seat the first of the waiting list (who are told by email); fewer than
+// the learners seated is refused in words.
+func (s *Pages) setCapacity(w http.ResponseWriter, r *http.Request) {
+	t, x, _, ok := s.tenantSession(w, r, true)
+	if !ok {
+		return
+	}
+	back := s.Path("/{tenant}/classes/sessions/{id}/roster", t.Slug, string(x.ID))
+	n, convErr := strconv.Atoi(strings.TrimSpace(validation.Narrow(r.PostForm.Get("capacity"))))
+	var err error
+	if convErr == nil {
+		_, err = s.Classes.SetCapacity(r.Context(), web.Actor(r), t.ID, x.ID, n)
+	}
+	var errs validation.Errors
+	switch {
+	case convErr != nil, errors.As(err, &errs):
+		web.Redirect(w, r, back+"?done=capacity_range#capacity")
+	case errors.Is(err, class.ErrCapacityBelowEnrolled):
+		web.Redirect(w, r, back+"?done=capacity_below#capacity")
+	case err != nil:
+		s.ServerError(w, r, err)
+	default:
+		web.Redirect(w, r, back+"?done=saved#capacity")
+	}
+}
