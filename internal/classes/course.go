@@ -166,6 +166,11 @@ func (s *Store) Courses(ctx context.Context, tenantID ids.Tenant, publishedOnly 
 	if publishedOnly {
 		args = append(args, true)
 	}
+	return s.courseRows(ctx, q, args...)
+}
+
+// courseRows reads the courses (without their lessons) query q finds.
+func (s *Store) courseRows(ctx context.Context, q string, args ...any) ([]Course, error) {
 	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err

@@ -105,27 +105,28 @@ func (s *Store) SaveLesson(ctx context.Context, by audit.Actor, tenantID ids.Ten
 	return l, nil
 }
 
-// lessonIndex finds lessonID in c.
-func lessonIndex(c Course, lessonID string) int {
+// courseLesson reads a course of tenantID and finds lessonID in it: the
+// course and the lesson's index (ErrNotFound when it is not there).
+func (s *Store) courseLesson(ctx context.Context, tenantID ids.Tenant, courseID ids.Course, lessonID string) (Course, int, error) {
+	c, err := s.Course(ctx, tenantID, courseID)
+	if err != nil {
+		return Course{}, 0, err
+	}
 	for i, l := range c.Lessons {
 		if l.ID == lessonID {
-			return i
+			return c, i, nil
 		}
 	}
-	return -1
+	return Course{}, 0, ErrNotFound
 }
 
 // MoveLesson swaps a lesson with the one before it (up) or after it; at
 // either end nothing moves.
 func (s *Store) MoveLesson(ctx context.Context, by audit.Actor, tenantID ids.Tenant, courseID ids.Course, lessonID string, up bool) (err error) {
 	defer wrapf(&err, "move lesson %s", lessonID)
-	c, err := s.Course(ctx, tenantID, courseID)
+	c, i, err := s.courseLesson(ctx, tenantID, courseID, lessonID)
 	if err != nil {
 		return err
-	}
-	i := lessonIndex(c, lessonID)
-	if i < 0 {
-		return ErrNotFound
 	}
 	j := i + 1
 	if up {
@@ -154,13 +155,9 @@ func (s *Store) MoveLesson(ctx context.Context, by audit.Actor, tenantID ids.Ten
 // in the order; one with practice is refused (ErrLessonPractised).
 func (s *Store) DeleteLesson(ctx context.Context, by audit.Actor, tenantID ids.Tenant, courseID ids.Course, lessonID string) (err error) {
 	defer wrapf(&err, "delete lesson %s", lessonID)
-	c, err := s.Course(ctx, tenantID, courseID)
+	c, i, err := s.courseLesson(ctx, tenantID, courseID, lessonID)
 	if err != nil {
 		return err
-	}
-	i := lessonIndex(c, lessonID)
-	if i < 0 {
-		return ErrNotFound
 	}
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
 		var n int
@@ -202,21 +199,8 @@ func (s *Store) ShareCourse(ctx context.Context, by audit.Actor, tenantID ids.Te
 // SharedCourses lists the courses other tenants than tenantID share.
 func (s *Store) SharedCourses(ctx context.Context, tenantID ids.Tenant) (_ []Course, err error) {
 	defer wrapf(&err, "list the courses shared with %s", tenantID)
-	rows, err := s.db.QueryContext(ctx, "SELECT "+courseColumns+` FROM courses WHERE shared = ? AND tenant_id <> ?
+	return s.courseRows(ctx, "SELECT "+courseColumns+` FROM courses WHERE shared = ? AND tenant_id <> ?
 		ORDER BY CASE level WHEN 'beginner' THEN 1 WHEN 'basic' THEN 2 ELSE 3 END, code, id`, true, tenantID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Course
-	for rows.Next() {
-		c, err := scanCourse(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
 }
 
 // CopyCourse gives tenantID its own copy of a shared course of another

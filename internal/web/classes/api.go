@@ -59,11 +59,7 @@ func (s *Pages) apiCourses(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Pages) apiCourse(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.LoadTenant(w, r)
-	if !ok {
-		return
-	}
-	c, ok := s.loadCourse(w, r, t, ids.Course(r.PathValue("id")))
+	_, c, ok := s.tenantCourse(w, r, false)
 	if !ok {
 		return
 	}

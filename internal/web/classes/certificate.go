@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	class "github.com/serambi/serambi/internal/classes"
-	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/web"
 )
@@ -26,11 +25,7 @@ type needView struct {
 // certificatePage shows the learner's certificate of the course, or what
 // is still to do before it.
 func (s *Pages) certificatePage(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.LoadTenant(w, r)
-	if !ok {
-		return
-	}
-	c, ok := s.loadCourse(w, r, t, ids.Course(r.PathValue("id")))
+	t, c, ok := s.tenantCourse(w, r, false)
 	if !ok {
 		return
 	}
@@ -74,11 +69,7 @@ func (s *Pages) renderProgress(w http.ResponseWriter, r *http.Request, t *tenant
 // issueCertificate gives the learner the certificate of a completed
 // course; an unfinished one is refused with what is left to do.
 func (s *Pages) issueCertificate(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.LoadTenant(w, r)
-	if !ok || !s.ParseForm(w, r) {
-		return
-	}
-	c, ok := s.loadCourse(w, r, t, ids.Course(r.PathValue("id")))
+	t, c, ok := s.tenantCourse(w, r, true)
 	if !ok {
 		return
 	}

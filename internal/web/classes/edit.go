@@ -34,11 +34,7 @@ type lessonRow struct {
 
 // editPage is the course editor.
 func (s *Pages) editPage(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.LoadTenant(w, r)
-	if !ok {
-		return
-	}
-	c, ok := s.loadCourse(w, r, t, ids.Course(r.PathValue("id")))
+	t, c, ok := s.tenantCourse(w, r, false)
 	if !ok {
 		return
 	}
@@ -88,11 +84,7 @@ func textFrom(r *http.Request, name string) class.Text {
 
 // saveCourse saves the course's own fields.
 func (s *Pages) saveCourse(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.LoadTenant(w, r)
-	if !ok || !s.ParseForm(w, r) {
-		return
-	}
-	c, ok := s.loadCourse(w, r, t, ids.Course(r.PathValue("id")))
+	t, c, ok := s.tenantCourse(w, r, true)
 	if !ok {
 		return
 	}
@@ -130,11 +122,7 @@ func langFields(errs validation.Errors) validation.Errors {
 // lessonPage is the form of one lesson: a new one (no ?lesson) or the one
 // named.
 func (s *Pages) lessonPage(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.LoadTenant(w, r)
-	if !ok {
-		return
-	}
-	c, ok := s.loadCourse(w, r, t, ids.Course(r.PathValue("id")))
+	t, c, ok := s.tenantCourse(w, r, false)
 	if !ok {
 		return
 	}
@@ -177,11 +165,7 @@ func (s *Pages) renderLesson(w http.ResponseWriter, t *tenant.Tenant, c class.Co
 // saveLesson adds or changes a lesson, moves it, or deletes it (after
 // asking).
 func (s *Pages) saveLesson(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.LoadTenant(w, r)
-	if !ok || !s.ParseForm(w, r) {
-		return
-	}
-	c, ok := s.loadCourse(w, r, t, ids.Course(r.PathValue("id")))
+	t, c, ok := s.tenantCourse(w, r, true)
 	if !ok {
 		return
 	}

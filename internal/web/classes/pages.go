@@ -126,11 +126,7 @@ type lessonView struct {
 // coursePage shows a course's lessons, to read before or after a class,
 // and its sessions coming up.
 func (s *Pages) coursePage(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.LoadTenant(w, r)
-	if !ok {
-		return
-	}
-	c, ok := s.loadCourse(w, r, t, ids.Course(r.PathValue("id")))
+	t, c, ok := s.tenantCourse(w, r, false)
 	if !ok {
 		return
 	}
@@ -176,6 +172,17 @@ func (s *Pages) loadSession(w http.ResponseWriter, r *http.Request, t *tenant.Te
 	}
 	c, ok := s.loadCourse(w, r, t, x.CourseID)
 	return x, c, ok
+}
+
+// tenantCourse loads the tenant and the course of the path (and, for a
+// form, parses it): the start of every course page.
+func (s *Pages) tenantCourse(w http.ResponseWriter, r *http.Request, form bool) (*tenant.Tenant, class.Course, bool) {
+	t, ok := s.LoadTenant(w, r)
+	if !ok || form && !s.ParseForm(w, r) {
+		return nil, class.Course{}, false
+	}
+	c, ok := s.loadCourse(w, r, t, ids.Course(r.PathValue("id")))
+	return t, c, ok
 }
 
 // tenantSession loads the tenant and the session of the path (and, for a
