@@ -438,6 +438,11 @@ func (s *Store) handOver(ctx context.Context, tx *db.Tx, actor audit.Actor, tena
 	return audit.Append(ctx, tx, actor.Entry(tenantID, "document.hand_over", string("document:"+id), audit.Say("audit.detail.document.hand_over", string(from), string(to))))
 }
 
+// LessonPicture is the requirement of a picture in a class lesson: it is
+// attached to no application and kept for as long as the lesson shows it,
+// so the clean-up of unattached uploads leaves it.
+const LessonPicture = "class.picture"
+
 // UnattachedAge is how long an upload attached to nothing is kept: long
 // enough to finish an application started today, short enough that files
 // nobody will use do not pile up.
@@ -453,7 +458,7 @@ func (s *Store) RemoveUnattached(ctx context.Context) (_ int, err error) {
 	removed := 0
 	for {
 		rows, err := s.db.QueryContext(ctx, `SELECT tenant_id, id FROM documents
-			WHERE application_id = '' AND created_at < ? ORDER BY created_at LIMIT 200`, before)
+			WHERE application_id = '' AND requirement <> ? AND created_at < ? ORDER BY created_at LIMIT 200`, LessonPicture, before)
 		if err != nil {
 			return removed, fmt.Errorf("document: list unattached uploads: %w", err)
 		}

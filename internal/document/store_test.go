@@ -593,7 +593,8 @@ func storedFiles(t *testing.T, dir string) int {
 }
 
 // TestRemoveUnattached: an upload attached to nothing for a day goes, row
-// and bytes, audited; attached ones and today's stay.
+// and bytes, audited; attached ones, today's and a class lesson's picture
+// stay.
 func TestRemoveUnattached(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
@@ -601,6 +602,9 @@ func TestRemoveUnattached(t *testing.T) {
 		clk := e.store.clock.(*clock.Fixed)
 		stale := e.save(t, e.upload("left.pdf"), samplePDF(100))
 		kept := e.save(t, e.upload("kept.pdf"), samplePDF(100))
+		picture := e.upload("lesson.pdf")
+		picture.Requirement = LessonPicture
+		lesson := e.save(t, picture, samplePDF(100))
 		if err := d.InTx(e.ctx, func(tx *db.Tx) error {
 			return e.store.Attach(e.ctx, tx, e.tenantA, kept.ID, e.budi, e.applicationOne)
 		}); err != nil {
@@ -615,13 +619,13 @@ func TestRemoveUnattached(t *testing.T) {
 		if _, err := e.store.Get(e.ctx, e.tenantA, stale.ID); !errors.Is(err, ErrNotFound) {
 			t.Errorf("the day-old unattached upload is still there: %v", err)
 		}
-		for _, doc := range []Document{kept, fresh} {
+		for _, doc := range []Document{kept, fresh, lesson} {
 			if _, err := e.store.Get(e.ctx, e.tenantA, doc.ID); err != nil {
 				t.Errorf("%s was removed: %v", doc.Filename, err)
 			}
 		}
-		if files := storedFiles(t, e.dir); files != 2 {
-			t.Errorf("%d files on disk, want 2", files)
+		if files := storedFiles(t, e.dir); files != 3 {
+			t.Errorf("%d files on disk, want 3", files)
 		}
 		if got := e.count(t, "SELECT COUNT(*) FROM audit_log WHERE action = 'document.expire' AND object = ?", "document:"+stale.ID); got != 1 {
 			t.Errorf("%d document.expire entries, want 1", got)

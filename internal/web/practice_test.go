@@ -1,7 +1,9 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -13,6 +15,7 @@ import (
 	"github.com/serambi/serambi/internal/app"
 	"github.com/serambi/serambi/internal/classes"
 	"github.com/serambi/serambi/internal/clock"
+	"github.com/serambi/serambi/internal/identity"
 	"github.com/serambi/serambi/internal/ids"
 )
 
@@ -625,4 +628,65 @@ func TestCapacityFromRoster(t *testing.T) {
 		t.Errorf("emails telling of a seat: %d, %v; want 1", told, err)
 	}
 	mustContain(t, teacher.get("/fukuoka/classes/sessions/"+string(full.ID)+"/roster?done=saved"), `name="capacity"`, `value="5"`)
+}
+
+// A lesson picture: an instructor adds a PNG with its description to a
+// lesson; the lesson shows it (with the description as its text) on the
+// public course page, and anyone may fetch it; a picture without a
+// description, and a file that is no picture, are refused; another
+// document of the tenant is not served as a picture.
+func TestLessonPicture(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	today := todaySession(t, s, "fukuoka")
+	c, err := s.app.Classes.Course(context.Background(), today.TenantID, today.CourseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lesson := c.Lessons[0]
+	teacher := s.browser(t)
+	teacher.signin("instructor@fukuoka.demo")
+	upload := "/fukuoka/classes/courses/" + string(c.ID) + "/documents"
+	send := func(alt string, content []byte) answer {
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		mw.WriteField("lesson", lesson.ID)
+		mw.WriteField("alt", alt)
+		fw, _ := mw.CreateFormFile("picture", "screen.png")
+		fw.Write(content)
+		mw.Close()
+		return teacher.do("POST", upload, &body, mw.FormDataContentType())
+	}
+	if a := send("", samplePNG(t)); !strings.Contains(a.header.Get("Location"), "done=picture_alt") {
+		t.Errorf("a picture without a description: %d %q", a.status, a.header.Get("Location"))
+	}
+	if a := send("a note", []byte("not a picture at all")); !strings.Contains(a.header.Get("Location"), "done=picture_refused") {
+		t.Errorf("a file that is no picture: %d %q", a.status, a.header.Get("Location"))
+	}
+	if a := send("電源ボタンの 場所", samplePNG(t)); !strings.Contains(a.header.Get("Location"), "done=saved") {
+		t.Fatalf("add a picture: %d %q", a.status, a.header.Get("Location"))
+	}
+	anon := s.browser(t)
+	page := anon.get("/fukuoka/classes/courses/" + string(c.ID))
+	m := regexp.MustCompile(`<img src="(/fukuoka/classes/pictures/[0-9a-f-]+)" alt="電源ボタンの 場所"`).FindStringSubmatch(page.body)
+	if m == nil {
+		t.Fatalf("the course page does not show the picture")
+	}
+	if pic := anon.get(m[1]); pic.status != http.StatusOK || pic.header.Get("Content-Type") != "image/png" || !bytes.Equal([]byte(pic.body), samplePNG(t)) {
+		t.Errorf("the picture: %d %q, %d bytes", pic.status, pic.header.Get("Content-Type"), len(pic.body))
+	}
+	// A resident's document is not a lesson picture.
+	o := ownedBy(t, s, mustUser(t, s, "resident@fukuoka.demo"))
+	if a := anon.get("/fukuoka/classes/pictures/" + o.document); a.status != http.StatusNotFound {
+		t.Errorf("a resident's document through the pictures route: %d", a.status)
+	}
+}
+
+func mustUser(t *testing.T, s *site, login string) identity.User {
+	t.Helper()
+	u, err := s.app.Identity.ByLogin(context.Background(), login)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }

@@ -70,6 +70,8 @@ func (s *Pages) Routes() []web.Route {
 		{Method: "POST", Pattern: courseEditPath, Policy: teachers, Handler: s.saveCourse},
 		{Method: "GET", Pattern: lessonPath, Policy: teachers, Handler: s.lessonPage},
 		{Method: "POST", Pattern: lessonPath, Policy: teachers, Handler: s.saveLesson},
+		{Method: "POST", Pattern: "/{tenant}/classes/courses/{id}/documents", Policy: teachers, Handler: s.addPicture},
+		{Method: "GET", Pattern: "/{tenant}/classes/pictures/{id}", Policy: web.Public(), Handler: s.picture},
 		{Method: "POST", Pattern: "/{tenant}/classes/courses/{id}/share", Policy: web.Coordinator, Handler: s.shareCourse},
 		{Method: "GET", Pattern: libraryPath, Policy: teachers, Handler: s.libraryPage},
 		{Method: "POST", Pattern: libraryPath + "/{id}/copy", Policy: teachers, Handler: s.copyCourse},

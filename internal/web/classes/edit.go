@@ -2,10 +2,13 @@ package classes
 
 import (
 	"errors"
+	"io"
 	"net/http"
 	"slices"
+	"strings"
 
 	class "github.com/serambi/serambi/internal/classes"
+	"github.com/serambi/serambi/internal/document"
 	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/locale"
 	"github.com/serambi/serambi/internal/tenant"
@@ -127,6 +130,7 @@ func (s *Pages) lessonPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.NewPage(r, "edit.lesson.title")
+	p.Flash = web.FlashFrom(r)
 	if id := r.URL.Query().Get("lesson"); id != "" {
 		i := slices.IndexFunc(c.Lessons, func(l class.Lesson) bool { return l.ID == id })
 		if i < 0 {
@@ -305,4 +309,86 @@ func (s *Pages) copyCourse(w http.ResponseWriter, r *http.Request) {
 	default:
 		web.Redirect(w, r, s.Path(courseEditPath, t.Slug, string(made.ID))+"?done=copied")
 	}
+}
+
+// pictureMax is the largest lesson picture taken.
+const pictureMax = 5 << 20
+
+// addPicture keeps a picture for a lesson in the document store and adds
+// it to the lesson's text, at the end, in every language it is written
+// in (the alt text describes it for those who cannot see it).
+func (s *Pages) addPicture(w http.ResponseWriter, r *http.Request) {
+	t, c, ok := s.tenantCourse(w, r, false)
+	if !ok {
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, pictureMax+64<<10)
+	file, head, err := r.FormFile("picture")
+	lessonID, alt := r.FormValue("lesson"), strings.TrimSpace(web.TruncateRunes(r.FormValue("alt"), 200))
+	i := slices.IndexFunc(c.Lessons, func(l class.Lesson) bool { return l.ID == lessonID })
+	if i < 0 {
+		s.NotFound(w, r)
+		return
+	}
+	back := s.Path(lessonPath, t.Slug, string(c.ID)) + "?lesson=" + lessonID
+	switch {
+	case err != nil:
+		web.Redirect(w, r, back+"&done=picture_missing#picture")
+		return
+	case alt == "":
+		file.Close()
+		web.Redirect(w, r, back+"&done=picture_alt#picture")
+		return
+	}
+	defer file.Close()
+	d, err := s.Docs.Save(r.Context(), web.Actor(r), document.Upload{TenantID: t.ID, OwnerID: web.UserOf(r).ID,
+		Requirement: document.LessonPicture, Filename: head.Filename, Accept: []string{"image/jpeg", "image/png"}, MaxBytes: pictureMax}, file)
+	switch {
+	case errors.Is(err, document.ErrType), errors.Is(err, document.ErrEmpty), errors.Is(err, document.ErrTooLarge):
+		web.Redirect(w, r, back+"&done=picture_refused#picture")
+		return
+	case err != nil:
+		s.ServerError(w, r, err)
+		return
+	}
+	l := c.Lessons[i]
+	line := "![" + strings.NewReplacer("[", "(", "]", ")").Replace(alt) + "](" + s.Path("/{tenant}/classes/pictures/{id}", t.Slug, string(d.ID)) + ")"
+	for _, lang := range locale.Langs {
+		if strings.TrimSpace(l.Body[lang]) != "" || lang == locale.Langs[0] && l.Body.In("") == "" {
+			l.Body[lang] = strings.TrimRight(l.Body[lang], "\n") + "\n\n" + line
+		}
+	}
+	if _, err := s.Classes.SaveLesson(r.Context(), web.Actor(r), t.ID, c.ID, l); err != nil {
+		s.ServerError(w, r, err)
+		return
+	}
+	web.Redirect(w, r, back+"&done=saved")
+}
+
+// picture serves a lesson's picture to anyone (lessons are public); it
+// never changes, so browsers keep it.
+func (s *Pages) picture(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.LoadTenant(w, r)
+	if !ok {
+		return
+	}
+	d, err := s.Docs.Get(r.Context(), t.ID, ids.Document(r.PathValue("id")))
+	if errors.Is(err, document.ErrNotFound) || (err == nil && d.Requirement != document.LessonPicture) {
+		s.NotFound(w, r)
+		return
+	}
+	if err != nil {
+		s.ServerError(w, r, err)
+		return
+	}
+	f, err := s.Docs.Open(r.Context(), d)
+	if err != nil {
+		s.ServerError(w, r, err)
+		return
+	}
+	defer f.Close()
+	w.Header().Set("Content-Type", d.MediaType)
+	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	_, err = io.Copy(w, f)
+	s.LogFailure(r, "send a lesson picture", err)
 }
