@@ -18,6 +18,8 @@ func TestClassPages(t *testing.T) {
 		session := eval[string](p, `document.querySelector('#main a[href^="/neyagawa/classes/sessions/"]').getAttribute("href")`)
 		p.Click(`#main a[href^="/neyagawa/classes/courses/"]`)
 		p.Require("#main .richtext ol li", "course: the lesson's steps as a list")
+		p.Visit("/neyagawa/classes/practice")
+		p.Require("#code", "practice: the class code box for guests")
 
 		signIn(p, "learner3@neyagawa.demo", "/neyagawa/classes/mine")
 		p.Require(`#main a[href^="/neyagawa/classes/sessions/"]`, "my classes: the class the learner is in")
