@@ -297,3 +297,60 @@ func (s *Store) LessonOf(ctx context.Context, tenantID ids.Tenant, lessonID stri
 	}
 	return Course{}, Lesson{}, ErrNotFound
 }
+
+// SessionPractice is how far a session's people got with its course's
+// exercises: each seated or waiting learner's count of exercises done,
+// and each guest who came in with the session's code.
+type SessionPractice struct {
+	Exercises int              // how many the course offers
+	Learners  map[ids.User]int // exercises done, by learner
+	Guests    []GuestProgress
+}
+
+// GuestProgress is one guest of a session and the exercises they did.
+type GuestProgress struct {
+	Name string
+	Done int
+}
+
+// PracticeOfSession reads the practice of session x (of course c).
+func (s *Store) PracticeOfSession(ctx context.Context, tenantID ids.Tenant, x Session, c Course) (_ SessionPractice, err error) {
+	defer wrapf(&err, "read the practice of session %s", x.ID)
+	out := SessionPractice{Learners: map[ids.User]int{}}
+	for _, l := range c.Lessons {
+		out.Exercises += len(l.Exercises)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT r.learner_id, COUNT(*) FROM practice_results r JOIN lessons l ON l.id = r.lesson_id
+		WHERE r.tenant_id = ? AND l.course_id = ? AND r.done_at IS NOT NULL AND r.learner_id IN
+		(SELECT learner_id FROM enrolments WHERE session_id = ? AND state <> ?) GROUP BY r.learner_id`, tenantID, c.ID, x.ID, Cancelled)
+	if err != nil {
+		return SessionPractice{}, err
+	}
+	for rows.Next() {
+		var id ids.User
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			rows.Close()
+			return SessionPractice{}, err
+		}
+		out.Learners[id] = n
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return SessionPractice{}, err
+	}
+	grows, err := s.db.QueryContext(ctx, `SELECT g.name, (SELECT COUNT(*) FROM practice_results r WHERE r.guest_id = g.id AND r.done_at IS NOT NULL)
+		FROM practice_guests g WHERE g.tenant_id = ? AND g.session_id = ? ORDER BY g.created_at, g.id`, tenantID, x.ID)
+	if err != nil {
+		return SessionPractice{}, err
+	}
+	defer grows.Close()
+	for grows.Next() {
+		var g GuestProgress
+		if err := grows.Scan(&g.Name, &g.Done); err != nil {
+			return SessionPractice{}, err
+		}
+		out.Guests = append(out.Guests, g)
+	}
+	return out, grows.Err()
+}

@@ -187,6 +187,15 @@ func TestPracticeGuestStaysInItsTenant(t *testing.T) {
 	if err != nil || p[lesson.ID][classes.Tap].DoneAt == nil || p[lesson.ID][classes.Tap].Tries != 1 {
 		t.Errorf("guest progress = %+v, %v", p, err)
 	}
+	// The instructor sees the guest's progress, and the demo resident's
+	// (one exercise done), on the roster.
+	c, _ := s.app.Classes.Course(context.Background(), tenantID, today.CourseID)
+	all := 0
+	for _, l := range c.Lessons {
+		all += len(l.Exercises)
+	}
+	roster := teacher.get("/fukuoka/classes/sessions/" + string(today.ID) + "/roster")
+	mustContain(t, roster, ja("classes.roster.guests"), "佐藤 · "+ja("classes.roster.practised_of", 1, all), "<td>"+ja("classes.roster.practised_of", 1, all)+"</td>")
 }
 
 // The practice mailbox works as plain pages: messages arrive unread, a

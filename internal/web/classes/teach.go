@@ -147,7 +147,7 @@ func clockFrom(s string) (hour, minute int, ok bool) {
 type rosterRow struct {
 	ID, Name, Phone, Needs string
 	Came                   bool
-	Seat, Place            int
+	Seat, Place, Practised int
 	Borrow                 bool
 	Waiting                bool
 }
@@ -164,6 +164,11 @@ func (s *Pages) rosterPage(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
+	practice, err := s.Classes.PracticeOfSession(r.Context(), t.ID, x, c)
+	if err != nil {
+		s.ServerError(w, r, err)
+		return
+	}
 	p := s.NewPage(r, "classes.roster.title")
 	p.Tenant = t
 	p.NoIndex = true
@@ -175,7 +180,8 @@ func (s *Pages) rosterPage(w http.ResponseWriter, r *http.Request) {
 			s.ServerError(w, r, err)
 			return
 		}
-		row := rosterRow{ID: string(e.ID), Came: e.AttendedAt != nil, Name: u.Name, Phone: e.Phone, Needs: e.Needs, Seat: e.Seat, Borrow: e.Borrow, Waiting: e.State == class.Waitlisted}
+		row := rosterRow{ID: string(e.ID), Came: e.AttendedAt != nil, Name: u.Name, Phone: e.Phone, Needs: e.Needs, Seat: e.Seat,
+			Borrow: e.Borrow, Waiting: e.State == class.Waitlisted, Practised: practice.Learners[e.LearnerID]}
 		if row.Waiting {
 			place++
 			row.Place = place
@@ -194,7 +200,8 @@ func (s *Pages) rosterPage(w http.ResponseWriter, r *http.Request) {
 		PracticeCode string
 		PracticeURL  string
 		Team         teamView
-	}{s.courseSessionView(p, x, c), rows, s.Classes.PracticeCode(x.ID), s.BaseURL + s.Path(web.PracticeEntry, t.Slug), team}
+		Practice     class.SessionPractice
+	}{s.courseSessionView(p, x, c), rows, s.Classes.PracticeCode(x.ID), s.BaseURL + s.Path(web.PracticeEntry, t.Slug), team, practice}
 	s.Render(w, http.StatusOK, "class_roster", p)
 }
 
