@@ -51,6 +51,8 @@ func TestClassPages(t *testing.T) {
 		p.Require(`.error-summary a[href="#start"]`, "the impossible time in the error summary")
 		p.Visit(strings.TrimSuffix(session, "/") + "/roster")
 		p.Require("#main table", "roster: the table of learners")
+		p.Visit(strings.TrimSuffix(session, "/") + "/change")
+		p.Require("#venue_name", "move a class: the hall")
 		p.Visit(strings.TrimSuffix(session, "/") + "/checkin")
 		p.Require("#main img.checkin-qr", "check-in screen: the QR code")
 		p.Visit(strings.TrimSuffix(session, "/") + "/here?code=123456")

@@ -78,6 +78,7 @@ func (a *App) setupNotices() error {
 	}
 	a.Classes.OnPromote(n.ClassPromoted)
 	a.Classes.OnCancelSession(n.ClassCalledOff)
+	a.Classes.OnChangeSession(n.ClassChanged)
 	a.Apps.OnTransition(n)
 	a.sendCode = n.SendCode
 	return nil

@@ -148,6 +148,7 @@ type Store struct {
 	checkInKey []byte
 	promoted   []PromoteHook
 	calledOff  []CancelHook
+	moved      []CancelHook
 }
 
 // NewStore returns a Store on d; checkInKey signs the check-in codes

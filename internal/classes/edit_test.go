@@ -1,8 +1,10 @@
 package classes_test
 
 import (
+	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/serambi/serambi/internal/classes"
 	"github.com/serambi/serambi/internal/db"
@@ -105,6 +107,53 @@ func TestShareAndCopyCourse(t *testing.T) {
 		}
 		if _, err := e.st.CopyCourse(e.Ctx, e.officer, e.tenant, e.tenant, e.course.ID); !errors.Is(err, classes.ErrNotShared) {
 			t.Errorf("copying one's own course: %v", err)
+		}
+	})
+}
+
+// TestChangeSession: a class moves to another day and hall; everyone with
+// a place (seated and waiting) is handed to the hooks in the same
+// transaction and will be reminded again; a time in the past, a started
+// class and a cancelled one are refused and nothing changes.
+func TestChangeSession(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		var told []classes.Enrolment
+		e.st.OnChangeSession(func(ctx context.Context, tx *db.Tx, en classes.Enrolment, x classes.Session) error {
+			told = append(told, en)
+			if x.VenueName != "東区 公民館" {
+				t.Errorf("the hook saw the old hall: %q", x.VenueName)
+			}
+			return nil
+		})
+		x := e.session(t, 1)
+		e.enrol(t, x)
+		e.enrol(t, x) // waits
+		moved := x
+		moved.StartsAt, moved.EndsAt = x.StartsAt.Add(48*time.Hour), x.EndsAt.Add(48*time.Hour)
+		moved.VenueName = "東区 公民館"
+		n, err := e.st.ChangeSession(e.Ctx, e.officer, e.tenant, x.ID, moved)
+		if err != nil || n != 2 || len(told) != 2 {
+			t.Fatalf("change: told %d (%d hooks), %v", n, len(told), err)
+		}
+		got, _ := e.st.Session(e.Ctx, e.tenant, x.ID)
+		if !got.StartsAt.Equal(moved.StartsAt.UTC()) || got.VenueName != "東区 公民館" || got.Capacity != 1 {
+			t.Errorf("after the change: %+v", got)
+		}
+		past := moved
+		past.StartsAt, past.EndsAt = e.Clock.Now().Add(-time.Hour), e.Clock.Now()
+		var verr validation.Errors
+		if _, err := e.st.ChangeSession(e.Ctx, e.officer, e.tenant, x.ID, past); !errors.As(err, &verr) {
+			t.Errorf("a time in the past: %v", err)
+		}
+		e.Clock.Advance(9*24*time.Hour + time.Minute) // the moved class has begun
+		later := moved
+		later.StartsAt, later.EndsAt = e.Clock.Now().Add(24*time.Hour), e.Clock.Now().Add(25*time.Hour)
+		if _, err := e.st.ChangeSession(e.Ctx, e.officer, e.tenant, x.ID, later); !errors.Is(err, classes.ErrSessionPast) {
+			t.Errorf("a class that has begun: %v", err)
+		}
+		if len(told) != 2 {
+			t.Errorf("refusals told %d more", len(told)-2)
 		}
 	})
 }

@@ -202,3 +202,64 @@ func (s *Store) CancelSession(ctx context.Context, by audit.Actor, tenantID ids.
 	}
 	return told, nil
 }
+
+// OnChangeSession registers h, run for every learner with a place when a
+// session moves to another time or place (the app wires the email).
+func (s *Store) OnChangeSession(h CancelHook) { s.moved = append(s.moved, h) }
+
+// ChangeSession moves a session that has not started to another time or
+// place (its course and seats stay): every learner with a place is told
+// in the same transaction, and the reminders go again for the new day.
+// Refuses a cancelled session (ErrSessionCanceled), one that has started
+// (ErrSessionPast) and a new time in the past.
+func (s *Store) ChangeSession(ctx context.Context, by audit.Actor, tenantID ids.Tenant, sessionID ids.ClassSession, in Session) (told int, err error) {
+	defer wrapf(&err, "change session %s", sessionID)
+	in.Capacity = 1 // seats are not changed here; checkSession wants some
+	if errs := checkSession(&in); len(errs) > 0 {
+		return 0, errs
+	}
+	now := s.clock.Now()
+	if !in.StartsAt.After(now) {
+		return 0, validation.Errors{{Field: "starts_at", Code: "error.class.in_the_past"}}
+	}
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		x, _, err := lockSession(ctx, tx, tenantID, sessionID, 0)
+		if err != nil {
+			return err
+		}
+		switch {
+		case x.Cancelled:
+			return ErrSessionCanceled
+		case !now.Before(x.StartsAt):
+			return ErrSessionPast
+		}
+		x.StartsAt, x.EndsAt, x.Online = in.StartsAt.UTC(), in.EndsAt.UTC(), in.Online
+		x.VenueName, x.VenueAddress, x.MapURL = in.VenueName, in.VenueAddress, in.MapURL
+		if _, err := tx.ExecContext(ctx, `UPDATE class_sessions SET starts_at = ?, ends_at = ?, online = ?, venue_name = ?,
+			venue_address = ?, map_url = ?, updated_at = ? WHERE id = ?`, x.StartsAt, x.EndsAt, x.Online, x.VenueName,
+			x.VenueAddress, x.MapURL, now.UTC(), x.ID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE enrolments SET reminded_at = NULL WHERE session_id = ?`, x.ID); err != nil {
+			return err
+		}
+		places, err := enrolments(ctx, tx, `WHERE session_id = ? AND state <> ? ORDER BY position`, x.ID, Cancelled)
+		if err != nil {
+			return err
+		}
+		for _, e := range places {
+			for _, h := range s.moved {
+				if err := h(ctx, tx, e, x); err != nil {
+					return err
+				}
+			}
+		}
+		told = len(places)
+		return audit.Append(ctx, tx, by.Entry(tenantID, "class.session.change", "class_session:"+string(x.ID),
+			audit.Say("audit.detail.class.session.change", x.StartsAt.Format(auditTime), fmt.Sprint(told))))
+	})
+	if err != nil {
+		return 0, err
+	}
+	return told, nil
+}

@@ -28,6 +28,11 @@ func (n *Notices) ClassCalledOff(ctx context.Context, tx *db.Tx, e classes.Enrol
 	return n.classNotice(ctx, tx, notify.ClassCancelled, e, x, n.clock.Now())
 }
 
+// ClassChanged implements the hook of classes.Store.OnChangeSession.
+func (n *Notices) ClassChanged(ctx context.Context, tx *db.Tx, e classes.Enrolment, x classes.Session) error {
+	return n.classNotice(ctx, tx, notify.ClassChanged, e, x, n.clock.Now())
+}
+
 // RemindClasses sends the class reminders due now and returns how many
 // were queued.
 func (n *Notices) RemindClasses(ctx context.Context) (int, error) {

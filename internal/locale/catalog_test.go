@@ -123,7 +123,8 @@ func TestEveryUsedKeyExists(t *testing.T) {
 		"class.cancel": true, "class.promote": true, "class.ics": true, "class.attended": true, "class.absent": true, "class.session.cancel": true,
 		"class.certificate": true, "class.supporter.apply": true, "class.supporter.training": true, "class.assign": true,
 		"class.unassign": true, "class.hours": true, "class.supporter.": true, "course.update": true, "course.lesson": true,
-		"course.lesson_move": true, "course.lesson_delete": true, "course.share": true}
+		"course.lesson_move": true, "course.lesson_delete": true, "course.share": true, "class.session.change": true,
+		"class.picture": true}
 	for k, where := range used {
 		if strings.HasSuffix(k, ".") || notKeys[k] {
 			continue

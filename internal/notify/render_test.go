@@ -71,7 +71,7 @@ func TestRenderEveryTemplate(t *testing.T) {
 				switch name {
 				case AssistCode:
 					key = "code"
-				case AppointmentReminder, ClassPromoted, ClassReminder, ClassCancelled:
+				case AppointmentReminder, ClassPromoted, ClassReminder, ClassCancelled, ClassChanged:
 					key = "when"
 				}
 				if data[key] != "" && !strings.Contains(body, data[key]) {
@@ -80,10 +80,10 @@ func TestRenderEveryTemplate(t *testing.T) {
 				if name == ClassPromoted && !strings.Contains(subject, data["course"]) {
 					t.Errorf("%s: the course missing from the subject: %s", where, subject)
 				}
-				if (name == ClassPromoted || name == ClassReminder) && data["venue"] != "" && !strings.Contains(body, data["venue"]) {
+				if (name == ClassPromoted || name == ClassReminder || name == ClassChanged) && data["venue"] != "" && !strings.Contains(body, data["venue"]) {
 					t.Errorf("%s: the hall missing from the body:\n%s", where, body)
 				}
-				if name != AssistCode && name != AppointmentReminder && name != ClassPromoted && name != ClassReminder && name != ClassCancelled &&
+				if name != AssistCode && name != AppointmentReminder && name != ClassPromoted && name != ClassReminder && name != ClassCancelled && name != ClassChanged &&
 					!strings.Contains(subject, data[key]) {
 					t.Errorf("%s: tracking number missing from the subject: %s", where, subject)
 				}

@@ -23,11 +23,12 @@ const (
 	ClassPromoted        = "class_promoted"        // to a learner who moved up from the waiting list
 	ClassReminder        = "class_reminder"        // to a seated learner, the day before the class
 	ClassCancelled       = "class_cancelled"       // to every learner with a place, when staff call a class off
+	ClassChanged         = "class_changed"         // to every learner with a place, when a class moves to another time or place
 )
 
 // Templates lists every template name.
 var Templates = []string{ApplicationSubmitted, ApplicationChanged, ApplicationSentBack, ApplicationDecided, SLAEscalated, AssistCode,
-	AppointmentReminder, ClassPromoted, ClassReminder, ClassCancelled}
+	AppointmentReminder, ClassPromoted, ClassReminder, ClassCancelled, ClassChanged}
 
 // fallbackLang is used when a language has no file for a template.
 const fallbackLang = "en"

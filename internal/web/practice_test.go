@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -698,4 +699,44 @@ func mustUser(t *testing.T, s *site, login string) identity.User {
 		t.Fatal(err)
 	}
 	return u
+}
+
+// Moving a class from its roster: the form is filled with the class as
+// it is; a new day and hall move it and every learner with a place gets
+// an email; a time in the past is refused at its field.
+func TestMoveClass(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	tenantID, xs := sessionsOf(t, s, "fukuoka")
+	full := xs[1] // 4 seated, 2 waiting
+	change := "/fukuoka/classes/sessions/" + string(full.ID) + "/change"
+	teacher := s.browser(t)
+	teacher.signin("instructor@fukuoka.demo")
+	ja := jaText(t)
+	jst := time.FixedZone("JST", 9*3600)
+	start := full.StartsAt.In(jst)
+	form := teacher.get(change)
+	mustContain(t, form, `value="`+start.Format("15:04")+`"`, `value="`+full.VenueName+`"`)
+	to := start.AddDate(0, 0, 1)
+	values := url.Values{"date-day": {strconv.Itoa(to.Day())}, "date-month": {strconv.Itoa(int(to.Month()))}, "date-year": {strconv.Itoa(to.Year())},
+		"start": {"１３：３０"}, "length": {"90"}, "venue_name": {"東区 公民館"}}
+	if a := teacher.post(change, values); a.status != http.StatusSeeOther || !strings.Contains(a.header.Get("Location"), "done=class_moved") {
+		t.Fatalf("move: %d %q", a.status, a.header.Get("Location"))
+	}
+	x, _ := s.app.Classes.Session(context.Background(), tenantID, full.ID)
+	if got := x.StartsAt.In(jst); got.Day() != to.Day() || got.Hour() != 13 || got.Minute() != 30 || x.VenueName != "東区 公民館" {
+		t.Errorf("after moving: %s at %q", got, x.VenueName)
+	}
+	var told int
+	if err := s.app.DB.QueryRowContext(context.Background(), `SELECT COUNT(*) FROM messages WHERE tenant_id = ? AND template = ?`,
+		tenantID, "class_changed").Scan(&told); err != nil || told != 6 {
+		t.Errorf("emails of the move: %d, %v; want 6 (4 seated, 2 waiting)", told, err)
+	}
+	past := s.app.Clock.Now().In(jst).AddDate(0, 0, -1)
+	values.Set("date-day", strconv.Itoa(past.Day()))
+	values.Set("date-month", strconv.Itoa(int(past.Month())))
+	values.Set("date-year", strconv.Itoa(past.Year()))
+	if a := teacher.post(change, values); a.status != http.StatusUnprocessableEntity || !strings.Contains(a.body, ja("error.class.in_the_past")) {
+		t.Errorf("a day in the past: %d", a.status)
+	}
 }

@@ -89,6 +89,8 @@ func (s *Pages) Routes() []web.Route {
 		{Method: "POST", Pattern: supportersPath + "/{user}/training", Policy: teachers, Handler: s.recordTraining},
 		{Method: "POST", Pattern: "/{tenant}/classes/sessions/{id}/team", Policy: teachers, Handler: s.assign},
 		{Method: "POST", Pattern: "/{tenant}/classes/sessions/{id}/capacity", Policy: teachers, Handler: s.setCapacity},
+		{Method: "GET", Pattern: "/{tenant}/classes/sessions/{id}/change", Policy: teachers, Handler: s.changePage},
+		{Method: "POST", Pattern: "/{tenant}/classes/sessions/{id}/change", Policy: teachers, Handler: s.changeSession},
 
 		{Method: "GET", Pattern: web.PracticeEntry, Policy: web.Public(), Handler: s.practiceEntry},
 		{Method: "POST", Pattern: web.PracticeEntry, Policy: web.Public(), Handler: s.practiceJoin},

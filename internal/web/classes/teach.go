@@ -281,3 +281,78 @@ func (s *Pages) setCapacity(w http.ResponseWriter, r *http.Request) {
 		web.Redirect(w, r, back+"?done=saved#capacity")
 	}
 }
+
+// changePage is the form that moves a session to another day, time or
+// place, filled with what it is now.
+func (s *Pages) changePage(w http.ResponseWriter, r *http.Request) {
+	t, x, c, ok := s.tenantSession(w, r, false)
+	if !ok {
+		return
+	}
+	p := s.NewPage(r, "classes.change.title")
+	start := x.StartsAt.In(t.Location())
+	p.Form.Set("date-day", strconv.Itoa(start.Day()))
+	p.Form.Set("date-month", strconv.Itoa(int(start.Month())))
+	p.Form.Set("date-year", strconv.Itoa(start.Year()))
+	p.Form.Set("start", start.Format("15:04"))
+	p.Form.Set("length", strconv.Itoa(int(x.EndsAt.Sub(x.StartsAt).Minutes())))
+	if x.Online {
+		p.Form.Set("online", "yes")
+	}
+	p.Form.Set("venue_name", x.VenueName)
+	p.Form.Set("venue_address", x.VenueAddress)
+	p.Form.Set("map_url", x.MapURL)
+	s.renderChange(w, t, x, c, p, http.StatusOK)
+}
+
+func (s *Pages) renderChange(w http.ResponseWriter, t *tenant.Tenant, x class.Session, c class.Course, p *web.Page, status int) {
+	p.Tenant = t
+	p.NoIndex = true
+	p.Data = struct {
+		Session sessionView
+		Lengths []int
+		Date    web.InputView
+		Told    int
+	}{s.courseSessionView(p, x, c), lengths, p.DateInput("date", "classes.form.date", "classes.form.date.hint"), x.Enrolled + x.Waitlisted}
+	s.Render(w, status, "class_change", p)
+}
+
+// changeSession moves the session; its learners are emailed the new time
+// and place with a calendar file.
+func (s *Pages) changeSession(w http.ResponseWriter, r *http.Request) {
+	t, x, c, ok := s.tenantSession(w, r, true)
+	if !ok {
+		return
+	}
+	r.PostForm.Set("capacity", strconv.Itoa(x.Capacity)) // not changed here
+	in, errs := sessionFromForm(r, t)
+	if len(errs) == 0 {
+		_, err := s.Classes.ChangeSession(r.Context(), web.Actor(r), t.ID, x.ID, in)
+		switch {
+		case errors.As(err, &errs):
+		case errors.Is(err, class.ErrSessionCanceled), errors.Is(err, class.ErrSessionPast):
+			errs = validation.Errors{{Field: "date", Code: "classes.change.too_late"}}
+		case err != nil:
+			s.ServerError(w, r, err)
+			return
+		default:
+			web.Redirect(w, r, s.Path("/{tenant}/classes/sessions/{id}/roster", t.Slug, string(x.ID))+"?done=class_moved")
+			return
+		}
+	}
+	p := s.NewPage(r, "classes.change.title")
+	p.Form, p.Errors = r.PostForm, renameField(errs, "starts_at", "start")
+	s.renderChange(w, t, x, c, p, http.StatusUnprocessableEntity)
+}
+
+// renameField points problems of one field at another form field.
+func renameField(errs validation.Errors, from, to string) validation.Errors {
+	out := make(validation.Errors, len(errs))
+	for i, e := range errs {
+		if e.Field == from {
+			e.Field = to
+		}
+		out[i] = e
+	}
+	return out
+}
