@@ -53,10 +53,31 @@ func (w *uploadCleanupWorker) Work(ctx context.Context, _ *river.Job[uploadClean
 	return err
 }
 
+// guestCleanup is the hourly job that removes practice guests whose
+// token has expired, with what they left (classes.Store.RemoveExpiredGuests).
+type guestCleanup struct{}
+
+func (guestCleanup) Kind() string { return "practice_guest_cleanup" }
+
+type guestCleanupWorker struct {
+	river.WorkerDefaults[guestCleanup]
+	a *App
+}
+
+func (w *guestCleanupWorker) Work(ctx context.Context, _ *river.Job[guestCleanup]) error {
+	n, err := w.a.Classes.RemoveExpiredGuests(ctx)
+	if n > 0 {
+		w.a.Log.Info("removed expired practice guests", "count", n)
+	}
+	return err
+}
+
 // registerJobs adds Serambi's workers and periodic jobs to the queue.
 func (a *App) registerJobs() {
 	river.AddWorker(a.Jobs.Workers, &slaWorker{a: a})
 	a.Jobs.Every(time.Minute, func() river.JobArgs { return slaCheck{} })
 	river.AddWorker(a.Jobs.Workers, &uploadCleanupWorker{a: a})
 	a.Jobs.Every(time.Hour, func() river.JobArgs { return uploadCleanup{} })
+	river.AddWorker(a.Jobs.Workers, &guestCleanupWorker{a: a})
+	a.Jobs.Every(time.Hour, func() river.JobArgs { return guestCleanup{} })
 }

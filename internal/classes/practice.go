@@ -354,3 +354,42 @@ func (s *Store) PracticeOfSession(ctx context.Context, tenantID ids.Tenant, x Se
 	}
 	return out, grows.Err()
 }
+
+// RemoveExpiredGuests deletes the guests whose token has expired, with
+// all they left (practice, mailbox, help requests): a guest gave a first
+// name at most, and nothing of it is kept once they cannot come back to
+// it. It returns how many guests went.
+func (s *Store) RemoveExpiredGuests(ctx context.Context) (n int, err error) {
+	defer wrapf(&err, "remove expired practice guests")
+	now := s.clock.Now().UTC()
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		const expired = `SELECT id FROM practice_guests WHERE expires_at <= ?`
+		for _, table := range []string{"practice_results", "practice_mail", "class_help"} {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM "+table+" WHERE guest_id IN ("+expired+")", now); err != nil {
+				return fmt.Errorf("%s: %w", table, err)
+			}
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM practice_guests WHERE expires_at <= ?`, now)
+		if err != nil {
+			return err
+		}
+		gone, err := res.RowsAffected()
+		n = int(gone)
+		return err
+	})
+	return n, err
+}
+
+// ResetMailbox empties p's practice mailbox of lessonID so the messages
+// arrive again, unread and unjudged; the exercise's record of tries stays.
+func (s *Store) ResetMailbox(ctx context.Context, tenantID ids.Tenant, lessonID string, p Practiser) (err error) {
+	defer wrapf(&err, "reset the practice mailbox of lesson %s", lessonID)
+	if !p.Known() {
+		return ErrNotPractiser
+	}
+	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM practice_mail WHERE tenant_id = ? AND lesson_id = ? AND learner_id = ? AND guest_id = ?`,
+			tenantID, lessonID, p.LearnerID, p.GuestID)
+		return err
+	})
+}

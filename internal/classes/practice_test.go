@@ -236,3 +236,66 @@ func wrongCode(code string) string {
 	last := (code[len(code)-1]-'0'+1)%10 + '0'
 	return code[:len(code)-1] + string(last)
 }
+
+// TestRemoveExpiredGuests: once a guest's token has expired, the guest and
+// everything they left (practice, mailbox, a help request) go; a learner's
+// practice and a guest still within their time stay.
+func TestRemoveExpiredGuests(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		x := e.session(t, 5)
+		e.Clock.Advance(7*24*time.Hour - 30*time.Minute)
+		_, old, err := e.st.StartGuest(e.Ctx, e.officer, e.tenant, e.st.PracticeCode(x.ID), "old")
+		if err != nil {
+			t.Fatal(err)
+		}
+		lesson := e.course.Lessons[0].ID
+		guest := classes.Practiser{GuestID: old.ID}
+		learner := classes.Practiser{LearnerID: e.enrol(t, x).LearnerID}
+		for _, p := range []classes.Practiser{guest, learner} {
+			if err := e.st.Record(e.Ctx, e.tenant, lesson, classes.Tap, p, classes.Result{Done: true}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := e.st.ActOnMail(e.Ctx, e.tenant, lesson, p, "prize", classes.MailAction{Verdict: classes.VerdictScam}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		e.Clock.Advance(time.Hour) // the class is on
+		if _, err := e.st.AskHelp(e.Ctx, e.tenant, x.ID, guest, "old"); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := e.st.RemoveExpiredGuests(e.Ctx); err != nil || n != 0 {
+			t.Fatalf("before expiry: %d, %v", n, err)
+		}
+		e.Clock.Advance(29 * 24 * time.Hour)
+		_, fresh, err := e.st.StartGuest(e.Ctx, e.officer, e.tenant, e.st.PracticeCode(x.ID), "fresh")
+		if err == nil {
+			t.Fatalf("a code a month after the class still opened it: %+v", fresh)
+		}
+		e.Clock.Advance(2 * 24 * time.Hour)
+		if n, err := e.st.RemoveExpiredGuests(e.Ctx); err != nil || n != 1 {
+			t.Fatalf("after expiry: %d, %v; want 1", n, err)
+		}
+		for _, table := range []string{"practice_results", "practice_mail", "class_help"} {
+			var n int
+			if err := d.QueryRowContext(e.Ctx, "SELECT COUNT(*) FROM "+table+" WHERE guest_id = ?", old.ID).Scan(&n); err != nil || n != 0 {
+				t.Errorf("%s still holds %d rows of the expired guest (%v)", table, n, err)
+			}
+		}
+		if p, _ := e.st.ProgressOf(e.Ctx, e.tenant, learner); p[lesson][classes.Tap].DoneAt == nil {
+			t.Error("the learner's practice went with the guest's")
+		}
+		if st, _ := e.st.Mailbox(e.Ctx, e.tenant, lesson, learner); st["prize"].Verdict != classes.VerdictScam {
+			t.Error("the learner's mailbox went with the guest's")
+		}
+		if err := e.st.ResetMailbox(e.Ctx, e.tenant, lesson, learner); err != nil {
+			t.Fatal(err)
+		}
+		if st, _ := e.st.Mailbox(e.Ctx, e.tenant, lesson, learner); len(st) != 0 {
+			t.Errorf("after starting the mailbox again: %+v", st)
+		}
+		if p, _ := e.st.ProgressOf(e.Ctx, e.tenant, learner); p[lesson][classes.Mailbox].Tries != 1 {
+			t.Errorf("starting again lost the record of tries: %+v", p[lesson][classes.Mailbox])
+		}
+	})
+}

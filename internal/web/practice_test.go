@@ -251,6 +251,11 @@ func TestPracticeMailbox(t *testing.T) {
 	if a := b.get("/banyuwangi/classes/lessons/" + lesson.ID + "/mailbox/lottery"); a.status != http.StatusNotFound {
 		t.Errorf("a message that is not there: %d", a.status)
 	}
+	// Practising again: the messages come back unread and unjudged.
+	if a := b.post(box, url.Values{"action": {"reset"}}); a.status != http.StatusSeeOther {
+		t.Fatalf("start the mailbox again: %d", a.status)
+	}
+	mustContain(t, b.get(box), `class="mail-row unread" href="`+msg("family")+`"`, "0 dari 5")
 }
 
 // Help in the room, without script: the seated resident and a guest with

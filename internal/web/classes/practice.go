@@ -247,6 +247,14 @@ func (s *Pages) exerciseResult(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	me := web.PractiserOf(r)
+	if e == class.Mailbox && r.PostForm.Get("action") == "reset" {
+		if err := s.Classes.ResetMailbox(r.Context(), t.ID, l.ID, me); err != nil {
+			s.ServerError(w, r, err)
+			return
+		}
+		web.Redirect(w, r, s.Path(exercisePath, t.Slug, l.ID, string(e)))
+		return
+	}
 	if who := r.PostForm.Get("learner"); who != "" && who != string(me.LearnerID) && who != me.GuestID {
 		s.refuse(w, r, t, http.StatusForbidden, "practice.not_yours")
 		return
