@@ -745,3 +745,42 @@ func TestMoveClass(t *testing.T) {
 		t.Errorf("a day in the past: %d", a.status)
 	}
 }
+
+// A person's classes calendar: the address on "my classes" serves, without
+// signing in, their classes (a place held, the class taught) and nothing
+// of anyone else's; a forged or altered token is not found.
+func TestClassesCalendarFeed(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	today := todaySession(t, s, "fukuoka")
+	resident := s.browser(t)
+	resident.signin("resident@fukuoka.demo")
+	mine := resident.get("/fukuoka/classes/mine")
+	m := regexp.MustCompile(`href="https?://[^/]+(/feeds/class-calendar/[^"]+)"`).FindStringSubmatch(mine.body)
+	if m == nil {
+		t.Fatalf("no calendar address on my classes")
+	}
+	anon := s.browser(t)
+	feed := anon.get(m[1])
+	if ct := feed.header.Get("Content-Type"); !strings.HasPrefix(ct, "text/calendar") {
+		t.Fatalf("the feed: %d %q", feed.status, ct)
+	}
+	if n := strings.Count(feed.body, "BEGIN:VEVENT"); n != 2 || !strings.Contains(feed.body, "UID:"+string(today.ID)+"@serambi") {
+		t.Errorf("the resident's feed has %d events, want today's class and the online one:\n%s", n, feed.body)
+	}
+	teacher := s.browser(t)
+	teacher.signin("instructor@fukuoka.demo")
+	tm := regexp.MustCompile(`href="https?://[^/]+(/feeds/class-calendar/[^"]+)"`).FindStringSubmatch(teacher.get("/fukuoka/classes/mine").body)
+	if tm == nil || strings.Count(anon.get(tm[1]).body, "BEGIN:VEVENT") != 4 {
+		t.Errorf("the instructor's feed should hold the 4 demo classes they teach")
+	}
+	forged := m[1][:len(m[1])-2] + "xx"
+	if a := anon.get(forged); a.status != http.StatusNotFound {
+		t.Errorf("an altered token: %d", a.status)
+	}
+	other := mustUser(t, s, "learner1@fukuoka.demo")
+	swapped := "/feeds/class-calendar/" + string(other.ID) + m[1][strings.Index(m[1], "."):]
+	if a := anon.get(swapped); a.status != http.StatusNotFound {
+		t.Errorf("someone else's ID with the resident's signature: %d", a.status)
+	}
+}

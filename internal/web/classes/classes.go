@@ -51,6 +51,7 @@ func (s *Pages) Routes() []web.Route {
 		{Method: "GET", Pattern: session + "/calendar.ics", Policy: web.Public(), Handler: s.sessionICS},
 		{Method: "POST", Pattern: session + "/enrol", Policy: web.SignedIn, Handler: s.enrol},
 		{Method: "GET", Pattern: "/{tenant}/classes/mine", Policy: web.SignedIn, Handler: s.myClasses},
+		{Method: "GET", Pattern: classesFeedPath, Policy: web.Public(), Handler: s.classesFeed},
 		{Method: "POST", Pattern: "/{tenant}/classes/enrolments/{id}/cancel", Policy: enrolmentParties, Handler: s.cancel},
 
 		{Method: "GET", Pattern: "/{tenant}/classes/manage", Policy: teachers, Handler: s.managePage},

@@ -100,7 +100,10 @@ func (s *Pages) myClasses(w http.ResponseWriter, r *http.Request) {
 		}
 		return 1
 	})
-	p.Data = list
+	p.Data = struct {
+		List []enrolmentView
+		Feed string
+	}{list, s.classesFeedURL(web.UserOf(r).ID)}
 	s.Render(w, http.StatusOK, "class_mine", p)
 }
 

@@ -330,15 +330,7 @@ func (s *Pages) sessionICS(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	where := x.VenueName
-	if x.VenueAddress != "" {
-		where += ", " + x.VenueAddress
-	}
-	if x.Online {
-		where = s.Catalog.T(web.LangOf(r), "classes.online")
-	}
-	ev := ical.Event{UID: string(x.ID) + "@serambi", Start: x.StartsAt, End: x.EndsAt, Summary: c.Title.In(web.LangOf(r)),
-		Location: where, URL: s.BaseURL + s.Path("/{tenant}/classes/sessions/{id}", t.Slug, string(x.ID)), Cancelled: x.Cancelled}
+	ev := s.classEvent(t, x, c, web.LangOf(r))
 	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="class.ics"`)
 	w.Header().Set("Cache-Control", "private, no-store")
