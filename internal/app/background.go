@@ -40,15 +40,19 @@ type uploadCleanup struct{}
 
 func (uploadCleanup) Kind() string { return "upload_cleanup" }
 
-type uploadCleanupWorker struct {
-	river.WorkerDefaults[uploadCleanup]
-	a *App
+// sweeper is the worker of a periodic clean-up: it runs sweep and logs
+// how much went.
+type sweeper[T river.JobArgs] struct {
+	river.WorkerDefaults[T]
+	a     *App
+	sweep func(context.Context) (int, error)
+	what  string // the log line when something went
 }
 
-func (w *uploadCleanupWorker) Work(ctx context.Context, _ *river.Job[uploadCleanup]) error {
-	n, err := w.a.Docs.RemoveUnattached(ctx)
+func (w *sweeper[T]) Work(ctx context.Context, _ *river.Job[T]) error {
+	n, err := w.sweep(ctx)
 	if n > 0 {
-		w.a.Log.Info("removed uploads attached to nothing for a day", "count", n)
+		w.a.Log.Info(w.what, "count", n)
 	}
 	return err
 }
@@ -59,25 +63,14 @@ type guestCleanup struct{}
 
 func (guestCleanup) Kind() string { return "practice_guest_cleanup" }
 
-type guestCleanupWorker struct {
-	river.WorkerDefaults[guestCleanup]
-	a *App
-}
-
-func (w *guestCleanupWorker) Work(ctx context.Context, _ *river.Job[guestCleanup]) error {
-	n, err := w.a.Classes.RemoveExpiredGuests(ctx)
-	if n > 0 {
-		w.a.Log.Info("removed expired practice guests", "count", n)
-	}
-	return err
-}
-
 // registerJobs adds Serambi's workers and periodic jobs to the queue.
 func (a *App) registerJobs() {
 	river.AddWorker(a.Jobs.Workers, &slaWorker{a: a})
 	a.Jobs.Every(time.Minute, func() river.JobArgs { return slaCheck{} })
-	river.AddWorker(a.Jobs.Workers, &uploadCleanupWorker{a: a})
+	river.AddWorker(a.Jobs.Workers, &sweeper[uploadCleanup]{a: a, sweep: a.Docs.RemoveUnattached,
+		what: "removed uploads attached to nothing for a day"})
 	a.Jobs.Every(time.Hour, func() river.JobArgs { return uploadCleanup{} })
-	river.AddWorker(a.Jobs.Workers, &guestCleanupWorker{a: a})
+	river.AddWorker(a.Jobs.Workers, &sweeper[guestCleanup]{a: a, sweep: a.Classes.RemoveExpiredGuests,
+		what: "removed expired practice guests"})
 	a.Jobs.Every(time.Hour, func() river.JobArgs { return guestCleanup{} })
 }

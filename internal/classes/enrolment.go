@@ -57,15 +57,9 @@ func (s *Store) Enrol(ctx context.Context, by audit.Actor, tenantID ids.Tenant, 
 	e := Enrolment{ID: ids.Enrolment(db.NewID()), TenantID: tenantID, SessionID: sessionID, LearnerID: learnerID,
 		EnrolledBy: by.ID, Questions: q, CreatedAt: now, UpdatedAt: now}
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		x, place, err := lockSession(ctx, tx, tenantID, sessionID, 1)
+		x, place, err := lockUpcoming(ctx, tx, tenantID, sessionID, 1, now)
 		if err != nil {
 			return err
-		}
-		switch {
-		case x.Cancelled:
-			return ErrSessionCanceled
-		case !now.Before(x.StartsAt):
-			return ErrSessionPast
 		}
 		// A second live enrolment is refused by the database's unique
 		// index (insertEnrolment), which costs no round trip of its own.

@@ -148,6 +148,22 @@ func lockSession(ctx context.Context, tx *db.Tx, tenantID ids.Tenant, id ids.Cla
 	return x, place, nil
 }
 
+// lockUpcoming locks a session that is still to come at now (as
+// lockSession), refusing one cancelled (ErrSessionCanceled) or started
+// (ErrSessionPast).
+func lockUpcoming(ctx context.Context, tx *db.Tx, tenantID ids.Tenant, id ids.ClassSession, take int, now time.Time) (Session, int, error) {
+	x, place, err := lockSession(ctx, tx, tenantID, id, take)
+	switch {
+	case err != nil:
+		return Session{}, 0, err
+	case x.Cancelled:
+		return Session{}, 0, ErrSessionCanceled
+	case !now.Before(x.StartsAt):
+		return Session{}, 0, ErrSessionPast
+	}
+	return x, place, nil
+}
+
 // auditTime is how the audit trail's details write a time (read by staff
 // of any zone, so in UTC and saying so).
 const auditTime = "2006-01-02 15:04 UTC"
@@ -167,15 +183,9 @@ func (s *Store) OnCancelSession(h CancelHook) { s.calledOff = append(s.calledOff
 func (s *Store) CancelSession(ctx context.Context, by audit.Actor, tenantID ids.Tenant, sessionID ids.ClassSession) (told int, err error) {
 	defer wrapf(&err, "cancel session %s", sessionID)
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		x, _, err := lockSession(ctx, tx, tenantID, sessionID, 0)
+		x, _, err := lockUpcoming(ctx, tx, tenantID, sessionID, 0, s.clock.Now())
 		if err != nil {
 			return err
-		}
-		switch {
-		case x.Cancelled:
-			return ErrSessionCanceled
-		case !s.clock.Now().Before(x.StartsAt):
-			return ErrSessionPast
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE class_sessions SET cancelled = ?, updated_at = ? WHERE id = ?`,
 			true, s.clock.Now().UTC(), sessionID); err != nil {
@@ -223,15 +233,9 @@ func (s *Store) ChangeSession(ctx context.Context, by audit.Actor, tenantID ids.
 		return 0, validation.Errors{{Field: "starts_at", Code: "error.class.in_the_past"}}
 	}
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		x, _, err := lockSession(ctx, tx, tenantID, sessionID, 0)
+		x, _, err := lockUpcoming(ctx, tx, tenantID, sessionID, 0, now)
 		if err != nil {
 			return err
-		}
-		switch {
-		case x.Cancelled:
-			return ErrSessionCanceled
-		case !now.Before(x.StartsAt):
-			return ErrSessionPast
 		}
 		x.StartsAt, x.EndsAt, x.Online = in.StartsAt.UTC(), in.EndsAt.UTC(), in.Online
 		x.VenueName, x.VenueAddress, x.MapURL = in.VenueName, in.VenueAddress, in.MapURL
