@@ -87,6 +87,17 @@ type Session struct {
 	Cancelled    bool
 	// Enrolled and Waitlisted are counted when the session is read.
 	Enrolled, Waitlisted int
+	UpdatedAt            time.Time
+}
+
+// revisionEpoch starts the count of Revision.
+var revisionEpoch = time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// Revision grows each time the session changes (minutes of its last
+// change since 2020): calendars take the highest as the current version
+// of the class (iCalendar's SEQUENCE).
+func (x Session) Revision() int {
+	return max(0, int(x.UpdatedAt.Sub(revisionEpoch)/time.Minute))
 }
 
 // Enrolment states.

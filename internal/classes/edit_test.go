@@ -119,8 +119,10 @@ func TestChangeSession(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		e := newEnv(t, d)
 		var told []classes.Enrolment
+		seen := 0
 		e.st.OnChangeSession(func(ctx context.Context, tx *db.Tx, en classes.Enrolment, x classes.Session) error {
 			told = append(told, en)
+			seen = x.Revision()
 			if x.VenueName != "東区 公民館" {
 				t.Errorf("the hook saw the old hall: %q", x.VenueName)
 			}
@@ -129,6 +131,8 @@ func TestChangeSession(t *testing.T) {
 		x := e.session(t, 1)
 		e.enrol(t, x)
 		e.enrol(t, x) // waits
+		before, _ := e.st.Session(e.Ctx, e.tenant, x.ID)
+		e.Clock.Advance(time.Hour)
 		moved := x
 		moved.StartsAt, moved.EndsAt = x.StartsAt.Add(48*time.Hour), x.EndsAt.Add(48*time.Hour)
 		moved.VenueName = "東区 公民館"
@@ -139,6 +143,9 @@ func TestChangeSession(t *testing.T) {
 		got, _ := e.st.Session(e.Ctx, e.tenant, x.ID)
 		if !got.StartsAt.Equal(moved.StartsAt.UTC()) || got.VenueName != "東区 公民館" || got.Capacity != 1 {
 			t.Errorf("after the change: %+v", got)
+		}
+		if got.Revision() <= before.Revision() || seen != got.Revision() {
+			t.Errorf("revision %d → %d (the emails' calendar files carry %d); want it to grow and match", before.Revision(), got.Revision(), seen)
 		}
 		past := moved
 		past.StartsAt, past.EndsAt = e.Clock.Now().Add(-time.Hour), e.Clock.Now()

@@ -78,12 +78,12 @@ func (s *Store) CreateSession(ctx context.Context, actor audit.Actor, tenantID i
 const sessionColumns = `s.id, s.tenant_id, s.course_id, s.starts_at, s.ends_at, s.online, s.venue_name, s.venue_address,
 	s.map_url, s.capacity, s.cancelled,
 	(SELECT COUNT(*) FROM enrolments e WHERE e.session_id = s.id AND e.state = 'enrolled'),
-	(SELECT COUNT(*) FROM enrolments e WHERE e.session_id = s.id AND e.state = 'waitlisted')`
+	(SELECT COUNT(*) FROM enrolments e WHERE e.session_id = s.id AND e.state = 'waitlisted'), s.updated_at`
 
 func scanSession(r interface{ Scan(...any) error }) (Session, error) {
 	var x Session
 	err := r.Scan(&x.ID, &x.TenantID, &x.CourseID, &x.StartsAt, &x.EndsAt, &x.Online, &x.VenueName, &x.VenueAddress,
-		&x.MapURL, &x.Capacity, &x.Cancelled, &x.Enrolled, &x.Waitlisted)
+		&x.MapURL, &x.Capacity, &x.Cancelled, &x.Enrolled, &x.Waitlisted, &x.UpdatedAt)
 	x.StartsAt, x.EndsAt = x.StartsAt.UTC(), x.EndsAt.UTC()
 	return x, err
 }
@@ -135,9 +135,9 @@ func lockSession(ctx context.Context, tx *db.Tx, tenantID ids.Tenant, id ids.Cla
 	var x Session
 	var place int
 	err := tx.QueryRowContext(ctx, `UPDATE class_sessions SET places = places + ? WHERE tenant_id = ? AND id = ?
-		RETURNING id, tenant_id, course_id, starts_at, ends_at, online, venue_name, venue_address, map_url, capacity, cancelled, places`,
+		RETURNING id, tenant_id, course_id, starts_at, ends_at, online, venue_name, venue_address, map_url, capacity, cancelled, places, updated_at`,
 		take, tenantID, id).Scan(&x.ID, &x.TenantID, &x.CourseID, &x.StartsAt, &x.EndsAt, &x.Online, &x.VenueName, &x.VenueAddress,
-		&x.MapURL, &x.Capacity, &x.Cancelled, &place)
+		&x.MapURL, &x.Capacity, &x.Cancelled, &place, &x.UpdatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, 0, ErrNotFound
 	}
@@ -191,7 +191,7 @@ func (s *Store) CancelSession(ctx context.Context, by audit.Actor, tenantID ids.
 			true, s.clock.Now().UTC(), sessionID); err != nil {
 			return err
 		}
-		x.Cancelled = true
+		x.Cancelled, x.UpdatedAt = true, s.clock.Now().UTC()
 		places, err := enrolments(ctx, tx, `WHERE session_id = ? AND state <> ? ORDER BY position`, sessionID, Cancelled)
 		if err != nil {
 			return err
@@ -238,7 +238,7 @@ func (s *Store) ChangeSession(ctx context.Context, by audit.Actor, tenantID ids.
 			return err
 		}
 		x.StartsAt, x.EndsAt, x.Online = in.StartsAt.UTC(), in.EndsAt.UTC(), in.Online
-		x.VenueName, x.VenueAddress, x.MapURL = in.VenueName, in.VenueAddress, in.MapURL
+		x.VenueName, x.VenueAddress, x.MapURL, x.UpdatedAt = in.VenueName, in.VenueAddress, in.MapURL, now.UTC()
 		if _, err := tx.ExecContext(ctx, `UPDATE class_sessions SET starts_at = ?, ends_at = ?, online = ?, venue_name = ?,
 			venue_address = ?, map_url = ?, updated_at = ? WHERE id = ?`, x.StartsAt, x.EndsAt, x.Online, x.VenueName,
 			x.VenueAddress, x.MapURL, now.UTC(), x.ID); err != nil {

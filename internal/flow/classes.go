@@ -94,6 +94,6 @@ func classCalendar(t tenant.Tenant, x classes.Session, title, url string, now ti
 	}
 	// A cancelled class's file removes it from the calendar it was added to.
 	ics := ical.Calendar("Serambi", []ical.Event{{UID: string(x.ID) + "@serambi", Start: x.StartsAt, End: x.EndsAt,
-		Summary: title + " — " + t.Slug, Location: where, URL: url, Cancelled: x.Cancelled}}, now)
+		Summary: title + " — " + t.Slug, Location: where, URL: url, Cancelled: x.Cancelled, Sequence: x.Revision()}}, now)
 	return &notify.Attachment{Name: "class.ics", ContentType: "text/calendar; charset=utf-8; method=PUBLISH", Data: ics}
 }

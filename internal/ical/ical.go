@@ -3,6 +3,7 @@
 package ical
 
 import (
+	"strconv"
 	"strings"
 	"time"
 )
@@ -16,6 +17,7 @@ type Event struct {
 	Location    string // where: a hall's name and address
 	URL         string
 	Cancelled   bool
+	Sequence    int // the event's version: a calendar replaces a lower one
 }
 
 // Calendar renders events as an iCalendar document with CRLF line ends
@@ -33,6 +35,9 @@ func Calendar(name string, events []Event, now time.Time) string {
 		line("BEGIN:VEVENT")
 		line("UID:" + e.UID)
 		line("DTSTAMP:" + stamp(now))
+		if e.Sequence > 0 {
+			line("SEQUENCE:" + strconv.Itoa(e.Sequence))
+		}
 		line("DTSTART:" + stamp(e.Start))
 		line("DTEND:" + stamp(e.End))
 		line("SUMMARY:" + escape(e.Summary))

@@ -31,3 +31,17 @@ func TestCalendar(t *testing.T) {
 		t.Errorf("summary does not unfold back:\n%s", unfolded)
 	}
 }
+
+// TestSequence: an event with a version carries it, so a calendar replaces
+// an older copy of it; one without has no SEQUENCE line.
+func TestSequence(t *testing.T) {
+	t.Parallel()
+	start := time.Date(2026, 12, 5, 1, 0, 0, 0, time.UTC)
+	with := Calendar("Serambi", []Event{{UID: "c@serambi", Start: start, End: start.Add(time.Hour), Summary: "x", Sequence: 3_600_123}}, start)
+	if !strings.Contains(with, "\r\nSEQUENCE:3600123\r\n") {
+		t.Errorf("no SEQUENCE in\n%s", with)
+	}
+	if without := Calendar("Serambi", []Event{{UID: "c@serambi", Start: start, End: start.Add(time.Hour), Summary: "x"}}, start); strings.Contains(without, "SEQUENCE") {
+		t.Errorf("a SEQUENCE with none given:\n%s", without)
+	}
+}

@@ -143,5 +143,6 @@ func (s *Pages) classEvent(t *tenant.Tenant, x class.Session, c class.Course, la
 		where = s.Catalog.T(lang, "classes.online")
 	}
 	return ical.Event{UID: string(x.ID) + "@serambi", Start: x.StartsAt, End: x.EndsAt, Summary: c.Title.In(lang),
-		Location: where, URL: s.BaseURL + s.Path("/{tenant}/classes/sessions/{id}", t.Slug, string(x.ID)), Cancelled: x.Cancelled}
+		Location: where, URL: s.BaseURL + s.Path("/{tenant}/classes/sessions/{id}", t.Slug, string(x.ID)), Cancelled: x.Cancelled,
+		Sequence: x.Revision()}
 }
