@@ -231,6 +231,11 @@ func TestPracticeMailbox(t *testing.T) {
 	if a := b.post(msg("prize"), url.Values{"reply": {"nomor rekening saya 123"}}); a.status != http.StatusNotFound {
 		t.Errorf("a reply to the scam: %d", a.status)
 	}
+	// A posted "done" does not finish the mailbox: only judging does.
+	b.post(box, url.Values{"done": {"1"}})
+	if p, _ := s.app.Classes.ProgressOf(context.Background(), tenantID, classes.Practiser{LearnerID: mustUser(t, s, "learner2@banyuwangi.demo").ID}); p[lesson.ID][classes.Mailbox].Tries != 0 {
+		t.Errorf("a posted result counted on the mailbox: %+v", p[lesson.ID][classes.Mailbox])
+	}
 	b.post(msg("prize"), url.Values{"verdict": {"safe"}})
 	mustContain(t, b.get(msg("prize")), "Belum tepat.", "Pesan ini penipuan.", "Anda tidak pernah ikut undian")
 	for _, m := range classes.Mails {

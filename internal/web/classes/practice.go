@@ -247,10 +247,14 @@ func (s *Pages) exerciseResult(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	me := web.PractiserOf(r)
-	if e == class.Mailbox && r.PostForm.Get("action") == "reset" {
-		if err := s.Classes.ResetMailbox(r.Context(), t.ID, l.ID, me); err != nil {
-			s.ServerError(w, r, err)
-			return
+	if e == class.Mailbox {
+		// The mailbox is done by judging its messages (mailAct), never
+		// by a posted result; here it can only start again.
+		if r.PostForm.Get("action") == "reset" {
+			if err := s.Classes.ResetMailbox(r.Context(), t.ID, l.ID, me); err != nil {
+				s.ServerError(w, r, err)
+				return
+			}
 		}
 		web.Redirect(w, r, s.Path(exercisePath, t.Slug, l.ID, string(e)))
 		return
