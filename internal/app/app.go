@@ -40,6 +40,7 @@ import (
 	"github.com/serambi/serambi/internal/region"
 	"github.com/serambi/serambi/internal/relay"
 	"github.com/serambi/serambi/internal/result"
+	"github.com/serambi/serambi/internal/sandbox"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/web"
 	"github.com/serambi/serambi/internal/web/account"
@@ -73,6 +74,7 @@ type App struct {
 	Calls    *call.Store
 	Kiosks   *kiosk.Store
 	Classes  *classes.Store
+	Sandbox  *sandbox.Service
 	Log      *slog.Logger
 	Clock    clock.Clock
 	web      *web.Server
@@ -186,6 +188,7 @@ func Open(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error)
 		return nil, fmt.Errorf("derive the check-in key: %w", err)
 	}
 	a.Classes = classes.NewStore(d, o.clock, checkIn)
+	a.Sandbox = sandbox.New(d, o.clock, a.Tenants, a.Catalog, a.Counters, a.Docs)
 	a.registerJobs()
 	if err := a.setupNotices(); err != nil {
 		d.Close()
@@ -214,7 +217,7 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error) 
 	a.web, err = web.New(web.Deps{
 		DB: a.DB, Tenants: a.Tenants, Identity: a.Identity, Regions: a.Regions, Catalog: messages,
 		Services: a.Catalog, Calendar: a.Calendar, Apps: a.Apps, Results: a.Results, Docs: a.Docs,
-		Outbox: a.Outbox, SendCode: a.sendCode, Counters: a.Counters, Queue: a.Queue, Calls: a.Calls, Kiosks: a.Kiosks, Classes: a.Classes, ICE: a.iceServers, FeedKey: feedKey(cfg), FeedKeyBefore: feedKeyBefore(cfg), CheckKey: a.checkKey,
+		Outbox: a.Outbox, SendCode: a.sendCode, Counters: a.Counters, Queue: a.Queue, Calls: a.Calls, Kiosks: a.Kiosks, Classes: a.Classes, Sandbox: a.Sandbox, ICE: a.iceServers, FeedKey: feedKey(cfg), FeedKeyBefore: feedKeyBefore(cfg), CheckKey: a.checkKey,
 		Clock: a.Clock, Log: a.Log, BaseURL: cfg.BaseURL, Demo: cfg.Demo, Registry: prometheus.NewRegistry(), MetricsToken: cfg.MetricsToken,
 	}, account.New, admin.New, api.New, applications.New, calls.New, classpages.New, counters.New, kiosks.New, network.New, serviceadmin.New)
 	if err != nil {

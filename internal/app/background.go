@@ -63,6 +63,12 @@ type guestCleanup struct{}
 
 func (guestCleanup) Kind() string { return "practice_guest_cleanup" }
 
+// practiceCleanup is the hourly job that empties the practice twins of
+// what learners did there more than sandbox.Keep ago.
+type practiceCleanup struct{}
+
+func (practiceCleanup) Kind() string { return "practice_twin_cleanup" }
+
 // registerJobs adds Serambi's workers and periodic jobs to the queue.
 func (a *App) registerJobs() {
 	river.AddWorker(a.Jobs.Workers, &slaWorker{a: a})
@@ -73,4 +79,7 @@ func (a *App) registerJobs() {
 	river.AddWorker(a.Jobs.Workers, &sweeper[guestCleanup]{a: a, sweep: a.Classes.RemoveExpiredGuests,
 		what: "removed expired practice guests"})
 	a.Jobs.Every(time.Hour, func() river.JobArgs { return guestCleanup{} })
+	river.AddWorker(a.Jobs.Workers, &sweeper[practiceCleanup]{a: a, sweep: a.Sandbox.Sweep,
+		what: "removed what learners practised in the city's services"})
+	a.Jobs.Every(time.Hour, func() river.JobArgs { return practiceCleanup{} })
 }

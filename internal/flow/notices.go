@@ -143,6 +143,15 @@ func (n *Notices) data(t tenant.Tenant, svc catalog.Service, a application.Appli
 
 // send queues the message and, when email is configured, its delivery.
 func (n *Notices) send(ctx context.Context, tx *db.Tx, e notify.Event) error {
+	if e.TenantID != "" {
+		t, err := n.tenants.ByID(ctx, e.TenantID)
+		if err != nil {
+			return fmt.Errorf("flow: tenant of a %s notice: %w", e.Template, err)
+		}
+		if t.IsPractice() {
+			return nil // practice tells no one: not the learner's inbox, not the staff's
+		}
+	}
 	id, err := n.outbox.Queue(ctx, tx, e)
 	if err != nil {
 		return fmt.Errorf("flow: queue %s to %s: %w", e.Template, e.RecipientID, err)

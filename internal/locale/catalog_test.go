@@ -109,7 +109,7 @@ func TestEveryUsedKeyExists(t *testing.T) {
 		used["error.page."+k+".title"], used["error.page."+k+".text"] = "errors", "errors"
 	}
 	// Strings that look like keys but are audit actions, prefixes or files.
-	notKeys := map[string]bool{"tenant.create": true, "tenant.update": true, "tenant.status": true, "staff.create": true,
+	notKeys := map[string]bool{"tenant.create": true, "tenant.update": true, "tenant.status": true, "tenant.practice": true, "staff.create": true,
 		"layout.html": true, "error.page.400": true, "error.page.403": true, "error.page.404": true, "error.page.429": true,
 		"error.page.500": true, "error.page.405": true, "error.page.413": true, "error.page.text": true, "error.page.410": true,
 		"service.save": true, "application.create": true, "application.assign": true, "result.issue": true,

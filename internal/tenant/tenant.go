@@ -54,8 +54,23 @@ type Tenant struct {
 	// letters a resident can read aloud on the phone.
 	TrackingPrefix string
 	Status         string
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// PracticeOf is, for a practice twin, the real tenant it copies (see
+	// Practice); empty for every real tenant.
+	PracticeOf ids.Tenant
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// IsPractice tells a practice twin, where learners try the services.
+func (t Tenant) IsPractice() bool { return t.PracticeOf != "" }
+
+// RealSlug is the slug of the tenant a practice twin copies (a real
+// tenant's own slug for a real one): where "back to the class" leads.
+func (t Tenant) RealSlug() string {
+	if !t.IsPractice() {
+		return t.Slug
+	}
+	return strings.TrimSuffix(t.Slug, PracticeSuffix)
 }
 
 // Name returns the tenant's name in lang, falling back to its default
@@ -135,7 +150,7 @@ var prefixPattern = regexp.MustCompile(`^[A-Z]{2,5}$`)
 func (s *Service) validate(in *Input, creating bool) (region.Region, validation.Errors) {
 	var errs validation.Errors
 	in.Slug = strings.ToLower(strings.TrimSpace(in.Slug))
-	if creating && (!slugPattern.MatchString(in.Slug) || reserved[in.Slug]) {
+	if creating && (!slugPattern.MatchString(in.Slug) || reserved[in.Slug] || strings.HasSuffix(in.Slug, PracticeSuffix)) {
 		errs.Add("slug", "error.tenant.slug")
 	}
 	r, ok := s.regions.Get(strings.TrimSpace(in.RegionCode))
@@ -316,6 +331,9 @@ func entry(actor audit.Actor, t Tenant, action, summary string) audit.Entry {
 func (s *Service) Update(ctx context.Context, actor audit.Actor, slug string, in Input) (_ Tenant, err error) {
 	defer wrapf(&err, "update tenant %s", slug)
 	old, err := s.fresh(ctx, slug)
+	if err == nil && old.IsPractice() {
+		err = ErrNotFound // a twin follows its real tenant (Practice), it is not edited
+	}
 	if err != nil {
 		return Tenant{}, err
 	}
@@ -375,13 +393,18 @@ func (s *Service) SetStatus(ctx context.Context, actor audit.Actor, slug, status
 		return Tenant{}, validation.Errors{{Field: "status", Code: "error.tenant.status"}}
 	}
 	t, err := s.fresh(ctx, slug)
+	if err == nil && t.IsPractice() {
+		err = ErrNotFound
+	}
 	if err != nil {
 		return Tenant{}, err
 	}
 	old := t.Status
 	t.Status, t.UpdatedAt = status, s.clock.Now()
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		if _, err := tx.ExecContext(ctx, "UPDATE tenants SET status = ?, updated_at = ? WHERE id = ?", t.Status, t.UpdatedAt, t.ID); err != nil {
+		// The practice twin is suspended and reopened with its tenant.
+		if _, err := tx.ExecContext(ctx, "UPDATE tenants SET status = ?, updated_at = ? WHERE id = ? OR practice_of = ?",
+			t.Status, t.UpdatedAt, t.ID, t.ID); err != nil {
 			return err
 		}
 		return audit.Append(ctx, tx, entry(actor, t, "tenant.status", audit.Say("audit.detail.tenant.status", "~audit.tenant."+old, "~audit.tenant."+status)))
@@ -391,14 +414,15 @@ func (s *Service) SetStatus(ctx context.Context, actor audit.Actor, slug, status
 }
 
 const columns = `id, slug, region_code, country, name_id, name_ja, name_en, time_zone, default_lang, contact_email,
-	contact_phone, address, website, brand_color, ask_civil_id, tracking_prefix, status, created_at, updated_at, queue_while_closed`
+	contact_phone, address, website, brand_color, ask_civil_id, tracking_prefix, status, created_at, updated_at, queue_while_closed,
+	practice_of`
 
 func scan(r interface{ Scan(...any) error }) (Tenant, error) {
 	var t Tenant
 	var country string
 	err := r.Scan(&t.ID, &t.Slug, &t.RegionCode, &country, &t.NameID, &t.NameJA, &t.NameEN, &t.TimeZone, &t.DefaultLang,
 		&t.ContactEmail, &t.ContactPhone, &t.Address, &t.Website, &t.BrandColor, &t.AskCivilID, &t.TrackingPrefix, &t.Status,
-		&t.CreatedAt, &t.UpdatedAt, &t.QueueWhileClosed)
+		&t.CreatedAt, &t.UpdatedAt, &t.QueueWhileClosed, &t.PracticeOf)
 	t.Country = region.Country(country)
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, ErrNotFound
@@ -446,10 +470,11 @@ func (s *Service) ByID(ctx context.Context, id ids.Tenant) (_ Tenant, err error)
 // List returns tenants ordered by English name; all of them, or only active.
 func (s *Service) List(ctx context.Context, activeOnly bool) (_ []Tenant, err error) {
 	defer wrapf(&err, "list tenants")
-	q := "SELECT " + columns + " FROM tenants"
+	// Practice twins are never listed: they are reached only from a class.
+	q := "SELECT " + columns + " FROM tenants WHERE practice_of = ''"
 	var args []any
 	if activeOnly {
-		q += " WHERE status = ?"
+		q += " AND status = ?"
 		args = append(args, Active)
 	}
 	rows, err := s.db.QueryContext(ctx, q+" ORDER BY name_en", args...)

@@ -66,7 +66,7 @@ func (s *Server) LoadTenant(w http.ResponseWriter, r *http.Request) (*tenant.Ten
 		return st.tenant, true
 	}
 	t, err := s.Tenants.BySlug(r.Context(), slug)
-	if errors.Is(err, tenant.ErrNotFound) || (err == nil && len(slug) > 40) {
+	if errors.Is(err, tenant.ErrNotFound) || (err == nil && len(slug) > 40+len(tenant.PracticeSuffix)) {
 		s.NotFound(w, r)
 		return nil, false
 	}

@@ -62,9 +62,24 @@ func (s *Server) tenantHome(w http.ResponseWriter, r *http.Request) {
 			tiles = append(tiles, tile{Key: "staff", Icon: "staff", URL: s.Path("/{tenant}/admin/staff", t.Slug)})
 		}
 	}
+	if t.IsPractice() {
+		tiles = practiceTiles(tiles) // only what a practice twin serves (ServesPractice)
+	}
 	p.Data = tiles
 	p.Cacheable = st.user == nil && p.Flash == ""
 	s.Render(w, http.StatusOK, "tenant_home", p)
+}
+
+// practiceTiles keeps the tiles of a resident's services: a practice
+// twin has no registration, classes or staff pages.
+func practiceTiles(all []tile) []tile {
+	var out []tile
+	for _, t := range all {
+		if t.Key == "mine" || t.Key == "services" || t.Key == "counter" {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // FlashFrom reads a one-word notice passed in the URL after a redirect
@@ -72,7 +87,7 @@ func (s *Server) tenantHome(w http.ResponseWriter, r *http.Request) {
 func FlashFrom(r *http.Request) string {
 	switch d := r.URL.Query().Get("done"); d {
 	case "registered", "signedin", "signedout", "saved", "password", "totp", "sessions", "action", "code_sent", "confirmed", "booked", "cancelled", "slot_taken", "already_booked", "called", "queue_empty",
-		"call_ended", "call_not_called", "notes_too_long", "thanks", "invite_used", "document_refused", "family_asked", "withdrawn", "rejected", "ticket_cancelled", "submitted", "finish_first", "enrolled", "waitlisted", "class_cancelled", "checked_in", "enrolled_other", "waitlisted_other", "class_called_off", "no_help_waiting", "volunteer_applied", "hours_logged", "not_assignable", "lesson_practised", "copied", "capacity_range", "capacity_below", "picture_missing", "picture_alt", "picture_refused", "class_moved":
+		"call_ended", "call_not_called", "notes_too_long", "thanks", "invite_used", "document_refused", "family_asked", "withdrawn", "rejected", "ticket_cancelled", "submitted", "finish_first", "enrolled", "waitlisted", "class_cancelled", "checked_in", "enrolled_other", "waitlisted_other", "class_called_off", "no_help_waiting", "volunteer_applied", "hours_logged", "not_assignable", "lesson_practised", "copied", "capacity_range", "capacity_below", "picture_missing", "picture_alt", "picture_refused", "class_moved", "practice_finished":
 		return "flash." + d
 	}
 	return ""

@@ -94,9 +94,52 @@ func OwnedBy(o Object, parties ...string) Policy {
 	return Policy{kind: policyOwner, object: o, words: parties}
 }
 
+// practiceAreas are the paths a practice twin (tenant.Practice) has: what
+// a resident uses to apply, follow an application, book and take a
+// number. Its staff pages, kiosks, calls, classes and registration do not
+// exist there, so nothing done in practice can reach an officer.
+var practiceAreas = []string{"/{tenant}/{$}", "/static/theme/{tenant}", "/{tenant}/services", "/{tenant}/applications",
+	"/{tenant}/documents/", "/{tenant}/counters", "/{tenant}/appointments", "/{tenant}/tickets/", "/{tenant}/board/",
+	"/api/v1/t/{tenant}/services", "/api/v1/t/{tenant}/documents", "/api/v1/t/{tenant}/applications",
+	"/api/v1/t/{tenant}/counters", "/api/v1/t/{tenant}/appointments", "/api/v1/t/{tenant}/tickets/"}
+
+// ServesPractice tells whether a practice twin has the route: a
+// resident's route in one of practiceAreas (never a staff one).
+func ServesPractice(pattern string, words []string) bool {
+	for _, w := range words {
+		if w == "coordinator" {
+			return false // Staff and NetworkCoordinator policies name it
+		}
+	}
+	for _, a := range practiceAreas {
+		if strings.HasPrefix(pattern, a) {
+			return true
+		}
+	}
+	return false
+}
+
+// outsidePractice answers 404 when rt is asked of a practice twin that
+// does not have it; false means it did.
+func (s *Server) outsidePractice(rt Route, w http.ResponseWriter, r *http.Request) bool {
+	if !strings.Contains(rt.Pattern, "{tenant}") || ServesPractice(rt.Pattern, rt.Policy.words) {
+		return true
+	}
+	t, err := s.Tenants.BySlug(r.Context(), r.PathValue("tenant"))
+	if err != nil || !t.IsPractice() {
+		return true // the handler answers an unknown tenant as it always has
+	}
+	s.NotFound(w, r)
+	return false
+}
+
 // enforce checks rt's policy for r; false means an answer (sign in first,
-// 403, 404 for an unknown tenant) was written.
+// 403, 404 for an unknown tenant or a page a practice twin has not) was
+// written.
 func (s *Server) enforce(rt Route, w http.ResponseWriter, r *http.Request) bool {
+	if !s.outsidePractice(rt, w, r) {
+		return false
+	}
 	switch rt.Policy.kind {
 	case policySignedIn:
 		return s.RequireUser(w, r)

@@ -18,6 +18,7 @@ import (
 
 	"github.com/serambi/serambi/internal/identity"
 	"github.com/serambi/serambi/internal/locale"
+	"github.com/serambi/serambi/internal/sandbox"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/validation"
 )
@@ -224,6 +225,13 @@ func (p *Page) Summary() []summaryItem {
 }
 
 type summaryItem struct{ Field, Message string }
+
+// Practice tells a page of a practice twin (tenant.Practice): the layout
+// says so on every one, with the way back to the class.
+func (p *Page) Practice() bool { return p.Tenant != nil && p.Tenant.IsPractice() }
+
+// PracticeHours is how long practice is kept, for the banner.
+func (p *Page) PracticeHours() int { return int(sandbox.Keep.Hours()) }
 
 // TenantName is the tenant's name in the page language.
 func (p *Page) TenantName() string {

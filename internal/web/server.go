@@ -35,6 +35,7 @@ import (
 	"github.com/serambi/serambi/internal/queue"
 	"github.com/serambi/serambi/internal/region"
 	"github.com/serambi/serambi/internal/result"
+	"github.com/serambi/serambi/internal/sandbox"
 	"github.com/serambi/serambi/internal/tenant"
 )
 
@@ -54,6 +55,7 @@ type Deps struct {
 	Calls    *call.Store
 	Kiosks   *kiosk.Store
 	Classes  *classes.Store
+	Sandbox  *sandbox.Service // practice of the real services (smartphone classes)
 	// ICE returns the STUN/TURN servers for one call participant, with
 	// credentials valid for ttl (nil: no relay, browsers connect directly).
 	ICE      func(label string, ttl time.Duration) []any

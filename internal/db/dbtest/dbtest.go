@@ -9,9 +9,11 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/serambi/serambi/internal/db"
@@ -127,4 +129,64 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// TenantTables lists the tables with a tenant_id column: everything a
+// tenant owns, for tests that prove one tenant's rows unchanged or gone.
+func TenantTables(t testing.TB, d *db.DB) []string {
+	t.Helper()
+	q := `SELECT m.name FROM sqlite_master m JOIN pragma_table_info(m.name) c
+		WHERE m.type = 'table' AND c.name = 'tenant_id' ORDER BY m.name`
+	if d.Dialect() == db.Postgres {
+		q = `SELECT table_name FROM information_schema.columns
+			WHERE table_schema = current_schema() AND column_name = 'tenant_id' ORDER BY table_name`
+	}
+	rows, err := d.QueryContext(context.Background(), q)
+	if err != nil {
+		t.Fatalf("list the tenant tables: %v", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, name)
+	}
+	if err := rows.Err(); err != nil || len(out) < 20 {
+		t.Fatalf("tenant tables: %v (%d found)", err, len(out))
+	}
+	return out
+}
+
+// TenantRows is every row tenantID holds in each tenant table, written
+// out as text (table -> rows in primary order): two snapshots are equal
+// exactly when nothing of the tenant changed.
+func TenantRows(t testing.TB, d *db.DB, tenantID string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, table := range TenantTables(t, d) {
+		rows, err := d.QueryContext(context.Background(), "SELECT * FROM "+table+" WHERE tenant_id = ? ORDER BY 1", tenantID)
+		if err != nil {
+			t.Fatalf("read %s: %v", table, err)
+		}
+		cols, _ := rows.Columns()
+		var b strings.Builder
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				rows.Close()
+				t.Fatalf("read %s: %v", table, err)
+			}
+			fmt.Fprintf(&b, "%v\n", vals)
+		}
+		rows.Close()
+		out[table] = b.String()
+	}
+	return out
 }

@@ -102,6 +102,11 @@ func (s *Pages) Routes() []web.Route {
 		{Method: "POST", Pattern: mailPath, Policy: practising, Handler: s.mailAct},
 		{Method: "GET", Pattern: mailPath + "/photo", Policy: practising, Handler: s.mailAttachment},
 
+		{Method: "GET", Pattern: servicesPracticePath, Policy: web.SignedIn, Handler: s.sandboxPage},
+		{Method: "POST", Pattern: servicesPracticePath, Policy: web.SignedIn, Handler: s.enterSandbox},
+		{Method: "GET", Pattern: practiceFinishPath, Policy: web.SignedIn, Handler: s.finishSandbox},
+		{Method: "POST", Pattern: practiceFinishPath, Policy: web.SignedIn, Handler: s.finishSandbox},
+
 		{Method: "GET", Pattern: "/api/v1/t/{tenant}/courses", Policy: web.Public(), Handler: s.apiCourses},
 		{Method: "GET", Pattern: "/api/v1/t/{tenant}/courses/{id}", Policy: web.Public(), Handler: s.apiCourse},
 		{Method: "GET", Pattern: "/api/v1/t/{tenant}/sessions", Policy: web.Public(), Handler: s.apiSessions},
