@@ -123,6 +123,7 @@ func (s *Pages) exercisesPage(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.NewPage(r, "practice.title")
 	p.Tenant = t
+	p.Flash = web.FlashFrom(r)
 	p.NoIndex = true
 	var courses []practiceCourse
 	for _, brief := range list {
