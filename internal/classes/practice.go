@@ -41,11 +41,14 @@ const (
 	Pinch     Exercise = "pinch"
 	Typing    Exercise = "typing"
 	FillForm  Exercise = "form"
-	Mailbox   Exercise = "mailbox"
+	// ScanQR: read a QR code with the phone's camera (the room's screen
+	// shows one; any other will do).
+	ScanQR  Exercise = "qr"
+	Mailbox Exercise = "mailbox"
 )
 
 // Exercises lists every kind in teaching order.
-var Exercises = []Exercise{Tap, DoubleTap, LongPress, Swipe, Scroll, Pinch, Typing, FillForm, Mailbox}
+var Exercises = []Exercise{Tap, DoubleTap, LongPress, Swipe, Scroll, Pinch, Typing, FillForm, ScanQR, Mailbox}
 
 // Valid tells whether e is one of Exercises.
 func (e Exercise) Valid() bool { return slices.Contains(Exercises, e) }

@@ -233,6 +233,18 @@ func (p *Page) Practice() bool { return p.Tenant != nil && p.Tenant.IsPractice()
 // PracticeHours is how long practice is kept, for the banner.
 func (p *Page) PracticeHours() int { return int(sandbox.Keep.Hours()) }
 
+// ScanBox is the camera box of scan.js (the "scan" template): URL reads
+// a frame, Follow opens a link to the tenant's own page at once.
+type ScanBox struct {
+	*Page
+	URL    string
+	Follow bool
+	Hint   string // a message key: where the code to scan is
+}
+
+// Scan gives the "scan" template its box.
+func (p *Page) Scan(url string, follow bool, hint string) ScanBox { return ScanBox{p, url, follow, hint} }
+
 // TenantName is the tenant's name in the page language.
 func (p *Page) TenantName() string {
 	if p.Tenant == nil {

@@ -87,6 +87,7 @@ func (s *Pages) renderHere(w http.ResponseWriter, r *http.Request, t *tenant.Ten
 	p := s.NewPage(r, "classes.here.title")
 	p.Tenant = t
 	p.NoIndex = true
+	cameraAllowed(w) // the code on the room's screen can be scanned here
 	p.Form.Set("code", code)
 	p.Data = struct {
 		Session sessionView

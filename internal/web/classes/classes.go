@@ -102,6 +102,7 @@ func (s *Pages) Routes() []web.Route {
 		{Method: "POST", Pattern: mailPath, Policy: practising, Handler: s.mailAct},
 		{Method: "GET", Pattern: mailPath + "/photo", Policy: practising, Handler: s.mailAttachment},
 
+		{Method: "POST", Pattern: scanPath, Policy: practising, Handler: s.scan},
 		{Method: "GET", Pattern: servicesPracticePath, Policy: web.SignedIn, Handler: s.sandboxPage},
 		{Method: "POST", Pattern: servicesPracticePath, Policy: web.SignedIn, Handler: s.enterSandbox},
 		{Method: "GET", Pattern: practiceFinishPath, Policy: web.SignedIn, Handler: s.finishSandbox},

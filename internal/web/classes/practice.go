@@ -202,6 +202,9 @@ func (s *Pages) exercisePage(w http.ResponseWriter, r *http.Request) {
 	p := s.NewPage(r, "practice.ex."+string(e)+".title")
 	p.Tenant = t
 	p.NoIndex = true
+	if e == class.ScanQR {
+		cameraAllowed(w)
+	}
 	p.Data = struct {
 		Kind, Lesson, Save, Next string
 		Done                     bool
