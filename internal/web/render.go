@@ -243,7 +243,9 @@ type ScanBox struct {
 }
 
 // Scan gives the "scan" template its box.
-func (p *Page) Scan(url string, follow bool, hint string) ScanBox { return ScanBox{p, url, follow, hint} }
+func (p *Page) Scan(url string, follow bool, hint string) ScanBox {
+	return ScanBox{p, url, follow, hint}
+}
 
 // TenantName is the tenant's name in the page language.
 func (p *Page) TenantName() string {

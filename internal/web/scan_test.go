@@ -2,9 +2,9 @@ package web_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"image"
 	"image/png"
-	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
