@@ -5,31 +5,9 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/serambi/serambi/bench/proc"
 )
-
-// clockTicks is USER_HZ, the unit of utime and stime in /proc/PID/stat;
-// it is 100 on every Linux architecture Go runs on.
-const clockTicks = 100
-
-// cpuSeconds is the user+system CPU time of a whole process (all threads).
-func cpuSeconds(pid int) (float64, error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0, err
-	}
-	// The command name (field 2) may hold spaces; fields after it are plain.
-	s := string(b)
-	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-	if len(fields) < 13 {
-		return 0, fmt.Errorf("short /proc/%d/stat", pid)
-	}
-	utime, err1 := strconv.ParseUint(fields[11], 10, 64) // field 14
-	stime, err2 := strconv.ParseUint(fields[12], 10, 64) // field 15
-	if err1 != nil || err2 != nil {
-		return 0, fmt.Errorf("parse /proc/%d/stat", pid)
-	}
-	return float64(utime+stime) / clockTicks, nil
-}
 
 // socketDrops adds up the receive drops of the UDP sockets a process has
 // open, split into its listening port (input: the relay was full) and the
@@ -105,7 +83,7 @@ func coreBusySeconds(n int) (float64, error) {
 				busy += v
 			}
 		}
-		return float64(busy) / clockTicks, nil
+		return float64(busy) / proc.ClockTicks, nil
 	}
 	return 0, fmt.Errorf("no %q in /proc/stat", prefix)
 }

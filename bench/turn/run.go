@@ -8,6 +8,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/serambi/serambi/bench/proc"
 )
 
 // run sets up the pairs, sends for warmup+duration and prints the result.
@@ -131,7 +133,7 @@ type sample struct {
 func snapshot(o options, eps []*endpoint, s *senders) (sample, error) {
 	var sm sample
 	var err error
-	if sm.relayCPU, err = cpuSeconds(o.pid); err != nil {
+	if sm.relayCPU, err = proc.CPUSeconds(o.pid); err != nil {
 		return sm, err
 	}
 	if sm.inputDrops, sm.relayedDrops, err = socketDrops(o.pid, o.port); err != nil {
@@ -142,7 +144,7 @@ func snapshot(o options, eps []*endpoint, s *senders) (sample, error) {
 			return sm, err
 		}
 	}
-	if sm.selfCPU, err = cpuSeconds(os.Getpid()); err != nil {
+	if sm.selfCPU, err = proc.CPUSeconds(os.Getpid()); err != nil {
 		return sm, err
 	}
 	sm.at = time.Now()
