@@ -41,6 +41,7 @@ import (
 	"github.com/serambi/serambi/internal/relay"
 	"github.com/serambi/serambi/internal/result"
 	"github.com/serambi/serambi/internal/sandbox"
+	"github.com/serambi/serambi/internal/sfu"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/web"
 	"github.com/serambi/serambi/internal/web/account"
@@ -75,10 +76,14 @@ type App struct {
 	Kiosks   *kiosk.Store
 	Classes  *classes.Store
 	Sandbox  *sandbox.Service
-	Log      *slog.Logger
-	Clock    clock.Clock
-	web      *web.Server
-	sendCode application.CodeSender
+	// Classrooms are the online classes' media rooms (on once StartMedia
+	// has opened the media port).
+	Classrooms *sfu.Rooms
+	media      interface{ Close() error }
+	Log        *slog.Logger
+	Clock      clock.Clock
+	web        *web.Server
+	sendCode   application.CodeSender
 	// remind sends the appointment reminders due now (the periodic job's
 	// work, callable from tests).
 	remind func(context.Context) (int, error)
@@ -189,6 +194,7 @@ func Open(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error)
 	}
 	a.Classes = classes.NewStore(d, o.clock, checkIn)
 	a.Sandbox = sandbox.New(d, o.clock, a.Tenants, a.Catalog, a.Counters, a.Docs)
+	a.Classrooms = sfu.NewRooms()
 	a.registerJobs()
 	if err := a.setupNotices(); err != nil {
 		d.Close()
@@ -217,7 +223,7 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error) 
 	a.web, err = web.New(web.Deps{
 		DB: a.DB, Tenants: a.Tenants, Identity: a.Identity, Regions: a.Regions, Catalog: messages,
 		Services: a.Catalog, Calendar: a.Calendar, Apps: a.Apps, Results: a.Results, Docs: a.Docs,
-		Outbox: a.Outbox, SendCode: a.sendCode, Counters: a.Counters, Queue: a.Queue, Calls: a.Calls, Kiosks: a.Kiosks, Classes: a.Classes, Sandbox: a.Sandbox, ICE: a.iceServers, FeedKey: feedKey(cfg), FeedKeyBefore: feedKeyBefore(cfg), CheckKey: a.checkKey,
+		Outbox: a.Outbox, SendCode: a.sendCode, Counters: a.Counters, Queue: a.Queue, Calls: a.Calls, Kiosks: a.Kiosks, Classes: a.Classes, Sandbox: a.Sandbox, Classrooms: a.Classrooms, ICE: a.iceServers, FeedKey: feedKey(cfg), FeedKeyBefore: feedKeyBefore(cfg), CheckKey: a.checkKey,
 		Clock: a.Clock, Log: a.Log, BaseURL: cfg.BaseURL, Demo: cfg.Demo, Registry: prometheus.NewRegistry(), MetricsToken: cfg.MetricsToken,
 	}, account.New, admin.New, api.New, applications.New, calls.New, classpages.New, counters.New, kiosks.New, network.New, serviceadmin.New)
 	if err != nil {
@@ -231,7 +237,10 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error) 
 func (a *App) Handler() http.Handler { return a.web }
 
 // Close releases the database.
-func (a *App) Close() error { return a.DB.Close() }
+func (a *App) Close() error {
+	a.stopMedia()
+	return a.DB.Close()
+}
 
 // Serve listens on cfg.Addr until ctx ends, then drains requests for up
 // to 15 seconds before returning.
@@ -255,6 +264,12 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 		ln.Close()
 		return err
 	}
+	if err := a.StartMedia(); err != nil {
+		a.stopRelay()
+		ln.Close()
+		return err
+	}
+	defer a.stopMedia()
 	a.ListenBus(ctx)
 	go a.linkAudit(ctx)
 	defer a.stopRelay()

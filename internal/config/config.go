@@ -34,6 +34,11 @@ type Config struct {
 	// TURNPublicIP is the address browsers reach the relay at; nil means
 	// the listen address, or 127.0.0.1 when that is unspecified.
 	TURNPublicIP net.IP
+	// MediaAddr is the UDP address online classes' media comes and goes
+	// through (the server forwards the instructor's video to the
+	// learners); "off" or "" runs no online classes. Browsers reach it at
+	// TURNPublicIP when that is set.
+	MediaAddr string
 	// MetricsToken is the bearer token /metrics asks for
 	// (SERAMBI_METRICS_TOKEN, environment only so it is not in the process
 	// list); empty turns /metrics off.
@@ -73,6 +78,7 @@ func NewFlagSet(fs *flag.FlagSet, o Options, getenv func(string) string) func() 
 		fs.StringVar(&c.Addr, "addr", envOr(getenv, "SERAMBI_ADDR", "127.0.0.1:8080"), "address to listen on (SERAMBI_ADDR)")
 		fs.StringVar(&c.BaseURL, "base-url", getenv("SERAMBI_BASE_URL"), "public URL of the site, e.g. https://serambi.example.go.id (SERAMBI_BASE_URL; default http://ADDR)")
 		fs.StringVar(&c.TURNAddr, "turn-addr", envOr(getenv, "SERAMBI_TURN_ADDR", ":3478"), "address (UDP and TCP) of the embedded TURN relay for video calls, or off (SERAMBI_TURN_ADDR)")
+		fs.StringVar(&c.MediaAddr, "media-addr", envOr(getenv, "SERAMBI_MEDIA_ADDR", ":3480"), "UDP address for online classes' video (the server forwards the instructor's to the learners), or off (SERAMBI_MEDIA_ADDR)")
 		fs.Func("turn-public-ip", "public IP address of the TURN relay, as browsers reach it; default the listen address or 127.0.0.1 (SERAMBI_TURN_PUBLIC_IP)", func(v string) error {
 			turnIP = v
 			return nil
@@ -186,12 +192,21 @@ func (c *Config) checkServe() error {
 		return &Error{"base-url", "want an absolute http(s) URL, got " + strconv.Quote(c.BaseURL)}
 	}
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
-	if c.TURNAddr != "off" {
-		if _, port, err := net.SplitHostPort(c.TURNAddr); err != nil || port == "" {
-			return &Error{"turn-addr", "want HOST:PORT such as :3478, or off, got " + strconv.Quote(c.TURNAddr)}
-		} else if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
-			return &Error{"turn-addr", "port must be a number from 0 to 65535"}
-		}
+	if err := checkAddr("turn-addr", c.TURNAddr, ":3478"); err != nil {
+		return err
+	}
+	return checkAddr("media-addr", c.MediaAddr, ":3480")
+}
+
+// checkAddr validates a HOST:PORT flag that may be "off" (or unset).
+func checkAddr(flag, v, example string) error {
+	if v == "off" || v == "" {
+		return nil
+	}
+	if _, port, err := net.SplitHostPort(v); err != nil || port == "" {
+		return &Error{flag, "want HOST:PORT such as " + example + ", or off, got " + strconv.Quote(v)}
+	} else if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+		return &Error{flag, "port must be a number from 0 to 65535"}
 	}
 	return nil
 }

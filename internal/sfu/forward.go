@@ -193,6 +193,7 @@ func (r *Room) GiveFloor(id string) {
 		return
 	}
 	r.floor, r.speaker = id, nil
+	delete(r.hands, id) // a hand is answered by the floor
 	r.mu.Unlock()
 	if old != nil {
 		_ = old.Close()

@@ -99,6 +99,7 @@ type Room struct {
 	speaker    *webrtc.PeerConnection
 	floor      string // who may speak ("" for no one)
 	learners   map[string]*webrtc.PeerConnection
+	hands      map[string]time.Time // raised hands, by when
 	closed     bool
 	lastPLI    time.Time
 	pliPending bool
@@ -221,3 +222,60 @@ func (r *Room) requestKeyFrame() {
 // keyFrameGap is the least time between two key-frame asks: key frames
 // are large, and a burst of them would stall a slow learner's video.
 const keyFrameGap = 500 * time.Millisecond
+
+// Rooms are the online classes running on this server, by session.
+// Until Start is given the API (the media port is open), there are none.
+type Rooms struct {
+	mu    sync.Mutex
+	api   *webrtc.API
+	rooms map[string]*Room
+}
+
+// ErrOff: this server forwards no media (its media port is off).
+var ErrOff = errors.New("sfu: online classes are off on this server")
+
+// NewRooms makes the registry, off until Start.
+func NewRooms() *Rooms { return &Rooms{rooms: map[string]*Room{}} }
+
+// Start turns the rooms on with api.
+func (rs *Rooms) Start(api *webrtc.API) {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	rs.api = api
+}
+
+// On tells whether online classes can run here.
+func (rs *Rooms) On() bool {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	return rs.api != nil
+}
+
+// Room is session id's room, made on first use.
+func (rs *Rooms) Room(id string) (*Room, error) {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	if rs.api == nil {
+		return nil, ErrOff
+	}
+	if r := rs.rooms[id]; r != nil {
+		return r, nil
+	}
+	r, err := NewRoom(rs.api, webrtc.Configuration{})
+	if err != nil {
+		return nil, err
+	}
+	rs.rooms[id] = r
+	return r, nil
+}
+
+// End closes session id's room, if any.
+func (rs *Rooms) End(id string) {
+	rs.mu.Lock()
+	r := rs.rooms[id]
+	delete(rs.rooms, id)
+	rs.mu.Unlock()
+	if r != nil {
+		r.Close()
+	}
+}

@@ -178,6 +178,11 @@ func TestOwnerMatrix(t *testing.T) {
 	// delete form naming no file): only refusals are checked on them.
 	stateBound := map[string]bool{"/{tenant}/applications/{id}/result": true,
 		"/{tenant}/applications/{id}/documents/delete": true}
+	// An online class's pages serve only a session held online (the
+	// session here is at a hall): TestOnlineClassPages checks them.
+	for _, p := range []string{"", "/state", "/watch", "/speak", "/hand"} {
+		stateBound["/{tenant}/classes/sessions/{id}/online"+p] = true
+	}
 	fill := strings.NewReplacer("{tenant}", "fukuoka", "{doc}", o.shown)
 	checked := 0
 	routes := s.app.Web().Routes()

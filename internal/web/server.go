@@ -36,6 +36,7 @@ import (
 	"github.com/serambi/serambi/internal/region"
 	"github.com/serambi/serambi/internal/result"
 	"github.com/serambi/serambi/internal/sandbox"
+	"github.com/serambi/serambi/internal/sfu"
 	"github.com/serambi/serambi/internal/tenant"
 )
 
@@ -56,6 +57,8 @@ type Deps struct {
 	Kiosks   *kiosk.Store
 	Classes  *classes.Store
 	Sandbox  *sandbox.Service // practice of the real services (smartphone classes)
+	// Classrooms forward online classes' media (internal/sfu).
+	Classrooms *sfu.Rooms
 	// ICE returns the STUN/TURN servers for one call participant, with
 	// credentials valid for ttl (nil: no relay, browsers connect directly).
 	ICE      func(label string, ttl time.Duration) []any

@@ -103,6 +103,13 @@ func (s *Pages) Routes() []web.Route {
 		{Method: "GET", Pattern: mailPath + "/photo", Policy: practising, Handler: s.mailAttachment},
 
 		{Method: "POST", Pattern: scanPath, Policy: practising, Handler: s.scan},
+		{Method: "GET", Pattern: onlinePath, Policy: onlineParties, Handler: s.onlinePage},
+		{Method: "GET", Pattern: onlinePath + "/state", Policy: onlineParties, Handler: s.onlineState},
+		{Method: "POST", Pattern: onlinePath + "/publish", Policy: teachers, Handler: s.onlinePublish},
+		{Method: "POST", Pattern: onlinePath + "/watch", Policy: onlineParties, Handler: s.onlineWatch},
+		{Method: "POST", Pattern: onlinePath + "/speak", Policy: onlineParties, Handler: s.onlineSpeak},
+		{Method: "POST", Pattern: onlinePath + "/hand", Policy: onlineParties, Handler: s.onlineHand},
+		{Method: "POST", Pattern: onlinePath + "/floor", Policy: teachers, Handler: s.onlineFloor},
 		{Method: "GET", Pattern: servicesPracticePath, Policy: web.SignedIn, Handler: s.sandboxPage},
 		{Method: "POST", Pattern: servicesPracticePath, Policy: web.SignedIn, Handler: s.enterSandbox},
 		{Method: "GET", Pattern: practiceFinishPath, Policy: web.SignedIn, Handler: s.finishSandbox},
