@@ -106,6 +106,9 @@ func startServer() {
 		Demo:     true,
 		LogLevel: "warn",
 		SMTPURL:  "smtp://" + box.addr + "?from=serambi@example.jp",
+		// Online classes' media on a port of its own on every interface,
+		// as on a server (the browsers reach it at the machine's address).
+		MediaAddr: ":0",
 	}
 	// The app may keep using its context for background work, so it lives
 	// until TestMain ends.
@@ -124,6 +127,11 @@ func startServer() {
 		return
 	}
 	shared.jobs = true
+	if err := a.StartMedia(); err != nil {
+		srv.Listener.Close()
+		shared.err = fmt.Errorf("opening the media port: %w", err)
+		return
+	}
 	srv.Config.Handler = a.Handler()
 	srv.Start()
 	shared.srv = srv

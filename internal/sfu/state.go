@@ -16,14 +16,15 @@ type State struct {
 	Present []string // learners connected, by id
 	Hands   []string // learners with a hand up, who raised first first
 	Floor   string   // who may speak
+	// Speaking: the floor's voice is connected.
+	Speaking bool
 }
 
 // State reads the room.
 func (r *Room) State() State {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	st := State{Floor: r.floor, Live: r.publisher != nil &&
-		r.publisher.ConnectionState() == webrtc.PeerConnectionStateConnected}
+	st := State{Floor: r.floor, Live: connected(r.publisher), Speaking: connected(r.speaker)}
 	for id := range r.learners {
 		st.Present = append(st.Present, id)
 	}
@@ -49,4 +50,8 @@ func (r *Room) RaiseHand(id string, up bool) {
 	if _, ok := r.hands[id]; !ok {
 		r.hands[id] = time.Now()
 	}
+}
+
+func connected(pc *webrtc.PeerConnection) bool {
+	return pc != nil && pc.ConnectionState() == webrtc.PeerConnectionStateConnected
 }

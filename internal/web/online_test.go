@@ -133,6 +133,11 @@ func TestOnlineClassPages(t *testing.T) {
 	if a := teacher.post(page+"/floor", url.Values{"learner": {string(resident)}}); a.status != http.StatusSeeOther || strings.Contains(a.header.Get("Location"), "not_present") {
 		t.Fatalf("give the floor: %d %q", a.status, a.header.Get("Location"))
 	}
+	// The instructor hears the floor through the room too, but is not
+	// counted among the learners.
+	if a := postSDP(teacher, page+"/watch", offerFrom(t, places, webrtc.RTPTransceiverDirectionRecvonly).LocalDescription().SDP); a.status != http.StatusOK {
+		t.Fatalf("the instructor watches: %d", a.status)
+	}
 	var st struct {
 		MyFloor bool `json:"my_floor"`
 		Present int  `json:"present"`

@@ -150,7 +150,7 @@ func (s *Pages) describeRoom(r *http.Request, v *onlineView, st sfu.State, who o
 	if !who.teacher && !who.helper {
 		return
 	}
-	for _, id := range st.Present {
+	for _, id := range learnersOf(st.Present) {
 		v.Present = append(v.Present, onlinePerson{id, name(id)})
 	}
 	for _, id := range st.Hands {
@@ -176,7 +176,7 @@ func (s *Pages) onlineState(w http.ResponseWriter, r *http.Request) {
 		HandUp  bool `json:"hand_up"`
 		Present int  `json:"present"`
 		Hands   int  `json:"hands"`
-	}{st.Live, st.Floor == string(who.user), st.Floor != "", slices.Contains(st.Hands, string(who.user)), len(st.Present), len(st.Hands)}
+	}{st.Live, st.Floor == string(who.user), st.Floor != "", slices.Contains(st.Hands, string(who.user)), len(learnersOf(st.Present)), len(st.Hands)}
 	web.WriteJSON(w, http.StatusOK, out)
 }
 
@@ -237,9 +237,25 @@ func (s *Pages) onlinePublish(w http.ResponseWriter, r *http.Request) {
 // onlineWatch joins the caller to what the class sends.
 func (s *Pages) onlineWatch(w http.ResponseWriter, r *http.Request) {
 	if room, who, offer, ok := s.onlineOffer(w, r); ok {
-		answer, err := room.Subscribe(r.Context(), string(who.user), offer)
+		answer, err := room.Subscribe(r.Context(), who.watcher(), offer)
 		s.writeAnswer(w, r, answer, err)
 	}
+}
+
+// staffWatch marks the room connection of a teacher or supporter (they
+// hear the floor too), so they are not counted among the learners.
+const staffWatch = "staff:"
+
+func (w onlineWho) watcher() string {
+	if w.teacher || w.helper {
+		return staffWatch + string(w.user)
+	}
+	return string(w.user)
+}
+
+// learnersOf leaves the staff out of the room's connections.
+func learnersOf(present []string) []string {
+	return slices.DeleteFunc(slices.Clone(present), func(id string) bool { return strings.HasPrefix(id, staffWatch) })
 }
 
 // onlineSpeak takes the voice of the learner with the floor.
@@ -276,7 +292,7 @@ func (s *Pages) onlineFloor(w http.ResponseWriter, r *http.Request) {
 	}
 	back := s.Path(onlinePath, t.Slug, string(x.ID))
 	learner := r.PostForm.Get("learner")
-	if learner != "" && !slices.Contains(room.State().Present, learner) {
+	if learner != "" && (strings.HasPrefix(learner, staffWatch) || !slices.Contains(room.State().Present, learner)) {
 		web.Redirect(w, r, back+"?done=not_present")
 		return
 	}

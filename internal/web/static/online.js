@@ -118,6 +118,25 @@
     }).then(function () { tell("speaking"); }).catch(function () { tell("nomedia"); });
   }
 
+  // The class's forms (a hand, the floor) are sent without leaving the
+  // page, which would hang up; the people's list is then read again.
+  var people = document.getElementById("online-people");
+  function refresh() {
+    fetch(window.location.href, { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("online-people");
+        if (fresh) { people.innerHTML = fresh.innerHTML; }
+      })
+      .catch(function () {});
+  }
+  people.addEventListener("submit", function (e) {
+    var form = e.target;
+    e.preventDefault();
+    fetch(form.action, { method: "POST", body: new URLSearchParams(new FormData(form)), credentials: "same-origin" })
+      .then(refresh, refresh);
+  });
+
   start.addEventListener("click", function () {
     start.hidden = true;
     tell("connecting");
