@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -286,6 +287,7 @@ func TestCertificatePaper(t *testing.T) {
 		}
 		now := shared.app.Clock.Now()
 		xs, err := shared.app.Classes.Sessions(ctx, ten.ID, now, now.Add(time.Hour))
+		xs = atHall(xs)
 		if err != nil || len(xs) != 1 {
 			t.Fatalf("today's class: %d, %v", len(xs), err)
 		}
@@ -319,4 +321,9 @@ func TestCertificatePaper(t *testing.T) {
 		p.Click(".paper-verify a")
 		p.Require(".status-approved", "the verification page says the certificate is genuine")
 	})
+}
+
+// atHall leaves out the online classes (the demo has one today too).
+func atHall(xs []classes.Session) []classes.Session {
+	return slices.DeleteFunc(xs, func(x classes.Session) bool { return x.Online })
 }

@@ -85,14 +85,18 @@ func TestDemoClasses(t *testing.T) {
 			}
 			now := a.Clock.Now()
 			sessions, err := a.Classes.Sessions(ctx, ten.ID, now, now.AddDate(0, 1, 0))
-			if err != nil || len(sessions) != 4 {
+			if err != nil || len(sessions) != 5 {
 				t.Fatalf("round %d, %s: %d sessions, %v", round, slug, len(sessions), err)
 			}
 			today := sessions[0]
 			if !today.StartsAt.Before(now.Add(30*time.Minute)) || today.VenueName == "" {
 				t.Errorf("%s: today's class %+v, want it within the half hour at a hall", slug, today)
 			}
-			sessions = sessions[1:]
+			if s := sessions[1]; !s.Online || !s.StartsAt.Before(now.Add(time.Hour)) {
+				t.Errorf("%s: the online class today %+v, want it online within the hour", slug, s)
+			}
+			onlineToday := sessions[1]
+			sessions = sessions[2:]
 			if s := sessions[0]; s.Capacity-s.Enrolled != 1 || s.VenueName == "" {
 				t.Errorf("%s: first session %+v, want one seat left at a hall", slug, s)
 			}
@@ -105,8 +109,8 @@ func TestDemoClasses(t *testing.T) {
 			for _, e := range mine {
 				in[e.SessionID] = e.State == classes.Enrolled
 			}
-			if err != nil || len(mine) != 2 || !in[today.ID] || !in[sessions[2].ID] || !sessions[2].Online {
-				t.Errorf("%s: the resident's enrolments %+v (%v), want today's and the online session", slug, mine, err)
+			if err != nil || len(mine) != 3 || !in[today.ID] || !in[onlineToday.ID] || !in[sessions[2].ID] || !sessions[2].Online {
+				t.Errorf("%s: the resident's enrolments %+v (%v), want today's two and the online session", slug, mine, err)
 			}
 			done, err := a.Classes.ProgressOf(ctx, ten.ID, classes.Practiser{LearnerID: resident.ID})
 			if err != nil || len(done) != 1 {

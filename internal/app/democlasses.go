@@ -78,6 +78,15 @@ func seedDemoClasses(ctx context.Context, a *App, t tenant.Tenant) error {
 		online   bool
 		who      []identity.User
 	}{courses[0], soon, 10, false, []identity.User{resident, learners[5]}})
+	// And an online one just after it, whose room is already open, so the
+	// online class can be tried too (the instructor starts it).
+	plan = append(plan, struct {
+		course   classes.Course
+		start    time.Time
+		capacity int
+		online   bool
+		who      []identity.User
+	}{courses[1], soon.Add(10 * time.Minute), 15, true, []identity.User{resident, learners[0]}})
 	var sessions []classes.Session
 	for _, p := range plan {
 		in := classes.Session{CourseID: p.course.ID, StartsAt: p.start, EndsAt: p.start.Add(90 * time.Minute),

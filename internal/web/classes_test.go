@@ -231,8 +231,9 @@ func TestClassesAPI(t *testing.T) {
 		}
 	}
 	getJSON(t, anon, "/api/v1/t/fukuoka/sessions", &sessions)
-	// Today's class comes first, then xs.
-	if len(sessions.Items) != len(xs)+1 || sessions.Items[2].Waitlist != 2 || sessions.Items[1].Venue == nil {
+	// Today's two classes (at a hall, then online) come first, then xs.
+	if len(sessions.Items) != len(xs)+2 || sessions.Items[3].Waitlist != 2 || sessions.Items[2].Venue == nil ||
+		sessions.Items[0].Venue == nil || sessions.Items[1].Venue != nil {
 		t.Fatalf("sessions: %+v", sessions.Items)
 	}
 	if a := anon.get("/api/v1/t/fukuoka/sessions?from=tomorrow"); a.status != http.StatusUnprocessableEntity {
