@@ -80,6 +80,7 @@ type App struct {
 	// has opened the media port).
 	Classrooms *sfu.Rooms
 	media      interface{ Close() error }
+	mediaPorts []int // the media port on each interface, opened to the TURN relay
 	Log        *slog.Logger
 	Clock      clock.Clock
 	web        *web.Server
@@ -260,16 +261,16 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 		BaseContext: func(net.Listener) context.Context { return streams },
 	}
 	srv.RegisterOnShutdown(endStreams)
-	if err := a.StartRelay(); err != nil {
-		ln.Close()
-		return err
-	}
+	// Media first: the relay opens its port to relayed learners.
 	if err := a.StartMedia(); err != nil {
-		a.stopRelay()
 		ln.Close()
 		return err
 	}
 	defer a.stopMedia()
+	if err := a.StartRelay(); err != nil {
+		ln.Close()
+		return err
+	}
 	a.ListenBus(ctx)
 	go a.linkAudit(ctx)
 	defer a.stopRelay()

@@ -54,6 +54,11 @@ func (a *App) StartMedia() error {
 		return err
 	}
 	a.media = mux
+	for _, l := range mux.GetListenAddresses() {
+		if u, ok := l.(*net.UDPAddr); ok {
+			a.mediaPorts = append(a.mediaPorts, u.Port)
+		}
+	}
 	a.Classrooms.Start(api)
 	a.Log.Info("online classes' media listening", "addr", addr)
 	return nil

@@ -19,7 +19,7 @@ func (a *App) StartRelay() error {
 		return nil
 	}
 	r, err := relay.Start(relay.Config{Addr: a.Config.TURNAddr, PublicIP: a.Config.TURNPublicIP,
-		Secret: relayKey(a.Config.SecretKey), Realm: "serambi", Log: a.Log})
+		Secret: relayKey(a.Config.SecretKey), Realm: "serambi", Log: a.Log, OpenPorts: a.mediaPorts})
 	if err != nil {
 		if errors.Is(err, syscall.EADDRINUSE) {
 			return fmt.Errorf("--turn-addr %s: the port is taken (UDP or TCP), perhaps by another serambi: "+

@@ -21,7 +21,8 @@ type selfGuard struct {
 	loopbackOK bool
 	own        map[netip.Addr]bool
 	mu         sync.Mutex
-	live       map[int]int // relay socket port -> live sockets (udp4 and udp6 may share a number)
+	live       map[int]int  // relay socket port -> live sockets (udp4 and udp6 may share a number)
+	opened     map[int]bool // ports of the server's own services relayed packets may reach
 	log        *slog.Logger
 }
 
@@ -70,7 +71,23 @@ func (g *selfGuard) allowed(dst net.Addr) bool {
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	return g.live[u.Port] > 0
+	return g.live[u.Port] > 0 || g.opened[u.Port]
+}
+
+// open lets relayed packets reach ports of the server's own addresses
+// (the online classes' media port: a learner who can reach only the relay
+// reaches the class through it).
+func (g *selfGuard) open(ports ...int) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.opened == nil {
+		g.opened = map[int]bool{}
+	}
+	for _, p := range ports {
+		if p > 0 {
+			g.opened[p] = true
+		}
+	}
 }
 
 // wrap registers a relay socket's port and returns the socket with its

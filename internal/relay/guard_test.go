@@ -101,3 +101,44 @@ func TestRelayNeverReachesTheServersOwnServices(t *testing.T) {
 	exchange(t, alice, bob, []byte("alice to bob"))
 	exchange(t, bob, alice, []byte("bob to alice"))
 }
+
+// TestRelayReachesAnOpenedPort: the online classes' media port on the
+// server's own address is opened to the relay (Config.OpenPorts), so a
+// learner whose network lets them reach only the relay still reaches the
+// class; the server's other ports stay closed.
+func TestRelayReachesAnOpenedPort(t *testing.T) {
+	t.Parallel()
+	own := ownIPv4()
+	if own == nil {
+		t.Skip("relay open-port test skipped: this machine has no non-loopback IPv4 address to play the server's own address")
+	}
+	media, err := net.ListenPacket("udp4", net.JoinHostPort(own.String(), "0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer media.Close()
+	other, err := net.ListenPacket("udp4", net.JoinHostPort(own.String(), "0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	s := start(t, Config{Addr: "0.0.0.0:0", PublicIP: own, OpenPorts: []int{media.LocalAddr().(*net.UDPAddr).Port}})
+	rc := allocate4(t, s, "learner")
+	reached := func(service net.PacketConn) bool {
+		buf := make([]byte, 1500)
+		for i := 0; i < 10; i++ {
+			_, _ = rc.WriteTo([]byte("hello class"), service.LocalAddr())
+			_ = service.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
+			if n, _, err := service.ReadFrom(buf); err == nil && string(buf[:n]) == "hello class" {
+				return true
+			}
+		}
+		return false
+	}
+	if !reached(media) {
+		t.Error("the opened media port was not reached through the relay")
+	}
+	if reached(other) {
+		t.Error("a port not opened was reached through the relay")
+	}
+}

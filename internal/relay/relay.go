@@ -32,6 +32,10 @@ type Config struct {
 	Realm    string           // e.g. "serambi"
 	Now      func() time.Time // nil → time.Now; lets tests expire credentials
 	Log      *slog.Logger     // nil → discard; pion's own logger must be quiet (errors at most, through slog)
+	// OpenPorts are ports of the server's own addresses that relayed
+	// packets may reach: the online classes' media port, so a learner
+	// whose network allows only the relay still reaches the class.
+	OpenPorts []int
 }
 
 // MinSecretLen is the shortest accepted shared secret: an HMAC-SHA1 key
@@ -43,16 +47,17 @@ const DefaultRealm = "serambi"
 
 // Server is a running TURN server.
 type Server struct {
-	turn   *turn.Server
-	conn   *net.UDPConn
-	tcp    net.Listener // the same address as conn
-	addr   *net.UDPAddr
-	public net.IP
-	secret []byte
-	realm  string
-	now    func() time.Time
-	log    *slog.Logger
-	quota  *quota
+	openPorts []int // own ports relayed packets may reach (Config.OpenPorts)
+	turn      *turn.Server
+	conn      *net.UDPConn
+	tcp       net.Listener // the same address as conn
+	addr      *net.UDPAddr
+	public    net.IP
+	secret    []byte
+	realm     string
+	now       func() time.Time
+	log       *slog.Logger
+	quota     *quota
 }
 
 // ICEServer is one entry of RTCConfiguration.iceServers, as a browser
@@ -98,6 +103,8 @@ func newServer(cfg Config) (*Server, error) {
 		now:    cfg.Now,
 		log:    cfg.Log,
 		quota:  newQuota(MaxAllocationsPerUser),
+
+		openPorts: append([]int(nil), cfg.OpenPorts...),
 	}
 	if s.realm == "" {
 		s.realm = DefaultRealm
@@ -126,6 +133,7 @@ func publicIP(configured, listen net.IP) net.IP {
 
 func (s *Server) turnConfig() turn.ServerConfig {
 	relays := &relayAddrs{bindIP: s.addr.IP, public: s.public, guard: newSelfGuard(s.log, s.addr.IP.IsLoopback(), s.public, s.addr.IP)}
+	relays.guard.open(s.openPorts...)
 	return turn.ServerConfig{
 		PacketConnConfigs: []turn.PacketConnConfig{{
 			PacketConn:            s.conn,

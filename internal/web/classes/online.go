@@ -1,6 +1,7 @@
 package classes
 
 import (
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -103,6 +104,7 @@ type onlineView struct {
 	Open, On        bool
 	Me              string
 	Base            string // the class's online address, for the script's POSTs
+	ICE             string // the TURN relay with credentials of the caller's own, as JSON
 	Live            bool
 	Floor           string // the name of who may speak
 	MyFloor         bool
@@ -130,10 +132,30 @@ func (s *Pages) onlinePage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.describeRoom(r, &v, room.State(), who)
+		v.ICE = s.iceJSON(r, who)
 		w.Header().Set("Permissions-Policy", "camera=(self), microphone=(self), display-capture=(self), geolocation=()")
 	}
 	p.Data = v
 	s.Render(w, http.StatusOK, "class_online", p)
+}
+
+// onlineCredential is how long a class's relay credential lasts: the
+// class and the half hours around it.
+const onlineCredential = 3 * time.Hour
+
+// iceJSON is the relay a browser falls back on when its network lets it
+// reach only the relay (the relay lets it through to the media port).
+func (s *Pages) iceJSON(r *http.Request, who onlineWho) string {
+	servers := []any{}
+	if s.ICE != nil {
+		servers = append(servers, s.ICE("class-"+string(who.user), onlineCredential)...)
+	}
+	raw, err := json.Marshal(servers)
+	if err != nil {
+		s.LogFailure(r, "write the relay's address", err)
+		return "[]"
+	}
+	return string(raw)
 }
 
 // describeRoom fills v with the room's people by name.

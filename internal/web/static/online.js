@@ -20,6 +20,8 @@
   var screen = document.getElementById("online-screen");
   var places = [camera, screen, document.getElementById("online-voice"), document.getElementById("online-floor")];
   var sending = null, watching = null, speaking = null;
+  // The relay, for a network that lets the browser reach nothing else.
+  var config = { iceServers: JSON.parse(box.getAttribute("data-ice") || "[]") };
 
   function tell(name) { say.textContent = box.getAttribute("data-say-" + name) || ""; }
 
@@ -57,7 +59,7 @@
   // watch receives the class; a teacher keeps only the floor's voice.
   function watch() {
     if (watching) { watching.close(); }
-    var pc = watching = new RTCPeerConnection();
+    var pc = watching = new RTCPeerConnection(config);
     ["video", "video", "audio", "audio"].forEach(function (k) { pc.addTransceiver(k, { direction: "recvonly" }); });
     pc.ontrack = function (e) {
       var i = pc.getTransceivers().indexOf(e.transceiver);
@@ -74,7 +76,7 @@
   function send() {
     return navigator.mediaDevices.getUserMedia({ audio: true, video: { width: { ideal: 1280 }, height: { ideal: 720 } } })
       .then(function (media) {
-        var pc = sending = new RTCPeerConnection();
+        var pc = sending = new RTCPeerConnection(config);
         pc.addTransceiver(media.getAudioTracks()[0], { direction: "sendonly" });
         pc.addTransceiver(media.getVideoTracks()[0], { direction: "sendonly" });
         pc.addTransceiver("video", { direction: "sendonly" });
@@ -110,7 +112,7 @@
   }
 
   function speak() {
-    speaking = new RTCPeerConnection();
+    speaking = new RTCPeerConnection(config);
     var pc = speaking;
     navigator.mediaDevices.getUserMedia({ audio: true }).then(function (media) {
       pc.addTransceiver(media.getAudioTracks()[0], { direction: "sendonly" });
