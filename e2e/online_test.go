@@ -109,3 +109,52 @@ func waitRoom(t *testing.T, id ids.ClassSession, what string, ok func(roomState)
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+// TestPracticeCall: on a phone, a learner waits on the "answering a video
+// call" exercise; the instructor, at a desk, calls them from the class's
+// roster; the phone shows who is calling with the green and red buttons,
+// the learner presses the green one, sees the instructor's picture
+// playing, the exercise is saved as done, and their voice reaches the
+// server; when the instructor hangs up, the phone says the call ended.
+func TestPracticeCall(t *testing.T) {
+	t.Parallel()
+	serverURL(t)
+	ctx := context.Background()
+	const login = "learner1@banyuwangi.demo"
+	u, err := shared.app.Identity.ByLogin(ctx, login)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ten, _ := shared.app.Tenants.BySlug(ctx, "banyuwangi")
+	phone, desktop := phoneAndDesktop()
+	learner := openPage(t, phone, mediaFlags...)
+	teacher := openPage(t, desktop, mediaFlags...)
+
+	signIn(learner, login, "/banyuwangi/classes/practice/exercises")
+	learner.Click(`a.exercise-link[href$="/practice/call"]`)
+	learner.Require(`#online[data-role="answerer"]:not([hidden])`, "the call exercise: waiting for the call")
+
+	now := shared.app.Clock.Now()
+	xs, err := shared.app.Classes.Sessions(ctx, ten.ID, now.Add(24*time.Hour), now.AddDate(0, 1, 0))
+	if err != nil || len(xs) == 0 {
+		t.Fatalf("banyuwangi's classes: %d %v", len(xs), err)
+	}
+	signIn(teacher, "instructor@banyuwangi.demo", "/banyuwangi/classes/sessions/"+string(xs[0].ID)+"/roster")
+	call := "/banyuwangi/classes/calls/" + string(u.ID)
+	teacher.Click(`#main a[href="` + call + `"]`)
+	tap(teacher, "#online-start")
+	waitTrue(teacher, "the instructor's own camera plays", `document.getElementById("online-camera").videoWidth > 0`)
+
+	waitTrue(learner, "the phone rings with who is calling", `!document.querySelector(".ring-incoming").hidden && document.querySelector(".ring-who").textContent.length > 3`)
+	learner.Audit()
+	tap(learner, ".ring-answer")
+	finished(learner, "call")
+	waitTrue(learner, "the instructor's picture plays on the phone",
+		`(() => { const v = document.getElementById("online-camera"); return v.videoWidth > 0 && v.currentTime > 1; })()`)
+	waitRoom(t, ids.ClassSession("call/"+string(ten.ID)+"/"+string(u.ID)), "the learner's voice reaches the server",
+		func(st roomState) bool { return st.Speaking })
+	learner.Audit()
+
+	teacher.Click(`#main form[action="` + call + `/end"] button[type=submit]`)
+	waitTrue(learner, "the phone says the call ended", `document.querySelector(".ring-video").hidden`)
+}

@@ -43,12 +43,14 @@ const (
 	FillForm  Exercise = "form"
 	// ScanQR: read a QR code with the phone's camera (the room's screen
 	// shows one; any other will do).
-	ScanQR  Exercise = "qr"
-	Mailbox Exercise = "mailbox"
+	ScanQR Exercise = "qr"
+	// AnswerCall: answer a practice video call from the instructor.
+	AnswerCall Exercise = "call"
+	Mailbox    Exercise = "mailbox"
 )
 
 // Exercises lists every kind in teaching order.
-var Exercises = []Exercise{Tap, DoubleTap, LongPress, Swipe, Scroll, Pinch, Typing, FillForm, ScanQR, Mailbox}
+var Exercises = []Exercise{Tap, DoubleTap, LongPress, Swipe, Scroll, Pinch, Typing, FillForm, ScanQR, AnswerCall, Mailbox}
 
 // Valid tells whether e is one of Exercises.
 func (e Exercise) Valid() bool { return slices.Contains(Exercises, e) }

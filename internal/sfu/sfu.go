@@ -100,6 +100,7 @@ type Room struct {
 	floor      string // who may speak ("" for no one)
 	learners   map[string]*webrtc.PeerConnection
 	hands      map[string]time.Time // raised hands, by when
+	host       string
 	closed     bool
 	lastPLI    time.Time
 	pliPending bool
@@ -267,6 +268,13 @@ func (rs *Rooms) Room(id string) (*Room, error) {
 	}
 	rs.rooms[id] = r
 	return r, nil
+}
+
+// Existing is room id if it is open, else nil (it is not made).
+func (rs *Rooms) Existing(id string) *Room {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	return rs.rooms[id]
 }
 
 // End closes session id's room, if any.

@@ -18,13 +18,14 @@ type State struct {
 	Floor   string   // who may speak
 	// Speaking: the floor's voice is connected.
 	Speaking bool
+	Host     string // who leads the room (SetHost): the caller of a practice call
 }
 
 // State reads the room.
 func (r *Room) State() State {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	st := State{Floor: r.floor, Live: connected(r.publisher), Speaking: connected(r.speaker)}
+	st := State{Floor: r.floor, Live: connected(r.publisher), Speaking: connected(r.speaker), Host: r.host}
 	for id := range r.learners {
 		st.Present = append(st.Present, id)
 	}
@@ -54,4 +55,11 @@ func (r *Room) RaiseHand(id string, up bool) {
 
 func connected(pc *webrtc.PeerConnection) bool {
 	return pc != nil && pc.ConnectionState() == webrtc.PeerConnectionStateConnected
+}
+
+// SetHost names who leads the room, for the others to see.
+func (r *Room) SetHost(name string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.host = name
 }

@@ -173,3 +173,132 @@ func TestOnlineClassPages(t *testing.T) {
 		t.Errorf("state without a media port: %d", a.status)
 	}
 }
+
+// connected offers from pc to path as b, sets the answer and waits until
+// the connection is up.
+func connected(t *testing.T, b *browser, pc *webrtc.PeerConnection, path string) {
+	t.Helper()
+	up := make(chan struct{})
+	pc.OnConnectionStateChange(func(s webrtc.PeerConnectionState) {
+		if s == webrtc.PeerConnectionStateConnected {
+			select {
+			case <-up:
+			default:
+				close(up)
+			}
+		}
+	})
+	a := postSDP(b, path, pc.LocalDescription().SDP)
+	if a.status != http.StatusOK {
+		t.Fatalf("%s: %d %s", path, a.status, a.body)
+	}
+	if err := pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: a.body}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-up:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("%s: not connected", path)
+	}
+}
+
+// A practice video call: the instructor calls a learner of the tenant
+// (not anyone else); the learner's phone says who is ringing only while
+// the instructor's camera is on; the learner answers and may speak at
+// once; nobody else can answer it; hanging up stops the ringing. A
+// learner may not call.
+func TestPracticeCall(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false, func(c *config.Config) { c.MediaAddr = "127.0.0.1:0" })
+	if err := s.app.StartMedia(); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	resident, _ := s.app.Identity.ByLogin(ctx, "resident@fukuoka.demo")
+	officer, _ := s.app.Identity.ByLogin(ctx, "officer@fukuoka.demo")
+	call := "/fukuoka/classes/calls/" + string(resident.ID)
+	teacher := s.browser(t)
+	teacher.signin("instructor@fukuoka.demo")
+	learner := s.browser(t)
+	learner.signin("resident@fukuoka.demo")
+
+	mustContain(t, teacher.get(call), `data-role="teacher"`, `data-base="`+call+`"`, "田中 一郎")
+	if a := teacher.get("/fukuoka/classes/calls/" + string(officer.ID)); a.status != http.StatusNotFound {
+		t.Errorf("calling someone who is no learner: %d", a.status)
+	}
+	if a := learner.get(call); a.status != http.StatusForbidden {
+		t.Errorf("a learner opens the instructor's side: %d", a.status)
+	}
+	ringing := func() (bool, string) {
+		var st struct {
+			Ringing bool
+			Caller  string
+		}
+		a := learner.get("/fukuoka/classes/call/state")
+		if err := json.Unmarshal([]byte(a.body), &st); err != nil {
+			t.Fatalf("ring state: %d %s", a.status, a.body)
+		}
+		return st.Ringing, st.Caller
+	}
+	if r, _ := ringing(); r {
+		t.Fatal("ringing before anyone calls")
+	}
+	if a := postSDP(learner, "/fukuoka/classes/call/answer", offerFrom(t, places, webrtc.RTPTransceiverDirectionRecvonly).LocalDescription().SDP); a.status != http.StatusConflict {
+		t.Errorf("answering when nobody calls: %d", a.status)
+	}
+
+	// The instructor's camera and voice, sent from a pion peer.
+	sender, err := webrtc.NewPeerConnection(webrtc.Configuration{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sender.Close() })
+	for _, c := range []webrtc.RTPCodecCapability{{MimeType: webrtc.MimeTypeOpus}, {MimeType: webrtc.MimeTypeVP8}} {
+		tr, err := webrtc.NewTrackLocalStaticRTP(c, c.MimeType, "teacher")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := sender.AddTransceiverFromTrack(tr, webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionSendonly}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	o, _ := sender.CreateOffer(nil)
+	gathered := webrtc.GatheringCompletePromise(sender)
+	if err := sender.SetLocalDescription(o); err != nil {
+		t.Fatal(err)
+	}
+	<-gathered
+	connected(t, teacher, sender, call+"/publish")
+	// The server's side of the connection comes up a moment after the
+	// instructor's.
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		r, caller := ringing()
+		if r && caller == "中村 由美" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the learner's phone does not ring: %v %q", r, caller)
+		}
+	}
+	other := s.browser(t)
+	other.signin("learner1@fukuoka.demo")
+	if a := postSDP(other, "/fukuoka/classes/call/answer", offerFrom(t, places, webrtc.RTPTransceiverDirectionRecvonly).LocalDescription().SDP); a.status != http.StatusConflict {
+		t.Errorf("someone else answers the call: %d", a.status)
+	}
+	connected(t, learner, offerFrom(t, places, webrtc.RTPTransceiverDirectionRecvonly), "/fukuoka/classes/call/answer")
+	mic := offerFrom(t, []webrtc.RTPCodecType{webrtc.RTPCodecTypeAudio}, webrtc.RTPTransceiverDirectionSendonly)
+	connected(t, learner, mic, "/fukuoka/classes/call/speak")
+
+	if a := teacher.post(call+"/end", nil); a.status != http.StatusSeeOther || !strings.HasSuffix(a.header.Get("Location"), "done=practice_call_ended") {
+		t.Fatalf("hang up: %d %q", a.status, a.header.Get("Location"))
+	}
+	if r, _ := ringing(); r {
+		t.Error("still ringing after the instructor hung up")
+	}
+	_, lesson := lessonWith(t, s, "fukuoka", classes.AnswerCall)
+	ex := learner.get("/fukuoka/classes/lessons/" + lesson.ID + "/practice/call")
+	mustContain(t, ex, `data-role="answerer"`, `data-base="/fukuoka/classes/call"`, "/static/v/online.")
+	if pp := ex.header.Get("Permissions-Policy"); !strings.Contains(pp, "microphone=(self)") {
+		t.Errorf("the call exercise may not use the microphone: %q", pp)
+	}
+}

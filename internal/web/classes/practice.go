@@ -202,15 +202,23 @@ func (s *Pages) exercisePage(w http.ResponseWriter, r *http.Request) {
 	p := s.NewPage(r, "practice.ex."+string(e)+".title")
 	p.Tenant = t
 	p.NoIndex = true
-	if e == class.ScanQR {
+	ice, ring := "", ""
+	switch u := web.UserOf(r); {
+	case e == class.ScanQR:
 		cameraAllowed(w)
+	case e == class.AnswerCall && u != nil:
+		// The call's learner speaks back (and may be seen, later).
+		w.Header().Set("Permissions-Policy", "camera=(self), microphone=(self), geolocation=()")
+		ice = s.iceJSON(r, onlineWho{user: u.ID})
+		ring = strings.TrimSuffix(s.Path(ringPath+"/state", t.Slug), "/state")
 	}
 	p.Data = struct {
 		Kind, Lesson, Save, Next string
 		Done                     bool
 		Items                    []int
+		ICE, Ring                string // the call exercise's relay and address; "" for a guest, who cannot be called
 	}{string(e), l.Title.In(p.Lang()), s.Path(exercisePath, t.Slug, l.ID, string(e)), s.nextExercise(t, c, l, e),
-		progress[l.ID][e].DoneAt != nil, scrollItems}
+		progress[l.ID][e].DoneAt != nil, scrollItems, ice, ring}
 	s.Render(w, http.StatusOK, "class_exercise", p)
 }
 

@@ -146,6 +146,7 @@ func clockFrom(s string) (hour, minute int, ok bool) {
 // rosterRow is one learner on the roster.
 type rosterRow struct {
 	ID, Name, Phone, Needs string
+	Learner                string // the learner's account, for a practice call
 	Came                   bool
 	Seat, Place, Practised int
 	Borrow                 bool
@@ -180,7 +181,7 @@ func (s *Pages) rosterPage(w http.ResponseWriter, r *http.Request) {
 			s.ServerError(w, r, err)
 			return
 		}
-		row := rosterRow{ID: string(e.ID), Came: e.AttendedAt != nil, Name: u.Name, Phone: e.Phone, Needs: e.Needs, Seat: e.Seat,
+		row := rosterRow{ID: string(e.ID), Learner: string(e.LearnerID), Came: e.AttendedAt != nil, Name: u.Name, Phone: e.Phone, Needs: e.Needs, Seat: e.Seat,
 			Borrow: e.Borrow, Waiting: e.State == class.Waitlisted, Practised: practice.Learners[e.LearnerID]}
 		if row.Waiting {
 			place++

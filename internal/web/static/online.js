@@ -5,13 +5,16 @@
 // when given the floor, sends their microphone. Offers and answers are
 // plain POSTs to the class's address, with every ICE candidate gathered
 // first. Hands and the floor are forms on the page (live.js renews them).
+// A practice video call is the same room with two people: the instructor
+// sends, and the learner's page ("answerer") rings, answers, and speaks.
 (function () {
   "use strict";
   var box = document.getElementById("online");
   if (!box || !window.RTCPeerConnection || !window.fetch || !navigator.mediaDevices) { return; }
   box.hidden = false;
   var base = box.getAttribute("data-base");
-  var teacher = box.getAttribute("data-role") === "teacher";
+  var role = box.getAttribute("data-role");
+  var teacher = role === "teacher";
   var say = document.getElementById("online-say");
   var start = document.getElementById("online-start");
   var share = document.getElementById("online-share");
@@ -47,6 +50,74 @@
       })
       .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
       .then(function (sdp) { return pc.setRemoteDescription({ type: "answer", sdp: sdp }); });
+  }
+
+  // answerer is the learner's side of a practice call: the phone rings
+  // while the instructor is calling; "answer" receives them and sends the
+  // learner's voice; the page's exercise is told when the call connects.
+  function answerer() {
+    var incoming = box.querySelector(".ring-incoming");
+    var who = box.querySelector(".ring-who");
+    var videoBox = box.querySelector(".ring-video");
+    var hangup = box.querySelector(".ring-hangup");
+    var declined = false;
+    function end(name) {
+      [watching, speaking].forEach(function (pc) { if (pc) { pc.close(); } });
+      watching = speaking = null;
+      videoBox.hidden = hangup.hidden = true;
+      tell(name);
+    }
+    function poll() {
+      fetch(base + "/state", { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
+        .then(function (st) {
+          if (st.ringing && !watching && !declined && incoming.hidden) {
+            who.textContent = (box.getAttribute("data-say-incoming") || "").replace("{name}", st.caller || "");
+            incoming.hidden = false;
+            if (navigator.vibrate) { navigator.vibrate([400, 200, 400]); }
+          }
+          if (!st.ringing) {
+            declined = false;
+            incoming.hidden = true;
+            if (watching) { end("ended"); }
+          }
+        })
+        .catch(function () {});
+    }
+    box.querySelector(".ring-answer").addEventListener("click", function () {
+      incoming.hidden = true;
+      var pc = watching = new RTCPeerConnection(config);
+      ["video", "video", "audio", "audio"].forEach(function (k) { pc.addTransceiver(k, { direction: "recvonly" }); });
+      pc.ontrack = function (e) {
+        var i = pc.getTransceivers().indexOf(e.transceiver);
+        if (i === 0 || i === 2) {
+          places[i].srcObject = new MediaStream([e.track]);
+          places[i].play().catch(function () {});
+        }
+      };
+      pc.addEventListener("connectionstatechange", function () {
+        if (pc.connectionState === "connected") {
+          videoBox.hidden = hangup.hidden = false;
+          tell("connected");
+          box.dispatchEvent(new CustomEvent("call:answered", { bubbles: true }));
+        }
+      });
+      offer(pc, "/answer").then(function () {
+        return navigator.mediaDevices.getUserMedia({ audio: true });
+      }).then(function (media) {
+        speaking = new RTCPeerConnection(config);
+        speaking.addTransceiver(media.getAudioTracks()[0], { direction: "sendonly" });
+        return offer(speaking, "/speak");
+      }).catch(function () { tell("nomedia"); });
+    });
+    box.querySelector(".ring-decline").addEventListener("click", function () {
+      declined = true;
+      incoming.hidden = true;
+      box.dispatchEvent(new CustomEvent("call:declined", { bubbles: true }));
+    });
+    hangup.addEventListener("click", function () { end("ended"); });
+    window.setInterval(poll, 2000);
+    poll();
   }
 
   function watchState(pc, live) {
@@ -120,6 +191,8 @@
     }).then(function () { tell("speaking"); }).catch(function () { tell("nomedia"); });
   }
 
+  if (role === "answerer") { answerer(); return; }
+
   // The class's forms (a hand, the floor) are sent without leaving the
   // page, which would hang up; the people's list is then read again.
   var people = document.getElementById("online-people");
@@ -132,12 +205,14 @@
       })
       .catch(function () {});
   }
-  people.addEventListener("submit", function (e) {
-    var form = e.target;
-    e.preventDefault();
-    fetch(form.action, { method: "POST", body: new URLSearchParams(new FormData(form)), credentials: "same-origin" })
-      .then(refresh, refresh);
-  });
+  if (people) {
+    people.addEventListener("submit", function (e) {
+      var form = e.target;
+      e.preventDefault();
+      fetch(form.action, { method: "POST", body: new URLSearchParams(new FormData(form)), credentials: "same-origin" })
+        .then(refresh, refresh);
+    });
+  }
 
   start.addEventListener("click", function () {
     start.hidden = true;

@@ -182,6 +182,12 @@
       }, { passive: false });
     },
 
+    // call: online.js answers the instructor's practice call; a declined
+    // call is a miss (the hint says to press the green button).
+    call: function () {
+      target.addEventListener("call:answered", function () { good(); });
+      target.addEventListener("call:declined", function () { miss(); });
+    },
     // qr: scan.js reads the code; reading any code is the goal.
     qr: function () {
       target.addEventListener("scan:read", function () { good(); });
