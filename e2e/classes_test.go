@@ -1,8 +1,10 @@
 package e2e
 
 import (
+	"context"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestClassPages: the smartphone-class pages pass the page audit (axe-core,
@@ -72,7 +74,50 @@ func TestClassPages(t *testing.T) {
 		p.Require("#helpers-live", "who needs help: the live list")
 		p.Visit(strings.TrimSuffix(session, "/") + "/help")
 		p.Require("#help-live button", "help me: the button")
+
+		// Today's online class, as its instructor and as a learner in it;
+		// a practice call; the QR and call exercises; practice of the
+		// city's services.
+		online := onlineToday(p, "neyagawa")
+		p.Visit(online)
+		p.Require("#online-start", "online class: the instructor's start button")
+		p.Visit(strings.TrimSuffix(online, "/online") + "/roster")
+		p.Click(`#main a[href^="/neyagawa/classes/calls/"]`)
+		p.Require("#online-start", "practice call: the instructor's call button")
+		p.ClearCookies()
+		signIn(p, "resident@neyagawa.demo", "/neyagawa/classes/practice/exercises")
+		p.Click(`a.exercise-link[href$="/practice/qr"]`)
+		p.Require(".scan .scan-start", "QR practice: the camera button")
+		p.Visit("/neyagawa/classes/practice/exercises")
+		p.Click(`a.exercise-link[href$="/practice/call"]`)
+		p.Require(`#online[data-role="answerer"]`, "call practice: waiting for the call")
+		p.Visit("/neyagawa/classes/practice/services")
+		p.Require("#sandbox-diff", "practice of the services: what is different")
+		p.Visit(online)
+		p.Require(`#online-people form[action$="/hand"] button`, "online class: the learner's raise-hand button")
 	})
+}
+
+// onlineToday is the address of slug's demo online class today.
+func onlineToday(p *Page, slug string) string {
+	p.t.Helper()
+	ctx := context.Background()
+	ten, err := shared.app.Tenants.BySlug(ctx, slug)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	now := shared.app.Clock.Now()
+	xs, err := shared.app.Classes.Sessions(ctx, ten.ID, now, now.Add(time.Hour))
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	for _, x := range xs {
+		if x.Online {
+			return "/" + slug + "/classes/sessions/" + string(x.ID) + "/online"
+		}
+	}
+	p.t.Fatalf("%s has no online class today", slug)
+	return ""
 }
 
 // allHrefs lists the href of every element matching sel.

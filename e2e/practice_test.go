@@ -14,6 +14,8 @@ import (
 
 	"github.com/serambi/serambi/internal/audit"
 	"github.com/serambi/serambi/internal/classes"
+	"github.com/serambi/serambi/internal/identity"
+	"github.com/serambi/serambi/internal/tenant"
 )
 
 // box is an element's place on the screen, in CSS pixels.
@@ -277,31 +279,14 @@ func TestCertificatePaper(t *testing.T) {
 		}
 		serverURL(t) // starts the shared app
 		ctx := context.Background()
-		ten, err := shared.app.Tenants.BySlug(ctx, "fukuoka")
-		if err != nil {
-			t.Fatal(err)
-		}
-		u, err := shared.app.Identity.ByLogin(ctx, login)
-		if err != nil {
-			t.Fatal(err)
-		}
-		now := shared.app.Clock.Now()
-		xs, err := shared.app.Classes.Sessions(ctx, ten.ID, now, now.Add(time.Hour))
-		xs = atHall(xs)
-		if err != nil || len(xs) != 1 {
-			t.Fatalf("today's class: %d, %v", len(xs), err)
-		}
+		ten, u, today, e, err := seatToday(t, "fukuoka", login)
 		actor := audit.Actor{ID: u.ID, Label: u.Email}
-		e, err := shared.app.Classes.Enrol(ctx, actor, ten.ID, xs[0].ID, u.ID, classes.Questions{Phone: classes.PhoneAndroid})
-		if err != nil && !errors.Is(err, classes.ErrAlreadyEnrolled) {
-			t.Fatal(err)
-		}
 		if err == nil {
 			if _, err := shared.app.Classes.MarkAttended(ctx, actor, ten.ID, e.ID, true); err != nil {
 				t.Fatal(err)
 			}
 		}
-		c, err := shared.app.Classes.Course(ctx, ten.ID, xs[0].CourseID)
+		c, err := shared.app.Classes.Course(ctx, ten.ID, today.CourseID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -321,6 +306,32 @@ func TestCertificatePaper(t *testing.T) {
 		p.Click(".paper-verify a")
 		p.Require(".status-approved", "the verification page says the certificate is genuine")
 	})
+}
+
+// seatToday seats login in slug's demo class at a hall today (err is
+// classes.ErrAlreadyEnrolled when an earlier run did).
+func seatToday(t *testing.T, slug, login string) (tenant.Tenant, identity.User, classes.Session, classes.Enrolment, error) {
+	t.Helper()
+	ctx := context.Background()
+	ten, err := shared.app.Tenants.BySlug(ctx, slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := shared.app.Identity.ByLogin(ctx, login)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := shared.app.Clock.Now()
+	xs, err := shared.app.Classes.Sessions(ctx, ten.ID, now, now.Add(time.Hour))
+	xs = atHall(xs)
+	if err != nil || len(xs) != 1 {
+		t.Fatalf("today's class: %d, %v", len(xs), err)
+	}
+	e, err := shared.app.Classes.Enrol(ctx, audit.Actor{ID: u.ID, Label: u.Email}, ten.ID, xs[0].ID, u.ID, classes.Questions{Phone: classes.PhoneAndroid})
+	if err != nil && !errors.Is(err, classes.ErrAlreadyEnrolled) {
+		t.Fatal(err)
+	}
+	return ten, u, xs[0], e, err
 }
 
 // atHall leaves out the online classes (the demo has one today too).

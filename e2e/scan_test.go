@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -14,10 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/serambi/serambi/internal/audit"
-	"github.com/serambi/serambi/internal/classes"
 	"github.com/serambi/serambi/internal/result"
 )
 
@@ -32,25 +28,8 @@ func TestCheckInWithTheCamera(t *testing.T) {
 	base := serverURL(t)
 	ctx := context.Background()
 	const login = "learner6@fukuoka.demo"
-	ten, err := shared.app.Tenants.BySlug(ctx, "fukuoka")
-	if err != nil {
-		t.Fatal(err)
-	}
-	u, err := shared.app.Identity.ByLogin(ctx, login)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ten, u, today, _, _ := seatToday(t, "fukuoka", login)
 	now := shared.app.Clock.Now()
-	xs, err := shared.app.Classes.Sessions(ctx, ten.ID, now, now.Add(time.Hour))
-	xs = atHall(xs)
-	if err != nil || len(xs) != 1 {
-		t.Fatalf("today's class: %d, %v", len(xs), err)
-	}
-	today := xs[0]
-	_, err = shared.app.Classes.Enrol(ctx, audit.Actor{ID: u.ID, Label: u.Email}, ten.ID, today.ID, u.ID, classes.Questions{Phone: classes.PhoneAndroid})
-	if err != nil && !errors.Is(err, classes.ErrAlreadyEnrolled) {
-		t.Fatal(err)
-	}
 	session := "/fukuoka/classes/sessions/" + string(today.ID)
 	code := shared.app.Classes.CheckInCode(today.ID, now) // good for a minute
 	video := roomScreen(t, base+session+"/here?code="+code)

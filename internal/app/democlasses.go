@@ -57,13 +57,7 @@ func seedDemoClasses(ctx context.Context, a *App, t tenant.Tenant) error {
 	at := func(days, hour int) time.Time {
 		return time.Date(local.Year(), local.Month(), local.Day()+days, hour, 0, 0, 0, t.Location())
 	}
-	plan := []struct {
-		course   classes.Course
-		start    time.Time
-		capacity int
-		online   bool
-		who      []identity.User
-	}{
+	plan := []demoClass{
 		{courses[0], at(3, 10), 6, false, learners[:5]},
 		{courses[1], at(10, 14), 4, false, learners},
 		{courses[2], at(17, 10), 20, true, []identity.User{resident}},
@@ -71,22 +65,10 @@ func seedDemoClasses(ctx context.Context, a *App, t tenant.Tenant) error {
 	// And one today, starting within the half hour, so that check-in and
 	// the practice code are open whenever the demo is tried.
 	soon := now.Add(15 * time.Minute).Truncate(5 * time.Minute)
-	plan = append(plan, struct {
-		course   classes.Course
-		start    time.Time
-		capacity int
-		online   bool
-		who      []identity.User
-	}{courses[0], soon, 10, false, []identity.User{resident, learners[5]}})
+	plan = append(plan, demoClass{courses[0], soon, 10, false, []identity.User{resident, learners[5]}})
 	// And an online one just after it, whose room is already open, so the
 	// online class can be tried too (the instructor starts it).
-	plan = append(plan, struct {
-		course   classes.Course
-		start    time.Time
-		capacity int
-		online   bool
-		who      []identity.User
-	}{courses[1], soon.Add(10 * time.Minute), 15, true, []identity.User{resident, learners[0]}})
+	plan = append(plan, demoClass{courses[1], soon.Add(10 * time.Minute), 15, true, []identity.User{resident, learners[0]}})
 	var sessions []classes.Session
 	for _, p := range plan {
 		in := classes.Session{CourseID: p.course.ID, StartsAt: p.start, EndsAt: p.start.Add(90 * time.Minute),
@@ -111,6 +93,15 @@ func seedDemoClasses(ctx context.Context, a *App, t tenant.Tenant) error {
 		return err
 	}
 	return demoPractice(ctx, a, t, courses[0], resident)
+}
+
+// demoClass is one demo session to make, with who is enrolled.
+type demoClass struct {
+	course   classes.Course
+	start    time.Time
+	capacity int
+	online   bool
+	who      []identity.User
 }
 
 // demoTeam: the instructor teaches every demo class, and an approved,

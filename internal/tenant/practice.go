@@ -108,18 +108,5 @@ func (s *Service) createTwin(ctx context.Context, actor audit.Actor, real, t Ten
 // Practices lists every practice twin (for the sweep that empties them).
 func (s *Service) Practices(ctx context.Context) (_ []Tenant, err error) {
 	defer wrapf(&err, "list the practice twins")
-	rows, err := s.db.QueryContext(ctx, "SELECT "+columns+" FROM tenants WHERE practice_of <> '' ORDER BY slug")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Tenant
-	for rows.Next() {
-		t, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return s.query(ctx, "SELECT "+columns+" FROM tenants WHERE practice_of <> '' ORDER BY slug")
 }

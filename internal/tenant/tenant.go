@@ -477,7 +477,12 @@ func (s *Service) List(ctx context.Context, activeOnly bool) (_ []Tenant, err er
 		q += " AND status = ?"
 		args = append(args, Active)
 	}
-	rows, err := s.db.QueryContext(ctx, q+" ORDER BY name_en", args...)
+	return s.query(ctx, q+" ORDER BY name_en", args...)
+}
+
+// query reads the tenants a SELECT of columns returns.
+func (s *Service) query(ctx context.Context, q string, args ...any) ([]Tenant, error) {
+	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}

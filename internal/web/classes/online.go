@@ -79,7 +79,12 @@ func (s *Pages) onlineSession(w http.ResponseWriter, r *http.Request, form bool)
 // onlineRoom is the session's media room, or an answer saying online
 // classes cannot run here (503).
 func (s *Pages) onlineRoom(w http.ResponseWriter, r *http.Request, x class.Session) (*sfu.Room, bool) {
-	room, err := s.Classrooms.Room(string(x.ID))
+	return s.room(w, r, string(x.ID))
+}
+
+// room is media room id, made on first use; answered when it cannot be.
+func (s *Pages) room(w http.ResponseWriter, r *http.Request, id string) (*sfu.Room, bool) {
+	room, err := s.Classrooms.Room(id)
 	switch {
 	case errors.Is(err, sfu.ErrOff):
 		s.Problem(w, r, http.StatusServiceUnavailable, "media_off", "problem.online.off")

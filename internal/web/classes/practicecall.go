@@ -87,16 +87,7 @@ func (s *Pages) callRoom(w http.ResponseWriter, r *http.Request, t *tenant.Tenan
 		}
 		return room, room != nil
 	}
-	room, err := s.Classrooms.Room(id)
-	switch {
-	case errors.Is(err, sfu.ErrOff):
-		s.Problem(w, r, http.StatusServiceUnavailable, "media_off", "problem.online.off")
-		return nil, false
-	case err != nil:
-		s.ServerError(w, r, err)
-		return nil, false
-	}
-	return room, true
+	return s.room(w, r, id)
 }
 
 // callPublish: the instructor calls (their camera and voice).

@@ -30,7 +30,7 @@
   // send posts the frame now on the video, unless one is on its way.
   function send() {
     if (busy || !stream || video.readyState < 2 || !video.videoWidth) { return; }
-    var w = Math.min(640, video.videoWidth);
+    var w = Math.min(480, video.videoWidth); // enough for a code; 20–40 KB a frame on mobile data
     canvas.width = w;
     canvas.height = Math.round(video.videoHeight * w / video.videoWidth);
     canvas.getContext("2d").drawImage(video, 0, 0, canvas.width, canvas.height);
@@ -43,7 +43,7 @@
       }).then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
         .then(function (a) { busy = false; if (a.text && stream) { found(a); } })
         .catch(function () { busy = false; });
-    }, "image/jpeg", 0.8);
+    }, "image/jpeg", 0.7);
   }
 
   function found(a) {
