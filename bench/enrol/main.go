@@ -20,6 +20,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -39,6 +40,7 @@ var (
 	duration = flag.Duration("d", 10*time.Second, "how long to post")
 	learners = flag.Int("n", 30000, "learners made beforehand (more than can be enrolled in the time)")
 	capacity = flag.Int("capacity", 500, "seats of each session")
+	profile  = flag.String("cpuprofile", "", "write a CPU profile of the measured time (server and clients) to this file")
 	spread   = flag.Int("sessions", 1, "sessions the clients enrol in (client i in session i mod sessions): 1 is the worst case, every enrolment queueing on one session's lock")
 )
 
@@ -82,6 +84,17 @@ func run() error {
 	token, err := tokenOf(base, "instructor@fukuoka.demo")
 	if err != nil {
 		return err
+	}
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	var next atomic.Int64
 	var mu sync.Mutex

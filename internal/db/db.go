@@ -53,6 +53,8 @@ type DB struct {
 	// freed connection to a random waiter, which under load gives some
 	// requests very long waits (SQLite only; nil for PostgreSQL).
 	gate chan struct{}
+	// prepared statements of each pool (SQLite only; see stmts.go)
+	writeStmts, readStmts *stmtCache
 }
 
 // Open connects to url: "sqlite:PATH" or "postgres://...".
@@ -90,7 +92,8 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	}
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
-	d := &DB{dialect: SQLite, write: w, read: r, path: path, gate: make(chan struct{}, 1)}
+	d := &DB{dialect: SQLite, write: w, read: r, path: path, gate: make(chan struct{}, 1),
+		writeStmts: newStmtCache(w), readStmts: newStmtCache(r)}
 	if err := d.Ping(ctx); err != nil {
 		d.Close()
 		return nil, err
@@ -127,7 +130,7 @@ func (d *DB) Ping(ctx context.Context) error {
 
 // Close closes all connections.
 func (d *DB) Close() error {
-	err := d.write.Close()
+	err := errors.Join(d.writeStmts.close(), d.readStmts.close(), d.write.Close())
 	if d.read != d.write {
 		err = errors.Join(err, d.read.Close())
 	}
@@ -146,6 +149,9 @@ func (d *DB) ExecContext(ctx context.Context, q string, args ...any) (sql.Result
 		return nil, err
 	}
 	defer d.leave()
+	if st := d.writeStmts.get(ctx, q); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
 	return d.write.ExecContext(ctx, Rebind(d.dialect, q), args...)
 }
 
@@ -174,6 +180,9 @@ func (d *DB) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows
 	if tx := d.joined(ctx); tx != nil {
 		return tx.QueryContext(ctx, q, args...)
 	}
+	if st := d.readStmts.get(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return d.read.QueryContext(ctx, Rebind(d.dialect, q), args...)
 }
 
@@ -181,6 +190,9 @@ func (d *DB) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows
 func (d *DB) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
 	if tx := d.joined(ctx); tx != nil {
 		return tx.QueryRowContext(ctx, q, args...)
+	}
+	if st := d.readStmts.get(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
 	}
 	return d.read.QueryRowContext(ctx, Rebind(d.dialect, q), args...)
 }
@@ -191,19 +203,44 @@ type Tx struct {
 	dialect Dialect
 	db      *DB
 	after   []func() // run once the transaction committed
+	later   []string // statements to prepare once it ended (stmts.go)
+}
+
+// stmt is q's prepared statement on this transaction's connection, or nil
+// (then q is noted, to be prepared when the transaction has ended).
+func (t *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
+	if t.db.writeStmts == nil {
+		return nil
+	}
+	if st := t.db.writeStmts.cached(q); st != nil {
+		return t.tx.StmtContext(ctx, st)
+	}
+	if len(t.later) < maxStmts {
+		t.later = append(t.later, q)
+	}
+	return nil
 }
 
 func (t *Tx) Dialect() Dialect { return t.dialect }
 
 func (t *Tx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if st := t.stmt(ctx, q); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
 	return t.tx.ExecContext(ctx, Rebind(t.dialect, q), args...)
 }
 
 func (t *Tx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := t.stmt(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return t.tx.QueryContext(ctx, Rebind(t.dialect, q), args...)
 }
 
 func (t *Tx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	if st := t.stmt(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return t.tx.QueryRowContext(ctx, Rebind(t.dialect, q), args...)
 }
 
@@ -262,10 +299,12 @@ func (d *DB) run(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	}()
 	if err := fn(tx); err != nil {
 		_ = sqlTx.Rollback() // allowed: see above
+		d.prepareLater(ctx, tx)
 		d.leave()
 		return err
 	}
 	err = sqlTx.Commit()
+	d.prepareLater(ctx, tx)
 	d.leave()
 	if err != nil {
 		return fmt.Errorf("db: commit: %w", err)
@@ -274,6 +313,14 @@ func (d *DB) run(ctx context.Context, fn func(tx *Tx) error) (err error) {
 		f()
 	}
 	return nil
+}
+
+// prepareLater prepares the statements tx ran unprepared, now that the
+// writer's connection is free and still this request's.
+func (d *DB) prepareLater(ctx context.Context, tx *Tx) {
+	for _, q := range tx.later {
+		d.writeStmts.get(context.WithoutCancel(ctx), q)
+	}
 }
 
 // joined is the transaction of d that ctx carries, or nil.

@@ -163,24 +163,19 @@ func (s *Pages) apiEnrol(w http.ResponseWriter, r *http.Request) {
 	if !s.ReadJSON(w, r, &b) {
 		return
 	}
-	x, err := s.Classes.Session(r.Context(), t.ID, ids.ClassSession(r.PathValue("id")))
-	if errors.Is(err, class.ErrNotFound) {
-		s.Problem(w, r, http.StatusNotFound, "not_found", "problem.not_found")
-		return
-	}
-	if err != nil {
-		s.ServerError(w, r, err)
-		return
-	}
 	me := web.UserOf(r).ID
 	learner, ok := s.learnerFor(r, t, b.For)
 	if !ok {
 		s.Invalid(w, r, validation.Errors{{Field: "for", Code: "error.field.choice"}})
 		return
 	}
-	e, err := s.Classes.Enrol(r.Context(), web.Actor(r), t.ID, x.ID, learner,
+	// Enrol finds the session itself (under its lock), so it is not read
+	// first: counting a long waitlist for nothing was most of the cost.
+	e, err := s.Classes.Enrol(r.Context(), web.Actor(r), t.ID, ids.ClassSession(r.PathValue("id")), learner,
 		class.Questions{Phone: b.Phone, Borrow: b.Borrow, Needs: web.TruncateRunes(b.Needs, 2000), AgeBand: b.Age})
 	switch {
+	case errors.Is(err, class.ErrNotFound):
+		s.Problem(w, r, http.StatusNotFound, "not_found", "problem.not_found")
 	case errors.Is(err, class.ErrAlreadyEnrolled):
 		s.Problem(w, r, http.StatusConflict, "already_enrolled", "classes.refused.already")
 	case errors.Is(err, class.ErrSessionPast):
