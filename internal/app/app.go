@@ -267,6 +267,7 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 		return err
 	}
 	defer a.stopMedia()
+	go a.closeIdleRooms(ctx)
 	if err := a.StartRelay(); err != nil {
 		ln.Close()
 		return err

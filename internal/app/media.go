@@ -1,9 +1,11 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"strconv"
+	"time"
 
 	"github.com/pion/ice/v4"
 	"github.com/pion/webrtc/v4"
@@ -62,6 +64,24 @@ func (a *App) StartMedia() error {
 	a.Classrooms.Start(api)
 	a.Log.Info("online classes' media listening", "addr", addr)
 	return nil
+}
+
+// closeIdleRooms closes, every few minutes until ctx ends, the class
+// rooms nobody is connected to any more. Rooms live in this process, so
+// this is a ticker of this node, not a job of the shared queue.
+func (a *App) closeIdleRooms(ctx context.Context) {
+	tick := time.NewTicker(5 * time.Minute)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			if n := a.Classrooms.CloseIdle(); n > 0 {
+				a.Log.Info("closed class rooms nobody was in", "count", n)
+			}
+		}
+	}
 }
 
 // stopMedia closes the media port.

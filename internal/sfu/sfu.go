@@ -100,6 +100,7 @@ type Room struct {
 	floor      string // who may speak ("" for no one)
 	learners   map[string]*webrtc.PeerConnection
 	hands      map[string]time.Time // raised hands, by when
+	made       time.Time
 	host       string
 	closed     bool
 	lastPLI    time.Time
@@ -108,7 +109,7 @@ type Room struct {
 
 // NewRoom makes an empty room; cfg holds the ICE servers browsers get too.
 func NewRoom(api *webrtc.API, cfg webrtc.Configuration) (*Room, error) {
-	r := &Room{api: api, cfg: cfg, learners: map[string]*webrtc.PeerConnection{}}
+	r := &Room{api: api, cfg: cfg, learners: map[string]*webrtc.PeerConnection{}, made: time.Now()}
 	for s := Camera; s < slots; s++ {
 		codec := vp8
 		if s.kind() == webrtc.RTPCodecTypeAudio {
@@ -275,6 +276,25 @@ func (rs *Rooms) Existing(id string) *Room {
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
 	return rs.rooms[id]
+}
+
+// CloseIdle closes the rooms nobody is connected to (a class that ended,
+// a call the instructor left) and returns how many it closed. A room
+// made in the last minute is kept: its first connection may be on its way.
+func (rs *Rooms) CloseIdle() int {
+	rs.mu.Lock()
+	var idle []*Room
+	for id, r := range rs.rooms {
+		if time.Since(r.made) > time.Minute && r.idle() {
+			idle = append(idle, r)
+			delete(rs.rooms, id)
+		}
+	}
+	rs.mu.Unlock()
+	for _, r := range idle {
+		r.Close()
+	}
+	return len(idle)
 }
 
 // End closes session id's room, if any.

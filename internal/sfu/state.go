@@ -63,3 +63,25 @@ func (r *Room) SetHost(name string) {
 	defer r.mu.Unlock()
 	r.host = name
 }
+
+// idle tells a room nobody is connected to (or trying to be): every
+// connection it holds has failed or closed, or it holds none.
+func (r *Room) idle() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	pcs := []*webrtc.PeerConnection{r.publisher, r.speaker}
+	for _, pc := range r.learners {
+		pcs = append(pcs, pc)
+	}
+	for _, pc := range pcs {
+		if pc == nil {
+			continue
+		}
+		switch pc.ConnectionState() {
+		case webrtc.PeerConnectionStateClosed, webrtc.PeerConnectionStateFailed:
+		default:
+			return false
+		}
+	}
+	return true
+}
