@@ -153,6 +153,8 @@ func TestPracticeCall(t *testing.T) {
 		`(() => { const v = document.getElementById("online-camera"); return v.videoWidth > 0 && v.currentTime > 1; })()`)
 	waitRoom(t, ids.ClassSession("call/"+string(ten.ID)+"/"+string(u.ID)), "the learner's voice reaches the server",
 		func(st roomState) bool { return st.Speaking })
+	waitTrue(teacher, "the instructor sees the learner's camera",
+		`(() => { const v = document.getElementById("online-screen"); return !document.getElementById("online-screen-box").hidden && v.videoWidth > 0; })()`)
 	learner.Audit()
 
 	teacher.Click(`#main form[action="` + call + `/end"] button[type=submit]`)

@@ -208,7 +208,9 @@ func (r *Room) Floor() string {
 }
 
 // Speak takes the offer (one sendonly audio) of the learner who has the
-// floor and forwards their voice to everyone's floor slot.
+// floor and forwards their voice to everyone's floor slot. In a call of
+// two (SetCall) the speaker may send their camera too: it fills the
+// screen's place, which the instructor of a call does not share.
 func (r *Room) Speak(ctx context.Context, id, offer string) (_ string, err error) {
 	if r.Floor() != id || id == "" {
 		return "", ErrNoFloor
@@ -223,8 +225,15 @@ func (r *Room) Speak(ctx context.Context, id, offer string) (_ string, err error
 		}
 	}()
 	pc.OnTrack(func(remote *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
-		if remote.Kind() == webrtc.RTPCodecTypeAudio {
-			r.forward(remote, Floor, func() bool { return r.isSpeaker(pc) })
+		still := func() bool { return r.isSpeaker(pc) }
+		switch {
+		case remote.Kind() == webrtc.RTPCodecTypeAudio:
+			r.forward(remote, Floor, still)
+		case r.isCall():
+			r.mu.Lock()
+			r.sources[Screen] = uint32(remote.SSRC())
+			r.mu.Unlock()
+			r.forward(remote, Screen, still)
 		}
 	})
 	r.mu.Lock()
@@ -240,6 +249,19 @@ func (r *Room) Speak(ctx context.Context, id, offer string) (_ string, err error
 	}
 	closeOnFailure(pc, func() {})
 	return answer(ctx, pc, offer)
+}
+
+// SetCall makes the room a call of two (see Speak).
+func (r *Room) SetCall() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.call = true
+}
+
+func (r *Room) isCall() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.call
 }
 
 func (r *Room) isSpeaker(pc *webrtc.PeerConnection) bool {

@@ -101,6 +101,7 @@ type Room struct {
 	learners   map[string]*webrtc.PeerConnection
 	hands      map[string]time.Time // raised hands, by when
 	made       time.Time
+	call       bool // a practice call of two: the speaker's camera fills the screen's place
 	host       string
 	closed     bool
 	lastPLI    time.Time

@@ -292,3 +292,44 @@ func TestSubscribeRefusesAnOddOffer(t *testing.T) {
 		t.Fatal("a refused learner was kept")
 	}
 }
+
+// In a call of two, the learner who answers sends their camera too, and
+// it comes in the screen's place; in a class it does not.
+func TestCallForwardsTheSpeakersCamera(t *testing.T) {
+	t.Parallel()
+	for _, call := range []bool{true, false} {
+		room, err := sfu.NewRoom(loopbackAPI(t), webrtc.Configuration{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(room.Close)
+		if call {
+			room.SetCall()
+		}
+		stop := make(chan struct{})
+		t.Cleanup(func() { close(stop) })
+		_, teacher := learner(t, room, "staff:teacher")
+		room.GiveFloor("ana")
+		mic := client(t)
+		voice, face := localTrack(t, webrtc.MimeTypeOpus, "voice"), localTrack(t, webrtc.MimeTypeVP8, "face")
+		for _, tr := range []*webrtc.TrackLocalStaticRTP{voice, face} {
+			if _, err := mic.AddTransceiverFromTrack(tr, webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionSendonly}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := connect(t, mic, func(ctx context.Context, offer string) (string, error) { return room.Speak(ctx, "ana", offer) }); err != nil {
+			t.Fatal(err)
+		}
+		sender(t, voice, "ana's voice", stop)
+		sender(t, face, "ana's face", stop)
+		teacher.waitFor(t, "the instructor", 3, "ana's voice")
+		teacher.mu.Lock()
+		gotFace := teacher.got[1]["ana's face"]
+		teacher.mu.Unlock()
+		if call {
+			teacher.waitFor(t, "the instructor in a call", 1, "ana's face")
+		} else if gotFace {
+			t.Error("in a class, a speaking learner's camera took the screen's place")
+		}
+	}
+}

@@ -87,7 +87,11 @@ func (s *Pages) callRoom(w http.ResponseWriter, r *http.Request, t *tenant.Tenan
 		}
 		return room, room != nil
 	}
-	return s.room(w, r, id)
+	room, ok := s.room(w, r, id)
+	if ok {
+		room.SetCall()
+	}
+	return room, ok
 }
 
 // callPublish: the instructor calls (their camera and voice).

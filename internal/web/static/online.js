@@ -15,6 +15,8 @@
   var base = box.getAttribute("data-base");
   var role = box.getAttribute("data-role");
   var teacher = role === "teacher";
+  // In a practice call the learner's camera comes in the screen's place.
+  var call = box.hasAttribute("data-call");
   var say = document.getElementById("online-say");
   var start = document.getElementById("online-start");
   var share = document.getElementById("online-share");
@@ -102,11 +104,13 @@
           box.dispatchEvent(new CustomEvent("call:answered", { bubbles: true }));
         }
       });
+      // The learner's voice and, when the phone lets it, their face.
       offer(pc, "/answer").then(function () {
-        return navigator.mediaDevices.getUserMedia({ audio: true });
+        return navigator.mediaDevices.getUserMedia({ audio: true, video: { facingMode: "user" } })
+          .catch(function () { return navigator.mediaDevices.getUserMedia({ audio: true }); });
       }).then(function (media) {
         speaking = new RTCPeerConnection(config);
-        speaking.addTransceiver(media.getAudioTracks()[0], { direction: "sendonly" });
+        media.getTracks().forEach(function (track) { speaking.addTransceiver(track, { direction: "sendonly" }); });
         return offer(speaking, "/speak");
       }).catch(function () { tell("nomedia"); });
     });
@@ -134,7 +138,7 @@
     ["video", "video", "audio", "audio"].forEach(function (k) { pc.addTransceiver(k, { direction: "recvonly" }); });
     pc.ontrack = function (e) {
       var i = pc.getTransceivers().indexOf(e.transceiver);
-      if (i < 0 || (teacher && i !== 3)) { return; }
+      if (i < 0 || (teacher && i !== 3 && !(call && i === 1))) { return; }
       places[i].srcObject = new MediaStream([e.track]);
       if (i === 1) { e.track.onunmute = function () { screenBox.hidden = false; }; e.track.onmute = function () { screenBox.hidden = true; }; }
       places[i].play().catch(function () {});
@@ -217,7 +221,7 @@
   start.addEventListener("click", function () {
     start.hidden = true;
     tell("connecting");
-    var go = teacher ? send().then(function () { share.hidden = false; return watch(); }) : watch();
+    var go = teacher ? send().then(function () { if (share) { share.hidden = false; } return watch(); }) : watch();
     go.catch(function () { tell(teacher ? "nomedia" : "failed"); start.hidden = false; });
     if (!teacher) { window.setInterval(follow, 2000); }
   });
