@@ -194,7 +194,7 @@ func Open(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error)
 		return nil, fmt.Errorf("derive the check-in key: %w", err)
 	}
 	a.Classes = classes.NewStore(d, o.clock, checkIn)
-	a.Sandbox = sandbox.New(d, o.clock, a.Tenants, a.Catalog, a.Counters, a.Docs)
+	a.Sandbox = sandbox.New(d, o.clock, a.Tenants, a.Catalog, a.Counters, a.Docs, a.Calendar)
 	a.Classrooms = sfu.NewRooms()
 	a.registerJobs()
 	if err := a.setupNotices(); err != nil {

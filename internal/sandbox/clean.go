@@ -15,7 +15,8 @@ import (
 
 // What a learner leaves in a twin, and how to find one person's part of
 // it. The services and counters copied in stay (they are the city's);
-// the audit trail stays (it is append-only, and says who practised).
+// the audit trail stays (it is append-only, and says who practised), and
+// so does the copy of the tenant's calendar.
 //
 // A test lists every table with a tenant_id and fails on one that holds a
 // twin's rows after a sweep and is not here or among what stays.

@@ -15,9 +15,11 @@ package sandbox
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/serambi/serambi/internal/audit"
+	"github.com/serambi/serambi/internal/calendar"
 	"github.com/serambi/serambi/internal/catalog"
 	"github.com/serambi/serambi/internal/clock"
 	"github.com/serambi/serambi/internal/counter"
@@ -39,11 +41,13 @@ type Service struct {
 	catalog  *catalog.Store
 	counters *counter.Store
 	docs     *document.Store
+	calendar *calendar.Store
 }
 
 // New joins the stores the sandbox copies from and cleans.
-func New(d *db.DB, c clock.Clock, tenants *tenant.Service, cat *catalog.Store, counters *counter.Store, docs *document.Store) *Service {
-	return &Service{db: d, clock: c, tenants: tenants, catalog: cat, counters: counters, docs: docs}
+func New(d *db.DB, c clock.Clock, tenants *tenant.Service, cat *catalog.Store, counters *counter.Store, docs *document.Store,
+	cal *calendar.Store) *Service {
+	return &Service{db: d, clock: c, tenants: tenants, catalog: cat, counters: counters, docs: docs, calendar: cal}
 }
 
 // Enter returns real's practice twin with the real tenant's published
@@ -60,7 +64,39 @@ func (s *Service) Enter(ctx context.Context, learner audit.Actor, real tenant.Te
 	if err := s.copyServices(ctx, real, twin); err != nil {
 		return tenant.Tenant{}, err
 	}
+	if err := s.copyCalendar(ctx, real, twin); err != nil {
+		return tenant.Tenant{}, err
+	}
 	return twin, s.copyCounters(ctx, real, twin)
+}
+
+// copyCalendar gives the twin the tenant's own holidays and working days,
+// so a practice application is due when a real one would be.
+func (s *Service) copyCalendar(ctx context.Context, real, twin tenant.Tenant) error {
+	want, err := s.calendar.Changes(ctx, real.ID)
+	if err != nil {
+		return err
+	}
+	have, err := s.calendar.Changes(ctx, twin.ID)
+	if err != nil {
+		return err
+	}
+	if slices.Equal(want, have) {
+		return nil
+	}
+	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		for _, d := range have {
+			if err := s.calendar.Remove(ctx, tx, twin.ID, d.Date); err != nil {
+				return err
+			}
+		}
+		for _, d := range want {
+			if err := s.calendar.Set(ctx, tx, twin.ID, d); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // copyServices makes the twin's services the real tenant's published

@@ -37,6 +37,7 @@ type world struct {
 	apps     *application.Service
 	queue    *queue.Store
 	sandbox  *sandbox.Service
+	cal      *calendar.Store
 	officer  audit.Actor
 }
 
@@ -51,7 +52,8 @@ func newWorld(t *testing.T, d *db.DB) *world {
 	w := &world{env: env, real: env.Tenants["fukuoka"], catalog: catalog.NewStore(d, env.Clock),
 		counters: counter.NewStore(d, env.Clock, cal), docs: document.NewStore(d, storage, env.Clock),
 		apps: application.NewService(d, env.Clock, cal, env.Regions), queue: queue.NewStore(d, env.Clock)}
-	w.sandbox = sandbox.New(d, env.Clock, env.TenantStore, w.catalog, w.counters, w.docs)
+	w.cal = cal
+	w.sandbox = sandbox.New(d, env.Clock, env.TenantStore, w.catalog, w.counters, w.docs, cal)
 	w.officer = env.User(t, "officer")
 	for _, s := range []struct {
 		file      string
@@ -127,9 +129,16 @@ func TestEnterCopiesWhatResidentsSee(t *testing.T) {
 		w := newWorld(t, d)
 		ctx := w.env.Ctx
 		learner := w.env.User(t, "learner")
+		closed := calendar.Day{Date: "2026-12-29", Kind: calendar.Holiday, Name: "年末年始休業"}
+		if err := d.InTx(ctx, func(tx *db.Tx) error { return w.cal.Set(ctx, tx, w.real.ID, closed) }); err != nil {
+			t.Fatal(err)
+		}
 		twin, err := w.sandbox.Enter(ctx, learner, w.real)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if days, err := w.cal.Changes(ctx, twin.ID); err != nil || len(days) != 1 || days[0] != closed {
+			t.Fatalf("the twin's calendar (the city's own closed days): %+v %v", days, err)
 		}
 		if !twin.IsPractice() || twin.PracticeOf != w.real.ID || twin.Slug != "fukuoka-practice" || twin.RealSlug() != "fukuoka" ||
 			twin.NameJA != w.real.NameJA || twin.TimeZone != w.real.TimeZone || !twin.QueueWhileClosed {
@@ -269,7 +278,7 @@ func TestSweepEmptiesTwins(t *testing.T) {
 		if _, err := w.sandbox.Sweep(ctx); err != nil {
 			t.Fatal(err)
 		}
-		stays := []string{"audit_log", "services", "counters", "tracking_sequences"}
+		stays := []string{"audit_log", "services", "counters", "tracking_sequences", "tenant_calendar"}
 		for table, rows := range dbtest.TenantRows(t, d, string(twin.ID)) {
 			if rows != "" && !slices.Contains(stays, table) {
 				t.Errorf("after the sweep the twin still has rows in %s:\n%s", table, rows)
