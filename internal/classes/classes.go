@@ -150,6 +150,7 @@ var (
 	ErrSessionCanceled = errors.New("classes: the session is cancelled")
 	ErrAlreadyEnrolled = errors.New("classes: already enrolled in this session")
 	ErrNotEnrolled     = errors.New("classes: the enrolment is not active")
+	ErrNoLearner       = errors.New("classes: no such person to enrol")
 )
 
 // Store keeps courses, sessions and enrolments.

@@ -87,10 +87,14 @@ func insertEnrolment(ctx context.Context, tx *db.Tx, e Enrolment) error {
 		position, phone, borrow, needs, age_band, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.ID, e.TenantID, e.SessionID, e.LearnerID, e.EnrolledBy, e.State, seatValue(e.Seat), e.Position,
 		e.Phone, e.Borrow, e.Needs, e.AgeBand, e.CreatedAt, e.UpdatedAt)
-	if db.IsUniqueViolation(err) {
+	switch {
+	case db.IsUniqueViolation(err):
 		// Only a second live enrolment can collide: seats are chosen
 		// under the session's lock.
 		return ErrAlreadyEnrolled
+	case db.IsForeignKeyViolation(err):
+		// The learner is read by no one first: the reference says it.
+		return ErrNoLearner
 	}
 	return err
 }

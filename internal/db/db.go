@@ -409,6 +409,20 @@ func IsUniqueViolation(err error) bool {
 	return false
 }
 
+// IsForeignKeyViolation tells whether err is a reference to a row that
+// does not exist (an unknown person, say).
+func IsForeignKeyViolation(err error) bool {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		return pg.Code == "23503" // foreign_key_violation
+	}
+	var lite *sqlite.Error
+	if errors.As(err, &lite) {
+		return lite.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+	}
+	return false
+}
+
 // Writer exposes the writing pool to the job queue's driver, which needs a
 // database/sql handle of its own kind; nothing else should use it.
 func (d *DB) Writer() *sql.DB { return d.write }

@@ -405,3 +405,28 @@ func TestCallAClassOff(t *testing.T) {
 		t.Fatalf("enrolling in a class called off: %d", a.status)
 	}
 }
+
+// Staff enrolling someone who does not exist are told which field is
+// wrong, through the API and the page, and nothing is enrolled.
+func TestEnrolNobody(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	_, xs := sessionsOf(t, s, "fukuoka")
+	teacher := s.browser(t)
+	token := teacher.token("instructor@fukuoka.demo")
+	nobody := "01a00000-0000-7000-8000-000000000000"
+	a := teacher.do("POST", "/api/v1/t/fukuoka/sessions/"+string(xs[0].ID)+"/enrolments",
+		strings.NewReader(`{"phone":"android","for":"`+nobody+`"}`), "application/json", "Authorization", "Bearer "+token)
+	if a.status != http.StatusUnprocessableEntity || !strings.Contains(a.body, `"for"`) {
+		t.Errorf("enrolling nobody through the API: %d %s", a.status, a.body)
+	}
+	teacher.signin("instructor@fukuoka.demo")
+	page := teacher.post("/fukuoka/classes/sessions/"+string(xs[0].ID)+"/enrol", url.Values{"phone": {"android"}, "for": {nobody}})
+	if page.status != http.StatusBadRequest {
+		t.Errorf("enrolling nobody through the page: %d", page.status)
+	}
+	after, _ := s.app.Classes.Session(context.Background(), xs[0].TenantID, xs[0].ID)
+	if after.Enrolled != xs[0].Enrolled || after.Waitlisted != xs[0].Waitlisted {
+		t.Errorf("enrolling nobody changed the counts: %+v", after)
+	}
+}

@@ -176,6 +176,8 @@ func (s *Pages) apiEnrol(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case errors.Is(err, class.ErrNotFound):
 		s.Problem(w, r, http.StatusNotFound, "not_found", "problem.not_found")
+	case errors.Is(err, class.ErrNoLearner):
+		s.Invalid(w, r, validation.Errors{{Field: "for", Code: "error.field.choice"}})
 	case errors.Is(err, class.ErrAlreadyEnrolled):
 		s.Problem(w, r, http.StatusConflict, "already_enrolled", "classes.refused.already")
 	case errors.Is(err, class.ErrSessionPast):

@@ -294,6 +294,8 @@ func (s *Pages) enrol(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case errors.As(err, &errs):
 		s.renderSession(w, r, t, x, c, http.StatusUnprocessableEntity, errs, "")
+	case errors.Is(err, class.ErrNoLearner):
+		s.ErrorPage(w, r, http.StatusBadRequest, t)
 	case errors.Is(err, class.ErrAlreadyEnrolled):
 		s.renderSession(w, r, t, x, c, http.StatusConflict, nil, "classes.refused.already")
 	case errors.Is(err, class.ErrSessionPast):
@@ -376,8 +378,7 @@ func (s *Pages) learnerFor(r *http.Request, t *tenant.Tenant, forID string) (ids
 		return me, true
 	}
 	id := ids.User(forID)
-	if _, err := s.Identity.ByID(r.Context(), id); err != nil {
-		return "", false
-	}
+	// Staff may enrol anyone; enrolling someone who does not exist is
+	// refused by the enrolment itself (ErrNoLearner), not read first.
 	return id, isTeacher(r, t) || s.IsStaff(r, t) || s.Identity.ActsFor(r.Context(), me, id)
 }
