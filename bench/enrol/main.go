@@ -20,12 +20,12 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"runtime/pprof"
 	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/serambi/serambi/bench/proc"
 	"github.com/serambi/serambi/internal/app"
 	"github.com/serambi/serambi/internal/audit"
 	"github.com/serambi/serambi/internal/classes"
@@ -85,17 +85,11 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	if *profile != "" {
-		f, err := os.Create(*profile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stopProfile, err := proc.Profile(*profile)
+	if err != nil {
+		return err
 	}
+	defer stopProfile()
 	var next atomic.Int64
 	var mu sync.Mutex
 	var latencies []time.Duration

@@ -25,10 +25,10 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"runtime/pprof"
 	"syscall"
 	"time"
 
+	"github.com/serambi/serambi/bench/proc"
 	"github.com/serambi/serambi/internal/relay"
 )
 
@@ -89,17 +89,11 @@ func serve(o options) error {
 	if err != nil {
 		return err
 	}
-	if o.profile != "" {
-		f, err := os.Create(o.profile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stopProfile, err := proc.Profile(o.profile)
+	if err != nil {
+		return err
 	}
+	defer stopProfile()
 	fmt.Printf("READY %s pid=%d\n", s.Addr(), os.Getpid())
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, syscall.SIGINT, syscall.SIGTERM)

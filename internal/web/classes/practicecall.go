@@ -96,23 +96,21 @@ func (s *Pages) callRoom(w http.ResponseWriter, r *http.Request, t *tenant.Tenan
 
 // callPublish: the instructor calls (their camera and voice).
 func (s *Pages) callPublish(w http.ResponseWriter, r *http.Request) {
-	t, u, ok := s.callLearner(w, r)
-	if !ok {
-		return
-	}
-	room, ok := s.callRoom(w, r, t, u.ID, true)
-	if !ok {
-		return
-	}
-	if offer, ok := s.readOffer(w, r); ok {
+	s.callOffer(w, r, func(room *sfu.Room, offer string) (string, error) {
 		room.SetHost(web.UserOf(r).Name)
-		answer, err := room.Publish(r.Context(), offer)
-		s.writeAnswer(w, r, answer, err)
-	}
+		return room.Publish(r.Context(), offer)
+	})
 }
 
-// callWatch: the instructor hears the learner (the floor's place).
+// callWatch: the instructor hears and sees the learner.
 func (s *Pages) callWatch(w http.ResponseWriter, r *http.Request) {
+	s.callOffer(w, r, func(room *sfu.Room, offer string) (string, error) {
+		return room.Subscribe(r.Context(), staffWatch+string(web.UserOf(r).ID), offer)
+	})
+}
+
+// callOffer answers an offer of the instructor's side with take.
+func (s *Pages) callOffer(w http.ResponseWriter, r *http.Request, take func(*sfu.Room, string) (string, error)) {
 	t, u, ok := s.callLearner(w, r)
 	if !ok {
 		return
@@ -122,7 +120,7 @@ func (s *Pages) callWatch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if offer, ok := s.readOffer(w, r); ok {
-		answer, err := room.Subscribe(r.Context(), staffWatch+string(web.UserOf(r).ID), offer)
+		answer, err := take(room, offer)
 		s.writeAnswer(w, r, answer, err)
 	}
 }
