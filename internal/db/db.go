@@ -51,7 +51,10 @@ type DB struct {
 	path    string // SQLite file, for backups
 	// gate queues writers first come, first served: database/sql hands a
 	// freed connection to a random waiter, which under load gives some
-	// requests very long waits (SQLite only; nil for PostgreSQL).
+	// requests very long waits. SQLite: one writer at a time. PostgreSQL:
+	// at most writeSlots transactions at once, the rest waiting in order
+	// (the class enrolment benchmark: p99 112 ms -> 75 ms at the same
+	// rate); reads are not gated.
 	gate chan struct{}
 	// prepared statements of each pool (SQLite only; see stmts.go)
 	writeStmts, readStmts *stmtCache
@@ -101,6 +104,10 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	return d, nil
 }
 
+// writeSlots is how many PostgreSQL write transactions run at once: most
+// of the pool, leaving connections for reads and the job queue.
+const writeSlots = 16
+
 func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 	p, err := sql.Open("pgx", dsn)
 	if err != nil {
@@ -109,7 +116,7 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 	p.SetMaxOpenConns(20)
 	p.SetMaxIdleConns(20) // as many as open: closing one a burst opened costs PostgreSQL a new backend on the next
 	p.SetConnMaxIdleTime(5 * time.Minute)
-	d := &DB{dialect: Postgres, write: p, read: p}
+	d := &DB{dialect: Postgres, write: p, read: p, gate: make(chan struct{}, writeSlots)}
 	if err := d.Ping(ctx); err != nil {
 		d.Close()
 		return nil, err
