@@ -107,7 +107,6 @@ type onlineView struct {
 	Session         sessionView
 	Teacher, Helper bool
 	Open, On        bool
-	Me              string
 	Base            string // the class's online address, for the script's POSTs
 	ICE             string // the TURN relay with credentials of the caller's own, as JSON
 	Live            bool
@@ -130,7 +129,7 @@ func (s *Pages) onlinePage(w http.ResponseWriter, r *http.Request) {
 	p.NoIndex = true
 	p.Flash = web.FlashFrom(r)
 	v := onlineView{Session: s.courseSessionView(p, x, c), Teacher: who.teacher, Helper: who.helper, Open: s.onlineOpen(x),
-		On: s.Classrooms.On(), Me: string(who.user), Base: s.Path(onlinePath, t.Slug, string(x.ID))}
+		On: s.Classrooms.On(), Base: s.Path(onlinePath, t.Slug, string(x.ID))}
 	if v.Open && v.On {
 		room, ok := s.onlineRoom(w, r, x)
 		if !ok {
@@ -138,7 +137,7 @@ func (s *Pages) onlinePage(w http.ResponseWriter, r *http.Request) {
 		}
 		s.describeRoom(r, &v, room.State(), who)
 		v.ICE = s.iceJSON(r, who)
-		w.Header().Set("Permissions-Policy", "camera=(self), microphone=(self), display-capture=(self), geolocation=()")
+		mediaAllowed(w)
 	}
 	p.Data = v
 	s.Render(w, http.StatusOK, "class_online", p)

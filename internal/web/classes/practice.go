@@ -208,7 +208,7 @@ func (s *Pages) exercisePage(w http.ResponseWriter, r *http.Request) {
 		cameraAllowed(w)
 	case e == class.AnswerCall && u != nil:
 		// The call's learner speaks back (and may be seen, later).
-		w.Header().Set("Permissions-Policy", "camera=(self), microphone=(self), geolocation=()")
+		mediaAllowed(w)
 		ice = s.iceJSON(r, onlineWho{user: u.ID})
 		ring = strings.TrimSuffix(s.Path(ringPath+"/state", t.Slug), "/state")
 	}

@@ -69,7 +69,7 @@ func (s *Pages) callPage(w http.ResponseWriter, r *http.Request) {
 	p.Tenant = t
 	p.NoIndex = true
 	base := s.Path(callPath, t.Slug, string(u.ID))
-	w.Header().Set("Permissions-Policy", "camera=(self), microphone=(self), display-capture=(self), geolocation=()")
+	mediaAllowed(w)
 	p.Data = struct {
 		Learner, Base, ICE string
 		On                 bool

@@ -60,3 +60,9 @@ func (s *Pages) ownLink(t *tenant.Tenant, text string) string {
 func cameraAllowed(w http.ResponseWriter) {
 	w.Header().Set("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")
 }
+
+// mediaAllowed lets this page's own scripts use the camera, the
+// microphone and the screen: the online class and the practice call.
+func mediaAllowed(w http.ResponseWriter) {
+	w.Header().Set("Permissions-Policy", "camera=(self), microphone=(self), display-capture=(self), geolocation=()")
+}
