@@ -207,7 +207,7 @@ func (s *Pages) exercisePage(w http.ResponseWriter, r *http.Request) {
 	case e == class.ScanQR:
 		cameraAllowed(w)
 	case e == class.AnswerCall && u != nil:
-		// The call's learner speaks back (and may be seen, later).
+		// The call's learner speaks back and is seen.
 		mediaAllowed(w)
 		ice = s.iceJSON(r, onlineWho{user: u.ID})
 		ring = strings.TrimSuffix(s.Path(ringPath+"/state", t.Slug), "/state")
