@@ -34,3 +34,6 @@ type ClassSession string
 
 // Enrolment identifies a learner's place in a class session.
 type Enrolment string
+
+// Practice identifies a good practice of the knowledge exchange.
+type Practice string

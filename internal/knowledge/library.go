@@ -1,0 +1,357 @@
+package knowledge
+
+import (
+	"context"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/serambi/serambi/internal/fulltext"
+	"github.com/serambi/serambi/internal/region"
+)
+
+// Library is the published practices held in memory with their search
+// index. Every node builds its own from the database and rebuilds it
+// when the practices' stamp (count and last change) moves, which it
+// asks at most once a second — or at once after a change on this node —
+// so a practice published on one node is found on the others within a
+// second. Searching never touches the database, so the same query gives
+// the same answer on SQLite and PostgreSQL.
+type Library struct {
+	store    *Store
+	snap     atomic.Pointer[snapshot]
+	checked  atomic.Int64 // unix nanos of the last stamp check; 0 = check now
+	rebuild  sync.Mutex
+	tagWords func(tag string) []string
+}
+
+// recheck is how long a library trusts its stamp.
+const recheck = time.Second
+
+// Entry is one published practice as the library shows it.
+type Entry struct {
+	Practice
+	Region     region.Region
+	Kind       string // region.Region.Kind: city, regency, town…
+	Population string // a population band, "" when the directory has no figure
+	doc        int
+}
+
+// snapshot is one build of the library.
+type snapshot struct {
+	entries []*Entry // slug order; entries[i].doc == i
+	bySlug  map[string]*Entry
+	index   *fulltext.Index
+	count   int
+	last    time.Time
+}
+
+func newLibrary(s *Store) *Library { return &Library{store: s} }
+
+// SetTagWords gives the library the words each tag is called in every
+// language, so a query for "lansia" or 高齢者 finds practices tagged
+// "elderly". Call it before the first search.
+func (l *Library) SetTagWords(f func(tag string) []string) { l.tagWords = f }
+
+// invalidate makes the next search check the stamp.
+func (l *Library) invalidate() { l.checked.Store(0) }
+
+// current returns an up-to-date snapshot.
+func (l *Library) current(ctx context.Context) (*snapshot, error) {
+	snap := l.snap.Load()
+	now := time.Now().UnixNano()
+	if snap != nil && now-l.checked.Load() < int64(recheck) {
+		return snap, nil
+	}
+	l.rebuild.Lock()
+	defer l.rebuild.Unlock()
+	if snap = l.snap.Load(); snap != nil && time.Now().UnixNano()-l.checked.Load() < int64(recheck) {
+		return snap, nil // another caller just checked
+	}
+	n, last, err := l.store.stamp(ctx)
+	if err != nil {
+		return nil, err
+	}
+	l.checked.Store(time.Now().UnixNano())
+	if snap != nil && snap.count == n && snap.last.Equal(last) {
+		return snap, nil
+	}
+	fresh, err := l.build(ctx, n, last)
+	if err != nil {
+		return nil, err
+	}
+	l.snap.Store(fresh)
+	return fresh, nil
+}
+
+// Field weights: a word in the title or the place's name says more about
+// what the practice is than one in its long texts.
+const (
+	weightTitle   = 4
+	weightPlace   = 3
+	weightTag     = 2
+	weightSummary = 2
+	weightBody    = 1
+	weightDetail  = 0.5
+)
+
+func (l *Library) build(ctx context.Context, n int, last time.Time) (*snapshot, error) {
+	list, err := l.store.Published(ctx)
+	if err != nil {
+		return nil, err
+	}
+	snap := &snapshot{bySlug: map[string]*Entry{}, count: n, last: last}
+	b := fulltext.NewBuilder()
+	for _, p := range list {
+		e := &Entry{Practice: p}
+		e.Region, _ = l.store.regions.Get(p.RegionCode)
+		e.Kind, e.Population = e.Region.Kind(), PopulationBand(e.Region.Population)
+		e.doc = b.Add(l.fields(e)...)
+		snap.entries = append(snap.entries, e)
+		snap.bySlug[p.Slug] = e
+	}
+	snap.index = b.Build()
+	return snap, nil
+}
+
+// fields is what the index reads of a practice.
+func (l *Library) fields(e *Entry) []fulltext.Field {
+	c := e.Live
+	var out []fulltext.Field
+	for _, lang := range Langs {
+		add := func(w Words, weight float64) {
+			if w[lang] != "" {
+				out = append(out, fulltext.Field{Text: w[lang], Lang: lang, Weight: weight})
+			}
+		}
+		add(c.Title, weightTitle)
+		add(c.Summary, weightSummary)
+		for _, w := range []Words{c.Problem, c.Solution, c.Results} {
+			add(w, weightBody)
+		}
+		for _, w := range []Words{c.Cost, c.Team} {
+			add(w, weightDetail)
+		}
+		for _, m := range c.Metrics {
+			add(m.Name, weightDetail)
+		}
+		for _, s := range c.Stages {
+			add(s.Name, weightDetail)
+		}
+	}
+	places := strings.Join(l.store.regions.PlaceNames(e.RegionCode), " ")
+	out = append(out, fulltext.Field{Text: places, Weight: weightPlace})
+	if l.tagWords != nil {
+		for _, t := range c.Tags {
+			out = append(out, fulltext.Field{Text: strings.Join(l.tagWords(t), " "), Weight: weightTag})
+		}
+	}
+	return out
+}
+
+// PopulationBands are the bands a government's population falls in, as
+// the facet offers them.
+var PopulationBands = []string{"under-100k", "100k-500k", "500k-1m", "over-1m"}
+
+// PopulationBand names the band of n people; "" when n is not known.
+func PopulationBand(n int64) string {
+	switch {
+	case n <= 0:
+		return ""
+	case n < 100_000:
+		return PopulationBands[0]
+	case n < 500_000:
+		return PopulationBands[1]
+	case n < 1_000_000:
+		return PopulationBands[2]
+	}
+	return PopulationBands[3]
+}
+
+// Search is what a reader asks of the library.
+type Search struct {
+	Text       string
+	Country    string
+	Tag        string
+	Status     string
+	Kind       string
+	Population string
+	Year       int
+	Lang       string // the reader's language, for the passages
+	Offset     int
+	Limit      int
+}
+
+// Found is one practice found, with the passage that matched (in the
+// reader's language when it matched there) marked.
+type Found struct {
+	*Entry
+	Score       float64
+	Passage     []fulltext.Piece
+	PassageLang string
+}
+
+// FacetCount is how many of the matches have one value of a facet.
+type FacetCount struct {
+	Value string
+	Count int
+}
+
+// Facets are the names of the facets, in the order they are shown.
+var Facets = []string{"country", "tag", "status", "kind", "population", "year"}
+
+// Results is one page of a search.
+type Results struct {
+	Total  int
+	Found  []Found
+	Facets map[string][]FacetCount // by facet name, counted as if that facet were not chosen
+	Query  fulltext.Query
+}
+
+// facetValues are e's values for each facet.
+func facetValues(e *Entry) map[string][]string {
+	year := ""
+	if e.Live.Started != 0 {
+		year = strconv.Itoa(e.Live.Started)
+	}
+	return map[string][]string{
+		"country": {string(e.Country)}, "tag": e.Live.Tags, "status": {string(e.Live.Status)},
+		"kind": {e.Kind}, "population": {e.Population}, "year": {year},
+	}
+}
+
+// chosen is the value the search asks for each facet ("" for any).
+func (q Search) chosen() map[string]string {
+	year := ""
+	if q.Year != 0 {
+		year = strconv.Itoa(q.Year)
+	}
+	return map[string]string{"country": q.Country, "tag": q.Tag, "status": q.Status, "kind": q.Kind, "population": q.Population, "year": year}
+}
+
+// Find searches the library: the practices that match the text (all of
+// them, newest first, when there is none), narrowed by the facets, one
+// page of them.
+func (l *Library) Find(ctx context.Context, q Search) (Results, error) {
+	snap, err := l.current(ctx)
+	if err != nil {
+		return Results{}, err
+	}
+	query := fulltext.ParseQuery(q.Text)
+	type match struct {
+		e     *Entry
+		score float64
+	}
+	var matches []match
+	if query.Empty() {
+		for _, e := range snap.entries {
+			matches = append(matches, match{e, 0})
+		}
+		sort.SliceStable(matches, func(i, j int) bool { return matches[i].e.PublishedAt.After(matches[j].e.PublishedAt) })
+	} else {
+		for _, h := range snap.index.Search(query, nil) {
+			matches = append(matches, match{snap.entries[h.Doc], h.Score})
+		}
+	}
+	chosen := q.chosen()
+	counts := map[string]map[string]int{}
+	res := Results{Facets: map[string][]FacetCount{}, Query: query}
+	var kept []match
+	for _, m := range matches {
+		values := facetValues(m.e)
+		miss := missed(values, chosen)
+		for _, f := range Facets {
+			if len(miss) == 0 || (len(miss) == 1 && miss[0] == f) {
+				if counts[f] == nil {
+					counts[f] = map[string]int{}
+				}
+				for _, v := range values[f] {
+					if v != "" {
+						counts[f][v]++
+					}
+				}
+			}
+		}
+		if len(miss) == 0 {
+			kept = append(kept, m)
+		}
+	}
+	for f, c := range counts {
+		res.Facets[f] = sortedCounts(c)
+	}
+	res.Total = len(kept)
+	limit := q.Limit
+	if limit <= 0 || limit > 100 {
+		limit = 20
+	}
+	for i := q.Offset; i >= 0 && i < len(kept) && i < q.Offset+limit; i++ {
+		found := Found{Entry: kept[i].e, Score: kept[i].score}
+		if !query.Empty() {
+			found.Passage, found.PassageLang = passage(kept[i].e.Live, q.Lang, query)
+		}
+		res.Found = append(res.Found, found)
+	}
+	return res, nil
+}
+
+// missed lists the facets whose chosen value e does not have.
+func missed(values map[string][]string, chosen map[string]string) []string {
+	var out []string
+	for _, f := range Facets {
+		if want := chosen[f]; want != "" && !slices.Contains(values[f], want) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func sortedCounts(c map[string]int) []FacetCount {
+	out := make([]FacetCount, 0, len(c))
+	for v, n := range c {
+		out = append(out, FacetCount{v, n})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Value < out[j].Value
+	})
+	return out
+}
+
+// passage finds the first text of c that the query matched, in the
+// reader's language first, then the original, then the others.
+func passage(c Content, lang string, q fulltext.Query) ([]fulltext.Piece, string) {
+	order := []string{lang, c.Original}
+	for _, l := range Langs {
+		order = append(order, l)
+	}
+	for _, l := range order {
+		for _, w := range []Words{c.Summary, c.Problem, c.Solution, c.Results, c.Title} {
+			if w[l] == "" {
+				continue
+			}
+			if ps, ok := fulltext.Passage(w[l], l, q, 180); ok {
+				return ps, l
+			}
+		}
+	}
+	return nil, ""
+}
+
+// Get returns a published practice from the library.
+func (l *Library) Get(ctx context.Context, slug string) (*Entry, error) {
+	snap, err := l.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	e, ok := snap.bySlug[slug]
+	if !ok {
+		return nil, ErrNotFound
+	}
+	return e, nil
+}
