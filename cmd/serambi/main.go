@@ -22,6 +22,8 @@ import (
 	"github.com/serambi/serambi/internal/catalog"
 	"github.com/serambi/serambi/internal/config"
 	"github.com/serambi/serambi/internal/identity"
+	"github.com/serambi/serambi/internal/knowledge"
+	"github.com/serambi/serambi/internal/locale"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/validation"
 	"github.com/serambi/serambi/internal/workflow"
@@ -37,6 +39,7 @@ Usage:
                      (password from SERAMBI_NEW_PASSWORD or the first line of standard input)
   serambi user end-sessions --email EMAIL [data flags]
   serambi service import --tenant SLUG --file FILE [--publish] [data flags]
+  serambi practice import --file FILE [data flags]
   serambi audit verify [data flags]
   serambi backup --to FILE [data flags]
   serambi restore --from FILE [data flags]
@@ -57,7 +60,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	cmd, rest := args[0], args[1:]
-	if (cmd == "tenant" || cmd == "user" || cmd == "audit" || cmd == "service") && len(rest) > 0 {
+	if (cmd == "tenant" || cmd == "user" || cmd == "audit" || cmd == "service" || cmd == "practice") && len(rest) > 0 {
 		cmd, rest = cmd+" "+rest[0], rest[1:]
 	}
 	c := &command{stdin: stdin, stdout: stdout, stderr: stderr}
@@ -80,6 +83,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return c.restore(rest)
 	case "service import":
 		return c.serviceImport(rest)
+	case "practice import":
+		return c.practiceImport(rest)
 	case "version":
 		fmt.Fprintln(stdout, "serambi", version())
 		return 0
@@ -425,5 +430,58 @@ func (c *command) serviceImport(args []string) int {
 		return c.fail("service import", describe(err))
 	}
 	fmt.Fprintf(c.stdout, "service %s saved in %s (published %v)\n", svc.Code, slug, publish)
+	return 0
+}
+
+// practiceImport loads good practices into the knowledge exchange from a
+// JSON Lines file (as shared/data/practices.jsonl): each line is added or
+// updated by its slug, and a line that is refused is reported with why,
+// in English, without stopping the others. It exits 1 when any line was
+// refused, so a script notices.
+func (c *command) practiceImport(args []string) int {
+	var file string
+	cfg, code, ok := c.flags("practice import", args, config.Options{}, func(fs *flag.FlagSet) {
+		fs.StringVar(&file, "file", "", "practices, one JSON object a line")
+	})
+	if !ok {
+		return code
+	}
+	if file == "" {
+		fmt.Fprintln(c.stderr, "serambi practice import: --file is required")
+		return 2
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return c.fail("practice import", err)
+	}
+	defer f.Close()
+	messages, err := locale.Load()
+	if err != nil {
+		return c.fail("practice import", err)
+	}
+	a, code, ok := c.open("practice import", cfg)
+	if !ok {
+		return code
+	}
+	defer a.Close()
+	rep, err := a.Practices.Import(context.Background(), audit.CLI, f)
+	for _, l := range rep.Lines {
+		if l.Outcome != knowledge.Refused {
+			continue
+		}
+		why := l.Reason
+		for _, p := range l.Problems {
+			why += fmt.Sprintf("%s: %s; ", p.Field, messages.T("en", p.Code, p.Args...))
+		}
+		fmt.Fprintf(c.stderr, "line %d (%s) refused: %s\n", l.Line, l.Slug, strings.TrimSuffix(why, "; "))
+	}
+	if err != nil {
+		return c.fail("practice import", err)
+	}
+	fmt.Fprintf(c.stdout, "%d added, %d updated, %d unchanged, %d refused\n",
+		rep.Count(knowledge.Added), rep.Count(knowledge.Updated), rep.Count(knowledge.Unchanged), rep.Count(knowledge.Refused))
+	if rep.Count(knowledge.Refused) > 0 {
+		return 1
+	}
 	return 0
 }

@@ -227,3 +227,37 @@ func TestServeSaysWhatToDoWhenTheRelayPortIsTaken(t *testing.T) {
 		}
 	}
 }
+
+// TestPracticeImport: the seed file loads, loading it again changes
+// nothing, and a file with bad lines loads the good ones and names each
+// bad one with why, in words.
+func TestPracticeImport(t *testing.T) {
+	dir := t.TempDir()
+	flags := []string{"--data", dir}
+	seed := filepath.Join("..", "..", "internal", "knowledge", "seed", "practices.jsonl")
+	code, out, e := runCLI(t, "", append([]string{"practice", "import", "--file", seed}, flags...)...)
+	if code != 0 || !strings.Contains(out, "30 added, 0 updated, 0 unchanged, 0 refused") {
+		t.Fatalf("first import: %d %q %q", code, out, e)
+	}
+	code, out, _ = runCLI(t, "", append([]string{"practice", "import", "--file", seed}, flags...)...)
+	if code != 0 || !strings.Contains(out, "0 added, 0 updated, 30 unchanged") {
+		t.Fatalf("second import: %d %q", code, out)
+	}
+	bad := filepath.Join(dir, "bad.jsonl")
+	lines := `{"slug":"good-one","country":"ID","region_code":"35.10","title":{"id":"Baik"},"status":"unknown","tags":["village"]}
+not json at all
+{"slug":"odd-tag","country":"ID","region_code":"35.10","title":{"id":"Aneh"},"status":"unknown","tags":["teleportation"]}
+`
+	if err := os.WriteFile(bad, []byte(lines), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, e = runCLI(t, "", append([]string{"practice", "import", "--file", bad}, flags...)...)
+	if code != 1 || !strings.Contains(out, "1 added, 0 updated, 0 unchanged, 2 refused") ||
+		!strings.Contains(e, "line 2 () refused: not a valid practice line") ||
+		!strings.Contains(e, "line 3 (odd-tag) refused: tags: teleportation is not one of the topics in the list.") {
+		t.Fatalf("bad lines: %d %q %q", code, out, e)
+	}
+	if code, _, e := runCLI(t, "", append([]string{"practice", "import"}, flags...)...); code != 2 || !strings.Contains(e, "--file is required") {
+		t.Errorf("no --file: %d %q", code, e)
+	}
+}

@@ -34,6 +34,7 @@ import (
 	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/jobs"
 	"github.com/serambi/serambi/internal/kiosk"
+	"github.com/serambi/serambi/internal/knowledge"
 	"github.com/serambi/serambi/internal/locale"
 	"github.com/serambi/serambi/internal/notify"
 	"github.com/serambi/serambi/internal/queue"
@@ -51,6 +52,7 @@ import (
 	"github.com/serambi/serambi/internal/web/calls"
 	classpages "github.com/serambi/serambi/internal/web/classes"
 	"github.com/serambi/serambi/internal/web/counters"
+	"github.com/serambi/serambi/internal/web/exchange"
 	"github.com/serambi/serambi/internal/web/kiosks"
 	"github.com/serambi/serambi/internal/web/network"
 	"github.com/serambi/serambi/internal/web/serviceadmin"
@@ -75,7 +77,9 @@ type App struct {
 	Calls    *call.Store
 	Kiosks   *kiosk.Store
 	Classes  *classes.Store
-	Sandbox  *sandbox.Service
+	// Practices is the knowledge exchange's library.
+	Practices *knowledge.Store
+	Sandbox   *sandbox.Service
 	// Classrooms are the online classes' media rooms (on once StartMedia
 	// has opened the media port).
 	Classrooms *sfu.Rooms
@@ -194,6 +198,7 @@ func Open(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error)
 		return nil, fmt.Errorf("derive the check-in key: %w", err)
 	}
 	a.Classes = classes.NewStore(d, o.clock, checkIn)
+	a.Practices = knowledge.NewStore(d, o.clock, regions)
 	a.Sandbox = sandbox.New(d, o.clock, a.Tenants, a.Catalog, a.Counters, a.Docs, a.Calendar)
 	a.Classrooms = sfu.NewRooms()
 	a.registerJobs()
@@ -221,12 +226,20 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error) 
 		a.Close()
 		return nil, err
 	}
+	a.Practices.Library().SetTagWords(func(tag string) []string {
+		// a tag is searched by its name in every language
+		var out []string
+		for _, l := range locale.Langs {
+			out = append(out, messages.T(l, "exchange.tag."+tag))
+		}
+		return out
+	})
 	a.web, err = web.New(web.Deps{
 		DB: a.DB, Tenants: a.Tenants, Identity: a.Identity, Regions: a.Regions, Catalog: messages,
 		Services: a.Catalog, Calendar: a.Calendar, Apps: a.Apps, Results: a.Results, Docs: a.Docs,
-		Outbox: a.Outbox, SendCode: a.sendCode, Counters: a.Counters, Queue: a.Queue, Calls: a.Calls, Kiosks: a.Kiosks, Classes: a.Classes, Sandbox: a.Sandbox, Classrooms: a.Classrooms, ICE: a.iceServers, FeedKey: feedKey(cfg), FeedKeyBefore: feedKeyBefore(cfg), CheckKey: a.checkKey,
+		Outbox: a.Outbox, SendCode: a.sendCode, Counters: a.Counters, Queue: a.Queue, Calls: a.Calls, Kiosks: a.Kiosks, Classes: a.Classes, Sandbox: a.Sandbox, Practices: a.Practices, Classrooms: a.Classrooms, ICE: a.iceServers, FeedKey: feedKey(cfg), FeedKeyBefore: feedKeyBefore(cfg), CheckKey: a.checkKey,
 		Clock: a.Clock, Log: a.Log, BaseURL: cfg.BaseURL, Demo: cfg.Demo, Registry: prometheus.NewRegistry(), MetricsToken: cfg.MetricsToken,
-	}, account.New, admin.New, api.New, applications.New, calls.New, classpages.New, counters.New, kiosks.New, network.New, serviceadmin.New)
+	}, account.New, admin.New, api.New, applications.New, calls.New, classpages.New, counters.New, exchange.New, kiosks.New, network.New, serviceadmin.New)
 	if err != nil {
 		a.Close()
 		return nil, err

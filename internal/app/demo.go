@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"embed"
 	"errors"
@@ -14,6 +15,7 @@ import (
 	"github.com/serambi/serambi/internal/counter"
 	"github.com/serambi/serambi/internal/identity"
 	"github.com/serambi/serambi/internal/ids"
+	"github.com/serambi/serambi/internal/knowledge"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/workflow"
 )
@@ -91,6 +93,19 @@ func SeedDemo(ctx context.Context, a *App) error {
 				return fmt.Errorf("demo queue and appointment: %w", err)
 			}
 		}
+	}
+	return seedDemoPractices(ctx, a)
+}
+
+// seedDemoPractices loads the network's 30 seed practices (idempotent:
+// a restart changes nothing).
+func seedDemoPractices(ctx context.Context, a *App) error {
+	rep, err := a.Practices.Import(ctx, audit.System, bytes.NewReader(knowledge.SeedFile))
+	if err != nil {
+		return fmt.Errorf("demo practices: %w", err)
+	}
+	if n := rep.Count(knowledge.Refused); n > 0 {
+		return fmt.Errorf("demo practices: %d seed lines refused: %+v", n, rep.Lines)
 	}
 	return nil
 }

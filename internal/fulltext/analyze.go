@@ -45,6 +45,7 @@ type letter struct {
 	r          rune
 	start, end int
 	cjk        bool
+	script     byte // for Japanese: 'c' kanji, 'h' hiragana, 'k' katakana (before folding)
 }
 
 // Analyze breaks text into its terms: for each Latin word the word and its
@@ -86,7 +87,7 @@ func eachRun(text string, fn func([]letter)) {
 		if len(run) > 0 && run[0].cjk != cjk {
 			flush()
 		}
-		run = append(run, letter{r: n, start: i, end: i + size, cjk: cjk})
+		run = append(run, letter{r: n, start: i, end: i + size, cjk: cjk, script: scriptOf(r)})
 	}
 	flush()
 }
@@ -122,6 +123,18 @@ var plainLetters = map[rune]rune{
 	'ī': 'i', 'Ī': 'i', 'í': 'i', 'î': 'i', 'ï': 'i',
 	'ō': 'o', 'Ō': 'o', 'ó': 'o', 'ô': 'o', 'ö': 'o',
 	'ū': 'u', 'Ū': 'u', 'ú': 'u', 'û': 'u', 'ü': 'u',
+}
+
+// scriptOf is the Japanese script of r: katakana (with the long vowel
+// mark, full or half width), hiragana, or kanji.
+func scriptOf(r rune) byte {
+	switch {
+	case (r >= 'ァ' && r <= 'ヺ') || r == 'ー' || (r >= 'ｦ' && r <= 'ﾟ'):
+		return 'k'
+	case unicode.Is(unicode.Hiragana, r):
+		return 'h'
+	}
+	return 'c'
 }
 
 // appendCJK adds each character and each pair of neighbours of run.

@@ -50,7 +50,7 @@ func TestJapaneseIsReadAsCharactersAndPairs(t *testing.T) {
 func TestQueryOperatorsAreText(t *testing.T) {
 	q := ParseQuery(`"loket" OR jarak* NEAR: jauh`)
 	if q.Words() != 4 { // loket, jarak, near, jauh: OR is a stop word
-		t.Fatalf("words = %d (%v), want 4", q.Words(), q.groups)
+		t.Fatalf("words = %d (%v), want 4", q.Words(), q.words)
 	}
 	if !ParseQuery(`" * : OR AND`).Empty() {
 		t.Error("a query of operators alone has something to search")
@@ -98,8 +98,8 @@ func TestSearchRanksTheDocumentWithEveryWordFirst(t *testing.T) {
 
 func TestPassageMarksTheMatchedWords(t *testing.T) {
 	text := "Kota Fukuoka membuka loket. Warga bisa bertanya lewat video tanpa datang ke kantor. Semua gratis."
-	ps, ok := Passage(text, Indonesian, ParseQuery("video kantor"), 160)
-	if !ok {
+	ps, n := Passage(text, Indonesian, ParseQuery("video kantor"), 160)
+	if n != 2 {
 		t.Fatal("no passage")
 	}
 	var marked []string
@@ -118,7 +118,7 @@ func TestPassageMarksTheMatchedWords(t *testing.T) {
 	if got := markedText(ps); got != "窓口" {
 		t.Errorf("Japanese passage marks %q", got)
 	}
-	if _, ok := Passage(text, Indonesian, ParseQuery("介護"), 160); ok {
+	if _, n := Passage(text, Indonesian, ParseQuery("介護"), 160); n != 0 {
 		t.Error("a passage was found for a query the text does not hold")
 	}
 }
@@ -145,14 +145,39 @@ func FuzzParseQuery(f *testing.F) {
 		if q.Words() > MaxQueryWords {
 			t.Fatalf("%d words", q.Words())
 		}
-		for _, g := range q.groups {
-			for _, term := range g {
-				if term == "" || !utf8.ValidString(term) {
-					t.Fatalf("term %q", term)
+		for _, w := range q.words {
+			if w.need < 1 || w.need > len(w.groups) {
+				t.Fatalf("word needs %d of %d groups", w.need, len(w.groups))
+			}
+			for _, g := range w.groups {
+				for _, term := range g {
+					if term == "" || !utf8.ValidString(term) {
+						t.Fatalf("term %q", term)
+					}
 				}
 			}
 		}
 		ix.Search(q, nil)
 		Passage(s, "", q, 80)
 	})
+}
+
+// A Japanese word is found by most of its pairs, not by one: ワン alone
+// does not make ワンストップ a match for バニュワンギ; particles between
+// words are not needed.
+func TestJapaneseWordsNeedMostOfTheirPairs(t *testing.T) {
+	ix := buildIndex(
+		[]Field{{Text: "書かないワンストップ窓口", Lang: Japanese, Weight: 1}},
+		[]Field{{Text: "バニュワンギ県のスマートカンプン", Lang: Japanese, Weight: 1}},
+		[]Field{{Text: "路線バスを使ったモバイル市役所", Lang: Japanese, Weight: 1}},
+	)
+	if hits := ix.Search(ParseQuery("バニュワンギ"), nil); len(hits) != 1 || hits[0].Doc != 1 {
+		t.Errorf("Search(バニュワンギ) = %v, want document 1 alone", hits)
+	}
+	if hits := ix.Search(ParseQuery("路線バスの移動市役所"), nil); len(hits) == 0 || hits[0].Doc != 2 {
+		t.Errorf("Search(路線バスの移動市役所) = %v, want document 2 first", hits)
+	}
+	if got := ParseQuery("路線バスの移動"); got.Words() != 3 { // 路線, バス, 移動: の is dropped
+		t.Errorf("路線バスの移動 has %d pairs, want 3: %v", got.Words(), got.words)
+	}
 }

@@ -94,42 +94,34 @@ type Hit struct {
 // Search ranks the documents keep allows (all, when keep is nil) that
 // match at least one of q's words: BM25 summed over the words (a word's
 // forms count once, by the best), times the share of the query's words
-// the document holds, so one that has them all comes first. Equal scores
-// keep document order, so the result is the same on every run.
+// the document holds, so one that has them all comes first. A Japanese
+// run of characters counts as one word, held when most of its pairs are
+// there (so バニュワンギ is not found by ワン alone). Equal scores keep
+// document order, so the result is the same on every run.
 func (ix *Index) Search(q Query, keep func(doc int) bool) []Hit {
-	if len(q.groups) == 0 || len(ix.lengths) == 0 {
+	if len(q.words) == 0 || len(ix.lengths) == 0 {
 		return nil
 	}
 	scores := map[int32]float64{}
 	matched := map[int32]int{}
-	n := float64(len(ix.lengths))
-	for _, group := range q.groups {
-		best := map[int32]float64{}
-		for _, term := range group {
-			list := ix.postings[term]
-			if len(list) == 0 {
-				continue
-			}
-			df := float64(len(list))
-			idf := math.Log(1 + (n-df+0.5)/(df+0.5))
-			for _, p := range list {
-				if keep != nil && !keep(int(p.doc)) {
-					continue
-				}
-				tf := float64(p.tf)
-				norm := 1 - b + b*float64(ix.lengths[p.doc])/ix.avg
-				if s := idf * tf * (k1 + 1) / (tf + k1*norm); s > best[p.doc] {
-					best[p.doc] = s
-				}
+	for _, w := range q.words {
+		sum := map[int32]float64{}
+		held := map[int32]int{}
+		for _, group := range w.groups {
+			for doc, s := range ix.best(group, keep) {
+				sum[doc] += s
+				held[doc]++
 			}
 		}
-		for doc, s := range best {
-			scores[doc] += s
-			matched[doc]++
+		for doc, n := range held {
+			if n >= w.need {
+				scores[doc] += sum[doc]
+				matched[doc]++
+			}
 		}
 	}
 	hits := make([]Hit, 0, len(scores))
-	total := float64(len(q.groups))
+	total := float64(len(q.words))
 	for doc, s := range scores {
 		hits = append(hits, Hit{Doc: int(doc), Score: s * float64(matched[doc]) / total, Matched: matched[doc]})
 	}
@@ -142,12 +134,46 @@ func (ix *Index) Search(q Query, keep func(doc int) bool) []Hit {
 	return hits
 }
 
+// best is each document's BM25 score for the best of a word's forms.
+func (ix *Index) best(forms []string, keep func(doc int) bool) map[int32]float64 {
+	best := map[int32]float64{}
+	n := float64(len(ix.lengths))
+	for _, term := range forms {
+		list := ix.postings[term]
+		if len(list) == 0 {
+			continue
+		}
+		df := float64(len(list))
+		idf := math.Log(1 + (n-df+0.5)/(df+0.5))
+		for _, p := range list {
+			if keep != nil && !keep(int(p.doc)) {
+				continue
+			}
+			tf := float64(p.tf)
+			norm := 1 - b + b*float64(ix.lengths[p.doc])/ix.avg
+			if s := idf * tf * (k1 + 1) / (tf + k1*norm); s > best[p.doc] {
+				best[p.doc] = s
+			}
+		}
+	}
+	return best
+}
+
 // Query is a parsed search: its words, each with the forms that count as
 // it. Nothing in it is an operator: quotes, stars, OR, NEAR and colons
 // are read as the text they are.
 type Query struct {
+	words []word
+	size  int // groups in all words
+	terms map[string]bool
+}
+
+// word is one word of a query: a Latin word (one group: its forms) or a
+// run of Japanese (a group per pair of characters), held by a document
+// that has need of its groups.
+type word struct {
 	groups [][]string
-	terms  map[string]bool
+	need   int
 }
 
 // Limits on what a query may hold, so a pasted page costs no more than a
@@ -159,38 +185,84 @@ const (
 
 // ParseQuery reads what a person typed: Latin words (with their
 // Indonesian and English stems), Japanese as one character alone or as
-// its pairs of neighbours. Input beyond MaxQueryRunes or MaxQueryWords
-// is ignored; invalid UTF-8 is skipped.
+// its pairs of neighbours. Input beyond MaxQueryRunes, or groups beyond
+// MaxQueryWords, is ignored; invalid UTF-8 is skipped.
 func ParseQuery(s string) Query {
 	s = clip(s, MaxQueryRunes)
 	q := Query{terms: map[string]bool{}}
-	add := func(group []string) {
-		if len(group) == 0 || len(q.groups) >= MaxQueryWords {
-			return
-		}
-		for _, t := range group {
-			q.terms[t] = true
-		}
-		q.groups = append(q.groups, group)
-	}
 	eachRun(s, func(run []letter) {
-		if !run[0].cjk {
-			rs := make([]rune, len(run))
-			for i, l := range run {
-				rs[i] = l.r
+		if run[0].cjk {
+			for _, seg := range segments(run) {
+				q.addWord(cjkWord(seg))
 			}
-			add(forms(string(rs), ""))
 			return
 		}
-		if len(run) == 1 {
-			add([]string{string(run[0].r)})
-			return
+		rs := make([]rune, len(run))
+		for i, l := range run {
+			rs[i] = l.r
 		}
-		for i := 0; i+1 < len(run); i++ {
-			add([]string{string([]rune{run[i].r, run[i+1].r})})
+		if f := forms(string(rs), ""); len(f) > 0 {
+			q.addWord(word{groups: [][]string{f}})
 		}
 	})
 	return q
+}
+
+// segments splits a run of Japanese where the script changes (kanji,
+// hiragana, katakana), as words mostly do in a query: 路線バスの移動 →
+// 路線, バス, の, 移動. Short hiragana between them (particles such as の,
+// を, で) is dropped, unless it is all the run holds.
+func segments(run []letter) [][]letter {
+	var out [][]letter
+	start := 0
+	for i := 1; i <= len(run); i++ {
+		if i < len(run) && (run[i].script == run[i-1].script || run[i].r == 'ー') {
+			continue
+		}
+		out = append(out, run[start:i])
+		start = i
+	}
+	if len(out) == 1 {
+		return out
+	}
+	kept := out[:0]
+	for _, seg := range out {
+		if seg[0].script != 'h' || len(seg) > 2 {
+			kept = append(kept, seg)
+		}
+	}
+	return kept
+}
+
+// cjkWord is one Japanese word of a query: a character alone, or its
+// pairs of neighbours.
+func cjkWord(seg []letter) word {
+	if len(seg) == 1 {
+		return word{groups: [][]string{{string(seg[0].r)}}}
+	}
+	var w word
+	for i := 0; i+1 < len(seg); i++ {
+		w.groups = append(w.groups, []string{string([]rune{seg[i].r, seg[i+1].r})})
+	}
+	return w
+}
+
+// addWord adds w to q, within MaxQueryWords.
+func (q *Query) addWord(w word) {
+	if room := MaxQueryWords - q.size; len(w.groups) > room {
+		w.groups = w.groups[:max(room, 0)]
+	}
+	if len(w.groups) == 0 {
+		return
+	}
+	w.need = (len(w.groups)*3 + 4) / 5 // three in five pairs, rounded up
+	q.size += len(w.groups)
+	for _, g := range w.groups {
+		for _, t := range g {
+			q.terms[t] = true
+		}
+	}
+	q.words = append(q.words, w)
 }
 
 // clip keeps the first max runes of s.
@@ -210,10 +282,11 @@ func clip(s string, max int) string {
 
 // Empty tells whether the query has nothing to search for (only stop
 // words or punctuation).
-func (q Query) Empty() bool { return len(q.groups) == 0 }
+func (q Query) Empty() bool { return len(q.words) == 0 }
 
-// Words is the number of words the query searches for.
-func (q Query) Words() int { return len(q.groups) }
+// Words is the number of terms the query searches for (a Latin word is
+// one, a run of Japanese one per pair of characters).
+func (q Query) Words() int { return q.size }
 
 // Has tells whether term is one the query looks for.
 func (q Query) Has(term string) bool { return q.terms[term] }

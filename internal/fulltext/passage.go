@@ -17,11 +17,12 @@ type span struct{ start, end int }
 
 // Passage picks the sentence of text (in lang) that holds the most of
 // q's words, cut to about max characters around its first match, and
-// marks the matches. ok is false when nothing in text matches.
-func Passage(text, lang string, q Query, max int) (_ []Piece, ok bool) {
+// marks the matches. found is how many matches the passage marks, 0
+// when nothing in text matches.
+func Passage(text, lang string, q Query, max int) (_ []Piece, found int) {
 	marks := matches(text, lang, q)
 	if len(marks) == 0 {
-		return nil, false
+		return nil, 0
 	}
 	best, bestCount := span{}, -1
 	for _, s := range sentences(text) {
@@ -30,7 +31,13 @@ func Passage(text, lang string, q Query, max int) (_ []Piece, ok bool) {
 		}
 	}
 	from, to := window(text, best, marks, max)
-	return pieces(text, from, to, marks), true
+	ps := pieces(text, from, to, marks)
+	for _, p := range ps {
+		if p.Mark {
+			found++
+		}
+	}
+	return ps, found
 }
 
 // matches are the merged byte ranges of text whose terms q looks for.

@@ -323,21 +323,24 @@ func sortedCounts(c map[string]int) []FacetCount {
 	return out
 }
 
-// passage finds the first text of c that the query matched, in the
-// reader's language first, then the original, then the others.
+// passage finds the sentence of c that matches the most of the query:
+// in the reader's language when any of its texts match, else in the
+// original, else in another language.
 func passage(c Content, lang string, q fulltext.Query) ([]fulltext.Piece, string) {
-	order := []string{lang, c.Original}
-	for _, l := range Langs {
-		order = append(order, l)
-	}
+	order := append([]string{lang, c.Original}, Langs...)
 	for _, l := range order {
+		var best []fulltext.Piece
+		most := 0
 		for _, w := range []Words{c.Summary, c.Problem, c.Solution, c.Results, c.Title} {
 			if w[l] == "" {
 				continue
 			}
-			if ps, ok := fulltext.Passage(w[l], l, q, 180); ok {
-				return ps, l
+			if ps, n := fulltext.Passage(w[l], l, q, 180); n > most {
+				best, most = ps, n
 			}
+		}
+		if best != nil {
+			return best, l
 		}
 	}
 	return nil, ""

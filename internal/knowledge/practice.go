@@ -14,13 +14,14 @@ import (
 	"unicode/utf8"
 
 	"github.com/serambi/serambi/internal/ids"
+	"github.com/serambi/serambi/internal/locale"
 	"github.com/serambi/serambi/internal/region"
 	"github.com/serambi/serambi/internal/validation"
 )
 
 // Langs are the languages every practice is written in, in the order
 // they are offered.
-var Langs = []string{"id", "ja", "en"}
+var Langs = locale.Langs
 
 // Words is one text in the three languages ("id", "ja", "en").
 type Words map[string]string

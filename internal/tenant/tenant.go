@@ -137,6 +137,7 @@ var reserved = map[string]bool{
 	"api": true, "static": true, "signin": true, "signout": true, "register": true, "account": true,
 	"network": true, "healthz": true, "readyz": true, "metrics": true, "verify": true, "prefs": true,
 	"admin": true, "track": true, "favicon.ico": true, "robots.txt": true, "feeds": true,
+	"practices": true, "exchange": true,
 }
 
 // Reserved tells whether slug is a path segment the site uses itself (a

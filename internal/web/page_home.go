@@ -46,7 +46,7 @@ func (s *Server) tenantHome(w http.ResponseWriter, r *http.Request) {
 		{Key: "services", Icon: "services", URL: s.Path("/{tenant}/services", t.Slug)},
 		{Key: "counter", Icon: "counter", URL: s.Path("/{tenant}/counters", t.Slug)},
 		{Key: "classes", Icon: "classes", URL: s.Path("/{tenant}/classes", t.Slug)},
-		{Key: "knowledge", Icon: "knowledge"},
+		{Key: "knowledge", Icon: "knowledge", URL: "/exchange"},
 	}
 	if st.user == nil {
 		tiles = append([]tile{{Key: "register", Icon: "register", URL: s.Path("/{tenant}/register", t.Slug)}}, tiles...)

@@ -30,6 +30,7 @@ import (
 	"github.com/serambi/serambi/internal/identity"
 	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/kiosk"
+	"github.com/serambi/serambi/internal/knowledge"
 	"github.com/serambi/serambi/internal/locale"
 	"github.com/serambi/serambi/internal/notify"
 	"github.com/serambi/serambi/internal/queue"
@@ -57,6 +58,8 @@ type Deps struct {
 	Kiosks   *kiosk.Store
 	Classes  *classes.Store
 	Sandbox  *sandbox.Service // practice of the real services (smartphone classes)
+	// Practices is the knowledge exchange's library of good practices.
+	Practices *knowledge.Store
 	// Classrooms forward online classes' media (internal/sfu).
 	Classrooms *sfu.Rooms
 	// ICE returns the STUN/TURN servers for one call participant, with

@@ -1,0 +1,67 @@
+// Package exchange is the site of the knowledge exchange (pillar 4): the
+// public library of good practices with its search, each practice's page,
+// and the open API over them. It is an area of internal/web: its routes
+// join the one table (and its policies), its pages render in the shared
+// layout.
+package exchange
+
+import (
+	"embed"
+	"strconv"
+
+	"github.com/serambi/serambi/internal/knowledge"
+	"github.com/serambi/serambi/internal/region"
+	"github.com/serambi/serambi/internal/web"
+)
+
+//go:embed templates
+var templates embed.FS
+
+// Pages serves the exchange with the server's rendering core.
+type Pages struct{ web.AreaBase }
+
+// New makes the area on s (pass it to web.New).
+func New(s *web.Server) web.Area { return &Pages{web.NewAreaBase(s, templates)} }
+
+const (
+	libraryPath  = "/exchange"
+	practicePath = "/exchange/practices/{slug}"
+)
+
+// Routes implements web.Area: published practices are open data, for
+// anyone, signed in or not.
+func (s *Pages) Routes() []web.Route {
+	return []web.Route{
+		{Method: "GET", Pattern: libraryPath, Policy: web.Public(), Handler: s.libraryPage},
+		{Method: "GET", Pattern: practicePath, Policy: web.Public(), Handler: s.practicePage},
+		{Method: "GET", Pattern: "/api/v1/practices", Policy: web.Public(), Handler: s.apiList},
+		{Method: "GET", Pattern: "/api/v1/practices/{slug}", Policy: web.Public(), Handler: s.apiPractice},
+	}
+}
+
+// government is how a practice's government is named for a reader: its
+// own name in Japanese for a Japanese reader, the Latin form otherwise.
+func government(reg region.Region, lang string) string {
+	if lang == "ja" || reg.NameLatin == "" {
+		return reg.Name
+	}
+	return reg.NameLatin
+}
+
+// figure writes a metric's number as people read it: no exponent, no
+// trailing zeros.
+func figure(f *float64) string {
+	if f == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*f, 'f', -1, 64)
+}
+
+// langOf is the language a reader sees a practice in and whether it is
+// a fallback (the reader's language is missing).
+func langOf(c knowledge.Content, lang string) (string, bool) {
+	if c.Title[lang] != "" {
+		return lang, false
+	}
+	return c.Original, true
+}

@@ -1,0 +1,108 @@
+package exchange
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/serambi/serambi/internal/knowledge"
+	"github.com/serambi/serambi/internal/web"
+)
+
+// section is one titled text of a practice.
+type section struct {
+	Heading, Text, Lang string
+}
+
+// metricView is one row of the results table.
+type metricView struct {
+	Name, NameLang, Unit, Before, After, Measured string
+}
+
+type stageView struct {
+	Name, NameLang, Date string
+}
+
+// practiceView is a practice as its page shows it, in the reader's
+// language where it has one.
+type practiceView struct {
+	Slug, Title, Lang   string
+	Fallback            bool   // the reader's language is missing: shown in Lang
+	Translated          bool   // the reader's language is a person's translation
+	OriginalName        string // the original language's name, in the reader's
+	Government, Country string
+	Kind, Population    string
+	Status              string
+	Started             int
+	Tags                []tagView
+	Sections            []section
+	Metrics             []metricView
+	Stages              []stageView
+	Contact             knowledge.Contact
+	Sources             []string
+	Licence             string
+	Retired             bool
+	LookingForPartners  bool
+	Published, Updated  time.Time
+}
+
+type tagView struct{ Value, Label string }
+
+func (s *Pages) practicePage(w http.ResponseWriter, r *http.Request) {
+	e, err := s.Practices.Library().Get(r.Context(), r.PathValue("slug"))
+	if errors.Is(err, knowledge.ErrNotFound) {
+		s.NotFound(w, r)
+		return
+	}
+	if err != nil {
+		s.ServerError(w, r, err)
+		return
+	}
+	p := s.NewPage(r, "exchange.library.title")
+	v := s.viewOf(p, e)
+	p.Title = v.Title
+	if zone, err := time.LoadLocation(e.Region.TimeZone); err == nil {
+		p.Zone = zone // dates as the government that wrote it counts them
+	}
+	p.Data = v
+	if p.User() == nil {
+		p.CacheKey = e.Slug + "|" + e.UpdatedAt.String()
+	}
+	s.Render(w, http.StatusOK, "exchange_practice", p)
+}
+
+func (s *Pages) viewOf(p *web.Page, e *knowledge.Entry) practiceView {
+	c := e.Live
+	lang, fallback := langOf(c, p.Lang())
+	v := practiceView{
+		Slug: e.Slug, Title: c.Title[lang], Lang: lang, Fallback: fallback,
+		Translated: !fallback && c.Origin(lang) == knowledge.Translated, OriginalName: p.T("exchange.lang." + c.Original),
+		Government: government(e.Region, p.Lang()), Country: p.T("exchange.country." + string(e.Country)),
+		Kind: p.T("exchange.kind." + e.Kind), Status: p.T("exchange.status." + string(c.Status)), Started: c.Started,
+		Contact: c.Contact, Sources: c.Sources, Licence: c.Licence, Retired: e.State == knowledge.Retired,
+		LookingForPartners: e.LookingForPartners, Published: e.PublishedAt, Updated: e.UpdatedAt,
+	}
+	if e.Population != "" {
+		v.Population = p.T("exchange.population." + e.Population)
+	}
+	for _, t := range c.Tags {
+		v.Tags = append(v.Tags, tagView{t, p.T("exchange.tag." + t)})
+	}
+	for _, sec := range []struct {
+		key string
+		w   knowledge.Words
+	}{{"summary", c.Summary}, {"problem", c.Problem}, {"solution", c.Solution}, {"results", c.Results}, {"cost", c.Cost}, {"team", c.Team}} {
+		if text, l := sec.w.In(lang, c.Original); text != "" {
+			v.Sections = append(v.Sections, section{Heading: p.T("exchange.section." + sec.key), Text: text, Lang: l})
+		}
+	}
+	for _, m := range c.Metrics {
+		name, l := m.Name.In(p.Lang(), lang, c.Original)
+		v.Metrics = append(v.Metrics, metricView{Name: name, NameLang: l, Unit: m.Unit, Before: figure(m.Before), After: figure(m.After), Measured: m.Measured})
+	}
+	for _, st := range c.Stages {
+		name, l := st.Name.In(p.Lang(), lang, c.Original)
+		v.Stages = append(v.Stages, stageView{Name: name, NameLang: l, Date: st.Date})
+	}
+	return v
+}

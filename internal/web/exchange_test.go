@@ -1,0 +1,143 @@
+package web_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/serambi/serambi/internal/audit"
+)
+
+// A visitor finds practices in the demo library in any language, without
+// signing in: an Indonesian query finds Fukuoka's remote counter, a
+// Japanese one Banyuwangi's practices, the passage that matched is
+// marked, and the facets narrow the list.
+func TestExchangeLibrarySearch(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	b := s.browser(t)
+	b.lang = "id"
+	home := b.get("/fukuoka/")
+	mustContain(t, home, `href="/exchange"`)
+
+	all := b.get("/exchange")
+	// Newest first: the seed file's last line was imported last.
+	mustContain(t, all, "30 praktik, terbaru di atas", `href="/exchange/practices/malang-sipaduka-whatsapp"`, "Menampilkan 1 sampai 20 dari 30.")
+	mustNotContain(t, all, `href="/exchange/practices/fukuoka-remote-counter"`)
+	mustContain(t, b.get("/exchange?cursor=20"), `href="/exchange/practices/fukuoka-remote-counter"`, "Halaman sebelumnya")
+
+	id := b.get("/exchange?q=" + url.QueryEscape("loket jarak jauh lewat video"))
+	first := strings.Index(id.body, `href="/exchange/practices/`)
+	if first < 0 || !strings.HasPrefix(id.body[first:], `href="/exchange/practices/fukuoka-remote-counter"`) {
+		t.Errorf("an Indonesian query does not list Fukuoka's remote counter first:\n%s", id.body)
+	}
+	mustContain(t, id, "<mark>")
+
+	b.lang = "en"
+	ja := b.get("/exchange?q=" + url.QueryEscape("バニュワンギ"))
+	mustContain(t, ja, "banyuwangi-smart-kampung", "banyuwangi-mpp-digital", "2 practices found")
+	// The passage that matched is in Japanese (the English text says
+	// "Banyuwangi"), marked and labelled as Japanese for screen readers.
+	mustContain(t, ja, `lang="ja"><mark>`)
+
+	jp := b.get("/exchange?country=JP&tag=elderly")
+	mustNotContain(t, jp, "banyuwangi-")
+	mustContain(t, jp, "fukuoka-remote-counter", `<option value="JP" selected>`)
+
+	long := b.get("/exchange?q=" + strings.Repeat("窓口", 5000))
+	if long.status != http.StatusOK {
+		t.Fatalf("a 10,000-character query: %d", long.status)
+	}
+	mustContain(t, long, "only its first 200 characters were used")
+	ops := b.get("/exchange?q=" + url.QueryEscape(`" * : OR`))
+	mustContain(t, ops, "no words to look for")
+	evil := b.get("/exchange?q=" + url.QueryEscape(`<script>alert(1)</script> loket`))
+	mustNotContain(t, evil, "<script>alert")
+}
+
+// The practice page shows the reader's language, says when a text is a
+// translation, and falls back to the original with a notice when the
+// reader's language is missing.
+func TestExchangePracticePage(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	b := s.browser(t)
+	b.lang = "en"
+	p := b.get("/exchange/practices/banyuwangi-smart-kampung")
+	mustContain(t, p, "Smart Kampung: digital public services at the village office", "Translated from Indonesian by a person.",
+		"Kabupaten Banyuwangi", "The problem before", "CC BY 4.0", `href="/exchange?tag=village"`)
+	b.lang = "ja"
+	mustContain(t, b.get("/exchange/practices/fukuoka-remote-counter"), "公民館のリモート窓口", "福岡市", "13 sites")
+	if nf := b.get("/exchange/practices/no-such-practice"); nf.status != http.StatusNotFound {
+		t.Errorf("an unknown practice: %d", nf.status)
+	}
+
+	// A practice written only in Japanese, read in Indonesian.
+	line := `{"slug":"only-japanese","country":"JP","region_code":"272159","government":"寝屋川市","title":{"ja":"スマホ教室"},"summary":{"ja":"高齢者向けのスマホ教室です。"},"problem":{},"solution":{},"results":{},"metrics":[],"started":2020,"status":"continuing","tags":["elderly","digital-literacy"],"sources":[]}`
+	if _, err := s.app.Practices.Import(t.Context(), audit.CLI, strings.NewReader(line)); err != nil {
+		t.Fatal(err)
+	}
+	b.lang = "id"
+	only := b.get("/exchange/practices/only-japanese")
+	mustContain(t, only, `<h1 lang="ja">スマホ教室</h1>`, "belum diterjemahkan ke bahasa Anda", "bahasa Jepang")
+}
+
+// The open API lists and pages the practices, searches them, and
+// refuses what it cannot read by name.
+func TestExchangeAPI(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	b := s.browser(t)
+	type list struct {
+		Items []struct {
+			Slug, Lang, Title, Passage string
+		}
+		Next string
+	}
+	var seen int
+	cursor := ""
+	for page := 0; page < 10; page++ {
+		a := b.get("/api/v1/practices?limit=12&lang=en&cursor=" + cursor)
+		var l list
+		if a.status != http.StatusOK || json.Unmarshal([]byte(a.body), &l) != nil {
+			t.Fatalf("list: %d %s", a.status, a.body)
+		}
+		seen += len(l.Items)
+		if l.Next == "" {
+			break
+		}
+		cursor = l.Next
+	}
+	if seen != 30 {
+		t.Errorf("paging through the list gave %d practices, want 30", seen)
+	}
+	var found list
+	a := b.get("/api/v1/practices?q=" + url.QueryEscape("窓口") + "&country=JP&lang=ja&limit=3")
+	if err := json.Unmarshal([]byte(a.body), &found); err != nil || len(found.Items) != 3 || found.Items[0].Lang != "ja" || !strings.Contains(found.Items[0].Passage, "窓口") {
+		t.Errorf("search 窓口: %v %s", err, a.body)
+	}
+	var one struct {
+		Title   string
+		Origins map[string]string
+		Content struct{ Title map[string]string }
+	}
+	a = b.get("/api/v1/practices/fukuoka-remote-counter?lang=id")
+	if err := json.Unmarshal([]byte(a.body), &one); err != nil || one.Title != "Loket jarak jauh lewat video di balai warga" ||
+		one.Origins["ja"] != "original" || len(one.Content.Title) != 3 {
+		t.Errorf("one practice: %v %s", err, a.body)
+	}
+	for q, code := range map[string]string{
+		"q=" + strings.Repeat("x", 10000): "query_too_long", "tag=teleportation": "bad_tag", "country=FR": "bad_country",
+		"year=abc": "bad_year", "cursor=-1": "bad_cursor", "limit=0": "bad_limit", "lang=fr": "bad_lang",
+	} {
+		a := b.get("/api/v1/practices?" + q)
+		if a.status != http.StatusBadRequest || !strings.Contains(a.body, `"code":"`+code+`"`) {
+			t.Errorf("%s: %d %s, want 400 %s", q[:min(len(q), 30)], a.status, a.body, code)
+		}
+	}
+	if a := b.get("/api/v1/practices/nope"); a.status != http.StatusNotFound {
+		t.Errorf("an unknown practice: %d", a.status)
+	}
+}
