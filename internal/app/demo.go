@@ -42,7 +42,7 @@ var DemoTenants = []tenant.Input{
 func DemoAccounts() []string {
 	out := []string{"coordinator@serambi.demo"}
 	for _, t := range DemoTenants {
-		for _, r := range []string{"admin", "officer", "instructor", "resident"} {
+		for _, r := range []string{"admin", "officer", "instructor", "editor", "resident"} {
 			out = append(out, r+"@"+t.Slug+".demo")
 		}
 	}
@@ -50,9 +50,9 @@ func DemoAccounts() []string {
 }
 
 var demoNames = map[string]map[string]string{
-	"banyuwangi": {"admin": "Dewi Lestari", "officer": "Agus Santoso", "instructor": "Rina Wulandari", "resident": "Ibu Siti Aminah"},
-	"fukuoka":    {"admin": "山田 花子", "officer": "佐藤 健", "instructor": "中村 由美", "resident": "田中 一郎"},
-	"neyagawa":   {"admin": "高橋 恵", "officer": "鈴木 大輔", "instructor": "伊藤 さくら", "resident": "渡辺 和子"},
+	"banyuwangi": {"admin": "Dewi Lestari", "officer": "Agus Santoso", "instructor": "Rina Wulandari", "editor": "Bayu Pratama", "resident": "Ibu Siti Aminah"},
+	"fukuoka":    {"admin": "山田 花子", "officer": "佐藤 健", "instructor": "中村 由美", "editor": "小林 誠", "resident": "田中 一郎"},
+	"neyagawa":   {"admin": "高橋 恵", "officer": "鈴木 大輔", "instructor": "伊藤 さくら", "editor": "加藤 直子", "resident": "渡辺 和子"},
 }
 
 // SeedDemo creates the demo tenants and accounts if they are missing. It
@@ -139,7 +139,7 @@ func seedDemoKiosk(ctx context.Context, a *App, t tenant.Tenant) error {
 }
 
 func seedDemoPeople(ctx context.Context, a *App, t tenant.Tenant) error {
-	for _, role := range []identity.Role{identity.Admin, identity.Officer, identity.Instructor, identity.Resident} {
+	for _, role := range []identity.Role{identity.Admin, identity.Officer, identity.Instructor, identity.Editor, identity.Resident} {
 		_, err := a.Identity.EnsureUser(ctx, audit.System, identity.EnsureInput{
 			Email: string(role) + "@" + t.Slug + ".demo", Name: demoNames[t.Slug][string(role)], Password: DemoPassword,
 			Lang: t.DefaultLang, MFAExempt: true, TenantID: t.ID, Roles: []identity.Role{role},

@@ -28,10 +28,13 @@ const (
 	Admin      Role = "admin"
 	Officer    Role = "officer"
 	Instructor Role = "instructor"
+	// Editor writes the government's good practices for the knowledge
+	// exchange (and answers translation requests).
+	Editor Role = "editor"
 )
 
 // StaffRoles are the roles a tenant admin can grant.
-var StaffRoles = []Role{Admin, Officer, Instructor}
+var StaffRoles = []Role{Admin, Officer, Instructor, Editor}
 
 // ValidStaffRole tells whether r is one of StaffRoles.
 func ValidStaffRole(r Role) bool {

@@ -25,6 +25,7 @@ type Library struct {
 	store    *Store
 	snap     atomic.Pointer[snapshot]
 	checked  atomic.Int64 // unix nanos of the last stamp check; 0 = check now
+	dirty    atomic.Bool  // a change on this node: rebuild whatever the stamp says
 	rebuild  sync.Mutex
 	tagWords func(tag string) []string
 }
@@ -57,8 +58,13 @@ func newLibrary(s *Store) *Library { return &Library{store: s} }
 // "elderly". Call it before the first search.
 func (l *Library) SetTagWords(f func(tag string) []string) { l.tagWords = f }
 
-// invalidate makes the next search check the stamp.
-func (l *Library) invalidate() { l.checked.Store(0) }
+// invalidate makes the next search rebuild: this node changed the
+// practices (the stamp alone would miss a change within the same
+// instant as the last).
+func (l *Library) invalidate() {
+	l.dirty.Store(true)
+	l.checked.Store(0)
+}
 
 // current returns an up-to-date snapshot.
 func (l *Library) current(ctx context.Context) (*snapshot, error) {
@@ -72,16 +78,19 @@ func (l *Library) current(ctx context.Context) (*snapshot, error) {
 	if snap = l.snap.Load(); snap != nil && time.Now().UnixNano()-l.checked.Load() < int64(recheck) {
 		return snap, nil // another caller just checked
 	}
+	dirty := l.dirty.Swap(false)
 	n, last, err := l.store.stamp(ctx)
 	if err != nil {
+		l.dirty.Store(dirty || l.dirty.Load())
 		return nil, err
 	}
 	l.checked.Store(time.Now().UnixNano())
-	if snap != nil && snap.count == n && snap.last.Equal(last) {
+	if snap != nil && !dirty && snap.count == n && snap.last.Equal(last) {
 		return snap, nil
 	}
 	fresh, err := l.build(ctx, n, last)
 	if err != nil {
+		l.dirty.Store(true)
 		return nil, err
 	}
 	l.snap.Store(fresh)
@@ -247,13 +256,16 @@ func (l *Library) Find(ctx context.Context, q Search) (Results, error) {
 		score float64
 	}
 	var matches []match
+	live := func(doc int) bool { return snap.entries[doc].State == Published }
 	if query.Empty() {
 		for _, e := range snap.entries {
-			matches = append(matches, match{e, 0})
+			if e.State == Published {
+				matches = append(matches, match{e, 0})
+			}
 		}
 		sort.SliceStable(matches, func(i, j int) bool { return matches[i].e.PublishedAt.After(matches[j].e.PublishedAt) })
 	} else {
-		for _, h := range snap.index.Search(query, nil) {
+		for _, h := range snap.index.Search(query, live) {
 			matches = append(matches, match{snap.entries[h.Doc], h.Score})
 		}
 	}

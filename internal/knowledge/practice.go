@@ -121,8 +121,21 @@ const DefaultLicence = "CC BY 4.0"
 // Origin is how lang's text came to be; "" when it is missing.
 func (c Content) Origin(lang string) Origin { return c.Origins[lang] }
 
+// TextFields name the content's texts, in the order of texts (and as
+// form fields and problems name them, with "_" and the language).
+var TextFields = []string{"title", "summary", "problem", "solution", "results", "cost", "team"}
+
 // texts are the content's texts, for checks and the search index.
-func (c Content) texts() []Words {
+func (c Content) texts() []Words { return c.TextsOf() }
+
+// TextsOf are the content's texts in the order of TextFields. A text
+// that is nil is made, so a form can fill it.
+func (c *Content) TextsOf() []Words {
+	for _, w := range []*Words{&c.Title, &c.Summary, &c.Problem, &c.Solution, &c.Results, &c.Cost, &c.Team} {
+		if *w == nil {
+			*w = Words{}
+		}
+	}
 	return []Words{c.Title, c.Summary, c.Problem, c.Solution, c.Results, c.Cost, c.Team}
 }
 
@@ -205,14 +218,14 @@ func (c *Content) checkTexts(errs *validation.Errors) {
 				limit = maxTitle
 			}
 			if utf8.RuneCountInString(s) > limit || validation.HasHiddenControls(s) {
-				errs.Add("text_"+lang, "exchange.error.text", limit)
+				errs.Add(TextFields[i]+"_"+lang, "exchange.error.text", limit)
 			}
 		}
 		if has && strings.TrimSpace(c.Title[lang]) == "" && lang != c.Original {
 			errs.Add("title_"+lang, "exchange.error.title_required")
 		}
 		if o := c.Origins[lang]; o != "" && o != Original && o != Translated {
-			errs.Add("text_"+lang, "exchange.error.origin")
+			errs.Add("origin_"+lang, "exchange.error.origin")
 		}
 	}
 }
@@ -275,7 +288,7 @@ func (c *Content) checkContact(errs *validation.Errors) {
 	ct := c.Contact
 	if utf8.RuneCountInString(ct.Name) > maxShort || utf8.RuneCountInString(ct.Role) > maxShort ||
 		validation.HasHiddenControls(ct.Name+ct.Role+ct.Email) {
-		errs.Add("contact", "exchange.error.contact")
+		errs.Add("contact_name", "exchange.error.contact")
 	}
 	if ct.Email != "" && !strings.Contains(ct.Email, "@") {
 		errs.Add("contact_email", "exchange.error.contact_email")

@@ -108,10 +108,11 @@ func scanPractice(rows *sql.Rows) (Practice, error) {
 	return p, nil
 }
 
-// Published lists every published practice in slug order.
+// Published lists every published practice in slug order, and the
+// retired ones (whose pages stay, saying so).
 func (s *Store) Published(ctx context.Context) (_ []Practice, err error) {
 	defer wrap(&err, "list published practices")
-	return s.list(ctx, s.db, "p.state = ?", string(Published))
+	return s.list(ctx, s.db, "p.state IN (?, ?)", string(Published), string(Retired))
 }
 
 // stamp says whether the practices changed: their number and the last

@@ -141,3 +141,89 @@ func TestExchangeAPI(t *testing.T) {
 		t.Errorf("an unknown practice: %d", a.status)
 	}
 }
+
+// An editor of Fukuoka writes a practice in Japanese, saves it, sends it
+// for review (refused while a topic is missing, with the field named), a
+// coordinator sends it back with a comment and then publishes it, and it
+// is found in the library with an Indonesian query's Japanese
+// counterpart. Banyuwangi's staff cannot open it for editing; a
+// Banyuwangi practice is not Fukuoka's to edit either.
+func TestExchangeEditorAndCoordinator(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	ed := s.browser(t)
+	ed.lang = "ja"
+	ed.signin("editor@fukuoka.demo")
+	mustContain(t, ed.get("/fukuoka/"), `href="/fukuoka/exchange"`)
+	mustContain(t, ed.get("/fukuoka/exchange"), "当自治体の事例", "fukuoka-remote-counter")
+	form := url.Values{"lang": {"ja"}, "original": {"ja"}, "title_ja": {"公民館のスマホよろず相談"},
+		"summary_ja": {"毎週木曜日、公民館でスマホの困りごとを聞きます。"}, "status": {"continuing"},
+		"metric_name_0": {"相談件数"}, "metric_before_0": {"０"}, "metric_after_0": {"４０"}, "metric_unit_0": {"件/月"},
+		"licence": {"CC BY 4.0"}, "action": {"submit"}}
+	a := ed.post("/fukuoka/exchange/new", form)
+	if a.status != http.StatusSeeOther || !strings.Contains(a.header.Get("Location"), "done=practice_incomplete") {
+		t.Fatalf("submit without topics: %d %s", a.status, a.header.Get("Location"))
+	}
+	edit := a.header.Get("Location")
+	slug := strings.Split(strings.TrimPrefix(edit, "/fukuoka/exchange/practices/"), "?")[0]
+	page := ed.get(edit)
+	mustContain(t, page, "テーマを1〜5個選んでください。", `value="公民館のスマホよろず相談"`, `value="40"`)
+	form.Set("tags", "elderly")
+	form.Add("tags", "digital-literacy")
+	form.Set("metric_after_0", "たくさん")
+	bad := ed.post("/fukuoka/exchange/practices/"+slug, form)
+	if bad.status != http.StatusUnprocessableEntity {
+		t.Fatalf("a figure that is not a number: %d", bad.status)
+	}
+	mustContain(t, bad, "数字ではありません", `value="たくさん"`)
+	form.Set("metric_after_0", "４０")
+	if a := ed.post("/fukuoka/exchange/practices/"+slug, form); a.status != http.StatusSeeOther || !strings.Contains(a.header.Get("Location"), "practice_submitted") {
+		t.Fatalf("submit: %d %s", a.status, a.header.Get("Location"))
+	}
+
+	co := s.browser(t)
+	co.lang = "en"
+	co.signin("coordinator@serambi.demo")
+	mustContain(t, co.get("/exchange/review"), "/exchange/review/"+slug, "new practice")
+	mustContain(t, co.get("/exchange/review/"+slug), "公民館のスマホよろず相談", "相談件数: 0 → 40")
+	if a := co.post("/exchange/review/"+slug, url.Values{"decision": {"return"}}); a.status != http.StatusUnprocessableEntity || !strings.Contains(a.body, "Say what should change") {
+		t.Errorf("return without a comment: %d", a.status)
+	}
+	co.post("/exchange/review/"+slug, url.Values{"decision": {"return"}, "comment": {"結果の時期を書いてください。"}})
+	mustContain(t, ed.get("/fukuoka/exchange/practices/"+slug), "結果の時期を書いてください。")
+	form.Set("metric_measured_0", "２０２６－１１")
+	ed.post("/fukuoka/exchange/practices/"+slug, form)
+	if a := co.post("/exchange/review/"+slug, url.Values{"decision": {"publish"}}); a.status != http.StatusSeeOther {
+		t.Fatalf("publish: %d %s", a.status, a.body)
+	}
+	found := s.browser(t).get("/exchange?q=" + url.QueryEscape("スマホ 相談 公民館"))
+	mustContain(t, found, "/exchange/practices/"+slug)
+	pub := s.browser(t)
+	pub.lang = "id"
+	mustContain(t, pub.get("/exchange/practices/"+slug), "belum diterjemahkan", "2026-11")
+
+	// Another government's staff: not on Fukuoka's paths, nor with
+	// Fukuoka's practice on their own paths.
+	bw := s.browser(t)
+	bw.signin("editor@banyuwangi.demo")
+	if a := bw.get("/fukuoka/exchange/practices/" + slug); a.status != http.StatusForbidden {
+		t.Errorf("Banyuwangi's editor on Fukuoka's path: %d", a.status)
+	}
+	if a := bw.get("/banyuwangi/exchange/practices/" + slug); a.status != http.StatusForbidden || !strings.Contains(a.body, "pemerintah daerah lain") {
+		t.Errorf("Banyuwangi's editor opens Fukuoka's practice: %d", a.status)
+	}
+	if a := bw.post("/banyuwangi/exchange/practices/"+slug, form); a.status != http.StatusForbidden {
+		t.Errorf("Banyuwangi's editor saves Fukuoka's practice: %d", a.status)
+	}
+	if a := ed.get("/fukuoka/exchange/practices/banyuwangi-smart-kampung"); a.status != http.StatusForbidden {
+		t.Errorf("Fukuoka's editor opens a Banyuwangi practice: %d", a.status)
+	}
+	if a := bw.post("/banyuwangi/exchange/practices/"+slug+"/retire", url.Values{"confirm": {"yes"}}); a.status != http.StatusForbidden {
+		t.Errorf("Banyuwangi's editor retires Fukuoka's practice: %d", a.status)
+	}
+	// Retiring asks first, then the practice leaves the library.
+	mustContain(t, ed.post("/fukuoka/exchange/practices/"+slug+"/retire", url.Values{}), "はい、終了します")
+	ed.post("/fukuoka/exchange/practices/"+slug+"/retire", url.Values{"confirm": {"yes"}})
+	mustNotContain(t, s.browser(t).get("/exchange?q="+url.QueryEscape("スマホ 相談 公民館")), "/exchange/practices/"+slug+`"`)
+	mustContain(t, ed.get("/fukuoka/exchange/practices/"+slug+"/history"), "編集の履歴")
+}

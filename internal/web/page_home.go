@@ -58,6 +58,9 @@ func (s *Server) tenantHome(w http.ResponseWriter, r *http.Request) {
 				{Key: "assist", Icon: "services", URL: s.Path("/{tenant}/assist", t.Slug)},
 				{Key: "desk", Icon: "counter", URL: s.Path("/{tenant}/desk", t.Slug)}}, tiles...)
 		}
+		if hasRole(st, t.ID, "editor") || hasRole(st, t.ID, "admin") || st.user.Coordinator {
+			tiles = append(tiles, tile{Key: "practices", Icon: "knowledge", URL: s.Path("/{tenant}/exchange", t.Slug)})
+		}
 		if hasRole(st, t.ID, "admin") || st.user.Coordinator {
 			tiles = append(tiles, tile{Key: "staff", Icon: "staff", URL: s.Path("/{tenant}/admin/staff", t.Slug)})
 		}
@@ -87,7 +90,8 @@ func practiceTiles(all []tile) []tile {
 func FlashFrom(r *http.Request) string {
 	switch d := r.URL.Query().Get("done"); d {
 	case "registered", "signedin", "signedout", "saved", "password", "totp", "sessions", "action", "code_sent", "confirmed", "booked", "cancelled", "slot_taken", "already_booked", "called", "queue_empty",
-		"call_ended", "call_not_called", "notes_too_long", "thanks", "invite_used", "document_refused", "family_asked", "withdrawn", "rejected", "ticket_cancelled", "submitted", "finish_first", "enrolled", "waitlisted", "class_cancelled", "checked_in", "enrolled_other", "waitlisted_other", "class_called_off", "no_help_waiting", "volunteer_applied", "hours_logged", "not_assignable", "lesson_practised", "copied", "capacity_range", "capacity_below", "picture_missing", "picture_alt", "picture_refused", "class_moved", "practice_finished", "not_present", "practice_call_ended":
+		"call_ended", "call_not_called", "notes_too_long", "thanks", "invite_used", "document_refused", "family_asked", "withdrawn", "rejected", "ticket_cancelled", "submitted", "finish_first", "enrolled", "waitlisted", "class_cancelled", "checked_in", "enrolled_other", "waitlisted_other", "class_called_off", "no_help_waiting", "volunteer_applied", "hours_logged", "not_assignable", "lesson_practised", "copied", "capacity_range", "capacity_below", "picture_missing", "picture_alt", "picture_refused", "class_moved", "practice_finished", "not_present", "practice_call_ended",
+		"practice_saved", "practice_incomplete", "practice_submitted", "practice_published", "practice_returned", "practice_retired", "practice_not_waiting":
 		return "flash." + d
 	}
 	return ""

@@ -11,7 +11,7 @@ import (
 )
 
 // TestRoleMatrix calls every route of the table as every role of one
-// tenant (anonymous, resident, officer, instructor, admin) and as the
+// tenant (anonymous, resident, officer, instructor, editor, admin) and as the
 // network coordinator, on that tenant's own paths, and checks each gets
 // what the route's declared roles say: a role not listed is refused (sign
 // in first, 401 or 403) before anything else happens; a listed role is
@@ -21,7 +21,7 @@ import (
 func TestRoleMatrix(t *testing.T) {
 	t.Parallel()
 	s := startSite(t, false)
-	callers := []string{"", "resident", "officer", "instructor", "admin", "coordinator"}
+	callers := []string{"", "resident", "officer", "instructor", "editor", "admin", "coordinator"}
 	browsers := map[string]*browser{}
 	tokens := map[string]string{}
 	for _, c := range callers {

@@ -9,6 +9,7 @@ import (
 	"embed"
 	"strconv"
 
+	"github.com/serambi/serambi/internal/identity"
 	"github.com/serambi/serambi/internal/knowledge"
 	"github.com/serambi/serambi/internal/region"
 	"github.com/serambi/serambi/internal/web"
@@ -28,14 +29,31 @@ const (
 	practicePath = "/exchange/practices/{slug}"
 )
 
+// editors write their government's practices: its good-practice
+// editors and admins (and the coordinator, as for every staff route).
+var editors = web.Staff(identity.Editor, identity.Admin)
+
 // Routes implements web.Area: published practices are open data, for
-// anyone, signed in or not.
+// anyone, signed in or not; a government's staff write its own; the
+// network's coordinators review what they submit.
 func (s *Pages) Routes() []web.Route {
 	return []web.Route{
 		{Method: "GET", Pattern: libraryPath, Policy: web.Public(), Handler: s.libraryPage},
 		{Method: "GET", Pattern: practicePath, Policy: web.Public(), Handler: s.practicePage},
 		{Method: "GET", Pattern: "/api/v1/practices", Policy: web.Public(), Handler: s.apiList},
 		{Method: "GET", Pattern: "/api/v1/practices/{slug}", Policy: web.Public(), Handler: s.apiPractice},
+
+		{Method: "GET", Pattern: minePath, Policy: editors, Handler: s.minePage},
+		{Method: "GET", Pattern: newPath, Policy: editors, Handler: s.newPage},
+		{Method: "POST", Pattern: newPath, Policy: editors, Handler: s.create},
+		{Method: "GET", Pattern: editPath, Policy: editors, Handler: s.editPage},
+		{Method: "POST", Pattern: editPath, Policy: editors, Handler: s.save},
+		{Method: "POST", Pattern: editPath + "/retire", Policy: editors, Handler: s.retire},
+		{Method: "GET", Pattern: editPath + "/history", Policy: editors, Handler: s.historyPage},
+
+		{Method: "GET", Pattern: reviewPath, Policy: web.Coordinator, Handler: s.queuePage},
+		{Method: "GET", Pattern: decisionPath, Policy: web.Coordinator, Handler: s.decisionPage},
+		{Method: "POST", Pattern: decisionPath, Policy: web.Coordinator, Handler: s.decide},
 	}
 }
 
