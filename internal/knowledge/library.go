@@ -28,6 +28,7 @@ type Library struct {
 	dirty    atomic.Bool  // a change on this node: rebuild whatever the stamp says
 	rebuild  sync.Mutex
 	tagWords func(tag string) []string
+	builds   atomic.Int64
 }
 
 // recheck is how long a library trusts its stamp.
@@ -49,6 +50,7 @@ type snapshot struct {
 	index   *fulltext.Index
 	count   int
 	last    time.Time
+	seq     int64 // which build this is, for caches of pages that show the library
 }
 
 func newLibrary(s *Store) *Library { return &Library{store: s} }
@@ -124,6 +126,7 @@ func (l *Library) build(ctx context.Context, n int, last time.Time) (*snapshot, 
 		snap.bySlug[p.Slug] = e
 	}
 	snap.index = b.Build()
+	snap.seq = l.builds.Add(1)
 	return snap, nil
 }
 
@@ -369,4 +372,51 @@ func (l *Library) Get(ctx context.Context, slug string) (*Entry, error) {
 		return nil, ErrNotFound
 	}
 	return e, nil
+}
+
+// Recent lists the published practices last changed first (new ones and
+// updates alike), at most n: the library's feed.
+func (l *Library) Recent(ctx context.Context, n int) ([]*Entry, error) {
+	snap, err := l.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []*Entry
+	for _, e := range snap.entries {
+		if e.State == Published {
+			out = append(out, e)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].UpdatedAt.After(out[j].UpdatedAt) })
+	if len(out) > n {
+		out = out[:n]
+	}
+	return out, nil
+}
+
+// Version names the library's current build: a page that shows
+// practices is cached under it, so a change shows at once.
+func (l *Library) Version(ctx context.Context) (int64, error) {
+	snap, err := l.current(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return snap.seq, nil
+}
+
+// OfRegion lists the published practices of one government, newest
+// first.
+func (l *Library) OfRegion(ctx context.Context, code string) ([]*Entry, error) {
+	snap, err := l.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []*Entry
+	for _, e := range snap.entries {
+		if e.State == Published && e.RegionCode == code {
+			out = append(out, e)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].PublishedAt.After(out[j].PublishedAt) })
+	return out, nil
 }

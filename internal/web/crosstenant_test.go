@@ -46,8 +46,8 @@ func TestNoRouteCrossesTenants(t *testing.T) {
 	bEnrolment := enrolmentOf(t, s, b.ID, audit.Actor{ID: bResident.ID, Label: bResident.Email})
 	known := map[string]bool{"anyone": true, "user": true, "admin": true, "coordinator": true, "officer": true,
 		"applicant": true, "filler": true, "helper": true, "kiosk": true, "instructor": true, "learner": true, "enroller": true,
-		"guest learner": true, "supporter": true} // a guest's token is for one tenant: TestPracticeGuestStaysInItsTenant
-	roles := []string{"", "resident", "officer", "instructor", "admin"}
+		"guest learner": true, "supporter": true, "editor": true} // a guest's token is for one tenant: TestPracticeGuestStaysInItsTenant
+	roles := []string{"", "resident", "officer", "instructor", "editor", "admin"}
 	for _, rt := range s.app.Web().Routes() {
 		for _, r := range rt.Roles {
 			if !known[r] {
@@ -72,7 +72,11 @@ func TestNoRouteCrossesTenants(t *testing.T) {
 		case strings.Contains(rt.Pattern, "/classes/enrolments/"):
 			id = ids.Application(bEnrolment.ID)
 		}
-		path := strings.NewReplacer("{tenant}", b.Slug, "{slug}", b.Slug, "{user}", string(bOfficer.ID), "{$}", "",
+		slug := b.Slug
+		if strings.Contains(rt.Pattern, "/exchange/") {
+			slug = "fukuoka-remote-counter" // B's good practice
+		}
+		path := strings.NewReplacer("{tenant}", b.Slug, "{slug}", slug, "{user}", string(bOfficer.ID), "{$}", "",
 			"{id}", string(id), "{action}", "finish", "{code}", "JUMINHYO", "{name}", "copies", "{number}", bApp.TrackingNumber,
 			"{doc}", bDoc, "{exercise}", "tap", "{message}", "prize").Replace(rt.Pattern)
 		for _, role := range roles {
@@ -100,6 +104,16 @@ func TestNoRouteCrossesTenants(t *testing.T) {
 			if !refused(a) {
 				t.Errorf("%s %s as %q of banyuwangi: status %d — crossed into fukuoka", rt.Method, path, role, a.status)
 			}
+			// B's practice on A's own paths: A's staff pass the route's
+			// rule there, and the practice must still refuse them.
+			if own := strings.Replace(path, "/"+b.Slug+"/exchange/practices/", "/banyuwangi/exchange/practices/", 1); own != path && role != "" {
+				if body != nil {
+					_, _ = body.Seek(0, 0)
+				}
+				if a := br.do(rt.Method, own, body, ct, hdr...); !refused(a) {
+					t.Errorf("%s %s as %q of banyuwangi: status %d — changed fukuoka's practice", rt.Method, own, role, a.status)
+				}
+			}
 		}
 	}
 	// Nothing was changed in B by all that.
@@ -111,6 +125,11 @@ func TestNoRouteCrossesTenants(t *testing.T) {
 	}
 	if after, _ := s.app.Classes.Enrolment(ctx, b.ID, bEnrolment.ID); after.State != bEnrolment.State {
 		t.Fatalf("tenant B's enrolment was changed by callers from tenant A: %+v", after)
+	}
+	if pr, err := s.app.Practices.BySlug(ctx, "fukuoka-remote-counter"); err != nil || pr.State != "published" {
+		t.Fatalf("tenant B's practice was changed by callers from tenant A: %v %s", err, pr.State)
+	} else if _, drafted, _ := s.app.Practices.Working(ctx, pr.ID); drafted {
+		t.Fatal("callers from tenant A wrote a draft of tenant B's practice")
 	}
 	if after, _ := s.app.Apps.Get(ctx, b.ID, bApp.ID); after.Version != bApp.Version || after.AssignedTo != "" {
 		t.Fatalf("tenant B's application was changed by callers from tenant A: %+v", after)

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"encoding/json"
+	"encoding/xml"
 	"net/http"
 	"net/url"
 	"strings"
@@ -226,4 +227,36 @@ func TestExchangeEditorAndCoordinator(t *testing.T) {
 	ed.post("/fukuoka/exchange/practices/"+slug+"/retire", url.Values{"confirm": {"yes"}})
 	mustNotContain(t, s.browser(t).get("/exchange?q="+url.QueryEscape("スマホ 相談 公民館")), "/exchange/practices/"+slug+`"`)
 	mustContain(t, ed.get("/fukuoka/exchange/practices/"+slug+"/history"), "編集の履歴")
+}
+
+// The open data: the library as CSV (the same search as the page) and
+// an Atom feed of the newest practices.
+func TestExchangeOpenData(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	b := s.browser(t)
+	b.lang = "en"
+	all := b.get("/exchange/practices.csv")
+	if ct := all.header.Get("Content-Type"); !strings.HasPrefix(ct, "text/csv") || strings.Count(all.body, "\n") != 31 {
+		t.Errorf("CSV of the library: %q, %d lines", ct, strings.Count(all.body, "\n"))
+	}
+	mustContain(t, all, "\ufeffslug,Country,region_code,Government", "fukuoka-remote-counter,JP,401307,Fukuoka City,en,Remote counter")
+	jp := b.get("/exchange/practices.csv?country=JP&q=" + url.QueryEscape("窓口"))
+	mustNotContain(t, jp, "banyuwangi-")
+	feed := b.get("/exchange/feed.atom?lang=ja")
+	if ct := feed.header.Get("Content-Type"); !strings.HasPrefix(ct, "application/atom+xml") {
+		t.Errorf("feed type %q", ct)
+	}
+	var f struct {
+		Entries []struct {
+			Title string `xml:"title"`
+			Link  struct {
+				Href string `xml:"href,attr"`
+			} `xml:"link"`
+		} `xml:"entry"`
+	}
+	if err := xml.Unmarshal([]byte(feed.body), &f); err != nil || len(f.Entries) != 30 || f.Entries[0].Title != "シパドゥカ:WhatsAppで住民登録の手続き" ||
+		!strings.HasSuffix(f.Entries[0].Link.Href, "/exchange/practices/malang-sipaduka-whatsapp") {
+		t.Errorf("feed: %v %+v", err, f.Entries[:min(len(f.Entries), 1)])
+	}
 }

@@ -2,8 +2,10 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 
+	"github.com/serambi/serambi/internal/knowledge"
 	"github.com/serambi/serambi/internal/tenant"
 )
 
@@ -18,12 +20,50 @@ func (s *Server) networkHome(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.NewPage(r, "home.title")
 	p.Form.Set("q", q)
+	newest, err := s.Practices.Library().Recent(r.Context(), 5)
+	if err != nil {
+		s.ServerError(w, r, err)
+		return
+	}
 	p.Data = struct {
-		Query   string
-		Tenants []tenant.Tenant
-	}{q, ts}
-	p.Cacheable = getState(r).user == nil && q == ""
+		Query     string
+		Tenants   []tenant.Tenant
+		Practices []practiceLink
+	}{q, ts, practiceLinks(p, newest)}
+	if getState(r).user == nil && q == "" {
+		p.CacheKey, err = s.libraryKey(r)
+		s.LogFailure(r, "read the library's version", err)
+	}
 	s.Render(w, http.StatusOK, "home", p)
+}
+
+// practiceLink is a good practice as the home pages list it.
+type practiceLink struct {
+	Slug, Title, Lang, Government string
+}
+
+func practiceLinks(p *Page, list []*knowledge.Entry) []practiceLink {
+	out := make([]practiceLink, 0, len(list))
+	for _, e := range list {
+		title, lang := e.Live.Title.In(p.Lang(), e.Live.Original)
+		gov := e.Region.NameLatin
+		if p.Lang() == "ja" || gov == "" {
+			gov = e.Region.Name
+		}
+		out = append(out, practiceLink{Slug: e.Slug, Title: title, Lang: lang, Government: gov})
+	}
+	return out
+}
+
+// libraryKey caches a page that lists practices under the library's
+// version, so a newly published one shows at once ("" when unknown:
+// not cached).
+func (s *Server) libraryKey(r *http.Request) (string, error) {
+	v, err := s.Practices.Library().Version(r.Context())
+	if err != nil {
+		return "", err
+	}
+	return "library-" + strconv.FormatInt(v, 10), nil
 }
 
 // tile is one thing a tenant offers on its home page.
@@ -38,6 +78,7 @@ func (s *Server) tenantHome(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	var err error
 	p := s.NewPage(r, "tenant.home.title")
 	p.Tenant = t
 	p.Flash = FlashFrom(r)
@@ -65,11 +106,21 @@ func (s *Server) tenantHome(w http.ResponseWriter, r *http.Request) {
 			tiles = append(tiles, tile{Key: "staff", Icon: "staff", URL: s.Path("/{tenant}/admin/staff", t.Slug)})
 		}
 	}
+	var own []*knowledge.Entry
 	if t.IsPractice() {
 		tiles = practiceTiles(tiles) // only what a practice twin serves (ServesPractice)
+	} else if own, err = s.Practices.Library().OfRegion(r.Context(), t.RegionCode); err != nil {
+		s.ServerError(w, r, err)
+		return
 	}
-	p.Data = tiles
-	p.Cacheable = st.user == nil && p.Flash == ""
+	p.Data = struct {
+		Tiles     []tile
+		Practices []practiceLink
+	}{tiles, practiceLinks(p, own)}
+	if st.user == nil && p.Flash == "" {
+		p.CacheKey, err = s.libraryKey(r)
+		s.LogFailure(r, "read the library's version", err)
+	}
 	s.Render(w, http.StatusOK, "tenant_home", p)
 }
 

@@ -110,7 +110,9 @@ func (s *Pages) libraryPage(w http.ResponseWriter, r *http.Request) {
 		Facets      []facetView
 		Next, Prev  string
 		First, Last int
+		CSV         string
 	}{
+		CSV:   csvPath + "?" + r.URL.Query().Encode(),
 		Query: search.Text, Searched: search.Text != "", NoWords: search.Text != "" && res.Query.Empty(), Clipped: clipped, MaxRunes: fulltext.MaxQueryRunes,
 		Total: res.Total, Found: found, Facets: facetsOf(p, res, search),
 		Next:  pageLink(r, search.Offset+pageSize, search.Offset+pageSize < res.Total),
