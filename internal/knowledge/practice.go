@@ -113,6 +113,16 @@ type Content struct {
 	Sources  []string          `json:"sources"`
 	Contact  Contact           `json:"contact"`
 	Licence  string            `json:"licence"`
+	// Runs names what the practice runs on Serambi at its government (a
+	// smartphone course, an online service), which an adopter may copy.
+	Runs []Run `json:"runs,omitempty"`
+}
+
+// Run is one thing a practice runs on Serambi: a course or a service of
+// the origin's tenant, by its code.
+type Run struct {
+	Kind string `json:"kind"` // "course" or "service"
+	Code string `json:"code"`
 }
 
 // DefaultLicence is the licence of a practice whose writer chose none.

@@ -1,0 +1,58 @@
+-- +goose Up
+-- A government replicating another's good practice (URBACT's
+-- "understand, adapt, re-use"): the adopting tenant, how far it has come,
+-- the mentor at the origin who accepted to help, a plan of milestones,
+-- notes at each step (shared with the others replicating the same
+-- practice, their transfer network, when the writer says so), and its
+-- own figures on the origin's measures, to show side by side.
+CREATE TABLE replications (
+    id           TEXT PRIMARY KEY,
+    practice_id  TEXT NOT NULL REFERENCES practices(id),
+    tenant_id    TEXT NOT NULL REFERENCES tenants(id),
+    stage        TEXT NOT NULL,
+    stop_reason  TEXT NOT NULL DEFAULT '',
+    mentor_state TEXT NOT NULL DEFAULT 'none',
+    mentor_label TEXT NOT NULL DEFAULT '',
+    started_at   TIMESTAMP NOT NULL,
+    updated_at   TIMESTAMP NOT NULL,
+    UNIQUE (practice_id, tenant_id)
+);
+CREATE INDEX replications_tenant ON replications(tenant_id);
+
+CREATE TABLE replication_milestones (
+    id             TEXT PRIMARY KEY,
+    replication_id TEXT NOT NULL REFERENCES replications(id),
+    title          TEXT NOT NULL,
+    due            TEXT NOT NULL DEFAULT '',
+    done           BOOLEAN NOT NULL DEFAULT 0,
+    created_at     TIMESTAMP NOT NULL
+);
+CREATE INDEX replication_milestones_of ON replication_milestones(replication_id);
+
+CREATE TABLE replication_notes (
+    id             TEXT PRIMARY KEY,
+    replication_id TEXT NOT NULL REFERENCES replications(id),
+    practice_id    TEXT NOT NULL REFERENCES practices(id),
+    author_id      TEXT NOT NULL DEFAULT '',
+    author_label   TEXT NOT NULL,
+    stage          TEXT NOT NULL,
+    body           TEXT NOT NULL,
+    shared         BOOLEAN NOT NULL DEFAULT 0,
+    created_at     TIMESTAMP NOT NULL
+);
+CREATE INDEX replication_notes_of ON replication_notes(replication_id);
+CREATE INDEX replication_notes_practice ON replication_notes(practice_id);
+
+CREATE TABLE replication_results (
+    replication_id TEXT NOT NULL REFERENCES replications(id),
+    metric         INTEGER NOT NULL,
+    value          REAL NOT NULL,
+    measured       TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (replication_id, metric)
+);
+
+-- +goose Down
+DROP TABLE replication_results;
+DROP TABLE replication_notes;
+DROP TABLE replication_milestones;
+DROP TABLE replications;
