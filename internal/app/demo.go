@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -97,10 +98,34 @@ func SeedDemo(ctx context.Context, a *App) error {
 	return seedDemoPractices(ctx, a)
 }
 
-// seedDemoPractices loads the network's 30 seed practices (idempotent:
-// a restart changes nothing).
+// demoRuns links seed practices to what their demo tenants run, so an
+// adopter can copy it: Neyagawa's smartphone classes (its first course)
+// and Banyuwangi's online birth-certificate service.
+var demoRuns = map[string][]knowledge.Run{
+	"neyagawa-city-app":      {{Kind: "course", Code: "first-steps"}},
+	"banyuwangi-mpp-digital": {{Kind: "service", Code: "AKTA-LAHIR"}},
+}
+
+// seedDemoPractices loads the network's 30 seed practices, with the demo
+// tenants' runs added to their lines (idempotent: a restart changes
+// nothing).
 func seedDemoPractices(ctx context.Context, a *App) error {
-	rep, err := a.Practices.Import(ctx, audit.System, bytes.NewReader(knowledge.SeedFile))
+	var file bytes.Buffer
+	for _, line := range bytes.Split(bytes.TrimSpace(knowledge.SeedFile), []byte("\n")) {
+		var m map[string]any
+		if err := json.Unmarshal(line, &m); err != nil {
+			return fmt.Errorf("demo practices: %w", err)
+		}
+		if runs, ok := demoRuns[fmt.Sprint(m["slug"])]; ok {
+			m["runs"] = runs
+		}
+		out, err := json.Marshal(m)
+		if err != nil {
+			return err
+		}
+		file.Write(append(out, '\n'))
+	}
+	rep, err := a.Practices.Import(ctx, audit.System, &file)
 	if err != nil {
 		return fmt.Errorf("demo practices: %w", err)
 	}

@@ -215,6 +215,36 @@ func (s *Store) CopyCourse(ctx context.Context, by audit.Actor, tenantID ids.Ten
 	if !c.Shared || fromTenant == tenantID {
 		return Course{}, ErrNotShared
 	}
+	return s.copyCourse(ctx, by, tenantID, c)
+}
+
+// CopyPracticeCourse gives tenantID its own unpublished copy of a course
+// another tenant runs as a good practice that tenantID is replicating:
+// linking the course to the published practice offered it to every
+// adopter, as sharing it with the network does.
+func (s *Store) CopyPracticeCourse(ctx context.Context, by audit.Actor, tenantID ids.Tenant, fromTenant ids.Tenant, code string) (_ Course, err error) {
+	defer wrapf(&err, "copy course %s of %s to %s", code, fromTenant, tenantID)
+	if fromTenant == tenantID {
+		return Course{}, ErrNotShared
+	}
+	all, err := s.Courses(ctx, fromTenant, false)
+	if err != nil {
+		return Course{}, err
+	}
+	for _, c := range all {
+		if c.Code == code {
+			full, err := s.Course(ctx, fromTenant, c.ID)
+			if err != nil {
+				return Course{}, err
+			}
+			return s.copyCourse(ctx, by, tenantID, full)
+		}
+	}
+	return Course{}, ErrNotFound
+}
+
+// copyCourse makes tenantID's unpublished copy of c under a free code.
+func (s *Store) copyCourse(ctx context.Context, by audit.Actor, tenantID ids.Tenant, c Course) (Course, error) {
 	code := c.Code
 	for n := 2; n < 100; n++ {
 		made, err := s.CreateCourse(ctx, by, tenantID, Course{Code: code, Level: c.Level, Title: c.Title, Summary: c.Summary,

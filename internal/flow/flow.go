@@ -13,10 +13,14 @@ import (
 
 	"github.com/serambi/serambi/internal/application"
 	"github.com/serambi/serambi/internal/call"
+	"github.com/serambi/serambi/internal/catalog"
+	"github.com/serambi/serambi/internal/classes"
 	"github.com/serambi/serambi/internal/counter"
 	"github.com/serambi/serambi/internal/db"
 	"github.com/serambi/serambi/internal/identity"
+	"github.com/serambi/serambi/internal/knowledge"
 	"github.com/serambi/serambi/internal/queue"
+	"github.com/serambi/serambi/internal/tenant"
 )
 
 // Flows holds the domain stores the flows join up.
@@ -27,6 +31,11 @@ type Flows struct {
 	counters *counter.Store
 	apps     *application.Service
 	identity *identity.Service
+
+	practices *knowledge.Store
+	tenants   *tenant.Service
+	classes   *classes.Store
+	services  *catalog.Store
 }
 
 // Deps are the stores a Flows needs.
@@ -37,11 +46,17 @@ type Deps struct {
 	Counters *counter.Store
 	Apps     *application.Service
 	Identity *identity.Service
+	// For copies from a good practice being replicated.
+	Practices *knowledge.Store
+	Tenants   *tenant.Service
+	Classes   *classes.Store
+	Services  *catalog.Store
 }
 
 // New joins the stores of d.
 func New(d Deps) *Flows {
-	return &Flows{db: d.DB, queue: d.Queue, calls: d.Calls, counters: d.Counters, apps: d.Apps, identity: d.Identity}
+	return &Flows{db: d.DB, queue: d.Queue, calls: d.Calls, counters: d.Counters, apps: d.Apps, identity: d.Identity,
+		practices: d.Practices, tenants: d.Tenants, classes: d.Classes, services: d.Services}
 }
 
 // atomically runs fn in one transaction. Two officers opening the same

@@ -46,6 +46,7 @@ type importLine struct {
 	Contact  Contact           `json:"contact,omitempty"`
 	Licence  string            `json:"licence,omitempty"`
 	Partners bool              `json:"looking_for_partners,omitempty"`
+	Runs     []Run             `json:"runs,omitempty"`
 }
 
 // importMetric takes the figures as they come, so "12,5" or "１２" is read
@@ -174,6 +175,7 @@ func (s *Store) fromLine(in importLine) (Practice, Content, validation.Errors) {
 		Original: in.Original, Origins: in.Origins, Title: in.Title, Summary: in.Summary, Problem: in.Problem,
 		Solution: in.Solution, Results: in.Results, Cost: in.Cost, Team: in.Team, Stages: in.Stages,
 		Status: Status(in.Status), Tags: in.Tags, Sources: in.Sources, Contact: in.Contact, Licence: in.Licence,
+		Runs: in.Runs,
 	}
 	if in.Started != nil {
 		c.Started = *in.Started

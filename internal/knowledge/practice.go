@@ -209,6 +209,12 @@ func (c *Content) Check(now time.Time) validation.Errors {
 	c.checkStages(&errs)
 	checkSources(c.Sources, &errs)
 	c.checkContact(&errs)
+	for _, r := range c.Runs {
+		if (r.Kind != "course" && r.Kind != "service") || r.Code == "" || len(r.Code) > 100 {
+			errs.Add("runs", "exchange.error.runs")
+			break
+		}
+	}
 	return errs
 }
 

@@ -468,6 +468,14 @@ func (s *Service) ByID(ctx context.Context, id ids.Tenant) (_ Tenant, err error)
 	return t, err
 }
 
+// ByRegion is the tenant of a local government by its region code
+// (ErrNotFound when that government is not on Serambi); a practice twin
+// is never one.
+func (s *Service) ByRegion(ctx context.Context, code string) (_ Tenant, err error) {
+	defer wrapf(&err, "read the tenant of region %s", code)
+	return scan(s.db.QueryRowContext(ctx, "SELECT "+columns+" FROM tenants WHERE region_code = ? AND practice_of = ''", code))
+}
+
 // List returns tenants ordered by English name; all of them, or only active.
 func (s *Service) List(ctx context.Context, activeOnly bool) (_ []Tenant, err error) {
 	defer wrapf(&err, "list tenants")

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/serambi/serambi/internal/audit"
@@ -166,4 +167,20 @@ func (s *Server) Deny(w http.ResponseWriter, r *http.Request, t *tenant.Tenant) 
 // route's rule (TenantAdmin), enforced before the handler runs.
 func (s *Server) AdminTenant(w http.ResponseWriter, r *http.Request) (*tenant.Tenant, bool) {
 	return s.LoadTenant(w, r)
+}
+
+// StaffTenants are the tenants where the signed-in user has a staff role
+// (any role but resident), in the order of their memberships.
+func StaffTenants(r *http.Request) []ids.Tenant {
+	st := getState(r)
+	if st.user == nil {
+		return nil
+	}
+	var out []ids.Tenant
+	for _, m := range st.memberships {
+		if m.Role != identity.Resident && !slices.Contains(out, m.TenantID) {
+			out = append(out, m.TenantID)
+		}
+	}
+	return out
 }

@@ -260,3 +260,84 @@ func TestExchangeOpenData(t *testing.T) {
 		t.Errorf("feed: %v %+v", err, f.Entries[:min(len(f.Entries), 1)])
 	}
 }
+
+// Banyuwangi's officer adopts Neyagawa's smartphone classes from the
+// practice's page, records the stages (stopping asks why), plans, notes,
+// compares a figure, asks Neyagawa for a mentor (whose editor accepts),
+// and copies Neyagawa's course into Banyuwangi's classes, unpublished.
+// Adopting its own practice or a second time is answered in words.
+func TestExchangeReplication(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	const slug = "neyagawa-city-app"
+	off := s.browser(t)
+	off.lang = "id"
+	off.signin("officer@banyuwangi.demo")
+	page := off.get("/exchange/practices/" + slug)
+	mustContain(t, page, "Replikasi di Kabupaten Banyuwangi", "Belum ada pemerintah daerah yang mulai mereplikasi.")
+	a := off.post("/banyuwangi/exchange/replications", url.Values{"practice": {slug}})
+	rep := "/banyuwangi/exchange/replications/" + slug
+	if a.status != http.StatusSeeOther || a.header.Get("Location") != rep {
+		t.Fatalf("adopt: %d %s", a.status, a.header.Get("Location"))
+	}
+	if a := off.post("/banyuwangi/exchange/replications", url.Values{"practice": {"banyuwangi-smart-kampung"}}); a.status != http.StatusUnprocessableEntity ||
+		!strings.Contains(a.body, "praktik pemerintah daerah Anda sendiri") {
+		t.Errorf("adopting one's own practice: %d", a.status)
+	}
+	mustContain(t, off.get(rep), "Memahami", "Salin kursus ke kelas kami")
+
+	if a := off.post(rep, url.Values{"action": {"stage"}, "stage": {"stopped"}}); a.status != http.StatusUnprocessableEntity || !strings.Contains(a.body, "mengapa replikasi berhenti") {
+		t.Errorf("stop without a reason: %d", a.status)
+	}
+	off.post(rep, url.Values{"action": {"stage"}, "stage": {"adapt"}, "stage_note": {"Kursus disesuaikan untuk balai desa."}})
+	off.post(rep, url.Values{"action": {"milestone"}, "milestone_title": {"Kelas pertama di Desa Kemiren"}, "milestone_due": {"2027-02-01"}})
+	off.post(rep, url.Values{"action": {"note"}, "note": {"Relawan desa sudah dilatih."}, "shared": {"yes"}})
+	if a := off.post(rep, url.Values{"action": {"copy"}, "kind": {"course"}, "code": {"first-steps"}}); a.status != http.StatusSeeOther {
+		t.Fatalf("copy the course: %d %s", a.status, a.body)
+	}
+	if a := off.post(rep, url.Values{"action": {"copy"}, "kind": {"course"}, "code": {"daily-life"}}); a.status != http.StatusUnprocessableEntity {
+		t.Errorf("copying what the practice does not run: %d", a.status)
+	}
+	off.post(rep, url.Values{"action": {"mentor"}})
+	now := off.get(rep)
+	mustContain(t, now, "Sudah disalin", "Kelas pertama di Desa Kemiren", "2027-02-01", "Relawan desa sudah dilatih.", "Anda sudah meminta mentor")
+
+	bwi, _ := s.app.Tenants.BySlug(t.Context(), "banyuwangi")
+	courses, err := s.app.Classes.Courses(t.Context(), bwi.ID, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copied := 0
+	for _, c := range courses {
+		if c.CopiedFrom != "" {
+			copied++
+			if c.Published || c.Code != "first-steps-2" {
+				t.Errorf("the copy: code %s published %v", c.Code, c.Published)
+			}
+		}
+	}
+	if copied != 1 {
+		t.Errorf("%d courses copied into Banyuwangi, want 1", copied)
+	}
+
+	ney := s.browser(t)
+	ney.lang = "ja"
+	ney.signin("editor@neyagawa.demo")
+	mine := ney.get("/neyagawa/exchange")
+	mustContain(t, mine, "当自治体の事例を取り入れている自治体", "バニュワンギ県")
+	id := between(mine.body, `/neyagawa/exchange/mentoring/`, `"`)
+	if a := ney.post("/neyagawa/exchange/mentoring/"+id, url.Values{"answer": {"accept"}}); a.status != http.StatusSeeOther {
+		t.Fatalf("accept mentoring: %d", a.status)
+	}
+	mustContain(t, off.get(rep), "editor@neyagawa.demo")
+	public := s.browser(t)
+	public.lang = "en"
+	mustContain(t, public.get("/exchange/practices/"+slug), "Banyuwangi Regency</strong> — Adapt", "with a mentor from the origin")
+}
+
+// between is the text of s after the first from, up to to.
+func between(s, from, to string) string {
+	_, rest, _ := strings.Cut(s, from)
+	out, _, _ := strings.Cut(rest, to)
+	return out
+}

@@ -1,6 +1,7 @@
 package exchange
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -54,8 +55,51 @@ func (s *Pages) minePage(w http.ResponseWriter, r *http.Request) {
 		}
 		rows = append(rows, row)
 	}
-	p.Data = rows
+	reps, asks, err := s.replicationLists(r, p, t)
+	if err != nil {
+		s.ServerError(w, r, err)
+		return
+	}
+	p.Data = struct {
+		Practices    []mineRow
+		Replications []repRow
+		Requests     []repRow
+	}{rows, reps, asks}
 	s.Render(w, http.StatusOK, "exchange_mine", p)
+}
+
+// repRow is a replication in the tenant's lists: one it runs, or one of
+// its practices whose adopter asked for a mentor.
+type repRow struct {
+	ID, Slug, Title, TitleLang, Government, Stage, Mentor string
+}
+
+func (s *Pages) replicationLists(r *http.Request, p *web.Page, t *tenant.Tenant) (reps, asks []repRow, err error) {
+	own, err := s.Practices.ReplicationsBy(r.Context(), t.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	requests, err := s.Practices.MentorRequests(r.Context(), t.RegionCode)
+	if err != nil {
+		return nil, nil, err
+	}
+	row := func(rep knowledge.Replication) repRow {
+		v := repRow{ID: rep.ID, Slug: rep.Slug, Stage: p.T("exchange.step." + string(rep.Stage)), Mentor: rep.MentorState}
+		if e, err := s.Practices.Library().Get(r.Context(), rep.Slug); err == nil {
+			v.Title, v.TitleLang = e.Live.Title.In(p.Lang(), e.Live.Original)
+		}
+		if by, err := s.Tenants.ByID(r.Context(), rep.TenantID); err == nil {
+			v.Government = by.Name(p.Lang())
+		}
+		return v
+	}
+	for _, rep := range own {
+		reps = append(reps, row(rep))
+	}
+	for _, rep := range requests {
+		asks = append(asks, row(rep))
+	}
+	return reps, asks, nil
 }
 
 // editView is the practice form: the facts, and the texts of one
@@ -65,12 +109,14 @@ type editView struct {
 	Lang        string
 	Langs       []langTab
 	Tags        []tagChoice
+	Runs        []tagChoice // what the tenant runs on Serambi, to link
 	Statuses    []string
 	Metrics     []int // row numbers of the metric boxes
 	Stages      []int
 	Returned    string // the coordinator's comment when the draft came back
 	Submitted   bool
 	Public      bool
+	Partners    bool // looking for governments to replicate it
 	CanRetire   bool
 	PublicState string
 }
@@ -95,7 +141,7 @@ func (s *Pages) newPage(w http.ResponseWriter, r *http.Request) {
 	c := knowledge.Content{Original: t.DefaultLang, Licence: knowledge.DefaultLicence, Status: knowledge.Continuing}
 	lang := c.Original
 	fillForm(p.Form, c, lang)
-	s.renderForm(w, p, editView{}, c, lang, http.StatusOK)
+	s.renderForm(r.Context(), w, p, editView{}, c, lang, http.StatusOK)
 }
 
 func (s *Pages) create(w http.ResponseWriter, r *http.Request) {
@@ -113,7 +159,7 @@ func (s *Pages) create(w http.ResponseWriter, r *http.Request) {
 	if errors.As(err, &errs) {
 		page := s.NewPage(r, "exchange.new.title")
 		page.Tenant, page.Form, page.Errors = t, r.PostForm, errs
-		s.renderForm(w, page, editView{}, c, lang, http.StatusUnprocessableEntity)
+		s.renderForm(r.Context(), w, page, editView{}, c, lang, http.StatusUnprocessableEntity)
 		return
 	}
 	if err != nil {
@@ -175,7 +221,7 @@ func (s *Pages) editPage(w http.ResponseWriter, r *http.Request) {
 		lang = c.Original
 	}
 	fillForm(p.Form, c, lang)
-	v := editView{Slug: pr.Slug, Public: pr.State != knowledge.Unpublished, CanRetire: pr.State == knowledge.Published,
+	v := editView{Slug: pr.Slug, Public: pr.State != knowledge.Unpublished, CanRetire: pr.State == knowledge.Published, Partners: pr.LookingForPartners,
 		PublicState: p.T("exchange.state." + string(pr.State))}
 	if has {
 		v.Submitted = wv.State == knowledge.Submitted
@@ -183,7 +229,7 @@ func (s *Pages) editPage(w http.ResponseWriter, r *http.Request) {
 			v.Returned = wv.Comment
 		}
 	}
-	s.renderForm(w, p, v, c, lang, http.StatusOK)
+	s.renderForm(r.Context(), w, p, v, c, lang, http.StatusOK)
 }
 
 func (s *Pages) save(w http.ResponseWriter, r *http.Request) {
@@ -209,7 +255,7 @@ func (s *Pages) save(w http.ResponseWriter, r *http.Request) {
 	if errors.As(err, &errs) {
 		p := s.NewPage(r, "exchange.edit.title")
 		p.Tenant, p.Form, p.Errors = t, r.PostForm, errs
-		s.renderForm(w, p, editView{Slug: pr.Slug, Public: pr.State != knowledge.Unpublished}, c, lang, http.StatusUnprocessableEntity)
+		s.renderForm(r.Context(), w, p, editView{Slug: pr.Slug, Public: pr.State != knowledge.Unpublished}, c, lang, http.StatusUnprocessableEntity)
 		return
 	}
 	if err != nil {
@@ -248,7 +294,7 @@ func (s *Pages) submit(w http.ResponseWriter, r *http.Request, t *tenant.Tenant,
 	}
 }
 
-func (s *Pages) renderForm(w http.ResponseWriter, p *web.Page, v editView, c knowledge.Content, lang string, status int) {
+func (s *Pages) renderForm(ctx context.Context, w http.ResponseWriter, p *web.Page, v editView, c knowledge.Content, lang string, status int) {
 	v.Lang = lang
 	for _, st := range knowledge.Statuses {
 		v.Statuses = append(v.Statuses, string(st))
@@ -264,6 +310,7 @@ func (s *Pages) renderForm(w http.ResponseWriter, p *web.Page, v editView, c kno
 	for _, t := range knowledge.Tags {
 		v.Tags = append(v.Tags, tagChoice{Value: t, Label: p.T("exchange.tag." + t), Checked: slices.Contains(tags, t)})
 	}
+	v.Runs = s.runChoices(ctx, p, p.Form["runs"])
 	v.Metrics = rows(p.Form, "metric_name_", len(c.Metrics))
 	v.Stages = rows(p.Form, "stage_name_", len(c.Stages))
 	if key := p.Query("missing"); strings.HasPrefix(key, "exchange.error.") && p.Errors == nil {
@@ -293,4 +340,26 @@ func formLang(f url.Values) string {
 		return l
 	}
 	return "en"
+}
+
+// runChoices offers the tenant's courses and services to link to the
+// practice (an adopter may copy them).
+func (s *Pages) runChoices(ctx context.Context, p *web.Page, checked []string) []tagChoice {
+	var out []tagChoice
+	if p.Tenant == nil {
+		return nil
+	}
+	if courses, err := s.Classes.Courses(ctx, p.Tenant.ID, false); err == nil {
+		for _, c := range courses {
+			v := "course:" + c.Code
+			out = append(out, tagChoice{Value: v, Label: p.T("exchange.run.course") + ": " + c.Title.In(p.Lang()), Checked: slices.Contains(checked, v)})
+		}
+	}
+	if services, err := s.Services.List(ctx, p.Tenant.ID, false); err == nil {
+		for _, svc := range services {
+			v := "service:" + svc.Code
+			out = append(out, tagChoice{Value: v, Label: p.T("exchange.run.service") + ": " + svc.Names.In(p.Lang()), Checked: slices.Contains(checked, v)})
+		}
+	}
+	return out
 }

@@ -33,6 +33,10 @@ const (
 // editors and admins (and the coordinator, as for every staff route).
 var editors = web.Staff(identity.Editor, identity.Admin)
 
+// replicators take up another government's practice for theirs: any of
+// its staff (the officers who will run it included).
+var replicators = web.Staff(identity.Officer, identity.Instructor, identity.Editor, identity.Admin)
+
 // Routes implements web.Area: published practices are open data, for
 // anyone, signed in or not; a government's staff write its own; the
 // network's coordinators review what they submit.
@@ -52,6 +56,12 @@ func (s *Pages) Routes() []web.Route {
 		{Method: "POST", Pattern: editPath, Policy: editors, Handler: s.save},
 		{Method: "POST", Pattern: editPath + "/retire", Policy: editors, Handler: s.retire},
 		{Method: "GET", Pattern: editPath + "/history", Policy: editors, Handler: s.historyPage},
+
+		{Method: "POST", Pattern: partnersPath, Policy: editors, Handler: s.setPartners},
+		{Method: "POST", Pattern: mentoringPath, Policy: editors, Handler: s.answerMentor},
+		{Method: "POST", Pattern: adoptPath, Policy: replicators, Handler: s.adopt},
+		{Method: "GET", Pattern: replicationPath, Policy: replicators, Handler: s.replicationPage},
+		{Method: "POST", Pattern: replicationPath, Policy: replicators, Handler: s.replicationAction},
 
 		{Method: "GET", Pattern: reviewPath, Policy: web.Coordinator, Handler: s.queuePage},
 		{Method: "GET", Pattern: decisionPath, Policy: web.Coordinator, Handler: s.decisionPage},

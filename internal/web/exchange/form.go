@@ -44,6 +44,10 @@ func fillForm(f url.Values, c knowledge.Content, lang string) {
 	f.Set("contact_role", c.Contact.Role)
 	f.Set("contact_email", c.Contact.Email)
 	f.Set("licence", c.Licence)
+	f.Del("runs")
+	for _, r := range c.Runs {
+		f.Add("runs", r.Kind+":"+r.Code)
+	}
 }
 
 // readForm is base with what the form changed: the facts, and lang's
@@ -77,6 +81,11 @@ func readForm(f url.Values, base knowledge.Content, lang string) (knowledge.Cont
 	c.Contact = knowledge.Contact{Name: strings.TrimSpace(f.Get("contact_name")), Role: strings.TrimSpace(f.Get("contact_role")),
 		Email: strings.TrimSpace(validation.Narrow(f.Get("contact_email")))}
 	c.Licence = strings.TrimSpace(f.Get("licence"))
+	c.Runs = nil
+	for _, v := range f["runs"] {
+		kind, code, _ := strings.Cut(v, ":")
+		c.Runs = append(c.Runs, knowledge.Run{Kind: kind, Code: code})
+	}
 	return c, errs
 }
 

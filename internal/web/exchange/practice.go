@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/knowledge"
 	"github.com/serambi/serambi/internal/web"
 )
@@ -44,6 +45,21 @@ type practiceView struct {
 	Retired             bool
 	LookingForPartners  bool
 	Published, Updated  time.Time
+	Replicators         []replicatorView
+	AdoptAs             []adoptView
+}
+
+// replicatorView is one government replicating the practice.
+type replicatorView struct {
+	Government, Stage, StopReason string
+	Mentored                      bool
+}
+
+// adoptView offers the signed-in staff to replicate the practice in one
+// of their tenants (or to open the replication they have).
+type adoptView struct {
+	Slug, Name  string
+	Replicating bool
 }
 
 type tagView struct{ Value, Label string }
@@ -63,6 +79,10 @@ func (s *Pages) practicePage(w http.ResponseWriter, r *http.Request) {
 	p.Title = v.Title
 	if zone, err := time.LoadLocation(e.Region.TimeZone); err == nil {
 		p.Zone = zone // dates as the government that wrote it counts them
+	}
+	if err := s.addReplications(r, p, e, &v); err != nil {
+		s.ServerError(w, r, err)
+		return
 	}
 	p.Data = v
 	if p.User() == nil {
@@ -105,4 +125,36 @@ func (s *Pages) viewOf(p *web.Page, e *knowledge.Entry) practiceView {
 		v.Stages = append(v.Stages, stageView{Name: name, NameLang: l, Date: st.Date})
 	}
 	return v
+}
+
+// addReplications lists who replicates the practice and, for signed-in
+// staff of other governments, offers to replicate it.
+func (s *Pages) addReplications(r *http.Request, p *web.Page, e *knowledge.Entry, v *practiceView) error {
+	reps, err := s.Practices.ReplicationsOfPractice(r.Context(), e.ID)
+	if err != nil {
+		return err
+	}
+	mine := map[ids.Tenant]bool{}
+	for _, rep := range reps {
+		t, err := s.Tenants.ByID(r.Context(), rep.TenantID)
+		if err != nil {
+			return err
+		}
+		mine[rep.TenantID] = true
+		v.Replicators = append(v.Replicators, replicatorView{Government: t.Name(p.Lang()), Stage: p.T("exchange.step." + string(rep.Stage)),
+			StopReason: rep.StopReason, Mentored: rep.MentorState == knowledge.MentorAccepted})
+	}
+	if e.State != knowledge.Published {
+		return nil
+	}
+	for _, id := range web.StaffTenants(r) {
+		t, err := s.Tenants.ByID(r.Context(), id)
+		if err != nil {
+			return err
+		}
+		if t.RegionCode != e.RegionCode && !t.IsPractice() {
+			v.AdoptAs = append(v.AdoptAs, adoptView{Slug: t.Slug, Name: t.Name(p.Lang()), Replicating: mine[id]})
+		}
+	}
+	return nil
 }

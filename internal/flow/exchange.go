@@ -1,0 +1,100 @@
+package flow
+
+import (
+	"context"
+	"errors"
+	"slices"
+
+	"github.com/serambi/serambi/internal/audit"
+	"github.com/serambi/serambi/internal/catalog"
+	"github.com/serambi/serambi/internal/classes"
+	"github.com/serambi/serambi/internal/knowledge"
+	"github.com/serambi/serambi/internal/tenant"
+)
+
+// Why a copy from a practice was refused (message keys).
+var (
+	ErrNotRun       = errors.New("exchange.error.not_run")       // the practice does not run that on Serambi
+	ErrOriginAbsent = errors.New("exchange.error.origin_absent") // its government is not on Serambi (any more)
+	ErrAlreadyHave  = errors.New("exchange.error.already_have")  // the adopter has a service with that code
+)
+
+// CopyRefusal is the message key of a copy's refusal; ok is false for
+// any other error.
+func CopyRefusal(err error) (string, bool) {
+	for _, e := range []error{ErrNotRun, ErrOriginAbsent, ErrAlreadyHave, knowledge.ErrNoRepl} {
+		if errors.Is(err, e) {
+			return e.Error(), true
+		}
+	}
+	return "", false
+}
+
+// CopyFromPractice gives the adopter its own copy of what the practice
+// it replicates runs on Serambi at its origin — a smartphone course or an
+// online service — unpublished, for the adopter to adapt (URBACT's
+// "adapt" before "re-use"). Only a replicating tenant may, and only what
+// the practice names.
+func (f *Flows) CopyFromPractice(ctx context.Context, actor audit.Actor, adopter *tenant.Tenant, slug string, run knowledge.Run) (code string, err error) {
+	err = f.atomically(ctx, "copy from practice "+slug, func(ctx context.Context) error {
+		if _, err := f.practices.ReplicationOf(ctx, adopter.ID, slug); err != nil {
+			return err
+		}
+		p, err := f.practices.BySlug(ctx, slug)
+		if err != nil {
+			return err
+		}
+		if !slices.Contains(p.Live.Runs, run) {
+			return ErrNotRun
+		}
+		origin, err := f.tenants.ByRegion(ctx, p.RegionCode)
+		if errors.Is(err, tenant.ErrNotFound) {
+			return ErrOriginAbsent
+		}
+		if err != nil {
+			return err
+		}
+		switch run.Kind {
+		case "course":
+			c, err := f.classes.CopyPracticeCourse(ctx, actor, adopter.ID, origin.ID, run.Code)
+			if errors.Is(err, classes.ErrNotFound) {
+				return ErrOriginAbsent
+			}
+			code = c.Code
+			return err
+		case "service":
+			code = run.Code
+			return f.copyService(ctx, actor, adopter, origin, run.Code)
+		}
+		return ErrNotRun
+	})
+	return code, err
+}
+
+// copyService copies the origin's service definition (form, documents,
+// workflow, fees) through its export, unpublished.
+func (f *Flows) copyService(ctx context.Context, actor audit.Actor, adopter *tenant.Tenant, origin tenant.Tenant, code string) error {
+	if _, err := f.services.ByCode(ctx, adopter.ID, code); err == nil {
+		return ErrAlreadyHave
+	} else if !errors.Is(err, catalog.ErrNotFound) {
+		return err
+	}
+	svc, err := f.services.ByCode(ctx, origin.ID, code)
+	if errors.Is(err, catalog.ErrNotFound) {
+		return ErrOriginAbsent
+	}
+	if err != nil {
+		return err
+	}
+	raw, err := catalog.Export(svc)
+	if err != nil {
+		return err
+	}
+	copied, err := catalog.Import(raw)
+	if err != nil {
+		return err
+	}
+	copied.Published = false
+	_, err = f.services.Save(ctx, actor, adopter.ID, copied)
+	return err
+}
