@@ -124,9 +124,9 @@ func draftProblems(errs validation.Errors) validation.Errors {
 // Latin letters, with a number when that is taken.
 func (s *Store) freeSlug(ctx context.Context, tx *db.Tx, prefix string, c Content) (string, error) {
 	title, _ := c.Title.In("en", "id")
-	base := prefix
+	base := prefix + "-practice" // a title with no Latin letters
 	if words := slugWords(title); words != "" {
-		base += "-" + words
+		base = prefix + "-" + words
 	}
 	for n := 1; n < 1000; n++ {
 		slug := base

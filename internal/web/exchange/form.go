@@ -26,8 +26,7 @@ func fillForm(f url.Values, c knowledge.Content, lang string) {
 	f["tags"] = append([]string(nil), c.Tags...)
 	for i, m := range c.Metrics {
 		n := strconv.Itoa(i)
-		name, _ := m.Name.In(lang, c.Original)
-		f.Set("metric_name_"+n, name)
+		f.Set("metric_name_"+n, m.Name[lang]) // only this language's: a missing one stays empty to translate
 		f.Set("metric_unit_"+n, m.Unit)
 		f.Set("metric_before_"+n, figure(m.Before))
 		f.Set("metric_after_"+n, figure(m.After))
@@ -35,8 +34,7 @@ func fillForm(f url.Values, c knowledge.Content, lang string) {
 	}
 	for i, st := range c.Stages {
 		n := strconv.Itoa(i)
-		name, _ := st.Name.In(lang, c.Original)
-		f.Set("stage_name_"+n, name)
+		f.Set("stage_name_"+n, st.Name[lang])
 		f.Set("stage_date_"+n, st.Date)
 	}
 	f.Set("sources", strings.Join(c.Sources, "\n"))
@@ -125,7 +123,7 @@ func readMetrics(f url.Values, base knowledge.Content, lang string, errs validat
 		n := strconv.Itoa(i)
 		name := strings.TrimSpace(f.Get("metric_name_" + n))
 		before, after := f.Get("metric_before_"+n), f.Get("metric_after_"+n)
-		if name == "" && strings.TrimSpace(before+after) == "" {
+		if name == "" && strings.TrimSpace(before+after) == "" && !namedElsewhere(base.Metrics, i, lang) {
 			continue
 		}
 		m := knowledge.Metric{Name: knowledge.Words{}, Unit: strings.TrimSpace(f.Get("metric_unit_" + n)),
@@ -155,7 +153,7 @@ func readStages(f url.Values, base knowledge.Content, lang string) []knowledge.S
 	for i := 0; i < 40; i++ {
 		n := strconv.Itoa(i)
 		name, date := strings.TrimSpace(f.Get("stage_name_"+n)), validation.Narrow(strings.TrimSpace(f.Get("stage_date_"+n)))
-		if name == "" && date == "" {
+		if name == "" && date == "" && (i >= len(base.Stages) || !hasOther(base.Stages[i].Name, lang)) {
 			continue
 		}
 		st := knowledge.Stage{Name: knowledge.Words{}, Date: date}
@@ -168,6 +166,22 @@ func readStages(f url.Values, base knowledge.Content, lang string) []knowledge.S
 		out = append(out, st)
 	}
 	return out
+}
+
+// namedElsewhere tells whether row i of the metrics has a name in another
+// language than the one being written: the row is kept though this
+// language's boxes are empty (not translated yet).
+func namedElsewhere(ms []knowledge.Metric, i int, lang string) bool {
+	return i < len(ms) && hasOther(ms[i].Name, lang)
+}
+
+func hasOther(w knowledge.Words, lang string) bool {
+	for l, v := range w {
+		if l != lang && v != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // plainNumber is a figure as a person types one, after Narrow: digits

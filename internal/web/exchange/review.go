@@ -46,7 +46,7 @@ func (s *Pages) queuePage(w http.ResponseWriter, r *http.Request) {
 // change is one field that differs between the published version and
 // the one submitted.
 type change struct {
-	Field, Before, After string
+	Field, Before, After, Lang string // Lang: the texts' language, "" for facts
 }
 
 func (s *Pages) decisionPage(w http.ResponseWriter, r *http.Request) {
@@ -133,7 +133,10 @@ func changes(p *web.Page, before, after knowledge.Content) []change {
 	bt, at := before.TextsOf(), after.TextsOf()
 	for _, lang := range knowledge.Langs {
 		for i, name := range knowledge.TextFields {
-			add(p.T("exchange.field."+name)+" ("+p.T("exchange.lang."+lang)+")", bt[i][lang], at[i][lang])
+			if bt[i][lang] != at[i][lang] {
+				out = append(out, change{Field: p.T("exchange.field."+name) + " (" + p.T("exchange.lang."+lang) + ")",
+					Before: bt[i][lang], After: at[i][lang], Lang: lang})
+			}
 		}
 	}
 	add(p.T("exchange.fact.status"), string(before.Status), string(after.Status))

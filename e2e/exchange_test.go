@@ -1,0 +1,275 @@
+package e2e
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/serambi/serambi/internal/knowledge"
+)
+
+// The knowledge exchange: a city writes down a good practice, the
+// network's coordinator reviews it, and another city finds it in its own
+// language.
+
+// The practice the Fukuoka editor writes, in Japanese and then in
+// Indonesian. The summaries carry the words the searches look for.
+const (
+	exTitleJA   = "公民館のスマホよろず相談"
+	exSummaryJA = "毎週水曜日の午後、公民館でスマホ相談の窓口を開き、高齢の方が地域の大学生にスマートフォンの使い方を気軽に聞けるようにしています。"
+	exTitleID   = "Konsultasi ponsel pintar di balai warga"
+	exSummaryID = "Setiap Rabu sore balai warga membuka konsultasi ponsel pintar: warga lanjut usia bertanya kepada mahasiswa setempat cara memakai ponsel pintar dan layanan daring kota."
+)
+
+// TestExchangeWriteReviewFind: the good-practice editor of Fukuoka writes
+// a practice in Japanese on a phone (figures typed with full-width
+// digits) and sends it for review, then adds its Indonesian texts, which
+// makes it a draft again, and sends it once more; the network's
+// coordinator reads what it holds and publishes it; an officer of
+// Banyuwangi, in Indonesian, finds it with an Indonesian search and
+// reads it in Indonesian. The library's search also finds a seed
+// practice by an Indonesian phrase and Banyuwangi's by its name in
+// katakana. Each person has a browser of their own at phone size; every
+// page is audited there and again at desk size.
+func TestExchangeWriteReviewFind(t *testing.T) {
+	t.Parallel()
+	phone, _ := phoneAndDesktop()
+	editor := openPage(t, phone)
+	coordinator := secondPerson(t, editor)
+	officer := secondPerson(t, editor)
+	var slug string // the new practice's, given by the app
+	journey(t, []*Page{editor, coordinator, officer},
+		step{"the editor writes it in Japanese and sends it", func() {
+			p := editor
+			signIn(p, "editor@fukuoka.demo", "/fukuoka/exchange")
+			atDesk(p)
+			p.Click(`#main a[href="/fukuoka/exchange/new"]`)
+			atDesk(p)
+			// Fukuoka writes in Japanese: the new form opens on its texts.
+			if got := p.Value(`input[name="lang"]`); got != "ja" {
+				p.errorf(`the new practice's form carries texts in %q, want "ja" (Fukuoka's language)`, got)
+			}
+			p.Fill("#title_ja", exTitleJA)
+			p.Fill("#summary_ja", exSummaryJA)
+			choose(p, "#status-continuing")
+			p.Fill("#started", "2025")
+			choose(p, "#tag-elderly")
+			choose(p, "#tag-digital-literacy")
+			p.Fill("#metric_name_0", "相談件数")
+			p.Fill("#metric_unit_0", "件/月")
+			p.Fill("#metric_before_0", "０") // as a Japanese keyboard types them
+			p.Fill("#metric_after_0", "４０")
+			p.Fill("#metric_measured_0", "2026-11")
+			sendForReview(p)
+			slug = practiceSlug(p, exTitleJA)
+			workingStateIs(t, slug, knowledge.Submitted)
+		}},
+		step{"the editor adds Indonesian and sends it again", func() {
+			p := editor
+			p.Click(`#main a[href="/fukuoka/exchange/practices/` + slug + `"]`)
+			atDesk(p)
+			p.Click(`#main .lang-tabs a[href="?lang=id"]`)
+			atDesk(p)
+			if got := p.Value(`input[name="lang"]`); got != "id" {
+				p.fatalf(`the Indonesian tab's form carries texts in %q, want "id"`, got)
+			}
+			p.Fill("#title_id", exTitleID)
+			p.Fill("#summary_id", exSummaryID)
+			p.Click(`#main button[name="action"][value="save"]`)
+			if want := "/fukuoka/exchange/practices/" + slug + "?lang=id&done=practice_saved"; p.Path() != want {
+				p.fatalf("saving led to %s, want %s; error summary: %q", p.Path(), want, short(p.Text(".error-summary")))
+			}
+			atDesk(p)
+			// A change to a version waiting for review takes it back: it
+			// must be sent again.
+			workingStateIs(t, slug, knowledge.Draft)
+			if got := p.Value("#title_id"); got != exTitleID {
+				p.errorf("the saved Indonesian title reads %q, want %q", got, exTitleID)
+			}
+			sendForReview(p)
+			workingStateIs(t, slug, knowledge.Submitted)
+		}},
+		step{"the coordinator reads it and publishes it", func() {
+			p := coordinator
+			signIn(p, "coordinator@serambi.demo", "/exchange/review")
+			atDesk(p)
+			p.Click(`#main a[href="/exchange/review/` + slug + `"]`)
+			atDesk(p)
+			changes := p.Text("#main table.list")
+			for _, want := range []string{exTitleJA, exSummaryJA, exTitleID, exSummaryID, "2025", "elderly, digital-literacy",
+				"相談件数: 0 → 40 件/月 2026-11"} {
+				if !strings.Contains(changes, want) {
+					p.errorf("the table of what the practice holds lacks %q; it reads %q", want, short(changes))
+				}
+			}
+			p.Require("textarea#comment", "review: a comment for the government")
+			p.Click(`#main button[name="decision"][value="publish"]`)
+			if p.Path() != "/exchange/review?done=practice_published" {
+				p.fatalf("publishing led to %s; error summary: %q", p.Path(), short(p.Text(".error-summary")))
+			}
+			atDesk(p)
+			if p.Has(`#main a[href="/exchange/review/` + slug + `"]`) {
+				p.errorf("the published practice is still waiting for review")
+			}
+			publicStateIs(t, slug, knowledge.Published)
+		}},
+		step{"an officer of Banyuwangi finds it in Indonesian", func() {
+			p := officer
+			signIn(p, "officer@banyuwangi.demo", "/exchange")
+			atDesk(p)
+			if p.Lang() != "id" {
+				p.errorf("the library speaks %q to an Indonesian officer, want id", p.Lang())
+			}
+			found := search(p, "konsultasi ponsel pintar balai warga")
+			atDesk(p)
+			link := "/exchange/practices/" + slug
+			if i := slices.Index(found, link); i < 0 || i > 2 {
+				p.errorf("%s is not among the first 3 results (at %d, 0 for none): %q", link, i+1, found)
+			}
+			card := `#main ul.practices li.card:has(h3 a[href="` + link + `"])`
+			p.Expect(card+" mark", "the words found, marked in the new practice's passage")
+			p.Click(card + " h3 a")
+			atDesk(p)
+			if got := p.Text("#main h1"); got != exTitleID {
+				p.errorf("the practice's page is headed %q, want the Indonesian title %q", got, exTitleID)
+			}
+			if got := eval[string](p, `document.querySelector("#main h1").getAttribute("lang") || ""`); got != "" {
+				p.errorf(`the Indonesian title is marked lang=%q on an Indonesian page`, got)
+			}
+			// The figure was named in Japanese only: a screen reader must be
+			// told so, or it reads 相談件数 with an Indonesian voice.
+			metricNameSaysItsLanguage(p, "相談件数", "ja")
+		}},
+		step{"the library finds by phrase and by place", func() {
+			p := officer
+			p.Click(`#main a[href="/exchange"]`) // back to the library
+			if found := search(p, "loket jarak jauh"); len(found) == 0 || found[0] != "/exchange/practices/fukuoka-remote-counter" {
+				p.errorf("the first results for loket jarak jauh are %q, want fukuoka-remote-counter first", first(found, 5))
+			}
+			atDesk(p)
+			found := search(p, "バニュワンギ")
+			for _, want := range []string{"banyuwangi-smart-kampung", "banyuwangi-mpp-digital"} {
+				if !slices.Contains(found, "/exchange/practices/"+want) {
+					p.errorf("the results for バニュワンギ do not list %s: %q", want, found)
+				}
+			}
+			atDesk(p)
+		}},
+	)
+}
+
+// atDesk loads the page the person is on again at desk size (a fresh
+// GET, audited as every page is), so that every page of the journey is
+// checked at both sizes within one person's session, then goes back to
+// the phone, where the journey goes on.
+func atDesk(p *Page) {
+	p.t.Helper()
+	home := p.vp
+	_, desk := phoneAndDesktop()
+	p.vp = desk
+	if err := p.do(p.emulateViewport()); err != nil {
+		p.fatalf("widening the viewport to %dpx: %v", desk.width, err)
+	}
+	p.Visit(p.path)
+	p.vp = home
+	if err := p.do(p.emulateViewport()); err != nil {
+		p.fatalf("narrowing the viewport back to %dpx: %v", home.width, err)
+	}
+	// Load it again at phone size, so the journey goes on with the page
+	// laid out as a phone lays it out from the start.
+	if _, err := run(p, chromedp.NavigateResponse(p.base+p.path)); err != nil {
+		p.fatalf("loading again at %dpx: %v", home.width, err)
+	}
+}
+
+// metricNameSaysItsLanguage checks that the figure named name on a
+// practice's page, when it is shown in a language other than the page's,
+// is marked with its own (WCAG 3.1.2, language of parts).
+func metricNameSaysItsLanguage(p *Page, name, lang string) {
+	p.t.Helper()
+	got := eval[[]string](p, `(() => {
+		const th = [...document.querySelectorAll('#main table.list tbody th[scope="row"]')]
+			.find(th => th.textContent.trim() === `+jsString(name)+`);
+		return th ? [th.closest("[lang]").getAttribute("lang"), th.outerHTML] : [];
+	})()`)
+	if len(got) == 0 {
+		p.errorf("the practice's figures have no row named %q: %q", name, short(p.Text("#main table.list")))
+		return
+	}
+	if got[0] != lang {
+		p.errorf("the figure named %q is marked as lang=%q, want %q: %s", name, got[0], lang, got[1])
+	}
+}
+
+// sendForReview presses "save and send for review" on the practice form
+// and checks the editor is back at the list with the practice sent.
+func sendForReview(p *Page) {
+	p.t.Helper()
+	p.Click(`#main button[name="action"][value="submit"]`)
+	if p.Path() != "/fukuoka/exchange?done=practice_submitted" {
+		p.fatalf("sending for review led to %s; error summary: %q", p.Path(), short(p.Text(".error-summary")))
+	}
+	atDesk(p)
+}
+
+// practiceSlug is the slug of the practice titled title on the
+// government's list of its practices (the app chooses it).
+func practiceSlug(p *Page, title string) string {
+	p.t.Helper()
+	href := eval[string](p, `(() => {
+		const a = [...document.querySelectorAll('#main table.list a[href^="/fukuoka/exchange/practices/"]')]
+			.find(a => a.textContent.trim() === `+jsString(title)+`);
+		return a ? a.getAttribute("href") : "";
+	})()`)
+	if href == "" {
+		p.fatalf("the list of Fukuoka's practices has no link titled %q: %q", title, short(p.Text("#main")))
+	}
+	return strings.TrimPrefix(href, "/fukuoka/exchange/practices/")
+}
+
+// search types q into the library's search box, sends it, and returns
+// the results' links in order.
+func search(p *Page, q string) []string {
+	p.t.Helper()
+	p.Fill("#q", q)
+	p.Click(`#main form.search .search-row button[type=submit]`)
+	if p.URLPath() != "/exchange" || !strings.Contains(p.Path(), "q=") {
+		p.fatalf("searching for %q led to %s", q, p.Path())
+	}
+	return allHrefs(p, "#main ul.practices li.card h3 a")
+}
+
+// first is at most n of xs, for messages.
+func first(xs []string, n int) []string { return xs[:min(n, len(xs))] }
+
+// workingStateIs checks the state of the version the editor works on.
+func workingStateIs(t *testing.T, slug string, want knowledge.VersionState) {
+	t.Helper()
+	ctx := context.Background()
+	pr, err := shared.app.Practices.BySlug(ctx, slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, has, err := shared.app.Practices.Working(ctx, pr.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !has || v.State != want {
+		t.Errorf("practice %s: the working version is %q (there is one: %v), want %q", slug, v.State, has, want)
+	}
+}
+
+// publicStateIs checks what the library shows of the practice.
+func publicStateIs(t *testing.T, slug string, want knowledge.State) {
+	t.Helper()
+	pr, err := shared.app.Practices.BySlug(context.Background(), slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pr.State != want {
+		t.Errorf("practice %s is %q, want %q", slug, pr.State, want)
+	}
+}
