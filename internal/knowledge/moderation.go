@@ -364,6 +364,31 @@ func (s *Store) goLive(ctx context.Context, tx *db.Tx, p Practice, now time.Time
 	if err != nil {
 		return fmt.Errorf("publish: %w", err)
 	}
+	return s.answerRequests(ctx, tx, p.ID)
+}
+
+// answerRequests closes the translation requests the version now
+// published answers (it has their language).
+func (s *Store) answerRequests(ctx context.Context, tx *db.Tx, id ids.Practice) error {
+	var body string
+	if err := tx.QueryRowContext(ctx, "SELECT body FROM practice_versions WHERE practice_id = ? AND state = 'submitted'", id).Scan(&body); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		return fmt.Errorf("read the version to publish: %w", err)
+	}
+	var c Content
+	if err := json.Unmarshal([]byte(body), &c); err != nil {
+		return err
+	}
+	for _, l := range Langs {
+		if c.Title[l] == "" {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM practice_translation_requests WHERE practice_id = ? AND lang = ?", id, l); err != nil {
+			return fmt.Errorf("close translation requests: %w", err)
+		}
+	}
 	return nil
 }
 
@@ -428,6 +453,72 @@ func (s *Store) summaries(ctx context.Context, where string, args ...any) ([]Sum
 			}
 		}
 		out = append(out, sum)
+	}
+	return out, nil
+}
+
+// RequestTranslation records that a reader would like the practice in
+// lang; asking twice counts once. A practice that has lang already
+// needs no request.
+func (s *Store) RequestTranslation(ctx context.Context, user ids.User, slug, lang string) (err error) {
+	defer wrap(&err, "request %s in %s", slug, lang)
+	return s.write(ctx, func(ctx context.Context, tx *db.Tx) error {
+		p, err := s.one(ctx, tx, "p.slug = ?", slug)
+		if err != nil {
+			return err
+		}
+		if p.State != Published || p.Live.Title[lang] != "" {
+			return nil
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM practice_translation_requests WHERE practice_id = ? AND lang = ? AND user_id = ?",
+			p.ID, lang, user).Scan(&n); err != nil || n > 0 {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, "INSERT INTO practice_translation_requests (practice_id, lang, user_id, requested_at) VALUES (?, ?, ?, ?)",
+			p.ID, lang, user, s.now())
+		return err
+	})
+}
+
+// TranslationRequest is how many readers asked for a practice in a
+// language it does not have yet.
+type TranslationRequest struct {
+	Slug    string
+	Title   Words
+	Lang    string
+	Readers int
+}
+
+// TranslationRequests lists the open requests for the practices of a
+// government (regionCode), or of every government ("").
+func (s *Store) TranslationRequests(ctx context.Context, regionCode string) (_ []TranslationRequest, err error) {
+	defer wrap(&err, "list translation requests")
+	rows, err := s.db.QueryContext(ctx, `SELECT p.slug, t.lang, COUNT(*) FROM practice_translation_requests t JOIN practices p ON p.id = t.practice_id
+		WHERE (? = '' OR p.region_code = ?) GROUP BY p.slug, t.lang ORDER BY COUNT(*) DESC, p.slug, t.lang`, regionCode, regionCode)
+	if err != nil {
+		return nil, err
+	}
+	var out []TranslationRequest
+	for rows.Next() {
+		var r TranslationRequest
+		if err := rows.Scan(&r.Slug, &r.Lang, &r.Readers); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if e, err := s.library.Get(ctx, out[i].Slug); err == nil {
+			out[i].Title = e.Live.Title
+			if e.Live.Title[out[i].Lang] != "" {
+				out[i].Readers = 0 // answered in a version the library has, cleared at the next publish
+			}
+		}
 	}
 	return out, nil
 }

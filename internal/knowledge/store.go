@@ -175,6 +175,14 @@ func (s *Store) publish(ctx context.Context, tx *db.Tx, actor audit.Actor, p Pra
 	if err != nil {
 		return false, fmt.Errorf("insert version %d: %w", n, err)
 	}
+	for _, l := range Langs {
+		if c.Title[l] == "" {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM practice_translation_requests WHERE practice_id = ? AND lang = ?", p.ID, l); err != nil {
+			return false, fmt.Errorf("close translation requests: %w", err)
+		}
+	}
 	db.AfterCommit(ctx, s.library.invalidate)
 	return true, nil
 }

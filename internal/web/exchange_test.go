@@ -341,3 +341,35 @@ func between(s, from, to string) string {
 	out, _, _ := strings.Cut(rest, to)
 	return out
 }
+
+// A reader who finds a practice only in its original language asks for
+// their own; its government's editor sees the request, and publishing a
+// version in that language answers it.
+func TestExchangeTranslationRequest(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	line := `{"slug":"neyagawa-only-japanese","country":"JP","region_code":"272159","title":{"ja":"スマホ教室の出前"},"summary":{"ja":"自治会館に出向いて教えます。"},"status":"continuing","tags":["elderly"]}`
+	if _, err := s.app.Practices.Import(t.Context(), audit.CLI, strings.NewReader(line)); err != nil {
+		t.Fatal(err)
+	}
+	reader := s.browser(t)
+	reader.lang = "id"
+	if a := reader.post("/exchange/practices/neyagawa-only-japanese/translation", url.Values{"lang": {"id"}}); a.status != http.StatusSeeOther ||
+		!strings.HasPrefix(a.header.Get("Location"), "/signin") {
+		t.Errorf("asking without an account: %d %s", a.status, a.header.Get("Location"))
+	}
+	reader.signin("resident@banyuwangi.demo")
+	for i := 0; i < 2; i++ { // asking twice counts once
+		reader.post("/exchange/practices/neyagawa-only-japanese/translation", url.Values{"lang": {"id"}})
+	}
+	mustContain(t, reader.get("/exchange/practices/neyagawa-only-japanese?done=translation_requested"), "Terima kasih")
+	ed := s.browser(t)
+	ed.signin("editor@neyagawa.demo")
+	// The editor's account speaks Japanese.
+	mustContain(t, ed.get("/neyagawa/exchange"), "インドネシア語で読みたい人:1人", "/neyagawa/exchange/practices/neyagawa-only-japanese?lang=id")
+	line = strings.Replace(line, `"title":{"ja":"スマホ教室の出前"}`, `"title":{"ja":"スマホ教室の出前","id":"Kelas ponsel keliling"}`, 1)
+	if _, err := s.app.Practices.Import(t.Context(), audit.CLI, strings.NewReader(line)); err != nil {
+		t.Fatal(err)
+	}
+	mustNotContain(t, ed.get("/neyagawa/exchange"), "読みたい人")
+}

@@ -60,11 +60,17 @@ func (s *Pages) minePage(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
+	wanted, err := s.Practices.TranslationRequests(r.Context(), t.RegionCode)
+	if err != nil {
+		s.ServerError(w, r, err)
+		return
+	}
 	p.Data = struct {
 		Practices    []mineRow
 		Replications []repRow
 		Requests     []repRow
-	}{rows, reps, asks}
+		Translations []wantedView
+	}{rows, reps, asks, wantedViews(p, wanted)}
 	s.Render(w, http.StatusOK, "exchange_mine", p)
 }
 
@@ -360,6 +366,24 @@ func (s *Pages) runChoices(ctx context.Context, p *web.Page, checked []string) [
 			v := "service:" + svc.Code
 			out = append(out, tagChoice{Value: v, Label: p.T("exchange.run.service") + ": " + svc.Names.In(p.Lang()), Checked: slices.Contains(checked, v)})
 		}
+	}
+	return out
+}
+
+// wantedView is a request for a practice in a language it lacks.
+type wantedView struct {
+	Slug, Title, TitleLang, Lang, LangName string
+	Readers                                int
+}
+
+func wantedViews(p *web.Page, list []knowledge.TranslationRequest) []wantedView {
+	var out []wantedView
+	for _, w := range list {
+		if w.Readers == 0 {
+			continue
+		}
+		title, lang := w.Title.In(p.Lang())
+		out = append(out, wantedView{Slug: w.Slug, Title: title, TitleLang: lang, Lang: w.Lang, LangName: p.T("exchange.lang." + w.Lang), Readers: w.Readers})
 	}
 	return out
 }

@@ -44,6 +44,7 @@ func (s *Pages) Routes() []web.Route {
 	return []web.Route{
 		{Method: "GET", Pattern: libraryPath, Policy: web.Public(), Handler: s.libraryPage},
 		{Method: "GET", Pattern: practicePath, Policy: web.Public(), Handler: s.practicePage},
+		{Method: "POST", Pattern: practicePath + "/translation", Policy: web.SignedIn, Handler: s.requestTranslation},
 		{Method: "GET", Pattern: csvPath, Policy: web.Public(), Handler: s.csvExport},
 		{Method: "GET", Pattern: feedPath, Policy: web.Public(), Handler: s.feed},
 		{Method: "GET", Pattern: "/api/v1/practices", Policy: web.Public(), Handler: s.apiList},

@@ -7,6 +7,7 @@ import (
 
 	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/knowledge"
+	"github.com/serambi/serambi/internal/locale"
 	"github.com/serambi/serambi/internal/web"
 )
 
@@ -75,6 +76,7 @@ func (s *Pages) practicePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.NewPage(r, "exchange.library.title")
+	p.Flash = web.FlashFrom(r)
 	v := s.viewOf(p, e)
 	p.Title = v.Title
 	if zone, err := time.LoadLocation(e.Region.TimeZone); err == nil {
@@ -85,7 +87,7 @@ func (s *Pages) practicePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Data = v
-	if p.User() == nil {
+	if p.User() == nil && p.Flash == "" {
 		p.CacheKey = e.Slug + "|" + e.UpdatedAt.String()
 	}
 	s.Render(w, http.StatusOK, "exchange_practice", p)
@@ -157,4 +159,27 @@ func (s *Pages) addReplications(r *http.Request, p *web.Page, e *knowledge.Entry
 		}
 	}
 	return nil
+}
+
+// requestTranslation records a reader's wish to read the practice in
+// their language; its government's editors see the requests.
+func (s *Pages) requestTranslation(w http.ResponseWriter, r *http.Request) {
+	if !s.ParseForm(w, r) {
+		return
+	}
+	slug, lang := r.PathValue("slug"), r.PostForm.Get("lang")
+	if !locale.Supported(lang) {
+		s.ErrorPage(w, r, http.StatusBadRequest, nil)
+		return
+	}
+	err := s.Practices.RequestTranslation(r.Context(), web.UserOf(r).ID, slug, lang)
+	if errors.Is(err, knowledge.ErrNotFound) {
+		s.NotFound(w, r)
+		return
+	}
+	if err != nil {
+		s.ServerError(w, r, err)
+		return
+	}
+	web.Redirect(w, r, s.Path(practicePath, slug)+"?done=translation_requested")
 }

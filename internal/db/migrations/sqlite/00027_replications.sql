@@ -51,7 +51,18 @@ CREATE TABLE replication_results (
     PRIMARY KEY (replication_id, metric)
 );
 
+-- A reader's request for a practice in a language it is missing, until
+-- a version with that language is published (one a reader and language).
+CREATE TABLE practice_translation_requests (
+    practice_id  TEXT NOT NULL REFERENCES practices(id),
+    lang         TEXT NOT NULL,
+    user_id      TEXT NOT NULL REFERENCES users(id),
+    requested_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (practice_id, lang, user_id)
+);
+
 -- +goose Down
+DROP TABLE practice_translation_requests;
 DROP TABLE replication_results;
 DROP TABLE replication_notes;
 DROP TABLE replication_milestones;
