@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/serambi/serambi/internal/fulltext"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/region"
 )
 
@@ -418,5 +419,25 @@ func (l *Library) OfRegion(ctx context.Context, code string) ([]*Entry, error) {
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].PublishedAt.After(out[j].PublishedAt) })
+	return out, nil
+}
+
+// MostReplicated lists the published practices the most governments
+// are replicating (counts as ReplicationCounts gives them), at most n.
+func (l *Library) MostReplicated(ctx context.Context, counts map[ids.Practice]int, n int) ([]*Entry, error) {
+	snap, err := l.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []*Entry
+	for _, e := range snap.entries {
+		if e.State == Published && counts[e.ID] > 0 {
+			out = append(out, e)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return counts[out[i].ID] > counts[out[j].ID] })
+	if len(out) > n {
+		out = out[:n]
+	}
 	return out, nil
 }

@@ -373,3 +373,21 @@ func TestExchangeTranslationRequest(t *testing.T) {
 	}
 	mustNotContain(t, ed.get("/neyagawa/exchange"), "読みたい人")
 }
+
+// "Governments like ours" ranks Indonesian governments first for
+// Banyuwangi, with the reasons in words; "who solved this" finds the
+// practices whose texts match a problem written in any language.
+func TestExchangePeers(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	b := s.browser(t)
+	b.signin("officer@banyuwangi.demo") // an Indonesian account
+	page := b.get("/banyuwangi/exchange/peers")
+	mustContain(t, page, "Negara yang sama", "Jenis pemerintah daerah yang sama")
+	first := between(page.body, `<h3>`, `</h3>`)
+	if !strings.HasPrefix(first, "Kabupaten ") {
+		t.Errorf("the government most like Banyuwangi is %q, want another regency", first)
+	}
+	solved := b.get("/banyuwangi/exchange/peers?problem=" + url.QueryEscape("高齢者が役所まで来られない"))
+	mustContain(t, solved, "<mark>")
+}

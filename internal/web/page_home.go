@@ -25,13 +25,33 @@ func (s *Server) networkHome(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
+	counts, err := s.Practices.ReplicationCounts(r.Context())
+	if err != nil {
+		s.ServerError(w, r, err)
+		return
+	}
+	most, err := s.Practices.Library().MostReplicated(r.Context(), counts, 5)
+	if err != nil {
+		s.ServerError(w, r, err)
+		return
+	}
+	replicated := practiceLinks(p, most)
+	total := 0
+	for i, e := range most {
+		replicated[i].Replicas = counts[e.ID]
+	}
+	for _, n := range counts {
+		total += n
+	}
 	p.Data = struct {
-		Query     string
-		Tenants   []tenant.Tenant
-		Practices []practiceLink
-	}{q, ts, practiceLinks(p, newest)}
+		Query      string
+		Tenants    []tenant.Tenant
+		Practices  []practiceLink
+		Replicated []practiceLink
+	}{q, ts, practiceLinks(p, newest), replicated}
 	if getState(r).user == nil && q == "" {
 		p.CacheKey, err = s.libraryKey(r)
+		p.CacheKey += "|replications-" + strconv.Itoa(total) + "-" + strconv.Itoa(len(counts))
 		s.LogFailure(r, "read the library's version", err)
 	}
 	s.Render(w, http.StatusOK, "home", p)
@@ -40,6 +60,7 @@ func (s *Server) networkHome(w http.ResponseWriter, r *http.Request) {
 // practiceLink is a good practice as the home pages list it.
 type practiceLink struct {
 	Slug, Title, Lang, Government string
+	Replicas                      int // governments replicating it
 }
 
 func practiceLinks(p *Page, list []*knowledge.Entry) []practiceLink {

@@ -60,6 +60,7 @@ func (s *Pages) Routes() []web.Route {
 
 		{Method: "POST", Pattern: partnersPath, Policy: editors, Handler: s.setPartners},
 		{Method: "POST", Pattern: mentoringPath, Policy: editors, Handler: s.answerMentor},
+		{Method: "GET", Pattern: peersPath, Policy: replicators, Handler: s.peersPage},
 		{Method: "POST", Pattern: adoptPath, Policy: replicators, Handler: s.adopt},
 		{Method: "GET", Pattern: replicationPath, Policy: replicators, Handler: s.replicationPage},
 		{Method: "POST", Pattern: replicationPath, Policy: replicators, Handler: s.replicationAction},
