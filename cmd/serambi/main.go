@@ -253,7 +253,7 @@ func (c *command) userCreate(args []string) int {
 		fs.StringVar(&in.Lang, "lang", "en", "language: id, ja or en")
 		fs.BoolVar(&in.Coordinator, "coordinator", false, "network coordinator")
 		fs.StringVar(&tenantSlug, "tenant", "", "tenant slug for a staff role")
-		fs.StringVar(&role, "role", "", "admin, officer or instructor")
+		fs.StringVar(&role, "role", "", "admin, officer, instructor or editor")
 	})
 	if !ok {
 		return code
