@@ -79,6 +79,7 @@ func (a *App) setupNotices() error {
 	a.Classes.OnPromote(n.ClassPromoted)
 	a.Classes.OnCancelSession(n.ClassCalledOff)
 	a.Classes.OnChangeSession(n.ClassChanged)
+	a.Practices.OnAnswer(n.PracticeAnswered)
 	a.Apps.OnTransition(n)
 	a.sendCode = n.SendCode
 	return nil

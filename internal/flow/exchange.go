@@ -3,12 +3,15 @@ package flow
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 
 	"github.com/serambi/serambi/internal/audit"
 	"github.com/serambi/serambi/internal/catalog"
 	"github.com/serambi/serambi/internal/classes"
+	"github.com/serambi/serambi/internal/db"
 	"github.com/serambi/serambi/internal/knowledge"
+	"github.com/serambi/serambi/internal/notify"
 	"github.com/serambi/serambi/internal/tenant"
 )
 
@@ -97,4 +100,22 @@ func (f *Flows) copyService(ctx context.Context, actor audit.Actor, adopter *ten
 	copied.Published = false
 	_, err = f.services.Save(ctx, actor, adopter.ID, copied)
 	return err
+}
+
+// PracticeAnswered emails the answer to a question about a good practice
+// to the staff member who asked, in their language (a
+// knowledge.AnswerHook).
+func (n *Notices) PracticeAnswered(ctx context.Context, tx *db.Tx, q knowledge.Question) error {
+	u, ok, err := n.recipient(ctx, tx, q.AskerID)
+	if !ok {
+		return err
+	}
+	origin, err := n.tenants.ByRegion(ctx, q.RegionCode)
+	if err != nil {
+		return fmt.Errorf("flow: the government answering about %s: %w", q.Slug, err)
+	}
+	title, _ := q.Title.In(u.Lang)
+	return n.send(ctx, tx, notify.Event{Template: notify.PracticeAnswered, TenantID: q.TenantID, RecipientID: u.ID, To: u.Email, Lang: u.Lang,
+		Related: "practice:" + q.Slug, Data: map[string]string{"name": u.Name, "practice": title, "government": origin.Name(u.Lang), "question": q.Body,
+			"answer": q.Answer, "answered_by": q.AnsweredBy, "url": n.baseURL + "/exchange/practices/" + q.Slug + "#questions"}})
 }

@@ -28,7 +28,7 @@ var (
 // Refusal is the message key of a moderation step's refusal (one of the
 // errors above); ok is false for any other error.
 func Refusal(err error) (key string, ok bool) {
-	for _, r := range []error{ErrNotYours, ErrNothingToSend, ErrNotSubmitted, ErrNeedComment, ErrNotPublished} {
+	for _, r := range []error{ErrNotYours, ErrNothingToSend, ErrNotSubmitted, ErrNeedComment, ErrNotPublished, ErrNoQuestion} {
 		if errors.Is(err, r) {
 			return r.Error(), true
 		}

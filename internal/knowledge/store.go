@@ -38,6 +38,8 @@ type Store struct {
 	clock   clock.Clock
 	regions *region.Directory
 	library *Library
+	// onAnswer emails a question's answer to its asker (set by the app).
+	onAnswer AnswerHook
 }
 
 // NewStore returns the store of d.

@@ -20,6 +20,8 @@ func fullData() map[string]string {
 		"when": "1 Desember 2026 10.00 WIB", "counter": "Administrasi Kependudukan", "hour": "1",
 		"course": "Langkah pertama dengan ponsel", "until": "11.30", "venue": "Balai Desa Kemiren", "address": "Jl. Barong",
 		"map": "https://www.openstreetmap.org/x",
+		"practice": "Loket jarak jauh", "government": "福岡市", "question": "Berapa biayanya?", "answer": "Sekitar 2 juta yen.",
+		"answered_by": "editor@fukuoka.demo",
 	}
 }
 
@@ -73,6 +75,11 @@ func TestRenderEveryTemplate(t *testing.T) {
 					key = "code"
 				case AppointmentReminder, ClassPromoted, ClassReminder, ClassCancelled, ClassChanged:
 					key = "when"
+				case PracticeAnswered:
+					key = "answer"
+					if !strings.Contains(subject, data["practice"]) || !strings.Contains(body, data["question"]) {
+						t.Errorf("%s: the practice or the question is missing:\n%s\n%s", where, subject, body)
+					}
 				}
 				if data[key] != "" && !strings.Contains(body, data[key]) {
 					t.Errorf("%s: %s missing from the body:\n%s", where, key, body)
@@ -83,7 +90,7 @@ func TestRenderEveryTemplate(t *testing.T) {
 				if (name == ClassPromoted || name == ClassReminder || name == ClassChanged) && data["venue"] != "" && !strings.Contains(body, data["venue"]) {
 					t.Errorf("%s: the hall missing from the body:\n%s", where, body)
 				}
-				if name != AssistCode && name != AppointmentReminder && name != ClassPromoted && name != ClassReminder && name != ClassCancelled && name != ClassChanged &&
+				if name != AssistCode && name != AppointmentReminder && name != ClassPromoted && name != ClassReminder && name != ClassCancelled && name != ClassChanged && name != PracticeAnswered &&
 					!strings.Contains(subject, data[key]) {
 					t.Errorf("%s: tracking number missing from the subject: %s", where, subject)
 				}

@@ -24,11 +24,12 @@ const (
 	ClassReminder        = "class_reminder"        // to a seated learner, the day before the class
 	ClassCancelled       = "class_cancelled"       // to every learner with a place, when staff call a class off
 	ClassChanged         = "class_changed"         // to every learner with a place, when a class moves to another time or place
+	PracticeAnswered     = "practice_answered"     // to staff who asked about another government's good practice
 )
 
 // Templates lists every template name.
 var Templates = []string{ApplicationSubmitted, ApplicationChanged, ApplicationSentBack, ApplicationDecided, SLAEscalated, AssistCode,
-	AppointmentReminder, ClassPromoted, ClassReminder, ClassCancelled, ClassChanged}
+	AppointmentReminder, ClassPromoted, ClassReminder, ClassCancelled, ClassChanged, PracticeAnswered}
 
 // fallbackLang is used when a language has no file for a template.
 const fallbackLang = "en"

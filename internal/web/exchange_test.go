@@ -391,3 +391,49 @@ func TestExchangePeers(t *testing.T) {
 	solved := b.get("/banyuwangi/exchange/peers?problem=" + url.QueryEscape("高齢者が役所まで来られない"))
 	mustContain(t, solved, "<mark>")
 }
+
+// Banyuwangi's officer asks Fukuoka a question about its remote counter;
+// Fukuoka's editor answers from their list; the answer is emailed to the
+// officer in Indonesian and kept in the thread, which network staff see
+// and the public does not.
+func TestExchangeQuestions(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	const slug = "fukuoka-remote-counter"
+	off := s.browser(t)
+	off.signin("officer@banyuwangi.demo")
+	mustContain(t, off.get("/exchange/practices/"+slug), `action="/banyuwangi/exchange/questions"`)
+	if a := off.post("/banyuwangi/exchange/questions", url.Values{"practice": {slug}, "question": {"  "}}); !strings.Contains(a.header.Get("Location"), "question_empty") {
+		t.Errorf("an empty question: %d %s", a.status, a.header.Get("Location"))
+	}
+	off.post("/banyuwangi/exchange/questions", url.Values{"practice": {slug}, "question": {"Berapa biaya satu titik layanan?"}})
+	ed := s.browser(t)
+	ed.signin("editor@fukuoka.demo")
+	mine := ed.get("/fukuoka/exchange")
+	mustContain(t, mine, "Berapa biaya satu titik layanan?")
+	id := between(mine.body, `/fukuoka/exchange/questions/`, `"`)
+	bw := s.browser(t)
+	bw.signin("editor@banyuwangi.demo")
+	if a := bw.post("/banyuwangi/exchange/questions/"+id, url.Values{"answer": {"Gratis!"}}); a.status != http.StatusUnprocessableEntity {
+		t.Errorf("another government answers Fukuoka's question: %d", a.status)
+	}
+	if a := ed.post("/fukuoka/exchange/questions/"+id, url.Values{"answer": {"約200万円でした。"}}); !strings.Contains(a.header.Get("Location"), "answer_sent") {
+		t.Fatalf("answer: %d %s", a.status, a.header.Get("Location"))
+	}
+	bwi, _ := s.app.Tenants.BySlug(t.Context(), "banyuwangi")
+	msgs, err := s.app.Outbox.List(t.Context(), bwi.ID, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, m := range msgs {
+		if m.To == "officer@banyuwangi.demo" && strings.Contains(m.Body, "約200万円でした。") && strings.Contains(m.Subject, "Jawaban tentang") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no answer emailed to the officer in Indonesian among %d messages", len(msgs))
+	}
+	mustContain(t, off.get("/exchange/practices/"+slug), "約200万円でした。", "Berapa biaya satu titik layanan?")
+	mustNotContain(t, s.browser(t).get("/exchange/practices/"+slug), "Berapa biaya")
+}

@@ -65,12 +65,18 @@ func (s *Pages) minePage(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
+	open, err := s.Practices.OpenQuestions(r.Context(), t.RegionCode)
+	if err != nil {
+		s.ServerError(w, r, err)
+		return
+	}
 	p.Data = struct {
 		Practices    []mineRow
 		Replications []repRow
 		Requests     []repRow
 		Translations []wantedView
-	}{rows, reps, asks, wantedViews(p, wanted)}
+		Questions    []questionView
+	}{rows, reps, asks, wantedViews(p, wanted), s.questionViews(r, p, open)}
 	s.Render(w, http.StatusOK, "exchange_mine", p)
 }
 

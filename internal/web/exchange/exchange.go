@@ -60,6 +60,8 @@ func (s *Pages) Routes() []web.Route {
 
 		{Method: "POST", Pattern: partnersPath, Policy: editors, Handler: s.setPartners},
 		{Method: "POST", Pattern: mentoringPath, Policy: editors, Handler: s.answerMentor},
+		{Method: "POST", Pattern: askPath, Policy: replicators, Handler: s.ask},
+		{Method: "POST", Pattern: answerPath, Policy: editors, Handler: s.answer},
 		{Method: "GET", Pattern: peersPath, Policy: replicators, Handler: s.peersPage},
 		{Method: "POST", Pattern: adoptPath, Policy: replicators, Handler: s.adopt},
 		{Method: "GET", Pattern: replicationPath, Policy: replicators, Handler: s.replicationPage},

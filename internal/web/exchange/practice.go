@@ -48,6 +48,8 @@ type practiceView struct {
 	Published, Updated  time.Time
 	Replicators         []replicatorView
 	AdoptAs             []adoptView
+	NetworkStaff        bool // sees the questions' thread
+	Questions           []questionView
 }
 
 // replicatorView is one government replicating the practice.
@@ -85,6 +87,14 @@ func (s *Pages) practicePage(w http.ResponseWriter, r *http.Request) {
 	if err := s.addReplications(r, p, e, &v); err != nil {
 		s.ServerError(w, r, err)
 		return
+	}
+	if v.NetworkStaff = len(web.StaffTenants(r)) > 0 || p.IsCoordinator(); v.NetworkStaff {
+		qs, err := s.Practices.Thread(r.Context(), e.ID)
+		if err != nil {
+			s.ServerError(w, r, err)
+			return
+		}
+		v.Questions = s.questionViews(r, p, qs)
 	}
 	p.Data = v
 	if p.User() == nil && p.Flash == "" {

@@ -61,7 +61,24 @@ CREATE TABLE practice_translation_requests (
     PRIMARY KEY (practice_id, lang, user_id)
 );
 
+-- Questions staff of one government ask about another's practice, and
+-- the origin's answers: a thread on the practice, for network staff.
+CREATE TABLE practice_questions (
+    id           TEXT PRIMARY KEY,
+    practice_id  TEXT NOT NULL REFERENCES practices(id),
+    tenant_id    TEXT NOT NULL REFERENCES tenants(id),
+    asker_id     TEXT NOT NULL REFERENCES users(id),
+    asker_label  TEXT NOT NULL,
+    body         TEXT NOT NULL,
+    asked_at     TIMESTAMPTZ NOT NULL,
+    answer       TEXT NOT NULL DEFAULT '',
+    answered_by  TEXT NOT NULL DEFAULT '',
+    answered_at  TIMESTAMPTZ
+);
+CREATE INDEX practice_questions_of ON practice_questions(practice_id);
+
 -- +goose Down
+DROP TABLE practice_questions;
 DROP TABLE practice_translation_requests;
 DROP TABLE replication_results;
 DROP TABLE replication_notes;
