@@ -19,7 +19,7 @@ func fullData() map[string]string {
 		"contact": "Dinas Dukcapil, telp. 0333-123456", "code": "482913", "check": "K7M3QX", "track_url": "https://serambi.example.go.id/track",
 		"when": "1 Desember 2026 10.00 WIB", "counter": "Administrasi Kependudukan", "hour": "1",
 		"course": "Langkah pertama dengan ponsel", "until": "11.30", "venue": "Balai Desa Kemiren", "address": "Jl. Barong",
-		"map": "https://www.openstreetmap.org/x",
+		"map":      "https://www.openstreetmap.org/x",
 		"practice": "Loket jarak jauh", "government": "福岡市", "question": "Berapa biayanya?", "answer": "Sekitar 2 juta yen.",
 		"answered_by": "editor@fukuoka.demo",
 	}
