@@ -2,7 +2,12 @@ package knowledge_test
 
 import (
 	"errors"
+	"fmt"
+	"sync"
 	"testing"
+	"time"
+
+	"github.com/serambi/serambi/internal/audit"
 
 	"github.com/serambi/serambi/internal/db"
 	"github.com/serambi/serambi/internal/db/dbtest"
@@ -92,6 +97,53 @@ func TestReplication(t *testing.T) {
 		counts, _ := e.st.ReplicationCounts(e.Ctx)
 		if r.StopReason != "Anggaran dialihkan." || counts[r.PracticeID] != 0 {
 			t.Errorf("stopped: reason %q, counted %d", r.StopReason, counts[r.PracticeID])
+		}
+	})
+}
+
+// Twenty staff press "register" for a webinar of five seats at the same
+// moment: exactly five get one, on both databases.
+func TestEventSeatsNeverOverbook(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		fuk, bwi := govOf(e.Tenants["fukuoka"]), e.Tenants["banyuwangi"]
+		ev, err := e.st.CreateEvent(e.Ctx, e.User(t, "editor"), fuk, "fukuoka-remote-counter", knowledge.Event{Kind: knowledge.Webinar,
+			Title: "Webinar", Start: e.Clock.Now().Add(48 * time.Hour), End: e.Clock.Now().Add(49 * time.Hour), Link: "https://meet.example/x", Capacity: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		people := make([]audit.Actor, 20)
+		for i := range people {
+			people[i] = e.User(t, fmt.Sprintf("staff%d", i))
+		}
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		outcomes := map[string]int{}
+		for _, who := range people {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				err := e.st.Register(e.Ctx, who, bwi.ID, ev.ID)
+				key := "ok"
+				if err != nil {
+					key = err.Error()
+					if errors.Is(err, knowledge.ErrEventFull) {
+						key = "full"
+					}
+				}
+				mu.Lock()
+				outcomes[key]++
+				mu.Unlock()
+			}()
+		}
+		wg.Wait()
+		regs, _ := e.st.Registrations(e.Ctx, ev.ID)
+		if outcomes["ok"] != 5 || outcomes["full"] != 15 || len(regs) != 5 {
+			t.Errorf("outcomes %v, %d registered; want 5 seated and 15 told it is full", outcomes, len(regs))
+		}
+		if _, err := e.st.CreateEvent(e.Ctx, e.User(t, "editor2"), fuk, "fukuoka-remote-counter", knowledge.Event{Kind: knowledge.StudyVisit,
+			Title: "Visit", Start: e.Clock.Now().Add(-time.Hour), End: e.Clock.Now(), Capacity: 0}); err == nil {
+			t.Error("a visit in the past without a place or seats was announced")
 		}
 	})
 }

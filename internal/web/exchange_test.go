@@ -437,3 +437,52 @@ func TestExchangeQuestions(t *testing.T) {
 	mustContain(t, off.get("/exchange/practices/"+slug), "約200万円でした。", "Berapa biaya satu titik layanan?")
 	mustNotContain(t, s.browser(t).get("/exchange/practices/"+slug), "Berapa biaya")
 }
+
+// Fukuoka's editor announces a webinar about its remote counter (a time
+// past or a plain-http link refused by field); staff of other
+// governments register until the seats are gone; the holder sees who
+// registered; the calendar file carries the time.
+func TestExchangeEvents(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	const slug = "fukuoka-remote-counter"
+	ed := s.browser(t)
+	ed.lang = "en"
+	ed.signin("editor@fukuoka.demo")
+	form := url.Values{"practice": {slug}, "event_kind": {"webinar"}, "event_title": {"リモート窓口の始め方"}, "event_date": {"2020-01-10"},
+		"event_start": {"14:00"}, "event_end": {"15:00"}, "event_link": {"http://meet.example/x"}, "event_capacity": {"１"}}
+	bad := ed.post("/fukuoka/exchange/events", form)
+	if bad.status != http.StatusUnprocessableEntity {
+		t.Fatalf("a past webinar with a plain link: %d %s", bad.status, bad.body)
+	}
+	mustContain(t, bad, "過ぎた日時です", "https:// で始まる") // the editor's account speaks Japanese
+	when := s.app.Clock.Now().AddDate(0, 0, 10).Format("2006-01-02")
+	form.Set("event_date", when)
+	form.Set("event_link", "https://meet.example/remote-counter")
+	if a := ed.post("/fukuoka/exchange/events", form); a.status != http.StatusSeeOther {
+		t.Fatalf("announce: %d %s", a.status, a.body)
+	}
+	page := s.browser(t).get("/exchange/practices/" + slug)
+	mustContain(t, page, "リモート窓口の始め方")
+	mustNotContain(t, page, "meet.example") // the link is for network staff
+	id := between(page.body, `/exchange/events/`, `/calendar.ics`)
+	off := s.browser(t)
+	off.signin("officer@banyuwangi.demo")
+	if a := off.post("/banyuwangi/exchange/events/"+id+"/register", nil); !strings.Contains(a.header.Get("Location"), "event_registered_now") {
+		t.Fatalf("register: %d %s", a.status, a.header.Get("Location"))
+	}
+	if a := off.post("/banyuwangi/exchange/events/"+id+"/register", nil); !strings.Contains(a.header.Get("Location"), "done=event_registered") {
+		t.Errorf("register twice: %s", a.header.Get("Location"))
+	}
+	ney := s.browser(t)
+	ney.signin("editor@neyagawa.demo")
+	if a := ney.post("/neyagawa/exchange/events/"+id+"/register", nil); !strings.Contains(a.header.Get("Location"), "event_full") {
+		t.Errorf("the last seat twice: %s", a.header.Get("Location"))
+	}
+	mustContain(t, ed.get("/fukuoka/exchange/events/"+id), "officer@banyuwangi.demo")
+	if a := ney.get("/neyagawa/exchange/events/" + id); a.status != http.StatusNotFound {
+		t.Errorf("another government's roster: %d", a.status)
+	}
+	ics := s.browser(t).get("/exchange/events/" + id + "/calendar.ics")
+	mustContain(t, ics, "DTSTART:"+strings.ReplaceAll(when, "-", "")+"T050000Z", "LOCATION:https://meet.example/remote-counter")
+}

@@ -217,6 +217,15 @@ func (s *Pages) editPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	p := s.NewPage(r, "exchange.edit.title")
+	p.Tenant, p.Flash = t, web.FlashFrom(r)
+	s.showEdit(w, r, p, t, pr, r.URL.Query().Get("lang"), http.StatusOK)
+}
+
+// showEdit renders the practice's form with its working version (or the
+// published one) in lang's texts; what p.Form holds already (another
+// form's values) stays.
+func (s *Pages) showEdit(w http.ResponseWriter, r *http.Request, p *web.Page, t *tenant.Tenant, pr knowledge.Practice, lang string, status int) {
 	wv, has, err := s.Practices.Working(r.Context(), pr.ID)
 	if err != nil {
 		s.ServerError(w, r, err)
@@ -226,9 +235,6 @@ func (s *Pages) editPage(w http.ResponseWriter, r *http.Request) {
 	if has {
 		c = wv.Body
 	}
-	p := s.NewPage(r, "exchange.edit.title")
-	p.Tenant, p.Flash = t, web.FlashFrom(r)
-	lang := r.URL.Query().Get("lang")
 	if !locale.Supported(lang) {
 		lang = c.Original
 	}
@@ -241,7 +247,7 @@ func (s *Pages) editPage(w http.ResponseWriter, r *http.Request) {
 			v.Returned = wv.Comment
 		}
 	}
-	s.renderForm(r.Context(), w, p, v, c, lang, http.StatusOK)
+	s.renderForm(r.Context(), w, p, v, c, lang, status)
 }
 
 func (s *Pages) save(w http.ResponseWriter, r *http.Request) {

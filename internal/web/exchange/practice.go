@@ -50,6 +50,9 @@ type practiceView struct {
 	AdoptAs             []adoptView
 	NetworkStaff        bool // sees the questions' thread
 	Questions           []questionView
+	Events              []eventView
+	Holder              string // the origin tenant's slug, for its staff's links
+	RegisterAs          []adoptView
 }
 
 // replicatorView is one government replicating the practice.
@@ -85,6 +88,10 @@ func (s *Pages) practicePage(w http.ResponseWriter, r *http.Request) {
 		p.Zone = zone // dates as the government that wrote it counts them
 	}
 	if err := s.addReplications(r, p, e, &v); err != nil {
+		s.ServerError(w, r, err)
+		return
+	}
+	if err := s.addEvents(r, p, e, &v); err != nil {
 		s.ServerError(w, r, err)
 		return
 	}
@@ -192,4 +199,31 @@ func (s *Pages) requestTranslation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	web.Redirect(w, r, s.Path(practicePath, slug)+"?done=translation_requested")
+}
+
+// addEvents lists the practice's study visits and webinars; staff of the
+// network may register (as any government they work for), the holder's
+// staff see who did.
+func (s *Pages) addEvents(r *http.Request, p *web.Page, e *knowledge.Entry, v *practiceView) error {
+	events, err := s.Practices.Events(r.Context(), e.ID)
+	if err != nil || len(events) == 0 {
+		return err
+	}
+	holder, err := s.Tenants.ByRegion(r.Context(), e.RegionCode)
+	if err != nil {
+		return nil // events are held by a government on Serambi; it left
+	}
+	for _, ev := range events {
+		v.Events = append(v.Events, s.eventView(p, &holder, ev))
+	}
+	for _, id := range web.StaffTenants(r) {
+		if id == holder.ID {
+			v.Holder = holder.Slug
+			continue
+		}
+		if t, err := s.Tenants.ByID(r.Context(), id); err == nil && !t.IsPractice() {
+			v.RegisterAs = append(v.RegisterAs, adoptView{Slug: t.Slug, Name: t.Name(p.Lang())})
+		}
+	}
+	return nil
 }

@@ -77,7 +77,38 @@ CREATE TABLE practice_questions (
 );
 CREATE INDEX practice_questions_of ON practice_questions(practice_id);
 
+-- Study visits and webinars a government holds about its practice, and
+-- who registered (staff of the network). seats_taken moves with each
+-- registration in the same statement that checks it against capacity,
+-- so two people cannot take the last seat.
+CREATE TABLE practice_events (
+    id          TEXT PRIMARY KEY,
+    practice_id TEXT NOT NULL REFERENCES practices(id),
+    tenant_id   TEXT NOT NULL REFERENCES tenants(id),
+    kind        TEXT NOT NULL,
+    title       TEXT NOT NULL,
+    starts_at   TIMESTAMP NOT NULL,
+    ends_at     TIMESTAMP NOT NULL,
+    venue       TEXT NOT NULL DEFAULT '',
+    link        TEXT NOT NULL DEFAULT '',
+    capacity    INTEGER NOT NULL,
+    seats_taken INTEGER NOT NULL DEFAULT 0,
+    created_at  TIMESTAMP NOT NULL
+);
+CREATE INDEX practice_events_of ON practice_events(practice_id);
+
+CREATE TABLE practice_event_registrations (
+    event_id      TEXT NOT NULL REFERENCES practice_events(id),
+    user_id       TEXT NOT NULL REFERENCES users(id),
+    user_label    TEXT NOT NULL,
+    tenant_id     TEXT NOT NULL REFERENCES tenants(id),
+    registered_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (event_id, user_id)
+);
+
 -- +goose Down
+DROP TABLE practice_event_registrations;
+DROP TABLE practice_events;
 DROP TABLE practice_questions;
 DROP TABLE practice_translation_requests;
 DROP TABLE replication_results;
