@@ -100,10 +100,12 @@ func SeedDemo(ctx context.Context, a *App) error {
 
 // demoRuns links seed practices to what their demo tenants run, so an
 // adopter can copy it: Neyagawa's smartphone classes (its first course)
-// and Banyuwangi's online birth-certificate service.
+// Banyuwangi's online birth-certificate service, and Fukuoka's remote
+// counter for residence records.
 var demoRuns = map[string][]knowledge.Run{
 	"neyagawa-city-app":      {{Kind: "course", Code: "first-steps"}},
 	"banyuwangi-mpp-digital": {{Kind: "service", Code: "AKTA-LAHIR"}},
+	"fukuoka-remote-counter": {{Kind: "counter", Code: "JUMIN"}},
 }
 
 // seedDemoPractices loads the network's 30 seed practices, with the demo

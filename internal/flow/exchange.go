@@ -9,6 +9,7 @@ import (
 	"github.com/serambi/serambi/internal/audit"
 	"github.com/serambi/serambi/internal/catalog"
 	"github.com/serambi/serambi/internal/classes"
+	"github.com/serambi/serambi/internal/counter"
 	"github.com/serambi/serambi/internal/db"
 	"github.com/serambi/serambi/internal/knowledge"
 	"github.com/serambi/serambi/internal/notify"
@@ -35,7 +36,8 @@ func CopyRefusal(err error) (string, bool) {
 
 // CopyFromPractice gives the adopter its own copy of what the practice
 // it replicates runs on Serambi at its origin — a smartphone course or an
-// online service — unpublished, for the adopter to adapt (URBACT's
+// online service, a remote counter's set-up — unpublished (a counter
+// switched off), for the adopter to adapt (URBACT's
 // "adapt" before "re-use"). Only a replicating tenant may, and only what
 // the practice names.
 func (f *Flows) CopyFromPractice(ctx context.Context, actor audit.Actor, adopter *tenant.Tenant, slug string, run knowledge.Run) (code string, err error) {
@@ -68,10 +70,42 @@ func (f *Flows) CopyFromPractice(ctx context.Context, actor audit.Actor, adopter
 		case "service":
 			code = run.Code
 			return f.copyService(ctx, actor, adopter, origin, run.Code)
+		case "counter":
+			code = run.Code
+			return f.copyCounter(ctx, actor, adopter, origin, run.Code)
 		}
 		return ErrNotRun
 	})
 	return code, err
+}
+
+// copyCounter copies the origin's counter set-up (names, meeting length,
+// buffers, seats, weekly hours) switched off, for the adopter to give it
+// officers and open it.
+func (f *Flows) copyCounter(ctx context.Context, actor audit.Actor, adopter *tenant.Tenant, origin tenant.Tenant, code string) error {
+	ours, err := f.counters.List(ctx, adopter.ID, false)
+	if err != nil {
+		return err
+	}
+	if slices.ContainsFunc(ours, func(c counter.Counter) bool { return c.Code == code }) {
+		return ErrAlreadyHave
+	}
+	theirs, err := f.counters.List(ctx, origin.ID, false)
+	if err != nil {
+		return err
+	}
+	i := slices.IndexFunc(theirs, func(c counter.Counter) bool { return c.Code == code })
+	if i < 0 {
+		return ErrOriginAbsent
+	}
+	c := theirs[i]
+	plan, err := f.counters.Plan(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	_, err = f.counters.Save(ctx, actor, adopter.ID, counter.Counter{Code: c.Code, Names: c.Names, SlotMinutes: c.SlotMinutes,
+		BufferBefore: c.BufferBefore, BufferAfter: c.BufferAfter, Capacity: c.Capacity}, plan, nil)
+	return err
 }
 
 // copyService copies the origin's service definition (form, documents,

@@ -121,7 +121,7 @@ type Content struct {
 // Run is one thing a practice runs on Serambi: a course or a service of
 // the origin's tenant, by its code.
 type Run struct {
-	Kind string `json:"kind"` // "course" or "service"
+	Kind string `json:"kind"` // "course", "service" or "counter"
 	Code string `json:"code"`
 }
 
@@ -210,7 +210,7 @@ func (c *Content) Check(now time.Time) validation.Errors {
 	checkSources(c.Sources, &errs)
 	c.checkContact(&errs)
 	for _, r := range c.Runs {
-		if (r.Kind != "course" && r.Kind != "service") || r.Code == "" || len(r.Code) > 100 {
+		if (r.Kind != "course" && r.Kind != "service" && r.Kind != "counter") || r.Code == "" || len(r.Code) > 100 {
 			errs.Add("runs", "exchange.error.runs")
 			break
 		}

@@ -5,10 +5,12 @@ import (
 	"encoding/xml"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/serambi/serambi/internal/audit"
+	"github.com/serambi/serambi/internal/counter"
 )
 
 // A visitor finds practices in the demo library in any language, without
@@ -333,6 +335,26 @@ func TestExchangeReplication(t *testing.T) {
 	public := s.browser(t)
 	public.lang = "en"
 	mustContain(t, public.get("/exchange/practices/"+slug), "Banyuwangi Regency</strong> — Adapt", "with a mentor from the origin")
+
+	// Fukuoka's remote counter: its set-up is copied switched off.
+	off.post("/banyuwangi/exchange/replications", url.Values{"practice": {"fukuoka-remote-counter"}})
+	counterRep := "/banyuwangi/exchange/replications/fukuoka-remote-counter"
+	if a := off.post(counterRep, url.Values{"action": {"copy"}, "kind": {"counter"}, "code": {"JUMIN"}}); a.status != http.StatusSeeOther {
+		t.Fatalf("copy the counter: %d", a.status)
+	}
+	counters, err := s.app.Counters.List(t.Context(), bwi.ID, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(counters, func(c counter.Counter) bool { return c.Code == "JUMIN" })
+	if i < 0 || counters[i].Active {
+		t.Errorf("the counter's copy: %+v", counters)
+	} else if plan, _ := s.app.Counters.Plan(t.Context(), counters[i].ID); len(plan) == 0 {
+		t.Error("the copied counter has no opening hours")
+	}
+	if a := off.post(counterRep, url.Values{"action": {"copy"}, "kind": {"counter"}, "code": {"JUMIN"}}); a.status != http.StatusUnprocessableEntity {
+		t.Errorf("copying the counter twice: %d", a.status)
+	}
 }
 
 // between is the text of s after the first from, up to to.

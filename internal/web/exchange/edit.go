@@ -373,6 +373,12 @@ func (s *Pages) runChoices(ctx context.Context, p *web.Page, checked []string) [
 			out = append(out, tagChoice{Value: v, Label: p.T("exchange.run.course") + ": " + c.Title.In(p.Lang()), Checked: slices.Contains(checked, v)})
 		}
 	}
+	if counters, err := s.Counters.List(ctx, p.Tenant.ID, false); err == nil {
+		for _, c := range counters {
+			v := "counter:" + c.Code
+			out = append(out, tagChoice{Value: v, Label: p.T("exchange.run.counter") + ": " + c.Name(p.Lang()), Checked: slices.Contains(checked, v)})
+		}
+	}
 	if services, err := s.Services.List(ctx, p.Tenant.ID, false); err == nil {
 		for _, svc := range services {
 			v := "service:" + svc.Code

@@ -3,8 +3,10 @@ package exchange
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 
+	"github.com/serambi/serambi/internal/counter"
 	"github.com/serambi/serambi/internal/flow"
 	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/knowledge"
@@ -173,6 +175,9 @@ func (s *Pages) runViews(r *http.Request, p *web.Page, t *tenant.Tenant, originR
 			v.Copied = err == nil
 		case "course":
 			v.Copied = s.hasCourseCopy(r, t, originRegion, run.Code)
+		case "counter":
+			ours, err := s.Counters.List(r.Context(), t.ID, false)
+			v.Copied = err == nil && slices.ContainsFunc(ours, func(c counter.Counter) bool { return c.Code == run.Code })
 		}
 		out = append(out, v)
 	}
