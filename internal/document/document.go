@@ -443,6 +443,11 @@ func (s *Store) handOver(ctx context.Context, tx *db.Tx, actor audit.Actor, tena
 // so the clean-up of unattached uploads leaves it.
 const LessonPicture = "class.picture"
 
+// PracticeFile is the requirement of a picture or PDF of a good practice
+// (the knowledge exchange): kept, like a lesson's picture, while the
+// practice shows it.
+const PracticeFile = "exchange.file"
+
 // UnattachedAge is how long an upload attached to nothing is kept: long
 // enough to finish an application started today, short enough that files
 // nobody will use do not pile up.
@@ -458,7 +463,7 @@ func (s *Store) RemoveUnattached(ctx context.Context) (_ int, err error) {
 	removed := 0
 	for {
 		rows, err := s.db.QueryContext(ctx, `SELECT tenant_id, id FROM documents
-			WHERE application_id = '' AND requirement <> ? AND created_at < ? ORDER BY created_at LIMIT 200`, LessonPicture, before)
+			WHERE application_id = '' AND requirement NOT IN (?, ?) AND created_at < ? ORDER BY created_at LIMIT 200`, LessonPicture, PracticeFile, before)
 		if err != nil {
 			return removed, fmt.Errorf("document: list unattached uploads: %w", err)
 		}

@@ -441,3 +441,20 @@ func (l *Library) MostReplicated(ctx context.Context, counts map[ids.Practice]in
 	}
 	return out, nil
 }
+
+// File finds a file a published (or retired) practice shows, with the
+// practice; false when none shows it.
+func (l *Library) File(ctx context.Context, id ids.Document) (*Entry, File, bool, error) {
+	snap, err := l.current(ctx)
+	if err != nil {
+		return nil, File{}, false, err
+	}
+	for _, e := range snap.entries {
+		for _, f := range e.Live.Files {
+			if f.ID == id {
+				return e, f, true, nil
+			}
+		}
+	}
+	return nil, File{}, false, nil
+}

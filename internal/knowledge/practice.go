@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/serambi/serambi/internal/db"
 	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/locale"
 	"github.com/serambi/serambi/internal/region"
@@ -116,7 +117,23 @@ type Content struct {
 	// Runs names what the practice runs on Serambi at its government (a
 	// smartphone course, an online service), which an adopter may copy.
 	Runs []Run `json:"runs,omitempty"`
+	// Files are its pictures and PDFs, in the document store of its
+	// government's tenant.
+	Files []File `json:"files,omitempty"`
 }
+
+// File is a picture or PDF of a practice, with what it shows (a
+// picture's text alternative, a PDF's link text).
+type File struct {
+	ID          ids.Document `json:"id"`
+	Name        string       `json:"name"`
+	MediaType   string       `json:"media_type"`
+	Size        int64        `json:"size"`
+	Description Words        `json:"description"`
+}
+
+// Picture tells whether the file is shown as an image.
+func (f File) Picture() bool { return f.MediaType == "image/jpeg" || f.MediaType == "image/png" }
 
 // Run is one thing a practice runs on Serambi: a course or a service of
 // the origin's tenant, by its code.
@@ -209,6 +226,12 @@ func (c *Content) Check(now time.Time) validation.Errors {
 	c.checkStages(&errs)
 	checkSources(c.Sources, &errs)
 	c.checkContact(&errs)
+	for _, f := range c.Files {
+		if _, lang := f.Description.In(c.Original); lang == "" || !db.ValidID(string(f.ID)) {
+			errs.Add("file_description", "exchange.error.file_description")
+			break
+		}
+	}
 	for _, r := range c.Runs {
 		if (r.Kind != "course" && r.Kind != "service" && r.Kind != "counter") || r.Code == "" || len(r.Code) > 100 {
 			errs.Add("runs", "exchange.error.runs")

@@ -1,8 +1,10 @@
 package web_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"slices"
@@ -11,6 +13,7 @@ import (
 
 	"github.com/serambi/serambi/internal/audit"
 	"github.com/serambi/serambi/internal/counter"
+	"github.com/serambi/serambi/internal/document"
 )
 
 // A visitor finds practices in the demo library in any language, without
@@ -507,4 +510,63 @@ func TestExchangeEvents(t *testing.T) {
 	}
 	ics := s.browser(t).get("/exchange/events/" + id + "/calendar.ics")
 	mustContain(t, ics, "DTSTART:"+strings.ReplaceAll(when, "-", "")+"T050000Z", "LOCATION:https://meet.example/remote-counter")
+}
+
+// fileUpload posts a practice file with its description.
+func fileUpload(b *browser, path, description, filename string, content []byte) answer {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	_ = mw.WriteField("description", description)
+	fw, _ := mw.CreateFormFile("file", filename)
+	_, _ = fw.Write(content)
+	_ = mw.Close()
+	return b.do("POST", path, &buf, mw.FormDataContentType())
+}
+
+// A picture added to a practice waits in its draft, is public (and
+// sandboxed) once a coordinator publishes it, and needs a description;
+// a file of another type is refused; nothing but a published practice's
+// file is served.
+func TestExchangeFiles(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	ed := s.browser(t)
+	ed.signin("editor@fukuoka.demo")
+	const slug = "fukuoka-remote-counter"
+	files := "/fukuoka/exchange/practices/" + slug + "/files?lang=ja"
+	if a := fileUpload(ed, files, "", "hall.png", samplePNG(t)); !strings.Contains(a.header.Get("Location"), "file_description") {
+		t.Errorf("a picture without a description: %s", a.header.Get("Location"))
+	}
+	if a := fileUpload(ed, files, "説明", "notes.html", []byte("<html><script>alert(1)</script></html>")); !strings.Contains(a.header.Get("Location"), "file_refused") {
+		t.Errorf("an HTML file: %s", a.header.Get("Location"))
+	}
+	if a := fileUpload(ed, files, "公民館のモニターで区役所と話す様子", "hall.png", samplePNG(t)); !strings.Contains(a.header.Get("Location"), "practice_saved") {
+		t.Fatalf("a picture: %d %s", a.status, a.header.Get("Location"))
+	}
+	edit := ed.get("/fukuoka/exchange/practices/" + slug + "?lang=ja")
+	id := between(edit.body, `/exchange/files/`, `"`)
+	if a := s.browser(t).get("/exchange/files/" + id); a.status != http.StatusNotFound {
+		t.Errorf("a draft's picture served: %d", a.status)
+	}
+	ed.post("/fukuoka/exchange/practices/"+slug, url.Values{"lang": {"ja"}, "original": {"ja"}, "title_ja": {"公民館のリモート窓口"},
+		"status": {"continuing"}, "tags": {"remote-service"}, "licence": {"CC BY 4.0"}, "action": {"submit"}})
+	co := s.browser(t)
+	co.signin("coordinator@serambi.demo")
+	if a := co.post("/exchange/review/"+slug, url.Values{"decision": {"publish"}}); a.status != http.StatusSeeOther {
+		t.Fatalf("publish: %d", a.status)
+	}
+	img := s.browser(t).get("/exchange/files/" + id)
+	if img.status != http.StatusOK || img.header.Get("Content-Type") != "image/png" || !strings.Contains(img.header.Get("Content-Security-Policy"), "sandbox") {
+		t.Errorf("the published picture: %d %q %q", img.status, img.header.Get("Content-Type"), img.header.Get("Content-Security-Policy"))
+	}
+	mustContain(t, s.browser(t).get("/exchange/practices/"+slug), `alt="公民館のモニターで区役所と話す様子"`)
+	fuk, _ := s.app.Tenants.BySlug(t.Context(), "fukuoka")
+	resident, _ := s.app.Identity.ByLogin(t.Context(), "resident@fukuoka.demo")
+	other, err := s.app.Docs.Save(t.Context(), audit.System, document.Upload{TenantID: fuk.ID, OwnerID: resident.ID, Requirement: "id_card"}, bytes.NewReader(samplePNG(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := s.browser(t).get("/exchange/files/" + string(other.ID)); a.status != http.StatusNotFound {
+		t.Errorf("a resident's document through the practice files: %d", a.status)
+	}
 }

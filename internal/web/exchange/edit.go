@@ -123,6 +123,7 @@ type editView struct {
 	Tags        []tagChoice
 	Runs        []tagChoice // what the tenant runs on Serambi, to link
 	Statuses    []string
+	Files       []fileView
 	Metrics     []int // row numbers of the metric boxes
 	Stages      []int
 	Returned    string // the coordinator's comment when the draft came back
@@ -329,6 +330,7 @@ func (s *Pages) renderForm(ctx context.Context, w http.ResponseWriter, p *web.Pa
 		v.Tags = append(v.Tags, tagChoice{Value: t, Label: p.T("exchange.tag." + t), Checked: slices.Contains(tags, t)})
 	}
 	v.Runs = s.runChoices(ctx, p, p.Form["runs"])
+	v.Files = s.fileViews(p, c)
 	v.Metrics = rows(p.Form, "metric_name_", len(c.Metrics))
 	v.Stages = rows(p.Form, "stage_name_", len(c.Stages))
 	if key := p.Query("missing"); strings.HasPrefix(key, "exchange.error.") && p.Errors == nil {

@@ -58,6 +58,8 @@ func (s *Pages) Routes() []web.Route {
 		{Method: "POST", Pattern: editPath + "/retire", Policy: editors, Handler: s.retire},
 		{Method: "GET", Pattern: editPath + "/history", Policy: editors, Handler: s.historyPage},
 
+		{Method: "POST", Pattern: filesPath, Policy: editors, Handler: s.addFile},
+		{Method: "GET", Pattern: filePath, Policy: web.Public(), Handler: s.file},
 		{Method: "POST", Pattern: partnersPath, Policy: editors, Handler: s.setPartners},
 		{Method: "POST", Pattern: mentoringPath, Policy: editors, Handler: s.answerMentor},
 		{Method: "POST", Pattern: askPath, Policy: replicators, Handler: s.ask},

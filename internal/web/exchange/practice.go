@@ -51,6 +51,7 @@ type practiceView struct {
 	NetworkStaff        bool // sees the questions' thread
 	Questions           []questionView
 	Events              []eventView
+	Files               []fileView
 	Holder              string // the origin tenant's slug, for its staff's links
 	RegisterAs          []adoptView
 }
@@ -121,6 +122,7 @@ func (s *Pages) viewOf(p *web.Page, e *knowledge.Entry) practiceView {
 		Contact: c.Contact, Sources: c.Sources, Licence: c.Licence, Retired: e.State == knowledge.Retired,
 		LookingForPartners: e.LookingForPartners, Published: e.PublishedAt, Updated: e.UpdatedAt,
 	}
+	v.Files = s.fileViews(p, c)
 	if e.Population != "" {
 		v.Population = p.T("exchange.population." + e.Population)
 	}
