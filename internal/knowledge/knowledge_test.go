@@ -159,7 +159,7 @@ type labelled struct {
 	want        []string
 }
 
-func querySet(t *testing.T) []labelled {
+func querySet(t testing.TB) []labelled {
 	t.Helper()
 	f, err := os.Open("testdata/queries.tsv")
 	if err != nil {
