@@ -273,3 +273,283 @@ func publicStateIs(t *testing.T, slug string, want knowledge.State) {
 		t.Errorf("practice %s is %q, want %q", slug, pr.State, want)
 	}
 }
+
+// The replication the officer of Banyuwangi opens: of Neyagawa's city
+// app, whose practice runs Neyagawa's first smartphone course on Serambi.
+const (
+	adoptSlug = "neyagawa-city-app"
+	adoptRep  = "/banyuwangi/exchange/replications/" + adoptSlug
+	adoptNote = "Kursus disesuaikan untuk balai desa."
+	adoptStep = "Kelas pertama di Desa Kemiren"
+	adoptTalk = "Relawan desa sudah dilatih memakai modul Neyagawa."
+)
+
+// TestExchangeAdoptAndCopyCourse: an officer of Banyuwangi, in
+// Indonesian on a phone, finds Neyagawa's practice, starts replicating
+// it, is asked why when stopping without a word, moves to "adapt", plans
+// a step (its date typed with full-width digits) and ticks it off,
+// shares a note, copies Neyagawa's course into Banyuwangi's classes
+// (where Banyuwangi's instructor finds it, not shown to residents), and
+// asks Neyagawa for a mentor; Neyagawa's editor, in Japanese, accepts;
+// the officer then sees who mentors them, and anyone reading the
+// practice in English sees Banyuwangi adapting it. Every page is audited
+// at phone and desk size, a page with errors included.
+func TestExchangeAdoptAndCopyCourse(t *testing.T) {
+	t.Parallel()
+	phone, _ := phoneAndDesktop()
+	officer := openPage(t, phone)
+	instructor := secondPerson(t, officer)
+	mentor := secondPerson(t, officer)
+	reader := secondPerson(t, officer, withAcceptLanguage("en"))
+	journey(t, []*Page{officer, instructor, mentor, reader},
+		step{"the officer finds Neyagawa's practice and adopts it", func() {
+			p := officer
+			signIn(p, "officer@banyuwangi.demo", "/exchange")
+			atDesk(p)
+			link := "/exchange/practices/" + adoptSlug
+			if found := search(p, "Neyagawa"); !slices.Contains(first(found, 5), link) {
+				p.errorf("%s is not among the first 5 results for Neyagawa: %q", link, first(found, 5))
+			}
+			atDesk(p)
+			p.Click(`#main ul.practices li.card h3 a[href="` + link + `"]`)
+			atDesk(p)
+			adopt := `#main form[action="/banyuwangi/exchange/replications"]:has(input[name="practice"][value="` + adoptSlug + `"]) button[type=submit]`
+			textIs(p, adopt, "Replikasi di Kabupaten Banyuwangi")
+			p.Click(adopt)
+			if p.Path() != adoptRep {
+				p.fatalf("adopting led to %s, want %s", p.Path(), adoptRep)
+			}
+			atDesk(p)
+			currentStepIs(p, "Memahami")
+		}},
+		step{"stopping asks why; the officer moves to adapt", func() {
+			p := officer
+			stopWithoutReason := func() {
+				p.Select("#stage", "stopped")
+				if status := p.Click(repForm("stage") + " button[type=submit]"); status != 422 {
+					p.errorf("stopping without a reason: status %d, want 422", status)
+				}
+				p.Require(`.error-summary a[href="#stage_note"]`, "the missing reason in the error summary")
+				textHas(p, ".error-summary", "Tuliskan mengapa replikasi berhenti")
+				textHas(p, "#stage_note-error", "Tuliskan mengapa replikasi berhenti")
+				p.Expect(`#stage_note[aria-invalid="true"]`, "the reason's box marked invalid")
+			}
+			stopWithoutReason()
+			// A GET cannot show the refused form: it is sent again at desk size.
+			atDeskToo(p, stopWithoutReason)
+			currentStepIs(p, "Memahami") // nothing changed
+			p.Select("#stage", "adapt")
+			p.Fill("#stage_note", adoptNote)
+			p.Click(repForm("stage") + " button[type=submit]")
+			savedAs(p, "saved")
+			atDesk(p)
+			currentStepIs(p, "Menyesuaikan")
+			if got := p.Value("#stage"); got != "adapt" {
+				p.errorf("the stage list shows %q, want adapt", got)
+			}
+		}},
+		step{"the officer plans a step and ticks it off", func() {
+			p := officer
+			p.Fill("#milestone_title", adoptStep)
+			p.Fill("#milestone_due", "２０２７-０２-０１") // as an IME types it
+			p.Click(repForm("milestone") + " button[type=submit]")
+			savedAs(p, "saved")
+			atDesk(p)
+			plan := `#main section[aria-labelledby="plan-h"] ul.plain li`
+			textHas(p, plan, adoptStep+" — 2027-02-01")
+			tick := plan + ` button[name="action"][value="done"]`
+			textHas(p, tick, "Tandai selesai")
+			p.Click(tick)
+			savedAs(p, "saved")
+			atDesk(p)
+			textIs(p, plan+" s", adoptStep)
+			p.Expect(plan+` button[name="action"][value="undone"]`, "a step done can be undone")
+		}},
+		step{"the officer shares a note", func() {
+			p := officer
+			p.Fill("#note", adoptTalk)
+			choose(p, "#shared")
+			p.Click(repForm("note") + " button[type=submit]")
+			savedAs(p, "saved")
+			atDesk(p)
+			card := `#main section[aria-labelledby="notes-h"] ul.cards li.card:has(p:not(.sub))`
+			found := eval[[]string](p, `[...document.querySelectorAll(`+jsString(card)+`)].map(li => li.innerText)`)
+			i := slices.IndexFunc(found, func(s string) bool { return strings.Contains(s, adoptTalk) })
+			switch {
+			case i < 0:
+				p.errorf("the notes do not show %q: %q", adoptTalk, found)
+			case strings.Contains(found[i], "hanya kami"):
+				p.errorf("the shared note is marked as for us only: %q", short(found[i]))
+			}
+		}},
+		step{"the officer copies Neyagawa's course", func() {
+			p := officer
+			runs := `#main section[aria-labelledby="runs-h"]`
+			copyButton := runs + ` form:has(input[name="kind"][value="course"]) button[type=submit]`
+			textIs(p, copyButton, "Salin kursus ke kelas kami")
+			p.Click(copyButton)
+			savedAs(p, "copied")
+			atDesk(p)
+			textIs(p, runs+" .badge", "Sudah disalin")
+			if p.Has(copyButton) {
+				p.errorf("the course can still be copied after it was")
+			}
+		}},
+		step{"Banyuwangi's instructor finds the copy, not shown to residents", func() {
+			p := instructor
+			id, code := copiedCourse(t, "banyuwangi")
+			if code != "first-steps-2" {
+				t.Errorf("the copied course has code %q, want first-steps-2 (Banyuwangi has a first-steps of its own)", code)
+			}
+			signIn(p, "instructor@banyuwangi.demo", "/banyuwangi/classes/manage")
+			atDesk(p)
+			edit := "/banyuwangi/classes/courses/" + id + "/edit"
+			entry := `#main ul.tenant-results a[href="` + edit + `"]`
+			p.Require(entry, "the copied course among Banyuwangi's courses")
+			textIs(p, entry+" .name", "Langkah pertama dengan ponsel")
+			textHas(p, entry+" .sub", "tidak tampil untuk warga")
+			p.Click(entry)
+			atDesk(p)
+			if got := p.Value("#title_ja"); got != "はじめてのスマホ" {
+				p.errorf("the copy's Japanese title is %q, want Neyagawa's はじめてのスマホ", got)
+			}
+			if eval[bool](p, `document.querySelector("#published").checked`) {
+				p.errorf("the copied course is published; it must wait for Banyuwangi to adapt it")
+			}
+		}},
+		step{"the officer asks Neyagawa for a mentor", func() {
+			p := officer
+			ask := repForm("mentor") + " button[type=submit]"
+			textIs(p, ask, "Minta mentor ke Neyagawa City")
+			p.Click(ask)
+			savedAs(p, "saved")
+			atDesk(p)
+			textHas(p, `#main section[aria-labelledby="mentor-h"]`, "Anda sudah meminta mentor")
+		}},
+		step{"Neyagawa's editor accepts, in Japanese", func() {
+			p := mentor
+			signIn(p, "editor@neyagawa.demo", "/neyagawa/exchange")
+			atDesk(p)
+			if p.Lang() != "ja" {
+				p.errorf("Neyagawa's list speaks %q to its editor, want ja", p.Lang())
+			}
+			card := `#main ul.cards li.card:has(form[action^="/neyagawa/exchange/mentoring/"])`
+			textHas(p, card, "バニュワンギ")
+			accept := card + ` button[name="answer"][value="accept"]`
+			textIs(p, accept, "私が助言する")
+			p.Click(accept)
+			if p.Path() != "/neyagawa/exchange?done=saved" {
+				p.fatalf("accepting led to %s", p.Path())
+			}
+			atDesk(p)
+			if p.Has(accept) {
+				p.errorf("the request can still be accepted after it was")
+			}
+		}},
+		step{"the officer sees who mentors them", func() {
+			p := officer
+			p.Visit(adoptRep)
+			atDesk(p)
+			textHas(p, `#main section[aria-labelledby="mentor-h"]`, "editor@neyagawa.demo mendampingi Anda.")
+		}},
+		step{"a reader sees Banyuwangi adapting the practice", func() {
+			p := reader
+			p.Visit("/exchange/practices/" + adoptSlug)
+			atDesk(p)
+			if p.Lang() != "en" {
+				p.errorf("the practice speaks %q to an English reader, want en", p.Lang())
+			}
+			rep := `#main h2#replicating + ul.cards li.card`
+			textHas(p, rep, "Banyuwangi Regency — Adapt")
+			textHas(p, rep, "with a mentor from the origin")
+		}},
+	)
+}
+
+// repForm is the replication page's form that sends action.
+func repForm(action string) string {
+	return `#main form:has(input[name="action"][value="` + action + `"])`
+}
+
+// savedAs checks a step on the replication page led back to it with the
+// flash done.
+func savedAs(p *Page, done string) {
+	p.t.Helper()
+	if want := adoptRep + "?done=" + done; p.Path() != want {
+		p.fatalf("the step led to %s, want %s; error summary: %q", p.Path(), want, short(p.Text(".error-summary")))
+	}
+}
+
+// currentStepIs checks the replication's stage marked as the current step.
+func currentStepIs(p *Page, want string) {
+	p.t.Helper()
+	current := `#main ol.steps li[aria-current="step"]`
+	if n := p.Count(current); n != 1 {
+		p.errorf("%d steps are marked current, want 1: %q", n, short(p.Text("#main ol.steps")))
+		return
+	}
+	textIs(p, current, want)
+}
+
+// textIs checks the text of the first match of sel.
+func textIs(p *Page, sel, want string) {
+	p.t.Helper()
+	p.Require(sel, "to read "+want)
+	if got := strings.TrimSpace(p.Text(sel)); got != want {
+		p.errorf("%s reads %q, want %q", sel, got, want)
+	}
+}
+
+// textHas checks the text of the first match of sel contains want.
+func textHas(p *Page, sel, want string) {
+	p.t.Helper()
+	p.Require(sel, "to read "+want)
+	if got := p.Text(sel); !strings.Contains(strings.Join(strings.Fields(got), " "), want) {
+		p.errorf("%s does not say %q; it reads %q", sel, want, short(got))
+	}
+}
+
+// atDeskToo does what the person just did once more at desk size, for a
+// page a GET cannot bring back (a refused form), then goes back to the
+// phone.
+func atDeskToo(p *Page, do func()) {
+	p.t.Helper()
+	home := p.vp
+	_, desk := phoneAndDesktop()
+	p.vp = desk
+	if err := p.do(p.emulateViewport()); err != nil {
+		p.fatalf("widening the viewport to %dpx: %v", desk.width, err)
+	}
+	do()
+	p.vp = home
+	if err := p.do(p.emulateViewport()); err != nil {
+		p.fatalf("narrowing the viewport back to %dpx: %v", home.width, err)
+	}
+}
+
+// copiedCourse is the id and code of the one course tenant slug copied
+// from another's.
+func copiedCourse(t *testing.T, slug string) (id, code string) {
+	t.Helper()
+	ctx := context.Background()
+	ten, err := shared.app.Tenants.BySlug(ctx, slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	courses, err := shared.app.Classes.Courses(ctx, ten.ID, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range courses {
+		if c.CopiedFrom != "" {
+			if id != "" {
+				t.Errorf("%s has more than one copied course", slug)
+			}
+			id, code = string(c.ID), c.Code
+		}
+	}
+	if id == "" {
+		t.Fatalf("%s has no copied course", slug)
+	}
+	return id, code
+}
