@@ -338,6 +338,7 @@ func TestExchangeReplication(t *testing.T) {
 	public := s.browser(t)
 	public.lang = "en"
 	mustContain(t, public.get("/exchange/practices/"+slug), "Banyuwangi Regency</strong> — Adapt", "with a mentor from the origin")
+	mustContain(t, public.get("/banyuwangi/"), "Good practices we are taking up from other governments", `href="/exchange/practices/`+slug+`"`)
 
 	// Fukuoka's remote counter: its set-up is copied switched off.
 	off.post("/banyuwangi/exchange/replications", url.Values{"practice": {"fukuoka-remote-counter"}})

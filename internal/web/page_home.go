@@ -76,6 +76,28 @@ func practiceLinks(p *Page, list []*knowledge.Entry) []practiceLink {
 	return out
 }
 
+// practicesOf are a tenant's own published practices and those it is
+// replicating (not stopped), for its home page.
+func (s *Server) practicesOf(r *http.Request, t *tenant.Tenant) (own, replicating []*knowledge.Entry, err error) {
+	lib := s.Practices.Library()
+	if own, err = lib.OfRegion(r.Context(), t.RegionCode); err != nil {
+		return nil, nil, err
+	}
+	reps, err := s.Practices.ReplicationsBy(r.Context(), t.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, rep := range reps {
+		if rep.Stage == knowledge.Halted {
+			continue
+		}
+		if e, err := lib.Get(r.Context(), rep.Slug); err == nil && e.State == knowledge.Published {
+			replicating = append(replicating, e)
+		}
+	}
+	return own, replicating, nil
+}
+
 // libraryKey caches a page that lists practices under the library's
 // version, so a newly published one shows at once ("" when unknown:
 // not cached).
@@ -127,19 +149,21 @@ func (s *Server) tenantHome(w http.ResponseWriter, r *http.Request) {
 			tiles = append(tiles, tile{Key: "staff", Icon: "staff", URL: s.Path("/{tenant}/admin/staff", t.Slug)})
 		}
 	}
-	var own []*knowledge.Entry
+	var own, replicating []*knowledge.Entry
 	if t.IsPractice() {
 		tiles = practiceTiles(tiles) // only what a practice twin serves (ServesPractice)
-	} else if own, err = s.Practices.Library().OfRegion(r.Context(), t.RegionCode); err != nil {
+	} else if own, replicating, err = s.practicesOf(r, t); err != nil {
 		s.ServerError(w, r, err)
 		return
 	}
 	p.Data = struct {
-		Tiles     []tile
-		Practices []practiceLink
-	}{tiles, practiceLinks(p, own)}
+		Tiles       []tile
+		Practices   []practiceLink
+		Replicating []practiceLink
+	}{tiles, practiceLinks(p, own), practiceLinks(p, replicating)}
 	if st.user == nil && p.Flash == "" {
 		p.CacheKey, err = s.libraryKey(r)
+		p.CacheKey += "|" + strconv.Itoa(len(replicating)) // a new replication shows at once
 		s.LogFailure(r, "read the library's version", err)
 	}
 	s.Render(w, http.StatusOK, "tenant_home", p)
