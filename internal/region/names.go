@@ -19,6 +19,10 @@ func (d *Directory) PlaceNames(code string) []string {
 	return out
 }
 
+// placeForms are reg's own names in every form a person may type: as
+// written, in Latin letters and kana, the kana's romaji, and the bare
+// name without "Kabupaten" or 市 (and, for a designated city's ward,
+// the ward's own name alone).
 func placeForms(reg Region) []string {
 	forms := []string{reg.Name, reg.NameLatin, reg.NameKana, romanize(reg.NameKana)}
 	switch reg.Country {
@@ -27,7 +31,7 @@ func placeForms(reg Region) []string {
 	case Japan:
 		if parts, ok := japaneseParts(reg); ok {
 			own := parts[len(parts)-1]
-			forms = append(forms, own.stem, own.stemKana, romanize(own.stemKana))
+			forms = append(forms, own.name, own.stem, own.stemKana, romanize(own.stemKana))
 		}
 	}
 	out := forms[:0]

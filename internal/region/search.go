@@ -35,16 +35,7 @@ type searchEntry struct {
 // ("Banyuwangi", "福岡", "ふくおか", "fukuoka") so that typing the place name
 // alone ranks as an exact match.
 func newSearchEntry(reg Region) searchEntry {
-	forms := []string{reg.Name, reg.NameLatin, reg.NameKana, romanize(reg.NameKana)}
-	switch reg.Country {
-	case Indonesia:
-		forms = append(forms, indonesianStem(reg.Name))
-	case Japan:
-		if parts, ok := japaneseParts(reg); ok {
-			own := parts[len(parts)-1]
-			forms = append(forms, own.name, own.stem, own.stemKana, romanize(own.stemKana))
-		}
-	}
+	forms := placeForms(reg)
 	names := make([]string, 0, len(forms))
 	for _, f := range forms {
 		if f = fold(f); f != "" && !slices.Contains(names, f) {

@@ -78,22 +78,31 @@ func eventTimes(t *tenant.Tenant, date, start, end string) (time.Time, time.Time
 	return parse(start), parse(end)
 }
 
+// loadEvent reads the path's event, answering 404 or 500 itself.
+func (s *Pages) loadEvent(w http.ResponseWriter, r *http.Request) (knowledge.Event, bool) {
+	e, err := s.Practices.EventByID(r.Context(), r.PathValue("id"))
+	if errors.Is(err, knowledge.ErrNotFound) {
+		s.NotFound(w, r)
+		return e, false
+	}
+	if err != nil {
+		s.ServerError(w, r, err)
+		return e, false
+	}
+	return e, true
+}
+
 func (s *Pages) register(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.LoadTenant(w, r)
 	if !ok {
 		return
 	}
-	e, err := s.Practices.EventByID(r.Context(), r.PathValue("id"))
-	if errors.Is(err, knowledge.ErrNotFound) {
-		s.NotFound(w, r)
-		return
-	}
-	if err != nil {
-		s.ServerError(w, r, err)
+	e, ok := s.loadEvent(w, r)
+	if !ok {
 		return
 	}
 	slug := e.Slug
-	err = s.Practices.Register(r.Context(), web.Actor(r), t.ID, e.ID)
+	err := s.Practices.Register(r.Context(), web.Actor(r), t.ID, e.ID)
 	for _, refusal := range []error{knowledge.ErrEventFull, knowledge.ErrEventRegistered, knowledge.ErrEventPast} {
 		if errors.Is(err, refusal) {
 			web.Redirect(w, r, s.Path(practicePath, slug)+"?done="+strings.TrimPrefix(refusal.Error(), "exchange.error.")+"#events")
@@ -113,13 +122,12 @@ func (s *Pages) rosterPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	e, err := s.Practices.EventByID(r.Context(), r.PathValue("id"))
-	if errors.Is(err, knowledge.ErrNotFound) || (err == nil && e.TenantID != t.ID) {
-		s.NotFound(w, r)
+	e, ok := s.loadEvent(w, r)
+	if !ok {
 		return
 	}
-	if err != nil {
-		s.ServerError(w, r, err)
+	if e.TenantID != t.ID {
+		s.NotFound(w, r) // another government's event: not theirs to see
 		return
 	}
 	regs, err := s.Practices.Registrations(r.Context(), e.ID)
@@ -147,13 +155,8 @@ func (s *Pages) rosterPage(w http.ResponseWriter, r *http.Request) {
 
 // eventICS is the event as a calendar file.
 func (s *Pages) eventICS(w http.ResponseWriter, r *http.Request) {
-	e, err := s.Practices.EventByID(r.Context(), r.PathValue("id"))
-	if errors.Is(err, knowledge.ErrNotFound) {
-		s.NotFound(w, r)
-		return
-	}
-	if err != nil {
-		s.ServerError(w, r, err)
+	e, ok := s.loadEvent(w, r)
+	if !ok {
 		return
 	}
 	where := e.Venue
@@ -164,7 +167,7 @@ func (s *Pages) eventICS(w http.ResponseWriter, r *http.Request) {
 		URL: s.BaseURL + s.Path(practicePath, e.Slug) + "#events"}
 	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="event.ics"`)
-	_, err = w.Write([]byte(ical.Calendar("Serambi", []ical.Event{ev}, s.Clock.Now())))
+	_, err := w.Write([]byte(ical.Calendar("Serambi", []ical.Event{ev}, s.Clock.Now())))
 	s.LogFailure(r, "send an event's calendar file", err)
 }
 
