@@ -165,14 +165,14 @@ func manyPractices(b *testing.B, n int) []byte {
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	for i := range n {
-		if err := enc.Encode(variant(seed, i)); err != nil {
+		if err := enc.Encode(practiceVariant(seed, i)); err != nil {
 			b.Fatal(err)
 		}
 	}
 	return buf.Bytes()
 }
 
-func variant(seed []map[string]any, i int) map[string]any {
+func practiceVariant(seed []map[string]any, i int) map[string]any {
 	p := maps.Clone(seed[i%len(seed)])
 	other := seed[(i/len(seed))%len(seed)]
 	place := seed[(i*7+3)%len(seed)]["government"].(string)

@@ -45,7 +45,7 @@ func BenchmarkExchangePages(b *testing.B) {
 			start := time.Now()
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
-					if code := get(h, p.path); code != http.StatusOK {
+					if code := benchGet(h, p.path); code != http.StatusOK {
 						b.Errorf("%s: status %d", p.path, code) // Fatal may not be called from another goroutine
 						return
 					}
@@ -65,9 +65,9 @@ func BenchmarkExchangePages(b *testing.B) {
 // b.N requests would take the bare handler too short a time to time.
 const barePeriod = 300 * time.Millisecond
 
-// get serves one anonymous GET of path accepting gzip, as a browser
+// benchGet serves one anonymous GET of path accepting gzip, as a browser
 // asks, and returns the status.
-func get(h http.Handler, path string) int {
+func benchGet(h http.Handler, path string) int {
 	req := httptest.NewRequest("GET", path, nil)
 	req.Header.Set("Accept-Encoding", "gzip")
 	rec := httptest.NewRecorder()
@@ -84,7 +84,7 @@ func serveFor(h http.Handler, d time.Duration) float64 {
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for time.Since(start) < d {
-				get(h, "/")
+				benchGet(h, "/")
 				served.Add(1)
 			}
 		})
