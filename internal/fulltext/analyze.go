@@ -18,6 +18,8 @@ package fulltext
 
 import (
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -96,6 +98,15 @@ func eachRun(text string, fn func([]letter)) {
 // their usual width, lower case, katakana to hiragana, accents dropped.
 // ok is false for a rune that separates words.
 func normalise(r rune) (n rune, cjk, ok bool) {
+	if r < 0x80 { // ASCII, most of every Latin text: no table to look up
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			return r, false, true
+		case r >= 'A' && r <= 'Z':
+			return r + ('a' - 'A'), false, true
+		}
+		return 0, false, false
+	}
 	if f := width.LookupRune(r).Folded(); f != 0 {
 		r = f
 	}
@@ -162,9 +173,34 @@ func appendWord(out []Token, run []letter, lang string) []Token {
 	return out
 }
 
+// formCache remembers each word's forms: stemming is most of the cost of
+// reading text, and a library's vocabulary is small beside its text.
+// Past maxCached words it stops growing (a pasted novel cannot fill the
+// memory); those words are simply stemmed each time.
+var (
+	formCache  sync.Map // lang + "\x00" + word → []string
+	formCached atomic.Int64
+)
+
+const maxCached = 500_000
+
 // forms is a word and its stems in lang ("" for every language), without
-// repeats; none for a stop word.
+// repeats; none for a stop word. Callers must not change the slice.
 func forms(w, lang string) []string {
+	key := lang + "\x00" + w
+	if f, ok := formCache.Load(key); ok {
+		return f.([]string)
+	}
+	f := stemForms(w, lang)
+	if formCached.Load() < maxCached {
+		if _, loaded := formCache.LoadOrStore(key, f); !loaded {
+			formCached.Add(1)
+		}
+	}
+	return f
+}
+
+func stemForms(w, lang string) []string {
 	if stopWord(w, lang) {
 		return nil
 	}

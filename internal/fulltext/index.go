@@ -3,6 +3,7 @@ package fulltext
 import (
 	"math"
 	"sort"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -27,6 +28,7 @@ type Index struct {
 	postings map[string][]posting
 	lengths  []float32
 	avg      float64
+	pool     sync.Pool // of *scratch
 }
 
 // Builder collects documents for an Index.
@@ -91,53 +93,115 @@ type Hit struct {
 	Matched int // how many of the query's words it holds
 }
 
-// Search ranks the documents keep allows (all, when keep is nil) that
-// match at least one of q's words: BM25 summed over the words (a word's
+// Search scores the documents keep allows (all, when keep is nil) that
+// match at least one of q's words, in no order (SortTop ranks them): BM25 summed over the words (a word's
 // forms count once, by the best), times the share of the query's words
 // the document holds, so one that has them all comes first. A Japanese
 // run of characters counts as one word, held when most of its pairs are
-// there (so バニュワンギ is not found by ワン alone). Equal scores keep
-// document order, so the result is the same on every run.
+// there (so バニュワンギ is not found by ワン alone).
 func (ix *Index) Search(q Query, keep func(doc int) bool) []Hit {
 	if len(q.words) == 0 || len(ix.lengths) == 0 {
 		return nil
 	}
-	scores := map[int32]float64{}
-	matched := map[int32]int{}
+	sc := ix.scratch()
+	defer ix.pool.Put(sc)
+	var touched []int32 // documents that hold at least one word
 	for _, w := range q.words {
-		sum := map[int32]float64{}
-		held := map[int32]int{}
+		var docs []int32 // documents that hold a pair or form of this word
 		for _, group := range w.groups {
-			for doc, s := range ix.best(group, keep) {
-				sum[doc] += s
-				held[doc]++
-			}
+			docs = ix.addBest(sc, group, keep, docs)
 		}
-		for doc, n := range held {
-			if n >= w.need {
-				scores[doc] += sum[doc]
-				matched[doc]++
+		for _, doc := range docs {
+			if sc.held[doc] >= int32(w.need) {
+				if sc.matched[doc] == 0 {
+					touched = append(touched, doc)
+				}
+				sc.scores[doc] += sc.sum[doc]
+				sc.matched[doc]++
 			}
+			sc.sum[doc], sc.held[doc] = 0, 0
 		}
 	}
-	hits := make([]Hit, 0, len(scores))
+	hits := make([]Hit, 0, len(touched))
 	total := float64(len(q.words))
-	for doc, s := range scores {
-		hits = append(hits, Hit{Doc: int(doc), Score: s * float64(matched[doc]) / total, Matched: matched[doc]})
+	for _, doc := range touched {
+		hits = append(hits, Hit{Doc: int(doc), Score: sc.scores[doc] * float64(sc.matched[doc]) / total, Matched: int(sc.matched[doc])})
+		sc.scores[doc], sc.matched[doc] = 0, 0
 	}
-	sort.Slice(hits, func(i, j int) bool {
-		if hits[i].Score != hits[j].Score {
-			return hits[i].Score > hits[j].Score
-		}
-		return hits[i].Doc < hits[j].Doc
-	})
 	return hits
 }
 
-// best is each document's BM25 score for the best of a word's forms.
-func (ix *Index) best(forms []string, keep func(doc int) bool) map[int32]float64 {
-	best := map[int32]float64{}
+// before orders hits: the higher score first, and on equal scores the
+// earlier document, so the order is the same on every run.
+func before(a, b Hit) bool {
+	if a.Score != b.Score {
+		return a.Score > b.Score
+	}
+	return a.Doc < b.Doc
+}
+
+// SortTop puts the best k of hits first, in order; the rest stay in no
+// order. A page shows twenty of thousands of matches: only they need
+// sorting.
+func SortTop(hits []Hit, k int) {
+	if k >= len(hits) {
+		sort.Slice(hits, func(i, j int) bool { return before(hits[i], hits[j]) })
+		return
+	}
+	lo, hi := 0, len(hits)-1
+	for lo < hi { // quickselect: the k best before index k
+		p := partition(hits, lo, hi)
+		switch {
+		case p == k:
+			lo = hi
+		case p < k:
+			lo = p + 1
+		default:
+			hi = p - 1
+		}
+	}
+	top := hits[:k]
+	sort.Slice(top, func(i, j int) bool { return before(top[i], top[j]) })
+}
+
+// partition puts the hits before the middle one's value to its left.
+func partition(h []Hit, lo, hi int) int {
+	mid := lo + (hi-lo)/2
+	h[mid], h[hi] = h[hi], h[mid]
+	pivot, store := h[hi], lo
+	for i := lo; i < hi; i++ {
+		if before(h[i], pivot) {
+			h[i], h[store] = h[store], h[i]
+			store++
+		}
+	}
+	h[store], h[hi] = h[hi], h[store]
+	return store
+}
+
+// scratch is a search's working space, one number per document, kept
+// in a pool and left all zero after use: a search allocates no maps, so
+// fifty at once do not keep the garbage collector busy.
+type scratch struct {
+	scores, sum, best []float64
+	matched, held     []int32
+}
+
+func (ix *Index) scratch() *scratch {
+	if sc, ok := ix.pool.Get().(*scratch); ok {
+		return sc
+	}
+	n := len(ix.lengths)
+	return &scratch{scores: make([]float64, n), sum: make([]float64, n), best: make([]float64, n),
+		matched: make([]int32, n), held: make([]int32, n)}
+}
+
+// addBest adds to each document's sum its BM25 score for the best of a
+// group's forms, counts the group as held, and returns docs with the
+// documents the word reached for the first time appended.
+func (ix *Index) addBest(sc *scratch, forms []string, keep func(doc int) bool, docs []int32) []int32 {
 	n := float64(len(ix.lengths))
+	var reached []int32
 	for _, term := range forms {
 		list := ix.postings[term]
 		if len(list) == 0 {
@@ -151,12 +215,24 @@ func (ix *Index) best(forms []string, keep func(doc int) bool) map[int32]float64
 			}
 			tf := float64(p.tf)
 			norm := 1 - b + b*float64(ix.lengths[p.doc])/ix.avg
-			if s := idf * tf * (k1 + 1) / (tf + k1*norm); s > best[p.doc] {
-				best[p.doc] = s
+			s := idf * tf * (k1 + 1) / (tf + k1*norm)
+			if sc.best[p.doc] == 0 {
+				reached = append(reached, p.doc)
+			}
+			if s > sc.best[p.doc] {
+				sc.best[p.doc] = s
 			}
 		}
 	}
-	return best
+	for _, doc := range reached {
+		if sc.held[doc] == 0 {
+			docs = append(docs, doc)
+		}
+		sc.sum[doc] += sc.best[doc]
+		sc.held[doc]++
+		sc.best[doc] = 0
+	}
+	return docs
 }
 
 // Query is a parsed search: its words, each with the forms that count as
@@ -287,6 +363,17 @@ func (q Query) Empty() bool { return len(q.words) == 0 }
 // Words is the number of terms the query searches for (a Latin word is
 // one, a run of Japanese one per pair of characters).
 func (q Query) Words() int { return q.size }
+
+// Japanese tells whether the query holds Japanese (its words may be
+// found in a practice's Japanese text before any other).
+func (q Query) Japanese() bool {
+	for t := range q.terms {
+		if r, _ := utf8.DecodeRuneInString(t); r >= 0x3000 {
+			return true
+		}
+	}
+	return false
+}
 
 // Has tells whether term is one the query looks for.
 func (q Query) Has(term string) bool { return q.terms[term] }

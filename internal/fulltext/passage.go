@@ -41,20 +41,47 @@ func Passage(text, lang string, q Query, max int) (_ []Piece, found int) {
 }
 
 // matches are the merged byte ranges of text whose terms q looks for.
+// It reads text as Analyze does but keeps no tokens, and looks pairs of
+// characters up without making strings of them: it runs for every text
+// of every result shown.
 func matches(text, lang string, q Query) []span {
 	var out []span
-	for _, t := range Analyze(text, lang) {
-		if !q.Has(t.Term) {
-			continue
+	add := func(start, end int) {
+		if n := len(out); n > 0 && start <= out[n-1].end {
+			out[n-1].end = max(out[n-1].end, end)
+			return
 		}
-		if n := len(out); n > 0 && t.Start <= out[n-1].end {
-			if t.End > out[n-1].end {
-				out[n-1].end = t.End
-			}
-			continue
-		}
-		out = append(out, span{t.Start, t.End})
+		out = append(out, span{start, end})
 	}
+	var buf [8]byte
+	var word []rune
+	eachRun(text, func(run []letter) {
+		if !run[0].cjk {
+			word = word[:0]
+			for _, l := range run {
+				word = append(word, l.r)
+			}
+			for _, f := range forms(string(word), lang) {
+				if q.terms[f] {
+					add(run[0].start, run[len(run)-1].end)
+					break
+				}
+			}
+			return
+		}
+		for i, l := range run {
+			n := utf8.EncodeRune(buf[:], l.r)
+			if q.terms[string(buf[:n])] {
+				add(l.start, l.end)
+			}
+			if i+1 < len(run) {
+				m := utf8.EncodeRune(buf[n:], run[i+1].r)
+				if q.terms[string(buf[:n+m])] {
+					add(l.start, run[i+1].end)
+				}
+			}
+		}
+	})
 	return out
 }
 

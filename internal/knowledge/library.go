@@ -42,6 +42,7 @@ type Entry struct {
 	Kind       string // region.Region.Kind: city, regency, town…
 	Population string // a population band, "" when the directory has no figure
 	doc        int
+	facets     [][]string // the entry's values of each of Facets, in order
 }
 
 // snapshot is one build of the library.
@@ -69,14 +70,22 @@ func (l *Library) invalidate() {
 	l.checked.Store(0)
 }
 
-// current returns an up-to-date snapshot.
+// current returns an up-to-date snapshot. One caller at a time checks
+// the stamp (and rebuilds); the others meanwhile search the snapshot
+// they have, so a check's round trips or a rebuild never hold searches
+// up — only the very first search waits for the first build.
 func (l *Library) current(ctx context.Context) (*snapshot, error) {
 	snap := l.snap.Load()
-	now := time.Now().UnixNano()
-	if snap != nil && now-l.checked.Load() < int64(recheck) {
+	if snap != nil && time.Now().UnixNano()-l.checked.Load() < int64(recheck) {
 		return snap, nil
 	}
-	l.rebuild.Lock()
+	if snap != nil {
+		if !l.rebuild.TryLock() {
+			return snap, nil // another caller is checking
+		}
+	} else {
+		l.rebuild.Lock()
+	}
 	defer l.rebuild.Unlock()
 	if snap = l.snap.Load(); snap != nil && time.Now().UnixNano()-l.checked.Load() < int64(recheck) {
 		return snap, nil // another caller just checked
@@ -122,6 +131,7 @@ func (l *Library) build(ctx context.Context, n int, last time.Time) (*snapshot, 
 		e := &Entry{Practice: p}
 		e.Region, _ = l.store.regions.Get(p.RegionCode)
 		e.Kind, e.Population = e.Region.Kind(), PopulationBand(e.Region.Population)
+		e.facets = facetValues(e)
 		e.doc = b.Add(l.fields(e)...)
 		snap.entries = append(snap.entries, e)
 		snap.bySlug[p.Slug] = e
@@ -225,25 +235,23 @@ type Results struct {
 	Query  fulltext.Query
 }
 
-// facetValues are e's values for each facet.
-func facetValues(e *Entry) map[string][]string {
+// facetValues are e's values for each of Facets, in order (worked out
+// once, when the library is built, not at each search).
+func facetValues(e *Entry) [][]string {
 	year := ""
 	if e.Live.Started != 0 {
 		year = strconv.Itoa(e.Live.Started)
 	}
-	return map[string][]string{
-		"country": {string(e.Country)}, "tag": e.Live.Tags, "status": {string(e.Live.Status)},
-		"kind": {e.Kind}, "population": {e.Population}, "year": {year},
-	}
+	return [][]string{{string(e.Country)}, e.Live.Tags, {string(e.Live.Status)}, {e.Kind}, {e.Population}, {year}}
 }
 
-// chosen is the value the search asks for each facet ("" for any).
-func (q Search) chosen() map[string]string {
+// chosen is the value the search asks for each of Facets ("" for any).
+func (q Search) chosen() []string {
 	year := ""
 	if q.Year != 0 {
 		year = strconv.Itoa(q.Year)
 	}
-	return map[string]string{"country": q.Country, "tag": q.Tag, "status": q.Status, "kind": q.Kind, "population": q.Population, "year": year}
+	return []string{q.Country, q.Tag, q.Status, q.Kind, q.Population, year}
 }
 
 // Find searches the library: the practices that match the text (all of
@@ -255,74 +263,76 @@ func (l *Library) Find(ctx context.Context, q Search) (Results, error) {
 		return Results{}, err
 	}
 	query := fulltext.ParseQuery(q.Text)
-	type match struct {
-		e     *Entry
-		score float64
-	}
-	var matches []match
-	live := func(doc int) bool { return snap.entries[doc].State == Published }
+	var hits []fulltext.Hit
 	if query.Empty() {
-		for _, e := range snap.entries {
+		// Newest first: the publication time is the score.
+		for i, e := range snap.entries {
 			if e.State == Published {
-				matches = append(matches, match{e, 0})
+				hits = append(hits, fulltext.Hit{Doc: i, Score: float64(e.PublishedAt.UnixNano())})
 			}
 		}
-		sort.SliceStable(matches, func(i, j int) bool { return matches[i].e.PublishedAt.After(matches[j].e.PublishedAt) })
 	} else {
-		for _, h := range snap.index.Search(query, live) {
-			matches = append(matches, match{snap.entries[h.Doc], h.Score})
-		}
+		hits = snap.index.Search(query, func(doc int) bool { return snap.entries[doc].State == Published })
 	}
-	chosen := q.chosen()
-	counts := map[string]map[string]int{}
-	res := Results{Facets: map[string][]FacetCount{}, Query: query}
-	var kept []match
-	for _, m := range matches {
-		values := facetValues(m.e)
-		miss := missed(values, chosen)
-		for _, f := range Facets {
-			if len(miss) == 0 || (len(miss) == 1 && miss[0] == f) {
-				if counts[f] == nil {
-					counts[f] = map[string]int{}
-				}
-				for _, v := range values[f] {
-					if v != "" {
-						counts[f][v]++
-					}
-				}
-			}
-		}
-		if len(miss) == 0 {
-			kept = append(kept, m)
-		}
-	}
-	for f, c := range counts {
-		res.Facets[f] = sortedCounts(c)
-	}
+	res := Results{Query: query}
+	kept := narrow(snap, hits, q.chosen(), &res)
 	res.Total = len(kept)
 	limit := q.Limit
 	if limit <= 0 || limit > 100 {
 		limit = 20
 	}
-	for i := q.Offset; i >= 0 && i < len(kept) && i < q.Offset+limit; i++ {
-		found := Found{Entry: kept[i].e, Score: kept[i].score}
+	if q.Offset < 0 || q.Offset >= len(kept) {
+		return res, nil
+	}
+	fulltext.SortTop(kept, q.Offset+limit) // only the page shown needs its order
+	for _, h := range kept[q.Offset:min(len(kept), q.Offset+limit)] {
+		found := Found{Entry: snap.entries[h.Doc]}
 		if !query.Empty() {
-			found.Passage, found.PassageLang = passage(kept[i].e.Live, q.Lang, query)
+			found.Score = h.Score
+			found.Passage, found.PassageLang = passage(found.Live, q.Lang, query)
 		}
 		res.Found = append(res.Found, found)
 	}
 	return res, nil
 }
 
-// missed lists the facets whose chosen value e does not have.
-func missed(values map[string][]string, chosen map[string]string) []string {
-	var out []string
-	for _, f := range Facets {
-		if want := chosen[f]; want != "" && !slices.Contains(values[f], want) {
-			out = append(out, f)
+// narrow keeps the hits that have every chosen facet value, and counts
+// into res each facet's values among the hits that pass every other
+// facet, so each choice shows what choosing it would give.
+func narrow(snap *snapshot, hits []fulltext.Hit, chosen []string, res *Results) []fulltext.Hit {
+	counts := make([]map[string]int, len(Facets))
+	for i := range counts {
+		counts[i] = map[string]int{}
+	}
+	kept := hits[:0]
+	for _, h := range hits {
+		e := snap.entries[h.Doc]
+		miss, missed := -1, 0
+		for i, want := range chosen {
+			if want != "" && !slices.Contains(e.facets[i], want) {
+				miss, missed = i, missed+1
+			}
+		}
+		for i := range Facets {
+			if missed == 0 || (missed == 1 && miss == i) {
+				for _, v := range e.facets[i] {
+					if v != "" {
+						counts[i][v]++
+					}
+				}
+			}
+		}
+		if missed == 0 {
+			kept = append(kept, h)
 		}
 	}
-	return out
+	res.Facets = map[string][]FacetCount{}
+	for i, f := range Facets {
+		if len(counts[i]) > 0 {
+			res.Facets[f] = sortedCounts(counts[i])
+		}
+	}
+	return kept
 }
 
 func sortedCounts(c map[string]int) []FacetCount {
@@ -344,7 +354,15 @@ func sortedCounts(c map[string]int) []FacetCount {
 // original, else in another language.
 func passage(c Content, lang string, q fulltext.Query) ([]fulltext.Piece, string) {
 	order := append([]string{lang, c.Original}, Langs...)
+	if q.Japanese() && lang != "ja" {
+		order = append([]string{"ja"}, order...) // Japanese words match the Japanese text
+	}
+	tried := map[string]bool{}
 	for _, l := range order {
+		if tried[l] {
+			continue
+		}
+		tried[l] = true
 		var best []fulltext.Piece
 		most := 0
 		for _, w := range []Words{c.Summary, c.Problem, c.Solution, c.Results, c.Title} {

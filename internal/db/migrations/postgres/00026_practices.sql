@@ -39,7 +39,6 @@ CREATE TABLE practice_versions (
     decided_by   TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (practice_id, number)
 );
-CREATE INDEX practice_versions_state ON practice_versions(state);
 
 -- +goose Down
 DROP TABLE practice_versions;
