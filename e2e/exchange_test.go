@@ -2,9 +2,12 @@ package e2e
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -552,4 +555,405 @@ func copiedCourse(t *testing.T, slug string) (id, code string) {
 		t.Fatalf("%s has no copied course", slug)
 	}
 	return id, code
+}
+
+// The webinar Fukuoka's editor announces about its remote counter, the
+// question Banyuwangi's officer asks about it, and Fukuoka's answer.
+const (
+	evPractice = "fukuoka-remote-counter"
+	evEdit     = "/fukuoka/exchange/practices/" + evPractice
+	evPublic   = "/exchange/practices/" + evPractice
+	evTitle    = "リモート窓口の導入説明会(オンライン)"
+	evLink     = "https://meet.example/x"
+	evFileDesc = "公民館のリモート窓口で、職員と画面越しに話す高齢の方"
+	evQuestion = "Berapa biayanya?"
+	evAnswer   = "年間およそ200万円です(タブレット、通信費、職員研修を含みます)。"
+	evProblem  = "Warga lanjut usia sulit datang ke kantor kecamatan untuk mengurus dokumen."
+)
+
+// TestExchangeEveryPageAccessible: the pages of the knowledge exchange
+// the other journeys leave out, each with what a real day puts on it,
+// audited (axe-core, touch targets, reflow) at phone and desk size.
+// Fukuoka's editor, in Japanese, opens its remote counter's edit page,
+// announces a webinar (first with a date gone by, which the page refuses
+// with an error summary), adds a picture, looks for partners, reads the
+// history and the (empty) list of who registered. Banyuwangi's officer,
+// in Indonesian, registers for the webinar, asks a question, looks for
+// governments like theirs and for who solved a problem, and finds no
+// offer to replicate Banyuwangi's own practice; Banyuwangi's editor reads
+// their government's list. Fukuoka's editor answers the question on her
+// list, and a stale tab of that list sending another answer is refused;
+// she sees who registered and the answered thread. A resident of
+// Banyuwangi reads the practice in Indonesian, the coordinator the empty
+// review queue and the network's home, and anyone the library with its
+// filters open, a search that finds nothing and one of only signs.
+func TestExchangeEveryPageAccessible(t *testing.T) {
+	t.Parallel()
+	phone, desktop := phoneAndDesktop()
+	editor := openPage(t, phone)
+	officer := secondPerson(t, editor)
+	bwEditor := secondPerson(t, editor)
+	resident := secondPerson(t, editor)
+	coordinator := secondPerson(t, editor)
+	anyone := secondPerson(t, editor)
+	soon := time.Now().AddDate(0, 0, 10).Format("2006-01-02")
+	gone := time.Now().AddDate(0, 0, -2).Format("2006-01-02")
+	var roster string // the webinar's list of who registered, given by the app
+	journey(t, []*Page{editor, officer, bwEditor, resident, coordinator, anyone},
+		step{"the editor opens the remote counter's edit page", func() {
+			p := editor
+			signIn(p, "editor@fukuoka.demo", "/fukuoka/exchange")
+			p.Click(`#main table.list a[href="` + evEdit + `"]`)
+			atDesk(p)
+			p.Expect(`#main section[aria-labelledby="files"] input[type=file]#file`, `the "pictures and documents" form`)
+			p.Expect(`#main form[action="`+evEdit+`/partners"] button[type=submit]`, `the "look for partners" form`)
+			p.Expect(`#main section[aria-labelledby="event-h"] #event_title`, "the form announcing a study visit or webinar")
+		}},
+		step{"a webinar with a date gone by is refused, then announced", func() {
+			p := editor
+			announce := func(date string) int64 {
+				choose(p, "#event_kind-webinar")
+				p.Fill("#event_title", evTitle)
+				p.Fill("#event_date", date)
+				p.Fill("#event_start", "14:00")
+				p.Fill("#event_end", "15:00")
+				p.Fill("#event_link", evLink)
+				p.Fill("#event_capacity", "5")
+				return p.Click(`#main section[aria-labelledby="event-h"] form button[type=submit]`)
+			}
+			inThePast := func() {
+				if status := announce(gone); status != 422 {
+					p.errorf("announcing a webinar on %s: status %d, want 422", gone, status)
+				}
+				p.Require(`.error-summary a[href="#event_date"]`, "the date gone by in the error summary")
+				textHas(p, ".error-summary", "過ぎた日時です")
+				textHas(p, "#event_date-error", "過ぎた日時です")
+				p.Expect(`#event_date[aria-invalid="true"]`, "the date's box marked invalid")
+				if got := p.Value("#event_title"); got != evTitle {
+					p.errorf("the refused form lost its title: %q, want %q", got, evTitle)
+				}
+			}
+			inThePast()
+			// A GET cannot show the refused form: it is sent again at desk size.
+			atDeskToo(p, inThePast)
+			announce(soon)
+			if want := evPublic + "?done=event_created"; !strings.HasPrefix(p.Path(), want) {
+				p.fatalf("announcing the webinar led to %s, want %s; error summary: %q", p.Path(), want, short(p.Text(".error-summary")))
+			}
+			atDeskWhole(p)
+			card := `#main h2#events + ul.cards li.card`
+			textIs(p, card+" h3", evTitle)
+			textHas(p, card+" .sub", "ウェビナー")
+			textHas(p, card, "残り5席")
+			roster = eval[string](p, `(() => {
+				const a = [...document.querySelectorAll('#main ul.cards li.card a[href^="/fukuoka/exchange/events/"]')]
+					.find(a => a.closest("li.card").querySelector("h3")?.textContent.trim() === `+jsString(evTitle)+`);
+				return a ? a.getAttribute("href") : "";
+			})()`)
+			if roster == "" {
+				p.fatalf(`the webinar's card has no "who registered" link for its holder: %q`, short(p.Text(card)))
+			}
+			if p.Has(`#main form[action$="/register"]`) {
+				p.errorf("the holder is offered to register for its own webinar")
+			}
+		}},
+		step{"nobody has registered yet", func() {
+			p := editor
+			p.Click(`#main a[href="` + roster + `"]`)
+			atDesk(p)
+			textHas(p, "#main .lead", evTitle)
+			textIs(p, "#main .empty", "まだ申込はありません。")
+		}},
+		step{"the editor adds a picture", func() {
+			p := editor
+			p.Visit(evEdit)
+			file := filepath.Join(p.t.TempDir(), "remote-counter.png")
+			if err := os.WriteFile(file, pngScan(p.t), 0o644); err != nil {
+				p.fatalf("writing %s: %v", file, err)
+			}
+			if err := p.do(chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{file})); err != nil {
+				p.fatalf("choosing %s for #file: %v", file, err)
+			}
+			p.Fill("#description", evFileDesc)
+			p.Click(`#main section[aria-labelledby="files"] form.form button[type=submit]`)
+			if want := evEdit + "?lang=ja&done=practice_saved"; !strings.HasPrefix(p.Path(), want) {
+				p.fatalf("adding the picture led to %s, want %s", p.Path(), want)
+			}
+			atDeskWhole(p)
+			textHas(p, `#main section[aria-labelledby="files"] ul.plain li`, evFileDesc+" (remote-counter.png)")
+			p.Expect(`#main section[aria-labelledby="files"] ul.plain li button[name="remove"]`, "a button to remove the picture")
+		}},
+		step{"the editor looks for partners", func() {
+			p := editor
+			partners := `#main form[action="` + evEdit + `/partners"] button[type=submit]`
+			textIs(p, partners, "募集を始める")
+			p.Click(partners)
+			if want := evEdit + "?done=saved"; p.Path() != want {
+				p.fatalf("looking for partners led to %s, want %s", p.Path(), want)
+			}
+			atDesk(p)
+			textIs(p, partners, "募集をやめる")
+		}},
+		step{"the editor reads the history", func() {
+			p := editor
+			p.Click(`#main a[href="` + evEdit + `/history"]`)
+			atDesk(p)
+			if n := p.Count("#main table.list tbody tr"); n < 2 {
+				p.errorf("the history lists %d versions, want the seed's and the draft with the picture: %q", n, short(p.Text("#main table.list")))
+			}
+		}},
+		step{"the officer registers for the webinar", func() {
+			p := officer
+			signIn(p, "officer@banyuwangi.demo", evPublic)
+			atDesk(p)
+			register := `#main form[action^="/banyuwangi/exchange/events/"][action$="/register"] button[type=submit]`
+			textIs(p, register, "Daftar (Kabupaten Banyuwangi)")
+			p.Expect(`#main form[action="/banyuwangi/exchange/questions"] textarea[name="question"]`, "the question form")
+			textIs(p, "#main h2#questions + p.empty", "Belum ada pertanyaan.")
+			p.Click(register)
+			if want := evPublic + "?done=event_registered_now"; !strings.HasPrefix(p.Path(), want) {
+				p.fatalf("registering led to %s, want %s", p.Path(), want)
+			}
+			atDeskWhole(p)
+			textHas(p, `#main h2#events + ul.cards li.card`, "Sisa 4 kursi")
+		}},
+		step{"the officer asks what it costs", func() {
+			p := officer
+			form := `#main form[action="/banyuwangi/exchange/questions"]`
+			p.Fill(form+" textarea", evQuestion)
+			p.Click(form + " button[type=submit]")
+			if want := evPublic + "?done=question_asked"; !strings.HasPrefix(p.Path(), want) {
+				p.fatalf("asking led to %s, want %s", p.Path(), want)
+			}
+			atDeskWhole(p)
+			thread := `#main h2#questions + ul.cards li.card`
+			textHas(p, thread, evQuestion)
+			textHas(p, thread, "Menunggu jawaban.")
+		}},
+		step{"the officer looks for governments like theirs and who solved a problem", func() {
+			p := officer
+			p.Visit("/banyuwangi/exchange/peers")
+			atDesk(p)
+			p.Expect(`#main section[aria-labelledby="peers-h"] ul.cards li.card`, "governments like Banyuwangi")
+			p.Fill("#problem", evProblem)
+			p.Click(`#main section[aria-labelledby="solved-h"] form button[type=submit]`)
+			if p.URLPath() != "/banyuwangi/exchange/peers" || !strings.Contains(p.Path(), "problem=") {
+				p.fatalf("looking for who solved it led to %s", p.Path())
+			}
+			atDesk(p)
+			if n := p.Count(`#main section[aria-labelledby="solved-h"] ul.practices li.card`); n == 0 {
+				p.errorf("no practice solves %q: %q", evProblem, short(p.Text(`#main section[aria-labelledby="solved-h"]`)))
+			}
+		}},
+		step{"the officer is offered nothing on Banyuwangi's own practice", func() {
+			p := officer
+			p.Visit("/exchange/practices/banyuwangi-smart-kampung")
+			atDesk(p)
+			if p.Has(`#main form[action="/banyuwangi/exchange/replications"]`) {
+				p.errorf("Banyuwangi is offered to replicate its own practice")
+			}
+			if p.Has(`#main form[action="/banyuwangi/exchange/questions"]`) {
+				p.errorf("Banyuwangi is offered to ask itself a question")
+			}
+			// The refusal page (exchange_refused) answers a form the page
+			// does not offer; it is seen below, for an answer sent twice.
+		}},
+		step{"Banyuwangi's editor reads their government's list", func() {
+			// The list is for a government's editors and admins: the
+			// officer has no way to it.
+			p := bwEditor
+			signIn(p, "editor@banyuwangi.demo", "/banyuwangi/exchange")
+			atDesk(p)
+			for _, slug := range []string{"banyuwangi-smart-kampung", "banyuwangi-mpp-digital"} {
+				p.Expect(`#main table.list a[href="/banyuwangi/exchange/practices/`+slug+`"]`, "Banyuwangi's practice "+slug)
+			}
+			p.Click(`#main a[href="/banyuwangi/exchange/peers"]`)
+			atDesk(p)
+		}},
+		step{"the editor answers; a stale tab answering again is refused", func() {
+			p := editor
+			// Two more tabs of her list, one at each size, opened before
+			// she answers and sent after.
+			stalePhone := sameSessionTab(p, phone)
+			staleDesk := sameSessionTab(p, desktop)
+			for _, s := range []*Page{stalePhone, staleDesk} {
+				s.Visit("/fukuoka/exchange")
+			}
+			p.Visit("/fukuoka/exchange")
+			atDesk(p)
+			card := `#main ul.cards li.card:has(form[action^="/fukuoka/exchange/questions/"])`
+			textHas(p, card, evQuestion)
+			textHas(p, card, "バニュワンギ")
+			p.Fill(card+" textarea", evAnswer)
+			p.Click(card + " button[type=submit]")
+			if want := "/fukuoka/exchange?done=answer_sent"; p.Path() != want {
+				p.fatalf("answering led to %s, want %s", p.Path(), want)
+			}
+			atDesk(p)
+			if p.Has(card) {
+				p.errorf("the question still waits for an answer after it was answered")
+			}
+			for _, s := range []*Page{stalePhone, staleDesk} {
+				s.Fill(card+" textarea", "もう一度:"+evAnswer)
+				if status := s.Click(card + " button[type=submit]"); status != 422 {
+					s.errorf("answering an answered question: status %d, want 422", status)
+				}
+				textHas(s, "#main", "この質問は回答済みか")
+				s.Expect(`#main a.button[href="/fukuoka/exchange"]`, "a way back to the list")
+			}
+		}},
+		step{"the editor sees who registered and the answered thread", func() {
+			p := editor
+			p.Visit(evPublic)
+			atDesk(p)
+			thread := `#main h2#questions + ul.cards li.card`
+			textHas(p, thread, evQuestion)
+			textHas(p, thread, evAnswer)
+			p.Click(`#main a[href="` + roster + `"]`)
+			atDesk(p)
+			if n := p.Count("#main table.list tbody tr"); n != 1 {
+				p.errorf("%d people registered, want the officer of Banyuwangi: %q", n, short(p.Text("#main")))
+			}
+		}},
+		step{"a resident reads the practice in Indonesian", func() {
+			p := resident
+			signIn(p, "resident@banyuwangi.demo", evPublic)
+			atDesk(p)
+			if p.Lang() != "id" {
+				p.errorf("the practice speaks %q to a resident of Banyuwangi, want id", p.Lang())
+			}
+			if p.Has(`#main form[action="` + evPublic + `/translation"]`) {
+				p.errorf("the practice is shown as not translated into Indonesian")
+			}
+			if p.Has(`#main form[action$="/register"]`) || p.Has("#main h2#questions") {
+				p.errorf("a resident is offered the staff's registration or questions")
+			}
+			if slug := lacking(t, "id"); slug == "" {
+				p.logf("every published practice has Indonesian texts: the page that says a practice is not translated is not seen")
+			} else {
+				p.Visit("/exchange/practices/" + slug)
+				atDesk(p)
+				p.Expect(`#main form[action="/exchange/practices/`+slug+`/translation"] button[type=submit]`, "asking for a translation")
+			}
+		}},
+		step{"the coordinator finds nothing to review and the network's home", func() {
+			p := coordinator
+			// The other journey of the exchange sends a practice for
+			// review and publishes it; the empty queue is after that.
+			if !queueEmpties(t, time.Minute) {
+				p.logf("a practice still waits for review after a minute: the queue is audited with it")
+			}
+			signIn(p, "coordinator@serambi.demo", "/exchange/review")
+			atDesk(p)
+			if p.Has("#main ul.tenant-results") {
+				p.logf("the review queue is not empty: %q", short(p.Text("#main ul.tenant-results")))
+			} else {
+				textIs(p, "#main .empty", "Nothing is waiting for review.")
+			}
+			p.Visit("/")
+			atDesk(p)
+		}},
+		step{"anyone opens the library's filters", func() {
+			p := anyone
+			p.Visit("/exchange")
+			openFacets(p)
+			atDeskToo(p, func() {
+				p.Visit("/exchange")
+				openFacets(p)
+			})
+			p.Visit("/exchange")
+			openFacets(p)
+			p.Select("#f-country", "ID")
+			p.Click(`#main details.facets button[type=submit]`)
+			if !strings.Contains(p.Path(), "country=ID") {
+				p.fatalf("applying the filters led to %s", p.Path())
+			}
+			atDesk(p)
+			p.Expect("#main details.facets[open]", "the filters shown open while one is chosen")
+		}},
+		step{"anyone searches for nothing found and for signs only", func() {
+			p := anyone
+			p.Visit("/exchange")
+			if found := search(p, "zzzzqqq"); len(found) != 0 {
+				p.errorf("zzzzqqq finds %q, want nothing", found)
+			}
+			atDesk(p)
+			p.Expect("#main p.empty", "the search finding nothing says so")
+			search(p, `"*:`)
+			if want := "/exchange?q=%22*%3A"; !strings.HasPrefix(p.Path(), want) {
+				p.errorf("the search for signs only is at %s, want %s", p.Path(), want)
+			}
+			atDesk(p)
+			p.Expect(`#main p.notice.warn[role="status"]`, "the search of signs only says it has no words")
+		}},
+	)
+}
+
+// atDeskWhole is atDesk on a page the app sent to one of its parts
+// (#events): loading the same address with its fragment would only
+// scroll, so the page is loaded without it.
+func atDeskWhole(p *Page) {
+	p.t.Helper()
+	if i := strings.IndexByte(p.path, '#'); i >= 0 {
+		p.path = p.path[:i]
+	}
+	atDesk(p)
+}
+
+// sameSessionTab opens another tab of p's person (the same cookies) at
+// vp, as a person keeps a page open in a second tab; it closes at the
+// end of the step.
+func sameSessionTab(p *Page, vp viewport) *Page {
+	p.t.Helper()
+	ctx, cancel := chromedp.NewContext(p.ctx) // a new tab in p's browser context
+	p.t.Cleanup(cancel)
+	q := &Page{t: p.t, ctx: ctx, vp: vp, base: p.base, axe: p.axe, seen: map[string]bool{}}
+	if err := chromedp.Do(ctx, q.emulateViewport()); err != nil {
+		p.fatalf("opening another tab: %v", err)
+	}
+	return q
+}
+
+// openFacets opens the library's "narrow the list" disclosure the way a
+// person does, by its summary, and audits the page with it open.
+func openFacets(p *Page) {
+	p.t.Helper()
+	tap(p, "#main details.facets > summary")
+	waitTrue(p, "the filters open", `document.querySelector("#main details.facets").open`)
+	p.Audit()
+}
+
+// lacking is a published practice with no title in lang, or "".
+func lacking(t *testing.T, lang string) string {
+	t.Helper()
+	res, err := shared.app.Practices.Library().Find(context.Background(), knowledge.Search{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total > len(res.Found) {
+		t.Logf("the library holds %d practices; only the first %d are looked at", res.Total, len(res.Found))
+	}
+	for _, f := range res.Found {
+		if f.Live.Title[lang] == "" {
+			return f.Slug
+		}
+	}
+	return ""
+}
+
+// queueEmpties waits until no practice waits for review, at most within.
+func queueEmpties(t *testing.T, within time.Duration) bool {
+	t.Helper()
+	for end := time.Now().Add(within); ; time.Sleep(500 * time.Millisecond) {
+		list, err := shared.app.Practices.AwaitingReview(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(list) == 0 {
+			return true
+		}
+		if time.Now().After(end) {
+			return false
+		}
+	}
 }
