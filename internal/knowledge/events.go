@@ -99,6 +99,7 @@ func (s *Store) CreateEvent(ctx context.Context, actor audit.Actor, gov Governme
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.ID, e.PracticeID, e.TenantID, e.Kind, e.Title, e.Start.UTC(), e.End.UTC(), e.Venue, e.Link, e.Capacity, s.now()); err != nil {
 			return fmt.Errorf("insert: %w", err)
 		}
+		s.touched(ctx)
 		return audit.Append(ctx, tx, actor.Entry(gov.TenantID, "practice.event", "practice:"+slug, e.Title))
 	})
 	return e, err
@@ -167,6 +168,7 @@ func (s *Store) Register(ctx context.Context, actor audit.Actor, tenantID ids.Te
 			eventID, actor.ID, actor.Label, tenantID, s.now()); err != nil {
 			return fmt.Errorf("register: %w", err)
 		}
+		s.touched(ctx)
 		return audit.Append(ctx, tx, actor.Entry(tenantID, "practice.event.register", "event:"+eventID, ""))
 	})
 }

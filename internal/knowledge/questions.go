@@ -65,6 +65,7 @@ func (s *Store) Ask(ctx context.Context, actor audit.Actor, gov Government, slug
 		if err != nil {
 			return fmt.Errorf("insert: %w", err)
 		}
+		s.touched(ctx)
 		return audit.Append(ctx, tx, actor.Entry(gov.TenantID, "practice.question", "practice:"+slug, ""))
 	})
 }
@@ -99,6 +100,7 @@ func (s *Store) Answer(ctx context.Context, actor audit.Actor, gov Government, i
 				return err
 			}
 		}
+		s.touched(ctx)
 		return audit.Append(ctx, tx, actor.Entry(gov.TenantID, "practice.answer", "practice:"+q.Slug, ""))
 	})
 }

@@ -117,6 +117,7 @@ func (s *Store) Adopt(ctx context.Context, actor audit.Actor, gov Government, sl
 		if err != nil {
 			return fmt.Errorf("insert: %w", err)
 		}
+		s.touched(ctx)
 		return audit.Append(ctx, tx, actor.Entry(gov.TenantID, "replication.start", "practice:"+slug, ""))
 	})
 	return r, err
@@ -219,6 +220,7 @@ func (s *Store) change(ctx context.Context, actor audit.Actor, tenantID ids.Tena
 		if _, err := tx.ExecContext(ctx, "UPDATE replications SET updated_at = ? WHERE id = ?", s.now(), list[0].ID); err != nil {
 			return fmt.Errorf("touch: %w", err)
 		}
+		s.touched(ctx)
 		return audit.Append(ctx, tx, actor.Entry(tenantID, action, "practice:"+slug, summary))
 	})
 }
@@ -458,6 +460,7 @@ func (s *Store) AnswerMentor(ctx context.Context, actor audit.Actor, gov Governm
 		if _, err := tx.ExecContext(ctx, "UPDATE replications SET mentor_state = ?, mentor_label = ?, updated_at = ? WHERE id = ?", state, label, s.now(), replicationID); err != nil {
 			return err
 		}
+		s.touched(ctx)
 		return audit.Append(ctx, tx, actor.Entry(gov.TenantID, "replication.mentor."+state, "practice:"+list[0].Slug, ""))
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/serambi/serambi/internal/audit"
@@ -40,6 +41,21 @@ type Store struct {
 	library *Library
 	// onAnswer emails a question's answer to its asker (set by the app).
 	onAnswer AnswerHook
+	// activity counts this node's changes to replications, events and
+	// questions, which pages about a practice show (see Activity).
+	activity atomic.Int64
+}
+
+// Activity names the state of what this node changed around the
+// practices (replications, events, questions): a practice's public page
+// is cached under it, so a change made here shows at once. A change made
+// on another node shows when the minute turns (the page's cache key
+// holds the minute too).
+func (s *Store) Activity() int64 { return s.activity.Load() }
+
+// touched counts a change around the practices once it committed.
+func (s *Store) touched(ctx context.Context) {
+	db.AfterCommit(ctx, func() { s.activity.Add(1) })
 }
 
 // NewStore returns the store of d.

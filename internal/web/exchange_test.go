@@ -275,6 +275,11 @@ func TestExchangeReplication(t *testing.T) {
 	t.Parallel()
 	s := startSite(t, false)
 	const slug = "neyagawa-city-app"
+	public := s.browser(t)
+	public.lang = "en"
+	// An anonymous reader's page is cached: it must still show the
+	// replication once there is one.
+	mustContain(t, public.get("/exchange/practices/"+slug), "No government has started to replicate it yet.")
 	off := s.browser(t)
 	off.lang = "id"
 	off.signin("officer@banyuwangi.demo")
@@ -335,8 +340,6 @@ func TestExchangeReplication(t *testing.T) {
 		t.Fatalf("accept mentoring: %d", a.status)
 	}
 	mustContain(t, off.get(rep), "editor@neyagawa.demo")
-	public := s.browser(t)
-	public.lang = "en"
 	mustContain(t, public.get("/exchange/practices/"+slug), "Banyuwangi Regency</strong> — Adapt", "with a mentor from the origin")
 	mustContain(t, public.get("/banyuwangi/"), "Good practices we are taking up from other governments", `href="/exchange/practices/`+slug+`"`)
 

@@ -295,6 +295,21 @@ func (s *Server) Render(w http.ResponseWriter, status int, name string, p *Page)
 	_, _ = w.Write(buf.Bytes())
 }
 
+// ServeCached answers from the page cache when p (with its CacheKey set)
+// was rendered as name before; false means the handler goes on to load
+// and Render it. A page whose data costs database reads checks here
+// first, so a cached visit reads nothing.
+func (s *Server) ServeCached(w http.ResponseWriter, status int, name string, p *Page) bool {
+	if p.CacheKey == "" {
+		return false
+	}
+	if cp := s.cache.get(s.cacheKey(name, p) + "|" + p.CacheKey); cp != nil {
+		writeCached(w, p.r, status, cp)
+		return true
+	}
+	return false
+}
+
 // ErrorPage renders the 403/404/500 pages in the user's language.
 func (s *Server) ErrorPage(w http.ResponseWriter, r *http.Request, status int, t *tenant.Tenant) {
 	key := map[int]string{

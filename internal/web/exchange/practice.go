@@ -2,6 +2,7 @@ package exchange
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -83,11 +84,19 @@ func (s *Pages) practicePage(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.NewPage(r, "exchange.library.title")
 	p.Flash = web.FlashFrom(r)
-	v := s.viewOf(p, e)
-	p.Title = v.Title
 	if zone, err := time.LoadLocation(e.Region.TimeZone); err == nil {
 		p.Zone = zone // dates as the government that wrote it counts them
 	}
+	if p.User() == nil && p.Flash == "" {
+		// Anonymous readers share one page per practice, version, local
+		// activity and minute: served without a database read.
+		p.CacheKey = fmt.Sprintf("%s|%d|%d|%d", e.Slug, e.UpdatedAt.UnixNano(), s.Practices.Activity(), s.Clock.Now().Unix()/60)
+		if s.ServeCached(w, http.StatusOK, "exchange_practice", p) {
+			return
+		}
+	}
+	v := s.viewOf(p, e)
+	p.Title = v.Title
 	if err := s.addReplications(r, p, e, &v); err != nil {
 		s.ServerError(w, r, err)
 		return
@@ -105,9 +114,6 @@ func (s *Pages) practicePage(w http.ResponseWriter, r *http.Request) {
 		v.Questions = s.questionViews(r, p, qs)
 	}
 	p.Data = v
-	if p.User() == nil && p.Flash == "" {
-		p.CacheKey = e.Slug + "|" + e.UpdatedAt.String()
-	}
 	s.Render(w, http.StatusOK, "exchange_practice", p)
 }
 
