@@ -360,6 +360,11 @@ func clip(s string, max int) string {
 // words or punctuation).
 func (q Query) Empty() bool { return len(q.words) == 0 }
 
+// Units is the number of words the query holds (a run of Japanese
+// between scripts is one): a passage that marks this many can be bettered
+// by no other.
+func (q Query) Units() int { return len(q.words) }
+
 // Words is the number of terms the query searches for (a Latin word is
 // one, a run of Japanese one per pair of characters).
 func (q Query) Words() int { return q.size }

@@ -259,3 +259,34 @@ func score(top, want []string) (recall, rr float64) {
 	}
 	return float64(hit) / float64(len(want)), rr
 }
+
+// Facets narrow the list, and each facet counts as if it were not
+// chosen, so the other countries still show how many they have.
+func TestFacetsCountAsIfNotChosen(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		res, err := e.st.Library().Find(e.Ctx, knowledge.Search{Country: "JP", Tag: "elderly", Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		count := func(facet, value string) int {
+			for _, c := range res.Facets[facet] {
+				if c.Value == value {
+					return c.Count
+				}
+			}
+			return 0
+		}
+		for _, f := range res.Found {
+			if f.Country != "JP" || !slices.Contains(f.Live.Tags, "elderly") {
+				t.Errorf("%s is not a Japanese practice about older people", f.Slug)
+			}
+		}
+		if res.Total == 0 || count("country", "JP") != res.Total || count("country", "ID") == 0 || count("tag", "elderly") != res.Total {
+			t.Errorf("total %d, facets %+v", res.Total, res.Facets)
+		}
+		if res, _ := e.st.Library().Find(e.Ctx, knowledge.Search{Country: "JP", Tag: "village"}); res.Total != 0 {
+			t.Errorf("Japanese village practices: %d, want none", res.Total)
+		}
+	})
+}

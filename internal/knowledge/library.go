@@ -49,7 +49,7 @@ type Entry struct {
 	Kind       string // region.Region.Kind: city, regency, town…
 	Population string // a population band, "" when the directory has no figure
 	doc        int
-	facets     [][]string // the entry's values of each of Facets, in order
+	facets     [][]int32 // the entry's values of each of Facets, as numbers of snapshot.values
 }
 
 // snapshot is one build of the library.
@@ -60,6 +60,21 @@ type snapshot struct {
 	count   int
 	last    time.Time
 	seq     int64 // which build this is, for caches of pages that show the library
+	// values names each facet's values by number (counting by number
+	// is what keeps a search's facets cheap over thousands of matches).
+	values  [][]string
+	allLive bool // no entry is retired: a search needs no filter
+}
+
+// valueID is the number of facet f's value v, given one if new.
+func (snap *snapshot) valueID(f int, v string, ids map[string]int32) int32 {
+	if id, ok := ids[v]; ok {
+		return id
+	}
+	id := int32(len(snap.values[f]))
+	snap.values[f] = append(snap.values[f], v)
+	ids[v] = id
+	return id
 }
 
 func newLibrary(s *Store) *Library {
@@ -134,13 +149,25 @@ func (l *Library) build(ctx context.Context, n int, last time.Time) (*snapshot, 
 	if err != nil {
 		return nil, err
 	}
-	snap := &snapshot{bySlug: map[string]*Entry{}, count: n, last: last}
+	snap := &snapshot{bySlug: map[string]*Entry{}, count: n, last: last, values: make([][]string, len(Facets)), allLive: true}
+	ids := make([]map[string]int32, len(Facets))
+	for i := range ids {
+		ids[i] = map[string]int32{}
+	}
 	b := fulltext.NewBuilder()
 	for _, p := range list {
 		e := &Entry{Practice: p}
 		e.Region, _ = l.store.regions.Get(p.RegionCode)
 		e.Kind, e.Population = e.Region.Kind(), PopulationBand(e.Region.Population)
-		e.facets = facetValues(e)
+		e.facets = make([][]int32, len(Facets))
+		for f, vs := range facetValues(e) {
+			for _, v := range vs {
+				if v != "" {
+					e.facets[f] = append(e.facets[f], snap.valueID(f, v, ids[f]))
+				}
+			}
+		}
+		snap.allLive = snap.allLive && e.State == Published
 		e.doc = b.Add(l.fields(e)...)
 		snap.entries = append(snap.entries, e)
 		snap.bySlug[p.Slug] = e
@@ -287,7 +314,11 @@ func (l *Library) Find(ctx context.Context, q Search) (Results, error) {
 			}
 		}
 	} else {
-		hits = snap.index.Search(query, func(doc int) bool { return snap.entries[doc].State == Published })
+		var live func(doc int) bool // nil: every entry is published
+		if !snap.allLive {
+			live = func(doc int) bool { return snap.entries[doc].State == Published }
+		}
+		hits = snap.index.Search(query, live)
 	}
 	res := Results{Query: query}
 	kept := narrow(snap, hits, q.chosen(), &res)
@@ -315,25 +346,31 @@ func (l *Library) Find(ctx context.Context, q Search) (Results, error) {
 // into res each facet's values among the hits that pass every other
 // facet, so each choice shows what choosing it would give.
 func narrow(snap *snapshot, hits []fulltext.Hit, chosen []string, res *Results) []fulltext.Hit {
-	counts := make([]map[string]int, len(Facets))
-	for i := range counts {
-		counts[i] = map[string]int{}
+	want := make([]int32, len(Facets)) // -1: any; -2: a value no entry has
+	counts := make([][]int, len(Facets))
+	for f := range Facets {
+		want[f] = -1
+		if chosen[f] != "" {
+			want[f] = int32(slices.Index(snap.values[f], chosen[f]))
+			if want[f] < 0 {
+				want[f] = -2
+			}
+		}
+		counts[f] = make([]int, len(snap.values[f]))
 	}
 	kept := hits[:0]
 	for _, h := range hits {
 		e := snap.entries[h.Doc]
 		miss, missed := -1, 0
-		for i, want := range chosen {
-			if want != "" && !slices.Contains(e.facets[i], want) {
-				miss, missed = i, missed+1
+		for f, w := range want {
+			if w != -1 && !slices.Contains(e.facets[f], w) {
+				miss, missed = f, missed+1
 			}
 		}
-		for i := range Facets {
-			if missed == 0 || (missed == 1 && miss == i) {
-				for _, v := range e.facets[i] {
-					if v != "" {
-						counts[i][v]++
-					}
+		for f := range Facets {
+			if missed == 0 || (missed == 1 && miss == f) {
+				for _, v := range e.facets[f] {
+					counts[f][v]++
 				}
 			}
 		}
@@ -342,19 +379,22 @@ func narrow(snap *snapshot, hits []fulltext.Hit, chosen []string, res *Results) 
 		}
 	}
 	res.Facets = map[string][]FacetCount{}
-	for i, f := range Facets {
-		if len(counts[i]) > 0 {
-			res.Facets[f] = sortedCounts(counts[i])
+	for f, name := range Facets {
+		var list []FacetCount
+		for id, n := range counts[f] {
+			if n > 0 {
+				list = append(list, FacetCount{Value: snap.values[f][id], Count: n})
+			}
+		}
+		if len(list) > 0 {
+			res.Facets[name] = sortFacet(list)
 		}
 	}
 	return kept
 }
 
-func sortedCounts(c map[string]int) []FacetCount {
-	out := make([]FacetCount, 0, len(c))
-	for v, n := range c {
-		out = append(out, FacetCount{v, n})
-	}
+// sortFacet orders a facet's values by how many have them, then by name.
+func sortFacet(out []FacetCount) []FacetCount {
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Count != out[j].Count {
 			return out[i].Count > out[j].Count
@@ -386,6 +426,9 @@ func passage(c Content, lang string, q fulltext.Query) ([]fulltext.Piece, string
 			}
 			if ps, n := fulltext.Passage(w[l], l, q, 180); n > most {
 				best, most = ps, n
+			}
+			if most >= q.Units() {
+				break // every word marked: no later text can do better
 			}
 		}
 		if best != nil {
