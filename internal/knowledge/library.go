@@ -49,7 +49,6 @@ type Entry struct {
 	Kind       string // region.Region.Kind: city, regency, town…
 	Population string // a population band, "" when the directory has no figure
 	doc        int
-	facets     [][]int32 // the entry's values of each of Facets, as numbers of snapshot.values
 }
 
 // snapshot is one build of the library.
@@ -62,7 +61,12 @@ type snapshot struct {
 	seq     int64 // which build this is, for caches of pages that show the library
 	// values names each facet's values by number (counting by number
 	// is what keeps a search's facets cheap over thousands of matches).
-	values  [][]string
+	values [][]string
+	// byDoc holds each facet's values by document, laid out flat so a
+	// search counting thousands of matches walks arrays, not entries:
+	// byDoc[f][doc] are the value numbers of facet f (one, or several
+	// for topics).
+	byDoc   [][][]int32
 	allLive bool // no entry is retired: a search needs no filter
 }
 
@@ -149,7 +153,8 @@ func (l *Library) build(ctx context.Context, n int, last time.Time) (*snapshot, 
 	if err != nil {
 		return nil, err
 	}
-	snap := &snapshot{bySlug: map[string]*Entry{}, count: n, last: last, values: make([][]string, len(Facets)), allLive: true}
+	snap := &snapshot{bySlug: map[string]*Entry{}, count: n, last: last, values: make([][]string, len(Facets)),
+		byDoc: make([][][]int32, len(Facets)), allLive: true}
 	ids := make([]map[string]int32, len(Facets))
 	for i := range ids {
 		ids[i] = map[string]int32{}
@@ -159,13 +164,14 @@ func (l *Library) build(ctx context.Context, n int, last time.Time) (*snapshot, 
 		e := &Entry{Practice: p}
 		e.Region, _ = l.store.regions.Get(p.RegionCode)
 		e.Kind, e.Population = e.Region.Kind(), PopulationBand(e.Region.Population)
-		e.facets = make([][]int32, len(Facets))
 		for f, vs := range facetValues(e) {
+			var nums []int32
 			for _, v := range vs {
 				if v != "" {
-					e.facets[f] = append(e.facets[f], snap.valueID(f, v, ids[f]))
+					nums = append(nums, snap.valueID(f, v, ids[f]))
 				}
 			}
+			snap.byDoc[f] = append(snap.byDoc[f], nums)
 		}
 		snap.allLive = snap.allLive && e.State == Published
 		e.doc = b.Add(l.fields(e)...)
@@ -360,16 +366,15 @@ func narrow(snap *snapshot, hits []fulltext.Hit, chosen []string, res *Results) 
 	}
 	kept := hits[:0]
 	for _, h := range hits {
-		e := snap.entries[h.Doc]
 		miss, missed := -1, 0
 		for f, w := range want {
-			if w != -1 && !slices.Contains(e.facets[f], w) {
+			if w != -1 && !slices.Contains(snap.byDoc[f][h.Doc], w) {
 				miss, missed = f, missed+1
 			}
 		}
 		for f := range Facets {
 			if missed == 0 || (missed == 1 && miss == f) {
-				for _, v := range e.facets[f] {
+				for _, v := range snap.byDoc[f][h.Doc] {
 					counts[f][v]++
 				}
 			}
