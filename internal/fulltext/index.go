@@ -15,6 +15,14 @@ type Field struct {
 	Weight float64
 }
 
+// term is a term's postings and the languages it was written in (bits of
+// langBits), in one map so the index adds no second one for the garbage
+// collector to walk.
+type term struct {
+	list  []posting
+	langs uint8
+}
+
 // posting says that a document holds a term, and how much (the weighted
 // count over its fields).
 type posting struct {
@@ -25,7 +33,7 @@ type posting struct {
 // Index is a read-only inverted index: build it with a Builder, then
 // search it from any number of goroutines.
 type Index struct {
-	postings map[string][]posting
+	postings map[string]term
 	lengths  []float32
 	avg      float64
 	pool     sync.Pool // of *scratch
@@ -36,7 +44,27 @@ type Builder struct{ ix *Index }
 
 // NewBuilder starts an empty index.
 func NewBuilder() *Builder {
-	return &Builder{ix: &Index{postings: map[string][]posting{}}}
+	return &Builder{ix: &Index{postings: map[string]term{}}}
+}
+
+// langBits numbers the languages a field may be written in.
+var langBits = map[string]uint8{Indonesian: 1, Japanese: 2, English: 4}
+
+// QueryLangs are the languages, of Indonesian, Japanese and English in
+// that order, in which some document holds one of q's terms: where a
+// passage that matches is to be looked for first.
+func (ix *Index) QueryLangs(q Query) []string {
+	var mask uint8
+	for t := range q.terms {
+		mask |= ix.postings[t].langs
+	}
+	var out []string
+	for _, l := range []string{Indonesian, Japanese, English} {
+		if mask&langBits[l] != 0 {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // Add indexes a document made of fields and returns its number (0, 1,
@@ -44,19 +72,25 @@ func NewBuilder() *Builder {
 func (b *Builder) Add(fields ...Field) int {
 	doc := int32(len(b.ix.lengths))
 	counts := map[string]float32{}
+	langs := map[string]uint8{}
 	var length float32
 	for _, f := range fields {
 		seen := -1
+		bit := langBits[f.Lang]
 		for _, t := range Analyze(f.Text, f.Lang) {
 			counts[t.Term] += float32(f.Weight)
+			langs[t.Term] |= bit
 			if t.Start != seen { // a word's stems are one word long
 				length += float32(f.Weight)
 				seen = t.Start
 			}
 		}
 	}
-	for term, tf := range counts {
-		b.ix.postings[term] = append(b.ix.postings[term], posting{doc: doc, tf: tf})
+	for t, tf := range counts {
+		e := b.ix.postings[t]
+		e.list = append(e.list, posting{doc: doc, tf: tf})
+		e.langs |= langs[t]
+		b.ix.postings[t] = e
 	}
 	b.ix.lengths = append(b.ix.lengths, length)
 	return int(doc)
@@ -202,8 +236,8 @@ func (ix *Index) scratch() *scratch {
 func (ix *Index) addBest(sc *scratch, forms []string, keep func(doc int) bool, docs []int32) []int32 {
 	n := float64(len(ix.lengths))
 	var reached []int32
-	for _, term := range forms {
-		list := ix.postings[term]
+	for _, form := range forms {
+		list := ix.postings[form].list
 		if len(list) == 0 {
 			continue
 		}

@@ -249,6 +249,7 @@ type Search struct {
 	Lang       string // the reader's language, for the passages
 	Offset     int
 	Limit      int
+	NoFacets   bool // the caller shows no facets (the API): do not count them
 }
 
 // Found is one practice found, with the passage that matched (in the
@@ -327,7 +328,7 @@ func (l *Library) Find(ctx context.Context, q Search) (Results, error) {
 		hits = snap.index.Search(query, live)
 	}
 	res := Results{Query: query}
-	kept := narrow(snap, hits, q.chosen(), &res)
+	kept := narrow(snap, hits, q.chosen(), !q.NoFacets, &res)
 	res.Total = len(kept)
 	limit := q.Limit
 	if limit <= 0 || limit > 100 {
@@ -337,11 +338,12 @@ func (l *Library) Find(ctx context.Context, q Search) (Results, error) {
 		return res, nil
 	}
 	fulltext.SortTop(kept, q.Offset+limit) // only the page shown needs its order
+	hint := snap.index.QueryLangs(query)
 	for _, h := range kept[q.Offset:min(len(kept), q.Offset+limit)] {
 		found := Found{Entry: snap.entries[h.Doc]}
 		if !query.Empty() {
 			found.Score = h.Score
-			found.Passage, found.PassageLang = passage(found.Live, q.Lang, query)
+			found.Passage, found.PassageLang = passage(found.Live, q.Lang, query, hint)
 		}
 		res.Found = append(res.Found, found)
 	}
@@ -351,7 +353,7 @@ func (l *Library) Find(ctx context.Context, q Search) (Results, error) {
 // narrow keeps the hits that have every chosen facet value, and counts
 // into res each facet's values among the hits that pass every other
 // facet, so each choice shows what choosing it would give.
-func narrow(snap *snapshot, hits []fulltext.Hit, chosen []string, res *Results) []fulltext.Hit {
+func narrow(snap *snapshot, hits []fulltext.Hit, chosen []string, count bool, res *Results) []fulltext.Hit {
 	want := make([]int32, len(Facets)) // -1: any; -2: a value no entry has
 	counts := make([][]int, len(Facets))
 	for f := range Facets {
@@ -373,7 +375,7 @@ func narrow(snap *snapshot, hits []fulltext.Hit, chosen []string, res *Results) 
 			}
 		}
 		for f := range Facets {
-			if missed == 0 || (missed == 1 && miss == f) {
+			if count && (missed == 0 || (missed == 1 && miss == f)) {
 				for _, v := range snap.byDoc[f][h.Doc] {
 					counts[f][v]++
 				}
@@ -412,11 +414,20 @@ func sortFacet(out []FacetCount) []FacetCount {
 // passage finds the sentence of c that matches the most of the query:
 // in the reader's language when any of its texts match, else in the
 // original, else in another language.
-func passage(c Content, lang string, q fulltext.Query) ([]fulltext.Piece, string) {
-	order := append([]string{lang, c.Original}, Langs...)
-	if q.Japanese() && lang != "ja" {
-		order = append([]string{"ja"}, order...) // Japanese words match the Japanese text
+//
+// hint are the languages the query's words are written in (the index
+// knows): the reader's language is tried first only when it is one of
+// them, so an Indonesian query does not read every English text first.
+func passage(c Content, lang string, q fulltext.Query, hint []string) ([]fulltext.Piece, string) {
+	var order []string
+	if slices.Contains(hint, lang) {
+		order = append(order, lang)
 	}
+	if slices.Contains(hint, c.Original) {
+		order = append(order, c.Original)
+	}
+	order = append(append(order, hint...), lang, c.Original)
+	order = append(order, Langs...)
 	tried := map[string]bool{}
 	for _, l := range order {
 		if tried[l] {

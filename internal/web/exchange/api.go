@@ -81,6 +81,7 @@ func (s *Pages) apiList(w http.ResponseWriter, r *http.Request) {
 	if search.Limit == 0 {
 		search.Limit = pageSize
 	}
+	search.NoFacets = true // the list carries none
 	res, err := s.Practices.Library().Find(r.Context(), search)
 	if err != nil {
 		s.ServerError(w, r, err)

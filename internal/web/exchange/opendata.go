@@ -23,7 +23,7 @@ const (
 func (s *Pages) csvExport(w http.ResponseWriter, r *http.Request) {
 	lang := web.LangOf(r)
 	search, _, _ := readSearch(r.URL.Query(), lang)
-	search.Limit = 100
+	search.Limit, search.NoFacets = 100, true
 	var rows [][]string
 	tr := func(k string) string { return s.Catalog.T(lang, k) }
 	rows = append(rows, []string{"slug", tr("exchange.facet.country"), "region_code", tr("exchange.csv.government"), tr("exchange.csv.lang"),
