@@ -23,10 +23,10 @@ var (
 	ErrAlreadyHave  = errors.New("exchange.error.already_have")  // the adopter has a service with that code
 )
 
-// CopyRefusal is the message key of a copy's refusal; ok is false for
-// any other error.
+// CopyRefusal is the message key of a copy's own refusal (not replicating
+// is knowledge.Refusal's); ok is false for any other error.
 func CopyRefusal(err error) (string, bool) {
-	for _, e := range []error{ErrNotRun, ErrOriginAbsent, ErrAlreadyHave, knowledge.ErrNoRepl} {
+	for _, e := range []error{ErrNotRun, ErrOriginAbsent, ErrAlreadyHave} {
 		if errors.Is(err, e) {
 			return e.Error(), true
 		}

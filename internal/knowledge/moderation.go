@@ -25,10 +25,17 @@ var (
 	ErrNotPublished  = errors.New("exchange.error.not_published") // retiring what is not published
 )
 
-// Refusal is the message key of a moderation step's refusal (one of the
-// errors above); ok is false for any other error.
+// refusals are the errors whose text is a message key for the person
+// refused: moderation's, replication's, events' and questions'.
+var refusals = []error{ErrNotYours, ErrNothingToSend, ErrNotSubmitted, ErrNeedComment, ErrNotPublished, ErrNoQuestion,
+	ErrOwnPractice, ErrRetired, ErrReplicating, ErrNoRepl, ErrStopReason, ErrNoteEmpty, ErrNotMentoring,
+	ErrEventFull, ErrEventRegistered, ErrEventPast}
+
+// Refusal is the message key of a refusal (one of the knowledge
+// package's errors that says why a step cannot be taken); ok is false
+// for any other error.
 func Refusal(err error) (key string, ok bool) {
-	for _, r := range []error{ErrNotYours, ErrNothingToSend, ErrNotSubmitted, ErrNeedComment, ErrNotPublished, ErrNoQuestion} {
+	for _, r := range refusals {
 		if errors.Is(err, r) {
 			return r.Error(), true
 		}

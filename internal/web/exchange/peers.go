@@ -2,6 +2,7 @@ package exchange
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/serambi/serambi/internal/knowledge"
@@ -67,7 +68,7 @@ func (s *Pages) ourTags(r *http.Request, t *tenant.Tenant) ([]string, error) {
 	var tags []string
 	add := func(ts []string) {
 		for _, x := range ts {
-			if !strings.Contains(" "+strings.Join(tags, " ")+" ", " "+x+" ") {
+			if !slices.Contains(tags, x) {
 				tags = append(tags, x)
 			}
 		}

@@ -47,13 +47,6 @@ func (s *Pages) refuse(w http.ResponseWriter, r *http.Request, t *tenant.Tenant,
 		key, ok = flow.CopyRefusal(err)
 	}
 	if !ok {
-		for _, e := range []error{knowledge.ErrOwnPractice, knowledge.ErrRetired, knowledge.ErrNoRepl, knowledge.ErrStopReason, knowledge.ErrNoteEmpty, knowledge.ErrNotMentoring} {
-			if errors.Is(err, e) {
-				key, ok = e.Error(), true
-			}
-		}
-	}
-	if !ok {
 		s.ServerError(w, r, err)
 		return
 	}
