@@ -294,7 +294,9 @@ func TestExchangeReplication(t *testing.T) {
 		!strings.Contains(a.body, "praktik pemerintah daerah Anda sendiri") {
 		t.Errorf("adopting one's own practice: %d", a.status)
 	}
-	mustContain(t, off.get(rep), "Memahami", "Salin kursus ke kelas kami")
+	first := off.get(rep)
+	mustContain(t, first, "Memahami", "Salin kursus ke kelas kami")
+	mustNotContain(t, first, `href="/banyuwangi/exchange"`) // the editors' list is not the officer's to open
 
 	if a := off.post(rep, url.Values{"action": {"stage"}, "stage": {"stopped"}}); a.status != http.StatusUnprocessableEntity || !strings.Contains(a.body, "mengapa replikasi berhenti") {
 		t.Errorf("stop without a reason: %d", a.status)
