@@ -69,7 +69,13 @@ func Analyze(text, lang string) []Token {
 // eachRun calls fn with each run of word letters or of Japanese
 // characters, normalised, in order.
 func eachRun(text string, fn func([]letter)) {
-	var run []letter
+	eachRunIn(text, nil, fn)
+}
+
+// eachRunIn is eachRun with the letters of each run kept in buf (which
+// it returns, grown), so a caller reading many texts allocates once.
+func eachRunIn(text string, buf []letter, fn func([]letter)) []letter {
+	run := buf[:0]
 	flush := func() {
 		if len(run) > 0 {
 			fn(run)
@@ -92,6 +98,7 @@ func eachRun(text string, fn func([]letter)) {
 		run = append(run, letter{r: n, start: i, end: i + size, cjk: cjk, script: scriptOf(r)})
 	}
 	flush()
+	return run
 }
 
 // normalise folds r for matching: full-width and half-width forms to

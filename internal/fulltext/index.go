@@ -134,17 +134,26 @@ type Hit struct {
 // run of characters counts as one word, held when most of its pairs are
 // there (so バニュワンギ is not found by ワン alone).
 func (ix *Index) Search(q Query, keep func(doc int) bool) []Hit {
+	return ix.SearchInto(nil, q, keep)
+}
+
+// SearchInto is Search with the hits appended to dst[:0], so a caller
+// that searches often can reuse one slice (a search may match every
+// document).
+func (ix *Index) SearchInto(dst []Hit, q Query, keep func(doc int) bool) []Hit {
+	hits := dst[:0]
 	if len(q.words) == 0 || len(ix.lengths) == 0 {
-		return nil
+		return hits
 	}
 	sc := ix.scratch()
 	defer ix.pool.Put(sc)
-	var touched []int32 // documents that hold at least one word
+	touched := sc.touched[:0] // documents that hold at least one word
 	for _, w := range q.words {
-		var docs []int32 // documents that hold a pair or form of this word
+		docs := sc.docs[:0] // documents that hold a pair or form of this word
 		for _, group := range w.groups {
 			docs = ix.addBest(sc, group, keep, docs)
 		}
+		sc.docs = docs
 		for _, doc := range docs {
 			if sc.held[doc] >= int32(w.need) {
 				if sc.matched[doc] == 0 {
@@ -156,7 +165,7 @@ func (ix *Index) Search(q Query, keep func(doc int) bool) []Hit {
 			sc.sum[doc], sc.held[doc] = 0, 0
 		}
 	}
-	hits := make([]Hit, 0, len(touched))
+	sc.touched = touched
 	total := float64(len(q.words))
 	for _, doc := range touched {
 		hits = append(hits, Hit{Doc: int(doc), Score: sc.scores[doc] * float64(sc.matched[doc]) / total, Matched: int(sc.matched[doc])})
@@ -217,8 +226,9 @@ func partition(h []Hit, lo, hi int) int {
 // in a pool and left all zero after use: a search allocates no maps, so
 // fifty at once do not keep the garbage collector busy.
 type scratch struct {
-	scores, sum, best []float64
-	matched, held     []int32
+	scores, sum, best      []float64
+	matched, held          []int32
+	reached, docs, touched []int32 // lists of documents, reused
 }
 
 func (ix *Index) scratch() *scratch {
@@ -235,7 +245,7 @@ func (ix *Index) scratch() *scratch {
 // documents the word reached for the first time appended.
 func (ix *Index) addBest(sc *scratch, forms []string, keep func(doc int) bool, docs []int32) []int32 {
 	n := float64(len(ix.lengths))
-	var reached []int32
+	reached := sc.reached[:0]
 	for _, form := range forms {
 		list := ix.postings[form].list
 		if len(list) == 0 {
@@ -266,6 +276,7 @@ func (ix *Index) addBest(sc *scratch, forms []string, keep func(doc int) bool, d
 		sc.held[doc]++
 		sc.best[doc] = 0
 	}
+	sc.reached = reached
 	return docs
 }
 

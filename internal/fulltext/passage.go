@@ -15,12 +15,34 @@ type Piece struct {
 // span is a byte range of a text.
 type span struct{ start, end int }
 
+// Marker marks a query's words in the texts of one search's results.
+// It remembers which words matched, so the words those texts share
+// (most of them) are stemmed and looked up once per search, not once per
+// text. A Marker is for one goroutine.
+type Marker struct {
+	q    Query
+	seen map[string]map[string]bool // by language: normalised word → matches q
+	word []byte
+	out  []span
+	run  []letter
+}
+
+// Marker returns a marker of q's words.
+func (q Query) Marker() *Marker {
+	return &Marker{q: q, seen: map[string]map[string]bool{}}
+}
+
 // Passage picks the sentence of text (in lang) that holds the most of
 // q's words, cut to about max characters around its first match, and
 // marks the matches. found is how many matches the passage marks, 0
 // when nothing in text matches.
 func Passage(text, lang string, q Query, max int) (_ []Piece, found int) {
-	marks := matches(text, lang, q)
+	return q.Marker().Passage(text, lang, max)
+}
+
+// Passage is Passage of the marker's query.
+func (m *Marker) Passage(text, lang string, max int) (_ []Piece, found int) {
+	marks := m.matches(text, lang)
 	if len(marks) == 0 {
 		return nil, 0
 	}
@@ -40,12 +62,13 @@ func Passage(text, lang string, q Query, max int) (_ []Piece, found int) {
 	return ps, found
 }
 
-// matches are the merged byte ranges of text whose terms q looks for.
-// It reads text as Analyze does but keeps no tokens, and looks pairs of
-// characters up without making strings of them: it runs for every text
-// of every result shown.
-func matches(text, lang string, q Query) []span {
-	var out []span
+// matches are the merged byte ranges of text whose terms the query
+// looks for. It reads text as Analyze does but keeps no tokens, and
+// looks pairs of characters up without making strings of them: it runs
+// for every text of every result shown. The ranges are valid until the
+// next call.
+func (m *Marker) matches(text, lang string) []span {
+	out := m.out[:0]
 	add := func(start, end int) {
 		if n := len(out); n > 0 && start <= out[n-1].end {
 			out[n-1].end = max(out[n-1].end, end)
@@ -53,36 +76,55 @@ func matches(text, lang string, q Query) []span {
 		}
 		out = append(out, span{start, end})
 	}
+	seen := m.seen[lang]
+	if seen == nil {
+		seen = map[string]bool{}
+		m.seen[lang] = seen
+	}
 	var buf [8]byte
-	var word []rune
-	eachRun(text, func(run []letter) {
+	m.run = eachRunIn(text, m.run, func(run []letter) {
 		if !run[0].cjk {
-			word = word[:0]
-			for _, l := range run {
-				word = append(word, l.r)
-			}
-			for _, f := range forms(string(word), lang) {
-				if q.terms[f] {
-					add(run[0].start, run[len(run)-1].end)
-					break
-				}
+			if m.latinMatches(run, lang, seen) {
+				add(run[0].start, run[len(run)-1].end)
 			}
 			return
 		}
 		for i, l := range run {
 			n := utf8.EncodeRune(buf[:], l.r)
-			if q.terms[string(buf[:n])] {
+			if m.q.terms[string(buf[:n])] {
 				add(l.start, l.end)
 			}
 			if i+1 < len(run) {
-				m := utf8.EncodeRune(buf[n:], run[i+1].r)
-				if q.terms[string(buf[:n+m])] {
+				k := utf8.EncodeRune(buf[n:], run[i+1].r)
+				if m.q.terms[string(buf[:n+k])] {
 					add(l.start, run[i+1].end)
 				}
 			}
 		}
 	})
+	m.out = out
 	return out
+}
+
+// latinMatches says whether one of the forms of the Latin word run is a
+// term of the query, from seen when the word was met before.
+func (m *Marker) latinMatches(run []letter, lang string, seen map[string]bool) bool {
+	m.word = m.word[:0]
+	for _, l := range run {
+		m.word = utf8.AppendRune(m.word, l.r)
+	}
+	if hit, ok := seen[string(m.word)]; ok { // no string is made to look up
+		return hit
+	}
+	w, hit := string(m.word), false
+	for _, f := range forms(w, lang) {
+		if m.q.terms[f] {
+			hit = true
+			break
+		}
+	}
+	seen[w] = hit
+	return hit
 }
 
 // sentences splits text after each full stop (Latin or Japanese) and
@@ -175,3 +217,6 @@ func pieces(text string, from, to int, marks []span) []Piece {
 	}
 	return out
 }
+
+// Units is Units of the marker's query.
+func (m *Marker) Units() int { return m.q.Units() }

@@ -37,6 +37,7 @@ type Library struct {
 	// once would finish in no better time on average while some of them
 	// starved behind the rest (a p99 ten times the median).
 	turns chan struct{}
+	hits  sync.Pool // of *[]fulltext.Hit: a search may match every practice
 }
 
 // recheck is how long a library trusts its stamp.
@@ -62,11 +63,13 @@ type snapshot struct {
 	// values names each facet's values by number (counting by number
 	// is what keeps a search's facets cheap over thousands of matches).
 	values [][]string
-	// byDoc holds each facet's values by document, laid out flat so a
-	// search counting thousands of matches walks arrays, not entries:
-	// byDoc[f][doc] are the value numbers of facet f (one, or several
-	// for topics).
-	byDoc   [][][]int32
+	// rows holds every document's facet values in one array, so a
+	// search counting thousands of matches reads one short stretch of
+	// memory per match: document doc's row is rows[rowAt[doc]:rowAt[doc+1]],
+	// for each facet in order its count of values then their numbers
+	// (one, or several for topics).
+	rows    []int32
+	rowAt   []int32
 	allLive bool // no entry is retired: a search needs no filter
 }
 
@@ -154,7 +157,7 @@ func (l *Library) build(ctx context.Context, n int, last time.Time) (*snapshot, 
 		return nil, err
 	}
 	snap := &snapshot{bySlug: map[string]*Entry{}, count: n, last: last, values: make([][]string, len(Facets)),
-		byDoc: make([][][]int32, len(Facets)), allLive: true}
+		rowAt: []int32{0}, allLive: true}
 	ids := make([]map[string]int32, len(Facets))
 	for i := range ids {
 		ids[i] = map[string]int32{}
@@ -165,14 +168,16 @@ func (l *Library) build(ctx context.Context, n int, last time.Time) (*snapshot, 
 		e.Region, _ = l.store.regions.Get(p.RegionCode)
 		e.Kind, e.Population = e.Region.Kind(), PopulationBand(e.Region.Population)
 		for f, vs := range facetValues(e) {
-			var nums []int32
+			at := len(snap.rows)
+			snap.rows = append(snap.rows, 0)
 			for _, v := range vs {
 				if v != "" {
-					nums = append(nums, snap.valueID(f, v, ids[f]))
+					snap.rows = append(snap.rows, snap.valueID(f, v, ids[f]))
+					snap.rows[at]++
 				}
 			}
-			snap.byDoc[f] = append(snap.byDoc[f], nums)
 		}
+		snap.rowAt = append(snap.rowAt, int32(len(snap.rows)))
 		snap.allLive = snap.allLive && e.State == Published
 		e.doc = b.Add(l.fields(e)...)
 		snap.entries = append(snap.entries, e)
@@ -312,7 +317,13 @@ func (l *Library) Find(ctx context.Context, q Search) (Results, error) {
 		return Results{}, err
 	}
 	query := fulltext.ParseQuery(q.Text)
-	var hits []fulltext.Hit
+	buf, _ := l.hits.Get().(*[]fulltext.Hit)
+	if buf == nil {
+		buf = new([]fulltext.Hit)
+	}
+	defer l.hits.Put(buf) // the results copy what they show of the hits
+	hits := (*buf)[:0]
+	defer func() { *buf = hits[:0] }()
 	if query.Empty() {
 		// Newest first: the publication time is the score.
 		for i, e := range snap.entries {
@@ -325,7 +336,7 @@ func (l *Library) Find(ctx context.Context, q Search) (Results, error) {
 		if !snap.allLive {
 			live = func(doc int) bool { return snap.entries[doc].State == Published }
 		}
-		hits = snap.index.Search(query, live)
+		hits = snap.index.SearchInto(hits, query, live)
 	}
 	res := Results{Query: query}
 	kept := narrow(snap, hits, q.chosen(), !q.NoFacets, &res)
@@ -339,11 +350,12 @@ func (l *Library) Find(ctx context.Context, q Search) (Results, error) {
 	}
 	fulltext.SortTop(kept, q.Offset+limit) // only the page shown needs its order
 	hint := snap.index.QueryLangs(query)
+	marker := query.Marker()
 	for _, h := range kept[q.Offset:min(len(kept), q.Offset+limit)] {
 		found := Found{Entry: snap.entries[h.Doc]}
 		if !query.Empty() {
 			found.Score = h.Score
-			found.Passage, found.PassageLang = passage(found.Live, q.Lang, query, hint)
+			found.Passage, found.PassageLang = passage(found.Live, q.Lang, marker, hint)
 		}
 		res.Found = append(res.Found, found)
 	}
@@ -368,17 +380,24 @@ func narrow(snap *snapshot, hits []fulltext.Hit, chosen []string, count bool, re
 	}
 	kept := hits[:0]
 	for _, h := range hits {
+		row := snap.rows[snap.rowAt[h.Doc]:snap.rowAt[h.Doc+1]]
 		miss, missed := -1, 0
-		for f, w := range want {
-			if w != -1 && !slices.Contains(snap.byDoc[f][h.Doc], w) {
+		for f, at := 0, 0; f < len(want); f++ {
+			n := int(row[at])
+			if w := want[f]; w != -1 && !slices.Contains(row[at+1:at+1+n], w) {
 				miss, missed = f, missed+1
 			}
+			at += 1 + n
 		}
-		for f := range Facets {
-			if count && (missed == 0 || (missed == 1 && miss == f)) {
-				for _, v := range snap.byDoc[f][h.Doc] {
-					counts[f][v]++
+		if count && missed <= 1 {
+			for f, at := 0, 0; f < len(want); f++ {
+				n := int(row[at])
+				if missed == 0 || miss == f {
+					for _, v := range row[at+1 : at+1+n] {
+						counts[f][v]++
+					}
 				}
+				at += 1 + n
 			}
 		}
 		if missed == 0 {
@@ -418,7 +437,7 @@ func sortFacet(out []FacetCount) []FacetCount {
 // hint are the languages the query's words are written in (the index
 // knows): the reader's language is tried first only when it is one of
 // them, so an Indonesian query does not read every English text first.
-func passage(c Content, lang string, q fulltext.Query, hint []string) ([]fulltext.Piece, string) {
+func passage(c Content, lang string, m *fulltext.Marker, hint []string) ([]fulltext.Piece, string) {
 	var order []string
 	if slices.Contains(hint, lang) {
 		order = append(order, lang)
@@ -440,10 +459,10 @@ func passage(c Content, lang string, q fulltext.Query, hint []string) ([]fulltex
 			if w[l] == "" {
 				continue
 			}
-			if ps, n := fulltext.Passage(w[l], l, q, 180); n > most {
+			if ps, n := m.Passage(w[l], l, 180); n > most {
 				best, most = ps, n
 			}
-			if most >= q.Units() {
+			if most >= m.Units() {
 				break // every word marked: no later text can do better
 			}
 		}
