@@ -1,0 +1,147 @@
+package survey
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/serambi/serambi/internal/ids"
+)
+
+// Filter narrows the sums read: every field "" means any.
+type Filter struct {
+	Template string
+	From, To string // months "2006-01", inclusive
+	ServiceID string
+	UnitKind  string
+	UnitID    string
+	Channel   string
+}
+
+// Rollup is one month's sums for one service, unit and channel.
+type Rollup struct {
+	Period, Template, Channel, ServiceID, UnitKind, UnitID string
+	Respondents                                            int
+	Sum, Count                                             [Elements]int64
+	Satisfied                                              [Items]int64
+}
+
+// Tally is the SKM tally of r.
+func (r Rollup) Tally() Tally {
+	return Tally{Respondents: r.Respondents, Sum: r.Sum, Count: r.Count}
+}
+
+// Tally5 is the counter survey's tally of r.
+func (r Rollup) Tally5() Tally5 {
+	t := Tally5{Respondents: r.Respondents, Satisfied: r.Satisfied}
+	copy(t.Sum[:], r.Sum[:Items])
+	copy(t.Count[:], r.Count[:Items])
+	return t
+}
+
+// where builds the filter's conditions.
+func (f Filter) where(tenantID ids.Tenant) (string, []any) {
+	conds, args := []string{"tenant_id = ?"}, []any{tenantID}
+	add := func(col, v string) {
+		if v != "" {
+			conds, args = append(conds, col+" = ?"), append(args, v)
+		}
+	}
+	add("template", f.Template)
+	add("service_id", f.ServiceID)
+	add("unit_kind", f.UnitKind)
+	add("unit_id", f.UnitID)
+	add("channel", f.Channel)
+	if f.From != "" {
+		conds, args = append(conds, "period >= ?"), append(args, f.From)
+	}
+	if f.To != "" {
+		conds, args = append(conds, "period <= ?"), append(args, f.To)
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+// Rollups reads the monthly sums f selects, by month.
+func (s *Store) Rollups(ctx context.Context, tenantID ids.Tenant, f Filter) ([]Rollup, error) {
+	where, args := f.where(tenantID)
+	rows, err := s.db.QueryContext(ctx, `SELECT period, template, channel, service_id, unit_kind, unit_id, respondents,
+		s1, s2, s3, s4, s5, s6, s7, s8, s9, c1, c2, c3, c4, c5, c6, c7, c8, c9, t1, t2, t3, t4, t5
+		FROM survey_rollups WHERE `+where+" ORDER BY period", args...)
+	if err != nil {
+		return nil, fmt.Errorf("survey: read the sums of %s: %w", tenantID, err)
+	}
+	defer rows.Close()
+	var out []Rollup
+	for rows.Next() {
+		var r Rollup
+		dest := []any{&r.Period, &r.Template, &r.Channel, &r.ServiceID, &r.UnitKind, &r.UnitID, &r.Respondents}
+		for i := range r.Sum {
+			dest = append(dest, &r.Sum[i])
+		}
+		for i := range r.Count {
+			dest = append(dest, &r.Count[i])
+		}
+		for i := range r.Satisfied {
+			dest = append(dest, &r.Satisfied[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, fmt.Errorf("survey: read the sums of %s: %w", tenantID, err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("survey: read the sums of %s: %w", tenantID, err)
+	}
+	return out, nil
+}
+
+// Served counts the invitations f selects made from month From to month
+// To in loc: everyone served through Serambi is invited, so this is the
+// population the minimum sample is taken from.
+func (s *Store) Served(ctx context.Context, tenantID ids.Tenant, f Filter, loc *time.Location) (int, error) {
+	conds, args := []string{"tenant_id = ?"}, []any{tenantID}
+	add := func(col, v string) {
+		if v != "" {
+			conds, args = append(conds, col+" = ?"), append(args, v)
+		}
+	}
+	add("template", f.Template)
+	add("service_id", f.ServiceID)
+	add("unit_kind", f.UnitKind)
+	add("unit_id", f.UnitID)
+	add("channel", f.Channel)
+	if from, err := time.ParseInLocation("2006-01", f.From, loc); err == nil {
+		conds, args = append(conds, "created_at >= ?"), append(args, from.UTC())
+	}
+	if to, err := time.ParseInLocation("2006-01", f.To, loc); err == nil {
+		conds, args = append(conds, "created_at < ?"), append(args, to.AddDate(0, 1, 0).UTC())
+	}
+	var n int
+	err := s.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM survey_invitations WHERE "+strings.Join(conds, " AND "), args...).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("survey: count those served by %s: %w", tenantID, err)
+	}
+	return n, nil
+}
+
+// Comments lists the free comments of the responses f selects, newest
+// month first, without anything else of the response.
+func (s *Store) Comments(ctx context.Context, tenantID ids.Tenant, f Filter, limit int) ([]string, error) {
+	where, args := f.where(tenantID)
+	rows, err := s.db.QueryContext(ctx, "SELECT comment FROM survey_responses WHERE "+where+
+		" AND comment <> '' ORDER BY period DESC LIMIT ?", append(args, limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("survey: read the comments of %s: %w", tenantID, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, fmt.Errorf("survey: read the comments of %s: %w", tenantID, err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

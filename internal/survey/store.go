@@ -1,0 +1,377 @@
+package survey
+
+import (
+	"context"
+	"crypto/hkdf"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/serambi/serambi/internal/clock"
+	"github.com/serambi/serambi/internal/db"
+	"github.com/serambi/serambi/internal/ids"
+	"github.com/serambi/serambi/internal/validation"
+)
+
+// Refusals, as message keys the pages show.
+var (
+	ErrLink     = errors.New("survey.error.link")     // forged, unknown or another government's
+	ErrExpired  = errors.New("survey.error.expired")  // past its 30 days
+	ErrAnswered = errors.New("survey.error.answered") // one response per invitation
+	ErrMissing  = errors.New("survey.error.missing")  // a standard question not answered yet
+	ErrProfile  = errors.New("survey.error.profile")  // an answer the profile question does not offer
+	ErrComment  = errors.New("survey.error.comment")  // too long, or hidden characters
+)
+
+// Lifetime is how long an invitation can be answered.
+const Lifetime = 30 * 24 * time.Hour
+
+// MaxComment is the longest free comment, in characters.
+const MaxComment = 2000
+
+// Store keeps invitations, responses and their monthly sums.
+type Store struct {
+	db    *db.DB
+	clock clock.Clock
+	key   []byte
+}
+
+// NewStore derives the key of invitation links from the server's secret
+// key (HKDF, its own label: a link proves nothing elsewhere).
+func NewStore(d *db.DB, c clock.Clock, secret []byte) (*Store, error) {
+	k, err := hkdf.Key(sha256.New, secret, nil, "serambi survey link", 32)
+	if err != nil {
+		return nil, fmt.Errorf("survey: derive the link key: %w", err)
+	}
+	return &Store{db: d, clock: c, key: k}, nil
+}
+
+// Invitation asks one person about one thing they were served.
+type Invitation struct {
+	ID         string
+	TenantID   ids.Tenant
+	Template   Template
+	Channel    string
+	Subject    string // what it is about, e.g. "application:<id>": one invitation each
+	ServiceID  string
+	UnitKind   string
+	UnitID     string
+	ResidentID ids.User // "" for a kiosk visit or a poster
+	Draft      Draft
+	Answered   bool
+	CreatedAt  time.Time
+	ExpiresAt  time.Time
+}
+
+// Draft is what a respondent answered so far.
+type Draft struct {
+	Answers []int   `json:"a"` // by item; 0 not yet
+	Profile Profile `json:"p"`
+	Comment string  `json:"c"`
+}
+
+// Answer records item's answer v (1..Scale).
+func (d *Draft) Answer(t Template, item, v int) error {
+	if item < 0 || item >= len(t.Items) || v < 1 || v > t.Scale {
+		return ErrScale
+	}
+	if len(d.Answers) != len(t.Items) {
+		d.Answers = append(d.Answers, make([]int, len(t.Items))...)[:len(t.Items)]
+	}
+	d.Answers[item] = v
+	return nil
+}
+
+// SetProfile records who answered; every part may stay "".
+func (d *Draft) SetProfile(p Profile) error {
+	for _, q := range ProfileQuestions {
+		if !validProfile(q, p.Get(q)) {
+			return ErrProfile
+		}
+	}
+	d.Profile = p
+	return nil
+}
+
+// SetComment records the free comment, trimmed.
+func (d *Draft) SetComment(s string) error {
+	s = strings.TrimSpace(s)
+	if utf8.RuneCountInString(s) > MaxComment || validation.HasHiddenControls(s) || !utf8.ValidString(s) {
+		return ErrComment
+	}
+	d.Comment = s
+	return nil
+}
+
+// Next is the first item not answered yet, or len(Items) when all are.
+func (d Draft) Next(t Template) int {
+	for i := range t.Items {
+		if i >= len(d.Answers) || d.Answers[i] == 0 {
+			return i
+		}
+	}
+	return len(t.Items)
+}
+
+// Token is the invitation's link token: its id and a MAC of it, so a
+// link cannot be made up and nothing secret is stored.
+func (s *Store) Token(id string) string {
+	return id + "." + s.mac(id)
+}
+
+func (s *Store) mac(id string) string {
+	m := hmac.New(sha256.New, s.key)
+	m.Write([]byte(id))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:16])
+}
+
+// idOf checks token and returns the invitation id it names.
+func (s *Store) idOf(token string) (string, error) {
+	id, mac, ok := strings.Cut(token, ".")
+	if !ok || !db.ValidID(id) || !hmac.Equal([]byte(mac), []byte(s.mac(id))) {
+		return "", ErrLink
+	}
+	return id, nil
+}
+
+// Invite records an invitation in tx (the transaction of what it follows:
+// a decision, a call's end). created is false when the subject was
+// already invited (once per subject).
+func (s *Store) Invite(ctx context.Context, tx *db.Tx, inv Invitation) (_ Invitation, created bool, err error) {
+	now := s.clock.Now()
+	inv.ID, inv.CreatedAt, inv.ExpiresAt = db.NewID(), now, now.Add(Lifetime)
+	if inv.UnitKind == "" {
+		inv.UnitKind = UnitTenant
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO survey_invitations (id, tenant_id, template, channel, subject, service_id,
+		unit_kind, unit_id, resident_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (tenant_id, subject) DO NOTHING`,
+		inv.ID, inv.TenantID, inv.Template.Code, inv.Channel, inv.Subject, inv.ServiceID, inv.UnitKind, inv.UnitID,
+		inv.ResidentID, inv.CreatedAt, inv.ExpiresAt)
+	if err != nil {
+		return inv, false, fmt.Errorf("survey: invite for %s: %w", inv.Subject, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return inv, false, fmt.Errorf("survey: invite for %s: %w", inv.Subject, err)
+	}
+	return inv, n == 1, nil
+}
+
+const invitationColumns = `id, tenant_id, template, channel, subject, service_id, unit_kind, unit_id, resident_id,
+	draft, answered, created_at, expires_at`
+
+func scanInvitation(row interface{ Scan(...any) error }) (Invitation, error) {
+	var inv Invitation
+	var template, draft string
+	err := row.Scan(&inv.ID, &inv.TenantID, &template, &inv.Channel, &inv.Subject, &inv.ServiceID, &inv.UnitKind,
+		&inv.UnitID, &inv.ResidentID, &draft, &inv.Answered, &inv.CreatedAt, &inv.ExpiresAt)
+	if err != nil {
+		return inv, err
+	}
+	var ok bool
+	if inv.Template, ok = ByCode(template); !ok {
+		return inv, fmt.Errorf("survey: invitation %s has unknown template %q", inv.ID, template)
+	}
+	if draft != "" {
+		if err := json.Unmarshal([]byte(draft), &inv.Draft); err != nil {
+			return inv, fmt.Errorf("survey: read the draft of invitation %s: %w", inv.ID, err)
+		}
+	}
+	return inv, nil
+}
+
+// Open returns the invitation token names in tenantID, refused when the
+// link is not one (ErrLink), was answered (ErrAnswered) or expired
+// (ErrExpired).
+func (s *Store) Open(ctx context.Context, tenantID ids.Tenant, token string) (Invitation, error) {
+	return s.open(ctx, s.db, tenantID, token)
+}
+
+func (s *Store) open(ctx context.Context, q db.Querier, tenantID ids.Tenant, token string) (Invitation, error) {
+	id, err := s.idOf(token)
+	if err != nil {
+		return Invitation{}, err
+	}
+	inv, err := scanInvitation(q.QueryRowContext(ctx, "SELECT "+invitationColumns+
+		" FROM survey_invitations WHERE id = ? AND tenant_id = ?", id, tenantID))
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return inv, ErrLink
+	case err != nil:
+		return inv, fmt.Errorf("survey: open invitation %s: %w", id, err)
+	case inv.Answered:
+		return inv, ErrAnswered
+	case !s.clock.Now().Before(inv.ExpiresAt):
+		return inv, ErrExpired
+	}
+	return inv, nil
+}
+
+// Change applies change to the draft of the invitation token names and
+// keeps it, so a respondent who stops half way finds their answers.
+func (s *Store) Change(ctx context.Context, tenantID ids.Tenant, token string, change func(*Draft) error) (Invitation, error) {
+	var inv Invitation
+	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+		var err error
+		if inv, err = s.open(ctx, tx, tenantID, token); err != nil {
+			return err
+		}
+		if err := change(&inv.Draft); err != nil {
+			return err
+		}
+		draft, err := json.Marshal(inv.Draft)
+		if err != nil {
+			return fmt.Errorf("survey: keep the draft of %s: %w", inv.ID, err)
+		}
+		_, err = tx.ExecContext(ctx, "UPDATE survey_invitations SET draft = ? WHERE id = ? AND answered = ?", string(draft), inv.ID, false)
+		if err != nil {
+			return fmt.Errorf("survey: keep the draft of %s: %w", inv.ID, err)
+		}
+		return nil
+	})
+	return inv, err
+}
+
+// Submit turns the draft into the invitation's one response, counted in
+// the month (in loc, the government's zone) it is sent. The invitation
+// is marked answered by a conditional update in the same transaction, so
+// of two submits at once exactly one counts; the draft leaves the
+// invitation, and the response keeps no link to it.
+func (s *Store) Submit(ctx context.Context, tenantID ids.Tenant, token string, loc *time.Location) error {
+	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		inv, err := s.open(ctx, tx, tenantID, token)
+		if err != nil {
+			return err
+		}
+		if inv.Draft.Next(inv.Template) < len(inv.Template.Items) {
+			return ErrMissing
+		}
+		res, err := tx.ExecContext(ctx, "UPDATE survey_invitations SET answered = ?, draft = '' WHERE id = ? AND answered = ?", true, inv.ID, false)
+		if err != nil {
+			return fmt.Errorf("survey: mark %s answered: %w", inv.ID, err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			if err != nil {
+				return fmt.Errorf("survey: mark %s answered: %w", inv.ID, err)
+			}
+			return ErrAnswered
+		}
+		period := s.clock.Now().In(loc).Format("2006-01")
+		if err := s.insertResponse(ctx, tx, inv, period); err != nil {
+			return err
+		}
+		return s.addToRollup(ctx, tx, inv, period)
+	})
+}
+
+// randomID is a response's id: random, so it tells nothing of when the
+// response came (a UUIDv7 would).
+func randomID() string {
+	b := make([]byte, 16)
+	rand.Read(b) // never fails (crypto/rand)
+	return hex.EncodeToString(b)
+}
+
+func (s *Store) insertResponse(ctx context.Context, tx *db.Tx, inv Invitation, period string) error {
+	var a [Elements]int
+	copy(a[:], inv.Draft.Answers)
+	p := inv.Draft.Profile
+	_, err := tx.ExecContext(ctx, `INSERT INTO survey_responses (id, tenant_id, template, channel, service_id, unit_kind, unit_id,
+		period, a1, a2, a3, a4, a5, a6, a7, a8, a9, sex, age, education, occupation, comment)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		randomID(), inv.TenantID, inv.Template.Code, inv.Channel, inv.ServiceID, inv.UnitKind, inv.UnitID, period,
+		a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], p.Sex, p.Age, p.Education, p.Occupation, inv.Draft.Comment)
+	if err != nil {
+		return fmt.Errorf("survey: store the response to %s: %w", inv.ID, err)
+	}
+	return nil
+}
+
+// addToRollup adds one response to its month's sums (an upsert both
+// databases read the same way).
+func (s *Store) addToRollup(ctx context.Context, tx *db.Tx, inv Invitation, period string) error {
+	var sum, count [Elements]int
+	var satisfied [Items]int
+	for i, v := range inv.Draft.Answers {
+		if i >= Elements || v == 0 {
+			continue
+		}
+		sum[i], count[i] = v, 1
+		if inv.Template.Scale == 5 && i < Items && v >= 4 {
+			satisfied[i] = 1
+		}
+	}
+	args := []any{inv.TenantID, period, inv.Template.Code, inv.Channel, inv.ServiceID, inv.UnitKind, inv.UnitID}
+	for _, v := range sum {
+		args = append(args, v)
+	}
+	for _, v := range count {
+		args = append(args, v)
+	}
+	for _, v := range satisfied {
+		args = append(args, v)
+	}
+	_, err := tx.ExecContext(ctx, rollupUpsert, args...)
+	if err != nil {
+		return fmt.Errorf("survey: add the response to %s's month: %w", inv.ID, err)
+	}
+	return nil
+}
+
+var rollupUpsert = func() string {
+	cols := []string{"s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9", "t1", "t2", "t3", "t4", "t5"}
+	sets := []string{"respondents = survey_rollups.respondents + 1"}
+	for _, c := range cols {
+		sets = append(sets, c+" = survey_rollups."+c+" + excluded."+c)
+	}
+	return `INSERT INTO survey_rollups (tenant_id, period, template, channel, service_id, unit_kind, unit_id, respondents, ` +
+		strings.Join(cols, ", ") + `) VALUES (?, ?, ?, ?, ?, ?, ?, 1` + strings.Repeat(", ?", len(cols)) + `)
+		ON CONFLICT (tenant_id, period, template, channel, service_id, unit_kind, unit_id) DO UPDATE SET ` + strings.Join(sets, ", ")
+}()
+
+// ForResident lists the invitations resident may still answer, newest
+// first (their own pages show them).
+func (s *Store) ForResident(ctx context.Context, tenantID ids.Tenant, resident ids.User) ([]Invitation, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT "+invitationColumns+` FROM survey_invitations
+		WHERE tenant_id = ? AND resident_id = ? AND answered = ? AND expires_at > ? ORDER BY created_at DESC LIMIT 20`,
+		tenantID, resident, false, s.clock.Now())
+	if err != nil {
+		return nil, fmt.Errorf("survey: invitations of %s: %w", resident, err)
+	}
+	defer rows.Close()
+	var out []Invitation
+	for rows.Next() {
+		inv, err := scanInvitation(rows)
+		if err != nil {
+			return nil, fmt.Errorf("survey: invitations of %s: %w", resident, err)
+		}
+		out = append(out, inv)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("survey: invitations of %s: %w", resident, err)
+	}
+	return out, nil
+}
+
+// BySubject returns the invitation about subject, if any (ok false).
+func (s *Store) BySubject(ctx context.Context, tenantID ids.Tenant, subject string) (Invitation, bool, error) {
+	inv, err := scanInvitation(s.db.QueryRowContext(ctx, "SELECT "+invitationColumns+
+		" FROM survey_invitations WHERE tenant_id = ? AND subject = ?", tenantID, subject))
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return inv, false, nil
+	case err != nil:
+		return inv, false, fmt.Errorf("survey: invitation about %s: %w", subject, err)
+	}
+	return inv, true, nil
+}
