@@ -43,6 +43,7 @@ import (
 	"github.com/serambi/serambi/internal/result"
 	"github.com/serambi/serambi/internal/sandbox"
 	"github.com/serambi/serambi/internal/sfu"
+	"github.com/serambi/serambi/internal/survey"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/web"
 	"github.com/serambi/serambi/internal/web/account"
@@ -56,6 +57,7 @@ import (
 	"github.com/serambi/serambi/internal/web/kiosks"
 	"github.com/serambi/serambi/internal/web/network"
 	"github.com/serambi/serambi/internal/web/serviceadmin"
+	"github.com/serambi/serambi/internal/web/surveys"
 )
 
 // App is a running Serambi.
@@ -79,6 +81,7 @@ type App struct {
 	Classes  *classes.Store
 	// Practices is the knowledge exchange's library.
 	Practices *knowledge.Store
+	Surveys   *survey.Store
 	Sandbox   *sandbox.Service
 	// Classrooms are the online classes' media rooms (on once StartMedia
 	// has opened the media port).
@@ -199,6 +202,10 @@ func Open(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error)
 	}
 	a.Classes = classes.NewStore(d, o.clock, checkIn)
 	a.Practices = knowledge.NewStore(d, o.clock, regions)
+	if a.Surveys, err = survey.NewStore(d, o.clock, key); err != nil {
+		d.Close()
+		return nil, err
+	}
 	a.Sandbox = sandbox.New(d, o.clock, a.Tenants, a.Catalog, a.Counters, a.Docs, a.Calendar)
 	a.Classrooms = sfu.NewRooms()
 	a.registerJobs()
@@ -237,9 +244,9 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error) 
 	a.web, err = web.New(web.Deps{
 		DB: a.DB, Tenants: a.Tenants, Identity: a.Identity, Regions: a.Regions, Catalog: messages,
 		Services: a.Catalog, Calendar: a.Calendar, Apps: a.Apps, Results: a.Results, Docs: a.Docs,
-		Outbox: a.Outbox, SendCode: a.sendCode, Counters: a.Counters, Queue: a.Queue, Calls: a.Calls, Kiosks: a.Kiosks, Classes: a.Classes, Sandbox: a.Sandbox, Practices: a.Practices, Classrooms: a.Classrooms, ICE: a.iceServers, FeedKey: feedKey(cfg), FeedKeyBefore: feedKeyBefore(cfg), CheckKey: a.checkKey,
+		Outbox: a.Outbox, SendCode: a.sendCode, Counters: a.Counters, Queue: a.Queue, Calls: a.Calls, Kiosks: a.Kiosks, Classes: a.Classes, Sandbox: a.Sandbox, Practices: a.Practices, Surveys: a.Surveys, Classrooms: a.Classrooms, ICE: a.iceServers, FeedKey: feedKey(cfg), FeedKeyBefore: feedKeyBefore(cfg), CheckKey: a.checkKey,
 		Clock: a.Clock, Log: a.Log, BaseURL: cfg.BaseURL, Demo: cfg.Demo, Registry: prometheus.NewRegistry(), MetricsToken: cfg.MetricsToken,
-	}, account.New, admin.New, api.New, applications.New, calls.New, classpages.New, counters.New, exchange.New, kiosks.New, network.New, serviceadmin.New)
+	}, account.New, admin.New, api.New, applications.New, calls.New, classpages.New, counters.New, exchange.New, kiosks.New, surveys.New, network.New, serviceadmin.New)
 	if err != nil {
 		a.Close()
 		return nil, err

@@ -54,7 +54,7 @@ func (w *reminderWorker) Work(ctx context.Context, _ *river.Job[reminderCheck]) 
 func (a *App) setupNotices() error {
 	a.Outbox = notify.NewOutbox(a.DB, a.Clock, a.Config.SMTPURL != "")
 	deps := flow.NoticeDeps{DB: a.DB, Clock: a.Clock, Identity: a.Identity, Tenants: a.Tenants, Catalog: a.Catalog,
-		Counters: a.Counters, Classes: a.Classes, Outbox: a.Outbox, BaseURL: a.Config.BaseURL, CheckKey: a.checkKey}
+		Counters: a.Counters, Classes: a.Classes, Outbox: a.Outbox, Surveys: a.Surveys, BaseURL: a.Config.BaseURL, CheckKey: a.checkKey}
 	if a.Config.SMTPURL != "" {
 		s, err := notify.NewSender(a.Config.SMTPURL)
 		if err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/locale"
 	"github.com/serambi/serambi/internal/notify"
+	"github.com/serambi/serambi/internal/survey"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/workflow"
 )
@@ -34,6 +35,7 @@ type Notices struct {
 	counters *counter.Store
 	classes  *classes.Store
 	outbox   *notify.Outbox
+	surveys  *survey.Store
 	baseURL  string
 	checkKey []byte
 	deliver  func(ctx context.Context, tx *db.Tx, messageID string) error
@@ -49,6 +51,9 @@ type NoticeDeps struct {
 	Counters *counter.Store
 	Classes  *classes.Store
 	Outbox   *notify.Outbox
+	// Surveys, when set, invites whoever was served to the satisfaction
+	// survey (a decided application, a finished call).
+	Surveys  *survey.Store
 	BaseURL  string // links in the emails
 	CheckKey []byte // applications' check codes for public tracking
 	// Deliver, when set, queues the sending of a queued message in the
@@ -59,7 +64,7 @@ type NoticeDeps struct {
 // NewNotices joins d.
 func NewNotices(d NoticeDeps) *Notices {
 	return &Notices{db: d.DB, clock: d.Clock, identity: d.Identity, tenants: d.Tenants, catalog: d.Catalog,
-		counters: d.Counters, classes: d.Classes, outbox: d.Outbox, baseURL: d.BaseURL, checkKey: d.CheckKey, deliver: d.Deliver}
+		counters: d.Counters, classes: d.Classes, outbox: d.Outbox, surveys: d.Surveys, baseURL: d.BaseURL, checkKey: d.CheckKey, deliver: d.Deliver}
 }
 
 // OnTransition implements application.TransitionHook: the applicant hears
@@ -85,6 +90,19 @@ func (n *Notices) OnTransition(ctx context.Context, tx *db.Tx, t tenant.Tenant, 
 	case st.End:
 		return nil // the resident withdrew it themself
 	}
+	var surveyURL string
+	if template == notify.ApplicationDecided {
+		channel := survey.Online
+		if a.FilledBy != "" {
+			channel = survey.Remote // filled by an officer during a call
+		}
+		var err error
+		surveyURL, err = n.invite(ctx, tx, t, survey.Invitation{Channel: channel, Subject: "application:" + string(a.ID),
+			ServiceID: svc.ID, ResidentID: a.ApplicantID})
+		if err != nil {
+			return err
+		}
+	}
 	u, ok, err := n.recipient(ctx, tx, a.ApplicantID)
 	if !ok {
 		return err // no address: the resident sees it in their account
@@ -92,6 +110,7 @@ func (n *Notices) OnTransition(ctx context.Context, tx *db.Tx, t tenant.Tenant, 
 	data := n.data(t, svc, a, u.Lang, u.Name)
 	data["state"] = st.Labels.In(u.Lang)
 	data["comment"] = e.Comment
+	data["survey_url"] = surveyURL
 	return n.send(ctx, tx, notify.Event{Template: template, TenantID: t.ID, RecipientID: u.ID, To: u.Email,
 		Lang: u.Lang, Related: string(a.ID), Data: data})
 }
@@ -188,4 +207,20 @@ func contactOf(phone, email string) string {
 		return phone
 	}
 	return phone + " " + email
+}
+
+// invite asks whoever was served in t to the satisfaction survey of its
+// country and returns the link to it; "" when surveys are not set up,
+// for a practice twin (nothing a learner does there is counted), or when
+// the subject was invited before.
+func (n *Notices) invite(ctx context.Context, tx *db.Tx, t tenant.Tenant, inv survey.Invitation) (string, error) {
+	if n.surveys == nil || t.IsPractice() {
+		return "", nil
+	}
+	inv.TenantID, inv.Template = t.ID, survey.ForCountry(t.Country)
+	inv, created, err := n.surveys.Invite(ctx, tx, inv)
+	if err != nil || !created {
+		return "", err
+	}
+	return n.baseURL + "/" + t.Slug + "/survey/" + n.surveys.Token(inv.ID), nil
 }

@@ -21,7 +21,7 @@ func fullData() map[string]string {
 		"course": "Langkah pertama dengan ponsel", "until": "11.30", "venue": "Balai Desa Kemiren", "address": "Jl. Barong",
 		"map":      "https://www.openstreetmap.org/x",
 		"practice": "Loket jarak jauh", "government": "福岡市", "question": "Berapa biayanya?", "answer": "Sekitar 2 juta yen.",
-		"answered_by": "editor@fukuoka.demo",
+		"answered_by": "editor@fukuoka.demo", "survey_url": "https://serambi.example.go.id/bwi/survey/0193.abc",
 	}
 }
 
@@ -102,7 +102,7 @@ func TestRenderEveryTemplate(t *testing.T) {
 						t.Errorf("%s: output contains %q:\n%s\n\n%s", where, bad, subject, body)
 					}
 				}
-				for _, k := range []string{"comment", "contact", "due", "service", "state"} {
+				for _, k := range []string{"comment", "contact", "due", "service", "state", "survey_url"} {
 					if data[k] != "" && usesKey(lang, name, k) && !strings.Contains(body, data[k]) {
 						t.Errorf("%s: %s %q missing from body:\n%s", where, k, data[k], body)
 					}

@@ -11,8 +11,8 @@ import (
 
 // Filter narrows the sums read: every field "" means any.
 type Filter struct {
-	Template string
-	From, To string // months "2006-01", inclusive
+	Template  string
+	From, To  string // months "2006-01", inclusive
 	ServiceID string
 	UnitKind  string
 	UnitID    string

@@ -77,6 +77,9 @@ type Draft struct {
 	Answers []int   `json:"a"` // by item; 0 not yet
 	Profile Profile `json:"p"`
 	Comment string  `json:"c"`
+	// Reached is how many screens the respondent has passed (the pages
+	// number them), so coming back from the link finds their place.
+	Reached int `json:"r"`
 }
 
 // Answer records item's answer v (1..Scale).

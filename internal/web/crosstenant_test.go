@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 
 	"github.com/serambi/serambi/internal/application"
 	"github.com/serambi/serambi/internal/audit"
+	"github.com/serambi/serambi/internal/catalog"
 	"github.com/serambi/serambi/internal/form"
 	"github.com/serambi/serambi/internal/ids"
 )
@@ -192,6 +194,9 @@ func applicationIn(t testing.TB, s *site, slug, email string) application.Applic
 		t.Fatal(err)
 	}
 	svc, err := s.app.Catalog.ByCode(ctx, ten.ID, "JUMINHYO")
+	if errors.Is(err, catalog.ErrNotFound) {
+		svc, err = copyJuminhyo(t, s, ten.ID)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,4 +230,29 @@ func appointmentIn(t testing.TB, s *site, slug, email string) (string, string) {
 		t.Fatal(err)
 	}
 	return string(cs[0].ID), a.ID
+}
+
+// copyJuminhyo publishes Fukuoka's residence certificate service in
+// tenantID too, for tests that need a service without required documents
+// in a government that has none.
+func copyJuminhyo(t testing.TB, s *site, tenantID ids.Tenant) (catalog.Service, error) {
+	t.Helper()
+	fuk, err := s.app.Tenants.BySlug(context.Background(), "fukuoka")
+	if err != nil {
+		return catalog.Service{}, err
+	}
+	svc, err := s.app.Catalog.ByCode(context.Background(), fuk.ID, "JUMINHYO")
+	if err != nil {
+		return svc, err
+	}
+	raw, err := catalog.Export(svc)
+	if err != nil {
+		return svc, err
+	}
+	copied, err := catalog.Import(raw)
+	if err != nil {
+		return svc, err
+	}
+	copied.Published = true
+	return s.app.Catalog.Save(context.Background(), audit.System, tenantID, copied)
 }

@@ -38,6 +38,7 @@ import (
 	"github.com/serambi/serambi/internal/result"
 	"github.com/serambi/serambi/internal/sandbox"
 	"github.com/serambi/serambi/internal/sfu"
+	"github.com/serambi/serambi/internal/survey"
 	"github.com/serambi/serambi/internal/tenant"
 )
 
@@ -60,6 +61,8 @@ type Deps struct {
 	Sandbox  *sandbox.Service // practice of the real services (smartphone classes)
 	// Practices is the knowledge exchange's library of good practices.
 	Practices *knowledge.Store
+	// Surveys are the satisfaction surveys: invitations, responses, sums.
+	Surveys *survey.Store
 	// Classrooms forward online classes' media (internal/sfu).
 	Classrooms *sfu.Rooms
 	// ICE returns the STUN/TURN servers for one call participant, with

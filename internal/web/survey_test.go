@@ -1,0 +1,143 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/serambi/serambi/internal/survey"
+)
+
+var surveyLinkRe = regexp.MustCompile(`http://[^\s]+(/[a-z0-9-]+/survey/[0-9a-f-]+\.[A-Za-z0-9_-]+)`)
+
+// surveyLinkOf finds the survey link in the decision email of the
+// application with trackingNumber in slug.
+func surveyLinkOf(t *testing.T, s *site, slug, trackingNumber string) string {
+	t.Helper()
+	tn, err := s.app.Tenants.BySlug(t.Context(), slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := s.app.Outbox.List(t.Context(), tn.ID, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range msgs {
+		if strings.Contains(m.Subject, trackingNumber) {
+			if found := surveyLinkRe.FindStringSubmatch(m.Body); found != nil {
+				return found[1]
+			}
+		}
+	}
+	t.Fatalf("no decision email with a survey link for %s", trackingNumber)
+	return ""
+}
+
+// TestSurveyAfterDecidedApplication: the decision email carries a survey
+// link; a resident answers the SKM one question per screen with plain
+// forms (no JavaScript, no sign-in), changes an answer from the review,
+// sends, and the response is counted once. The link then says it was
+// answered; a forged link, an answer off the scale and an unknown screen
+// are refused in words with nothing changed.
+func TestSurveyAfterDecidedApplication(t *testing.T) {
+	t.Parallel()
+	for _, pg := range []bool{false, true} {
+		t.Run(map[bool]string{false: "sqlite", true: "postgres"}[pg], func(t *testing.T) {
+			s := startSite(t, pg)
+			a := approvedIn(t, s, "banyuwangi", "resident@banyuwangi.demo", "officer@banyuwangi.demo")
+			got, _ := s.app.Apps.Get(t.Context(), a.TenantID, a.ID)
+			link := surveyLinkOf(t, s, "banyuwangi", got.TrackingNumber)
+
+			b := s.browser(t) // not signed in: the link is enough
+			b.lang = "id"
+			first := b.get(link)
+			if first.status != http.StatusOK {
+				t.Fatalf("survey page: %d", first.status)
+			}
+			mustContain(t, first, "Pertanyaan 1 dari 12", "kesesuaian persyaratan pelayanan", "Sangat sesuai", `name="answer" value="4"`)
+			mustNotContain(t, first, "<script")
+
+			// Off the scale and an unknown screen: refused, nothing kept.
+			if r := b.post(link, url.Values{"step": {"0"}, "answer": {"7"}}); r.status != http.StatusUnprocessableEntity {
+				t.Fatalf("answer 7: %d", r.status)
+			} else {
+				mustContain(t, r, "Mohon pilih salah satu jawaban")
+			}
+			if r := b.post(link, url.Values{"step": {"99"}, "answer": {"3"}}); r.status != http.StatusUnprocessableEntity {
+				t.Fatalf("unknown step: %d", r.status)
+			}
+			// Sending early is refused and shows the first question left.
+			if r := b.post(link+"/send", nil); r.status != http.StatusUnprocessableEntity {
+				t.Fatalf("send before answering: %d", r.status)
+			} else {
+				mustContain(t, r, "Mohon jawab pertanyaan ini sebelum mengirim", "Pertanyaan 1 dari 12")
+			}
+
+			answers := []int{4, 3, 3, 2, 4, 4, 4, 3, 1}
+			for i, v := range answers {
+				r := b.post(link, url.Values{"step": {strconv.Itoa(i)}, "answer": {strconv.Itoa(v)}})
+				if r.status != http.StatusSeeOther || !strings.HasSuffix(r.header.Get("Location"), "?q="+strconv.Itoa(i+2)) {
+					t.Fatalf("answer %d: %d %q", i+1, r.status, r.header.Get("Location"))
+				}
+			}
+			// Full-width digits are read.
+			if r := b.post(link, url.Values{"step": {"8"}, "answer": {"２"}}); r.status != http.StatusSeeOther {
+				t.Fatalf("a full-width answer: %d", r.status)
+			}
+			answers[8] = 2
+			mustContain(t, b.get(link), "Tentang Anda", "Tidak ingin menjawab") // where they left off
+			if r := b.post(link, url.Values{"step": {"profile"}, "sex": {"female"}, "age": {"60plus"}, "education": {""}, "occupation": {"self"}}); r.status != http.StatusSeeOther {
+				t.Fatalf("profile: %d", r.status)
+			}
+			if r := b.post(link, url.Values{"step": {"profile"}, "age": {"120"}}); r.status != http.StatusUnprocessableEntity {
+				t.Fatalf("an age not offered: %d", r.status)
+			}
+			if r := b.post(link, url.Values{"step": {"comment"}, "comment": {"Petugasnya sabar sekali."}}); r.status != http.StatusSeeOther {
+				t.Fatalf("comment: %d", r.status)
+			}
+			review := b.get(link)
+			mustContain(t, review, "Periksa jawaban Anda", "Ada tetapi tidak berfungsi", "Perempuan", "60 tahun ke atas", "Wirausaha", "Petugasnya sabar sekali.")
+			// Going back to question 3 from the review shows the answer given.
+			mustContain(t, b.get(link+"?q=3"), "Pertanyaan 3 dari 12", "(jawaban Anda)")
+			// A screen not reached yet cannot be jumped to by a fresh link... but
+			// every screen up to the review has been.
+			if r := b.post(link+"/send", nil); r.status != http.StatusSeeOther || !strings.Contains(r.header.Get("Location"), "/banyuwangi/survey-thanks") {
+				t.Fatalf("send: %d %q", r.status, r.header.Get("Location"))
+			}
+			again := b.get(link)
+			if again.status != http.StatusConflict {
+				t.Fatalf("the link after sending: %d", again.status)
+			}
+			mustContain(t, again, "Survei ini sudah dijawab")
+			if r := b.post(link+"/send", nil); r.status != http.StatusConflict {
+				t.Fatalf("sending twice: %d", r.status)
+			}
+			forged := link[:len(link)-3] + "abc"
+			if r := b.get(forged); r.status != http.StatusNotFound {
+				t.Fatalf("a forged link: %d", r.status)
+			} else {
+				mustContain(t, r, "Tautan survei ini tidak berlaku")
+			}
+			// Fukuoka does not open Banyuwangi's link.
+			if r := b.get(strings.Replace(link, "/banyuwangi/", "/fukuoka/", 1)); r.status != http.StatusNotFound {
+				t.Fatalf("another government's link: %d", r.status)
+			}
+
+			rs, err := s.app.Surveys.Rollups(t.Context(), a.TenantID, survey.Filter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rs) != 1 || rs[0].Respondents != 1 || rs[0].Channel != survey.Online || rs[0].ServiceID != got.ServiceID || rs[0].Template != survey.SKMCode {
+				t.Fatalf("rollups: %+v", rs)
+			}
+			for i, v := range answers {
+				if rs[0].Sum[i] != int64(v) {
+					t.Errorf("U%d summed %d, answered %d", i+1, rs[0].Sum[i], v)
+				}
+			}
+		})
+	}
+}
