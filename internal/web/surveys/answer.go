@@ -21,7 +21,7 @@ type choice struct {
 // profileQuestion is one of the SKM's questions about who answered.
 type profileQuestion struct {
 	Name, Legend, Value string
-	Options            []choice2
+	Options             []choice2
 }
 
 type choice2 struct{ Value, Label string }
