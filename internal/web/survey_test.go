@@ -51,6 +51,12 @@ func TestSurveyAfterDecidedApplication(t *testing.T) {
 			got, _ := s.app.Apps.Get(t.Context(), a.TenantID, a.ID)
 			link := surveyLinkOf(t, s, "banyuwangi", got.TrackingNumber)
 
+			// The applicant finds the same link on their application's page.
+			owner := s.browser(t)
+			owner.signin("resident@banyuwangi.demo")
+			appPage := "/banyuwangi/applications/" + string(a.ID)
+			mustContain(t, owner.get(appPage), `href="`+link+`"`)
+
 			b := s.browser(t) // not signed in: the link is enough
 			b.lang = "id"
 			first := b.get(link)
@@ -107,6 +113,7 @@ func TestSurveyAfterDecidedApplication(t *testing.T) {
 			if r := b.post(link+"/send", nil); r.status != http.StatusSeeOther || !strings.Contains(r.header.Get("Location"), "/banyuwangi/survey-thanks") {
 				t.Fatalf("send: %d %q", r.status, r.header.Get("Location"))
 			}
+			mustNotContain(t, owner.get(appPage), link) // answered: no longer offered
 			again := b.get(link)
 			if again.status != http.StatusConflict {
 				t.Fatalf("the link after sending: %d", again.status)

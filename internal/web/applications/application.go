@@ -50,6 +50,7 @@ type applicationPage struct {
 	Applicant    string
 	Assignee     string
 	Changed      bool
+	Survey       string // the satisfaction survey's link, while the applicant can still answer it
 }
 
 func (s *Pages) applicationPage(w http.ResponseWriter, r *http.Request) {
@@ -120,6 +121,11 @@ func (s *Pages) applicationData(ctx context.Context, p *web.Page, ac *appContext
 	}
 	if d.IsApplicant && ac.App.SubmittedAt != nil && ac.App.DecidedAt == nil {
 		d.Next = nextSteps(p, ac)
+	}
+	if d.IsApplicant && ac.App.DecidedAt != nil {
+		if d.Survey, err = s.surveyLink(ctx, ac); err != nil {
+			return d, err
+		}
 	}
 	if ac.App.FilledBy != "" {
 		if u, err := s.Identity.ByID(ctx, ac.App.FilledBy); err == nil {
@@ -338,4 +344,17 @@ func formatFee(lang string, amount int64, currency string) string {
 		return "¥" + n
 	}
 	return n + " " + currency
+}
+
+// surveyLink is the link to the survey about ac's application, "" when
+// it was answered, has expired or was never sent.
+func (s *Pages) surveyLink(ctx context.Context, ac *appContext) (string, error) {
+	if s.Surveys == nil {
+		return "", nil
+	}
+	inv, ok, err := s.Surveys.BySubject(ctx, ac.T.ID, "application:"+string(ac.App.ID))
+	if err != nil || !ok || inv.Answered || !s.Clock.Now().Before(inv.ExpiresAt) {
+		return "", err
+	}
+	return s.Path("/{tenant}/survey/{token}", ac.T.Slug, s.Surveys.Token(inv.ID)), nil
 }
