@@ -52,7 +52,6 @@ var juminMu sync.Mutex
 // resident's.
 var callPathPattern = regexp.MustCompile(`^/fukuoka/calls/([^/?#]+)$`)
 
-const rateThanks = "ご回答ありがとうございました。" // call.rate.thanks
 
 // mediaFlags give Chromium a fake camera and microphone (a moving test
 // picture and a beep) and grant them without asking. Autoplay is left at
@@ -450,17 +449,17 @@ func TestVideoCall(t *testing.T) {
 			}
 			resident.path = loc
 			resident.Audit()
-			resident.Require(`button[name=score]`, "after the call: the satisfaction question")
-			resident.Click(`button[name=score][value="4"]`)
-			if resident.URLPath() != "/fukuoka/calls/"+callID+"/done" {
-				resident.fatalf("answering led to %s, want the after-call page", resident.Path())
-			}
+			// The walk-in is asked the counter survey (no account needed).
+			resident.Require(`a[href^="/fukuoka/survey/"]`, "after the call: the link to the satisfaction survey")
 			if resident.Has(`button[name=score]`) {
-				resident.errorf("the question is asked again after it was answered")
+				resident.errorf("the one-question rating is still asked beside the survey")
 			}
-			if text := resident.Text("#main"); !strings.Contains(text, rateThanks) {
-				resident.errorf("the page does not say %q after the answer: %q", rateThanks, short(text))
+			resident.Click(`a[href^="/fukuoka/survey/"]`)
+			if !strings.HasPrefix(resident.URLPath(), "/fukuoka/survey/") {
+				resident.fatalf("the survey link led to %s", resident.Path())
 			}
+			resident.Audit()
+			resident.Require(`button[name=answer][value="5"]`, "the survey's first question, on 5 points")
 		}},
 	)
 	if t.Failed() {

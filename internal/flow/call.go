@@ -3,6 +3,7 @@ package flow
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/serambi/serambi/internal/audit"
 	"github.com/serambi/serambi/internal/call"
@@ -10,6 +11,8 @@ import (
 	"github.com/serambi/serambi/internal/db"
 	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/queue"
+	"github.com/serambi/serambi/internal/survey"
+	"github.com/serambi/serambi/internal/tenant"
 )
 
 // ErrNotBooked: the appointment is cancelled or over, so no call opens.
@@ -76,6 +79,9 @@ func (f *Flows) EndCall(ctx context.Context, actor audit.Actor, tenantID ids.Ten
 		if c, err = f.calls.End(ctx, actor, tenantID, callID, notes); err != nil {
 			return err
 		}
+		if err := f.inviteAfterCall(ctx, c); err != nil {
+			return err
+		}
 		if c.TicketID == "" {
 			return nil
 		}
@@ -86,4 +92,40 @@ func (f *Flows) EndCall(ctx context.Context, actor audit.Actor, tenantID ids.Ten
 		return err
 	})
 	return c, err
+}
+
+// inviteAfterCall asks the resident of a call that took place (someone
+// joined the officer) to the satisfaction survey, about the counter; the
+// call's closing page offers the link, so a walk-in without an account
+// or email is asked too.
+func (f *Flows) inviteAfterCall(ctx context.Context, c call.Call) error {
+	if f.surveys == nil || c.StartedAt == nil {
+		return nil
+	}
+	t, err := f.tenants.ByID(ctx, c.TenantID)
+	if err != nil {
+		return fmt.Errorf("read the tenant of call %s: %w", c.ID, err)
+	}
+	if t.IsPractice() {
+		return nil
+	}
+	return f.db.InTx(ctx, func(tx *db.Tx) error {
+		_, _, err := f.surveys.Invite(ctx, tx, survey.Invitation{TenantID: t.ID, Template: survey.ForCountry(t.Country),
+			Channel: survey.Remote, Subject: "call:" + string(c.ID), UnitKind: survey.UnitCounter, UnitID: string(c.CounterID),
+			ResidentID: c.ResidentID})
+		return err
+	})
+}
+
+// SurveyLink is the path of the survey about call c while it can be
+// answered, "" otherwise.
+func (f *Flows) SurveyLink(ctx context.Context, t tenant.Tenant, c call.Call) (string, error) {
+	if f.surveys == nil {
+		return "", nil
+	}
+	inv, ok, err := f.surveys.BySubject(ctx, t.ID, "call:"+string(c.ID))
+	if err != nil || !ok || inv.Answered {
+		return "", err
+	}
+	return "/" + t.Slug + "/survey/" + f.surveys.Token(inv.ID), nil
 }

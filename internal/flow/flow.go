@@ -20,6 +20,7 @@ import (
 	"github.com/serambi/serambi/internal/identity"
 	"github.com/serambi/serambi/internal/knowledge"
 	"github.com/serambi/serambi/internal/queue"
+	"github.com/serambi/serambi/internal/survey"
 	"github.com/serambi/serambi/internal/tenant"
 )
 
@@ -36,6 +37,7 @@ type Flows struct {
 	tenants   *tenant.Service
 	classes   *classes.Store
 	services  *catalog.Store
+	surveys   *survey.Store
 }
 
 // Deps are the stores a Flows needs.
@@ -51,12 +53,14 @@ type Deps struct {
 	Tenants   *tenant.Service
 	Classes   *classes.Store
 	Services  *catalog.Store
+	// Surveys, when set, invites the resident of a finished call.
+	Surveys *survey.Store
 }
 
 // New joins the stores of d.
 func New(d Deps) *Flows {
 	return &Flows{db: d.DB, queue: d.Queue, calls: d.Calls, counters: d.Counters, apps: d.Apps, identity: d.Identity,
-		practices: d.Practices, tenants: d.Tenants, classes: d.Classes, services: d.Services}
+		practices: d.Practices, tenants: d.Tenants, classes: d.Classes, services: d.Services, surveys: d.Surveys}
 }
 
 // atomically runs fn in one transaction. Two officers opening the same

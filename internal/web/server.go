@@ -161,7 +161,7 @@ func New(d Deps, areas ...func(*Server) Area) (*Server, error) {
 	s := &Server{Deps: d, secure: strings.HasPrefix(d.BaseURL, "https://"),
 		confirmed: cache.New[string, ids.Application](time.Minute, 100000),
 		flows: flow.New(flow.Deps{DB: d.DB, Queue: d.Queue, Calls: d.Calls, Counters: d.Counters, Apps: d.Apps,
-			Identity: d.Identity, Practices: d.Practices, Tenants: d.Tenants, Classes: d.Classes, Services: d.Services})}
+			Identity: d.Identity, Practices: d.Practices, Tenants: d.Tenants, Classes: d.Classes, Services: d.Services, Surveys: d.Surveys})}
 	s.table = s.routes()
 	sources := []pageSource{{files: templateFS}}
 	for _, mk := range areas {

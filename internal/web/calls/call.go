@@ -261,6 +261,7 @@ type callDoneView struct {
 	Self, Rate string
 	Scores     []int
 	Minutes    int
+	Survey     string // the satisfaction survey about this call, asked instead of the one question
 }
 
 func (s *Pages) renderCallDone(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, c call.Call, who callWho,
@@ -277,6 +278,18 @@ func (s *Pages) renderCallDone(w http.ResponseWriter, r *http.Request, t *tenant
 	p.Data = callDoneView{Call: c, Self: self, Rate: s.Path("/{tenant}/calls/{id}/rating", t.Slug, string(c.ID)) + queryOf(self),
 		Ask:    who.role == call.RoleResident && c.Status == call.Ended && c.Satisfaction == 0,
 		Scores: []int{4, 3, 2, 1}, Minutes: int(c.Duration.Minutes() + 0.5)}
+	// A kiosk keeps its one question on screen (its idle reset would cut a
+	// twelve-screen survey short); everyone else gets the survey.
+	if who.role == call.RoleResident && c.Status == call.Ended && !p.Kiosk {
+		link, err := s.Flows().SurveyLink(r.Context(), *t, c)
+		if err != nil {
+			s.ServerError(w, r, err)
+			return
+		}
+		view := p.Data.(callDoneView)
+		view.Survey, view.Ask = link, view.Ask && link == ""
+		p.Data = view
+	}
 	s.Render(w, status, "call_done", p)
 }
 
