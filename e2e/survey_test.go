@@ -251,7 +251,8 @@ const surveyTargetsJS = `(() => {
 		if (w < 48 || h < 48) {
 			let d = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "");
 			for (const a of ["name", "value", "href"]) { const v = el.getAttribute(a); if (v) d += "[" + a + "=" + JSON.stringify(v) + "]"; }
-			d += " " + JSON.stringify((el.innerText || el.value || "").trim().replace(/\s+/g, " ").slice(0, 40));
+			const text = (el.labels && el.labels[0] ? el.labels[0].innerText : el.innerText || el.value || "");
+			d += " " + JSON.stringify(text.trim().replace(/\s+/g, " ").slice(0, 40));
 			out.push(Math.round(w) + "x" + Math.round(h) + " " + d);
 		}
 	}

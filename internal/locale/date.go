@@ -79,3 +79,32 @@ func Clock(lang Lang, t time.Time, loc *time.Location) string {
 	}
 	return fmt.Sprintf("%02d:%02d", t.Hour(), t.Minute())
 }
+
+// Months writes a span of calendar months, for reports by period: one
+// month "November 2026" / "2026年11月"; several "Oktober – Desember 2026"
+// / "2026年10月〜12月"; across years with both years.
+func Months(lang Lang, fromYear int, from time.Month, toYear int, to time.Month) string {
+	one := func(y int, m time.Month, withYear bool) string {
+		switch {
+		case lang == "ja" && withYear:
+			return fmt.Sprintf("%d年%d月", y, m)
+		case lang == "ja":
+			return fmt.Sprintf("%d月", m)
+		}
+		name := m.String()
+		if lang == "id" {
+			name = monthsID[m-1]
+		}
+		if withYear {
+			return fmt.Sprintf("%s %d", name, y)
+		}
+		return name
+	}
+	switch {
+	case fromYear == toYear && from == to:
+		return one(fromYear, from, true)
+	case lang == "ja":
+		return one(fromYear, from, true) + "〜" + one(toYear, to, fromYear != toYear)
+	}
+	return one(fromYear, from, fromYear != toYear) + " – " + one(toYear, to, true)
+}

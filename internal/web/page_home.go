@@ -147,6 +147,7 @@ func (s *Server) tenantHome(w http.ResponseWriter, r *http.Request) {
 		}
 		if hasRole(st, t.ID, "admin") || st.user.Coordinator {
 			tiles = append(tiles, tile{Key: "staff", Icon: "staff", URL: s.Path("/{tenant}/admin/staff", t.Slug)})
+			tiles = append(tiles, tile{Key: "survey", Icon: "staff", URL: s.Path("/{tenant}/admin/survey", t.Slug)})
 		}
 	}
 	var own, replicating []*knowledge.Entry

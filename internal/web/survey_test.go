@@ -145,6 +145,33 @@ func TestSurveyAfterDecidedApplication(t *testing.T) {
 					t.Errorf("U%d summed %d, answered %d", i+1, rs[0].Sum[i], v)
 				}
 			}
+
+			// The admin reads the index: 29/9 = 3.222 → IKM 80.56, B; with
+			// 0.11, 29 × 0.11 × 25 = 79.75; one answer of the ten the table
+			// asks for one person served.
+			admin := s.browser(t)
+			admin.signin("admin@banyuwangi.demo")
+			admin.lang = "en"
+			index := admin.get("/banyuwangi/admin/survey?lang=en")
+			if index.status != http.StatusOK {
+				t.Fatalf("index: %d", index.status)
+			}
+			mustContain(t, index, "80.56", "quality B (good)", "79.75", "1 respondent", "minimum sample 10 for 1 people served",
+				"Too few answers", "U9 Complaints handling <strong>(among the three weakest)", "Petugasnya sabar sekali.")
+			mustContain(t, admin.get("/banyuwangi/admin/survey?period=2020&lang=en"), "No data: nobody answered")
+			// Full-width and unknown periods: the first is read, the second
+			// falls back to this quarter.
+			mustContain(t, admin.get("/banyuwangi/admin/survey?period=２０２０&lang=en"), "No data: nobody answered")
+			if r := admin.get("/banyuwangi/admin/survey?period=soon"); r.status != http.StatusOK {
+				t.Fatalf("unknown period: %d", r.status)
+			}
+			for _, who := range []string{"officer@banyuwangi.demo", "resident@banyuwangi.demo", "admin@fukuoka.demo"} {
+				other := s.browser(t)
+				other.signin(who)
+				if r := other.get("/banyuwangi/admin/survey"); r.status != http.StatusForbidden && r.status != http.StatusNotFound {
+					t.Errorf("%s opened Banyuwangi's survey index: %d", who, r.status)
+				}
+			}
 		})
 	}
 }

@@ -39,6 +39,7 @@ func (s *Pages) Routes() []web.Route {
 		{Method: "POST", Pattern: answerPath, Policy: web.Public(), Handler: s.saveAnswer},
 		{Method: "POST", Pattern: sendPath, Policy: web.Public(), Handler: s.send},
 		{Method: "GET", Pattern: thanksPath, Policy: web.Public(), Handler: s.thanksPage},
+		{Method: "GET", Pattern: indexPath, Policy: admins, Handler: s.indexPage},
 	}
 }
 
