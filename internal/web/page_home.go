@@ -188,7 +188,7 @@ func FlashFrom(r *http.Request) string {
 	switch d := r.URL.Query().Get("done"); d {
 	case "registered", "signedin", "signedout", "saved", "password", "totp", "sessions", "action", "code_sent", "confirmed", "booked", "cancelled", "slot_taken", "already_booked", "called", "queue_empty",
 		"call_ended", "call_not_called", "notes_too_long", "thanks", "invite_used", "document_refused", "family_asked", "withdrawn", "rejected", "ticket_cancelled", "submitted", "finish_first", "enrolled", "waitlisted", "class_cancelled", "checked_in", "enrolled_other", "waitlisted_other", "class_called_off", "no_help_waiting", "volunteer_applied", "hours_logged", "not_assignable", "lesson_practised", "copied", "capacity_range", "capacity_below", "picture_missing", "picture_alt", "picture_refused", "class_moved", "practice_finished", "not_present", "practice_call_ended",
-		"practice_saved", "practice_incomplete", "practice_submitted", "practice_published", "practice_returned", "practice_retired", "practice_not_waiting", "translation_requested", "question_asked", "question_empty", "answer_sent", "answer_empty",
+		"action_added", "practice_saved", "practice_incomplete", "practice_submitted", "practice_published", "practice_returned", "practice_retired", "practice_not_waiting", "translation_requested", "question_asked", "question_empty", "answer_sent", "answer_empty",
 		"event_created", "event_full", "event_registered", "event_past", "event_registered_now", "file_missing", "file_description", "file_refused":
 		return "flash." + d
 	}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/serambi/serambi/internal/survey"
 )
@@ -165,6 +166,38 @@ func TestSurveyAfterDecidedApplication(t *testing.T) {
 			if r := admin.get("/banyuwangi/admin/survey?period=soon"); r.status != http.StatusOK {
 				t.Fatalf("unknown period: %d", r.status)
 			}
+			// A follow-up action for the weakest element: without an owner
+			// it is refused in words and nothing is kept; with one it is
+			// listed, then marked done.
+			period := survey.PeriodOf(survey.Quarter, time.Now().In(mustLoc(t, "Asia/Jakarta"))).Code()
+			noOwner := admin.post("/banyuwangi/admin/survey/actions?lang=en", url.Values{"period": {period}, "element": {"9"},
+				"what": {"Open a complaints desk at the MPP"}, "owner": {" "}, "due": {"２０２７－０３－０１"}})
+			if noOwner.status != http.StatusUnprocessableEntity {
+				t.Fatalf("action without an owner: %d", noOwner.status)
+			}
+			mustContain(t, noOwner, "an action needs an owner", "Open a complaints desk at the MPP")
+			added := admin.post("/banyuwangi/admin/survey/actions", url.Values{"period": {period}, "element": {"9"},
+				"what": {"Open a complaints desk at the MPP"}, "owner": {"Head of public services"}, "due": {"２０２７－０３－０１"}})
+			if added.status != http.StatusSeeOther || !strings.Contains(added.header.Get("Location"), "done=action_added") {
+				t.Fatalf("add an action: %d %q", added.status, added.header.Get("Location"))
+			}
+			acts, err := s.app.Surveys.Actions(t.Context(), a.TenantID, period)
+			if err != nil || len(acts) != 1 || acts[0].Due != "2027-03-01" || acts[0].Element != 9 || acts[0].Done {
+				t.Fatalf("actions: %+v %v", acts, err)
+			}
+			mustContain(t, admin.get("/banyuwangi/admin/survey?lang=en&period="+period), "Open a complaints desk at the MPP",
+				"Who: Head of public services · by 1 March 2027", "Not done yet")
+			if r := admin.post("/banyuwangi/admin/survey/actions/"+acts[0].ID, url.Values{"done": {"yes"}, "period": {period}}); r.status != http.StatusSeeOther {
+				t.Fatalf("mark done: %d", r.status)
+			}
+			if acts, _ = s.app.Surveys.Actions(t.Context(), a.TenantID, period); !acts[0].Done {
+				t.Fatal("the action is not done")
+			}
+			fukAdmin := s.browser(t)
+			fukAdmin.signin("admin@fukuoka.demo")
+			if r := fukAdmin.post("/fukuoka/admin/survey/actions/"+acts[0].ID, url.Values{"done": {"no"}}); r.status != http.StatusNotFound {
+				t.Fatalf("Fukuoka's admin marked Banyuwangi's action: %d", r.status)
+			}
 			for _, who := range []string{"officer@banyuwangi.demo", "resident@banyuwangi.demo", "admin@fukuoka.demo"} {
 				other := s.browser(t)
 				other.signin(who)
@@ -174,4 +207,13 @@ func TestSurveyAfterDecidedApplication(t *testing.T) {
 			}
 		})
 	}
+}
+
+func mustLoc(t *testing.T, name string) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
 }

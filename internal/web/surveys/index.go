@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/serambi/serambi/internal/locale"
 	"github.com/serambi/serambi/internal/survey"
 	"github.com/serambi/serambi/internal/tenant"
+	"github.com/serambi/serambi/internal/validation"
 	"github.com/serambi/serambi/internal/web"
 )
 
@@ -55,6 +57,9 @@ type indexView struct {
 	Elements                    []elementRow
 	ByService                   []serviceRow
 	Comments                    []string
+	Actions                     []actionRow
+	ElementChoices              []option
+	PeriodCode, AddAction       string
 }
 
 // indexPage shows the index of a period, optionally of one service and
@@ -66,7 +71,10 @@ func (s *Pages) indexPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	q := r.URL.Query()
+	s.renderIndex(w, r, t, r.URL.Query(), http.StatusOK, nil)
+}
+
+func (s *Pages) renderIndex(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, q url.Values, status int, errs validation.Errors) {
 	tpl := survey.ForCountry(t.Country)
 	now := s.Clock.Now().In(t.Location())
 	period, err := survey.ParsePeriod(q.Get("period"))
@@ -79,7 +87,10 @@ func (s *Pages) indexPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.NewPage(r, "survey.index.title")
-	p.Tenant, p.NoIndex = t, true
+	p.Tenant, p.NoIndex, p.Errors, p.Flash = t, true, errs, web.FlashFrom(r)
+	if errs != nil {
+		p.Form = r.PostForm
+	}
 	f := survey.Filter{Template: tpl.Code, ServiceID: q.Get("service"), Channel: q.Get("channel")}
 	if !slices.Contains(survey.Channels, f.Channel) {
 		f.Channel = ""
@@ -92,8 +103,12 @@ func (s *Pages) indexPage(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
+	if err := s.fillActions(r.Context(), p, t, tpl, period, &v); err != nil {
+		s.ServerError(w, r, err)
+		return
+	}
 	p.Data = v
-	s.Render(w, http.StatusOK, "survey_index", p)
+	s.Render(w, status, "survey_index", p)
 }
 
 // fillIndex reads the sums and works the index out.

@@ -40,6 +40,8 @@ func (s *Pages) Routes() []web.Route {
 		{Method: "POST", Pattern: sendPath, Policy: web.Public(), Handler: s.send},
 		{Method: "GET", Pattern: thanksPath, Policy: web.Public(), Handler: s.thanksPage},
 		{Method: "GET", Pattern: indexPath, Policy: admins, Handler: s.indexPage},
+		{Method: "POST", Pattern: actionsPath, Policy: admins, Handler: s.addAction},
+		{Method: "POST", Pattern: actionPath, Policy: admins, Handler: s.toggleAction},
 	}
 }
 
