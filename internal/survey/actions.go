@@ -125,4 +125,3 @@ func (s *Store) Actions(ctx context.Context, tenantID ids.Tenant, period string)
 	}
 	return out, rows.Err()
 }
-
