@@ -198,6 +198,28 @@ func TestSurveyAfterDecidedApplication(t *testing.T) {
 			if r := fukAdmin.post("/fukuoka/admin/survey/actions/"+acts[0].ID, url.Values{"done": {"no"}}); r.status != http.StatusNotFound {
 				t.Fatalf("Fukuoka's admin marked Banyuwangi's action: %d", r.status)
 			}
+			// The public report, in Japanese, without signing in: the index,
+			// its category, the action; CSV and JSON of the same figures.
+			anon := s.browser(t)
+			report := anon.get("/banyuwangi/survey-report?lang=ja&period=" + period)
+			if report.status != http.StatusOK {
+				t.Fatalf("report: %d", report.status)
+			}
+			mustContain(t, report, "住民満足度アンケートの報告", "80.56", "B · 良い", "79.75", "Open a complaints desk at the MPP", "完了", "直近4期間の推移")
+			mustNotContain(t, report, "Petugasnya sabar sekali.") // comments stay with the staff
+			csvFile := anon.get("/banyuwangi/survey-report.csv?lang=en&period=" + period)
+			if !strings.HasPrefix(csvFile.body, "\ufeff") || !strings.Contains(csvFile.body, "Whole government") || !strings.Contains(csvFile.body, "80.56 B · good,1") {
+				t.Fatalf("CSV: %q", csvFile.body)
+			}
+			api := anon.get("/api/v1/t/banyuwangi/survey/index?period=" + period)
+			mustContain(t, api, `"ikm":80.56`, `"ikm_weight_0_11":79.75`, `"category":"B"`, `"respondents":1`, `"minimum_sample":10`, `"sample_too_small":true`)
+			months := anon.get("/api/v1/t/banyuwangi/survey/index?from=2020-01&to=2020-03&channel=online")
+			mustContain(t, months, `"no_data":true`, `"respondents":0`, `"from":"2020-01"`)
+			for _, bad := range []string{"from=2026-13&to=2026-12", "from=2026-12&to=2026-01", "channel=fax", "service=nope", "unit=room:1"} {
+				if r := anon.get("/api/v1/t/banyuwangi/survey/index?" + bad); r.status != http.StatusBadRequest || !strings.Contains(r.body, "problem") && !strings.Contains(r.body, "detail") {
+					t.Errorf("%s: %d %s", bad, r.status, r.body)
+				}
+			}
 			for _, who := range []string{"officer@banyuwangi.demo", "resident@banyuwangi.demo", "admin@fukuoka.demo"} {
 				other := s.browser(t)
 				other.signin(who)

@@ -2,7 +2,6 @@ package surveys
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -75,35 +74,24 @@ func (s *Pages) indexPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Pages) renderIndex(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, q url.Values, status int, errs validation.Errors) {
-	tpl := survey.ForCountry(t.Country)
-	now := s.Clock.Now().In(t.Location())
-	period, err := survey.ParsePeriod(q.Get("period"))
-	if err != nil {
-		period = survey.PeriodOf(survey.Quarter, now)
-	}
-	services, err := s.Services.List(r.Context(), t.ID, false)
-	if err != nil {
-		s.ServerError(w, r, err)
-		return
-	}
 	p := s.NewPage(r, "survey.index.title")
 	p.Tenant, p.NoIndex, p.Errors, p.Flash = t, true, errs, web.FlashFrom(r)
 	if errs != nil {
 		p.Form = r.PostForm
 	}
-	f := survey.Filter{Template: tpl.Code, ServiceID: q.Get("service"), Channel: q.Get("channel")}
-	if !slices.Contains(survey.Channels, f.Channel) {
-		f.Channel = ""
-	}
-	f.From, f.To = period.Months()
-	v := indexView{Period: s.periodLabel(p, period), Template: tpl.Code,
-		Periods: periodOptions(p, s, now, period), Services: serviceOptions(p, services, f.ServiceID),
-		Channels: channelOptions(p, f.Channel)}
-	if err := s.fillIndex(r.Context(), p, t, tpl, f, services, &v); err != nil {
+	sel, err := s.selectionOf(r.Context(), q, t)
+	if err != nil {
 		s.ServerError(w, r, err)
 		return
 	}
-	if err := s.fillActions(r.Context(), p, t, tpl, period, &v); err != nil {
+	v := indexView{Period: s.periodLabel(p, sel.period), Template: sel.tpl.Code,
+		Periods: periodOptions(p, s, sel.now, sel.period), Services: serviceOptions(p, sel.services, sel.filter.ServiceID),
+		Channels: channelOptions(p, sel.filter.Channel)}
+	if err := s.fillIndex(r.Context(), p, t, sel, &v); err != nil {
+		s.ServerError(w, r, err)
+		return
+	}
+	if err := s.fillActions(r.Context(), p, t, sel.tpl, sel.period, &v); err != nil {
 		s.ServerError(w, r, err)
 		return
 	}
@@ -111,77 +99,46 @@ func (s *Pages) renderIndex(w http.ResponseWriter, r *http.Request, t *tenant.Te
 	s.Render(w, status, "survey_index", p)
 }
 
-// fillIndex reads the sums and works the index out.
-func (s *Pages) fillIndex(ctx context.Context, p *web.Page, t *tenant.Tenant, tpl survey.Template, f survey.Filter,
-	services []catalog.Service, v *indexView) error {
-	rows, err := s.Surveys.Rollups(ctx, t.ID, f)
+// selection reads the period, service and channel asked for: an unknown
+// period is this quarter, an unknown channel any.
+func (s *Pages) selection(r *http.Request, t *tenant.Tenant) (selection, error) {
+	return s.selectionOf(r.Context(), r.URL.Query(), t)
+}
+
+func (s *Pages) selectionOf(ctx context.Context, q url.Values, t *tenant.Tenant) (selection, error) {
+	sel := selection{tpl: survey.ForCountry(t.Country), now: s.Clock.Now().In(t.Location())}
+	var err error
+	if sel.period, err = survey.ParsePeriod(q.Get("period")); err != nil {
+		sel.period = survey.PeriodOf(survey.Quarter, sel.now)
+	}
+	if sel.services, err = s.Services.List(ctx, t.ID, false); err != nil {
+		return sel, err
+	}
+	sel.filter = survey.Filter{Template: sel.tpl.Code, Channel: q.Get("channel")}
+	if !slices.Contains(survey.Channels, sel.filter.Channel) {
+		sel.filter.Channel = ""
+	}
+	for _, svc := range sel.services {
+		if svc.ID == q.Get("service") {
+			sel.filter.ServiceID = svc.ID // another government's service id selects nothing
+		}
+	}
+	sel.filter.From, sel.filter.To = sel.period.Months()
+	return sel, nil
+}
+
+// fillIndex reads the figures, the comments and the services' figures.
+func (s *Pages) fillIndex(ctx context.Context, p *web.Page, t *tenant.Tenant, sel selection, v *indexView) error {
+	fg, err := s.Surveys.Figures(ctx, t.ID, sel.tpl, sel.filter, t.Location())
 	if err != nil {
 		return err
 	}
-	if v.Served, err = s.Surveys.Served(ctx, t.ID, f, t.Location()); err != nil {
+	s.describe(p, fg, v)
+	if v.Comments, err = s.Surveys.Comments(ctx, t.ID, sel.filter, 20); err != nil {
 		return err
 	}
-	if v.Comments, err = s.Surveys.Comments(ctx, t.ID, f, 20); err != nil {
-		return err
-	}
-	v.Needed = survey.MinimumSample(v.Served)
-	if tpl.Code == survey.SKMCode {
-		s.fillSKM(p, rows, services, v)
-	} else {
-		s.fillCounter(p, rows, v)
-	}
-	v.TooFew = !v.Empty && v.Respondents < v.Needed
-	return nil
-}
-
-func (s *Pages) fillSKM(p *web.Page, rows []survey.Rollup, services []catalog.Service, v *indexView) {
-	var all survey.Tally
-	per := map[string]*survey.Tally{}
-	for _, r := range rows {
-		all.Merge(r.Tally())
-		if per[r.ServiceID] == nil {
-			per[r.ServiceID] = &survey.Tally{}
-		}
-		per[r.ServiceID].Merge(r.Tally())
-	}
-	idx := all.SKM()
-	v.Empty, v.Respondents = idx.Empty, idx.Respondents
-	if !idx.Empty {
-		v.IKM, v.IKMOld, v.Unit = fmt.Sprintf("%.2f", survey.Round2(idx.IKM)), fmt.Sprintf("%.2f", survey.Round2(idx.IKMOld)), fmt.Sprintf("%.3f", idx.Unit)
-		v.Category, v.CategoryWords = string(idx.Category), p.T("survey.category."+string(idx.Category))
-		for i, item := range survey.SKMTemplate.Items {
-			v.Elements = append(v.Elements, elementRow{Code: item, Name: p.T("survey.skm." + item + ".short"), Sum: idx.Sum[i],
-				NRR: fmt.Sprintf("%.3f", idx.NRR[i]), Weighted: fmt.Sprintf("%.3f", idx.Weighted[i]), Weak: slices.Contains(idx.Weakest[:], i)})
-		}
-	}
-	for _, svc := range services {
-		tl, ok := per[svc.ID]
-		if !ok {
-			continue
-		}
-		si := tl.SKM()
-		row := serviceRow{Name: svc.Names.In(p.Lang()), Respondents: si.Respondents, Empty: si.Empty}
-		if !si.Empty {
-			row.IKM, row.Category = fmt.Sprintf("%.2f", survey.Round2(si.IKM)), string(si.Category)+" · "+p.T("survey.category."+string(si.Category))
-		}
-		v.ByService = append(v.ByService, row)
-	}
-}
-
-func (s *Pages) fillCounter(p *web.Page, rows []survey.Rollup, v *indexView) {
-	var all survey.Tally5
-	for _, r := range rows {
-		all.Merge(r.Tally5())
-	}
-	c := all.Counter()
-	v.Empty, v.Respondents = c.Empty, c.Respondents
-	if c.Empty {
-		return
-	}
-	for i, item := range survey.CounterTemplate.Items {
-		v.Elements = append(v.Elements, elementRow{Code: item, Name: p.T("survey.jp5." + item + ".short"),
-			Mean: fmt.Sprintf("%.2f", c.Mean[i]), Share: fmt.Sprintf("%.1f", c.SatisfiedPct[i])})
-	}
+	v.ByService, err = s.serviceRows(ctx, p, t, sel)
+	return err
 }
 
 // periodLabel names a period in the reader's language.
