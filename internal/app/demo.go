@@ -89,6 +89,9 @@ func SeedDemo(ctx context.Context, a *App) error {
 		if err := seedDemoClasses(ctx, a, t); err != nil {
 			return fmt.Errorf("demo classes: %w", err)
 		}
+		if err := seedDemoSurveys(ctx, a, t); err != nil {
+			return err
+		}
 		if a.demoVisitors {
 			if err := seedDemoVisitors(ctx, a, t); err != nil {
 				return fmt.Errorf("demo queue and appointment: %w", err)

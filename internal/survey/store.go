@@ -378,3 +378,40 @@ func (s *Store) BySubject(ctx context.Context, tenantID ids.Tenant, subject stri
 	}
 	return inv, true, nil
 }
+
+// Record stores what was answered at a past time in one transaction: a
+// new invitation about inv's subject, and, when d answers every standard
+// question, its response added to the sums of its month (in loc) as
+// Submit adds one. Without answers the invitation stays unanswered. For
+// the demo's history and the benchmarks, which need months of answers
+// counted the same way; a subject recorded before is left as it is.
+func (s *Store) Record(ctx context.Context, inv Invitation, d Draft, at time.Time, loc *time.Location) error {
+	answered := d.Next(inv.Template) == len(inv.Template.Items)
+	for i, v := range d.Answers {
+		if i >= len(inv.Template.Items) || v < 0 || v > inv.Template.Scale {
+			return ErrScale
+		}
+	}
+	if inv.UnitKind == "" {
+		inv.UnitKind = UnitTenant
+	}
+	inv.ID, inv.Draft = db.NewID(), d
+	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO survey_invitations (id, tenant_id, template, channel, subject, service_id,
+			unit_kind, unit_id, resident_id, answered, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (tenant_id, subject) DO NOTHING`,
+			inv.ID, inv.TenantID, inv.Template.Code, inv.Channel, inv.Subject, inv.ServiceID, inv.UnitKind, inv.UnitID,
+			inv.ResidentID, answered, at, at.Add(Lifetime))
+		if err != nil {
+			return fmt.Errorf("survey: record an invitation about %s: %w", inv.Subject, err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 || !answered {
+			return err
+		}
+		period := at.In(loc).Format("2006-01")
+		if err := s.insertResponse(ctx, tx, inv, period); err != nil {
+			return err
+		}
+		return s.addToRollup(ctx, tx, inv, period)
+	})
+}

@@ -194,6 +194,28 @@ func TestRollupsEqualTheResponses(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		// Five answers and three unanswered invitations recorded three
+		// months back (the demo's history) go through the same sums.
+		back := testenv.Start.AddDate(0, -3, 0)
+		for i := range 8 {
+			var dr survey.Draft
+			if i < 5 {
+				dr.Answers = []int{1 + i%4, 2, 3, 4, 1, 2, 3, 4, 1 + (i+1)%4}
+			}
+			if err := e.st.Record(e.Ctx, survey.Invitation{TenantID: tn.ID, Template: survey.SKMTemplate, Channel: survey.Online,
+				Subject: fmt.Sprintf("history:%d", i), ServiceID: "svc-a"}, dr, back, tn.Location()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// Recording the same subject again changes nothing.
+		if err := e.st.Record(e.Ctx, survey.Invitation{TenantID: tn.ID, Template: survey.SKMTemplate, Channel: survey.Online,
+			Subject: "history:0", ServiceID: "svc-a"}, survey.Draft{Answers: []int{4, 4, 4, 4, 4, 4, 4, 4, 4}}, back, tn.Location()); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.st.Record(e.Ctx, survey.Invitation{TenantID: tn.ID, Template: survey.SKMTemplate, Subject: "history:bad"},
+			survey.Draft{Answers: []int{5, 4, 4, 4, 4, 4, 4, 4, 4}}, back, tn.Location()); !errors.Is(err, survey.ErrScale) {
+			t.Fatalf("recording an answer of 5: %v", err)
+		}
 		rows, err := d.QueryContext(e.Ctx, `SELECT period, service_id, channel, COUNT(*), SUM(a1), SUM(a2), SUM(a3), SUM(a4), SUM(a5),
 			SUM(a6), SUM(a7), SUM(a8), SUM(a9) FROM survey_responses WHERE tenant_id = ? GROUP BY period, service_id, channel`, tn.ID)
 		if err != nil {
@@ -220,7 +242,7 @@ func TestRollupsEqualTheResponses(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(rs) != len(raw) || len(rs) < 9 {
+		if len(rs) != len(raw) || len(rs) < 10 {
 			t.Fatalf("%d rollup rows, %d groups of raw responses", len(rs), len(raw))
 		}
 		for _, r := range rs {
@@ -234,9 +256,17 @@ func TestRollupsEqualTheResponses(t *testing.T) {
 		for _, r := range rs {
 			all.Merge(r.Tally())
 		}
-		if all.Respondents != 60 || all.SKM().Empty {
+		if all.Respondents != 65 || all.SKM().Empty {
 			t.Fatalf("all months: %+v", all)
 		}
+		if rs[0].Respondents != 5 || rs[0].Sum[0] != 1+2+3+4+1 {
+			t.Fatalf("the recorded month: %+v", rs[0])
+		}
+		history, err := e.st.Served(e.Ctx, tn.ID, survey.Filter{From: rs[0].Period, To: rs[0].Period}, tn.Location())
+		if err != nil || history != 8 {
+			t.Fatalf("served in the recorded month: %d %v, want 8 (5 answered, 3 not)", history, err)
+		}
+		rs = rs[1:]
 		only, err := e.st.Rollups(e.Ctx, tn.ID, survey.Filter{ServiceID: "svc-a", From: rs[0].Period, To: rs[0].Period})
 		if err != nil {
 			t.Fatal(err)
