@@ -30,7 +30,7 @@ var demoLean = map[string][]float64{
 // seedDemoSurveys records the tenant's last six months of survey answers
 // (and invitations nobody answered), about its services online and its
 // first counter, through the same sums as live answers; and, for
-// Banyuwangi, a follow-up action for last quarter's weakest element.
+// Banyuwangi, a follow-up action for this quarter's weakest element.
 // Idempotent: each answer has its own subject.
 func seedDemoSurveys(ctx context.Context, a *App, t tenant.Tenant) error {
 	services, err := a.Catalog.List(ctx, t.ID, true)
@@ -96,13 +96,13 @@ func demoAnswers(rng *rand.Rand, tpl survey.Template, lean []float64, month int)
 	return out
 }
 
-// seedDemoAction records Banyuwangi's answer to last quarter's weakest
-// element, once.
+// seedDemoAction records Banyuwangi's answer to this quarter's weakest
+// element (the admin's page opens on this quarter), once.
 func seedDemoAction(ctx context.Context, a *App, t tenant.Tenant, tpl survey.Template, now time.Time) error {
 	if t.Slug != "banyuwangi" {
 		return nil
 	}
-	last := survey.PeriodOf(survey.Quarter, now).Previous()
+	last := survey.PeriodOf(survey.Quarter, now)
 	have, err := a.Surveys.Actions(ctx, t.ID, last.Code())
 	if err != nil || len(have) > 0 {
 		return err

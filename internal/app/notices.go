@@ -74,7 +74,11 @@ func (a *App) setupNotices() error {
 			return sent, err
 		}
 		classes, err := n.RemindClasses(ctx)
-		return sent + classes, err
+		if err != nil {
+			return sent + classes, err
+		}
+		asked, err := n.SurveyClasses(ctx)
+		return sent + classes + asked, err
 	}
 	a.Classes.OnPromote(n.ClassPromoted)
 	a.Classes.OnCancelSession(n.ClassCalledOff)

@@ -352,6 +352,57 @@ func (s *Store) DueReminders(ctx context.Context, now time.Time, limit int) (_ [
 	if err != nil {
 		return nil, err
 	}
+	return s.enrolmentsIn(ctx, rows)
+}
+
+// MarkReminded records, inside tx, that the enrolment's reminder is sent;
+// false when another run did it first (the caller then sends nothing).
+func MarkReminded(ctx context.Context, tx *db.Tx, id ids.Enrolment, now time.Time) (bool, error) {
+	res, err := tx.ExecContext(ctx, `UPDATE enrolments SET reminded_at = ? WHERE id = ? AND reminded_at IS NULL`, now.UTC(), id)
+	if err != nil {
+		return false, fmt.Errorf("classes: mark enrolment %s reminded: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("classes: mark enrolment %s reminded: %w", id, err)
+	}
+	return n == 1, nil
+}
+
+// DueSurveys lists, across tenants, the learners who came to a session
+// that ended at or before now (within the week before) and were not yet
+// asked the satisfaction survey about it, earliest first; at most limit.
+func (s *Store) DueSurveys(ctx context.Context, now time.Time, limit int) (_ []Reminder, err error) {
+	defer wrapf(&err, "find the class surveys due")
+	rows, err := s.db.QueryContext(ctx, `SELECT e.id, e.tenant_id, e.session_id FROM enrolments e
+		JOIN class_sessions s ON s.id = e.session_id
+		WHERE e.state = ? AND e.attended_at IS NOT NULL AND e.surveyed_at IS NULL AND s.cancelled = ?
+		AND s.ends_at <= ? AND s.ends_at > ? ORDER BY s.ends_at, e.id LIMIT ?`,
+		Enrolled, false, now.UTC(), now.UTC().Add(-7*24*time.Hour), limit)
+	if err != nil {
+		return nil, err
+	}
+	return s.enrolmentsIn(ctx, rows)
+}
+
+// MarkSurveyed records, in tx, that the learner was asked about the
+// class; false when they had been already.
+func MarkSurveyed(ctx context.Context, tx *db.Tx, id ids.Enrolment, now time.Time) (bool, error) {
+	res, err := tx.ExecContext(ctx, `UPDATE enrolments SET surveyed_at = ? WHERE id = ? AND surveyed_at IS NULL`, now.UTC(), id)
+	if err != nil {
+		return false, fmt.Errorf("classes: mark enrolment %s surveyed: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("classes: mark enrolment %s surveyed: %w", id, err)
+	}
+	return n == 1, nil
+}
+
+// enrolmentsIn reads rows of (enrolment, tenant, session) ids, then each
+// enrolment with its session (the rows are closed before the reads, so
+// SQLite's one reader is free for them).
+func (s *Store) enrolmentsIn(ctx context.Context, rows *sql.Rows) ([]Reminder, error) {
 	type due struct {
 		id       ids.Enrolment
 		tenantID ids.Tenant
@@ -383,18 +434,4 @@ func (s *Store) DueReminders(ctx context.Context, now time.Time, limit int) (_ [
 		out = append(out, Reminder{Enrolment: e, Session: x})
 	}
 	return out, nil
-}
-
-// MarkReminded records, inside tx, that the enrolment's reminder is sent;
-// false when another run did it first (the caller then sends nothing).
-func MarkReminded(ctx context.Context, tx *db.Tx, id ids.Enrolment, now time.Time) (bool, error) {
-	res, err := tx.ExecContext(ctx, `UPDATE enrolments SET reminded_at = ? WHERE id = ? AND reminded_at IS NULL`, now.UTC(), id)
-	if err != nil {
-		return false, fmt.Errorf("classes: mark enrolment %s reminded: %w", id, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("classes: mark enrolment %s reminded: %w", id, err)
-	}
-	return n == 1, nil
 }

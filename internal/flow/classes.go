@@ -10,6 +10,7 @@ import (
 	"github.com/serambi/serambi/internal/ical"
 	"github.com/serambi/serambi/internal/locale"
 	"github.com/serambi/serambi/internal/notify"
+	"github.com/serambi/serambi/internal/survey"
 	"github.com/serambi/serambi/internal/tenant"
 )
 
@@ -96,4 +97,59 @@ func classCalendar(t tenant.Tenant, x classes.Session, title, url string, now ti
 	ics := ical.Calendar("Serambi", []ical.Event{{UID: string(x.ID) + "@serambi", Start: x.StartsAt, End: x.EndsAt,
 		Summary: title + " — " + t.Slug, Location: where, URL: url, Cancelled: x.Cancelled, Sequence: x.Revision()}}, now)
 	return &notify.Attachment{Name: "class.ics", ContentType: "text/calendar; charset=utf-8; method=PUBLISH", Data: ics}
+}
+
+// SurveyClasses asks the learners who came to a class that has ended the
+// satisfaction survey about it (once each): an invitation about the
+// course, and an email with its link to those who have an address (the
+// others find it on their home page). Returns how many were asked.
+func (n *Notices) SurveyClasses(ctx context.Context) (int, error) {
+	if n.surveys == nil {
+		return 0, nil
+	}
+	now := n.clock.Now()
+	due, err := n.classes.DueSurveys(ctx, now, remindBatch)
+	if err != nil {
+		return 0, fmt.Errorf("flow: find the class surveys due: %w", err)
+	}
+	asked := 0
+	for _, r := range due {
+		err := n.db.InTx(ctx, func(tx *db.Tx) error {
+			first, err := classes.MarkSurveyed(ctx, tx, r.ID, now)
+			if err != nil || !first {
+				return err
+			}
+			asked++
+			return n.surveyClass(ctx, tx, r.Enrolment, r.Session)
+		})
+		if err != nil {
+			return asked, fmt.Errorf("flow: ask enrolment %s the survey: %w", r.ID, err)
+		}
+	}
+	return asked, nil
+}
+
+// surveyClass invites one learner and emails them the link.
+func (n *Notices) surveyClass(ctx context.Context, tx *db.Tx, e classes.Enrolment, x classes.Session) error {
+	t, err := n.tenants.ByID(ctx, e.TenantID)
+	if err != nil {
+		return err
+	}
+	link, err := n.invite(ctx, tx, t, survey.Invitation{Channel: survey.Class, Subject: "enrolment:" + string(e.ID),
+		UnitKind: survey.UnitClass, UnitID: string(x.CourseID), ResidentID: e.LearnerID})
+	if err != nil || link == "" {
+		return err
+	}
+	c, err := n.classes.Course(ctx, t.ID, x.CourseID)
+	if err != nil {
+		return err
+	}
+	u, ok, err := n.recipient(ctx, tx, e.LearnerID)
+	if !ok {
+		return err
+	}
+	data := map[string]string{"name": u.Name, "about": c.Title.In(u.Lang), "url": link, "tenant": t.Name(u.Lang),
+		"contact": contactOf(t.ContactPhone, t.ContactEmail)}
+	return n.send(ctx, tx, notify.Event{Template: notify.SurveyInvitation, TenantID: t.ID, RecipientID: u.ID, To: u.Email,
+		Lang: u.Lang, Related: string(e.ID), Data: data})
 }

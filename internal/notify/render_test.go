@@ -21,7 +21,7 @@ func fullData() map[string]string {
 		"course": "Langkah pertama dengan ponsel", "until": "11.30", "venue": "Balai Desa Kemiren", "address": "Jl. Barong",
 		"map":      "https://www.openstreetmap.org/x",
 		"practice": "Loket jarak jauh", "government": "福岡市", "question": "Berapa biayanya?", "answer": "Sekitar 2 juta yen.",
-		"answered_by": "editor@fukuoka.demo", "survey_url": "https://serambi.example.go.id/bwi/survey/0193.abc",
+		"answered_by": "editor@fukuoka.demo", "survey_url": "https://serambi.example.go.id/bwi/survey/0193.abc", "about": "Langkah pertama dengan ponsel",
 	}
 }
 
@@ -75,6 +75,8 @@ func TestRenderEveryTemplate(t *testing.T) {
 					key = "code"
 				case AppointmentReminder, ClassPromoted, ClassReminder, ClassCancelled, ClassChanged:
 					key = "when"
+				case SurveyInvitation:
+					key = "about"
 				case PracticeAnswered:
 					key = "answer"
 					if !strings.Contains(subject, data["practice"]) || !strings.Contains(body, data["question"]) {
@@ -90,7 +92,7 @@ func TestRenderEveryTemplate(t *testing.T) {
 				if (name == ClassPromoted || name == ClassReminder || name == ClassChanged) && data["venue"] != "" && !strings.Contains(body, data["venue"]) {
 					t.Errorf("%s: the hall missing from the body:\n%s", where, body)
 				}
-				if name != AssistCode && name != AppointmentReminder && name != ClassPromoted && name != ClassReminder && name != ClassCancelled && name != ClassChanged && name != PracticeAnswered &&
+				if name != AssistCode && name != AppointmentReminder && name != ClassPromoted && name != ClassReminder && name != ClassCancelled && name != ClassChanged && name != PracticeAnswered && name != SurveyInvitation &&
 					!strings.Contains(subject, data[key]) {
 					t.Errorf("%s: tracking number missing from the subject: %s", where, subject)
 				}

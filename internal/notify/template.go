@@ -25,11 +25,12 @@ const (
 	ClassCancelled       = "class_cancelled"       // to every learner with a place, when staff call a class off
 	ClassChanged         = "class_changed"         // to every learner with a place, when a class moves to another time or place
 	PracticeAnswered     = "practice_answered"     // to staff who asked about another government's good practice
+	SurveyInvitation     = "survey_invitation"     // to a learner after a class they came to: the survey's link
 )
 
 // Templates lists every template name.
 var Templates = []string{ApplicationSubmitted, ApplicationChanged, ApplicationSentBack, ApplicationDecided, SLAEscalated, AssistCode,
-	AppointmentReminder, ClassPromoted, ClassReminder, ClassCancelled, ClassChanged, PracticeAnswered}
+	AppointmentReminder, ClassPromoted, ClassReminder, ClassCancelled, ClassChanged, PracticeAnswered, SurveyInvitation}
 
 // fallbackLang is used when a language has no file for a template.
 const fallbackLang = "en"

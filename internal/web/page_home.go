@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/knowledge"
 	"github.com/serambi/serambi/internal/tenant"
 )
@@ -157,11 +158,20 @@ func (s *Server) tenantHome(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
+	var waiting []surveyLink
+	if st.user != nil && !t.IsPractice() {
+		if waiting, err = s.waitingSurveys(r, p, t, st.user.ID); err != nil {
+			s.ServerError(w, r, err)
+			return
+		}
+	}
 	p.Data = struct {
 		Tiles       []tile
 		Practices   []practiceLink
 		Replicating []practiceLink
-	}{tiles, practiceLinks(p, own), practiceLinks(p, replicating)}
+		Surveys     []surveyLink
+		Report      string
+	}{tiles, practiceLinks(p, own), practiceLinks(p, replicating), waiting, s.Path("/{tenant}/survey-report", t.Slug)}
 	if st.user == nil && p.Flash == "" {
 		p.CacheKey, err = s.libraryKey(r)
 		p.CacheKey += "|" + strconv.Itoa(len(replicating)) // a new replication shows at once
@@ -207,4 +217,25 @@ func (s *Server) theme(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/css; charset=utf-8")
 	w.Header().Set("Cache-Control", "public, max-age=86400")
 	_, _ = w.Write([]byte(":root{--brand:" + t.BrandColor + "}\n"))
+}
+
+// surveyLink is a survey the signed-in person may still answer.
+type surveyLink struct{ Label, URL string }
+
+// waitingSurveys lists the surveys waiting for user in t, newest first:
+// about what (an application, a video call, a class) and when.
+func (s *Server) waitingSurveys(r *http.Request, p *Page, t *tenant.Tenant, user ids.User) ([]surveyLink, error) {
+	if s.Surveys == nil {
+		return nil, nil
+	}
+	invs, err := s.Surveys.ForResident(r.Context(), t.ID, user)
+	if err != nil {
+		return nil, err
+	}
+	var out []surveyLink
+	for _, inv := range invs {
+		out = append(out, surveyLink{Label: p.T("survey.waiting."+inv.Channel, p.Date(inv.CreatedAt)),
+			URL: s.Path("/{tenant}/survey/{token}", t.Slug, s.Surveys.Token(inv.ID))})
+	}
+	return out, nil
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/serambi/serambi/internal/audit"
 	"github.com/serambi/serambi/internal/survey"
 )
 
@@ -240,4 +241,85 @@ func mustLoc(t *testing.T, name string) *time.Location {
 		t.Fatal(err)
 	}
 	return loc
+}
+
+// TestSurveyAfterClass: when a class the learner came to has ended, the
+// periodic job invites them once (an email with the link, in their
+// language) and their home page lists the survey until it is answered;
+// a learner who did not come is not asked.
+func TestSurveyAfterClass(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	ctx := t.Context()
+	ten, err := s.app.Tenants.BySlug(ctx, "fukuoka")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.app.Identity.ByLogin(ctx, "resident@fukuoka.demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mine, err := s.app.Classes.LearnerEnrolments(ctx, ten.ID, res.ID)
+	if err != nil || len(mine) == 0 {
+		t.Fatalf("the demo resident's classes: %d %v", len(mine), err)
+	}
+	e := mine[0]
+	x, err := s.app.Classes.Session(ctx, ten.ID, e.SessionID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	invited := func() (n int) {
+		if err := s.app.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM survey_invitations WHERE tenant_id = ? AND subject = ?`,
+			ten.ID, "enrolment:"+string(e.ID)).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if _, err := s.app.SendReminders(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := invited(); n != 0 && x.EndsAt.After(time.Now()) {
+		t.Fatalf("invited before coming: %d", n)
+	}
+	if _, err := s.app.Classes.MarkAttended(ctx, audit.System, ten.ID, e.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	// The class has to be over: move it into the past.
+	if _, err := s.app.DB.ExecContext(ctx, `UPDATE class_sessions SET starts_at = ?, ends_at = ? WHERE id = ?`,
+		time.Now().Add(-3*time.Hour).UTC(), time.Now().Add(-time.Hour).UTC(), x.ID); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if _, err := s.app.SendReminders(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := invited(); n != 1 {
+		t.Fatalf("%d invitations after the class, want 1", n)
+	}
+	var subject, body string
+	if err := s.app.DB.QueryRowContext(ctx, `SELECT subject, body FROM messages WHERE template = ? AND related = ?`,
+		"survey_invitation", string(e.ID)).Scan(&subject, &body); err != nil {
+		t.Fatalf("the survey email: %v", err)
+	}
+	found := surveyLinkRe.FindStringSubmatch(body)
+	if found == nil || !strings.Contains(subject, "アンケート") {
+		t.Fatalf("email %q:\n%s", subject, body)
+	}
+	b := s.browser(t)
+	b.signin("resident@fukuoka.demo")
+	home := b.get("/fukuoka/")
+	mustContain(t, home, "回答をお待ちしているアンケート", `href="`+found[1]+`"`)
+	// Answered: no longer listed.
+	for i := range 5 {
+		b.post(found[1], url.Values{"step": {strconv.Itoa(i)}, "answer": {"5"}})
+	}
+	if r := b.post(found[1]+"/send", nil); r.status != http.StatusSeeOther {
+		t.Fatalf("send: %d %s", r.status, r.body)
+	}
+	mustNotContain(t, b.get("/fukuoka/"), found[1])
+	rs, err := s.app.Surveys.Rollups(ctx, ten.ID, survey.Filter{Channel: survey.Class})
+	if err != nil || len(rs) != 1 || rs[0].UnitKind != survey.UnitClass || rs[0].UnitID != string(x.CourseID) || rs[0].Satisfied[4] != 1 {
+		t.Fatalf("class rollups: %+v %v", rs, err)
+	}
 }
