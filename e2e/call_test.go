@@ -52,7 +52,6 @@ var juminMu sync.Mutex
 // resident's.
 var callPathPattern = regexp.MustCompile(`^/fukuoka/calls/([^/?#]+)$`)
 
-
 // mediaFlags give Chromium a fake camera and microphone (a moving test
 // picture and a beep) and grant them without asking. Autoplay is left at
 // Chromium's default: the others' video must start by itself, as it does
