@@ -415,3 +415,18 @@ func (s *Store) Record(ctx context.Context, inv Invitation, d Draft, at time.Tim
 		return s.addToRollup(ctx, tx, inv, period)
 	})
 }
+
+// AtPoster starts an invitation for someone who scanned a poster's QR
+// code at a counter or hall (people without email or an account): a new
+// subject each time, about the unit (a counter, or the whole government
+// when unitID is "").
+func (s *Store) AtPoster(ctx context.Context, tenantID ids.Tenant, tpl Template, unitKind, unitID string) (Invitation, error) {
+	var inv Invitation
+	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+		var err error
+		inv, _, err = s.Invite(ctx, tx, Invitation{TenantID: tenantID, Template: tpl, Channel: Remote,
+			Subject: "poster:" + db.NewID(), UnitKind: unitKind, UnitID: unitID})
+		return err
+	})
+	return inv, err
+}

@@ -323,3 +323,67 @@ func TestSurveyAfterClass(t *testing.T) {
 		t.Fatalf("class rollups: %+v %v", rs, err)
 	}
 }
+
+// TestSurveyPoster: the admin prints a counter's poster; its QR code
+// leads to a start page whose button makes an invitation about the
+// counter; a few an hour per address, then a plain refusal; another
+// government's counter is 404.
+func TestSurveyPoster(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	ctx := t.Context()
+	ten, _ := s.app.Tenants.BySlug(ctx, "fukuoka")
+	cs, err := s.app.Counters.List(ctx, ten.ID, true)
+	if err != nil || len(cs) == 0 {
+		t.Fatalf("counters: %v", err)
+	}
+	c := cs[0]
+	admin := s.browser(t)
+	admin.signin("admin@fukuoka.demo")
+	mustContain(t, admin.get("/fukuoka/admin/survey"), "/fukuoka/admin/survey/poster?counter="+string(c.ID))
+	poster := admin.get("/fukuoka/admin/survey/poster?counter=" + string(c.ID) + "&lang=ja")
+	if poster.status != http.StatusOK {
+		t.Fatalf("poster: %d", poster.status)
+	}
+	mustContain(t, poster, "サービスはいかがでしたか", c.Name("ja"), "/fukuoka/survey-poster.png?counter="+string(c.ID), "/fukuoka/survey-start?counter="+string(c.ID))
+	anon := s.browser(t)
+	if qr := anon.get("/fukuoka/survey-poster.png?counter=" + string(c.ID)); qr.status != http.StatusOK || qr.header.Get("Content-Type") != "image/png" {
+		t.Fatalf("QR: %d %s", qr.status, qr.header.Get("Content-Type"))
+	}
+	bwi, _ := s.app.Tenants.BySlug(ctx, "banyuwangi")
+	other, _ := s.app.Counters.List(ctx, bwi.ID, true)
+	if r := anon.get("/fukuoka/survey-start?counter=" + string(other[0].ID)); r.status != http.StatusNotFound {
+		t.Fatalf("another government's counter: %d", r.status)
+	}
+	mustContain(t, anon.get("/fukuoka/survey-start?counter="+string(c.ID)), `name="counter" value="`+string(c.ID)+`"`)
+	var first string
+	for i := range 5 {
+		r := anon.post("/fukuoka/survey-start", url.Values{"counter": {string(c.ID)}})
+		if r.status != http.StatusSeeOther || !strings.HasPrefix(r.header.Get("Location"), "/fukuoka/survey/") {
+			t.Fatalf("start %d: %d %q", i, r.status, r.header.Get("Location"))
+		}
+		if i == 0 {
+			first = r.header.Get("Location")
+		}
+	}
+	if r := anon.post("/fukuoka/survey-start", url.Values{"counter": {string(c.ID)}}); r.status != http.StatusTooManyRequests {
+		t.Fatalf("sixth start in an hour: %d", r.status)
+	}
+	for i := range 5 {
+		anon.post(first, url.Values{"step": {strconv.Itoa(i)}, "answer": {"4"}})
+	}
+	if r := anon.post(first+"/send", nil); r.status != http.StatusSeeOther {
+		t.Fatalf("send: %d", r.status)
+	}
+	rs, err := s.app.Surveys.Rollups(ctx, ten.ID, survey.Filter{UnitKind: survey.UnitCounter, UnitID: string(c.ID), From: time.Now().In(ten.Location()).Format("2006-01")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, r := range rs {
+		n += r.Respondents
+	}
+	if n != 1 {
+		t.Fatalf("this month's answers about the counter: %d, want 1", n)
+	}
+}

@@ -59,6 +59,7 @@ type indexView struct {
 	Actions                     []actionRow
 	ElementChoices              []option
 	PeriodCode, AddAction       string
+	Posters                     []option // Value: the poster's page, Label: where it hangs
 }
 
 // indexPage shows the index of a period, optionally of one service and
@@ -92,6 +93,10 @@ func (s *Pages) renderIndex(w http.ResponseWriter, r *http.Request, t *tenant.Te
 		return
 	}
 	if err := s.fillActions(r.Context(), p, t, sel.tpl, sel.period, &v); err != nil {
+		s.ServerError(w, r, err)
+		return
+	}
+	if v.Posters, err = s.posters(r.Context(), p, t); err != nil {
 		s.ServerError(w, r, err)
 		return
 	}
@@ -186,4 +191,18 @@ func channelOptions(p *web.Page, chosen string) []option {
 		out = append(out, option{Value: c, Label: p.T("survey.channel." + c), Selected: c == chosen})
 	}
 	return out
+}
+
+// posters are the links to print a poster for the whole government and
+// for each counter.
+func (s *Pages) posters(ctx context.Context, p *web.Page, t *tenant.Tenant) ([]option, error) {
+	cs, err := s.Counters.List(ctx, t.ID, true)
+	if err != nil {
+		return nil, err
+	}
+	out := []option{{Value: s.Path(posterPath, t.Slug), Label: t.Name(p.Lang())}}
+	for _, c := range cs {
+		out = append(out, option{Value: s.Path(posterPath, t.Slug) + "?counter=" + string(c.ID), Label: c.Name(p.Lang())})
+	}
+	return out, nil
 }

@@ -9,7 +9,9 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"time"
 
+	"github.com/serambi/serambi/internal/cache"
 	"github.com/serambi/serambi/internal/survey"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/web"
@@ -19,10 +21,15 @@ import (
 var templates embed.FS
 
 // Pages serves the surveys with the server's rendering core.
-type Pages struct{ web.AreaBase }
+type Pages struct {
+	web.AreaBase
+	starts *cache.TTL[string, int] // surveys started from posters, per address
+}
 
 // New makes the area on s (pass it to web.New).
-func New(s *web.Server) web.Area { return &Pages{web.NewAreaBase(s, templates)} }
+func New(s *web.Server) web.Area {
+	return &Pages{AreaBase: web.NewAreaBase(s, templates), starts: cache.New[string, int](time.Hour, 100000)}
+}
 
 const (
 	answerPath = "/{tenant}/survey/{token}"
@@ -42,6 +49,10 @@ func (s *Pages) Routes() []web.Route {
 		{Method: "GET", Pattern: reportPath, Policy: web.Public(), Handler: s.reportPage},
 		{Method: "GET", Pattern: reportCSVPath, Policy: web.Public(), Handler: s.reportCSV},
 		{Method: "GET", Pattern: apiIndexPath, Policy: web.Public(), Handler: s.apiIndexOf},
+		{Method: "GET", Pattern: startPath, Policy: web.Public(), Handler: s.startPage},
+		{Method: "POST", Pattern: startPath, Policy: web.Public(), Handler: s.start},
+		{Method: "GET", Pattern: posterQRPath, Policy: web.Public(), Handler: s.posterQR},
+		{Method: "GET", Pattern: posterPath, Policy: admins, Handler: s.posterPage},
 		{Method: "GET", Pattern: indexPath, Policy: admins, Handler: s.indexPage},
 		{Method: "POST", Pattern: actionsPath, Policy: admins, Handler: s.addAction},
 		{Method: "POST", Pattern: actionPath, Policy: admins, Handler: s.toggleAction},
