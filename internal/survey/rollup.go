@@ -145,3 +145,42 @@ func (s *Store) Comments(ctx context.Context, tenantID ids.Tenant, f Filter, lim
 	}
 	return out, rows.Err()
 }
+
+// Own is the sum of the answers to one of the government's own
+// questions.
+type Own struct {
+	Respondents int
+	Total       int64
+}
+
+// Mean is the mean answer, ok false when nobody answered.
+func (o Own) Mean() (float64, bool) {
+	if o.Respondents == 0 {
+		return 0, false
+	}
+	return float64(o.Total) / float64(o.Respondents), true
+}
+
+// OwnSums reads the sums of the government's own questions f selects,
+// by question id (f.Template is not used: own questions follow the
+// government).
+func (s *Store) OwnSums(ctx context.Context, tenantID ids.Tenant, f Filter) (map[string]Own, error) {
+	f.Template = ""
+	where, args := f.where(tenantID)
+	rows, err := s.db.QueryContext(ctx, "SELECT question_id, SUM(respondents), SUM(total) FROM survey_extra_rollups WHERE "+
+		where+" GROUP BY question_id", args...)
+	if err != nil {
+		return nil, fmt.Errorf("survey: read the own questions' sums of %s: %w", tenantID, err)
+	}
+	defer rows.Close()
+	out := map[string]Own{}
+	for rows.Next() {
+		var id string
+		var o Own
+		if err := rows.Scan(&id, &o.Respondents, &o.Total); err != nil {
+			return nil, fmt.Errorf("survey: read the own questions' sums of %s: %w", tenantID, err)
+		}
+		out[id] = o
+	}
+	return out, rows.Err()
+}

@@ -70,6 +70,9 @@ type Invitation struct {
 	Answered   bool
 	CreatedAt  time.Time
 	ExpiresAt  time.Time
+	// Settings are the government's additions, read by Open: its own
+	// questions and whether the comment is asked.
+	Settings Settings
 }
 
 // Draft is what a respondent answered so far.
@@ -77,6 +80,9 @@ type Draft struct {
 	Answers []int   `json:"a"` // by item; 0 not yet
 	Profile Profile `json:"p"`
 	Comment string  `json:"c"`
+	// Extra are the answers to the government's own questions, by
+	// question id; 0 when skipped (they are optional).
+	Extra map[string]int `json:"x,omitempty"`
 	// Reached is how many screens the respondent has passed (the pages
 	// number them), so coming back from the link finds their place.
 	Reached int `json:"r"`
@@ -91,6 +97,19 @@ func (d *Draft) Answer(t Template, item, v int) error {
 		d.Answers = append(d.Answers, make([]int, len(t.Items))...)[:len(t.Items)]
 	}
 	d.Answers[item] = v
+	return nil
+}
+
+// AnswerExtra records the answer to the government's own question id
+// (0 skips it).
+func (d *Draft) AnswerExtra(t Template, id string, v int) error {
+	if v < 0 || v > t.Scale || id == "" {
+		return ErrScale
+	}
+	if d.Extra == nil {
+		d.Extra = map[string]int{}
+	}
+	d.Extra[id] = v
 	return nil
 }
 
@@ -217,7 +236,8 @@ func (s *Store) open(ctx context.Context, q db.Querier, tenantID ids.Tenant, tok
 	case !s.clock.Now().Before(inv.ExpiresAt):
 		return inv, ErrExpired
 	}
-	return inv, nil
+	inv.Settings, err = s.settingsIn(ctx, q, tenantID)
+	return inv, err
 }
 
 // Change applies change to the draft of the invitation token names and
@@ -270,11 +290,46 @@ func (s *Store) Submit(ctx context.Context, tenantID ids.Tenant, token string, l
 			return ErrAnswered
 		}
 		period := s.clock.Now().In(loc).Format("2006-01")
+		st, err := s.settingsIn(ctx, tx, tenantID)
+		if err != nil {
+			return err
+		}
+		inv.Draft.Extra = keptExtra(inv.Draft.Extra, st.Questions)
 		if err := s.insertResponse(ctx, tx, inv, period); err != nil {
+			return err
+		}
+		if err := s.addExtraToRollups(ctx, tx, inv, period); err != nil {
 			return err
 		}
 		return s.addToRollup(ctx, tx, inv, period)
 	})
+}
+
+// keptExtra keeps the answers to questions still asked, skipped ones out.
+func keptExtra(extra map[string]int, asked []Question) map[string]int {
+	out := map[string]int{}
+	for _, q := range asked {
+		if v := extra[q.ID]; v > 0 {
+			out[q.ID] = v
+		}
+	}
+	return out
+}
+
+// addExtraToRollups adds the answers to the government's own questions
+// to their month's sums.
+func (s *Store) addExtraToRollups(ctx context.Context, tx *db.Tx, inv Invitation, period string) error {
+	for id, v := range inv.Draft.Extra {
+		_, err := tx.ExecContext(ctx, `INSERT INTO survey_extra_rollups (tenant_id, period, question_id, channel, service_id, unit_kind,
+			unit_id, respondents, total) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)
+			ON CONFLICT (tenant_id, period, question_id, channel, service_id, unit_kind, unit_id) DO UPDATE
+			SET respondents = survey_extra_rollups.respondents + 1, total = survey_extra_rollups.total + excluded.total`,
+			inv.TenantID, period, id, inv.Channel, inv.ServiceID, inv.UnitKind, inv.UnitID, v)
+		if err != nil {
+			return fmt.Errorf("survey: add own question %s of %s to its month: %w", id, inv.ID, err)
+		}
+	}
+	return nil
 }
 
 // randomID is a response's id: random, so it tells nothing of when the
@@ -289,11 +344,19 @@ func (s *Store) insertResponse(ctx context.Context, tx *db.Tx, inv Invitation, p
 	var a [Elements]int
 	copy(a[:], inv.Draft.Answers)
 	p := inv.Draft.Profile
+	extra := ""
+	if len(inv.Draft.Extra) > 0 {
+		raw, err := json.Marshal(inv.Draft.Extra)
+		if err != nil {
+			return fmt.Errorf("survey: keep the own answers of %s: %w", inv.ID, err)
+		}
+		extra = string(raw)
+	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO survey_responses (id, tenant_id, template, channel, service_id, unit_kind, unit_id,
-		period, a1, a2, a3, a4, a5, a6, a7, a8, a9, sex, age, education, occupation, comment)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		period, a1, a2, a3, a4, a5, a6, a7, a8, a9, sex, age, education, occupation, comment, extra)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		randomID(), inv.TenantID, inv.Template.Code, inv.Channel, inv.ServiceID, inv.UnitKind, inv.UnitID, period,
-		a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], p.Sex, p.Age, p.Education, p.Occupation, inv.Draft.Comment)
+		a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], p.Sex, p.Age, p.Education, p.Occupation, inv.Draft.Comment, extra)
 	if err != nil {
 		return fmt.Errorf("survey: store the response to %s: %w", inv.ID, err)
 	}

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -386,4 +387,84 @@ func TestSurveyPoster(t *testing.T) {
 	if n != 1 {
 		t.Fatalf("this month's answers about the counter: %d, want 1", n)
 	}
+}
+
+// TestSurveyOwnQuestions: a government adds its own question after the
+// standard ones (its main language required, at most five), turns the
+// comment off; a respondent answers it (or could skip it) on the same
+// scale, the index shows its mean; removing one asks first.
+func TestSurveyOwnQuestions(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	ctx := t.Context()
+	admin := s.browser(t)
+	admin.signin("admin@fukuoka.demo")
+	admin.lang = "en"
+	if r := admin.post("/fukuoka/admin/survey/questions?lang=en", url.Values{"text_en": {"Was the hall easy to reach?"}}); r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("without the Japanese wording: %d", r.status)
+	} else {
+		mustContain(t, r, "Write the question at least in the government")
+	}
+	if r := admin.post("/fukuoka/admin/survey/questions", url.Values{"text_ja": {"会場への行きやすさはいかがでしたか。"}, "text_en": {"Was the hall easy to reach?"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("add: %d", r.status)
+	}
+	if r := admin.post("/fukuoka/admin/survey/comment", url.Values{"ask": {"no"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("comment off: %d", r.status)
+	}
+	ten, _ := s.app.Tenants.BySlug(ctx, "fukuoka")
+	st, err := s.app.Surveys.Settings(ctx, ten.ID)
+	if err != nil || len(st.Questions) != 1 || !st.NoComment {
+		t.Fatalf("settings: %+v %v", st, err)
+	}
+	for i := range survey.MaxOwnQuestions - 1 {
+		admin.post("/fukuoka/admin/survey/questions", url.Values{"text_ja": {fmt.Sprintf("質問%d", i)}})
+	}
+	if r := admin.post("/fukuoka/admin/survey/questions?lang=en", url.Values{"text_ja": {"六問目"}}); r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("a sixth question: %d", r.status)
+	}
+	// Removing asks first; then it is gone.
+	last := "/fukuoka/admin/survey/questions/" + fmt.Sprint(len(st.Questions)) // not an id: 404 after confirming
+	if r := admin.post(last+"/remove", url.Values{"confirm": {"yes"}}); r.status != http.StatusNotFound {
+		t.Fatalf("removing an unknown question: %d", r.status)
+	}
+	st, _ = s.app.Surveys.Settings(ctx, ten.ID)
+	ask := admin.post("/fukuoka/admin/survey/questions/"+st.Questions[4].ID+"/remove", nil)
+	mustContain(t, ask, "Stop asking this question?")
+	if after, _ := s.app.Surveys.Settings(ctx, ten.ID); len(after.Questions) != 5 {
+		t.Fatal("removed without asking")
+	}
+	for _, q := range st.Questions[1:] {
+		admin.post("/fukuoka/admin/survey/questions/"+q.ID+"/remove", url.Values{"confirm": {"yes"}})
+	}
+	if after, _ := s.app.Surveys.Settings(ctx, ten.ID); len(after.Questions) != 1 {
+		t.Fatalf("after removing four: %d questions", len(after.Questions))
+	}
+
+	// A respondent from a poster: five standard questions, then the own
+	// one (in English, its wording in English), no comment screen.
+	anon := s.browser(t)
+	anon.lang = "en"
+	link := anon.post("/fukuoka/survey-start", nil).header.Get("Location")
+	for i := range 5 {
+		anon.post(link, url.Values{"step": {strconv.Itoa(i)}, "answer": {"3"}})
+	}
+	own := anon.get(link)
+	mustContain(t, own, "Question 6 of 7", "Was the hall easy to reach?", "Skip this question", `value="x:`+st.Questions[0].ID+`"`)
+	if r := anon.post(link, url.Values{"step": {"x:" + st.Questions[0].ID}, "answer": {"9"}}); r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("an own answer off the scale: %d", r.status)
+	}
+	if r := anon.post(link, url.Values{"step": {"x:" + st.Questions[0].ID}, "answer": {"5"}}); !strings.HasSuffix(r.header.Get("Location"), "?q=7") {
+		t.Fatalf("own answer: %d %q", r.status, r.header.Get("Location"))
+	}
+	review := anon.get(link)
+	mustContain(t, review, "Check your answers", "Was the hall easy to reach?", "Satisfied")
+	mustNotContain(t, review, "Anything else?")
+	if r := anon.post(link+"/send", nil); r.status != http.StatusSeeOther {
+		t.Fatalf("send: %d", r.status)
+	}
+	sums, err := s.app.Surveys.OwnSums(ctx, ten.ID, survey.Filter{})
+	if err != nil || sums[st.Questions[0].ID] != (survey.Own{Respondents: 1, Total: 5}) {
+		t.Fatalf("own sums: %+v %v", sums, err)
+	}
+	mustContain(t, admin.get("/fukuoka/admin/survey?lang=en"), "Was the hall easy to reach?", "5.00")
 }

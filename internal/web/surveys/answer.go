@@ -2,9 +2,11 @@ package surveys
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/serambi/serambi/internal/survey"
 	"github.com/serambi/serambi/internal/tenant"
@@ -44,12 +46,14 @@ type questionView struct {
 	Review       []reviewRow
 	Send         string
 	Anonymous    string
+	QuestionLang string // the language of an own question's wording when not the page's
+	Skip         bool   // an own question may be skipped
 }
 
 // stepOf is the screen to show: the one asked for (?q=) when the
 // respondent has reached it, else where they left off.
 func stepOf(r *http.Request, inv survey.Invitation) int {
-	reached := min(inv.Draft.Reached, len(steps(inv.Template))-1)
+	reached := min(inv.Draft.Reached, len(steps(inv))-1)
 	if q, err := strconv.Atoi(validation.Narrow(r.URL.Query().Get("q"))); err == nil && q >= 1 && q-1 <= reached {
 		return q - 1
 	}
@@ -65,7 +69,7 @@ func (s *Pages) questionPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Pages) renderStep(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, inv survey.Invitation, step, status int, errs validation.Errors) {
-	all := steps(inv.Template)
+	all := steps(inv)
 	p := s.NewPage(r, "survey.title")
 	p.Tenant, p.NoIndex, p.Errors = t, true, errs
 	token := r.PathValue("token")
@@ -84,6 +88,10 @@ func (s *Pages) renderStep(w http.ResponseWriter, r *http.Request, t *tenant.Ten
 	case stepReview:
 		v.Review = s.review(p, inv, self)
 	default:
+		if id, own := strings.CutPrefix(v.Kind, ownPrefix); own {
+			s.ownQuestion(p, inv, id, &v)
+			break
+		}
 		item := inv.Template.Items[step]
 		v.Question = p.T("survey." + code + "." + item + ".question")
 		for a := inv.Template.Scale; a >= 1; a-- { // the best first, as the call's question
@@ -121,7 +129,15 @@ func (s *Pages) review(p *web.Page, inv survey.Invitation, self string) []review
 		}
 		rows = append(rows, row)
 	}
-	all := steps(inv.Template)
+	all := steps(inv)
+	for _, q := range inv.Settings.Questions {
+		text, _ := q.In(p.Lang(), p.Tenant.DefaultLang)
+		row := reviewRow{Question: text, Answer: p.T("survey.own.skipped"), Change: self + "?q=" + strconv.Itoa(slices.Index(all, ownPrefix+q.ID)+1)}
+		if a := inv.Draft.Extra[q.ID]; a > 0 {
+			row.Answer = p.T(fmt.Sprintf("survey.own%d.a%d", inv.Template.Scale, a))
+		}
+		rows = append(rows, row)
+	}
 	if inv.Template.Profile {
 		var said []string
 		for _, q := range survey.ProfileQuestions {
@@ -135,6 +151,9 @@ func (s *Pages) review(p *web.Page, inv survey.Invitation, self string) []review
 		}
 		rows = append(rows, reviewRow{Question: p.T("survey.profile.title"), Answer: answer,
 			Change: self + "?q=" + strconv.Itoa(slices.Index(all, stepProfile)+1)})
+	}
+	if inv.Settings.NoComment {
+		return rows
 	}
 	comment := inv.Draft.Comment
 	if comment == "" {
@@ -159,7 +178,7 @@ func (s *Pages) saveAnswer(w http.ResponseWriter, r *http.Request) {
 	if !ok || !s.ParseForm(w, r) {
 		return
 	}
-	all := steps(inv.Template)
+	all := steps(inv)
 	step := slices.Index(all, r.PostForm.Get("step"))
 	if step < 0 {
 		s.renderStep(w, r, t, inv, stepOf(r, inv), http.StatusUnprocessableEntity, validation.Errors{{Field: "answer", Code: "survey.error.step"}})
@@ -202,6 +221,13 @@ func (s *Pages) change(r *http.Request, tpl survey.Template, step string) (strin
 		return "comment", func(d *survey.Draft) error { return d.SetComment(f.Get("comment")) }
 	case stepReview:
 		return "answer", func(*survey.Draft) error { return nil }
+	}
+	if id, own := strings.CutPrefix(step, ownPrefix); own {
+		v, err := strconv.Atoi(validation.Narrow(f.Get("answer")))
+		if err != nil {
+			v = -1 // refused as outside the scale
+		}
+		return "answer", func(d *survey.Draft) error { return d.AnswerExtra(tpl, id, v) }
 	}
 	item, _ := strconv.Atoi(step)
 	v, err := strconv.Atoi(validation.Narrow(f.Get("answer")))
@@ -246,4 +272,23 @@ func (s *Pages) send(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	web.Redirect(w, r, s.Path(thanksPath, t.Slug))
+}
+
+// ownQuestion fills the screen of the government's own question id,
+// answered on the template's scale with plain words, or skipped.
+func (s *Pages) ownQuestion(p *web.Page, inv survey.Invitation, id string, v *questionView) {
+	for _, q := range inv.Settings.Questions {
+		if q.ID != id {
+			continue
+		}
+		text, lang := q.In(p.Lang(), p.Tenant.DefaultLang)
+		v.Question, v.Skip = text, true
+		if lang != p.Lang() {
+			v.QuestionLang = lang
+		}
+		for a := inv.Template.Scale; a >= 1; a-- {
+			v.Choices = append(v.Choices, choice{a, p.T(fmt.Sprintf("survey.own%d.a%d", inv.Template.Scale, a))})
+		}
+		v.Current = inv.Draft.Extra[id]
+	}
 }

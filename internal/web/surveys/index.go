@@ -2,6 +2,7 @@ package surveys
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -60,6 +61,14 @@ type indexView struct {
 	ElementChoices              []option
 	PeriodCode, AddAction       string
 	Posters                     []option // Value: the poster's page, Label: where it hangs
+	Own                         []ownSum
+	Questions                   string
+}
+
+// ownSum is one of the government's own questions in the index.
+type ownSum struct {
+	Text, Lang, Mean string
+	Respondents      int
 }
 
 // indexPage shows the index of a period, optionally of one service and
@@ -93,6 +102,11 @@ func (s *Pages) renderIndex(w http.ResponseWriter, r *http.Request, t *tenant.Te
 		return
 	}
 	if err := s.fillActions(r.Context(), p, t, sel.tpl, sel.period, &v); err != nil {
+		s.ServerError(w, r, err)
+		return
+	}
+	v.Questions = s.Path(questionsPath, t.Slug)
+	if v.Own, err = s.ownSums(r.Context(), p, t, sel); err != nil {
 		s.ServerError(w, r, err)
 		return
 	}
@@ -203,6 +217,31 @@ func (s *Pages) posters(ctx context.Context, p *web.Page, t *tenant.Tenant) ([]o
 	out := []option{{Value: s.Path(posterPath, t.Slug), Label: t.Name(p.Lang())}}
 	for _, c := range cs {
 		out = append(out, option{Value: s.Path(posterPath, t.Slug) + "?counter=" + string(c.ID), Label: c.Name(p.Lang())})
+	}
+	return out, nil
+}
+
+// ownSums are the means of the government's own questions asked now.
+func (s *Pages) ownSums(ctx context.Context, p *web.Page, t *tenant.Tenant, sel selection) ([]ownSum, error) {
+	st, err := s.Surveys.Settings(ctx, t.ID)
+	if err != nil || len(st.Questions) == 0 {
+		return nil, err
+	}
+	sums, err := s.Surveys.OwnSums(ctx, t.ID, sel.filter)
+	if err != nil {
+		return nil, err
+	}
+	var out []ownSum
+	for _, q := range st.Questions {
+		text, lang := q.In(p.Lang(), t.DefaultLang)
+		if lang == p.Lang() {
+			lang = ""
+		}
+		row := ownSum{Text: text, Lang: lang, Respondents: sums[q.ID].Respondents}
+		if m, ok := sums[q.ID].Mean(); ok {
+			row.Mean = fmt.Sprintf("%.2f", m)
+		}
+		out = append(out, row)
 	}
 	return out, nil
 }

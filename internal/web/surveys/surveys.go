@@ -54,6 +54,10 @@ func (s *Pages) Routes() []web.Route {
 		{Method: "GET", Pattern: posterQRPath, Policy: web.Public(), Handler: s.posterQR},
 		{Method: "GET", Pattern: posterPath, Policy: admins, Handler: s.posterPage},
 		{Method: "GET", Pattern: indexPath, Policy: admins, Handler: s.indexPage},
+		{Method: "GET", Pattern: questionsPath, Policy: admins, Handler: s.questionsPage},
+		{Method: "POST", Pattern: questionsPath, Policy: admins, Handler: s.addQuestion},
+		{Method: "POST", Pattern: removePath, Policy: admins, Handler: s.removeQuestion},
+		{Method: "POST", Pattern: commentPath, Policy: admins, Handler: s.setComment},
 		{Method: "POST", Pattern: actionsPath, Policy: admins, Handler: s.addAction},
 		{Method: "POST", Pattern: actionPath, Policy: admins, Handler: s.toggleAction},
 	}
@@ -66,17 +70,28 @@ const (
 	stepReview  = "review"
 )
 
-// steps lists a template's screens in order: one per standard question
-// ("0", "1", …), then who answered (the SKM), the comment, the review.
-func steps(t survey.Template) []string {
+// ownPrefix starts the step of one of the government's own questions.
+const ownPrefix = "x:"
+
+// steps lists an invitation's screens in order: one per standard
+// question ("0", "1", …), one per question of the government's own
+// ("x:<id>"), then who answered (the SKM), the comment unless the
+// government turned it off, the review.
+func steps(inv survey.Invitation) []string {
 	var out []string
-	for i := range t.Items {
+	for i := range inv.Template.Items {
 		out = append(out, strconv.Itoa(i))
 	}
-	if t.Profile {
+	for _, q := range inv.Settings.Questions {
+		out = append(out, ownPrefix+q.ID)
+	}
+	if inv.Template.Profile {
 		out = append(out, stepProfile)
 	}
-	return append(out, stepComment, stepReview)
+	if !inv.Settings.NoComment {
+		out = append(out, stepComment)
+	}
+	return append(out, stepReview)
 }
 
 // refusalStatus is the status and message of a link that cannot be
