@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
@@ -75,7 +76,8 @@ func stayInKiosk(p *Page) {
 		const h = a.getAttribute("href");
 		if (h === "#main" || a.hasAttribute("hreflang")) return false;
 		const u = new URL(a.href);
-		return u.origin !== location.origin || !(u.pathname.startsWith("/neyagawa/kiosk") || u.pathname.startsWith("/neyagawa/calls/"));
+		return u.origin !== location.origin || !(u.pathname.startsWith("/neyagawa/kiosk") || u.pathname.startsWith("/neyagawa/calls/") ||
+			u.pathname.startsWith("/neyagawa/survey/"));
 	}).map(a => a.getAttribute("href") + " " + JSON.stringify(a.innerText.trim()))`)
 	if len(away) > 0 {
 		p.errorf("links lead out of the kiosk (to pages with a sign-in link, not reset after the visitor):\n\t%s", strings.Join(away, "\n\t"))
@@ -331,12 +333,25 @@ func TestKiosk(t *testing.T) {
 			if idle := eval[string](kiosk, `document.getElementById("main").getAttribute("data-kiosk-idle")`); idle != "45" {
 				kiosk.errorf(`#main[data-kiosk-idle=%q] after the call, want "45"`, idle)
 			}
-			kiosk.Click(`button[name=score][value="4"]`)
-			if kiosk.URLPath() != "/neyagawa/calls/"+callID+"/done" {
-				kiosk.fatalf("answering led to %s, want the after-call page", kiosk.Path())
+			// The visitor is asked the counter survey on the kiosk itself, in
+			// kiosk mode (its reset and "finish" stay on every screen).
+			kiosk.Click(`a[href^="/neyagawa/survey/"]`)
+			for i := range 5 {
+				kiosk.Require(`button[name=answer][value="4"]`, fmt.Sprintf("the survey's question %d at the kiosk", i+1))
+				if i == 0 {
+					kiosk.Audit()
+					stayInKiosk(kiosk)
+				}
+				kiosk.Click(`button[name=answer][value="4"]`)
 			}
-			if text := kiosk.Text("#main"); !strings.Contains(text, "Thank you for your answer.") {
-				kiosk.errorf("the page does not thank the visitor in English (call.rate.thanks): %q", short(text))
+			kiosk.Click(`#main form button[type=submit]`) // no comment
+			stayInKiosk(kiosk)
+			kiosk.Click(`#main form[action$="/send"] button[type=submit]`)
+			if kiosk.URLPath() != "/neyagawa/survey-thanks" {
+				kiosk.fatalf("sending the survey led to %s, want the thanks page", kiosk.Path())
+			}
+			if text := kiosk.Text("#main"); !strings.Contains(text, "Thank you for your answers") {
+				kiosk.errorf("the page does not thank the visitor in English (survey.thanks.title): %q", short(text))
 			}
 			stayInKiosk(kiosk)
 		}},

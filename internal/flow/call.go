@@ -109,9 +109,19 @@ func (f *Flows) inviteAfterCall(ctx context.Context, c call.Call) error {
 	if t.IsPractice() {
 		return nil
 	}
+	channel := survey.Remote
+	if c.TicketID != "" {
+		tk, err := f.queue.Get(ctx, t.ID, c.TicketID)
+		if err != nil {
+			return fmt.Errorf("read the ticket of call %s: %w", c.ID, err)
+		}
+		if tk.Source == "kiosk" {
+			channel = survey.Kiosk // a visit to a kiosk in a community hall
+		}
+	}
 	return f.db.InTx(ctx, func(tx *db.Tx) error {
 		_, _, err := f.surveys.Invite(ctx, tx, survey.Invitation{TenantID: t.ID, Template: survey.ForCountry(t.Country),
-			Channel: survey.Remote, Subject: "call:" + string(c.ID), UnitKind: survey.UnitCounter, UnitID: string(c.CounterID),
+			Channel: channel, Subject: "call:" + string(c.ID), UnitKind: survey.UnitCounter, UnitID: string(c.CounterID),
 			ResidentID: c.ResidentID})
 		return err
 	})

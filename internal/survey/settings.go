@@ -13,6 +13,7 @@ import (
 	"github.com/serambi/serambi/internal/audit"
 	"github.com/serambi/serambi/internal/db"
 	"github.com/serambi/serambi/internal/ids"
+	"github.com/serambi/serambi/internal/locale"
 	"github.com/serambi/serambi/internal/validation"
 )
 
@@ -39,7 +40,7 @@ type Question struct {
 // In is the question's wording in lang, else in fallback, else any; and
 // the language it is in.
 func (q Question) In(lang, fallback string) (string, string) {
-	for _, l := range []string{lang, fallback, "id", "ja", "en"} {
+	for _, l := range append([]string{lang, fallback}, locale.Langs...) {
 		if t := q.Text[l]; t != "" {
 			return t, l
 		}
@@ -105,7 +106,7 @@ func (s *Store) changeSettings(ctx context.Context, actor audit.Actor, tenantID 
 func (s *Store) AddQuestion(ctx context.Context, actor audit.Actor, tenantID ids.Tenant, text map[string]string, defaultLang string) error {
 	clean := map[string]string{}
 	var errs validation.Errors
-	for _, l := range []string{"id", "ja", "en"} {
+	for _, l := range locale.Langs {
 		t := strings.TrimSpace(text[l])
 		if utf8.RuneCountInString(t) > maxQuestionText || validation.HasHiddenControls(t) {
 			errs.Add("text_"+l, "survey.error.question_text")

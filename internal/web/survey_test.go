@@ -185,21 +185,35 @@ func TestSurveyAfterDecidedApplication(t *testing.T) {
 			if added.status != http.StatusSeeOther || !strings.Contains(added.header.Get("Location"), "done=action_added") {
 				t.Fatalf("add an action: %d %q", added.status, added.header.Get("Location"))
 			}
-			acts, err := s.app.Surveys.Actions(t.Context(), a.TenantID, period)
-			if err != nil || len(acts) != 1 || acts[0].Due != "2027-03-01" || acts[0].Element != 9 || acts[0].Done {
-				t.Fatalf("actions: %+v %v", acts, err)
+			// The demo's own action for this quarter is there too.
+			ours := func() survey.Action {
+				t.Helper()
+				acts, err := s.app.Surveys.Actions(t.Context(), a.TenantID, period)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, x := range acts {
+					if x.What == "Open a complaints desk at the MPP" {
+						return x
+					}
+				}
+				t.Fatalf("the action is not recorded: %+v", acts)
+				return survey.Action{}
+			}
+			if act := ours(); act.Due != "2027-03-01" || act.Element != 9 || act.Done || act.Owner != "Head of public services" {
+				t.Fatalf("action: %+v", act)
 			}
 			mustContain(t, admin.get("/banyuwangi/admin/survey?lang=en&service="+got.ServiceID+"&period="+period), "Open a complaints desk at the MPP",
 				"Who: Head of public services · by 1 March 2027", "Not done yet")
-			if r := admin.post("/banyuwangi/admin/survey/actions/"+acts[0].ID, url.Values{"done": {"yes"}, "period": {period}}); r.status != http.StatusSeeOther {
+			if r := admin.post("/banyuwangi/admin/survey/actions/"+ours().ID, url.Values{"done": {"yes"}, "period": {period}}); r.status != http.StatusSeeOther {
 				t.Fatalf("mark done: %d", r.status)
 			}
-			if acts, _ = s.app.Surveys.Actions(t.Context(), a.TenantID, period); !acts[0].Done {
+			if !ours().Done {
 				t.Fatal("the action is not done")
 			}
 			fukAdmin := s.browser(t)
 			fukAdmin.signin("admin@fukuoka.demo")
-			if r := fukAdmin.post("/fukuoka/admin/survey/actions/"+acts[0].ID, url.Values{"done": {"no"}}); r.status != http.StatusNotFound {
+			if r := fukAdmin.post("/fukuoka/admin/survey/actions/"+ours().ID, url.Values{"done": {"no"}}); r.status != http.StatusNotFound {
 				t.Fatalf("Fukuoka's admin marked Banyuwangi's action: %d", r.status)
 			}
 			// The public report, in Japanese, without signing in: the index,

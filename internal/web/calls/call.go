@@ -278,9 +278,10 @@ func (s *Pages) renderCallDone(w http.ResponseWriter, r *http.Request, t *tenant
 	p.Data = callDoneView{Call: c, Self: self, Rate: s.Path("/{tenant}/calls/{id}/rating", t.Slug, string(c.ID)) + queryOf(self),
 		Ask:    who.role == call.RoleResident && c.Status == call.Ended && c.Satisfaction == 0,
 		Scores: []int{4, 3, 2, 1}, Minutes: int(c.Duration.Minutes() + 0.5)}
-	// A kiosk keeps its one question on screen (its idle reset would cut a
-	// twelve-screen survey short); everyone else gets the survey.
-	if who.role == call.RoleResident && c.Status == call.Ended && !p.Kiosk {
+	// The resident is asked the survey instead of the one question; at a
+	// kiosk its pages keep the kiosk's reset, so a visitor who walks away
+	// leaves nothing on the screen.
+	if who.role == call.RoleResident && c.Status == call.Ended {
 		link, err := s.Flows().SurveyLink(r.Context(), *t, c)
 		if err != nil {
 			s.ServerError(w, r, err)

@@ -72,6 +72,7 @@ func (s *Pages) renderStep(w http.ResponseWriter, r *http.Request, t *tenant.Ten
 	all := steps(inv)
 	p := s.NewPage(r, "survey.title")
 	p.Tenant, p.NoIndex, p.Errors = t, true, errs
+	s.atKiosk(r, p, t, web.KioskIdle)
 	token := r.PathValue("token")
 	self := s.Path(answerPath, t.Slug, token)
 	v := questionView{Step: step + 1, Steps: len(all), Kind: all[step], Action: self,

@@ -127,11 +127,21 @@ func (s *Pages) open(w http.ResponseWriter, r *http.Request) (*tenant.Tenant, su
 	return t, inv, true
 }
 
+// atKiosk shows p in kiosk mode when the request comes from one of t's
+// kiosks: no account menu, the "finish" button, and the reset after idle
+// seconds without a touch.
+func (s *Pages) atKiosk(r *http.Request, p *web.Page, t *tenant.Tenant, idle int) {
+	if _, err := s.KioskOf(r, t); err == nil {
+		p.Kiosk, p.KioskIdle = true, idle
+	}
+}
+
 // closed says plainly why a link cannot be answered (and changes
 // nothing).
 func (s *Pages) closed(w http.ResponseWriter, r *http.Request, t *tenant.Tenant, status int, key string) {
 	p := s.NewPage(r, "survey.closed.title")
 	p.Tenant, p.NoIndex = t, true
+	s.atKiosk(r, p, t, web.KioskDoneIdle)
 	p.Data = struct{ Message string }{p.T(key)}
 	s.Render(w, status, "survey_closed", p)
 }
@@ -143,5 +153,6 @@ func (s *Pages) thanksPage(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.NewPage(r, "survey.thanks.title")
 	p.Tenant, p.NoIndex = t, true
+	s.atKiosk(r, p, t, web.KioskDoneIdle)
 	s.Render(w, http.StatusOK, "survey_thanks", p)
 }
