@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -15,6 +16,8 @@ import (
 	"github.com/serambi/serambi/internal/catalog"
 	"github.com/serambi/serambi/internal/form"
 	"github.com/serambi/serambi/internal/ids"
+	"github.com/serambi/serambi/internal/survey"
+	"github.com/serambi/serambi/internal/tenant"
 )
 
 // TestNoRouteCrossesTenants calls every route of the routing table as each
@@ -46,6 +49,7 @@ func TestNoRouteCrossesTenants(t *testing.T) {
 		t.Fatal(err)
 	}
 	bEnrolment := enrolmentOf(t, s, b.ID, audit.Actor{ID: bResident.ID, Label: bResident.Email})
+	bAction, bQuestion := surveyThingsOf(t, s, b)
 	known := map[string]bool{"anyone": true, "user": true, "admin": true, "coordinator": true, "officer": true,
 		"applicant": true, "filler": true, "helper": true, "kiosk": true, "instructor": true, "learner": true, "enroller": true,
 		"guest learner": true, "supporter": true, "editor": true} // a guest's token is for one tenant: TestPracticeGuestStaysInItsTenant
@@ -73,6 +77,10 @@ func TestNoRouteCrossesTenants(t *testing.T) {
 			id = ids.Application(bEnrolment.SessionID)
 		case strings.Contains(rt.Pattern, "/classes/enrolments/"):
 			id = ids.Application(bEnrolment.ID)
+		case strings.Contains(rt.Pattern, "/survey/actions/"):
+			id = ids.Application(bAction.ID)
+		case strings.Contains(rt.Pattern, "/survey/questions/"):
+			id = ids.Application(bQuestion)
 		}
 		slug := b.Slug
 		if strings.Contains(rt.Pattern, "/exchange/") {
@@ -106,14 +114,19 @@ func TestNoRouteCrossesTenants(t *testing.T) {
 			if !refused(a) {
 				t.Errorf("%s %s as %q of banyuwangi: status %d — crossed into fukuoka", rt.Method, path, role, a.status)
 			}
-			// B's practice on A's own paths: A's staff pass the route's
-			// rule there, and the practice must still refuse them.
-			if own := strings.Replace(path, "/"+b.Slug+"/exchange/practices/", "/banyuwangi/exchange/practices/", 1); own != path && role != "" {
+			// B's practice, survey action or question on A's own paths: A's
+			// staff pass the route's rule there, and the object must still
+			// refuse them.
+			own := strings.Replace(path, "/"+b.Slug+"/exchange/practices/", "/banyuwangi/exchange/practices/", 1)
+			if strings.Contains(rt.Pattern, "/survey/actions/") || strings.Contains(rt.Pattern, "/survey/questions/") {
+				own = strings.Replace(path, "/"+b.Slug+"/", "/banyuwangi/", 1)
+			}
+			if own != path && role != "" {
 				if body != nil {
 					_, _ = body.Seek(0, 0)
 				}
 				if a := br.do(rt.Method, own, body, ct, hdr...); !refused(a) {
-					t.Errorf("%s %s as %q of banyuwangi: status %d — changed fukuoka's practice", rt.Method, own, role, a.status)
+					t.Errorf("%s %s as %q of banyuwangi: status %d — reached fukuoka's object", rt.Method, own, role, a.status)
 				}
 			}
 		}
@@ -132,6 +145,12 @@ func TestNoRouteCrossesTenants(t *testing.T) {
 		t.Fatalf("tenant B's practice was changed by callers from tenant A: %v %s", err, pr.State)
 	} else if _, drafted, _ := s.app.Practices.Working(ctx, pr.ID); drafted {
 		t.Fatal("callers from tenant A wrote a draft of tenant B's practice")
+	}
+	if acts, _ := s.app.Surveys.Actions(ctx, b.ID, bAction.Period); !slices.ContainsFunc(acts, func(a survey.Action) bool { return a.ID == bAction.ID && !a.Done }) {
+		t.Fatalf("tenant B's survey action was changed by callers from tenant A: %+v", acts)
+	}
+	if st, _ := s.app.Surveys.Settings(ctx, b.ID); len(st.Questions) != 1 || st.Questions[0].ID != bQuestion || st.NoComment {
+		t.Fatalf("tenant B's survey settings were changed by callers from tenant A: %+v", st)
 	}
 	if after, _ := s.app.Apps.Get(ctx, b.ID, bApp.ID); after.Version != bApp.Version || after.AssignedTo != "" {
 		t.Fatalf("tenant B's application was changed by callers from tenant A: %+v", after)
@@ -255,4 +274,25 @@ func copyJuminhyo(t testing.TB, s *site, tenantID ids.Tenant) (catalog.Service, 
 	}
 	copied.Published = true
 	return s.app.Catalog.Save(context.Background(), audit.System, tenantID, copied)
+}
+
+// surveyThingsOf gives tenant t a survey follow-up action and an own
+// question, for the harness to aim at.
+func surveyThingsOf(t *testing.T, s *site, ten tenant.Tenant) (survey.Action, string) {
+	t.Helper()
+	ctx := t.Context()
+	period := survey.PeriodOf(survey.Quarter, time.Now().In(ten.Location())).Code()
+	act, err := s.app.Surveys.AddAction(ctx, audit.System, survey.ForCountry(ten.Country), survey.Action{TenantID: ten.ID,
+		Element: 1, Period: period, What: "Shorter waits", Owner: "Ward office", Due: "2027-01-31"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.app.Surveys.AddQuestion(ctx, audit.System, ten.ID, map[string]string{ten.DefaultLang: "会場はいかがでしたか。"}, ten.DefaultLang); err != nil {
+		t.Fatal(err)
+	}
+	st, err := s.app.Surveys.Settings(ctx, ten.ID)
+	if err != nil || len(st.Questions) != 1 {
+		t.Fatalf("settings: %+v %v", st, err)
+	}
+	return act, st.Questions[0].ID
 }

@@ -3,6 +3,7 @@ package surveys
 import (
 	"errors"
 	"net/http"
+	"slices"
 
 	"github.com/serambi/serambi/internal/survey"
 	"github.com/serambi/serambi/internal/tenant"
@@ -87,6 +88,15 @@ func (s *Pages) removeQuestion(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	back := s.Path(questionsPath, t.Slug)
+	st, err := s.Surveys.Settings(r.Context(), t.ID)
+	if err != nil {
+		s.ServerError(w, r, err)
+		return
+	}
+	if !slices.ContainsFunc(st.Questions, func(q survey.Question) bool { return q.ID == r.PathValue("id") }) {
+		s.NotFound(w, r) // not one of this government's questions
+		return
+	}
 	if r.PostForm.Get("confirm") != "yes" {
 		p := s.NewPage(r, "survey.questions.remove.confirm")
 		p.Tenant, p.NoIndex = t, true
@@ -95,7 +105,7 @@ func (s *Pages) removeQuestion(w http.ResponseWriter, r *http.Request) {
 		s.Render(w, http.StatusOK, "confirm_action", p)
 		return
 	}
-	err := s.Surveys.RemoveQuestion(r.Context(), web.Actor(r), t.ID, r.PathValue("id"))
+	err = s.Surveys.RemoveQuestion(r.Context(), web.Actor(r), t.ID, r.PathValue("id"))
 	if errors.Is(err, survey.ErrNoQuestion) {
 		s.NotFound(w, r)
 		return
