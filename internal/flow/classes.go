@@ -8,6 +8,7 @@ import (
 	"github.com/serambi/serambi/internal/classes"
 	"github.com/serambi/serambi/internal/db"
 	"github.com/serambi/serambi/internal/ical"
+	"github.com/serambi/serambi/internal/ids"
 	"github.com/serambi/serambi/internal/locale"
 	"github.com/serambi/serambi/internal/notify"
 	"github.com/serambi/serambi/internal/survey"
@@ -42,21 +43,31 @@ func (n *Notices) RemindClasses(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("flow: find the class reminders due: %w", err)
 	}
-	sent := 0
+	return n.eachOnce(ctx, due, now, "remind", classes.MarkReminded, func(tx *db.Tx, r classes.Reminder) error {
+		return n.classNotice(ctx, tx, notify.ClassReminder, r.Enrolment, r.Session, now)
+	})
+}
+
+// eachOnce does act for each learner in due, each in its own transaction
+// with mark (which says whether this is the first time), and counts
+// those done.
+func (n *Notices) eachOnce(ctx context.Context, due []classes.Reminder, now time.Time, what string,
+	mark func(context.Context, *db.Tx, ids.Enrolment, time.Time) (bool, error), act func(*db.Tx, classes.Reminder) error) (int, error) {
+	done := 0
 	for _, r := range due {
 		err := n.db.InTx(ctx, func(tx *db.Tx) error {
-			first, err := classes.MarkReminded(ctx, tx, r.ID, now)
+			first, err := mark(ctx, tx, r.ID, now)
 			if err != nil || !first {
 				return err
 			}
-			sent++
-			return n.classNotice(ctx, tx, notify.ClassReminder, r.Enrolment, r.Session, now)
+			done++
+			return act(tx, r)
 		})
 		if err != nil {
-			return sent, fmt.Errorf("flow: remind enrolment %s: %w", r.ID, err)
+			return done, fmt.Errorf("flow: %s enrolment %s: %w", what, r.ID, err)
 		}
 	}
-	return sent, nil
+	return done, nil
 }
 
 // classNotice queues one class email to the learner, in their language,
@@ -112,21 +123,9 @@ func (n *Notices) SurveyClasses(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("flow: find the class surveys due: %w", err)
 	}
-	asked := 0
-	for _, r := range due {
-		err := n.db.InTx(ctx, func(tx *db.Tx) error {
-			first, err := classes.MarkSurveyed(ctx, tx, r.ID, now)
-			if err != nil || !first {
-				return err
-			}
-			asked++
-			return n.surveyClass(ctx, tx, r.Enrolment, r.Session)
-		})
-		if err != nil {
-			return asked, fmt.Errorf("flow: ask enrolment %s the survey: %w", r.ID, err)
-		}
-	}
-	return asked, nil
+	return n.eachOnce(ctx, due, now, "ask the survey of", classes.MarkSurveyed, func(tx *db.Tx, r classes.Reminder) error {
+		return n.surveyClass(ctx, tx, r.Enrolment, r.Session)
+	})
 }
 
 // surveyClass invites one learner and emails them the link.

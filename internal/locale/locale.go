@@ -147,3 +147,15 @@ func FromAcceptLanguage(header string) Lang {
 	}
 	return Langs[idx]
 }
+
+// FirstOf lists Langs with first at the front, for what speaks every
+// language at once (a poster: its government's language first).
+func FirstOf(first Lang) []Lang {
+	out := []Lang{first}
+	for _, l := range Langs {
+		if l != first {
+			out = append(out, l)
+		}
+	}
+	return out
+}

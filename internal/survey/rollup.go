@@ -40,19 +40,21 @@ func (r Rollup) Tally5() Tally5 {
 	return t
 }
 
-// where builds the filter's conditions.
-func (f Filter) where(tenantID ids.Tenant) (string, []any) {
+// dims are the filter's conditions but its months.
+func (f Filter) dims(tenantID ids.Tenant) ([]string, []any) {
 	conds, args := []string{"tenant_id = ?"}, []any{tenantID}
-	add := func(col, v string) {
-		if v != "" {
-			conds, args = append(conds, col+" = ?"), append(args, v)
+	for _, c := range [][2]string{{"template", f.Template}, {"service_id", f.ServiceID}, {"unit_kind", f.UnitKind},
+		{"unit_id", f.UnitID}, {"channel", f.Channel}} {
+		if c[1] != "" {
+			conds, args = append(conds, c[0]+" = ?"), append(args, c[1])
 		}
 	}
-	add("template", f.Template)
-	add("service_id", f.ServiceID)
-	add("unit_kind", f.UnitKind)
-	add("unit_id", f.UnitID)
-	add("channel", f.Channel)
+	return conds, args
+}
+
+// where builds the filter's conditions on tables kept by month.
+func (f Filter) where(tenantID ids.Tenant) (string, []any) {
+	conds, args := f.dims(tenantID)
 	if f.From != "" {
 		conds, args = append(conds, "period >= ?"), append(args, f.From)
 	}
@@ -100,17 +102,7 @@ func (s *Store) Rollups(ctx context.Context, tenantID ids.Tenant, f Filter) ([]R
 // To in loc: everyone served through Serambi is invited, so this is the
 // population the minimum sample is taken from.
 func (s *Store) Served(ctx context.Context, tenantID ids.Tenant, f Filter, loc *time.Location) (int, error) {
-	conds, args := []string{"tenant_id = ?"}, []any{tenantID}
-	add := func(col, v string) {
-		if v != "" {
-			conds, args = append(conds, col+" = ?"), append(args, v)
-		}
-	}
-	add("template", f.Template)
-	add("service_id", f.ServiceID)
-	add("unit_kind", f.UnitKind)
-	add("unit_id", f.UnitID)
-	add("channel", f.Channel)
+	conds, args := f.dims(tenantID)
 	if from, err := time.ParseInLocation("2006-01", f.From, loc); err == nil {
 		conds, args = append(conds, "created_at >= ?"), append(args, from.UTC())
 	}

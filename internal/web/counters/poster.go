@@ -34,14 +34,8 @@ func (s *Pages) counterPoster(w http.ResponseWriter, r *http.Request) {
 	p := s.NewPage(r, "poster.title")
 	p.Tenant = t
 	p.NoIndex = true
-	langs := []string{t.DefaultLang}
-	for _, l := range locale.Langs {
-		if l != t.DefaultLang {
-			langs = append(langs, l)
-		}
-	}
 	var lines []posterLine
-	for _, l := range langs {
+	for _, l := range locale.FirstOf(t.DefaultLang) {
 		lines = append(lines, posterLine{Lang: l, Name: c.Name(l), Take: s.Catalog.T(l, "poster.take"),
 			Steps: s.Catalog.T(l, "poster.steps")})
 	}

@@ -81,14 +81,8 @@ func (s *Pages) posterPage(w http.ResponseWriter, r *http.Request) {
 	p := s.NewPage(r, "survey.poster.title")
 	p.Tenant, p.NoIndex = t, true
 	name := unitName(c, p.Lang())
-	langs := []string{t.DefaultLang}
-	for _, l := range locale.Langs {
-		if l != t.DefaultLang {
-			langs = append(langs, l)
-		}
-	}
 	var lines []posterLine
-	for _, l := range langs {
+	for _, l := range locale.FirstOf(t.DefaultLang) {
 		lines = append(lines, posterLine{Lang: l, Title: s.Catalog.T(l, "survey.poster.ask"), Steps: s.Catalog.T(l, "survey.poster.steps")})
 	}
 	qr := s.Path(posterQRPath, t.Slug)

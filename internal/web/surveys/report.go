@@ -53,25 +53,14 @@ type reportView struct {
 // reportPage is the report a government publishes: open to anyone, in
 // the reader's language, printable as the report a unit files.
 func (s *Pages) reportPage(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.LoadTenant(w, r)
+	t, p, sel, fg, ok := s.reportOf(w, r)
 	if !ok {
-		return
-	}
-	p := s.NewPage(r, "survey.report.title")
-	p.Tenant = t
-	sel, err := s.selection(r, t)
-	if err != nil {
-		s.ServerError(w, r, err)
 		return
 	}
 	v := reportView{indexView: indexView{Period: s.periodLabel(p, sel.period), Template: sel.tpl.Code,
 		Periods: periodOptions(p, s, sel.now, sel.period), Services: serviceOptions(p, sel.services, sel.filter.ServiceID),
 		Channels: channelOptions(p, sel.filter.Channel)}}
-	fg, err := s.Surveys.Figures(r.Context(), t.ID, sel.tpl, sel.filter, t.Location())
-	if err != nil {
-		s.ServerError(w, r, err)
-		return
-	}
+	var err error
 	s.describe(p, fg, &v.indexView)
 	v.Value, v.Label = headline(p, fg)
 	if v.ByService, err = s.serviceRows(r.Context(), p, t, sel); err != nil {
@@ -167,20 +156,8 @@ type selection struct {
 // reportCSV is the report's tables as CSV (UTF-8 with a byte-order mark,
 // so spreadsheets read the Japanese and Indonesian names).
 func (s *Pages) reportCSV(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.LoadTenant(w, r)
+	t, p, sel, fg, ok := s.reportOf(w, r)
 	if !ok {
-		return
-	}
-	p := s.NewPage(r, "survey.report.title")
-	p.Tenant = t
-	sel, err := s.selection(r, t)
-	if err != nil {
-		s.ServerError(w, r, err)
-		return
-	}
-	fg, err := s.Surveys.Figures(r.Context(), t.ID, sel.tpl, sel.filter, t.Location())
-	if err != nil {
-		s.ServerError(w, r, err)
 		return
 	}
 	var v indexView
@@ -211,4 +188,25 @@ func (s *Pages) reportCSV(w http.ResponseWriter, r *http.Request) {
 	if err := cw.Error(); err != nil {
 		s.LogFailure(r, "write the survey CSV", err)
 	}
+}
+
+// reportOf reads what a report is asked for and its figures, answering
+// the request itself when it cannot.
+func (s *Pages) reportOf(w http.ResponseWriter, r *http.Request) (*tenant.Tenant, *web.Page, selection, survey.Figures, bool) {
+	t, ok := s.LoadTenant(w, r)
+	if !ok {
+		return nil, nil, selection{}, survey.Figures{}, false
+	}
+	p := s.NewPage(r, "survey.report.title")
+	p.Tenant = t
+	sel, err := s.selection(r, t)
+	var fg survey.Figures
+	if err == nil {
+		fg, err = s.Surveys.Figures(r.Context(), t.ID, sel.tpl, sel.filter, t.Location())
+	}
+	if err != nil {
+		s.ServerError(w, r, err)
+		return nil, nil, sel, fg, false
+	}
+	return t, p, sel, fg, true
 }
