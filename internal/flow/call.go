@@ -115,7 +115,7 @@ func (f *Flows) inviteAfterCall(ctx context.Context, c call.Call) error {
 		if err != nil {
 			return fmt.Errorf("read the ticket of call %s: %w", c.ID, err)
 		}
-		if tk.Source == "kiosk" {
+		if tk.Source == queue.SourceKiosk {
 			channel = survey.Kiosk // a visit to a kiosk in a community hall
 		}
 	}
