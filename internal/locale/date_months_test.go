@@ -1,0 +1,33 @@
+package locale
+
+import (
+	"testing"
+	"time"
+)
+
+// TestMonths: report periods in the three languages, one month, a span
+// within a year and across years.
+func TestMonths(t *testing.T) {
+	for _, c := range []struct {
+		lang Lang
+		fy   int
+		from time.Month
+		ty   int
+		to   time.Month
+		want string
+	}{
+		{"en", 2026, 11, 2026, 11, "November 2026"},
+		{"id", 2026, 11, 2026, 11, "November 2026"},
+		{"id", 2026, 8, 2026, 8, "Agustus 2026"},
+		{"ja", 2026, 11, 2026, 11, "2026年11月"},
+		{"en", 2026, 10, 2026, 12, "October – December 2026"},
+		{"id", 2026, 1, 2026, 6, "Januari – Juni 2026"},
+		{"ja", 2026, 10, 2026, 12, "2026年10月〜12月"},
+		{"en", 2025, 12, 2026, 2, "December 2025 – February 2026"},
+		{"ja", 2025, 12, 2026, 2, "2025年12月〜2026年2月"},
+	} {
+		if got := Months(c.lang, c.fy, c.from, c.ty, c.to); got != c.want {
+			t.Errorf("Months(%s, %d-%d … %d-%d) = %q, want %q", c.lang, c.fy, c.from, c.ty, c.to, got, c.want)
+		}
+	}
+}
