@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -308,8 +309,11 @@ func TestCertificatePaper(t *testing.T) {
 	})
 }
 
-// seatToday seats login in slug's demo class at a hall today (err is
-// classes.ErrAlreadyEnrolled when an earlier run did).
+// seatToday seats login in a class at a hall today (err is
+// classes.ErrAlreadyEnrolled when an earlier run did): the demo's, made
+// to start a quarter of an hour after the app starts, or, once a long
+// suite has passed its start (no one may enrol then), one more of the
+// same course starting in 20 minutes, made once and shared.
 func seatToday(t *testing.T, slug, login string) (tenant.Tenant, identity.User, classes.Session, classes.Enrolment, error) {
 	t.Helper()
 	ctx := context.Background()
@@ -321,19 +325,45 @@ func seatToday(t *testing.T, slug, login string) (tenant.Tenant, identity.User, 
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := shared.app.Clock.Now()
-	// From before now: a long suite may pass the class's start (the demo
-	// puts it a quarter of an hour after the app starts); still on is enough.
-	xs, err := shared.app.Classes.Sessions(ctx, ten.ID, now.Add(-90*time.Minute), now.Add(time.Hour))
-	xs = slices.DeleteFunc(atHall(xs), func(x classes.Session) bool { return !x.EndsAt.After(now) })
-	if err != nil || len(xs) != 1 {
-		t.Fatalf("today's class: %d, %v", len(xs), err)
-	}
-	e, err := shared.app.Classes.Enrol(ctx, audit.Actor{ID: u.ID, Label: u.Email}, ten.ID, xs[0].ID, u.ID, classes.Questions{Phone: classes.PhoneAndroid})
+	x := hallClassToday(t, ten)
+	e, err := shared.app.Classes.Enrol(ctx, audit.Actor{ID: u.ID, Label: u.Email}, ten.ID, x.ID, u.ID, classes.Questions{Phone: classes.PhoneAndroid})
 	if err != nil && !errors.Is(err, classes.ErrAlreadyEnrolled) {
 		t.Fatal(err)
 	}
-	return ten, u, xs[0], e, err
+	return ten, u, x, e, err
+}
+
+// lateClass guards the making of the extra class of hallClassToday.
+var lateClass sync.Mutex
+
+// hallClassToday is a class at a hall of ten that has not started yet
+// and starts within the hour.
+func hallClassToday(t *testing.T, ten tenant.Tenant) classes.Session {
+	t.Helper()
+	lateClass.Lock()
+	defer lateClass.Unlock()
+	ctx := context.Background()
+	now := shared.app.Clock.Now()
+	xs, err := shared.app.Classes.Sessions(ctx, ten.ID, now.Add(-90*time.Minute), now.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	xs = atHall(xs)
+	if len(xs) == 0 {
+		t.Fatal("today's class: none at a hall")
+	}
+	for _, x := range xs {
+		if x.StartsAt.After(now) {
+			return x
+		}
+	}
+	in := xs[0]
+	in.ID, in.StartsAt, in.EndsAt = "", now.Add(20*time.Minute), now.Add(110*time.Minute)
+	x, err := shared.app.Classes.CreateSession(ctx, audit.System, ten.ID, in)
+	if err != nil {
+		t.Fatalf("another class today: %v", err)
+	}
+	return x
 }
 
 // atHall leaves out the online classes (the demo has one today too).
