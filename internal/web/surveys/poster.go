@@ -47,6 +47,16 @@ func (s *Pages) posterUnit(w http.ResponseWriter, r *http.Request, t *tenant.Ten
 	return "", "", nil, false
 }
 
+// posterTarget loads the tenant and the poster's counter of the request.
+func (s *Pages) posterTarget(w http.ResponseWriter, r *http.Request) (*tenant.Tenant, string, string, *counter.Counter, bool) {
+	t, ok := s.LoadTenant(w, r)
+	if !ok {
+		return nil, "", "", nil, false
+	}
+	kind, unitID, c, ok := s.posterUnit(w, r, t)
+	return t, kind, unitID, c, ok
+}
+
 // unitName is the counter's name in lang, "" for the whole government.
 func unitName(c *counter.Counter, lang string) string {
 	if c == nil {
@@ -70,11 +80,7 @@ type posterLine struct{ Lang, Title, Steps string }
 // posterPage is the printable poster, in the three languages, the
 // government's first.
 func (s *Pages) posterPage(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.LoadTenant(w, r)
-	if !ok {
-		return
-	}
-	_, unitID, c, ok := s.posterUnit(w, r, t)
+	t, _, unitID, c, ok := s.posterTarget(w, r)
 	if !ok {
 		return
 	}
@@ -98,11 +104,7 @@ func (s *Pages) posterPage(w http.ResponseWriter, r *http.Request) {
 
 // posterQR is the poster's QR code (of a public address).
 func (s *Pages) posterQR(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.LoadTenant(w, r)
-	if !ok {
-		return
-	}
-	_, unitID, _, ok := s.posterUnit(w, r, t)
+	t, _, unitID, _, ok := s.posterTarget(w, r)
 	if !ok {
 		return
 	}
@@ -118,11 +120,7 @@ func (s *Pages) posterQR(w http.ResponseWriter, r *http.Request) {
 
 // startPage is where the QR code leads: what the survey is, and a button.
 func (s *Pages) startPage(w http.ResponseWriter, r *http.Request) {
-	t, ok := s.LoadTenant(w, r)
-	if !ok {
-		return
-	}
-	_, unitID, c, ok := s.posterUnit(w, r, t)
+	t, _, unitID, c, ok := s.posterTarget(w, r)
 	if !ok {
 		return
 	}
