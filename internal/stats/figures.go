@@ -1,0 +1,289 @@
+package stats
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/serambi/serambi/internal/tenant"
+)
+
+// Filter selects a dashboard's figures: the months From..To ("2006-01",
+// inclusive), one service (applications) and one counter (queue and
+// calls); "" is every one.
+type Filter struct {
+	From, To  string
+	ServiceID string
+	CounterID string
+}
+
+// Figures are one government's sums over a filter's months, whole and
+// split by month, by service, by counter and (the queue) by hour of day.
+type Figures struct {
+	Months    []string
+	Apps      AppSums
+	AppMonths []AppSums // by Months
+	Services  map[string]*AppSums
+
+	Tickets      TicketSums
+	TicketMonths []TicketSums
+	Hours        [24]TicketSums // by the local hour the number was taken
+	Counters     map[string]*TicketSums
+
+	Calls        CallSums
+	CallMonths   []CallSums
+	CallCounters map[string]*CallSums
+
+	// Through is the last day read from the daily sums; the days after it
+	// were counted from the raw tables.
+	Through string
+}
+
+// Rate is part of whole in per cent, false when whole is 0 (no data,
+// never 0 %).
+func Rate(part, whole int64) (float64, bool) {
+	if whole <= 0 {
+		return 0, false
+	}
+	return float64(part) * 100 / float64(whole), true
+}
+
+// OnTimeRate is the share of decisions made by the date promised.
+func (a AppSums) OnTimeRate() (float64, bool) { return Rate(a.OnTime, a.Decided) }
+
+// NoShowRate is the share of numbers called that nobody answered, of
+// those that ended served or not answered.
+func (t TicketSums) NoShowRate() (float64, bool) { return Rate(t.NoShow, t.Done+t.NoShow) }
+
+// months lists the months from..to inclusive ("2006-01").
+func months(from, to string) ([]string, error) {
+	f, err := time.Parse("2006-01", from)
+	if err != nil {
+		return nil, fmt.Errorf("stats: month %q: %w", from, err)
+	}
+	t, err := time.Parse("2006-01", to)
+	if err != nil {
+		return nil, fmt.Errorf("stats: month %q: %w", to, err)
+	}
+	var out []string
+	for m := f; !m.After(t) && len(out) < 1200; m = m.AddDate(0, 1, 0) {
+		out = append(out, m.Format("2006-01"))
+	}
+	return out, nil
+}
+
+// Read sums t's figures f selects: the daily sums of the days summed, and
+// the raw tables for the days after them up to now.
+func (s *Store) Read(ctx context.Context, t tenant.Tenant, f Filter) (_ Figures, err error) {
+	defer wrapf(&err, "read the figures of %s", t.Slug)
+	ms, err := months(f.From, f.To)
+	if err != nil {
+		return Figures{}, err
+	}
+	fg := Figures{Months: ms, AppMonths: make([]AppSums, len(ms)), TicketMonths: make([]TicketSums, len(ms)),
+		CallMonths: make([]CallSums, len(ms)), Services: map[string]*AppSums{}, Counters: map[string]*TicketSums{},
+		CallCounters: map[string]*CallSums{}}
+	if len(ms) == 0 {
+		return fg, nil
+	}
+	if fg.Through, err = s.Closed(ctx, t.ID); err != nil {
+		return fg, err
+	}
+	first, _ := time.ParseInLocation("2006-01", ms[0], t.Location())
+	last, _ := time.ParseInLocation("2006-01", ms[len(ms)-1], t.Location())
+	end := last.AddDate(0, 1, 0)
+	sm := newSums()
+	if fg.Through != "" && fg.Through >= first.Format(dayLayout) {
+		if err := s.readDays(ctx, t, first.Format(dayLayout), min(fg.Through, end.AddDate(0, 0, -1).Format(dayLayout)), f, sm); err != nil {
+			return fg, err
+		}
+	}
+	if err := s.countOpen(ctx, t, first, end, fg.Through, sm); err != nil {
+		return fg, err
+	}
+	fg.add(sm, f)
+	return fg, nil
+}
+
+// countOpen counts from the raw tables the days of [first, end) after
+// through, up to now.
+func (s *Store) countOpen(ctx context.Context, t tenant.Tenant, first, end time.Time, through string, sm *sums) error {
+	from := first
+	if through != "" {
+		day, err := time.ParseInLocation(dayLayout, through, t.Location())
+		if err != nil {
+			return fmt.Errorf("stats: damaged mark %q: %w", through, err)
+		}
+		from = later(from, day.AddDate(0, 0, 1))
+	}
+	to := end
+	if now := s.clock.Now(); now.Before(to) {
+		to = now.Add(time.Second) // events stamped this very second count
+	}
+	if !from.Before(to) {
+		return nil
+	}
+	w, err := s.where(ctx, t, from, to)
+	if err != nil {
+		return err
+	}
+	open, err := count(ctx, s.db, w)
+	if err != nil {
+		return err
+	}
+	sm.merge(open)
+	return nil
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func (s *sums) merge(o *sums) {
+	for k, a := range o.apps {
+		s.app(k.Day, k.ServiceID).merge(a)
+	}
+	for k, x := range o.tickets {
+		s.ticket(k.Day, k.CounterID, k.Hour).merge(x)
+	}
+	for k, c := range o.calls {
+		s.call(k.Day, k.CounterID).merge(c)
+	}
+}
+
+// add folds the daily sums f selects into the figures.
+func (fg *Figures) add(sm *sums, f Filter) {
+	index := map[string]int{}
+	for i, m := range fg.Months {
+		index[m] = i
+	}
+	for k, a := range sm.apps {
+		i, ok := index[k.Day[:7]]
+		if !ok || (f.ServiceID != "" && k.ServiceID != f.ServiceID) {
+			continue
+		}
+		fg.Apps.merge(a)
+		fg.AppMonths[i].merge(a)
+		if fg.Services[k.ServiceID] == nil {
+			fg.Services[k.ServiceID] = &AppSums{}
+		}
+		fg.Services[k.ServiceID].merge(a)
+	}
+	for k, x := range sm.tickets {
+		i, ok := index[k.Day[:7]]
+		if !ok || (f.CounterID != "" && k.CounterID != f.CounterID) {
+			continue
+		}
+		fg.Tickets.merge(x)
+		fg.TicketMonths[i].merge(x)
+		fg.Hours[k.Hour%24].merge(x)
+		if fg.Counters[k.CounterID] == nil {
+			fg.Counters[k.CounterID] = &TicketSums{}
+		}
+		fg.Counters[k.CounterID].merge(x)
+	}
+	for k, c := range sm.calls {
+		i, ok := index[k.Day[:7]]
+		if !ok || (f.CounterID != "" && k.CounterID != f.CounterID) {
+			continue
+		}
+		fg.Calls.merge(c)
+		fg.CallMonths[i].merge(c)
+		if fg.CallCounters[k.CounterID] == nil {
+			fg.CallCounters[k.CounterID] = &CallSums{}
+		}
+		fg.CallCounters[k.CounterID].merge(c)
+	}
+}
+
+// readDays reads the daily sums of the days from..to (inclusive) f
+// selects into sm.
+func (s *Store) readDays(ctx context.Context, t tenant.Tenant, from, to string, f Filter, sm *sums) error {
+	if err := s.readAppDays(ctx, t, from, to, f, sm); err != nil {
+		return err
+	}
+	if err := s.readTicketDays(ctx, t, from, to, f, sm); err != nil {
+		return err
+	}
+	return s.readCallDays(ctx, t, from, to, f, sm)
+}
+
+// span is the condition on a daily table's government and days, and one
+// more column when it is chosen.
+func span(t tenant.Tenant, from, to, column, value string) (string, []any) {
+	conds, args := []string{"tenant_id = ?", "day >= ?", "day <= ?"}, []any{t.ID, from, to}
+	if value != "" {
+		conds, args = append(conds, column+" = ?"), append(args, value)
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+func (s *Store) readAppDays(ctx context.Context, t tenant.Tenant, from, to string, f Filter, sm *sums) error {
+	cond, args := span(t, from, to, "service_id", f.ServiceID)
+	rows, err := s.db.QueryContext(ctx, `SELECT day, service_id, received, decided, on_time, escalations, processing
+		FROM stats_app_days WHERE `+cond, args...)
+	if err != nil {
+		return fmt.Errorf("stats: read the applications' sums: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var day, service, hist string
+		var a AppSums
+		if err := rows.Scan(&day, &service, &a.Received, &a.Decided, &a.OnTime, &a.Escalations, &hist); err != nil {
+			return fmt.Errorf("stats: read the applications' sums: %w", err)
+		}
+		if err := a.Processing.MergeString(hist); err != nil {
+			return err
+		}
+		sm.app(day, service).merge(&a)
+	}
+	return rows.Err()
+}
+
+func (s *Store) readTicketDays(ctx context.Context, t tenant.Tenant, from, to string, f Filter, sm *sums) error {
+	cond, args := span(t, from, to, "counter_id", f.CounterID)
+	rows, err := s.db.QueryContext(ctx, `SELECT day, counter_id, hour, issued, done, no_show, cancelled, wait
+		FROM stats_ticket_days WHERE `+cond, args...)
+	if err != nil {
+		return fmt.Errorf("stats: read the queue's sums: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var day, counter, hist string
+		var hour int
+		var x TicketSums
+		if err := rows.Scan(&day, &counter, &hour, &x.Issued, &x.Done, &x.NoShow, &x.Cancelled, &hist); err != nil {
+			return fmt.Errorf("stats: read the queue's sums: %w", err)
+		}
+		if err := x.Wait.MergeString(hist); err != nil {
+			return err
+		}
+		sm.ticket(day, counter, hour).merge(&x)
+	}
+	return rows.Err()
+}
+
+func (s *Store) readCallDays(ctx context.Context, t tenant.Tenant, from, to string, f Filter, sm *sums) error {
+	cond, args := span(t, from, to, "counter_id", f.CounterID)
+	rows, err := s.db.QueryContext(ctx, `SELECT day, counter_id, held, length FROM stats_call_days WHERE `+cond, args...)
+	if err != nil {
+		return fmt.Errorf("stats: read the calls' sums: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var day, counter, hist string
+		var c CallSums
+		if err := rows.Scan(&day, &counter, &c.Held, &hist); err != nil {
+			return fmt.Errorf("stats: read the calls' sums: %w", err)
+		}
+		if err := c.Length.MergeString(hist); err != nil {
+			return err
+		}
+		sm.call(day, counter).merge(&c)
+	}
+	return rows.Err()
+}
