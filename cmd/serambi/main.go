@@ -40,6 +40,7 @@ Usage:
   serambi user end-sessions --email EMAIL [data flags]
   serambi service import --tenant SLUG --file FILE [--publish] [data flags]
   serambi practice import --file FILE [data flags]
+  serambi stats rebuild [--tenant SLUG] [data flags]
   serambi audit verify [data flags]
   serambi backup --to FILE [data flags]
   serambi restore --from FILE [data flags]
@@ -60,7 +61,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	cmd, rest := args[0], args[1:]
-	if (cmd == "tenant" || cmd == "user" || cmd == "audit" || cmd == "service" || cmd == "practice") && len(rest) > 0 {
+	if (cmd == "tenant" || cmd == "user" || cmd == "audit" || cmd == "service" || cmd == "practice" || cmd == "stats") && len(rest) > 0 {
 		cmd, rest = cmd+" "+rest[0], rest[1:]
 	}
 	c := &command{stdin: stdin, stdout: stdout, stderr: stderr}
@@ -85,6 +86,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return c.serviceImport(rest)
 	case "practice import":
 		return c.practiceImport(rest)
+	case "stats rebuild":
+		return c.statsRebuild(rest)
 	case "version":
 		fmt.Fprintln(stdout, "serambi", version())
 		return 0
@@ -481,6 +484,46 @@ func (c *command) practiceImport(args []string) int {
 	fmt.Fprintf(c.stdout, "%d added, %d updated, %d unchanged, %d refused\n",
 		rep.Count(knowledge.Added), rep.Count(knowledge.Updated), rep.Count(knowledge.Unchanged), rep.Count(knowledge.Refused))
 	if rep.Count(knowledge.Refused) > 0 {
+		return 1
+	}
+	return 0
+}
+
+// statsRebuild sums the dashboards' days again from the raw tables, for
+// one government or all: after history was loaded with past dates, or to
+// repair.
+func (c *command) statsRebuild(args []string) int {
+	var slug string
+	cfg, code, ok := c.flags("stats rebuild", args, config.Options{}, func(fs *flag.FlagSet) {
+		fs.StringVar(&slug, "tenant", "", "the government's slug (default: every one)")
+	})
+	if !ok {
+		return code
+	}
+	a, code, ok := c.open("stats rebuild", cfg)
+	if !ok {
+		return code
+	}
+	defer a.Close()
+	ctx := context.Background()
+	tenants, err := a.Tenants.List(ctx, false)
+	if err != nil {
+		return c.fail("stats rebuild", err)
+	}
+	found := false
+	for _, t := range tenants {
+		if slug != "" && t.Slug != slug {
+			continue
+		}
+		found = true
+		n, err := a.Stats.Rebuild(ctx, t)
+		if err != nil {
+			return c.fail("stats rebuild", err)
+		}
+		fmt.Fprintf(c.stdout, "%s: %d days summed\n", t.Slug, n)
+	}
+	if !found {
+		fmt.Fprintf(c.stderr, "serambi stats rebuild: no government %q\n", slug)
 		return 1
 	}
 	return 0

@@ -261,3 +261,18 @@ not json at all
 		t.Errorf("no --file: %d %q", code, e)
 	}
 }
+
+func TestStatsRebuild(t *testing.T) {
+	dir := t.TempDir()
+	flags := []string{"--data", dir}
+	if code, out, e := runCLI(t, "", append([]string{"tenant", "create", "--slug", "kota-madiun", "--region", "35.77"}, flags...)...); code != 0 {
+		t.Fatalf("tenant create: %d %q %q", code, out, e)
+	}
+	code, out, e := runCLI(t, "", append([]string{"stats", "rebuild", "--tenant", "kota-madiun"}, flags...)...)
+	if code != 0 || !strings.Contains(out, "kota-madiun: ") || !strings.Contains(out, "days summed") {
+		t.Fatalf("rebuild: %d %q %q", code, out, e)
+	}
+	if code, _, e := runCLI(t, "", append([]string{"stats", "rebuild", "--tenant", "nowhere"}, flags...)...); code != 1 || !strings.Contains(e, `no government "nowhere"`) {
+		t.Errorf("unknown tenant: %d %q", code, e)
+	}
+}

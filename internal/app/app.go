@@ -43,6 +43,7 @@ import (
 	"github.com/serambi/serambi/internal/result"
 	"github.com/serambi/serambi/internal/sandbox"
 	"github.com/serambi/serambi/internal/sfu"
+	"github.com/serambi/serambi/internal/stats"
 	"github.com/serambi/serambi/internal/survey"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/web"
@@ -82,7 +83,9 @@ type App struct {
 	// Practices is the knowledge exchange's library.
 	Practices *knowledge.Store
 	Surveys   *survey.Store
-	Sandbox   *sandbox.Service
+	// Stats are the dashboards' daily sums.
+	Stats   *stats.Store
+	Sandbox *sandbox.Service
 	// Classrooms are the online classes' media rooms (on once StartMedia
 	// has opened the media port).
 	Classrooms *sfu.Rooms
@@ -206,6 +209,7 @@ func Open(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error)
 		d.Close()
 		return nil, err
 	}
+	a.Stats = stats.NewStore(d, o.clock, a.Calendar)
 	a.Sandbox = sandbox.New(d, o.clock, a.Tenants, a.Catalog, a.Counters, a.Docs, a.Calendar)
 	a.Classrooms = sfu.NewRooms()
 	a.registerJobs()
@@ -244,7 +248,7 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error) 
 	a.web, err = web.New(web.Deps{
 		DB: a.DB, Tenants: a.Tenants, Identity: a.Identity, Regions: a.Regions, Catalog: messages,
 		Services: a.Catalog, Calendar: a.Calendar, Apps: a.Apps, Results: a.Results, Docs: a.Docs,
-		Outbox: a.Outbox, SendCode: a.sendCode, Counters: a.Counters, Queue: a.Queue, Calls: a.Calls, Kiosks: a.Kiosks, Classes: a.Classes, Sandbox: a.Sandbox, Practices: a.Practices, Surveys: a.Surveys, Classrooms: a.Classrooms, ICE: a.iceServers, FeedKey: feedKey(cfg), FeedKeyBefore: feedKeyBefore(cfg), CheckKey: a.checkKey,
+		Outbox: a.Outbox, SendCode: a.sendCode, Counters: a.Counters, Queue: a.Queue, Calls: a.Calls, Kiosks: a.Kiosks, Classes: a.Classes, Sandbox: a.Sandbox, Practices: a.Practices, Surveys: a.Surveys, Stats: a.Stats, Classrooms: a.Classrooms, ICE: a.iceServers, FeedKey: feedKey(cfg), FeedKeyBefore: feedKeyBefore(cfg), CheckKey: a.checkKey,
 		Clock: a.Clock, Log: a.Log, BaseURL: cfg.BaseURL, Demo: cfg.Demo, Registry: prometheus.NewRegistry(), MetricsToken: cfg.MetricsToken,
 	}, account.New, admin.New, api.New, applications.New, calls.New, classpages.New, counters.New, exchange.New, kiosks.New, surveys.New, network.New, serviceadmin.New)
 	if err != nil {

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -82,4 +83,33 @@ func (a *App) registerJobs() {
 	river.AddWorker(a.Jobs.Workers, &sweeper[practiceCleanup]{a: a, sweep: a.Sandbox.Sweep,
 		what: "removed what learners practised in the city's services"})
 	a.Jobs.Every(time.Hour, func() river.JobArgs { return practiceCleanup{} })
+	river.AddWorker(a.Jobs.Workers, &sweeper[statsClose]{a: a, sweep: a.CloseStatsDays,
+		what: "summed the days that are over for the dashboards"})
+	a.Jobs.Every(10*time.Minute, func() river.JobArgs { return statsClose{} })
+}
+
+// statsClose is the periodic job that sums the days that are over for
+// the dashboards (stats.Store.CloseDays).
+type statsClose struct{}
+
+func (statsClose) Kind() string { return "stats_close_days" }
+
+// CloseStatsDays sums, for every government, the days that are over and
+// not yet summed; it returns how many days it summed. One government's
+// failure does not hold up the others: it is logged and returned last.
+func (a *App) CloseStatsDays(ctx context.Context) (int, error) {
+	tenants, err := a.Tenants.List(ctx, false)
+	if err != nil {
+		return 0, fmt.Errorf("sum the days: list the governments: %w", err)
+	}
+	total, failed := 0, error(nil)
+	for _, t := range tenants {
+		n, err := a.Stats.CloseDays(ctx, t)
+		total += n
+		if err != nil {
+			a.Log.Error("sum the days", "tenant", t.Slug, "err", err)
+			failed = err
+		}
+	}
+	return total, failed
 }

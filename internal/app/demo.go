@@ -92,6 +92,9 @@ func SeedDemo(ctx context.Context, a *App) error {
 		if err := seedDemoSurveys(ctx, a, t); err != nil {
 			return err
 		}
+		if err := seedDemoHistory(ctx, a, t); err != nil {
+			return err
+		}
 		if a.demoVisitors {
 			if err := seedDemoVisitors(ctx, a, t); err != nil {
 				return fmt.Errorf("demo queue and appointment: %w", err)

@@ -20,8 +20,8 @@ import (
 // little behind has stamped its last events.
 const Grace = 2 * time.Hour
 
-// batchDays is the most days one run of the job sums for a government, so
-// a first run over years of history does not hold the job for long (the
+// batchDays is the most days one transaction sums for a government, so a
+// first run over years of history does not hold the writer for long (the
 // next run goes on; the dashboards count the rest from the raw tables
 // meanwhile, correctly but slower).
 const batchDays = 62
@@ -114,57 +114,36 @@ func (s *Store) firstDay(ctx context.Context, t tenant.Tenant) (time.Time, bool,
 	return time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, t.Location()), found, nil
 }
 
-// CloseDays sums t's days that are over and not yet summed, each in a
-// transaction of its own, at most batchDays of them; it returns how many
-// it summed. Two nodes running it at once sum each day once: the day is
-// claimed by moving the mark from the day before, and whoever finds the
-// mark moved gives the day up.
+// CloseDays sums t's days that are over and not yet summed, at most
+// batchDays of them in one transaction; it returns how many it summed.
+// Two nodes running it at once sum each day once: the days are claimed
+// by moving the mark from the day before them, and whoever finds the
+// mark moved gives them up.
 func (s *Store) CloseDays(ctx context.Context, t tenant.Tenant) (_ int, err error) {
 	defer wrapf(&err, "sum the days of %s", t.Slug)
 	through, err := s.Closed(ctx, t.ID)
 	if err != nil {
 		return 0, err
 	}
-	var next time.Time
-	if through == "" {
-		first, found, err := s.firstDay(ctx, t)
-		if err != nil {
-			return 0, err
-		}
-		if !found {
-			first = s.lastClosable(t) // nothing yet: start from today
-		}
-		next = first
-	} else {
-		last, err := time.ParseInLocation(dayLayout, through, t.Location())
-		if err != nil {
-			return 0, fmt.Errorf("stats: damaged mark %q: %w", through, err)
-		}
-		next = last.AddDate(0, 0, 1)
+	next, err := s.nextToClose(ctx, t, through)
+	if err != nil {
+		return 0, err
 	}
 	end := s.lastClosable(t)
-	n := 0
-	for ; !next.After(end) && n < batchDays; next = next.AddDate(0, 0, 1) {
-		ok, err := s.closeDay(ctx, t, next, through)
-		if err != nil || !ok {
-			return n, err
-		}
-		through = next.Format(dayLayout)
-		n++
+	if next.After(end) {
+		return 0, nil
 	}
-	return n, nil
-}
-
-// closeDay sums one day and moves the mark to it from before; false when
-// another node moved the mark first.
-func (s *Store) closeDay(ctx context.Context, t tenant.Tenant, day time.Time, before string) (bool, error) {
-	w, err := s.where(ctx, t, day, day.AddDate(0, 0, 1))
+	last := next.AddDate(0, 0, batchDays-1)
+	if last.After(end) {
+		last = end
+	}
+	w, err := s.where(ctx, t, next, last.AddDate(0, 0, 1))
 	if err != nil {
-		return false, err
+		return 0, err
 	}
 	claimed := false
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		ok, err := claim(ctx, tx, t.ID, before, day.Format(dayLayout), s.clock.Now())
+		ok, err := claim(ctx, tx, t.ID, through, last.Format(dayLayout), s.clock.Now())
 		if claimed = ok; err != nil || !ok {
 			return err
 		}
@@ -172,9 +151,29 @@ func (s *Store) closeDay(ctx context.Context, t tenant.Tenant, day time.Time, be
 		if err != nil {
 			return err
 		}
-		return write(ctx, tx, t.ID, day.Format(dayLayout), sm)
+		return write(ctx, tx, t.ID, sm)
 	})
-	return claimed, err
+	if err != nil || !claimed {
+		return 0, err
+	}
+	return int(last.Sub(next).Hours()/24+0.5) + 1, nil
+}
+
+// nextToClose is the first day after through, or t's first day with
+// anything to count when nothing was summed yet.
+func (s *Store) nextToClose(ctx context.Context, t tenant.Tenant, through string) (time.Time, error) {
+	if through == "" {
+		first, found, err := s.firstDay(ctx, t)
+		if err != nil || found {
+			return first, err
+		}
+		return s.lastClosable(t), nil // nothing yet: start from the last day over
+	}
+	last, err := time.ParseInLocation(dayLayout, through, t.Location())
+	if err != nil {
+		return time.Time{}, fmt.Errorf("stats: damaged mark %q: %w", through, err)
+	}
+	return last.AddDate(0, 0, 1), nil
 }
 
 // claim moves t's mark from before to day, first in the transaction so a
@@ -199,24 +198,24 @@ func claim(ctx context.Context, tx *db.Tx, tenantID ids.Tenant, before, day stri
 	return n == 1, nil
 }
 
-// write stores a day's sums (empty ones are left out).
-func write(ctx context.Context, tx *db.Tx, tenantID ids.Tenant, day string, sm *sums) error {
+// write stores the sums of the days counted (empty ones are left out).
+func write(ctx context.Context, tx *db.Tx, tenantID ids.Tenant, sm *sums) error {
 	for k, a := range sm.apps {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO stats_app_days (tenant_id, day, service_id, received, decided, on_time, escalations, processing)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, tenantID, day, k.ServiceID, a.Received, a.Decided, a.OnTime, a.Escalations, a.Processing.String()); err != nil {
-			return fmt.Errorf("stats: write %s's applications: %w", day, err)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, tenantID, k.Day, k.ServiceID, a.Received, a.Decided, a.OnTime, a.Escalations, a.Processing.String()); err != nil {
+			return fmt.Errorf("stats: write %s's applications: %w", k.Day, err)
 		}
 	}
 	for k, x := range sm.tickets {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO stats_ticket_days (tenant_id, day, counter_id, hour, issued, done, no_show, cancelled, wait)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, tenantID, day, k.CounterID, k.Hour, x.Issued, x.Done, x.NoShow, x.Cancelled, x.Wait.String()); err != nil {
-			return fmt.Errorf("stats: write %s's queue: %w", day, err)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, tenantID, k.Day, k.CounterID, k.Hour, x.Issued, x.Done, x.NoShow, x.Cancelled, x.Wait.String()); err != nil {
+			return fmt.Errorf("stats: write %s's queue: %w", k.Day, err)
 		}
 	}
 	for k, c := range sm.calls {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO stats_call_days (tenant_id, day, counter_id, held, length)
-			VALUES (?, ?, ?, ?, ?)`, tenantID, day, k.CounterID, c.Held, c.Length.String()); err != nil {
-			return fmt.Errorf("stats: write %s's calls: %w", day, err)
+			VALUES (?, ?, ?, ?, ?)`, tenantID, k.Day, k.CounterID, c.Held, c.Length.String()); err != nil {
+			return fmt.Errorf("stats: write %s's calls: %w", k.Day, err)
 		}
 	}
 	return nil

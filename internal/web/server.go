@@ -38,6 +38,7 @@ import (
 	"github.com/serambi/serambi/internal/result"
 	"github.com/serambi/serambi/internal/sandbox"
 	"github.com/serambi/serambi/internal/sfu"
+	"github.com/serambi/serambi/internal/stats"
 	"github.com/serambi/serambi/internal/survey"
 	"github.com/serambi/serambi/internal/tenant"
 )
@@ -63,6 +64,8 @@ type Deps struct {
 	Practices *knowledge.Store
 	// Surveys are the satisfaction surveys: invitations, responses, sums.
 	Surveys *survey.Store
+	// Stats are the dashboards' daily sums.
+	Stats *stats.Store
 	// Classrooms forward online classes' media (internal/sfu).
 	Classrooms *sfu.Rooms
 	// ICE returns the STUN/TURN servers for one call participant, with
