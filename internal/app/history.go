@@ -122,7 +122,7 @@ func (g *historyGen) run(ctx context.Context, n int, one func(rows)) error {
 
 // historyColumns are the columns each table is written with.
 var historyColumns = map[string]string{
-	"applications": "id, tenant_id, service_id, tracking_number, applicant_id, state, answers, lang, state_since, submitted_at, decided_at, escalated, created_at, updated_at",
+	"applications":       "id, tenant_id, service_id, tracking_number, applicant_id, state, answers, lang, state_since, submitted_at, decided_at, escalated, created_at, updated_at",
 	"application_events": "id, tenant_id, application_id, at, actor_id, actor_role, action, from_state, to_state",
 	"tickets":            "id, tenant_id, counter_id, day, number, label, source, status, created_at, called_at, finished_at",
 	"calls":              "id, tenant_id, counter_id, officer_id, status, created_at, started_at, ended_at, duration_seconds",
