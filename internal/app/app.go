@@ -54,6 +54,7 @@ import (
 	"github.com/serambi/serambi/internal/web/calls"
 	classpages "github.com/serambi/serambi/internal/web/classes"
 	"github.com/serambi/serambi/internal/web/counters"
+	"github.com/serambi/serambi/internal/web/dashboards"
 	"github.com/serambi/serambi/internal/web/exchange"
 	"github.com/serambi/serambi/internal/web/kiosks"
 	"github.com/serambi/serambi/internal/web/network"
@@ -250,7 +251,7 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*App, error) 
 		Services: a.Catalog, Calendar: a.Calendar, Apps: a.Apps, Results: a.Results, Docs: a.Docs,
 		Outbox: a.Outbox, SendCode: a.sendCode, Counters: a.Counters, Queue: a.Queue, Calls: a.Calls, Kiosks: a.Kiosks, Classes: a.Classes, Sandbox: a.Sandbox, Practices: a.Practices, Surveys: a.Surveys, Stats: a.Stats, Classrooms: a.Classrooms, ICE: a.iceServers, FeedKey: feedKey(cfg), FeedKeyBefore: feedKeyBefore(cfg), CheckKey: a.checkKey,
 		Clock: a.Clock, Log: a.Log, BaseURL: cfg.BaseURL, Demo: cfg.Demo, Registry: prometheus.NewRegistry(), MetricsToken: cfg.MetricsToken,
-	}, account.New, admin.New, api.New, applications.New, calls.New, classpages.New, counters.New, exchange.New, kiosks.New, surveys.New, network.New, serviceadmin.New)
+	}, account.New, admin.New, api.New, applications.New, calls.New, classpages.New, counters.New, exchange.New, kiosks.New, surveys.New, dashboards.New, network.New, serviceadmin.New)
 	if err != nil {
 		a.Close()
 		return nil, err

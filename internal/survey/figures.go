@@ -56,6 +56,17 @@ func (s *Store) Figures(ctx context.Context, tenantID ids.Tenant, tpl Template, 
 // ByService splits the sums f selects by service: each service's
 // figures, for those with answers.
 func (s *Store) ByService(ctx context.Context, tenantID ids.Tenant, tpl Template, f Filter) (map[string]Figures, error) {
+	return s.split(ctx, tenantID, tpl, f, func(r Rollup) string { return r.ServiceID })
+}
+
+// ByMonth splits the sums f selects by month ("2006-01"): each month's
+// figures, for the months with answers (the dashboards' trend).
+func (s *Store) ByMonth(ctx context.Context, tenantID ids.Tenant, tpl Template, f Filter) (map[string]Figures, error) {
+	return s.split(ctx, tenantID, tpl, f, func(r Rollup) string { return r.Period })
+}
+
+// split works out the figures of the sums f selects, grouped by key.
+func (s *Store) split(ctx context.Context, tenantID ids.Tenant, tpl Template, f Filter, key func(Rollup) string) (map[string]Figures, error) {
 	f.Template = tpl.Code
 	rows, err := s.Rollups(ctx, tenantID, f)
 	if err != nil {
@@ -63,23 +74,24 @@ func (s *Store) ByService(ctx context.Context, tenantID ids.Tenant, tpl Template
 	}
 	skm, counter := map[string]*Tally{}, map[string]*Tally5{}
 	for _, r := range rows {
-		if skm[r.ServiceID] == nil {
-			skm[r.ServiceID], counter[r.ServiceID] = &Tally{}, &Tally5{}
+		k := key(r)
+		if skm[k] == nil {
+			skm[k], counter[k] = &Tally{}, &Tally5{}
 		}
-		skm[r.ServiceID].Merge(r.Tally())
-		counter[r.ServiceID].Merge(r.Tally5())
+		skm[k].Merge(r.Tally())
+		counter[k].Merge(r.Tally5())
 	}
 	out := map[string]Figures{}
-	for id := range skm {
+	for k := range skm {
 		fg := Figures{Template: tpl.Code}
 		if tpl.Code == SKMCode {
-			fg.SKM = skm[id].SKM()
+			fg.SKM = skm[k].SKM()
 			fg.Respondents, fg.Empty = fg.SKM.Respondents, fg.SKM.Empty
 		} else {
-			fg.Counter = counter[id].Counter()
+			fg.Counter = counter[k].Counter()
 			fg.Respondents, fg.Empty = fg.Counter.Respondents, fg.Counter.Empty
 		}
-		out[id] = fg
+		out[k] = fg
 	}
 	return out, nil
 }

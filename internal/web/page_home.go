@@ -142,6 +142,7 @@ func (s *Server) tenantHome(w http.ResponseWriter, r *http.Request) {
 			tiles = append([]tile{{Key: "inbox", Icon: "staff", URL: s.Path("/{tenant}/inbox", t.Slug)},
 				{Key: "assist", Icon: "services", URL: s.Path("/{tenant}/assist", t.Slug)},
 				{Key: "desk", Icon: "counter", URL: s.Path("/{tenant}/desk", t.Slug)}}, tiles...)
+			tiles = append(tiles, tile{Key: "dashboard", Icon: "staff", URL: s.Path("/{tenant}/admin/dashboard", t.Slug)})
 		}
 		if hasRole(st, t.ID, "editor") || hasRole(st, t.ID, "admin") || st.user.Coordinator {
 			tiles = append(tiles, tile{Key: "practices", Icon: "knowledge", URL: s.Path("/{tenant}/exchange", t.Slug)})
