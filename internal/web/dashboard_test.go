@@ -21,7 +21,7 @@ type statsAnswer struct {
 		Issued        int64
 		WaitMedianMin *float64 `json:"wait_median_minutes"`
 	}
-	Calls struct{ Held int64 }
+	Calls  struct{ Held int64 }
 	Months []struct {
 		Month        string
 		Applications struct{ Received, Decided int64 }

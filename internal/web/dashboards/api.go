@@ -14,13 +14,13 @@ import (
 // apiApps are applications' figures; a rate or time with no data is
 // absent (null), never 0.
 type apiApps struct {
-	Received         int64    `json:"received"`
-	Decided          int64    `json:"decided"`
-	OnTime           int64    `json:"decided_on_time"`
-	OnTimePct        *float64 `json:"on_time_pct"`
-	Escalations      int64    `json:"escalations"`
-	MedianHours      *float64 `json:"processing_median_hours"`
-	P90Hours         *float64 `json:"processing_p90_hours"`
+	Received    int64    `json:"received"`
+	Decided     int64    `json:"decided"`
+	OnTime      int64    `json:"decided_on_time"`
+	OnTimePct   *float64 `json:"on_time_pct"`
+	Escalations int64    `json:"escalations"`
+	MedianHours *float64 `json:"processing_median_hours"`
+	P90Hours    *float64 `json:"processing_p90_hours"`
 }
 
 type apiQueue struct {
