@@ -88,7 +88,7 @@ func TestNoRouteCrossesTenants(t *testing.T) {
 		}
 		path := strings.NewReplacer("{tenant}", b.Slug, "{slug}", slug, "{user}", string(bOfficer.ID), "{$}", "",
 			"{id}", string(id), "{action}", "finish", "{code}", "JUMINHYO", "{name}", "copies", "{number}", bApp.TrackingNumber,
-			"{doc}", bDoc, "{exercise}", "tap", "{message}", "prize").Replace(rt.Pattern)
+			"{doc}", bDoc, "{exercise}", "tap", "{message}", "prize", "{table}", "applications").Replace(rt.Pattern)
 		for _, role := range roles {
 			br := s.browser(t)
 			hdr := []string{}

@@ -127,6 +127,15 @@ func TestDashboard(t *testing.T) {
 					t.Errorf("%s: %d %s", bad, r.status, r.body)
 				}
 			}
+			// Another government's service or counter selects nothing here.
+			fk, _ := s.app.Tenants.BySlug(t.Context(), "fukuoka")
+			fkServices, _ := s.app.Catalog.List(t.Context(), fk.ID, true)
+			fkCounters, _ := s.app.Counters.List(t.Context(), fk.ID, true)
+			for _, q := range []string{"service=" + fkServices[0].ID, "counter=" + string(fkCounters[0].ID)} {
+				if r := admin.get("/api/v1/t/banyuwangi/stats?"+q, "Authorization", "Bearer "+token); r.status != http.StatusBadRequest {
+					t.Errorf("fukuoka's %s on banyuwangi: %d", q, r.status)
+				}
+			}
 			old := readStats(t, admin, token, "from=2019-01&to=2019-03")
 			if old.Applications.Received != 0 || old.Applications.OnTimePct != nil || old.Applications.MedianHours != nil {
 				t.Errorf("an empty period says %+v, want no data (null), not 0", old.Applications)

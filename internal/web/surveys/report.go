@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"html/template"
+	"math"
 	"net/http"
 	"slices"
 	"strconv"
@@ -13,6 +15,7 @@ import (
 	"github.com/serambi/serambi/internal/survey"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/web"
+	"github.com/serambi/serambi/internal/web/chart"
 )
 
 const (
@@ -47,6 +50,7 @@ type reportView struct {
 	indexView
 	Value, Label     string
 	Trend            []trendRow
+	TrendChart       template.HTML // the trend drawn, over its table
 	CSV, JSON, Print string
 }
 
@@ -71,6 +75,7 @@ func (s *Pages) reportPage(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
+	v.TrendChart = trendChart(p, sel.tpl, v.Trend)
 	if err := s.fillActions(r.Context(), p, t, sel.tpl, sel.period, &v.indexView); err != nil {
 		s.ServerError(w, r, err)
 		return
@@ -142,6 +147,32 @@ func (s *Pages) trend(ctx context.Context, p *web.Page, t *tenant.Tenant, sel se
 		pr = pr.Previous()
 	}
 	return out, nil
+}
+
+// trendChart draws the trend's headline figures on the template's scale
+// (IKM 25–100, the counter survey's mean 1–5); periods nobody answered
+// are gaps. Nothing is drawn when no period has answers.
+func trendChart(p *web.Page, tpl survey.Template, rows []trendRow) template.HTML {
+	c := chart.Chart{ID: "trend", Title: p.T("survey.report.trend"), Desc: p.T("survey.report.trend_desc")}
+	lo, hi := 1.0, 5.0
+	name := p.T("survey.report.overall")
+	if tpl.Code == survey.SKMCode {
+		lo, hi, name = 25, 100, p.T("survey.index.ikm")
+	}
+	c.Min, c.Max = &lo, &hi
+	values, answered := make([]float64, len(rows)), false
+	for i, row := range rows {
+		c.Labels = append(c.Labels, row.Period)
+		values[i] = math.NaN()
+		if x, err := strconv.ParseFloat(row.Value, 64); err == nil && !row.Empty {
+			values[i], answered = x, true
+		}
+	}
+	if !answered {
+		return ""
+	}
+	c.Series = []chart.Series{{Name: name, Values: values}}
+	return chart.Lines(c)
 }
 
 // selection is what a report or index is asked for.
