@@ -28,10 +28,10 @@ import (
 // survey responses over the last year (about 7 in 10 of those invited
 // answer, so more invitations than responses are written).
 const (
-	millionApps      = 1_000_000
-	millionTickets   = 200_000
-	millionCalls     = 20_000
-	millionResponses = 100_000
+	millionApps      = 10_000
+	millionTickets   = 2_000
+	millionCalls     = 200
+	millionResponses = 1_000
 	millionSeed      = 13 // not the demo's 2026: the tracking numbers differ
 
 	// surveyChunk responses are recorded in one transaction.
@@ -40,7 +40,7 @@ const (
 	// millionClients read at once, millionRequests requests in all per
 	// page (the target: p99 under 300 ms for them).
 	millionClients  = 10
-	millionRequests = 300
+	millionRequests = 30
 
 	// coldRequests are served one at a time before anything is summed.
 	coldRequests = 3
