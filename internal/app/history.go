@@ -27,6 +27,9 @@ type History struct {
 	Tickets      int
 	Calls        int
 	Seed         uint64
+	// Pace stretches processing times (1 or 0: as usual; 0.8: a fifth
+	// faster), so governments differ.
+	Pace float64
 }
 
 // historyBatch is the rows of one INSERT (well under both databases'
@@ -178,7 +181,11 @@ func (g *historyGen) application(out rows) {
 	svc := g.services[g.rng.IntN(len(g.services))]
 	submitted := g.moment()
 	// most are decided within the promised working days, some later
-	took := g.lognormal(time.Duration(svc.SLADays)*20*time.Hour, 0.6)
+	pace := g.h.Pace
+	if pace <= 0 {
+		pace = 1
+	}
+	took := g.lognormal(time.Duration(float64(svc.SLADays)*20*pace*float64(time.Hour)), 0.6)
 	decided := submitted.Add(max(took, 10*time.Minute))
 	if limit := g.a.Clock.Now().Add(-time.Hour); decided.After(limit) {
 		decided = submitted.Add(limit.Sub(submitted) / 2)
@@ -247,6 +254,14 @@ func abs(n int) int {
 // demoHistoryMonths is how far back the demo's generated activity goes.
 const demoHistoryMonths = 6
 
+// demoVolumes make the demo governments differ on the network dashboard:
+// a big city, a regency, a smaller city, each at its own pace.
+var demoVolumes = map[string]History{
+	"banyuwangi": {Applications: 600, Tickets: 1500, Calls: 200, Pace: 1.1},
+	"fukuoka":    {Applications: 800, Tickets: 2000, Calls: 260, Pace: 0.8},
+	"neyagawa":   {Applications: 400, Tickets: 1000, Calls: 120, Pace: 0.95},
+}
+
 // seedDemoHistory gives t six months of past applications, queue numbers
 // and calls (once: a restart finds them) and sums them for the
 // dashboards.
@@ -262,7 +277,11 @@ func seedDemoHistory(ctx context.Context, a *App, t tenant.Tenant) error {
 	now := a.Clock.Now().In(t.Location())
 	from := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, t.Location()).AddDate(0, -demoHistoryMonths, 0)
 	to := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, t.Location())
-	h := History{From: from, To: to, Applications: 900, Tickets: 2400, Calls: 300, Seed: 2026}
+	v := demoVolumes[t.Slug]
+	if v.Applications == 0 {
+		v = History{Applications: 600, Tickets: 1500, Calls: 200, Pace: 1}
+	}
+	h := History{From: from, To: to, Applications: v.Applications, Tickets: v.Tickets, Calls: v.Calls, Pace: v.Pace, Seed: 2026}
 	if err := GenerateHistory(ctx, a, t, h); err != nil {
 		return err
 	}

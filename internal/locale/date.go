@@ -108,3 +108,27 @@ func Months(lang Lang, fromYear int, from time.Month, toYear int, to time.Month)
 	}
 	return one(fromYear, from, fromYear != toYear) + " – " + one(toYear, to, true)
 }
+
+var shortMonthsID = [...]string{"Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"}
+
+// MonthShort writes a month briefly, for a chart's axis where full names
+// would not fit: "Nov" / "Nov 2026", "11月" / "2026年11月"; withYear for
+// the first label and each January.
+func MonthShort(lang Lang, year int, m time.Month, withYear bool) string {
+	var name string
+	switch lang {
+	case "ja":
+		if withYear {
+			return fmt.Sprintf("%d年%d月", year, m)
+		}
+		return fmt.Sprintf("%d月", m)
+	case "id":
+		name = shortMonthsID[m-1]
+	default:
+		name = m.String()[:3]
+	}
+	if withYear {
+		return fmt.Sprintf("%s %d", name, year)
+	}
+	return name
+}

@@ -31,3 +31,20 @@ func TestMonths(t *testing.T) {
 		}
 	}
 }
+
+func TestMonthShort(t *testing.T) {
+	for _, tc := range []struct {
+		lang     Lang
+		m        time.Month
+		withYear bool
+		want     string
+	}{
+		{"en", time.November, false, "Nov"}, {"en", time.January, true, "Jan 2027"},
+		{"id", time.August, false, "Agu"}, {"id", time.May, true, "Mei 2027"},
+		{"ja", time.November, false, "11月"}, {"ja", time.January, true, "2027年1月"},
+	} {
+		if got := MonthShort(tc.lang, 2027, tc.m, tc.withYear); got != tc.want {
+			t.Errorf("%s %v %v: %q, want %q", tc.lang, tc.m, tc.withYear, got, tc.want)
+		}
+	}
+}

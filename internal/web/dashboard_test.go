@@ -80,7 +80,7 @@ func TestDashboard(t *testing.T) {
 
 			token := admin.token("admin@banyuwangi.demo")
 			before := readStats(t, admin, token, "")
-			if before.Applications.Received < 500 || before.Queue.Issued < 1000 || before.Calls.Held < 100 {
+			if before.Applications.Received < 300 || before.Queue.Issued < 1000 || before.Calls.Held < 100 {
 				t.Errorf("demo history too thin: %+v %+v %+v", before.Applications, before.Queue, before.Calls)
 			}
 			if before.Applications.OnTimePct == nil || before.Applications.MedianHours == nil || before.Queue.WaitMedianMin == nil {

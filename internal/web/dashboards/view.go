@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/serambi/serambi/internal/classes"
+	"github.com/serambi/serambi/internal/locale"
 	"github.com/serambi/serambi/internal/stats"
 	"github.com/serambi/serambi/internal/survey"
 	"github.com/serambi/serambi/internal/tenant"
@@ -162,6 +163,21 @@ func column(rows [][]string, i int, f formatter) []float64 {
 	return out
 }
 
+// axisMonths are months as a chart's axis shows them: short, with the
+// year on the first and on each January.
+func axisMonths(p *web.Page, months []string) []string {
+	out := make([]string, len(months))
+	for i, month := range months {
+		m, err := time.Parse("2006-01", month)
+		if err != nil {
+			out[i] = month
+			continue
+		}
+		out[i] = locale.MonthShort(p.Lang(), m.Year(), m.Month(), i == 0 || m.Month() == time.January)
+	}
+	return out
+}
+
 func firstColumn(rows [][]string) []string {
 	out := make([]string, len(rows))
 	for i, row := range rows {
@@ -187,7 +203,7 @@ func appMonths(p *web.Page, sp span, fg stats.Figures) section {
 	if sec.Empty {
 		return sec
 	}
-	rows, labels := sec.Table.Rows, firstColumn(sec.Table.Rows)
+	rows, labels := sec.Table.Rows, axisMonths(p, fg.Months)
 	sec.Charts = []template.HTML{
 		chart.Bars(chart.Chart{ID: "apps", Title: p.T("dashboard.apps.chart"), Desc: desc(p), Labels: labels,
 			Series: []chart.Series{{Name: p.T("dashboard.col.received"), Values: column(rows, 1, f)},
@@ -265,7 +281,7 @@ func queueMonths(p *web.Page, sp span, fg stats.Figures) section {
 	if !sec.Empty {
 		rows := sec.Table.Rows
 		sec.Charts = []template.HTML{chart.Bars(chart.Chart{ID: "queue", Title: p.T("dashboard.queue.chart"), Desc: desc(p),
-			Labels: firstColumn(rows), Series: []chart.Series{{Name: p.T("dashboard.col.issued"), Values: column(rows, 1, f)}}})}
+			Labels: axisMonths(p, fg.Months), Series: []chart.Series{{Name: p.T("dashboard.col.issued"), Values: column(rows, 1, f)}}})}
 	}
 	return sec
 }
@@ -309,7 +325,7 @@ func callMonths(p *web.Page, sp span, fg stats.Figures) section {
 	if !sec.Empty {
 		rows := sec.Table.Rows
 		sec.Charts = []template.HTML{chart.Bars(chart.Chart{ID: "calls", Title: p.T("dashboard.calls.chart"), Desc: desc(p),
-			Labels: firstColumn(rows), Series: []chart.Series{{Name: p.T("dashboard.col.calls"), Values: column(rows, 1, f)}}})}
+			Labels: axisMonths(p, fg.Months), Series: []chart.Series{{Name: p.T("dashboard.col.calls"), Values: column(rows, 1, f)}}})}
 	}
 	return sec
 }
@@ -360,7 +376,7 @@ func surveyMonths(p *web.Page, sp span, tpl survey.Template, months map[string]s
 	if !answered {
 		return sec
 	}
-	c := chart.Chart{ID: "satisfaction", Title: p.T("dashboard.survey.chart"), Desc: desc(p), Labels: firstColumn(sec.Table.Rows),
+	c := chart.Chart{ID: "satisfaction", Title: p.T("dashboard.survey.chart"), Desc: desc(p), Labels: axisMonths(p, sp.months()),
 		Series: []chart.Series{{Name: sec.Table.Head[2], Values: column(sec.Table.Rows, 2, f)}}}
 	if skm {
 		c.Min, c.Max = ptr(25), ptr(100)
