@@ -120,3 +120,43 @@ func TestDemoClasses(t *testing.T) {
 		a.Close()
 	}
 }
+
+// TestDemoHistory: each demo government has six months of generated
+// applications, numbers and calls, summed for the dashboards; a restart
+// generates nothing twice, and the job then has no day left to sum.
+func TestDemoHistory(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	cfg := &config.Config{DataDir: dir, Database: "sqlite:" + filepath.Join(dir, "s.db"), Demo: true,
+		BaseURL: "http://127.0.0.1", TURNAddr: "off"}
+	ctx := context.Background()
+	counts := map[string]int{}
+	for round := range 2 {
+		a, err := app.New(ctx, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, slug := range []string{"banyuwangi", "fukuoka", "neyagawa"} {
+			ten, _ := a.Tenants.BySlug(ctx, slug)
+			var n int
+			if err := a.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM applications WHERE tenant_id = ?`, ten.ID).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			if round == 1 && n != counts[slug] {
+				t.Errorf("%s: %d applications after a restart, %d before", slug, n, counts[slug])
+			}
+			counts[slug] = n
+			through, err := a.Stats.Closed(ctx, ten.ID)
+			if err != nil || through == "" {
+				t.Fatalf("%s: nothing summed (%q, %v)", slug, through, err)
+			}
+		}
+		if n, err := a.CloseStatsDays(ctx); err != nil || n != 0 {
+			t.Errorf("round %d: the job summed %d more days (%v), want none", round, n, err)
+		}
+		a.Close()
+	}
+	if counts["fukuoka"] < 500 || counts["neyagawa"] < 300 || counts["fukuoka"] == counts["neyagawa"] {
+		t.Errorf("demo volumes %v", counts)
+	}
+}
