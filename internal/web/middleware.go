@@ -42,7 +42,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 				if p == http.ErrAbortHandler {
 					panic(p)
 				}
-				s.Log.Error("panic", "path", r.URL.Path, "panic", fmt.Sprint(p))
+				s.Log.Error("panic", "path", loggedPath(r), "panic", fmt.Sprint(p))
 				http.Error(w, "500 internal server error", http.StatusInternalServerError)
 			}
 		}()
@@ -85,10 +85,10 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		d := time.Since(start)
 		s.metrics.observe(holder.pattern, sw.status, d)
 		if sw.status >= 500 {
-			s.Log.Error("request", "method", r.Method, "path", r.URL.Path, "route", holder.pattern, "request_id", holder.id,
+			s.Log.Error("request", "method", r.Method, "path", maskPath(holder.pattern, r.URL.Path), "route", holder.pattern, "request_id", holder.id,
 				"status", sw.status, "ms", d.Milliseconds())
 		} else {
-			s.Log.Debug("request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "ms", d.Milliseconds())
+			s.Log.Debug("request", "method", r.Method, "path", maskPath(holder.pattern, r.URL.Path), "status", sw.status, "ms", d.Milliseconds())
 		}
 	})
 }

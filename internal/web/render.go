@@ -367,12 +367,12 @@ func (s *Server) LogFailure(r *http.Request, what string, err error) {
 		return
 	}
 	route, id := requestInfo(r)
-	s.Log.Error(what, "route", route, "request_id", id, "path", r.URL.Path, "err", err)
+	s.Log.Error(what, "route", route, "request_id", id, "path", loggedPath(r), "err", err)
 }
 
 func (s *Server) ServerError(w http.ResponseWriter, r *http.Request, err error) {
 	route, id := requestInfo(r)
-	s.Log.Error("handler", "route", route, "request_id", id, "path", r.URL.Path, "err", err)
+	s.Log.Error("handler", "route", route, "request_id", id, "path", loggedPath(r), "err", err)
 	if strings.HasPrefix(r.URL.Path, "/api/") {
 		s.Problem(w, r, http.StatusInternalServerError, "internal", "problem.internal")
 		return
