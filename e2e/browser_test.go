@@ -772,7 +772,7 @@ const reflowLargestJS = `(() => {
 		if (text) d += " " + JSON.stringify(text);
 		return d + " " + why;
 	};
-	const skip = el => el.closest(".visually-hidden, .skip, video, canvas, select, input, textarea, img, svg, [hidden], .pinch-frame");
+	const skip = el => el.closest(".visually-hidden, .skip, video, canvas, select, input, textarea, img, svg, [hidden], .pinch-frame, [role=region].scroll *");
 	const found = [];
 	for (const el of document.body.querySelectorAll("*")) {
 		if (skip(el)) continue;

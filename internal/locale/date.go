@@ -2,6 +2,7 @@ package locale
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -131,4 +132,14 @@ func MonthShort(lang Lang, year int, m time.Month, withYear bool) string {
 		return fmt.Sprintf("%s %d", name, year)
 	}
 	return name
+}
+
+// Decimal writes a number formatted with a decimal point ("82.5") the
+// way lang writes it: Indonesian uses a comma ("82,5"), where a point
+// groups thousands and "2.403" would read as two thousand.
+func Decimal(lang Lang, s string) string {
+	if lang == "id" {
+		return strings.Replace(s, ".", ",", 1)
+	}
+	return s
 }

@@ -48,3 +48,14 @@ func TestMonthShort(t *testing.T) {
 		}
 	}
 }
+
+func TestDecimal(t *testing.T) {
+	for _, tc := range []struct {
+		lang     Lang
+		in, want string
+	}{{"id", "82.5", "82,5"}, {"en", "82.5", "82.5"}, {"ja", "79.92", "79.92"}, {"id", "2403", "2403"}} {
+		if got := Decimal(tc.lang, tc.in); got != tc.want {
+			t.Errorf("%s %q: %q, want %q", tc.lang, tc.in, got, tc.want)
+		}
+	}
+}

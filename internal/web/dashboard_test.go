@@ -72,7 +72,7 @@ func TestDashboard(t *testing.T) {
 				t.Fatalf("dashboard: %d", page.status)
 			}
 			mustContain(t, page, "Performance dashboard", "Applications received", "Waiting by hour of day", "Video calls",
-				"Satisfaction index (IKM)", `<svg`, `role="img"`, `<caption id="applications-caption">Applications by month`,
+				"Satisfaction index (IKM)", `<svg`, `role="img"`, `<caption id="applications-caption" class="visually-hidden">Applications by month`, `<p class="table-title" id="applications-table">Applications by month`,
 				"/banyuwangi/admin/dashboard/csv/applications?")
 			if n := strings.Count(page.body, "<svg"); n < 6 {
 				t.Errorf("%d charts, want one per figure with data (at least 6)", n)

@@ -224,7 +224,7 @@ func TestSurveyAfterDecidedApplication(t *testing.T) {
 				t.Fatalf("report: %d", report.status)
 			}
 			mustContain(t, report, "住民満足度アンケートの報告", "80.56", "B · 良い", "79.75", "Open a complaints desk at the MPP", "完了", "直近4期間の推移",
-				`aria-labelledby="trend-title trend-desc"`) // the trend drawn over its table
+				`aria-labelledby="trend-title" aria-describedby="trend-desc"`) // the trend drawn over its table
 			mustNotContain(t, report, "Petugasnya sabar sekali.") // comments stay with the staff
 			csvFile := anon.get("/banyuwangi/survey-report.csv?lang=en&period=" + period + "&service=" + got.ServiceID)
 			if !strings.HasPrefix(csvFile.body, "\ufeff") || !strings.Contains(csvFile.body, "Whole government") || !strings.Contains(csvFile.body, "80.56 B · good,1") {

@@ -155,9 +155,9 @@ func TestWellFormedAndAccessibleRoot(t *testing.T) {
 func TestAriaLabelledByResolves(t *testing.T) {
 	for _, out := range []template.HTML{Bars(sample()), Lines(sample()), Lines(Chart{Title: "No id"})} {
 		root := parse(t, out)
-		ids := strings.Fields(root.attrs["aria-labelledby"])
-		if len(ids) != 2 {
-			t.Fatalf("aria-labelledby = %q, want the title and desc ids", root.attrs["aria-labelledby"])
+		ids := []string{root.attrs["aria-labelledby"], root.attrs["aria-describedby"]}
+		if strings.Contains(ids[0], " ") || ids[0] == "" || ids[1] == "" {
+			t.Fatalf("aria-labelledby = %q, aria-describedby = %q, want the title's id and the desc's", ids[0], ids[1])
 		}
 		byID := map[string]*node{}
 		for _, n := range root.all(func(n *node) bool { return n.attrs["id"] != "" }) {
@@ -168,7 +168,7 @@ func TestAriaLabelledByResolves(t *testing.T) {
 		}
 		title, desc := byID[ids[0]], byID[ids[1]]
 		if title == nil || title.name != "title" || desc == nil || desc.name != "desc" {
-			t.Fatalf("aria-labelledby %q does not point at <title> then <desc>:\n%s", ids, out)
+			t.Fatalf("aria-labelledby/describedby %q do not point at <title> and <desc>:\n%s", ids, out)
 		}
 		if root.children[0] != title {
 			t.Errorf("<title> is not the first child of <svg>")

@@ -3,12 +3,12 @@ package dashboards
 import (
 	"context"
 	"fmt"
-	"html/template"
 	"net/http"
 	"net/url"
 	"sort"
 	"strconv"
 
+	"github.com/serambi/serambi/internal/locale"
 	"github.com/serambi/serambi/internal/stats"
 	"github.com/serambi/serambi/internal/survey"
 	"github.com/serambi/serambi/internal/tenant"
@@ -72,6 +72,7 @@ func (s *Pages) network(ctx context.Context, p *web.Page, q url.Values) (view, e
 	v.Sections = []section{compare(p, sp, govs), rankOnTime(p, govs), rankIKM(p, govs), rankCounter(p, govs)}
 	for i := range v.Sections {
 		v.Sections[i].CSV = s.Path(networkCSVPath, v.Sections[i].ID) + "?" + url.Values{"period": {sp.Code}}.Encode()
+		localize(p, &v.Sections[i])
 	}
 	return v, nil
 }
@@ -119,7 +120,7 @@ func compare(p *web.Page, sp span, govs []government) section {
 		a, x := g.fg.Apps, g.fg.Tickets
 		value, note := g.satisfaction(f)
 		if note != "" {
-			value += " (" + note + ")"
+			value = locale.Decimal(p.Lang(), value) + " (" + note + ")"
 		}
 		sec.Table.Rows = append(sec.Table.Rows, []string{g.name, itoa(a.Received), itoa(a.Decided), f.rate(a.OnTime, a.Decided),
 			f.days(a.Processing, 0.5), itoa(x.Issued), f.minutes(x.Wait, 0.5), f.rate(x.NoShow, x.Done+x.NoShow), itoa(g.fg.Calls.Held),
@@ -128,7 +129,7 @@ func compare(p *web.Page, sp span, govs []government) section {
 	sec.Empty = len(govs) == 0
 	if !sec.Empty && len(govs) <= 12 {
 		rows := sec.Table.Rows
-		sec.Charts = []template.HTML{chart.Bars(chart.Chart{ID: "governments", Title: p.T("dashboard.network.chart"), Desc: desc(p),
+		sec.Charts = []drawn{bars(chart.Chart{ID: "governments", Title: p.T("dashboard.network.chart"), Desc: desc(p),
 			Labels: firstColumn(rows), Unit: "%", Min: ptr(0), Max: ptr(100),
 			Series: []chart.Series{{Name: p.T("dashboard.col.on_time"), Values: column(rows, 3, f)}}})}
 	}
@@ -192,7 +193,7 @@ func rankIKM(p *web.Page, govs []government) section {
 	sec.Table.Rows, sec.Empty, sec.Table.RowHead = rank(rows), len(rows) == 0, 1
 	if !sec.Empty {
 		f := fmtFor(p)
-		sec.Charts = []template.HTML{chart.Bars(chart.Chart{ID: "rank-ikm", Title: p.T("dashboard.network.rank_ikm"), Desc: desc(p),
+		sec.Charts = []drawn{bars(chart.Chart{ID: "rank-ikm", Title: p.T("dashboard.network.rank_ikm"), Desc: desc(p),
 			Labels: column1(sec.Table.Rows), Min: ptr(25), Max: ptr(100),
 			Series: []chart.Series{{Name: p.T("dashboard.col.ikm"), Values: column(sec.Table.Rows, 2, f)}}})}
 	}

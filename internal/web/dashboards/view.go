@@ -40,11 +40,21 @@ type table struct {
 // table, and its CSV.
 type section struct {
 	ID, Heading, Lead string
-	Charts            []template.HTML
+	Charts            []drawn
 	Table             table
 	CSV               string
 	Empty             bool
 }
+
+// drawn is a chart as the page holds it: its id (which names its title,
+// "<ID>-title", for the region it may scroll in) and its SVG.
+type drawn struct {
+	ID  string
+	SVG template.HTML
+}
+
+func bars(c chart.Chart) drawn  { return drawn{ID: c.ID, SVG: chart.Bars(c)} }
+func lines(c chart.Chart) drawn { return drawn{ID: c.ID, SVG: chart.Lines(c)} }
 
 // view is a government's dashboard.
 type view struct {
@@ -91,8 +101,25 @@ func (s *Pages) dashboard(ctx context.Context, p *web.Page, t *tenant.Tenant, q 
 	}
 	for i := range v.Sections {
 		v.Sections[i].CSV = csv(v.Sections[i].ID)
+		localize(p, &v.Sections[i])
 	}
 	return v, nil
+}
+
+// localize writes the decimal points of a section's figures as the
+// reader's language does, once its charts are drawn from them (the
+// names in the row-head column are left as they are).
+func localize(p *web.Page, sec *section) {
+	for _, row := range sec.Table.Rows {
+		for i, cell := range row {
+			if i == sec.Table.RowHead {
+				continue
+			}
+			if _, err := strconv.ParseFloat(cell, 64); err == nil {
+				row[i] = locale.Decimal(p.Lang(), cell)
+			}
+		}
+	}
 }
 
 func monthStart(month string, t *tenant.Tenant) time.Time {
@@ -204,13 +231,13 @@ func appMonths(p *web.Page, sp span, fg stats.Figures) section {
 		return sec
 	}
 	rows, labels := sec.Table.Rows, axisMonths(p, fg.Months)
-	sec.Charts = []template.HTML{
-		chart.Bars(chart.Chart{ID: "apps", Title: p.T("dashboard.apps.chart"), Desc: desc(p), Labels: labels,
+	sec.Charts = []drawn{
+		bars(chart.Chart{ID: "apps", Title: p.T("dashboard.apps.chart"), Desc: desc(p), Labels: labels,
 			Series: []chart.Series{{Name: p.T("dashboard.col.received"), Values: column(rows, 1, f)},
 				{Name: p.T("dashboard.col.decided"), Values: column(rows, 2, f)}}}),
-		chart.Lines(chart.Chart{ID: "sla", Title: p.T("dashboard.sla.chart"), Desc: desc(p), Labels: labels, Unit: "%",
+		lines(chart.Chart{ID: "sla", Title: p.T("dashboard.sla.chart"), Desc: desc(p), Labels: labels, Unit: "%",
 			Min: ptr(0), Max: ptr(100), Series: []chart.Series{{Name: p.T("dashboard.col.on_time"), Values: column(rows, 3, f)}}}),
-		chart.Lines(chart.Chart{ID: "processing", Title: p.T("dashboard.processing.chart"), Desc: desc(p), Labels: labels,
+		lines(chart.Chart{ID: "processing", Title: p.T("dashboard.processing.chart"), Desc: desc(p), Labels: labels,
 			Series: []chart.Series{{Name: p.T("dashboard.col.processing_median"), Values: column(rows, 4, f)},
 				{Name: p.T("dashboard.col.processing_p90"), Values: column(rows, 5, f)}}}),
 	}
@@ -235,7 +262,7 @@ func (s *Pages) appServices(p *web.Page, sel selection, fg stats.Figures) sectio
 	sec.Empty = len(sec.Table.Rows) == 0
 	if !sec.Empty && len(sec.Table.Rows) <= 12 {
 		rows := sec.Table.Rows
-		sec.Charts = []template.HTML{chart.Bars(chart.Chart{ID: "services", Title: p.T("dashboard.services.chart"), Desc: desc(p),
+		sec.Charts = []drawn{bars(chart.Chart{ID: "services", Title: p.T("dashboard.services.chart"), Desc: desc(p),
 			Labels: firstColumn(rows), Unit: "%", Min: ptr(0), Max: ptr(100),
 			Series: []chart.Series{{Name: p.T("dashboard.col.on_time"), Values: column(rows, 3, f)}}})}
 	}
@@ -258,7 +285,7 @@ func queueHours(p *web.Page, fg stats.Figures) section {
 	sec.Empty = len(sec.Table.Rows) == 0
 	if !sec.Empty {
 		rows := sec.Table.Rows
-		sec.Charts = []template.HTML{chart.Bars(chart.Chart{ID: "hours", Title: p.T("dashboard.hours.chart"), Desc: desc(p),
+		sec.Charts = []drawn{bars(chart.Chart{ID: "hours", Title: p.T("dashboard.hours.chart"), Desc: desc(p),
 			Labels: firstColumn(rows), Series: []chart.Series{{Name: p.T("dashboard.col.wait_median"), Values: column(rows, 2, f)},
 				{Name: p.T("dashboard.col.wait_p90"), Values: column(rows, 3, f)}}})}
 	}
@@ -280,7 +307,7 @@ func queueMonths(p *web.Page, sp span, fg stats.Figures) section {
 	sec.Empty = fg.Tickets.Issued == 0
 	if !sec.Empty {
 		rows := sec.Table.Rows
-		sec.Charts = []template.HTML{chart.Bars(chart.Chart{ID: "queue", Title: p.T("dashboard.queue.chart"), Desc: desc(p),
+		sec.Charts = []drawn{bars(chart.Chart{ID: "queue", Title: p.T("dashboard.queue.chart"), Desc: desc(p),
 			Labels: axisMonths(p, fg.Months), Series: []chart.Series{{Name: p.T("dashboard.col.issued"), Values: column(rows, 1, f)}}})}
 	}
 	return sec
@@ -324,7 +351,7 @@ func callMonths(p *web.Page, sp span, fg stats.Figures) section {
 	sec.Empty = fg.Calls.Held == 0
 	if !sec.Empty {
 		rows := sec.Table.Rows
-		sec.Charts = []template.HTML{chart.Bars(chart.Chart{ID: "calls", Title: p.T("dashboard.calls.chart"), Desc: desc(p),
+		sec.Charts = []drawn{bars(chart.Chart{ID: "calls", Title: p.T("dashboard.calls.chart"), Desc: desc(p),
 			Labels: axisMonths(p, fg.Months), Series: []chart.Series{{Name: p.T("dashboard.col.calls"), Values: column(rows, 1, f)}}})}
 	}
 	return sec
@@ -383,7 +410,7 @@ func surveyMonths(p *web.Page, sp span, tpl survey.Template, months map[string]s
 	} else {
 		c.Min, c.Max = ptr(1), ptr(5)
 	}
-	sec.Charts = []template.HTML{chart.Lines(c)}
+	sec.Charts = []drawn{lines(c)}
 	return sec
 }
 
@@ -398,39 +425,41 @@ func tiles(p *web.Page, fg stats.Figures, learning []classes.CourseFigures, whol
 	out := []tile{
 		{Label: p.T("dashboard.tile.received"), Value: itoa(a.Received)},
 		{Label: p.T("dashboard.tile.decided"), Value: itoa(a.Decided), Note: p.T("dashboard.tile.escalations", a.Escalations)},
-		{Label: p.T("dashboard.tile.on_time"), Value: percent(f.rate(a.OnTime, a.Decided), f)},
+		{Label: p.T("dashboard.tile.on_time"), Value: percent(p, f.rate(a.OnTime, a.Decided), f)},
 		{Label: p.T("dashboard.tile.processing"), Value: unit(p, f.days(a.Processing, 0.5), "dashboard.unit.days", f),
 			Note: p.T("dashboard.tile.p90", unit(p, f.days(a.Processing, 0.9), "dashboard.unit.days", f))},
-		{Label: p.T("dashboard.tile.issued"), Value: itoa(x.Issued), Note: p.T("dashboard.tile.no_show", percent(f.rate(x.NoShow, x.Done+x.NoShow), f))},
+		{Label: p.T("dashboard.tile.issued"), Value: itoa(x.Issued), Note: p.T("dashboard.tile.no_show", percent(p, f.rate(x.NoShow, x.Done+x.NoShow), f))},
 		{Label: p.T("dashboard.tile.wait"), Value: unit(p, f.minutes(x.Wait, 0.5), "dashboard.unit.minutes", f),
 			Note: p.T("dashboard.tile.p90", unit(p, f.minutes(x.Wait, 0.9), "dashboard.unit.minutes", f))},
 		{Label: p.T("dashboard.tile.calls"), Value: itoa(c.Held), Note: p.T("dashboard.tile.call_length", unit(p, f.minutes(c.Length, 0.5), "dashboard.unit.minutes", f))},
-		{Label: p.T("dashboard.tile.learners"), Value: itoa(enrolled), Note: p.T("dashboard.tile.attendance", percent(f.rate(attended, ended), f))},
+		{Label: p.T("dashboard.tile.learners"), Value: itoa(enrolled), Note: p.T("dashboard.tile.attendance", percent(p, f.rate(attended, ended), f))},
 	}
 	switch {
 	case whole.Empty:
 		out = append(out, tile{Label: p.T("dashboard.tile.satisfaction"), Value: f.none})
 	case whole.Template == survey.SKMCode:
-		out = append(out, tile{Label: p.T("dashboard.tile.ikm"), Value: fmt.Sprintf("%.2f", survey.Round2(whole.SKM.IKM)),
+		out = append(out, tile{Label: p.T("dashboard.tile.ikm"), Value: locale.Decimal(p.Lang(), fmt.Sprintf("%.2f", survey.Round2(whole.SKM.IKM))),
 			Note: p.T("dashboard.tile.category", string(whole.SKM.Category), p.T("survey.category."+string(whole.SKM.Category)))})
 	default:
 		last := len(survey.CounterTemplate.Items) - 1
-		out = append(out, tile{Label: p.T("dashboard.tile.overall"), Value: fmt.Sprintf("%.2f", whole.Counter.Mean[last]),
-			Note: p.T("survey.report.satisfied", one(whole.Counter.SatisfiedPct[last]))})
+		out = append(out, tile{Label: p.T("dashboard.tile.overall"), Value: locale.Decimal(p.Lang(), fmt.Sprintf("%.2f", whole.Counter.Mean[last])),
+			Note: p.T("survey.report.satisfied", locale.Decimal(p.Lang(), one(whole.Counter.SatisfiedPct[last])))})
 	}
 	return out
 }
 
-func percent(s string, f formatter) string {
+// percent and unit write a tile's figure in the reader's language; a
+// no-break space keeps "%" with its number.
+func percent(p *web.Page, s string, f formatter) string {
 	if s == f.none {
 		return s
 	}
-	return s + " %"
+	return locale.Decimal(p.Lang(), s) + "\u00a0%"
 }
 
 func unit(p *web.Page, s, key string, f formatter) string {
 	if s == f.none {
 		return s
 	}
-	return p.T(key, s)
+	return p.T(key, locale.Decimal(p.Lang(), s))
 }
