@@ -2,7 +2,6 @@ package surveys
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -239,7 +238,7 @@ func (s *Pages) ownSums(ctx context.Context, p *web.Page, t *tenant.Tenant, sel 
 		}
 		row := ownSum{Text: text, Lang: lang, Respondents: sums[q.ID].Respondents}
 		if m, ok := sums[q.ID].Mean(); ok {
-			row.Mean = fmt.Sprintf("%.2f", m)
+			row.Mean = dec(p, "%.2f", m)
 		}
 		out = append(out, row)
 	}

@@ -9,9 +9,11 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/serambi/serambi/internal/catalog"
+	"github.com/serambi/serambi/internal/locale"
 	"github.com/serambi/serambi/internal/survey"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/web"
@@ -32,10 +34,10 @@ func headline(p *web.Page, fg survey.Figures) (value, category string) {
 	case fg.Empty:
 		return "", ""
 	case fg.Template == survey.SKMCode:
-		return fmt.Sprintf("%.2f", survey.Round2(fg.SKM.IKM)), string(fg.SKM.Category) + " · " + p.T("survey.category."+string(fg.SKM.Category))
+		return dec(p, "%.2f", survey.Round2(fg.SKM.IKM)), string(fg.SKM.Category) + " · " + p.T("survey.category."+string(fg.SKM.Category))
 	}
 	overall := len(survey.CounterTemplate.Items) - 1
-	return fmt.Sprintf("%.2f", fg.Counter.Mean[overall]), p.T("survey.report.satisfied", fmt.Sprintf("%.1f", fg.Counter.SatisfiedPct[overall]))
+	return dec(p, "%.2f", fg.Counter.Mean[overall]), p.T("survey.report.satisfied", dec(p, "%.1f", fg.Counter.SatisfiedPct[overall]))
 }
 
 // trendRow is one period of the trend table.
@@ -95,17 +97,17 @@ func (s *Pages) describe(p *web.Page, fg survey.Figures, v *indexView) {
 	}
 	if fg.Template == survey.SKMCode {
 		idx := fg.SKM
-		v.IKM, v.IKMOld, v.Unit = fmt.Sprintf("%.2f", survey.Round2(idx.IKM)), fmt.Sprintf("%.2f", survey.Round2(idx.IKMOld)), fmt.Sprintf("%.3f", idx.Unit)
+		v.IKM, v.IKMOld, v.Unit = dec(p, "%.2f", survey.Round2(idx.IKM)), dec(p, "%.2f", survey.Round2(idx.IKMOld)), dec(p, "%.3f", idx.Unit)
 		v.Category, v.CategoryWords = string(idx.Category), p.T("survey.category."+string(idx.Category))
 		for i, item := range survey.SKMTemplate.Items {
 			v.Elements = append(v.Elements, elementRow{Code: item, Name: p.T("survey.skm." + item + ".short"), Sum: idx.Sum[i],
-				NRR: fmt.Sprintf("%.3f", idx.NRR[i]), Weighted: fmt.Sprintf("%.3f", idx.Weighted[i]), Weak: slices.Contains(idx.Weakest[:], i)})
+				NRR: dec(p, "%.3f", idx.NRR[i]), Weighted: dec(p, "%.3f", idx.Weighted[i]), Weak: slices.Contains(idx.Weakest[:], i)})
 		}
 		return
 	}
 	for i, item := range survey.CounterTemplate.Items {
 		v.Elements = append(v.Elements, elementRow{Code: item, Name: p.T("survey.jp5." + item + ".short"),
-			Mean: fmt.Sprintf("%.2f", fg.Counter.Mean[i]), Share: fmt.Sprintf("%.1f", fg.Counter.SatisfiedPct[i])})
+			Mean: dec(p, "%.2f", fg.Counter.Mean[i]), Share: dec(p, "%.1f", fg.Counter.SatisfiedPct[i])})
 	}
 }
 
@@ -149,6 +151,12 @@ func (s *Pages) trend(ctx context.Context, p *web.Page, t *tenant.Tenant, sel se
 	return out, nil
 }
 
+// dec writes x with format ("%.2f") in the reader's language: a decimal
+// comma in Indonesian, where the published reports write "82,45".
+func dec(p *web.Page, format string, x float64) string {
+	return locale.Decimal(p.Lang(), fmt.Sprintf(format, x))
+}
+
 // trendChart draws the trend's headline figures on the template's scale
 // (IKM 25–100, the counter survey's mean 1–5); periods nobody answered
 // are gaps. Nothing is drawn when no period has answers.
@@ -164,7 +172,7 @@ func trendChart(p *web.Page, tpl survey.Template, rows []trendRow) template.HTML
 	for i, row := range rows {
 		c.Labels = append(c.Labels, row.Period)
 		values[i] = math.NaN()
-		if x, err := strconv.ParseFloat(row.Value, 64); err == nil && !row.Empty {
+		if x, err := strconv.ParseFloat(strings.Replace(row.Value, ",", ".", 1), 64); err == nil && !row.Empty {
 			values[i], answered = x, true
 		}
 	}
