@@ -279,7 +279,8 @@ func queueHours(p *web.Page, fg stats.Figures) section {
 		if x.Issued == 0 {
 			continue // hours the counters are closed
 		}
-		sec.Table.Rows = append(sec.Table.Rows, []string{fmt.Sprintf("%02d:00", h), itoa(x.Issued),
+		hour := locale.Clock(p.Lang(), time.Date(2000, 1, 1, h, 0, 0, 0, time.UTC), nil) // as every time of day is written
+		sec.Table.Rows = append(sec.Table.Rows, []string{hour, itoa(x.Issued),
 			f.minutes(x.Wait, 0.5), f.minutes(x.Wait, 0.9), f.rate(x.NoShow, x.Done+x.NoShow)})
 	}
 	sec.Empty = len(sec.Table.Rows) == 0
