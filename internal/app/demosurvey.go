@@ -28,6 +28,7 @@ var demoLean = map[string][]float64{
 }
 
 // seedDemoSurveys records the tenant's last six months of survey answers
+// and this month's so far
 // (and invitations nobody answered), about its services online and its
 // first counter, through the same sums as live answers; and, for
 // Banyuwangi, a follow-up action for this quarter's weakest element.
@@ -61,10 +62,14 @@ func seedDemoSurveys(ctx context.Context, a *App, t tenant.Tenant) error {
 func recordDemoMonths(ctx context.Context, a *App, t tenant.Tenant, tpl survey.Template, services []catalog.Service,
 	counters []counter.Counter, first time.Time, rng *rand.Rand) error {
 	lean, loc := demoLean[t.Slug], t.Location()
-	for m := range demoSurveyMonths {
+	now := a.Clock.Now()
+	for m := range demoSurveyMonths + 1 { // and this month, up to now
 		month := first.AddDate(0, m, 0)
 		for i := range 30 + rng.IntN(25) {
 			at := month.Add(time.Duration(rng.IntN(27*24)) * time.Hour)
+			if at.After(now) {
+				continue // not yet: a later start adds it, under the same subject
+			}
 			inv := survey.Invitation{TenantID: t.ID, Template: tpl, Channel: survey.Online,
 				Subject: fmt.Sprintf("demo:%s:%d", month.Format("2006-01"), i)}
 			if i%3 == 2 && len(counters) > 0 {
