@@ -232,7 +232,10 @@ func (g *historyGen) ticket(out rows) {
 	if !called.IsZero() {
 		calledAt, finishedAt = called, finished
 	}
-	out["tickets"] = append(out["tickets"], []any{db.NewID(), g.t.ID, c.ID, day, 100000 + n, fmt.Sprintf("H%03d", n%1000),
+	// Numbers far above a real day's, apart for each seed, so two histories
+	// (the demo's, a benchmark's) over the same days never take the same.
+	base := 1_000_000 + int(g.h.Seed%10_000)*100_000
+	out["tickets"] = append(out["tickets"], []any{db.NewID(), g.t.ID, c.ID, day, base + n, fmt.Sprintf("H%03d", n%1000),
 		"web", status, created, calledAt, finishedAt})
 }
 

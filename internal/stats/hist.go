@@ -9,7 +9,6 @@ package stats
 
 import (
 	"math"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -24,9 +23,11 @@ var logGrowth = math.Log(growth)
 
 // Hist counts durations in buckets of growing width: bucket 0 holds
 // those under a second, bucket b ≥ 1 those in [growth^(b-1), growth^b)
-// seconds. The zero value is empty and ready.
+// seconds. The counts are a dense slice (a year is bucket 355), so
+// merging the thousands of daily sums a dashboard reads is a loop of
+// additions. The zero value is empty and ready.
 type Hist struct {
-	counts map[int]int64
+	counts []int64
 	n      int64
 }
 
@@ -48,15 +49,19 @@ func middle(b int) time.Duration {
 	return time.Duration(math.Exp((float64(b)-0.5)*logGrowth) * float64(time.Second))
 }
 
+// maxBucket bounds the buckets (about 90 years): a stored bucket beyond
+// it is damage, not a duration.
+const maxBucket = 1000
+
 // Add counts one duration (a negative one, from clocks out of step, as 0).
-func (h *Hist) Add(d time.Duration) { h.addBucket(bucketOf(max(d, 0)), 1) }
+func (h *Hist) Add(d time.Duration) { h.addBucket(min(bucketOf(max(d, 0)), maxBucket), 1) }
 
 func (h *Hist) addBucket(b int, n int64) {
 	if n <= 0 {
 		return
 	}
-	if h.counts == nil {
-		h.counts = map[int]int64{}
+	if b >= len(h.counts) {
+		h.counts = append(h.counts, make([]int64, b+1-len(h.counts))...)
 	}
 	h.counts[b] += n
 	h.n += n
@@ -64,9 +69,13 @@ func (h *Hist) addBucket(b int, n int64) {
 
 // Merge adds o's counts to h.
 func (h *Hist) Merge(o Hist) {
-	for b, n := range o.counts {
-		h.addBucket(b, n)
+	if len(o.counts) > len(h.counts) {
+		h.counts = append(h.counts, make([]int64, len(o.counts)-len(h.counts))...)
 	}
+	for b, n := range o.counts {
+		h.counts[b] += n
+	}
+	h.n += o.n
 }
 
 // Count is how many durations h holds.
@@ -82,8 +91,8 @@ func (h Hist) Quantile(q float64) (time.Duration, bool) {
 	rank := int64(math.Ceil(q * float64(h.n)))
 	rank = min(max(rank, 1), h.n)
 	var seen int64
-	for _, b := range h.buckets() {
-		seen += h.counts[b]
+	for b, n := range h.counts {
+		seen += n
 		if seen >= rank {
 			return middle(b), true
 		}
@@ -91,26 +100,20 @@ func (h Hist) Quantile(q float64) (time.Duration, bool) {
 	return 0, false // not reached: the counts add up to n
 }
 
-func (h Hist) buckets() []int {
-	out := make([]int, 0, len(h.counts))
-	for b := range h.counts {
-		out = append(out, b)
-	}
-	slices.Sort(out)
-	return out
-}
-
 // String is the histogram as stored: "bucket:count" pairs in bucket
 // order, separated by spaces ("" when empty).
 func (h Hist) String() string {
 	var sb strings.Builder
-	for i, b := range h.buckets() {
-		if i > 0 {
+	for b, n := range h.counts {
+		if n == 0 {
+			continue
+		}
+		if sb.Len() > 0 {
 			sb.WriteByte(' ')
 		}
 		sb.WriteString(strconv.Itoa(b))
 		sb.WriteByte(':')
-		sb.WriteString(strconv.FormatInt(h.counts[b], 10))
+		sb.WriteString(strconv.FormatInt(n, 10))
 	}
 	return sb.String()
 }
@@ -124,7 +127,7 @@ func (h *Hist) MergeString(s string) error {
 		bs, ns, ok := strings.Cut(pair, ":")
 		b, err1 := strconv.Atoi(bs)
 		n, err2 := strconv.ParseInt(ns, 10, 64)
-		if !ok || err1 != nil || err2 != nil || b < 0 || n < 0 {
+		if !ok || err1 != nil || err2 != nil || b < 0 || b > maxBucket || n < 0 {
 			return &badHist{pair}
 		}
 		h.addBucket(b, n)

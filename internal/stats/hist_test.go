@@ -55,7 +55,7 @@ func TestHistStoredForm(t *testing.T) {
 	if _, ok := empty.Quantile(0.5); ok || empty.String() != "" {
 		t.Error("an empty histogram has a quantile")
 	}
-	for _, bad := range []string{"x", "1:", ":2", "1:2  3:4", "-1:2", "1:-2", "1:2,3:4"} {
+	for _, bad := range []string{"x", "1:", ":2", "1:2  3:4", "-1:2", "1:-2", "1:2,3:4", "1001:1"} {
 		var h Hist
 		if err := h.MergeString(bad); err == nil {
 			t.Errorf("%q read without error", bad)

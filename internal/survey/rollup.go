@@ -99,18 +99,13 @@ func (s *Store) Rollups(ctx context.Context, tenantID ids.Tenant, f Filter) ([]R
 }
 
 // Served counts the invitations f selects made from month From to month
-// To in loc: everyone served through Serambi is invited, so this is the
+// To (each counted in its month in the government's zone when it was
+// made): everyone served through Serambi is invited, so this is the
 // population the minimum sample is taken from.
-func (s *Store) Served(ctx context.Context, tenantID ids.Tenant, f Filter, loc *time.Location) (int, error) {
-	conds, args := f.dims(tenantID)
-	if from, err := time.ParseInLocation("2006-01", f.From, loc); err == nil {
-		conds, args = append(conds, "created_at >= ?"), append(args, from.UTC())
-	}
-	if to, err := time.ParseInLocation("2006-01", f.To, loc); err == nil {
-		conds, args = append(conds, "created_at < ?"), append(args, to.AddDate(0, 1, 0).UTC())
-	}
+func (s *Store) Served(ctx context.Context, tenantID ids.Tenant, f Filter, _ *time.Location) (int, error) {
+	where, args := f.where(tenantID)
 	var n int
-	err := s.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM survey_invitations WHERE "+strings.Join(conds, " AND "), args...).Scan(&n)
+	err := s.db.QueryRowContext(ctx, "SELECT COALESCE(SUM(invited), 0) FROM survey_invited WHERE "+where, args...).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("survey: count those served by %s: %w", tenantID, err)
 	}

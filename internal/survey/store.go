@@ -186,7 +186,31 @@ func (s *Store) Invite(ctx context.Context, tx *db.Tx, inv Invitation) (_ Invita
 	if err != nil {
 		return inv, false, fmt.Errorf("survey: invite for %s: %w", inv.Subject, err)
 	}
-	return inv, n == 1, nil
+	if n == 0 {
+		return inv, false, nil
+	}
+	var zone string
+	if err := tx.QueryRowContext(ctx, `SELECT time_zone FROM tenants WHERE id = ?`, inv.TenantID).Scan(&zone); err != nil {
+		return inv, false, fmt.Errorf("survey: the zone of %s: %w", inv.TenantID, err)
+	}
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		return inv, false, fmt.Errorf("survey: the zone of %s: %w", inv.TenantID, err)
+	}
+	return inv, true, countInvited(ctx, tx, inv, now.In(loc).Format("2006-01"))
+}
+
+// countInvited adds an invitation to the month's count of those invited
+// (the people served the sample is judged against).
+func countInvited(ctx context.Context, tx *db.Tx, inv Invitation, period string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO survey_invited (tenant_id, period, template, channel, service_id, unit_kind, unit_id, invited)
+		VALUES (?, ?, ?, ?, ?, ?, ?, 1)
+		ON CONFLICT (tenant_id, period, template, channel, service_id, unit_kind, unit_id) DO UPDATE SET invited = survey_invited.invited + 1`,
+		inv.TenantID, period, inv.Template.Code, inv.Channel, inv.ServiceID, inv.UnitKind, inv.UnitID)
+	if err != nil {
+		return fmt.Errorf("survey: count the invitation about %s: %w", inv.Subject, err)
+	}
+	return nil
 }
 
 const invitationColumns = `id, tenant_id, template, channel, subject, service_id, unit_kind, unit_id, resident_id,
@@ -468,10 +492,13 @@ func (s *Store) Record(ctx context.Context, inv Invitation, d Draft, at time.Tim
 		if err != nil {
 			return fmt.Errorf("survey: record an invitation about %s: %w", inv.Subject, err)
 		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 || !answered {
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
 			return err
 		}
 		period := at.In(loc).Format("2006-01")
+		if err := countInvited(ctx, tx, inv, period); err != nil || !answered {
+			return err
+		}
 		if err := s.insertResponse(ctx, tx, inv, period); err != nil {
 			return err
 		}

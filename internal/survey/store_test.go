@@ -285,6 +285,14 @@ func TestRollupsEqualTheResponses(t *testing.T) {
 		if err != nil || served != 10 {
 			t.Fatalf("served: %d %v, want 10", served, err)
 		}
+		// The counts of those invited add up to the invitations made.
+		var invitations, counted int
+		if err := d.QueryRowContext(e.Ctx, `SELECT COUNT(*) FROM survey_invitations WHERE tenant_id = ?`, tn.ID).Scan(&invitations); err != nil {
+			t.Fatal(err)
+		}
+		if counted, err = e.st.Served(e.Ctx, tn.ID, survey.Filter{}, tn.Location()); err != nil || counted != invitations {
+			t.Fatalf("served over every month: %d (%v), invitations made: %d", counted, err, invitations)
+		}
 	})
 }
 
