@@ -93,27 +93,28 @@ func (s *Store) Read(ctx context.Context, t tenant.Tenant, f Filter) (_ Figures,
 	first, _ := time.ParseInLocation("2006-01", ms[0], t.Location())
 	last, _ := time.ParseInLocation("2006-01", ms[len(ms)-1], t.Location())
 	end := last.AddDate(0, 1, 0)
-	sm := newSums()
+	fold := fg.folder(f)
 	if fg.Through != "" && fg.Through >= first.Format(dayLayout) {
-		if err := s.readDays(ctx, t, first.Format(dayLayout), min(fg.Through, end.AddDate(0, 0, -1).Format(dayLayout)), f, sm); err != nil {
+		if err := s.readDays(ctx, t, first.Format(dayLayout), min(fg.Through, end.AddDate(0, 0, -1).Format(dayLayout)), f, fold); err != nil {
 			return fg, err
 		}
 	}
-	if err := s.countOpen(ctx, t, first, end, fg.Through, sm); err != nil {
+	open, err := s.countOpen(ctx, t, first, end, fg.Through)
+	if err != nil {
 		return fg, err
 	}
-	fg.add(sm, f)
+	fold.sums(open)
 	return fg, nil
 }
 
 // countOpen counts from the raw tables the days of [first, end) after
 // through, up to now.
-func (s *Store) countOpen(ctx context.Context, t tenant.Tenant, first, end time.Time, through string, sm *sums) error {
+func (s *Store) countOpen(ctx context.Context, t tenant.Tenant, first, end time.Time, through string) (*sums, error) {
 	from := first
 	if through != "" {
 		day, err := time.ParseInLocation(dayLayout, through, t.Location())
 		if err != nil {
-			return fmt.Errorf("stats: damaged mark %q: %w", through, err)
+			return nil, fmt.Errorf("stats: damaged mark %q: %w", through, err)
 		}
 		from = later(from, day.AddDate(0, 0, 1))
 	}
@@ -122,18 +123,13 @@ func (s *Store) countOpen(ctx context.Context, t tenant.Tenant, first, end time.
 		to = now.Add(time.Second) // events stamped this very second count
 	}
 	if !from.Before(to) {
-		return nil
+		return newSums(), nil
 	}
 	w, err := s.where(ctx, t, from, to)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	open, err := count(ctx, s.db, w)
-	if err != nil {
-		return err
-	}
-	sm.merge(open)
-	return nil
+	return count(ctx, s.db, w)
 }
 
 func later(a, b time.Time) time.Time {
@@ -143,73 +139,89 @@ func later(a, b time.Time) time.Time {
 	return b
 }
 
-func (s *sums) merge(o *sums) {
-	for k, a := range o.apps {
-		s.app(k.Day, k.ServiceID).merge(a)
-	}
-	for k, x := range o.tickets {
-		s.ticket(k.Day, k.CounterID, k.Hour).merge(x)
-	}
-	for k, c := range o.calls {
-		s.call(k.Day, k.CounterID).merge(c)
-	}
+// folder adds daily sums straight into the figures, each row once into
+// the whole, its month and its service, counter or hour (the daily rows
+// of a year are thousands: no map of days in between).
+type folder struct {
+	fg    *Figures
+	f     Filter
+	index map[string]int // month -> position in fg.Months
 }
 
-// add folds the daily sums f selects into the figures.
-func (fg *Figures) add(sm *sums, f Filter) {
-	index := map[string]int{}
+func (fg *Figures) folder(f Filter) folder {
+	index := make(map[string]int, len(fg.Months))
 	for i, m := range fg.Months {
 		index[m] = i
 	}
+	return folder{fg: fg, f: f, index: index}
+}
+
+func (fo folder) app(day, service string, a *AppSums) {
+	i, ok := fo.index[day[:7]]
+	if !ok || (fo.f.ServiceID != "" && service != fo.f.ServiceID) {
+		return
+	}
+	fg := fo.fg
+	fg.Apps.merge(a)
+	fg.AppMonths[i].merge(a)
+	if fg.Services[service] == nil {
+		fg.Services[service] = &AppSums{}
+	}
+	fg.Services[service].merge(a)
+}
+
+func (fo folder) ticket(day, counter string, hour int, x *TicketSums) {
+	i, ok := fo.index[day[:7]]
+	if !ok || (fo.f.CounterID != "" && counter != fo.f.CounterID) {
+		return
+	}
+	fg := fo.fg
+	fg.Tickets.merge(x)
+	fg.TicketMonths[i].merge(x)
+	fg.Hours[((hour%24)+24)%24].merge(x)
+	if fg.Counters[counter] == nil {
+		fg.Counters[counter] = &TicketSums{}
+	}
+	fg.Counters[counter].merge(x)
+}
+
+func (fo folder) call(day, counter string, c *CallSums) {
+	i, ok := fo.index[day[:7]]
+	if !ok || (fo.f.CounterID != "" && counter != fo.f.CounterID) {
+		return
+	}
+	fg := fo.fg
+	fg.Calls.merge(c)
+	fg.CallMonths[i].merge(c)
+	if fg.CallCounters[counter] == nil {
+		fg.CallCounters[counter] = &CallSums{}
+	}
+	fg.CallCounters[counter].merge(c)
+}
+
+// sums folds the sums counted from the raw rows.
+func (fo folder) sums(sm *sums) {
 	for k, a := range sm.apps {
-		i, ok := index[k.Day[:7]]
-		if !ok || (f.ServiceID != "" && k.ServiceID != f.ServiceID) {
-			continue
-		}
-		fg.Apps.merge(a)
-		fg.AppMonths[i].merge(a)
-		if fg.Services[k.ServiceID] == nil {
-			fg.Services[k.ServiceID] = &AppSums{}
-		}
-		fg.Services[k.ServiceID].merge(a)
+		fo.app(k.Day, k.ServiceID, a)
 	}
 	for k, x := range sm.tickets {
-		i, ok := index[k.Day[:7]]
-		if !ok || (f.CounterID != "" && k.CounterID != f.CounterID) {
-			continue
-		}
-		fg.Tickets.merge(x)
-		fg.TicketMonths[i].merge(x)
-		fg.Hours[k.Hour%24].merge(x)
-		if fg.Counters[k.CounterID] == nil {
-			fg.Counters[k.CounterID] = &TicketSums{}
-		}
-		fg.Counters[k.CounterID].merge(x)
+		fo.ticket(k.Day, k.CounterID, k.Hour, x)
 	}
 	for k, c := range sm.calls {
-		i, ok := index[k.Day[:7]]
-		if !ok || (f.CounterID != "" && k.CounterID != f.CounterID) {
-			continue
-		}
-		fg.Calls.merge(c)
-		fg.CallMonths[i].merge(c)
-		if fg.CallCounters[k.CounterID] == nil {
-			fg.CallCounters[k.CounterID] = &CallSums{}
-		}
-		fg.CallCounters[k.CounterID].merge(c)
+		fo.call(k.Day, k.CounterID, c)
 	}
 }
 
 // readDays reads the daily sums of the days from..to (inclusive) f
 // selects into sm.
-func (s *Store) readDays(ctx context.Context, t tenant.Tenant, from, to string, f Filter, sm *sums) error {
-	if err := s.readAppDays(ctx, t, from, to, f, sm); err != nil {
+func (s *Store) readDays(ctx context.Context, t tenant.Tenant, from, to string, f Filter, fo folder) error {
+	if err := s.readAppDays(ctx, t, from, to, f, fo); err != nil {
 		return err
 	}
-	if err := s.readTicketDays(ctx, t, from, to, f, sm); err != nil {
+	if err := s.readTicketDays(ctx, t, from, to, f, fo); err != nil {
 		return err
 	}
-	return s.readCallDays(ctx, t, from, to, f, sm)
+	return s.readCallDays(ctx, t, from, to, f, fo)
 }
 
 // span is the condition on a daily table's government and days, and one
@@ -222,7 +234,7 @@ func span(t tenant.Tenant, from, to, column, value string) (string, []any) {
 	return strings.Join(conds, " AND "), args
 }
 
-func (s *Store) readAppDays(ctx context.Context, t tenant.Tenant, from, to string, f Filter, sm *sums) error {
+func (s *Store) readAppDays(ctx context.Context, t tenant.Tenant, from, to string, f Filter, fo folder) error {
 	cond, args := span(t, from, to, "service_id", f.ServiceID)
 	rows, err := s.db.QueryContext(ctx, `SELECT day, service_id, received, decided, on_time, escalations, processing
 		FROM stats_app_days WHERE `+cond, args...)
@@ -239,12 +251,12 @@ func (s *Store) readAppDays(ctx context.Context, t tenant.Tenant, from, to strin
 		if err := a.Processing.MergeString(hist); err != nil {
 			return err
 		}
-		sm.app(day, service).merge(&a)
+		fo.app(day, service, &a)
 	}
 	return rows.Err()
 }
 
-func (s *Store) readTicketDays(ctx context.Context, t tenant.Tenant, from, to string, f Filter, sm *sums) error {
+func (s *Store) readTicketDays(ctx context.Context, t tenant.Tenant, from, to string, f Filter, fo folder) error {
 	cond, args := span(t, from, to, "counter_id", f.CounterID)
 	rows, err := s.db.QueryContext(ctx, `SELECT day, counter_id, hour, issued, done, no_show, cancelled, wait
 		FROM stats_ticket_days WHERE `+cond, args...)
@@ -262,12 +274,12 @@ func (s *Store) readTicketDays(ctx context.Context, t tenant.Tenant, from, to st
 		if err := x.Wait.MergeString(hist); err != nil {
 			return err
 		}
-		sm.ticket(day, counter, hour).merge(&x)
+		fo.ticket(day, counter, hour, &x)
 	}
 	return rows.Err()
 }
 
-func (s *Store) readCallDays(ctx context.Context, t tenant.Tenant, from, to string, f Filter, sm *sums) error {
+func (s *Store) readCallDays(ctx context.Context, t tenant.Tenant, from, to string, f Filter, fo folder) error {
 	cond, args := span(t, from, to, "counter_id", f.CounterID)
 	rows, err := s.db.QueryContext(ctx, `SELECT day, counter_id, held, length FROM stats_call_days WHERE `+cond, args...)
 	if err != nil {
@@ -283,7 +295,7 @@ func (s *Store) readCallDays(ctx context.Context, t tenant.Tenant, from, to stri
 		if err := c.Length.MergeString(hist); err != nil {
 			return err
 		}
-		sm.call(day, counter).merge(&c)
+		fo.call(day, counter, &c)
 	}
 	return rows.Err()
 }

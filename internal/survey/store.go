@@ -488,7 +488,7 @@ func (s *Store) Record(ctx context.Context, inv Invitation, d Draft, at time.Tim
 			unit_kind, unit_id, resident_id, answered, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (tenant_id, subject) DO NOTHING`,
 			inv.ID, inv.TenantID, inv.Template.Code, inv.Channel, inv.Subject, inv.ServiceID, inv.UnitKind, inv.UnitID,
-			inv.ResidentID, answered, at, at.Add(Lifetime))
+			inv.ResidentID, answered, at.UTC(), at.Add(Lifetime).UTC()) // in UTC, as every time stored (SQLite compares them as text)
 		if err != nil {
 			return fmt.Errorf("survey: record an invitation about %s: %w", inv.Subject, err)
 		}
