@@ -81,30 +81,96 @@ func (s *Store) Read(ctx context.Context, t tenant.Tenant, f Filter) (_ Figures,
 	if err != nil {
 		return Figures{}, err
 	}
-	fg := Figures{Months: ms, AppMonths: make([]AppSums, len(ms)), TicketMonths: make([]TicketSums, len(ms)),
-		CallMonths: make([]CallSums, len(ms)), Services: map[string]*AppSums{}, Counters: map[string]*TicketSums{},
-		CallCounters: map[string]*CallSums{}}
 	if len(ms) == 0 {
-		return fg, nil
+		return emptyFigures(ms), nil
 	}
-	if fg.Through, err = s.Closed(ctx, t.ID); err != nil {
+	fg, err := s.summedFigures(ctx, t, f, ms)
+	if err != nil {
 		return fg, err
 	}
 	first, _ := time.ParseInLocation("2006-01", ms[0], t.Location())
 	last, _ := time.ParseInLocation("2006-01", ms[len(ms)-1], t.Location())
-	end := last.AddDate(0, 1, 0)
-	fold := fg.folder(f)
-	if fg.Through != "" && fg.Through >= first.Format(dayLayout) {
-		if err := s.readDays(ctx, t, first.Format(dayLayout), min(fg.Through, end.AddDate(0, 0, -1).Format(dayLayout)), f, fold); err != nil {
-			return fg, err
-		}
-	}
-	open, err := s.countOpen(ctx, t, first, end, fg.Through)
+	open, err := s.countOpen(ctx, t, first, last.AddDate(0, 1, 0), fg.Through)
 	if err != nil {
 		return fg, err
 	}
-	fold.sums(open)
+	fg.folder(f).sums(open)
 	return fg, nil
+}
+
+// summedKey names the figures of the summed days for one selection: the
+// mark and the moment it last moved say which sums they were read from
+// (a rebuild moves it too), so a cached copy is never stale.
+type summedKey struct {
+	tenant   string
+	f        Filter
+	through  string
+	markedAt int64
+}
+
+// summedFigures are the figures of the summed days of f's months, from
+// this node's cache when the mark has not moved since they were read:
+// the summed days never change, and a dashboard read again and again
+// (several staff, a page reloaded) then costs only today's count. The
+// caller gets its own copy to add the open days to.
+func (s *Store) summedFigures(ctx context.Context, t tenant.Tenant, f Filter, ms []string) (Figures, error) {
+	through, at, err := s.mark(ctx, t.ID)
+	if err != nil {
+		return Figures{}, err
+	}
+	key := summedKey{tenant: string(t.ID), f: f, through: through, markedAt: at.UnixNano()}
+	if fg, ok := s.summed.Get(key); ok {
+		return fg.clone(), nil
+	}
+	gen := s.summed.Generation()
+	fg := emptyFigures(ms)
+	fg.Through = through
+	first, _ := time.ParseInLocation("2006-01", ms[0], t.Location())
+	last, _ := time.ParseInLocation("2006-01", ms[len(ms)-1], t.Location())
+	end := last.AddDate(0, 1, 0)
+	if through != "" && through >= first.Format(dayLayout) {
+		if err := s.readDays(ctx, t, first.Format(dayLayout), min(through, end.AddDate(0, 0, -1).Format(dayLayout)), f, fg.folder(f)); err != nil {
+			return fg, err
+		}
+	}
+	s.summed.Put(key, fg.clone(), gen)
+	return fg, nil
+}
+
+func emptyFigures(ms []string) Figures {
+	return Figures{Months: ms, AppMonths: make([]AppSums, len(ms)), TicketMonths: make([]TicketSums, len(ms)),
+		CallMonths: make([]CallSums, len(ms)), Services: map[string]*AppSums{}, Counters: map[string]*TicketSums{},
+		CallCounters: map[string]*CallSums{}}
+}
+
+// clone copies fg deeply (the open days are then added to the copy).
+func (fg Figures) clone() Figures {
+	out := emptyFigures(fg.Months)
+	out.Through = fg.Through
+	out.Apps.merge(&fg.Apps)
+	out.Tickets.merge(&fg.Tickets)
+	out.Calls.merge(&fg.Calls)
+	for i := range fg.Months {
+		out.AppMonths[i].merge(&fg.AppMonths[i])
+		out.TicketMonths[i].merge(&fg.TicketMonths[i])
+		out.CallMonths[i].merge(&fg.CallMonths[i])
+	}
+	for h := range fg.Hours {
+		out.Hours[h].merge(&fg.Hours[h])
+	}
+	for k, v := range fg.Services {
+		out.Services[k] = &AppSums{}
+		out.Services[k].merge(v)
+	}
+	for k, v := range fg.Counters {
+		out.Counters[k] = &TicketSums{}
+		out.Counters[k].merge(v)
+	}
+	for k, v := range fg.CallCounters {
+		out.CallCounters[k] = &CallSums{}
+		out.CallCounters[k].merge(v)
+	}
+	return out
 }
 
 // countOpen counts from the raw tables the days of [first, end) after

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/serambi/serambi/internal/cache"
 	"github.com/serambi/serambi/internal/calendar"
 	"github.com/serambi/serambi/internal/clock"
 	"github.com/serambi/serambi/internal/db"
@@ -32,11 +33,12 @@ type Store struct {
 	db       *db.DB
 	clock    clock.Clock
 	calendar *calendar.Store
+	summed   *cache.TTL[summedKey, Figures] // figures of the summed days, by selection and mark
 }
 
 // NewStore makes the store.
 func NewStore(d *db.DB, c clock.Clock, cal *calendar.Store) *Store {
-	return &Store{db: d, clock: c, calendar: cal}
+	return &Store{db: d, clock: c, calendar: cal, summed: cache.New[summedKey, Figures](10*time.Minute, 2000)}
 }
 
 // where is the span [from, to) of t with what counting needs.
@@ -73,15 +75,22 @@ func (s *Store) slaDays(ctx context.Context, tenantID ids.Tenant) (map[string]in
 
 // Closed is the last day of t summed ("" when none).
 func (s *Store) Closed(ctx context.Context, tenantID ids.Tenant) (string, error) {
+	through, _, err := s.mark(ctx, tenantID)
+	return through, err
+}
+
+// mark is the last day of t summed and when the mark last moved.
+func (s *Store) mark(ctx context.Context, tenantID ids.Tenant) (string, time.Time, error) {
 	var through string
-	err := s.db.QueryRowContext(ctx, `SELECT through FROM stats_closed WHERE tenant_id = ?`, tenantID).Scan(&through)
+	var at time.Time
+	err := s.db.QueryRowContext(ctx, `SELECT through, closed_at FROM stats_closed WHERE tenant_id = ?`, tenantID).Scan(&through, &at)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
+		return "", time.Time{}, nil
 	}
 	if err != nil {
-		return "", fmt.Errorf("stats: read the last day summed of %s: %w", tenantID, err)
+		return "", at, fmt.Errorf("stats: read the last day summed of %s: %w", tenantID, err)
 	}
-	return through, nil
+	return through, at, nil
 }
 
 // lastClosable is the last day of t that is over, with the grace.
@@ -237,6 +246,7 @@ func (s *Store) Rebuild(ctx context.Context, t tenant.Tenant) (_ int, err error)
 	if err != nil {
 		return 0, err
 	}
+	s.summed.Forget()
 	total := 0
 	for {
 		n, err := s.CloseDays(ctx, t)

@@ -204,6 +204,20 @@ func TestFiguresByHand(t *testing.T) {
 		if n, err := w.st.CloseDays(w.Ctx, w.t); err != nil || n != 0 {
 			t.Errorf("second run summed %d (%v), want 0", n, err)
 		}
+		// History loaded with a past date is not in the summed days (read
+		// again, from this node's copy) until they are summed again.
+		w.application(t, w.svcT, wib("2026-10-06 10:00"), nil)
+		again, err := w.st.Read(w.Ctx, w.t, f)
+		if err != nil || again.Apps.Received != 4 {
+			t.Errorf("after a past row, before the rebuild: received %d (%v), want 4", again.Apps.Received, err)
+		}
+		if _, err := w.st.Rebuild(w.Ctx, w.t); err != nil {
+			t.Fatal(err)
+		}
+		rebuilt, err := w.st.Read(w.Ctx, w.t, f)
+		if err != nil || rebuilt.Apps.Received != 5 || rebuilt.AppMonths[0].Received != 3 {
+			t.Errorf("after the rebuild: received %d, in October %d (%v), want 5 and 3", rebuilt.Apps.Received, rebuilt.AppMonths[0].Received, err)
+		}
 	})
 }
 
