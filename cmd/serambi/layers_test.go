@@ -16,7 +16,7 @@ import (
 // tier). A package not listed is a domain package.
 var tiers = map[string]int{
 	"db": 0, "db/dbtest": 0, "locale": 0, "validation": 0, "clock": 0, "cache": 0, "ical": 0, "testnote": 0,
-	"testnote/summary": 0, "config": 0, "region": 0, "relay": 0, "ids": 0, "richtext": 0,
+	"testnote/summary": 0, "config": 0, "region": 0, "relay": 0, "ids": 0, "richtext": 0, "chart": 0,
 	"flow": 2, "web": 3, "app": 5, // and every web/… area: 4
 }
 

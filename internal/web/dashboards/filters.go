@@ -68,9 +68,11 @@ func (s *Pages) writeCSV(w http.ResponseWriter, r *http.Request, sections []sect
 		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%s.csv"`, name, id))
 		_, _ = w.Write([]byte("\ufeff"))
 		cw := csv.NewWriter(w)
-		_ = cw.Write(sec.Table.Head)
-		_ = cw.WriteAll(sec.Table.Rows)
-		if err := cw.Error(); err != nil {
+		if err := cw.Write(sec.Table.Head); err != nil {
+			s.LogFailure(r, "write the dashboard CSV", err)
+			return
+		}
+		if err := cw.WriteAll(sec.Table.Rows); err != nil { // WriteAll flushes
 			s.LogFailure(r, "write the dashboard CSV", err)
 		}
 		return

@@ -13,7 +13,7 @@ import (
 	"github.com/serambi/serambi/internal/survey"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/web"
-	"github.com/serambi/serambi/internal/web/chart"
+	"github.com/serambi/serambi/internal/chart"
 )
 
 // government is one government's figures on the network dashboard.

@@ -15,7 +15,7 @@ import (
 	"github.com/serambi/serambi/internal/survey"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/web"
-	"github.com/serambi/serambi/internal/web/chart"
+	"github.com/serambi/serambi/internal/chart"
 )
 
 // option is one choice of a filter.

@@ -17,7 +17,7 @@ import (
 	"github.com/serambi/serambi/internal/survey"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/web"
-	"github.com/serambi/serambi/internal/web/chart"
+	"github.com/serambi/serambi/internal/chart"
 )
 
 const (
