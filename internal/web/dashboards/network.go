@@ -8,12 +8,12 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/serambi/serambi/internal/chart"
 	"github.com/serambi/serambi/internal/locale"
 	"github.com/serambi/serambi/internal/stats"
 	"github.com/serambi/serambi/internal/survey"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/web"
-	"github.com/serambi/serambi/internal/chart"
 )
 
 // government is one government's figures on the network dashboard.

@@ -9,13 +9,13 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/serambi/serambi/internal/chart"
 	"github.com/serambi/serambi/internal/classes"
 	"github.com/serambi/serambi/internal/locale"
 	"github.com/serambi/serambi/internal/stats"
 	"github.com/serambi/serambi/internal/survey"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/web"
-	"github.com/serambi/serambi/internal/chart"
 )
 
 // option is one choice of a filter.

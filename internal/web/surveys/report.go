@@ -13,11 +13,11 @@ import (
 	"time"
 
 	"github.com/serambi/serambi/internal/catalog"
+	"github.com/serambi/serambi/internal/chart"
 	"github.com/serambi/serambi/internal/locale"
 	"github.com/serambi/serambi/internal/survey"
 	"github.com/serambi/serambi/internal/tenant"
 	"github.com/serambi/serambi/internal/web"
-	"github.com/serambi/serambi/internal/chart"
 )
 
 const (
