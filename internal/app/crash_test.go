@@ -108,9 +108,10 @@ func start(t *testing.T, bin, data, addr string) *exec.Cmd {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	// Up to 30 s: a busy CI machine can take a while to seed the demo
-	// (it hashes a dozen passwords) on top of starting the binary.
-	for i := 0; i < 600; i++ {
+	// Up to 90 s: a busy CI machine (the browser suite beside it) can take
+	// a while to seed the demo (it hashes a dozen passwords and generates
+	// six months of history) on top of starting the binary.
+	for i := 0; i < 1800; i++ {
 		if r, err := http.Get("http://" + addr + "/readyz"); err == nil {
 			r.Body.Close()
 			if r.StatusCode == 200 {
