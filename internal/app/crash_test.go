@@ -104,7 +104,7 @@ func start(t *testing.T, bin, data, addr string) *exec.Cmd {
 	t.Helper()
 	// No TURN relay: a demo server started by the README's first command
 	// holds the default port 3478, and this test must not depend on it.
-	cmd := exec.Command(bin, "serve", "--demo", "--data", data, "--addr", addr, "--log-level", "warn", "--turn-addr", "off")
+	cmd := exec.Command(bin, "serve", "--demo", "--data", data, "--addr", addr, "--log-level", "warn", "--turn-addr", "off", "--media-addr", "off")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
