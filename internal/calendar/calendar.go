@@ -157,15 +157,26 @@ func (c *Calendar) day(t time.Time) time.Time {
 }
 
 func (c *Calendar) open(day time.Time) bool {
-	key := day.Format(dateLayout)
-	if ch, ok := c.changes[key]; ok {
+	// Deadlines ask this for every day they count, for every application
+	// a dashboard counts: the key is written by hand, and the lookups with
+	// string(key[:]) do not allocate.
+	key := dateKey(day)
+	if ch, ok := c.changes[string(key[:])]; ok {
 		return ch.Kind == Workday
 	}
 	if wd := day.Weekday(); wd == time.Saturday || wd == time.Sunday {
 		return false
 	}
-	_, holiday := c.national[key]
+	_, holiday := c.national[string(key[:])]
 	return !holiday
+}
+
+// dateKey writes day's date as dateLayout does ("2006-01-02"; years
+// 0–9999).
+func dateKey(day time.Time) [10]byte {
+	y, m, d := day.Date()
+	return [10]byte{byte('0' + y/1000%10), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10), '-',
+		byte('0' + int(m)/10), byte('0' + int(m)%10), '-', byte('0' + d/10), byte('0' + d%10)}
 }
 
 // validDate tells whether s is a real calendar date written YYYY-MM-DD.

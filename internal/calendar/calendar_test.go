@@ -251,3 +251,29 @@ func TestWorkingDaysLeft(t *testing.T) {
 		})
 	}
 }
+
+// The hand-written key must be the layout's, or holidays stop matching.
+func TestDateKey(t *testing.T) {
+	loc := zone(t, "Asia/Jakarta")
+	for d := time.Date(1999, 12, 25, 0, 0, 0, 0, loc); d.Year() < 2031; d = d.AddDate(0, 0, 3) {
+		if k := dateKey(d); string(k[:]) != d.Format(dateLayout) {
+			t.Fatalf("%v: %q", d, k)
+		}
+	}
+	for _, d := range []time.Time{time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC), time.Date(205, 1, 9, 0, 0, 0, 0, time.UTC)} {
+		if k := dateKey(d); string(k[:]) != d.Format(dateLayout) {
+			t.Errorf("%v: %q", d, k)
+		}
+	}
+}
+
+// BenchmarkDue is one deadline of ten working days, as a dashboard counts
+// for every decision of the day.
+func BenchmarkDue(b *testing.B) {
+	c := New("ID", zone(b, "Asia/Jakarta"), []Day{{Date: "2026-12-24", Kind: Holiday}})
+	from := at(b, zone(b, "Asia/Jakarta"), "2026-12-10 09:00")
+	b.ReportAllocs()
+	for b.Loop() {
+		c.Due(from, 10)
+	}
+}

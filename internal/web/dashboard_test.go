@@ -121,7 +121,7 @@ func TestDashboard(t *testing.T) {
 					before.Applications.Decided, after.Applications.Decided)
 			}
 
-			for _, bad := range []string{"period=2026-Q9", "from=2026-13&to=2026-12", "from=2026-05&to=2026-01", "service=nope", "counter=nope"} {
+			for _, bad := range []string{"period=2026-Q9", "from=2026-13&to=2026-12", "from=2026-05&to=2026-01", "from=2016-01&to=2026-01", "to=2026-01", "service=nope", "counter=nope"} {
 				r := admin.get("/api/v1/t/banyuwangi/stats?"+bad, "Authorization", "Bearer "+token)
 				if r.status != http.StatusBadRequest || !strings.Contains(r.body, `"detail"`) {
 					t.Errorf("%s: %d %s", bad, r.status, r.body)

@@ -234,7 +234,7 @@ func TestSurveyAfterDecidedApplication(t *testing.T) {
 			mustContain(t, api, `"ikm":80.56`, `"ikm_weight_0_11":79.75`, `"category":"B"`, `"respondents":1`, `"minimum_sample":10`, `"sample_too_small":true`)
 			months := anon.get("/api/v1/t/banyuwangi/survey/index?from=2020-01&to=2020-03&channel=online")
 			mustContain(t, months, `"no_data":true`, `"respondents":0`, `"from":"2020-01"`)
-			for _, bad := range []string{"from=2026-13&to=2026-12", "from=2026-12&to=2026-01", "channel=fax", "service=nope", "unit=room:1"} {
+			for _, bad := range []string{"from=2026-13&to=2026-12", "from=2026-12&to=2026-01", "from=2000-01&to=2026-12", "from=２０２６-01", "channel=fax", "service=nope", "unit=room:1"} {
 				if r := anon.get("/api/v1/t/banyuwangi/survey/index?" + bad); r.status != http.StatusBadRequest || !strings.Contains(r.body, "problem") && !strings.Contains(r.body, "detail") {
 					t.Errorf("%s: %d %s", bad, r.status, r.body)
 				}

@@ -2,8 +2,6 @@ package dashboards
 
 import (
 	"net/http"
-	"regexp"
-	"strings"
 
 	"github.com/serambi/serambi/internal/stats"
 	"github.com/serambi/serambi/internal/survey"
@@ -80,8 +78,6 @@ type apiStats struct {
 	Hours        []apiHour    `json:"hours"`
 }
 
-var monthRe = regexp.MustCompile(`^\d{4}-(0[1-9]|1[0-2])$`)
-
 // apiStats answers the dashboard's figures for a span of months (from,
 // to; or a period; by default the last twelve months), one service and
 // one counter.
@@ -96,15 +92,15 @@ func (s *Pages) apiStats(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
-	from, to := strings.TrimSpace(validation.Narrow(q.Get("from"))), strings.TrimSpace(validation.Narrow(q.Get("to")))
+	from, to, given, ok := web.MonthsQuery(q)
 	switch {
 	case q.Get("period") != "":
 		if _, ok := spanOf(validation.Narrow(q.Get("period")), s.Clock.Now()); !ok {
 			s.Problem(w, r, http.StatusBadRequest, "bad_period", "dashboard.problem.period")
 			return
 		}
-	case from != "" || to != "":
-		if !monthRe.MatchString(from) || !monthRe.MatchString(to) || from > to || monthsBetween(from, to) > 120 {
+	case given:
+		if !ok {
 			s.Problem(w, r, http.StatusBadRequest, "bad_months", "dashboard.problem.months")
 			return
 		}
@@ -124,11 +120,6 @@ func (s *Pages) apiStats(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	web.WriteJSON(w, http.StatusOK, apiOf(t.Slug, sel, fg))
-}
-
-// monthsBetween counts the months from..to inclusive.
-func monthsBetween(from, to string) int {
-	return len(span{From: from, To: to}.months())
 }
 
 func apiOf(slug string, sel selection, fg stats.Figures) apiStats {

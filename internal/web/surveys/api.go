@@ -2,12 +2,10 @@ package surveys
 
 import (
 	"net/http"
-	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/serambi/serambi/internal/survey"
-	"github.com/serambi/serambi/internal/validation"
 	"github.com/serambi/serambi/internal/web"
 )
 
@@ -43,8 +41,6 @@ type apiIndex struct {
 	Elements      []apiElement `json:"elements,omitempty"`
 }
 
-var monthRe = regexp.MustCompile(`^\d{4}-(0[1-9]|1[0-2])$`)
-
 // apiIndexOf answers the survey's figures for a service, a unit
 // ("counter:<id>", "class:<id>" or "tenant"), a channel and a span of
 // months (from, to: YYYY-MM; by default this quarter). Open data, as the
@@ -61,12 +57,12 @@ func (s *Pages) apiIndexOf(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := sel.filter
-	from, to := strings.TrimSpace(validation.Narrow(q.Get("from"))), strings.TrimSpace(validation.Narrow(q.Get("to")))
+	from, to, given, ok := web.MonthsQuery(q)
 	switch {
 	case q.Get("period") != "":
 		// the period chosen by selection
-	case from != "" || to != "":
-		if !monthRe.MatchString(from) || !monthRe.MatchString(to) || from > to {
+	case given:
+		if !ok {
 			s.Problem(w, r, http.StatusBadRequest, "bad_months", "survey.problem.months")
 			return
 		}
