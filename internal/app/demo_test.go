@@ -146,6 +146,20 @@ func TestDemoHistory(t *testing.T) {
 				t.Errorf("%s: %d applications after a restart, %d before", slug, n, counts[slug])
 			}
 			counts[slug] = n
+			// History is past: nothing happens after now, and no late
+			// application is raised after it was decided.
+			var ahead, late int
+			if err := a.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM application_events WHERE tenant_id = ? AND at > ?`,
+				ten.ID, a.Clock.Now().UTC()).Scan(&ahead); err != nil {
+				t.Fatal(err)
+			}
+			if err := a.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM application_events e JOIN applications x ON x.id = e.application_id
+				WHERE e.tenant_id = ? AND e.action = 'escalate' AND e.at > x.decided_at`, ten.ID).Scan(&late); err != nil {
+				t.Fatal(err)
+			}
+			if ahead != 0 || late != 0 {
+				t.Errorf("%s: %d events in the future, %d escalations after the decision", slug, ahead, late)
+			}
 			through, err := a.Stats.Closed(ctx, ten.ID)
 			if err != nil || through == "" {
 				t.Fatalf("%s: nothing summed (%q, %v)", slug, through, err)

@@ -196,7 +196,11 @@ func (g *historyGen) application(out rows) {
 	}
 	g.seq++
 	id := db.NewID()
-	escalated := took > time.Duration(svc.SLADays)*36*time.Hour
+	// The deadline job raises a late one after its promised days, never
+	// after the decision (one decided an hour ago may have been moved
+	// earlier above), nor in the future.
+	escalateAt := submitted.Add(time.Duration(svc.SLADays) * 24 * time.Hour)
+	escalated := took > time.Duration(svc.SLADays)*36*time.Hour && escalateAt.Before(decided)
 	out["applications"] = append(out["applications"], []any{id, g.t.ID, svc.ID, fmt.Sprintf("HIST-%s-%d-%d", g.t.Slug, g.h.Seed, g.seq),
 		g.applicant, state, "{}", string(g.t.DefaultLang), decided, submitted, decided, escalated, submitted, decided})
 	ev := func(at time.Time, role, action, from, to string) {
@@ -204,7 +208,7 @@ func (g *historyGen) application(out rows) {
 	}
 	ev(submitted, "resident", "submit", "draft", "submitted")
 	if escalated {
-		ev(submitted.Add(time.Duration(svc.SLADays)*24*time.Hour), "system", "escalate", "in_review", "in_review")
+		ev(escalateAt, "system", "escalate", "in_review", "in_review")
 	}
 	ev(decided, "officer", action, "in_review", state)
 }
