@@ -205,13 +205,65 @@ func dashRowHeads(s dashSection, at int) []string {
 	return out
 }
 
+// dashNumber reads a figure as a page in lang writes it — thousands
+// grouped from 1,000 on and the language's decimal mark: "1.234,5" in
+// Indonesian, "1,234.5" in English and Japanese — and says whether it is
+// one written so (an ungrouped "1234", or a group mark where none
+// belongs, is not).
+func dashNumber(lang, s string) (float64, bool) {
+	group, point := ",", "."
+	if lang == "id" {
+		group, point = ".", ","
+	}
+	whole, frac, hasFrac := strings.Cut(strings.TrimPrefix(s, "-"), point)
+	groups := strings.Split(whole, group)
+	for i, g := range groups {
+		if g == "" || len(g) > 3 || i > 0 && len(g) != 3 || strings.Trim(g, "0123456789") != "" {
+			return 0, false
+		}
+	}
+	if hasFrac && (frac == "" || strings.Trim(frac, "0123456789") != "") {
+		return 0, false
+	}
+	plain := strings.Join(groups, "")
+	if hasFrac {
+		plain += "." + frac
+	}
+	v, err := strconv.ParseFloat(plain, 64)
+	if strings.HasPrefix(s, "-") {
+		v = -v
+	}
+	return v, err == nil
+}
+
+// dashSameFigure says whether a CSV cell (decimal mark only) and a
+// table cell (thousands grouped) hold the same figure, or the same words.
+func dashSameFigure(lang, file, page string) bool {
+	if file == page {
+		return true
+	}
+	v, ok := dashNumber(lang, page)
+	point := map[bool]string{true: ",", false: "."}[lang == "id"]
+	w, err := strconv.ParseFloat(strings.Replace(file, point, ".", 1), 64)
+	return ok && err == nil && v == w && !strings.Contains(file, map[bool]string{true: ".", false: ","}[lang == "id"])
+}
+
+// dashWhole reads a whole number written as dashNumber reads them.
+func dashWhole(lang, s string) (int, bool) {
+	v, ok := dashNumber(lang, s)
+	if !ok || v != float64(int(v)) || strings.Contains(s, map[bool]string{true: ",", false: "."}[lang == "id"]) {
+		return 0, false
+	}
+	return int(v), true
+}
+
 // dashSum adds up a column of whole numbers.
 func dashSum(p *Page, s dashSection, col int) int {
 	p.t.Helper()
-	sum := 0
+	sum, lang := 0, p.Lang()
 	for i, r := range s.Rows {
-		n, err := strconv.Atoi(r.Cells[col])
-		if err != nil {
+		n, ok := dashWhole(lang, r.Cells[col])
+		if !ok {
 			p.errorf("the %s table's row %d has %q under %q, not a whole number", s.ID, i+1, r.Cells[col], s.Head[col].Text)
 			continue
 		}
@@ -236,9 +288,9 @@ func dashFigure(p *Page, label string) int {
 	if !ok {
 		p.fatalf("no headline figure %q in dl.figures; there are %q", label, figs)
 	}
-	n, err := strconv.Atoi(v)
-	if err != nil {
-		p.fatalf("the headline figure %q is %q, not a whole number", label, v)
+	n, ok := dashWhole(p.Lang(), v)
+	if !ok {
+		p.fatalf("the headline figure %q is %q, not a whole number as the page's language writes it", label, v)
 	}
 	return n
 }
@@ -355,6 +407,7 @@ func dashTenantNow(t *testing.T, slug string) (tenant.Tenant, time.Time) {
 // every n-th when they would not fit, shortened with "…" when long).
 func dashCheckBars(p *Page, s dashSection, c dashChart, cols ...int) {
 	p.t.Helper()
+	lang := p.Lang()
 	if len(c.Series) != len(cols) {
 		p.errorf("chart %q draws %d series, the table gives %d", c.Title, len(c.Series), len(cols))
 		return
@@ -368,8 +421,7 @@ func dashCheckBars(p *Page, s dashSection, c dashChart, cols ...int) {
 		// Each bar's height over its figure is the same for every bar.
 		var vals []float64
 		for _, r := range s.Rows {
-			v, err := strconv.ParseFloat(r.Cells[col], 64)
-			if err == nil {
+			if v, ok := dashNumber(lang, r.Cells[col]); ok {
 				vals = append(vals, v)
 			}
 		}
@@ -633,8 +685,10 @@ func TestDashboardTablesReadCorrectly(t *testing.T) {
 	if got := dashFetchCSV(p, apps.CSV.Href); len(got) != len(apps.Rows)+1 || !slices.Equal(got[0], dashHeads(apps)) {
 		p.errorf("the applications CSV has %d lines starting %q; the table has %d rows under %q", len(got), got[0], len(apps.Rows), dashHeads(apps))
 	} else {
+		// The same figures; the page groups thousands, the file does not
+		// (a spreadsheet would take "1,234" for text).
 		for i, r := range apps.Rows {
-			if !slices.Equal(got[i+1], r.Cells) {
+			if !slices.EqualFunc(got[i+1], r.Cells, func(file, page string) bool { return dashSameFigure(lang, file, page) }) {
 				p.errorf("the applications CSV's row %d is %q, the table's is %q", i+1, got[i+1], r.Cells)
 			}
 		}
@@ -688,7 +742,7 @@ func TestDashboardFiltersWithoutJavaScript(t *testing.T) {
 	received := dashColumn(p, services, msg.T(lang, "dashboard.col.received"))
 	busiest, most := "", -1
 	for _, r := range services.Rows {
-		if n, err := strconv.Atoi(r.Cells[received]); err == nil && n > most {
+		if n, ok := dashWhole(lang, r.Cells[received]); ok && n > most {
 			busiest, most = r.Cells[0], n
 		}
 	}
@@ -811,9 +865,9 @@ func TestDashboardNetworkInJapanese(t *testing.T) {
 		share := dashColumn(p, rank, msg.T(lang, "dashboard.col.on_time"))
 		prev, prevPlace := 0.0, 0
 		for i, r := range rank.Rows {
-			place, err := strconv.Atoi(r.Cells[0])
-			v, err2 := strconv.ParseFloat(r.Cells[share], 64)
-			if err != nil || err2 != nil {
+			place, ok := dashWhole(lang, r.Cells[0])
+			v, ok2 := dashNumber(lang, r.Cells[share])
+			if !ok || !ok2 {
 				p.errorf("ranking row %d reads %q: want a place and a share", i+1, r.Cells)
 				continue
 			}

@@ -146,7 +146,7 @@ type legendItem struct {
 func prepare(c Chart, lines bool) *plot {
 	p := &plot{id: chartID(c), title: c.Title, desc: c.Desc, labels: c.Labels, unit: c.Unit, format: c.Format}
 	if p.format == nil {
-		p.format = formatValue
+		p.format = Plain
 	}
 	p.names, p.vals, p.hasData = normalize(c)
 	p.lo, p.hi, p.ticks = scale(c.Min, c.Max, p.vals)
@@ -620,8 +620,10 @@ func chartID(c Chart) string {
 	return fmt.Sprintf("chart-%08x", h.Sum32())
 }
 
-// formatValue is the default Format: at most one decimal, no trailing ".0".
-func formatValue(v float64) string {
+// Plain is the default Format: at most one decimal, no trailing ".0",
+// no grouping ("1234.5"). A caller writing for a reader wraps it
+// (grouping, the decimal comma).
+func Plain(v float64) string {
 	s := strings.TrimSuffix(strconv.FormatFloat(v, 'f', 1, 64), ".0")
 	if s == "-0" {
 		return "0"
@@ -635,7 +637,7 @@ func num(v float64) string {
 	if !finite(v) {
 		return "0"
 	}
-	return formatValue(v)
+	return Plain(v)
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

@@ -143,3 +143,46 @@ func Decimal(lang Lang, s string) string {
 	}
 	return s
 }
+
+// Number writes a number formatted as strconv writes it ("-1234567.5")
+// the way a reader of lang reads it on a page: thousands grouped and the
+// language's decimal mark — "1.234.567,5" in Indonesian, "1,234,567.5"
+// in English and Japanese — so a government's yearly counts are not a
+// row of digits to count. Anything that is not such a number is returned
+// as it is. Files for spreadsheets keep Decimal: grouped digits are text
+// to a spreadsheet.
+func Number(lang Lang, s string) string {
+	sign, digits := "", s
+	if strings.HasPrefix(digits, "-") {
+		sign, digits = "-", digits[1:]
+	}
+	whole, frac, hasFrac := strings.Cut(digits, ".")
+	if whole == "" || !allDigits(whole) || hasFrac && (frac == "" || !allDigits(frac)) {
+		return s
+	}
+	group, point := ",", "."
+	if lang == "id" {
+		group, point = ".", ","
+	}
+	var b strings.Builder
+	b.WriteString(sign)
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteString(group)
+		}
+		b.WriteRune(r)
+	}
+	if hasFrac {
+		b.WriteString(point + frac)
+	}
+	return b.String()
+}
+
+func allDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}

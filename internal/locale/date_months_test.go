@@ -59,3 +59,21 @@ func TestDecimal(t *testing.T) {
 		}
 	}
 }
+
+func TestNumber(t *testing.T) {
+	for _, tc := range []struct {
+		lang     Lang
+		in, want string
+	}{
+		{"id", "1234567.5", "1.234.567,5"}, {"en", "1234567.5", "1,234,567.5"}, {"ja", "1234567", "1,234,567"},
+		{"id", "999", "999"}, {"id", "1000", "1.000"}, {"en", "100000", "100,000"}, {"id", "82.5", "82,5"},
+		{"en", "-12345.25", "-12,345.25"}, {"id", "0", "0"}, {"id", "0.5", "0,5"},
+		// not numbers: left as they are
+		{"id", "no data", "no data"}, {"en", "", ""}, {"en", "12.", "12."}, {"en", ".5", ".5"}, {"en", "1e6", "1e6"},
+		{"id", "08:00", "08:00"}, {"en", "-", "-"}, {"en", "1.2.3", "1.2.3"}, {"ja", "１２３", "１２３"},
+	} {
+		if got := Number(tc.lang, tc.in); got != tc.want {
+			t.Errorf("%s %q: %q, want %q", tc.lang, tc.in, got, tc.want)
+		}
+	}
+}

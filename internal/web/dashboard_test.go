@@ -3,6 +3,7 @@ package web_test
 import (
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -179,6 +180,26 @@ func TestNetworkDashboard(t *testing.T) {
 	ranking := csvRows(t, c.get("/network/dashboard/csv/rank-on-time"))
 	if len(ranking) != 4 || ranking[1][0] != "1" || ranking[0][0] != "Place" {
 		t.Errorf("ranking %q", ranking)
+	}
+	// Figures of a thousand and more are grouped on the page as each
+	// language writes them, and never in the CSV (a spreadsheet takes
+	// "1.654" for text, or for one point six).
+	idRows := csvRows(t, c.get("/network/dashboard/csv/governments?lang=id"))
+	idPage := c.get("/network/dashboard?lang=id")
+	grouped := 0
+	for _, r := range idRows[1:] {
+		n, err := strconv.Atoi(r[5]) // queue numbers taken
+		if err != nil {
+			t.Fatalf("numbers taken in the Indonesian CSV: %q", r[5])
+		}
+		if n >= 1000 && n < 1_000_000 {
+			grouped++
+			mustContain(t, idPage, fmt.Sprintf("<td>%d.%03d</td>", n/1000, n%1000))
+			mustContain(t, page, fmt.Sprintf("<td>%d,%03d</td>", n/1000, n%1000))
+		}
+	}
+	if grouped == 0 {
+		t.Errorf("no government took a thousand numbers; the demo's history takes more (%q)", idRows)
 	}
 	for i := 2; i < len(ranking); i++ {
 		prev, _ := strconv.ParseFloat(ranking[i-1][2], 64)

@@ -162,6 +162,7 @@ func (s *Pages) dashboardPage(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
+	forPage(p, v.Sections)
 	p.Data = v
 	s.Render(w, http.StatusOK, "dashboard", p)
 }
@@ -179,5 +180,6 @@ func (s *Pages) dashboardCSV(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
+	forCSV(p, v.Sections)
 	s.writeCSV(w, r, v.Sections, t.Slug+"-"+v.Period)
 }

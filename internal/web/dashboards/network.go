@@ -35,6 +35,7 @@ func (s *Pages) networkPage(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
+	forPage(p, v.Sections)
 	p.Data = v
 	s.Render(w, http.StatusOK, "dashboard", p)
 }
@@ -46,6 +47,7 @@ func (s *Pages) networkCSV(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
+	forCSV(p, v.Sections)
 	s.writeCSV(w, r, v.Sections, "network-"+v.Period)
 }
 
@@ -72,7 +74,6 @@ func (s *Pages) network(ctx context.Context, p *web.Page, q url.Values) (view, e
 	v.Sections = []section{compare(p, sp, govs), rankOnTime(p, govs), rankIKM(p, govs), rankCounter(p, govs)}
 	for i := range v.Sections {
 		v.Sections[i].CSV = s.Path(networkCSVPath, v.Sections[i].ID) + "?" + url.Values{"period": {sp.Code}}.Encode()
-		localize(p, &v.Sections[i])
 	}
 	return v, nil
 }
@@ -129,7 +130,7 @@ func compare(p *web.Page, sp span, govs []government) section {
 	sec.Empty = len(govs) == 0
 	if !sec.Empty && len(govs) <= 12 {
 		rows := sec.Table.Rows
-		sec.Charts = []drawn{bars(chart.Chart{ID: "governments", Title: p.T("dashboard.network.chart"), Desc: desc(p),
+		sec.Charts = []drawn{bars(p, chart.Chart{ID: "governments", Title: p.T("dashboard.network.chart"), Desc: desc(p),
 			Labels: firstColumn(rows), Unit: "%", Min: ptr(0), Max: ptr(100),
 			Series: []chart.Series{{Name: p.T("dashboard.col.on_time"), Values: column(rows, 3, f)}}})}
 	}
@@ -193,7 +194,7 @@ func rankIKM(p *web.Page, govs []government) section {
 	sec.Table.Rows, sec.Empty, sec.Table.RowHead = rank(rows), len(rows) == 0, 1
 	if !sec.Empty {
 		f := fmtFor(p)
-		sec.Charts = []drawn{bars(chart.Chart{ID: "rank-ikm", Title: p.T("dashboard.network.rank_ikm"), Desc: desc(p),
+		sec.Charts = []drawn{bars(p, chart.Chart{ID: "rank-ikm", Title: p.T("dashboard.network.rank_ikm"), Desc: desc(p),
 			Labels: column1(sec.Table.Rows), Min: ptr(25), Max: ptr(100),
 			Series: []chart.Series{{Name: p.T("dashboard.col.ikm"), Values: column(sec.Table.Rows, 2, f)}}})}
 	}

@@ -53,8 +53,22 @@ type drawn struct {
 	SVG template.HTML
 }
 
-func bars(c chart.Chart) drawn  { return drawn{ID: c.ID, SVG: chart.Bars(c)} }
-func lines(c chart.Chart) drawn { return drawn{ID: c.ID, SVG: chart.Lines(c)} }
+// bars and lines draw c with its figures written as the reader's
+// language writes them, as the table beneath does.
+func bars(p *web.Page, c chart.Chart) drawn {
+	c.Format = chartNumber(p)
+	return drawn{ID: c.ID, SVG: chart.Bars(c)}
+}
+
+func lines(p *web.Page, c chart.Chart) drawn {
+	c.Format = chartNumber(p)
+	return drawn{ID: c.ID, SVG: chart.Lines(c)}
+}
+
+func chartNumber(p *web.Page) func(float64) string {
+	lang := p.Lang()
+	return func(v float64) string { return locale.Number(lang, chart.Plain(v)) }
+}
 
 // view is a government's dashboard.
 type view struct {
@@ -101,22 +115,37 @@ func (s *Pages) dashboard(ctx context.Context, p *web.Page, t *tenant.Tenant, q 
 	}
 	for i := range v.Sections {
 		v.Sections[i].CSV = csv(v.Sections[i].ID)
-		localize(p, &v.Sections[i])
 	}
 	return v, nil
 }
 
-// localize writes the decimal points of a section's figures as the
-// reader's language does, once its charts are drawn from them (the
-// names in the row-head column are left as they are).
-func localize(p *web.Page, sec *section) {
-	for _, row := range sec.Table.Rows {
-		for i, cell := range row {
-			if i == sec.Table.RowHead {
-				continue
-			}
-			if _, err := strconv.ParseFloat(cell, 64); err == nil {
-				row[i] = locale.Decimal(p.Lang(), cell)
+// forPage writes the figures of the sections' tables as a reader of the
+// page's language reads them (thousands grouped, the decimal mark),
+// once the charts are drawn from them.
+func forPage(p *web.Page, sections []section) {
+	lang := p.Lang()
+	localize(sections, func(s string) string { return locale.Number(lang, s) })
+}
+
+// forCSV writes them for a spreadsheet in the reader's language: the
+// decimal mark only (a spreadsheet takes grouped digits for text).
+func forCSV(p *web.Page, sections []section) {
+	lang := p.Lang()
+	localize(sections, func(s string) string { return locale.Decimal(lang, s) })
+}
+
+// localize rewrites each figure of the tables with write (the names in
+// the row-head column are left as they are).
+func localize(sections []section, write func(string) string) {
+	for _, sec := range sections {
+		for _, row := range sec.Table.Rows {
+			for i, cell := range row {
+				if i == sec.Table.RowHead {
+					continue
+				}
+				if _, err := strconv.ParseFloat(cell, 64); err == nil {
+					row[i] = write(cell)
+				}
 			}
 		}
 	}
@@ -176,6 +205,9 @@ func value(s string, f formatter) float64 {
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
+// count is n as a headline writes it for the page's reader.
+func count(p *web.Page, n int64) string { return locale.Number(p.Lang(), itoa(n)) }
+
 func ptr(x float64) *float64 { return &x }
 
 // desc is every chart's description: its figures are in the table below.
@@ -232,12 +264,12 @@ func appMonths(p *web.Page, sp span, fg stats.Figures) section {
 	}
 	rows, labels := sec.Table.Rows, axisMonths(p, fg.Months)
 	sec.Charts = []drawn{
-		bars(chart.Chart{ID: "apps", Title: p.T("dashboard.apps.chart"), Desc: desc(p), Labels: labels,
+		bars(p, chart.Chart{ID: "apps", Title: p.T("dashboard.apps.chart"), Desc: desc(p), Labels: labels,
 			Series: []chart.Series{{Name: p.T("dashboard.col.received"), Values: column(rows, 1, f)},
 				{Name: p.T("dashboard.col.decided"), Values: column(rows, 2, f)}}}),
-		lines(chart.Chart{ID: "sla", Title: p.T("dashboard.sla.chart"), Desc: desc(p), Labels: labels, Unit: "%",
+		lines(p, chart.Chart{ID: "sla", Title: p.T("dashboard.sla.chart"), Desc: desc(p), Labels: labels, Unit: "%",
 			Min: ptr(0), Max: ptr(100), Series: []chart.Series{{Name: p.T("dashboard.col.on_time"), Values: column(rows, 3, f)}}}),
-		lines(chart.Chart{ID: "processing", Title: p.T("dashboard.processing.chart"), Desc: desc(p), Labels: labels,
+		lines(p, chart.Chart{ID: "processing", Title: p.T("dashboard.processing.chart"), Desc: desc(p), Labels: labels,
 			Series: []chart.Series{{Name: p.T("dashboard.col.processing_median"), Values: column(rows, 4, f)},
 				{Name: p.T("dashboard.col.processing_p90"), Values: column(rows, 5, f)}}}),
 	}
@@ -262,7 +294,7 @@ func (s *Pages) appServices(p *web.Page, sel selection, fg stats.Figures) sectio
 	sec.Empty = len(sec.Table.Rows) == 0
 	if !sec.Empty && len(sec.Table.Rows) <= 12 {
 		rows := sec.Table.Rows
-		sec.Charts = []drawn{bars(chart.Chart{ID: "services", Title: p.T("dashboard.services.chart"), Desc: desc(p),
+		sec.Charts = []drawn{bars(p, chart.Chart{ID: "services", Title: p.T("dashboard.services.chart"), Desc: desc(p),
 			Labels: firstColumn(rows), Unit: "%", Min: ptr(0), Max: ptr(100),
 			Series: []chart.Series{{Name: p.T("dashboard.col.on_time"), Values: column(rows, 3, f)}}})}
 	}
@@ -286,7 +318,7 @@ func queueHours(p *web.Page, fg stats.Figures) section {
 	sec.Empty = len(sec.Table.Rows) == 0
 	if !sec.Empty {
 		rows := sec.Table.Rows
-		sec.Charts = []drawn{bars(chart.Chart{ID: "hours", Title: p.T("dashboard.hours.chart"), Desc: desc(p),
+		sec.Charts = []drawn{bars(p, chart.Chart{ID: "hours", Title: p.T("dashboard.hours.chart"), Desc: desc(p),
 			Labels: firstColumn(rows), Series: []chart.Series{{Name: p.T("dashboard.col.wait_median"), Values: column(rows, 2, f)},
 				{Name: p.T("dashboard.col.wait_p90"), Values: column(rows, 3, f)}}})}
 	}
@@ -308,7 +340,7 @@ func queueMonths(p *web.Page, sp span, fg stats.Figures) section {
 	sec.Empty = fg.Tickets.Issued == 0
 	if !sec.Empty {
 		rows := sec.Table.Rows
-		sec.Charts = []drawn{bars(chart.Chart{ID: "queue", Title: p.T("dashboard.queue.chart"), Desc: desc(p),
+		sec.Charts = []drawn{bars(p, chart.Chart{ID: "queue", Title: p.T("dashboard.queue.chart"), Desc: desc(p),
 			Labels: axisMonths(p, fg.Months), Series: []chart.Series{{Name: p.T("dashboard.col.issued"), Values: column(rows, 1, f)}}})}
 	}
 	return sec
@@ -352,7 +384,7 @@ func callMonths(p *web.Page, sp span, fg stats.Figures) section {
 	sec.Empty = fg.Calls.Held == 0
 	if !sec.Empty {
 		rows := sec.Table.Rows
-		sec.Charts = []drawn{bars(chart.Chart{ID: "calls", Title: p.T("dashboard.calls.chart"), Desc: desc(p),
+		sec.Charts = []drawn{bars(p, chart.Chart{ID: "calls", Title: p.T("dashboard.calls.chart"), Desc: desc(p),
 			Labels: axisMonths(p, fg.Months), Series: []chart.Series{{Name: p.T("dashboard.col.calls"), Values: column(rows, 1, f)}}})}
 	}
 	return sec
@@ -411,7 +443,7 @@ func surveyMonths(p *web.Page, sp span, tpl survey.Template, months map[string]s
 	} else {
 		c.Min, c.Max = ptr(1), ptr(5)
 	}
-	sec.Charts = []drawn{lines(c)}
+	sec.Charts = []drawn{lines(p, c)}
 	return sec
 }
 
@@ -424,16 +456,16 @@ func tiles(p *web.Page, fg stats.Figures, learning []classes.CourseFigures, whol
 	}
 	a, x, c := fg.Apps, fg.Tickets, fg.Calls
 	out := []tile{
-		{Label: p.T("dashboard.tile.received"), Value: itoa(a.Received)},
-		{Label: p.T("dashboard.tile.decided"), Value: itoa(a.Decided), Note: p.T("dashboard.tile.escalations", a.Escalations)},
+		{Label: p.T("dashboard.tile.received"), Value: count(p, a.Received)},
+		{Label: p.T("dashboard.tile.decided"), Value: count(p, a.Decided), Note: p.T("dashboard.tile.escalations", count(p, a.Escalations))},
 		{Label: p.T("dashboard.tile.on_time"), Value: percent(p, f.rate(a.OnTime, a.Decided), f)},
 		{Label: p.T("dashboard.tile.processing"), Value: unit(p, f.days(a.Processing, 0.5), "dashboard.unit.days", f),
 			Note: p.T("dashboard.tile.p90", unit(p, f.days(a.Processing, 0.9), "dashboard.unit.days", f))},
-		{Label: p.T("dashboard.tile.issued"), Value: itoa(x.Issued), Note: p.T("dashboard.tile.no_show", percent(p, f.rate(x.NoShow, x.Done+x.NoShow), f))},
+		{Label: p.T("dashboard.tile.issued"), Value: count(p, x.Issued), Note: p.T("dashboard.tile.no_show", percent(p, f.rate(x.NoShow, x.Done+x.NoShow), f))},
 		{Label: p.T("dashboard.tile.wait"), Value: unit(p, f.minutes(x.Wait, 0.5), "dashboard.unit.minutes", f),
 			Note: p.T("dashboard.tile.p90", unit(p, f.minutes(x.Wait, 0.9), "dashboard.unit.minutes", f))},
-		{Label: p.T("dashboard.tile.calls"), Value: itoa(c.Held), Note: p.T("dashboard.tile.call_length", unit(p, f.minutes(c.Length, 0.5), "dashboard.unit.minutes", f))},
-		{Label: p.T("dashboard.tile.learners"), Value: itoa(enrolled), Note: p.T("dashboard.tile.attendance", percent(p, f.rate(attended, ended), f))},
+		{Label: p.T("dashboard.tile.calls"), Value: count(p, c.Held), Note: p.T("dashboard.tile.call_length", unit(p, f.minutes(c.Length, 0.5), "dashboard.unit.minutes", f))},
+		{Label: p.T("dashboard.tile.learners"), Value: count(p, enrolled), Note: p.T("dashboard.tile.attendance", percent(p, f.rate(attended, ended), f))},
 	}
 	switch {
 	case whole.Empty:

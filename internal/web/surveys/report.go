@@ -161,7 +161,9 @@ func dec(p *web.Page, format string, x float64) string {
 // (IKM 25–100, the counter survey's mean 1–5); periods nobody answered
 // are gaps. Nothing is drawn when no period has answers.
 func trendChart(p *web.Page, tpl survey.Template, rows []trendRow) template.HTML {
-	c := chart.Chart{ID: "trend", Title: p.T("survey.report.trend"), Desc: p.T("survey.report.trend_desc")}
+	lang := p.Lang()
+	c := chart.Chart{ID: "trend", Title: p.T("survey.report.trend"), Desc: p.T("survey.report.trend_desc"),
+		Format: func(v float64) string { return locale.Number(lang, chart.Plain(v)) }} // "82,5" as the table beside it
 	lo, hi := 1.0, 5.0
 	name := p.T("survey.report.overall")
 	if tpl.Code == survey.SKMCode {
