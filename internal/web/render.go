@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -130,6 +131,10 @@ func (p *Page) T(key string, args ...any) string { return p.s.Catalog.T(p.st.lan
 
 // Lang is the page's language code.
 func (p *Page) Lang() string { return p.st.lang }
+
+// Count writes a count as the reader's language groups its thousands
+// ("1.234" in Indonesian, "1,234" in English and Japanese).
+func (p *Page) Count(n int) string { return locale.Number(p.st.lang, strconv.Itoa(n)) }
 
 // Paragraphs is the message key in the page's language, one item per
 // line (for texts a template shows as paragraphs or a list).
