@@ -112,25 +112,42 @@ func (s *Store) Served(ctx context.Context, tenantID ids.Tenant, f Filter, _ *ti
 	return n, nil
 }
 
-// Comments lists the free comments of the responses f selects, newest
-// month first, without anything else of the response.
-func (s *Store) Comments(ctx context.Context, tenantID ids.Tenant, f Filter, limit int) ([]string, error) {
+// Comment is one free comment and the month it was given in (a
+// response keeps nothing finer of when).
+type Comment struct {
+	Month, Text string
+}
+
+// Comments lists limit of the free comments of the responses f selects
+// from offset on, newest month first (within a month in the order of
+// their random ids, which is stable from page to page and says nothing
+// of who answered when), without anything else of the response, and how
+// many there are in all.
+func (s *Store) Comments(ctx context.Context, tenantID ids.Tenant, f Filter, limit, offset int) ([]Comment, int, error) {
 	where, args := f.where(tenantID)
-	rows, err := s.db.QueryContext(ctx, "SELECT comment FROM survey_responses WHERE "+where+
-		" AND comment <> '' ORDER BY period DESC LIMIT ?", append(args, limit)...)
+	where += " AND comment <> ''"
+	var total int
+	if err := s.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM survey_responses WHERE "+where, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("survey: count the comments of %s: %w", tenantID, err)
+	}
+	rows, err := s.db.QueryContext(ctx, "SELECT period, comment FROM survey_responses WHERE "+where+
+		" ORDER BY period DESC, id LIMIT ? OFFSET ?", append(args, limit, offset)...)
 	if err != nil {
-		return nil, fmt.Errorf("survey: read the comments of %s: %w", tenantID, err)
+		return nil, 0, fmt.Errorf("survey: read the comments of %s: %w", tenantID, err)
 	}
 	defer rows.Close()
-	var out []string
+	var out []Comment
 	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return nil, fmt.Errorf("survey: read the comments of %s: %w", tenantID, err)
+		var c Comment
+		if err := rows.Scan(&c.Month, &c.Text); err != nil {
+			return nil, 0, fmt.Errorf("survey: read the comments of %s: %w", tenantID, err)
 		}
 		out = append(out, c)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("survey: read the comments of %s: %w", tenantID, err)
+	}
+	return out, total, nil
 }
 
 // Own is the sum of the answers to one of the government's own

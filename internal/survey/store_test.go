@@ -315,3 +315,59 @@ func TestInviteOncePerSubject(t *testing.T) {
 		}
 	})
 }
+
+// TestCommentsPaged: an admin pages through every comment of a period,
+// newest month first, each once, and the count says how many there are;
+// a service filter and another government select their own.
+func TestCommentsPaged(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		tn := e.Tenants["banyuwangi"]
+		answers := []int{3, 3, 3, 3, 3, 3, 3, 3, 3}
+		want := map[string]string{} // comment -> month
+		for i := range 40 {
+			at := testenv.Start.AddDate(0, -(i % 3), 0)
+			dr := survey.Draft{Answers: answers}
+			if i%4 != 3 { // one in four says nothing
+				dr.Comment = fmt.Sprintf("comment %02d", i)
+				want[dr.Comment] = at.In(tn.Location()).Format("2006-01")
+			}
+			svc := []string{"svc-a", "svc-b"}[i%2]
+			if err := e.st.Record(e.Ctx, survey.Invitation{TenantID: tn.ID, Template: survey.SKMTemplate, Channel: survey.Online,
+				Subject: fmt.Sprintf("c:%d", i), ServiceID: svc}, dr, at, tn.Location()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		f := survey.Filter{From: testenv.Start.AddDate(0, -2, 0).Format("2006-01"), To: testenv.Start.Format("2006-01")}
+		seen, last := map[string]bool{}, "9999-12"
+		for offset := 0; ; offset += 7 {
+			page, total, err := e.st.Comments(e.Ctx, tn.ID, f, 7, offset)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if total != len(want) {
+				t.Fatalf("total %d, want %d", total, len(want))
+			}
+			if len(page) == 0 {
+				break
+			}
+			for _, c := range page {
+				if seen[c.Text] || want[c.Text] != c.Month || c.Month > last {
+					t.Fatalf("offset %d: %+v (seen %v, month %q, after %q)", offset, c, seen[c.Text], want[c.Text], last)
+				}
+				seen[c.Text], last = true, c.Month
+			}
+		}
+		if len(seen) != len(want) {
+			t.Errorf("paged through %d comments of %d", len(seen), len(want))
+		}
+		f.ServiceID = "svc-b"
+		// svc-b had the odd ones: i%4 == 1 said something, i%4 == 3 not.
+		if _, total, err := e.st.Comments(e.Ctx, tn.ID, f, 100, 0); err != nil || total != 10 {
+			t.Errorf("svc-b: %d comments (%v), want 10", total, err)
+		}
+		if page, total, err := e.st.Comments(e.Ctx, e.Tenants["fukuoka"].ID, survey.Filter{}, 100, 0); err != nil || total != 0 || len(page) != 0 {
+			t.Errorf("another government: %d, %d (%v)", total, len(page), err)
+		}
+	})
+}

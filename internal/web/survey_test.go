@@ -487,3 +487,63 @@ func TestSurveyOwnQuestions(t *testing.T) {
 	}
 	mustContain(t, admin.get("/fukuoka/admin/survey?lang=en"), "Was the hall easy to reach?", "5.00")
 }
+
+var commentRe = regexp.MustCompile(`<li><span class="comment-month">[^<]*</span> (paged comment \d+)</li>`)
+
+// TestSurveyCommentsPaged: an admin reads every comment of a period, 20
+// to a page, each once, with where they are in words and links to the
+// newer and older pages that keep the period; a page past the last
+// shows the last, and the page number may be typed in full-width digits.
+func TestSurveyCommentsPaged(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, false)
+	tn, err := s.app.Tenants.BySlug(t.Context(), "banyuwangi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2020, 3, 15, 10, 0, 0, 0, tn.Location()) // a month the demo has no answers in
+	for i := range 45 {
+		d := survey.Draft{Answers: []int{3, 3, 3, 3, 3, 3, 3, 3, 3}, Comment: fmt.Sprintf("paged comment %d", i)}
+		if err := s.app.Surveys.Record(t.Context(), survey.Invitation{TenantID: tn.ID, Template: survey.SKMTemplate,
+			Channel: survey.Online, Subject: fmt.Sprintf("paged:%d", i)}, d, at, tn.Location()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	admin := s.browser(t)
+	admin.signin("admin@banyuwangi.demo")
+	admin.lang = "en"
+	seen := map[string]bool{}
+	next := "/banyuwangi/admin/survey?lang=en&period=2020-03"
+	for _, want := range []string{"Comments 1–20 of 45", "Comments 21–40 of 45", "Comments 41–45 of 45"} {
+		page := admin.get(next)
+		mustContain(t, page, want, "March 2020:")
+		for _, m := range commentRe.FindAllStringSubmatch(page.body, -1) {
+			if seen[m[1]] {
+				t.Errorf("%q shown twice", m[1])
+			}
+			seen[m[1]] = true
+		}
+		older := regexp.MustCompile(`href="([^"]+)" rel="next"`).FindStringSubmatch(page.body)
+		if want == "Comments 41–45 of 45" {
+			if older != nil {
+				t.Errorf("the last page links to an older one: %s", older[1])
+			}
+			mustContain(t, page, `rel="prev"`)
+			break
+		}
+		if older == nil {
+			t.Fatalf("%s: no link to older comments", want)
+		}
+		next = strings.ReplaceAll(older[1], "&amp;", "&")
+		if !strings.Contains(next, "period=2020-03") {
+			t.Errorf("the older page's link %q forgets the period", next)
+		}
+	}
+	if len(seen) != 45 {
+		t.Errorf("read %d comments of 45", len(seen))
+	}
+	mustContain(t, admin.get("/banyuwangi/admin/survey?lang=en&period=2020-03&comments=99"), "Comments 41–45 of 45")
+	mustContain(t, admin.get("/banyuwangi/admin/survey?lang=en&period=2020-03&comments=%EF%BC%92"), "Comments 21–40 of 45") // ２
+	mustContain(t, admin.get("/banyuwangi/admin/survey?lang=en&period=2020-03&comments=x"), "Comments 1–20 of 45")
+	mustNotContain(t, admin.get("/banyuwangi/admin/survey?lang=en&period=2020-04"), "paged comment")
+}
