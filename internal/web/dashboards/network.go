@@ -2,11 +2,13 @@ package dashboards
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"sort"
 	"strconv"
+	"sync"
 
 	"github.com/serambi/serambi/internal/chart"
 	"github.com/serambi/serambi/internal/locale"
@@ -59,16 +61,9 @@ func (s *Pages) network(ctx context.Context, p *web.Page, q url.Values) (view, e
 	if err != nil {
 		return view{}, err
 	}
-	var govs []government
-	for _, t := range tenants {
-		if t.IsPractice() {
-			continue
-		}
-		g, err := s.governmentOf(ctx, p, t, sp)
-		if err != nil {
-			return view{}, err
-		}
-		govs = append(govs, g)
+	govs, err := s.governments(ctx, p, tenants, sp)
+	if err != nil {
+		return view{}, err
 	}
 	v := view{Network: true, Period: sp.Code, PeriodLabel: sp.label(p), Periods: periodOptions(p, now, sp.Code)}
 	v.Sections = []section{compare(p, sp, govs), rankOnTime(p, govs), rankIKM(p, govs), rankCounter(p, govs)}
@@ -76,6 +71,38 @@ func (s *Pages) network(ctx context.Context, p *web.Page, q url.Values) (view, e
 		v.Sections[i].CSV = s.Path(networkCSVPath, v.Sections[i].ID) + "?" + url.Values{"period": {sp.Code}}.Encode()
 	}
 	return v, nil
+}
+
+// networkReaders is how many governments' figures are read at once: a
+// network holds hundreds of governments, each read waits mostly on the
+// database, and a few at once keep the page quick without taking every
+// connection of the pool.
+const networkReaders = 4
+
+// governments reads the figures of every government of tenants that is
+// not a practice twin, networkReaders at a time, in tenants' order.
+func (s *Pages) governments(ctx context.Context, p *web.Page, tenants []tenant.Tenant, sp span) ([]government, error) {
+	var real []tenant.Tenant
+	for _, t := range tenants {
+		if !t.IsPractice() {
+			real = append(real, t)
+		}
+	}
+	govs, errs := make([]government, len(real)), make([]error, len(real))
+	slots := make(chan struct{}, networkReaders)
+	var wg sync.WaitGroup
+	for i, t := range real {
+		wg.Go(func() {
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			govs[i], errs[i] = s.governmentOf(ctx, p, t, sp)
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return govs, nil
 }
 
 func (s *Pages) governmentOf(ctx context.Context, p *web.Page, t tenant.Tenant, sp span) (government, error) {
