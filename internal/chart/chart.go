@@ -293,13 +293,18 @@ func (p *plot) layout(lines bool) {
 	p.bottom = p.h - 34
 }
 
-// endWidth is the room the names at the lines' ends need, capped so a long
-// name cannot squeeze the plot; longer names are shortened there (the
-// legend, shown for two or more series, keeps them whole).
+// endWidth is the room the names at the lines' ends need, or 0 when one
+// of them is wider than maxEndW: then no line is named at its end (a
+// shortened name, "On time (…", helps nobody, and a long one would
+// squeeze the plot); the legend, shown for two or more series, names
+// them whole, and the chart's title names a single one.
 func (p *plot) endWidth() float64 {
 	w := 0.0
 	for _, n := range p.names {
-		w = math.Max(w, math.Min(textW(n), maxEndW))
+		if textW(n) > maxEndW {
+			return 0
+		}
+		w = math.Max(w, textW(n))
 	}
 	return w
 }
@@ -556,9 +561,12 @@ func (p *plot) endLabels(b *strings.Builder) {
 		y    float64
 		name string
 	}
+	if p.endWidth() == 0 {
+		return
+	}
 	var ls []label
 	for s, v := range p.vals {
-		name := truncate(p.names[s], maxEndW)
+		name := p.names[s]
 		for i := len(v) - 1; i >= 0 && name != ""; i-- {
 			if !math.IsNaN(v[i]) {
 				ls = append(ls, label{p.y(v[i]) + 5, name})

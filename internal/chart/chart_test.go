@@ -326,6 +326,28 @@ func TestLegendOnlyForSeveralSeries(t *testing.T) {
 	if got := texts(root.class("endlabel")); len(got) != 1 || got[0] != "Walk-in" {
 		t.Errorf("end labels %q, want the series name", got)
 	}
+	// A name too long to stand at the line's end is not shortened there:
+	// no line is named at its end, and the plot keeps its width.
+	c.Series[0].Name = "Decided by the promised date (%)"
+	long := parse(t, Lines(c))
+	if got := texts(long.class("endlabel")); len(got) != 0 {
+		t.Errorf("end labels %q for a long name, want none", got)
+	}
+	if lw, rw := gridRight(t, long), gridRight(t, root); lw <= rw {
+		t.Errorf("plot ends at %v with a long name, %v with a short one named at its end; want it wider", lw, rw)
+	}
+}
+
+// gridRight is where the plot's first grid line ends.
+func gridRight(t *testing.T, root *node) float64 {
+	t.Helper()
+	for _, n := range root.all(func(n *node) bool { return n.name == "line" }) {
+		if x, ok := n.attrs["x2"]; ok && x != "" {
+			return n.num(t, "x2")
+		}
+	}
+	t.Fatal("no line in the chart")
+	return 0
 }
 
 func TestNoValueLabelsOnManyBars(t *testing.T) {

@@ -47,22 +47,24 @@ type section struct {
 }
 
 // drawn is a chart as the page holds it: its id (which names its title,
-// "<ID>-title", for the region it may scroll in) and its SVG.
+// "<ID>-title", for the region it may scroll in), its title (shown above
+// it: a section has up to three charts, and sighted readers need to know
+// which is which as much as screen readers do) and its SVG.
 type drawn struct {
-	ID  string
-	SVG template.HTML
+	ID, Title string
+	SVG       template.HTML
 }
 
 // bars and lines draw c with its figures written as the reader's
 // language writes them, as the table beneath does.
 func bars(p *web.Page, c chart.Chart) drawn {
 	c.Format = chartNumber(p)
-	return drawn{ID: c.ID, SVG: chart.Bars(c)}
+	return drawn{ID: c.ID, Title: c.Title, SVG: chart.Bars(c)}
 }
 
 func lines(p *web.Page, c chart.Chart) drawn {
 	c.Format = chartNumber(p)
-	return drawn{ID: c.ID, SVG: chart.Lines(c)}
+	return drawn{ID: c.ID, Title: c.Title, SVG: chart.Lines(c)}
 }
 
 func chartNumber(p *web.Page) func(float64) string {
