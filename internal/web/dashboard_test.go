@@ -208,9 +208,48 @@ func TestNetworkDashboard(t *testing.T) {
 			t.Errorf("ranking not best first: %q", ranking)
 		}
 	}
+	// Filters: one country's governments, one prefecture's, and a
+	// province of the other country left over from an earlier choice.
+	reg, ok := s.app.Regions.Get("401307") // Fukuoka City
+	if !ok || reg.Parent == "" {
+		t.Fatalf("Fukuoka City's prefecture: %+v", reg)
+	}
+	for _, tc := range []struct {
+		query string
+		want  []string
+	}{
+		{"country=JP", []string{"Fukuoka", "Neyagawa"}},
+		{"country=ID", []string{"Banyuwangi"}},
+		{"area=" + reg.Parent, []string{"Fukuoka"}},
+		{"country=JP&area=35", []string{"Fukuoka", "Neyagawa"}}, // Jawa Timur is not in Japan
+		{"country=XX", []string{"Banyuwangi", "Fukuoka", "Neyagawa"}},
+	} {
+		rows := csvRows(t, c.get("/network/dashboard/csv/governments?"+tc.query))
+		if !sameNames(rows[1:], tc.want) {
+			t.Errorf("%s: governments %q, want %q", tc.query, rows[1:], tc.want)
+		}
+	}
+	filtered := c.get("/network/dashboard?country=JP&lang=en")
+	mustContain(t, filtered, `<option value="JP" selected>Japan</option>`, "/network/dashboard/csv/governments?country=JP&amp;period=")
+	mustNotContain(t, filtered, "Banyuwangi</")
+
 	admin := s.browser(t)
 	admin.signin("admin@banyuwangi.demo")
 	if r := admin.get("/network/dashboard"); r.status != http.StatusForbidden {
 		t.Errorf("a government's admin on the network dashboard: %d", r.status)
 	}
+}
+
+// sameNames tells whether each row's first cell names one of want, in
+// want's order.
+func sameNames(rows [][]string, want []string) bool {
+	if len(rows) != len(want) {
+		return false
+	}
+	for i, r := range rows {
+		if !strings.Contains(r[0], want[i]) {
+			return false
+		}
+	}
+	return true
 }

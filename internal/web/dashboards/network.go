@@ -57,18 +57,31 @@ func (s *Pages) networkCSV(w http.ResponseWriter, r *http.Request) {
 func (s *Pages) network(ctx context.Context, p *web.Page, q url.Values) (view, error) {
 	now := s.Clock.Now()
 	sp, _ := spanOf(q.Get("period"), now)
-	tenants, err := s.Tenants.List(ctx, true)
+	all, err := s.Tenants.List(ctx, true)
 	if err != nil {
 		return view{}, err
 	}
-	govs, err := s.governments(ctx, p, tenants, sp)
+	var tenants, chosen []tenant.Tenant
+	for _, t := range all {
+		if !t.IsPractice() {
+			tenants = append(tenants, t)
+		}
+	}
+	f := s.networkFilterOf(q, tenants)
+	for _, t := range tenants {
+		if s.keep(f, t) {
+			chosen = append(chosen, t)
+		}
+	}
+	govs, err := s.governments(ctx, p, chosen, sp)
 	if err != nil {
 		return view{}, err
 	}
 	v := view{Network: true, Period: sp.Code, PeriodLabel: sp.label(p), Periods: periodOptions(p, now, sp.Code)}
+	v.Countries, v.Areas = s.networkOptions(p, tenants, f)
 	v.Sections = []section{compare(p, sp, govs), rankOnTime(p, govs), rankIKM(p, govs), rankCounter(p, govs)}
 	for i := range v.Sections {
-		v.Sections[i].CSV = s.Path(networkCSVPath, v.Sections[i].ID) + "?" + url.Values{"period": {sp.Code}}.Encode()
+		v.Sections[i].CSV = s.Path(networkCSVPath, v.Sections[i].ID) + "?" + f.values(url.Values{"period": {sp.Code}}).Encode()
 	}
 	return v, nil
 }
@@ -79,15 +92,9 @@ func (s *Pages) network(ctx context.Context, p *web.Page, q url.Values) (view, e
 // connection of the pool.
 const networkReaders = 4
 
-// governments reads the figures of every government of tenants that is
-// not a practice twin, networkReaders at a time, in tenants' order.
-func (s *Pages) governments(ctx context.Context, p *web.Page, tenants []tenant.Tenant, sp span) ([]government, error) {
-	var real []tenant.Tenant
-	for _, t := range tenants {
-		if !t.IsPractice() {
-			real = append(real, t)
-		}
-	}
+// governments reads the figures of every government of real,
+// networkReaders at a time, in real's order.
+func (s *Pages) governments(ctx context.Context, p *web.Page, real []tenant.Tenant, sp span) ([]government, error) {
 	govs, errs := make([]government, len(real)), make([]error, len(real))
 	slots := make(chan struct{}, networkReaders)
 	var wg sync.WaitGroup

@@ -75,6 +75,7 @@ func chartNumber(p *web.Page) func(float64) string {
 // view is a government's dashboard.
 type view struct {
 	Periods, Services, Counters []option
+	Countries, Areas            []option // the network's filters
 	Period, PeriodLabel         string
 	Tiles                       []tile
 	Sections                    []section
