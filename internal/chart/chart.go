@@ -49,13 +49,15 @@ type Chart struct {
 	ID string
 }
 
-// Geometry, in viewBox units. The chart is designed at 480 wide and scales
-// down to a 288 px column, so the font is 14 units (about 8.4 px there) and
-// nothing smaller.
+// Geometry, in viewBox units. The chart is designed at 480 wide. Pages
+// hold it between 22rem (it scrolls sideways in a narrower column) and
+// 30rem, so at the normal text size (18 px) it is drawn 396 to 540 px
+// wide and its 17-unit text reads at 14 to 19 px; it grows with the
+// text-size control.
 const (
 	width       = 480.0
 	baseHeight  = 260.0
-	fontSize    = 14.0
+	fontSize    = 17.0
 	legendRowH  = 22.0
 	maxXLabels  = 8  // more category labels than this are thinned
 	maxValues   = 12 // more bars than this get no value labels
