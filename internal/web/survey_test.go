@@ -546,4 +546,45 @@ func TestSurveyCommentsPaged(t *testing.T) {
 	mustContain(t, admin.get("/banyuwangi/admin/survey?lang=en&period=2020-03&comments=%EF%BC%92"), "Comments 21–40 of 45") // ２
 	mustContain(t, admin.get("/banyuwangi/admin/survey?lang=en&period=2020-03&comments=x"), "Comments 1–20 of 45")
 	mustNotContain(t, admin.get("/banyuwangi/admin/survey?lang=en&period=2020-04"), "paged comment")
+
+	// Every comment as a file, from the link on the index; one typed as
+	// a formula does not run in a spreadsheet.
+	if err := s.app.Surveys.Record(t.Context(), survey.Invitation{TenantID: tn.ID, Template: survey.SKMTemplate,
+		Channel: survey.Online, Subject: "paged:formula"}, survey.Draft{Answers: []int{3, 3, 3, 3, 3, 3, 3, 3, 3},
+		Comment: `=HYPERLINK("http://evil.example","klik")`}, at, tn.Location()); err != nil {
+		t.Fatal(err)
+	}
+	index := admin.get("/banyuwangi/admin/survey?lang=en&period=2020-03&comments=2")
+	mustContain(t, index, "Download all 46 comments as CSV")
+	link := regexp.MustCompile(`<a href="([^"]+)" download>Download all`).FindStringSubmatch(index.body)
+	if link == nil || strings.Contains(link[1], "comments=") || !strings.Contains(link[1], "period=2020-03") {
+		t.Fatalf("CSV link %q: want the index's selection without its page", link)
+	}
+	rows := csvRows(t, admin.get(strings.ReplaceAll(link[1], "&amp;", "&")))
+	if len(rows) != 47 || rows[0][0] != "Month" || rows[0][1] != "Comment" {
+		t.Fatalf("comments CSV: %d rows, head %q", len(rows), rows[0])
+	}
+	formula := 0
+	for _, r := range rows[1:] {
+		if r[0] != "2020-03" {
+			t.Errorf("comment month %q, want 2020-03", r[0])
+		}
+		if strings.HasPrefix(r[1], "=") {
+			t.Errorf("a formula left to run: %q", r[1])
+		}
+		if r[1] == `'=HYPERLINK("http://evil.example","klik")` {
+			formula++
+		}
+	}
+	if formula != 1 {
+		t.Errorf("the formula comment appears %d times written as text, want once", formula)
+	}
+	for _, who := range []string{"officer@banyuwangi.demo", "resident@banyuwangi.demo", "admin@fukuoka.demo"} {
+		other := s.browser(t)
+		other.signin(who)
+		if r := other.get("/banyuwangi/admin/survey/comments.csv?period=2020-03"); r.status != http.StatusForbidden && r.status != http.StatusNotFound {
+			t.Errorf("%s reads Banyuwangi's comments: %d", who, r.status)
+		}
+	}
+	mustNotContain(t, s.browser(t).get("/banyuwangi/admin/survey/comments.csv?period=2020-03"), "paged comment") // anonymous: sign in first
 }

@@ -1,7 +1,6 @@
 package classes
 
 import (
-	"encoding/csv"
 	"net/http"
 	"strconv"
 	"time"
@@ -107,11 +106,6 @@ func (s *Pages) figuresCSV(w http.ResponseWriter, r *http.Request) {
 	}
 	lang := web.LangOf(r)
 	tr := func(k string) string { return s.Catalog.T(lang, k) }
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="classes-`+month.Format("2006-01")+`.csv"`)
-	w.Header().Set("Cache-Control", "private, no-store")
-	_, err := w.Write([]byte("\ufeff"))
-	cw := csv.NewWriter(w)
 	rows := [][]string{{tr("classes.figures.course_code"), tr("classes.form.course"), tr("classes.figures.sessions"),
 		tr("classes.figures.seats"), tr("classes.figures.enrolled"), tr("classes.figures.waiting"),
 		tr("classes.figures.ended"), tr("classes.figures.attended"), tr("classes.figures.rate"), tr("classes.figures.completed")}}
@@ -130,10 +124,10 @@ func (s *Pages) figuresCSV(w http.ResponseWriter, r *http.Request) {
 		}
 		rows = append(rows, row)
 	}
-	if err == nil {
-		err = cw.WriteAll(rows)
+	w.Header().Set("Cache-Control", "private, no-store")
+	if err := web.WriteCSV(w, "classes-"+month.Format("2006-01"), rows); err != nil {
+		s.LogFailure(r, "send the classes' figures", err)
 	}
-	s.LogFailure(r, "send the classes' figures", err)
 }
 
 // loadFigures reads the tenant, the month asked for and its figures.

@@ -1,8 +1,6 @@
 package dashboards
 
 import (
-	"encoding/csv"
-	"fmt"
 	"net/http"
 	"time"
 
@@ -55,24 +53,15 @@ func counterOptions(p *web.Page, sel selection) []option {
 	return out
 }
 
-// writeCSV answers the section the path names as CSV (UTF-8 with a
-// byte-order mark, so spreadsheets read every script), 404 for a table
-// there is not.
+// writeCSV answers the section the path names as CSV (web.WriteCSV),
+// 404 for a table there is not.
 func (s *Pages) writeCSV(w http.ResponseWriter, r *http.Request, sections []section, name string) {
 	id := r.PathValue("table")
 	for _, sec := range sections {
 		if sec.ID != id {
 			continue
 		}
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%s.csv"`, name, id))
-		_, _ = w.Write([]byte("\ufeff"))
-		cw := csv.NewWriter(w)
-		if err := cw.Write(sec.Table.Head); err != nil {
-			s.LogFailure(r, "write the dashboard CSV", err)
-			return
-		}
-		if err := cw.WriteAll(sec.Table.Rows); err != nil { // WriteAll flushes
+		if err := web.WriteCSV(w, name+"-"+id, append([][]string{sec.Table.Head}, sec.Table.Rows...)); err != nil {
 			s.LogFailure(r, "write the dashboard CSV", err)
 		}
 		return

@@ -1,7 +1,6 @@
 package exchange
 
 import (
-	"encoding/csv"
 	"encoding/xml"
 	"net/http"
 	"strconv"
@@ -45,13 +44,9 @@ func (s *Pages) csvExport(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="practices-`+lang+`.csv"`)
-	_, err := w.Write([]byte("\ufeff"))
-	if err == nil {
-		err = csv.NewWriter(w).WriteAll(rows)
+	if err := web.WriteCSV(w, "practices-"+lang, rows); err != nil {
+		s.LogFailure(r, "send the practices as CSV", err)
 	}
-	s.LogFailure(r, "send the practices as CSV", err)
 }
 
 // The Atom feed's parts (RFC 4287).

@@ -5,8 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/serambi/serambi/internal/catalog"
@@ -160,67 +158,6 @@ func (s *Pages) fillIndex(ctx context.Context, p *web.Page, t *tenant.Tenant, se
 	s.describe(p, fg, v)
 	v.ByService, err = s.serviceRows(ctx, p, t, sel)
 	return err
-}
-
-// commentsPerPage are the comments one page of the index shows.
-const commentsPerPage = 20
-
-// comments is one page of the period's free comments.
-type comments struct {
-	Rows         []comment
-	Total        int
-	Range        string // "21–40 of 134"
-	Newer, Older string // the pages before and after, when there are
-}
-
-type comment struct{ Month, Text string }
-
-// comments reads the page of comments q's "comments" asks for (1 by
-// default; full-width digits read; a page past the last shows the last),
-// with links to its neighbours that keep the rest of q.
-func (s *Pages) comments(ctx context.Context, p *web.Page, t *tenant.Tenant, sel selection, q url.Values) (comments, error) {
-	page, err := strconv.Atoi(strings.TrimSpace(validation.Narrow(q.Get("comments"))))
-	if err != nil || page < 1 {
-		page = 1
-	}
-	rows, total, err := s.Surveys.Comments(ctx, t.ID, sel.filter, commentsPerPage, (page-1)*commentsPerPage)
-	if err != nil {
-		return comments{}, err
-	}
-	if last := max(1, (total+commentsPerPage-1)/commentsPerPage); page > last {
-		page = last
-		if rows, total, err = s.Surveys.Comments(ctx, t.ID, sel.filter, commentsPerPage, (page-1)*commentsPerPage); err != nil {
-			return comments{}, err
-		}
-	}
-	out := comments{Total: total}
-	for _, c := range rows {
-		label := c.Month
-		if m, err := time.Parse("2006-01", c.Month); err == nil {
-			label = locale.Months(p.Lang(), m.Year(), m.Month(), m.Year(), m.Month())
-		}
-		out.Rows = append(out.Rows, comment{Month: label, Text: c.Text})
-	}
-	if total == 0 {
-		return out, nil
-	}
-	first := (page-1)*commentsPerPage + 1
-	out.Range = p.T("survey.index.comments_range", p.Count(first), p.Count(first+len(rows)-1), p.Count(total))
-	at := func(n int) string {
-		keep := url.Values{}
-		for k, v := range q {
-			keep[k] = v
-		}
-		keep.Set("comments", strconv.Itoa(n))
-		return s.Path(indexPath, t.Slug) + "?" + keep.Encode() + "#comments-h"
-	}
-	if page > 1 {
-		out.Newer = at(page - 1)
-	}
-	if first+len(rows)-1 < total {
-		out.Older = at(page + 1)
-	}
-	return out, nil
 }
 
 // periodLabel names a period in the reader's language.

@@ -2,7 +2,6 @@ package surveys
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"html/template"
 	"math"
@@ -208,25 +207,20 @@ func (s *Pages) reportCSV(w http.ResponseWriter, r *http.Request) {
 		s.ServerError(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="survey-%s-%s.csv"`, t.Slug, sel.period.Code()))
-	_, _ = w.Write([]byte("\ufeff"))
-	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{p.T("survey.csv.section"), p.T("survey.csv.name"), p.T("survey.csv.value"), p.T("survey.index.respondents_col")})
 	value, category := headline(p, fg)
-	_ = cw.Write([]string{p.T("survey.csv.total"), s.periodLabel(p, sel.period), value + " " + category, strconv.Itoa(fg.Respondents)})
+	out := [][]string{{p.T("survey.csv.section"), p.T("survey.csv.name"), p.T("survey.csv.value"), p.T("survey.index.respondents_col")},
+		{p.T("survey.csv.total"), s.periodLabel(p, sel.period), value + " " + category, strconv.Itoa(fg.Respondents)}}
 	for _, e := range v.Elements {
 		val := e.NRR
 		if val == "" {
 			val = e.Mean
 		}
-		_ = cw.Write([]string{p.T("survey.csv.element"), e.Name, val, strconv.Itoa(fg.Respondents)})
+		out = append(out, []string{p.T("survey.csv.element"), e.Name, val, strconv.Itoa(fg.Respondents)})
 	}
 	for _, row := range rows {
-		_ = cw.Write([]string{p.T("survey.csv.service"), row.Name, row.IKM + " " + row.Category, strconv.Itoa(row.Respondents)})
+		out = append(out, []string{p.T("survey.csv.service"), row.Name, row.IKM + " " + row.Category, strconv.Itoa(row.Respondents)})
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
+	if err := web.WriteCSV(w, "survey-"+t.Slug+"-"+sel.period.Code(), out); err != nil {
 		s.LogFailure(r, "write the survey CSV", err)
 	}
 }

@@ -54,6 +54,7 @@ func (s *Pages) Routes() []web.Route {
 		{Method: "GET", Pattern: posterQRPath, Policy: web.Public(), Handler: s.posterQR},
 		{Method: "GET", Pattern: posterPath, Policy: admins, Handler: s.posterPage},
 		{Method: "GET", Pattern: indexPath, Policy: admins, Handler: s.indexPage},
+		{Method: "GET", Pattern: commentsCSVPath, Policy: admins, Handler: s.commentsCSV},
 		{Method: "GET", Pattern: questionsPath, Policy: admins, Handler: s.questionsPage},
 		{Method: "POST", Pattern: questionsPath, Policy: admins, Handler: s.addQuestion},
 		{Method: "POST", Pattern: removePath, Policy: admins, Handler: s.removeQuestion},
