@@ -209,7 +209,7 @@ func value(s string, f formatter) float64 {
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // count is n as a headline writes it for the page's reader.
-func count(p *web.Page, n int64) string { return locale.Number(p.Lang(), itoa(n)) }
+func count(p *web.Page, n int64) string { return p.Count(int(n)) }
 
 func ptr(x float64) *float64 { return &x }
 
